@@ -1,0 +1,38 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
+import tailwindcss from '@tailwindcss/vite';
+
+// One config for the three bundles (electron-vite): the main bundle also carries the
+// `hubcap` CLI entry, so `hubcap serve` runs the very same core code as the desktop shell.
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rolldownOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'src-main/electron/main.ts'),
+          cli: resolve(import.meta.dirname, 'src-main/cli/hubcap.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      // Sandboxed preloads can only require('electron'): birpc must be bundled in.
+      externalizeDeps: false,
+      // A sandboxed preload cannot be an ES module: it is bundled to one CommonJS file.
+      lib: { entry: resolve(import.meta.dirname, 'src-main/electron/preload.ts'), formats: ['cjs'] },
+      rolldownOptions: { output: { entryFileNames: 'preload.cjs' } },
+    },
+  },
+  renderer: {
+    root: 'src-renderer',
+    plugins: [react(), tailwindcss()],
+    build: {
+      outDir: 'out/renderer',
+      rolldownOptions: { input: resolve(import.meta.dirname, 'src-renderer/index.html') },
+    },
+  },
+});

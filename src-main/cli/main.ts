@@ -1,0 +1,85 @@
+/**
+ * The `hubcap` command line. Plain Node: it never imports electron, so it runs on servers and pods
+ * without a desktop. Commands share the same core as the desktop app.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Core } from '../core/core';
+import { defaultDataDir } from '../app/data-dir';
+import { confBackend } from '../settings/conf-backend';
+import { startServer } from '../serve/server';
+import { appVersion } from '../app/versions';
+
+const USAGE = `Usage:
+  hubcap serve [--port N] [--host ADDR]   Serve the Hubcap UI to a browser (loopback by default)
+  hubcap --version
+`;
+
+class UsageError extends Error {}
+
+async function serve(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got ${values.port}`);
+  const host = values.host ?? '127.0.0.1';
+  const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url));
+  if (!fs.existsSync(`${rendererDir}/index.html`)) throw new Error(`the UI is not built (${rendererDir}); run \`npm run build\``);
+
+  const core = new Core({
+    transport: 'serve',
+    env: process.env,
+    homeDir: os.homedir(),
+    platform: process.platform,
+    dataDir: defaultDataDir(process.env, os.homedir(), process.platform),
+    settingsBackend: confBackend,
+  });
+  for (const warning of core.settings.warnings) console.error(`hubcap: warning: ${warning}`);
+  const server = await startServer({ core, rendererDir, host, port });
+  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
+    console.error(`hubcap: warning: listening on ${host}; anyone who can reach it and has the key controls Hubcap.`);
+  }
+  process.stdout.write(`Hubcap is serving on ${server.url}\n`);
+  const stop = () => {
+    void server.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        await serve(rest);
+        return 0;
+      case '--version':
+      case '-v':
+        process.stdout.write(`${appVersion}\n`);
+        return 0;
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        process.stdout.write(USAGE);
+        return command === undefined ? 1 : 0;
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    }
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0];
+    process.stderr.write(`hubcap: ${message}\n`);
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) process.stderr.write(USAGE);
+    return error instanceof UsageError ? 2 : 1;
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * The one API contract between the renderer and the core.
+ * Every request: a name, a zod input schema (validated in the core before any handler runs)
+ * and a result type. Every event: a name and a payload type. Both transports (Electron IPC and
+ * the `hubcap serve` WebSocket) carry exactly this.
+ */
+import { z } from 'zod';
+
+// ---------- shared shapes ----------
+
+export const CACHE_DIR_SOURCES = ['setting', 'HF_HUB_CACHE', 'HUGGINGFACE_HUB_CACHE', 'HF_HOME', 'XDG_CACHE_HOME', 'default'] as const;
+export type CacheDirSource = (typeof CACHE_DIR_SOURCES)[number];
+
+export const THEMES = ['system', 'light', 'dark'] as const;
+export type Theme = (typeof THEMES)[number];
+
+export interface CacheDirView {
+  path: string;
+  source: CacheDirSource;
+  /** Where the cache would be without Hubcap's own setting (env or default). */
+  withoutSetting: { path: string; source: CacheDirSource };
+  exists: boolean;
+}
+
+export interface SettingsView {
+  hubCache: CacheDirView;
+  dataDir: string;
+  settingsFile: string;
+  endpoint: { url: string; source: 'HF_ENDPOINT' | 'default' };
+  offline: { enabled: boolean; source: 'HF_HUB_OFFLINE' | 'setting' | 'default' };
+  theme: Theme;
+  /** Problems found while loading settings (e.g. a corrupt file set aside). */
+  warnings: string[];
+}
+
+export interface Capabilities {
+  /** Can the core open a folder in the user's file manager (desktop only). */
+  openInFileManager: boolean;
+  /** Can the core open a URL in the system browser (desktop only; in a browser the page opens links itself). */
+  openExternal: boolean;
+  /** Can the core write the clipboard (desktop; in a browser the page uses navigator.clipboard). */
+  clipboard: boolean;
+}
+
+export interface AppInfo {
+  name: string;
+  transport: 'electron' | 'serve';
+  platform: string;
+  versions: { app: string; electron: string | null; chrome: string | null; node: string; nodeLlamaCpp: string | null };
+  capabilities: Capabilities;
+}
+
+export type HubReachability = 'online' | 'unreachable' | 'offline-mode' | 'checking';
+
+export interface HubStatus {
+  reachability: HubReachability;
+  endpoint: string;
+  checkedAt: string | null;
+  detail: string | null;
+  account: { signedIn: false } | { signedIn: true; name: string; role: string };
+}
+
+// ---------- input schemas ----------
+
+const Empty = z.object({}).strict();
+
+/** A user-typed folder path: non-empty, no NUL bytes, bounded. Absoluteness is checked in the core. */
+const FolderPathInput = z
+  .string()
+  .trim()
+  .min(1, 'Enter a folder path.')
+  .max(4096, 'That path is too long.')
+  .refine((p) => !p.includes('\0'), 'A path cannot contain a NUL character.');
+
+export const SettingsPatch = z
+  .object({
+    /** null resets to the environment/default location. */
+    hubCacheDir: FolderPathInput.nullable().optional(),
+    offline: z.boolean().optional(),
+    theme: z.enum(THEMES).optional(),
+  })
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, 'Nothing to change.');
+export type SettingsPatch = z.infer<typeof SettingsPatch>;
+
+/** Places the core may open in the file manager: named, never a raw path from the renderer. */
+export const PLACES = ['hubCache', 'dataDir'] as const;
+export type Place = (typeof PLACES)[number];
+
+// ---------- the contract ----------
+
+interface RequestDef<I extends z.ZodType, O> {
+  input: I;
+  /** Phantom: carries the result type only. */
+  output?: O;
+}
+
+const request =
+  <O>() =>
+  <I extends z.ZodType>(input: I): RequestDef<I, O> => ({ input });
+
+const event = <P>(): { payload?: P } => ({});
+
+export const requests = {
+  'app.info': request<AppInfo>()(Empty),
+  'settings.get': request<SettingsView>()(Empty),
+  'settings.update': request<SettingsView>()(SettingsPatch),
+  'hub.status': request<HubStatus>()(Empty),
+  'hub.checkNow': request<HubStatus>()(Empty),
+  'places.open': request<{ opened: true }>()(z.object({ place: z.enum(PLACES) }).strict()),
+  'links.openExternal': request<{ opened: true }>()(
+    z
+      .object({ url: z.url({ protocol: /^https?$/, error: 'Only http(s) links can be opened.' }).max(2048) })
+      .strict(),
+  ),
+  'clipboard.writeText': request<{ copied: true }>()(z.object({ text: z.string().max(65_536) }).strict()),
+} as const;
+
+export const events = {
+  'settings.changed': event<SettingsView>(),
+  'hub.status': event<HubStatus>(),
+} as const;
+
+export type Requests = typeof requests;
+export type RequestName = keyof Requests;
+export type EventName = keyof typeof events;
+export type RequestInput<K extends RequestName> = z.input<Requests[K]['input']>;
+export type ParsedInput<K extends RequestName> = z.output<Requests[K]['input']>;
+export type RequestOutput<K extends RequestName> = NonNullable<Requests[K]['output']>;
+export type EventPayload<K extends EventName> = NonNullable<(typeof events)[K]['payload']>;
+
+export function isRequestName(name: string): name is RequestName {
+  return Object.hasOwn(requests, name);
+}
+export function isEventName(name: string): name is EventName {
+  return Object.hasOwn(events, name);
+}

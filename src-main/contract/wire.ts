@@ -1,0 +1,25 @@
+import type { ApiErrorShape } from './errors';
+
+/** What one call returns on the wire: handlers never throw across a transport. */
+export type WireResult = { ok: true; value: unknown } | { ok: false; error: ApiErrorShape };
+
+/** Functions the core exposes to a client connection (carried by birpc). */
+export interface CoreRpcFunctions {
+  invoke(method: string, input: unknown): Promise<WireResult>;
+}
+
+/** Functions a client exposes to the core: events are fire-and-forget. */
+export interface ClientRpcFunctions {
+  event(name: string, payload: unknown): void;
+}
+
+/** The only surface the Electron preload exposes to the page (window.hubcap). */
+export interface HubcapBridge {
+  invoke(method: string, input: unknown): Promise<WireResult>;
+  subscribe(listener: (name: string, payload: unknown) => void): () => void;
+}
+
+/** IPC channel name shared by preload and main. */
+export const IPC_CHANNEL = 'hubcap:rpc';
+/** WebSocket path under `hubcap serve`. */
+export const WS_PATH = '/api/ws';

@@ -1,0 +1,207 @@
+/**
+ * The Hubcap core: plain Node, no electron. It owns the state (settings, hub status) and
+ * implements every request of the contract once; the shell and `hubcap serve` only carry it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AppInfo, Capabilities, Place, SettingsPatch, SettingsView } from '../contract/api';
+import { ApiError } from '../contract/errors';
+import { resolveCacheDir, resolveEnvCacheDir, expandUserPath, type LocationEnv } from '../cache/location';
+import { resolveEndpoint, type ResolvedEndpoint } from '../hub/endpoint';
+import { offlineFromEnv } from '../hub/env-flags';
+import { HubReachabilityMonitor } from '../hub/reachability';
+import { SettingsStore, type SettingsBackendFactory } from '../settings/store';
+import type { StoredSettings } from '../settings/schema';
+import { appVersion, packageVersion } from '../app/versions';
+import { PRODUCT_NAME } from '../app/data-dir';
+import { EventBus } from './events';
+import type { Handlers } from './handlers';
+
+/** What only the desktop shell can do; absent under `hubcap serve`. */
+export interface DesktopActions {
+  openPath(absolutePath: string): Promise<void>;
+  openExternal(url: string): Promise<void>;
+  writeClipboard(text: string): Promise<void>;
+}
+
+export interface CoreOptions {
+  transport: 'electron' | 'serve';
+  env: Readonly<Record<string, string | undefined>>;
+  homeDir: string;
+  platform: NodeJS.Platform;
+  dataDir: string;
+  settingsBackend: SettingsBackendFactory;
+  desktop?: DesktopActions;
+  runtime?: { electron: string | null; chrome: string | null };
+  fetch?: typeof fetch;
+  /** Probe the Hub at start (off in unit tests that must make no request). */
+  probeHubOnStart?: boolean;
+}
+
+export class Core {
+  readonly events = new EventBus();
+  readonly handlers: Handlers;
+  readonly settings: SettingsStore;
+  readonly endpoint: ResolvedEndpoint;
+  readonly hub: HubReachabilityMonitor;
+  readonly #opts: CoreOptions;
+  readonly #loc: LocationEnv;
+
+  constructor(opts: CoreOptions) {
+    this.#opts = opts;
+    this.#loc = { env: opts.env, homeDir: opts.homeDir };
+    this.endpoint = resolveEndpoint(opts.env);
+    this.settings = SettingsStore.open(opts.dataDir, opts.settingsBackend);
+    this.hub = new HubReachabilityMonitor({
+      endpoint: () => this.endpoint.url,
+      offline: () => this.isOffline(),
+      fetch: opts.fetch ?? fetch,
+      onChange: (status) => this.events.emit('hub.status', status),
+    });
+    if (opts.probeHubOnStart !== false) void this.hub.check();
+    this.handlers = this.#buildHandlers();
+  }
+
+  isOffline(): boolean {
+    return offlineFromEnv(this.#opts.env) || this.settings.get().offline;
+  }
+
+  get capabilities(): Capabilities {
+    const desktop = Boolean(this.#opts.desktop);
+    return { openInFileManager: desktop, openExternal: desktop, clipboard: desktop };
+  }
+
+  settingsView(): SettingsView {
+    const s = this.settings.get();
+    const env = this.#opts.env;
+    const resolved = resolveCacheDir(s.hubCacheDir, this.#loc);
+    const envOffline = offlineFromEnv(env);
+    return {
+      hubCache: {
+        path: resolved.path,
+        source: resolved.source,
+        withoutSetting: resolveEnvCacheDir(this.#loc),
+        exists: isDirectory(resolved.path),
+      },
+      dataDir: this.#opts.dataDir,
+      settingsFile: this.settings.file,
+      endpoint: { url: this.endpoint.url, source: this.endpoint.source },
+      offline: {
+        enabled: envOffline || s.offline,
+        source: envOffline ? 'HF_HUB_OFFLINE' : s.offline ? 'setting' : 'default',
+      },
+      theme: s.theme,
+      warnings: [...this.settings.warnings],
+    };
+  }
+
+  appInfo(): AppInfo {
+    const runtime = this.#opts.runtime ?? { electron: null, chrome: null };
+    return {
+      name: PRODUCT_NAME,
+      transport: this.#opts.transport,
+      platform: `${this.#opts.platform} ${process.arch}`,
+      versions: {
+        app: appVersion,
+        electron: runtime.electron,
+        chrome: runtime.chrome,
+        node: process.versions.node,
+        nodeLlamaCpp: packageVersion('node-llama-cpp'),
+      },
+      capabilities: this.capabilities,
+    };
+  }
+
+  async updateSettings(patch: SettingsPatch): Promise<SettingsView> {
+    const next: Partial<StoredSettings> = {};
+    if (patch.hubCacheDir !== undefined) {
+      next.hubCacheDir = patch.hubCacheDir === null ? null : this.#checkCacheDir(patch.hubCacheDir);
+    }
+    if (patch.offline !== undefined) {
+      if (!patch.offline && offlineFromEnv(this.#opts.env)) {
+        throw new ApiError('NOT_AVAILABLE', 'Offline mode is forced by HF_HUB_OFFLINE in the environment; unset it to go online.');
+      }
+      next.offline = patch.offline;
+    }
+    if (patch.theme !== undefined) next.theme = patch.theme;
+    const before = this.isOffline();
+    this.settings.update(next);
+    const view = this.settingsView();
+    this.events.emit('settings.changed', view);
+    if (before !== this.isOffline()) void this.hub.refresh();
+    return view;
+  }
+
+  /** A user-typed cache folder: must be absolute (after ~ expansion) and, if it exists, a writable folder. */
+  #checkCacheDir(input: string): string {
+    const raw = input.trim();
+    const looksAbsolute = path.isAbsolute(raw) || raw === '~' || raw.startsWith('~/') || /^\$\{?\w/.test(raw);
+    if (!looksAbsolute) {
+      throw new ApiError('INVALID_PATH', `Use a full path for the cache folder (for example ${path.join(this.#opts.homeDir, 'hf-cache')}).`, {
+        field: 'hubCacheDir',
+      });
+    }
+    const resolved = expandUserPath(raw, this.#loc);
+    let stat: fs.Stats | null = null;
+    try {
+      stat = fs.statSync(resolved);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw new ApiError('INVALID_PATH', `Cannot use ${resolved}: ${(error as Error).message}`, { field: 'hubCacheDir' });
+      }
+    }
+    if (stat && !stat.isDirectory()) {
+      throw new ApiError('INVALID_PATH', `${resolved} is a file, not a folder.`, { field: 'hubCacheDir' });
+    }
+    if (stat) {
+      try {
+        fs.accessSync(resolved, fs.constants.W_OK);
+      } catch {
+        throw new ApiError('INVALID_PATH', `Hubcap cannot write to ${resolved}.`, { field: 'hubCacheDir' });
+      }
+    }
+    return resolved;
+  }
+
+  #placePath(place: Place): string {
+    return place === 'hubCache' ? this.settingsView().hubCache.path : this.#opts.dataDir;
+  }
+
+  #buildHandlers(): Handlers {
+    const desktop = this.#opts.desktop;
+    return {
+      'app.info': async () => this.appInfo(),
+      'settings.get': async () => this.settingsView(),
+      'settings.update': (patch) => this.updateSettings(patch),
+      'hub.status': async () => this.hub.status,
+      'hub.checkNow': () => this.hub.check(),
+      'places.open': async ({ place }) => {
+        if (!desktop) {
+          throw new ApiError('NOT_AVAILABLE', 'Opening folders is only available in the desktop app; copy the path instead.');
+        }
+        const target = this.#placePath(place);
+        if (!isDirectory(target)) throw new ApiError('INVALID_PATH', `${target} does not exist yet.`);
+        await desktop.openPath(target);
+        return { opened: true };
+      },
+      'links.openExternal': async ({ url }) => {
+        if (!desktop) throw new ApiError('NOT_AVAILABLE', 'The browser opens links itself under hubcap serve.');
+        await desktop.openExternal(url);
+        return { opened: true };
+      },
+      'clipboard.writeText': async ({ text }) => {
+        if (!desktop) throw new ApiError('NOT_AVAILABLE', 'The browser writes the clipboard itself under hubcap serve.');
+        await desktop.writeClipboard(text);
+        return { copied: true };
+      },
+    };
+  }
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}

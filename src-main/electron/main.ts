@@ -1,0 +1,96 @@
+/**
+ * The desktop shell: the only place (with its siblings in this folder) that imports electron.
+ * It builds the core, serves the UI from the app protocol, hardens every web contents, and carries
+ * the contract over IPC. Everything it configures is built by small functions that tests call
+ * with a stand-in for electron.
+ */
+import path from 'node:path';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, protocol, screen, session, shell } from 'electron';
+import { Core } from '../core/core';
+import { defaultDataDir } from '../app/data-dir';
+import { APP_SCHEME, APP_URL, appSchemePrivileges, createAppProtocolHandler, isAppUrl } from './protocol';
+import { denyAllPermissions, hardenWebContents, isExternalHttpUrl } from './security';
+import { wireIpc } from './ipc';
+import { buildWindowOptions } from './window';
+import { trackWindowState, visibleBounds } from './window-state';
+import { electronStoreBackend } from './store-backend';
+
+const here = import.meta.dirname;
+const rendererDir = path.join(here, '../renderer');
+const preloadPath = path.join(here, '../preload/preload.cjs');
+// electron-vite dev serves the renderer over http with hot reload; never in a packaged app.
+const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+const isTrustedUrl = (url: string): boolean => isAppUrl(url) || (devUrl !== undefined && url.startsWith(devUrl));
+
+let mainWindow: BrowserWindow | null = null;
+
+async function openExternal(url: string): Promise<void> {
+  if (isExternalHttpUrl(url)) await shell.openExternal(url);
+}
+
+function createWindow(core: Core): void {
+  const saved = visibleBounds(core.settings.get().windowBounds, screen.getAllDisplays().map((d) => d.workArea));
+  const win = new BrowserWindow(buildWindowOptions({ preloadPath, bounds: saved, darkBackground: core.settings.get().theme === 'dark' }));
+  mainWindow = win;
+  if (saved?.maximized) win.maximize();
+  trackWindowState(win, (bounds) => core.settings.update({ windowBounds: bounds }));
+  win.once('ready-to-show', () => win.show());
+  win.on('closed', () => {
+    mainWindow = null;
+  });
+  void win.loadURL(devUrl ?? APP_URL);
+}
+
+async function start(): Promise<void> {
+  const core = new Core({
+    transport: 'electron',
+    env: process.env,
+    homeDir: app.getPath('home'),
+    platform: process.platform,
+    dataDir: process.env.HUBCAP_DATA_DIR ? defaultDataDir(process.env, app.getPath('home'), process.platform) : app.getPath('userData'),
+    settingsBackend: electronStoreBackend,
+    runtime: { electron: process.versions.electron ?? null, chrome: process.versions.chrome ?? null },
+    desktop: {
+      openPath: async (p) => {
+        const error = await shell.openPath(p);
+        if (error) throw new Error(error);
+      },
+      openExternal,
+      writeClipboard: async (text) => clipboard.writeText(text),
+    },
+  });
+  denyAllPermissions(session.defaultSession);
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));
+  wireIpc(ipcMain, core, isTrustedUrl);
+  createWindow(core);
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow(core);
+  });
+}
+
+// Must run before `ready`: the app scheme needs its privileges (secure, standard, fetch).
+protocol.registerSchemesAsPrivileged(appSchemePrivileges());
+app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, openExternal, isTrustedUrl));
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      // A clear message instead of a silent crash (e.g. an unreadable data folder).
+      const message = error instanceof Error ? error.message : String(error);
+      console.error('[hubcap] failed to start:', message);
+      dialog.showErrorBox('Hubcap could not start', message);
+      app.exit(1);
+    });
+}

@@ -1,0 +1,23 @@
+/** The one schema of Hubcap's persisted settings, shared by the desktop shell and `hubcap serve`. */
+import { z } from 'zod';
+import { THEMES } from '../contract/api';
+
+export const WindowBounds = z.object({
+  x: z.number().int(),
+  y: z.number().int(),
+  width: z.number().int().min(200).max(100_000),
+  height: z.number().int().min(150).max(100_000),
+  maximized: z.boolean(),
+});
+export type WindowBounds = z.infer<typeof WindowBounds>;
+
+export const StoredSettings = z.object({
+  schemaVersion: z.literal(1).default(1),
+  hubCacheDir: z.string().min(1).nullable().default(null),
+  offline: z.boolean().default(false),
+  theme: z.enum(THEMES).default('system'),
+  windowBounds: WindowBounds.nullable().default(null),
+});
+export type StoredSettings = z.infer<typeof StoredSettings>;
+
+export const DEFAULT_SETTINGS: StoredSettings = StoredSettings.parse({});

@@ -1,0 +1,112 @@
+/**
+ * How the renderer reaches the core: the Electron preload bridge when present, otherwise the
+ * `hubcap serve` WebSocket on the page's own origin (the session cookie authenticates it).
+ */
+import { createBirpc, type BirpcReturn } from 'birpc';
+import { ApiError } from '../../src-main/contract/errors';
+import { WS_PATH, type ClientRpcFunctions, type CoreRpcFunctions, type HubcapBridge, type WireResult } from '../../src-main/contract/wire';
+
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting';
+
+export interface Transport {
+  readonly kind: 'electron' | 'serve';
+  invoke(method: string, input: unknown): Promise<WireResult>;
+  subscribe(listener: (name: string, payload: unknown) => void): () => void;
+  connection(): ConnectionState;
+  onConnection(listener: (state: ConnectionState) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    hubcap?: HubcapBridge;
+  }
+}
+
+export function electronTransport(bridge: HubcapBridge): Transport {
+  return {
+    kind: 'electron',
+    invoke: (method, input) => bridge.invoke(method, input),
+    subscribe: (listener) => bridge.subscribe(listener),
+    connection: () => 'open',
+    onConnection: () => () => {},
+  };
+}
+
+/** WebSocket transport with automatic reconnection; calls made while disconnected wait for it. */
+export function webSocketTransport(url: string, WebSocketImpl: typeof WebSocket = WebSocket): Transport {
+  const listeners = new Set<(name: string, payload: unknown) => void>();
+  const connectionListeners = new Set<(state: ConnectionState) => void>();
+  let state: ConnectionState = 'connecting';
+  let socket: WebSocket | null = null;
+  let onFrame: ((data: unknown) => void) | null = null;
+  const outbox: string[] = [];
+  let delay = 250;
+
+  const setState = (next: ConnectionState) => {
+    state = next;
+    for (const l of connectionListeners) l(next);
+  };
+
+  const rpc: BirpcReturn<CoreRpcFunctions, ClientRpcFunctions> = createBirpc<CoreRpcFunctions, ClientRpcFunctions>(
+    {
+      event(name, payload) {
+        for (const l of listeners) l(name, payload);
+      },
+    },
+    {
+      post: (data) => {
+        const text = data as string;
+        if (socket && socket.readyState === WebSocketImpl.OPEN) socket.send(text);
+        else outbox.push(text);
+      },
+      on: (fn) => {
+        onFrame = fn;
+      },
+      serialize: (v) => JSON.stringify(v),
+      deserialize: (v) => JSON.parse(v as string) as unknown,
+      timeout: -1,
+    },
+  );
+
+  const connect = () => {
+    const ws = new WebSocketImpl(url);
+    socket = ws;
+    ws.onopen = () => {
+      delay = 250;
+      setState('open');
+      for (const text of outbox.splice(0)) ws.send(text);
+    };
+    ws.onmessage = (ev: MessageEvent) => onFrame?.(ev.data);
+    ws.onclose = () => {
+      socket = null;
+      // Answers to calls in flight are lost with the socket: fail them clearly, then reconnect.
+      rpc.$rejectPendingCalls(({ reject }) =>
+        reject(new ApiError('DISCONNECTED', 'The connection to Hubcap was lost; it is reconnecting.')),
+      );
+      setState('reconnecting');
+      setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 5000);
+    };
+  };
+  connect();
+
+  return {
+    kind: 'serve',
+    invoke: (method, input) => rpc.invoke(method, input),
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    connection: () => state,
+    onConnection: (listener) => {
+      connectionListeners.add(listener);
+      return () => connectionListeners.delete(listener);
+    },
+  };
+}
+
+export function detectTransport(): Transport {
+  if (window.hubcap) return electronTransport(window.hubcap);
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  return webSocketTransport(`${scheme}://${location.host}${WS_PATH}`);
+}

@@ -1,0 +1,43 @@
+import { Redirect, Route, Router, Switch } from 'wouter';
+import { useHashLocation } from 'wouter/use-hash-location';
+import { useApiQuery, useEventIntoQuery } from '../api/context';
+import { TooltipProvider } from '../components/ui/tooltip';
+import { ComingPage } from '../pages/ComingPage';
+import { SettingsPage } from '../pages/SettingsPage';
+import { PAGES } from './pages';
+import { Sidebar } from './Sidebar';
+import { StatusBar } from './StatusBar';
+import { useApplyTheme } from './theme';
+
+export function App() {
+  useEventIntoQuery('settings.changed', 'settings.get');
+  useEventIntoQuery('hub.status', 'hub.status');
+  const settings = useApiQuery('settings.get', {});
+  useApplyTheme(settings.data?.theme);
+  return (
+    <TooltipProvider delayDuration={300}>
+      {/* Hash routing: works the same under app:// and hubcap serve, and survives reloads. */}
+      <Router hook={useHashLocation}>
+        <div className="flex h-full flex-col">
+          <div className="flex min-h-0 flex-1">
+            <Sidebar />
+            <main className="min-w-0 flex-1 overflow-y-auto">
+              <Switch>
+                <Route path="/settings" component={SettingsPage} />
+                {PAGES.filter((p) => p.path !== '/settings').map((page) => (
+                  <Route key={page.path} path={page.path}>
+                    <ComingPage page={page} />
+                  </Route>
+                ))}
+                <Route>
+                  <Redirect to="/gallery" />
+                </Route>
+              </Switch>
+            </main>
+          </div>
+          <StatusBar />
+        </div>
+      </Router>
+    </TooltipProvider>
+  );
+}

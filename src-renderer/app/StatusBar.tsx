@@ -1,0 +1,52 @@
+import { CircleDot, CloudOff, Loader2, Plug, UserRound, WifiOff } from 'lucide-react';
+import type { HubStatus } from '../../src-main/contract/api';
+import { useApiQuery, useConnectionState } from '../api/context';
+import { Tooltip } from '../components/ui/tooltip';
+import { cn } from '../lib/cn';
+
+function HubPill({ status }: { status: HubStatus | undefined }) {
+  const r = status?.reachability ?? 'checking';
+  const look = {
+    online: { icon: CircleDot, text: 'Online', cls: 'text-success' },
+    'offline-mode': { icon: CloudOff, text: 'Offline', cls: 'text-warning' },
+    unreachable: { icon: WifiOff, text: 'Hub unreachable', cls: 'text-danger' },
+    checking: { icon: Loader2, text: 'Checking Hub…', cls: 'text-muted-foreground' },
+  }[r];
+  const Icon = look.icon;
+  return (
+    <Tooltip content={status?.detail ?? `Hub endpoint: ${status?.endpoint ?? '…'}`}>
+      <span data-testid="status-hub" className={cn('flex items-center gap-1.5', look.cls)}>
+        <Icon className={cn('size-3.5', r === 'checking' && 'animate-spin')} aria-hidden />
+        {look.text}
+      </span>
+    </Tooltip>
+  );
+}
+
+export function StatusBar() {
+  const hub = useApiQuery('hub.status', {});
+  const info = useApiQuery('app.info', {});
+  const connection = useConnectionState();
+  const account = hub.data?.account;
+  return (
+    <footer className="flex h-8 shrink-0 items-center gap-5 border-t border-border bg-sidebar px-4 text-xs text-muted-foreground">
+      <HubPill status={hub.data} />
+      {connection !== 'open' ? (
+        <span data-testid="status-connection" className="flex items-center gap-1.5 text-warning">
+          <Plug className="size-3.5" aria-hidden />
+          {connection === 'connecting' ? 'Connecting to Hubcap…' : 'Connection lost, reconnecting…'}
+        </span>
+      ) : null}
+      <span className="flex-1" />
+      <span data-testid="status-account" className="flex items-center gap-1.5">
+        <UserRound className="size-3.5" aria-hidden />
+        {account?.signedIn ? `Signed in as ${account.name} (${account.role})` : 'Anonymous'}
+      </span>
+      {info.data ? (
+        <span>
+          {info.data.transport === 'serve' ? 'hubcap serve' : 'Desktop'} · v{info.data.versions.app}
+        </span>
+      ) : null}
+    </footer>
+  );
+}

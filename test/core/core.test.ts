@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { ApiError } from '../../src-main/contract/errors';
+import { testCore } from '../helpers/core';
+import { tmpDir } from '../helpers/tmp';
+
+describe('core settings', () => {
+  it('shows where the cache comes from and lets a setting override it', async () => {
+    const core = testCore({ env: { HF_HOME: '/srv/hf', HF_ENDPOINT: 'http://127.0.0.1:1' } });
+    expect(core.settingsView().hubCache).toMatchObject({ path: '/srv/hf/hub', source: 'HF_HOME', exists: false });
+    const target = tmpDir();
+    const events: unknown[] = [];
+    core.events.on((name, payload) => events.push([name, payload]));
+    const view = await core.updateSettings({ hubCacheDir: target });
+    expect(view.hubCache).toMatchObject({ path: target, source: 'setting', exists: true, withoutSetting: { source: 'HF_HOME' } });
+    expect(events).toContainEqual(['settings.changed', view]);
+    const reset = await core.updateSettings({ hubCacheDir: null });
+    expect(reset.hubCache.source).toBe('HF_HOME');
+  });
+
+  it('refuses a relative path, a file, and an unwritable folder, changing nothing', async () => {
+    const core = testCore();
+    const file = path.join(tmpDir(), 'a-file');
+    fs.writeFileSync(file, 'x');
+    await expect(core.updateSettings({ hubCacheDir: 'models/hf' })).rejects.toMatchObject({ code: 'INVALID_PATH', message: /full path/ });
+    await expect(core.updateSettings({ hubCacheDir: file })).rejects.toMatchObject({ code: 'INVALID_PATH', message: /is a file/ });
+    if (process.getuid?.() !== 0) {
+      const ro = tmpDir();
+      fs.chmodSync(ro, 0o500);
+      await expect(core.updateSettings({ hubCacheDir: ro })).rejects.toMatchObject({ code: 'INVALID_PATH' });
+    }
+    expect(core.settings.get().hubCacheDir).toBeNull();
+  });
+
+  it('expands ~ in a typed cache path', async () => {
+    const core = testCore();
+    const view = await core.updateSettings({ hubCacheDir: '~/my-hf' });
+    expect(view.hubCache.path).toMatch(/my-hf$/);
+    expect(path.isAbsolute(view.hubCache.path)).toBe(true);
+  });
+
+  it('reports offline mode and its source; HF_HUB_OFFLINE cannot be switched off from the UI', async () => {
+    const forced = testCore({ env: { HF_HUB_OFFLINE: '1' } });
+    expect(forced.settingsView().offline).toEqual({ enabled: true, source: 'HF_HUB_OFFLINE' });
+    await expect(forced.updateSettings({ offline: false })).rejects.toBeInstanceOf(ApiError);
+    const normal = testCore();
+    expect(normal.settingsView().offline).toEqual({ enabled: false, source: 'default' });
+    expect((await normal.updateSettings({ offline: true })).offline).toEqual({ enabled: true, source: 'setting' });
+  });
+
+  it('reports versions and what this transport can do', () => {
+    const info = testCore().appInfo();
+    expect(info.versions.node).toBe(process.versions.node);
+    expect(info.versions.app).toMatch(/^\d+\.\d+\.\d+/);
+    expect(info.versions.nodeLlamaCpp).toMatch(/^\d+\.\d+\.\d+/);
+    expect(info.capabilities).toEqual({ openInFileManager: false, openExternal: false, clipboard: false });
+  });
+
+  it('opens only named places, and only on desktop', async () => {
+    const serve = testCore();
+    await expect(serve.handlers['places.open']({ place: 'dataDir' })).rejects.toMatchObject({ code: 'NOT_AVAILABLE' });
+    const openPath = vi.fn(async () => {});
+    const desktop = testCore({ transport: 'electron', desktop: { openPath, openExternal: vi.fn(), writeClipboard: vi.fn() } });
+    await desktop.handlers['places.open']({ place: 'dataDir' });
+    expect(openPath).toHaveBeenCalledWith(desktop.settingsView().dataDir);
+    await expect(desktop.handlers['places.open']({ place: 'hubCache' })).rejects.toMatchObject({ code: 'INVALID_PATH' });
+  });
+});
