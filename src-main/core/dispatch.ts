@@ -3,7 +3,7 @@
  * up in the contract, validate the input with its zod schema before any handler runs, run it, and
  * turn any failure into a structured error. Inputs are never logged (they may one day hold secrets).
  */
-import { z } from 'zod';
+import { type z } from 'zod';
 import { isRequestName, requests, type RequestName } from '../contract/api';
 import { ApiError } from '../contract/errors';
 import type { WireResult } from '../contract/wire';

@@ -23,7 +23,9 @@ export function appSchemePrivileges(): CustomScheme[] {
 
 export function isAppUrl(url: string): boolean {
   try {
-    return new URL(url).origin === APP_ORIGIN;
+    // Not `.origin`: Node's URL reports "null" as the origin of non-special schemes like app:.
+    const u = new URL(url);
+    return u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST && u.username === '' && u.password === '';
   } catch {
     return false;
   }

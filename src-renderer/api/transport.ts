@@ -14,6 +14,8 @@ export interface Transport {
   subscribe(listener: (name: string, payload: unknown) => void): () => void;
   connection(): ConnectionState;
   onConnection(listener: (state: ConnectionState) => void): () => void;
+  /** Stop for good (no reconnection). */
+  close(): void;
 }
 
 declare global {
@@ -29,6 +31,7 @@ export function electronTransport(bridge: HubcapBridge): Transport {
     subscribe: (listener) => bridge.subscribe(listener),
     connection: () => 'open',
     onConnection: () => () => {},
+    close: () => {},
   };
 }
 
@@ -41,6 +44,7 @@ export function webSocketTransport(url: string, WebSocketImpl: typeof WebSocket 
   let onFrame: ((data: unknown) => void) | null = null;
   const outbox: string[] = [];
   let delay = 250;
+  let closed = false;
 
   const setState = (next: ConnectionState) => {
     state = next;
@@ -69,6 +73,7 @@ export function webSocketTransport(url: string, WebSocketImpl: typeof WebSocket 
   );
 
   const connect = () => {
+    if (closed) return;
     const ws = new WebSocketImpl(url);
     socket = ws;
     ws.onopen = () => {
@@ -77,12 +82,15 @@ export function webSocketTransport(url: string, WebSocketImpl: typeof WebSocket 
       for (const text of outbox.splice(0)) ws.send(text);
     };
     ws.onmessage = (ev: MessageEvent) => onFrame?.(ev.data);
+    // Errors are always followed by close, where reconnection happens.
+    ws.onerror = () => {};
     ws.onclose = () => {
       socket = null;
       // Answers to calls in flight are lost with the socket: fail them clearly, then reconnect.
       rpc.$rejectPendingCalls(({ reject }) =>
         reject(new ApiError('DISCONNECTED', 'The connection to Hubcap was lost; it is reconnecting.')),
       );
+      if (closed) return;
       setState('reconnecting');
       setTimeout(connect, delay);
       delay = Math.min(delay * 2, 5000);
@@ -101,6 +109,10 @@ export function webSocketTransport(url: string, WebSocketImpl: typeof WebSocket 
     onConnection: (listener) => {
       connectionListeners.add(listener);
       return () => connectionListeners.delete(listener);
+    },
+    close: () => {
+      closed = true;
+      socket?.close();
     },
   };
 }

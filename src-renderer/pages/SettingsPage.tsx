@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { AlertTriangle, Cpu, FolderCog, Globe, Info, Monitor, Moon, Palette, RefreshCw, RotateCcw, Sun } from 'lucide-react';
 import type { CacheDirSource, SettingsPatch, SettingsView, Theme } from '../../src-main/contract/api';
@@ -34,7 +34,6 @@ function useUpdateSettings() {
 function CacheCard({ settings }: { settings: SettingsView }) {
   const update = useUpdateSettings();
   const [draft, setDraft] = useState(settings.hubCache.path);
-  useEffect(() => setDraft(settings.hubCache.path), [settings.hubCache.path]);
   const { hubCache } = settings;
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -250,7 +249,8 @@ export function SettingsPage() {
       ))}
       {settings.data ? (
         <>
-          <CacheCard settings={settings.data} />
+          {/* Keyed by the path: the draft starts over whenever the saved location changes. */}
+          <CacheCard key={settings.data.hubCache.path} settings={settings.data} />
           <HubCard settings={settings.data} />
           <AppearanceCard settings={settings.data} />
           <DataCard settings={settings.data} />

@@ -1,0 +1,68 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+/** Layers, enforced here rather than remembered (VS Code style). */
+const ELECTRON_ONLY = {
+  paths: [
+    { name: 'electron', message: 'Only src-main/electron/ (the desktop shell) may import electron: it downloads its binary when loaded.' },
+    { name: 'electron-store', message: 'Only the desktop shell uses electron-store; plain Node code uses conf (src-main/settings/conf-backend.ts).' },
+  ],
+  patterns: [{ regex: '(^|/)electron/(?!.*stand-in)', message: 'Core code must not depend on the desktop shell.' }],
+};
+
+const NODE_BUILTINS = ['fs', 'path', 'os', 'http', 'child_process', 'net', 'crypto', 'stream', 'worker_threads'];
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'test/lint/fixtures/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['src-main/**/*.ts'],
+    ignores: ['src-main/electron/**'],
+    rules: { 'no-restricted-imports': ['error', ELECTRON_ONLY] },
+  },
+  {
+    files: ['src-renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'The renderer reaches the core only through the contract.' },
+            { name: 'node-llama-cpp', message: 'Inference runs in the core, never in the renderer.' },
+            { name: '@napi-rs/keyring', message: 'Tokens never reach the renderer.' },
+            { name: 'conf', message: 'Settings live in the core.' },
+          ],
+          patterns: [
+            { regex: 'src-main/(?!contract/)', message: 'The renderer may import only src-main/contract (the API contract).' },
+            { regex: `^(node:)?(${NODE_BUILTINS.join('|')})$`, message: 'The renderer runs in a browser: no Node built-ins.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src-main/contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!zod$|\\./)', message: 'The contract is shared with the renderer: zod and its own files only.' }] },
+      ],
+    },
+  },
+);
