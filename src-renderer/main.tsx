@@ -5,8 +5,10 @@ import { ApiProvider } from './api/context';
 import { createApi } from './api/client';
 import { detectTransport } from './api/transport';
 import { App } from './app/App';
+import { applyLastTheme } from './app/theme';
 import './app.css';
 
+applyLastTheme();
 const api = createApi(detectTransport());
 const queryClient = new QueryClient({
   defaultOptions: {

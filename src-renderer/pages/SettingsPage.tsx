@@ -120,12 +120,17 @@ function HubCard({ settings }: { settings: SettingsView }) {
                 ]
               }
             </span>
-            {hub.data?.detail ? <span className="text-muted-foreground">· {hub.data.detail}</span> : null}
             <Button size="sm" variant="ghost" onClick={() => check.mutate()} disabled={check.isPending || settings.offline.enabled}>
               <RefreshCw className={cn(check.isPending && 'animate-spin')} />
               Check now
             </Button>
           </span>
+          {hub.data?.detail ? (
+            <>
+              <span />
+              <span className="-mt-2 text-xs text-muted-foreground">{hub.data.detail}</span>
+            </>
+          ) : null}
         </div>
         <div className="flex items-start justify-between gap-6 rounded-lg border border-border p-4">
           <div>

@@ -1,0 +1,27 @@
+/** Debian's Chromium, driven by playwright-core (never `npx playwright install`). */
+import fs from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+];
+
+export const CHROMIUM_INSTALL_HINT = 'sudo apt-get update && sudo apt-get install -y chromium';
+
+export function findChromium(candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser']): string {
+  for (const c of candidates) if (c && fs.existsSync(c)) return c;
+  throw new Error(
+    `End-to-end tests need Debian's Chromium, which is not installed (looked for ${candidates.filter(Boolean).join(', ')}).\n` +
+      `Install it with:  ${CHROMIUM_INSTALL_HINT}\n(or set CHROMIUM_PATH to a Chromium binary).`,
+  );
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: findChromium(), args: CHROMIUM_FLAGS });
+}

@@ -1,0 +1,95 @@
+/** Starts the real `hubcap serve` (bin/hubcap.js) on a random port with a throwaway HOME. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface ServeProcess {
+  url: string;
+  baseUrl: string;
+  port: number;
+  secret: string;
+  home: string;
+  dataDir: string;
+  hfHome: string;
+  proc: ChildProcess;
+  stop(): Promise<void>;
+}
+
+const BIN = new URL('../../bin/hubcap.js', import.meta.url).pathname;
+
+export interface ServeOptions {
+  env?: Record<string, string>;
+  /** Prepare the throwaway folders before the server starts (e.g. a corrupt settings file). */
+  before?: (dirs: { home: string; dataDir: string; hfHome: string }) => void;
+}
+
+export async function startServe(opts: ServeOptions = {}): Promise<ServeProcess> {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'hubcap-e2e-'));
+  const dataDir = path.join(home, 'data');
+  const hfHome = path.join(home, 'hf');
+  fs.mkdirSync(dataDir, { recursive: true });
+  opts.before?.({ home, dataDir, hfHome });
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: home,
+    HF_HOME: hfHome,
+    HUBCAP_DATA_DIR: dataDir,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_CACHE_HOME: path.join(home, '.cache'),
+    ...opts.env,
+  };
+  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`hubcap serve did not start:\n${stderr}`)), 15_000);
+    proc.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /(http:\/\/\S+\?key=\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1] as string);
+      }
+    });
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`hubcap serve exited with ${code}:\n${stderr}`));
+    });
+  });
+  const parsed = new URL(url);
+  return {
+    url,
+    baseUrl: `${parsed.origin}/`,
+    port: Number(parsed.port),
+    secret: parsed.searchParams.get('key') ?? '',
+    home,
+    dataDir,
+    hfHome,
+    proc,
+    stop: async () => {
+      if (proc.exitCode === null) {
+        const exited = new Promise((r) => proc.once('exit', r));
+        proc.kill('SIGTERM');
+        await exited;
+      }
+      fs.rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A stand-in Hub endpoint that answers the reachability probe (fakehub arrives with the cache issue). */
+export async function startTinyHub(): Promise<{ url: string; close(): Promise<void>; requests: string[] }> {
+  const requests: string[] = [];
+  const server = http.createServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    res.writeHead(200, { 'Content-Type': 'text/html' });
+    res.end(req.method === 'HEAD' ? undefined : '<!doctype html><title>elsewhere</title>');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((r) => server.close(() => r())) };
+}

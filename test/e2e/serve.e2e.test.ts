@@ -1,0 +1,194 @@
+/**
+ * The real app end to end: `hubcap serve` as a child process, the built UI in Debian's Chromium.
+ * Screenshots of each page land in test-results/e2e/.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { PAGES } from '../../src-renderer/app/pages';
+import { launchChromium } from './chromium';
+import { startServe, startTinyHub, type ServeProcess } from './serve-process';
+
+const SHOTS = new URL('../../test-results/e2e/', import.meta.url).pathname;
+fs.mkdirSync(SHOTS, { recursive: true });
+
+let browser: Browser;
+let hub: Awaited<ReturnType<typeof startTinyHub>>;
+const cleanup: (() => Promise<unknown>)[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  hub = await startTinyHub();
+});
+afterAll(async () => {
+  await browser?.close();
+  await hub?.close();
+});
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+async function serve(opts: Parameters<typeof startServe>[0] = {}): Promise<ServeProcess> {
+  const s = await startServe({ ...opts, env: { HF_ENDPOINT: hub.url, ...opts.env } });
+  cleanup.push(() => s.stop());
+  return s;
+}
+
+async function context(): Promise<BrowserContext> {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  cleanup.push(() => ctx.close());
+  return ctx;
+}
+
+async function openApp(s: ServeProcess): Promise<Page> {
+  const page = await (await context()).newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  cleanup.push(async () => expect(errors).toEqual([]));
+  await page.goto(s.url);
+  // The key is traded for a cookie and removed from the address bar.
+  expect(page.url()).not.toContain('key=');
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  return page;
+}
+
+describe('hubcap serve in Chromium', () => {
+  it('clicks through every sidebar page', async () => {
+    const s = await serve();
+    const page = await openApp(s);
+    await expect.poll(() => page.getByTestId('status-hub').textContent()).toBe('Online');
+    expect(await page.getByTestId('status-account').textContent()).toBe('Anonymous');
+    for (const p of PAGES) {
+      await page.getByRole('link', { name: p.label, exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: p.label }).waitFor();
+      expect(page.url()).toContain(`#${p.path}`);
+      expect(await page.getByRole('link', { name: p.label, exact: true }).getAttribute('aria-current')).toBe('page');
+      await page.screenshot({ path: path.join(SHOTS, `${p.label.toLowerCase()}.png`) });
+    }
+    // The probe is the only unasked request, and it carries nothing.
+    expect(hub.requests.every((r) => r === 'HEAD /')).toBe(true);
+  });
+
+  it('changes the cache location in Settings, and it survives a reload', async () => {
+    const s = await serve();
+    const page = await openApp(s);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    expect(await page.getByTestId('cache-path').textContent()).toBe(path.join(s.hfHome, 'hub'));
+    expect(await page.getByTestId('cache-source').textContent()).toBe('From HF_HOME');
+    expect(await page.getByTestId('data-dir').textContent()).toBe(s.dataDir);
+    expect(await page.getByTestId('versions').textContent()).toMatch(/node-llama-cpp\d+\.\d+\.\d+/);
+
+    const target = path.join(s.home, 'models', 'hf-cache');
+    await page.getByLabel('Change location').fill(target);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.getByTestId('cache-path').textContent()).toBe(target);
+    expect(await page.getByTestId('cache-source').textContent()).toBe('Set in Hubcap');
+    await page.screenshot({ path: path.join(SHOTS, 'settings-changed.png'), fullPage: true });
+
+    await page.reload();
+    await page.getByTestId('cache-path').waitFor();
+    expect(await page.getByTestId('cache-path').textContent()).toBe(target);
+    expect(JSON.parse(fs.readFileSync(path.join(s.dataDir, 'settings.json'), 'utf8'))).toMatchObject({ hubCacheDir: target });
+
+    // A bad path gets a specific message and nothing is written.
+    const before = fs.readFileSync(path.join(s.dataDir, 'settings.json'), 'utf8');
+    await page.getByLabel('Change location').fill('relative/models');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/Use a full path.*INVALID_PATH/);
+    expect(fs.readFileSync(path.join(s.dataDir, 'settings.json'), 'utf8')).toBe(before);
+    await page.screenshot({ path: path.join(SHOTS, 'settings-invalid-path.png'), fullPage: true });
+
+    // Back to the environment's location.
+    await page.getByRole('button', { name: /Use HF_HOME/ }).click();
+    await expect.poll(() => page.getByTestId('cache-source').textContent()).toBe('From HF_HOME');
+  });
+
+  it('switches to offline mode and the dark theme, kept across reloads', async () => {
+    const s = await serve();
+    const page = await openApp(s);
+    await page.goto(`${s.baseUrl}#/settings`);
+    await page.getByRole('switch', { name: 'Offline mode' }).click();
+    await expect.poll(() => page.getByTestId('status-hub').textContent()).toBe('Offline');
+    await page.getByRole('radio', { name: 'Dark' }).click();
+    await expect.poll(() => page.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(true);
+    await page.reload();
+    await page.getByTestId('status-hub').waitFor();
+    await expect.poll(() => page.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(true);
+    expect(await page.getByTestId('status-hub').textContent()).toBe('Offline');
+    await page.screenshot({ path: path.join(SHOTS, 'settings-dark.png') });
+    await page.goto(`${s.baseUrl}#/gallery`);
+    await page.getByRole('heading', { level: 1, name: 'Gallery' }).waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'gallery-dark.png') });
+  });
+
+  it('reports a corrupt settings file and starts with defaults', async () => {
+    const s = await serve({ before: ({ dataDir }) => fs.writeFileSync(path.join(dataDir, 'settings.json'), '{ broken') });
+    const page = await openApp(s);
+    await page.goto(`${s.baseUrl}#/settings`);
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/could not be used \(not valid JSON\).*kept as/);
+    expect(fs.readdirSync(s.dataDir).some((f) => f.startsWith('settings.corrupt-'))).toBe(true);
+    await page.screenshot({ path: path.join(SHOTS, 'settings-corrupt-warning.png') });
+  });
+});
+
+describe('hubcap serve refuses what it should', () => {
+  it('refuses the page and the WebSocket without the secret', async () => {
+    const s = await serve();
+    const page = await (await context()).newPage();
+    const res = await page.goto(s.baseUrl);
+    expect(res?.status()).toBe(401);
+    expect(await page.textContent('body')).toMatch(/needs the access key/);
+    const ws = await page.evaluate(
+      (url) =>
+        new Promise<string>((resolve) => {
+          const sock = new WebSocket(url);
+          sock.onopen = () => resolve('open');
+          sock.onclose = () => resolve('closed');
+        }),
+      `ws://127.0.0.1:${s.port}/api/ws`,
+    );
+    expect(ws).toBe('closed');
+  });
+
+  it('refuses a WebSocket from another origin even when the browser holds the cookie', async () => {
+    const s = await serve();
+    const ctx = await context();
+    const page = await ctx.newPage();
+    await page.goto(s.url); // the context now holds the session cookie
+    // 127.0.0.1 on another port is the same *site*, so SameSite does not help here; Origin does.
+    const evil = await ctx.newPage();
+    await evil.goto(hub.url);
+    const result = await evil.evaluate(
+      (url) =>
+        new Promise<string>((resolve) => {
+          const sock = new WebSocket(url);
+          sock.onopen = () => resolve('open');
+          sock.onclose = () => resolve('closed');
+        }),
+      `ws://127.0.0.1:${s.port}/api/ws`,
+    );
+    expect(result).toBe('closed');
+  });
+
+  it('answers a schema-invalid call with a structured validation error', async () => {
+    const s = await serve();
+    const page = await openApp(s);
+    const reply = await page.evaluate(
+      (url) =>
+        new Promise<unknown>((resolve) => {
+          const sock = new WebSocket(url);
+          sock.onopen = () => sock.send(JSON.stringify({ t: 'q', i: 'bad-1', m: 'invoke', a: ['settings.update', { hubCacheDir: 7 }] }));
+          sock.onmessage = (ev) => {
+            const frame = JSON.parse(String(ev.data)) as { t: string; i?: string; r?: unknown };
+            if (frame.t === 's' && frame.i === 'bad-1') resolve(frame.r);
+          };
+        }),
+      `ws://127.0.0.1:${s.port}/api/ws`,
+    );
+    expect(reply).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', message: expect.stringMatching(/hubCacheDir/), details: { issues: [expect.objectContaining({ path: 'hubCacheDir' })] } },
+    });
+  });
+});
