@@ -30,7 +30,7 @@ export function seededContent(seed: string, size: number): Content {
         const off = pos % PATTERN;
         const n = Math.min(PATTERN - off, end - pos);
         pattern.copy(out, pos - start, off, off + n);
-        if (block % 256 !== 0) for (let i = 0; i < n; i++) out[pos - start + i] ^= block & 0xff;
+        if (block % 256 !== 0) for (let i = pos - start; i < pos - start + n; i++) out[i] = (out[i] as number) ^ (block & 0xff);
         pos += n;
       }
       return out;
