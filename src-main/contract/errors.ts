@@ -9,6 +9,22 @@ export const ERROR_CODES = [
   'NOT_AVAILABLE',
   'DISCONNECTED',
   'INTERNAL',
+  // Hub and download errors: each maps to one sentence and one action in the UI.
+  'OFFLINE',
+  'UNAUTHORIZED',
+  'GATED',
+  'FORBIDDEN',
+  'REPO_NOT_FOUND',
+  'REVISION_NOT_FOUND',
+  'ENTRY_NOT_FOUND',
+  'RATE_LIMITED',
+  'SERVER_ERROR',
+  'NETWORK',
+  'DISK_FULL',
+  'INTEGRITY',
+  'CANCELLED',
+  'NOT_FOUND',
+  'CONFLICT',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,0 +1,329 @@
+/**
+ * Reading the hub cache into immutable records: repos → revisions (commit, refs) → files, with
+ * sizes counted as huggingface_hub's scan_cache_dir counts them (hub-protocol.md §1.9): a blob
+ * shared by revisions counts once per repo. Oddities become warnings instead of failures, and,
+ * unlike Python, a repo with a problem stays listed (with its warning) so the user can fix it.
+ * Reads caches written without symlinks (Windows, copies) too. Never follows a link out of the cache.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { COMMIT_RE } from '../hub/repo-id';
+import { parseRepoFolderName } from './layout';
+import type { RepoType } from '../hub/repo-id';
+
+export interface CachedFile {
+  /** Path inside the repo, `/`-separated. */
+  path: string;
+  /** The blob (resolved link target, or the file itself when stored as a copy). */
+  blobPath: string;
+  size: number;
+  lastAccessed: number;
+  lastModified: number;
+  /** false when the snapshot holds a copy (no-symlink caches). */
+  linked: boolean;
+}
+
+export interface CachedRevision {
+  commit: string;
+  refs: string[];
+  snapshotPath: string;
+  files: CachedFile[];
+  /** Sum of the distinct blobs it uses. */
+  sizeOnDisk: number;
+  nbFiles: number;
+  lastModified: number;
+}
+
+export interface CachedRepo {
+  type: RepoType;
+  id: string;
+  folder: string;
+  path: string;
+  revisions: CachedRevision[];
+  /** Sum of distinct blobs across revisions. */
+  sizeOnDisk: number;
+  nbFiles: number;
+  lastAccessed: number;
+  lastModified: number;
+  refs: Record<string, string>;
+}
+
+export type CacheWarningKind =
+  | 'not-a-directory'
+  | 'bad-name'
+  | 'no-snapshots'
+  | 'refs-is-file'
+  | 'file-in-snapshots'
+  | 'bad-snapshot-name'
+  | 'dangling-link'
+  | 'link-outside-cache'
+  | 'ref-to-missing-commit'
+  | 'bad-ref'
+  | 'unknown-entry'
+  | 'unreadable';
+
+export interface CacheWarning {
+  kind: CacheWarningKind;
+  path: string;
+  message: string;
+  repo?: string;
+}
+
+export interface LooseFile {
+  path: string;
+  repo: string;
+  repoFolder: string;
+  etag: string;
+  size: number;
+  lastModified: number;
+}
+
+export interface CacheScan {
+  root: string;
+  exists: boolean;
+  repos: CachedRepo[];
+  sizeOnDisk: number;
+  warnings: CacheWarning[];
+  /** blobs/*.incomplete files (downloads in flight or abandoned). */
+  incomplete: LooseFile[];
+  /** Blobs no snapshot uses. */
+  orphans: LooseFile[];
+  scannedAt: string;
+}
+
+const SKIP_TOP = new Set(['.locks', 'CACHEDIR.TAG', '.DS_Store', 'Thumbs.db', 'desktop.ini']);
+
+function isInside(child: string, parent: string): boolean {
+  return child === parent || child.startsWith(parent + path.sep);
+}
+
+export function scanCache(root: string): CacheScan {
+  const scan: CacheScan = { root, exists: false, repos: [], sizeOnDisk: 0, warnings: [], incomplete: [], orphans: [], scannedAt: new Date().toISOString() };
+  let entries: fs.Dirent[];
+  try {
+    if (!fs.statSync(root).isDirectory()) {
+      scan.warnings.push({ kind: 'not-a-directory', path: root, message: `The cache path ${root} is a file, not a folder.` });
+      return scan;
+    }
+    entries = fs.readdirSync(root, { withFileTypes: true });
+  } catch {
+    return scan;
+  }
+  scan.exists = true;
+  const realRoot = fs.realpathSync(root);
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (SKIP_TOP.has(entry.name) || entry.name.startsWith('.hubcap-')) continue;
+    const full = path.join(root, entry.name);
+    const ref = parseRepoFolderName(entry.name);
+    if (!entry.isDirectory()) {
+      scan.warnings.push({ kind: ref ? 'not-a-directory' : 'unknown-entry', path: full, message: `${entry.name} is not a repo folder.` });
+      continue;
+    }
+    if (!ref) {
+      scan.warnings.push({ kind: 'bad-name', path: full, message: `${entry.name} is not a cache repo folder (expected models--org--name).` });
+      continue;
+    }
+    const repo = scanRepo(full, entry.name, ref.type, ref.id, realRoot, scan);
+    if (repo) {
+      scan.repos.push(repo);
+      scan.sizeOnDisk += repo.sizeOnDisk;
+    }
+  }
+  return scan;
+}
+
+interface BlobInfo {
+  size: number;
+  atime: number;
+  mtime: number;
+}
+
+function scanRepo(dir: string, folder: string, type: RepoType, id: string, realRoot: string, scan: CacheScan): CachedRepo | null {
+  const label = `${type}:${id}`;
+  const warn = (kind: CacheWarningKind, p: string, message: string) => scan.warnings.push({ kind, path: p, message, repo: label });
+  const snapshotsDir = path.join(dir, 'snapshots');
+  const blobsDir = path.join(dir, 'blobs');
+  const realDir = path.join(realRoot, folder);
+
+  // blobs/: sizes and times once per blob; *.incomplete are reported separately.
+  const blobs = new Map<string, BlobInfo>();
+  const blobNames: string[] = [];
+  for (const b of safeReaddir(blobsDir)) {
+    const p = path.join(blobsDir, b.name);
+    if (b.name.endsWith('.incomplete')) {
+      const st = safeStat(p);
+      if (st) scan.incomplete.push({ path: p, repo: label, repoFolder: folder, etag: b.name.split('.')[0] ?? '', size: st.size, lastModified: st.mtimeMs });
+      continue;
+    }
+    if (!b.isFile()) continue;
+    const st = safeStat(p);
+    if (st) {
+      blobs.set(p, { size: st.size, atime: st.atimeMs, mtime: st.mtimeMs });
+      blobNames.push(b.name);
+    }
+  }
+
+  // refs/: recursive; the ref name is its relative path (main, refs/pr/1).
+  const refs: Record<string, string> = {};
+  const refsDir = path.join(dir, 'refs');
+  const refsStat = safeLstat(refsDir);
+  if (refsStat?.isFile()) warn('refs-is-file', refsDir, 'refs is a file, not a folder.');
+  else if (refsStat?.isDirectory()) {
+    for (const file of walkFiles(refsDir)) {
+      const name = path.relative(refsDir, file).split(path.sep).join('/');
+      const value = safeRead(file);
+      if (value !== null && COMMIT_RE.test(value)) refs[name] = value;
+      else warn('bad-ref', file, `Ref ${name} does not hold a commit id${value !== null && /\s$/.test(value) ? ' (trailing whitespace breaks Python offline lookups)' : ''}.`);
+    }
+  }
+
+  const snapStat = safeLstat(snapshotsDir);
+  if (!snapStat?.isDirectory()) {
+    warn('no-snapshots', snapshotsDir, 'The repo has no snapshots folder.');
+  }
+  const used = new Map<string, BlobInfo>();
+  const revisions: CachedRevision[] = [];
+  for (const s of snapStat?.isDirectory() ? safeReaddir(snapshotsDir) : []) {
+    const snapPath = path.join(snapshotsDir, s.name);
+    if (!s.isDirectory()) {
+      warn('file-in-snapshots', snapPath, `${s.name} is a file directly in snapshots/.`);
+      continue;
+    }
+    if (!COMMIT_RE.test(s.name)) warn('bad-snapshot-name', snapPath, `Snapshot folder ${s.name} is not a commit id.`);
+    const files: CachedFile[] = [];
+    const revBlobs = new Map<string, number>();
+    let lastModified = 0;
+    for (const file of walkEntries(snapPath)) {
+      const rel = path.relative(snapPath, file.path).split(path.sep).join('/');
+      let blob: string;
+      let linked = false;
+      if (file.isSymbolicLink) {
+        const target = safeReadlink(file.path);
+        if (target === null) continue;
+        blob = path.resolve(path.dirname(file.path), target);
+        linked = true;
+        // A link pointing outside this repo folder is neither counted nor ever followed by a delete.
+        if (!isInside(blob, dir) && !isInside(blob, realDir)) {
+          const real = safeRealpath(blob);
+          if (!real || !isInside(real, realRoot)) {
+            warn('link-outside-cache', file.path, `${rel} points outside the cache (${target}).`);
+            continue;
+          }
+          blob = real;
+        }
+      } else {
+        blob = file.path; // no-symlink cache: the copy is its own blob
+      }
+      let info = blobs.get(blob);
+      if (!info) {
+        const st = safeStat(blob);
+        if (!st) {
+          warn('dangling-link', file.path, `${rel} points at a missing blob.`);
+          continue;
+        }
+        info = { size: st.size, atime: st.atimeMs, mtime: st.mtimeMs };
+        blobs.set(blob, info);
+      }
+      files.push({ path: rel, blobPath: blob, size: info.size, lastAccessed: info.atime, lastModified: info.mtime, linked });
+      revBlobs.set(blob, info.size);
+      used.set(blob, info);
+      lastModified = Math.max(lastModified, info.mtime);
+    }
+    files.sort((a, b) => a.path.localeCompare(b.path));
+    revisions.push({
+      commit: s.name,
+      refs: Object.entries(refs).filter(([, c]) => c === s.name).map(([r]) => r).sort(),
+      snapshotPath: snapPath,
+      files,
+      sizeOnDisk: [...revBlobs.values()].reduce((a, b) => a + b, 0),
+      nbFiles: files.length,
+      lastModified: lastModified || (safeStat(snapPath)?.mtimeMs ?? 0),
+    });
+  }
+  for (const [name, commit] of Object.entries(refs)) {
+    if (!revisions.some((r) => r.commit === commit)) warn('ref-to-missing-commit', path.join(refsDir, name), `Ref ${name} points at ${commit}, which has no snapshot.`);
+  }
+  for (const name of blobNames) {
+    const p = path.join(blobsDir, name);
+    if (!used.has(p)) {
+      const info = blobs.get(p) as BlobInfo;
+      scan.orphans.push({ path: p, repo: label, repoFolder: folder, etag: name, size: info.size, lastModified: info.mtime });
+    }
+  }
+  revisions.sort((a, b) => b.lastModified - a.lastModified);
+  const usedInfos = [...used.values()];
+  const repoStat = safeStat(dir);
+  return {
+    type,
+    id,
+    folder,
+    path: dir,
+    revisions,
+    sizeOnDisk: usedInfos.reduce((a, b) => a + b.size, 0),
+    nbFiles: used.size,
+    lastAccessed: usedInfos.length ? Math.max(...usedInfos.map((b) => b.atime)) : (repoStat?.atimeMs ?? 0),
+    lastModified: usedInfos.length ? Math.max(...usedInfos.map((b) => b.mtime)) : (repoStat?.mtimeMs ?? 0),
+    refs,
+  };
+}
+
+function safeReaddir(dir: string): fs.Dirent[] {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+function safeStat(p: string): fs.Stats | null {
+  try {
+    return fs.statSync(p);
+  } catch {
+    return null;
+  }
+}
+function safeLstat(p: string): fs.Stats | null {
+  try {
+    return fs.lstatSync(p);
+  } catch {
+    return null;
+  }
+}
+function safeRead(p: string): string | null {
+  try {
+    return fs.readFileSync(p, 'utf8');
+  } catch {
+    return null;
+  }
+}
+function safeReadlink(p: string): string | null {
+  try {
+    return fs.readlinkSync(p);
+  } catch {
+    return null;
+  }
+}
+function safeRealpath(p: string): string | null {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return null;
+  }
+}
+
+function* walkFiles(dir: string): Generator<string> {
+  for (const e of safeReaddir(dir)) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) yield* walkFiles(p);
+    else if (e.isFile()) yield p;
+  }
+}
+
+/** Files and links below a snapshot, without following links to folders. */
+function* walkEntries(dir: string): Generator<{ path: string; isSymbolicLink: boolean }> {
+  for (const e of safeReaddir(dir)) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) yield* walkEntries(p);
+    else if (e.isSymbolicLink()) yield { path: p, isSymbolicLink: true };
+    else if (e.isFile()) yield { path: p, isSymbolicLink: false };
+  }
+}
