@@ -32,6 +32,7 @@ export const COMMIT_RE = /^[0-9a-f]{40}$/;
 /** A revision (branch, tag, refs/pr/N or commit): safe as a URL part and as a path under refs/. */
 export function isValidRevision(rev: string): boolean {
   if (rev.length === 0 || rev.length > 255) return false;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
   if (/[\0-\x1f\x7f\\~^:?*[\]\s]/.test(rev)) return false;
   return rev.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..' && !seg.endsWith('.lock') && !seg.startsWith('.'));
 }
