@@ -20,6 +20,8 @@ export interface HubRequestInit extends RequestInit {
   throwOnError?: boolean;
   /** Follow redirects (default true); when false the 3xx response is returned as is. */
   followRedirects?: boolean;
+  /** Retries of transient failures (429, 5xx, network) for GET and HEAD; default 3. */
+  retries?: number;
 }
 
 export const USER_AGENT = `hubcap/${appVersion}; node/${process.versions.node}`;
@@ -66,7 +68,21 @@ export class HubHttp {
   }
 
   async fetch(url: string, init: HubRequestInit = {}): Promise<Response> {
-    const { ctx, throwOnError = true, followRedirects = true, ...rest } = init;
+    const method = (init.method ?? 'GET').toUpperCase();
+    const retries = method === 'GET' || method === 'HEAD' ? (init.retries ?? 3) : 0;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#fetchOnce(url, init);
+      } catch (error) {
+        if (!(error instanceof HubError) || !error.transient || attempt >= retries || init.signal?.aborted) throw error;
+        const ra = error.details.retryAfterSeconds;
+        await new Promise((r) => setTimeout(r, ra !== undefined ? Math.min(30_000, ra * 1000) : 300 * 2 ** attempt));
+      }
+    }
+  }
+
+  async #fetchOnce(url: string, init: HubRequestInit): Promise<Response> {
+    const { ctx, throwOnError = true, followRedirects = true, retries: _retries, ...rest } = init;
     if (this.isOffline()) throw new HubError('OFFLINE', 'Offline mode is on: Hubcap makes no network requests.');
     const doFetch = this.#opts.fetch ?? fetch;
     let current = url;

@@ -27,6 +27,8 @@ export interface FakeHubOptions {
   treePageSize?: number;
   port?: number;
   cdnPort?: number;
+  /** Accept POST /__fakehub/faults (JSON Fault) and DELETE to clear, for use from the command line. */
+  adminFaults?: boolean;
 }
 
 export interface FakeHub {
@@ -415,6 +417,11 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
         if (status.retryAfter !== undefined) headers['Retry-After'] = String(status.retryAfter);
         if (status.status === 429) headers.RateLimit = `"api";r=0;t=${status.retryAfter ?? 1}`;
         return hubError(res, status.status ?? 500, null, `Injected ${status.status ?? 500}`, headers);
+      }
+      if (url.pathname === '/__fakehub/faults' && opts.adminFaults) {
+        if (req.method === 'DELETE') faults.clear();
+        else faults.add(JSON.parse((await readBody(req)) || '{}') as Fault);
+        return json(res, 200, { ok: true });
       }
       if (url.pathname.startsWith('/api/')) return handleApi(req, res, url.pathname, url);
       const r = /^\/(?:(datasets)\/)?(.+?)\/resolve\/([^/]+)\/(.+)$/.exec(url.pathname);

@@ -1,0 +1,83 @@
+/**
+ * Raw GETs for file bodies. node:http rather than fetch: bodies stream straight to disk with
+ * backpressure and no web-stream copies, which is what lets a download keep pace with curl.
+ * Redirects are followed by hand and every hop asks HubHttp whether the token may go there.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { HubError, hubErrorFrom, networkError } from '../hub/errors';
+import type { HubHttp } from '../hub/http';
+
+export interface OpenedBody {
+  status: number;
+  headers: Headers;
+  finalUrl: string;
+  res: http.IncomingMessage;
+}
+
+const agentOpts = { keepAlive: true, maxSockets: 64 };
+const httpAgent = new http.Agent(agentOpts);
+const httpsAgent = new https.Agent(agentOpts);
+
+function toHeaders(raw: http.IncomingHttpHeaders): Headers {
+  const h = new Headers();
+  for (const [k, v] of Object.entries(raw)) {
+    if (Array.isArray(v)) for (const x of v) h.append(k, x);
+    else if (v !== undefined) h.set(k, v);
+  }
+  return h;
+}
+
+function once(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<http.IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const mod = url.startsWith('https:') ? https : http;
+    const req = mod.get(url, { headers, agent: url.startsWith('https:') ? httpsAgent : httpAgent, signal }, resolve);
+    req.on('error', reject);
+  });
+}
+
+export async function openBody(hub: HubHttp, url: string, range: { start: number; end?: number } | null, signal: AbortSignal): Promise<OpenedBody> {
+  if (hub.isOffline()) throw new HubError('OFFLINE', 'Offline mode is on: Hubcap makes no network requests.');
+  let current = url;
+  for (let hop = 0; hop < 10; hop++) {
+    const headers: Record<string, string> = { 'accept-encoding': 'identity' };
+    for (const [k, v] of hub.headersFor(current)) headers[k] = v;
+    if (range) headers.range = `bytes=${range.start}-${range.end ?? ''}`;
+    let res: http.IncomingMessage;
+    try {
+      res = await once(current, headers, signal);
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw networkError(error, current);
+    }
+    const status = res.statusCode ?? 0;
+    const location = res.headers.location;
+    if (status >= 300 && status < 400 && location) {
+      res.resume();
+      current = new URL(location, current).toString();
+      continue;
+    }
+    return { status, headers: toHeaders(res.headers), finalUrl: current, res };
+  }
+  throw new HubError('SERVER_ERROR', 'Too many redirects from the Hub.');
+}
+
+export async function readErrorBody(opened: OpenedBody): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of opened.res) {
+    size += (c as Buffer).length;
+    if (size > 64 * 1024) break;
+    chunks.push(c as Buffer);
+  }
+  try {
+    return (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { error?: string }).error;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function errorFrom(opened: OpenedBody, hub: HubHttp, ctx: { repo?: string; revision?: string; path?: string; repoUrl?: string }): Promise<HubError> {
+  const message = await readErrorBody(opened).catch(() => undefined);
+  return hubErrorFrom(opened.status, opened.headers, { ...ctx, signedIn: hub.signedIn }, message);
+}

@@ -1,0 +1,482 @@
+/**
+ * The download manager: a persisted queue of jobs (one repo revision, a selection of its files),
+ * a bounded number of files in flight, pause / resume / cancel / retry, one download for a blob
+ * two jobs need, already-present blobs linked rather than fetched, offline mode served from the
+ * cache only, and progress (bytes, speed, ETA, state) pushed at most ~10 times a second per job.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ApiError } from '../contract/errors';
+import { blobPath, ensureCacheDir, linkSnapshotFile, markNoExist, readRef, repoDir, snapshotFileExists, writeRef } from '../cache/layout';
+import { HubError } from '../hub/errors';
+import type { HubHttp } from '../hub/http';
+import { COMMIT_RE, checkRevision, parseRepoId, type RepoRef } from '../hub/repo-id';
+import { fetchBlob } from './blob-fetch';
+import { matchesAny } from './patterns';
+import { planDownload, repoPageUrl, resolveUrl, type PlannedFile } from './plan';
+import type { QueueStore } from './queue-store';
+import type { DownloadJob, DownloadRequest, JobFile } from './types';
+
+export interface ManagerOptions {
+  hub: HubHttp;
+  cacheDir: () => string;
+  store: QueueStore;
+  onChange?: (job: DownloadJob) => void;
+  maxConcurrentFiles?: () => number;
+  connections?: number;
+  stallTimeoutMs?: number;
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Minimum interval between progress events of one job. */
+  progressIntervalMs?: number;
+}
+
+const TERMINAL = new Set(['done', 'error', 'cancelled']);
+
+function sameSelection(a: DownloadRequest, b: DownloadRequest): boolean {
+  const key = (r: DownloadRequest) => JSON.stringify([r.repoType, r.repo, r.revision, [...(r.files ?? [])].sort(), [...(r.patterns ?? [])].sort()]);
+  return key(a) === key(b);
+}
+
+class SpeedMeter {
+  #samples: { t: number; bytes: number }[] = [];
+  add(bytes: number): void {
+    const t = Date.now();
+    this.#samples.push({ t, bytes });
+    while (this.#samples.length && (this.#samples[0] as { t: number }).t < t - 3000) this.#samples.shift();
+  }
+  rate(): number {
+    if (this.#samples.length < 2) return 0;
+    const first = this.#samples[0] as { t: number };
+    const span = Math.max(250, Date.now() - first.t) / 1000;
+    return this.#samples.reduce((a, s) => a + s.bytes, 0) / span;
+  }
+}
+
+export class DownloadManager {
+  readonly #o: ManagerOptions;
+  readonly #jobs = new Map<string, DownloadJob>();
+  readonly #controllers = new Map<string, AbortController>();
+  readonly #blobs = new Map<string, Promise<{ fresh: boolean }>>();
+  readonly #meters = new Map<string, SpeedMeter>();
+  readonly #lastEmit = new Map<string, number>();
+  readonly #resolving = new Set<string>();
+  readonly #idle = new Set<() => void>();
+  #active = 0;
+  #saveTimer: NodeJS.Timeout | null = null;
+  #closed = false;
+
+  constructor(opts: ManagerOptions) {
+    this.#o = opts;
+    for (const job of opts.store.load()) {
+      // After a crash or restart, unfinished work comes back queued and resumes from disk.
+      if (job.state === 'downloading' || job.state === 'resolving') job.state = 'queued';
+      for (const f of job.files) if (f.state === 'downloading') f.state = 'pending';
+      job.speed = 0;
+      job.etaSeconds = null;
+      job.retrying = null;
+      this.#jobs.set(job.id, job);
+    }
+    queueMicrotask(() => this.#schedule());
+  }
+
+  list(): DownloadJob[] {
+    return [...this.#jobs.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  get(id: string): DownloadJob {
+    const job = this.#jobs.get(id);
+    if (!job) throw new ApiError('NOT_FOUND', 'No such download.');
+    return job;
+  }
+
+  add(request: DownloadRequest): DownloadJob {
+    const repo = parseRepoId(request.repo, request.repoType);
+    checkRevision(request.revision);
+    const normalized: DownloadRequest = { ...request, repo: repo.id };
+    const existing = this.list().find((j) => !TERMINAL.has(j.state) && sameSelection(j.request, normalized));
+    if (existing) return existing;
+    const job: DownloadJob = {
+      id: randomUUID(),
+      request: normalized,
+      cacheDir: this.#o.cacheDir(),
+      commit: null,
+      files: [],
+      state: 'queued',
+      error: null,
+      createdAt: new Date().toISOString(),
+      finishedAt: null,
+      bytesDone: 0,
+      bytesTotal: 0,
+      speed: 0,
+      etaSeconds: null,
+      retrying: null,
+    };
+    this.#jobs.set(job.id, job);
+    this.#changed(job, true);
+    this.#schedule();
+    return job;
+  }
+
+  pause(id: string): DownloadJob {
+    const job = this.get(id);
+    if (TERMINAL.has(job.state) || job.state === 'paused') return job;
+    job.state = 'paused';
+    this.#controllers.get(id)?.abort();
+    this.#controllers.delete(id);
+    for (const f of job.files) if (f.state === 'downloading') f.state = 'pending';
+    job.speed = 0;
+    job.etaSeconds = null;
+    this.#changed(job, true);
+    return job;
+  }
+
+  resume(id: string): DownloadJob {
+    const job = this.get(id);
+    if (job.state !== 'paused') return job;
+    job.state = job.commit ? 'downloading' : 'queued';
+    this.#changed(job, true);
+    this.#schedule();
+    return job;
+  }
+
+  retry(id: string): DownloadJob {
+    const job = this.get(id);
+    if (job.state !== 'error' && job.state !== 'cancelled') return job;
+    job.state = 'queued';
+    job.error = null;
+    job.commit = null;
+    for (const f of job.files) if (f.state !== 'done') f.state = 'pending';
+    this.#changed(job, true);
+    this.#schedule();
+    return job;
+  }
+
+  /** Stops a job. Its partial files are deleted unless kept for later. */
+  async cancel(id: string, keepPartial = false): Promise<DownloadJob> {
+    const job = this.get(id);
+    if (job.state === 'done' || job.state === 'cancelled') return job;
+    job.state = 'cancelled';
+    job.finishedAt = new Date().toISOString();
+    this.#controllers.get(id)?.abort();
+    this.#controllers.delete(id);
+    await this.#settled(job);
+    if (!keepPartial) {
+      const dir = repoDir(job.cacheDir, { type: job.request.repoType, id: job.request.repo });
+      for (const f of job.files) {
+        if (f.state === 'done' || !/^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(f.etag)) continue;
+        const partial = `${blobPath(dir, f.etag)}.incomplete`;
+        if (!this.#blobs.has(blobPath(dir, f.etag))) await fs.promises.rm(partial, { force: true });
+        f.done = 0;
+      }
+      job.bytesDone = job.files.reduce((a, f) => a + (f.state === 'done' ? f.size : 0), 0);
+    }
+    for (const f of job.files) if (f.state === 'downloading') f.state = 'pending';
+    job.speed = 0;
+    job.etaSeconds = null;
+    this.#changed(job, true);
+    return job;
+  }
+
+  remove(id: string): void {
+    const job = this.get(id);
+    if (!TERMINAL.has(job.state)) throw new ApiError('CONFLICT', 'Stop the download before removing it from the list.');
+    this.#jobs.delete(id);
+    this.#save();
+  }
+
+  /** .incomplete files being written now (kept out of cache cleanup). */
+  activeIncompletePaths(): string[] {
+    return [...this.#blobs.keys()].map((b) => `${b}.incomplete`);
+  }
+
+  /** Resolves when nothing is queued, resolving or downloading. */
+  whenIdle(): Promise<void> {
+    if (this.#isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.add(resolve));
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const c of this.#controllers.values()) c.abort();
+    this.#controllers.clear();
+    await Promise.allSettled([...this.#blobs.values()]);
+    this.#save(true);
+  }
+
+  #isIdle(): boolean {
+    return this.#active === 0 && this.#resolving.size === 0 && !this.list().some((j) => j.state === 'queued' || (j.state === 'downloading' && j.files.some((f) => f.state === 'pending')));
+  }
+
+  #controller(job: DownloadJob): AbortController {
+    let c = this.#controllers.get(job.id);
+    if (!c) {
+      c = new AbortController();
+      this.#controllers.set(job.id, c);
+    }
+    return c;
+  }
+
+  async #settled(job: DownloadJob): Promise<void> {
+    for (let i = 0; i < 200 && job.files.some((f) => f.state === 'downloading'); i++) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  #schedule(): void {
+    if (this.#closed) return;
+    for (const job of this.list()) {
+      if (job.state === 'queued' && !this.#resolving.has(job.id) && this.#resolving.size < 2) void this.#resolve(job);
+    }
+    const max = Math.max(1, this.#o.maxConcurrentFiles?.() ?? 3);
+    for (const job of this.list()) {
+      if (job.state !== 'downloading') continue;
+      for (const file of job.files) {
+        if (this.#active >= max) break;
+        if (file.state === 'pending') void this.#runFile(job, file);
+      }
+    }
+    if (this.#isIdle()) {
+      for (const r of [...this.#idle]) r();
+      this.#idle.clear();
+    }
+  }
+
+  async #resolve(job: DownloadJob): Promise<void> {
+    this.#resolving.add(job.id);
+    job.state = 'resolving';
+    this.#changed(job, true);
+    const repo: RepoRef = { type: job.request.repoType, id: job.request.repo };
+    const dir = repoDir(job.cacheDir, repo);
+    try {
+      let commit: string;
+      let planned: PlannedFile[];
+      if (this.#o.hub.isOffline()) ({ commit, files: planned } = this.#resolveOffline(job, repo, dir));
+      else {
+        ({ commit, files: planned } = await planDownload(this.#o.hub, repo, job.request.revision, {
+          ...(job.request.files ? { files: job.request.files } : {}),
+          ...(job.request.patterns ? { patterns: job.request.patterns } : {}),
+        }));
+        ensureCacheDir(job.cacheDir);
+        writeRef(dir, job.request.revision, commit);
+      }
+      if (job.state !== 'resolving') return; // paused or cancelled meanwhile
+      const previous = new Map(job.files.map((f) => [f.path, f]));
+      job.commit = commit;
+      job.files = planned.map((p) => {
+        const done = snapshotFileExists(dir, commit, p.path) || this.#linkIfBlobPresent(job, dir, commit, p);
+        const before = previous.get(p.path);
+        const partial = done ? p.size : incompleteSize(dir, p.etag);
+        return { path: p.path, size: p.size, etag: p.etag, lfs: p.lfs, state: done ? 'done' : 'pending', done: partial || (before?.etag === p.etag ? Math.min(before.done, p.size) : 0) };
+      });
+      job.bytesTotal = job.files.reduce((a, f) => a + f.size, 0);
+      job.bytesDone = job.files.reduce((a, f) => a + f.done, 0);
+      job.state = 'downloading';
+      this.#finishIfDone(job);
+      this.#changed(job, true);
+    } catch (error) {
+      // Python writes a .no_exist marker (and refreshes the ref) when a file is confirmed missing.
+      if (error instanceof HubError && error.code === 'ENTRY_NOT_FOUND' && error.details.commit && error.details.path) {
+        try {
+          markNoExist(dir, error.details.commit, error.details.path);
+          writeRef(dir, job.request.revision, error.details.commit);
+        } catch {
+          // the marker is an optimisation only
+        }
+      }
+      if (job.state === 'resolving' && !this.#closed) this.#fail(job, error);
+    } finally {
+      this.#resolving.delete(job.id);
+      this.#schedule();
+    }
+  }
+
+  /** Offline: only what the cache already holds. */
+  #resolveOffline(job: DownloadJob, repo: RepoRef, dir: string): { commit: string; files: PlannedFile[] } {
+    const rev = job.request.revision;
+    const commit = COMMIT_RE.test(rev) ? rev : readRef(dir, rev);
+    const what = `${repo.id}@${rev}`;
+    if (!commit || !fs.existsSync(path.join(dir, 'snapshots', commit))) throw new HubError('OFFLINE', `Offline mode is on, and ${what} is not in the cache.`);
+    const snapshot = path.join(dir, 'snapshots', commit);
+    const present = listSnapshot(snapshot);
+    const wanted = job.request.files ?? [];
+    const missing = wanted.filter((p) => !present.includes(p));
+    if (missing.length) throw new HubError('OFFLINE', `Offline mode is on, and ${missing.join(', ')} of ${what} is not in the cache.`);
+    const chosen = present.filter((p) => (!wanted.length && !job.request.patterns?.length) || wanted.includes(p) || matchesAny(p, job.request.patterns ?? []));
+    if (chosen.length === 0) throw new HubError('OFFLINE', `Offline mode is on, and no cached file of ${what} matches.`);
+    return {
+      commit,
+      files: chosen.map((p) => {
+        const full = path.join(snapshot, ...p.split('/'));
+        const target = fs.lstatSync(full).isSymbolicLink() ? path.basename(fs.readlinkSync(full)) : '';
+        return { path: p, size: fs.statSync(full).size, etag: target, lfs: target.length === 64 };
+      }),
+    };
+  }
+
+  #linkIfBlobPresent(job: DownloadJob, dir: string, commit: string, p: PlannedFile): boolean {
+    try {
+      const blob = blobPath(dir, p.etag);
+      if (fs.statSync(blob).size !== p.size) return false;
+      linkSnapshotFile(job.cacheDir, dir, commit, p.path, p.etag, { env: this.#o.env ?? process.env });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async #runFile(job: DownloadJob, file: JobFile): Promise<void> {
+    this.#active += 1;
+    file.state = 'downloading';
+    const repo: RepoRef = { type: job.request.repoType, id: job.request.repo };
+    const dir = repoDir(job.cacheDir, repo);
+    const commit = job.commit as string;
+    const signal = this.#controller(job).signal;
+    const meter = this.#meters.get(job.id) ?? new SpeedMeter();
+    this.#meters.set(job.id, meter);
+    try {
+      const blob = blobPath(dir, file.etag);
+      let fresh = false;
+      for (;;) {
+        const shared = this.#blobs.get(blob);
+        if (shared) {
+          // Another job is fetching the same blob: wait for it instead of downloading twice.
+          try {
+            await shared;
+            break;
+          } catch (error) {
+            if (signal.aborted || (error instanceof HubError && error.code !== 'CANCELLED')) throw error;
+            continue; // the other job was paused or cancelled: fetch it ourselves
+          }
+        }
+        const run = fetchBlob(
+          this.#o.hub,
+          {
+            url: resolveUrl(this.#o.hub, repo, commit, file.path),
+            etag: file.etag,
+            size: file.size,
+            blobsDir: path.join(dir, 'blobs'),
+            ctx: { repo: repo.id, revision: job.request.revision, path: file.path, repoUrl: repoPageUrl(this.#o.hub, repo) },
+          },
+          {
+            signal,
+            connections: this.#o.connections ?? 1,
+            ...(this.#o.stallTimeoutMs !== undefined ? { stallTimeoutMs: this.#o.stallTimeoutMs } : {}),
+            onBytes: (n) => {
+              file.done = Math.min(file.size, file.done + n);
+              job.bytesDone += n;
+              meter.add(n);
+              if (job.retrying) job.retrying = null;
+              this.#changed(job, false);
+            },
+            onRetry: (e, attempt, delay) => {
+              job.retrying = `${e.message} Retry ${attempt} in ${Math.ceil(delay / 1000)} s.`;
+              this.#changed(job, true);
+            },
+          },
+        ).then((r) => {
+          if (r.resumedFrom > 0 && file.done < r.resumedFrom) {
+            job.bytesDone += r.resumedFrom - file.done;
+            file.done = r.resumedFrom;
+          }
+          return { fresh: !r.alreadyPresent };
+        });
+        this.#blobs.set(blob, run);
+        try {
+          fresh = (await run).fresh;
+        } finally {
+          this.#blobs.delete(blob);
+        }
+        break;
+      }
+      linkSnapshotFile(job.cacheDir, dir, commit, file.path, file.etag, { env: this.#o.env ?? process.env, freshBlob: fresh && !this.#blobs.has(blob) });
+      job.bytesDone += file.size - file.done;
+      file.done = file.size;
+      file.state = 'done';
+      this.#finishIfDone(job);
+      this.#changed(job, true);
+    } catch (error) {
+      if (this.#closed || job.state === 'paused' || job.state === 'cancelled') {
+        // Stopped on purpose (or the app is quitting): the partial stays for a resume.
+        file.state = 'pending';
+      } else if (job.state === 'error') {
+        // Another file of this job failed first and stopped this one: keep that first error.
+        file.state = 'pending';
+      } else {
+        file.state = 'error';
+        this.#fail(job, error);
+        this.#controllers.get(job.id)?.abort();
+        this.#controllers.delete(job.id);
+      }
+    } finally {
+      this.#active -= 1;
+      this.#schedule();
+    }
+  }
+
+  #finishIfDone(job: DownloadJob): void {
+    if (job.state === 'downloading' && job.files.every((f) => f.state === 'done')) {
+      job.state = 'done';
+      job.finishedAt = new Date().toISOString();
+      job.speed = 0;
+      job.etaSeconds = 0;
+      job.retrying = null;
+    }
+  }
+
+  #fail(job: DownloadJob, error: unknown): void {
+    job.state = 'error';
+    job.retrying = null;
+    job.speed = 0;
+    job.etaSeconds = null;
+    job.finishedAt = new Date().toISOString();
+    job.error =
+      error instanceof ApiError ? error.toShape() : { code: 'INTERNAL', message: `The download failed: ${(error as Error).message ?? String(error)}` };
+    for (const f of job.files) if (f.state === 'downloading' || f.state === 'pending') f.state = f.state === 'downloading' ? 'error' : 'pending';
+    this.#changed(job, true);
+  }
+
+  #changed(job: DownloadJob, important: boolean): void {
+    const now = Date.now();
+    const meter = this.#meters.get(job.id);
+    if (job.state === 'downloading' && meter) {
+      job.speed = Math.round(meter.rate());
+      job.etaSeconds = job.speed > 0 ? Math.ceil((job.bytesTotal - job.bytesDone) / job.speed) : null;
+    }
+    const interval = this.#o.progressIntervalMs ?? 100;
+    if (!important && now - (this.#lastEmit.get(job.id) ?? 0) < interval) return;
+    this.#lastEmit.set(job.id, now);
+    this.#o.onChange?.(structuredClone(job));
+    this.#save(important);
+  }
+
+  #save(now = false): void {
+    if (now) {
+      if (this.#saveTimer) clearTimeout(this.#saveTimer);
+      this.#saveTimer = null;
+      this.#o.store.save(this.list());
+      return;
+    }
+    this.#saveTimer ??= setTimeout(() => {
+      this.#saveTimer = null;
+      this.#o.store.save(this.list());
+    }, 2000);
+    this.#saveTimer.unref?.();
+  }
+}
+
+function incompleteSize(dir: string, etag: string): number {
+  try {
+    return fs.statSync(`${blobPath(dir, etag)}.incomplete`).size;
+  } catch {
+    return 0;
+  }
+}
+
+function listSnapshot(snapshot: string, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(path.join(snapshot, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...listSnapshot(snapshot, rel));
+    else out.push(rel);
+  }
+  return out;
+}

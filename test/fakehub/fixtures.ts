@@ -1,0 +1,75 @@
+/** Deterministic catalogue used by tests and by `npm run fakehub`. */
+import { seededContent, textContent } from './content';
+import { buildRepo, type FakeRepo, type FakeToken } from './model';
+
+export const TOKENS: Record<string, FakeToken> = {
+  hf_alice_read_token_0000000000000000: { user: 'alice', displayName: 'laptop', role: 'read' },
+  hf_bob_write_token_00000000000000000: { user: 'bob', displayName: 'ci', role: 'write', orgs: ['acme'] },
+};
+
+export const MiB = 1 << 20;
+
+export function tinyLlm(): FakeRepo {
+  return buildRepo({
+    id: 'acme/tiny-llm',
+    downloads: 1200,
+    likes: 42,
+    tags: ['gguf', 'text-generation', 'llama'],
+    pipelineTag: 'text-generation',
+    libraryName: 'gguf',
+    gguf: { total: 1_100_000, architecture: 'llama', context_length: 2048 },
+    commits: [
+      {
+        title: 'Initial upload',
+        files: {
+          'config.json': '{"model_type":"llama","v":1}',
+          'README.md': '# tiny-llm\n\nA tiny test model.\n',
+          'tiny-llm-Q4_K_M.gguf': seededContent('q4', 3 * MiB + 123),
+          'tiny-llm-Q8_0.gguf': seededContent('q8', 5 * MiB + 7),
+          'sub/dir/tokenizer.json': '{"tokens":[]}',
+        },
+      },
+      { title: 'Update config', files: { 'config.json': '{"model_type":"llama","v":2}' } },
+    ],
+    refs: { 'v1.0': 0 },
+  });
+}
+
+export function gatedRepo(): FakeRepo {
+  return buildRepo({
+    id: 'acme/gated-llm',
+    gated: 'manual',
+    tags: ['gguf'],
+    commits: [{ files: { 'config.json': '{"gated":true}', 'model.gguf': seededContent('gated', 1 * MiB) } }],
+  });
+}
+
+export function privateRepo(): FakeRepo {
+  return buildRepo({ id: 'alice/secret-llm', private: true, commits: [{ files: { 'config.json': '{}' } }] });
+}
+
+export function bigRepo(size: number): FakeRepo {
+  return buildRepo({ id: 'acme/big', commits: [{ files: { 'big.gguf': seededContent('big', size) } }] });
+}
+
+export function catalogue(count: number): FakeRepo[] {
+  const out: FakeRepo[] = [];
+  for (let i = 0; i < count; i++) {
+    out.push(
+      buildRepo({
+        id: `org${i % 17}/model-${String(i).padStart(4, '0')}`,
+        downloads: (i * 7919) % 100_000,
+        likes: (i * 104_729) % 5000,
+        trendingScore: (i * 31) % 977,
+        tags: i % 3 === 0 ? ['gguf', 'text-generation'] : ['safetensors', 'text-generation'],
+        createdAt: new Date(Date.UTC(2025, 0, 1) + i * 3_600_000).toISOString(),
+        commits: [{ files: { 'README.md': textContent(`# model ${i}\n`) } }],
+      }),
+    );
+  }
+  return out;
+}
+
+export function standardRepos(): FakeRepo[] {
+  return [tinyLlm(), gatedRepo(), privateRepo()];
+}
