@@ -11,10 +11,19 @@ import { defaultDataDir } from '../app/data-dir';
 import { confBackend } from '../settings/conf-backend';
 import { startServer } from '../serve/server';
 import { appVersion } from '../app/versions';
+import { downloadCommand } from './download';
+import { cacheCommand } from './cache';
 
 const USAGE = `Usage:
-  hubcap serve [--port N] [--host ADDR]   Serve the Hubcap UI to a browser (loopback by default)
+  hubcap serve [--port N] [--host ADDR]          Serve the Hubcap UI to a browser (loopback by default)
+  hubcap download REPO [FILES|PATTERNS…]         Download into the Hugging Face cache
+         [--revision R] [--cache-dir D] [--repo-type model|dataset] [--json]
+  hubcap cache ls [--json]                       List cached repos, revisions and sizes
+  hubcap cache rm REPO[@REVISION]… [--dry-run]   Delete from the cache (shows what it frees)
+  hubcap cache verify [REPO]                     Rehash blobs and report corrupt ones
   hubcap --version
+
+Honours HF_ENDPOINT, HF_HUB_CACHE / HF_HOME, HF_HUB_OFFLINE, HF_TOKEN and the token file.
 `;
 
 class UsageError extends Error {}
@@ -63,6 +72,10 @@ export async function main(argv: string[]): Promise<number> {
       case 'serve':
         await serve(rest);
         return 0;
+      case 'download':
+        return await downloadCommand(rest);
+      case 'cache':
+        return await cacheCommand(rest);
       case '--version':
       case '-v':
         process.stdout.write(`${appVersion}\n`);

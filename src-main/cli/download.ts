@@ -1,0 +1,68 @@
+/** `hubcap download REPO [FILES|PATTERNS…] [--revision R] [--cache-dir D] [--repo-type T] [--json]`. */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatBytes, formatDuration } from '../contract/format';
+import { ApiError } from '../contract/errors';
+import { DownloadManager } from '../downloads/manager';
+import { memoryQueueStore } from '../downloads/queue-store';
+import { repoDir } from '../cache/layout';
+import type { RepoType } from '../hub/repo-id';
+import { cliContext } from './context';
+
+const GLOB = /[*?[]/;
+
+export async function downloadCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      revision: { type: 'string', default: 'main' },
+      'cache-dir': { type: 'string' },
+      'repo-type': { type: 'string', default: 'model' },
+      json: { type: 'boolean', default: false },
+      quiet: { type: 'boolean', short: 'q', default: false },
+      connections: { type: 'string' },
+    },
+  });
+  const [repo, ...selectors] = positionals;
+  if (!repo) throw new ApiError('VALIDATION_FAILED', 'usage: hubcap download REPO [FILES|PATTERNS…] [--revision R]');
+  const repoType = values['repo-type'] as RepoType;
+  if (!['model', 'dataset', 'space'].includes(repoType)) throw new ApiError('VALIDATION_FAILED', `--repo-type must be model, dataset or space`);
+  const ctx = cliContext({ cacheDir: values['cache-dir'] });
+  const files = selectors.filter((s) => !GLOB.test(s));
+  const patterns = selectors.filter((s) => GLOB.test(s));
+  const tty = process.stderr.isTTY && !values.quiet && !values.json;
+  const manager = new DownloadManager({
+    hub: ctx.hub,
+    cacheDir: () => ctx.cacheDir,
+    store: memoryQueueStore(),
+    env: ctx.env,
+    connections: values.connections ? Number(values.connections) : 1,
+    onChange: (job) => {
+      if (!tty || job.state !== 'downloading') return;
+      const pct = job.bytesTotal ? Math.floor((job.bytesDone / job.bytesTotal) * 100) : 0;
+      const filesDone = job.files.filter((f) => f.state === 'done').length;
+      process.stderr.write(
+        `\r${job.request.repo}  ${String(pct).padStart(3)}%  ${formatBytes(job.bytesDone)} / ${formatBytes(job.bytesTotal)}  ${formatBytes(job.speed)}/s  ETA ${formatDuration(job.etaSeconds)}  [${filesDone}/${job.files.length} files]\x1b[K`,
+      );
+    },
+  });
+  const stop = () => void manager.close().then(() => process.exit(130));
+  process.once('SIGINT', stop);
+  const started = Date.now();
+  const job = manager.add({ repoType, repo, revision: values.revision, ...(files.length ? { files } : {}), ...(patterns.length ? { patterns } : {}) });
+  await manager.whenIdle();
+  const done = manager.get(job.id);
+  await manager.close();
+  if (tty) process.stderr.write('\n');
+  if (done.state !== 'done') throw new ApiError(done.error?.code ?? 'INTERNAL', done.error?.message ?? 'The download did not finish.');
+  const snapshot = path.join(repoDir(ctx.cacheDir, { type: repoType, id: done.request.repo }), 'snapshots', done.commit as string);
+  if (values.json) {
+    process.stdout.write(
+      `${JSON.stringify({ ok: true, repo: done.request.repo, revision: done.request.revision, commit: done.commit, snapshot, files: done.files.map((f) => f.path), bytes: done.bytesTotal, seconds: (Date.now() - started) / 1000 })}\n`,
+    );
+  } else {
+    process.stdout.write(`${snapshot}\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,102 @@
+/** The `hubcap` command line, run as a real process (through tsx) against fakehub. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bigRepo, MiB, tinyLlm } from '../fakehub/fixtures';
+import { fakeHub, requestsTo } from '../helpers/hub';
+import { tmpDir } from '../helpers/tmp';
+
+const ENTRY = new URL('../../src-main/cli/hubcap.ts', import.meta.url).pathname;
+
+function start(args: string[], env: Record<string, string>): ChildProcess {
+  const home = env.HOME ?? tmpDir();
+  return spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+    env: { PATH: process.env.PATH, HOME: home, HUBCAP_DATA_DIR: path.join(home, 'data'), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const p = start(args, env);
+  let stdout = '';
+  let stderr = '';
+  p.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  p.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => p.on('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+function envFor(hubUrl: string) {
+  const home = tmpDir();
+  return { HOME: home, HF_ENDPOINT: hubUrl, HF_HUB_CACHE: path.join(home, 'hub') };
+}
+
+describe('hubcap download / cache', () => {
+  it('downloads, lists, verifies and removes, with a final JSON line', async () => {
+    const hub = await fakeHub();
+    const env = envFor(hub.url);
+    const dl = await run(['download', 'acme/tiny-llm', '*.json', 'README.md', '--json'], env);
+    expect(dl.code).toBe(0);
+    const result = JSON.parse(dl.stdout.trim().split('\n').pop() as string) as { ok: boolean; files: string[]; commit: string; snapshot: string };
+    expect(result.ok).toBe(true);
+    expect(result.files.sort()).toEqual(['README.md', 'config.json', 'sub/dir/tokenizer.json']);
+    expect(result.commit).toBe(tinyLlm().commits[1]?.sha);
+    expect(fs.readFileSync(path.join(result.snapshot, 'README.md'), 'utf8')).toContain('tiny-llm');
+
+    const ls = await run(['cache', 'ls', '--json'], env);
+    const scan = JSON.parse(ls.stdout) as { repos: { id: string; nbFiles: number }[] };
+    expect(scan.repos).toEqual([expect.objectContaining({ id: 'acme/tiny-llm', nbFiles: 3 })]);
+    const table = await run(['cache', 'ls'], env);
+    expect(table.stdout).toMatch(/acme\/tiny-llm\s+model\s+1\s+3/);
+
+    expect((await run(['cache', 'verify'], env)).stdout).toMatch(/acme\/tiny-llm: 3\/3 blobs ok/);
+    const dry = await run(['cache', 'rm', 'acme/tiny-llm', '--dry-run'], env);
+    expect(dry.stdout).toMatch(/Would free/);
+    expect(fs.existsSync(path.join(env.HF_HUB_CACHE, 'models--acme--tiny-llm'))).toBe(true);
+    expect((await run(['cache', 'rm', 'acme/tiny-llm'], env)).code).toBe(0);
+    expect(fs.existsSync(path.join(env.HF_HUB_CACHE, 'models--acme--tiny-llm'))).toBe(false);
+  });
+
+  it('fails with a one-line reason and a non-zero exit', async () => {
+    const hub = await fakeHub();
+    const env = envFor(hub.url);
+    const gated = await run(['download', 'acme/gated-llm'], env);
+    expect(gated.code).toBe(1);
+    expect(gated.stderr.trim().split('\n')).toHaveLength(1);
+    expect(gated.stderr).toMatch(/^hubcap: acme\/gated-llm is gated/);
+    const offline = await run(['download', 'acme/tiny-llm', 'config.json'], { ...env, HF_HUB_OFFLINE: '1' });
+    expect(offline.stderr).toMatch(/Offline mode is on/);
+    expect((await run(['download', '../etc'], env)).stderr).toMatch(/not a valid repo id/);
+    expect((await run(['cache', 'rm', 'nope/nope'], env)).stderr).toMatch(/not in the cache/);
+  });
+
+  it('resumes after kill -9 at about half, fetching only the rest, with the right sha256', async () => {
+    const big = bigRepo(32 * MiB);
+    const hub = await fakeHub({ repos: [big] });
+    const file = big.commits[0]?.files.get('big.gguf');
+    hub.faults.add({ kind: 'throttle', origin: 'cdn', bytesPerSecond: 8 * MiB });
+    const env = envFor(hub.url);
+    const partial = path.join(env.HF_HUB_CACHE, 'models--acme--big', 'blobs', `${file?.sha256}.incomplete`);
+    const child = start(['download', 'acme/big', '--quiet'], env);
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      const size = fs.existsSync(partial) ? fs.statSync(partial).size : 0;
+      if (size >= 16 * MiB) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const kept = fs.statSync(partial).size;
+    expect(kept).toBeGreaterThanOrEqual(16 * MiB);
+    expect(kept).toBeLessThan(32 * MiB);
+
+    const again = await run(['download', 'acme/big', '--json'], env);
+    expect(again.code).toBe(0);
+    const last = requestsTo(hub, 'cdn').at(-1);
+    expect(last?.range).toBe(`bytes=${kept}-`);
+    const blob = path.join(env.HF_HUB_CACHE, 'models--acme--big', 'blobs', file?.sha256 as string);
+    expect(createHash('sha256').update(fs.readFileSync(blob)).digest('hex')).toBe(file?.sha256);
+    expect(fs.existsSync(partial)).toBe(false);
+  });
+});
