@@ -37,7 +37,7 @@ export async function downloadCommand(argv: string[]): Promise<number> {
     cacheDir: () => ctx.cacheDir,
     store: memoryQueueStore(),
     env: ctx.env,
-    connections: values.connections ? Number(values.connections) : 1,
+    connections: () => (values.connections ? Number(values.connections) : 1),
     onChange: (job) => {
       if (!tty || job.state !== 'downloading') return;
       const pct = job.bytesTotal ? Math.floor((job.bytesDone / job.bytesTotal) * 100) : 0;

@@ -59,7 +59,7 @@ async function serve(argv: string[]): Promise<void> {
   }
   process.stdout.write(`Hubcap is serving on ${server.url}\n`);
   const stop = () => {
-    void server.close().then(() => process.exit(0));
+    void Promise.all([server.close(), core.close()]).then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -5,6 +5,7 @@
  * the `hubcap serve` WebSocket) carry exactly this.
  */
 import { z } from 'zod';
+import type { CacheFileView, CacheOverview, DeletePlanView, DownloadJob } from './downloads';
 
 // ---------- shared shapes ----------
 
@@ -29,6 +30,7 @@ export interface SettingsView {
   endpoint: { url: string; source: 'HF_ENDPOINT' | 'default' };
   offline: { enabled: boolean; source: 'HF_HUB_OFFLINE' | 'setting' | 'default' };
   theme: Theme;
+  downloads: { concurrency: number; connections: number };
   /** Problems found while loading settings (e.g. a corrupt file set aside). */
   warnings: string[];
 }
@@ -78,6 +80,8 @@ export const SettingsPatch = z
     hubCacheDir: FolderPathInput.nullable().optional(),
     offline: z.boolean().optional(),
     theme: z.enum(THEMES).optional(),
+    downloadConcurrency: z.number().int().min(1).max(8).optional(),
+    downloadConnections: z.number().int().min(1).max(8).optional(),
   })
   .strict()
   .refine((p) => Object.keys(p).length > 0, 'Nothing to change.');
@@ -86,6 +90,29 @@ export type SettingsPatch = z.infer<typeof SettingsPatch>;
 /** Places the core may open in the file manager: named, never a raw path from the renderer. */
 export const PLACES = ['hubCache', 'dataDir'] as const;
 export type Place = (typeof PLACES)[number];
+
+const RepoKey = z.string().min(3).max(300).regex(/^(model|dataset|space):[\w.-]+(\/[\w.-]+)?$/, 'Not a cache repo key.');
+const JobId = z.uuid('Not a download id.');
+const RepoPathList = z.array(z.string().min(1).max(1024)).max(1000);
+
+export const DownloadStart = z
+  .object({
+    repo: z.string().trim().min(1, 'Enter a repo id, like org/model.').max(200),
+    repoType: z.enum(['model', 'dataset', 'space']).default('model'),
+    revision: z.string().trim().min(1).max(255).default('main'),
+    files: RepoPathList.optional(),
+    patterns: RepoPathList.optional(),
+  })
+  .strict();
+
+export const DeleteTargetInput = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('repo'), repo: RepoKey }).strict(),
+  z.object({ kind: z.literal('revision'), repo: RepoKey, commit: z.string().regex(/^[0-9a-f]{40}$/, 'Not a commit id.') }).strict(),
+  z.object({ kind: z.literal('orphans') }).strict(),
+  z.object({ kind: z.literal('incomplete') }).strict(),
+]);
+export type DeleteTargetInput = z.infer<typeof DeleteTargetInput>;
+const DeleteTargets = z.object({ targets: z.array(DeleteTargetInput).min(1).max(500) }).strict();
 
 // ---------- the contract ----------
 
@@ -107,7 +134,21 @@ export const requests = {
   'settings.update': request<SettingsView>()(SettingsPatch),
   'hub.status': request<HubStatus>()(Empty),
   'hub.checkNow': request<HubStatus>()(Empty),
-  'places.open': request<{ opened: true }>()(z.object({ place: z.enum(PLACES) }).strict()),
+  'places.open': request<{ opened: true }>()(
+    z.union([z.object({ place: z.enum(PLACES) }).strict(), z.object({ place: z.literal('cacheRepo'), repo: RepoKey }).strict()]),
+  ),
+  'downloads.list': request<DownloadJob[]>()(Empty),
+  'downloads.start': request<DownloadJob>()(DownloadStart),
+  'downloads.pause': request<DownloadJob>()(z.object({ id: JobId }).strict()),
+  'downloads.resume': request<DownloadJob>()(z.object({ id: JobId }).strict()),
+  'downloads.retry': request<DownloadJob>()(z.object({ id: JobId }).strict()),
+  'downloads.cancel': request<DownloadJob>()(z.object({ id: JobId, keepPartial: z.boolean().default(false) }).strict()),
+  'downloads.remove': request<{ removed: true }>()(z.object({ id: JobId }).strict()),
+  'cache.scan': request<CacheOverview>()(Empty),
+  'cache.files': request<CacheFileView[]>()(z.object({ repo: RepoKey, commit: z.string().regex(/^[0-9a-f]{40}$/) }).strict()),
+  'cache.planDelete': request<DeletePlanView>()(DeleteTargets),
+  'cache.delete': request<DeletePlanView & { errors: string[] }>()(DeleteTargets),
+  'cache.verify': request<{ checked: number; corrupt: { etag: string; files: string[] }[] }>()(z.object({ repo: RepoKey }).strict()),
   'links.openExternal': request<{ opened: true }>()(
     z
       .object({ url: z.url({ protocol: /^https?$/, error: 'Only http(s) links can be opened.' }).max(2048) })
@@ -118,6 +159,7 @@ export const requests = {
 
 export const events = {
   'settings.changed': event<SettingsView>(),
+  'downloads.changed': event<DownloadJob>(),
   'hub.status': event<HubStatus>(),
 } as const;
 

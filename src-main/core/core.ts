@@ -15,6 +15,12 @@ import type { StoredSettings } from '../settings/schema';
 import { appVersion, packageVersion } from '../app/versions';
 import { PRODUCT_NAME } from '../app/data-dir';
 import { EventBus } from './events';
+import { HubHttp } from '../hub/http';
+import { resolveImplicitToken } from '../auth/token-source';
+import { DownloadManager } from '../downloads/manager';
+import { fileQueueStore } from '../downloads/queue-store';
+import { scanCache } from '../cache/scan';
+import * as cacheService from '../cache/service';
 import type { Handlers } from './handlers';
 
 /** What only the desktop shell can do; absent under `hubcap serve`. */
@@ -44,6 +50,8 @@ export class Core {
   readonly settings: SettingsStore;
   readonly endpoint: ResolvedEndpoint;
   readonly hub: HubReachabilityMonitor;
+  readonly hubHttp: HubHttp;
+  readonly downloads: DownloadManager;
   readonly #opts: CoreOptions;
   readonly #loc: LocationEnv;
 
@@ -59,7 +67,35 @@ export class Core {
       onChange: (status) => this.events.emit('hub.status', status),
     });
     if (opts.probeHubOnStart !== false) void this.hub.check();
+    this.hubHttp = new HubHttp({
+      endpoint: this.endpoint.url,
+      // The keychain joins these sources with the Account work; env and token file for now.
+      token: () => resolveImplicitToken(this.#loc)?.token ?? null,
+      offline: () => this.isOffline(),
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    });
+    this.downloads = new DownloadManager({
+      hub: this.hubHttp,
+      cacheDir: () => this.cacheDir(),
+      store: fileQueueStore(opts.dataDir),
+      env: opts.env,
+      maxConcurrentFiles: () => this.settings.get().downloadConcurrency,
+      connections: () => this.settings.get().downloadConnections,
+      onChange: (job) => this.events.emit('downloads.changed', job),
+    });
     this.handlers = this.#buildHandlers();
+  }
+
+  cacheDir(): string {
+    return resolveCacheDir(this.settings.get().hubCacheDir, this.#loc).path;
+  }
+
+  #active(): Set<string> {
+    return new Set(this.downloads.activeIncompletePaths());
+  }
+
+  async close(): Promise<void> {
+    await this.downloads.close();
   }
 
   isOffline(): boolean {
@@ -91,6 +127,7 @@ export class Core {
         source: envOffline ? 'HF_HUB_OFFLINE' : s.offline ? 'setting' : 'default',
       },
       theme: s.theme,
+      downloads: { concurrency: s.downloadConcurrency, connections: s.downloadConnections },
       warnings: [...this.settings.warnings],
     };
   }
@@ -124,6 +161,8 @@ export class Core {
       next.offline = patch.offline;
     }
     if (patch.theme !== undefined) next.theme = patch.theme;
+    if (patch.downloadConcurrency !== undefined) next.downloadConcurrency = patch.downloadConcurrency;
+    if (patch.downloadConnections !== undefined) next.downloadConnections = patch.downloadConnections;
     const before = this.isOffline();
     this.settings.update(next);
     const view = this.settingsView();
@@ -163,7 +202,8 @@ export class Core {
     return resolved;
   }
 
-  #placePath(place: Place): string {
+  #placePath(place: Place | 'cacheRepo', repo?: string): string {
+    if (place === 'cacheRepo') return cacheService.findRepo(scanCache(this.cacheDir()), repo ?? '').path;
     return place === 'hubCache' ? this.settingsView().hubCache.path : this.#opts.dataDir;
   }
 
@@ -175,11 +215,12 @@ export class Core {
       'settings.update': (patch) => this.updateSettings(patch),
       'hub.status': async () => this.hub.status,
       'hub.checkNow': () => this.hub.check(),
-      'places.open': async ({ place }) => {
+      'places.open': async (input) => {
+        const { place } = input;
         if (!desktop) {
           throw new ApiError('NOT_AVAILABLE', 'Opening folders is only available in the desktop app; copy the path instead.');
         }
-        const target = this.#placePath(place);
+        const target = this.#placePath(place, 'repo' in input ? input.repo : undefined);
         if (!isDirectory(target)) throw new ApiError('INVALID_PATH', `${target} does not exist yet.`);
         await desktop.openPath(target);
         return { opened: true };
@@ -189,6 +230,28 @@ export class Core {
         await desktop.openExternal(url);
         return { opened: true };
       },
+      'downloads.list': async () => this.downloads.list(),
+      'downloads.start': async (req) =>
+        this.downloads.add({
+          repoType: req.repoType,
+          repo: req.repo,
+          revision: req.revision,
+          ...(req.files?.length ? { files: req.files } : {}),
+          ...(req.patterns?.length ? { patterns: req.patterns } : {}),
+        }),
+      'downloads.pause': async ({ id }) => this.downloads.pause(id),
+      'downloads.resume': async ({ id }) => this.downloads.resume(id),
+      'downloads.retry': async ({ id }) => this.downloads.retry(id),
+      'downloads.cancel': ({ id, keepPartial }) => this.downloads.cancel(id, keepPartial),
+      'downloads.remove': async ({ id }) => {
+        this.downloads.remove(id);
+        return { removed: true };
+      },
+      'cache.scan': async () => cacheService.overview(scanCache(this.cacheDir()), this.#active()),
+      'cache.files': async ({ repo, commit }) => cacheService.revisionFiles(scanCache(this.cacheDir()), repo, commit),
+      'cache.planDelete': async ({ targets }) => cacheService.planDelete(this.cacheDir(), targets, this.#active()),
+      'cache.delete': async ({ targets }) => cacheService.deleteFromCache(this.cacheDir(), targets, this.#active()),
+      'cache.verify': ({ repo }) => cacheService.verify(this.cacheDir(), repo),
       'clipboard.writeText': async ({ text }) => {
         if (!desktop) throw new ApiError('NOT_AVAILABLE', 'The browser writes the clipboard itself under hubcap serve.');
         await desktop.writeClipboard(text);

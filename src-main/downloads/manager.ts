@@ -24,7 +24,8 @@ export interface ManagerOptions {
   store: QueueStore;
   onChange?: (job: DownloadJob) => void;
   maxConcurrentFiles?: () => number;
-  connections?: number;
+  /** Parallel range connections per large file, read at each file start. */
+  connections?: () => number;
   stallTimeoutMs?: number;
   env?: Readonly<Record<string, string | undefined>>;
   /** Minimum interval between progress events of one job. */
@@ -358,7 +359,7 @@ export class DownloadManager {
           },
           {
             signal,
-            connections: this.#o.connections ?? 1,
+            connections: this.#o.connections?.() ?? 1,
             ...(this.#o.stallTimeoutMs !== undefined ? { stallTimeoutMs: this.#o.stallTimeoutMs } : {}),
             onBytes: (n) => {
               file.done = Math.min(file.size, file.done + n);

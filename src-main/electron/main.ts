@@ -63,6 +63,8 @@ async function start(): Promise<void> {
   protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));
   wireIpc(ipcMain, core, isTrustedUrl);
   createWindow(core);
+  // Flush the download queue so a restart resumes exactly where this run stopped.
+  app.on('before-quit', () => void core.close());
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow(core);
   });

@@ -17,6 +17,10 @@ export const StoredSettings = z.object({
   offline: z.boolean().default(false),
   theme: z.enum(THEMES).default('system'),
   windowBounds: WindowBounds.nullable().default(null),
+  /** Files downloaded at once, across all jobs. */
+  downloadConcurrency: z.number().int().min(1).max(8).default(3),
+  /** Parallel range connections per large file (1 = one stream, fastest on fast links). */
+  downloadConnections: z.number().int().min(1).max(8).default(1),
 });
 export type StoredSettings = z.infer<typeof StoredSettings>;
 
