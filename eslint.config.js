@@ -39,6 +39,9 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
+      // These two only matter to the React Compiler, which we do not use (TanStack Virtual is fine without it).
+      'react-hooks/incompatible-library': 'off',
+      'react-hooks/preserve-manual-memoization': 'off',
       'no-restricted-imports': [
         'error',
         {

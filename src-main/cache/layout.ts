@@ -107,6 +107,8 @@ export function markNoExist(dir: string, commit: string, repoPath: string): void
   if (!isSafeRepoPath(repoPath)) return;
   const file = path.join(dir, '.no_exist', checkCommit(commit), ...repoPath.split('/'));
   fs.mkdirSync(path.dirname(file), { recursive: true });
+  // Every repo folder keeps a snapshots/ folder: Python's scanner rejects one without.
+  fs.mkdirSync(path.join(dir, 'snapshots'), { recursive: true });
   fs.writeFileSync(file, '');
 }
 

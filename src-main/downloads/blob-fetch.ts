@@ -92,6 +92,8 @@ export async function fetchBlob(hub: HubHttp, req: BlobRequest, opts: BlobFetchO
   const existing = await fs.promises.stat(finalPath).catch(() => null);
   if (existing?.isFile() && existing.size === req.size) return { path: finalPath, alreadyPresent: true, resumedFrom: 0, bytesFetched: 0 };
   await fs.promises.mkdir(req.blobsDir, { recursive: true });
+  // A repo folder always has snapshots/ (Python's scanner rejects one without).
+  await fs.promises.mkdir(path.join(path.dirname(req.blobsDir), 'snapshots'), { recursive: true });
 
   const sleep = opts.sleep ?? abortableSleep;
   const maxRetries = opts.maxRetries ?? 8;

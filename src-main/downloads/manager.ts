@@ -257,7 +257,6 @@ export class DownloadManager {
           ...(job.request.patterns ? { patterns: job.request.patterns } : {}),
         }));
         ensureCacheDir(job.cacheDir);
-        writeRef(dir, job.request.revision, commit);
       }
       if (job.state !== 'resolving') return; // paused or cancelled meanwhile
       const previous = new Map(job.files.map((f) => [f.path, f]));
@@ -270,6 +269,8 @@ export class DownloadManager {
       });
       job.bytesTotal = job.files.reduce((a, f) => a + f.size, 0);
       job.bytesDone = job.files.reduce((a, f) => a + f.done, 0);
+      // The ref is written once its snapshot holds a file: Python's scanner rejects a ref to a missing snapshot.
+      if (!this.#o.hub.isOffline() && job.files.some((f) => f.state === 'done')) writeRef(dir, job.request.revision, commit);
       job.state = 'downloading';
       this.#finishIfDone(job);
       this.#changed(job, true);
@@ -278,7 +279,7 @@ export class DownloadManager {
       if (error instanceof HubError && error.code === 'ENTRY_NOT_FOUND' && error.details.commit && error.details.path) {
         try {
           markNoExist(dir, error.details.commit, error.details.path);
-          writeRef(dir, job.request.revision, error.details.commit);
+          if (fs.existsSync(path.join(dir, 'snapshots', error.details.commit))) writeRef(dir, job.request.revision, error.details.commit);
         } catch {
           // the marker is an optimisation only
         }
@@ -389,6 +390,7 @@ export class DownloadManager {
         break;
       }
       linkSnapshotFile(job.cacheDir, dir, commit, file.path, file.etag, { env: this.#o.env ?? process.env, freshBlob: fresh && !this.#blobs.has(blob) });
+      writeRef(dir, job.request.revision, commit);
       job.bytesDone += file.size - file.done;
       file.done = file.size;
       file.state = 'done';
@@ -424,6 +426,7 @@ export class DownloadManager {
   }
 
   #fail(job: DownloadJob, error: unknown): void {
+    removeIfEmpty(repoDir(job.cacheDir, { type: job.request.repoType, id: job.request.repo }));
     job.state = 'error';
     job.retrying = null;
     job.speed = 0;
@@ -461,6 +464,25 @@ export class DownloadManager {
       this.#o.store.save(this.list());
     }, 2000);
     this.#saveTimer.unref?.();
+  }
+}
+
+/**
+ * A job that failed before any byte landed (gated, not found) must not leave a half-made repo
+ * folder behind: Python's scan_cache_dir rejects one without snapshots.
+ */
+function removeIfEmpty(dir: string): void {
+  try {
+    const entries = fs.readdirSync(dir);
+    const blobs = fs.existsSync(path.join(dir, 'blobs')) ? fs.readdirSync(path.join(dir, 'blobs')) : [];
+    const snaps = fs.existsSync(path.join(dir, 'snapshots')) ? fs.readdirSync(path.join(dir, 'snapshots')) : [];
+    if (blobs.length === 0 && snaps.length === 0 && entries.every((e) => ['blobs', 'snapshots', '.no_exist', 'refs'].includes(e))) {
+      if (entries.includes('refs') && fs.readdirSync(path.join(dir, 'refs')).length > 0) return;
+      if (entries.includes('.no_exist')) return;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  } catch {
+    // nothing there
   }
 }
 

@@ -4,6 +4,11 @@ import { useApiQuery, useEventIntoQuery } from '../api/context';
 import { TooltipProvider } from '../components/ui/tooltip';
 import { ComingPage } from '../pages/ComingPage';
 import { SettingsPage } from '../pages/SettingsPage';
+import { DownloadsPage } from '../pages/DownloadsPage';
+import { CachePage } from '../pages/CachePage';
+
+/** Pages that are built; the others show a short "coming" panel. */
+const BUILT = new Set(['/settings', '/downloads', '/cache']);
 import { PAGES } from './pages';
 import { Sidebar } from './Sidebar';
 import { StatusBar } from './StatusBar';
@@ -24,7 +29,10 @@ export function App() {
             <main className="min-w-0 flex-1 overflow-y-auto">
               <Switch>
                 <Route path="/settings" component={SettingsPage} />
-                {PAGES.filter((p) => p.path !== '/settings').map((page) => (
+                <Route path="/downloads" component={DownloadsPage} />
+                <Route path="/cache" component={CachePage} />
+                <Route path="/cache/:key" component={CachePage} />
+                {PAGES.filter((p) => !BUILT.has(p.path)).map((page) => (
                   <Route key={page.path} path={page.path}>
                     <ComingPage page={page} />
                   </Route>

@@ -142,8 +142,10 @@ describe('downloads: faults', () => {
     const job = await download(m, { repo: 'acme/tiny-llm', files: ['tiny-llm-Q4_K_M.gguf'] });
     expect(job.state).toBe('error');
     expect(job.error?.code).toBe('INTEGRITY');
-    const blobs = fs.readdirSync(path.join(repoFolder(cache), 'blobs'));
+    const blobsDir = path.join(repoFolder(cache), 'blobs');
+    const blobs = fs.existsSync(blobsDir) ? fs.readdirSync(blobsDir) : [];
     expect(blobs.filter((b) => b.startsWith(q4?.sha256 as string))).toEqual([]);
+    expect(scanCache(cache).warnings).toEqual([]);
   });
 
   it('retries 429 (honouring Retry-After) and 5xx answers', async () => {
@@ -235,6 +237,9 @@ describe('downloads: errors and offline mode', () => {
     const anon = manager(hubHttp(hub));
     const denied = await download(anon.m, { repo: 'acme/gated-llm' });
     expect(denied.error).toMatchObject({ code: 'GATED', details: { repoUrl: `${hub.url}/acme/gated-llm` } });
+    // Nothing half-made is left for Python's scanner to choke on.
+    expect(scanCache(anon.cache).warnings).toEqual([]);
+    expect(fs.existsSync(path.join(anon.cache, 'models--acme--gated-llm'))).toBe(false);
     const alice = manager(hubHttp(hub, { token: ALICE }));
     const notYet = await download(alice.m, { repo: 'acme/gated-llm' });
     expect(notYet.error?.code).toBe('GATED');
@@ -253,10 +258,12 @@ describe('downloads: errors and offline mode', () => {
     expect((await download(m, { repo: 'acme/tiny-llm', revision: 'v9' })).error?.code).toBe('REVISION_NOT_FOUND');
     const missing = await download(m, { repo: 'acme/tiny-llm', files: ['nope.bin'] });
     expect(missing.error).toMatchObject({ code: 'ENTRY_NOT_FOUND', message: expect.stringContaining('nope.bin') });
-    // As Python does: a .no_exist marker for the confirmed-missing file, and the ref refreshed.
+    // As Python does: a .no_exist marker for the confirmed-missing file. No ref to a snapshot that
+    // does not exist, though: Python's own scanner would reject it.
     const cacheDir = missing.cacheDir;
     expect(fs.existsSync(path.join(repoFolder(cacheDir), '.no_exist', main?.sha as string, 'nope.bin'))).toBe(true);
-    expect(fs.readFileSync(path.join(repoFolder(cacheDir), 'refs', 'main'), 'utf8')).toBe(main?.sha);
+    expect(fs.existsSync(path.join(repoFolder(cacheDir), 'refs', 'main'))).toBe(false);
+    expect(scanCache(cacheDir).warnings).toEqual([]);
   });
 
   it('rejects bad repo ids and revisions before any request', async () => {

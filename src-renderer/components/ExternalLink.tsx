@@ -1,0 +1,26 @@
+import { ExternalLink as Icon } from 'lucide-react';
+import type { ReactNode } from 'react';
+import { useApi, useApiQuery } from '../api/context';
+import { Button } from './ui/button';
+
+/** Opens an http(s) page in the system browser: through the core on desktop, a new tab in a browser. */
+export function ExternalLinkButton({ href, children }: { href: string; children: ReactNode }) {
+  const api = useApi();
+  const info = useApiQuery('app.info', {});
+  if (info.data?.capabilities.openExternal) {
+    return (
+      <Button size="sm" onClick={() => void api.call('links.openExternal', { url: href })}>
+        <Icon />
+        {children}
+      </Button>
+    );
+  }
+  return (
+    <Button size="sm" asChild>
+      <a href={href} target="_blank" rel="noreferrer noopener">
+        <Icon />
+        {children}
+      </a>
+    </Button>
+  );
+}

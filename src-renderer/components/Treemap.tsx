@@ -1,0 +1,62 @@
+import { hierarchy, treemap, treemapSquarify } from 'd3-hierarchy';
+import { useMemo } from 'react';
+import type { CacheRepoView } from '../../src-main/contract/downloads';
+import { formatBytes } from '../../src-main/contract/format';
+import { cn } from '../lib/cn';
+
+interface Node {
+  name: string;
+  key?: string;
+  value?: number;
+  children?: Node[];
+}
+
+const HUES = [32, 200, 150, 270, 350, 95, 180, 10, 230, 55];
+
+/** Disk usage by repo (colour) and revision (tile), squarified. Click a tile to open its repo. */
+export function Treemap({ repos, selected, onSelect, height = 240 }: { repos: CacheRepoView[]; selected: string | null; onSelect: (key: string) => void; height?: number }) {
+  const width = 1000;
+  const leaves = useMemo(() => {
+    const root = hierarchy<Node>({
+      name: 'cache',
+      children: repos.map((r) => ({
+        name: r.id,
+        key: r.key,
+        children: r.revisions.map((v) => ({ name: `${r.id}@${v.refs[0] ?? v.commit.slice(0, 8)}`, key: r.key, value: Math.max(1, v.sizeOnDisk) })),
+      })),
+    })
+      .sum((d) => d.value ?? 0)
+      .sort((a, b) => (b.value ?? 0) - (a.value ?? 0));
+    treemap<Node>().tile(treemapSquarify).size([width, height]).paddingInner(2).paddingOuter(0).round(true)(root);
+    return root.leaves() as (ReturnType<typeof root.leaves>[number] & { x0: number; x1: number; y0: number; y1: number })[];
+  }, [repos, height]);
+  const hueOf = new Map(repos.map((r, i) => [r.key, HUES[i % HUES.length] as number]));
+  if (!repos.length) return null;
+  return (
+    <div className="relative w-full overflow-hidden rounded-lg" style={{ height }} role="img" aria-label="Disk usage by repo and revision">
+      {leaves.map((leaf) => {
+        const key = leaf.data.key as string;
+        const w = ((leaf.x1 - leaf.x0) / width) * 100;
+        const h = leaf.y1 - leaf.y0;
+        const hue = hueOf.get(key) ?? 30;
+        return (
+          <button
+            key={leaf.data.name}
+            type="button"
+            title={`${leaf.data.name}: ${formatBytes(leaf.value ?? 0)}`}
+            onClick={() => onSelect(key)}
+            className={cn('absolute overflow-hidden rounded-sm p-1.5 text-left text-[11px] leading-tight text-white transition-opacity hover:opacity-90', selected && selected !== key && 'opacity-45')}
+            style={{ left: `${(leaf.x0 / width) * 100}%`, top: leaf.y0, width: `${w}%`, height: h, background: `hsl(${hue} 65% 42%)` }}
+          >
+            {w > 7 && h > 28 ? (
+              <>
+                <span className="block truncate font-medium">{leaf.data.name}</span>
+                <span className="block opacity-80">{formatBytes(leaf.value ?? 0)}</span>
+              </>
+            ) : null}
+          </button>
+        );
+      })}
+    </div>
+  );
+}

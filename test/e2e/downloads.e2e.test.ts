@@ -1,0 +1,113 @@
+/**
+ * Downloads and the cache browser through the UI: `hubcap serve` pointed at fakehub, driven in
+ * Chromium. Screenshots land in test-results/e2e/.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startFakeHub, type FakeHub } from '../fakehub/server';
+import { MiB, standardRepos, tinyLlm, TOKENS } from '../fakehub/fixtures';
+import { launchChromium } from './chromium';
+import { startServe, type ServeProcess } from './serve-process';
+
+const SHOTS = new URL('../../test-results/e2e/', import.meta.url).pathname;
+fs.mkdirSync(SHOTS, { recursive: true });
+const q8 = tinyLlm().commits[0]?.files.get('tiny-llm-Q8_0.gguf');
+const v1ConfigBytes = tinyLlm().commits[0]?.files.get('config.json')?.content.size as number;
+
+let browser: Browser;
+let hub: FakeHub;
+let serve: ServeProcess;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  hub = await startFakeHub({ repos: standardRepos(), tokens: TOKENS });
+  serve = await startServe({ env: { HF_ENDPOINT: hub.url } });
+  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  await page.goto(serve.url);
+});
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+  await hub?.close();
+});
+afterEach(() => hub.faults.clear());
+
+async function startDownload(repo: string, revision: string, selection: string) {
+  await page.goto(`${serve.baseUrl}#/downloads`);
+  await page.getByLabel('Repo id').fill(repo);
+  await page.getByLabel('Revision').fill(revision);
+  await page.getByLabel('Files or patterns').fill(selection);
+  await page.getByRole('button', { name: 'Download', exact: true }).click();
+}
+
+const job = (repo: string) => page.getByTestId('download-job').filter({ hasText: repo }).first();
+
+describe('downloads through the UI', () => {
+  it('downloads a repo with live progress, pauses and resumes it', async () => {
+    hub.faults.add({ kind: 'throttle', origin: 'cdn', bytesPerSecond: 1.5 * MiB, pathIncludes: q8?.sha256, times: Infinity });
+    await startDownload('acme/tiny-llm', 'main', '*.json README.md *Q8_0.gguf');
+    const card = job('acme/tiny-llm');
+    await expect.poll(() => card.getAttribute('data-state'), { timeout: 15_000 }).toBe('downloading');
+    await expect.poll(async () => (await card.getByTestId('job-stats').textContent()) ?? '', { timeout: 15_000 }).toMatch(/[\d.]+ [kM]B\/s.*ETA/);
+    await page.screenshot({ path: path.join(SHOTS, 'downloads-progress.png') });
+    await card.getByRole('button', { name: 'Pause' }).click();
+    await expect.poll(() => card.getAttribute('data-state')).toBe('paused');
+    const partial = path.join(serve.hfHome, 'hub', 'models--acme--tiny-llm', 'blobs', `${q8?.sha256}.incomplete`);
+    expect(fs.statSync(partial).size).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(SHOTS, 'downloads-paused.png') });
+    hub.faults.clear();
+    await card.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(() => card.getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+    const resumed = hub.log.filter((r) => r.origin === 'cdn' && r.url.includes(q8?.sha256 as string)).at(-1);
+    expect(resumed?.headers.range).not.toBe('bytes=0-');
+    await page.screenshot({ path: path.join(SHOTS, 'downloads-done.png') });
+  });
+
+  it('explains a gated repo and offers to request access', async () => {
+    await startDownload('acme/gated-llm', 'main', '');
+    const card = job('acme/gated-llm');
+    await expect.poll(() => card.getAttribute('data-state'), { timeout: 15_000 }).toBe('error');
+    expect(await card.getByRole('alert').textContent()).toMatch(/gated: sign in.*GATED/);
+    expect(await card.getByRole('link', { name: 'Request access' }).getAttribute('href')).toBe(`${hub.url}/acme/gated-llm`);
+    await page.screenshot({ path: path.join(SHOTS, 'downloads-gated.png') });
+  });
+
+  it('refuses a bad repo id with a specific message', async () => {
+    await startDownload('../etc/passwd', 'main', '');
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/not a valid repo id/);
+  });
+});
+
+describe('the cache browser', () => {
+  it('shows the downloaded repo by name, its revisions and files, and deletes a revision', async () => {
+    await startDownload('acme/tiny-llm', 'v1.0', 'config.json');
+    await expect.poll(() => job('acme/tiny-llm').getAttribute('data-state'), { timeout: 15_000 }).toBe('done');
+    await job('acme/tiny-llm').getByRole('link', { name: 'Show in cache' }).click();
+    const detail = page.getByTestId('repo-detail');
+    await detail.waitFor();
+    expect(await detail.getByRole('heading').textContent()).toBe('acme/tiny-llm');
+    await expect.poll(() => detail.getByTestId('revision').count()).toBe(2);
+    expect(await detail.textContent()).toMatch(/main/);
+    expect(await detail.textContent()).toMatch(/v1\.0/);
+    await detail.getByTestId('revision').filter({ hasText: 'main' }).getByRole('button', { name: 'Files' }).click();
+    await expect.poll(() => detail.getByTestId('file-list').textContent()).toMatch(/tiny-llm-Q8_0\.gguf/);
+    await detail.getByRole('button', { name: 'Verify' }).click();
+    await expect.poll(() => detail.getByTestId('verify-ok').textContent()).toMatch(/All \d+ blobs match/);
+    await page.screenshot({ path: path.join(SHOTS, 'cache.png'), fullPage: true });
+
+    const v1 = detail.getByTestId('revision').filter({ hasText: 'v1.0' });
+    await v1.getByRole('button', { name: /Delete revision/ }).click();
+    const plan = page.getByTestId('delete-plan');
+    await expect.poll(() => plan.textContent()).toMatch(/freed/);
+    // v1.0's config.json is its own blob (main has a newer one): exactly its bytes are freed.
+    expect(await plan.textContent()).toMatch(new RegExp(`^${v1ConfigBytes} B freed`));
+    await page.screenshot({ path: path.join(SHOTS, 'cache-delete-plan.png') });
+    await page.getByRole('button', { name: `Delete ${v1ConfigBytes} B` }).click();
+    await expect.poll(() => detail.getByTestId('revision').count()).toBe(1);
+    expect(fs.existsSync(path.join(serve.hfHome, 'hub', 'models--acme--tiny-llm', 'refs', 'v1.0'))).toBe(false);
+    expect(fs.existsSync(path.join(serve.hfHome, 'hub', 'models--acme--tiny-llm', 'refs', 'main'))).toBe(true);
+  });
+});
