@@ -59,7 +59,7 @@ export async function downloadCommand(argv: string[]): Promise<number> {
   const snapshot = path.join(repoDir(ctx.cacheDir, { type: repoType, id: done.request.repo }), 'snapshots', done.commit as string);
   if (values.json) {
     process.stdout.write(
-      `${JSON.stringify({ ok: true, repo: done.request.repo, revision: done.request.revision, commit: done.commit, snapshot, files: done.files.map((f) => f.path), bytes: done.bytesTotal, seconds: (Date.now() - started) / 1000 })}\n`,
+      `${JSON.stringify({ ok: true, repo: done.request.repo, revision: done.request.revision, commit: done.commit, snapshot, files: done.files.map((f) => f.path), bytes: done.bytesTotal, seconds: (Date.now() - started) / 1000, ...(process.env.HUBCAP_BENCH ? { maxRssBytes: process.resourceUsage().maxRSS * 1024 } : {}) })}\n`,
     );
   } else {
     process.stdout.write(`${snapshot}\n`);

@@ -144,7 +144,7 @@ export const requests = {
   'downloads.retry': request<DownloadJob>()(z.object({ id: JobId }).strict()),
   'downloads.cancel': request<DownloadJob>()(z.object({ id: JobId, keepPartial: z.boolean().default(false) }).strict()),
   'downloads.remove': request<{ removed: true }>()(z.object({ id: JobId }).strict()),
-  'cache.scan': request<CacheOverview>()(Empty),
+  'cache.scan': request<CacheOverview>()(z.object({ fresh: z.boolean().optional() }).strict()),
   'cache.files': request<CacheFileView[]>()(z.object({ repo: RepoKey, commit: z.string().regex(/^[0-9a-f]{40}$/) }).strict()),
   'cache.planDelete': request<DeletePlanView>()(DeleteTargets),
   'cache.delete': request<DeletePlanView & { errors: string[] }>()(DeleteTargets),

@@ -81,13 +81,39 @@ export class Core {
       env: opts.env,
       maxConcurrentFiles: () => this.settings.get().downloadConcurrency,
       connections: () => this.settings.get().downloadConnections,
-      onChange: (job) => this.events.emit('downloads.changed', job),
+      onChange: (job) => {
+        if (job.state === 'done') this.#scan = null;
+        this.events.emit('downloads.changed', job);
+      },
     });
+    // Warm the cache scan once the core is up, so the Cache page opens at once.
+    setTimeout(() => {
+      try {
+        this.scan();
+      } catch {
+        // an unreadable cache is reported when the page asks
+      }
+    }, 50).unref();
     this.handlers = this.#buildHandlers();
   }
 
   cacheDir(): string {
     return resolveCacheDir(this.settings.get().hubCacheDir, this.#loc).path;
+  }
+
+  #scan: { root: string; at: number; scan: ReturnType<typeof scanCache> } | null = null;
+
+  /**
+   * The last scan, kept warm: a big cache takes a large part of a second to walk, and the Cache page
+   * should open at once. Reused for a few seconds (other tools may change the cache), dropped when
+   * our own downloads or deletes change it, and always redone when the user asks to rescan.
+   */
+  scan(fresh = false): ReturnType<typeof scanCache> {
+    const root = this.cacheDir();
+    if (!fresh && this.#scan && this.#scan.root === root && Date.now() - this.#scan.at < 10_000) return this.#scan.scan;
+    const scan = scanCache(root);
+    this.#scan = { root, at: Date.now(), scan };
+    return scan;
   }
 
   #active(): Set<string> {
@@ -247,10 +273,14 @@ export class Core {
         this.downloads.remove(id);
         return { removed: true };
       },
-      'cache.scan': async () => cacheService.overview(scanCache(this.cacheDir()), this.#active()),
-      'cache.files': async ({ repo, commit }) => cacheService.revisionFiles(scanCache(this.cacheDir()), repo, commit),
+      'cache.scan': async ({ fresh }) => cacheService.overview(this.scan(fresh === true), this.#active()),
+      'cache.files': async ({ repo, commit }) => cacheService.revisionFiles(this.scan(), repo, commit),
       'cache.planDelete': async ({ targets }) => cacheService.planDelete(this.cacheDir(), targets, this.#active()),
-      'cache.delete': async ({ targets }) => cacheService.deleteFromCache(this.cacheDir(), targets, this.#active()),
+      'cache.delete': async ({ targets }) => {
+        const result = cacheService.deleteFromCache(this.cacheDir(), targets, this.#active());
+        this.#scan = null;
+        return result;
+      },
       'cache.verify': ({ repo }) => cacheService.verify(this.cacheDir(), repo),
       'clipboard.writeText': async ({ text }) => {
         if (!desktop) throw new ApiError('NOT_AVAILABLE', 'The browser writes the clipboard itself under hubcap serve.');

@@ -145,8 +145,8 @@ export async function fetchBlob(hub: HubHttp, req: BlobRequest, opts: BlobFetchO
           }
           continue;
         }
-        const fh = await fs.promises.open(partial, 'r+');
-        await fh.sync().finally(() => fh.close());
+        // No fsync, as huggingface_hub does not either: it would cost a full flush of a multi-GB
+        // file, and a blob damaged by a power cut is caught by `cache verify` (hash by name).
         await fs.promises.rename(partial, finalPath);
         return { path: finalPath, alreadyPresent: false, resumedFrom, bytesFetched };
       }
@@ -196,7 +196,8 @@ export async function fetchBlob(hub: HubHttp, req: BlobRequest, opts: BlobFetchO
       opened.res.destroy();
       return 'restart';
     }
-    const out = fs.createWriteStream(partial, { flags: written === 0 ? 'w' : 'a' });
+    // A large buffer: with the 16 KiB default every network chunk would pause and resume the socket.
+    const out = fs.createWriteStream(partial, { flags: written === 0 ? 'w' : 'a', highWaterMark: 8 << 20 });
     const outError = new Promise<never>((_, reject) => out.once('error', reject));
     outError.catch(() => {});
     try {

@@ -39,18 +39,24 @@ function sameSelection(a: DownloadRequest, b: DownloadRequest): boolean {
   return key(a) === key(b);
 }
 
+/** Bytes per second over the last ~3 s, in 100 ms buckets (cheap at any chunk rate). */
 class SpeedMeter {
-  #samples: { t: number; bytes: number }[] = [];
+  #buckets: { slot: number; bytes: number }[] = [];
   add(bytes: number): void {
-    const t = Date.now();
-    this.#samples.push({ t, bytes });
-    while (this.#samples.length && (this.#samples[0] as { t: number }).t < t - 3000) this.#samples.shift();
+    const slot = Math.floor(Date.now() / 100);
+    const last = this.#buckets.at(-1);
+    if (last && last.slot === slot) last.bytes += bytes;
+    else {
+      this.#buckets.push({ slot, bytes });
+      if (this.#buckets.length > 30) this.#buckets.shift();
+    }
   }
   rate(): number {
-    if (this.#samples.length < 2) return 0;
-    const first = this.#samples[0] as { t: number };
-    const span = Math.max(250, Date.now() - first.t) / 1000;
-    return this.#samples.reduce((a, s) => a + s.bytes, 0) / span;
+    const now = Math.floor(Date.now() / 100);
+    const recent = this.#buckets.filter((b) => b.slot > now - 30);
+    if (!recent.length) return 0;
+    const span = Math.max(2, now - (recent[0] as { slot: number }).slot + 1) / 10;
+    return recent.reduce((a, b) => a + b.bytes, 0) / span;
   }
 }
 
@@ -440,14 +446,15 @@ export class DownloadManager {
 
   #changed(job: DownloadJob, important: boolean): void {
     const now = Date.now();
+    const interval = this.#o.progressIntervalMs ?? 100;
+    // Called for every chunk: everything below runs at most ~10 times a second per job.
+    if (!important && now - (this.#lastEmit.get(job.id) ?? 0) < interval) return;
+    this.#lastEmit.set(job.id, now);
     const meter = this.#meters.get(job.id);
     if (job.state === 'downloading' && meter) {
       job.speed = Math.round(meter.rate());
       job.etaSeconds = job.speed > 0 ? Math.ceil((job.bytesTotal - job.bytesDone) / job.speed) : null;
     }
-    const interval = this.#o.progressIntervalMs ?? 100;
-    if (!important && now - (this.#lastEmit.get(job.id) ?? 0) < interval) return;
-    this.#lastEmit.set(job.id, now);
     this.#o.onChange?.(structuredClone(job));
     this.#save(important);
   }

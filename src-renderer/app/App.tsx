@@ -1,6 +1,8 @@
 import { Redirect, Route, Router, Switch } from 'wouter';
 import { useHashLocation } from 'wouter/use-hash-location';
-import { useApiQuery, useEventIntoQuery } from '../api/context';
+import { useEffect } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useApi, useApiQuery, useEventIntoQuery } from '../api/context';
 import { TooltipProvider } from '../components/ui/tooltip';
 import { ComingPage } from '../pages/ComingPage';
 import { SettingsPage } from '../pages/SettingsPage';
@@ -14,7 +16,21 @@ import { Sidebar } from './Sidebar';
 import { StatusBar } from './StatusBar';
 import { useApplyTheme } from './theme';
 
+/** A finished download changes the cache: the Cache page's data is stale from then on. */
+function useCacheFreshness() {
+  const api = useApi();
+  const client = useQueryClient();
+  useEffect(
+    () =>
+      api.on('downloads.changed', (job) => {
+        if (job.state === 'done') void client.invalidateQueries({ queryKey: ['cache.scan'] });
+      }),
+    [api, client],
+  );
+}
+
 export function App() {
+  useCacheFreshness();
   useEventIntoQuery('settings.changed', 'settings.get');
   useEventIntoQuery('hub.status', 'hub.status');
   const settings = useApiQuery('settings.get', {});

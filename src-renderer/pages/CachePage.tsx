@@ -254,8 +254,14 @@ function Cleanup({ scan, ask }: { scan: CacheOverview; ask: (t: DeleteTargetInpu
 }
 
 export function CachePage() {
-  const scan = useApiQuery('cache.scan', {});
+  // Re-asked on each visit; the core answers from its warm scan when it is recent.
+  const scan = useApiQuery('cache.scan', {}, { staleTime: 2000, refetchOnMount: true });
+  const api = useApi();
   const client = useQueryClient();
+  const rescan = useMutation({
+    mutationFn: () => api.call('cache.scan', { fresh: true }),
+    onSuccess: (data) => client.setQueryData(['cache.scan', {}], data),
+  });
   const params = useParams<{ key?: string }>();
   const [, navigate] = useLocation();
   const [filter, setFilter] = useState('');
@@ -274,8 +280,8 @@ export function CachePage() {
         title="Cache"
         description="The Hugging Face cache, shared with Python tools: readable names instead of hashes."
         actions={
-          <Button onClick={() => void client.invalidateQueries({ queryKey: ['cache.scan'] })} disabled={scan.isFetching}>
-            <RefreshCw className={cn(scan.isFetching && 'animate-spin')} />
+          <Button onClick={() => rescan.mutate()} disabled={scan.isFetching || rescan.isPending}>
+            <RefreshCw className={cn((scan.isFetching || rescan.isPending) && 'animate-spin')} />
             Rescan
           </Button>
         }
