@@ -26,9 +26,9 @@ const hub = await startFakeHub({ repos: [repo] });
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hubcap-bench-'));
 const env = { ...process.env, HF_ENDPOINT: hub.url, HOME: work, HUBCAP_DATA_DIR: path.join(work, 'data'), HUBCAP_BENCH: '1' };
 
-function hubcap(cache: string, extra: string[] = []): Promise<{ seconds: number; rss: number; code: number | null }> {
+function hubcap(cache: string, extra: string[] = [], extraEnv: Record<string, string> = {}): Promise<{ seconds: number; rss: number; code: number | null }> {
   const t0 = process.hrtime.bigint();
-  const p = spawn(process.execPath, [CLI, 'download', 'acme/big', '--cache-dir', cache, '--json', ...extra], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const p = spawn(process.execPath, [CLI, 'download', 'acme/big', '--cache-dir', cache, '--json', ...extra], { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   p.stdout.on('data', (d: Buffer) => (out += d.toString()));
   return new Promise((resolve) =>
@@ -54,7 +54,9 @@ const mbps = (s: number) => size / s / 1e6;
 const curlTimes: number[] = [];
 const hubTimes: number[] = [];
 const parTimes: number[] = [];
+const workerTimes: number[] = [];
 const rss: number[] = [];
+const workerRss: number[] = [];
 for (let i = 0; i < runs; i++) {
   const target = path.join(work, `curl-${i}.bin`);
   curlTimes.push(await curl(target));
@@ -65,6 +67,11 @@ for (let i = 0; i < runs; i++) {
   hubTimes.push(r.seconds);
   rss.push(r.rss);
   fs.rmSync(cache, { recursive: true, force: true });
+  const wcache = path.join(work, `wcache-${i}`);
+  const w = await hubcap(wcache, [], { HUBCAP_HASH_THREAD: 'worker' });
+  workerTimes.push(w.seconds);
+  workerRss.push(w.rss);
+  fs.rmSync(wcache, { recursive: true, force: true });
   const pcache = path.join(work, `pcache-${i}`);
   const p = await hubcap(pcache, ['--connections', '4']);
   parTimes.push(p.seconds);
@@ -102,7 +109,11 @@ const report = {
   hubcapMBps: +mbps(hubMed).toFixed(1),
   hubcapVsCurl: +(curlMed / hubMed).toFixed(3),
   hubcapParallel4MBps: +mbps(median(parTimes)).toFixed(1),
+  hubcapWorkerHashMBps: +mbps(median(workerTimes)).toFixed(1),
+  hubcapWorkerHashVsCurl: +(curlMed / median(workerTimes)).toFixed(3),
   peakRssMB: +(Math.max(...rss) / 1e6).toFixed(1),
+  workerHashPeakRssMB: +(Math.max(...workerRss) / 1e6).toFixed(1),
+  cores: os.availableParallelism(),
   resume: { keptAtKill: kept, refetchedBytes: refetched, refetchedPctOfFile: +((refetched / size) * 100).toFixed(4) },
   node: process.version,
   curl: spawnSync('curl', ['--version']).stdout.toString().split(' ')[1],

@@ -8,7 +8,7 @@
  * Why our own engine (not @huggingface/hub's downloadFileToCacheDir): it has no progress, resume
  * or verification, and names snapshots and refs differently from Python.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { createStreamHasher, MAX_BACKLOG, type StreamHasher } from './hasher';
 import fs from 'node:fs';
 import path from 'node:path';
 import { HubError } from '../hub/errors';
@@ -58,13 +58,6 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-function newHasher(etag: string, size: number): Hash {
-  if (etag.length === 64) return createHash('sha256');
-  const h = createHash('sha1');
-  h.update(`blob ${size}\0`);
-  return h;
-}
-
 export function cancelledError(): HubError {
   return new HubError('CANCELLED', 'The download was stopped.');
 }
@@ -97,7 +90,7 @@ export async function fetchBlob(hub: HubHttp, req: BlobRequest, opts: BlobFetchO
 
   const sleep = opts.sleep ?? abortableSleep;
   const maxRetries = opts.maxRetries ?? 8;
-  let hasher = newHasher(req.etag, req.size);
+  let hasher: StreamHasher = createStreamHasher(req.etag, req.size);
   let written = (await fs.promises.stat(partial).catch(() => null))?.size ?? 0;
   if (written > req.size) {
     await fs.promises.truncate(partial, 0);
@@ -116,10 +109,13 @@ export async function fetchBlob(hub: HubHttp, req: BlobRequest, opts: BlobFetchO
 
   const reset = async () => {
     await fs.promises.truncate(partial, 0).catch(() => {});
-    hasher = newHasher(req.etag, req.size);
+    hasher.dispose();
+    hasher = createStreamHasher(req.etag, req.size);
     written = 0;
   };
 
+  // The hasher may own a worker thread: it goes however this ends.
+  try {
   while (true) {
     if (opts.signal.aborted) throw cancelledError();
     try {
@@ -134,11 +130,11 @@ export async function fetchBlob(hub: HubHttp, req: BlobRequest, opts: BlobFetchO
         if (written > progressBefore) failures = 0;
       }
       if (written === req.size) {
-        const digest = hasher.digest('hex');
+        const digest = await hasher.digest();
         if (digest !== req.etag) {
           integrityFailures += 1;
           await fs.promises.rm(partial, { force: true });
-          hasher = newHasher(req.etag, req.size);
+          hasher = createStreamHasher(req.etag, req.size);
           written = 0;
           if (integrityFailures > 2) {
             throw new HubError('INTEGRITY', `${req.ctx.path ?? 'The file'} arrived corrupted twice (hash mismatch); nothing was saved.`, { ...req.ctx });
@@ -173,6 +169,9 @@ export async function fetchBlob(hub: HubHttp, req: BlobRequest, opts: BlobFetchO
         throw cancelledError();
       });
     }
+  }
+  } finally {
+    hasher.dispose();
   }
 
   /** Opens a range on the current location (resolving it first), mapping errors. */
@@ -223,9 +222,13 @@ export async function fetchBlob(hub: HubHttp, req: BlobRequest, opts: BlobFetchO
           written += piece.length;
           bytesFetched += piece.length;
           opts.onBytes?.(piece.length);
-          if (!out.write(piece)) {
+          // Backpressure from the disk and from an off-thread hasher: resume once both are ready.
+          const waits: Promise<unknown>[] = [];
+          if (!out.write(piece)) waits.push(new Promise<void>((r) => out.once('drain', () => r())));
+          if (hasher.backlog >= MAX_BACKLOG) waits.push(hasher.drained());
+          if (waits.length) {
             res.pause();
-            out.once('drain', () => res.resume());
+            void Promise.all(waits).then(() => res.resume());
           }
         });
         res.once('end', () => done(written < req.size ? new Attempt(new HubError('NETWORK', 'The connection ended early; resuming.')) : undefined));

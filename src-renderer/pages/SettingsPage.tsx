@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { AlertTriangle, Cpu, FolderCog, Globe, Info, Monitor, Moon, Palette, RefreshCw, RotateCcw, Sun } from 'lucide-react';
+import { AlertTriangle, Cpu, Download, FolderCog, Globe, Info, Monitor, Moon, Palette, RefreshCw, RotateCcw, Sun } from 'lucide-react';
 import type { CacheDirSource, SettingsPatch, SettingsView, Theme } from '../../src-main/contract/api';
 import { useApi, useApiQuery } from '../api/context';
 import { PageHeader } from '../components/PageHeader';
@@ -197,6 +197,51 @@ function AppearanceCard({ settings }: { settings: SettingsView }) {
   );
 }
 
+function Stepper({ label, value, onChange, id, help }: { label: string; value: number; onChange: (v: number) => void; id: string; help: string }) {
+  return (
+    <div className="flex items-center justify-between gap-6">
+      <div>
+        <label htmlFor={id} className="text-sm font-medium">
+          {label}
+        </label>
+        <p className="text-xs text-muted-foreground">{help}</p>
+      </div>
+      <select
+        id={id}
+        value={value}
+        onChange={(e) => onChange(Number(e.target.value))}
+        className="h-9 rounded-md border border-input bg-background px-2 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+      >
+        {[1, 2, 3, 4, 5, 6, 7, 8].map((n) => (
+          <option key={n} value={n}>
+            {n}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+function DownloadsCard({ settings }: { settings: SettingsView }) {
+  const update = useUpdateSettings();
+  return (
+    <Card>
+      <CardHeader icon={<Download />} title="Downloads" />
+      <CardBody>
+        <Stepper id="concurrency" label="Files at once" value={settings.downloads.concurrency} onChange={(v) => update.mutate({ downloadConcurrency: v })} help="How many files download at the same time, across all downloads." />
+        <Stepper
+          id="connections"
+          label="Connections per large file"
+          value={settings.downloads.connections}
+          onChange={(v) => update.mutate({ downloadConnections: v })}
+          help="Parallel ranges for files over 64 MB. Helps on slow, far links; one is fastest on a fast link (see docs/performance.md)."
+        />
+        {update.error ? <ErrorNotice error={update.error} /> : null}
+      </CardBody>
+    </Card>
+  );
+}
+
 function DataCard({ settings }: { settings: SettingsView }) {
   return (
     <Card>
@@ -257,6 +302,7 @@ export function SettingsPage() {
           {/* Keyed by the path: the draft starts over whenever the saved location changes. */}
           <CacheCard key={settings.data.hubCache.path} settings={settings.data} />
           <HubCard settings={settings.data} />
+          <DownloadsCard settings={settings.data} />
           <AppearanceCard settings={settings.data} />
           <DataCard settings={settings.data} />
           <AboutCard />

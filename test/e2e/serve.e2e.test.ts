@@ -99,6 +99,12 @@ describe('hubcap serve in Chromium', () => {
     expect(fs.readFileSync(path.join(s.dataDir, 'settings.json'), 'utf8')).toBe(before);
     await page.screenshot({ path: path.join(SHOTS, 'settings-invalid-path.png'), fullPage: true });
 
+    // Download settings are kept too.
+    await page.getByLabel('Files at once').selectOption('5');
+    await expect.poll(() => JSON.parse(fs.readFileSync(path.join(s.dataDir, 'settings.json'), 'utf8')).downloadConcurrency).toBe(5);
+    await page.reload();
+    expect(await page.getByLabel('Files at once').inputValue()).toBe('5');
+
     // Back to the environment's location.
     await page.getByRole('button', { name: /Use HF_HOME/ }).click();
     await expect.poll(() => page.getByTestId('cache-source').textContent()).toBe('From HF_HOME');
