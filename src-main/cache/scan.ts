@@ -194,7 +194,7 @@ function scanRepo(dir: string, folder: string, type: RepoType, id: string, realR
     const revBlobs = new Map<string, number>();
     let lastModified = 0;
     for (const file of walkEntries(snapPath)) {
-      const rel = path.relative(snapPath, file.path).split(path.sep).join('/');
+      const rel = path.sep === '/' ? file.path.slice(snapPath.length + 1) : path.relative(snapPath, file.path).split(path.sep).join('/');
       let blob: string;
       let linked = false;
       if (file.isSymbolicLink) {
@@ -237,7 +237,7 @@ function scanRepo(dir: string, folder: string, type: RepoType, id: string, realR
       files,
       sizeOnDisk: [...revBlobs.values()].reduce((a, b) => a + b, 0),
       nbFiles: files.length,
-      lastModified: lastModified || (safeStat(snapPath)?.mtimeMs ?? 0),
+      lastModified: lastModified || (files.length ? 0 : (safeStat(snapPath)?.mtimeMs ?? 0)),
     });
   }
   for (const [name, commit] of Object.entries(refs)) {
@@ -318,12 +318,18 @@ function* walkFiles(dir: string): Generator<string> {
   }
 }
 
-/** Files and links below a snapshot, without following links to folders. */
-function* walkEntries(dir: string): Generator<{ path: string; isSymbolicLink: boolean }> {
-  for (const e of safeReaddir(dir)) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) yield* walkEntries(p);
-    else if (e.isSymbolicLink()) yield { path: p, isSymbolicLink: true };
-    else if (e.isFile()) yield { path: p, isSymbolicLink: false };
+/** Files and links below a snapshot, without following links to folders (iterative: no generator overhead). */
+function walkEntries(dir: string): { path: string; isSymbolicLink: boolean }[] {
+  const out: { path: string; isSymbolicLink: boolean }[] = [];
+  const stack = [dir];
+  while (stack.length) {
+    const current = stack.pop() as string;
+    for (const e of safeReaddir(current)) {
+      const p = path.join(current, e.name);
+      if (e.isDirectory()) stack.push(p);
+      else if (e.isSymbolicLink()) out.push({ path: p, isSymbolicLink: true });
+      else if (e.isFile()) out.push({ path: p, isSymbolicLink: false });
+    }
   }
+  return out;
 }

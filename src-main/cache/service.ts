@@ -3,6 +3,7 @@
  * small message), files of one revision on demand, and delete plans that are always recomputed
  * from a fresh scan in the core, never from paths the renderer sends.
  */
+import fs from 'node:fs';
 import type { CacheFileView, CacheOverview, DeletePlanView } from '../contract/downloads';
 import type { DeleteTargetInput } from '../contract/api';
 import { ApiError } from '../contract/errors';
@@ -65,6 +66,23 @@ export function deleteFromCache(root: string, targets: DeleteTargetInput[], acti
   const plan = planDeletion(scanCache(root), toTargets(targets, active));
   const result = executePlan(root, plan);
   return { ...view(plan), errors: result.errors };
+}
+
+/**
+ * Repairs a repo after verify: corrupt blobs are deleted (a same-size blob would otherwise pass as
+ * present) and the affected files are returned per commit, for the caller to download again.
+ */
+export async function removeCorruptBlobs(root: string, key: string): Promise<{ repo: CachedRepo; refetch: { commit: string; files: string[] }[] }> {
+  const repo = findRepo(scanCache(root), key);
+  const checks = await verifyRepo(repo);
+  const bad = new Set(checks.filter((c) => !c.ok).map((c) => c.blobPath));
+  const refetch: { commit: string; files: string[] }[] = [];
+  for (const rev of repo.revisions) {
+    const files = rev.files.filter((f) => bad.has(f.blobPath)).map((f) => f.path);
+    if (files.length) refetch.push({ commit: rev.commit, files });
+  }
+  for (const blob of bad) await fs.promises.rm(blob, { force: true });
+  return { repo, refetch };
 }
 
 export async function verify(root: string, key: string): Promise<{ checked: number; corrupt: { etag: string; files: string[] }[] }> {

@@ -148,6 +148,7 @@ export const requests = {
   'cache.files': request<CacheFileView[]>()(z.object({ repo: RepoKey, commit: z.string().regex(/^[0-9a-f]{40}$/) }).strict()),
   'cache.planDelete': request<DeletePlanView>()(DeleteTargets),
   'cache.delete': request<DeletePlanView & { errors: string[] }>()(DeleteTargets),
+  'cache.repair': request<DownloadJob[]>()(z.object({ repo: RepoKey }).strict()),
   'cache.verify': request<{ checked: number; corrupt: { etag: string; files: string[] }[] }>()(z.object({ repo: RepoKey }).strict()),
   'links.openExternal': request<{ opened: true }>()(
     z

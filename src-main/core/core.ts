@@ -282,6 +282,11 @@ export class Core {
         return result;
       },
       'cache.verify': ({ repo }) => cacheService.verify(this.cacheDir(), repo),
+      'cache.repair': async ({ repo }) => {
+        const { repo: cached, refetch } = await cacheService.removeCorruptBlobs(this.cacheDir(), repo);
+        this.#scan = null;
+        return refetch.map(({ commit, files }) => this.downloads.add({ repoType: cached.type, repo: cached.id, revision: commit, files }));
+      },
       'clipboard.writeText': async ({ text }) => {
         if (!desktop) throw new ApiError('NOT_AVAILABLE', 'The browser writes the clipboard itself under hubcap serve.');
         await desktop.writeClipboard(text);

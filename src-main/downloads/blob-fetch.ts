@@ -65,7 +65,7 @@ export function cancelledError(): HubError {
 function diskError(error: unknown): HubError | null {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOSPC' || code === 'EDQUOT') return new HubError('DISK_FULL', 'The disk is full. The partial download is kept: free some space, then resume.');
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new HubError('DISK_FULL', `Hubcap cannot write to the cache folder (${code}).`);
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new HubError('INVALID_PATH', `Hubcap cannot write to the cache folder (${code}).`);
   return null;
 }
 
@@ -196,7 +196,7 @@ export async function fetchBlob(hub: HubHttp, req: BlobRequest, opts: BlobFetchO
       return 'restart';
     }
     // A large buffer: with the 16 KiB default every network chunk would pause and resume the socket.
-    const out = fs.createWriteStream(partial, { flags: written === 0 ? 'w' : 'a', highWaterMark: 8 << 20 });
+    const out = fs.createWriteStream(partial, { flags: written === 0 ? 'w' : 'a', highWaterMark: 4 << 20 });
     const outError = new Promise<never>((_, reject) => out.once('error', reject));
     outError.catch(() => {});
     try {

@@ -26,6 +26,9 @@ export interface ManagerOptions {
   maxConcurrentFiles?: () => number;
   /** Parallel range connections per large file, read at each file start. */
   connections?: () => number;
+  /** Size from which parallel ranges are used, and the size of each range. */
+  parallelThreshold?: number;
+  segmentBytes?: number;
   stallTimeoutMs?: number;
   env?: Readonly<Record<string, string | undefined>>;
   /** Minimum interval between progress events of one job. */
@@ -367,6 +370,8 @@ export class DownloadManager {
           {
             signal,
             connections: this.#o.connections?.() ?? 1,
+            ...(this.#o.parallelThreshold !== undefined ? { parallelThreshold: this.#o.parallelThreshold } : {}),
+            ...(this.#o.segmentBytes !== undefined ? { segmentBytes: this.#o.segmentBytes } : {}),
             ...(this.#o.stallTimeoutMs !== undefined ? { stallTimeoutMs: this.#o.stallTimeoutMs } : {}),
             onBytes: (n) => {
               file.done = Math.min(file.size, file.done + n);

@@ -142,7 +142,15 @@ function RepoDetail({ repo, ask }: { repo: CacheRepoView; ask: (t: DeleteTargetI
   const [open, setOpen] = useState<string | null>(null);
   const verify = useMutation({ mutationFn: () => api.call('cache.verify', { repo: repo.key }) });
   const show = useMutation({ mutationFn: () => api.call('places.open', { place: 'cacheRepo', repo: repo.key }) });
-  const redownload = useMutation({ mutationFn: (revision: string) => api.call('downloads.start', { repo: repo.id, repoType: repo.type, revision }) });
+  const client = useQueryClient();
+  const [, navigate] = useLocation();
+  const repair = useMutation({
+    mutationFn: () => api.call('cache.repair', { repo: repo.key }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ['downloads.list'] });
+      navigate('/downloads');
+    },
+  });
   return (
     <div className="space-y-4" data-testid="repo-detail">
       <div className="flex items-start gap-3">
@@ -173,8 +181,8 @@ function RepoDetail({ repo, ask }: { repo: CacheRepoView; ask: (t: DeleteTargetI
             <p>
               {verify.data.corrupt.length} of {verify.data.checked} blobs are corrupt: {verify.data.corrupt.flatMap((c) => c.files).join(', ')}
             </p>
-            <Button size="sm" onClick={() => ask([{ kind: 'repo', repo: repo.key }], `Delete ${repo.id} to download it again?`)}>
-              Delete, then re-download
+            <Button size="sm" onClick={() => repair.mutate()} disabled={repair.isPending}>
+              Re-download the corrupt files
             </Button>
           </div>
         ) : (
@@ -184,7 +192,7 @@ function RepoDetail({ repo, ask }: { repo: CacheRepoView; ask: (t: DeleteTargetI
         )
       ) : null}
       {verify.error ? <ErrorNotice error={verify.error} /> : null}
-      {redownload.error ? <ErrorNotice error={redownload.error} /> : null}
+      {repair.error ? <ErrorNotice error={repair.error} /> : null}
       <ul className="space-y-2">
         {repo.revisions.map((rev) => (
           <li key={rev.commit} className="rounded-lg border border-border p-3" data-testid="revision">

@@ -287,3 +287,34 @@ describe('downloads: errors and offline mode', () => {
     expect(hub.log.length).toBe(before);
   });
 });
+
+describe('downloads: parallel ranges and repair', () => {
+  it('fetches a large file as parallel ranges, surviving a dropped range', async () => {
+    const hub = await fakeHub();
+    hub.faults.add({ kind: 'drop', origin: 'cdn', afterBytes: 100_000, pathIncludes: q8?.sha256 });
+    const { m, cache } = manager(hubHttp(hub), { connections: () => 4, parallelThreshold: 1 << 20, segmentBytes: 1 << 20 });
+    const job = await download(m, { repo: 'acme/tiny-llm', files: ['tiny-llm-Q8_0.gguf'] });
+    expect(job.state).toBe('done');
+    const ranges = requestsTo(hub, 'cdn', q8?.sha256).map((r) => r.range ?? '');
+    expect(ranges.filter((r) => /^bytes=\d+-\d+$/.test(r)).length).toBeGreaterThanOrEqual(6);
+    expect(sha256File(path.join(repoFolder(cache), 'blobs', q8?.sha256 as string))).toBe(q8?.sha256);
+  });
+});
+
+describe('cache repair', () => {
+  it('deletes a corrupt blob and downloads just the affected file again', async () => {
+    const hub = await fakeHub();
+    const { m, cache } = manager(hubHttp(hub));
+    await download(m, { repo: 'acme/tiny-llm', files: ['tiny-llm-Q4_K_M.gguf'] });
+    const blob = path.join(repoFolder(cache), 'blobs', q4?.sha256 as string);
+    const bytes = fs.readFileSync(blob);
+    bytes[10] = (bytes[10] as number) ^ 0xff;
+    fs.writeFileSync(blob, bytes);
+    const { removeCorruptBlobs } = await import('../../src-main/cache/service');
+    const { refetch } = await removeCorruptBlobs(cache, 'model:acme/tiny-llm');
+    expect(refetch).toEqual([{ commit: main?.sha, files: ['tiny-llm-Q4_K_M.gguf'] }]);
+    const again = await download(m, { repo: 'acme/tiny-llm', revision: main?.sha as string, files: ['tiny-llm-Q4_K_M.gguf'] });
+    expect(again.state).toBe('done');
+    expect(sha256File(blob)).toBe(q4?.sha256);
+  });
+});
