@@ -132,13 +132,23 @@ export class DownloadManager {
     const job = this.get(id);
     if (TERMINAL.has(job.state) || job.state === 'paused') return job;
     job.state = 'paused';
-    this.#controllers.get(id)?.abort();
-    this.#controllers.delete(id);
+    this.#abort(job);
+    this.#quiet(job);
+    this.#changed(job, true);
+    return job;
+  }
+
+  /** Stops the job's transfers; their partial files stay on disk. */
+  #abort(job: DownloadJob): void {
+    this.#controllers.get(job.id)?.abort();
+    this.#controllers.delete(job.id);
+  }
+
+  /** No transfer in flight: files back to pending, no speed or ETA. */
+  #quiet(job: DownloadJob): void {
     for (const f of job.files) if (f.state === 'downloading') f.state = 'pending';
     job.speed = 0;
     job.etaSeconds = null;
-    this.#changed(job, true);
-    return job;
   }
 
   resume(id: string): DownloadJob {
@@ -168,8 +178,7 @@ export class DownloadManager {
     if (job.state === 'done' || job.state === 'cancelled') return job;
     job.state = 'cancelled';
     job.finishedAt = new Date().toISOString();
-    this.#controllers.get(id)?.abort();
-    this.#controllers.delete(id);
+    this.#abort(job);
     await this.#settled(job);
     if (!keepPartial) {
       const dir = repoDir(job.cacheDir, { type: job.request.repoType, id: job.request.repo });
@@ -181,9 +190,7 @@ export class DownloadManager {
       }
       job.bytesDone = job.files.reduce((a, f) => a + (f.state === 'done' ? f.size : 0), 0);
     }
-    for (const f of job.files) if (f.state === 'downloading') f.state = 'pending';
-    job.speed = 0;
-    job.etaSeconds = null;
+    this.#quiet(job);
     this.#changed(job, true);
     return job;
   }
@@ -417,8 +424,7 @@ export class DownloadManager {
       } else {
         file.state = 'error';
         this.#fail(job, error);
-        this.#controllers.get(job.id)?.abort();
-        this.#controllers.delete(job.id);
+        this.#abort(job);
       }
     } finally {
       this.#active -= 1;

@@ -138,6 +138,19 @@ describe('hubcap serve in Chromium', () => {
   });
 });
 
+/** Opens the serve WebSocket from a page: 'open' if accepted, 'closed' if refused. */
+function tryWebSocket(from: Page, s: ServeProcess): Promise<string> {
+  return from.evaluate(
+    (url) =>
+      new Promise<string>((resolve) => {
+        const sock = new WebSocket(url);
+        sock.onopen = () => resolve('open');
+        sock.onclose = () => resolve('closed');
+      }),
+    `ws://127.0.0.1:${s.port}/api/ws`,
+  );
+}
+
 describe('hubcap serve refuses what it should', () => {
   it('refuses the page and the WebSocket without the secret', async () => {
     const s = await serve();
@@ -145,15 +158,7 @@ describe('hubcap serve refuses what it should', () => {
     const res = await page.goto(s.baseUrl);
     expect(res?.status()).toBe(401);
     expect(await page.textContent('body')).toMatch(/needs the access key/);
-    const ws = await page.evaluate(
-      (url) =>
-        new Promise<string>((resolve) => {
-          const sock = new WebSocket(url);
-          sock.onopen = () => resolve('open');
-          sock.onclose = () => resolve('closed');
-        }),
-      `ws://127.0.0.1:${s.port}/api/ws`,
-    );
+    const ws = await tryWebSocket(page, s);
     expect(ws).toBe('closed');
   });
 
@@ -165,15 +170,7 @@ describe('hubcap serve refuses what it should', () => {
     // 127.0.0.1 on another port is the same *site*, so SameSite does not help here; Origin does.
     const evil = await ctx.newPage();
     await evil.goto(hub.url);
-    const result = await evil.evaluate(
-      (url) =>
-        new Promise<string>((resolve) => {
-          const sock = new WebSocket(url);
-          sock.onopen = () => resolve('open');
-          sock.onclose = () => resolve('closed');
-        }),
-      `ws://127.0.0.1:${s.port}/api/ws`,
-    );
+    const result = await tryWebSocket(evil, s);
     expect(result).toBe('closed');
   });
 

@@ -382,7 +382,7 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
       const prefix = folder ? `${folder}/` : '';
       const inScope = (p: string) => p.startsWith(prefix) && (recursive || !p.slice(prefix.length).includes('/'));
       const entries = [
-        ...[...dirs].filter(inScope).map((d) => ({ type: 'directory', oid: commitSha(d), size: 0, path: d })),
+        ...[...dirs].filter(inScope).map((d) => ({ type: 'directory', oid: folderOid(d), size: 0, path: d })),
         ...[...commit.files.values()].filter((f) => inScope(f.path)).map((f) => treeEntry(f, expand)),
       ].sort((a, b) => a.path.localeCompare(b.path));
       return paginate(req, res, entries, expand ? Math.min(50, treePageSize) : treePageSize, apiUrl);
@@ -487,7 +487,7 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
   };
 }
 
-function commitSha(s: string): string {
+function folderOid(s: string): string {
   // Folder oids only need to look like git ids.
   let h = 0;
   for (const ch of s) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
