@@ -15,6 +15,7 @@ import { Button } from '../components/ui/button';
 import { Card, CardBody, CardHeader } from '../components/ui/card';
 import { Input } from '../components/ui/input';
 import { Progress } from '../components/ui/progress';
+import { Dialog } from '../components/ui/dialog';
 
 const STATE_LOOK: Record<DownloadJob['state'], { label: string; tone: 'neutral' | 'primary' | 'success' | 'warning' | 'danger' }> = {
   queued: { label: 'Queued', tone: 'neutral' },
@@ -81,6 +82,8 @@ function NewDownload() {
 function JobActions({ job }: { job: DownloadJob }) {
   const api = useApi();
   const client = useQueryClient();
+  const [confirmCancel, setConfirmCancel] = useState(false);
+  const [keepPartial, setKeepPartial] = useState(false);
   const act = useMutation({
     mutationFn: async (action: 'pause' | 'resume' | 'cancel' | 'retry' | 'remove') => {
       if (action === 'remove') {
@@ -88,7 +91,7 @@ function JobActions({ job }: { job: DownloadJob }) {
         client.setQueryData<DownloadJob[]>(['downloads.list', {}], (old = []) => old.filter((j) => j.id !== job.id));
         return;
       }
-      const next = action === 'cancel' ? await api.call('downloads.cancel', { id: job.id }) : await api.call(`downloads.${action}`, { id: job.id });
+      const next = action === 'cancel' ? await api.call('downloads.cancel', { id: job.id, keepPartial }) : await api.call(`downloads.${action}`, { id: job.id });
       client.setQueryData<DownloadJob[]>(['downloads.list', {}], (old = []) => old.map((j) => (j.id === next.id ? next : j)));
     },
   });
@@ -114,11 +117,29 @@ function JobActions({ job }: { job: DownloadJob }) {
         </Button>
       ) : null}
       {active || job.state === 'paused' ? (
-        <Button size="sm" variant="ghost" onClick={() => act.mutate('cancel')} aria-label="Cancel">
+        <Button size="sm" variant="ghost" onClick={() => setConfirmCancel(true)} aria-label="Cancel">
           <X />
           Cancel
         </Button>
       ) : null}
+      <Dialog open={confirmCancel} onOpenChange={setConfirmCancel} title={`Cancel ${job.request.repo}?`} description="Files already finished stay in the cache.">
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" checked={keepPartial} onChange={(e) => setKeepPartial(e.target.checked)} className="size-4 accent-[var(--primary)]" />
+          Keep the partial download ({formatBytes(job.bytesDone)}) to resume it later
+        </label>
+        <div className="mt-5 flex justify-end gap-2">
+          <Button onClick={() => setConfirmCancel(false)}>Keep downloading</Button>
+          <Button
+            variant="danger"
+            onClick={() => {
+              setConfirmCancel(false);
+              act.mutate('cancel');
+            }}
+          >
+            Cancel download
+          </Button>
+        </div>
+      </Dialog>
       {job.state === 'done' ? (
         <Button size="sm" asChild>
           <Link href={`/cache/${encodeURIComponent(`${job.request.repoType}:${job.request.repo}`)}`}>

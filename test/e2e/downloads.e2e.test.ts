@@ -14,6 +14,7 @@ import { startServe, type ServeProcess } from './serve-process';
 const SHOTS = new URL('../../test-results/e2e/', import.meta.url).pathname;
 fs.mkdirSync(SHOTS, { recursive: true });
 const q8 = tinyLlm().commits[0]?.files.get('tiny-llm-Q8_0.gguf');
+const q4 = tinyLlm().commits[0]?.files.get('tiny-llm-Q4_K_M.gguf');
 const v1ConfigBytes = tinyLlm().commits[0]?.files.get('config.json')?.content.size as number;
 
 let browser: Browser;
@@ -64,6 +65,25 @@ describe('downloads through the UI', () => {
     const resumed = hub.log.filter((r) => r.origin === 'cdn' && r.url.includes(q8?.sha256 as string)).at(-1);
     expect(resumed?.headers.range).not.toBe('bytes=0-');
     await page.screenshot({ path: path.join(SHOTS, 'downloads-done.png') });
+  });
+
+  it('cancels a download, deleting the partial file unless asked to keep it', async () => {
+    hub.faults.add({ kind: 'throttle', origin: 'cdn', bytesPerSecond: 1 * MiB, times: Infinity });
+    const partial = path.join(serve.hfHome, 'hub', 'models--acme--tiny-llm', 'blobs', `${q4?.sha256}.incomplete`);
+    for (const keep of [false, true]) {
+      await startDownload('acme/tiny-llm', 'main', 'tiny-llm-Q4_K_M.gguf');
+      const card = page.getByTestId('download-job').filter({ hasText: 'tiny-llm-Q4_K_M.gguf' }).first();
+      await expect.poll(() => card.getAttribute('data-state'), { timeout: 15_000 }).toBe('downloading');
+      await expect.poll(() => (fs.existsSync(partial) ? fs.statSync(partial).size : 0)).toBeGreaterThan(0);
+      await card.getByRole('button', { name: 'Cancel' }).click();
+      const dialog = page.getByRole('dialog');
+      if (keep) await dialog.getByRole('checkbox').check();
+      if (keep) await page.screenshot({ path: path.join(SHOTS, 'downloads-cancel.png') });
+      await dialog.getByRole('button', { name: 'Cancel download' }).click();
+      await expect.poll(() => card.getAttribute('data-state')).toBe('cancelled');
+      expect(fs.existsSync(partial)).toBe(keep);
+      await card.getByRole('button', { name: 'Remove from list' }).click();
+    }
   });
 
   it('explains a gated repo and offers to request access', async () => {
