@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { CacheFileView, CacheOverview, DeletePlanView, DownloadJob } from './downloads';
+import type { AccountView } from './account';
 
 // ---------- shared shapes ----------
 
@@ -155,12 +156,23 @@ export const requests = {
       .object({ url: z.url({ protocol: /^https?$/, error: 'Only http(s) links can be opened.' }).max(2048) })
       .strict(),
   ),
+  'account.get': request<AccountView>()(Empty),
+  // The one request that carries a token: validated here, never logged, never echoed back.
+  'account.login': request<AccountView>()(
+    z.object({ token: z.string().min(1, 'Paste a token.').max(512), name: z.string().trim().max(64).optional() }).strict(),
+  ),
+  'account.switch': request<AccountView>()(z.object({ name: z.string().min(1).max(64) }).strict()),
+  'account.rename': request<AccountView>()(z.object({ from: z.string().min(1).max(64), to: z.string().trim().min(1, 'Enter a name.').max(64) }).strict()),
+  'account.logout': request<AccountView>()(z.object({ name: z.string().min(1).max(64) }).strict()),
+  'account.importTokenFile': request<AccountView>()(Empty),
+  'account.deleteTokenFile': request<AccountView>()(Empty),
   'clipboard.writeText': request<{ copied: true }>()(z.object({ text: z.string().max(65_536) }).strict()),
 } as const;
 
 export const events = {
   'settings.changed': event<SettingsView>(),
   'downloads.changed': event<DownloadJob>(),
+  'account.changed': event<AccountView>(),
   'hub.status': event<HubStatus>(),
 } as const;
 

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AppInfo, Capabilities, Place, SettingsPatch, SettingsView } from '../contract/api';
+import type { AppInfo, Capabilities, HubStatus, Place, SettingsPatch, SettingsView } from '../contract/api';
 import { ApiError } from '../contract/errors';
 import { resolveCacheDir, resolveEnvCacheDir, expandUserPath, type LocationEnv } from '../cache/location';
 import { resolveEndpoint, type ResolvedEndpoint } from '../hub/endpoint';
@@ -16,7 +16,8 @@ import { appVersion, packageVersion } from '../app/versions';
 import { PRODUCT_NAME } from '../app/data-dir';
 import { EventBus } from './events';
 import { HubHttp } from '../hub/http';
-import { resolveImplicitToken } from '../auth/token-source';
+import { AccountService } from '../auth/account';
+import { osKeychain, type Keychain } from '../auth/keychain';
 import { DownloadManager } from '../downloads/manager';
 import { fileQueueStore } from '../downloads/queue-store';
 import { scanCache } from '../cache/scan';
@@ -42,6 +43,8 @@ export interface CoreOptions {
   fetch?: typeof fetch;
   /** Probe the Hub at start (off in unit tests that must make no request). */
   probeHubOnStart?: boolean;
+  /** The OS keychain by default; tests pass a stand-in. */
+  keychain?: Keychain;
 }
 
 export class Core {
@@ -52,6 +55,7 @@ export class Core {
   readonly hub: HubReachabilityMonitor;
   readonly hubHttp: HubHttp;
   readonly downloads: DownloadManager;
+  readonly account: AccountService;
   readonly #opts: CoreOptions;
   readonly #loc: LocationEnv;
 
@@ -64,13 +68,23 @@ export class Core {
       endpoint: () => this.endpoint.url,
       offline: () => this.isOffline(),
       fetch: opts.fetch ?? fetch,
-      onChange: (status) => this.events.emit('hub.status', status),
+      onChange: () => this.events.emit('hub.status', this.hubStatus()),
     });
     if (opts.probeHubOnStart !== false) void this.hub.check();
+    this.account = new AccountService({
+      keychain: opts.keychain ?? osKeychain(),
+      loc: this.#loc,
+      endpoint: this.endpoint.url,
+      offline: () => this.isOffline(),
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
+      onChange: (view) => {
+        this.events.emit('account.changed', view);
+        this.events.emit('hub.status', this.hubStatus());
+      },
+    });
     this.hubHttp = new HubHttp({
       endpoint: this.endpoint.url,
-      // The keychain joins these sources with the Account work; env and token file for now.
-      token: () => resolveImplicitToken(this.#loc)?.token ?? null,
+      token: () => this.account.currentToken(),
       offline: () => this.isOffline(),
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
     });
@@ -122,6 +136,16 @@ export class Core {
 
   async close(): Promise<void> {
     await this.downloads.close();
+  }
+
+  /** Reachability plus who is signed in (for the status bar). */
+  hubStatus(): HubStatus {
+    const current = this.account?.view().current;
+    const info = current?.info;
+    return {
+      ...this.hub.status,
+      account: current ? { signedIn: true, name: info?.user ?? `token from ${current.source}`, role: info?.role ?? 'unknown' } : { signedIn: false },
+    };
   }
 
   isOffline(): boolean {
@@ -239,8 +263,18 @@ export class Core {
       'app.info': async () => this.appInfo(),
       'settings.get': async () => this.settingsView(),
       'settings.update': (patch) => this.updateSettings(patch),
-      'hub.status': async () => this.hub.status,
-      'hub.checkNow': () => this.hub.check(),
+      'hub.status': async () => this.hubStatus(),
+      'hub.checkNow': async () => {
+        await this.hub.check();
+        return this.hubStatus();
+      },
+      'account.get': async () => this.account.view(),
+      'account.login': ({ token, name }) => this.account.login(token, name),
+      'account.switch': async ({ name }) => this.account.switchTo(name),
+      'account.rename': async ({ from, to }) => this.account.rename(from, to),
+      'account.logout': async ({ name }) => this.account.logout(name),
+      'account.importTokenFile': () => this.account.importTokenFile(),
+      'account.deleteTokenFile': async () => this.account.deleteTokenFile(),
       'places.open': async (input) => {
         const { place } = input;
         if (!desktop) {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Core, type CoreOptions } from '../../src-main/core/core';
 import { confBackend } from '../../src-main/settings/conf-backend';
 import { tmpDir } from './tmp';
+import { memoryKeychain } from './keychain';
 
 /** A core on a throwaway HOME and data folder that makes no network request unless asked. */
 export function testCore(overrides: Partial<CoreOptions> = {}): Core {
@@ -15,6 +16,7 @@ export function testCore(overrides: Partial<CoreOptions> = {}): Core {
     settingsBackend: confBackend,
     probeHubOnStart: false,
     fetch: () => Promise.reject(new Error('no network in unit tests')),
+    keychain: memoryKeychain(),
     ...overrides,
   });
 }

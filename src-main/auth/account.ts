@@ -1,0 +1,272 @@
+/**
+ * Hub tokens: checked with whoami-v2 before anything is stored, kept in the OS keychain (one entry
+ * per named token plus an index naming the active one), or in memory for the session when there is
+ * no keychain. Never written to a file, a log, the settings or a message to the renderer: the
+ * renderer sees `hf_…wxyz`, the name and what the Hub says about the token.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { whoAmI } from '@huggingface/hub';
+import type { AccountView, TokenInfo, TokenRole } from '../contract/account';
+import { ApiError } from '../contract/errors';
+import { HubError } from '../hub/errors';
+import { HubHttp } from '../hub/http';
+import { envFlag } from '../hub/env-flags';
+import type { LocationEnv } from '../cache/location';
+import type { Keychain } from './keychain';
+import { tokenFilePath } from './token-source';
+
+type StoredInfo = Omit<TokenInfo, 'masked' | 'storage' | 'active'>;
+
+interface Index {
+  active: string | null;
+  tokens: { name: string; info: StoredInfo }[];
+}
+
+const INDEX = 'index';
+const account = (name: string) => `token:${name}`;
+
+export function maskToken(token: string): string {
+  return `${token.slice(0, 3)}…${token.slice(-4)}`;
+}
+
+/** A pasted token: trimmed; must look like one before any request is made with it. */
+export function checkTokenFormat(raw: string): string {
+  const token = raw.trim();
+  if (token.startsWith('api_org')) throw new ApiError('VALIDATION_FAILED', 'Organization API tokens are not supported; use a user access token (hf_…).');
+  if (!/^hf_[A-Za-z0-9_-]{8,250}$/.test(token)) {
+    throw new ApiError('VALIDATION_FAILED', 'That does not look like a Hugging Face access token: they start with hf_ and have no spaces.');
+  }
+  return token;
+}
+
+function cleanName(name: string): string {
+  return name.replace(/[^\w .@-]/g, '').trim().slice(0, 64) || 'token';
+}
+
+export interface AccountOptions {
+  keychain: Keychain;
+  loc: LocationEnv;
+  endpoint: string;
+  offline: () => boolean;
+  fetch?: typeof fetch;
+  onChange: (view: AccountView) => void;
+}
+
+export class AccountService {
+  readonly #o: AccountOptions;
+  /** Session-only tokens when there is no keychain. */
+  readonly #session = new Map<string, string>();
+  #sessionIndex: Index = { active: null, tokens: [] };
+
+  constructor(opts: AccountOptions) {
+    this.#o = opts;
+  }
+
+  #index(): Index {
+    if (!this.#o.keychain.available) return this.#sessionIndex;
+    try {
+      const raw = this.#o.keychain.get(INDEX);
+      if (raw) return JSON.parse(raw) as Index;
+    } catch {
+      // an unreadable index starts over; the token entries stay in the keychain
+    }
+    return { active: null, tokens: [] };
+  }
+
+  #saveIndex(index: Index): void {
+    if (this.#o.keychain.available) this.#o.keychain.set(INDEX, JSON.stringify(index));
+    else this.#sessionIndex = index;
+  }
+
+  #secret(name: string): string | null {
+    return this.#o.keychain.available ? this.#o.keychain.get(account(name)) : (this.#session.get(name) ?? null);
+  }
+
+  #envToken(): { name: 'HF_TOKEN' | 'HUGGING_FACE_HUB_TOKEN'; token: string } | null {
+    for (const name of ['HF_TOKEN', 'HUGGING_FACE_HUB_TOKEN'] as const) {
+      const v = this.#o.loc.env[name]?.replace(/\s+/g, '');
+      if (v) return { name, token: v };
+    }
+    return null;
+  }
+
+  #fileToken(): string | null {
+    try {
+      return fs.readFileSync(tokenFilePath(this.#o.loc), 'utf8').replace(/\s+/g, '') || null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** The token every Hub request uses: HF_TOKEN (as in Python), then the active stored token, then the token file. */
+  currentToken(): string | null {
+    return this.#current()?.token ?? null;
+  }
+
+  #current(): { token: string; source: NonNullable<AccountView['current']>['source']; name: string | null } | null {
+    if (envFlag(this.#o.loc.env.HF_HUB_DISABLE_IMPLICIT_TOKEN)) return null;
+    const env = this.#envToken();
+    if (env) return { token: env.token, source: env.name, name: null };
+    const index = this.#index();
+    if (index.active) {
+      const token = this.#secret(index.active);
+      if (token) return { token, source: this.#o.keychain.available ? 'keychain' : 'session', name: index.active };
+    }
+    const file = this.#fileToken();
+    return file ? { token: file, source: 'token-file', name: null } : null;
+  }
+
+  view(): AccountView {
+    const index = this.#index();
+    const storage = this.#o.keychain.available ? 'keychain' : 'session';
+    const tokens: TokenInfo[] = index.tokens.map((t) => {
+      const secret = this.#secret(t.name);
+      return { ...t.info, name: t.name, masked: secret ? maskToken(secret) : 'missing', storage, active: index.active === t.name };
+    });
+    const current = this.#current();
+    const env = this.#envToken();
+    const file = tokenFilePath(this.#o.loc);
+    return {
+      current: current ? { source: current.source, masked: maskToken(current.token), info: tokens.find((t) => t.name === current.name) ?? null } : null,
+      tokens,
+      keychain: { available: this.#o.keychain.available, reason: this.#o.keychain.reason },
+      tokenFile: { path: file, exists: fs.existsSync(file), storedTokens: storedTokenNames(path.join(path.dirname(file), 'stored_tokens')) },
+      envToken: env ? { name: env.name, masked: maskToken(env.token) } : null,
+      implicitTokenDisabled: envFlag(this.#o.loc.env.HF_HUB_DISABLE_IMPLICIT_TOKEN),
+    };
+  }
+
+  /** Asks the Hub who this token belongs to; nothing is stored by this call. */
+  async whoami(token: string): Promise<StoredInfo & { displayName: string | null }> {
+    if (this.#o.offline()) throw new HubError('OFFLINE', 'Offline mode is on: the token cannot be checked with the Hub now.');
+    const hub = new HubHttp({ endpoint: this.#o.endpoint, token: () => token, offline: this.#o.offline, ...(this.#o.fetch ? { fetch: this.#o.fetch } : {}) });
+    try {
+      const who = (await whoAmI({ accessToken: token, hubUrl: hub.endpoint, fetch: hub.libraryFetch })) as unknown as WhoAmI;
+      const at = who.auth?.accessToken;
+      const fine = at?.fineGrained;
+      const role: TokenRole = at?.role === 'read' || at?.role === 'write' || at?.role === 'fineGrained' ? at.role : 'unknown';
+      return {
+        name: cleanName(at?.displayName ?? who.name),
+        displayName: at?.displayName ?? null,
+        user: who.name,
+        fullname: who.fullname ?? null,
+        role,
+        orgs: (who.orgs ?? []).map((o) => o.name),
+        scopes: fine ? [...(fine.global ?? []), ...(fine.scoped ?? []).flatMap((s) => s.permissions.map((p) => `${s.entity.name}: ${p}`))] : [],
+        canReadGatedRepos: fine ? Boolean(fine.canReadGatedRepos) : null,
+      };
+    } catch (error) {
+      if (error instanceof HubError && (error.code === 'UNAUTHORIZED' || error.details.status === 401)) {
+        throw new HubError('UNAUTHORIZED', 'The Hub rejected this token: it is invalid, expired or revoked. Nothing was saved.');
+      }
+      throw error;
+    }
+  }
+
+  /** Checks the token with the Hub, then stores it (keychain, or session-only) and makes it active. */
+  async login(raw: string, wantedName?: string): Promise<AccountView> {
+    const token = checkTokenFormat(raw);
+    const info = await this.whoami(token);
+    const index = this.#index();
+    const existing = index.tokens.find((t) => this.#secret(t.name) === token);
+    let name = existing?.name ?? cleanName(wantedName || info.displayName || info.user);
+    if (!existing) {
+      const taken = new Set(index.tokens.map((t) => t.name));
+      for (let i = 2; taken.has(name); i++) name = `${cleanName(wantedName || info.displayName || info.user)} (${i})`;
+    }
+    const { displayName: _d, ...stored } = info;
+    if (this.#o.keychain.available) this.#o.keychain.set(account(name), token);
+    else this.#session.set(name, token);
+    index.tokens = [...index.tokens.filter((t) => t.name !== name), { name, info: { ...stored, name } }];
+    index.active = name;
+    this.#saveIndex(index);
+    return this.#changed();
+  }
+
+  switchTo(name: string): AccountView {
+    const index = this.#index();
+    if (!index.tokens.some((t) => t.name === name)) throw new ApiError('NOT_FOUND', `No stored token is called ${name}.`);
+    index.active = name;
+    this.#saveIndex(index);
+    return this.#changed();
+  }
+
+  rename(from: string, to: string): AccountView {
+    const index = this.#index();
+    const entry = index.tokens.find((t) => t.name === from);
+    if (!entry) throw new ApiError('NOT_FOUND', `No stored token is called ${from}.`);
+    const next = cleanName(to);
+    if (next !== from && index.tokens.some((t) => t.name === next)) throw new ApiError('CONFLICT', `A token is already called ${next}.`);
+    const secret = this.#secret(from);
+    if (secret === null) throw new ApiError('NOT_FOUND', `The keychain no longer holds ${from}.`);
+    if (this.#o.keychain.available) {
+      this.#o.keychain.set(account(next), secret);
+      if (next !== from) this.#o.keychain.delete(account(from));
+    } else {
+      this.#session.delete(from);
+      this.#session.set(next, secret);
+    }
+    entry.name = next;
+    entry.info.name = next;
+    if (index.active === from) index.active = next;
+    this.#saveIndex(index);
+    return this.#changed();
+  }
+
+  /** Removes a token from the keychain (or the session). */
+  logout(name: string): AccountView {
+    const index = this.#index();
+    if (!index.tokens.some((t) => t.name === name)) throw new ApiError('NOT_FOUND', `No stored token is called ${name}.`);
+    if (this.#o.keychain.available) this.#o.keychain.delete(account(name));
+    else this.#session.delete(name);
+    index.tokens = index.tokens.filter((t) => t.name !== name);
+    if (index.active === name) index.active = null;
+    this.#saveIndex(index);
+    return this.#changed();
+  }
+
+  /** "Move into keychain": the token file's token, checked and stored like a pasted one. */
+  async importTokenFile(): Promise<AccountView> {
+    if (!this.#o.keychain.available) throw new ApiError('NOT_AVAILABLE', 'There is no keychain to move the token into on this machine.');
+    const token = this.#fileToken();
+    if (!token) throw new ApiError('NOT_FOUND', 'There is no token file to import.');
+    return this.login(token);
+  }
+
+  /** Deletes the plaintext token files (token and stored_tokens); the UI asks first. */
+  deleteTokenFile(): AccountView {
+    const file = tokenFilePath(this.#o.loc);
+    fs.rmSync(file, { force: true });
+    fs.rmSync(path.join(path.dirname(file), 'stored_tokens'), { force: true });
+    return this.#changed();
+  }
+
+  #changed(): AccountView {
+    const view = this.view();
+    this.#o.onChange(view);
+    return view;
+  }
+}
+
+interface WhoAmI {
+  name: string;
+  fullname?: string;
+  orgs?: { name: string }[];
+  auth?: {
+    accessToken?: {
+      displayName?: string;
+      role?: string;
+      fineGrained?: { canReadGatedRepos?: boolean; global?: string[]; scoped?: { entity: { name: string }; permissions: string[] }[] };
+    };
+  };
+}
+
+/** Section names of Python's stored_tokens INI file (never the values). */
+function storedTokenNames(file: string): string[] {
+  try {
+    return [...fs.readFileSync(file, 'utf8').matchAll(/^\[([^\]]+)\]\s*$/gm)].map((m) => m[1] as string);
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,157 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkTokenFormat, maskToken } from '../../src-main/auth/account';
+import { unavailableKeychain } from '../../src-main/auth/keychain';
+import { dispatch } from '../../src-main/core/dispatch';
+import { testCore } from '../helpers/core';
+import { memoryKeychain } from '../helpers/keychain';
+import { fakeHub } from '../helpers/hub';
+import { tmpDir } from '../helpers/tmp';
+import { TOKENS } from '../fakehub/fixtures';
+
+const [ALICE, BOB] = Object.keys(TOKENS) as [string, string];
+
+async function coreOn(env: Record<string, string> = {}, keychain = memoryKeychain()) {
+  const hub = await fakeHub();
+  const home = tmpDir();
+  const core = testCore({ env: { HF_ENDPOINT: hub.url, HF_HOME: path.join(home, 'hf'), ...env }, homeDir: home, keychain, fetch: globalThis.fetch });
+  return { hub, core, keychain, home };
+}
+
+describe('token format', () => {
+  it('accepts hf_ tokens and refuses anything else before any request', () => {
+    expect(checkTokenFormat(`  ${ALICE}\n`)).toBe(ALICE);
+    expect(() => checkTokenFormat('api_org_xyz')).toThrow(/Organization API tokens/);
+    for (const bad of ['hello', 'hf_', 'hf_short', 'hf_has space in it', 'Bearer hf_abcdefghijkl']) expect(() => checkTokenFormat(bad)).toThrow(/start with hf_/);
+    expect(maskToken('hf_abcdefghijklmnopqrstuvwxyz')).toBe('hf_…wxyz');
+  });
+});
+
+describe('login', () => {
+  it('checks the token with whoami-v2, then stores it in the keychain and shows only a masked form', async () => {
+    const { core, keychain } = await coreOn();
+    const view = await core.account.login(ALICE);
+    expect(view.current).toMatchObject({ source: 'keychain', masked: maskToken(ALICE), info: { user: 'alice', role: 'read', name: 'laptop' } });
+    expect(keychain.entries.get('token:laptop')).toBe(ALICE);
+    expect(JSON.stringify(view)).not.toContain(ALICE);
+    expect(core.account.currentToken()).toBe(ALICE);
+    expect(core.hubStatus().account).toEqual({ signedIn: true, name: 'alice', role: 'read' });
+  });
+
+  it('stores nothing for a rejected token and says why', async () => {
+    const { core, keychain } = await coreOn();
+    await expect(core.account.login('hf_revoked_token_123456789')).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: /invalid, expired or revoked/ });
+    expect(keychain.entries.size).toBe(0);
+    expect(core.account.view().current).toBeNull();
+  });
+
+  it('switches, renames and logs out named tokens', async () => {
+    const { core, keychain } = await coreOn();
+    await core.account.login(ALICE);
+    await core.account.login(BOB, 'work');
+    expect(core.account.view().tokens.map((t) => [t.name, t.active, t.role])).toEqual([
+      ['laptop', false, 'read'],
+      ['work', true, 'write'],
+    ]);
+    core.account.switchTo('laptop');
+    expect(core.account.currentToken()).toBe(ALICE);
+    core.account.rename('laptop', 'home');
+    expect(keychain.entries.has('token:laptop')).toBe(false);
+    expect(keychain.entries.get('token:home')).toBe(ALICE);
+    expect(core.account.view().current?.info?.name).toBe('home');
+    core.account.logout('home');
+    expect(keychain.entries.has('token:home')).toBe(false);
+    expect(core.account.currentToken()).toBeNull();
+    expect(() => core.account.switchTo('nope')).toThrow(/No stored token/);
+  });
+});
+
+describe('where the token comes from', () => {
+  it('HF_TOKEN wins, then the active keychain token, then the token file; HF_HUB_DISABLE_IMPLICIT_TOKEN means none', async () => {
+    const { core, home } = await coreOn();
+    const file = path.join(home, 'hf', 'token');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, BOB);
+    expect(core.account.view().current).toMatchObject({ source: 'token-file' });
+    await core.account.login(ALICE);
+    expect(core.account.view().current?.source).toBe('keychain');
+    const withEnv = (await coreOn({ HF_TOKEN: BOB })).core;
+    await withEnv.account.login(ALICE);
+    expect(withEnv.account.view().current).toMatchObject({ source: 'HF_TOKEN', masked: maskToken(BOB) });
+    expect(withEnv.account.view().envToken).toEqual({ name: 'HF_TOKEN', masked: maskToken(BOB) });
+    const disabled = (await coreOn({ HF_TOKEN: BOB, HF_HUB_DISABLE_IMPLICIT_TOKEN: '1' })).core;
+    expect(disabled.account.currentToken()).toBeNull();
+  });
+
+  it('moves a plaintext token file into the keychain, then deletes the files when asked', async () => {
+    const { core, home, keychain } = await coreOn();
+    const dir = path.join(home, 'hf');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'token'), ALICE);
+    fs.writeFileSync(path.join(dir, 'stored_tokens'), `[laptop]\nhf_token = ${ALICE}\n`);
+    expect(core.account.view().tokenFile).toMatchObject({ exists: true, storedTokens: ['laptop'] });
+    expect(JSON.stringify(core.account.view())).not.toContain(ALICE);
+    await core.account.importTokenFile();
+    expect(keychain.entries.get('token:laptop')).toBe(ALICE);
+    core.account.deleteTokenFile();
+    expect(fs.existsSync(path.join(dir, 'token'))).toBe(false);
+    expect(fs.existsSync(path.join(dir, 'stored_tokens'))).toBe(false);
+    expect(core.account.view().current?.source).toBe('keychain');
+  });
+
+  it('without a keychain keeps tokens in memory for the session, never on disk', async () => {
+    const { core, home } = await coreOn({}, unavailableKeychain('no Secret Service') as never);
+    const view = await core.account.login(ALICE);
+    expect(view.keychain).toEqual({ available: false, reason: 'no Secret Service' });
+    expect(view.current?.source).toBe('session');
+    expect(view.tokens[0]?.storage).toBe('session');
+    await expect(core.account.importTokenFile()).rejects.toMatchObject({ code: 'NOT_AVAILABLE' });
+    for (const f of walk(home)) expect(fs.readFileSync(f, 'utf8')).not.toContain(ALICE);
+  });
+});
+
+function walk(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? walk(p) : e.isFile() ? [p] : [];
+  });
+}
+
+describe('token leakage', () => {
+  it('never puts the token in a file, a log, a renderer message or a CDN request', async () => {
+    const { core, hub, home } = await coreOn();
+    const messages: string[] = [];
+    core.events.on((name, payload) => messages.push(JSON.stringify([name, payload])));
+    const logs: string[] = [];
+    const orig = { log: console.log, warn: console.warn, error: console.error };
+    for (const k of ['log', 'warn', 'error'] as const) console[k] = (...a: unknown[]) => void logs.push(a.map(String).join(' '));
+    try {
+      const call = async (method: string, input: unknown) => messages.push(JSON.stringify(await dispatch(core.handlers, method, input)));
+      await call('account.login', { token: ALICE });
+      await call('account.login', { token: 'hf_bad_token_0000000000' });
+      await call('account.get', {});
+      await call('hub.status', {});
+      hub.grantAccess('acme/gated-llm', 'alice');
+      await call('downloads.start', { repo: 'acme/gated-llm' });
+      await core.downloads.whenIdle();
+      await call('downloads.list', {});
+      await call('cache.scan', { fresh: true });
+      await call('settings.get', {});
+      await core.close();
+    } finally {
+      Object.assign(console, orig);
+    }
+    expect(core.downloads.list()[0]?.state).toBe('done');
+    const everything = [...messages, ...logs].join('\n');
+    expect(everything).not.toContain(ALICE);
+    expect(everything).not.toContain(ALICE.slice(3, 20));
+    for (const f of walk(home)) expect(fs.readFileSync(f).includes(ALICE)).toBe(false);
+    const cdn = hub.log.filter((r) => r.origin === 'cdn');
+    expect(cdn.length).toBeGreaterThan(0);
+    expect(cdn.every((r) => !JSON.stringify(r.headers).includes(ALICE))).toBe(true);
+    expect(hub.log.every((r) => !r.url.includes(ALICE))).toBe(true);
+    // The Hub's own origin did get it: that is where it belongs.
+    expect(hub.log.some((r) => r.origin === 'api' && r.headers.authorization === `Bearer ${ALICE}`)).toBe(true);
+  });
+});
