@@ -2,7 +2,8 @@
 import os from 'node:os';
 import { defaultDataDir } from '../app/data-dir';
 import { resolveCacheDir } from '../cache/location';
-import { resolveImplicitToken } from '../auth/token-source';
+import { AccountService } from '../auth/account';
+import { osKeychain } from '../auth/keychain';
 import { resolveEndpoint } from '../hub/endpoint';
 import { offlineFromEnv } from '../hub/env-flags';
 import { HubHttp } from '../hub/http';
@@ -22,11 +23,11 @@ export function cliContext(opts: { cacheDir?: string | undefined }, env: NodeJS.
   const settings = SettingsStore.open(dataDir, confBackend).get();
   const loc = { env, homeDir };
   const cacheDir = opts.cacheDir ? resolveCacheDir(opts.cacheDir, loc).path : resolveCacheDir(settings.hubCacheDir, loc).path;
-  const token = resolveImplicitToken(loc);
-  const hub = new HubHttp({
-    endpoint: resolveEndpoint(env).url,
-    token: () => token?.token ?? null,
-    offline: () => offlineFromEnv(env) || settings.offline,
-  });
+  const endpoint = resolveEndpoint(env).url;
+  const offline = () => offlineFromEnv(env) || settings.offline;
+  // The same token rules as the app: HF_TOKEN, then the keychain's active token, then the token file.
+  const account = new AccountService({ keychain: osKeychain(), loc, endpoint, offline, onChange: () => {} });
+  const token = account.currentToken();
+  const hub = new HubHttp({ endpoint, token: () => token, offline });
   return { cacheDir, dataDir, hub, env };
 }

@@ -8,9 +8,10 @@ import { ComingPage } from '../pages/ComingPage';
 import { SettingsPage } from '../pages/SettingsPage';
 import { DownloadsPage } from '../pages/DownloadsPage';
 import { CachePage } from '../pages/CachePage';
+import { AccountPage } from '../pages/AccountPage';
 
 /** Pages that are built; the others show a short "coming" panel. */
-const BUILT = new Set(['/settings', '/downloads', '/cache']);
+const BUILT = new Set(['/settings', '/downloads', '/cache', '/account']);
 import { PAGES } from './pages';
 import { Sidebar } from './Sidebar';
 import { StatusBar } from './StatusBar';
@@ -33,6 +34,7 @@ export function App() {
   useCacheFreshness();
   useEventIntoQuery('settings.changed', 'settings.get');
   useEventIntoQuery('hub.status', 'hub.status');
+  useEventIntoQuery('account.changed', 'account.get');
   const settings = useApiQuery('settings.get', {});
   useApplyTheme(settings.data?.theme);
   return (
@@ -46,6 +48,7 @@ export function App() {
               <Switch>
                 <Route path="/settings" component={SettingsPage} />
                 <Route path="/downloads" component={DownloadsPage} />
+                <Route path="/account" component={AccountPage} />
                 <Route path="/cache" component={CachePage} />
                 <Route path="/cache/:key" component={CachePage} />
                 {PAGES.filter((p) => !BUILT.has(p.path)).map((page) => (

@@ -1,3 +1,4 @@
+import { Link } from 'wouter';
 import { CircleDot, CloudOff, Loader2, Plug, UserRound, WifiOff } from 'lucide-react';
 import type { HubStatus } from '../../src-main/contract/api';
 import { useApiQuery, useConnectionState } from '../api/context';
@@ -38,10 +39,10 @@ export function StatusBar() {
         </span>
       ) : null}
       <span className="flex-1" />
-      <span data-testid="status-account" className="flex items-center gap-1.5">
+      <Link href="/account" data-testid="status-account" className="flex items-center gap-1.5 hover:text-foreground">
         <UserRound className="size-3.5" aria-hidden />
-        {account?.signedIn ? `Signed in as ${account.name} (${account.role})` : 'Anonymous'}
-      </span>
+        {account?.signedIn ? `Signed in as ${account.name} (${account.role === 'fineGrained' ? 'fine-grained' : account.role})` : 'Anonymous'}
+      </Link>
       {info.data ? (
         <span>
           {info.data.transport === 'serve' ? 'hubcap serve' : 'Desktop'} · v{info.data.versions.app}

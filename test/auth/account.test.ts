@@ -39,6 +39,12 @@ describe('login', () => {
     expect(core.hubStatus().account).toEqual({ signedIn: true, name: 'alice', role: 'read' });
   });
 
+  it('shows what a fine-grained token may do', async () => {
+    const { core } = await coreOn();
+    const view = await core.account.login(Object.keys(TOKENS)[2] as string);
+    expect(view.current?.info).toMatchObject({ role: 'fineGrained', scopes: ['discussion.write', 'carol: repo.content.read'], canReadGatedRepos: false });
+  });
+
   it('stores nothing for a rejected token and says why', async () => {
     const { core, keychain } = await coreOn();
     await expect(core.account.login('hf_revoked_token_123456789')).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: /invalid, expired or revoked/ });

@@ -15,6 +15,8 @@ export interface ServeProcess {
   dataDir: string;
   hfHome: string;
   proc: ChildProcess;
+  /** Everything the server printed (stdout and stderr), for leakage checks. */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -24,6 +26,8 @@ export interface ServeOptions {
   env?: Record<string, string>;
   /** Prepare the throwaway folders before the server starts (e.g. a corrupt settings file). */
   before?: (dirs: { home: string; dataDir: string; hfHome: string }) => void;
+  /** Run inside dbus-run-session with an unlocked gnome-keyring (a real Secret Service). */
+  keychain?: boolean;
 }
 
 export async function startServe(opts: ServeOptions = {}): Promise<ServeProcess> {
@@ -41,9 +45,20 @@ export async function startServe(opts: ServeOptions = {}): Promise<ServeProcess>
     XDG_CACHE_HOME: path.join(home, '.cache'),
     ...opts.env,
   };
-  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = opts.keychain
+    ? spawn(
+        'dbus-run-session',
+        ['--', 'sh', '-c', `echo -n hubcap-e2e | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "${process.execPath}" "${BIN}" serve --port 0`],
+        { env, stdio: ['ignore', 'pipe', 'pipe'] },
+      )
+    : spawn(process.execPath, [BIN, 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
-  proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  let output = '';
+  proc.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    output += d.toString();
+  });
+  proc.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`hubcap serve did not start:\n${stderr}`)), 15_000);
@@ -70,6 +85,7 @@ export async function startServe(opts: ServeOptions = {}): Promise<ServeProcess>
     dataDir,
     hfHome,
     proc,
+    output: () => output,
     stop: async () => {
       if (proc.exitCode === null) {
         const exited = new Promise((r) => proc.once('exit', r));

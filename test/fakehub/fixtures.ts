@@ -5,6 +5,12 @@ import { buildRepo, type FakeRepo, type FakeToken } from './model';
 export const TOKENS: Record<string, FakeToken> = {
   hf_alice_read_token_0000000000000000: { user: 'alice', displayName: 'laptop', role: 'read' },
   hf_bob_write_token_00000000000000000: { user: 'bob', displayName: 'ci', role: 'write', orgs: ['acme'] },
+  hf_carol_finegrained_000000000000000: {
+    user: 'carol',
+    displayName: 'scoped',
+    role: 'fineGrained',
+    fineGrained: { canReadGatedRepos: false, global: ['discussion.write'], scoped: [{ entity: { _id: 'x', type: 'user', name: 'carol' }, permissions: ['repo.content.read'] }] },
+  },
 };
 
 export const MiB = 1 << 20;
