@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { CacheFileView, CacheOverview, DeletePlanView, DownloadJob } from './downloads';
 import type { AccountView } from './account';
+import type { AddResult, LibraryItem } from './library';
 
 // ---------- shared shapes ----------
 
@@ -156,6 +157,9 @@ export const requests = {
       .object({ url: z.url({ protocol: /^https?$/, error: 'Only http(s) links can be opened.' }).max(2048) })
       .strict(),
   ),
+  'library.list': request<LibraryItem[]>()(Empty),
+  'library.add': request<AddResult>()(z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000) }).strict()),
+  'library.remove': request<{ removed: true }>()(z.object({ key: z.string().regex(/^local:[0-9a-f-]{36}$/, 'Only local checkpoints can be removed here.'), deleteFiles: z.boolean().default(false) }).strict()),
   'account.get': request<AccountView>()(Empty),
   // The one request that carries a token: validated here, never logged, never echoed back.
   'account.login': request<AccountView>()(

@@ -22,6 +22,8 @@ import { DownloadManager } from '../downloads/manager';
 import { fileQueueStore } from '../downloads/queue-store';
 import { scanCache } from '../cache/scan';
 import * as cacheService from '../cache/service';
+import { LocalRegistry } from '../library/registry';
+import { libraryItems, SummaryCache } from '../library/service';
 import type { Handlers } from './handlers';
 
 /** What only the desktop shell can do; absent under `hubcap serve`. */
@@ -56,6 +58,8 @@ export class Core {
   readonly hubHttp: HubHttp;
   readonly downloads: DownloadManager;
   readonly account: AccountService;
+  readonly library: LocalRegistry;
+  readonly #summaries = new SummaryCache();
   readonly #opts: CoreOptions;
   readonly #loc: LocationEnv;
 
@@ -108,6 +112,14 @@ export class Core {
         // an unreadable cache is reported when the page asks
       }
     }, 50).unref();
+    this.library = new LocalRegistry({
+      dataDir: opts.dataDir,
+      // A dropped file already in the cache is recognised: LFS blobs are named by their sha256.
+      cacheBlobsOfSize: (size) =>
+        this.scan().repos.flatMap((r) =>
+          r.revisions.flatMap((v) => v.files.filter((f) => f.size === size && /\/[0-9a-f]{64}$/.test(f.blobPath)).map((f) => ({ sha256: f.blobPath.slice(-64), label: `${r.id}/${f.path}` }))),
+        ),
+    });
     this.handlers = this.#buildHandlers();
   }
 
@@ -267,6 +279,12 @@ export class Core {
       'hub.checkNow': async () => {
         await this.hub.check();
         return this.hubStatus();
+      },
+      'library.list': () => libraryItems(this.scan(), this.library, this.#summaries),
+      'library.add': ({ paths }) => this.library.add(paths),
+      'library.remove': async ({ key, deleteFiles }) => {
+        await this.library.remove(key.slice('local:'.length), deleteFiles);
+        return { removed: true };
       },
       'account.get': async () => this.account.view(),
       'account.login': ({ token, name }) => this.account.login(token, name),

@@ -1,0 +1,224 @@
+/**
+ * Local checkpoints the user added: registered in place (no copy, no symlink, so it works across
+ * drives and on Windows), validated by reading their headers, grouped when a GGUF is split
+ * (-00001-of-00003), recognised when already registered or already in the cache (size first, then
+ * a hash only for same-size candidates), and shown as missing, not crashed on, when a path goes.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AddResult, LibraryItem, ModelSummary } from '../contract/library';
+import { ApiError } from '../contract/errors';
+import { writeFileAtomic } from '../cache/layout';
+import { FormatError } from './format-error';
+import { readGgufHeader, summarizeGguf } from './gguf-header';
+import { readSafetensorsHeader } from './safetensors-header';
+import { fileReadAt } from './read-file';
+
+interface Entry {
+  id: string;
+  kind: 'gguf' | 'safetensors';
+  name: string;
+  paths: string[];
+  size: number;
+  summary: ModelSummary | null;
+  sha256: string | null;
+  addedAt: string;
+  lastUsed: string | null;
+}
+
+const SPLIT = /^(.*)-(\d{5})-of-(\d{5})\.gguf$/i;
+const MAX_FOLDER_FILES = 10_000;
+
+export interface RegistryOptions {
+  dataDir: string;
+  /** Cached blobs by size, to recognise a dropped file that is already in the cache. */
+  cacheBlobsOfSize?: (size: number) => { sha256: string; label: string }[];
+}
+
+async function sha256File(file: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+export async function inspectModelFile(file: string): Promise<{ kind: 'gguf' | 'safetensors'; summary: ModelSummary; size: number }> {
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const size = (await fh.stat()).size;
+    const readAt = fileReadAt(fh);
+    if (/\.safetensors$/i.test(file)) {
+      const h = await readSafetensorsHeader(readAt, size);
+      return { kind: 'safetensors', size, summary: { architecture: h.metadata.architecture ?? null, parameters: h.parameters, quantization: null, contextLength: null } };
+    }
+    const s = summarizeGguf(await readGgufHeader(readAt, size));
+    return { kind: 'gguf', size, summary: { architecture: s.architecture, parameters: s.parameters, quantization: s.quantization, contextLength: s.contextLength } };
+  } finally {
+    await fh.close();
+  }
+}
+
+export class LocalRegistry {
+  readonly #file: string;
+  readonly #o: RegistryOptions;
+  #entries: Entry[];
+
+  constructor(opts: RegistryOptions) {
+    this.#o = opts;
+    this.#file = path.join(opts.dataDir, 'library.json');
+    try {
+      const parsed = JSON.parse(fs.readFileSync(this.#file, 'utf8')) as { entries?: Entry[] };
+      this.#entries = Array.isArray(parsed.entries) ? parsed.entries : [];
+    } catch {
+      this.#entries = [];
+    }
+  }
+
+  #save(): void {
+    writeFileAtomic(this.#file, JSON.stringify({ version: 1, entries: this.#entries }, null, 1));
+  }
+
+  list(): LibraryItem[] {
+    return this.#entries.map((e) => ({
+      key: `local:${e.id}`,
+      source: 'local',
+      kind: e.kind,
+      name: e.name,
+      path: e.paths[0] as string,
+      parts: e.paths.length,
+      size: e.size,
+      summary: e.summary,
+      repo: null,
+      revision: null,
+      addedAt: e.addedAt,
+      lastUsed: e.lastUsed,
+      missing: !e.paths.every((p) => fs.existsSync(p)),
+    }));
+  }
+
+  /** Files or folders, by absolute path. Each file is added or skipped with one specific reason. */
+  async add(inputs: string[]): Promise<AddResult> {
+    const result: AddResult = { added: [], skipped: [] };
+    const files: string[] = [];
+    for (const raw of inputs) {
+      if (!path.isAbsolute(raw)) {
+        result.skipped.push({ path: raw, reason: 'Not a full path.' });
+        continue;
+      }
+      const p = path.resolve(raw);
+      let st: fs.Stats;
+      try {
+        st = await fs.promises.stat(p);
+      } catch {
+        result.skipped.push({ path: p, reason: 'It does not exist (or cannot be read).' });
+        continue;
+      }
+      if (st.isDirectory()) {
+        const found = await findModelFiles(p);
+        if (!found.length) result.skipped.push({ path: p, reason: 'This folder holds no .gguf or .safetensors file.' });
+        files.push(...found);
+      } else if (st.isFile()) {
+        if (!/\.(gguf|safetensors)$/i.test(p)) result.skipped.push({ path: p, reason: 'Only .gguf and .safetensors files can be added.' });
+        else files.push(p);
+      } else result.skipped.push({ path: p, reason: 'Not a regular file.' });
+    }
+    for (const group of groupParts(files, result)) {
+      try {
+        const entry = await this.#register(group);
+        this.#entries.push(entry);
+        result.added.push(this.list().find((i) => i.key === `local:${entry.id}`) as LibraryItem);
+      } catch (error) {
+        const reason = error instanceof FormatError || error instanceof ApiError ? error.message : `It could not be read (${(error as Error).message}).`;
+        result.skipped.push({ path: group[0] as string, reason });
+      }
+    }
+    if (result.added.length) this.#save();
+    return result;
+  }
+
+  async #register(paths: string[]): Promise<Entry> {
+    const real = await Promise.all(paths.map((p) => fs.promises.realpath(p)));
+    const known = this.#entries.find((e) => e.paths.some((p) => real.includes(p)));
+    if (known) throw new ApiError('CONFLICT', `Already in your Library as ${known.name}.`);
+    let size = 0;
+    let first: Awaited<ReturnType<typeof inspectModelFile>> | null = null;
+    for (const p of real) {
+      const info = await inspectModelFile(p);
+      size += info.size;
+      first ??= info;
+    }
+    if (!first) throw new ApiError('NOT_FOUND', 'Nothing to add.');
+    let sha256: string | null = null;
+    // Same bytes as a registered file or a cached blob? Only same-size candidates are hashed.
+    if (real.length === 1) {
+      const sameSize = this.#entries.filter((e) => e.paths.length === 1 && e.size === size);
+      const cached = this.#o.cacheBlobsOfSize?.(size) ?? [];
+      if (sameSize.length || cached.length) {
+        sha256 = await sha256File(real[0] as string);
+        for (const e of sameSize) {
+          e.sha256 ??= await sha256File(e.paths[0] as string).catch(() => null);
+          if (e.sha256 === sha256) throw new ApiError('CONFLICT', `The same file is already in your Library as ${e.name}.`);
+        }
+        const inCache = cached.find((c) => c.sha256 === sha256);
+        if (inCache) throw new ApiError('CONFLICT', `The same file is already in the Hugging Face cache (${inCache.label}).`);
+      }
+    }
+    const base = path.basename(real[0] as string);
+    return {
+      id: randomUUID(),
+      kind: first.kind,
+      name: real.length > 1 ? base.replace(SPLIT, '$1.gguf') : base,
+      paths: real,
+      size,
+      summary: first.summary,
+      sha256,
+      addedAt: new Date().toISOString(),
+      lastUsed: null,
+    };
+  }
+
+  /** Forgets a checkpoint; with deleteFiles its files go too (the UI asks first). */
+  async remove(id: string, deleteFiles: boolean): Promise<void> {
+    const entry = this.#entries.find((e) => e.id === id);
+    if (!entry) throw new ApiError('NOT_FOUND', 'That checkpoint is not in your Library.');
+    if (deleteFiles) for (const p of entry.paths) await fs.promises.rm(p, { force: true });
+    this.#entries = this.#entries.filter((e) => e !== entry);
+    this.#save();
+  }
+}
+
+async function findModelFiles(dir: string, depth = 0, out: string[] = []): Promise<string[]> {
+  if (depth > 3 || out.length > MAX_FOLDER_FILES) return out;
+  for (const e of await fs.promises.readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory() && !e.name.startsWith('.')) await findModelFiles(p, depth + 1, out);
+    else if (e.isFile() && /\.(gguf|safetensors)$/i.test(e.name)) out.push(p);
+  }
+  return out;
+}
+
+/** Split GGUFs (-00001-of-00003) become one group, all parts present and in order, or a specific error. */
+function groupParts(files: string[], result: AddResult): string[][] {
+  const groups = new Map<string, { total: number; parts: Map<number, string> }>();
+  const single: string[][] = [];
+  for (const f of [...new Set(files)]) {
+    const m = SPLIT.exec(f);
+    if (!m) {
+      single.push([f]);
+      continue;
+    }
+    const key = `${m[1]}|${m[3]}`;
+    const g = groups.get(key) ?? { total: Number(m[3]), parts: new Map<number, string>() };
+    g.parts.set(Number(m[2]), f);
+    groups.set(key, g);
+  }
+  for (const [key, g] of groups) {
+    const missing = Array.from({ length: g.total }, (_, i) => i + 1).filter((n) => !g.parts.has(n));
+    if (missing.length) {
+      result.skipped.push({ path: key.split('|')[0] as string, reason: `Part ${missing.join(', ')} of ${g.total} is missing: add every part of a split GGUF together.` });
+      continue;
+    }
+    single.push(Array.from({ length: g.total }, (_, i) => g.parts.get(i + 1) as string));
+  }
+  return single;
+}
