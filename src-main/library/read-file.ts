@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import type fs from 'node:fs';
 import type { ReadAt } from './format-error';
 
 /** A bounded ReadAt over an open file. */
