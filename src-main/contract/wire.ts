@@ -17,9 +17,13 @@ export interface ClientRpcFunctions {
 export interface HubcapBridge {
   invoke(method: string, input: unknown): Promise<WireResult>;
   subscribe(listener: (name: string, payload: unknown) => void): () => void;
+  /** The path of a dropped file (Electron 32+ has no File.path): webUtils.getPathForFile. */
+  pathForFile(file: File): string;
 }
 
 /** IPC channel name shared by preload and main. */
 export const IPC_CHANNEL = 'hubcap:rpc';
 /** WebSocket path under `hubcap serve`. */
 export const WS_PATH = '/api/ws';
+/** Upload endpoint under `hubcap serve` for files dropped in a browser (which has no paths). */
+export const UPLOAD_PATH = '/api/upload';

@@ -123,6 +123,10 @@ export class Core {
     this.handlers = this.#buildHandlers();
   }
 
+  get dataDir(): string {
+    return this.#opts.dataDir;
+  }
+
   cacheDir(): string {
     return resolveCacheDir(this.settings.get().hubCacheDir, this.#loc).path;
   }

@@ -2,7 +2,7 @@
  * The preload exposes exactly one object to the page, `window.hubcap`, with `invoke` and
  * `subscribe`. ipcRenderer itself never reaches the page.
  */
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { createBirpc } from 'birpc';
 import { IPC_CHANNEL, type ClientRpcFunctions, type CoreRpcFunctions, type HubcapBridge } from '../contract/wire';
 
@@ -33,6 +33,7 @@ const bridge: HubcapBridge = {
       listeners.delete(wrapped);
     };
   },
+  pathForFile: (file) => webUtils.getPathForFile(file),
 };
 
 contextBridge.exposeInMainWorld('hubcap', bridge);

@@ -7,7 +7,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { WS_PATH } from '../contract/wire';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { UPLOAD_PATH, WS_PATH } from '../contract/wire';
 import type { Core } from '../core/core';
 import { attachConnection } from '../core/connection';
 import { contentSecurityPolicy } from '../ui-assets/csp';
@@ -16,6 +19,8 @@ import { cookieName, isAllowedHost, isSameOrigin, newSecret, readCookie, secrets
 
 export interface ServeOptions {
   core: Core;
+  /** Where files dropped in a browser are stored (Hubcap's managed models folder). */
+  uploadDir?: string;
   rendererDir: string;
   host?: string;
   port?: number;
@@ -57,6 +62,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       url.searchParams.delete('key');
       res.writeHead(303, { 'Set-Cookie': sessionCookie(port, secret), Location: url.pathname + url.search, 'Cache-Control': 'no-store' });
       res.end();
+      return;
+    }
+    if (url.pathname === UPLOAD_PATH && req.method === 'POST') {
+      void receiveUpload(req, res, url, opts.core, opts.uploadDir ?? path.join(opts.core.dataDir, 'models'));
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -175,4 +184,34 @@ function serveAsset(rootDir: string, pathname: string, headOnly: boolean, res: h
     return;
   }
   fs.createReadStream(file).pipe(res);
+}
+
+/**
+ * A file dropped in the browser, streamed into the managed models folder, then registered like any
+ * local checkpoint. The name is reduced to a safe basename; a file that fails validation is removed.
+ * Same access rules as every request (key cookie, Host, Origin), so no other site can post here.
+ */
+async function receiveUpload(req: http.IncomingMessage, res: http.ServerResponse, url: URL, core: Core, dir: string): Promise<void> {
+  const reply = (status: number, body: unknown) => {
+    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end(JSON.stringify(body));
+  };
+  const name = path.basename(url.searchParams.get('name') ?? '').replace(/[^\w.() -]/g, '_').slice(0, 200);
+  if (!/\.(gguf|safetensors)$/i.test(name)) {
+    req.resume();
+    return reply(400, { added: [], skipped: [{ path: name || '(no name)', reason: 'Only .gguf and .safetensors files can be added.' }] });
+  }
+  const folder = path.join(dir, randomUUID());
+  const target = path.join(folder, name);
+  try {
+    await fs.promises.mkdir(folder, { recursive: true });
+    await pipeline(req, fs.createWriteStream(`${target}.part`));
+    await fs.promises.rename(`${target}.part`, target);
+    const result = await core.library.add([target]);
+    if (!result.added.length) await fs.promises.rm(folder, { recursive: true, force: true });
+    reply(200, { ...result, skipped: result.skipped.map((s) => ({ ...s, path: name })) });
+  } catch (error) {
+    await fs.promises.rm(folder, { recursive: true, force: true }).catch(() => {});
+    if (!res.headersSent) reply(500, { added: [], skipped: [{ path: name, reason: `The upload failed (${(error as Error).message}).` }] });
+  }
 }

@@ -10,6 +10,8 @@ export type ConnectionState = 'connecting' | 'open' | 'reconnecting';
 
 export interface Transport {
   readonly kind: 'electron' | 'serve';
+  /** Desktop only: the real path of a dropped file. */
+  pathForFile?: (file: File) => string;
   invoke(method: string, input: unknown): Promise<WireResult>;
   subscribe(listener: (name: string, payload: unknown) => void): () => void;
   connection(): ConnectionState;
@@ -27,6 +29,7 @@ declare global {
 export function electronTransport(bridge: HubcapBridge): Transport {
   return {
     kind: 'electron',
+    pathForFile: (file) => bridge.pathForFile(file),
     invoke: (method, input) => bridge.invoke(method, input),
     subscribe: (listener) => bridge.subscribe(listener),
     connection: () => 'open',

@@ -9,9 +9,11 @@ import { SettingsPage } from '../pages/SettingsPage';
 import { DownloadsPage } from '../pages/DownloadsPage';
 import { CachePage } from '../pages/CachePage';
 import { AccountPage } from '../pages/AccountPage';
+import { LibraryPage } from '../pages/LibraryPage';
+import { DropZone } from '../components/DropZone';
 
 /** Pages that are built; the others show a short "coming" panel. */
-const BUILT = new Set(['/settings', '/downloads', '/cache', '/account']);
+const BUILT = new Set(['/settings', '/downloads', '/cache', '/account', '/library']);
 import { PAGES } from './pages';
 import { Sidebar } from './Sidebar';
 import { StatusBar } from './StatusBar';
@@ -41,6 +43,7 @@ export function App() {
     <TooltipProvider delayDuration={300}>
       {/* Hash routing: works the same under app:// and hubcap serve, and survives reloads. */}
       <Router hook={useHashLocation}>
+        <DropZone>
         <div className="flex h-full flex-col">
           <div className="flex min-h-0 flex-1">
             <Sidebar />
@@ -49,6 +52,7 @@ export function App() {
                 <Route path="/settings" component={SettingsPage} />
                 <Route path="/downloads" component={DownloadsPage} />
                 <Route path="/account" component={AccountPage} />
+                <Route path="/library" component={LibraryPage} />
                 <Route path="/cache" component={CachePage} />
                 <Route path="/cache/:key" component={CachePage} />
                 {PAGES.filter((p) => !BUILT.has(p.path)).map((page) => (
@@ -64,6 +68,7 @@ export function App() {
           </div>
           <StatusBar />
         </div>
+        </DropZone>
       </Router>
     </TooltipProvider>
   );

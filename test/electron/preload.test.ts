@@ -11,6 +11,7 @@ const h = vi.hoisted(() => ({
 vi.mock('electron', () => {
   const e = {
     contextBridge: { exposeInMainWorld: (key: string, api: unknown) => h.exposed.set(key, api) },
+    webUtils: { getPathForFile: (f: { name: string }) => `/dropped/${f.name}` },
     ipcRenderer: {
       send: (channel: string, data: unknown) => {
         if (channel === IPC_CHANNEL) h.sent.push(data);
@@ -34,8 +35,13 @@ describe('preload', () => {
   it('exposes only window.hubcap with invoke and subscribe, never ipcRenderer', () => {
     expect([...h.exposed.keys()]).toEqual(['hubcap']);
     const bridge = h.exposed.get('hubcap') as Record<string, unknown>;
-    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'subscribe']);
+    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'pathForFile', 'subscribe']);
     expect(Object.values(bridge).every((v) => typeof v === 'function')).toBe(true);
+  });
+
+  it('gives dropped files their real path through webUtils (File.path is gone in Electron 32+)', () => {
+    const bridge = h.exposed.get('hubcap') as HubcapBridge;
+    expect(bridge.pathForFile({ name: 'model.gguf' } as File)).toBe('/dropped/model.gguf');
   });
 
   it('turns invoke into one IPC request and resolves with the reply', async () => {

@@ -1,0 +1,150 @@
+import { useMemo, useState } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Link } from 'wouter';
+import { Boxes, FileUp, FolderSearch, HardDrive, MessageSquare, Search, Trash2, TriangleAlert } from 'lucide-react';
+import type { LibraryItem } from '../../src-main/contract/library';
+import { formatBytes } from '../../src-main/contract/format';
+import { useApi, useApiQuery } from '../api/context';
+import { PageHeader } from '../components/PageHeader';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { Badge } from '../components/ui/badge';
+import { Button } from '../components/ui/button';
+import { Dialog } from '../components/ui/dialog';
+import { Input } from '../components/ui/input';
+import { Tooltip } from '../components/ui/tooltip';
+
+function params(n: number | null | undefined): string | null {
+  if (!n) return null;
+  if (n >= 1e9) return `${(n / 1e9).toFixed(1)}B params`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(0)}M params`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(0)}K params`;
+  return `${n} params`;
+}
+
+function RemoveLocal({ item }: { item: LibraryItem }) {
+  const api = useApi();
+  const client = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const remove = useMutation({
+    mutationFn: (deleteFiles: boolean) => api.call('library.remove', { key: item.key, deleteFiles }),
+    onSuccess: () => {
+      setOpen(false);
+      void client.invalidateQueries({ queryKey: ['library.list'] });
+    },
+  });
+  return (
+    <>
+      <Button size="icon" variant="ghost" aria-label={`Remove ${item.name}`} onClick={() => setOpen(true)}>
+        <Trash2 />
+      </Button>
+      <Dialog open={open} onOpenChange={setOpen} title={`Remove ${item.name}?`} description="Forgetting it leaves the file where it is; deleting removes the file from disk.">
+        <p className="break-all font-mono text-xs text-muted-foreground">{item.path}</p>
+        {remove.error ? <ErrorNotice error={remove.error} className="mt-3" /> : null}
+        <div className="mt-5 flex justify-end gap-2">
+          <Button onClick={() => remove.mutate(false)}>Forget it</Button>
+          <Button variant="danger" onClick={() => remove.mutate(true)}>
+            Delete the file{item.parts > 1 ? 's' : ''} ({formatBytes(item.size)})
+          </Button>
+        </div>
+      </Dialog>
+    </>
+  );
+}
+
+function ItemCard({ item }: { item: LibraryItem }) {
+  const s = item.summary;
+  const facts = [s?.architecture, params(s?.parameters), s?.quantization, s?.contextLength ? `${s.contextLength.toLocaleString()} ctx` : null].filter(Boolean);
+  return (
+    <li className="flex flex-col gap-3 rounded-xl border border-border bg-card p-4" data-testid="library-item" data-source={item.source}>
+      <div className="flex items-start gap-2">
+        <div className="min-w-0 flex-1">
+          <h3 className="truncate font-medium" title={item.name}>
+            {item.name}
+          </h3>
+          <p className="truncate text-xs text-muted-foreground" title={item.path}>
+            {item.source === 'cache' ? `${item.repo} @ ${item.revision}` : item.path}
+          </p>
+        </div>
+        <Badge tone={item.kind === 'gguf' ? 'primary' : 'neutral'}>{item.kind === 'gguf' ? 'GGUF' : 'safetensors'}</Badge>
+      </div>
+      <div className="flex flex-wrap gap-1.5 text-xs">
+        {facts.map((f) => (
+          <Badge key={String(f)}>{f}</Badge>
+        ))}
+        {item.parts > 1 ? <Badge>{item.parts} parts</Badge> : null}
+        {item.missing ? (
+          <Badge tone="danger">
+            <TriangleAlert /> File missing
+          </Badge>
+        ) : null}
+      </div>
+      <div className="mt-auto flex items-center gap-1 text-xs text-muted-foreground">
+        {item.source === 'cache' ? <HardDrive className="size-3.5" /> : <FileUp className="size-3.5" />}
+        <span className="flex-1">
+          {formatBytes(item.size)} · {item.source === 'cache' ? 'Hugging Face cache' : 'added by you'}
+        </span>
+        {item.kind === 'gguf' ? (
+          <Tooltip content="Chat arrives with local inference.">
+            <span>
+              <Button size="sm" variant="ghost" disabled aria-label={`Chat with ${item.name}`}>
+                <MessageSquare />
+              </Button>
+            </span>
+          </Tooltip>
+        ) : null}
+        {item.source === 'cache' ? (
+          <Button size="icon" variant="ghost" asChild aria-label={`Show ${item.name} in the cache`}>
+            <Link href={`/cache/${encodeURIComponent(`model:${item.repo}`)}`}>
+              <FolderSearch />
+            </Link>
+          </Button>
+        ) : (
+          <RemoveLocal item={item} />
+        )}
+      </div>
+    </li>
+  );
+}
+
+type Sort = 'lastUsed' | 'name' | 'size';
+
+export function LibraryPage() {
+  const library = useApiQuery('library.list', {}, { staleTime: 2000, refetchOnMount: true });
+  const [query, setQuery] = useState('');
+  const [sort, setSort] = useState<Sort>('lastUsed');
+  const items = useMemo(() => {
+    const q = query.trim().toLowerCase();
+    const list = (library.data ?? []).filter((i) => !q || `${i.name} ${i.repo ?? ''} ${i.summary?.architecture ?? ''} ${i.summary?.quantization ?? ''}`.toLowerCase().includes(q));
+    const key = (i: LibraryItem) => (sort === 'name' ? i.name.toLowerCase() : sort === 'size' ? -i.size : -Date.parse(i.lastUsed ?? i.addedAt ?? '1970-01-01'));
+    return list.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  }, [library.data, query, sort]);
+  return (
+    <div className="mx-auto max-w-6xl space-y-6 p-8">
+      <PageHeader title="Library" description="Every model you can run here: from the Hugging Face cache, and files you dropped in (used where they are)." />
+      <div className="flex flex-wrap items-center gap-3">
+        <div className="relative flex-1">
+          <Search className="absolute left-2.5 top-2.5 size-4 text-muted-foreground" />
+          <Input value={query} onChange={(e) => setQuery(e.target.value)} placeholder="Search by name, architecture, quantization" className="pl-8" aria-label="Search the Library" />
+        </div>
+        <select value={sort} onChange={(e) => setSort(e.target.value as Sort)} aria-label="Sort" className="h-9 rounded-md border border-input bg-background px-2 text-sm">
+          <option value="lastUsed">Recently used</option>
+          <option value="name">Name</option>
+          <option value="size">Size</option>
+        </select>
+      </div>
+      {library.error ? <ErrorNotice error={library.error} /> : null}
+      {library.data && !library.data.length ? (
+        <div className="flex flex-col items-center rounded-xl border border-dashed border-border px-8 py-16 text-center">
+          <Boxes className="size-8 text-primary" />
+          <p className="mt-3 font-medium">Your Library is empty</p>
+          <p className="mt-1 max-w-md text-sm text-muted-foreground">Download a model, or drop .gguf / .safetensors files anywhere in this window.</p>
+        </div>
+      ) : null}
+      <ul className="grid grid-cols-[repeat(auto-fill,minmax(18rem,1fr))] gap-4">
+        {items.map((i) => (
+          <ItemCard key={i.key} item={i} />
+        ))}
+      </ul>
+    </div>
+  );
+}

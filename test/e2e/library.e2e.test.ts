@@ -1,0 +1,78 @@
+/** Dropping checkpoints onto the window under `hubcap serve`: streamed to the server, validated, listed. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { sampleGguf } from '../fixtures/gguf-writer';
+import { launchChromium } from './chromium';
+import { startServe, type ServeProcess } from './serve-process';
+
+const SHOTS = new URL('../../test-results/e2e/', import.meta.url).pathname;
+fs.mkdirSync(SHOTS, { recursive: true });
+
+let browser: Browser;
+let serve: ServeProcess;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  serve = await startServe({ env: { HF_HUB_OFFLINE: '1' } });
+  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  await page.goto(serve.url);
+  await page.goto(`${serve.baseUrl}#/library`);
+  await page.getByRole('heading', { level: 1, name: 'Library' }).waitFor();
+});
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+});
+
+/** Dispatches drag events carrying files, as the OS would when files are dropped on the window. */
+async function drop(files: { name: string; bytes: number[] }[], release = true) {
+  await page.evaluate(
+    ({ files, release }) => {
+      const dt = new DataTransfer();
+      for (const f of files) dt.items.add(new File([new Uint8Array(f.bytes)], f.name));
+      window.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true }));
+      window.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      if (release) window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    },
+    { files, release },
+  );
+}
+
+describe('drag in local checkpoints', () => {
+  it('shows a drop overlay while files are dragged over the window', async () => {
+    expect(await page.textContent('main')).toMatch(/Your Library is empty/);
+    await drop([{ name: 'x.gguf', bytes: [1] }], false);
+    await page.getByTestId('drop-overlay').waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'library-drop-overlay.png') });
+    await page.evaluate(() => window.dispatchEvent(new DragEvent('dragleave', { bubbles: true })));
+    await expect.poll(() => page.getByTestId('drop-overlay').count()).toBe(0);
+  });
+
+  it('adds a dropped GGUF, reading its header, and refuses a bad file with a specific reason', async () => {
+    const good = [...sampleGguf({ name: 'Dropped', fileType: 15 })];
+    const bad = [...Buffer.from('PK\x03\x04 not a model')];
+    await drop([
+      { name: 'dropped-Q4_K_M.gguf', bytes: good },
+      { name: 'fake.gguf', bytes: bad },
+    ]);
+    const result = page.getByTestId('drop-result');
+    await expect.poll(() => result.textContent(), { timeout: 15_000 }).toMatch(/Added dropped-Q4_K_M\.gguf.*fake\.gguf: Not a GGUF file/);
+    const card = page.getByTestId('library-item').filter({ hasText: 'dropped-Q4_K_M.gguf' });
+    await expect.poll(() => card.count()).toBe(1);
+    expect(await card.textContent()).toMatch(/llama.*Q4_K_M.*4,096 ctx/);
+    await page.screenshot({ path: path.join(SHOTS, 'library.png') });
+    // The refused file left nothing behind in the managed folder.
+    const models = path.join(serve.dataDir, 'models');
+    const kept = fs.readdirSync(models).flatMap((d) => fs.readdirSync(path.join(models, d)));
+    expect(kept).toEqual(['dropped-Q4_K_M.gguf']);
+  });
+
+  it('recognises the same file dropped twice', async () => {
+    await drop([{ name: 'again.gguf', bytes: [...sampleGguf({ name: 'Dropped', fileType: 15 })] }]);
+    await expect.poll(() => page.getByTestId('drop-result').textContent(), { timeout: 15_000 }).toMatch(/same file is already in your Library/);
+    expect(await page.getByTestId('library-item').count()).toBe(1);
+  });
+});
