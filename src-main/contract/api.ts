@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { CacheFileView, CacheOverview, DeletePlanView, DownloadJob } from './downloads';
 import type { AccountView } from './account';
 import type { AddResult, LibraryItem } from './library';
+import { GALLERY_SORTS, type SearchPage } from './gallery';
 
 // ---------- shared shapes ----------
 
@@ -155,6 +156,18 @@ export const requests = {
   'links.openExternal': request<{ opened: true }>()(
     z
       .object({ url: z.url({ protocol: /^https?$/, error: 'Only http(s) links can be opened.' }).max(2048) })
+      .strict(),
+  ),
+  'gallery.search': request<SearchPage>()(
+    z
+      .object({
+        search: z.string().max(200).optional(),
+        author: z.string().max(100).optional(),
+        library: z.enum(['gguf', 'safetensors']).optional(),
+        task: z.string().max(64).regex(/^[a-z0-9-]*$/).optional(),
+        sort: z.enum(GALLERY_SORTS).default('trending'),
+        cursor: z.string().max(2048).optional(),
+      })
       .strict(),
   ),
   'library.list': request<LibraryItem[]>()(Empty),

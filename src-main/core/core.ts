@@ -24,6 +24,7 @@ import { scanCache } from '../cache/scan';
 import * as cacheService from '../cache/service';
 import { LocalRegistry } from '../library/registry';
 import { libraryItems, SummaryCache } from '../library/service';
+import { searchModels } from '../hub/search';
 import type { Handlers } from './handlers';
 
 /** What only the desktop shell can do; absent under `hubcap serve`. */
@@ -284,6 +285,7 @@ export class Core {
         await this.hub.check();
         return this.hubStatus();
       },
+      'gallery.search': (input) => searchModels(this.hubHttp, input),
       'library.list': () => libraryItems(this.scan(), this.library, this.#summaries),
       'library.add': ({ paths }) => this.library.add(paths),
       'library.remove': async ({ key, deleteFiles }) => {

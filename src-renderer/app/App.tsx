@@ -10,10 +10,11 @@ import { DownloadsPage } from '../pages/DownloadsPage';
 import { CachePage } from '../pages/CachePage';
 import { AccountPage } from '../pages/AccountPage';
 import { LibraryPage } from '../pages/LibraryPage';
+import { GalleryPage } from '../pages/GalleryPage';
 import { DropZone } from '../components/DropZone';
 
 /** Pages that are built; the others show a short "coming" panel. */
-const BUILT = new Set(['/settings', '/downloads', '/cache', '/account', '/library']);
+const BUILT = new Set(['/settings', '/downloads', '/cache', '/account', '/library', '/gallery']);
 import { PAGES } from './pages';
 import { Sidebar } from './Sidebar';
 import { StatusBar } from './StatusBar';
@@ -53,6 +54,7 @@ export function App() {
                 <Route path="/downloads" component={DownloadsPage} />
                 <Route path="/account" component={AccountPage} />
                 <Route path="/library" component={LibraryPage} />
+                <Route path="/gallery" component={GalleryPage} />
                 <Route path="/cache" component={CachePage} />
                 <Route path="/cache/:key" component={CachePage} />
                 {PAGES.filter((p) => !BUILT.has(p.path)).map((page) => (
@@ -60,8 +62,9 @@ export function App() {
                     <ComingPage page={page} />
                   </Route>
                 ))}
+                {/* Local first: the app opens on what is on this machine, with no request to the Hub. */}
                 <Route>
-                  <Redirect to="/gallery" />
+                  <Redirect to="/library" />
                 </Route>
               </Switch>
             </main>

@@ -325,6 +325,7 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
       const search = (url.searchParams.get('search') ?? '').toLowerCase();
       const author = url.searchParams.get('author');
       const filters = url.searchParams.getAll('filter').flatMap((f) => f.split(','));
+      const pipelineTag = url.searchParams.get('pipeline_tag');
       const sort = url.searchParams.get('sort') ?? 'trendingScore';
       const limit = Math.min(Number(url.searchParams.get('limit') ?? '30') || 30, 1000);
       const items = [...repos.values()]
@@ -332,6 +333,7 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
         .filter((r) => !search || r.id.toLowerCase().includes(search))
         .filter((r) => !author || r.author === author)
         .filter((r) => filters.every((f) => r.tags.includes(f) || r.libraryName === f || r.pipelineTag === f))
+        .filter((r) => !pipelineTag || r.pipelineTag === pipelineTag)
         .sort((a, b) => {
           const key = (r: FakeRepo): number | string =>
             sort === 'downloads' ? r.downloads : sort === 'likes' ? r.likes : sort === 'lastModified' ? r.lastModified : sort === 'createdAt' ? r.createdAt : r.trendingScore;

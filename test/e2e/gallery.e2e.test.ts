@@ -1,0 +1,74 @@
+/** The Gallery against a fakehub catalogue: search, filters, sort, infinite scroll, offline. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startFakeHub, type FakeHub } from '../fakehub/server';
+import { catalogue, standardRepos } from '../fakehub/fixtures';
+import { launchChromium } from './chromium';
+import { startServe, type ServeProcess } from './serve-process';
+
+const SHOTS = new URL('../../test-results/e2e/', import.meta.url).pathname;
+fs.mkdirSync(SHOTS, { recursive: true });
+
+let browser: Browser;
+let hub: FakeHub;
+let serve: ServeProcess;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  hub = await startFakeHub({ repos: [...standardRepos(), ...catalogue(2000)] });
+  serve = await startServe({ env: { HF_ENDPOINT: hub.url } });
+  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  await page.goto(serve.url);
+  await page.goto(`${serve.baseUrl}#/gallery`);
+});
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+  await hub?.close();
+});
+
+const count = async () => Number(/^(\d+)/.exec((await page.getByTestId('gallery-count').textContent()) ?? '')?.[1] ?? 0);
+
+describe('gallery', () => {
+  it('loads more pages as the list scrolls', async () => {
+    await expect.poll(count, { timeout: 15_000 }).toBe(30);
+    await page.screenshot({ path: path.join(SHOTS, 'gallery.png') });
+    for (let i = 0; i < 4; i++) {
+      await page.getByTestId('gallery-results').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+      await page.waitForTimeout(300);
+    }
+    await expect.poll(count).toBeGreaterThanOrEqual(90);
+    const pages = hub.log.filter((r) => r.url.startsWith('/api/models?')).length;
+    expect(pages).toBeGreaterThanOrEqual(3);
+  });
+
+  it('searches as you type (debounced), with format, task and sort filters', async () => {
+    const before = hub.log.length;
+    await page.getByLabel('Search models').pressSequentially('model-01', { delay: 30 });
+    await expect.poll(async () => page.getByTestId('model-card').first().textContent(), { timeout: 10_000 }).toMatch(/model-01\d\d/);
+    // Typing eight characters sent far fewer than eight searches.
+    expect(hub.log.slice(before).filter((r) => r.url.startsWith('/api/models?')).length).toBeLessThanOrEqual(3);
+    await page.getByLabel('Format').selectOption('gguf');
+    await page.getByLabel('Sort').selectOption('downloads');
+    await expect.poll(async () => (await page.getByTestId('model-card').allTextContents()).length).toBeGreaterThan(0);
+    const last = hub.log.filter((r) => r.url.startsWith('/api/models?')).at(-1)?.url ?? '';
+    expect(last).toMatch(/search=model-01/);
+    expect(last).toMatch(/filter=gguf/);
+    expect(last).toMatch(/sort=downloads/);
+    const cards = await page.getByTestId('model-card').allTextContents();
+    expect(cards.every((c) => /params/.test(c))).toBe(true);
+    await page.screenshot({ path: path.join(SHOTS, 'gallery-search.png') });
+  });
+
+  it('says so when offline, and offers the Library', async () => {
+    await page.goto(`${serve.baseUrl}#/settings`);
+    await page.getByRole('switch', { name: 'Offline mode' }).click();
+    await page.goto(`${serve.baseUrl}#/gallery`);
+    await page.getByTestId('gallery-offline').waitFor();
+    await page.getByRole('link', { name: 'Open the Library' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Library' }).waitFor();
+  });
+});
