@@ -172,6 +172,7 @@ export const requests = {
   ),
   'library.list': request<LibraryItem[]>()(Empty),
   'library.add': request<AddResult>()(z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000) }).strict()),
+  'library.pickFiles': request<AddResult>()(Empty),
   'library.remove': request<{ removed: true }>()(z.object({ key: z.string().regex(/^local:[0-9a-f-]{36}$/, 'Only local checkpoints can be removed here.'), deleteFiles: z.boolean().default(false) }).strict()),
   'account.get': request<AccountView>()(Empty),
   // The one request that carries a token: validated here, never logged, never echoed back.
@@ -190,6 +191,7 @@ export const events = {
   'settings.changed': event<SettingsView>(),
   'downloads.changed': event<DownloadJob>(),
   'account.changed': event<AccountView>(),
+  'library.opened': event<AddResult>(),
   'hub.status': event<HubStatus>(),
 } as const;
 

@@ -32,6 +32,8 @@ export interface DesktopActions {
   openPath(absolutePath: string): Promise<void>;
   openExternal(url: string): Promise<void>;
   writeClipboard(text: string): Promise<void>;
+  /** The native "open files" dialog: absolute paths, or none if cancelled. */
+  pickModelFiles(): Promise<string[]>;
 }
 
 export interface CoreOptions {
@@ -133,6 +135,14 @@ export class Core {
   }
 
   #scan: { root: string; at: number; scan: ReturnType<typeof scanCache> } | null = null;
+
+  /** Files the OS asked us to open (file association, a second launch): added, and the UI told. */
+  async openFiles(paths: string[]): Promise<void> {
+    const models = paths.filter((p) => /\.(gguf|safetensors)$/i.test(p));
+    if (!models.length) return;
+    const result = await this.library.add(models);
+    this.events.emit('library.opened', result);
+  }
 
   /**
    * The last scan, kept warm: a big cache takes a large part of a second to walk, and the Cache page
@@ -288,6 +298,11 @@ export class Core {
       'gallery.search': (input) => searchModels(this.hubHttp, input),
       'library.list': () => libraryItems(this.scan(), this.library, this.#summaries),
       'library.add': ({ paths }) => this.library.add(paths),
+      'library.pickFiles': async () => {
+        if (!desktop) throw new ApiError('NOT_AVAILABLE', 'The file dialog is a desktop feature; drop files or use the upload button instead.');
+        const paths = await desktop.pickModelFiles();
+        return paths.length ? this.library.add(paths) : { added: [], skipped: [] };
+      },
       'library.remove': async ({ key, deleteFiles }) => {
         await this.library.remove(key.slice('local:'.length), deleteFiles);
         return { removed: true };

@@ -23,6 +23,24 @@ const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 const isTrustedUrl = (url: string): boolean => isAppUrl(url) || (devUrl !== undefined && url.startsWith(devUrl));
 
 let mainWindow: BrowserWindow | null = null;
+let core: Core | null = null;
+/** Files the OS handed us before the core was ready (macOS sends open-file before ready). */
+const pendingOpen: string[] = [];
+
+/** Model files named on a command line (file association launches, second instances). */
+export function modelPathsFromArgv(argv: string[]): string[] {
+  return argv.slice(1).filter((a) => !a.startsWith('-') && /\.(gguf|safetensors)$/i.test(a) && path.isAbsolute(a));
+}
+
+function openFiles(paths: string[]): void {
+  if (!paths.length) return;
+  if (core) void core.openFiles(paths);
+  else pendingOpen.push(...paths);
+  if (mainWindow) {
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  }
+}
 
 async function openExternal(url: string): Promise<void> {
   if (isExternalHttpUrl(url)) await shell.openExternal(url);
@@ -42,7 +60,7 @@ function createWindow(core: Core): void {
 }
 
 async function start(): Promise<void> {
-  const core = new Core({
+  core = new Core({
     transport: 'electron',
     env: process.env,
     homeDir: app.getPath('home'),
@@ -57,27 +75,41 @@ async function start(): Promise<void> {
       },
       openExternal,
       writeClipboard: async (text) => clipboard.writeText(text),
+      pickModelFiles: async () => {
+        const options = { properties: ['openFile', 'multiSelections'] as ('openFile' | 'multiSelections')[], filters: [{ name: 'Models', extensions: ['gguf', 'safetensors'] }] };
+        const r = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+        return r.canceled ? [] : r.filePaths;
+      },
     },
   });
+  const ready = core;
   denyAllPermissions(session.defaultSession);
   protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));
-  wireIpc(ipcMain, core, isTrustedUrl);
-  createWindow(core);
+  wireIpc(ipcMain, ready, isTrustedUrl);
+  createWindow(ready);
+  openFiles([...pendingOpen.splice(0), ...modelPathsFromArgv(process.argv)]);
   // Flush the download queue so a restart resumes exactly where this run stopped.
-  app.on('before-quit', () => void core.close());
+  app.on('before-quit', () => void ready.close());
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow(core);
+    if (BrowserWindow.getAllWindows().length === 0) createWindow(ready);
   });
 }
 
 // Must run before `ready`: the app scheme needs its privileges (secure, standard, fetch).
 protocol.registerSchemesAsPrivileged(appSchemePrivileges());
 app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, openExternal, isTrustedUrl));
+// macOS: double-clicked .gguf files arrive here, possibly before ready.
+app.on('open-file', (event, file) => {
+  event.preventDefault();
+  openFiles([file]);
+});
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
+  // A second launch (e.g. opening a .gguf with Hubcap on Windows/Linux) hands its files to this one.
+  app.on('second-instance', (_event, argv) => {
+    openFiles(modelPathsFromArgv(argv));
     if (!mainWindow) return;
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();

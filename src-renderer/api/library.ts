@@ -61,5 +61,12 @@ export function useAddDropped() {
     },
     [api, client],
   );
-  return { add, state, clear: () => setState({ uploading: null, result: null, error: null }) };
+  const show = useCallback(
+    (result: AddResult) => {
+      setState({ uploading: null, result, error: null });
+      void client.invalidateQueries({ queryKey: ['library.list'] });
+    },
+    [client],
+  );
+  return { add, show, state, clear: () => setState({ uploading: null, result: null, error: null }) };
 }

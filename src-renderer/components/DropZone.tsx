@@ -9,8 +9,10 @@ import { Button } from './ui/button';
 /** Drop .gguf / .safetensors files or folders anywhere in the window. */
 export function DropZone({ children }: { children: ReactNode }) {
   const [dragging, setDragging] = useState(false);
-  const { add, state, clear } = useAddDropped();
+  const { add, show, state, clear } = useAddDropped();
   const api = useApi();
+  // Files opened from the OS (file association, a second launch) report here too.
+  useEffect(() => api.on('library.opened', show), [api, show]);
   useEffect(() => {
     let depth = 0;
     const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer?.types ?? []).includes('Files');

@@ -1,7 +1,7 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'wouter';
-import { Boxes, FileUp, FolderSearch, HardDrive, MessageSquare, Search, Trash2, TriangleAlert } from 'lucide-react';
+import { Boxes, FilePlus2, FileUp, FolderSearch, HardDrive, MessageSquare, Search, Trash2, TriangleAlert } from 'lucide-react';
 import type { LibraryItem } from '../../src-main/contract/library';
 import { formatBytes } from '../../src-main/contract/format';
 import { useApi, useApiQuery } from '../api/context';
@@ -12,6 +12,7 @@ import { Button } from '../components/ui/button';
 import { Dialog } from '../components/ui/dialog';
 import { Input } from '../components/ui/input';
 import { Tooltip } from '../components/ui/tooltip';
+import { useAddDropped } from '../api/library';
 
 function params(n: number | null | undefined): string | null {
   if (!n) return null;
@@ -108,6 +109,47 @@ function ItemCard({ item }: { item: LibraryItem }) {
 
 type Sort = 'lastUsed' | 'name' | 'size';
 
+/** "Add files…": the native dialog on desktop (files stay where they are), a file picker that uploads under serve. */
+function AddFiles() {
+  const api = useApi();
+  const client = useQueryClient();
+  const input = useRef<HTMLInputElement>(null);
+  const { add, state } = useAddDropped();
+  const pick = useMutation({
+    mutationFn: () => api.call('library.pickFiles', {}),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ['library.list'] }),
+  });
+  const result = pick.data ?? state.result;
+  return (
+    <div className="space-y-2">
+      <Button variant="primary" onClick={() => (api.transport.pathForFile ? pick.mutate() : input.current?.click())} disabled={pick.isPending || state.uploading !== null}>
+        <FilePlus2 />
+        Add files…
+      </Button>
+      <input
+        ref={input}
+        type="file"
+        multiple
+        accept=".gguf,.safetensors"
+        className="hidden"
+        aria-label="Model files"
+        onChange={(e) => {
+          const files = Array.from(e.target.files ?? []);
+          e.target.value = '';
+          if (files.length) void add(files);
+        }}
+      />
+      {state.uploading ? <p className="text-xs text-muted-foreground">Uploading {state.uploading.name}: {formatBytes(state.uploading.sent)} of {formatBytes(state.uploading.total)}</p> : null}
+      {result?.skipped.map((s) => (
+        <p key={s.path} className="text-xs text-danger">
+          {s.path.split(/[\\/]/).pop()}: {s.reason}
+        </p>
+      ))}
+      {pick.error ? <ErrorNotice error={pick.error} /> : null}
+    </div>
+  );
+}
+
 export function LibraryPage() {
   const library = useApiQuery('library.list', {}, { staleTime: 2000, refetchOnMount: true });
   const [query, setQuery] = useState('');
@@ -120,7 +162,7 @@ export function LibraryPage() {
   }, [library.data, query, sort]);
   return (
     <div className="mx-auto max-w-6xl space-y-6 p-8">
-      <PageHeader title="Library" description="Every model you can run here: from the Hugging Face cache, and files you dropped in (used where they are)." />
+      <PageHeader title="Library" description="Every model you can run here: from the Hugging Face cache, and files you dropped in (used where they are)." actions={<AddFiles />} />
       <div className="flex flex-wrap items-center gap-3">
         <div className="relative flex-1">
           <Search className="absolute left-2.5 top-2.5 size-4 text-muted-foreground" />

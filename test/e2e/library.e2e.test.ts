@@ -70,9 +70,16 @@ describe('drag in local checkpoints', () => {
     expect(kept).toEqual(['dropped-Q4_K_M.gguf']);
   });
 
+  it('adds files chosen with "Add files…" (uploaded under serve)', async () => {
+    await page.getByLabel('Model files').setInputFiles([{ name: 'picked.gguf', mimeType: 'application/octet-stream', buffer: sampleGguf({ name: 'Picked', fileType: 7 }) }]);
+    const card = page.getByTestId('library-item').filter({ hasText: 'picked.gguf' });
+    await expect.poll(() => card.count(), { timeout: 15_000 }).toBe(1);
+    expect(await card.textContent()).toMatch(/Q8_0/);
+  });
+
   it('recognises the same file dropped twice', async () => {
     await drop([{ name: 'again.gguf', bytes: [...sampleGguf({ name: 'Dropped', fileType: 15 })] }]);
     await expect.poll(() => page.getByTestId('drop-result').textContent(), { timeout: 15_000 }).toMatch(/same file is already in your Library/);
-    expect(await page.getByTestId('library-item').count()).toBe(1);
+    expect(await page.getByTestId('library-item').count()).toBe(2);
   });
 });

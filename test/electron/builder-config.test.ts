@@ -17,6 +17,10 @@ describe('electron-builder packaging', () => {
     });
   });
 
+  it('declares the .gguf file association', () => {
+    expect(config.fileAssociations).toEqual([expect.objectContaining({ ext: 'gguf', role: 'Viewer' })]);
+  });
+
   it('packs the app into an asar from the built output', () => {
     expect(config.asar).toBe(true);
     expect(config.files).toContain('out/**');

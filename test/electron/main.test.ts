@@ -3,6 +3,9 @@
  * on CI): what main.ts registers, in which order, and with which options.
  */
 import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import path from 'node:path';
+import { sampleGguf } from '../fixtures/gguf-writer';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { IPC_CHANNEL } from '../../src-main/contract/wire';
 import { FakeSession, FakeWebContents } from './stand-in';
@@ -25,6 +28,7 @@ function makeElectron(lock: boolean) {
     getPath: vi.fn(() => dataDir),
     quit: vi.fn(),
     exit: vi.fn(),
+    setAsDefaultProtocolClient: vi.fn(),
   });
   const dataDir = tmpDir('hubcap-userdata-');
   const windows: FakeWindow[] = [];
@@ -73,7 +77,7 @@ function makeElectron(lock: boolean) {
     screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
     shell: { openExternal: vi.fn(), openPath: vi.fn(async () => '') },
     clipboard: { writeText: vi.fn() },
-    dialog: { showErrorBox: vi.fn() },
+    dialog: { showErrorBox: vi.fn(), showOpenDialog: vi.fn(async () => ({ canceled: true, filePaths: [] })) },
   };
   return { electron, order, windows };
 }
@@ -151,6 +155,21 @@ describe('desktop shell wiring', () => {
     expect(reply.r.ok).toBe(true);
     expect(reply.r.value.transport).toBe('electron');
     expect(reply.r.value.capabilities).toEqual({ openInFileManager: true, openExternal: true, clipboard: true });
+  });
+
+  it('adds .gguf files handed over by a second launch or the macOS open-file event to the Library', async () => {
+    const { electron } = await boot();
+    const dir = tmpDir('hubcap-open-');
+    const a = path.join(dir, 'opened.gguf');
+    const b = path.join(dir, 'mac.gguf');
+    fs.writeFileSync(a, sampleGguf({ name: 'a' }));
+    fs.writeFileSync(b, sampleGguf({ name: 'b' }));
+    expect(electron.app.listenerCount('open-file')).toBe(1);
+    electron.app.emit('second-instance', {}, ['/opt/Hubcap/hubcap', '--flag', a, 'relative.gguf', '/x/readme.txt']);
+    electron.app.emit('open-file', { preventDefault() {} }, b);
+    await new Promise((r) => setTimeout(r, 100));
+    const library = JSON.parse(fs.readFileSync(path.join(process.env.HUBCAP_DATA_DIR as string, 'library.json'), 'utf8')) as { entries: { paths: string[] }[] };
+    expect(library.entries.map((e) => e.paths[0]).sort()).toEqual([b, a].sort());
   });
 
   it('quits at once when another instance holds the lock', async () => {
