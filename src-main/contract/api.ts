@@ -9,6 +9,7 @@ import type { CacheFileView, CacheOverview, DeletePlanView, DownloadJob } from '
 import type { AccountView } from './account';
 import type { AddResult, LibraryItem } from './library';
 import { GALLERY_SORTS, type SearchPage } from './gallery';
+import type { ModelDetails } from './model';
 
 // ---------- shared shapes ----------
 
@@ -170,6 +171,7 @@ export const requests = {
       })
       .strict(),
   ),
+  'gallery.model': request<ModelDetails>()(z.object({ repo: z.string().min(1).max(200), revision: z.string().min(1).max(255).default('main') }).strict()),
   'library.list': request<LibraryItem[]>()(Empty),
   'library.add': request<AddResult>()(z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000) }).strict()),
   'library.pickFiles': request<AddResult>()(Empty),

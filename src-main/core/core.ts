@@ -25,6 +25,7 @@ import * as cacheService from '../cache/service';
 import { LocalRegistry } from '../library/registry';
 import { libraryItems, SummaryCache } from '../library/service';
 import { searchModels } from '../hub/search';
+import { modelDetails } from '../hub/model-details';
 import type { Handlers } from './handlers';
 
 /** What only the desktop shell can do; absent under `hubcap serve`. */
@@ -296,6 +297,7 @@ export class Core {
         return this.hubStatus();
       },
       'gallery.search': (input) => searchModels(this.hubHttp, input),
+      'gallery.model': ({ repo, revision }) => modelDetails(this.hubHttp, repo, revision),
       'library.list': () => libraryItems(this.scan(), this.library, this.#summaries),
       'library.add': ({ paths }) => this.library.add(paths),
       'library.pickFiles': async () => {

@@ -4,7 +4,9 @@
  * cards, avatars). Inline style *attributes* are allowed because Radix/TanStack position elements
  * with them; inline scripts never are.
  */
-export const HUB_IMAGE_HOSTS = ['https://huggingface.co', 'https://cdn-avatars.huggingface.co', 'https://cdn-uploads.huggingface.co'];
+import { HUB_IMAGE_HOSTS } from '../contract/hub-hosts';
+
+export { HUB_IMAGE_HOSTS };
 
 export function contentSecurityPolicy(extraConnectSrc: string[] = []): string {
   return [

@@ -11,6 +11,7 @@ import { CachePage } from '../pages/CachePage';
 import { AccountPage } from '../pages/AccountPage';
 import { LibraryPage } from '../pages/LibraryPage';
 import { GalleryPage } from '../pages/GalleryPage';
+import { ModelPage } from '../pages/ModelPage';
 import { DropZone } from '../components/DropZone';
 
 /** Pages that are built; the others show a short "coming" panel. */
@@ -55,6 +56,7 @@ export function App() {
                 <Route path="/account" component={AccountPage} />
                 <Route path="/library" component={LibraryPage} />
                 <Route path="/gallery" component={GalleryPage} />
+                <Route path="/model/:id" component={ModelPage} />
                 <Route path="/cache" component={CachePage} />
                 <Route path="/cache/:key" component={CachePage} />
                 {PAGES.filter((p) => !BUILT.has(p.path)).map((page) => (

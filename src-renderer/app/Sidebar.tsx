@@ -12,7 +12,7 @@ export function Sidebar() {
       </div>
       <ul className="flex-1 space-y-0.5 px-3">
         {PAGES.map(({ path, label, icon: Icon }) => {
-          const active = location === path || location.startsWith(`${path}/`);
+          const active = location === path || location.startsWith(`${path}/`) || (path === '/gallery' && location.startsWith('/model/'));
           return (
             <li key={path}>
               <Link

@@ -35,7 +35,9 @@ function ModelRow({ m }: { m: ModelCardView }) {
     <div className="flex h-full items-center gap-4 border-b border-border px-4" data-testid="model-card">
       <div className="min-w-0 flex-1">
         <div className="flex items-center gap-2">
-          <span className="truncate font-medium">{m.id}</span>
+          <Link href={`/model/${encodeURIComponent(m.id)}`} className="truncate font-medium hover:text-primary hover:underline">
+            {m.id}
+          </Link>
           {m.gated ? (
             <Badge tone="warning">
               <ShieldAlert /> Gated

@@ -63,6 +63,32 @@ describe('gallery', () => {
     await page.screenshot({ path: path.join(SHOTS, 'gallery-search.png') });
   });
 
+  it('opens a model page: quantizations grouped, the card rendered safely, one quantization downloaded', async () => {
+    await page.goto(`${serve.baseUrl}#/gallery`);
+    await page.getByLabel('Search models').fill('split-llm');
+    await page.getByRole('link', { name: 'acme/split-llm' }).click();
+    await page.getByRole('heading', { level: 1, name: 'acme/split-llm' }).waitFor();
+    const rows = page.getByTestId('gguf-row');
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await rows.nth(0).textContent()).toMatch(/Q4_K_M.*\(2 parts\).*2\.10 MB/);
+    expect(await rows.nth(1).textContent()).toMatch(/Q8_0.*3\.15 MB/);
+    const card = page.getByTestId('model-card-text');
+    expect(await card.textContent()).toMatch(/Split LLM/);
+    expect(await card.textContent()).not.toMatch(/license: apache/);
+    expect(await card.locator('script, [onerror]').count()).toBe(0);
+    expect(await card.getByRole('link', { name: 'safe link' }).getAttribute('href')).toBe('https://huggingface.co/acme/split-llm');
+    expect(await card.getByRole('link', { name: 'bad link' }).count()).toBe(0);
+    expect(await card.locator('img').count()).toBe(0);
+    expect(await card.textContent()).toMatch(/\[image: tracker\]/);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    await page.screenshot({ path: path.join(SHOTS, 'model-page.png'), fullPage: true });
+
+    await page.getByRole('button', { name: 'Download Q4_K_M' }).click();
+    const job = page.getByTestId('download-job').filter({ hasText: 'acme/split-llm' }).first();
+    await expect.poll(() => job.getAttribute('data-state'), { timeout: 15_000 }).toBe('done');
+    expect(await job.textContent()).toMatch(/2\/2 files/);
+  });
+
   it('says so when offline, and offers the Library', async () => {
     await page.goto(`${serve.baseUrl}#/settings`);
     await page.getByRole('switch', { name: 'Offline mode' }).click();

@@ -79,6 +79,38 @@ export function catalogue(count: number): FakeRepo[] {
   return out;
 }
 
+/** Split GGUF parts, a vision projector, and a model card that tries everything a card must not do. */
+export function splitLlm(): FakeRepo {
+  return buildRepo({
+    id: 'acme/split-llm',
+    tags: ['gguf'],
+    downloads: 10,
+    commits: [
+      {
+        files: {
+          'README.md': [
+            '---',
+            'license: apache-2.0',
+            '---',
+            '# Split LLM',
+            '',
+            'A **test** model. <script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">',
+            '',
+            '[safe link](https://huggingface.co/acme/split-llm) and [bad link](javascript:window.__pwned=3)',
+            '',
+            '![tracker](https://evil.example/pixel.png)',
+          ].join('\n'),
+          'split-llm-Q4_K_M-00001-of-00002.gguf': seededContent('s1', 1 * MiB),
+          'split-llm-Q4_K_M-00002-of-00002.gguf': seededContent('s2', 1 * MiB),
+          'split-llm-Q8_0.gguf': seededContent('s8', 3 * MiB),
+          'mmproj-split-llm-f16.gguf': seededContent('mm', 512 * 1024),
+          'config.json': '{}',
+        },
+      },
+    ],
+  });
+}
+
 export function standardRepos(): FakeRepo[] {
-  return [tinyLlm(), gatedRepo(), privateRepo()];
+  return [tinyLlm(), gatedRepo(), privateRepo(), splitLlm()];
 }

@@ -363,6 +363,14 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
         });
       return paginate(req, res, items, limit, apiUrl);
     }
+    const refsMatch = /^\/api\/(models|datasets)\/(.+?)\/refs$/.exec(path);
+    if (refsMatch) {
+      const repo = findRepo(refsMatch[1] === 'models' ? 'model' : 'dataset', refsMatch[2] as string);
+      if (!checkRepo(res, repo, caller(req), false)) return;
+      const isTag = (name: string) => name !== 'main' && /^v?\d/.test(name);
+      const entries = [...repo.refs.entries()].map(([name, sha]) => ({ name, ref: `refs/${isTag(name) ? 'tags' : 'heads'}/${name}`, targetCommit: sha }));
+      return json(res, 200, { branches: entries.filter((e) => !isTag(e.name)), tags: entries.filter((e) => isTag(e.name)), converts: [] });
+    }
     const m = /^\/api\/(models|datasets)\/(.+?)(?:\/(revision|tree|paths-info)\/([^/]+)(\/.*)?)?$/.exec(path);
     if (!m) return hubError(res, 404, null, 'Not Found');
     const [, kind, id, op, revRaw, rest] = m as unknown as [string, string, string, string | undefined, string | undefined, string | undefined];

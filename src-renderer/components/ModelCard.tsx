@@ -1,0 +1,51 @@
+import Markdown from 'react-markdown';
+import { useApi, useApiQuery } from '../api/context';
+import { HUB_IMAGE_HOSTS } from '../../src-main/contract/hub-hosts';
+
+/**
+ * A model card, rendered safely: raw HTML is dropped (never executed), links open in the system
+ * browser, and images load only from the Hub's own hosts (the CSP enforces the same).
+ */
+export function ModelCardMarkdown({ text }: { text: string }) {
+  const api = useApi();
+  const info = useApiQuery('app.info', {});
+  return (
+    <div className="space-y-3 text-sm leading-relaxed [&_code]:rounded [&_code]:bg-muted [&_code]:px-1 [&_code]:font-mono [&_h1]:text-xl [&_h1]:font-semibold [&_h2]:text-lg [&_h2]:font-semibold [&_h3]:font-semibold [&_li]:ml-5 [&_ol]:list-decimal [&_pre]:overflow-x-auto [&_pre]:rounded-md [&_pre]:bg-muted [&_pre]:p-3 [&_table]:text-xs [&_td]:border [&_td]:border-border [&_td]:px-2 [&_th]:border [&_th]:border-border [&_th]:px-2 [&_ul]:list-disc" data-testid="model-card-text">
+      <Markdown
+        skipHtml
+        components={{
+          a: ({ href, children }) => {
+            const safe = href && /^https?:\/\//i.test(href) ? href : null;
+            if (!safe) return <span>{children}</span>;
+            if (info.data?.capabilities.openExternal) {
+              return (
+                <a
+                  href={safe}
+                  className="text-primary underline"
+                  onClick={(e) => {
+                    e.preventDefault();
+                    void api.call('links.openExternal', { url: safe });
+                  }}
+                >
+                  {children}
+                </a>
+              );
+            }
+            return (
+              <a href={safe} target="_blank" rel="noreferrer noopener" className="text-primary underline">
+                {children}
+              </a>
+            );
+          },
+          img: ({ src, alt }) => {
+            const url = typeof src === 'string' ? src : '';
+            const allowed = HUB_IMAGE_HOSTS.some((h) => url.startsWith(`${h}/`));
+            return allowed ? <img src={url} alt={alt ?? ''} className="max-w-full" referrerPolicy="no-referrer" /> : <span className="italic text-muted-foreground">[image: {alt || 'not shown'}]</span>;
+          },
+        }}
+      >
+        {text}
+      </Markdown>
+    </div>
+  );
+}
