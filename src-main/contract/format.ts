@@ -19,3 +19,10 @@ export function formatDuration(seconds: number | null): string {
   if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
   return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }
+
+const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
+
+/** 1.2K, 3.4M: downloads, likes, parameter counts. */
+export function formatCount(n: number): string {
+  return compact.format(n);
+}

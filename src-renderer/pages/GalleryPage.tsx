@@ -2,14 +2,15 @@ import { useEffect, useRef, useState } from 'react';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Link } from 'wouter';
-import { CloudOff, Download, Heart, Lock, Search, ShieldAlert } from 'lucide-react';
+import { CloudOff, Download, Heart, Search } from 'lucide-react';
 import type { GallerySort, ModelCardView } from '../../src-main/contract/gallery';
 import type { ApiError } from '../../src-main/contract/errors';
+import { formatCount } from '../../src-main/contract/format';
 import { useApi, useApiQuery } from '../api/context';
 import { PageHeader } from '../components/PageHeader';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { ExternalLinkButton } from '../components/ExternalLink';
-import { Badge } from '../components/ui/badge';
+import { AccessBadges } from '../components/AccessBadges';
 import { Button } from '../components/ui/button';
 import { Input } from '../components/ui/input';
 
@@ -21,8 +22,6 @@ function useDebounced<T>(value: T, ms: number): T {
   }, [value, ms]);
   return v;
 }
-
-const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
 
 function ago(iso: string | null): string {
   if (!iso) return '';
@@ -38,30 +37,21 @@ function ModelRow({ m }: { m: ModelCardView }) {
           <Link href={`/model/${encodeURIComponent(m.id)}`} className="truncate font-medium hover:text-primary hover:underline">
             {m.id}
           </Link>
-          {m.gated ? (
-            <Badge tone="warning">
-              <ShieldAlert /> Gated
-            </Badge>
-          ) : null}
-          {m.private ? (
-            <Badge>
-              <Lock /> Private
-            </Badge>
-          ) : null}
+          <AccessBadges gated={m.gated} isPrivate={m.private} />
         </div>
         <div className="mt-0.5 flex flex-wrap gap-x-3 text-xs text-muted-foreground">
           {m.pipelineTag ? <span>{m.pipelineTag}</span> : null}
-          {m.parameters ? <span>{compact.format(m.parameters)} params</span> : null}
+          {m.parameters ? <span>{formatCount(m.parameters)} params</span> : null}
           <span>updated {ago(m.lastModified)}</span>
         </div>
       </div>
       <span className="flex w-20 items-center justify-end gap-1 text-xs text-muted-foreground" title="Downloads">
         <Download className="size-3.5" />
-        {compact.format(m.downloads)}
+        {formatCount(m.downloads)}
       </span>
       <span className="flex w-16 items-center justify-end gap-1 text-xs text-muted-foreground" title="Likes">
         <Heart className="size-3.5" />
-        {compact.format(m.likes)}
+        {formatCount(m.likes)}
       </span>
       <ExternalLinkButton href={m.url}>Hub</ExternalLinkButton>
     </div>

@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { Boxes, FilePlus2, FileUp, FolderSearch, HardDrive, MessageSquare, Search, Trash2, TriangleAlert } from 'lucide-react';
 import type { LibraryItem } from '../../src-main/contract/library';
-import { formatBytes } from '../../src-main/contract/format';
+import { formatBytes, formatCount } from '../../src-main/contract/format';
 import { useApi, useApiQuery } from '../api/context';
 import { PageHeader } from '../components/PageHeader';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -15,11 +15,7 @@ import { Tooltip } from '../components/ui/tooltip';
 import { useAddDropped } from '../api/library';
 
 function params(n: number | null | undefined): string | null {
-  if (!n) return null;
-  if (n >= 1e9) return `${(n / 1e9).toFixed(1)}B params`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(0)}M params`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(0)}K params`;
-  return `${n} params`;
+  return n ? `${formatCount(n)} params` : null;
 }
 
 function RemoveLocal({ item }: { item: LibraryItem }) {

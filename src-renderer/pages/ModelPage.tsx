@@ -1,18 +1,17 @@
 import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { Link, useLocation, useParams } from 'wouter';
-import { ArrowLeft, Download, FileText, Heart, Lock, ShieldAlert } from 'lucide-react';
+import { ArrowLeft, Download, FileText, Heart } from 'lucide-react';
 import type { FileGroup, ModelDetails } from '../../src-main/contract/model';
-import { formatBytes } from '../../src-main/contract/format';
+import { formatBytes, formatCount } from '../../src-main/contract/format';
 import { useApi, useApiQuery } from '../api/context';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { ExternalLinkButton } from '../components/ExternalLink';
 import { ModelCardMarkdown } from '../components/ModelCard';
 import { Badge } from '../components/ui/badge';
+import { AccessBadges } from '../components/AccessBadges';
 import { Button } from '../components/ui/button';
 import { Card, CardBody, CardHeader } from '../components/ui/card';
-
-const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
 
 function useStartDownload(model: ModelDetails) {
   const api = useApi();
@@ -80,22 +79,13 @@ export function ModelPage() {
             <div className="min-w-0 flex-1">
               <h1 className="truncate text-2xl font-semibold tracking-tight">{m.id}</h1>
               <div className="mt-1 flex flex-wrap items-center gap-2 text-sm text-muted-foreground">
-                {m.gated ? (
-                  <Badge tone="warning">
-                    <ShieldAlert /> Gated
-                  </Badge>
-                ) : null}
-                {m.private ? (
-                  <Badge>
-                    <Lock /> Private
-                  </Badge>
-                ) : null}
+                <AccessBadges gated={m.gated} isPrivate={m.private} />
                 {m.pipelineTag ? <Badge>{m.pipelineTag}</Badge> : null}
                 <span className="flex items-center gap-1">
-                  <Download className="size-3.5" /> {compact.format(m.downloads)}
+                  <Download className="size-3.5" /> {formatCount(m.downloads)}
                 </span>
                 <span className="flex items-center gap-1">
-                  <Heart className="size-3.5" /> {compact.format(m.likes)}
+                  <Heart className="size-3.5" /> {formatCount(m.likes)}
                 </span>
                 <span className="font-mono text-xs">commit {m.sha.slice(0, 8)}</span>
               </div>
