@@ -428,6 +428,7 @@ export class DownloadManager {
       }
     } finally {
       this.#active -= 1;
+      this.#cleanupIfFailed(job);
       this.#schedule();
     }
   }
@@ -442,8 +443,14 @@ export class DownloadManager {
     }
   }
 
+  /** Once every file of a failed job has settled, a repo folder it left empty goes (no race with a file still stopping). */
+  #cleanupIfFailed(job: DownloadJob): void {
+    if (job.state === 'error' && !job.files.some((f) => f.state === 'downloading')) {
+      removeIfEmpty(repoDir(job.cacheDir, { type: job.request.repoType, id: job.request.repo }));
+    }
+  }
+
   #fail(job: DownloadJob, error: unknown): void {
-    removeIfEmpty(repoDir(job.cacheDir, { type: job.request.repoType, id: job.request.repo }));
     job.state = 'error';
     job.retrying = null;
     job.speed = 0;
@@ -451,8 +458,8 @@ export class DownloadManager {
     job.finishedAt = new Date().toISOString();
     job.error =
       error instanceof ApiError ? error.toShape() : { code: 'INTERNAL', message: `The download failed: ${(error as Error).message ?? String(error)}` };
-    for (const f of job.files) if (f.state === 'downloading' || f.state === 'pending') f.state = f.state === 'downloading' ? 'error' : 'pending';
     this.#changed(job, true);
+    this.#cleanupIfFailed(job);
   }
 
   #changed(job: DownloadJob, important: boolean): void {
