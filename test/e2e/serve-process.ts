@@ -49,9 +49,10 @@ export async function startServe(opts: ServeOptions = {}): Promise<ServeProcess>
     ? spawn(
         'dbus-run-session',
         ['--', 'sh', '-c', `echo -n hubcap-e2e | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "${process.execPath}" "${BIN}" serve --port 0`],
-        { env, stdio: ['ignore', 'pipe', 'pipe'] },
+        // Its own process group: stopping it must also stop the server dbus-run-session started.
+        { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
       )
-    : spawn(process.execPath, [BIN, 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    : spawn(process.execPath, [BIN, 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let stderr = '';
   let output = '';
   proc.stderr?.on('data', (d: Buffer) => {
@@ -87,10 +88,16 @@ export async function startServe(opts: ServeOptions = {}): Promise<ServeProcess>
     proc,
     output: () => output,
     stop: async () => {
-      if (proc.exitCode === null) {
+      if (proc.exitCode === null && proc.pid !== undefined) {
         const exited = new Promise((r) => proc.once('exit', r));
-        proc.kill('SIGTERM');
+        process.kill(-proc.pid, 'SIGTERM');
         await exited;
+      }
+      // Whatever is left of the group (the server behind dbus-run-session) goes too.
+      try {
+        if (proc.pid !== undefined) process.kill(-proc.pid, 'SIGKILL');
+      } catch {
+        // already gone
       }
       fs.rmSync(home, { recursive: true, force: true });
     },
