@@ -43,7 +43,7 @@ async function drop(files: { name: string; bytes: number[] }[], release = true) 
 
 describe('drag in local checkpoints', () => {
   it('shows a drop overlay while files are dragged over the window', async () => {
-    expect(await page.textContent('main')).toMatch(/Your Library is empty/);
+    await expect.poll(() => page.textContent('main')).toMatch(/Your Library is empty/);
     await drop([{ name: 'x.gguf', bytes: [1] }], false);
     await page.getByTestId('drop-overlay').waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'library-drop-overlay.png') });
