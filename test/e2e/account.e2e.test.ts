@@ -67,7 +67,7 @@ describe('account through the UI', () => {
 
     await signIn(ALICE);
     await expect.poll(() => page.getByTestId('status-account').textContent()).toBe('Signed in as alice (read)');
-    expect(await page.getByTestId('account-current').textContent()).toMatch(/Read.*laptop/);
+    await expect.poll(() => page.getByTestId('account-current').textContent()).toMatch(/Read.*laptop/);
     await page.screenshot({ path: path.join(SHOTS, 'account.png'), fullPage: true });
 
     hub.grantAccess('acme/gated-llm', 'alice');
