@@ -2,7 +2,7 @@
  * Verifying a cached repo: every blob is rehashed against its name (sha256 for LFS blobs named by
  * a 64-hex etag, git blob sha1 for regular files named by a 40-hex etag).
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CachedRepo } from './scan';
@@ -15,12 +15,21 @@ export interface BlobCheck {
   files: string[];
 }
 
-export async function hashBlob(file: string, etag: string): Promise<string> {
-  const size = (await fs.promises.stat(file)).size;
-  const h = etag.length === 64 ? createHash('sha256') : createHash('sha1');
-  if (etag.length !== 64) h.update(`blob ${size}\0`);
+async function digestFile(file: string, h: Hash): Promise<string> {
   for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
   return h.digest('hex');
+}
+
+export function sha256File(file: string): Promise<string> {
+  return digestFile(file, createHash('sha256'));
+}
+
+/** Hashes a blob the way its name was made: sha256 (64-hex etag) or git's blob sha1 (40-hex). */
+export async function hashBlob(file: string, etag: string): Promise<string> {
+  if (etag.length === 64) return sha256File(file);
+  const h = createHash('sha1');
+  h.update(`blob ${(await fs.promises.stat(file)).size}\0`);
+  return digestFile(file, h);
 }
 
 export async function verifyRepo(repo: CachedRepo, onProgress?: (done: number, total: number) => void): Promise<BlobCheck[]> {

@@ -245,7 +245,7 @@ export class Core {
     this.settings.update(next);
     const view = this.settingsView();
     this.events.emit('settings.changed', view);
-    if (before !== this.isOffline()) void this.hub.refresh();
+    if (before !== this.isOffline()) void this.hub.check();
     return view;
   }
 

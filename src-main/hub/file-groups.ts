@@ -3,14 +3,15 @@
  * GGUF together), vision projectors apart, safetensors weights, config and tokenizer files, the rest.
  */
 import type { FileGroup, ModelFile } from '../contract/model';
+import { SPLIT_GGUF } from '../library/split-gguf';
 
-const SPLIT = /-(\d{5})-of-(\d{5})\.gguf$/i;
 const QUANT = /(?:^|[-_.])((?:IQ|Q)\d(?:_[A-Z0-9]+)*|F16|BF16|F32|MXFP4)(?=[-_.]|$)/i;
 
 export function quantOf(file: string): string {
   const base = file.split('/').pop() ?? file;
-  const m = QUANT.exec(base.replace(SPLIT, '').replace(/\.gguf$/i, ''));
-  return m ? (m[1] as string).toUpperCase() : base.replace(SPLIT, '').replace(/\.gguf$/i, '');
+  const stem = base.replace(SPLIT_GGUF, '$1').replace(/\.gguf$/i, '');
+  const m = QUANT.exec(stem);
+  return m ? (m[1] as string).toUpperCase() : stem;
 }
 
 export function groupFiles(files: ModelFile[]): FileGroup[] {

@@ -116,7 +116,7 @@ export class HubHttp {
   /** A fetch for @huggingface/hub: same policy, and typed errors instead of its generic ones. */
   readonly libraryFetch: typeof fetch = (input, init) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.toString() : input.url;
-    return this.fetch(url, { ...init, ...(init?.headers ? { headers: init.headers } : {}) });
+    return this.fetch(url, init);
   };
 
   url(pathname: string): string {

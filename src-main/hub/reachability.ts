@@ -27,11 +27,6 @@ export class HubReachabilityMonitor {
     return this.#status;
   }
 
-  /** Re-evaluate after offline mode changed, without a request when offline. */
-  refresh(): Promise<HubStatus> {
-    return this.check();
-  }
-
   check(): Promise<HubStatus> {
     if (this.#deps.offline()) {
       this.#set(this.#make('offline-mode', 'Offline mode is on: Hubcap makes no network requests.'));

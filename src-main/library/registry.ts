@@ -4,12 +4,14 @@
  * (-00001-of-00003), recognised when already registered or already in the cache (size first, then
  * a hash only for same-size candidates), and shown as missing, not crashed on, when a path goes.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AddResult, LibraryItem, ModelSummary } from '../contract/library';
 import { ApiError } from '../contract/errors';
 import { writeFileAtomic } from '../cache/layout';
+import { sha256File } from '../cache/verify';
+import { SPLIT_GGUF, splitModelName } from './split-gguf';
 import { FormatError } from './format-error';
 import { readGgufHeader, summarizeGguf } from './gguf-header';
 import { readSafetensorsHeader } from './safetensors-header';
@@ -27,19 +29,12 @@ interface Entry {
   lastUsed: string | null;
 }
 
-const SPLIT = /^(.*)-(\d{5})-of-(\d{5})\.gguf$/i;
 const MAX_FOLDER_FILES = 10_000;
 
 export interface RegistryOptions {
   dataDir: string;
   /** Cached blobs by size, to recognise a dropped file that is already in the cache. */
   cacheBlobsOfSize?: (size: number) => { sha256: string; label: string }[];
-}
-
-async function sha256File(file: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
-  return h.digest('hex');
 }
 
 export async function inspectModelFile(file: string): Promise<{ kind: 'gguf' | 'safetensors'; summary: ModelSummary; size: number }> {
@@ -167,7 +162,7 @@ export class LocalRegistry {
     return {
       id: randomUUID(),
       kind: first.kind,
-      name: real.length > 1 ? base.replace(SPLIT, '$1.gguf') : base,
+      name: real.length > 1 ? splitModelName(base) : base,
       paths: real,
       size,
       summary: first.summary,
@@ -202,7 +197,7 @@ function groupParts(files: string[], result: AddResult): string[][] {
   const groups = new Map<string, { total: number; parts: Map<number, string> }>();
   const single: string[][] = [];
   for (const f of [...new Set(files)]) {
-    const m = SPLIT.exec(f);
+    const m = SPLIT_GGUF.exec(f);
     if (!m) {
       single.push([f]);
       continue;

@@ -4,8 +4,8 @@ import type { LibraryItem, ModelSummary } from '../contract/library';
 import type { CacheScan } from '../cache/scan';
 import { repoLabel } from '../cache/delete-plan';
 import { inspectModelFile, type LocalRegistry } from './registry';
+import { SPLIT_GGUF, splitModelName } from './split-gguf';
 
-const SPLIT = /^(.*)-(\d{5})-of-(\d{5})\.gguf$/i;
 
 /** Header summaries of cached files, by blob (content never changes under a blob name). */
 export class SummaryCache {
@@ -23,7 +23,7 @@ export async function libraryItems(scan: CacheScan, registry: LocalRegistry, sum
       const split = new Map<string, typeof rev.files>();
       for (const f of rev.files) {
         if (!/\.(gguf|safetensors)$/i.test(f.path) || /(^|\/)mmproj/i.test(f.path)) continue;
-        const m = SPLIT.exec(f.path);
+        const m = SPLIT_GGUF.exec(f.path);
         if (m) {
           const list = split.get(m[1] as string) ?? [];
           list.push(f);
@@ -52,7 +52,7 @@ async function cacheItem(
   summaries: SummaryCache,
 ): Promise<LibraryItem> {
   const first = parts[0] as (typeof parts)[number];
-  const name = parts.length > 1 ? first.path.replace(SPLIT, '$1.gguf') : first.path;
+  const name = parts.length > 1 ? splitModelName(first.path) : first.path;
   return {
     key: `cache:${key}@${commit}:${first.path}`,
     source: 'cache',
