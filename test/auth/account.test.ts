@@ -9,6 +9,7 @@ import { memoryKeychain } from '../helpers/keychain';
 import { fakeHub } from '../helpers/hub';
 import { tmpDir } from '../helpers/tmp';
 import { TOKENS } from '../fakehub/fixtures';
+import { filesUnder } from '../helpers/files';
 
 const [ALICE, BOB] = Object.keys(TOKENS) as [string, string];
 
@@ -113,16 +114,10 @@ describe('where the token comes from', () => {
     expect(view.current?.source).toBe('session');
     expect(view.tokens[0]?.storage).toBe('session');
     await expect(core.account.importTokenFile()).rejects.toMatchObject({ code: 'NOT_AVAILABLE' });
-    for (const f of walk(home)) expect(fs.readFileSync(f, 'utf8')).not.toContain(ALICE);
+    for (const f of filesUnder(home)) expect(fs.readFileSync(f, 'utf8')).not.toContain(ALICE);
   });
 });
 
-function walk(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? walk(p) : e.isFile() ? [p] : [];
-  });
-}
 
 describe('token leakage', () => {
   it('never puts the token in a file, a log, a renderer message or a CDN request', async () => {
@@ -152,7 +147,7 @@ describe('token leakage', () => {
     const everything = [...messages, ...logs].join('\n');
     expect(everything).not.toContain(ALICE);
     expect(everything).not.toContain(ALICE.slice(3, 20));
-    for (const f of walk(home)) expect(fs.readFileSync(f).includes(ALICE)).toBe(false);
+    for (const f of filesUnder(home)) expect(fs.readFileSync(f).includes(ALICE)).toBe(false);
     const cdn = hub.log.filter((r) => r.origin === 'cdn');
     expect(cdn.length).toBeGreaterThan(0);
     expect(cdn.every((r) => !JSON.stringify(r.headers).includes(ALICE))).toBe(true);

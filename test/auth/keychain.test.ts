@@ -4,12 +4,12 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { osKeychain } from '../../src-main/auth/keychain';
 import { fakeHub } from '../helpers/hub';
 import { tmpDir } from '../helpers/tmp';
 import { TOKENS } from '../fakehub/fixtures';
+import { filesUnder } from '../helpers/files';
 
 const ALICE = Object.keys(TOKENS)[0] as string;
 const PROBE = new URL('./keychain-probe.ts', import.meta.url).pathname;
@@ -32,12 +32,6 @@ function runProbe(env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`probe exited ${code}: ${err}`)))));
 }
 
-function walk(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? walk(p) : e.isFile() ? [p] : [];
-  });
-}
 
 describe('OS keychain', () => {
   it('stores, survives a restart and deletes tokens in a real Secret Service, encrypted at rest', async () => {
@@ -55,7 +49,7 @@ describe('OS keychain', () => {
     expect(out.afterRestart.current.source).toBe('keychain');
     expect(out.afterLogout).toEqual({ current: null, tokens: 0 });
     // gnome-keyring's own files hold the token encrypted: no file under HOME has it in clear.
-    for (const f of walk(home)) expect(fs.readFileSync(f).includes(ALICE)).toBe(false);
+    for (const f of filesUnder(home)) expect(fs.readFileSync(f).includes(ALICE)).toBe(false);
   }, 60_000);
 
   it('reports no keychain, with the reason, when there is no Secret Service', () => {

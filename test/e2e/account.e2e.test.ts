@@ -9,11 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startFakeHub, type FakeHub } from '../fakehub/server';
 import { standardRepos, TOKENS } from '../fakehub/fixtures';
-import { launchChromium } from './chromium';
+import { launchChromium, SHOTS } from './chromium';
 import { startServe, type ServeProcess } from './serve-process';
+import { filesUnder } from '../helpers/files';
 
-const SHOTS = new URL('../../test-results/e2e/', import.meta.url).pathname;
-fs.mkdirSync(SHOTS, { recursive: true });
 const [ALICE, BOB] = Object.keys(TOKENS) as [string, string];
 
 let browser: Browser;
@@ -98,7 +97,7 @@ describe('account through the UI', () => {
     for (const token of [ALICE, BOB]) {
       expect(seen).not.toContain(token);
       expect(serve.output()).not.toContain(token);
-      for (const f of walk(serve.home)) expect(fs.readFileSync(f).includes(token)).toBe(false);
+      for (const f of filesUnder(serve.home)) expect(fs.readFileSync(f).includes(token)).toBe(false);
     }
     const cdn = hub.log.filter((r) => r.origin === 'cdn');
     expect(cdn.length).toBeGreaterThan(0);
@@ -120,17 +119,10 @@ describe('without a keychain', () => {
       await expect.poll(() => p.getByTestId('status-account').textContent()).toBe('Signed in as alice (read)');
       expect(await p.getByTestId('token-row').textContent()).toMatch(/this session only/);
       await p.screenshot({ path: path.join(SHOTS, 'account-no-keychain.png'), fullPage: true });
-      for (const f of walk(plain.home)) expect(fs.readFileSync(f).includes(ALICE)).toBe(false);
+      for (const f of filesUnder(plain.home)) expect(fs.readFileSync(f).includes(ALICE)).toBe(false);
     } finally {
       await plain.stop();
     }
   });
 });
 
-function walk(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? walk(p) : e.isFile() ? [p] : [];
-  });
-}

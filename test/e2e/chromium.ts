@@ -12,6 +12,9 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
+/** Where e2e tests save screenshots of every page (ignored by git). */
+export const SHOTS = new URL('../../test-results/e2e/', import.meta.url).pathname;
+
 export const CHROMIUM_INSTALL_HINT = 'sudo apt-get update && sudo apt-get install -y chromium';
 
 export function findChromium(candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser']): string {

@@ -8,11 +8,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startFakeHub, type FakeHub } from '../fakehub/server';
 import { MiB, standardRepos, tinyLlm, TOKENS } from '../fakehub/fixtures';
-import { launchChromium } from './chromium';
+import { launchChromium, SHOTS } from './chromium';
 import { startServe, type ServeProcess } from './serve-process';
 
-const SHOTS = new URL('../../test-results/e2e/', import.meta.url).pathname;
-fs.mkdirSync(SHOTS, { recursive: true });
 const q8 = tinyLlm().commits[0]?.files.get('tiny-llm-Q8_0.gguf');
 const q4 = tinyLlm().commits[0]?.files.get('tiny-llm-Q4_K_M.gguf');
 const v1ConfigBytes = tinyLlm().commits[0]?.files.get('config.json')?.content.size as number;

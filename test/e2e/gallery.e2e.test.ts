@@ -1,15 +1,12 @@
 /** The Gallery against a fakehub catalogue: search, filters, sort, infinite scroll, offline. */
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startFakeHub, type FakeHub } from '../fakehub/server';
 import { catalogue, standardRepos } from '../fakehub/fixtures';
-import { launchChromium } from './chromium';
+import { launchChromium, SHOTS } from './chromium';
 import { startServe, type ServeProcess } from './serve-process';
 
-const SHOTS = new URL('../../test-results/e2e/', import.meta.url).pathname;
-fs.mkdirSync(SHOTS, { recursive: true });
 
 let browser: Browser;
 let hub: FakeHub;

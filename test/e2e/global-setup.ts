@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { findChromium } from './chromium';
+import { findChromium, SHOTS } from './chromium';
 
 /** Fail loudly, with the exact fix, when a prerequisite is missing; never skip. */
 export default function setup(): void {
@@ -7,4 +7,5 @@ export default function setup(): void {
   if (!fs.existsSync(new URL('../../out/renderer/index.html', import.meta.url))) {
     throw new Error('End-to-end tests run the built app, which is missing. Build it with:  npm run build');
   }
+  fs.mkdirSync(SHOTS, { recursive: true });
 }

@@ -4,11 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { sampleGguf } from '../fixtures/gguf-writer';
-import { launchChromium } from './chromium';
+import { launchChromium, SHOTS } from './chromium';
 import { startServe, type ServeProcess } from './serve-process';
 
-const SHOTS = new URL('../../test-results/e2e/', import.meta.url).pathname;
-fs.mkdirSync(SHOTS, { recursive: true });
 
 let browser: Browser;
 let serve: ServeProcess;

@@ -7,11 +7,9 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PAGES } from '../../src-renderer/app/pages';
-import { launchChromium } from './chromium';
+import { launchChromium, SHOTS } from './chromium';
 import { startServe, startTinyHub, type ServeProcess } from './serve-process';
 
-const SHOTS = new URL('../../test-results/e2e/', import.meta.url).pathname;
-fs.mkdirSync(SHOTS, { recursive: true });
 
 let browser: Browser;
 let hub: Awaited<ReturnType<typeof startTinyHub>>;
