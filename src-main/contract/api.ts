@@ -10,6 +10,7 @@ import type { AccountView } from './account';
 import type { AddResult, LibraryItem } from './library';
 import { GALLERY_SORTS, type SearchPage } from './gallery';
 import type { ModelDetails } from './model';
+import type { Conversation, ConversationSummary, FitEstimate, HardwareView, InferenceStatus, ChatStreamEvent, LoadSettings } from './inference';
 
 // ---------- shared shapes ----------
 
@@ -35,6 +36,7 @@ export interface SettingsView {
   offline: { enabled: boolean; source: 'HF_HUB_OFFLINE' | 'setting' | 'default' };
   theme: Theme;
   downloads: { concurrency: number; connections: number };
+  inference: { unloadAfterMinutes: number; loadDefaults: LoadSettings };
   /** Problems found while loading settings (e.g. a corrupt file set aside). */
   warnings: string[];
 }
@@ -78,6 +80,15 @@ const FolderPathInput = z
   .max(4096, 'That path is too long.')
   .refine((p) => !p.includes('\0'), 'A path cannot contain a NUL character.');
 
+export const LoadSettingsInput = z
+  .object({
+    gpuLayers: z.union([z.literal('auto'), z.number().int().min(0).max(1000)]),
+    contextSize: z.union([z.literal('auto'), z.number().int().min(128).max(1_048_576)]),
+    batchSize: z.number().int().min(1).max(65_536).nullable(),
+    threads: z.number().int().min(1).max(256).nullable(),
+  })
+  .strict();
+
 export const SettingsPatch = z
   .object({
     /** null resets to the environment/default location. */
@@ -86,6 +97,8 @@ export const SettingsPatch = z
     theme: z.enum(THEMES).optional(),
     downloadConcurrency: z.number().int().min(1).max(8).optional(),
     downloadConnections: z.number().int().min(1).max(8).optional(),
+    unloadAfterMinutes: z.number().int().min(0).max(1440).optional(),
+    loadDefaults: LoadSettingsInput.optional(),
   })
   .strict()
   .refine((p) => Object.keys(p).length > 0, 'Nothing to change.');
@@ -117,6 +130,22 @@ export const DeleteTargetInput = z.discriminatedUnion('kind', [
 ]);
 export type DeleteTargetInput = z.infer<typeof DeleteTargetInput>;
 const DeleteTargets = z.object({ targets: z.array(DeleteTargetInput).min(1).max(500) }).strict();
+
+const LibraryKey = z.string().min(7).max(2048).regex(/^(local:|cache:)/, 'Not a Library model.');
+const ConversationId = z.uuid('Not a conversation id.');
+const MessageId = z.uuid('Not a message id.');
+
+export const SamplingInput = z
+  .object({
+    temperature: z.number().min(0).max(5),
+    topP: z.number().min(0).max(1),
+    topK: z.number().int().min(0).max(1000),
+    minP: z.number().min(0).max(1),
+    repeatPenalty: z.number().min(0.5).max(3),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).nullable(),
+    maxTokens: z.number().int().min(1).max(131_072),
+  })
+  .strict();
 
 // ---------- the contract ----------
 
@@ -187,6 +216,33 @@ export const requests = {
   'account.importTokenFile': request<AccountView>()(Empty),
   'account.deleteTokenFile': request<AccountView>()(Empty),
   'clipboard.writeText': request<{ copied: true }>()(z.object({ text: z.string().max(65_536) }).strict()),
+  'inference.status': request<InferenceStatus>()(Empty),
+  'inference.hardware': request<HardwareView>()(z.object({ refresh: z.boolean().optional() }).strict()),
+  'inference.fit': request<FitEstimate>()(z.object({ key: LibraryKey, settings: LoadSettingsInput.partial().optional() }).strict()),
+  'inference.load': request<InferenceStatus>()(z.object({ key: LibraryKey, settings: LoadSettingsInput.partial().optional(), force: z.boolean().default(false) }).strict()),
+  'inference.unload': request<InferenceStatus>()(Empty),
+  /** Fit of a GGUF on the Hub, from its header alone (read over HTTP ranges). */
+  'gallery.fit': request<FitEstimate>()(z.object({ repo: z.string().min(1).max(200), revision: z.string().min(1).max(255), path: z.string().min(1).max(1024).regex(/\.gguf$/i, 'Only GGUF files have a fit estimate.') }).strict()),
+  'chat.list': request<ConversationSummary[]>()(z.object({ search: z.string().max(200).optional() }).strict()),
+  'chat.get': request<Conversation>()(z.object({ id: ConversationId }).strict()),
+  'chat.create': request<Conversation>()(z.object({ systemPrompt: z.string().max(32_768).optional() }).strict()),
+  'chat.update': request<Conversation>()(
+    z
+      .object({
+        id: ConversationId,
+        title: z.string().trim().min(1, 'Enter a title.').max(200).optional(),
+        systemPrompt: z.string().max(32_768).optional(),
+        sampling: SamplingInput.optional(),
+      })
+      .strict(),
+  ),
+  'chat.delete': request<{ deleted: true }>()(z.object({ id: ConversationId }).strict()),
+  /** Ask the loaded model. `editFrom`: replace that user message (and all after it) with this text. */
+  'chat.send': request<Conversation>()(
+    z.object({ id: ConversationId, text: z.string().trim().min(1, 'Type a message.').max(262_144), editFrom: MessageId.optional() }).strict(),
+  ),
+  'chat.regenerate': request<Conversation>()(z.object({ id: ConversationId }).strict()),
+  'chat.stop': request<{ stopped: boolean }>()(z.object({ id: ConversationId }).strict()),
 } as const;
 
 export const events = {
@@ -195,6 +251,10 @@ export const events = {
   'account.changed': event<AccountView>(),
   'library.opened': event<AddResult>(),
   'hub.status': event<HubStatus>(),
+  'inference.changed': event<InferenceStatus>(),
+  'chat.stream': event<ChatStreamEvent>(),
+  'chat.changed': event<Conversation>(),
+  'chat.deleted': event<{ id: string }>(),
 } as const;
 
 export type Requests = typeof requests;

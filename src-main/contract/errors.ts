@@ -25,6 +25,13 @@ export const ERROR_CODES = [
   'CANCELLED',
   'NOT_FOUND',
   'CONFLICT',
+  // Local inference.
+  'WONT_FIT',
+  'LOAD_FAILED',
+  'HOST_CRASHED',
+  'CONTEXT_OVERFLOW',
+  'NO_MODEL',
+  'BUSY',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -27,6 +27,10 @@ import { libraryItems, SummaryCache } from '../library/service';
 import { searchModels } from '../hub/search';
 import { modelDetails } from '../hub/model-details';
 import type { Handlers } from './handlers';
+import { InferenceService, type RunnableModel } from '../inference/service';
+import type { HostLauncher } from '../inference/host-client';
+import { remoteGgufHeaders } from '../inference/remote-header';
+import type { FitEstimate, LoadSettings } from '../contract/inference';
 
 /** What only the desktop shell can do; absent under `hubcap serve`. */
 export interface DesktopActions {
@@ -51,6 +55,10 @@ export interface CoreOptions {
   probeHubOnStart?: boolean;
   /** The OS keychain by default; tests pass a stand-in. */
   keychain?: Keychain;
+  /** Starts the inference host process; without it, local inference says it is not available. */
+  inferenceLauncher?: HostLauncher;
+  /** Stop the inference host this long after nothing is loaded (tests shorten it). */
+  inferenceHostIdleMs?: number;
 }
 
 export class Core {
@@ -63,6 +71,7 @@ export class Core {
   readonly downloads: DownloadManager;
   readonly account: AccountService;
   readonly library: LocalRegistry;
+  readonly inference: InferenceService;
   readonly #summaries = new SummaryCache();
   readonly #opts: CoreOptions;
   readonly #loc: LocationEnv;
@@ -124,7 +133,61 @@ export class Core {
           r.revisions.flatMap((v) => v.files.filter((f) => f.size === size && /\/[0-9a-f]{64}$/.test(f.blobPath)).map((f) => ({ sha256: f.blobPath.slice(-64), label: `${r.id}/${f.path}` }))),
         ),
     });
+    this.inference = new InferenceService({
+      launcher:
+        opts.inferenceLauncher ??
+        (() => {
+          throw new ApiError('NOT_AVAILABLE', 'Local inference is not available in this build.');
+        }),
+      dataDir: opts.dataDir,
+      emit: (name, payload) => this.events.emit(name, payload),
+      resolve: (key) => this.#runnable(key),
+      loadDefaults: () => this.settings.get().loadDefaults,
+      unloadAfterMs: () => this.settings.get().unloadAfterMinutes * 60_000,
+      ...(opts.inferenceHostIdleMs !== undefined ? { hostIdleMs: opts.inferenceHostIdleMs } : {}),
+      onUsed: (key) => this.#markUsed(key),
+    });
     this.handlers = this.#buildHandlers();
+  }
+
+  async #runnable(key: string): Promise<RunnableModel> {
+    const item = (await libraryItems(this.scan(), this.library, this.#summaries)).find((i) => i.key === key);
+    if (!item) throw new ApiError('NOT_FOUND', 'That model is no longer in your Library.');
+    return { key: item.key, name: item.name, kind: item.kind, path: item.path, missing: item.missing };
+  }
+
+  /** "Last used": the registry for local checkpoints; the blob's access time for the cache, as huggingface_hub reads it. */
+  #markUsed(key: string): void {
+    if (key.startsWith('local:')) {
+      this.library.markUsed(key.slice('local:'.length));
+      return;
+    }
+    void this.#runnable(key)
+      .then((item) => {
+        const now = new Date();
+        const stat = fs.statSync(item.path);
+        fs.utimesSync(item.path, now, stat.mtime);
+        this.#scan = null;
+      })
+      .catch(() => undefined);
+  }
+
+  readonly #remoteFits = new Map<string, FitEstimate>();
+
+  /** Fit of a GGUF on the Hub from its header; kept per commit and file, since the answer cannot change. */
+  async #galleryFit(repo: string, revision: string, file: string): Promise<FitEstimate> {
+    const details = await modelDetails(this.hubHttp, repo, revision);
+    const cacheKey = `${repo}@${details.sha}:${file}`;
+    const known = this.#remoteFits.get(cacheKey);
+    if (known) return known;
+    const header = await remoteGgufHeaders(this.hubHttp, repo, details.sha, file);
+    try {
+      const fit = await this.inference.fitFile(header.path);
+      this.#remoteFits.set(cacheKey, fit);
+      return fit;
+    } finally {
+      header.dispose();
+    }
   }
 
   get dataDir(): string {
@@ -163,6 +226,7 @@ export class Core {
   }
 
   async close(): Promise<void> {
+    this.inference.close();
     await this.downloads.close();
   }
 
@@ -206,6 +270,7 @@ export class Core {
       },
       theme: s.theme,
       downloads: { concurrency: s.downloadConcurrency, connections: s.downloadConnections },
+      inference: { unloadAfterMinutes: s.unloadAfterMinutes, loadDefaults: s.loadDefaults },
       warnings: [...this.settings.warnings],
     };
   }
@@ -241,6 +306,8 @@ export class Core {
     if (patch.theme !== undefined) next.theme = patch.theme;
     if (patch.downloadConcurrency !== undefined) next.downloadConcurrency = patch.downloadConcurrency;
     if (patch.downloadConnections !== undefined) next.downloadConnections = patch.downloadConnections;
+    if (patch.unloadAfterMinutes !== undefined) next.unloadAfterMinutes = patch.unloadAfterMinutes;
+    if (patch.loadDefaults !== undefined) next.loadDefaults = patch.loadDefaults;
     const before = this.isOffline();
     this.settings.update(next);
     const view = this.settingsView();
@@ -362,6 +429,23 @@ export class Core {
         this.#scan = null;
         return refetch.map(({ commit, files }) => this.downloads.add({ repoType: cached.type, repo: cached.id, revision: commit, files }));
       },
+      'inference.status': async () => this.inference.status(),
+      'inference.hardware': ({ refresh }) => this.inference.hardware(refresh === true),
+      'inference.fit': ({ key, settings }) => this.inference.fit(key, loadOverrides(settings)),
+      'inference.load': ({ key, settings, force }) => this.inference.load(key, loadOverrides(settings), force),
+      'inference.unload': () => this.inference.unload(),
+      'gallery.fit': ({ repo, revision, path: file }) => this.#galleryFit(repo, revision, file),
+      'chat.list': async ({ search }) => this.inference.list(search),
+      'chat.get': async ({ id }) => this.inference.get(id),
+      'chat.create': async ({ systemPrompt }) => this.inference.create(systemPrompt),
+      'chat.update': async ({ id, ...patch }) => this.inference.update(id, stripUndefined(patch)),
+      'chat.delete': async ({ id }) => {
+        this.inference.delete(id);
+        return { deleted: true };
+      },
+      'chat.send': async ({ id, text, editFrom }) => this.inference.send(id, text, editFrom),
+      'chat.regenerate': async ({ id }) => this.inference.regenerate(id),
+      'chat.stop': ({ id }) => this.inference.stop(id),
       'clipboard.writeText': async ({ text }) => {
         if (!desktop) throw new ApiError('NOT_AVAILABLE', 'The browser writes the clipboard itself under hubcap serve.');
         await desktop.writeClipboard(text);
@@ -369,6 +453,14 @@ export class Core {
       },
     };
   }
+}
+
+function stripUndefined<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}
+
+function loadOverrides(settings: { [K in keyof LoadSettings]?: LoadSettings[K] | undefined } | undefined): Partial<LoadSettings> | undefined {
+  return settings ? stripUndefined(settings) : undefined;
 }
 
 function isDirectory(p: string): boolean {

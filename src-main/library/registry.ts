@@ -172,6 +172,14 @@ export class LocalRegistry {
     };
   }
 
+  /** Records that a checkpoint was just loaded. */
+  markUsed(id: string): void {
+    const entry = this.#entries.find((e) => e.id === id);
+    if (!entry) return;
+    entry.lastUsed = new Date().toISOString();
+    this.#save();
+  }
+
   /** Forgets a checkpoint; with deleteFiles its files go too (the UI asks first). */
   async remove(id: string, deleteFiles: boolean): Promise<void> {
     const entry = this.#entries.find((e) => e.id === id);

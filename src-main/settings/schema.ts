@@ -21,6 +21,17 @@ export const StoredSettings = z.object({
   downloadConcurrency: z.number().int().min(1).max(8).default(3),
   /** Parallel range connections per large file (1 = one stream, fastest on fast links). */
   downloadConnections: z.number().int().min(1).max(8).default(1),
+  /** Unload a loaded model after this many idle minutes; 0 keeps it loaded. */
+  unloadAfterMinutes: z.number().int().min(0).max(1440).default(30),
+  /** Defaults for every model load; the Chat page can override them per load. */
+  loadDefaults: z
+    .object({
+      gpuLayers: z.union([z.literal('auto'), z.number().int().min(0).max(1000)]).default('auto'),
+      contextSize: z.union([z.literal('auto'), z.number().int().min(128).max(1_048_576)]).default('auto'),
+      batchSize: z.number().int().min(1).max(65_536).nullable().default(null),
+      threads: z.number().int().min(1).max(256).nullable().default(null),
+    })
+    .default({ gpuLayers: 'auto', contextSize: 'auto', batchSize: null, threads: null }),
 });
 export type StoredSettings = z.infer<typeof StoredSettings>;
 

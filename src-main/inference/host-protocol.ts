@@ -1,0 +1,64 @@
+/**
+ * What the core and the inference host say to each other (birpc over the process's message port).
+ * The host owns node-llama-cpp; the core owns everything else (paths, conversations, the UI).
+ */
+import type { AnswerStats, FitEstimate, GpuBackend, HardwareView, LoadSettings, Sampling } from '../contract/inference';
+
+export interface HostLoadRequest {
+  path: string;
+  settings: LoadSettings;
+}
+
+export interface HostLoadResult {
+  contextSize: number;
+  trainContextSize: number | null;
+  gpuLayers: number;
+  totalLayers: number;
+  backend: GpuBackend;
+  chatTemplate: string;
+  loadMs: number;
+}
+
+export type HistoryItem = { role: 'user' | 'assistant'; text: string };
+
+export interface HostGenerateRequest {
+  requestId: string;
+  systemPrompt: string;
+  /** Earlier turns, oldest first; the prompt itself is not in it. */
+  history: HistoryItem[];
+  prompt: string;
+  sampling: Sampling;
+}
+
+export interface HostGenerateResult {
+  text: string;
+  stats: AnswerStats;
+}
+
+/** A failure the host reports as data (not a thrown Error), so its kind survives the process boundary. */
+export interface HostFailure {
+  failure: 'LOAD_FAILED' | 'CONTEXT_OVERFLOW' | 'NO_MODEL' | 'WONT_FIT';
+  message: string;
+}
+
+export interface HostFunctions {
+  hardware(): Promise<HardwareView>;
+  /** Fit of a GGUF (a whole file, or a header-only copy of a remote one) on this machine. */
+  fit(path: string, settings: LoadSettings): Promise<FitEstimate | HostFailure>;
+  load(request: HostLoadRequest): Promise<HostLoadResult | HostFailure>;
+  unload(): Promise<void>;
+  generate(request: HostGenerateRequest): Promise<HostGenerateResult | HostFailure>;
+  abort(requestId: string): Promise<void>;
+}
+
+/** Fire-and-forget notifications from the host. */
+export interface ParentFunctions {
+  loadProgress(progress: number): void;
+  token(requestId: string, delta: string, tokens: number): void;
+}
+
+export const PARENT_EVENTS: (keyof ParentFunctions)[] = ['loadProgress', 'token'];
+
+export function isHostFailure(value: unknown): value is HostFailure {
+  return typeof value === 'object' && value !== null && 'failure' in value && typeof (value as HostFailure).message === 'string';
+}

@@ -1,0 +1,273 @@
+/**
+ * node-llama-cpp inside the inference host: one Llama, at most one model and one chat session.
+ * Runs only in the host process, so a native crash here never takes the app down.
+ */
+import os from 'node:os';
+import {
+  getLlama,
+  getLlamaGpuTypes,
+  GgufInsights,
+  InsufficientMemoryError,
+  LlamaChatSession,
+  LlamaLogLevel,
+  readGgufFileInfo,
+  type ChatHistoryItem,
+  type Llama,
+  type LlamaContext,
+  type LlamaModel,
+} from 'node-llama-cpp';
+import type { FitEstimate, FitVerdict, GpuBackend, HardwareView, LoadSettings, StopReason } from '../../contract/inference';
+import type { HostFailure, HostFunctions, HostGenerateRequest, HostGenerateResult, HostLoadRequest, HostLoadResult, ParentFunctions } from '../host-protocol';
+
+/** An "auto" context is capped: a 128k-token window costs gigabytes of KV cache nobody asked for. */
+export const AUTO_CONTEXT_MAX = 8192;
+
+const GPU_NAMES: Record<string, string> = { cuda: 'CUDA', vulkan: 'Vulkan', metal: 'Metal' };
+
+function backendOf(llama: Llama): GpuBackend {
+  return llama.gpu === false ? 'cpu' : llama.gpu;
+}
+
+function failure(kind: HostFailure['failure'], message: string): HostFailure {
+  return { failure: kind, message };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+interface Loaded {
+  model: LlamaModel;
+  context: LlamaContext;
+  session: LlamaChatSession;
+}
+
+export class Engine implements HostFunctions {
+  #llama: Promise<Llama> | null = null;
+  #loaded: Loaded | null = null;
+  #aborts = new Map<string, AbortController>();
+  #parent: ParentFunctions;
+  #log: (line: string) => void;
+  /** llama.cpp's recent warnings and errors: its exceptions are generic, the log says what was wrong. */
+  #recentLog: string[] = [];
+
+  constructor(parent: ParentFunctions, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)) {
+    this.#parent = parent;
+    this.#log = (line) => {
+      this.#recentLog.push(line);
+      if (this.#recentLog.length > 20) this.#recentLog.shift();
+      log(line);
+    };
+  }
+
+  /** What llama.cpp said was wrong (its last "error loading model" line), for an error message. */
+  #lastComplaint(): string | null {
+    for (const line of [...this.#recentLog].reverse()) {
+      const m = /error loading model:\s*(.+)$/.exec(line);
+      if (m) return (m[1] as string).trim();
+    }
+    const line = this.#recentLog.filter((l) => l.trim() && !/failed to load model\s*$/i.test(l)).at(-1);
+    return line ? line.trim() : null;
+  }
+
+  /** The prebuilt binaries only: never build or download anything at run time. */
+  llama(): Promise<Llama> {
+    this.#llama ??= getLlama({
+      gpu: process.env.HUBCAP_INFERENCE_GPU === 'cpu' ? false : 'auto',
+      build: 'never',
+      progressLogs: false,
+      logLevel: LlamaLogLevel.warn,
+      logger: (level, message) => {
+        if (level === LlamaLogLevel.error || level === LlamaLogLevel.warn || level === LlamaLogLevel.fatal) this.#log(message.trimEnd());
+      },
+    });
+    return this.#llama;
+  }
+
+  async hardware(): Promise<HardwareView> {
+    const llama = await this.llama();
+    const backend = backendOf(llama);
+    let cpuNotice: string | null = null;
+    if (backend === 'cpu') {
+      const candidates = (await getLlamaGpuTypes('supported')).filter((t): t is 'cuda' | 'vulkan' | 'metal' => t !== false);
+      cpuNotice =
+        process.env.HUBCAP_INFERENCE_GPU === 'cpu'
+          ? 'GPU use is switched off (HUBCAP_INFERENCE_GPU=cpu); models run on the CPU.'
+          : candidates.length
+            ? `No usable GPU was found (tried ${candidates.map((t) => GPU_NAMES[t]).join(', ')}); models run on the CPU, which is much slower.`
+            : 'This platform has no GPU backend in node-llama-cpp; models run on the CPU.';
+    }
+    const vram = backend === 'cpu' ? null : await llama.getVramState();
+    return {
+      backend,
+      cpuNotice,
+      gpuDevices: backend === 'cpu' ? [] : await llama.getGpuDeviceNames(),
+      vram: vram ? { total: vram.total, free: vram.free } : null,
+      ram: { total: os.totalmem(), free: os.freemem() },
+      cpuCores: llama.cpuMathCores,
+      supportsGpuOffloading: llama.supportsGpuOffloading,
+      supportsMmap: llama.supportsMmap,
+    };
+  }
+
+  async fit(path: string, settings: LoadSettings): Promise<FitEstimate | HostFailure> {
+    const llama = await this.llama();
+    let insights: GgufInsights;
+    let parameters = 0;
+    try {
+      // Filesystem only: given a Hub URL, node-llama-cpp would read HF_TOKEN or the token file itself.
+      const info = await readGgufFileInfo(path, { sourceType: 'filesystem', logWarnings: false });
+      for (const t of info.fullTensorInfo ?? info.tensorInfo ?? []) parameters += t.dimensions.reduce<number>((a, d) => a * Number(d), 1);
+      insights = await GgufInsights.from(info, llama);
+    } catch (error) {
+      return failure('LOAD_FAILED', `Could not read the model's header: ${errorText(error)}`);
+    }
+    const targetContext = settings.contextSize === 'auto' ? Math.min(AUTO_CONTEXT_MAX, insights.trainContextSize ?? AUTO_CONTEXT_MAX) : settings.contextSize;
+    const r = await insights.configurationResolver.resolveAndScoreConfig({
+      ...(settings.gpuLayers === 'auto' ? {} : { targetGpuLayers: Math.min(settings.gpuLayers, insights.totalLayers) }),
+      targetContextSize: targetContext,
+    });
+    const backend = backendOf(llama);
+    const v = r.resolvedValues;
+    const vram = backend === 'cpu' ? null : await llama.getVramState();
+    const ram = { total: os.totalmem(), free: os.freemem() };
+    let verdict: FitVerdict;
+    if (r.compatibilityScore === 0 || v.totalRamUsage > ram.total) verdict = 'too-big';
+    else if (backend === 'cpu' || v.gpuLayers === 0) verdict = 'cpu';
+    else if (v.gpuLayers >= insights.totalLayers) verdict = 'gpu';
+    else verdict = 'partial';
+    return {
+      verdict,
+      backend,
+      gpuLayers: v.gpuLayers,
+      totalLayers: insights.totalLayers,
+      contextSize: v.contextSize,
+      vramNeeded: v.totalVramUsage,
+      ramNeeded: v.totalRamUsage,
+      vram: vram ? { total: vram.total, free: vram.free } : null,
+      ram,
+      modelSize: insights.modelSize,
+      parameters: parameters || null,
+    };
+  }
+
+  async load({ path, settings }: HostLoadRequest): Promise<HostLoadResult | HostFailure> {
+    const llama = await this.llama();
+    await this.unload();
+    this.#recentLog = [];
+    const started = performance.now();
+    let model: LlamaModel | null = null;
+    try {
+      model = await llama.loadModel({
+        modelPath: path,
+        gpuLayers: settings.gpuLayers,
+        onLoadProgress: (p) => this.#parent.loadProgress(p),
+      });
+      const trainContextSize = model.trainContextSize || null;
+      const context = await model.createContext({
+        contextSize: settings.contextSize === 'auto' ? { max: Math.min(AUTO_CONTEXT_MAX, trainContextSize ?? AUTO_CONTEXT_MAX) } : settings.contextSize,
+        ...(settings.batchSize ? { batchSize: settings.batchSize } : {}),
+        ...(settings.threads ? { threads: settings.threads } : {}),
+      });
+      const session = new LlamaChatSession({ contextSequence: context.getSequence(), autoDisposeSequence: false });
+      this.#loaded = { model, context, session };
+      return {
+        contextSize: context.contextSize,
+        trainContextSize,
+        gpuLayers: model.gpuLayers,
+        totalLayers: model.fileInsights.totalLayers,
+        backend: backendOf(llama),
+        chatTemplate: session.chatWrapper.wrapperName,
+        loadMs: performance.now() - started,
+      };
+    } catch (error) {
+      await model?.dispose().catch(() => undefined);
+      if (error instanceof InsufficientMemoryError) return failure('WONT_FIT', `Not enough memory to load this model with these settings: ${error.message}`);
+      const detail = this.#lastComplaint();
+      return failure('LOAD_FAILED', `llama.cpp could not load the model: ${detail ?? errorText(error)}.`);
+    }
+  }
+
+  async unload(): Promise<void> {
+    const loaded = this.#loaded;
+    this.#loaded = null;
+    if (!loaded) return;
+    for (const a of this.#aborts.values()) a.abort();
+    await loaded.context.dispose().catch(() => undefined);
+    await loaded.model.dispose().catch(() => undefined);
+  }
+
+  async generate(req: HostGenerateRequest): Promise<HostGenerateResult | HostFailure> {
+    const loaded = this.#loaded;
+    if (!loaded) return failure('NO_MODEL', 'No model is loaded.');
+    const { session, context, model } = loaded;
+    // Checked up front: node-llama-cpp would otherwise spend a long time trying to compress a
+    // history that cannot fit, then fail with a message about compression nobody understands.
+    const needed = model.tokenize(req.prompt).length + (req.systemPrompt.trim() ? model.tokenize(req.systemPrompt).length : 0) + 8;
+    if (needed > context.contextSize) {
+      return failure(
+        'CONTEXT_OVERFLOW',
+        `The system prompt and message need about ${needed} tokens and do not fit in the ${context.contextSize}-token context. Shorten them or load the model with a larger context.`,
+      );
+    }
+    const history: ChatHistoryItem[] = [];
+    if (req.systemPrompt.trim()) history.push({ type: 'system', text: req.systemPrompt });
+    for (const h of req.history) history.push(h.role === 'user' ? { type: 'user', text: h.text } : { type: 'model', response: [h.text] });
+    session.setChatHistory(history);
+
+    const abort = new AbortController();
+    this.#aborts.set(req.requestId, abort);
+    const s = req.sampling;
+    const started = performance.now();
+    let firstAt: number | null = null;
+    let tokens = 0;
+    try {
+      const meta = await session.promptWithMeta(req.prompt, {
+        signal: abort.signal,
+        stopOnAbortSignal: true,
+        maxTokens: s.maxTokens,
+        temperature: s.temperature,
+        topP: s.topP,
+        topK: s.topK,
+        minP: s.minP,
+        ...(s.seed === null ? {} : { seed: s.seed }),
+        repeatPenalty: s.repeatPenalty === 1 ? false : { penalty: s.repeatPenalty },
+        onToken: (t) => {
+          firstAt ??= performance.now();
+          tokens += t.length;
+        },
+        onTextChunk: (text) => this.#parent.token(req.requestId, text, tokens),
+      });
+      const ended = performance.now();
+      const stopReason: StopReason = meta.stopReason === 'abort' ? 'stopped' : meta.stopReason === 'maxTokens' ? 'maxTokens' : 'end';
+      const decodeMs = firstAt === null ? 0 : ended - firstAt;
+      return {
+        text: meta.responseText,
+        stats: {
+          tokens,
+          tokensPerSecond: tokens > 1 && decodeMs > 0 ? ((tokens - 1) * 1000) / decodeMs : 0,
+          timeToFirstTokenMs: firstAt === null ? 0 : firstAt - started,
+          totalMs: ended - started,
+          stopReason,
+          contextUsed: session.sequence.contextTokens.length,
+          contextSize: context.contextSize,
+        },
+      };
+    } catch (error) {
+      const message = errorText(error);
+      if (/compress chat history|context size|too long prompt/i.test(message)) {
+        return failure(
+          'CONTEXT_OVERFLOW',
+          `The system prompt and message do not fit in the ${context.contextSize}-token context. Shorten them or load the model with a larger context.`,
+        );
+      }
+      throw error;
+    } finally {
+      this.#aborts.delete(req.requestId);
+    }
+  }
+
+  async abort(requestId: string): Promise<void> {
+    this.#aborts.get(requestId)?.abort();
+  }
+}

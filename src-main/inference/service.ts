@@ -1,0 +1,363 @@
+/**
+ * Local inference as the core sees it: which model is loaded, the chats, and the host process's
+ * life. The host is started on first use, stopped when idle, and its death is reported (the UI
+ * shows it, the next load starts a fresh one) instead of taking anything else down.
+ */
+import fs from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { ApiError, type ErrorCode } from '../contract/errors';
+import type { ChatMessage, Conversation, ConversationSummary, FitEstimate, HardwareView, InferenceStatus, LoadSettings, Sampling } from '../contract/inference';
+import type { EventName, EventPayload } from '../contract/api';
+import { formatBytes } from '../contract/format';
+import { ConversationStore, titleFrom } from './conversations';
+import { InferenceHost, type HostLauncher } from './host-client';
+import { isHostFailure, type HistoryItem, type HostFailure } from './host-protocol';
+
+export interface RunnableModel {
+  key: string;
+  name: string;
+  kind: 'gguf' | 'safetensors';
+  path: string;
+  missing: boolean;
+}
+
+export interface InferenceServiceOptions {
+  launcher: HostLauncher;
+  dataDir: string;
+  emit: <K extends EventName>(name: K, payload: EventPayload<K>) => void;
+  /** A Library item by key (the Library is the only way to name a model to load). */
+  resolve: (key: string) => Promise<RunnableModel>;
+  loadDefaults: () => LoadSettings;
+  /** Unload a model nobody used for this long; 0 keeps it loaded. */
+  unloadAfterMs: () => number;
+  /** Stop the host process this long after nothing is loaded. */
+  hostIdleMs?: number;
+  /** Told after a model loads, for "last used". */
+  onUsed?: (key: string) => void;
+}
+
+function hostError(f: HostFailure): ApiError {
+  return new ApiError(f.failure as ErrorCode, f.message);
+}
+
+/** One sentence with the numbers behind a fit verdict. */
+export function describeFit(fit: FitEstimate): string {
+  const ram = `${formatBytes(fit.ramNeeded)} of RAM (${formatBytes(fit.ram.total)} in this machine)`;
+  const vram = fit.vram ? `${formatBytes(fit.vramNeeded)} of VRAM (${formatBytes(fit.vram.free)} free of ${formatBytes(fit.vram.total)})` : null;
+  switch (fit.verdict) {
+    case 'gpu':
+      return `Fits on the GPU: all ${fit.totalLayers} layers, ${vram}, with a ${fit.contextSize}-token context.`;
+    case 'partial':
+      return `Partly on the GPU: ${fit.gpuLayers} of ${fit.totalLayers} layers, ${vram}; the rest on the CPU, ${ram}.`;
+    case 'cpu':
+      return `Runs on the CPU: needs about ${ram} with a ${fit.contextSize}-token context.`;
+    case 'too-big':
+      return `Too big for this machine: needs about ${ram}${vram ? ` and ${vram}` : ''} with a ${fit.contextSize}-token context.`;
+  }
+}
+
+export class InferenceService {
+  readonly conversations: ConversationStore;
+  #o: InferenceServiceOptions;
+  #host: InferenceHost;
+  #status: InferenceStatus = { host: 'stopped', model: null, loading: null, generating: null, problem: null };
+  #hardware: HardwareView | null = null;
+  #generation: { conversationId: string; requestId: string; message: ChatMessage; conversation: Conversation } | null = null;
+  #unloadTimer: NodeJS.Timeout | null = null;
+  #hostTimer: NodeJS.Timeout | null = null;
+
+  constructor(opts: InferenceServiceOptions) {
+    this.#o = opts;
+    this.conversations = new ConversationStore(opts.dataDir);
+    this.#host = new InferenceHost({
+      launcher: opts.launcher,
+      parent: {
+        loadProgress: (progress) => this.#onLoadProgress(progress),
+        token: (requestId, delta, tokens) => this.#onToken(requestId, delta, tokens),
+      },
+      onCrash: (message) => this.#onCrash(message),
+    });
+  }
+
+  /** The host process id while it runs (for diagnostics and the crash tests). */
+  get hostPid(): number | undefined {
+    return this.#host.pid;
+  }
+
+  status(): InferenceStatus {
+    return { ...this.#status, host: this.#host.running ? 'ready' : 'stopped' };
+  }
+
+  #changed(patch: Partial<InferenceStatus>): void {
+    this.#status = { ...this.#status, ...patch };
+    this.#o.emit('inference.changed', this.status());
+  }
+
+  #rpc() {
+    const starting = !this.#host.running;
+    const rpc = this.#host.rpc();
+    if (starting) this.#changed({});
+    this.#touch();
+    return rpc;
+  }
+
+  async hardware(refresh = false): Promise<HardwareView> {
+    if (!this.#hardware || refresh) this.#hardware = await this.#rpc().hardware();
+    this.#touch();
+    return this.#hardware;
+  }
+
+  async #gguf(key: string): Promise<RunnableModel> {
+    const model = await this.#o.resolve(key);
+    if (model.kind !== 'gguf') throw new ApiError('NOT_AVAILABLE', `${model.name} is a safetensors checkpoint; Hubcap's chat runs GGUF models (llama.cpp).`);
+    if (model.missing || !fs.existsSync(model.path)) throw new ApiError('INVALID_PATH', `${model.path} is missing: it was moved, deleted or its drive is not connected.`);
+    return model;
+  }
+
+  #settings(overrides?: Partial<LoadSettings>): LoadSettings {
+    return { ...this.#o.loadDefaults(), ...overrides };
+  }
+
+  async fit(key: string, overrides?: Partial<LoadSettings>): Promise<FitEstimate> {
+    const model = await this.#gguf(key);
+    return this.fitFile(model.path, overrides);
+  }
+
+  /** Fit of a GGUF file at `path` (for the Hub: a local copy of its header). */
+  async fitFile(path: string, overrides?: Partial<LoadSettings>): Promise<FitEstimate> {
+    const result = await this.#rpc().fit(path, this.#settings(overrides));
+    this.#touch();
+    if (isHostFailure(result)) throw hostError(result);
+    return result;
+  }
+
+  async load(key: string, overrides: Partial<LoadSettings> | undefined, force: boolean): Promise<InferenceStatus> {
+    if (this.#status.loading) throw new ApiError('BUSY', `${this.#status.loading.name} is still loading; wait for it or unload it first.`);
+    const model = await this.#gguf(key);
+    const settings = this.#settings(overrides);
+    if (this.#generation) await this.stop(this.#generation.conversationId);
+    this.#changed({ loading: { key, name: model.name, progress: 0 }, problem: null });
+    try {
+      const fit = await this.fitFile(model.path, settings);
+      if (fit.verdict === 'too-big' && !force) {
+        throw new ApiError('WONT_FIT', `${model.name} will not fit. ${describeFit(fit)}`, { fit });
+      }
+      // The host unloads the current model before loading the next one.
+      this.#changed({ model: null });
+      const result = await this.#rpc().load({ path: model.path, settings });
+      if (isHostFailure(result)) throw hostError(result);
+      this.#o.onUsed?.(key);
+      this.#changed({
+        loading: null,
+        model: { key, name: model.name, path: model.path, ...result, fitWarning: fit.verdict === 'too-big' ? describeFit(fit) : null },
+      });
+      this.#touch();
+      return this.status();
+    } catch (error) {
+      const crashed = error instanceof ApiError && error.code === 'HOST_CRASHED';
+      const message = error instanceof Error ? error.message : String(error);
+      // A refused load (WONT_FIT) is an answer, not a problem to keep showing.
+      const problem = error instanceof ApiError && error.code === 'WONT_FIT' ? null : { at: new Date().toISOString(), kind: crashed ? ('crash' as const) : ('load-failed' as const), message };
+      this.#changed({ loading: null, problem });
+      throw error;
+    }
+  }
+
+  async unload(): Promise<InferenceStatus> {
+    if (this.#generation) await this.stop(this.#generation.conversationId);
+    if (this.#host.running) await this.#host.rpc().unload();
+    this.#changed({ model: null });
+    this.#touch();
+    return this.status();
+  }
+
+  /** Stops the host (app exit). */
+  close(): void {
+    this.#clearTimers();
+    this.#host.stop();
+  }
+
+  // ---------- chats ----------
+
+  list(search?: string): ConversationSummary[] {
+    return this.conversations.list(search);
+  }
+
+  get(id: string): Conversation {
+    const live = this.#generation;
+    if (live?.conversationId === id) return structuredClone(live.conversation);
+    return this.conversations.get(id);
+  }
+
+  create(systemPrompt?: string): Conversation {
+    const c = this.conversations.create(systemPrompt);
+    this.#o.emit('chat.changed', c);
+    return c;
+  }
+
+  update(id: string, patch: { title?: string; systemPrompt?: string; sampling?: Sampling }): Conversation {
+    if (this.#generation?.conversationId === id) throw new ApiError('BUSY', 'Wait for the answer to finish (or stop it) before changing this chat.');
+    const c = this.conversations.get(id);
+    if (patch.title !== undefined) c.title = patch.title;
+    if (patch.systemPrompt !== undefined) c.systemPrompt = patch.systemPrompt;
+    if (patch.sampling !== undefined) c.sampling = patch.sampling;
+    c.updatedAt = new Date().toISOString();
+    this.conversations.save(c);
+    this.#o.emit('chat.changed', c);
+    return c;
+  }
+
+  delete(id: string): void {
+    if (this.#generation?.conversationId === id) void this.stop(id);
+    this.conversations.delete(id);
+    this.#o.emit('chat.deleted', { id });
+  }
+
+  send(id: string, text: string, editFrom?: string): Conversation {
+    const c = this.#prepare(id);
+    if (editFrom) {
+      const at = c.messages.findIndex((m) => m.id === editFrom);
+      if (at < 0 || c.messages[at]?.role !== 'user') throw new ApiError('NOT_FOUND', 'That message is no longer in this chat.');
+      c.messages = c.messages.slice(0, at);
+    }
+    if (!c.messages.length && c.title === 'New chat') c.title = titleFrom(text);
+    c.messages.push({ id: randomUUID(), role: 'user', text, createdAt: new Date().toISOString() });
+    return this.#answer(c);
+  }
+
+  regenerate(id: string): Conversation {
+    const c = this.#prepare(id);
+    while (c.messages.at(-1)?.role === 'assistant') c.messages.pop();
+    if (!c.messages.length) throw new ApiError('NOT_FOUND', 'There is no question to answer again.');
+    return this.#answer(c);
+  }
+
+  async stop(id: string): Promise<{ stopped: boolean }> {
+    const g = this.#generation;
+    if (!g || g.conversationId !== id) return { stopped: false };
+    if (this.#host.running) void this.#host.rpc().abort(g.requestId);
+    return { stopped: true };
+  }
+
+  #prepare(id: string): Conversation {
+    if (this.#generation) {
+      throw new ApiError('BUSY', this.#generation.conversationId === id ? 'An answer is still being written; stop it first.' : 'Another chat is being answered; wait for it or stop it.');
+    }
+    if (!this.#status.model) throw new ApiError('NO_MODEL', 'Load a model to chat: pick one above.');
+    return this.conversations.get(id);
+  }
+
+  /** Starts the answer to the conversation's last user message; returns at once with a pending reply. */
+  #answer(c: Conversation): Conversation {
+    const model = this.#status.model;
+    if (!model) throw new ApiError('NO_MODEL', 'Load a model to chat.');
+    const prompt = c.messages.at(-1) as ChatMessage;
+    const history: HistoryItem[] = c.messages
+      .slice(0, -1)
+      .filter((m) => !m.error || m.text)
+      .map((m) => ({ role: m.role, text: m.text }));
+    const message: ChatMessage = { id: randomUUID(), role: 'assistant', text: '', createdAt: new Date().toISOString(), model: model.name, pending: true };
+    c.messages.push(message);
+    c.modelKey = model.key;
+    c.modelName = model.name;
+    c.updatedAt = message.createdAt;
+    this.conversations.save(c);
+    const requestId = randomUUID();
+    this.#generation = { conversationId: c.id, requestId, message, conversation: c };
+    this.#changed({ generating: c.id });
+    this.#clearUnloadTimer();
+    const snapshot = structuredClone(c);
+    void this.#rpc()
+      .generate({ requestId, systemPrompt: c.systemPrompt, history, prompt: prompt.text, sampling: c.sampling })
+      .then(
+        (result) => {
+          if (isHostFailure(result)) {
+            message.error = result.message;
+            return;
+          }
+          message.text = result.text;
+          message.stats = result.stats;
+        },
+        (error: unknown) => {
+          const crashed = error instanceof ApiError && error.code === 'HOST_CRASHED';
+          message.error = crashed
+            ? `${(error as Error).message} The answer so far is kept; load the model again to go on.`
+            : `The answer failed: ${error instanceof Error ? error.message : String(error)}`;
+        },
+      )
+      .finally(() => {
+        delete message.pending;
+        c.updatedAt = new Date().toISOString();
+        this.#generation = null;
+        try {
+          this.conversations.save(c);
+        } catch (error) {
+          message.error = `The answer could not be saved: ${(error as Error).message}`;
+        }
+        this.#o.emit('chat.changed', structuredClone(c));
+        this.#changed({ generating: null });
+        this.#touch();
+      });
+    this.#o.emit('chat.changed', snapshot);
+    return snapshot;
+  }
+
+  // ---------- host events ----------
+
+  #lastProgressAt = 0;
+  #onLoadProgress(progress: number): void {
+    const loading = this.#status.loading;
+    if (!loading) return;
+    const now = Date.now();
+    // At most ~10 updates a second, but always the last one.
+    if (progress < 1 && now - this.#lastProgressAt < 100) return;
+    this.#lastProgressAt = now;
+    this.#changed({ loading: { ...loading, progress } });
+  }
+
+  #onToken(requestId: string, delta: string, tokens: number): void {
+    const g = this.#generation;
+    if (!g || g.requestId !== requestId) return;
+    g.message.text += delta;
+    this.#o.emit('chat.stream', { conversationId: g.conversationId, messageId: g.message.id, delta, tokens });
+  }
+
+  #onCrash(message: string): void {
+    this.#clearTimers();
+    this.#changed({ model: null, loading: null, problem: { at: new Date().toISOString(), kind: 'crash', message } });
+  }
+
+  // ---------- idle ----------
+
+  #clearUnloadTimer(): void {
+    if (this.#unloadTimer) clearTimeout(this.#unloadTimer);
+    this.#unloadTimer = null;
+  }
+
+  #clearTimers(): void {
+    this.#clearUnloadTimer();
+    if (this.#hostTimer) clearTimeout(this.#hostTimer);
+    this.#hostTimer = null;
+  }
+
+  /** Any use restarts the clocks: unload an unused model, then stop a host with nothing loaded. */
+  #touch(): void {
+    this.#clearTimers();
+    if (!this.#host.running || this.#generation || this.#status.loading) return;
+    if (this.#status.model) {
+      const after = this.#o.unloadAfterMs();
+      if (after > 0) {
+        this.#unloadTimer = setTimeout(() => void this.unload().catch(() => undefined), after);
+        this.#unloadTimer.unref();
+      }
+      return;
+    }
+    this.#hostTimer = setTimeout(() => {
+      if (!this.#status.model && !this.#generation && !this.#status.loading) {
+        this.#host.stop();
+        this.#changed({});
+      }
+    }, this.#o.hostIdleMs ?? 60_000);
+    this.#hostTimer.unref();
+  }
+}
