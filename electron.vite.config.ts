@@ -4,7 +4,8 @@ import react from '@vitejs/plugin-react';
 import tailwindcss from '@tailwindcss/vite';
 
 // One config for the three bundles (electron-vite): the main bundle also carries the
-// `hubcap` CLI entry, so `hubcap serve` runs the very same core code as the desktop shell.
+// `hubcap` CLI entry, so `hubcap serve` runs the very same core code as the desktop shell, and the
+// inference host's entry.
 export default defineConfig({
   main: {
     build: {
@@ -13,6 +14,8 @@ export default defineConfig({
         input: {
           index: resolve(import.meta.dirname, 'src-main/electron/main.ts'),
           cli: resolve(import.meta.dirname, 'src-main/cli/hubcap.ts'),
+          // The inference host runs in its own process (utilityProcess or a Node child).
+          'inference-host': resolve(import.meta.dirname, 'src-main/inference/host/main.ts'),
         },
       },
     },

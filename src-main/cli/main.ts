@@ -13,6 +13,7 @@ import { startServer } from '../serve/server';
 import { appVersion } from '../app/versions';
 import { downloadCommand } from './download';
 import { cacheCommand } from './cache';
+import { nodeHostLauncher } from '../inference/host-client';
 
 const USAGE = `Usage:
   hubcap serve [--port N] [--host ADDR]          Serve the Hubcap UI to a browser (loopback by default)
@@ -51,6 +52,7 @@ async function serve(argv: string[]): Promise<void> {
     platform: process.platform,
     dataDir: defaultDataDir(process.env, os.homedir(), process.platform),
     settingsBackend: confBackend,
+    inferenceLauncher: nodeHostLauncher(fileURLToPath(new URL('./inference-host.js', import.meta.url)), { env: process.env }),
   });
   for (const warning of core.settings.warnings) console.error(`hubcap: warning: ${warning}`);
   const server = await startServer({ core, rendererDir, host, port });

@@ -1,4 +1,5 @@
 /** Local inference shapes shared by the core, the inference host and the renderer. */
+import { formatBytes } from './format';
 
 export type GpuBackend = 'cuda' | 'vulkan' | 'metal' | 'cpu';
 
@@ -136,3 +137,22 @@ export interface ChatStreamEvent {
   delta: string;
   tokens: number;
 }
+
+/** One sentence with the numbers behind a fit verdict. */
+export function describeFit(fit: FitEstimate): string {
+  const ram = `${formatBytes(fit.ramNeeded)} of RAM (${formatBytes(fit.ram.total)} in this machine)`;
+  const vram = fit.vram ? `${formatBytes(fit.vramNeeded)} of VRAM (${formatBytes(fit.vram.free)} free of ${formatBytes(fit.vram.total)})` : null;
+  switch (fit.verdict) {
+    case 'gpu':
+      return `Fits on the GPU: all ${fit.totalLayers} layers, ${vram}, with a ${fit.contextSize}-token context.`;
+    case 'partial':
+      return `Partly on the GPU: ${fit.gpuLayers} of ${fit.totalLayers} layers, ${vram}; the rest on the CPU, ${ram}.`;
+    case 'cpu':
+      return `Runs on the CPU: needs about ${ram} with a ${fit.contextSize}-token context.`;
+    case 'too-big':
+      return `Too big for this machine: needs about ${ram}${vram ? ` and ${vram}` : ''} with a ${fit.contextSize}-token context.`;
+  }
+}
+
+
+export const FIT_LABEL: Record<FitVerdict, string> = { gpu: 'Fits on GPU', partial: 'Partly on GPU', cpu: 'CPU only', 'too-big': 'Too big' };

@@ -5,7 +5,7 @@
  * with a stand-in for electron.
  */
 import path from 'node:path';
-import { app, BrowserWindow, clipboard, dialog, ipcMain, protocol, screen, session, shell } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, protocol, screen, session, shell, utilityProcess } from 'electron';
 import { Core } from '../core/core';
 import { defaultDataDir } from '../app/data-dir';
 import { APP_SCHEME, APP_URL, appSchemePrivileges, createAppProtocolHandler, isAppUrl } from './protocol';
@@ -14,6 +14,7 @@ import { wireIpc } from './ipc';
 import { buildWindowOptions } from './window';
 import { trackWindowState, visibleBounds } from './window-state';
 import { electronStoreBackend } from './store-backend';
+import { utilityHostLauncher } from './inference-host';
 
 const here = import.meta.dirname;
 const rendererDir = path.join(here, '../renderer');
@@ -68,6 +69,7 @@ async function start(): Promise<void> {
     dataDir: process.env.HUBCAP_DATA_DIR ? defaultDataDir(process.env, app.getPath('home'), process.platform) : app.getPath('userData'),
     settingsBackend: electronStoreBackend,
     runtime: { electron: process.versions.electron ?? null, chrome: process.versions.chrome ?? null },
+    inferenceLauncher: utilityHostLauncher(utilityProcess, path.join(here, 'inference-host.js'), process.env),
     desktop: {
       openPath: async (p) => {
         const error = await shell.openPath(p);

@@ -5,7 +5,6 @@
  * utilityProcess on desktop (src-main/electron/inference-host.ts).
  */
 import { fork } from 'node:child_process';
-import type { Readable } from 'node:stream';
 import { createBirpc, type BirpcReturn } from 'birpc';
 import { ApiError } from '../contract/errors';
 import type { HostFunctions, ParentFunctions } from './host-protocol';
@@ -41,11 +40,10 @@ export function hostEnv(env: Readonly<Record<string, string | undefined>>): Reco
 }
 
 /** Keeps the last few KB a stream wrote. */
-export function tailOf(stream: Readable | null, limit = 4096): () => string {
+export function tailOf(stream: { on(event: 'data', listener: (chunk: Buffer | string) => void): unknown } | null, limit = 4096): () => string {
   let tail = '';
-  stream?.setEncoding('utf8');
-  stream?.on('data', (chunk: string) => {
-    tail = (tail + chunk).slice(-limit);
+  stream?.on('data', (chunk: Buffer | string) => {
+    tail = (tail + chunk.toString()).slice(-limit);
   });
   return () => tail;
 }

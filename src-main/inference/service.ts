@@ -6,9 +6,8 @@
 import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { ApiError, type ErrorCode } from '../contract/errors';
-import type { ChatMessage, Conversation, ConversationSummary, FitEstimate, HardwareView, InferenceStatus, LoadSettings, Sampling } from '../contract/inference';
+import { describeFit, type ChatMessage, type Conversation, type ConversationSummary, type FitEstimate, type HardwareView, type InferenceStatus, type LoadSettings, type Sampling } from '../contract/inference';
 import type { EventName, EventPayload } from '../contract/api';
-import { formatBytes } from '../contract/format';
 import { ConversationStore, titleFrom } from './conversations';
 import { InferenceHost, type HostLauncher } from './host-client';
 import { isHostFailure, type HistoryItem, type HostFailure } from './host-protocol';
@@ -38,22 +37,6 @@ export interface InferenceServiceOptions {
 
 function hostError(f: HostFailure): ApiError {
   return new ApiError(f.failure as ErrorCode, f.message);
-}
-
-/** One sentence with the numbers behind a fit verdict. */
-export function describeFit(fit: FitEstimate): string {
-  const ram = `${formatBytes(fit.ramNeeded)} of RAM (${formatBytes(fit.ram.total)} in this machine)`;
-  const vram = fit.vram ? `${formatBytes(fit.vramNeeded)} of VRAM (${formatBytes(fit.vram.free)} free of ${formatBytes(fit.vram.total)})` : null;
-  switch (fit.verdict) {
-    case 'gpu':
-      return `Fits on the GPU: all ${fit.totalLayers} layers, ${vram}, with a ${fit.contextSize}-token context.`;
-    case 'partial':
-      return `Partly on the GPU: ${fit.gpuLayers} of ${fit.totalLayers} layers, ${vram}; the rest on the CPU, ${ram}.`;
-    case 'cpu':
-      return `Runs on the CPU: needs about ${ram} with a ${fit.contextSize}-token context.`;
-    case 'too-big':
-      return `Too big for this machine: needs about ${ram}${vram ? ` and ${vram}` : ''} with a ${fit.contextSize}-token context.`;
-  }
 }
 
 export class InferenceService {

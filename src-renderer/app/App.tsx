@@ -12,10 +12,11 @@ import { AccountPage } from '../pages/AccountPage';
 import { LibraryPage } from '../pages/LibraryPage';
 import { GalleryPage } from '../pages/GalleryPage';
 import { ModelPage } from '../pages/ModelPage';
+import { ChatPage } from '../pages/ChatPage';
 import { DropZone } from '../components/DropZone';
 
 /** Pages that are built; the others show a short "coming" panel. */
-const BUILT = new Set(['/settings', '/downloads', '/cache', '/account', '/library', '/gallery']);
+const BUILT = new Set(['/settings', '/downloads', '/cache', '/account', '/library', '/gallery', '/chat']);
 import { PAGES } from './pages';
 import { Sidebar } from './Sidebar';
 import { StatusBar } from './StatusBar';
@@ -59,6 +60,8 @@ export function App() {
                 <Route path="/model/:id" component={ModelPage} />
                 <Route path="/cache" component={CachePage} />
                 <Route path="/cache/:key" component={CachePage} />
+                <Route path="/chat" component={ChatPage} />
+                <Route path="/chat/:id" component={ChatPage} />
                 {PAGES.filter((p) => !BUILT.has(p.path)).map((page) => (
                   <Route key={page.path} path={page.path}>
                     <ComingPage page={page} />

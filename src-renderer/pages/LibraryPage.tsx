@@ -1,6 +1,6 @@
 import { useMemo, useRef, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Link } from 'wouter';
+import { Link, useLocation } from 'wouter';
 import { Boxes, FilePlus2, FileUp, FolderSearch, HardDrive, MessageSquare, Search, Trash2, TriangleAlert } from 'lucide-react';
 import type { LibraryItem } from '../../src-main/contract/library';
 import { formatBytes, formatCount } from '../../src-main/contract/format';
@@ -13,6 +13,7 @@ import { Dialog } from '../components/ui/dialog';
 import { Input } from '../components/ui/input';
 import { Tooltip } from '../components/ui/tooltip';
 import { useAddDropped } from '../api/library';
+import { chatIntent } from '../api/chat';
 
 function params(n: number | null | undefined): string | null {
   return n ? `${formatCount(n)} params` : null;
@@ -49,6 +50,7 @@ function RemoveLocal({ item }: { item: LibraryItem }) {
 }
 
 function ItemCard({ item }: { item: LibraryItem }) {
+  const [, navigate] = useLocation();
   const s = item.summary;
   const facts = [s?.architecture, params(s?.parameters), s?.quantization, s?.contextLength ? `${s.contextLength.toLocaleString()} ctx` : null].filter(Boolean);
   return (
@@ -81,9 +83,18 @@ function ItemCard({ item }: { item: LibraryItem }) {
           {formatBytes(item.size)} · {item.source === 'cache' ? 'Hugging Face cache' : 'added by you'}
         </span>
         {item.kind === 'gguf' ? (
-          <Tooltip content="Chat arrives with local inference.">
+          <Tooltip content={item.missing ? 'The file is missing.' : 'Load it and chat'}>
             <span>
-              <Button size="sm" variant="ghost" disabled aria-label={`Chat with ${item.name}`}>
+              <Button
+                size="sm"
+                variant="ghost"
+                disabled={item.missing}
+                aria-label={`Chat with ${item.name}`}
+                onClick={() => {
+                  chatIntent.request(item.key);
+                  navigate('/chat');
+                }}
+              >
                 <MessageSquare />
               </Button>
             </span>

@@ -7,7 +7,7 @@ import { formatBytes, formatCount } from '../../src-main/contract/format';
 import { useApi, useApiQuery } from '../api/context';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { ExternalLinkButton } from '../components/ExternalLink';
-import { ModelCardMarkdown } from '../components/ModelCard';
+import { SafeMarkdown } from '../components/SafeMarkdown';
 import { Badge } from '../components/ui/badge';
 import { AccessBadges } from '../components/AccessBadges';
 import { Button } from '../components/ui/button';
@@ -131,7 +131,7 @@ export function ModelPage() {
           </Card>
           <Card>
             <CardHeader icon={<FileText />} title="Model card" />
-            <CardBody>{m.card ? <ModelCardMarkdown text={m.card} /> : <p className="text-sm text-muted-foreground">{m.cardNote ?? 'This model has no card.'}</p>}</CardBody>
+            <CardBody>{m.card ? <SafeMarkdown text={m.card} testId="model-card-text" /> : <p className="text-sm text-muted-foreground">{m.cardNote ?? 'This model has no card.'}</p>}</CardBody>
           </Card>
         </>
       ) : details.isFetching ? (

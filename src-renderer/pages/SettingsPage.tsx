@@ -12,6 +12,7 @@ import { Card, CardBody, CardHeader } from '../components/ui/card';
 import { Input } from '../components/ui/input';
 import { Switch } from '../components/ui/switch';
 import { cn } from '../lib/cn';
+import { InferenceSettingsCard } from '../components/InferenceSettingsCard';
 
 const SOURCE_TEXT: Record<CacheDirSource, string> = {
   setting: 'Set in Hubcap',
@@ -245,7 +246,7 @@ function DownloadsCard({ settings }: { settings: SettingsView }) {
 function DataCard({ settings }: { settings: SettingsView }) {
   return (
     <Card>
-      <CardHeader icon={<FolderCog />} title="Hubcap’s data" description="Settings (and later your download queue and conversations). Never your token: that lives in the OS keychain." />
+      <CardHeader icon={<FolderCog />} title="Hubcap’s data" description="Settings, the download queue, your Library list and saved conversations. Never your token: that lives in the OS keychain." />
       <CardBody>
         <PathField label="Data folder" path={settings.dataDir} place="dataDir" testId="data-dir" />
         <PathField label="Settings file" path={settings.settingsFile} />
@@ -303,6 +304,7 @@ export function SettingsPage() {
           <CacheCard key={settings.data.hubCache.path} settings={settings.data} />
           <HubCard settings={settings.data} />
           <DownloadsCard settings={settings.data} />
+          <InferenceSettingsCard settings={settings.data} />
           <AppearanceCard settings={settings.data} />
           <DataCard settings={settings.data} />
           <AboutCard />

@@ -78,13 +78,14 @@ function makeElectron(lock: boolean) {
     shell: { openExternal: vi.fn(), openPath: vi.fn(async () => '') },
     clipboard: { writeText: vi.fn() },
     dialog: { showErrorBox: vi.fn(), showOpenDialog: vi.fn(async () => ({ canceled: true, filePaths: [] })) },
+    utilityProcess: { fork: vi.fn() },
   };
   return { electron, order, windows };
 }
 
 // The factory runs once; getters let each boot() hand main.ts a fresh stand-in.
 vi.mock('electron', () => {
-  const names = ['app', 'BrowserWindow', 'protocol', 'ipcMain', 'session', 'screen', 'shell', 'clipboard', 'dialog'];
+  const names = ['app', 'BrowserWindow', 'protocol', 'ipcMain', 'session', 'screen', 'shell', 'clipboard', 'dialog', 'utilityProcess'];
   const current = () => (h.state as { electron: Record<string, unknown> }).electron;
   const mod: Record<string, unknown> = {};
   for (const name of names) Object.defineProperty(mod, name, { get: () => current()[name], enumerable: true });
@@ -155,6 +156,19 @@ describe('desktop shell wiring', () => {
     expect(reply.r.ok).toBe(true);
     expect(reply.r.value.transport).toBe('electron');
     expect(reply.r.value.capabilities).toEqual({ openInFileManager: true, openExternal: true, clipboard: true });
+  });
+
+  it('runs inference in a utilityProcess started from the built host entry, only when first needed', async () => {
+    const { electron } = await boot();
+    const fork = electron.utilityProcess.fork;
+    expect(fork).not.toHaveBeenCalled();
+    const child = Object.assign(new EventEmitter(), { pid: 7, stderr: null, postMessage: vi.fn(), kill: vi.fn() });
+    fork.mockReturnValue(child);
+    const sender = new FakeWebContents();
+    electron.ipcMain.emit(IPC_CHANNEL, { sender, senderFrame: { url: 'app://hubcap/index.html', parent: null } }, { t: 'q', i: 'h', m: 'invoke', a: ['inference.hardware', {}] });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(fork).toHaveBeenCalledWith(expect.stringMatching(/out[\\/]main[\\/]inference-host\.js$|inference-host\.js$/), [], expect.objectContaining({ serviceName: 'Hubcap inference' }));
+    expect(child.postMessage).toHaveBeenCalled();
   });
 
   it('adds .gguf files handed over by a second launch or the macOS open-file event to the Library', async () => {

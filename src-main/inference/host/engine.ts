@@ -89,12 +89,12 @@ export class Engine implements HostFunctions {
     const backend = backendOf(llama);
     let cpuNotice: string | null = null;
     if (backend === 'cpu') {
-      const candidates = (await getLlamaGpuTypes('supported')).filter((t): t is 'cuda' | 'vulkan' | 'metal' => t !== false);
+      const candidates = (await getLlamaGpuTypes('allValid')).filter((t): t is 'cuda' | 'vulkan' | 'metal' => t !== false);
       cpuNotice =
         process.env.HUBCAP_INFERENCE_GPU === 'cpu'
           ? 'GPU use is switched off (HUBCAP_INFERENCE_GPU=cpu); models run on the CPU.'
           : candidates.length
-            ? `No usable GPU was found (tried ${candidates.map((t) => GPU_NAMES[t]).join(', ')}); models run on the CPU, which is much slower.`
+            ? `No usable GPU was found (looked for ${candidates.map((t) => GPU_NAMES[t]).join(' and ')}); models run on the CPU, which is much slower.`
             : 'This platform has no GPU backend in node-llama-cpp; models run on the CPU.';
     }
     const vram = backend === 'cpu' ? null : await llama.getVramState();

@@ -3,14 +3,16 @@ import { useApi, useApiQuery } from '../api/context';
 import { HUB_IMAGE_HOSTS } from '../../src-main/contract/hub-hosts';
 
 /**
- * A model card, rendered safely: raw HTML is dropped (never executed), links open in the system
- * browser, and images load only from the Hub's own hosts (the CSP enforces the same).
+ * Markdown from outside (a model card, a model's answer), rendered safely: raw HTML is dropped
+ * (never executed), links open in the system browser, and images load only from the Hub's own hosts
+ * (the CSP enforces the same) or, for model answers, not at all: an image URL written by a model
+ * would be a request to wherever it chose.
  */
-export function ModelCardMarkdown({ text }: { text: string }) {
+export function SafeMarkdown({ text, images = 'hub', testId }: { text: string; images?: 'hub' | 'none'; testId?: string }) {
   const api = useApi();
   const info = useApiQuery('app.info', {});
   return (
-    <div className="space-y-3 text-sm leading-relaxed [&_code]:rounded [&_code]:bg-muted [&_code]:px-1 [&_code]:font-mono [&_h1]:text-xl [&_h1]:font-semibold [&_h2]:text-lg [&_h2]:font-semibold [&_h3]:font-semibold [&_li]:ml-5 [&_ol]:list-decimal [&_pre]:overflow-x-auto [&_pre]:rounded-md [&_pre]:bg-muted [&_pre]:p-3 [&_table]:text-xs [&_td]:border [&_td]:border-border [&_td]:px-2 [&_th]:border [&_th]:border-border [&_th]:px-2 [&_ul]:list-disc" data-testid="model-card-text">
+    <div className="space-y-3 text-sm leading-relaxed [&_code]:rounded [&_code]:bg-muted [&_code]:px-1 [&_code]:font-mono [&_h1]:text-xl [&_h1]:font-semibold [&_h2]:text-lg [&_h2]:font-semibold [&_h3]:font-semibold [&_li]:ml-5 [&_ol]:list-decimal [&_pre]:overflow-x-auto [&_pre]:rounded-md [&_pre]:bg-muted [&_pre]:p-3 [&_table]:text-xs [&_td]:border [&_td]:border-border [&_td]:px-2 [&_th]:border [&_th]:border-border [&_th]:px-2 [&_ul]:list-disc" data-testid={testId}>
       <Markdown
         skipHtml
         components={{
@@ -39,7 +41,7 @@ export function ModelCardMarkdown({ text }: { text: string }) {
           },
           img: ({ src, alt }) => {
             const url = typeof src === 'string' ? src : '';
-            const allowed = HUB_IMAGE_HOSTS.some((h) => url.startsWith(`${h}/`));
+            const allowed = images === 'hub' && HUB_IMAGE_HOSTS.some((h) => url.startsWith(`${h}/`));
             return allowed ? <img src={url} alt={alt ?? ''} className="max-w-full" referrerPolicy="no-referrer" /> : <span className="italic text-muted-foreground">[image: {alt || 'not shown'}]</span>;
           },
         }}
