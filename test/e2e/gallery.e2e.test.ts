@@ -78,12 +78,54 @@ describe('gallery', () => {
     expect(await card.locator('img').count()).toBe(0);
     expect(await card.textContent()).toMatch(/\[image: tracker\]/);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    // These "GGUF" files are random bytes: no estimate, and the reason on hover.
+    await expect.poll(() => page.getByTestId('fit-unknown').count(), { timeout: 30_000 }).toBe(2);
     await page.screenshot({ path: path.join(SHOTS, 'model-page.png'), fullPage: true });
 
     await page.getByRole('button', { name: 'Download Q4_K_M' }).click();
     const job = page.getByTestId('download-job').filter({ hasText: 'acme/split-llm' }).first();
     await expect.poll(() => job.getAttribute('data-state'), { timeout: 15_000 }).toBe('done');
     expect(await job.textContent()).toMatch(/2\/2 files/);
+  });
+
+  it('estimates from headers alone whether each GGUF fits, then downloads one and chats with it', async () => {
+    // One thread: on a two-core test machine, thread sync dwarfs a tiny model's work.
+    await page.goto(`${serve.baseUrl}#/settings`);
+    await page.getByLabel('Threads').fill('1');
+    await page.getByRole('button', { name: 'Save defaults' }).click();
+    await page.getByText('Saved.').waitFor();
+
+    await page.goto(`${serve.baseUrl}#/model/${encodeURIComponent('hubcap-test/tiny-llama-GGUF')}`);
+    await page.getByRole('heading', { level: 1, name: 'hubcap-test/tiny-llama-GGUF' }).waitFor();
+    const badges = page.getByTestId('fit-badge');
+    await expect.poll(() => badges.count(), { timeout: 60_000 }).toBe(2);
+    const huge = page.getByTestId('gguf-row').filter({ hasText: 'huge-llama-F16.gguf' }).getByTestId('fit-badge');
+    const tiny = page.getByTestId('gguf-row').filter({ hasText: 'tiny-llama-F32.gguf' }).getByTestId('fit-badge');
+    expect(await huge.getAttribute('data-verdict')).toBe('too-big');
+    expect(await huge.getAttribute('aria-label')).toMatch(/Too big for this machine: needs about \d+(\.\d+)? GB of RAM/);
+    expect(await tiny.getAttribute('data-verdict')).toMatch(/^(cpu|gpu)$/);
+    // Only the headers crossed the wire: the 70B header is a few MB, never the (absent) weights.
+    const ranges = hub.log.filter((r) => r.url.includes('huge-llama-F16.gguf') && r.method === 'GET');
+    expect(ranges.length).toBeGreaterThan(0);
+    await huge.hover();
+    await page.getByRole('tooltip').waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'model-page-fit.png') });
+
+    await page.getByRole('button', { name: 'Download F32' }).click();
+    const job = page.getByTestId('download-job').filter({ hasText: 'hubcap-test/tiny-llama-GGUF' }).first();
+    await expect.poll(() => job.getAttribute('data-state'), { timeout: 15_000 }).toBe('done');
+
+    await page.goto(`${serve.baseUrl}#/library`);
+    const card = page.getByTestId('library-item').filter({ hasText: 'tiny-llama-F32.gguf' });
+    await expect.poll(() => card.count(), { timeout: 15_000 }).toBe(1);
+    await card.getByRole('button', { name: /Chat with/ }).click();
+    await page.getByTestId('loaded-model').waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Start a chat' }).click();
+    await page.getByLabel('Max tokens', { exact: true }).fill('8');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByLabel('Message').fill('Hi');
+    await page.getByLabel('Message').press('Enter');
+    await expect.poll(() => page.getByTestId('answer-stats').textContent(), { timeout: 60_000 }).toMatch(/8 tokens/);
   });
 
   it('says so when offline, and offers the Library', async () => {

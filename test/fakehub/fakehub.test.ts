@@ -26,7 +26,7 @@ describe('fakehub', () => {
     }
     expect(pages).toBeGreaterThan(2);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids.length).toBe(84 + 3); // 84 catalogue gguf models + tiny-llm, gated-llm and split-llm
+    expect(ids.length).toBe(84 + 4); // 84 catalogue gguf models + tiny-llm, gated-llm, split-llm and tiny-llama-GGUF
   });
 
   it('answers whoami-v2 for known tokens and 401 otherwise', async () => {

@@ -1,5 +1,7 @@
 /** Deterministic catalogue used by tests and by `npm run fakehub`. */
-import { seededContent, textContent } from './content';
+import fs from 'node:fs';
+import { bufferContent, seededContent, textContent } from './content';
+import { cachedLlamaModel, HUGE_70B } from '../fixtures/llama-model';
 import { buildRepo, type FakeRepo, type FakeToken } from './model';
 
 export const TOKENS: Record<string, FakeToken> = {
@@ -111,6 +113,26 @@ export function splitLlm(): FakeRepo {
   });
 }
 
+/** Real GGUF headers (node-llama-cpp reads them for fit estimates): a loadable tiny model and a 70B-shaped header. */
+export function llamaGgufRepo(): FakeRepo {
+  return buildRepo({
+    id: 'hubcap-test/tiny-llama-GGUF',
+    tags: ['gguf', 'text-generation', 'llama'],
+    pipelineTag: 'text-generation',
+    libraryName: 'gguf',
+    downloads: 77,
+    commits: [
+      {
+        files: {
+          'README.md': '# Tiny llama\n\nA generated llama model that runs, and the header of one that would not fit.\n',
+          'tiny-llama-F32.gguf': bufferContent(fs.readFileSync(cachedLlamaModel())),
+          'huge-llama-F16.gguf': bufferContent(fs.readFileSync(cachedLlamaModel('huge', HUGE_70B))),
+        },
+      },
+    ],
+  });
+}
+
 export function standardRepos(): FakeRepo[] {
-  return [tinyLlm(), gatedRepo(), privateRepo(), splitLlm()];
+  return [tinyLlm(), gatedRepo(), privateRepo(), splitLlm(), llamaGgufRepo()];
 }

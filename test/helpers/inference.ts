@@ -1,12 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { nodeHostLauncher, type HostLauncher } from '../../src-main/inference/host-client';
 import type { Core } from '../../src-main/core/core';
 import type { Conversation } from '../../src-main/contract/inference';
 import type { EventName } from '../../src-main/contract/api';
-import { writeLlamaModel, type LlamaModelOptions } from '../fixtures/llama-model';
+import { cachedLlamaModel } from '../fixtures/llama-model';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -15,19 +13,8 @@ export function sourceHostLauncher(env: Record<string, string | undefined> = pro
   return nodeHostLauncher(path.join(ROOT, 'src-main/inference/host/main.ts'), { env, execArgv: ['--import', 'tsx'] });
 }
 
-const shared = path.join(os.tmpdir(), 'hubcap-test-models');
-
-/** A generated model, written once per machine and options (generation is deterministic). */
-export function testModel(name = 'tiny', options?: LlamaModelOptions): string {
-  fs.mkdirSync(shared, { recursive: true });
-  const file = path.join(shared, `${name}-${Buffer.from(JSON.stringify(options ?? {})).toString('base64url').slice(0, 40)}.gguf`);
-  if (!fs.existsSync(file)) {
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeLlamaModel(tmp, options);
-    fs.renameSync(tmp, file);
-  }
-  return file;
-}
+/** A generated model, written once per machine and options. */
+export const testModel = cachedLlamaModel;
 
 /** Every event of one kind the core emits from now on. */
 export function recordEvents<K extends EventName>(core: Core, name: K): unknown[] {
