@@ -103,7 +103,23 @@ export class InferenceService {
 
   async fit(key: string, overrides?: Partial<LoadSettings>): Promise<FitEstimate> {
     const model = await this.#gguf(key);
-    return this.fitFile(model.path, overrides);
+    return this.#localFit(model.path, this.#settings(overrides));
+  }
+
+  /**
+   * Fits of local files, kept a minute per file version and settings: reading a big header and
+   * scoring configurations costs a large part of a second, and the Chat page asks before every load.
+   */
+  readonly #fits = new Map<string, { at: number; fit: FitEstimate }>();
+  async #localFit(file: string, settings: LoadSettings): Promise<FitEstimate> {
+    const stat = fs.statSync(file);
+    const cacheKey = `${file}|${stat.size}|${stat.mtimeMs}|${JSON.stringify(settings)}`;
+    const known = this.#fits.get(cacheKey);
+    if (known && Date.now() - known.at < 60_000) return known.fit;
+    const fit = await this.fitFile(file, settings);
+    if (this.#fits.size > 50) this.#fits.clear();
+    this.#fits.set(cacheKey, { at: Date.now(), fit });
+    return fit;
   }
 
   /** Fit of a GGUF file at `path` (for the Hub: a local copy of its header). */
@@ -121,7 +137,7 @@ export class InferenceService {
     if (this.#generation) await this.stop(this.#generation.conversationId);
     this.#changed({ loading: { key, name: model.name, progress: 0 }, problem: null });
     try {
-      const fit = await this.fitFile(model.path, settings);
+      const fit = await this.#localFit(model.path, settings);
       if (fit.verdict === 'too-big' && !force) {
         throw new ApiError('WONT_FIT', `${model.name} will not fit. ${describeFit(fit)}`, { fit });
       }

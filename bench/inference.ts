@@ -1,0 +1,186 @@
+/**
+ * Inference benchmark: tokens/s, time to first token and load time through Hubcap's whole path
+ * (the real `hubcap serve`, its inference host process, the contract over the WebSocket, received in
+ * a Chromium page) against raw node-llama-cpp in this process, on the same generated ~115M-parameter
+ * llama model (F16), with the same context, threads, sampling and seed, in the same run.
+ * The two sides run one after the other, never with both models loaded: on a small machine two idle
+ * llama.cpp thread pools fight for the cores. Both use one thread per core. Medians are reported.
+ * Targets: tokens/s ≥ 97% of raw; time-to-first-token overhead < 25 ms.
+ *
+ *   npm run build && npx tsx bench/inference.ts [--tokens N] [--rounds R] [--gpu]
+ *
+ * Without --gpu both sides run on the CPU (HUBCAP_INFERENCE_GPU=cpu for the host, gpu:false here);
+ * with it both use what node-llama-cpp finds (full offload for a model this size).
+ */
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { getLlama, LlamaChatSession, LlamaLogLevel } from 'node-llama-cpp';
+import { BENCH_100M, cachedLlamaModel } from '../test/fixtures/llama-model';
+import { launchChromium } from '../test/e2e/chromium';
+import { startServe } from '../test/e2e/serve-process';
+import { WS_PATH } from '../src-main/contract/wire';
+
+const { values } = parseArgs({ options: { tokens: { type: 'string' }, rounds: { type: 'string' }, gpu: { type: 'boolean' } } });
+const TOKENS = Number(values.tokens ?? 128);
+const ROUNDS = Number(values.rounds ?? 3);
+const GPU = values.gpu === true;
+const CONTEXT = 2048;
+const THREADS = os.availableParallelism();
+const SYSTEM = 'You are a helpful assistant.';
+const PROMPT = 'Tell me a long story about the sea, the wind and the ships.';
+const SAMPLING = { temperature: 0.8, topP: 0.95, topK: 40, minP: 0.05, repeatPenalty: 1.1, seed: 42, maxTokens: TOKENS };
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+console.log(`Generating the benchmark model (${JSON.stringify(BENCH_100M)})…`);
+const modelPath = cachedLlamaModel('bench100m', BENCH_100M);
+
+// ---------- raw node-llama-cpp, in this process ----------
+const llama = await getLlama({ gpu: GPU ? 'auto' : false, build: 'never', logLevel: LlamaLogLevel.error });
+let t = performance.now();
+const rawModel = await llama.loadModel({ modelPath });
+const rawContext = await rawModel.createContext({ contextSize: CONTEXT, threads: THREADS });
+const rawLoadMs = performance.now() - t;
+const rawSession = new LlamaChatSession({ contextSequence: rawContext.getSequence(), autoDisposeSequence: false });
+console.log(`raw: ${llama.gpu || 'cpu'}, ${rawModel.fileInsights.totalLayers} layers, ${rawContext.contextSize} ctx, threads ${rawContext.currentThreads}, loaded in ${rawLoadMs.toFixed(0)} ms`);
+
+async function rawRound(): Promise<{ tps: number; ttft: number; tokens: number }> {
+  rawSession.setChatHistory([{ type: 'system', text: SYSTEM }]);
+  let first = 0;
+  let last = 0;
+  let n = 0;
+  const start = performance.now();
+  await rawSession.promptWithMeta(PROMPT, {
+    ...SAMPLING,
+    repeatPenalty: { penalty: SAMPLING.repeatPenalty },
+    onToken: (tokens) => {
+      last = performance.now();
+      if (!first) first = last;
+      n += tokens.length;
+    },
+  });
+  return { tps: ((n - 1) * 1000) / (last - first), ttft: first - start, tokens: n };
+}
+
+const raw: { tps: number; ttft: number; tokens: number }[] = [];
+// One unmeasured round: first-use costs are not what we compare.
+await rawRound();
+for (let i = 0; i < ROUNDS; i++) {
+  raw.push(await rawRound());
+  console.log(`raw round ${i + 1}: ${raw.at(-1)?.tps.toFixed(1)} tok/s, ttft ${raw.at(-1)?.ttft.toFixed(1)} ms, ${raw.at(-1)?.tokens} tokens`);
+}
+await rawContext.dispose();
+await rawModel.dispose();
+// Load time, warm file cache (the same state the Hubcap side will see).
+t = performance.now();
+const again = await llama.loadModel({ modelPath });
+const againCtx = await again.createContext({ contextSize: CONTEXT, threads: THREADS });
+const rawLoad2 = performance.now() - t;
+await againCtx.dispose();
+await again.dispose();
+
+// ---------- Hubcap: serve + host + WebSocket + a Chromium page ----------
+const serve = await startServe({ env: { HF_HUB_OFFLINE: '1', ...(GPU ? {} : { HUBCAP_INFERENCE_GPU: 'cpu' }) } });
+const browser = await launchChromium();
+const page = await browser.newPage();
+await page.goto(serve.url);
+await page.waitForLoadState('networkidle');
+
+/** A contract client in the page: birpc frames over the page's own WebSocket, as the renderer sends them. */
+await page.evaluate((wsPath) => {
+  const w = window as unknown as Record<string, unknown>;
+  const ws = new WebSocket(`${location.origin.replace(/^http/, 'ws')}${wsPath}`);
+  const pending = new Map<string, (v: unknown) => void>();
+  const streams: { at: number; tokens: number; delta: string }[] = [];
+  let next = 0;
+  ws.onmessage = (e) => {
+    const msg = JSON.parse(e.data as string) as { t: string; i?: string; r?: unknown; m?: string; a?: [string, { tokens: number; delta: string }] };
+    if (msg.t === 's' && msg.i) pending.get(msg.i)?.(msg.r);
+    else if (msg.t === 'q' && msg.m === 'event' && msg.a?.[0] === 'chat.stream') streams.push({ at: performance.now(), tokens: msg.a[1].tokens, delta: msg.a[1].delta });
+  };
+  w.benchOpen = new Promise((r) => (ws.onopen = r));
+  w.benchStreams = streams;
+  w.benchInvoke = (method: string, input: unknown) =>
+    new Promise((resolve) => {
+      const i = `b${next++}`;
+      pending.set(i, resolve);
+      ws.send(JSON.stringify({ t: 'q', i, m: 'invoke', a: [method, input] }));
+    });
+}, WS_PATH);
+
+interface Wire {
+  ok: boolean;
+  value?: unknown;
+  error?: { message: string };
+}
+async function invoke<T>(method: string, input: unknown): Promise<{ value: T; ms: number }> {
+  const r = await page.evaluate(
+    async ([m, i]) => {
+      const w = window as unknown as { benchOpen: Promise<void>; benchInvoke: (m: string, i: unknown) => Promise<unknown> };
+      await w.benchOpen;
+      const t0 = performance.now();
+      const result = await w.benchInvoke(m as string, i);
+      return { result, ms: performance.now() - t0 };
+    },
+    [method, input] as const,
+  );
+  const wire = r.result as Wire;
+  if (!wire.ok) throw new Error(`${method}: ${wire.error?.message}`);
+  return { value: wire.value as T, ms: r.ms };
+}
+
+const added = await invoke<{ added: { key: string }[] }>('library.add', { paths: [modelPath] });
+const key = added.value.added[0]?.key as string;
+const loaded = await invoke<{ model: { contextSize: number; backend: string } }>('inference.load', { key, settings: { contextSize: CONTEXT, threads: THREADS } });
+console.log(`hubcap: ${loaded.value.model.backend}, ${loaded.value.model.contextSize} ctx, load seen by the page in ${loaded.ms.toFixed(0)} ms`);
+const chat = await invoke<{ id: string }>('chat.create', { systemPrompt: SYSTEM });
+await invoke('chat.update', { id: chat.value.id, sampling: SAMPLING });
+
+async function hubcapRound(): Promise<{ tps: number; ttft: number; tokens: number }> {
+  const r = await page.evaluate(
+    async ([id, prompt]) => {
+      const w = window as unknown as { benchInvoke: (m: string, i: unknown) => Promise<unknown>; benchStreams: { at: number; tokens: number }[] };
+      w.benchStreams.length = 0;
+      // Each round starts from the same history (edit-and-resend of the first question) as the raw side does.
+      const c = (await w.benchInvoke('chat.get', { id })) as { value: { messages: { id: string }[] } };
+      const first = c.value.messages[0]?.id;
+      const start = performance.now();
+      await w.benchInvoke('chat.send', first ? { id, text: prompt, editFrom: first } : { id, text: prompt });
+      // Wait until the answer is saved (no longer pending).
+      for (;;) {
+        await new Promise((res) => setTimeout(res, 50));
+        const now = (await w.benchInvoke('chat.get', { id })) as { value: { messages: { pending?: boolean }[] } };
+        if (!now.value.messages.at(-1)?.pending) break;
+      }
+      return { start, streams: w.benchStreams.map((s) => ({ at: s.at, tokens: s.tokens })) };
+    },
+    [chat.value.id, PROMPT] as const,
+  );
+  const s = r.streams;
+  const first = s[0] as { at: number; tokens: number };
+  const last = s.at(-1) as { at: number; tokens: number };
+  return { tps: ((last.tokens - first.tokens) * 1000) / (last.at - first.at), ttft: first.at - r.start, tokens: last.tokens };
+}
+
+const hub: { tps: number; ttft: number; tokens: number }[] = [];
+await hubcapRound();
+for (let i = 0; i < ROUNDS; i++) {
+  hub.push(await hubcapRound());
+  console.log(`hubcap round ${i + 1}: ${hub.at(-1)?.tps.toFixed(1)} tok/s, ttft ${hub.at(-1)?.ttft.toFixed(1)} ms, ${hub.at(-1)?.tokens} tokens`);
+}
+await invoke('inference.unload', {});
+const hubLoad2 = (await invoke('inference.load', { key, settings: { contextSize: CONTEXT, threads: THREADS } })).ms;
+
+const rawTps = median(raw.map((r) => r.tps));
+const hubTps = median(hub.map((r) => r.tps));
+const rawTtft = median(raw.map((r) => r.ttft));
+const hubTtft = median(hub.map((r) => r.ttft));
+console.log('\n| measure | raw node-llama-cpp | Hubcap (host + WS + page) | ratio / overhead | target |');
+console.log('|---|---|---|---|---|');
+console.log(`| tokens/s (median of ${ROUNDS}, ${TOKENS} tokens) | ${rawTps.toFixed(1)} | ${hubTps.toFixed(1)} | ${(hubTps / rawTps).toFixed(3)}× | ≥ 0.97× |`);
+console.log(`| time to first token | ${rawTtft.toFixed(1)} ms | ${hubTtft.toFixed(1)} ms | +${(hubTtft - rawTtft).toFixed(1)} ms | < 25 ms |`);
+console.log(`| model load (warm file cache) | ${rawLoad2.toFixed(0)} ms | ${hubLoad2.toFixed(0)} ms | ${(hubLoad2 / rawLoad2).toFixed(2)}× | — |`);
+
+await browser.close();
+await serve.stop();
+await llama.dispose();
