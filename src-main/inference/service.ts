@@ -9,7 +9,7 @@ import { ApiError, type ErrorCode } from '../contract/errors';
 import { describeFit, type ChatMessage, type Conversation, type ConversationSummary, type FitEstimate, type HardwareView, type InferenceStatus, type LoadSettings, type Sampling } from '../contract/inference';
 import type { EventName, EventPayload } from '../contract/api';
 import { ConversationStore, titleFrom } from './conversations';
-import { InferenceHost, type HostLauncher } from './host-client';
+import { InferenceHost, type HostLauncher, type HostRpc } from './host-client';
 import { isHostFailure, type HistoryItem, type HostFailure } from './host-protocol';
 
 export interface RunnableModel {
@@ -84,8 +84,20 @@ export class InferenceService {
     return rpc;
   }
 
+  /** Calls in flight: the idle clocks never stop a host that is still answering one. */
+  #busy = 0;
+  async #call<T>(fn: (rpc: HostRpc) => Promise<T>): Promise<T> {
+    this.#busy++;
+    try {
+      return await fn(this.#rpc());
+    } finally {
+      this.#busy--;
+      this.#touch();
+    }
+  }
+
   async hardware(refresh = false): Promise<HardwareView> {
-    if (!this.#hardware || refresh) this.#hardware = await this.#rpc().hardware();
+    if (!this.#hardware || refresh) this.#hardware = await this.#call((rpc) => rpc.hardware());
     this.#touch();
     return this.#hardware;
   }
@@ -124,7 +136,7 @@ export class InferenceService {
 
   /** Fit of a GGUF file at `path` (for the Hub: a local copy of its header). */
   async fitFile(path: string, overrides?: Partial<LoadSettings>): Promise<FitEstimate> {
-    const result = await this.#rpc().fit(path, this.#settings(overrides));
+    const result = await this.#call((rpc) => rpc.fit(path, this.#settings(overrides)));
     this.#touch();
     if (isHostFailure(result)) throw hostError(result);
     return result;
@@ -143,7 +155,7 @@ export class InferenceService {
       }
       // The host unloads the current model before loading the next one.
       this.#changed({ model: null });
-      const result = await this.#rpc().load({ path: model.path, settings });
+      const result = await this.#call((rpc) => rpc.load({ path: model.path, settings }));
       if (isHostFailure(result)) throw hostError(result);
       this.#o.onUsed?.(key);
       this.#changed({
@@ -164,7 +176,7 @@ export class InferenceService {
 
   async unload(): Promise<InferenceStatus> {
     if (this.#generation) await this.stop(this.#generation.conversationId);
-    if (this.#host.running) await this.#host.rpc().unload();
+    if (this.#host.running) await this.#call((rpc) => rpc.unload());
     this.#changed({ model: null });
     this.#touch();
     return this.status();
@@ -342,7 +354,7 @@ export class InferenceService {
   /** Any use restarts the clocks: unload an unused model, then stop a host with nothing loaded. */
   #touch(): void {
     this.#clearTimers();
-    if (!this.#host.running || this.#generation || this.#status.loading) return;
+    if (!this.#host.running || this.#busy > 0 || this.#generation || this.#status.loading) return;
     if (this.#status.model) {
       const after = this.#o.unloadAfterMs();
       if (after > 0) {
