@@ -68,7 +68,7 @@ describe('chat with a Library model', () => {
     expect((await page.getByTestId('answer-text').textContent())?.length).toBeGreaterThan(0);
     expect(await page.getByTestId('chat-title').textContent()).toBe('Hello, who are you?');
     expect(await page.getByTestId('context-meter').textContent()).toMatch(/\d+ \/ [\d,]+ tokens/);
-    await page.screenshot({ path: path.join(SHOTS, 'chat.png') });
+    await page.screenshot({ path: path.join(SHOTS, 'chat-answer.png') });
 
     // A long answer, stopped at once.
     await setSampling({ 'Max tokens': '100000' });

@@ -79,7 +79,7 @@ describe('hubcap serve in Chromium', () => {
 
     const target = path.join(s.home, 'models', 'hf-cache');
     await page.getByLabel('Change location').fill(target);
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect.poll(() => page.getByTestId('cache-path').textContent()).toBe(target);
     expect(await page.getByTestId('cache-source').textContent()).toBe('Set in Hubcap');
     await page.screenshot({ path: path.join(SHOTS, 'settings-changed.png'), fullPage: true });
@@ -92,7 +92,7 @@ describe('hubcap serve in Chromium', () => {
     // A bad path gets a specific message and nothing is written.
     const before = fs.readFileSync(path.join(s.dataDir, 'settings.json'), 'utf8');
     await page.getByLabel('Change location').fill('relative/models');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/Use a full path.*INVALID_PATH/);
     expect(fs.readFileSync(path.join(s.dataDir, 'settings.json'), 'utf8')).toBe(before);
     await page.screenshot({ path: path.join(SHOTS, 'settings-invalid-path.png'), fullPage: true });

@@ -66,6 +66,7 @@ export function ConversationList({ activeId, onNew }: { activeId: string | null;
   return (
     <aside className="flex w-64 shrink-0 flex-col border-r border-border bg-card/50" aria-label="Conversations">
       <div className="space-y-2 p-3">
+        <h1 className="px-1 text-lg font-semibold tracking-tight">Chat</h1>
         <Button variant="primary" className="w-full" onClick={onNew}>
           <MessageSquarePlus />
           New chat
