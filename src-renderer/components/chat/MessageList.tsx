@@ -34,10 +34,12 @@ export function MessageList({ messages, busy, onEdit, onRegenerate }: { messages
             {m.role === 'user' ? <UserRound className="size-4" /> : <Bot className="size-4" />}
           </div>
           <div className={cn('min-w-0 max-w-[85%]', m.role === 'user' && 'text-right')}>
-            <div className={cn('inline-block rounded-xl px-3.5 py-2 text-left', m.role === 'user' ? 'whitespace-pre-wrap bg-accent' : 'bg-card border border-border')}>
-              {m.role === 'user' ? m.text : m.text ? <SafeMarkdown text={m.text} images="none" testId="answer-text" /> : m.pending ? <span className="text-sm text-muted-foreground">Thinking…</span> : null}
-              {m.pending && m.text ? <span className="ml-0.5 inline-block h-4 w-1.5 animate-pulse bg-primary align-middle" aria-hidden /> : null}
-            </div>
+            {m.text || m.pending ? (
+              <div className={cn('inline-block rounded-xl px-3.5 py-2 text-left', m.role === 'user' ? 'whitespace-pre-wrap bg-accent' : 'bg-card border border-border')}>
+                {m.role === 'user' ? m.text : m.text ? <SafeMarkdown text={m.text} images="none" testId="answer-text" /> : <span className="text-sm text-muted-foreground">Thinking…</span>}
+                {m.pending && m.text ? <span className="ml-0.5 inline-block h-4 w-1.5 animate-pulse bg-primary align-middle" aria-hidden /> : null}
+              </div>
+            ) : null}
             {m.error ? (
               <p role="alert" className="mt-1 flex items-start gap-1.5 text-xs text-danger">
                 <TriangleAlert className="mt-0.5 size-3.5 shrink-0" />
