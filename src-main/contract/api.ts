@@ -168,7 +168,12 @@ export const requests = {
   'hub.status': request<HubStatus>()(Empty),
   'hub.checkNow': request<HubStatus>()(Empty),
   'places.open': request<{ opened: true }>()(
-    z.union([z.object({ place: z.enum(PLACES) }).strict(), z.object({ place: z.literal('cacheRepo'), repo: RepoKey }).strict()]),
+    z.union([
+      z.object({ place: z.enum(PLACES) }).strict(),
+      z.object({ place: z.literal('cacheRepo'), repo: RepoKey }).strict(),
+      // A Library item's file, selected in the file manager.
+      z.object({ place: z.literal('libraryItem'), key: z.string().min(7).max(2048).regex(/^(local:|cache:)/, 'Not a Library model.') }).strict(),
+    ]),
   ),
   'downloads.list': request<DownloadJob[]>()(Empty),
   'downloads.start': request<DownloadJob>()(DownloadStart),
@@ -204,6 +209,8 @@ export const requests = {
   'library.list': request<LibraryItem[]>()(Empty),
   'library.add': request<AddResult>()(z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000) }).strict()),
   'library.pickFiles': request<AddResult>()(Empty),
+  /** Copy or move a local checkpoint into Hubcap's own folder (it is used in place until then). */
+  'library.relocate': request<LibraryItem>()(z.object({ key: z.string().regex(/^local:[0-9a-f-]{36}$/, 'Only local checkpoints can be moved.'), mode: z.enum(['copy', 'move']) }).strict()),
   'library.remove': request<{ removed: true }>()(z.object({ key: z.string().regex(/^local:[0-9a-f-]{36}$/, 'Only local checkpoints can be removed here.'), deleteFiles: z.boolean().default(false) }).strict()),
   'account.get': request<AccountView>()(Empty),
   // The one request that carries a token: validated here, never logged, never echoed back.

@@ -37,6 +37,8 @@ export interface DesktopActions {
   openPath(absolutePath: string): Promise<void>;
   openExternal(url: string): Promise<void>;
   writeClipboard(text: string): Promise<void>;
+  /** Shows one file selected in the file manager. */
+  showItemInFolder(absolutePath: string): void;
   /** The native "open files" dialog: absolute paths, or none if cancelled. */
   pickModelFiles(): Promise<string[]>;
 }
@@ -347,7 +349,7 @@ export class Core {
     return resolved;
   }
 
-  #placePath(place: Place | 'cacheRepo', repo?: string): string {
+  #placePath(place: Place | 'cacheRepo' | 'libraryItem', repo?: string): string {
     if (place === 'cacheRepo') return cacheService.findRepo(scanCache(this.cacheDir()), repo ?? '').path;
     return place === 'hubCache' ? this.settingsView().hubCache.path : this.#opts.dataDir;
   }
@@ -372,6 +374,7 @@ export class Core {
         const paths = await desktop.pickModelFiles();
         return paths.length ? this.library.add(paths) : { added: [], skipped: [] };
       },
+      'library.relocate': ({ key, mode }) => this.library.relocate(key.slice('local:'.length), mode, path.join(this.dataDir, 'models')),
       'library.remove': async ({ key, deleteFiles }) => {
         await this.library.remove(key.slice('local:'.length), deleteFiles);
         return { removed: true };
@@ -387,6 +390,12 @@ export class Core {
         const { place } = input;
         if (!desktop) {
           throw new ApiError('NOT_AVAILABLE', 'Opening folders is only available in the desktop app; copy the path instead.');
+        }
+        if (input.place === 'libraryItem') {
+          const item = await this.#runnable(input.key);
+          if (item.missing || !fs.existsSync(item.path)) throw new ApiError('INVALID_PATH', `${item.path} is missing.`);
+          desktop.showItemInFolder(item.path);
+          return { opened: true };
         }
         const target = this.#placePath(place, 'repo' in input ? input.repo : undefined);
         if (!isDirectory(target)) throw new ApiError('INVALID_PATH', `${target} does not exist yet.`);

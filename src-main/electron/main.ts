@@ -76,6 +76,7 @@ async function start(): Promise<void> {
         if (error) throw new Error(error);
       },
       openExternal,
+      showItemInFolder: (p) => shell.showItemInFolder(p),
       writeClipboard: async (text) => clipboard.writeText(text),
       pickModelFiles: async () => {
         const options = { properties: ['openFile', 'multiSelections'] as ('openFile' | 'multiSelections')[], filters: [{ name: 'Models', extensions: ['gguf', 'safetensors'] }] };

@@ -180,6 +180,57 @@ export class LocalRegistry {
     this.#save();
   }
 
+  /**
+   * Copies or moves a checkpoint's files into `managedDir/<id>/` (the user's choice; by default files
+   * stay where they were added). All or nothing: a failure removes what was written and leaves the
+   * entry pointing at the originals. A move across drives is a copy, then the originals are deleted.
+   */
+  async relocate(id: string, mode: 'copy' | 'move', managedDir: string): Promise<LibraryItem> {
+    const entry = this.#entries.find((e) => e.id === id);
+    if (!entry) throw new ApiError('NOT_FOUND', 'That checkpoint is not in your Library.');
+    const folder = path.join(managedDir, entry.id);
+    if (entry.paths.every((p) => p.startsWith(path.resolve(managedDir) + path.sep))) throw new ApiError('CONFLICT', `${entry.name} is already in Hubcap's folder.`);
+    const missing = entry.paths.find((p) => !fs.existsSync(p));
+    if (missing) throw new ApiError('INVALID_PATH', `${missing} is missing, so it cannot be ${mode === 'copy' ? 'copied' : 'moved'}.`);
+    await fs.promises.mkdir(folder, { recursive: true });
+    const written: string[] = [];
+    try {
+      for (const src of entry.paths) {
+        const dest = path.join(folder, path.basename(src));
+        const tmp = `${dest}.partial`;
+        let renamed = false;
+        if (mode === 'move') {
+          try {
+            await fs.promises.rename(src, dest);
+            renamed = true;
+          } catch (error) {
+            if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+          }
+        }
+        if (!renamed) {
+          await fs.promises.copyFile(src, tmp, fs.constants.COPYFILE_EXCL);
+          await fs.promises.rename(tmp, dest);
+        }
+        written.push(dest);
+      }
+    } catch (error) {
+      // Undo: moved files go back, copies go away; the entry is untouched.
+      for (const [i, dest] of written.entries()) {
+        const src = entry.paths[i] as string;
+        if (mode === 'move' && !fs.existsSync(src)) await fs.promises.rename(dest, src).catch(() => undefined);
+        else await fs.promises.rm(dest, { force: true });
+      }
+      await fs.promises.rm(folder, { recursive: true, force: true });
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new ApiError(code === 'ENOSPC' ? 'DISK_FULL' : 'INVALID_PATH', `Could not ${mode} ${entry.name} into Hubcap's folder: ${(error as Error).message}`);
+    }
+    const originals = entry.paths;
+    entry.paths = written;
+    this.#save();
+    if (mode === 'move') for (const p of originals) await fs.promises.rm(p, { force: true });
+    return this.list().find((i) => i.key === `local:${entry.id}`) as LibraryItem;
+  }
+
   /** Forgets a checkpoint; with deleteFiles its files go too (the UI asks first). */
   async remove(id: string, deleteFiles: boolean): Promise<void> {
     const entry = this.#entries.find((e) => e.id === id);

@@ -1,7 +1,7 @@
 import { useMemo, useRef, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation } from 'wouter';
-import { Boxes, FilePlus2, FileUp, FolderSearch, HardDrive, MessageSquare, Search, Trash2, TriangleAlert } from 'lucide-react';
+import { Boxes, FilePlus2, FileUp, FolderInput, FolderOpen, FolderSearch, HardDrive, MessageSquare, Search, Trash2, TriangleAlert } from 'lucide-react';
 import type { LibraryItem } from '../../src-main/contract/library';
 import { formatBytes, formatCount } from '../../src-main/contract/format';
 import { useApi, useApiQuery } from '../api/context';
@@ -42,6 +42,66 @@ function RemoveLocal({ item }: { item: LibraryItem }) {
           <Button onClick={() => remove.mutate(false)}>Forget it</Button>
           <Button variant="danger" onClick={() => remove.mutate(true)}>
             Delete the file{item.parts > 1 ? 's' : ''} ({formatBytes(item.size)})
+          </Button>
+        </div>
+      </Dialog>
+    </>
+  );
+}
+
+/** Show the file in the file manager: desktop only (under serve the file is on the server). */
+function ShowInFolder({ item }: { item: LibraryItem }) {
+  const api = useApi();
+  const info = useApiQuery('app.info', {});
+  const can = info.data?.capabilities.openInFileManager ?? false;
+  const show = useMutation({ mutationFn: () => api.call('places.open', { place: 'libraryItem', key: item.key }) });
+  return (
+    <Tooltip content={show.error ? show.error.message : can ? 'Show in the file manager' : 'The file is on the server: the desktop app can show it, a browser cannot.'}>
+      <span>
+        <Button size="icon" variant="ghost" disabled={!can || item.missing} aria-label={`Show ${item.name} in the file manager`} onClick={() => show.mutate()}>
+          <FolderOpen />
+        </Button>
+      </span>
+    </Tooltip>
+  );
+}
+
+/** Copy or move a checkpoint that is used in place into Hubcap's own folder. */
+function Relocate({ item }: { item: LibraryItem }) {
+  const api = useApi();
+  const client = useQueryClient();
+  const settings = useApiQuery('settings.get', {});
+  const [open, setOpen] = useState(false);
+  const relocate = useMutation({
+    mutationFn: (mode: 'copy' | 'move') => api.call('library.relocate', { key: item.key, mode }),
+    onSuccess: () => {
+      setOpen(false);
+      void client.invalidateQueries({ queryKey: ['library.list'] });
+    },
+  });
+  // Already there (an upload under serve, or relocated before): nothing to offer.
+  const dataDir = settings.data?.dataDir;
+  if (!dataDir || item.path.startsWith(`${dataDir}/models/`) || item.path.startsWith(`${dataDir}\\models\\`)) return null;
+  return (
+    <>
+      <Button size="icon" variant="ghost" disabled={item.missing} aria-label={`Keep ${item.name} in Hubcap's folder`} onClick={() => setOpen(true)}>
+        <FolderInput />
+      </Button>
+      <Dialog
+        open={open}
+        onOpenChange={setOpen}
+        title={`Keep ${item.name} in Hubcap's folder?`}
+        description="It is used where it is now. Copy it (the original stays) or move it into Hubcap's data folder, for example before unplugging the drive it is on."
+      >
+        <p className="break-all font-mono text-xs text-muted-foreground">{item.path}</p>
+        {relocate.error ? <ErrorNotice error={relocate.error} className="mt-3" /> : null}
+        {relocate.isPending ? <p className="mt-3 text-sm text-muted-foreground">Writing {formatBytes(item.size)}…</p> : null}
+        <div className="mt-5 flex justify-end gap-2">
+          <Button onClick={() => relocate.mutate('copy')} disabled={relocate.isPending}>
+            Copy ({formatBytes(item.size)})
+          </Button>
+          <Button variant="primary" onClick={() => relocate.mutate('move')} disabled={relocate.isPending}>
+            Move
           </Button>
         </div>
       </Dialog>
@@ -107,8 +167,12 @@ function ItemCard({ item }: { item: LibraryItem }) {
             </Link>
           </Button>
         ) : (
-          <RemoveLocal item={item} />
+          <>
+            <Relocate item={item} />
+            <RemoveLocal item={item} />
+          </>
         )}
+        <ShowInFolder item={item} />
       </div>
     </li>
   );

@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../src-main/contract/errors';
 import { testCore } from '../helpers/core';
 import { tmpDir } from '../helpers/tmp';
+import { sampleGguf } from '../fixtures/gguf-writer';
 
 describe('core settings', () => {
   it('shows where the cache comes from and lets a setting override it', async () => {
@@ -61,9 +62,20 @@ describe('core settings', () => {
     const serve = testCore();
     await expect(serve.handlers['places.open']({ place: 'dataDir' })).rejects.toMatchObject({ code: 'NOT_AVAILABLE' });
     const openPath = vi.fn(async () => {});
-    const desktop = testCore({ transport: 'electron', desktop: { openPath, openExternal: vi.fn(), writeClipboard: vi.fn(), pickModelFiles: vi.fn(async () => []) } });
+    const showItemInFolder = vi.fn();
+    const desktop = testCore({ transport: 'electron', desktop: { openPath, showItemInFolder, openExternal: vi.fn(), writeClipboard: vi.fn(), pickModelFiles: vi.fn(async () => []) } });
     await desktop.handlers['places.open']({ place: 'dataDir' });
     expect(openPath).toHaveBeenCalledWith(desktop.settingsView().dataDir);
     await expect(desktop.handlers['places.open']({ place: 'hubCache' })).rejects.toMatchObject({ code: 'INVALID_PATH' });
+    // A Library item's file is shown selected; a missing one is refused with its path.
+    const file = path.join(tmpDir(), 'shown.gguf');
+    fs.writeFileSync(file, sampleGguf());
+    const { added } = await desktop.library.add([file]);
+    const key = added[0]?.key as string;
+    await desktop.handlers['places.open']({ place: 'libraryItem', key });
+    expect(showItemInFolder).toHaveBeenCalledWith(fs.realpathSync(file));
+    fs.rmSync(file);
+    await expect(desktop.handlers['places.open']({ place: 'libraryItem', key })).rejects.toMatchObject({ code: 'INVALID_PATH' });
+    await expect(serve.handlers['places.open']({ place: 'libraryItem', key })).rejects.toMatchObject({ code: 'NOT_AVAILABLE' });
   });
 });

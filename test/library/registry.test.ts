@@ -111,6 +111,35 @@ describe('local checkpoints', () => {
 });
 
 describe('the Library', () => {
+  it('copies or moves a checkpoint into the managed folder, all or nothing', async () => {
+    const dir = tmpDir();
+    const managed = path.join(tmpDir(), 'models');
+    const reg = new LocalRegistry({ dataDir: tmpDir() });
+    const a = put(dir, 'copy-me.gguf', sampleGguf({ name: 'A' }));
+    const b1 = put(dir, 'split-00001-of-00002.gguf', sampleGguf({ name: 'B', tensors: 2 }));
+    const b2 = put(dir, 'split-00002-of-00002.gguf', sampleGguf({ name: 'B', tensors: 1 }));
+    const { added } = await reg.add([a, b1, b2]);
+    const single = added.find((i) => i.name === 'copy-me.gguf');
+    const split = added.find((i) => i.parts === 2);
+    const copied = await reg.relocate(single?.key.slice(6) as string, 'copy', managed);
+    expect(copied.path.startsWith(managed)).toBe(true);
+    expect(fs.readFileSync(copied.path)).toEqual(fs.readFileSync(a));
+    expect(fs.existsSync(a)).toBe(true);
+    await expect(reg.relocate(single?.key.slice(6) as string, 'copy', managed)).rejects.toMatchObject({ code: 'CONFLICT' });
+    const moved = await reg.relocate(split?.key.slice(6) as string, 'move', managed);
+    expect(moved.parts).toBe(2);
+    expect(fs.existsSync(b1) || fs.existsSync(b2)).toBe(false);
+    expect(fs.readdirSync(path.dirname(moved.path)).sort()).toEqual(['split-00001-of-00002.gguf', 'split-00002-of-00002.gguf']);
+    // A part gone missing is refused before anything is written; the entry is unchanged.
+    const c1 = put(dir, 'gone-00001-of-00002.gguf', sampleGguf({ name: 'C', tensors: 2 }));
+    const c2 = put(dir, 'gone-00002-of-00002.gguf', sampleGguf({ name: 'C', tensors: 1 }));
+    const c = (await reg.add([c1, c2])).added[0];
+    fs.rmSync(c2);
+    await expect(reg.relocate(c?.key.slice(6) as string, 'copy', managed)).rejects.toMatchObject({ code: 'INVALID_PATH', message: expect.stringMatching(/missing/) });
+    expect(fs.existsSync(path.join(managed, c?.key.slice(6) as string))).toBe(false);
+    expect(reg.list().find((i) => i.key === c?.key)?.path).toBe(fs.realpathSync(c1));
+  });
+
   it('lists cached GGUF models (split ones as one) beside local checkpoints, with header summaries', async () => {
     const cache = tmpDir();
     const c = commitOf('lib');
