@@ -4,7 +4,9 @@ import { nodeHostLauncher, type HostLauncher } from '../../src-main/inference/ho
 import type { Core } from '../../src-main/core/core';
 import type { Conversation } from '../../src-main/contract/inference';
 import type { EventName } from '../../src-main/contract/api';
-import { cachedLlamaModel } from '../fixtures/llama-model';
+import fs from 'node:fs';
+import os from 'node:os';
+import { cachedLlamaModel, writeSplitLlamaModel } from '../fixtures/llama-model';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -15,6 +17,20 @@ export function sourceHostLauncher(env: Record<string, string | undefined> = pro
 
 /** A generated model, written once per machine and options. */
 export const testModel = cachedLlamaModel;
+
+/** A tiny model in three parts (gguf-split layout), written once per machine. */
+export function splitTestModel(): string[] {
+  const dir = path.join(os.tmpdir(), 'hubcap-test-models', 'split');
+  const parts = [1, 2, 3].map((i) => path.join(dir, `tiny-split-0000${i}-of-00003.gguf`));
+  if (!parts.every((p) => fs.existsSync(p))) {
+    fs.mkdirSync(dir, { recursive: true });
+    const tmp = fs.mkdtempSync(path.join(dir, 'tmp-'));
+    writeSplitLlamaModel(tmp, 'tiny-split', 3);
+    for (const p of parts) fs.renameSync(path.join(tmp, path.basename(p)), p);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return parts;
+}
 
 /** Every event of one kind the core emits from now on. */
 export function recordEvents<K extends EventName>(core: Core, name: K): unknown[] {

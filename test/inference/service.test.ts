@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCore } from '../helpers/core';
-import { answered, recordEvents, sourceHostLauncher, testModel } from '../helpers/inference';
+import { answered, recordEvents, sourceHostLauncher, splitTestModel, testModel } from '../helpers/inference';
+import { HUGE_70B } from '../fixtures/llama-model';
 import { dispatch } from '../../src-main/core/dispatch';
 import type { Core } from '../../src-main/core/core';
 import type { ChatStreamEvent, InferenceStatus } from '../../src-main/contract/inference';
@@ -179,6 +180,36 @@ describe('inference host and chat', { timeout: 90_000 }, () => {
     await call('chat.send', { id: c.id, text: 'hello again' });
     const after = await answered(core, c.id);
     expect(after.messages.at(-1)?.error).toBeUndefined();
+  });
+
+  it('refuses a load that will not fit, with the numbers, and tries anyway only when asked', async () => {
+    const hugeKey = await addModel(testModel('huge', HUGE_70B));
+    const loadedBefore = core.inference.status().model?.key;
+    const refused = await dispatch(core.handlers, 'inference.load', { key: hugeKey });
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    expect(refused.error.code).toBe('WONT_FIT');
+    expect(refused.error.message).toMatch(/will not fit\. Too big for this machine: needs about \d+(\.\d+)? GB of RAM/);
+    expect((refused.error.details as { fit: { verdict: string; ramNeeded: number } }).fit).toMatchObject({ verdict: 'too-big' });
+    // Refused before anything happened: the loaded model is still loaded, no problem recorded.
+    expect(core.inference.status().model?.key).toBe(loadedBefore);
+    expect(core.inference.status().problem).toBeNull();
+    // Forced: llama.cpp gets to try (this file is a header only, so it fails cleanly).
+    await expect(call('inference.load', { key: hugeKey, force: true })).rejects.toMatchObject({ code: expect.stringMatching(/LOAD_FAILED|WONT_FIT/) });
+  });
+
+  it('loads a multi-part GGUF from its first part', async () => {
+    const parts = splitTestModel();
+    const result = await core.library.add(parts);
+    const item = result.added[0];
+    expect(item?.parts).toBe(3);
+    const status = await call<InferenceStatus>('inference.load', { key: item?.key, settings: { contextSize: 512 } });
+    expect(status.model?.totalLayers).toBe(3);
+    const c = await call<{ id: string }>('chat.create', {});
+    await call('chat.update', { id: c.id, sampling: { temperature: 0.8, topP: 0.95, topK: 40, minP: 0.05, repeatPenalty: 1.1, seed: 2, maxTokens: 12 } });
+    await call('chat.send', { id: c.id, text: 'hello' });
+    const done = await answered(core, c.id);
+    expect(done.messages.at(-1)?.stats?.tokens).toBe(12);
   });
 
   it('refuses to chat with no model loaded, with a clear message', async () => {
