@@ -26,3 +26,14 @@ const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFracti
 export function formatCount(n: number): string {
   return compact.format(n);
 }
+
+/** "5 min ago", "3 h ago", "12 d ago" from epoch ms or an ISO date; "—" when unknown. */
+export function formatAgo(when: number | string | null, now = Date.now()): string {
+  const ms = typeof when === 'string' ? Date.parse(when) : when;
+  if (!ms || !Number.isFinite(ms)) return '—';
+  const d = Math.max(0, (now - ms) / 1000);
+  if (d < 3600) return `${Math.max(1, Math.round(d / 60))} min ago`;
+  if (d < 86_400) return `${Math.round(d / 3600)} h ago`;
+  if (d < 60 * 86_400) return `${Math.round(d / 86_400)} d ago`;
+  return `${Math.round(d / (30 * 86_400))} months ago`;
+}

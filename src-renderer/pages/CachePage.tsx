@@ -5,7 +5,7 @@ import { useLocation, useParams } from 'wouter';
 import { AlertTriangle, Brush, FolderOpen, HardDrive, RefreshCw, Search, ShieldCheck, Trash2 } from 'lucide-react';
 import type { DeleteTargetInput } from '../../src-main/contract/api';
 import type { CacheOverview, CacheRepoView, DeletePlanView } from '../../src-main/contract/downloads';
-import { formatBytes } from '../../src-main/contract/format';
+import { formatAgo, formatBytes } from '../../src-main/contract/format';
 import { useApi, useApiQuery } from '../api/context';
 import { PageHeader } from '../components/PageHeader';
 import { PathField } from '../components/PathField';
@@ -17,14 +17,6 @@ import { Card, CardBody, CardHeader } from '../components/ui/card';
 import { Dialog } from '../components/ui/dialog';
 import { Input } from '../components/ui/input';
 import { cn } from '../lib/cn';
-
-function ago(ms: number): string {
-  if (!ms) return '—';
-  const d = (Date.now() - ms) / 1000;
-  if (d < 3600) return `${Math.max(1, Math.round(d / 60))} min ago`;
-  if (d < 86_400) return `${Math.round(d / 3600)} h ago`;
-  return `${Math.round(d / 86_400)} d ago`;
-}
 
 /** Plan first, show exactly what it frees, then delete on confirmation. */
 function useDeleteFlow() {
@@ -99,7 +91,7 @@ function RepoList({ repos, selected, onSelect }: { repos: CacheRepoView[]; selec
               <div className="min-w-0 flex-1">
                 <div className="truncate font-medium">{r.id}</div>
                 <div className="text-xs text-muted-foreground">
-                  {r.type} · {r.revisions.length} revision{r.revisions.length === 1 ? '' : 's'} · used {ago(r.lastAccessed)}
+                  {r.type} · {r.revisions.length} revision{r.revisions.length === 1 ? '' : 's'} · used {formatAgo(r.lastAccessed)}
                 </div>
               </div>
               <span className="shrink-0 font-mono text-xs">{formatBytes(r.sizeOnDisk)}</span>
@@ -157,7 +149,7 @@ function RepoDetail({ repo, ask }: { repo: CacheRepoView; ask: (t: DeleteTargetI
         <div className="min-w-0 flex-1">
           <h3 className="truncate text-lg font-semibold">{repo.id}</h3>
           <p className="text-sm text-muted-foreground">
-            {formatBytes(repo.sizeOnDisk)} on disk · {repo.nbFiles} blobs · last used {ago(repo.lastAccessed)}
+            {formatBytes(repo.sizeOnDisk)} on disk · {repo.nbFiles} blobs · last used {formatAgo(repo.lastAccessed)}
           </p>
         </div>
         {info.data?.capabilities.openInFileManager ? (
@@ -201,7 +193,7 @@ function RepoDetail({ repo, ask }: { repo: CacheRepoView; ask: (t: DeleteTargetI
               {rev.refs.length ? rev.refs.map((r) => <Badge key={r} tone="primary">{r}</Badge>) : <Badge>detached</Badge>}
               <span className="flex-1" />
               <span className="text-xs text-muted-foreground">
-                {rev.nbFiles} files · {formatBytes(rev.sizeOnDisk)} · {ago(rev.lastModified)}
+                {rev.nbFiles} files · {formatBytes(rev.sizeOnDisk)} · {formatAgo(rev.lastModified)}
               </span>
               <Button size="sm" variant="ghost" onClick={() => setOpen(open === rev.commit ? null : rev.commit)}>
                 {open === rev.commit ? 'Hide files' : 'Files'}

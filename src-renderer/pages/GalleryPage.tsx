@@ -5,7 +5,7 @@ import { Link } from 'wouter';
 import { CloudOff, Download, Heart, Search } from 'lucide-react';
 import type { GallerySort, ModelCardView } from '../../src-main/contract/gallery';
 import type { ApiError } from '../../src-main/contract/errors';
-import { formatCount } from '../../src-main/contract/format';
+import { formatAgo, formatCount } from '../../src-main/contract/format';
 import { useApi, useApiQuery } from '../api/context';
 import { PageHeader } from '../components/PageHeader';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -23,12 +23,6 @@ function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
-function ago(iso: string | null): string {
-  if (!iso) return '';
-  const days = Math.round((Date.now() - Date.parse(iso)) / 86_400_000);
-  return days <= 0 ? 'today' : days === 1 ? 'yesterday' : days < 60 ? `${days} days ago` : `${Math.round(days / 30)} months ago`;
-}
-
 function ModelRow({ m }: { m: ModelCardView }) {
   return (
     <div className="flex h-full items-center gap-4 border-b border-border px-4" data-testid="model-card">
@@ -42,7 +36,7 @@ function ModelRow({ m }: { m: ModelCardView }) {
         <div className="mt-0.5 flex flex-wrap gap-x-3 text-xs text-muted-foreground">
           {m.pipelineTag ? <span>{m.pipelineTag}</span> : null}
           {m.parameters ? <span>{formatCount(m.parameters)} params</span> : null}
-          <span>updated {ago(m.lastModified)}</span>
+          <span>updated {formatAgo(m.lastModified)}</span>
         </div>
       </div>
       <span className="flex w-20 items-center justify-end gap-1 text-xs text-muted-foreground" title="Downloads">

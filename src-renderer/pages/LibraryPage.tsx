@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation } from 'wouter';
 import { Boxes, FilePlus2, FileUp, FolderInput, FolderOpen, FolderSearch, HardDrive, MessageSquare, Search, Trash2, TriangleAlert } from 'lucide-react';
 import type { LibraryItem } from '../../src-main/contract/library';
-import { formatBytes, formatCount } from '../../src-main/contract/format';
+import { formatAgo, formatBytes, formatCount } from '../../src-main/contract/format';
 import { useApi, useApiQuery } from '../api/context';
 import { PageHeader } from '../components/PageHeader';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -140,7 +140,7 @@ function ItemCard({ item }: { item: LibraryItem }) {
       <div className="mt-auto flex items-center gap-1 text-xs text-muted-foreground">
         {item.source === 'cache' ? <HardDrive className="size-3.5" /> : <FileUp className="size-3.5" />}
         <span className="flex-1">
-          {formatBytes(item.size)} · {item.source === 'cache' ? 'Hugging Face cache' : 'added by you'}
+          {formatBytes(item.size)} · {item.source === 'cache' ? 'Hugging Face cache' : 'added by you'} · {item.lastUsed ? `used ${formatAgo(item.lastUsed)}` : 'never used'}
         </span>
         {item.kind === 'gguf' ? (
           <Tooltip content={item.missing ? 'The file is missing.' : 'Load it and chat'}>
