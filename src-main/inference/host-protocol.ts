@@ -2,22 +2,15 @@
  * What the core and the inference host say to each other (birpc over the process's message port).
  * The host owns node-llama-cpp; the core owns everything else (paths, conversations, the UI).
  */
-import type { AnswerStats, FitEstimate, GpuBackend, HardwareView, LoadSettings, Sampling } from '../contract/inference';
+import type { AnswerStats, FitEstimate, HardwareView, LoadedModel, LoadSettings, Sampling } from '../contract/inference';
 
 export interface HostLoadRequest {
   path: string;
   settings: LoadSettings;
 }
 
-export interface HostLoadResult {
-  contextSize: number;
-  trainContextSize: number | null;
-  gpuLayers: number;
-  totalLayers: number;
-  backend: GpuBackend;
-  chatTemplate: string;
-  loadMs: number;
-}
+/** What the host knows of a load; the core adds which Library item it was. */
+export type HostLoadResult = Omit<LoadedModel, 'key' | 'name' | 'path' | 'fitWarning'>;
 
 export type HistoryItem = { role: 'user' | 'assistant'; text: string };
 

@@ -5,26 +5,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, SHOTS } from './chromium';
-import { startServe, type ServeProcess } from './serve-process';
+import type { Page } from 'playwright-core';
+import { SHOTS } from './chromium';
+import { openServedPage, type ServedPage, type ServeProcess } from './serve-process';
 import { testModel } from '../helpers/inference';
 
-let browser: Browser;
+let served: ServedPage;
 let serve: ServeProcess;
 let page: Page;
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  serve = await startServe({ env: { HF_HUB_OFFLINE: '1' } });
-  page = await (await browser.newContext({ viewport: { width: 1360, height: 900 } })).newPage();
-  await page.goto(serve.url);
-  await page.goto(`${serve.baseUrl}#/library`);
-  await page.getByRole('heading', { level: 1, name: 'Library' }).waitFor();
+  served = await openServedPage({ env: { HF_HUB_OFFLINE: '1' }, route: '/library', heading: 'Library', viewport: { width: 1360, height: 900 } });
+  ({ serve, page } = served);
 });
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
+  await served?.close();
 });
 
 async function setSampling(values: Record<string, string>) {

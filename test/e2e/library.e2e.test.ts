@@ -2,27 +2,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { sampleGguf } from '../fixtures/gguf-writer';
-import { launchChromium, SHOTS } from './chromium';
-import { startServe, type ServeProcess } from './serve-process';
+import { SHOTS } from './chromium';
+import { openServedPage, type ServedPage, type ServeProcess } from './serve-process';
 
 
-let browser: Browser;
+let served: ServedPage;
 let serve: ServeProcess;
 let page: Page;
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  serve = await startServe({ env: { HF_HUB_OFFLINE: '1' } });
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  await page.goto(serve.url);
-  await page.goto(`${serve.baseUrl}#/library`);
-  await page.getByRole('heading', { level: 1, name: 'Library' }).waitFor();
+  served = await openServedPage({ env: { HF_HUB_OFFLINE: '1' }, route: '/library', heading: 'Library' });
+  ({ serve, page } = served);
 });
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
+  await served?.close();
 });
 
 /** Dispatches drag events carrying files, as the OS would when files are dropped on the window. */

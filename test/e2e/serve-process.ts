@@ -5,6 +5,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './chromium';
 
 export interface ServeProcess {
   url: string;
@@ -115,4 +117,30 @@ export async function startTinyHub(): Promise<{ url: string; close(): Promise<vo
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+/** One served app in one Chromium page, signed in with the URL's key, opened on `route`. */
+export interface ServedPage {
+  browser: Browser;
+  serve: ServeProcess;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function openServedPage(opts: ServeOptions & { route: string; heading: string; viewport?: { width: number; height: number } }): Promise<ServedPage> {
+  const browser = await launchChromium();
+  const serve = await startServe(opts);
+  const page = await (await browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 900 } })).newPage();
+  await page.goto(serve.url);
+  await page.goto(`${serve.baseUrl}#${opts.route}`);
+  await page.getByRole('heading', { level: 1, name: opts.heading }).waitFor();
+  return {
+    browser,
+    serve,
+    page,
+    close: async () => {
+      await browser.close();
+      await serve.stop();
+    },
+  };
 }
