@@ -64,6 +64,10 @@ describe('chat with a Library model', () => {
     expect(await page.getByTestId('chat-title').textContent()).toBe('Hello, who are you?');
     expect(await page.getByTestId('context-meter').textContent()).toMatch(/\d+ \/ [\d,]+ tokens/);
     await page.screenshot({ path: path.join(SHOTS, 'chat-answer.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.waitForTimeout(400); // let colour transitions finish
+    await page.screenshot({ path: path.join(SHOTS, 'chat-answer-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
 
     // A long answer, stopped at once.
     await setSampling({ 'Max tokens': '100000' });
