@@ -81,6 +81,14 @@ await again.dispose();
 
 // ---------- Hubcap: serve + host + WebSocket + a Chromium page ----------
 const serve = await startServe({ env: { HF_HUB_OFFLINE: '1', ...(GPU ? {} : { HUBCAP_INFERENCE_GPU: 'cpu' }) } });
+// However the benchmark ends (a failed step throws at top level), the server's process group goes too.
+process.on('exit', () => {
+  try {
+    if (serve.proc.pid !== undefined) process.kill(-serve.proc.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+});
 const browser = await launchChromium();
 const page = await browser.newPage();
 await page.goto(serve.url);
