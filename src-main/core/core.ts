@@ -30,6 +30,8 @@ import type { Handlers } from './handlers';
 import { InferenceService, type RunnableModel } from '../inference/service';
 import type { HostLauncher } from '../inference/host-client';
 import { remoteGgufHeaders } from '../inference/remote-header';
+import { resolveCommit } from '../downloads/plan';
+import { COMMIT_RE, parseRepoId } from '../hub/repo-id';
 import type { FitEstimate, LoadSettings } from '../contract/inference';
 
 /** What only the desktop shell can do; absent under `hubcap serve`. */
@@ -147,7 +149,7 @@ export class Core {
       loadDefaults: () => this.settings.get().loadDefaults,
       unloadAfterMs: () => this.settings.get().unloadAfterMinutes * 60_000,
       ...(opts.inferenceHostIdleMs !== undefined ? { hostIdleMs: opts.inferenceHostIdleMs } : {}),
-      onUsed: (key) => this.#markUsed(key),
+      onUsed: (item) => this.#markUsed(item),
     });
     this.handlers = this.#buildHandlers();
   }
@@ -159,30 +161,29 @@ export class Core {
   }
 
   /** "Last used": the registry for local checkpoints; the blob's access time for the cache, as huggingface_hub reads it. */
-  #markUsed(key: string): void {
-    if (key.startsWith('local:')) {
-      this.library.markUsed(key.slice('local:'.length));
+  #markUsed(item: RunnableModel): void {
+    if (item.key.startsWith('local:')) {
+      this.library.markUsed(item.key.slice('local:'.length));
       return;
     }
-    void this.#runnable(key)
-      .then((item) => {
-        const now = new Date();
-        const stat = fs.statSync(item.path);
-        fs.utimesSync(item.path, now, stat.mtime);
-        this.#scan = null;
-      })
-      .catch(() => undefined);
+    try {
+      fs.utimesSync(item.path, new Date(), fs.statSync(item.path).mtime);
+      this.#scan = null;
+    } catch {
+      // "last used" is a courtesy; a blob we cannot touch changes nothing else
+    }
   }
 
   readonly #remoteFits = new Map<string, FitEstimate>();
 
   /** Fit of a GGUF on the Hub from its header; kept per commit and file, since the answer cannot change. */
   async #galleryFit(repo: string, revision: string, file: string): Promise<FitEstimate> {
-    const details = await modelDetails(this.hubHttp, repo, revision);
-    const cacheKey = `${repo}@${details.sha}:${file}`;
+    // The model page passes the commit it shows; a branch or tag costs one model-info call.
+    const sha = COMMIT_RE.test(revision) ? revision : await resolveCommit(this.hubHttp, parseRepoId(repo), revision);
+    const cacheKey = `${repo}@${sha}:${file}`;
     const known = this.#remoteFits.get(cacheKey);
     if (known) return known;
-    const header = await remoteGgufHeaders(this.hubHttp, repo, details.sha, file);
+    const header = await remoteGgufHeaders(this.hubHttp, repo, sha, file);
     try {
       const fit = await this.inference.fitFile(header.path);
       this.#remoteFits.set(cacheKey, fit);

@@ -32,7 +32,7 @@ export interface InferenceServiceOptions {
   /** Stop the host process this long after nothing is loaded. */
   hostIdleMs?: number;
   /** Told after a model loads, for "last used". */
-  onUsed?: (key: string) => void;
+  onUsed?: (model: RunnableModel) => void;
 }
 
 function hostError(f: HostFailure): ApiError {
@@ -98,7 +98,7 @@ export class InferenceService {
 
   async hardware(refresh = false): Promise<HardwareView> {
     if (!this.#hardware || refresh) this.#hardware = await this.#call((rpc) => rpc.hardware());
-    this.#touch();
+    else this.#touch();
     return this.#hardware;
   }
 
@@ -137,7 +137,6 @@ export class InferenceService {
   /** Fit of a GGUF file at `path` (for the Hub: a local copy of its header). */
   async fitFile(path: string, overrides?: Partial<LoadSettings>): Promise<FitEstimate> {
     const result = await this.#call((rpc) => rpc.fit(path, this.#settings(overrides)));
-    this.#touch();
     if (isHostFailure(result)) throw hostError(result);
     return result;
   }
@@ -157,7 +156,7 @@ export class InferenceService {
       this.#changed({ model: null });
       const result = await this.#call((rpc) => rpc.load({ path: model.path, settings }));
       if (isHostFailure(result)) throw hostError(result);
-      this.#o.onUsed?.(key);
+      this.#o.onUsed?.(model);
       this.#changed({
         loading: null,
         model: { key, name: model.name, path: model.path, ...result, fitWarning: fit.verdict === 'too-big' ? describeFit(fit) : null },

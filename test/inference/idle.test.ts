@@ -46,7 +46,7 @@ describe('inference host lifetime', () => {
       loadDefaults: () => ({ gpuLayers: 'auto', contextSize: 512, batchSize: null, threads: 1 }),
       unloadAfterMs: () => 300,
       hostIdleMs: 300,
-      onUsed: (key) => used.push(key),
+      onUsed: (model) => used.push(model.key),
     });
     try {
       await service.load('local:x', undefined, false);
