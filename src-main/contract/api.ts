@@ -80,14 +80,15 @@ const FolderPathInput = z
   .max(4096, 'That path is too long.')
   .refine((p) => !p.includes('\0'), 'A path cannot contain a NUL character.');
 
-export const LoadSettingsInput = z
-  .object({
-    gpuLayers: z.union([z.literal('auto'), z.number().int().min(0).max(1000)]),
-    contextSize: z.union([z.literal('auto'), z.number().int().min(128).max(1_048_576)]),
-    batchSize: z.number().int().min(1).max(65_536).nullable(),
-    threads: z.number().int().min(1).max(256).nullable(),
-  })
-  .strict();
+/** Each load setting's bounds, once: for requests here and for the stored defaults (settings/schema.ts). */
+export const LOAD_SETTING_FIELDS = {
+  gpuLayers: z.union([z.literal('auto'), z.number().int().min(0).max(1000)]),
+  contextSize: z.union([z.literal('auto'), z.number().int().min(128).max(1_048_576)]),
+  batchSize: z.number().int().min(1).max(65_536).nullable(),
+  threads: z.number().int().min(1).max(256).nullable(),
+};
+
+export const LoadSettingsInput = z.object(LOAD_SETTING_FIELDS).strict();
 
 export const SettingsPatch = z
   .object({

@@ -1,6 +1,6 @@
 /** The one schema of Hubcap's persisted settings, shared by the desktop shell and `hubcap serve`. */
 import { z } from 'zod';
-import { THEMES } from '../contract/api';
+import { LOAD_SETTING_FIELDS, THEMES } from '../contract/api';
 
 export const WindowBounds = z.object({
   x: z.number().int(),
@@ -26,10 +26,10 @@ export const StoredSettings = z.object({
   /** Defaults for every model load; the Chat page can override them per load. */
   loadDefaults: z
     .object({
-      gpuLayers: z.union([z.literal('auto'), z.number().int().min(0).max(1000)]).default('auto'),
-      contextSize: z.union([z.literal('auto'), z.number().int().min(128).max(1_048_576)]).default('auto'),
-      batchSize: z.number().int().min(1).max(65_536).nullable().default(null),
-      threads: z.number().int().min(1).max(256).nullable().default(null),
+      gpuLayers: LOAD_SETTING_FIELDS.gpuLayers.default('auto'),
+      contextSize: LOAD_SETTING_FIELDS.contextSize.default('auto'),
+      batchSize: LOAD_SETTING_FIELDS.batchSize.default(null),
+      threads: LOAD_SETTING_FIELDS.threads.default(null),
     })
     .default({ gpuLayers: 'auto', contextSize: 'auto', batchSize: null, threads: null }),
 });

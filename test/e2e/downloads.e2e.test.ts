@@ -5,31 +5,28 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startFakeHub, type FakeHub } from '../fakehub/server';
 import { MiB, standardRepos, tinyLlm, TOKENS } from '../fakehub/fixtures';
-import { launchChromium, SHOTS } from './chromium';
-import { startServe, type ServeProcess } from './serve-process';
+import { SHOTS } from './chromium';
+import { openServedPage, type ServedPage, type ServeProcess } from './serve-process';
 
 const q8 = tinyLlm().commits[0]?.files.get('tiny-llm-Q8_0.gguf');
 const q4 = tinyLlm().commits[0]?.files.get('tiny-llm-Q4_K_M.gguf');
 const v1ConfigBytes = tinyLlm().commits[0]?.files.get('config.json')?.content.size as number;
 
-let browser: Browser;
+let served: ServedPage;
 let hub: FakeHub;
 let serve: ServeProcess;
 let page: Page;
 
 beforeAll(async () => {
-  browser = await launchChromium();
   hub = await startFakeHub({ repos: standardRepos(), tokens: TOKENS });
-  serve = await startServe({ env: { HF_ENDPOINT: hub.url } });
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  await page.goto(serve.url);
+  served = await openServedPage({ env: { HF_ENDPOINT: hub.url } });
+  ({ serve, page } = served);
 });
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
+  await served?.close();
   await hub?.close();
 });
 afterEach(() => hub.faults.clear());

@@ -1,29 +1,24 @@
 /** The Gallery against a fakehub catalogue: search, filters, sort, infinite scroll, offline. */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startFakeHub, type FakeHub } from '../fakehub/server';
 import { catalogue, standardRepos } from '../fakehub/fixtures';
-import { launchChromium, SHOTS } from './chromium';
-import { startServe, type ServeProcess } from './serve-process';
+import { SHOTS } from './chromium';
+import { openServedPage, type ServedPage, type ServeProcess } from './serve-process';
 
-
-let browser: Browser;
+let served: ServedPage;
 let hub: FakeHub;
 let serve: ServeProcess;
 let page: Page;
 
 beforeAll(async () => {
-  browser = await launchChromium();
   hub = await startFakeHub({ repos: [...standardRepos(), ...catalogue(2000)] });
-  serve = await startServe({ env: { HF_ENDPOINT: hub.url } });
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  await page.goto(serve.url);
-  await page.goto(`${serve.baseUrl}#/gallery`);
+  served = await openServedPage({ env: { HF_ENDPOINT: hub.url }, route: '/gallery' });
+  ({ serve, page } = served);
 });
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
+  await served?.close();
   await hub?.close();
 });
 

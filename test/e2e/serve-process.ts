@@ -119,7 +119,7 @@ export async function startTinyHub(): Promise<{ url: string; close(): Promise<vo
   return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-/** One served app in one Chromium page, signed in with the URL's key, opened on `route`. */
+/** One served app in one Chromium page, signed in with the URL's key, opened on `route` (if given) once its heading shows. */
 export interface ServedPage {
   browser: Browser;
   serve: ServeProcess;
@@ -127,13 +127,13 @@ export interface ServedPage {
   close(): Promise<void>;
 }
 
-export async function openServedPage(opts: ServeOptions & { route: string; heading: string; viewport?: { width: number; height: number } }): Promise<ServedPage> {
+export async function openServedPage(opts: ServeOptions & { route?: string; heading?: string; viewport?: { width: number; height: number } }): Promise<ServedPage> {
   const browser = await launchChromium();
   const serve = await startServe(opts);
   const page = await (await browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 900 } })).newPage();
   await page.goto(serve.url);
-  await page.goto(`${serve.baseUrl}#${opts.route}`);
-  await page.getByRole('heading', { level: 1, name: opts.heading }).waitFor();
+  if (opts.route) await page.goto(`${serve.baseUrl}#${opts.route}`);
+  if (opts.heading) await page.getByRole('heading', { level: 1, name: opts.heading }).waitFor();
   return {
     browser,
     serve,
