@@ -7,13 +7,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../contract/errors';
+import { plural } from '../contract/format';
 import type { CacheScan, CachedRepo } from './scan';
+import { readTreeRecord } from './tree-record';
 
 export type DeleteTarget =
   | { kind: 'repo'; repo: string }
   | { kind: 'revision'; repo: string; commit: string }
   | { kind: 'orphans' }
-  | { kind: 'incomplete'; exclude?: string[] };
+  /** Unfinished downloads, except the ones being written now. */
+  | { kind: 'incomplete'; exclude?: string[] }
+  /** Revisions no ref points at (what `hf cache prune` removes), except snapshot folders in use. */
+  | { kind: 'detached'; exclude?: string[] };
 
 export interface DeletePlan {
   /** Whole repo folders. */
@@ -55,7 +60,17 @@ export function planDeletion(scan: CacheScan, targets: DeleteTarget[]): DeletePl
         plan.loose.push(o.path);
         plan.freedBytes += o.size;
       }
-      plan.summary.push({ label: `${scan.orphans.length} orphan blob(s)`, bytes: scan.orphans.reduce((a, o) => a + o.size, 0) });
+      plan.summary.push({ label: plural(scan.orphans.length, 'orphan blob'), bytes: scan.orphans.reduce((a, o) => a + o.size, 0) });
+    } else if (t.kind === 'detached') {
+      const skip = new Set(t.exclude ?? []);
+      for (const repo of scan.repos) {
+        for (const rev of repo.revisions) {
+          if (rev.refs.length || skip.has(rev.snapshotPath)) continue;
+          const set = byRepo.get(repo) ?? new Set<string>();
+          set.add(rev.commit);
+          byRepo.set(repo, set);
+        }
+      }
     } else {
       const skip = new Set(t.exclude ?? []);
       const files = scan.incomplete.filter((f) => !skip.has(f.path));
@@ -63,7 +78,13 @@ export function planDeletion(scan: CacheScan, targets: DeleteTarget[]): DeletePl
         plan.loose.push(f.path);
         plan.freedBytes += f.size;
       }
-      plan.summary.push({ label: `${files.length} unfinished download(s)`, bytes: files.reduce((a, f) => a + f.size, 0) });
+      // One line per file, named after the file it would have become where the cache knows it.
+      const names = fileNamesByEtag(scan);
+      for (const f of files.slice(0, 50)) {
+        const name = names.get(`${f.repo}|${f.etag}`);
+        plan.summary.push({ label: `unfinished download of ${name ?? `${f.etag.slice(0, 12)}…`} in ${f.repo.replace(/^\w+:/, '')}`, bytes: f.size });
+      }
+      if (files.length > 50) plan.summary.push({ label: `${plural(files.length - 50, 'more unfinished download')}`, bytes: files.slice(50).reduce((a, f) => a + f.size, 0) });
     }
   }
   for (const [repo, commits] of byRepo) {
@@ -98,6 +119,23 @@ export function planDeletion(scan: CacheScan, targets: DeleteTarget[]): DeletePl
   }
   plan.blobs = [...new Set(plan.blobs)];
   return plan;
+}
+
+/** `type:id|etag` → a file name, from the snapshots and the recorded listings (trees/). */
+function fileNamesByEtag(scan: CacheScan): Map<string, string> {
+  const out = new Map<string, string>();
+  const wanted = new Set(scan.incomplete.map((f) => f.repo));
+  for (const repo of scan.repos) {
+    const label = repoLabel(repo);
+    if (!wanted.has(label)) continue;
+    for (const rev of repo.revisions) for (const f of rev.files) out.set(`${label}|${path.basename(f.blobPath)}`, f.path);
+    const trees = path.join(repo.path, 'trees');
+    for (const name of (fs.existsSync(trees) ? fs.readdirSync(trees) : []).slice(0, 50)) {
+      const record = readTreeRecord(repo.path, name.replace(/\.json$/, ''));
+      for (const [p, r] of record ?? []) if (!out.has(`${label}|${r.etag}`)) out.set(`${label}|${r.etag}`, p);
+    }
+  }
+  return out;
 }
 
 function assertInside(root: string, p: string): void {

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../contract/errors';
+import { writeFileAtomic } from '../app/atomic-write';
 import { envFlag } from '../hub/env-flags';
 import { COMMIT_RE, isSafeRepoPath, isValidRevision, type RepoRef, type RepoType } from '../hub/repo-id';
 
@@ -40,10 +41,6 @@ export function blobPath(dir: string, etag: string): string {
   return path.join(dir, 'blobs', checkEtag(etag));
 }
 
-export function incompletePath(dir: string, etag: string): string {
-  return `${blobPath(dir, etag)}.incomplete`;
-}
-
 function checkCommit(commit: string): string {
   if (!COMMIT_RE.test(commit)) throw new ApiError('INTEGRITY', `The Hub sent an unexpected commit id (${commit.slice(0, 80)}).`);
   return commit;
@@ -68,14 +65,6 @@ export function ensureCacheDir(cacheDir: string): void {
       // another process wrote it first, or a read-only folder: the tag is optional
     }
   }
-}
-
-/** Writes a file atomically: a unique temp file beside it, then rename. */
-export function writeFileAtomic(file: string, data: string | Buffer): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
 }
 
 /** refs/<revision> = commit, no trailing newline (Python reads it untrimmed). Not for commit revisions. */

@@ -1,15 +1,29 @@
 /**
  * The cache as the UI sees it: an overview without per-file detail (a cache of 30,000 files stays a
  * small message), files of one revision on demand, and delete plans that are always recomputed
- * from a fresh scan in the core, never from paths the renderer sends.
+ * from a fresh scan in the core, never from paths the renderer sends. Whether an unfinished
+ * download is being written right now is asked of its lock (so Python and other Hubcaps count),
+ * and, for tools that take no lock, of how recently it changed.
  */
-import fs from 'node:fs';
-import type { CacheFileView, CacheOverview, DeletePlanView } from '../contract/downloads';
+import type { CacheFileView, CacheOverview, DeletePlanView, VerifyView } from '../contract/downloads';
 import type { DeleteTargetInput } from '../contract/api';
 import { ApiError } from '../contract/errors';
+import { isLockHeld, blobLockPath } from './blob-lock';
 import { executePlan, planDeletion, repoLabel, type DeletePlan, type DeleteTarget } from './delete-plan';
 import { scanCache, type CacheScan, type CachedRepo } from './scan';
-import { verifyRepo } from './verify';
+import { verifyRepo, type ExpectedHashes } from './verify';
+
+/** A partial unchanged for this long, whose lock is free, is stale. */
+export const STALE_AFTER_MS = 60_000;
+
+/** The unfinished downloads someone is writing now (their lock is held, or they just changed). */
+export async function activePartials(scan: CacheScan, now = Date.now()): Promise<Set<string>> {
+  const active = new Set<string>();
+  for (const f of scan.incomplete) {
+    if (now - f.lastModified < STALE_AFTER_MS || (await isLockHeld(blobLockPath(scan.root, f.repoFolder, f.etag)))) active.add(f.path);
+  }
+  return active;
+}
 
 export function overview(scan: CacheScan, activeIncomplete: ReadonlySet<string>): CacheOverview {
   return {
@@ -46,8 +60,16 @@ export function revisionFiles(scan: CacheScan, key: string, commit: string): Cac
   return rev.files.map((f) => ({ path: f.path, size: f.size, linked: f.linked, lastAccessed: f.lastAccessed }));
 }
 
-function toTargets(targets: DeleteTargetInput[], active: ReadonlySet<string>): DeleteTarget[] {
-  return targets.map((t) => (t.kind === 'incomplete' ? { kind: 'incomplete', exclude: [...active] } : t));
+/** What is in use and must survive any cleanup: partials being written, snapshots being filled. */
+export interface InUse {
+  partials: ReadonlySet<string>;
+  snapshots: readonly string[];
+}
+
+function toTargets(targets: DeleteTargetInput[], inUse: InUse): DeleteTarget[] {
+  return targets.map((t) =>
+    t.kind === 'incomplete' ? { kind: 'incomplete', exclude: [...inUse.partials] } : t.kind === 'detached' ? { kind: 'detached', exclude: [...inUse.snapshots] } : t,
+  );
 }
 
 function view(plan: DeletePlan): DeletePlanView {
@@ -58,34 +80,35 @@ function view(plan: DeletePlan): DeletePlanView {
   };
 }
 
-export function planDelete(root: string, targets: DeleteTargetInput[], active: ReadonlySet<string>): DeletePlanView {
-  return view(planDeletion(scanCache(root), toTargets(targets, active)));
+export function planDelete(scan: CacheScan, targets: DeleteTargetInput[], inUse: InUse): DeletePlanView {
+  return view(planDeletion(scan, toTargets(targets, inUse)));
 }
 
-export function deleteFromCache(root: string, targets: DeleteTargetInput[], active: ReadonlySet<string>): DeletePlanView & { errors: string[] } {
-  const plan = planDeletion(scanCache(root), toTargets(targets, active));
-  const result = executePlan(root, plan);
+export function deleteFromCache(scan: CacheScan, targets: DeleteTargetInput[], inUse: InUse): DeletePlanView & { errors: string[] } {
+  const plan = planDeletion(scan, toTargets(targets, inUse));
+  const result = executePlan(scan.root, plan);
   return { ...view(plan), errors: result.errors };
 }
 
-/**
- * Repairs a repo after verify: corrupt blobs are deleted (a same-size blob would otherwise pass as
- * present) and the affected files are returned per commit, for the caller to download again.
- */
-export async function removeCorruptBlobs(root: string, key: string): Promise<{ repo: CachedRepo; refetch: { commit: string; files: string[] }[] }> {
-  const repo = findRepo(scanCache(root), key);
-  const checks = await verifyRepo(repo);
-  const bad = new Set(checks.filter((c) => !c.ok).map((c) => c.blobPath));
-  const refetch: { commit: string; files: string[] }[] = [];
-  for (const rev of repo.revisions) {
-    const files = rev.files.filter((f) => bad.has(f.blobPath)).map((f) => f.path);
-    if (files.length) refetch.push({ commit: rev.commit, files });
-  }
-  for (const blob of bad) await fs.promises.rm(blob, { force: true });
-  return { repo, refetch };
+export async function verify(root: string, key: string, expected?: ExpectedHashes): Promise<VerifyView> {
+  const result = await verifyRepo(findRepo(scanCache(root), key), expected ? { expected } : {});
+  return {
+    checked: result.checks.length,
+    corrupt: result.checks.filter((c) => !c.ok).map((c) => ({ etag: c.etag, files: c.files })),
+    unverifiable: result.unverifiable,
+  };
 }
 
-export async function verify(root: string, key: string): Promise<{ checked: number; corrupt: { etag: string; files: string[] }[] }> {
-  const checks = await verifyRepo(findRepo(scanCache(root), key));
-  return { checked: checks.length, corrupt: checks.filter((c) => !c.ok).map((c) => ({ etag: c.etag, files: c.files })) };
+/**
+ * What a repair downloads again: per commit, exactly the files whose bytes do not match. Nothing is
+ * deleted first: the new blob replaces the corrupt one atomically when it has been verified.
+ */
+export async function repairPlan(root: string, key: string, expected?: ExpectedHashes): Promise<{ repo: CachedRepo; refetch: { commit: string; files: string[] }[] }> {
+  const repo = findRepo(scanCache(root), key);
+  const { checks } = await verifyRepo(repo, expected ? { expected } : {});
+  const byCommit = new Map<string, string[]>();
+  for (const c of checks.filter((x) => !x.ok)) {
+    for (const u of c.uses) byCommit.set(u.commit, [...(byCommit.get(u.commit) ?? []), u.path]);
+  }
+  return { repo, refetch: [...byCommit].map(([commit, files]) => ({ commit, files })) };
 }

@@ -1,19 +1,35 @@
 /**
- * Verifying a cached repo: every blob is rehashed against its name (sha256 for LFS blobs named by
- * a 64-hex etag, git blob sha1 for regular files named by a 40-hex etag).
+ * Verifying a cached repo: every file is rehashed against the hash it should have. For a linked
+ * file that is its blob's name (sha256 for LFS blobs, git blob sha1 for regular files); a copy in a
+ * symlink-less cache carries no name, so its hash comes from the recorded listing of its commit
+ * (`trees/<commit>.json`) or, online, from the Hub's listing. A file with neither is reported as
+ * unverifiable, never silently counted as fine.
  */
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CachedRepo } from './scan';
+import { readTreeRecord } from './tree-record';
 
 export interface BlobCheck {
   blobPath: string;
   etag: string;
   ok: boolean;
   actual: string;
+  /** `<commit8>/<path>` of every file using it. */
   files: string[];
+  /** The same, as commit and path (for a repair). */
+  uses: { commit: string; path: string }[];
 }
+
+export interface RepoVerification {
+  checks: BlobCheck[];
+  /** Copies whose expected hash nobody knows (no recorded listing, offline). */
+  unverifiable: string[];
+}
+
+/** The Hub's blob names for a commit (path → etag), when it can be asked; null otherwise. */
+export type ExpectedHashes = (commit: string) => Promise<Map<string, string> | null>;
 
 async function digestFile(file: string, h: Hash): Promise<string> {
   for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
@@ -24,7 +40,7 @@ export function sha256File(file: string): Promise<string> {
   return digestFile(file, createHash('sha256'));
 }
 
-/** Hashes a blob the way its name was made: sha256 (64-hex etag) or git's blob sha1 (40-hex). */
+/** Hashes a file the way its blob name is made: sha256 (64-hex etag) or git's blob sha1 (40-hex). */
 export async function hashBlob(file: string, etag: string): Promise<string> {
   if (etag.length === 64) return sha256File(file);
   const h = createHash('sha1');
@@ -32,24 +48,38 @@ export async function hashBlob(file: string, etag: string): Promise<string> {
   return digestFile(file, h);
 }
 
-export async function verifyRepo(repo: CachedRepo, onProgress?: (done: number, total: number) => void): Promise<BlobCheck[]> {
-  const blobs = new Map<string, string[]>();
+const ETAG = /^[0-9a-f]{40}$|^[0-9a-f]{64}$/;
+
+export async function verifyRepo(repo: CachedRepo, opts: { expected?: ExpectedHashes; onProgress?: (done: number, total: number) => void } = {}): Promise<RepoVerification> {
+  const blobs = new Map<string, { etag: string; uses: { commit: string; path: string }[] }>();
+  const unverifiable: string[] = [];
   for (const rev of repo.revisions) {
+    let known: Map<string, string> | null | undefined;
     for (const f of rev.files) {
-      if (!f.linked) continue; // copies in no-symlink caches carry no etag in their name
-      const list = blobs.get(f.blobPath) ?? [];
-      list.push(`${rev.commit.slice(0, 8)}/${f.path}`);
-      blobs.set(f.blobPath, list);
+      let etag: string | undefined;
+      if (f.linked) etag = path.basename(f.blobPath);
+      else {
+        if (known === undefined) {
+          const record = readTreeRecord(repo.path, rev.commit);
+          known = record ? new Map([...record].map(([p, r]) => [p, r.etag])) : ((await opts.expected?.(rev.commit).catch(() => null)) ?? null);
+        }
+        etag = known?.get(f.path);
+      }
+      if (!etag || !ETAG.test(etag)) {
+        unverifiable.push(`${rev.commit.slice(0, 8)}/${f.path}`);
+        continue;
+      }
+      const entry = blobs.get(f.blobPath) ?? { etag, uses: [] };
+      entry.uses.push({ commit: rev.commit, path: f.path });
+      blobs.set(f.blobPath, entry);
     }
   }
-  const out: BlobCheck[] = [];
+  const checks: BlobCheck[] = [];
   let done = 0;
-  for (const [blobPath, files] of blobs) {
-    const etag = path.basename(blobPath);
-    if (!/^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(etag)) continue;
-    const actual = await hashBlob(blobPath, etag);
-    out.push({ blobPath, etag, ok: actual === etag, actual, files });
-    onProgress?.(++done, blobs.size);
+  for (const [blobPath, { etag, uses }] of blobs) {
+    const actual = await hashBlob(blobPath, etag).catch(() => 'unreadable');
+    checks.push({ blobPath, etag, ok: actual === etag, actual, uses, files: uses.map((u) => `${u.commit.slice(0, 8)}/${u.path}`) });
+    opts.onProgress?.(++done, blobs.size);
   }
-  return out;
+  return { checks, unverifiable };
 }

@@ -22,6 +22,7 @@ export async function downloadCommand(argv: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       quiet: { type: 'boolean', short: 'q', default: false },
       connections: { type: 'string' },
+      force: { type: 'boolean', default: false },
     },
   });
   const [repo, ...selectors] = positionals;
@@ -32,6 +33,7 @@ export async function downloadCommand(argv: string[]): Promise<number> {
   const files = selectors.filter((s) => !GLOB.test(s));
   const patterns = selectors.filter((s) => GLOB.test(s));
   const tty = process.stderr.isTTY && !values.quiet && !values.json;
+  const told = new Set<string>();
   const manager = new DownloadManager({
     hub: ctx.hub,
     cacheDir: () => ctx.cacheDir,
@@ -39,6 +41,13 @@ export async function downloadCommand(argv: string[]): Promise<number> {
     env: ctx.env,
     connections: () => (values.connections ? Number(values.connections) : 1),
     onChange: (job) => {
+      // Said once per file, whatever the output: a wait on another program must never look like a hang.
+      for (const f of job.files) {
+        if (f.state === 'waiting' && !told.has(f.path) && !values.quiet) {
+          told.add(f.path);
+          process.stderr.write(`${tty ? '\n' : ''}hubcap: waiting for another program that is downloading ${f.path}…\n`);
+        }
+      }
       if (!tty || job.state !== 'downloading') return;
       const pct = job.bytesTotal ? Math.floor((job.bytesDone / job.bytesTotal) * 100) : 0;
       const filesDone = job.files.filter((f) => f.state === 'done').length;
@@ -50,11 +59,19 @@ export async function downloadCommand(argv: string[]): Promise<number> {
   const stop = () => void manager.close().then(() => process.exit(130));
   process.once('SIGINT', stop);
   const started = Date.now();
-  const job = manager.add({ repoType, repo, revision: values.revision, ...(files.length ? { files } : {}), ...(patterns.length ? { patterns } : {}) });
+  const job = manager.add({
+    repoType,
+    repo,
+    revision: values.revision,
+    ...(files.length ? { files } : {}),
+    ...(patterns.length ? { patterns } : {}),
+    ...(values.force ? { force: true } : {}),
+  });
   await manager.whenIdle();
   const done = manager.get(job.id);
   await manager.close();
   if (tty) process.stderr.write('\n');
+  for (const s of done.skipped) process.stderr.write(`hubcap: skipped ${s.path}: ${s.reason}\n`);
   if (done.state !== 'done') throw new ApiError(done.error?.code ?? 'INTERNAL', done.error?.message ?? 'The download did not finish.');
   const snapshot = path.join(repoDir(ctx.cacheDir, { type: repoType, id: done.request.repo }), 'snapshots', done.commit as string);
   if (values.json) {

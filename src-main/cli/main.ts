@@ -19,8 +19,10 @@ const USAGE = `Usage:
   hubcap serve [--port N] [--host ADDR]          Serve the Hubcap UI to a browser (loopback by default)
   hubcap download REPO [FILES|PATTERNS…]         Download into the Hugging Face cache
          [--revision R] [--cache-dir D] [--repo-type model|dataset] [--json]
+         [--force]                               (rehash what is there; fetch again what is corrupt)
   hubcap cache ls [--json]                       List cached repos, revisions and sizes
   hubcap cache rm REPO[@REVISION]… [--dry-run]   Delete from the cache (shows what it frees)
+  hubcap cache prune [--dry-run]                 Remove stale unfinished downloads and detached revisions
   hubcap cache verify [REPO]                     Rehash blobs and report corrupt ones
   hubcap --version
 

@@ -5,7 +5,7 @@
  * the `hubcap serve` WebSocket) carry exactly this.
  */
 import { z } from 'zod';
-import type { CacheFileView, CacheOverview, DeletePlanView, DownloadJob } from './downloads';
+import type { CacheFileView, CacheOverview, DeletePlanView, DownloadJob, VerifyView } from './downloads';
 import type { AccountView } from './account';
 import type { AddResult, LibraryItem } from './library';
 import { GALLERY_SORTS, type SearchPage } from './gallery';
@@ -118,8 +118,12 @@ export const DownloadStart = z
     repo: z.string().trim().min(1, 'Enter a repo id, like org/model.').max(200),
     repoType: z.enum(['model', 'dataset', 'space']).default('model'),
     revision: z.string().trim().min(1).max(255).default('main'),
+    /** The commit the page showed for `revision`: downloaded, and written as refs/<revision>. */
+    commit: z.string().regex(/^[0-9a-f]{40}$/, 'Not a commit id.').optional(),
     files: RepoPathList.optional(),
     patterns: RepoPathList.optional(),
+    /** Rehash what is present and fetch again what does not match. */
+    force: z.boolean().optional(),
   })
   .strict();
 
@@ -128,6 +132,8 @@ export const DeleteTargetInput = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('revision'), repo: RepoKey, commit: z.string().regex(/^[0-9a-f]{40}$/, 'Not a commit id.') }).strict(),
   z.object({ kind: z.literal('orphans') }).strict(),
   z.object({ kind: z.literal('incomplete') }).strict(),
+  // Revisions no ref points at: what `hf cache prune` removes (snapshots being downloaded into are kept).
+  z.object({ kind: z.literal('detached') }).strict(),
 ]);
 export type DeleteTargetInput = z.infer<typeof DeleteTargetInput>;
 const DeleteTargets = z.object({ targets: z.array(DeleteTargetInput).min(1).max(500) }).strict();
@@ -188,7 +194,7 @@ export const requests = {
   'cache.planDelete': request<DeletePlanView>()(DeleteTargets),
   'cache.delete': request<DeletePlanView & { errors: string[] }>()(DeleteTargets),
   'cache.repair': request<DownloadJob[]>()(z.object({ repo: RepoKey }).strict()),
-  'cache.verify': request<{ checked: number; corrupt: { etag: string; files: string[] }[] }>()(z.object({ repo: RepoKey }).strict()),
+  'cache.verify': request<VerifyView>()(z.object({ repo: RepoKey }).strict()),
   'links.openExternal': request<{ opened: true }>()(
     z
       .object({ url: z.url({ protocol: /^https?$/, error: 'Only http(s) links can be opened.' }).max(2048) })

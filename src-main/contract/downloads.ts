@@ -3,7 +3,8 @@ import type { ApiErrorShape } from './errors';
 
 export type RepoType = 'model' | 'dataset' | 'space';
 export type JobState = 'queued' | 'resolving' | 'downloading' | 'paused' | 'done' | 'error' | 'cancelled';
-export type FileState = 'pending' | 'downloading' | 'done' | 'error';
+/** `waiting`: another program (Python, a second Hubcap) holds the file's lock and is downloading it. */
+export type FileState = 'pending' | 'waiting' | 'downloading' | 'done' | 'error';
 
 export interface JobFile {
   path: string;
@@ -12,6 +13,8 @@ export interface JobFile {
   lfs: boolean;
   done: number;
   state: FileState;
+  /** Fetch it even though a blob of its size is present (verify found it corrupt). */
+  replace?: boolean;
 }
 
 export interface DownloadRequest {
@@ -20,6 +23,19 @@ export interface DownloadRequest {
   revision: string;
   files?: string[];
   patterns?: string[];
+  /** The commit the user saw for `revision`: downloaded, and written as refs/<revision>. */
+  commit?: string;
+  /** Rehash files already present and fetch again those whose bytes do not match. */
+  force?: boolean;
+}
+
+/** An automatic retry in progress: what failed, and when the next attempt starts. */
+export interface RetryState {
+  message: string;
+  attempt: number;
+  maxAttempts: number;
+  /** ISO time of the next attempt (for a live countdown). */
+  nextAt: string;
 }
 
 /** A download job as persisted and as shown (speed and ETA are live only). */
@@ -38,8 +54,9 @@ export interface DownloadJob {
   /** Bytes per second, smoothed over a few seconds. */
   speed: number;
   etaSeconds: number | null;
-  /** An automatic retry in progress, in words. */
-  retrying: string | null;
+  retrying: RetryState | null;
+  /** Files of the selection Hubcap will not store (names no file system can hold), with why. */
+  skipped: { path: string; reason: string }[];
 }
 
 export interface CacheRevisionView {
@@ -94,4 +111,11 @@ export interface DeletePlanView {
   freedBytes: number;
   summary: { label: string; bytes: number }[];
   counts: { repos: number; revisions: number; blobs: number; files: number };
+}
+
+export interface VerifyView {
+  checked: number;
+  corrupt: { etag: string; files: string[] }[];
+  /** Copies whose expected hash is not known here (no recorded listing, and the Hub not asked). */
+  unverifiable: string[];
 }

@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'SERVER_ERROR',
   'NETWORK',
   'DISK_FULL',
+  'DISK_ERROR',
   'INTEGRITY',
   'CANCELLED',
   'NOT_FOUND',

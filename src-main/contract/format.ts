@@ -37,3 +37,8 @@ export function formatAgo(when: number | string | null, now = Date.now()): strin
   if (d < 60 * 86_400) return `${Math.round(d / 86_400)} d ago`;
   return `${Math.round(d / (30 * 86_400))} months ago`;
 }
+
+/** "1 blob", "3 blobs": a count with its noun, singular or plural (plural defaults to noun + s). */
+export function plural(n: number, noun: string, many = `${noun}s`): string {
+  return `${n.toLocaleString('en')} ${n === 1 ? noun : many}`;
+}

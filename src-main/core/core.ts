@@ -30,8 +30,13 @@ import type { Handlers } from './handlers';
 import { InferenceService, type RunnableModel } from '../inference/service';
 import type { HostLauncher } from '../inference/host-client';
 import { remoteGgufHeaders } from '../inference/remote-header';
-import { resolveCommit } from '../downloads/plan';
-import { COMMIT_RE, parseRepoId } from '../hub/repo-id';
+import { resolveCommit } from '../hub/resolve';
+import { parseRepoId, type RepoType } from '../hub/repo-id';
+import { blobIdOf, listTree } from '../hub/tree';
+import { repoDir } from '../cache/layout';
+import type { ExpectedHashes } from '../cache/verify';
+import { writeTreeRecord } from '../cache/tree-record';
+import { cleanStaleTempFiles } from '../app/atomic-write';
 import type { FitEstimate, LoadSettings } from '../contract/inference';
 
 /** What only the desktop shell can do; absent under `hubcap serve`. */
@@ -83,6 +88,8 @@ export class Core {
   constructor(opts: CoreOptions) {
     this.#opts = opts;
     this.#loc = { env: opts.env, homeDir: opts.homeDir };
+    // Private data: this user's only; temp files an interrupted atomic write left behind go.
+    protectDataDir(opts.dataDir);
     this.endpoint = resolveEndpoint(opts.env);
     this.settings = SettingsStore.open(opts.dataDir, opts.settingsBackend);
     this.hub = new HubReachabilityMonitor({
@@ -179,7 +186,7 @@ export class Core {
   /** Fit of a GGUF on the Hub from its header; kept per commit and file, since the answer cannot change. */
   async #galleryFit(repo: string, revision: string, file: string): Promise<FitEstimate> {
     // The model page passes the commit it shows; a branch or tag costs one model-info call.
-    const sha = COMMIT_RE.test(revision) ? revision : await resolveCommit(this.hubHttp, parseRepoId(repo), revision);
+    const sha = await resolveCommit(this.hubHttp, parseRepoId(repo), revision);
     const cacheKey = `${repo}@${sha}:${file}`;
     const known = this.#remoteFits.get(cacheKey);
     if (known) return known;
@@ -224,8 +231,20 @@ export class Core {
     return scan;
   }
 
-  #active(): Set<string> {
-    return new Set(this.downloads.activeIncompletePaths());
+  /** What cleanup must leave alone: partials someone writes now, snapshots our jobs fill. */
+  async #inUse(scan: ReturnType<typeof scanCache>): Promise<cacheService.InUse> {
+    const root = scan.root;
+    const snapshots = this.downloads
+      .activeSnapshots()
+      .filter((s) => s.cacheDir === root)
+      .map((s) => path.join(repoDir(root, s.repo), 'snapshots', s.commit));
+    return { partials: await cacheService.activePartials(scan), snapshots };
+  }
+
+  /** The Hub's blob names at a commit, for verifying copies no record describes (online only). */
+  #expectedHashes(type: RepoType, id: string): ExpectedHashes | undefined {
+    if (this.isOffline()) return undefined;
+    return async (commit) => new Map((await listTree(this.hubHttp, { type, id }, commit)).map((f) => [f.path, blobIdOf(f)]));
   }
 
   async close(): Promise<void> {
@@ -367,7 +386,12 @@ export class Core {
         return this.hubStatus();
       },
       'gallery.search': (input) => searchModels(this.hubHttp, input),
-      'gallery.model': ({ repo, revision }) => modelDetails(this.hubHttp, repo, revision),
+      'gallery.model': ({ repo, revision }) =>
+        modelDetails(this.hubHttp, repo, revision, (commit, files) => {
+          // Only for repos already in the cache: browsing a model never creates a cache folder.
+          const dir = repoDir(this.cacheDir(), parseRepoId(repo));
+          if (isDirectory(path.join(dir, 'snapshots'))) writeTreeRecord(dir, commit, files);
+        }),
       'library.list': () => libraryItems(this.scan(), this.library, this.#summaries),
       'library.add': ({ paths }) => this.library.add(paths),
       'library.pickFiles': async () => {
@@ -414,8 +438,10 @@ export class Core {
           repoType: req.repoType,
           repo: req.repo,
           revision: req.revision,
+          ...(req.commit ? { commit: req.commit } : {}),
           ...(req.files?.length ? { files: req.files } : {}),
           ...(req.patterns?.length ? { patterns: req.patterns } : {}),
+          ...(req.force ? { force: true } : {}),
         }),
       'downloads.pause': async ({ id }) => this.downloads.pause(id),
       'downloads.resume': async ({ id }) => this.downloads.resume(id),
@@ -425,19 +451,30 @@ export class Core {
         this.downloads.remove(id);
         return { removed: true };
       },
-      'cache.scan': async ({ fresh }) => cacheService.overview(this.scan(fresh === true), this.#active()),
+      'cache.scan': async ({ fresh }) => {
+        const scan = this.scan(fresh === true);
+        return cacheService.overview(scan, await cacheService.activePartials(scan));
+      },
       'cache.files': async ({ repo, commit }) => cacheService.revisionFiles(this.scan(), repo, commit),
-      'cache.planDelete': async ({ targets }) => cacheService.planDelete(this.cacheDir(), targets, this.#active()),
+      'cache.planDelete': async ({ targets }) => {
+        const scan = scanCache(this.cacheDir());
+        return cacheService.planDelete(scan, targets, await this.#inUse(scan));
+      },
       'cache.delete': async ({ targets }) => {
-        const result = cacheService.deleteFromCache(this.cacheDir(), targets, this.#active());
+        const scan = scanCache(this.cacheDir());
+        const result = cacheService.deleteFromCache(scan, targets, await this.#inUse(scan));
         this.#scan = null;
         return result;
       },
-      'cache.verify': ({ repo }) => cacheService.verify(this.cacheDir(), repo),
+      'cache.verify': ({ repo }) => {
+        const [type, id] = [repo.slice(0, repo.indexOf(':')) as RepoType, repo.slice(repo.indexOf(':') + 1)];
+        return cacheService.verify(this.cacheDir(), repo, this.#expectedHashes(type, id));
+      },
       'cache.repair': async ({ repo }) => {
-        const { repo: cached, refetch } = await cacheService.removeCorruptBlobs(this.cacheDir(), repo);
-        this.#scan = null;
-        return refetch.map(({ commit, files }) => this.downloads.add({ repoType: cached.type, repo: cached.id, revision: commit, files }));
+        const [type, id] = [repo.slice(0, repo.indexOf(':')) as RepoType, repo.slice(repo.indexOf(':') + 1)];
+        const { repo: cached, refetch } = await cacheService.repairPlan(this.cacheDir(), repo, this.#expectedHashes(type, id));
+        // Downloaded again and verified first; the corrupt bytes are replaced only then.
+        return refetch.map(({ commit, files }) => this.downloads.add({ repoType: cached.type, repo: cached.id, revision: commit, files, force: true }));
       },
       'inference.status': async () => this.inference.status(),
       'inference.hardware': ({ refresh }) => this.inference.hardware(refresh === true),
@@ -478,5 +515,26 @@ function isDirectory(p: string): boolean {
     return fs.statSync(p).isDirectory();
   } catch {
     return false;
+  }
+}
+
+/** The data folder is private (0700), its files 0600; crash leftovers of atomic writes are removed. */
+function protectDataDir(dataDir: string): void {
+  try {
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(dataDir, 0o700);
+  } catch {
+    // a folder we cannot chmod (another owner, Windows) keeps its mode
+  }
+  for (const dir of [dataDir, path.join(dataDir, 'conversations')]) {
+    cleanStaleTempFiles(dir);
+    for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+      if (!name.endsWith('.json')) continue;
+      try {
+        fs.chmodSync(path.join(dir, name), 0o600);
+      } catch {
+        // best effort, as above
+      }
+    }
   }
 }

@@ -1,35 +1,61 @@
 /**
- * Downloads one blob into the cache: streams into blobs/<etag>.incomplete, resumes with Range after
- * any interruption (a dropped connection, a stall, a killed process), hashes while streaming
- * (sha256 for LFS blobs, git's blob sha1 for regular files) and renames into blobs/<etag> only
- * when the hash matches, so a corrupt blob never lands. Large files may use parallel ranges; the
- * .incomplete file is always a contiguous prefix, so resuming is always exact.
+ * Downloads one blob into the cache, safely beside Python, other Hubcaps and the CLI:
+ *  1. a blob of the right size already there is used as is;
+ *  2. otherwise the blob's lock is taken (`.locks/<repo>/<etag>.lock`, honoured by Python), waiting
+ *     as long as another program holds it, and the blob is looked for again (the other writer
+ *     may just have finished it: then not a byte is fetched);
+ *  3. under the lock a partial of ours or another tool's is adopted and resumed with Range, or a
+ *     fresh one started; bytes are written at their offsets and every write error surfaces;
+ *  4. before the rename the file on disk is checked: its size, that the path still names it, and
+ *     its hash read back from disk (sha256 for LFS blobs, git's blob sha1 for regular files).
+ * Transient failures are retried from the bytes on disk; the final error says what failed (the Hub
+ * or the download host), after how many attempts, and what to do next.
  *
- * Why our own engine (not @huggingface/hub's downloadFileToCacheDir): it has no progress, resume
- * or verification, and names snapshots and refs differently from Python.
+ * Why our own engine (not @huggingface/hub's downloadFileToCacheDir): it has no lock, progress,
+ * resume or verification, and names snapshots and refs differently from Python.
  */
-import { createStreamHasher, MAX_BACKLOG, type StreamHasher } from './hasher';
 import fs from 'node:fs';
 import path from 'node:path';
+import { formatBytes } from '../contract/format';
+import { checkEtag } from '../cache/layout';
+import { blobLockPath, lockFile } from '../cache/blob-lock';
 import { HubError } from '../hub/errors';
 import type { HubHttp } from '../hub/http';
+import { isByteCount } from '../hub/limits';
+import { createDiskHasher, type DiskHasher } from './hasher';
 import { errorFrom, openBody, type OpenedBody } from './http-stream';
+import { claimPartial, replacePartial, SequentialWriter, stillOurs, type PartialFile } from './partial-file';
 
 export interface BlobRequest {
   /** The resolve URL of the file at a commit (on the Hub origin). */
   url: string;
   etag: string;
   size: number;
-  blobsDir: string;
+  cacheDir: string;
+  /** `models--org--name`: where the blob and its lock live. */
+  repoFolder: string;
   ctx: { repo?: string; revision?: string; path?: string; repoUrl?: string };
+  /** Fetch even when a blob of the right size is there (its bytes were found corrupt). */
+  replace?: boolean;
+}
+
+export interface RetryInfo {
+  reason: string;
+  attempt: number;
+  maxAttempts: number;
+  delayMs: number;
 }
 
 export interface BlobFetchOptions {
   signal: AbortSignal;
-  onBytes?: (delta: number) => void;
+  /** Bytes received (`delta`) and where the file now stands (`position`, which drops to 0 on a restart). */
+  onBytes?: (delta: number, position: number) => void;
+  /** Another program holds the blob's lock: this download waits for it. */
+  onWaiting?: () => void;
+  onRetry?: (info: RetryInfo) => void;
   /** A stream with no bytes for this long is dropped and resumed (HF_HUB_DOWNLOAD_TIMEOUT). */
   stallTimeoutMs?: number;
-  /** Attempts without progress before giving up. */
+  /** Attempts in a row without progress before giving up. */
   maxRetries?: number;
   /** Parallel range connections for large files (1 = one stream). */
   connections?: number;
@@ -37,12 +63,15 @@ export interface BlobFetchOptions {
   /** Files below this size always use one stream. */
   parallelThreshold?: number;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-  onRetry?: (error: HubError, attempt: number, delayMs: number) => void;
+  /** Hash in a worker thread (default: when there is a core to spare). */
+  hashOffThread?: boolean;
 }
 
 export interface BlobFetchResult {
   path: string;
   alreadyPresent: boolean;
+  /** Another program held the lock first. */
+  waited: boolean;
   resumedFrom: number;
   bytesFetched: number;
 }
@@ -62,14 +91,33 @@ export function cancelledError(): HubError {
   return new HubError('CANCELLED', 'The download was stopped.');
 }
 
-function diskError(error: unknown): HubError | null {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOSPC' || code === 'EDQUOT') return new HubError('DISK_FULL', 'The disk is full. The partial download is kept: free some space, then resume.');
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new HubError('INVALID_PATH', `Hubcap cannot write to the cache folder (${code}).`);
+async function freeBytes(dir: string): Promise<number | null> {
+  try {
+    const s = await fs.promises.statfs(dir);
+    return s.bavail * s.bsize;
+  } catch {
+    return null;
+  }
+}
+
+/** A write, close, rename or mkdir failure in words: how much space is needed, and where. */
+export async function diskError(error: unknown, dir: string, needed: number, file: string | undefined): Promise<HubError | null> {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  const what = file ?? 'this file';
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    const free = await freeBytes(dir);
+    return new HubError(
+      'DISK_FULL',
+      `The disk holding ${dir} is full: ${what} needs ${formatBytes(needed)} more${free !== null ? ` and ${formatBytes(free)} are free` : ''}. The partial download is kept: free some space, then resume.`,
+      { path: file, serverMessage: code },
+    );
+  }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new HubError('INVALID_PATH', `Hubcap cannot write to ${dir} (${code}).`);
+  if (code === 'EIO') return new HubError('DISK_ERROR', `The disk reported an I/O error while writing ${what} in ${dir}. The partial download is kept.`);
   return null;
 }
 
-/** A transient failure of one attempt: retried from the bytes already written. */
+/** A transient failure of one attempt: retried from the bytes already on disk. */
 class Attempt extends Error {
   constructor(
     readonly hubError: HubError,
@@ -79,99 +127,172 @@ class Attempt extends Error {
   }
 }
 
-export async function fetchBlob(hub: HubHttp, req: BlobRequest, opts: BlobFetchOptions): Promise<BlobFetchResult> {
-  const finalPath = path.join(req.blobsDir, req.etag);
-  const partial = `${finalPath}.incomplete`;
-  const existing = await fs.promises.stat(finalPath).catch(() => null);
-  if (existing?.isFile() && existing.size === req.size) return { path: finalPath, alreadyPresent: true, resumedFrom: 0, bytesFetched: 0 };
-  await fs.promises.mkdir(req.blobsDir, { recursive: true });
-  // A repo folder always has snapshots/ (Python's scanner rejects one without).
-  await fs.promises.mkdir(path.join(path.dirname(req.blobsDir), 'snapshots'), { recursive: true });
+/** Another program deleted the partial we were writing (`hf cache prune` does). */
+class PartialGone extends Error {
+  constructor() {
+    super('another program deleted the partial file');
+  }
+}
 
+async function isPresent(file: string, size: number): Promise<boolean> {
+  const st = await fs.promises.lstat(file).catch(() => null);
+  return st !== null && st.isFile() && st.size === size;
+}
+
+export async function fetchBlob(hub: HubHttp, req: BlobRequest, opts: BlobFetchOptions): Promise<BlobFetchResult> {
+  if (!isByteCount(req.size)) throw new HubError('INTEGRITY', `The Hub gave ${req.ctx.path ?? 'a file'} an impossible size (${String(req.size).slice(0, 40)}).`, { ...req.ctx });
+  checkEtag(req.etag);
+  const repoDir = path.join(req.cacheDir, req.repoFolder);
+  const blobsDir = path.join(repoDir, 'blobs');
+  const finalPath = path.join(blobsDir, req.etag);
+  const present = { path: finalPath, alreadyPresent: true, resumedFrom: 0, bytesFetched: 0 };
+  if (!req.replace && (await isPresent(finalPath, req.size))) return { ...present, waited: false };
+  try {
+    await fs.promises.mkdir(blobsDir, { recursive: true });
+    // A repo folder always has snapshots/ (Python's scanner rejects one without).
+    await fs.promises.mkdir(path.join(repoDir, 'snapshots'), { recursive: true });
+  } catch (error) {
+    throw (await diskError(error, req.cacheDir, req.size, req.ctx.path)) ?? error;
+  }
+  let waited = false;
+  const lock = await lockFile(blobLockPath(req.cacheDir, req.repoFolder, req.etag), {
+    signal: opts.signal,
+    onWaiting: () => {
+      waited = true;
+      opts.onWaiting?.();
+    },
+  }).catch(async (error: unknown) => {
+    if (opts.signal.aborted) throw cancelledError();
+    throw (await diskError(error, req.cacheDir, 0, req.ctx.path)) ?? error;
+  });
+  try {
+    // The other writer may have just finished it: then nothing is fetched.
+    if (!req.replace && (await isPresent(finalPath, req.size))) return { ...present, waited };
+    return { ...(await transfer(hub, req, opts, blobsDir, finalPath)), waited };
+  } finally {
+    await lock.release().catch(() => undefined);
+  }
+}
+
+/** The download proper, under the lock. */
+async function transfer(hub: HubHttp, req: BlobRequest, opts: BlobFetchOptions, blobsDir: string, finalPath: string): Promise<Omit<BlobFetchResult, 'waited'>> {
+  const file = req.ctx.path ?? req.etag;
   const sleep = opts.sleep ?? abortableSleep;
   const maxRetries = opts.maxRetries ?? 8;
-  let hasher: StreamHasher = createStreamHasher(req.etag, req.size);
-  let written = (await fs.promises.stat(partial).catch(() => null))?.size ?? 0;
-  if (written > req.size) {
-    await fs.promises.truncate(partial, 0);
-    written = 0;
-  }
+  const mapDisk = async (error: unknown, needed: number) => (await diskError(error, blobsDir, needed, file)) ?? error;
+
+  let partial: PartialFile = await claimPartial(blobsDir, req.etag, req.size).catch(async (e: unknown) => {
+    throw await mapDisk(e, req.size);
+  });
+  let closed = false;
+  let written = partial.size;
   const resumedFrom = written;
-  if (written > 0) {
-    // Resuming after a restart: the hash must cover the bytes already on disk.
-    for await (const chunk of fs.createReadStream(partial, { end: written - 1, highWaterMark: 1 << 20 })) hasher.update(chunk as Buffer);
-  }
+  let hasher: DiskHasher = createDiskHasher(partial.fh.fd, req.etag, req.size, opts.hashOffThread);
+  hasher.advance(written);
+  opts.onBytes?.(0, written);
+
   let bytesFetched = 0;
   let location: string | null = null;
   let failures = 0;
+  let attempts = 0;
   let integrityFailures = 0;
+  let restarts = 0;
+  let linkRefreshed = false;
   let segmentsAllowed = (opts.connections ?? 1) > 1;
 
-  const reset = async () => {
-    await fs.promises.truncate(partial, 0).catch(() => {});
-    hasher.dispose();
-    hasher = createStreamHasher(req.etag, req.size);
+  const restart = async () => {
+    await hasher.dispose();
+    // The blobs folder itself may have been deleted under us.
+    await fs.promises.mkdir(blobsDir, { recursive: true });
+    partial = await replacePartial(blobsDir, req.etag, partial);
+    closed = false;
     written = 0;
+    hasher = createDiskHasher(partial.fh.fd, req.etag, req.size, opts.hashOffThread);
+    opts.onBytes?.(0, 0);
   };
+  const host = () => new URL(location ?? req.url).host;
 
-  // The hasher may own a worker thread: it goes however this ends.
   try {
-  while (true) {
-    if (opts.signal.aborted) throw cancelledError();
-    try {
-      if (written < req.size) {
-        const progressBefore = written;
-        const useSegments = segmentsAllowed && req.size - written >= (opts.parallelThreshold ?? 64 << 20);
-        const result = useSegments ? await fetchSegments() : await fetchStream();
-        if (result === 'restart') {
-          await reset();
-          continue;
-        }
-        if (written > progressBefore) failures = 0;
-      }
-      if (written === req.size) {
-        const digest = await hasher.digest();
-        if (digest !== req.etag) {
-          integrityFailures += 1;
-          await fs.promises.rm(partial, { force: true });
-          hasher = createStreamHasher(req.etag, req.size);
-          written = 0;
-          if (integrityFailures > 2) {
-            throw new HubError('INTEGRITY', `${req.ctx.path ?? 'The file'} arrived corrupted twice (hash mismatch); nothing was saved.`, { ...req.ctx });
-          }
-          continue;
-        }
-        // No fsync, as huggingface_hub does not either: it would cost a full flush of a multi-GB
-        // file, and a blob damaged by a power cut is caught by `cache verify` (hash by name).
-        await fs.promises.rename(partial, finalPath);
-        return { path: finalPath, alreadyPresent: false, resumedFrom, bytesFetched };
-      }
-    } catch (error) {
-      if (opts.signal.aborted) throw cancelledError();
-      const disk = diskError(error);
-      if (disk) throw disk;
-      const attempt = error instanceof Attempt ? error : null;
-      const hubErr = attempt?.hubError ?? (error instanceof HubError ? error : null);
-      if (!hubErr) throw error;
-      if (attempt?.restartFromZero) await reset();
-      // A signed CDN URL may have expired: resolve again from the Hub.
-      if (hubErr.code === 'FORBIDDEN' && location) {
-        location = null;
-        continue;
-      }
-      if (!hubErr.transient) throw hubErr;
-      failures += 1;
-      if (failures > maxRetries) throw hubErr;
-      const retryAfter = hubErr.details.retryAfterSeconds;
-      const delay = retryAfter !== undefined ? Math.min(60_000, retryAfter * 1000) : Math.min(8000, 250 * 2 ** (failures - 1));
-      opts.onRetry?.(hubErr, failures, delay);
-      await sleep(delay, opts.signal).catch(() => {
-        throw cancelledError();
-      });
+    const free = await freeBytes(blobsDir);
+    if (free !== null && free < req.size - written) {
+      throw await mapDisk(Object.assign(new Error('no space'), { code: 'ENOSPC' }), req.size - written);
     }
-  }
+    for (;;) {
+      if (opts.signal.aborted) throw cancelledError();
+      try {
+        if (written < req.size) {
+          const progressBefore = written;
+          const useSegments = segmentsAllowed && req.size - written >= (opts.parallelThreshold ?? 64 << 20);
+          const result = useSegments ? await fetchSegments() : await fetchStream();
+          if (result === 'restart') {
+            await restart();
+            continue;
+          }
+          if (written > progressBefore) failures = 0;
+        }
+        if (written === req.size) {
+          if (!(await stillOurs(partial))) throw new PartialGone();
+          const onDisk = (await partial.fh.stat()).size;
+          const digest = onDisk === req.size ? await hasher.digest().catch(() => null) : null;
+          if (digest !== req.etag) {
+            integrityFailures += 1;
+            if (integrityFailures > 2) {
+              await fs.promises.rm(partial.path, { force: true });
+              throw new HubError('INTEGRITY', `${file} arrived corrupted ${integrityFailures} times (its hash did not match); nothing was saved. Try again later.`, { ...req.ctx, host: host() });
+            }
+            await restart();
+            continue;
+          }
+          closed = true;
+          await hasher.dispose();
+          await partial.fh.close();
+          // No fsync, as huggingface_hub does not either: it would cost a full flush of a multi-GB
+          // file, and a blob damaged by a power cut is caught by `cache verify` (hash by name).
+          await fs.promises.rename(partial.path, finalPath);
+          return { path: finalPath, alreadyPresent: false, resumedFrom, bytesFetched };
+        }
+      } catch (error) {
+        if (opts.signal.aborted) throw cancelledError();
+        if (error instanceof HubError && (error.code === 'INTEGRITY' || error.code === 'DISK_FULL')) throw error;
+        const disk = await diskError(error, blobsDir, req.size - written, file);
+        if (disk) throw disk;
+        if (error instanceof PartialGone || (error as NodeJS.ErrnoException).code === 'ENOENT') {
+          // Restart the file cleanly rather than write into a file nobody can see.
+          restarts += 1;
+          if (restarts > 3) throw new HubError('INTEGRITY', `Another program keeps deleting the partial download of ${file}; stopped after ${restarts} restarts.`, { ...req.ctx });
+          await restart();
+          continue;
+        }
+        const attempt = error instanceof Attempt ? error : null;
+        const hubErr = attempt?.hubError ?? (error instanceof HubError ? error : null);
+        if (!hubErr) throw error;
+        if (attempt?.restartFromZero) await restart();
+        // A signed link refused by the download host (expired, say) is resolved again, once.
+        if (hubErr.details.host && (hubErr.code === 'FORBIDDEN' || hubErr.code === 'NOT_FOUND') && !linkRefreshed) {
+          linkRefreshed = true;
+          location = null;
+          continue;
+        }
+        attempts += 1;
+        if (!hubErr.transient) throw hubErr;
+        failures += 1;
+        if (failures > maxRetries) throw gaveUp(hubErr, attempts, file, hubErr.details.host ?? host(), hub);
+        const retryAfter = hubErr.details.retryAfterSeconds;
+        const delay = retryAfter !== undefined ? Math.min(60_000, retryAfter * 1000) : Math.min(8000, 250 * 2 ** (failures - 1));
+        opts.onRetry?.({ reason: hubErr.message, attempt: failures, maxAttempts: maxRetries, delayMs: delay });
+        await sleep(delay, opts.signal).catch(() => {
+          throw cancelledError();
+        });
+      }
+    }
   } finally {
-    hasher.dispose();
+    if (!closed) {
+      await hasher.dispose();
+      const empty = (await partial.fh.stat().catch(() => null))?.size === 0;
+      await partial.fh.close().catch(() => undefined);
+      // An empty partial is worth nothing to a resume: it goes (we still hold the lock).
+      if (empty) await fs.promises.rm(partial.path, { force: true });
+    }
   }
 
   /** Opens a range on the current location (resolving it first), mapping errors. */
@@ -183,9 +304,15 @@ export async function fetchBlob(hub: HubHttp, req: BlobRequest, opts: BlobFetchO
     }
     if (opened.status === 416) {
       opened.res.resume();
-      throw new Attempt(new HubError('NETWORK', 'The server refused the resume point.'), true);
+      throw new Attempt(new HubError('NETWORK', 'The server refused the resume point.', { host: new URL(opened.finalUrl).host }), true);
     }
     throw await errorFrom(opened, hub, req.ctx);
+  }
+
+  /** Does a 206 answer start where we asked and describe the file we expect? */
+  function rangeMatches(opened: OpenedBody, start: number): boolean {
+    const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(opened.headers.get('content-range') ?? '');
+    return m !== null && Number(m[1]) === start && (m[3] === '*' || Number(m[3]) === req.size);
   }
 
   async function fetchStream(): Promise<'ok' | 'restart'> {
@@ -195,18 +322,23 @@ export async function fetchBlob(hub: HubHttp, req: BlobRequest, opts: BlobFetchO
       opened.res.destroy();
       return 'restart';
     }
-    // A large buffer: with the 16 KiB default every network chunk would pause and resume the socket.
-    const out = fs.createWriteStream(partial, { flags: written === 0 ? 'w' : 'a', highWaterMark: 4 << 20 });
-    const outError = new Promise<never>((_, reject) => out.once('error', reject));
-    outError.catch(() => {});
+    if (opened.status === 206 && !rangeMatches(opened, written)) {
+      opened.res.destroy();
+      throw new Attempt(new HubError('NETWORK', 'The server answered a different range than asked.', { host: host() }), true);
+    }
+    const writer = new SequentialWriter(partial.fh, written, (end) => hasher.advance(end));
+    const current = partial;
+    let streamError: unknown = null;
     try {
       await new Promise<void>((resolve, reject) => {
         const res = opened.res;
         let timer: NodeJS.Timeout | null = null;
+        let lastCheck = Date.now();
         const stallMs = opts.stallTimeoutMs ?? 10_000;
+        const where = { host: host() };
         const arm = () => {
           if (timer) clearTimeout(timer);
-          timer = setTimeout(() => res.destroy(new Attempt(new HubError('NETWORK', `No data for ${Math.round(stallMs / 1000)} s; resuming.`))), stallMs);
+          timer = setTimeout(() => res.destroy(new Attempt(new HubError('NETWORK', `No data arrived for ${Math.round(stallMs / 1000)} s.`, where))), stallMs);
         };
         const done = (err?: unknown) => {
           if (timer) clearTimeout(timer);
@@ -218,38 +350,49 @@ export async function fetchBlob(hub: HubHttp, req: BlobRequest, opts: BlobFetchO
           arm();
           const room = req.size - written;
           const piece = chunk.length > room ? chunk.subarray(0, room) : chunk;
-          hasher.update(piece);
+          if (piece.length === 0) return;
           written += piece.length;
           bytesFetched += piece.length;
-          opts.onBytes?.(piece.length);
-          // Backpressure from the disk and from an off-thread hasher: resume once both are ready.
-          const waits: Promise<unknown>[] = [];
-          if (!out.write(piece)) waits.push(new Promise<void>((r) => out.once('drain', () => r())));
-          if (hasher.backlog >= MAX_BACKLOG) waits.push(hasher.drained());
-          if (waits.length) {
+          opts.onBytes?.(piece.length, written);
+          if (!writer.push(piece)) {
             res.pause();
-            void Promise.all(waits).then(() => res.resume());
+            writer.drained().then(
+              () => res.resume(),
+              (e: unknown) => res.destroy(e as Error),
+            );
+          }
+          // A partial deleted under us is noticed within a second, not at the end of 50 GB.
+          if (Date.now() - lastCheck > 1000) {
+            lastCheck = Date.now();
+            void stillOurs(current).then((ok) => {
+              if (!ok) res.destroy(new PartialGone());
+            });
           }
         });
-        res.once('end', () => done(written < req.size ? new Attempt(new HubError('NETWORK', 'The connection ended early; resuming.')) : undefined));
-        res.once('error', (e) => done(e instanceof Attempt ? e : new Attempt(new HubError('NETWORK', `The connection broke (${(e as NodeJS.ErrnoException).code ?? e.message}); resuming.`))));
-        res.once('aborted', () => done(new Attempt(new HubError('NETWORK', 'The connection was reset; resuming.'))));
-        out.once('error', (e) => {
-          res.destroy();
-          done(e);
-        });
+        res.once('end', () => done(written < req.size ? new Attempt(new HubError('NETWORK', 'The connection ended early.', where)) : undefined));
+        res.once('error', (e) =>
+          done(e instanceof Attempt || e instanceof PartialGone || writer.error ? e : new Attempt(new HubError('NETWORK', `The connection broke (${(e as NodeJS.ErrnoException).code ?? e.message}).`, where))),
+        );
+        res.once('aborted', () => done(new Attempt(new HubError('NETWORK', 'The connection was reset.', where))));
       });
-    } finally {
-      await new Promise<void>((r) => out.end(r));
+    } catch (error) {
+      streamError = error;
     }
+    // What was received is written (or the write error, which matters more, is thrown).
+    try {
+      await writer.flush();
+    } finally {
+      written = Math.min(written, (await partial.fh.stat().catch(() => null))?.size ?? written);
+    }
+    if (streamError) throw streamError;
     return 'ok';
   }
 
   async function fetchSegments(): Promise<'ok' | 'restart'> {
     const segment = opts.segmentBytes ?? 16 << 20;
     const connections = opts.connections ?? 4;
-    const ranges: { start: number; end: number }[] = [];
-    for (let s = written; s < req.size; s += segment) ranges.push({ start: s, end: Math.min(req.size, s + segment) - 1 });
+    const starts: number[] = [];
+    for (let s = written; s < req.size; s += segment) starts.push(s);
     const buffers = new Map<number, Buffer>();
     const waiters = new Map<number, () => void>();
     let next = 0;
@@ -260,24 +403,34 @@ export async function fetchBlob(hub: HubHttp, req: BlobRequest, opts: BlobFetchO
     let rangeIgnored = false;
 
     const worker = async () => {
-      while (!failed && next < ranges.length) {
+      while (!failed && next < starts.length) {
         const i = next++;
-        const r = ranges[i] as { start: number; end: number };
+        const start = starts[i] as number;
+        const end = Math.min(req.size, start + segment) - 1;
         // Bounded memory: stay at most `connections` segments ahead of the writer.
         while (buffers.size >= connections * 2 && !failed) await new Promise((res) => setTimeout(res, 5));
         try {
-          const opened = await openBody(hub, location ?? req.url, r, local.signal);
+          const opened = await openBody(hub, location ?? req.url, { start, end }, local.signal);
           if (opened.status === 200) {
             rangeIgnored = true;
             opened.res.destroy();
             throw new Error('range ignored');
           }
           if (opened.status !== 206) throw await errorFrom(opened, hub, req.ctx);
+          if (!rangeMatches(opened, start)) {
+            opened.res.destroy();
+            throw new Attempt(new HubError('NETWORK', 'The server answered a different range than asked.', { host: host() }));
+          }
           location = opened.finalUrl;
           const chunks: Buffer[] = [];
-          for await (const c of opened.res) chunks.push(c as Buffer);
+          let got = 0;
+          for await (const c of opened.res) {
+            chunks.push(c as Buffer);
+            got += (c as Buffer).length;
+            if (got > end - start + 1) break;
+          }
           const buf = Buffer.concat(chunks);
-          if (buf.length !== r.end - r.start + 1) throw new Attempt(new HubError('NETWORK', 'A range arrived short; resuming.'));
+          if (buf.length !== end - start + 1) throw new Attempt(new HubError('NETWORK', 'A range arrived short.', { host: host() }));
           buffers.set(i, buf);
           waiters.get(i)?.();
         } catch (e) {
@@ -288,27 +441,26 @@ export async function fetchBlob(hub: HubHttp, req: BlobRequest, opts: BlobFetchO
       }
     };
 
-    const out = await fs.promises.open(partial, written === 0 ? 'w' : 'a');
-    const workers = Array.from({ length: Math.min(connections, ranges.length) }, () => worker());
+    const writer = new SequentialWriter(partial.fh, written, (end) => hasher.advance(end));
+    const workers = Array.from({ length: Math.min(connections, starts.length) }, () => worker());
     try {
-      for (let i = 0; i < ranges.length; i++) {
+      for (let i = 0; i < starts.length; i++) {
         while (!buffers.has(i) && !failed) await new Promise<void>((res) => waiters.set(i, res));
         waiters.delete(i);
         const buf = buffers.get(i);
         if (!buf) break;
         buffers.delete(i);
-        await out.write(buf);
-        hasher.update(buf);
+        writer.push(buf);
+        await writer.drained();
         written += buf.length;
         bytesFetched += buf.length;
-        opts.onBytes?.(buf.length);
+        opts.onBytes?.(buf.length, written);
       }
     } finally {
-      failed ??= null;
       local.abort();
       opts.signal.removeEventListener('abort', onAbort);
       await Promise.allSettled(workers);
-      await out.close();
+      await writer.flush();
     }
     if (rangeIgnored) {
       segmentsAllowed = false;
@@ -317,8 +469,29 @@ export async function fetchBlob(hub: HubHttp, req: BlobRequest, opts: BlobFetchO
     if (failed && written < req.size) {
       if (failed instanceof Attempt || failed instanceof HubError) throw failed;
       if (opts.signal.aborted) throw cancelledError();
-      throw new Attempt(new HubError('NETWORK', `A parallel range failed (${(failed as Error).message}); resuming.`));
+      throw new Attempt(new HubError('NETWORK', `A parallel range failed (${(failed as Error).message}).`, { host: host() }));
     }
     return 'ok';
   }
+}
+
+/** The last transient error, said once with what was tried and the one next step. */
+function gaveUp(e: HubError, attempts: number, file: string, host: string, hub: HubHttp): HubError {
+  const where = hub.isHubHost(host) ? `the Hub (${host})` : `the download host (${host})`;
+  const reason = e.message.replace(/\.$/, '');
+  const next =
+    e.code === 'RATE_LIMITED'
+      ? 'Wait a few minutes, then press Retry.'
+      : e.code === 'SERVER_ERROR'
+        ? 'The service may be having trouble: press Retry later.'
+        : 'Check the network connection, then press Retry; the partial download is kept.';
+  return new HubError(e.code, `${file} could not be downloaded from ${where} after ${attempts} attempts (last: ${lowerFirst(reason)}). ${next}`, {
+    ...e.details,
+    host,
+    attempts,
+  });
+}
+
+function lowerFirst(s: string): string {
+  return /^[A-Z][a-z]/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s;
 }

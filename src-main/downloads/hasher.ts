@@ -1,129 +1,180 @@
 /**
- * Hashing while downloading. Small files hash on the main thread; large ones in a worker thread so
- * hashing (about as costly as receiving the bytes) runs beside the network and disk work instead of
- * after it. The worker is inline source: no separate bundle entry to ship and locate.
+ * Hashing a download from the file itself. The hasher reads the temp file back, in order, as far
+ * as bytes are known to be on disk, so what is verified is what will land under the blob's name
+ * (another writer's bytes, a short write or a truncation all change it), not what we meant to write.
+ * Reading back a just-written file costs a copy from the page cache; hashing costs the same either
+ * way. sha256 has to see the bytes in order, so parallel ranges (written at their offsets) are
+ * hashed as the completed prefix grows; there is no way to hash ranges apart and combine them.
+ *
+ * Large files hash in a worker thread when there is a core to spare: it reads the same descriptor
+ * itself, so no bytes cross threads. The worker is inline source: no separate bundle to ship.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
-export interface StreamHasher {
-  update(chunk: Buffer): void;
+export interface DiskHasher {
+  /** Bytes [0, n) of the file are written: hash them when convenient. Never goes backwards. */
+  advance(n: number): void;
+  /** Bytes hashed so far. */
+  readonly hashed: number;
+  /** The hex digest once all `size` bytes are hashed (advance(size) must have been called). */
   digest(): Promise<string>;
-  dispose(): void;
-  /** Bytes handed over but not hashed yet (0 for the inline hasher). */
-  readonly backlog: number;
-  /** Resolves once the backlog is below the limit. */
-  drained(): Promise<void>;
+  /** Stops reading; resolves once nothing reads the descriptor any more (then it may be closed). */
+  dispose(): Promise<void>;
 }
 
 /** sha256 for LFS blobs (64-hex etag); git's blob sha1 ("blob <size>\0" + data) for regular files. */
-function algoFor(etag: string, size: number): { algo: 'sha256' | 'sha1'; prefix: string | null } {
+export function hashAlgorithm(etag: string, size: number): { algo: 'sha256' | 'sha1'; prefix: string | null } {
   return etag.length === 64 ? { algo: 'sha256', prefix: null } : { algo: 'sha1', prefix: `blob ${size}\0` };
 }
 
-class InlineHasher implements StreamHasher {
-  #h: Hash;
-  constructor(etag: string, size: number) {
-    const { algo, prefix } = algoFor(etag, size);
-    this.#h = createHash(algo);
-    if (prefix) this.#h.update(prefix);
+const CHUNK = 4 << 20;
+
+class ShortReadError extends Error {
+  constructor(at: number) {
+    super(`the file ended at ${at} bytes while being verified`);
   }
-  update(chunk: Buffer): void {
-    this.#h.update(chunk);
+}
+
+class InlineDiskHasher implements DiskHasher {
+  readonly #fd: number;
+  readonly #size: number;
+  readonly #hash;
+  readonly #buf = Buffer.allocUnsafe(CHUNK);
+  #target = 0;
+  #hashed = 0;
+  #running: Promise<void> | null = null;
+  #error: unknown = null;
+  #disposed = false;
+
+  constructor(fd: number, etag: string, size: number) {
+    this.#fd = fd;
+    this.#size = size;
+    const { algo, prefix } = hashAlgorithm(etag, size);
+    this.#hash = createHash(algo);
+    if (prefix) this.#hash.update(prefix);
   }
-  digest(): Promise<string> {
-    return Promise.resolve(this.#h.digest('hex'));
+
+  get hashed(): number {
+    return this.#hashed;
   }
-  dispose(): void {}
-  readonly backlog = 0;
-  drained(): Promise<void> {
-    return Promise.resolve();
+
+  advance(n: number): void {
+    if (n <= this.#target) return;
+    this.#target = Math.min(n, this.#size);
+    this.#running ??= this.#pump().finally(() => {
+      this.#running = null;
+    });
+  }
+
+  async #pump(): Promise<void> {
+    try {
+      while (this.#hashed < this.#target && !this.#disposed) {
+        const want = Math.min(CHUNK, this.#target - this.#hashed);
+        const bytesRead = await new Promise<number>((resolve, reject) =>
+          fs.read(this.#fd, this.#buf, 0, want, this.#hashed, (err, n) => (err ? reject(err) : resolve(n))),
+        );
+        if (bytesRead === 0) throw new ShortReadError(this.#hashed);
+        this.#hash.update(this.#buf.subarray(0, bytesRead));
+        this.#hashed += bytesRead;
+      }
+    } catch (error) {
+      this.#error = error;
+    }
+  }
+
+  async digest(): Promise<string> {
+    while (this.#running) await this.#running;
+    if (this.#error) throw this.#error;
+    if (this.#hashed !== this.#size) throw new Error(`only ${this.#hashed} of ${this.#size} bytes were hashed`);
+    return this.#hash.digest('hex');
+  }
+
+  async dispose(): Promise<void> {
+    this.#disposed = true;
+    while (this.#running) await this.#running;
   }
 }
 
 const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
 const { createHash } = require('node:crypto');
-let h = null;
+const { fd, size, algo, prefix } = workerData;
+const h = createHash(algo);
+if (prefix) h.update(prefix);
+const buf = Buffer.allocUnsafe(${CHUNK});
+let hashed = 0, target = 0, digestWanted = false, failed = false;
+function pump() {
+  try {
+    while (hashed < target) {
+      const n = fs.readSync(fd, buf, 0, Math.min(buf.length, target - hashed), hashed);
+      if (n === 0) throw new Error('the file ended at ' + hashed + ' bytes while being verified');
+      h.update(buf.subarray(0, n));
+      hashed += n;
+    }
+    parentPort.postMessage({ hashed });
+    if (digestWanted && hashed === size) parentPort.postMessage({ hex: h.digest('hex') });
+  } catch (e) {
+    failed = true;
+    parentPort.postMessage({ error: String(e && e.message || e) });
+  }
+}
 parentPort.on('message', (m) => {
-  if (m.t === 'init') { h = createHash(m.algo); if (m.prefix) h.update(m.prefix); }
-  else if (m.t === 'u') { h.update(new Uint8Array(m.b, 0, m.l)); parentPort.postMessage({ ack: m.l }); }
-  else if (m.t === 'd') parentPort.postMessage({ hex: h.digest('hex') });
+  if (failed) return;
+  if (m.t === 'to') target = Math.max(target, m.n);
+  else if (m.t === 'd') digestWanted = true;
+  pump();
 });
 `;
 
-const BATCH = 1 << 20;
+class WorkerDiskHasher implements DiskHasher {
+  readonly #worker: Worker;
+  readonly #size: number;
+  #target = 0;
+  #hashed = 0;
+  #result: Promise<string>;
 
-/** Past this many bytes in flight to the worker, the download waits (bounded memory). */
-export const MAX_BACKLOG = 16 << 20;
-
-class WorkerHasher implements StreamHasher {
-  #worker = new Worker(WORKER_SOURCE, { eval: true });
-  #pending: Buffer[] = [];
-  #size = 0;
-  #inFlight = 0;
-  #waiters: (() => void)[] = [];
-  #digest: ((hex: string) => void) | null = null;
-
-  constructor(etag: string, size: number) {
+  constructor(fd: number, etag: string, size: number) {
+    this.#size = size;
+    const { algo, prefix } = hashAlgorithm(etag, size);
+    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { fd, size, algo, prefix } });
     this.#worker.unref();
-    this.#worker.on('message', (m: { ack?: number; hex?: string }) => {
-      if (m.ack !== undefined) {
-        this.#inFlight -= m.ack;
-        if (this.#inFlight < MAX_BACKLOG) for (const w of this.#waiters.splice(0)) w();
-      } else if (m.hex !== undefined) this.#digest?.(m.hex);
-    });
-    const { algo, prefix } = algoFor(etag, size);
-    this.#worker.postMessage({ t: 'init', algo, prefix });
-  }
-
-  update(chunk: Buffer): void {
-    this.#pending.push(chunk);
-    this.#size += chunk.length;
-    if (this.#size >= BATCH) this.#flush();
-  }
-
-  #flush(): void {
-    if (this.#size === 0) return;
-    // A fresh (unpooled) buffer of ≥ 1 MiB: its memory can move to the worker without a copy.
-    const joined = Buffer.allocUnsafeSlow(this.#size);
-    let at = 0;
-    for (const c of this.#pending) {
-      c.copy(joined, at);
-      at += c.length;
-    }
-    this.#pending = [];
-    this.#size = 0;
-    const ab = joined.buffer as ArrayBuffer;
-    this.#inFlight += joined.length;
-    this.#worker.postMessage({ t: 'u', b: ab, l: joined.length }, [ab]);
-  }
-
-  get backlog(): number {
-    return this.#inFlight + this.#size;
-  }
-
-  drained(): Promise<void> {
-    if (this.#inFlight < MAX_BACKLOG) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push(resolve));
-  }
-
-  digest(): Promise<string> {
-    this.#flush();
-    return new Promise((resolve, reject) => {
-      this.#digest = (hex) => {
-        void this.#worker.terminate();
-        resolve(hex);
-      };
+    this.#result = new Promise<string>((resolve, reject) => {
+      this.#worker.on('message', (m: { hashed?: number; hex?: string; error?: string }) => {
+        if (m.hashed !== undefined) this.#hashed = m.hashed;
+        if (m.hex !== undefined) resolve(m.hex);
+        if (m.error !== undefined) reject(new Error(m.error));
+      });
       this.#worker.once('error', reject);
-      this.#worker.postMessage({ t: 'd' });
     });
+    this.#result.catch(() => undefined);
   }
 
-  dispose(): void {
-    for (const w of this.#waiters.splice(0)) w();
-    void this.#worker.terminate();
+  get hashed(): number {
+    return this.#hashed;
+  }
+
+  advance(n: number): void {
+    if (n <= this.#target) return;
+    this.#target = Math.min(n, this.#size);
+    this.#worker.postMessage({ t: 'to', n: this.#target });
+  }
+
+  async digest(): Promise<string> {
+    if (this.#target !== this.#size) throw new Error(`only ${this.#target} of ${this.#size} bytes were written`);
+    this.#worker.postMessage({ t: 'd' });
+    try {
+      return await this.#result;
+    } finally {
+      void this.#worker.terminate();
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await this.#worker.terminate();
   }
 }
 
@@ -138,6 +189,10 @@ export function workerHashingUseful(env: Readonly<Record<string, string | undefi
   return availableParallelism() >= 3;
 }
 
-export function createStreamHasher(etag: string, size: number, offThread = workerHashingUseful()): StreamHasher {
-  return offThread && size >= WORKER_HASH_THRESHOLD ? new WorkerHasher(etag, size) : new InlineHasher(etag, size);
+/**
+ * A hasher over an open file descriptor. The caller keeps the descriptor open until digest()
+ * settles or dispose() is called.
+ */
+export function createDiskHasher(fd: number, etag: string, size: number, offThread = workerHashingUseful()): DiskHasher {
+  return offThread && size >= WORKER_HASH_THRESHOLD ? new WorkerDiskHasher(fd, etag, size) : new InlineDiskHasher(fd, etag, size);
 }

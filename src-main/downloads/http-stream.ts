@@ -5,8 +5,10 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { HubError, hubErrorFrom, networkError } from '../hub/errors';
+import { BODY_LIMITS } from '../hub/limits';
+import { downloadHostError, type HubError, hubErrorFrom, networkError } from '../hub/errors';
 import type { HubHttp } from '../hub/http';
+import { nextHop } from '../hub/redirects';
 
 export interface OpenedBody {
   status: number;
@@ -22,8 +24,12 @@ const httpsAgent = new https.Agent(agentOpts);
 function toHeaders(raw: http.IncomingHttpHeaders): Headers {
   const h = new Headers();
   for (const [k, v] of Object.entries(raw)) {
-    if (Array.isArray(v)) for (const x of v) h.append(k, x);
-    else if (v !== undefined) h.set(k, v);
+    try {
+      if (Array.isArray(v)) for (const x of v) h.append(k, x);
+      else if (v !== undefined) h.set(k, v);
+    } catch {
+      // a header value fetch's Headers refuses (control characters) is dropped, not fatal
+    }
   }
   return h;
 }
@@ -37,9 +43,9 @@ function once(url: string, headers: Record<string, string>, signal: AbortSignal)
 }
 
 export async function openBody(hub: HubHttp, url: string, range: { start: number; end?: number } | null, signal: AbortSignal): Promise<OpenedBody> {
-  if (hub.isOffline()) throw new HubError('OFFLINE', 'Offline mode is on: Hubcap makes no network requests.');
+  hub.assertOnline();
   let current = url;
-  for (let hop = 0; hop < 10; hop++) {
+  for (let hop = 0; ; hop++) {
     const headers: Record<string, string> = { 'accept-encoding': 'identity' };
     for (const [k, v] of hub.headersFor(current)) headers[k] = v;
     if (range) headers.range = `bytes=${range.start}-${range.end ?? ''}`;
@@ -54,30 +60,39 @@ export async function openBody(hub: HubHttp, url: string, range: { start: number
     const location = res.headers.location;
     if (status >= 300 && status < 400 && location) {
       res.resume();
-      current = new URL(location, current).toString();
+      current = nextHop(current, location, hop, { anyOrigin: true });
       continue;
     }
     return { status, headers: toHeaders(res.headers), finalUrl: current, res };
   }
-  throw new HubError('SERVER_ERROR', 'Too many redirects from the Hub.');
 }
 
+/** The server's own words from an error body: at most 64 KiB read, JSON `error` if present. */
 export async function readErrorBody(opened: OpenedBody): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of opened.res) {
     size += (c as Buffer).length;
-    if (size > 64 * 1024) break;
+    if (size > BODY_LIMITS.error) {
+      opened.res.destroy();
+      break;
+    }
     chunks.push(c as Buffer);
   }
   try {
-    return (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { error?: string }).error;
+    const e = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { error?: unknown }).error;
+    return typeof e === 'string' ? e.slice(0, 500) : undefined;
   } catch {
     return undefined;
   }
 }
 
+/** A non-2xx answer as a typed error: the Hub's mapping for the Hub, the download host's for a CDN. */
 export async function errorFrom(opened: OpenedBody, hub: HubHttp, ctx: { repo?: string; revision?: string; path?: string; repoUrl?: string }): Promise<HubError> {
+  if (!hub.isHubUrl(opened.finalUrl)) {
+    opened.res.resume();
+    return downloadHostError(opened.status, opened.headers, new URL(opened.finalUrl).host, ctx);
+  }
   const message = await readErrorBody(opened).catch(() => undefined);
   return hubErrorFrom(opened.status, opened.headers, { ...ctx, signedIn: hub.signedIn }, message);
 }

@@ -3,18 +3,26 @@
  * a bounded number of files in flight, pause / resume / cancel / retry, one download for a blob
  * two jobs need, already-present blobs linked rather than fetched, offline mode served from the
  * cache only, and progress (bytes, speed, ETA, state) pushed at most ~10 times a second per job.
+ * A file already in the snapshot counts as done only when its size matches the Hub's; with
+ * `force`, its bytes are rehashed too and a corrupt one is fetched again.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../contract/errors';
-import { blobPath, ensureCacheDir, linkSnapshotFile, markNoExist, readRef, repoDir, snapshotFileExists, writeRef } from '../cache/layout';
+import { blobPath, ensureCacheDir, linkSnapshotFile, markNoExist, readRef, repoDir, repoFolderName, snapshotFilePath, writeRef } from '../cache/layout';
+import { blobLockPath, tryLockFile } from '../cache/blob-lock';
+import { readTreeRecord, writeTreeRecord } from '../cache/tree-record';
+import { hashBlob } from '../cache/verify';
 import { HubError } from '../hub/errors';
+import { unsafeNameReason } from '../hub/file-names';
 import type { HubHttp } from '../hub/http';
 import { COMMIT_RE, checkRevision, parseRepoId, type RepoRef } from '../hub/repo-id';
+import { repoPageUrl, resolveUrl, type PlannedFile } from '../hub/resolve';
 import { fetchBlob } from './blob-fetch';
+import { isPartialOf } from './partial-file';
 import { matchesAny } from './patterns';
-import { planDownload, repoPageUrl, resolveUrl, type PlannedFile } from './plan';
+import { planDownload } from './plan';
 import type { QueueStore } from './queue-store';
 import type { DownloadJob, DownloadRequest, JobFile } from './types';
 
@@ -38,7 +46,7 @@ export interface ManagerOptions {
 const TERMINAL = new Set(['done', 'error', 'cancelled']);
 
 function sameSelection(a: DownloadRequest, b: DownloadRequest): boolean {
-  const key = (r: DownloadRequest) => JSON.stringify([r.repoType, r.repo, r.revision, [...(r.files ?? [])].sort(), [...(r.patterns ?? [])].sort()]);
+  const key = (r: DownloadRequest) => JSON.stringify([r.repoType, r.repo, r.revision, r.commit ?? null, [...(r.files ?? [])].sort(), [...(r.patterns ?? [])].sort()]);
   return key(a) === key(b);
 }
 
@@ -61,6 +69,9 @@ class SpeedMeter {
     const span = Math.max(2, now - (recent[0] as { slot: number }).slot + 1) / 10;
     return recent.reduce((a, b) => a + b.bytes, 0) / span;
   }
+  reset(): void {
+    this.#buckets = [];
+  }
 }
 
 export class DownloadManager {
@@ -81,10 +92,11 @@ export class DownloadManager {
     for (const job of opts.store.load()) {
       // After a crash or restart, unfinished work comes back queued and resumes from disk.
       if (job.state === 'downloading' || job.state === 'resolving') job.state = 'queued';
-      for (const f of job.files) if (f.state === 'downloading') f.state = 'pending';
+      for (const f of job.files) if (f.state === 'downloading' || f.state === 'waiting') f.state = 'pending';
       job.speed = 0;
       job.etaSeconds = null;
       job.retrying = null;
+      job.skipped ??= [];
       this.#jobs.set(job.id, job);
     }
     queueMicrotask(() => this.#schedule());
@@ -103,6 +115,7 @@ export class DownloadManager {
   add(request: DownloadRequest): DownloadJob {
     const repo = parseRepoId(request.repo, request.repoType);
     checkRevision(request.revision);
+    if (request.commit !== undefined && !COMMIT_RE.test(request.commit)) throw new ApiError('VALIDATION_FAILED', `"${request.commit}" is not a commit id.`);
     const normalized: DownloadRequest = { ...request, repo: repo.id };
     const existing = this.list().find((j) => !TERMINAL.has(j.state) && sameSelection(j.request, normalized));
     if (existing) return existing;
@@ -121,6 +134,7 @@ export class DownloadManager {
       speed: 0,
       etaSeconds: null,
       retrying: null,
+      skipped: [],
     };
     this.#jobs.set(job.id, job);
     this.#changed(job, true);
@@ -144,11 +158,13 @@ export class DownloadManager {
     this.#controllers.delete(job.id);
   }
 
-  /** No transfer in flight: files back to pending, no speed or ETA. */
+  /** No transfer in flight: files back to pending, no speed, ETA or retry. */
   #quiet(job: DownloadJob): void {
-    for (const f of job.files) if (f.state === 'downloading') f.state = 'pending';
+    for (const f of job.files) if (f.state === 'downloading' || f.state === 'waiting') f.state = 'pending';
     job.speed = 0;
     job.etaSeconds = null;
+    job.retrying = null;
+    this.#meters.get(job.id)?.reset();
   }
 
   resume(id: string): DownloadJob {
@@ -166,13 +182,14 @@ export class DownloadManager {
     job.state = 'queued';
     job.error = null;
     job.commit = null;
+    job.finishedAt = null;
     for (const f of job.files) if (f.state !== 'done') f.state = 'pending';
     this.#changed(job, true);
     this.#schedule();
     return job;
   }
 
-  /** Stops a job. Its partial files are deleted unless kept for later. */
+  /** Stops a job. Its partial files are deleted unless kept for later; an emptied repo folder goes. */
   async cancel(id: string, keepPartial = false): Promise<DownloadJob> {
     const job = this.get(id);
     if (job.state === 'done' || job.state === 'cancelled') return job;
@@ -180,16 +197,16 @@ export class DownloadManager {
     job.finishedAt = new Date().toISOString();
     this.#abort(job);
     await this.#settled(job);
+    const repo: RepoRef = { type: job.request.repoType, id: job.request.repo };
     if (!keepPartial) {
-      const dir = repoDir(job.cacheDir, { type: job.request.repoType, id: job.request.repo });
       for (const f of job.files) {
         if (f.state === 'done' || !/^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(f.etag)) continue;
-        const partial = `${blobPath(dir, f.etag)}.incomplete`;
-        if (!this.#blobs.has(blobPath(dir, f.etag))) await fs.promises.rm(partial, { force: true });
+        if (!this.#blobs.has(blobPath(repoDir(job.cacheDir, repo), f.etag))) await removePartials(job.cacheDir, repo, f.etag);
         f.done = 0;
       }
       job.bytesDone = job.files.reduce((a, f) => a + (f.state === 'done' ? f.size : 0), 0);
     }
+    removeIfEmpty(repoDir(job.cacheDir, repo));
     this.#quiet(job);
     this.#changed(job, true);
     return job;
@@ -202,9 +219,11 @@ export class DownloadManager {
     this.#save();
   }
 
-  /** .incomplete files being written now (kept out of cache cleanup). */
-  activeIncompletePaths(): string[] {
-    return [...this.#blobs.keys()].map((b) => `${b}.incomplete`);
+  /** Snapshots jobs are writing into now (kept out of cache cleanup). */
+  activeSnapshots(): { cacheDir: string; repo: RepoRef; commit: string }[] {
+    return this.list()
+      .filter((j) => !TERMINAL.has(j.state) && j.commit)
+      .map((j) => ({ cacheDir: j.cacheDir, repo: { type: j.request.repoType, id: j.request.repo }, commit: j.commit as string }));
   }
 
   /** Resolves when nothing is queued, resolving or downloading. */
@@ -235,7 +254,7 @@ export class DownloadManager {
   }
 
   async #settled(job: DownloadJob): Promise<void> {
-    for (let i = 0; i < 200 && job.files.some((f) => f.state === 'downloading'); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 500 && job.files.some((f) => f.state === 'downloading' || f.state === 'waiting'); i++) await new Promise((r) => setTimeout(r, 10));
   }
 
   #schedule(): void {
@@ -268,21 +287,38 @@ export class DownloadManager {
       let planned: PlannedFile[];
       if (this.#o.hub.isOffline()) ({ commit, files: planned } = this.#resolveOffline(job, repo, dir));
       else {
-        ({ commit, files: planned } = await planDownload(this.#o.hub, repo, job.request.revision, {
+        const plan = await planDownload(this.#o.hub, repo, job.request.commit ?? job.request.revision, {
           ...(job.request.files ? { files: job.request.files } : {}),
           ...(job.request.patterns ? { patterns: job.request.patterns } : {}),
-        }));
+        });
+        ({ commit, files: planned } = plan);
+        job.skipped = plan.skipped;
         ensureCacheDir(job.cacheDir);
+        // The listing Python writes too, so its offline snapshot_download knows what is missing.
+        if (plan.listing) {
+          fs.mkdirSync(path.join(dir, 'snapshots'), { recursive: true });
+          writeTreeRecord(dir, commit, plan.listing);
+        }
       }
       if (job.state !== 'resolving') return; // paused or cancelled meanwhile
       const previous = new Map(job.files.map((f) => [f.path, f]));
       job.commit = commit;
       job.files = planned.map((p) => {
-        const done = snapshotFileExists(dir, commit, p.path) || this.#linkIfBlobPresent(job, dir, commit, p);
+        const done = this.#snapshotMatches(dir, commit, p) || this.#linkIfBlobPresent(job, dir, commit, p);
         const before = previous.get(p.path);
-        const partial = done ? p.size : incompleteSize(dir, p.etag);
-        return { path: p.path, size: p.size, etag: p.etag, lfs: p.lfs, state: done ? 'done' : 'pending', done: partial || (before?.etag === p.etag ? Math.min(before.done, p.size) : 0) };
+        const partial = done ? p.size : partialSize(dir, p.etag, p.size);
+        return {
+          path: p.path,
+          size: p.size,
+          etag: p.etag,
+          lfs: p.lfs,
+          state: done ? 'done' : 'pending',
+          done: partial || (before?.etag === p.etag ? Math.min(before.done, p.size) : 0),
+          ...(before?.replace ? { replace: true } : {}),
+        };
       });
+      if (job.request.force) await this.#recheck(job, dir, commit);
+      if (job.state !== 'resolving') return;
       job.bytesTotal = job.files.reduce((a, f) => a + f.size, 0);
       job.bytesDone = job.files.reduce((a, f) => a + f.done, 0);
       // The ref is written once its snapshot holds a file: Python's scanner rejects a ref to a missing snapshot.
@@ -307,22 +343,65 @@ export class DownloadManager {
     }
   }
 
-  /** Offline: only what the cache already holds. */
+  /** --force / repair: present files are rehashed; one whose bytes do not match is fetched again. */
+  async #recheck(job: DownloadJob, dir: string, commit: string): Promise<void> {
+    for (const f of job.files) {
+      if (f.state !== 'done') continue;
+      let ok = false;
+      try {
+        ok = (await hashBlob(snapshotFilePath(dir, commit, f.path), f.etag)) === f.etag;
+      } catch {
+        ok = false;
+      }
+      if (!ok) {
+        f.state = 'pending';
+        f.done = 0;
+        f.replace = true;
+      }
+    }
+  }
+
+  /** A snapshot entry counts only if it is there with the size the Hub gives (a live link or a copy). */
+  #snapshotMatches(dir: string, commit: string, p: PlannedFile): boolean {
+    try {
+      const st = fs.statSync(snapshotFilePath(dir, commit, p.path));
+      return st.isFile() && st.size === p.size;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Offline: only what the cache already holds; with trees/<commit>.json, say exactly what is missing. */
   #resolveOffline(job: DownloadJob, repo: RepoRef, dir: string): { commit: string; files: PlannedFile[] } {
-    const rev = job.request.revision;
+    const rev = job.request.commit ?? job.request.revision;
     const commit = COMMIT_RE.test(rev) ? rev : readRef(dir, rev);
-    const what = `${repo.id}@${rev}`;
+    const what = `${repo.id}@${job.request.revision}`;
     if (!commit || !fs.existsSync(path.join(dir, 'snapshots', commit))) throw new HubError('OFFLINE', `Offline mode is on, and ${what} is not in the cache.`);
     const snapshot = path.join(dir, 'snapshots', commit);
-    const present = listSnapshot(snapshot);
+    const present = new Set(listSnapshot(snapshot));
     const wanted = job.request.files ?? [];
-    const missing = wanted.filter((p) => !present.includes(p));
+    const patterns = job.request.patterns ?? [];
+    const chosen = (p: string) => (!wanted.length && !patterns.length) || wanted.includes(p) || matchesAny(p, patterns);
+    const record = readTreeRecord(dir, commit);
+    if (record) {
+      const files = [...record].filter(([p]) => chosen(p) && unsafeNameReason(p) === null).map(([p, r]): PlannedFile => ({ path: p, size: r.size, etag: r.etag, lfs: r.lfs }));
+      const unknown = wanted.filter((p) => !record.has(p));
+      if (unknown.length) throw new HubError('OFFLINE', `Offline mode is on, and ${unknown.join(', ')} is not a file of ${what}.`);
+      const missing = files.filter((f) => !this.#snapshotMatches(dir, commit, f)).map((f) => f.path);
+      if (missing.length) {
+        const list = missing.slice(0, 5).join(', ') + (missing.length > 5 ? ` and ${missing.length - 5} more` : '');
+        throw new HubError('OFFLINE', `Offline mode is on, and ${missing.length} of the ${files.length} files of ${what} are not in the cache: ${list}. Go online to download them.`);
+      }
+      if (files.length === 0) throw new HubError('OFFLINE', `Offline mode is on, and no file of ${what} matches.`);
+      return { commit, files };
+    }
+    const missing = wanted.filter((p) => !present.has(p));
     if (missing.length) throw new HubError('OFFLINE', `Offline mode is on, and ${missing.join(', ')} of ${what} is not in the cache.`);
-    const chosen = present.filter((p) => (!wanted.length && !job.request.patterns?.length) || wanted.includes(p) || matchesAny(p, job.request.patterns ?? []));
-    if (chosen.length === 0) throw new HubError('OFFLINE', `Offline mode is on, and no cached file of ${what} matches.`);
+    const picked = [...present].filter(chosen);
+    if (picked.length === 0) throw new HubError('OFFLINE', `Offline mode is on, and no cached file of ${what} matches.`);
     return {
       commit,
-      files: chosen.map((p) => {
+      files: picked.map((p) => {
         const full = path.join(snapshot, ...p.split('/'));
         const target = fs.lstatSync(full).isSymbolicLink() ? path.basename(fs.readlinkSync(full)) : '';
         return { path: p, size: fs.statSync(full).size, etag: target, lfs: target.length === 64 };
@@ -356,7 +435,7 @@ export class DownloadManager {
       for (;;) {
         const shared = this.#blobs.get(blob);
         if (shared) {
-          // Another job is fetching the same blob: wait for it instead of downloading twice.
+          // Another job of ours is fetching the same blob: wait for it instead of downloading twice.
           try {
             await shared;
             break;
@@ -371,8 +450,10 @@ export class DownloadManager {
             url: resolveUrl(this.#o.hub, repo, commit, file.path),
             etag: file.etag,
             size: file.size,
-            blobsDir: path.join(dir, 'blobs'),
+            cacheDir: job.cacheDir,
+            repoFolder: repoFolderName(repo),
             ctx: { repo: repo.id, revision: job.request.revision, path: file.path, repoUrl: repoPageUrl(this.#o.hub, repo) },
+            ...(file.replace ? { replace: true } : {}),
           },
           {
             signal,
@@ -380,25 +461,29 @@ export class DownloadManager {
             ...(this.#o.parallelThreshold !== undefined ? { parallelThreshold: this.#o.parallelThreshold } : {}),
             ...(this.#o.segmentBytes !== undefined ? { segmentBytes: this.#o.segmentBytes } : {}),
             ...(this.#o.stallTimeoutMs !== undefined ? { stallTimeoutMs: this.#o.stallTimeoutMs } : {}),
-            onBytes: (n) => {
-              file.done = Math.min(file.size, file.done + n);
-              job.bytesDone += n;
-              meter.add(n);
-              if (job.retrying) job.retrying = null;
+            onWaiting: () => {
+              file.state = 'waiting';
+              this.#changed(job, true);
+            },
+            onBytes: (delta, position) => {
+              if (file.state === 'waiting') file.state = 'downloading';
+              const at = Math.min(file.size, position);
+              job.bytesDone += at - file.done;
+              file.done = at;
+              if (delta > 0) meter.add(delta);
+              if (job.retrying && delta > 0) job.retrying = null;
               this.#changed(job, false);
             },
-            onRetry: (e, attempt, delay) => {
-              job.retrying = `${e.message} Retry ${attempt} in ${Math.ceil(delay / 1000)} s.`;
+            onRetry: (info) => {
+              job.retrying = { message: info.reason, attempt: info.attempt, maxAttempts: info.maxAttempts, nextAt: new Date(Date.now() + info.delayMs).toISOString() };
+              // Nothing moves while waiting to retry: no frozen speed or ETA.
+              meter.reset();
+              job.speed = 0;
+              job.etaSeconds = null;
               this.#changed(job, true);
             },
           },
-        ).then((r) => {
-          if (r.resumedFrom > 0 && file.done < r.resumedFrom) {
-            job.bytesDone += r.resumedFrom - file.done;
-            file.done = r.resumedFrom;
-          }
-          return { fresh: !r.alreadyPresent };
-        });
+        ).then((r) => ({ fresh: !r.alreadyPresent }));
         this.#blobs.set(blob, run);
         try {
           fresh = (await run).fresh;
@@ -412,6 +497,7 @@ export class DownloadManager {
       job.bytesDone += file.size - file.done;
       file.done = file.size;
       file.state = 'done';
+      delete file.replace;
       this.#finishIfDone(job);
       this.#changed(job, true);
     } catch (error) {
@@ -445,7 +531,7 @@ export class DownloadManager {
 
   /** Once every file of a failed job has settled, a repo folder it left empty goes (no race with a file still stopping). */
   #cleanupIfFailed(job: DownloadJob): void {
-    if (job.state === 'error' && !job.files.some((f) => f.state === 'downloading')) {
+    if (job.state === 'error' && !job.files.some((f) => f.state === 'downloading' || f.state === 'waiting')) {
       removeIfEmpty(repoDir(job.cacheDir, { type: job.request.repoType, id: job.request.repo }));
     }
   }
@@ -469,7 +555,7 @@ export class DownloadManager {
     if (!important && now - (this.#lastEmit.get(job.id) ?? 0) < interval) return;
     this.#lastEmit.set(job.id, now);
     const meter = this.#meters.get(job.id);
-    if (job.state === 'downloading' && meter) {
+    if (job.state === 'downloading' && meter && !job.retrying) {
       job.speed = Math.round(meter.rate());
       job.etaSeconds = job.speed > 0 ? Math.ceil((job.bytesTotal - job.bytesDone) / job.speed) : null;
     }
@@ -492,16 +578,31 @@ export class DownloadManager {
   }
 }
 
+/** Deletes the partials of a blob, but only when nobody (Python, another Hubcap) holds its lock. */
+async function removePartials(cacheDir: string, repo: RepoRef, etag: string): Promise<void> {
+  const lock = await tryLockFile(blobLockPath(cacheDir, repoFolderName(repo), etag)).catch(() => null);
+  if (!lock) return;
+  try {
+    const blobs = path.join(repoDir(cacheDir, repo), 'blobs');
+    for (const name of fs.existsSync(blobs) ? fs.readdirSync(blobs) : []) {
+      if (isPartialOf(name, etag)) await fs.promises.rm(path.join(blobs, name), { force: true });
+    }
+  } finally {
+    await lock.release();
+  }
+}
+
 /**
- * A job that failed before any byte landed (gated, not found) must not leave a half-made repo
- * folder behind: Python's scan_cache_dir rejects one without snapshots.
+ * A job that stopped before any file landed (gated, not found, cancelled) must not leave a
+ * half-made repo folder behind: the Cache page would list it, and Python's scan_cache_dir rejects
+ * one without snapshots.
  */
 function removeIfEmpty(dir: string): void {
   try {
     const entries = fs.readdirSync(dir);
     const blobs = fs.existsSync(path.join(dir, 'blobs')) ? fs.readdirSync(path.join(dir, 'blobs')) : [];
     const snaps = fs.existsSync(path.join(dir, 'snapshots')) ? fs.readdirSync(path.join(dir, 'snapshots')) : [];
-    if (blobs.length === 0 && snaps.length === 0 && entries.every((e) => ['blobs', 'snapshots', '.no_exist', 'refs'].includes(e))) {
+    if (blobs.length === 0 && snaps.length === 0 && entries.every((e) => ['blobs', 'snapshots', '.no_exist', 'refs', 'trees'].includes(e))) {
       if (entries.includes('refs') && fs.readdirSync(path.join(dir, 'refs')).length > 0) return;
       if (entries.includes('.no_exist')) return;
       fs.rmSync(dir, { recursive: true, force: true });
@@ -511,12 +612,20 @@ function removeIfEmpty(dir: string): void {
   }
 }
 
-function incompleteSize(dir: string, etag: string): number {
+/** The largest partial of a blob on disk (what a resume will start from). */
+function partialSize(dir: string, etag: string, max: number): number {
+  let best = 0;
   try {
-    return fs.statSync(`${blobPath(dir, etag)}.incomplete`).size;
+    const blobs = path.join(dir, 'blobs');
+    for (const name of fs.readdirSync(blobs)) {
+      if (!isPartialOf(name, etag)) continue;
+      const size = fs.statSync(path.join(blobs, name)).size;
+      if (size <= max) best = Math.max(best, size);
+    }
   } catch {
-    return 0;
+    // no blobs folder yet
   }
+  return best;
 }
 
 function listSnapshot(snapshot: string, prefix = ''): string[] {

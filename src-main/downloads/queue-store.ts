@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../cache/layout';
+import { writePrivateFileAtomic } from '../app/atomic-write';
 import type { DownloadJob } from './types';
 
 export interface QueueStore {
@@ -24,7 +24,7 @@ export function fileQueueStore(dataDir: string): QueueStore {
       }
     },
     save(jobs) {
-      writeFileAtomic(file, JSON.stringify({ version: 1, jobs }, null, 1));
+      writePrivateFileAtomic(file, JSON.stringify({ version: 1, jobs }, null, 1));
     },
   };
 }

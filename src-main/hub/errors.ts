@@ -16,6 +16,10 @@ export interface HubErrorDetails {
   requestId?: string;
   serverMessage?: string;
   commit?: string;
+  /** Which server failed: the Hub itself or the host its links point at (a CDN). */
+  host?: string;
+  /** Attempts made before giving up. */
+  attempts?: number;
 }
 
 export class HubError extends ApiError {
@@ -93,7 +97,10 @@ export function hubErrorFrom(status: number, headers: Headers, ctx: ErrorContext
   }
   if (status === 403) {
     if (/disabled/i.test(serverMessage ?? '')) return new HubError('FORBIDDEN', `${what} has been disabled on the Hub.`, base);
-    return new HubError('FORBIDDEN', `The Hub refused this (${serverMessage ?? 'forbidden'}): the token may lack the needed permission.`, base);
+    // Only a request that carried a token can be refused for the token's permissions.
+    return ctx.signedIn
+      ? new HubError('FORBIDDEN', `The Hub refused this (${serverMessage ?? 'forbidden'}): the token may lack the needed permission.`, base)
+      : new HubError('FORBIDDEN', `The Hub refused this (${serverMessage ?? 'forbidden'}).`, base);
   }
   if (status === 404) return new HubError('NOT_FOUND', `Not found on the Hub: ${ctx.path ?? what}.`, base);
   if (status === 429) {
@@ -113,8 +120,24 @@ export function hubErrorFrom(status: number, headers: Headers, ctx: ErrorContext
   return new HubError('SERVER_ERROR', `The Hub answered HTTP ${status}${serverMessage ? `: ${serverMessage}` : ''}.`, base);
 }
 
-export function offlineError(what: string): HubError {
-  return new HubError('OFFLINE', `Offline mode is on, and ${what} is not in the cache.`);
+/**
+ * A non-2xx answer from the host a resolve link redirected to (the CDN). It never saw a token, so
+ * it is never blamed on one: a 401/403 there is a signed link that expired or was tampered with.
+ */
+export function downloadHostError(status: number, headers: Headers, host: string, ctx: Omit<ErrorContext, 'signedIn'>): HubError {
+  const requestId = headers.get('x-amz-cf-id') ?? headers.get('x-request-id') ?? undefined;
+  const base: HubErrorDetails = { status, host, ...(ctx.path ? { path: ctx.path } : {}), ...(ctx.repo ? { repo: ctx.repo } : {}), ...(requestId ? { requestId } : {}) };
+  const where = `the download host (${host})`;
+  if (status === 401 || status === 403) return new HubError('FORBIDDEN', `${capital(where)} refused the signed link (HTTP ${status}): it may have expired.`, base);
+  if (status === 404) return new HubError('NOT_FOUND', `${capital(where)} does not have ${ctx.path ?? 'this file'} (HTTP 404).`, base);
+  const ra = retryAfterSeconds(headers);
+  const d = { ...base, ...(ra !== undefined ? { retryAfterSeconds: ra } : {}) };
+  if (status === 429) return new HubError('RATE_LIMITED', `${capital(where)} is rate-limiting downloads (HTTP 429).`, d);
+  return new HubError('SERVER_ERROR', `${capital(where)} answered HTTP ${status}.`, d);
+}
+
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 export function networkError(error: unknown, url: string): HubError {
@@ -126,5 +149,5 @@ export function networkError(error: unknown, url: string): HubError {
   } catch {
     // keep the raw string
   }
-  return new HubError('NETWORK', `Could not reach ${host} (${reason}).`);
+  return new HubError('NETWORK', `Could not reach ${host} (${reason}).`, { host });
 }

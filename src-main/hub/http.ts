@@ -1,10 +1,14 @@
 /**
  * Every request to the Hub goes through here. One function decides where the token may go: only to
  * the configured endpoint's origin, never to a CDN after a redirect, never to another host.
- * Redirects are followed by hand so that decision is made again at every hop.
+ * Redirects are followed by hand so that decision is made again at every hop, and every body a
+ * caller reads whole is capped, so a hostile or broken server cannot fill memory.
  */
 import { appVersion } from '../app/versions';
+import { formatBytes } from '../contract/format';
 import { HubError, hubErrorFrom, networkError, type ErrorContext } from './errors';
+import { BODY_LIMITS } from './limits';
+import { nextHop } from './redirects';
 
 export interface HubHttpOptions {
   endpoint: string;
@@ -22,19 +26,61 @@ export interface HubRequestInit extends RequestInit {
   followRedirects?: boolean;
   /** Retries of transient failures (429, 5xx, network) for GET and HEAD; default 3. */
   retries?: number;
+  /** The most body bytes a reader of this answer may get (default BODY_LIMITS.json). */
+  maxBodyBytes?: number;
 }
 
 export const USER_AGENT = `hubcap/${appVersion}; node/${process.versions.node}`;
 
+const NULL_BODY = new Set([101, 204, 205, 304]);
+
+/**
+ * The same response with a body that errors past `max` bytes (and at once when Content-Length
+ * already says so): `res.json()` and friends then fail with a clear error instead of growing.
+ */
+export function limitBody(res: Response, max: number, host: string): Response {
+  if (!res.body || NULL_BODY.has(res.status)) return res;
+  const tooBig = () => new HubError('SERVER_ERROR', `${host} sent an answer larger than ${formatBytes(max)}; Hubcap refused to read it.`, { host });
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  const reader = res.body.getReader();
+  let seen = 0;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (declared > max) {
+        await reader.cancel().catch(() => undefined);
+        controller.error(tooBig());
+        return;
+      }
+      const { done, value } = await reader.read();
+      if (done) {
+        controller.close();
+        return;
+      }
+      seen += value.byteLength;
+      if (seen > max) {
+        await reader.cancel().catch(() => undefined);
+        controller.error(tooBig());
+        return;
+      }
+      controller.enqueue(value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+}
+
 export class HubHttp {
   readonly endpoint: string;
   readonly #origin: string;
+  readonly #host: string;
   readonly #opts: HubHttpOptions;
 
   constructor(opts: HubHttpOptions) {
     this.#opts = opts;
     this.endpoint = opts.endpoint.replace(/\/+$/, '');
-    this.#origin = new URL(this.endpoint).origin;
+    const u = new URL(this.endpoint);
+    this.#origin = u.origin;
+    this.#host = u.host;
   }
 
   get signedIn(): boolean {
@@ -45,15 +91,27 @@ export class HubHttp {
     return this.#opts.offline();
   }
 
+  /** The one offline refusal: every network path calls this first. */
+  assertOnline(): void {
+    if (this.isOffline()) throw new HubError('OFFLINE', 'Offline mode is on: Hubcap makes no network requests.');
+  }
+
+  /** Is this URL on the Hub's own origin (where the token may go)? */
+  isHubUrl(url: string): boolean {
+    try {
+      return new URL(url).origin === this.#origin;
+    } catch {
+      return false;
+    }
+  }
+
+  isHubHost(host: string): boolean {
+    return host === this.#host;
+  }
+
   /** The Authorization header for a URL: the token for the Hub's own origin, nothing elsewhere. */
   authorizationFor(url: string): string | null {
-    let origin: string;
-    try {
-      origin = new URL(url).origin;
-    } catch {
-      return null;
-    }
-    if (origin !== this.#origin) return null;
+    if (!this.isHubUrl(url)) return null;
     const token = this.#opts.token();
     return token ? `Bearer ${token}` : null;
   }
@@ -82,8 +140,8 @@ export class HubHttp {
   }
 
   async #fetchOnce(url: string, init: HubRequestInit): Promise<Response> {
-    const { ctx, throwOnError = true, followRedirects = true, retries: _retries, ...rest } = init;
-    if (this.isOffline()) throw new HubError('OFFLINE', 'Offline mode is on: Hubcap makes no network requests.');
+    const { ctx, throwOnError = true, followRedirects = true, retries: _retries, maxBodyBytes = BODY_LIMITS.json, ...rest } = init;
+    this.assertOnline();
     const doFetch = this.#opts.fetch ?? fetch;
     let current = url;
     let res: Response;
@@ -95,22 +153,23 @@ export class HubHttp {
         throw networkError(error, current);
       }
       const location = res.headers.get('location');
-      if (!followRedirects || res.status < 300 || res.status >= 400 || !location || hop >= 10) break;
+      if (!followRedirects || res.status < 300 || res.status >= 400 || !location) break;
       await res.body?.cancel();
-      current = new URL(location, current).toString();
+      current = nextHop(current, location, hop, { anyOrigin: true });
       if (res.status === 303) rest.method = 'GET';
     }
+    const host = new URL(current).host;
     if (throwOnError && !res.ok && !(res.status >= 300 && res.status < 400)) {
       let bodyMessage: string | undefined;
       try {
-        const text = await res.text();
-        bodyMessage = (JSON.parse(text) as { error?: string }).error ?? undefined;
+        const parsed = JSON.parse(await limitBody(res, BODY_LIMITS.error, host).text()) as { error?: unknown };
+        bodyMessage = typeof parsed.error === 'string' ? parsed.error.slice(0, 500) : undefined;
       } catch {
         bodyMessage = undefined;
       }
       throw hubErrorFrom(res.status, res.headers, { ...ctx, signedIn: this.signedIn }, bodyMessage);
     }
-    return res;
+    return limitBody(res, maxBodyBytes, host);
   }
 
   /** A fetch for @huggingface/hub: same policy, and typed errors instead of its generic ones. */

@@ -1,15 +1,19 @@
 /** Everything a model page shows, for one repo at one revision, through the Hub API. */
-import { listFiles, modelInfo } from '@huggingface/hub';
+import { modelInfo } from '@huggingface/hub';
 import type { ModelDetails, ModelFile } from '../contract/model';
 import { HubError } from './errors';
 import type { HubHttp } from './http';
-import { checkRevision, parseRepoId } from './repo-id';
+import { BODY_LIMITS } from './limits';
+import { checkRevision, isValidRevision, parseRepoId } from './repo-id';
 import { groupFiles } from './file-groups';
-import { resolveUrl } from '../downloads/plan';
+import { resolveUrl, revisionNotFound } from './resolve';
+import { listTree, type TreeFile } from './tree';
 
-const MAX_CARD = 512 * 1024;
-
-export async function modelDetails(hub: HubHttp, id: string, revision: string): Promise<ModelDetails> {
+/**
+ * `onListing`: the revision's full listing, for whoever keeps `trees/<commit>.json` (the core
+ * writes it only for repos already in the cache, so browsing never creates cache folders).
+ */
+export async function modelDetails(hub: HubHttp, id: string, revision: string, onListing?: (commit: string, files: TreeFile[]) => void): Promise<ModelDetails> {
   const repo = parseRepoId(id);
   checkRevision(revision);
   const ctx = { repo: repo.id, revision, repoUrl: hub.url(`/${repo.id}`) };
@@ -20,7 +24,7 @@ export async function modelDetails(hub: HubHttp, id: string, revision: string): 
     fetch: hub.libraryFetch,
     additionalFields: ['sha', 'tags', 'safetensors'],
   }).catch((e: unknown) => {
-    throw e instanceof HubError && e.code === 'REVISION_NOT_FOUND' ? new HubError('REVISION_NOT_FOUND', `Revision "${revision}" does not exist in ${repo.id}.`, ctx) : e;
+    throw e instanceof HubError && e.code === 'REVISION_NOT_FOUND' ? revisionNotFound(repo, revision, {}, ctx.repoUrl) : e;
   })) as unknown as {
     sha: string;
     private: boolean;
@@ -34,20 +38,18 @@ export async function modelDetails(hub: HubHttp, id: string, revision: string): 
     gguf?: { total?: number };
     safetensors?: { total?: number };
   };
-  const files: ModelFile[] = [];
-  for await (const e of listFiles({ repo: { type: 'model', name: repo.id }, revision: info.sha, recursive: true, hubUrl: hub.endpoint, fetch: hub.libraryFetch })) {
-    if (e.type === 'file') files.push({ path: e.path, size: e.lfs?.size ?? e.size, lfs: Boolean(e.lfs) });
-  }
-  const refs = (await (await hub.fetch(hub.url(`/api/models/${repo.id}/refs`), { ctx })).json().catch(() => ({}))) as {
-    branches?: { name: string }[];
-    tags?: { name: string }[];
-  };
+  if (typeof info.sha !== 'string' || !/^[0-9a-f]{40}$/.test(info.sha)) throw new HubError('SERVER_ERROR', `The Hub did not say which commit ${revision} of ${repo.id} is.`, ctx);
+  const listing = await listTree(hub, repo, info.sha, ctx);
+  onListing?.(info.sha, listing);
+  const files: ModelFile[] = listing.map((e) => ({ path: e.path, size: e.size, lfs: e.lfs !== null }));
+  const refs = (await (await hub.fetch(hub.url(`/api/models/${repo.id}/refs`), { ctx })).json().catch(() => ({}))) as { branches?: unknown; tags?: unknown };
   let card: string | null = null;
   let cardNote: string | null = null;
   const readme = files.find((f) => f.path === 'README.md');
-  if (readme && readme.size <= MAX_CARD) {
+  if (readme && readme.size <= BODY_LIMITS.card) {
     try {
-      const text = await (await hub.fetch(resolveUrl(hub, repo, info.sha, 'README.md'), { ctx: { ...ctx, path: 'README.md' } })).text();
+      // The listed size is the Hub's word; the body is capped too, whatever it sends.
+      const text = await (await hub.fetch(resolveUrl(hub, repo, info.sha, 'README.md'), { ctx: { ...ctx, path: 'README.md' }, maxBodyBytes: BODY_LIMITS.card })).text();
       card = text.replace(/^---\r?\n[\s\S]*?\r?\n---\r?\n/, '');
     } catch (error) {
       cardNote = error instanceof HubError && error.code === 'GATED' ? 'The model card is behind the gate: sign in and request access.' : 'The model card could not be read.';
@@ -65,11 +67,20 @@ export async function modelDetails(hub: HubHttp, id: string, revision: string): 
     pipelineTag: info.task ?? null,
     tags: info.tags ?? [],
     parameters: info.gguf?.total ?? info.safetensors?.total ?? null,
-    branches: (refs.branches ?? []).map((b) => b.name),
-    tags_: (refs.tags ?? []).map((t) => t.name),
+    branches: refNames(refs.branches),
+    tags_: refNames(refs.tags),
     groups: groupFiles(files),
     card,
     cardNote,
     url: hub.url(`/${repo.id}`),
   };
+}
+
+/** Branch or tag names from the refs answer: valid revisions only, a bounded number. */
+function refNames(list: unknown): string[] {
+  if (!Array.isArray(list)) return [];
+  return list
+    .map((r) => (typeof r === 'object' && r !== null ? (r as { name?: unknown }).name : undefined))
+    .filter((n): n is string => typeof n === 'string' && isValidRevision(n))
+    .slice(0, 500);
 }

@@ -55,3 +55,8 @@ export function isSafeRepoPath(p: string): boolean {
 export function repoUrlPath(repo: RepoRef): string {
   return repo.type === 'model' ? repo.id : `${repo.type}s/${repo.id}`;
 }
+
+/** The API path segment of a repo: `models/org/name`, `datasets/org/name`. */
+export function repoApiPath(repo: RepoRef): string {
+  return `${repo.type}s/${repo.id}`;
+}

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { writeFileAtomic } from '../cache/layout';
+import { writePrivateFileAtomic } from '../app/atomic-write';
 import { ApiError } from '../contract/errors';
 import { DEFAULT_SAMPLING, type Conversation, type ConversationSummary } from '../contract/inference';
 import { SamplingInput } from '../contract/api';
@@ -88,7 +88,7 @@ export class ConversationStore {
 
   save(c: Conversation): void {
     fs.mkdirSync(this.dir, { recursive: true });
-    writeFileAtomic(this.#file(c.id), JSON.stringify(c));
+    writePrivateFileAtomic(this.#file(c.id), JSON.stringify(c));
   }
 
   delete(id: string): void {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { ApiError } from '../contract/errors';
 import type { HubHttp } from '../hub/http';
 import { checkRevision, isSafeRepoPath, parseRepoId } from '../hub/repo-id';
-import { fileMetadata, repoPageUrl, resolveUrl } from '../downloads/plan';
+import { fileMetadata, repoPageUrl, resolveUrl } from '../hub/resolve';
 import { readGgufHeader } from '../library/gguf-header';
 import { FormatError } from '../library/format-error';
 import { SPLIT_GGUF } from '../library/split-gguf';
@@ -24,6 +24,31 @@ export function ggufParts(file: string): string[] {
   return Array.from({ length: total }, (_, i) => `${m[1]}-${String(i + 1).padStart(5, '0')}-of-${m[3]}.gguf`);
 }
 
+/**
+ * The most header bytes fetched for a fit: vocabularies of 256k tokens take a few MB, so 64 MiB is
+ * far beyond any real model and bounds what a hostile header can make us fetch and keep.
+ */
+const REMOTE_HEADER_LIMIT = 64 << 20;
+
+/** The first `max` bytes of a body (fewer if it ends first); the rest is never read. */
+async function readPrefix(res: Response, max: number): Promise<Buffer> {
+  const reader = res.body?.getReader();
+  if (!reader) return Buffer.alloc(0);
+  const parts: Uint8Array[] = [];
+  let got = 0;
+  try {
+    while (got < max) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      got += value.byteLength;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return Buffer.concat(parts).subarray(0, max);
+}
+
 /** Reads one remote GGUF's header; returns the bytes before its tensor data. */
 async function fetchHeader(hub: HubHttp, repoId: string, commit: string, file: string): Promise<Buffer> {
   const repo = parseRepoId(repoId);
@@ -32,16 +57,19 @@ async function fetchHeader(hub: HubHttp, repoId: string, commit: string, file: s
   const ctx = { repo: repo.id, revision: commit, path: file, repoUrl: repoPageUrl(hub, repo) };
   const chunks: { offset: number; data: Buffer }[] = [];
   const readAt = async (offset: number, length: number): Promise<Buffer> => {
-    const res = await hub.fetch(url, { headers: { range: `bytes=${offset}-${offset + length - 1}`, 'accept-encoding': 'identity' }, ctx });
-    const data = Buffer.from(await res.arrayBuffer());
-    // A server that ignores Range sends the whole file: take only what was asked for.
-    const slice = res.status === 206 ? data.subarray(0, length) : data.subarray(offset, offset + length);
+    const res = await hub.fetch(url, { headers: { range: `bytes=${offset}-${offset + length - 1}`, 'accept-encoding': 'identity' }, ctx, maxBodyBytes: REMOTE_HEADER_LIMIT });
+    if (res.status !== 206 && offset > 0) {
+      await res.body?.cancel();
+      throw new ApiError('SERVER_ERROR', `The server holding ${file} ignores byte ranges, so its fit cannot be judged without downloading the whole file.`);
+    }
+    // Only the bytes asked for are read, whatever the server sends (a 200 is the whole file).
+    const slice = await readPrefix(res, length);
     chunks.push({ offset, data: slice });
     return slice;
   };
   let header;
   try {
-    header = await readGgufHeader(readAt, meta.size);
+    header = await readGgufHeader(readAt, meta.size, { maxHeaderBytes: REMOTE_HEADER_LIMIT });
   } catch (error) {
     if (error instanceof FormatError) throw new ApiError('INTEGRITY', `${file} is not a readable GGUF: ${error.message}`);
     throw error;

@@ -36,6 +36,11 @@ export const GGUF_LIMITS = {
   keepArrayUpTo: 64,
   maxHeaderBytes: 512 << 20,
   maxDims: 4,
+  /**
+   * general.alignment: ggml's default is 32 and real files use small powers of two; a larger one
+   * only serves to make the tensor data start (and a header-only copy) absurdly far in.
+   */
+  maxAlignment: 1 << 16,
 };
 
 const SCALAR_SIZE: Record<number, number> = { 0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 10: 8, 11: 8, 12: 8 };
@@ -48,12 +53,17 @@ class Cursor {
   constructor(
     private readonly readAt: ReadAt,
     private readonly size: number,
+    private readonly maxHeaderBytes: number,
   ) {}
 
-  async need(n: number): Promise<void> {
+  #check(n: number): void {
     if (n < 0 || !Number.isSafeInteger(n)) throw new FormatError('CORRUPT', 'A length in the header is not a valid number.');
     if (this.pos + n > this.size) throw new FormatError('TRUNCATED', 'The file ends inside its header: it is truncated or not a complete GGUF.');
-    if (this.pos + n > GGUF_LIMITS.maxHeaderBytes) throw new FormatError('TOO_LARGE', 'The GGUF header is implausibly large.');
+    if (this.pos + n > this.maxHeaderBytes) throw new FormatError('TOO_LARGE', 'The GGUF header is implausibly large.');
+  }
+
+  async need(n: number): Promise<void> {
+    this.#check(n);
     const have = this.#bufStart + this.#buf.length - this.pos;
     if (this.pos >= this.#bufStart && have >= n) return;
     const want = Math.min(this.size - this.pos, Math.max(n, 1 << 20));
@@ -90,10 +100,11 @@ class Cursor {
     return (await this.bytes(len)).toString('utf8');
   }
 
+  /** Moves past n bytes without reading them (a long numeric array is only counted). */
   skip(n: number): Promise<void> {
-    return this.need(n).then(() => {
-      this.pos += n;
-    });
+    this.#check(n);
+    this.pos += n;
+    return Promise.resolve();
   }
 }
 
@@ -150,9 +161,9 @@ async function readValue(c: Cursor, type: number, depth = 0): Promise<GgufValue>
   throw new FormatError('CORRUPT', `Unknown value type ${type} in the GGUF header.`);
 }
 
-export async function readGgufHeader(readAt: ReadAt, size: number): Promise<GgufHeader> {
+export async function readGgufHeader(readAt: ReadAt, size: number, opts: { maxHeaderBytes?: number } = {}): Promise<GgufHeader> {
   try {
-    const c = new Cursor(readAt, size);
+    const c = new Cursor(readAt, size, Math.min(opts.maxHeaderBytes ?? GGUF_LIMITS.maxHeaderBytes, GGUF_LIMITS.maxHeaderBytes));
     if (size < 4 || (await c.bytes(4)).toString('latin1') !== 'GGUF') throw new FormatError('NOT_GGUF', 'Not a GGUF file: it does not start with "GGUF".');
     const version = await c.u32();
     if (version < 2 || version > 3) throw new FormatError('UNSUPPORTED_VERSION', `GGUF version ${version} is not supported (2 and 3 are).`);
@@ -166,8 +177,10 @@ export async function readGgufHeader(readAt: ReadAt, size: number): Promise<Gguf
       metadata[key] = await readValue(c, await c.u32());
     }
     const alignmentValue = metadata['general.alignment'];
-    const alignment = typeof alignmentValue === 'number' ? alignmentValue : 32;
-    if (alignment <= 0 || (alignment & (alignment - 1)) !== 0) throw new FormatError('CORRUPT', 'general.alignment is not a power of two.');
+    if (alignmentValue !== undefined && typeof alignmentValue !== 'number') throw new FormatError('CORRUPT', 'general.alignment is not an integer.');
+    const alignment = alignmentValue ?? 32;
+    if (!Number.isInteger(alignment) || alignment <= 0 || (alignment & (alignment - 1)) !== 0) throw new FormatError('CORRUPT', 'general.alignment is not a power of two.');
+    if (alignment > GGUF_LIMITS.maxAlignment) throw new FormatError('TOO_LARGE', `general.alignment is ${alignment}; real models use 32 (at most ${GGUF_LIMITS.maxAlignment} is accepted).`);
     const tensors: GgufTensorInfo[] = [];
     for (let i = 0; i < tensorCount; i++) {
       const name = await c.string();

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AddResult, LibraryItem, ModelSummary } from '../contract/library';
 import { ApiError } from '../contract/errors';
-import { writeFileAtomic } from '../cache/layout';
+import { writePrivateFileAtomic } from '../app/atomic-write';
 import { sha256File } from '../cache/verify';
 import { SPLIT_GGUF, splitModelName } from './split-gguf';
 import { FormatError } from './format-error';
@@ -70,7 +70,7 @@ export class LocalRegistry {
   }
 
   #save(): void {
-    writeFileAtomic(this.#file, JSON.stringify({ version: 1, entries: this.#entries }, null, 1));
+    writePrivateFileAtomic(this.#file, JSON.stringify({ version: 1, entries: this.#entries }, null, 1));
   }
 
   list(): LibraryItem[] {

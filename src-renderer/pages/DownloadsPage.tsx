@@ -1,9 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { CheckCircle2, Download, FolderSearch, Loader2, Pause, Play, RotateCcw, Trash2, X, XCircle } from 'lucide-react';
-import type { DownloadJob } from '../../src-main/contract/downloads';
-import { formatBytes, formatDuration } from '../../src-main/contract/format';
+import type { DownloadJob, RetryState } from '../../src-main/contract/downloads';
+import { formatBytes, formatDuration, plural } from '../../src-main/contract/format';
 import { ApiError } from '../../src-main/contract/errors';
 import { useApi } from '../api/context';
 import { useDownloads } from '../api/downloads';
@@ -174,10 +174,26 @@ function JobError({ job }: { job: DownloadJob }) {
   );
 }
 
+/** "Retrying in 4 s (attempt 2 of 8)", counting down live; the reason is one hover away. */
+function RetryCountdown({ retry }: { retry: RetryState }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(t);
+  }, []);
+  const seconds = Math.max(0, Math.ceil((Date.parse(retry.nextAt) - now) / 1000));
+  return (
+    <span className="text-warning" data-testid="job-retrying" title={retry.message}>
+      {retry.message.replace(/\.$/, '')}: {seconds > 0 ? `retrying in ${seconds} s` : 'retrying now'} (attempt {retry.attempt} of {retry.maxAttempts})
+    </span>
+  );
+}
+
 function JobCard({ job }: { job: DownloadJob }) {
   const look = STATE_LOOK[job.state];
   const pct = job.bytesTotal ? (job.bytesDone / job.bytesTotal) * 100 : job.state === 'done' ? 100 : 0;
   const filesDone = job.files.filter((f) => f.state === 'done').length;
+  const waiting = job.files.filter((f) => f.state === 'waiting');
   return (
     <li data-testid="download-job" data-state={job.state} className="space-y-3 rounded-xl border border-border bg-card p-4">
       <div className="flex items-center gap-3">
@@ -204,15 +220,25 @@ function JobCard({ job }: { job: DownloadJob }) {
         <span>
           {filesDone}/{job.files.length || '…'} files
         </span>
-        {job.state === 'downloading' ? (
+        {job.state === 'downloading' && !job.retrying ? (
           <>
             <span>{formatBytes(job.speed)}/s</span>
             <span>ETA {formatDuration(job.etaSeconds)}</span>
           </>
         ) : null}
         {job.commit ? <span className="font-mono">commit {job.commit.slice(0, 8)}</span> : null}
-        {job.retrying ? <span className="text-warning">{job.retrying}</span> : null}
+        {job.retrying ? <RetryCountdown retry={job.retrying} /> : null}
       </div>
+      {waiting.length ? (
+        <p className="text-xs text-muted-foreground" data-testid="job-waiting">
+          Waiting for another program that is downloading {waiting.map((f) => f.path).join(', ')}; it will be used as soon as it is finished.
+        </p>
+      ) : null}
+      {job.skipped.length ? (
+        <p className="text-xs text-warning" data-testid="job-skipped">
+          {plural(job.skipped.length, 'file')} not stored: {job.skipped.map((s) => `${s.path} (${s.reason})`).join('; ')}
+        </p>
+      ) : null}
       <JobError job={job} />
     </li>
   );
@@ -222,7 +248,9 @@ export function DownloadsPage() {
   const downloads = useDownloads();
   const jobs = [...(downloads.data ?? [])].reverse();
   const active = jobs.filter((j) => j.state !== 'done' && j.state !== 'cancelled' && j.state !== 'error');
-  const finished = jobs.filter((j) => !active.includes(j));
+  const failed = jobs.filter((j) => j.state === 'error');
+  const cancelled = jobs.filter((j) => j.state === 'cancelled');
+  const finished = jobs.filter((j) => j.state === 'done');
   return (
     <div className="mx-auto max-w-4xl space-y-6 p-8">
       <PageHeader title="Downloads" description="Every file is checked against its hash before it lands in the cache; interrupted downloads resume where they stopped." />
@@ -232,12 +260,22 @@ export function DownloadsPage() {
         <h2 className="text-sm font-semibold text-muted-foreground">In progress ({active.length})</h2>
         {active.length ? <ul className="space-y-3">{active.map((j) => <JobCard key={j.id} job={j} />)}</ul> : <p className="text-sm text-muted-foreground">Nothing downloading.</p>}
       </section>
-      {finished.length ? (
-        <section className="space-y-3">
-          <h2 className="text-sm font-semibold text-muted-foreground">Finished ({finished.length})</h2>
-          <ul className="space-y-3">{finished.map((j) => <JobCard key={j.id} job={j} />)}</ul>
-        </section>
-      ) : null}
+      {(
+        [
+          ['Failed', failed],
+          ['Cancelled', cancelled],
+          ['Finished', finished],
+        ] as const
+      ).map(([title, list]) =>
+        list.length ? (
+          <section key={title} className="space-y-3" aria-label={title}>
+            <h2 className="text-sm font-semibold text-muted-foreground">
+              {title} ({list.length})
+            </h2>
+            <ul className="space-y-3">{list.map((j) => <JobCard key={j.id} job={j} />)}</ul>
+          </section>
+        ) : null,
+      )}
     </div>
   );
 }

@@ -19,7 +19,7 @@ function useStartDownload(model: ModelDetails) {
   const api = useApi();
   const [, navigate] = useLocation();
   return useMutation({
-    mutationFn: (files: string[] | null) => api.call('downloads.start', { repo: model.id, revision: model.sha, ...(files ? { files } : {}) }),
+    mutationFn: (files: string[] | null) => api.call('downloads.start', { repo: model.id, revision: model.revision, commit: model.sha, ...(files ? { files } : {}) }),
     onSuccess: () => navigate('/downloads'),
   });
 }

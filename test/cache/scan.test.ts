@@ -150,11 +150,11 @@ describe('verify', () => {
   it('finds corrupt blobs by rehashing them', async () => {
     const cache = pythonCache();
     let repo = scanCache(cache).repos.find((r) => r.id === 'org/llm');
-    expect((await verifyRepo(repo as never)).every((b) => b.ok)).toBe(true);
+    expect((await verifyRepo(repo as never)).checks.every((b) => b.ok)).toBe(true);
     const weight = repo?.revisions.find((r) => r.commit === A)?.files.find((f) => f.path === 'w/model.gguf');
     fs.writeFileSync(weight?.blobPath as string, Buffer.alloc(1000, 9));
     repo = scanCache(cache).repos.find((r) => r.id === 'org/llm');
-    const bad = (await verifyRepo(repo as never)).filter((b) => !b.ok);
+    const bad = (await verifyRepo(repo as never)).checks.filter((b) => !b.ok);
     expect(bad).toHaveLength(1);
     expect(bad[0]?.files).toEqual([`${A.slice(0, 8)}/w/model.gguf`]);
   });

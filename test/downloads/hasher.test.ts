@@ -1,37 +1,56 @@
+/** The disk hasher: it reads the file back, so what is verified is what is on disk. */
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createStreamHasher, MAX_BACKLOG } from '../../src-main/downloads/hasher';
+import { createDiskHasher } from '../../src-main/downloads/hasher';
+import { tmpDir } from '../helpers/tmp';
 
 const data = Buffer.alloc(40 << 20);
 for (let i = 0; i < data.length; i += 4096) data[i] = i & 0xff;
 
-describe('stream hashers', () => {
-  it('hash the same off the main thread as on it (sha256 and git blob sha1)', async () => {
+describe('disk hashers', () => {
+  it('hash a file growing on disk the same on and off the main thread (sha256 and git blob sha1)', async () => {
     const sha256 = createHash('sha256').update(data).digest('hex');
     const gitSha1 = createHash('sha1').update(`blob ${data.length}\0`).update(data).digest('hex');
     for (const offThread of [false, true]) {
-      const a = createStreamHasher('f'.repeat(64), data.length, offThread);
-      const b = createStreamHasher('f'.repeat(40), data.length, offThread);
-      for (let i = 0; i < data.length; i += 65_536) {
-        a.update(data.subarray(i, i + 65_536));
-        b.update(data.subarray(i, i + 65_536));
-        if (a.backlog >= MAX_BACKLOG) await a.drained();
-        if (b.backlog >= MAX_BACKLOG) await b.drained();
+      const file = path.join(tmpDir(), 'f');
+      const fh = await fs.promises.open(file, 'w+');
+      const a = createDiskHasher(fh.fd, 'f'.repeat(64), data.length, offThread);
+      const b = createDiskHasher(fh.fd, 'f'.repeat(40), data.length, offThread);
+      for (let i = 0; i < data.length; i += 3 << 20) {
+        const piece = data.subarray(i, i + (3 << 20));
+        await fh.write(piece, 0, piece.length, i);
+        a.advance(i + piece.length);
+        b.advance(i + piece.length);
       }
       expect(await a.digest()).toBe(sha256);
       expect(await b.digest()).toBe(gitSha1);
+      await fh.close();
     }
   });
 
-  it('bounds the bytes waiting for the worker', async () => {
-    const h = createStreamHasher('f'.repeat(64), data.length, true);
-    let peak = 0;
-    for (let i = 0; i < data.length; i += 1 << 20) {
-      h.update(data.subarray(i, i + (1 << 20)));
-      peak = Math.max(peak, h.backlog);
-      if (h.backlog >= MAX_BACKLOG) await h.drained();
+  it('sees bytes another writer changed on disk, not the bytes this one meant', async () => {
+    const file = path.join(tmpDir(), 'f');
+    const fh = await fs.promises.open(file, 'w+');
+    await fh.write(data, 0, 1 << 20, 0);
+    fs.writeFileSync(file, Buffer.alloc(1 << 20, 7)); // someone else overwrites the file in place
+    const h = createDiskHasher(fh.fd, 'f'.repeat(64), 1 << 20, false);
+    h.advance(1 << 20);
+    expect(await h.digest()).toBe(createHash('sha256').update(Buffer.alloc(1 << 20, 7)).digest('hex'));
+    await fh.close();
+  });
+
+  it('fails when the file is shorter than it should be', async () => {
+    for (const offThread of [false, true]) {
+      const file = path.join(tmpDir(), 'f');
+      const fh = await fs.promises.open(file, 'w+');
+      await fh.write(data, 0, 1000, 0);
+      const h = createDiskHasher(fh.fd, 'f'.repeat(64), 2000, offThread);
+      h.advance(2000);
+      await expect(h.digest()).rejects.toThrow(/ended at 1000 bytes/);
+      await h.dispose();
+      await fh.close();
     }
-    expect(peak).toBeLessThanOrEqual(MAX_BACKLOG + (1 << 20));
-    await h.digest();
   });
 });

@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { startFakeHub, type FakeHub } from '../fakehub/server';
 import { MiB, standardRepos, tinyLlm, TOKENS } from '../fakehub/fixtures';
 import { SHOTS } from './chromium';
+import { partialOf } from '../helpers/files';
 import { openServedPage, type ServedPage, type ServeProcess } from './serve-process';
 
 const q8 = tinyLlm().commits[0]?.files.get('tiny-llm-Q8_0.gguf');
@@ -51,7 +52,7 @@ describe('downloads through the UI', () => {
     await page.screenshot({ path: path.join(SHOTS, 'downloads-progress.png') });
     await card.getByRole('button', { name: 'Pause' }).click();
     await expect.poll(() => card.getAttribute('data-state')).toBe('paused');
-    const partial = path.join(serve.hfHome, 'hub', 'models--acme--tiny-llm', 'blobs', `${q8?.sha256}.incomplete`);
+    const partial = partialOf(path.join(serve.hfHome, 'hub', 'models--acme--tiny-llm'), q8?.sha256 as string) as string;
     expect(fs.statSync(partial).size).toBeGreaterThan(0);
     await page.screenshot({ path: path.join(SHOTS, 'downloads-paused.png') });
     hub.faults.clear();
@@ -64,19 +65,22 @@ describe('downloads through the UI', () => {
 
   it('cancels a download, deleting the partial file unless asked to keep it', async () => {
     hub.faults.add({ kind: 'throttle', origin: 'cdn', bytesPerSecond: 1 * MiB, times: Infinity });
-    const partial = path.join(serve.hfHome, 'hub', 'models--acme--tiny-llm', 'blobs', `${q4?.sha256}.incomplete`);
+    const partial = () => partialOf(path.join(serve.hfHome, 'hub', 'models--acme--tiny-llm'), q4?.sha256 as string);
     for (const keep of [false, true]) {
       await startDownload('acme/tiny-llm', 'main', 'tiny-llm-Q4_K_M.gguf');
       const card = page.getByTestId('download-job').filter({ hasText: 'tiny-llm-Q4_K_M.gguf' }).first();
       await expect.poll(() => card.getAttribute('data-state'), { timeout: 15_000 }).toBe('downloading');
-      await expect.poll(() => (fs.existsSync(partial) ? fs.statSync(partial).size : 0)).toBeGreaterThan(0);
+      await expect.poll(() => {
+        const p = partial();
+        return p ? fs.statSync(p).size : 0;
+      }).toBeGreaterThan(0);
       await card.getByRole('button', { name: 'Cancel' }).click();
       const dialog = page.getByRole('dialog');
       if (keep) await dialog.getByRole('checkbox').check();
       if (keep) await page.screenshot({ path: path.join(SHOTS, 'downloads-cancel.png') });
       await dialog.getByRole('button', { name: 'Cancel download' }).click();
       await expect.poll(() => card.getAttribute('data-state')).toBe('cancelled');
-      expect(fs.existsSync(partial)).toBe(keep);
+      expect(partial() !== null).toBe(keep);
       await card.getByRole('button', { name: 'Remove from list' }).click();
     }
   });

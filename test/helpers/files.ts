@@ -9,3 +9,10 @@ export function filesUnder(dir: string): string[] {
     return e.isDirectory() ? filesUnder(p) : e.isFile() ? [p] : [];
   });
 }
+
+/** The unfinished download of a blob in a repo folder (`<etag>.<hex>.incomplete`), or null. */
+export function partialOf(repoFolder: string, etag: string): string | null {
+  const blobs = path.join(repoFolder, 'blobs');
+  const name = fs.existsSync(blobs) ? fs.readdirSync(blobs).find((n) => n.startsWith(`${etag}.`) && n.endsWith('.incomplete')) : undefined;
+  return name ? path.join(blobs, name) : null;
+}

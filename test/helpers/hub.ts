@@ -53,3 +53,4 @@ export function requestsTo(hub: FakeHub, origin: 'api' | 'cdn', part = ''): { ur
     .filter((r) => r.origin === origin && r.url.includes(part))
     .map((r) => ({ url: r.url, ...(r.headers.range ? { range: r.headers.range } : {}), ...(r.headers.authorization ? { auth: r.headers.authorization } : {}) }));
 }
+

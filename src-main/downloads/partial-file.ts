@@ -1,0 +1,152 @@
+/**
+ * The temp file a download writes while it holds the blob's lock: `blobs/<etag>.<8 hex>.incomplete`,
+ * the name huggingface_hub ≥ 1.18 uses, so each writer owns its file. Under the lock a partial left
+ * by a crashed writer (ours, or Python's `<etag>.incomplete`) is adopted and resumed: nobody who
+ * honours the lock can be writing it. Writes are positional and every write error surfaces.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface PartialFile {
+  path: string;
+  fh: fs.promises.FileHandle;
+  /** Bytes already there (a contiguous prefix of the blob). */
+  size: number;
+  dev: number;
+  ino: number;
+}
+
+export const INCOMPLETE_SUFFIX = '.incomplete';
+
+/** Is this blobs/ entry a partial of that etag (`<etag>.incomplete` or `<etag>.<x>.incomplete`)? */
+export function isPartialOf(name: string, etag: string): boolean {
+  return name.startsWith(`${etag}.`) && name.endsWith(INCOMPLETE_SUFFIX);
+}
+
+function uniqueName(blobsDir: string, etag: string): string {
+  return path.join(blobsDir, `${etag}.${randomBytes(4).toString('hex')}${INCOMPLETE_SUFFIX}`);
+}
+
+async function openOwned(file: string, flags: string): Promise<PartialFile> {
+  const fh = await fs.promises.open(file, flags);
+  const st = await fh.stat();
+  return { path: file, fh, size: st.size, dev: st.dev, ino: st.ino };
+}
+
+/**
+ * Claims a partial for this blob. Call only while holding the blob's lock. The largest partial of
+ * the etag that is not longer than the blob is renamed to a name of ours and reopened; otherwise a
+ * fresh empty one is created.
+ */
+export async function claimPartial(blobsDir: string, etag: string, size: number): Promise<PartialFile> {
+  const candidates: { file: string; size: number }[] = [];
+  for (const name of await fs.promises.readdir(blobsDir).catch(() => [] as string[])) {
+    if (!isPartialOf(name, etag)) continue;
+    const file = path.join(blobsDir, name);
+    const st = await fs.promises.lstat(file).catch(() => null);
+    if (st?.isFile() && st.size <= size) candidates.push({ file, size: st.size });
+  }
+  candidates.sort((a, b) => b.size - a.size);
+  for (const c of candidates) {
+    const mine = uniqueName(blobsDir, etag);
+    try {
+      await fs.promises.rename(c.file, mine);
+      return await openOwned(mine, 'r+');
+    } catch {
+      // gone meanwhile (another tool's cleanup): try the next one
+    }
+  }
+  return openOwned(uniqueName(blobsDir, etag), 'wx+');
+}
+
+/** A fresh, empty partial (the old one was deleted under us, or is being restarted). */
+export async function replacePartial(blobsDir: string, etag: string, old: PartialFile): Promise<PartialFile> {
+  await old.fh.close().catch(() => undefined);
+  await fs.promises.rm(old.path, { force: true });
+  return openOwned(uniqueName(blobsDir, etag), 'wx+');
+}
+
+/** Does the path still name the file we are writing (another tool may delete in-flight partials)? */
+export async function stillOurs(p: PartialFile): Promise<boolean> {
+  const st = await fs.promises.stat(p.path).catch(() => null);
+  return st !== null && st.ino === p.ino && st.dev === p.dev;
+}
+
+const HIGH_WATER = 8 << 20;
+
+/**
+ * Sequential positional writes with backpressure. Chunks are queued and written with writev from
+ * `start` on; push() returns false once too much is queued (pause the source until drained()).
+ * The first error is kept and thrown by flush()/drained(): nothing is ever dropped silently.
+ */
+export class SequentialWriter {
+  readonly #fh: fs.promises.FileHandle;
+  #pos: number;
+  #queue: Buffer[] = [];
+  #queued = 0;
+  #writing: Promise<void> | null = null;
+  #error: unknown = null;
+  #waiters: (() => void)[] = [];
+  readonly #onFlushed: (end: number) => void;
+
+  constructor(fh: fs.promises.FileHandle, start: number, onFlushed: (end: number) => void) {
+    this.#fh = fh;
+    this.#pos = start;
+    this.#onFlushed = onFlushed;
+  }
+
+  get error(): unknown {
+    return this.#error;
+  }
+
+  push(chunk: Buffer): boolean {
+    if (this.#error) return false;
+    this.#queue.push(chunk);
+    this.#queued += chunk.length;
+    this.#pump();
+    return this.#queued < HIGH_WATER;
+  }
+
+  /** Resolves when the queue is short again (or rejects with the first write error). */
+  async drained(): Promise<void> {
+    while (this.#queued >= HIGH_WATER && !this.#error) await new Promise<void>((r) => this.#waiters.push(r));
+    if (this.#error) throw this.#error;
+  }
+
+  /** Everything pushed is written (or the first write error is thrown). */
+  async flush(): Promise<void> {
+    while ((this.#writing || this.#queue.length) && !this.#error) {
+      if (this.#writing) await this.#writing;
+      else this.#pump();
+    }
+    if (this.#error) throw this.#error;
+  }
+
+  #pump(): void {
+    if (this.#writing || this.#queue.length === 0 || this.#error) return;
+    const chunks = this.#queue.splice(0);
+    const bytes = chunks.reduce((a, c) => a + c.length, 0);
+    this.#writing = (async () => {
+      try {
+        let { bytesWritten } = await this.#fh.writev(chunks, this.#pos);
+        // A short write (a disk filling up) is finished by hand; the next write reports ENOSPC.
+        while (bytesWritten < bytes) {
+          const rest = Buffer.concat(chunks).subarray(bytesWritten);
+          const r = await this.#fh.write(rest, 0, rest.length, this.#pos + bytesWritten);
+          if (r.bytesWritten === 0) throw Object.assign(new Error('nothing could be written'), { code: 'EIO' });
+          bytesWritten += r.bytesWritten;
+        }
+        this.#pos += bytes;
+        this.#queued -= bytes;
+        this.#onFlushed(this.#pos);
+      } catch (error) {
+        this.#error = error;
+      } finally {
+        this.#writing = null;
+        for (const w of this.#waiters.splice(0)) w();
+        this.#pump();
+      }
+    })();
+  }
+}

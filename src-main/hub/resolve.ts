@@ -1,0 +1,87 @@
+/**
+ * The Hub's answers about one revision: the resolve URL of a file, its metadata from a HEAD
+ * (Python's get_hf_file_metadata, hub-protocol.md §3.2), and the commit a branch or tag points at.
+ * Every header is checked before it becomes a size or a blob name.
+ */
+import { modelInfo, datasetInfo } from '@huggingface/hub';
+import { HubError } from './errors';
+import type { HubHttp } from './http';
+import { parseByteCount } from './limits';
+import { staysOnOrigin, MAX_REDIRECTS } from './redirects';
+import { COMMIT_RE, repoUrlPath, type RepoRef } from './repo-id';
+
+/** A file the Hub described: size and blob name (sha256 for LFS files, git sha1 otherwise). */
+export interface PlannedFile {
+  path: string;
+  size: number;
+  etag: string;
+  lfs: boolean;
+}
+
+export interface FileMetadata extends PlannedFile {
+  commit: string;
+}
+
+export function resolveUrl(hub: HubHttp, repo: RepoRef, commitOrRev: string, filePath: string): string {
+  return hub.url(`/${repoUrlPath(repo)}/resolve/${encodeURIComponent(commitOrRev)}/${filePath.split('/').map(encodeURIComponent).join('/')}`);
+}
+
+export function repoPageUrl(hub: HubHttp, repo: RepoRef): string {
+  return hub.url(`/${repoUrlPath(repo)}`);
+}
+
+const ETAG = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+/** `W/"abc"` → `abc`, lowercased; null unless it is a git sha1 or a sha256. */
+export function normalizeEtag(v: string | null): string | null {
+  if (!v) return null;
+  const e = v.trim().replace(/^W\//, '').replace(/^"|"$/g, '').toLowerCase();
+  return ETAG.test(e) ? e : null;
+}
+
+/** "Revision not found", always said the same way and with its context. */
+export function revisionNotFound(repo: RepoRef, revision: string, details: object = {}, repoUrl?: string): HubError {
+  return new HubError('REVISION_NOT_FOUND', `Revision "${revision}" does not exist in ${repo.id}.`, { ...details, repo: repo.id, revision, ...(repoUrl ? { repoUrl } : {}) });
+}
+
+/** HEAD of a resolve URL: follows redirects on the Hub's own origin only, as Python does. */
+export async function fileMetadata(hub: HubHttp, repo: RepoRef, revision: string, filePath: string): Promise<FileMetadata> {
+  const ctx = { repo: repo.id, revision, path: filePath, repoUrl: repoPageUrl(hub, repo) };
+  let url = resolveUrl(hub, repo, revision, filePath);
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+    const res = await hub.fetch(url, { method: 'HEAD', headers: { 'accept-encoding': 'identity' }, followRedirects: false, ctx });
+    const location = res.headers.get('location');
+    if (res.status >= 300 && res.status < 400 && location && staysOnOrigin(url, location)) {
+      url = new URL(location, url).toString();
+      continue;
+    }
+    const commit = res.headers.get('x-repo-commit');
+    const linked = normalizeEtag(res.headers.get('x-linked-etag'));
+    const etag = linked ?? normalizeEtag(res.headers.get('etag'));
+    const sizeHeader = res.headers.get('x-linked-size') ?? (res.status < 300 ? res.headers.get('content-length') : null);
+    const size = parseByteCount(sizeHeader);
+    if (!commit || !COMMIT_RE.test(commit) || !etag) {
+      throw new HubError('SERVER_ERROR', `The Hub's answer for ${filePath} lacks a valid commit or file id.`, ctx);
+    }
+    if (size === null) {
+      throw new HubError('SERVER_ERROR', `The Hub gave ${filePath} an invalid size (${JSON.stringify((sizeHeader ?? 'none').slice(0, 40))}).`, ctx);
+    }
+    return { path: filePath, size, etag, lfs: linked !== null, commit };
+  }
+  throw new HubError('SERVER_ERROR', `Too many redirects (more than ${MAX_REDIRECTS}) from the Hub for ${filePath}.`, ctx);
+}
+
+/** The commit a branch, tag or short sha points at (model info's `sha`). */
+export async function resolveCommit(hub: HubHttp, repo: RepoRef, revision: string): Promise<string> {
+  if (COMMIT_RE.test(revision)) return revision;
+  const common = { name: repo.id, revision, hubUrl: hub.endpoint, fetch: hub.libraryFetch, additionalFields: ['sha'] as ['sha'] };
+  try {
+    const info = repo.type === 'dataset' ? await datasetInfo(common) : await modelInfo(common);
+    const sha = (info as { sha?: unknown }).sha;
+    if (typeof sha !== 'string' || !COMMIT_RE.test(sha)) throw new HubError('SERVER_ERROR', `The Hub did not say which commit ${revision} is.`);
+    return sha;
+  } catch (error) {
+    if (error instanceof HubError && error.code === 'REVISION_NOT_FOUND') throw revisionNotFound(repo, revision, error.details, repoPageUrl(hub, repo));
+    throw error;
+  }
+}
