@@ -73,11 +73,13 @@ export async function lockFile(file: string, opts: LockWaitOptions = {}): Promis
       opts.onWaiting?.();
     }
     await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, opts.pollMs ?? 100);
-      opts.signal?.addEventListener('abort', () => {
+      const done = () => {
         clearTimeout(t);
+        opts.signal?.removeEventListener('abort', done);
         resolve();
-      }, { once: true });
+      };
+      const t = setTimeout(done, opts.pollMs ?? 100);
+      opts.signal?.addEventListener('abort', done, { once: true });
     });
   }
 }

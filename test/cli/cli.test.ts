@@ -1,5 +1,4 @@
 /** The `hubcap` command line, run as a real process (through tsx) against fakehub. */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -7,31 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { bigRepo, MiB, tinyLlm } from '../fakehub/fixtures';
 import { fakeHub, requestsTo } from '../helpers/hub';
 import { partialOf } from '../helpers/files';
-import { tmpDir } from '../helpers/tmp';
-
-const ENTRY = new URL('../../src-main/cli/hubcap.ts', import.meta.url).pathname;
-
-function start(args: string[], env: Record<string, string>): ChildProcess {
-  const home = env.HOME ?? tmpDir();
-  return spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
-    env: { PATH: process.env.PATH, HOME: home, HUBCAP_DATA_DIR: path.join(home, 'data'), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const p = start(args, env);
-  let stdout = '';
-  let stderr = '';
-  p.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-  p.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => p.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
-
-function envFor(hubUrl: string) {
-  const home = tmpDir();
-  return { HOME: home, HF_ENDPOINT: hubUrl, HF_HUB_CACHE: path.join(home, 'hub') };
-}
+import { cliEnv as envFor, runCli as run, startCli as start } from '../helpers/cli';
 
 describe('hubcap download / cache', () => {
   it('downloads, lists, verifies and removes, with a final JSON line', async () => {

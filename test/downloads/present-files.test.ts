@@ -1,0 +1,139 @@
+/**
+ * What is already on disk is not trusted blindly, and what Hubcap writes is what Python reads:
+ * wrong-size files are fetched again, --force replaces exactly the corrupt ones, symlink-less
+ * caches are verified too, trees/<commit>.json is written and read, and every download writes the
+ * ref of the revision the user chose.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tinyLlm } from '../fakehub/fixtures';
+import { download, fakeHub, hubHttp, manager, requestsTo } from '../helpers/hub';
+import { cliEnv, runCli } from '../helpers/cli';
+import { writePythonRevision } from '../helpers/python-cache';
+import { verifyRepo } from '../../src-main/cache/verify';
+import { scanCache } from '../../src-main/cache/scan';
+import { readTreeRecord, treeRecordPath } from '../../src-main/cache/tree-record';
+import { blobIdOf, listTree } from '../../src-main/hub/tree';
+
+const repo = tinyLlm();
+const [v1, main] = repo.commits;
+const q4 = v1?.files.get('tiny-llm-Q4_K_M.gguf');
+const q8 = v1?.files.get('tiny-llm-Q8_0.gguf');
+const FOLDER = 'models--acme--tiny-llm';
+const sha256 = (p: string) => createHash('sha256').update(fs.readFileSync(p)).digest('hex');
+
+describe('files already present', () => {
+  it('fetches again a snapshot file whose size does not match the Hub (a truncated blob)', async () => {
+    const hub = await fakeHub();
+    const { m, cache } = manager(hubHttp(hub));
+    await download(m, { repo: 'acme/tiny-llm', files: ['tiny-llm-Q4_K_M.gguf'] });
+    const blob = path.join(cache, FOLDER, 'blobs', q4?.sha256 as string);
+    fs.truncateSync(blob, 1000);
+    const again = await download(m, { repo: 'acme/tiny-llm', files: ['tiny-llm-Q4_K_M.gguf'] });
+    expect(again.state).toBe('done');
+    expect(requestsTo(hub, 'cdn', q4?.sha256)).toHaveLength(2);
+    expect(sha256(blob)).toBe(q4?.sha256);
+  });
+
+  it('hubcap download --force rehashes and re-downloads exactly the corrupt file', async () => {
+    const hub = await fakeHub();
+    const env = cliEnv(hub.url);
+    expect((await runCli(['download', 'acme/tiny-llm', '*.gguf'], env)).code).toBe(0);
+    const blob = path.join(env.HF_HUB_CACHE, FOLDER, 'blobs', q8?.sha256 as string);
+    const bytes = fs.readFileSync(blob);
+    bytes[4096] = (bytes[4096] as number) ^ 1;
+    fs.writeFileSync(blob, bytes);
+    const verify = await runCli(['cache', 'verify'], env);
+    expect(verify.code).toBe(1);
+    expect(verify.stdout).toMatch(/acme\/tiny-llm: 1\/2 blobs ok/);
+    expect(verify.stdout).toContain(`hubcap download acme/tiny-llm tiny-llm-Q8_0.gguf --revision ${main?.sha} --force`);
+    const before = requestsTo(hub, 'cdn').length;
+    const plain = await runCli(['download', 'acme/tiny-llm', '*.gguf'], env);
+    expect(plain.code).toBe(0);
+    expect(requestsTo(hub, 'cdn').length).toBe(before); // same size: a plain download trusts it
+    const forced = await runCli(['download', 'acme/tiny-llm', 'tiny-llm-Q8_0.gguf', '--revision', main?.sha as string, '--force'], env);
+    expect(forced.code).toBe(0);
+    expect(requestsTo(hub, 'cdn').slice(before).map((r) => r.url.includes(q8?.sha256 as string))).toEqual([true]);
+    expect(sha256(blob)).toBe(q8?.sha256);
+    expect((await runCli(['cache', 'verify'], env)).stdout).toMatch(/2\/2 blobs ok/);
+  });
+
+  it('verifies a symlink-less (copy) cache against trees/<commit>.json, and repairs it', async () => {
+    const hub = await fakeHub();
+    const { m, cache } = manager(hubHttp(hub), { env: { HF_HUB_DISABLE_SYMLINKS: '1' } });
+    await download(m, { repo: 'acme/tiny-llm', patterns: ['*.gguf', '*.json'] });
+    const copy = path.join(cache, FOLDER, 'snapshots', main?.sha as string, 'tiny-llm-Q4_K_M.gguf');
+    expect(fs.lstatSync(copy).isSymbolicLink()).toBe(false);
+    const bytes = fs.readFileSync(copy);
+    bytes[7] = (bytes[7] as number) ^ 1;
+    fs.writeFileSync(copy, bytes);
+    const scanned = scanCache(cache).repos[0];
+    const { checks, unverifiable } = await verifyRepo(scanned as never);
+    expect(unverifiable).toEqual([]);
+    expect(checks.length).toBe(4);
+    expect(checks.filter((c) => !c.ok).map((c) => c.files)).toEqual([[`${main?.sha.slice(0, 8)}/tiny-llm-Q4_K_M.gguf`]]);
+    const repaired = await download(m, { repo: 'acme/tiny-llm', revision: main?.sha as string, files: ['tiny-llm-Q4_K_M.gguf'], force: true });
+    expect(repaired.state).toBe('done');
+    expect(sha256(copy)).toBe(q4?.sha256);
+  });
+
+  it('verifies a copy cache Python wrote (no record) against the Hub, and says when it cannot', async () => {
+    const hub = await fakeHub();
+    const cache = path.join(path.dirname(cliEnv(hub.url).HF_HUB_CACHE), 'py');
+    const commit = main?.sha as string;
+    writePythonRevision(cache, FOLDER, commit, [{ path: 'config.json', data: '{"model_type":"llama","v":2}' }, { path: 'README.md', data: 'tampered' }], { refs: ['main'], symlinks: false });
+    const scanned = scanCache(cache).repos[0];
+    const offline = await verifyRepo(scanned as never);
+    expect(offline.checks).toEqual([]);
+    expect(offline.unverifiable.sort()).toEqual([`${commit.slice(0, 8)}/README.md`, `${commit.slice(0, 8)}/config.json`]);
+    const http = hubHttp(hub);
+    const expected = async (c: string) => new Map((await listTree(http, { type: 'model', id: 'acme/tiny-llm' }, c)).map((f) => [f.path, blobIdOf(f)]));
+    const online = await verifyRepo(scanned as never, { expected });
+    expect(online.unverifiable).toEqual([]);
+    expect(online.checks.filter((c) => !c.ok).map((c) => c.files)).toEqual([[`${commit.slice(0, 8)}/README.md`]]);
+  });
+});
+
+describe('what Python reads back', () => {
+  it('writes trees/<commit>.json in huggingface_hub format for a listed revision', async () => {
+    const hub = await fakeHub();
+    const { m, cache } = manager(hubHttp(hub));
+    await download(m, { repo: 'acme/tiny-llm', patterns: ['*.json'] });
+    const file = treeRecordPath(path.join(cache, FOLDER), main?.sha as string);
+    const data = JSON.parse(fs.readFileSync(file, 'utf8')) as { format_version: number; files: Record<string, unknown> };
+    expect(data.format_version).toBe(1);
+    // The whole listing, not just the selection: that is what tells Python the snapshot is partial.
+    expect(Object.keys(data.files)).toEqual(['README.md', 'config.json', 'sub/dir/tokenizer.json', 'tiny-llm-Q4_K_M.gguf', 'tiny-llm-Q8_0.gguf']);
+    expect(data.files['tiny-llm-Q4_K_M.gguf']).toEqual({ size: q4?.content.size, blob_id: q4?.oid, lfs_sha256: q4?.sha256, lfs_size: q4?.content.size });
+    expect(data.files['config.json']).toEqual({ size: main?.files.get('config.json')?.content.size, blob_id: main?.files.get('config.json')?.oid });
+    expect(readTreeRecord(path.join(cache, FOLDER), main?.sha as string)?.get('tiny-llm-Q8_0.gguf')).toEqual({ size: q8?.content.size, etag: q8?.sha256, lfs: true });
+    expect(scanCache(cache).warnings).toEqual([]);
+  });
+
+  it('offline, a whole-revision download of a partial snapshot says which files are missing', async () => {
+    const hub = await fakeHub();
+    const { m, cache } = manager(hubHttp(hub));
+    await download(m, { repo: 'acme/tiny-llm', patterns: ['*.json', 'README.md'] });
+    const off = manager(hubHttp(hub, { offline: true }), { cacheDir: () => cache });
+    const whole = await download(off.m, { repo: 'acme/tiny-llm' });
+    expect(whole.state).toBe('error');
+    expect(whole.error?.code).toBe('OFFLINE');
+    expect(whole.error?.message).toBe('Offline mode is on, and 2 of the 5 files of acme/tiny-llm@main are not in the cache: tiny-llm-Q4_K_M.gguf, tiny-llm-Q8_0.gguf. Go online to download them.');
+    const part = await download(off.m, { repo: 'acme/tiny-llm', patterns: ['*.json'] });
+    expect(part.state).toBe('done');
+  });
+
+  it('writes refs/<revision> for a download pinned to the commit shown on the page', async () => {
+    const hub = await fakeHub();
+    const { m, cache } = manager(hubHttp(hub));
+    const job = await download(m, { repo: 'acme/tiny-llm', revision: 'v1.0', commit: v1?.sha as string, files: ['config.json'] });
+    expect(job.state).toBe('done');
+    expect(fs.readFileSync(path.join(cache, FOLDER, 'refs', 'v1.0'), 'utf8')).toBe(v1?.sha);
+    expect(scanCache(cache).repos[0]?.revisions[0]?.refs).toEqual(['v1.0']);
+    // Offline, the name works as Python would use it.
+    const off = manager(hubHttp(hub, { offline: true }), { cacheDir: () => cache });
+    expect((await download(off.m, { repo: 'acme/tiny-llm', revision: 'v1.0', files: ['config.json'] })).state).toBe('done');
+  });
+});
