@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bigRepo, MiB, tinyLlm } from '../fakehub/fixtures';
-import { download, fakeHub, hubHttp, manager, requestsTo } from '../helpers/hub';
+import { download, fakeHub, hubHttp, manager } from '../helpers/hub';
 import { partialOf } from '../helpers/files';
 import { startPythonWriter } from '../helpers/python';
 import { cliEnv, collect, startCli } from '../helpers/cli';
