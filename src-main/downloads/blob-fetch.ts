@@ -303,7 +303,7 @@ async function transfer(hub: HubHttp, req: BlobRequest, opts: BlobFetchOptions, 
       return opened;
     }
     if (opened.status === 416) {
-      opened.res.resume();
+      opened.res.destroy();
       throw new Attempt(new HubError('NETWORK', 'The server refused the resume point.', { host: new URL(opened.finalUrl).host }), true);
     }
     throw await errorFrom(opened, hub, req.ctx);

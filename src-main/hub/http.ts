@@ -35,22 +35,17 @@ export const USER_AGENT = `hubcap/${appVersion}; node/${process.versions.node}`;
 const NULL_BODY = new Set([101, 204, 205, 304]);
 
 /**
- * The same response with a body that errors past `max` bytes (and at once when Content-Length
- * already says so): `res.json()` and friends then fail with a clear error instead of growing.
+ * The same response with a body that errors once more than `max` bytes are read: `res.json()` and
+ * friends then fail with a clear error instead of growing. Bytes are counted as read, not as
+ * declared, so a caller may still read a prefix of a large answer and cancel the rest.
  */
 export function limitBody(res: Response, max: number, host: string): Response {
   if (!res.body || NULL_BODY.has(res.status)) return res;
   const tooBig = () => new HubError('SERVER_ERROR', `${host} sent an answer larger than ${formatBytes(max)}; Hubcap refused to read it.`, { host });
-  const declared = Number(res.headers.get('content-length') ?? NaN);
   const reader = res.body.getReader();
   let seen = 0;
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      if (declared > max) {
-        await reader.cancel().catch(() => undefined);
-        controller.error(tooBig());
-        return;
-      }
       const { done, value } = await reader.read();
       if (done) {
         controller.close();

@@ -7,6 +7,8 @@
 import type { GallerySort, ModelCardView, SearchPage } from '../contract/gallery';
 import { ApiError } from '../contract/errors';
 import type { HubHttp } from './http';
+import { isValidRepoId } from './repo-id';
+import { nextPageUrl } from './pagination';
 
 const SORT_PARAM: Record<GallerySort, string> = { trending: 'trendingScore', downloads: 'downloads', likes: 'likes', updated: 'lastModified' };
 export const PAGE_SIZE = 30;
@@ -60,29 +62,39 @@ export async function searchModels(hub: HubHttp, input: SearchInput): Promise<Se
   const res = await hub.fetch(hub.url(`/api/models?${query.toString()}`), { ctx: {} });
   const models = (await res.json()) as HubModel[];
   if (!Array.isArray(models)) throw new ApiError('SERVER_ERROR', 'The Hub sent an unexpected search answer.');
-  const next = /<([^>]+)>;\s*rel="next"/.exec(res.headers.get('link') ?? '')?.[1] ?? null;
-  let cursor: string | null = null;
-  if (next) {
-    const u = new URL(next, hub.endpoint);
-    cursor = u.search.slice(1);
-  }
+  // The cursor is only the next page's query; the core rebuilds the URL on its own endpoint.
+  const next = nextPageUrl(res, hub);
+  const cursor = next ? new URL(next).search.slice(1) : null;
   return {
     cursor,
-    models: models.map((m): ModelCardView => {
-      const id = m.id ?? m.modelId ?? '';
-      return {
-        id,
-        author: m.author ?? (id.includes('/') ? (id.split('/')[0] as string) : null),
-        downloads: m.downloads ?? 0,
-        likes: m.likes ?? 0,
-        lastModified: m.lastModified ?? null,
-        gated: m.gated === true || m.gated === 'auto' || m.gated === 'manual',
-        private: m.private === true,
-        pipelineTag: m.pipeline_tag ?? null,
-        tags: m.tags ?? [],
-        parameters: m.gguf?.total ?? m.safetensors?.total ?? null,
-        url: hub.url(`/${id}`),
-      };
-    }),
+    // Each entry is checked: a hostile page cannot hand the UI something that is not a model.
+    models: models
+      .filter((m): m is HubModel => typeof m === 'object' && m !== null)
+      .slice(0, 100)
+      .map((m): ModelCardView => {
+        const id = str(m.id) ?? str(m.modelId) ?? '';
+        return {
+          id,
+          author: str(m.author) ?? (id.includes('/') ? (id.split('/')[0] as string) : null),
+          downloads: num(m.downloads) ?? 0,
+          likes: num(m.likes) ?? 0,
+          lastModified: str(m.lastModified),
+          gated: m.gated === true || m.gated === 'auto' || m.gated === 'manual',
+          private: m.private === true,
+          pipelineTag: str(m.pipeline_tag),
+          tags: Array.isArray(m.tags) ? m.tags.filter((t): t is string => typeof t === 'string').slice(0, 100) : [],
+          parameters: num(m.gguf?.total) ?? num(m.safetensors?.total),
+          url: hub.url(`/${id}`),
+        };
+      })
+      .filter((m) => isValidRepoId(m.id)),
   };
+}
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' ? v.slice(0, 500) : null;
+}
+
+function num(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null;
 }

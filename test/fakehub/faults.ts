@@ -3,8 +3,13 @@
  * drop: close the connection after N body bytes; stall: stop sending after N bytes and keep the
  * connection open; corrupt: flip one byte at an offset of the file; status: answer with an HTTP
  * error (429/5xx, optional Retry-After); throttle: send at a fixed rate.
+ * Hostile servers, for the bounds every input from the Hub must meet: headers: set (or, with
+ * null, remove) response headers; hugeBody: answer `status` with a body of `bytes` bytes (no
+ * Content-Length, as a stream that never ends would); endlessPages: every listing page links a next
+ * one; redirect: answer 302 to `location`; ignoreRange: answer 200 with the whole file to a Range
+ * request; treeEntry: merge `set` into every file entry of tree and paths-info answers.
  */
-export type FaultKind = 'drop' | 'stall' | 'corrupt' | 'status' | 'throttle';
+export type FaultKind = 'drop' | 'stall' | 'corrupt' | 'status' | 'throttle' | 'headers' | 'hugeBody' | 'endlessPages' | 'redirect' | 'ignoreRange' | 'treeEntry';
 
 export interface Fault {
   kind: FaultKind;
@@ -20,6 +25,12 @@ export interface Fault {
   status?: number;
   retryAfter?: number;
   bytesPerSecond?: number;
+  /** For headers (null removes) and treeEntry. */
+  set?: Record<string, unknown>;
+  /** For hugeBody. */
+  bytes?: number;
+  /** For redirect. */
+  location?: string;
   /** How many requests it applies to (default 1; Infinity for all). */
   times?: number;
 }

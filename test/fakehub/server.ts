@@ -58,6 +58,49 @@ function hubError(res: http.ServerResponse, status: number, code: string | null,
   json(res, status, { error: message }, headers);
 }
 
+/**
+ * Hostile answers that replace or bend the normal one: returns true when the request is answered.
+ * `headers` bends whatever answer follows (set, or remove with null).
+ */
+async function hostile(res: http.ServerResponse, hits: Fault[]): Promise<boolean> {
+  const headers = hits.find((f) => f.kind === 'headers');
+  if (headers?.set) {
+    const original = res.writeHead.bind(res) as (status: number, h?: Record<string, unknown>) => http.ServerResponse;
+    (res as { writeHead: unknown }).writeHead = (status: number, h: Record<string, unknown> = {}) => {
+      const overrides = Object.entries(headers.set ?? {});
+      const kept = Object.entries(h).filter(([k]) => !overrides.some(([o]) => o.toLowerCase() === k.toLowerCase()));
+      return original(status, Object.fromEntries([...kept, ...overrides.filter(([, v]) => v !== null)]));
+    };
+  }
+  const redirect = hits.find((f) => f.kind === 'redirect');
+  if (redirect) {
+    res.writeHead(redirect.status ?? 302, { Location: redirect.location ?? '/' });
+    res.end();
+    return true;
+  }
+  const huge = hits.find((f) => f.kind === 'hugeBody');
+  if (huge) {
+    res.writeHead(huge.status ?? 200, { 'Content-Type': 'application/json' });
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    let left = huge.bytes ?? 1 << 30;
+    let closed = false;
+    let wake: (() => void) | null = null;
+    res.once('close', () => {
+      closed = true;
+      wake?.();
+    });
+    res.on('drain', () => wake?.());
+    while (left > 0 && !closed) {
+      const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
+      left -= piece.length;
+      if (!res.write(piece)) await new Promise<void>((r) => (wake = r));
+    }
+    res.end();
+    return true;
+  }
+  return false;
+}
+
 type Range = { start: number; end: number } | 'unsatisfiable' | null;
 
 export function parseRange(header: string | undefined, size: number): Range {
@@ -181,13 +224,14 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
     return commit;
   };
 
-  const treeEntry = (f: FakeFile, expand: boolean) => ({
+  const treeEntry = (f: FakeFile, expand: boolean, hits: Fault[] = []) => ({
     type: 'file',
     oid: f.oid,
     size: f.content.size,
     path: f.path,
     ...(f.lfs ? { lfs: { oid: f.sha256, size: f.content.size, pointerSize: 134 } } : {}),
     ...(expand ? { lastCommit: f.lastCommit, securityFileStatus: { status: 'safe' } } : {}),
+    ...(hits.find((h) => h.kind === 'treeEntry')?.set ?? {}),
   });
 
   const dirsOf = (commit: FakeCommit) => {
@@ -254,7 +298,7 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
   };
 
   const sendFile = async (req: http.IncomingMessage, res: http.ServerResponse, content: Content, etag: string, extra: Record<string, string>, hits: Fault[]) => {
-    const range = parseRange(req.headers.range, content.size);
+    const range = hits.some((f) => f.kind === 'ignoreRange') ? null : parseRange(req.headers.range, content.size);
     const base = { ETag: etag, 'Accept-Ranges': 'bytes', 'Content-Type': 'application/octet-stream', ...extra };
     if (range === 'unsatisfiable') {
       res.writeHead(416, { ...base, 'Content-Range': `bytes */${content.size}` });
@@ -273,19 +317,19 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
     await sendBody(res, content, start, end, hits);
   };
 
-  const paginate = <T>(req: http.IncomingMessage, res: http.ServerResponse, items: T[], pageSize: number, origin: string) => {
+  const paginate = <T>(req: http.IncomingMessage, res: http.ServerResponse, items: T[], pageSize: number, origin: string, hits: Fault[] = []) => {
     const url = new URL(req.url ?? '/', origin);
     const cursor = Number(url.searchParams.get('cursor') ?? '0') || 0;
     const page = items.slice(cursor, cursor + pageSize);
     const headers: Record<string, string> = {};
-    if (cursor + pageSize < items.length) {
+    if (cursor + pageSize < items.length || hits.some((f) => f.kind === 'endlessPages')) {
       url.searchParams.set('cursor', String(cursor + pageSize));
       headers.Link = `<${url.toString()}>; rel="next"`;
     }
     json(res, 200, page, headers);
   };
 
-  const handleApi = async (req: http.IncomingMessage, res: http.ServerResponse, path: string, url: URL) => {
+  const handleApi = async (req: http.IncomingMessage, res: http.ServerResponse, path: string, url: URL, hits: Fault[]) => {
     if (path === '/api/whoami-v2') {
       const who = caller(req);
       if (who === null || who === 'invalid') {
@@ -361,7 +405,7 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
             ...(r.gguf ? { gguf: r.gguf } : {}),
           };
         });
-      return paginate(req, res, items, limit, apiUrl);
+      return paginate(req, res, items, limit, apiUrl, hits);
     }
     const refsMatch = /^\/api\/(models|datasets)\/(.+?)\/refs$/.exec(path);
     if (refsMatch) {
@@ -393,9 +437,9 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
       const inScope = (p: string) => p.startsWith(prefix) && (recursive || !p.slice(prefix.length).includes('/'));
       const entries = [
         ...[...dirs].filter(inScope).map((d) => ({ type: 'directory', oid: folderOid(d), size: 0, path: d })),
-        ...[...commit.files.values()].filter((f) => inScope(f.path)).map((f) => treeEntry(f, expand)),
+        ...[...commit.files.values()].filter((f) => inScope(f.path)).map((f) => treeEntry(f, expand, hits)),
       ].sort((a, b) => a.path.localeCompare(b.path));
-      return paginate(req, res, entries, expand ? Math.min(50, treePageSize) : treePageSize, apiUrl);
+      return paginate(req, res, entries, expand ? Math.min(50, treePageSize) : treePageSize, apiUrl, hits);
     }
     if (op === 'paths-info' && req.method === 'POST') {
       const body = await readBody(req);
@@ -410,7 +454,7 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
         paths = form.getAll('paths');
         expand = form.get('expand') === 'true';
       }
-      const out = paths.map((p) => commit.files.get(p)).filter((f): f is FakeFile => Boolean(f)).map((f) => treeEntry(f, expand));
+      const out = paths.map((p) => commit.files.get(p)).filter((f): f is FakeFile => Boolean(f)).map((f) => treeEntry(f, expand, hits));
       return json(res, 200, out);
     }
     return hubError(res, 404, null, 'Not Found');
@@ -433,7 +477,8 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
         else faults.add(JSON.parse((await readBody(req)) || '{}') as Fault);
         return json(res, 200, { ok: true });
       }
-      if (url.pathname.startsWith('/api/')) return handleApi(req, res, url.pathname, url);
+      if (await hostile(res, hits)) return;
+      if (url.pathname.startsWith('/api/')) return handleApi(req, res, url.pathname, url, hits);
       const r = /^\/(?:(datasets)\/)?(.+?)\/resolve\/([^/]+)\/(.+)$/.exec(url.pathname);
       if (r && (req.method === 'GET' || req.method === 'HEAD')) {
         return handleResolve(req, res, r[1] ? 'dataset' : 'model', r[2] as string, r[3] as string, r[4] as string, hits);
@@ -461,12 +506,15 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
     }
     const m = /^\/lfs\/([0-9a-f]{64})$/.exec(url.pathname);
     const file = m ? blobs().get(m[1] as string) : undefined;
-    if (!file) {
-      res.writeHead(404);
-      res.end();
-      return;
-    }
-    void sendFile(req, res, file.content, `"${file.sha256}"`, {}, hits).catch(() => res.destroy());
+    void (async () => {
+      if (await hostile(res, hits)) return;
+      if (!file) {
+        res.writeHead(404);
+        res.end();
+        return;
+      }
+      await sendFile(req, res, file.content, `"${file.sha256}"`, {}, hits);
+    })().catch(() => res.destroy());
   });
 
   await new Promise<void>((r) => api.listen(opts.port ?? 0, '127.0.0.1', r));
