@@ -27,3 +27,16 @@ export const IPC_CHANNEL = 'hubcap:rpc';
 export const WS_PATH = '/api/ws';
 /** Upload endpoint under `hubcap serve` for files dropped in a browser (which has no paths). */
 export const UPLOAD_PATH = '/api/upload';
+
+/**
+ * `hubcap serve` sessions: the printed key is traded for a session token, handed to the page in
+ * the `session` query parameter of the URL it is redirected to. The page keeps it in
+ * localStorage (origin-bound, unlike cookies) and presents it as a WebSocket subprotocol and, on
+ * uploads and session checks, in a header.
+ */
+export const WS_PROTOCOL = 'hubcap.v1';
+export const SESSION_PROTOCOL_PREFIX = 'hubcap.session.';
+export const SESSION_HEADER = 'x-hubcap-session';
+export const SESSION_QUERY = 'session';
+/** GET with the session header: 204 while the session is good, 401 once the server restarted. */
+export const SESSION_PATH = '/api/session';

@@ -1,10 +1,19 @@
 /**
- * Access rules for `hubcap serve`: a random per-start secret (URL once, then an HttpOnly cookie),
- * a Host allow-list against DNS rebinding, and a same-origin check against cross-site pages.
- * Pure functions, so each rule is unit-tested on its own.
+ * Access rules for `hubcap serve`. Pure functions (and one small session book), each testable on
+ * its own.
+ *
+ * - The key printed at start is traded, once, for two things: an HttpOnly cookie (random, not the
+ *   key) that only lets the browser load the UI's files, and a session token handed to the page in
+ *   the URL it is sent to, which the page keeps in localStorage. localStorage belongs to this
+ *   origin (scheme, host and port); cookies do not, since browsers send them to every port of a
+ *   host, so a page on 127.0.0.1:<other port> receives the cookie but never the session.
+ * - Everything that acts (the WebSocket, uploads) needs the session and a same-origin Origin:
+ *   a non-browser client replaying the cookie has neither.
+ * - A Host allow-list against DNS rebinding; every request target parsed defensively.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import net from 'node:net';
+import { SESSION_PROTOCOL_PREFIX } from '../contract/wire';
 
 export function newSecret(): string {
   return randomBytes(32).toString('base64url');
@@ -31,8 +40,42 @@ export function readCookie(header: string | undefined, name: string): string | n
   return null;
 }
 
-export function sessionCookie(port: number, secret: string): string {
-  return `${cookieName(port)}=${secret}; Path=/; HttpOnly; SameSite=Strict`;
+/** The cookie that lets a browser load the UI's files (and nothing that acts). */
+export function assetCookie(port: number, value: string): string {
+  return `${cookieName(port)}=${value}; Path=/; HttpOnly; SameSite=Strict`;
+}
+
+
+/** The session token from a Sec-WebSocket-Protocol header, if one is offered. */
+export function sessionFromProtocols(header: string | undefined): string | null {
+  for (const p of (header ?? '').split(',')) {
+    const v = p.trim();
+    if (v.startsWith(SESSION_PROTOCOL_PREFIX)) return v.slice(SESSION_PROTOCOL_PREFIX.length);
+  }
+  return null;
+}
+
+function mac(secret: string, what: string): string {
+  return createHmac('sha256', secret).update(`hubcap:${what}`).digest('base64url');
+}
+
+/**
+ * A session token minted from the key: `<nonce>.<HMAC(key, nonce)>`. Checking one needs nothing
+ * but the key, so sessions end exactly when the key does (at the next start).
+ */
+export function mintSession(secret: string): string {
+  const nonce = randomBytes(16).toString('base64url');
+  return `${nonce}.${mac(secret, `session:${nonce}`)}`;
+}
+
+export function isSession(token: string | null | undefined, secret: string): boolean {
+  const m = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/.exec(token ?? '');
+  return m !== null && secretsEqual(m[2], mac(secret, `session:${m[1]}`));
+}
+
+/** The asset cookie's value: derived from the key, never the key itself. */
+export function assetCookieValue(secret: string): string {
+  return mac(secret, 'asset-cookie');
 }
 
 function isLoopbackName(host: string): boolean {
@@ -70,4 +113,22 @@ export function isAllowedHost(value: string | undefined, bindHost: string, port:
 export function isSameOrigin(origin: string | undefined, hostHeader: string | undefined): boolean {
   if (origin === undefined) return true;
   return origin === `http://${hostHeader ?? ''}`;
+}
+
+/** For requests that act: an Origin must be present, and ours. */
+export function hasOwnOrigin(origin: string | undefined, hostHeader: string | undefined): boolean {
+  return origin !== undefined && isSameOrigin(origin, hostHeader);
+}
+
+/**
+ * The request target as a path and query, or null for anything that is not an origin-form target
+ * (`//[`, `http://x/`, `*`, bytes URL cannot parse): those get a 400, never an exception.
+ */
+export function parseTarget(target: string | undefined): URL | null {
+  if (!target || target[0] !== '/' || target.startsWith('//') || target.length > 8192) return null;
+  try {
+    return new URL(target, 'http://hubcap.invalid');
+  } catch {
+    return null;
+  }
 }

@@ -1,6 +1,8 @@
 /**
  * `hubcap serve`: the same core, headless, with the same UI served to a browser. One loopback
- * HTTP server serves the built renderer and carries the contract over one WebSocket.
+ * HTTP server serves the built renderer and carries the contract over one WebSocket. No request a
+ * client sends can take it down: every target is parsed defensively (400), stream errors end that
+ * response only, and uploads have an idle timeout instead of Node's 5-minute request limit.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -10,12 +12,26 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { UPLOAD_PATH, WS_PATH } from '../contract/wire';
+import { SESSION_HEADER, SESSION_PATH, SESSION_QUERY, UPLOAD_PATH, WS_PATH, WS_PROTOCOL } from '../contract/wire';
 import type { Core } from '../core/core';
 import { attachConnection } from '../core/connection';
 import { contentSecurityPolicy } from '../ui-assets/csp';
 import { contentTypeFor, resolveAssetPath } from '../ui-assets/files';
-import { cookieName, isAllowedHost, isSameOrigin, newSecret, readCookie, secretsEqual, sessionCookie } from './access';
+import {
+  assetCookie,
+  assetCookieValue,
+  cookieName,
+  hasOwnOrigin,
+  isAllowedHost,
+  isSameOrigin,
+  isSession,
+  mintSession,
+  newSecret,
+  parseTarget,
+  readCookie,
+  secretsEqual,
+  sessionFromProtocols,
+} from './access';
 
 export interface ServeOptions {
   core: Core;
@@ -25,6 +41,8 @@ export interface ServeOptions {
   host?: string;
   port?: number;
   secret?: string;
+  /** An upload with no bytes for this long is dropped and its partial file removed. */
+  uploadIdleMs?: number;
 }
 
 export interface RunningServer {
@@ -41,49 +59,88 @@ const MAX_WS_MESSAGE = 1024 * 1024;
 const NOT_AUTHORIZED =
   'Hubcap: this address needs the access key. Open the full URL that `hubcap serve` printed (it ends in ?key=…).\n';
 
+function plain(res: http.ServerResponse, status: number, message: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(message);
+}
+
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
   const secret = opts.secret ?? newSecret();
+  // The cookie only opens the UI's files; it is not the key, and acting needs a session.
+  const assetSecret = assetCookieValue(secret);
   let port = opts.port ?? 0;
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_WS_MESSAGE,
+    handleProtocols: (protocols) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+  });
   const sockets = new Set<WebSocket>();
 
   const server = http.createServer((req, res) => {
-    const verdict = checkRequest(req, host, port, secret);
-    if (verdict.status !== 200) {
-      res.writeHead(verdict.status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
-      res.end(verdict.message);
+    const url = parseTarget(req.url);
+    if (!url) return plain(res, 400, 'Hubcap: bad request target.\n');
+    const verdict = checkRequest(req, url, host, port, secret, assetSecret);
+    if (verdict.status !== 200) return plain(res, verdict.status, verdict.message);
+    if (verdict.trade) {
+      // Trade the key for the asset cookie and a session the page keeps; drop the key from the URL.
+      url.searchParams.delete('key');
+      url.searchParams.set(SESSION_QUERY, mintSession(secret));
+      res.writeHead(303, { 'Set-Cookie': assetCookie(port, assetSecret), Location: url.pathname + url.search, 'Cache-Control': 'no-store' });
+      res.end();
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (verdict.setCookie) {
-      // Trade the key in the URL for a cookie, then drop it from the address bar.
-      url.searchParams.delete('key');
-      res.writeHead(303, { 'Set-Cookie': sessionCookie(port, secret), Location: url.pathname + url.search, 'Cache-Control': 'no-store' });
+    if (url.pathname === SESSION_PATH) {
+      // A page asks whether its session is still good (after a restart it is not).
+      const known = hasOwnOrigin(req.headers.origin, req.headers.host) && isSession(headerValue(req.headers[SESSION_HEADER]), secret);
+      res.writeHead(known ? 204 : 401, { 'Cache-Control': 'no-store' });
       res.end();
       return;
     }
     if (url.pathname === UPLOAD_PATH && req.method === 'POST') {
-      void receiveUpload(req, res, url, opts.core, opts.uploadDir ?? path.join(opts.core.dataDir, 'models'));
+      if (!hasOwnOrigin(req.headers.origin, req.headers.host) || !isSession(headerValue(req.headers[SESSION_HEADER]), secret)) {
+        req.resume();
+        return plain(res, 403, 'Hubcap: uploads need this page’s session.\n');
+      }
+      void receiveUpload(req, res, url, opts.core, opts.uploadDir ?? path.join(opts.core.dataDir, 'models'), opts.uploadIdleMs ?? 60_000);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
+      req.resume();
       res.writeHead(405, { Allow: 'GET, HEAD' });
       res.end();
       return;
     }
     serveAsset(opts.rendererDir, url.pathname, req.method === 'HEAD', res, `ws://${req.headers.host ?? ''}`);
   });
+  // Node's own defaults cut any request at 5 minutes (a big upload over a tunnel): requests are
+  // bounded here by the header timeout and, for uploads, by an idle timeout on the body.
+  server.requestTimeout = 0;
+  server.headersTimeout = 30_000;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    if (socket.writable && !socket.destroyed) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    else socket.destroy();
+  });
 
   server.on('upgrade', (req, socket: Duplex, head) => {
-    const verdict = checkRequest(req, host, port, secret);
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (verdict.status !== 200 || url.pathname !== WS_PATH) {
-      const status = verdict.status !== 200 ? verdict.status : 404;
+    socket.on('error', () => socket.destroy());
+    const refuse = (status: number) => {
       socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      return;
-    }
+    };
+    const url = parseTarget(req.url);
+    if (!url) return refuse(400);
+    const verdict = checkRequest(req, url, host, port, secret, assetSecret);
+    if (verdict.status !== 200 || verdict.trade) return refuse(verdict.status !== 200 ? verdict.status : 401);
+    if (url.pathname !== WS_PATH) return refuse(404);
+    // Acting needs a browser on this very origin holding a session minted from the key.
+    if (!hasOwnOrigin(req.headers.origin, req.headers.host)) return refuse(403);
+    if (!isSession(sessionFromProtocols(headerValue(req.headers['sec-websocket-protocol'])), secret)) return refuse(401);
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       const listeners = new Set<(data: unknown) => void>();
@@ -135,13 +192,18 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   };
 }
 
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
 interface Verdict {
   status: 200 | 401 | 403;
   message: string;
-  setCookie?: boolean;
+  /** The key is in the URL: trade it for a cookie and a session. */
+  trade?: boolean;
 }
 
-function checkRequest(req: http.IncomingMessage, bindHost: string, port: number, secret: string): Verdict {
+function checkRequest(req: http.IncomingMessage, url: URL, bindHost: string, port: number, secret: string, assetSecret: string): Verdict {
   const hostHeader = req.headers.host;
   if (!isAllowedHost(hostHeader, bindHost, port)) {
     return { status: 403, message: 'Hubcap: this Host is not allowed (DNS-rebinding protection).\n' };
@@ -149,9 +211,8 @@ function checkRequest(req: http.IncomingMessage, bindHost: string, port: number,
   if (!isSameOrigin(req.headers.origin, hostHeader)) {
     return { status: 403, message: 'Hubcap: cross-origin requests are refused.\n' };
   }
-  if (secretsEqual(readCookie(req.headers.cookie, cookieName(port)), secret)) return { status: 200, message: '' };
-  const key = new URL(req.url ?? '/', 'http://x').searchParams.get('key');
-  if (secretsEqual(key, secret)) return { status: 200, message: '', setCookie: req.headers.upgrade === undefined };
+  if (secretsEqual(url.searchParams.get('key'), secret)) return { status: 200, message: '', trade: true };
+  if (secretsEqual(readCookie(req.headers.cookie, cookieName(port)), assetSecret)) return { status: 200, message: '' };
   return { status: 401, message: NOT_AUTHORIZED };
 }
 
@@ -163,11 +224,7 @@ function serveAsset(rootDir: string, pathname: string, headOnly: boolean, res: h
   } catch {
     stat = null;
   }
-  if (!file || !stat?.isFile()) {
-    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
-    res.end('Not found\n');
-    return;
-  }
+  if (!file || !stat?.isFile()) return plain(res, 404, 'Not found\n');
   const isHtml = file.endsWith('.html');
   res.writeHead(200, {
     'Content-Type': contentTypeFor(file),
@@ -183,16 +240,18 @@ function serveAsset(rootDir: string, pathname: string, headOnly: boolean, res: h
     res.end();
     return;
   }
-  fs.createReadStream(file).pipe(res);
+  // A file that vanishes or shrinks mid-stream ends this response, never the server.
+  pipeline(fs.createReadStream(file), res).catch(() => res.destroy());
 }
 
 /**
  * A file dropped in the browser, streamed into the managed models folder, then registered like any
- * local checkpoint. The name is reduced to a safe basename; a file that fails validation is removed.
- * Same access rules as every request (key cookie, Host, Origin), so no other site can post here.
+ * local checkpoint. The name is reduced to a safe basename; a file that fails validation, and the
+ * partial of an upload that stalls or is cut, are removed.
  */
-async function receiveUpload(req: http.IncomingMessage, res: http.ServerResponse, url: URL, core: Core, dir: string): Promise<void> {
+async function receiveUpload(req: http.IncomingMessage, res: http.ServerResponse, url: URL, core: Core, dir: string, idleMs: number): Promise<void> {
   const reply = (status: number, body: unknown) => {
+    if (res.headersSent || res.destroyed) return;
     res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
     res.end(JSON.stringify(body));
   };
@@ -203,6 +262,8 @@ async function receiveUpload(req: http.IncomingMessage, res: http.ServerResponse
   }
   const folder = path.join(dir, randomUUID());
   const target = path.join(folder, name);
+  // No total time limit (a 40 GB GGUF over a tunnel takes hours); a body that stops is dropped.
+  req.setTimeout(idleMs, () => req.destroy(new Error(`no data for ${Math.round(idleMs / 1000)} s`)));
   try {
     await fs.promises.mkdir(folder, { recursive: true });
     await pipeline(req, fs.createWriteStream(`${target}.part`));
@@ -212,6 +273,8 @@ async function receiveUpload(req: http.IncomingMessage, res: http.ServerResponse
     reply(200, { ...result, skipped: result.skipped.map((s) => ({ ...s, path: name })) });
   } catch (error) {
     await fs.promises.rm(folder, { recursive: true, force: true }).catch(() => {});
-    if (!res.headersSent) reply(500, { added: [], skipped: [{ path: name, reason: `The upload failed (${(error as Error).message}).` }] });
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOSPC' ? 'the disk is full' : (error as Error).message;
+    reply(500, { added: [], skipped: [{ path: name, reason: `The upload failed (${reason}); nothing was kept.` }] });
   }
 }

@@ -3,6 +3,7 @@ import { useCallback, useState } from 'react';
 import type { AddResult } from '../../src-main/contract/library';
 import { UPLOAD_PATH } from '../../src-main/contract/wire';
 import { useApi } from './context';
+import { sessionHeaders } from './session';
 
 export interface DropState {
   /** Bytes sent so far / total, while files stream to `hubcap serve`. */
@@ -15,6 +16,7 @@ function upload(file: File, onProgress: (sent: number) => void): Promise<AddResu
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `${UPLOAD_PATH}?name=${encodeURIComponent(file.name)}`);
+    for (const [k, v] of Object.entries(sessionHeaders())) xhr.setRequestHeader(k, v);
     xhr.upload.onprogress = (e) => onProgress(e.loaded);
     xhr.onload = () => {
       try {

@@ -1,9 +1,10 @@
 /**
  * How the renderer reaches the core: the Electron preload bridge when present, otherwise the
- * `hubcap serve` WebSocket on the page's own origin (the session cookie authenticates it).
+ * `hubcap serve` WebSocket on the page's own origin, presenting the page's session (api/session.ts).
  */
 import { createBirpc, type BirpcReturn } from 'birpc';
 import { ApiError } from '../../src-main/contract/errors';
+import { sessionProtocols, takeSession } from './session';
 import { WS_PATH, type ClientRpcFunctions, type CoreRpcFunctions, type HubcapBridge, type WireResult } from '../../src-main/contract/wire';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting';
@@ -39,7 +40,7 @@ export function electronTransport(bridge: HubcapBridge): Transport {
 }
 
 /** WebSocket transport with automatic reconnection; calls made while disconnected wait for it. */
-export function webSocketTransport(url: string, WebSocketImpl: typeof WebSocket = WebSocket): Transport {
+export function webSocketTransport(url: string, WebSocketImpl: typeof WebSocket = WebSocket, protocols: string[] = []): Transport {
   const listeners = new Set<(name: string, payload: unknown) => void>();
   const connectionListeners = new Set<(state: ConnectionState) => void>();
   let state: ConnectionState = 'connecting';
@@ -77,7 +78,7 @@ export function webSocketTransport(url: string, WebSocketImpl: typeof WebSocket 
 
   const connect = () => {
     if (closed) return;
-    const ws = new WebSocketImpl(url);
+    const ws = protocols.length ? new WebSocketImpl(url, protocols) : new WebSocketImpl(url);
     socket = ws;
     ws.onopen = () => {
       delay = 250;
@@ -123,5 +124,5 @@ export function webSocketTransport(url: string, WebSocketImpl: typeof WebSocket 
 export function detectTransport(): Transport {
   if (window.hubcap) return electronTransport(window.hubcap);
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return webSocketTransport(`${scheme}://${location.host}${WS_PATH}`);
+  return webSocketTransport(`${scheme}://${location.host}${WS_PATH}`, WebSocket, sessionProtocols(takeSession()));
 }

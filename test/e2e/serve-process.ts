@@ -107,16 +107,18 @@ export async function startServe(opts: ServeOptions = {}): Promise<ServeProcess>
 }
 
 /** A stand-in Hub endpoint that answers the reachability probe (fakehub arrives with the cache issue). */
-export async function startTinyHub(): Promise<{ url: string; close(): Promise<void>; requests: string[] }> {
+export async function startTinyHub(): Promise<{ url: string; close(): Promise<void>; requests: string[]; cookies: string[] }> {
   const requests: string[] = [];
+  const cookies: string[] = [];
   const server = http.createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
+    if (req.headers.cookie) cookies.push(req.headers.cookie);
     res.writeHead(200, { 'Content-Type': 'text/html' });
     res.end(req.method === 'HEAD' ? undefined : '<!doctype html><title>elsewhere</title>');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((r) => server.close(() => r())) };
+  return { url: `http://127.0.0.1:${port}`, requests, cookies, close: () => new Promise((r) => server.close(() => r())) };
 }
 
 /** One served app in one Chromium page, signed in with the URL's key, opened on `route` (if given) once its heading shows. */

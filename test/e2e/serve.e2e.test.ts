@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PAGES } from '../../src-renderer/app/pages';
 import { launchChromium, SHOTS } from './chromium';
+import NodeWebSocket from 'ws';
 import { startServe, startTinyHub, type ServeProcess } from './serve-process';
 
 
@@ -45,9 +46,10 @@ async function openApp(s: ServeProcess): Promise<Page> {
   page.on('pageerror', (e) => errors.push(e.message));
   cleanup.push(async () => expect(errors).toEqual([]));
   await page.goto(s.url);
-  // The key is traded for a cookie and removed from the address bar.
+  // The key is traded for a cookie and a session; neither stays in the address bar.
   expect(page.url()).not.toContain('key=');
   await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  expect(page.url()).not.toContain('session=');
   return page;
 }
 
@@ -160,6 +162,43 @@ describe('hubcap serve refuses what it should', () => {
     expect(ws).toBe('closed');
   });
 
+  it('a page on another port of 127.0.0.1 gets the cookie, and it opens nothing: not the key, no session, no WebSocket', async () => {
+    const s = await serve();
+    const ctx = await context();
+    const page = await ctx.newPage();
+    await page.goto(s.url);
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    // Browsers send cookies to every port of a host: the other server really receives ours.
+    const evil = await startTinyHub();
+    cleanup.push(() => evil.close());
+    const other = await ctx.newPage();
+    await other.goto(`${evil.url}/steal`);
+    const stolen = evil.cookies.find((c) => c.includes(`hubcap_${s.port}=`));
+    expect(stolen).toBeDefined();
+    expect(stolen).not.toContain(s.secret);
+    expect(await other.evaluate(() => localStorage.getItem('hubcap.session'))).toBeNull();
+    // Replayed from a non-browser client: no Origin, no session; forged Origin, still no session.
+    const wsUrl = `ws://127.0.0.1:${s.port}/api/ws`;
+    const tryNode = (headers: Record<string, string>, protocols: string[] = ['hubcap.v1']) =>
+      new Promise<string>((resolve) => {
+        const ws = new NodeWebSocket(wsUrl, protocols, { headers: { Cookie: stolen as string, ...headers } });
+        ws.once('open', () => {
+          ws.close();
+          resolve('open');
+        });
+        ws.once('unexpected-response', (_req, res) => resolve(String(res.statusCode)));
+        ws.once('error', () => resolve('error'));
+      });
+    expect(await tryNode({})).toBe('403');
+    expect(await tryNode({ Origin: `http://127.0.0.1:${s.port}` })).toBe('401');
+    expect(await tryNode({ Origin: `http://127.0.0.1:${s.port}` }, ['hubcap.v1', 'hubcap.session.guess'])).toBe('401');
+    // And from the other page itself, in the browser: its Origin is refused.
+    expect(await tryWebSocket(other, s)).toBe('closed');
+    // The page that holds the session still works.
+    await page.reload();
+    await expect.poll(() => page.getByTestId('status-connection').count()).toBe(0);
+  });
+
   it('refuses a WebSocket from another origin even when the browser holds the cookie', async () => {
     const s = await serve();
     const ctx = await context();
@@ -178,7 +217,8 @@ describe('hubcap serve refuses what it should', () => {
     const reply = await page.evaluate(
       (url) =>
         new Promise<unknown>((resolve) => {
-          const sock = new WebSocket(url);
+          // As the app does: with this page's session (kept in localStorage, never in a cookie).
+          const sock = new WebSocket(url, ['hubcap.v1', `hubcap.session.${localStorage.getItem('hubcap.session') ?? ''}`]);
           sock.onopen = () => sock.send(JSON.stringify({ t: 'q', i: 'bad-1', m: 'invoke', a: ['settings.update', { hubCacheDir: 7 }] }));
           sock.onmessage = (ev) => {
             const frame = JSON.parse(String(ev.data)) as { t: string; i?: string; r?: unknown };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cookieName, isAllowedHost, isSameOrigin, newSecret, parseHostHeader, readCookie, secretsEqual, sessionCookie } from '../../src-main/serve/access';
+import { assetCookie, assetCookieValue, cookieName, hasOwnOrigin, isAllowedHost, isSameOrigin, isSession, mintSession, newSecret, parseHostHeader, parseTarget, readCookie, secretsEqual, sessionFromProtocols } from '../../src-main/serve/access';
 
 describe('serve access rules', () => {
   it('makes long random secrets and compares them exactly', () => {
@@ -13,7 +13,7 @@ describe('serve access rules', () => {
   });
 
   it('sets an HttpOnly, SameSite=Strict cookie named per port', () => {
-    expect(sessionCookie(8080, 's')).toBe('hubcap_8080=s; Path=/; HttpOnly; SameSite=Strict');
+    expect(assetCookie(8080, 's')).toBe('hubcap_8080=s; Path=/; HttpOnly; SameSite=Strict');
     expect(readCookie('a=1; hubcap_8080=s; b=2', cookieName(8080))).toBe('s');
     expect(readCookie('hubcap_8081=s', cookieName(8080))).toBeNull();
   });
@@ -47,5 +47,32 @@ describe('serve access rules', () => {
     expect(isSameOrigin('http://127.0.0.1:1', '127.0.0.1:1')).toBe(true);
     expect(isSameOrigin('http://evil.example', '127.0.0.1:1')).toBe(false);
     expect(isSameOrigin('null', '127.0.0.1:1')).toBe(false);
+  });
+
+  it('requires an Origin, and ours, for requests that act', () => {
+    expect(hasOwnOrigin(undefined, '127.0.0.1:1')).toBe(false);
+    expect(hasOwnOrigin('http://127.0.0.1:1', '127.0.0.1:1')).toBe(true);
+    expect(hasOwnOrigin('http://127.0.0.1:2', '127.0.0.1:1')).toBe(false);
+  });
+
+  it('mints sessions only the key can check, and a cookie value that is not the key', () => {
+    const key = newSecret();
+    const a = mintSession(key);
+    const b = mintSession(key);
+    expect(a).not.toBe(b);
+    expect(isSession(a, key) && isSession(b, key)).toBe(true);
+    expect(isSession(a, newSecret())).toBe(false);
+    expect(isSession(`${a.slice(0, -1)}x`, key)).toBe(false);
+    expect(isSession(null, key)).toBe(false);
+    expect(assetCookieValue(key)).not.toBe(key);
+    expect(isSession(assetCookieValue(key), key)).toBe(false);
+    expect(sessionFromProtocols(`hubcap.v1, hubcap.session.${b}`)).toBe(b);
+    expect(sessionFromProtocols('hubcap.v1')).toBeNull();
+  });
+
+  it('parses request targets without ever throwing', () => {
+    expect(parseTarget('/a?b=1')?.pathname).toBe('/a');
+    for (const bad of ['//[', '//x/y', 'http://evil/', '*', '', undefined, `/${'a'.repeat(9000)}`, 'a b']) expect(parseTarget(bad)).toBeNull();
+    expect(parseTarget('/%zz')?.pathname).toBe('/%zz');
   });
 });

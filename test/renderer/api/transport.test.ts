@@ -9,6 +9,8 @@ import { ApiError } from '../../../src-main/contract/errors';
 import { startServer, type RunningServer } from '../../../src-main/serve/server';
 import { testCore } from '../../helpers/core';
 import { tmpDir } from '../../helpers/tmp';
+import { rawRequest } from '../../helpers/http';
+import { sessionProtocols } from '../../../src-renderer/api/session';
 
 let server: RunningServer | null = null;
 const transports: Transport[] = [];
@@ -18,14 +20,14 @@ afterEach(async () => {
   server = null;
 });
 
-/** `ws` with the session cookie, standing in for the browser's WebSocket (which sends it itself). */
-function cookieWebSocket(cookie: string): typeof globalThis.WebSocket {
-  class CookieWebSocket extends WebSocket {
-    constructor(url: string) {
-      super(url, { headers: { Cookie: cookie } });
+/** `ws` with the cookie and Origin, standing in for the browser's WebSocket (which sends both itself). */
+function browserLikeWebSocket(cookie: string, origin: string): typeof globalThis.WebSocket {
+  class BrowserLikeWebSocket extends WebSocket {
+    constructor(url: string, protocols?: string[]) {
+      super(url, protocols ?? [], { headers: { Cookie: cookie, Origin: origin } });
     }
   }
-  return CookieWebSocket as unknown as typeof globalThis.WebSocket;
+  return BrowserLikeWebSocket as unknown as typeof globalThis.WebSocket;
 }
 
 async function setup() {
@@ -33,7 +35,11 @@ async function setup() {
   fs.writeFileSync(path.join(ui, 'index.html'), '<!doctype html>');
   const core = testCore();
   server = await startServer({ core, rendererDir: ui, port: 0 });
-  const transport = webSocketTransport(`ws://127.0.0.1:${server.port}/api/ws`, cookieWebSocket(`hubcap_${server.port}=${server.secret}`));
+  const base = `http://127.0.0.1:${server.port}`;
+  const trade = await rawRequest(`${base}/?key=${server.secret}`, { Host: `127.0.0.1:${server.port}` });
+  const cookie = (trade.headers['set-cookie']?.[0] ?? '').split(';')[0] as string;
+  const session = new URL(trade.headers.location ?? '', base).searchParams.get('session');
+  const transport = webSocketTransport(`ws://127.0.0.1:${server.port}/api/ws`, browserLikeWebSocket(cookie, base), sessionProtocols(session));
   transports.push(transport);
   return { core, api: createApi(transport), transport };
 }
