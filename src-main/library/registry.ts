@@ -29,7 +29,12 @@ interface Entry {
   lastUsed: string | null;
 }
 
-const MAX_FOLDER_FILES = 10_000;
+/**
+ * Model files taken from one dropped folder (and its subfolders): a 405B checkpoint is ~200 shards,
+ * a big models folder a few hundred files; more than this is not a model folder, and each file is
+ * opened and its header read.
+ */
+export const MAX_FOLDER_FILES = 5_000;
 
 export interface RegistryOptions {
   dataDir: string;
@@ -109,8 +114,9 @@ export class LocalRegistry {
         continue;
       }
       if (st.isDirectory()) {
-        const found = await findModelFiles(p);
-        if (!found.length) result.skipped.push({ path: p, reason: 'This folder holds no .gguf or .safetensors file.' });
+        const { found, truncated } = await findModelFiles(p, MAX_FOLDER_FILES - files.length);
+        if (!found.length && !truncated) result.skipped.push({ path: p, reason: 'This folder holds no .gguf or .safetensors file.' });
+        if (truncated) result.skipped.push({ path: p, reason: `This folder holds more than ${MAX_FOLDER_FILES.toLocaleString('en')} model files; only the first ${found.length.toLocaleString('en')} were looked at. Add its subfolders one by one.` });
         files.push(...found);
       } else if (st.isFile()) {
         if (!/\.(gguf|safetensors)$/i.test(p)) result.skipped.push({ path: p, reason: 'Only .gguf and .safetensors files can be added.' });
@@ -241,14 +247,42 @@ export class LocalRegistry {
   }
 }
 
-async function findModelFiles(dir: string, depth = 0, out: string[] = []): Promise<string[]> {
-  if (depth > 3 || out.length > MAX_FOLDER_FILES) return out;
-  for (const e of await fs.promises.readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory() && !e.name.startsWith('.')) await findModelFiles(p, depth + 1, out);
-    else if (e.isFile() && /\.(gguf|safetensors)$/i.test(e.name)) out.push(p);
-  }
-  return out;
+/**
+ * Model files below a folder, at most `limit` of them and 3 levels down. The folder is read lazily
+ * (opendir), so the cap holds inside one folder too: a folder of 100k files is not listed whole.
+ */
+async function findModelFiles(root: string, limit: number): Promise<{ found: string[]; truncated: boolean }> {
+  const found: string[] = [];
+  let truncated = false;
+  const walk = async (dir: string, depth: number): Promise<void> => {
+    if (depth > 3 || truncated) return;
+    let handle: fs.Dir;
+    try {
+      handle = await fs.promises.opendir(dir);
+    } catch {
+      return;
+    }
+    const subdirs: string[] = [];
+    try {
+      for await (const e of handle) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory() && !e.name.startsWith('.')) subdirs.push(p);
+        else if (e.isFile() && /\.(gguf|safetensors)$/i.test(e.name)) {
+          if (found.length >= limit) {
+            truncated = true;
+            break;
+          }
+          found.push(p);
+        }
+        if (subdirs.length > limit) break;
+      }
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
+    for (const d of subdirs) await walk(d, depth + 1);
+  };
+  await walk(root, 0);
+  return { found, truncated };
 }
 
 /** Split GGUFs (-00001-of-00003) become one group, all parts present and in order, or a specific error. */
