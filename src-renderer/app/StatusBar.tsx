@@ -5,8 +5,8 @@ import { useApiQuery, useConnectionState } from '../api/context';
 import { Tooltip } from '../components/ui/tooltip';
 import { cn } from '../lib/cn';
 
-function HubPill({ status }: { status: HubStatus | undefined }) {
-  const r = status?.reachability ?? 'checking';
+function HubPill({ status }: { status: HubStatus }) {
+  const r = status.reachability;
   const look = {
     online: { icon: CircleDot, text: 'Online', cls: 'text-success' },
     'offline-mode': { icon: CloudOff, text: 'Offline', cls: 'text-warning' },
@@ -15,7 +15,7 @@ function HubPill({ status }: { status: HubStatus | undefined }) {
   }[r];
   const Icon = look.icon;
   return (
-    <Tooltip content={status?.detail ?? `Hub endpoint: ${status?.endpoint ?? '…'}`}>
+    <Tooltip content={status.detail ?? `Hub endpoint: ${status.endpoint}`}>
       <span data-testid="status-hub" className={cn('flex items-center gap-1.5', look.cls)}>
         <Icon className={cn('size-3.5', r === 'checking' && 'animate-spin')} aria-hidden />
         {look.text}
@@ -31,7 +31,8 @@ export function StatusBar() {
   const account = hub.data?.account;
   return (
     <footer className="flex h-8 shrink-0 items-center gap-5 border-t border-border bg-sidebar px-4 text-xs text-muted-foreground">
-      <HubPill status={hub.data} />
+      {/* Nothing until the core has answered: a guess ("Checking…") would be wrong in offline mode. */}
+      {hub.data ? <HubPill status={hub.data} /> : null}
       {connection !== 'open' ? (
         <span data-testid="status-connection" className="flex items-center gap-1.5 text-warning">
           <Plug className="size-3.5" aria-hidden />

@@ -5,7 +5,7 @@ import { useLocation, useParams } from 'wouter';
 import { AlertTriangle, Brush, FolderOpen, HardDrive, RefreshCw, Search, ShieldCheck, Trash2 } from 'lucide-react';
 import type { DeleteTargetInput } from '../../src-main/contract/api';
 import type { CacheOverview, CacheRepoView, DeletePlanView } from '../../src-main/contract/downloads';
-import { formatAgo, formatBytes } from '../../src-main/contract/format';
+import { formatAgo, formatBytes, plural } from '../../src-main/contract/format';
 import { useApi, useApiQuery } from '../api/context';
 import { PageHeader } from '../components/PageHeader';
 import { PathField } from '../components/PathField';
@@ -149,7 +149,7 @@ function RepoDetail({ repo, ask }: { repo: CacheRepoView; ask: (t: DeleteTargetI
         <div className="min-w-0 flex-1">
           <h3 className="truncate text-lg font-semibold">{repo.id}</h3>
           <p className="text-sm text-muted-foreground">
-            {formatBytes(repo.sizeOnDisk)} on disk · {repo.nbFiles} blobs · last used {formatAgo(repo.lastAccessed)}
+            {formatBytes(repo.sizeOnDisk)} on disk · {plural(repo.nbFiles, 'blob')} · last used {formatAgo(repo.lastAccessed)}
           </p>
         </div>
         {info.data?.capabilities.openInFileManager ? (
@@ -171,7 +171,7 @@ function RepoDetail({ repo, ask }: { repo: CacheRepoView; ask: (t: DeleteTargetI
         verify.data.corrupt.length ? (
           <div role="alert" className="space-y-2 rounded-md border border-danger/40 bg-danger/10 p-3 text-sm text-danger">
             <p>
-              {verify.data.corrupt.length} of {verify.data.checked} blobs are corrupt: {verify.data.corrupt.flatMap((c) => c.files).join(', ')}
+              {verify.data.corrupt.length} of {plural(verify.data.checked, 'blob')} {verify.data.corrupt.length === 1 ? 'is' : 'are'} corrupt: {verify.data.corrupt.flatMap((c) => c.files).join(', ')}
             </p>
             <Button size="sm" onClick={() => repair.mutate()} disabled={repair.isPending}>
               Re-download the corrupt files
@@ -179,9 +179,14 @@ function RepoDetail({ repo, ask }: { repo: CacheRepoView; ask: (t: DeleteTargetI
           </div>
         ) : (
           <p className="text-sm text-success" data-testid="verify-ok">
-            All {verify.data.checked} blobs match their hashes.
+            {verify.data.checked === 1 ? 'The one blob matches its hash.' : `All ${verify.data.checked} blobs match their hashes.`}
           </p>
         )
+      ) : null}
+      {verify.data?.unverifiable.length ? (
+        <p className="text-sm text-warning" data-testid="verify-unverifiable">
+          {plural(verify.data.unverifiable.length, 'copied file')} could not be checked: no record of {verify.data.unverifiable.length === 1 ? 'its' : 'their'} hash here, and the Hub was not asked (offline).
+        </p>
       ) : null}
       {verify.error ? <ErrorNotice error={verify.error} /> : null}
       {repair.error ? <ErrorNotice error={repair.error} /> : null}
@@ -193,7 +198,7 @@ function RepoDetail({ repo, ask }: { repo: CacheRepoView; ask: (t: DeleteTargetI
               {rev.refs.length ? rev.refs.map((r) => <Badge key={r} tone="primary">{r}</Badge>) : <Badge>detached</Badge>}
               <span className="flex-1" />
               <span className="text-xs text-muted-foreground">
-                {rev.nbFiles} files · {formatBytes(rev.sizeOnDisk)} · {formatAgo(rev.lastModified)}
+                {plural(rev.nbFiles, 'file')} · {formatBytes(rev.sizeOnDisk)} · {formatAgo(rev.lastModified)}
               </span>
               <Button size="sm" variant="ghost" onClick={() => setOpen(open === rev.commit ? null : rev.commit)}>
                 {open === rev.commit ? 'Hide files' : 'Files'}
@@ -214,10 +219,23 @@ function RepoDetail({ repo, ask }: { repo: CacheRepoView; ask: (t: DeleteTargetI
   );
 }
 
+/** What can go (orphans, stale unfinished downloads, detached revisions), planned first like a delete. */
 function Cleanup({ scan, ask }: { scan: CacheOverview; ask: (t: DeleteTargetInput[], what: string) => void }) {
   const stale = scan.incomplete.filter((f) => !f.active);
-  if (!scan.orphans.length && !stale.length && !scan.warnings.length) return null;
-  const targets: DeleteTargetInput[] = [...(scan.orphans.length ? [{ kind: 'orphans' as const }] : []), ...(stale.length ? [{ kind: 'incomplete' as const }] : [])];
+  const inUse = scan.incomplete.length - stale.length;
+  const detached = scan.repos.flatMap((r) => r.revisions.filter((v) => v.refs.length === 0));
+  if (!scan.orphans.length && !stale.length && !detached.length && !scan.warnings.length) return null;
+  const targets: DeleteTargetInput[] = [
+    ...(scan.orphans.length ? [{ kind: 'orphans' as const }] : []),
+    ...(stale.length ? [{ kind: 'incomplete' as const }] : []),
+    ...(detached.length ? [{ kind: 'detached' as const }] : []),
+  ];
+  const sum = (list: { size: number }[]) => formatBytes(list.reduce((a, f) => a + f.size, 0));
+  const parts = [
+    scan.orphans.length ? `${plural(scan.orphans.length, 'orphan blob')} (${sum(scan.orphans)})` : null,
+    stale.length ? `${plural(stale.length, 'stale unfinished download')} (${sum(stale)})` : null,
+    detached.length ? `${plural(detached.length, 'detached revision')} (no branch or tag points at ${detached.length === 1 ? 'it' : 'them'})` : null,
+  ].filter(Boolean);
   return (
     <Card>
       <CardHeader
@@ -225,14 +243,14 @@ function Cleanup({ scan, ask }: { scan: CacheOverview; ask: (t: DeleteTargetInpu
         title={targets.length ? 'Clean up' : 'Problems found'}
         description={
           targets.length
-            ? `${scan.orphans.length} orphan blob(s) (${formatBytes(scan.orphans.reduce((a, f) => a + f.size, 0))}) and ${stale.length} unfinished download(s) (${formatBytes(stale.reduce((a, f) => a + f.size, 0))}) can go.`
+            ? `Can go: ${parts.join(', ')}.${inUse ? ` ${plural(inUse, 'unfinished download')} ${inUse === 1 ? 'is' : 'are'} being written right now and ${inUse === 1 ? 'stays' : 'stay'}.` : ''}`
             : 'Hubcap leaves these alone; they may come from other tools.'
         }
         actions={
           targets.length ? (
             <Button size="sm" onClick={() => ask(targets, 'Clean up the cache?')}>
               <Brush />
-              Clean up
+              Clean up…
             </Button>
           ) : undefined
         }

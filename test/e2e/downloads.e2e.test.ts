@@ -2,6 +2,7 @@
  * Downloads and the cache browser through the UI: `hubcap serve` pointed at fakehub, driven in
  * Chromium. Screenshots land in test-results/e2e/.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -94,6 +95,31 @@ describe('downloads through the UI', () => {
     await page.screenshot({ path: path.join(SHOTS, 'downloads-gated.png') });
   });
 
+  it('counts down while retrying, shows no frozen speed, and lists failed and cancelled jobs apart from finished ones', async () => {
+    hub.faults.add({ kind: 'status', origin: 'cdn', status: 503, retryAfter: 3, pathIncludes: q4?.sha256, times: 1 });
+    hub.faults.add({ kind: 'throttle', origin: 'cdn', bytesPerSecond: 2 * MiB, pathIncludes: q4?.sha256, times: Infinity });
+    await startDownload('acme/tiny-llm', 'main', 'tiny-llm-Q4_K_M.gguf');
+    const card = page.getByTestId('download-job').filter({ hasText: 'tiny-llm-Q4_K_M.gguf' }).first();
+    const retrying = card.getByTestId('job-retrying');
+    await expect.poll(() => retrying.textContent(), { timeout: 15_000 }).toMatch(/download host \(127\.0\.0\.1:\d+\) answered HTTP 503: retrying in [23] s \(attempt 1 of 8\)/);
+    const before = Number(/retrying in (\d) s/.exec((await retrying.textContent()) ?? '')?.[1]);
+    expect(await card.getByTestId('job-stats').textContent()).not.toMatch(/B\/s|ETA/);
+    await page.screenshot({ path: path.join(SHOTS, 'downloads-retrying.png') });
+    await expect.poll(async () => Number(/retrying in (\d) s/.exec((await retrying.textContent().catch(() => '')) ?? '')?.[1] ?? 0), { timeout: 5000 }).toBeLessThan(before);
+    await expect.poll(() => card.getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+    // One more, cancelled: the list now has a failed (gated), a cancelled and finished jobs, each apart.
+    hub.faults.add({ kind: 'throttle', origin: 'cdn', bytesPerSecond: 256 * 1024, times: Infinity });
+    await startDownload('acme/split-llm', 'main', 'split-llm-Q8_0.gguf');
+    const q8card = page.getByTestId('download-job').filter({ hasText: 'split-llm-Q8_0.gguf' }).first();
+    await expect.poll(() => q8card.getAttribute('data-state'), { timeout: 15_000 }).toBe('downloading');
+    await q8card.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel download' }).click();
+    await expect.poll(() => page.getByRole('region', { name: 'Cancelled' }).getByTestId('download-job').count()).toBe(1);
+    expect(await page.getByRole('region', { name: 'Failed' }).textContent()).toMatch(/acme\/gated-llm/);
+    expect(await page.getByRole('region', { name: 'Finished' }).textContent()).toMatch(/tiny-llm-Q4_K_M\.gguf/);
+    await page.screenshot({ path: path.join(SHOTS, 'downloads-sections.png'), fullPage: true });
+  });
+
   it('refuses a bad repo id with a specific message', async () => {
     await startDownload('../etc/passwd', 'main', '');
     await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/not a valid repo id/);
@@ -128,5 +154,42 @@ describe('the cache browser', () => {
     await expect.poll(() => detail.getByTestId('revision').count()).toBe(1);
     expect(fs.existsSync(path.join(serve.hfHome, 'hub', 'models--acme--tiny-llm', 'refs', 'v1.0'))).toBe(false);
     expect(fs.existsSync(path.join(serve.hfHome, 'hub', 'models--acme--tiny-llm', 'refs', 'main'))).toBe(true);
+  });
+
+  it('cleans up stale unfinished downloads and detached revisions after a preview, and repairs a corrupt blob', async () => {
+    const v1 = tinyLlm().commits[0]?.sha as string;
+    await startDownload('acme/tiny-llm', v1, 'README.md');
+    await expect.poll(() => job('acme/tiny-llm').getAttribute('data-state'), { timeout: 15_000 }).toBe('done');
+    const repoDir = path.join(serve.hfHome, 'hub', 'models--acme--tiny-llm');
+    const stale = path.join(repoDir, 'blobs', `${'e'.repeat(64)}.incomplete`);
+    fs.writeFileSync(stale, Buffer.alloc(4000));
+    const old = new Date(Date.now() - 3600_000);
+    fs.utimesSync(stale, old, old);
+    await page.goto(`${serve.baseUrl}#/cache/${encodeURIComponent('model:acme/tiny-llm')}`);
+    await page.getByRole('button', { name: 'Rescan' }).click();
+    await expect.poll(() => page.getByText(/^Can go:/).textContent()).toBe('Can go: 1 stale unfinished download (4.00 kB), 1 detached revision (no branch or tag points at it).');
+    await page.getByRole('button', { name: 'Clean up…' }).click();
+    const plan = page.getByTestId('delete-plan');
+    await expect.poll(() => plan.textContent()).toMatch(/unfinished download of eeeeeeeeeeee… in acme\/tiny-llm/);
+    expect(await plan.textContent()).toContain(`acme/tiny-llm@${v1.slice(0, 8)}`);
+    await page.screenshot({ path: path.join(SHOTS, 'cache-cleanup-plan.png') });
+    await page.getByRole('dialog').getByRole('button', { name: /^Delete/ }).click();
+    await expect.poll(() => fs.existsSync(stale)).toBe(false);
+    expect(fs.existsSync(path.join(repoDir, 'snapshots', v1))).toBe(false);
+    expect(fs.existsSync(path.join(repoDir, 'refs', 'main'))).toBe(true);
+
+    // A corrupt blob: Verify names it, Repair downloads exactly it again.
+    const blob = path.join(repoDir, 'blobs', q8?.sha256 as string);
+    const bytes = fs.readFileSync(blob);
+    bytes[99] = (bytes[99] as number) ^ 1;
+    fs.writeFileSync(blob, bytes);
+    const detail = page.getByTestId('repo-detail');
+    await detail.getByRole('button', { name: 'Verify' }).click();
+    await expect.poll(() => detail.getByRole('alert').textContent()).toMatch(/1 of \d+ blobs is corrupt: [0-9a-f]{8}\/tiny-llm-Q8_0\.gguf/);
+    await page.screenshot({ path: path.join(SHOTS, 'cache-verify-corrupt.png') });
+    await detail.getByRole('button', { name: 'Re-download the corrupt files' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Downloads' }).waitFor();
+    await expect.poll(() => page.getByTestId('download-job').filter({ hasText: 'tiny-llm-Q8_0.gguf' }).first().getAttribute('data-state'), { timeout: 20_000 }).toBe('done');
+    expect(createHash('sha256').update(fs.readFileSync(blob)).digest('hex')).toBe(q8?.sha256);
   });
 });
