@@ -181,12 +181,15 @@ class WorkerDiskHasher implements DiskHasher {
 /** Files at least this large are hashed off the main thread… */
 export const WORKER_HASH_THRESHOLD = 32 << 20;
 
-/** …when there is a core to spare for it; on two cores the worker only competes with the rest. */
+/**
+ * …whenever there is a second core: the worker reads the file itself (nothing crosses threads), so
+ * it is faster than hashing inline even on two cores (docs/performance.md, Downloads).
+ */
 export function workerHashingUseful(env: Readonly<Record<string, string | undefined>> = process.env): boolean {
   // HUBCAP_HASH_THREAD=worker|inline overrides the choice (benchmarks compare both).
   if (env.HUBCAP_HASH_THREAD === 'worker') return true;
   if (env.HUBCAP_HASH_THREAD === 'inline') return false;
-  return availableParallelism() >= 3;
+  return availableParallelism() >= 2;
 }
 
 /**

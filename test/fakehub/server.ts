@@ -17,6 +17,17 @@ export interface LoggedRequest {
   method: string;
   url: string;
   headers: http.IncomingHttpHeaders;
+  /** Bytes written to the socket for this answer (headers included), once it is over. */
+  bytes?: number;
+}
+
+/** Logs a request and, when its answer is over, how many bytes went out for it. */
+function logRequest(log: LoggedRequest[], origin: 'api' | 'cdn', req: http.IncomingMessage, res: http.ServerResponse): void {
+  const entry: LoggedRequest = { origin, method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers };
+  log.push(entry);
+  const socket = req.socket;
+  const before = socket.bytesWritten;
+  res.once('close', () => (entry.bytes = socket.bytesWritten - before));
 }
 
 export interface FakeHubOptions {
@@ -462,7 +473,7 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
 
   const api = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://fakehub');
-    log.push({ origin: 'api', method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers });
+    logRequest(log, 'api', req, res);
     const hits = faults.take('api', req.method ?? 'GET', url.pathname);
     void (async () => {
       const status = hits.find((f) => f.kind === 'status');
@@ -496,7 +507,7 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
 
   const cdn = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://cdn');
-    log.push({ origin: 'cdn', method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers });
+    logRequest(log, 'cdn', req, res);
     const hits = faults.take('cdn', req.method ?? 'GET', url.pathname);
     const status = hits.find((f) => f.kind === 'status');
     if (status) {
