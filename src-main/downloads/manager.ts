@@ -38,6 +38,8 @@ export interface ManagerOptions {
   parallelThreshold?: number;
   segmentBytes?: number;
   stallTimeoutMs?: number;
+  /** Attempts in a row without progress before a file fails (default 8). */
+  maxRetries?: number;
   env?: Readonly<Record<string, string | undefined>>;
   /** Minimum interval between progress events of one job. */
   progressIntervalMs?: number;
@@ -461,6 +463,7 @@ export class DownloadManager {
             ...(this.#o.parallelThreshold !== undefined ? { parallelThreshold: this.#o.parallelThreshold } : {}),
             ...(this.#o.segmentBytes !== undefined ? { segmentBytes: this.#o.segmentBytes } : {}),
             ...(this.#o.stallTimeoutMs !== undefined ? { stallTimeoutMs: this.#o.stallTimeoutMs } : {}),
+            ...(this.#o.maxRetries !== undefined ? { maxRetries: this.#o.maxRetries } : {}),
             onWaiting: () => {
               file.state = 'waiting';
               this.#changed(job, true);

@@ -324,3 +324,37 @@ describe('cache repair', () => {
     expect(requestsTo(hub, 'cdn').slice(cdnBefore).map((r) => r.url.includes(q4?.sha256 as string))).toEqual([true]);
   });
 });
+
+describe('downloads: failures that tell the truth', () => {
+  it('after exhausted retries says what failed, where, after how many attempts, and what to do', async () => {
+    const hub = await fakeHub();
+    hub.faults.add({ kind: 'drop', origin: 'cdn', afterBytes: 0, pathIncludes: q4?.sha256, times: Infinity });
+    const { m, events } = manager(hubHttp(hub), { maxRetries: 2 });
+    const job = m.add({ repoType: 'model', repo: 'acme/tiny-llm', revision: 'main', files: ['tiny-llm-Q4_K_M.gguf'] });
+    await m.whenIdle();
+    const failed = m.get(job.id);
+    expect(failed.state).toBe('error');
+    expect(failed.error?.code).toBe('NETWORK');
+    expect(failed.error?.message).toMatch(
+      /^tiny-llm-Q4_K_M\.gguf could not be downloaded from the download host \(127\.0\.0\.1:\d+\) after 3 attempts \(last: (the connection (ended early|broke .*|was reset)|could not reach 127\.0\.0\.1:\d+ \(ECONNRESET\))\)\. Check the network connection, then press Retry; the partial download is kept\.$/,
+    );
+    expect(failed.error?.message).not.toMatch(/resuming/);
+    // While it retried, the job said so with a time for the next attempt, and no speed.
+    const retrying = events.filter((e) => e.retrying);
+    expect(retrying.map((e) => e.retrying?.attempt)).toEqual([1, 2]);
+    expect(retrying.every((e) => e.speed === 0 && e.etaSeconds === null && Date.parse(e.retrying?.nextAt ?? '') > 0)).toBe(true);
+  });
+
+  it('never blames a token for a download host refusing its signed link', async () => {
+    const hub = await fakeHub();
+    hub.faults.add({ kind: 'status', origin: 'cdn', status: 403, pathIncludes: q4?.sha256, times: Infinity });
+    const { m } = manager(hubHttp(hub));
+    const job = await download(m, { repo: 'acme/tiny-llm', files: ['tiny-llm-Q4_K_M.gguf'] });
+    expect(job.error?.code).toBe('FORBIDDEN');
+    expect(job.error?.message).toMatch(/^The download host \(127\.0\.0\.1:\d+\) refused the signed link \(HTTP 403\): it may have expired\.$/);
+    expect(job.error?.message).not.toMatch(/token/);
+    // The link was resolved again once from the Hub before giving up.
+    expect(requestsTo(hub, 'cdn', q4?.sha256)).toHaveLength(2);
+  });
+});
+

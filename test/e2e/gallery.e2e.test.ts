@@ -1,4 +1,5 @@
 /** The Gallery against a fakehub catalogue: search, filters, sort, infinite scroll, offline. */
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -81,6 +82,11 @@ describe('gallery', () => {
     const job = page.getByTestId('download-job').filter({ hasText: 'acme/split-llm' }).first();
     await expect.poll(() => job.getAttribute('data-state'), { timeout: 15_000 }).toBe('done');
     expect(await job.textContent()).toMatch(/2\/2 files/);
+    // The page downloads the commit it shows, and writes the revision it shows as a ref (not "detached").
+    const repoDir = path.join(serve.hfHome, 'hub', 'models--acme--split-llm');
+    const sha = standardRepos().find((r) => r.id === 'acme/split-llm')?.commits[0]?.sha;
+    expect(fs.readFileSync(path.join(repoDir, 'refs', 'main'), 'utf8')).toBe(sha);
+    expect(fs.existsSync(path.join(repoDir, 'trees', `${sha}.json`))).toBe(true);
   });
 
   it('estimates from headers alone whether each GGUF fits, then downloads one and chats with it', async () => {

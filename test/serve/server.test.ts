@@ -7,6 +7,7 @@ import { startServer, type RunningServer } from '../../src-main/serve/server';
 import { testCore } from '../helpers/core';
 import { rawRequest } from '../helpers/http';
 import { tmpDir } from '../helpers/tmp';
+import { cachedLlamaModel } from '../fixtures/llama-model';
 
 let server: RunningServer | null = null;
 afterEach(async () => {
@@ -204,6 +205,26 @@ describe('hubcap serve survives what clients do', () => {
     });
     expect(['closed', 'answered 500']).toContain(closed);
     await expect.poll(() => fs.readdirSync(uploads).length).toBe(0);
+    // One that keeps sending is never cut, however long it takes (here several idle periods).
+    const model = fs.readFileSync(cachedLlamaModel());
+    const slow = await new Promise<number | undefined>((resolve) => {
+      const headers = { Host: host, Cookie: cookie, Origin: base, 'x-hubcap-session': session, 'Content-Length': String(model.length) };
+      const req = http.request(`${base}/api/upload?name=steady.gguf`, { method: 'POST', headers }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      const parts = 8;
+      const step = Math.ceil(model.length / parts);
+      let i = 0;
+      const t = setInterval(() => {
+        req.write(model.subarray(i * step, (i + 1) * step));
+        if (++i === parts) {
+          clearInterval(t);
+          req.end();
+        }
+      }, 200);
+    });
+    expect(slow).toBe(200);
     // Without the session an upload is refused outright.
     expect((await rawRequest(`${base}/api/upload?name=x.gguf`, { Host: host, Cookie: cookie, Origin: base }, 'POST')).status).toBe(403);
     expect((await rawRequest(`${base}/`, { Host: host })).status).toBe(401);
