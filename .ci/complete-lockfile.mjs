@@ -14,7 +14,17 @@ const lock = JSON.parse(fs.readFileSync(file, 'utf8'));
 const pkgs = lock.packages;
 
 function platformOf(name) {
-  const os = /win(32)?-|windows/.test(name) ? 'win32' : /darwin|mac-/.test(name) ? 'darwin' : /freebsd/.test(name) ? 'freebsd' : /android/.test(name) ? 'android' : /linux/.test(name) ? 'linux' : null;
+  const os = /win(32)?-|windows/.test(name)
+    ? 'win32'
+    : /darwin|mac-/.test(name)
+      ? 'darwin'
+      : /freebsd/.test(name)
+        ? 'freebsd'
+        : /android/.test(name)
+          ? 'android'
+          : /linux/.test(name)
+            ? 'linux'
+            : null;
   const cpu = /arm64/.test(name) ? 'arm64' : /armv7l|arm-gnueabihf/.test(name) ? 'arm' : /riscv64/.test(name) ? 'riscv64' : /x64/.test(name) ? 'x64' : null;
   return { ...(os ? { os: [os] } : {}), ...(cpu ? { cpu: [cpu] } : {}) };
 }

@@ -28,7 +28,10 @@ const env = { ...process.env, HF_ENDPOINT: hub.url, HOME: work, HUBCAP_DATA_DIR:
 
 function hubcap(cache: string, extra: string[] = [], extraEnv: Record<string, string> = {}): Promise<{ seconds: number; rss: number; code: number | null }> {
   const t0 = process.hrtime.bigint();
-  const p = spawn(process.execPath, [CLI, 'download', 'acme/big', '--cache-dir', cache, '--json', ...extra], { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const p = spawn(process.execPath, [CLI, 'download', 'acme/big', '--cache-dir', cache, '--json', ...extra], {
+    env: { ...env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   p.stdout.on('data', (d: Buffer) => (out += d.toString()));
   return new Promise((resolve) =>
@@ -125,4 +128,6 @@ const report = {
   curl: spawnSync('curl', ['--version']).stdout.toString().split(' ')[1],
 };
 console.log(JSON.stringify(report, null, 2));
-console.log(`hubcap/curl throughput ratio: ${report.hubcapVsCurl} (target >= 0.90); peak RSS ${report.peakRssMB} MB (target < 150); resume re-fetched ${report.resume.refetchedPctOfFile}% (target < 1%)`);
+console.log(
+  `hubcap/curl throughput ratio: ${report.hubcapVsCurl} (target >= 0.90); peak RSS ${report.peakRssMB} MB (target < 150); resume re-fetched ${report.resume.refetchedPctOfFile}% (target < 1%)`,
+);

@@ -46,7 +46,9 @@ async function rawPhase(label: string): Promise<{ rounds: Round[]; loadMs: numbe
   const context = await model.createContext({ contextSize: CONTEXT, threads: THREADS });
   const loadMs = performance.now() - t0;
   const session = new LlamaChatSession({ contextSequence: context.getSequence(), autoDisposeSequence: false });
-  console.log(`raw (${label}): ${llama.gpu || 'cpu'}, ${model.fileInsights.totalLayers} layers, ${context.contextSize} ctx, threads ${context.currentThreads}, loaded in ${loadMs.toFixed(0)} ms`);
+  console.log(
+    `raw (${label}): ${llama.gpu || 'cpu'}, ${model.fileInsights.totalLayers} layers, ${context.contextSize} ctx, threads ${context.currentThreads}, loaded in ${loadMs.toFixed(0)} ms`,
+  );
   const round = async (): Promise<Round> => {
     session.setChatHistory([{ type: 'system', text: SYSTEM }]);
     let first = 0;
@@ -68,7 +70,9 @@ async function rawPhase(label: string): Promise<{ rounds: Round[]; loadMs: numbe
   const rounds: Round[] = [];
   for (let i = 0; i < ROUNDS; i++) {
     rounds.push(await round());
-    console.log(`raw (${label}) round ${i + 1}: ${rounds.at(-1)?.tps.toFixed(1)} tok/s, ttft ${rounds.at(-1)?.ttft.toFixed(1)} ms, ${rounds.at(-1)?.tokens} tokens`);
+    console.log(
+      `raw (${label}) round ${i + 1}: ${rounds.at(-1)?.tps.toFixed(1)} tok/s, ttft ${rounds.at(-1)?.ttft.toFixed(1)} ms, ${rounds.at(-1)?.tokens} tokens`,
+    );
   }
   await context.dispose();
   await model.dispose();
@@ -104,7 +108,8 @@ await page.evaluate((wsPath) => {
   ws.onmessage = (e) => {
     const msg = JSON.parse(e.data as string) as { t: string; i?: string; r?: unknown; m?: string; a?: [string, { tokens: number; delta: string }] };
     if (msg.t === 's' && msg.i) pending.get(msg.i)?.(msg.r);
-    else if (msg.t === 'q' && msg.m === 'event' && msg.a?.[0] === 'chat.stream') streams.push({ at: performance.now(), tokens: msg.a[1].tokens, delta: msg.a[1].delta });
+    else if (msg.t === 'q' && msg.m === 'event' && msg.a?.[0] === 'chat.stream')
+      streams.push({ at: performance.now(), tokens: msg.a[1].tokens, delta: msg.a[1].delta });
   };
   w.benchOpen = new Promise((r) => (ws.onopen = r));
   w.benchStreams = streams;
@@ -139,7 +144,10 @@ async function invoke<T>(method: string, input: unknown): Promise<{ value: T; ms
 
 const added = await invoke<{ added: { key: string }[] }>('library.add', { paths: [modelPath] });
 const key = added.value.added[0]?.key as string;
-const loaded = await invoke<{ model: { contextSize: number; backend: string } }>('inference.load', { key, settings: { contextSize: CONTEXT, threads: THREADS } });
+const loaded = await invoke<{ model: { contextSize: number; backend: string } }>('inference.load', {
+  key,
+  settings: { contextSize: CONTEXT, threads: THREADS },
+});
 console.log(`hubcap: ${loaded.value.model.backend}, ${loaded.value.model.contextSize} ctx, load seen by the page in ${loaded.ms.toFixed(0)} ms`);
 const chat = await invoke<{ id: string }>('chat.create', { systemPrompt: SYSTEM });
 await invoke('chat.update', { id: chat.value.id, sampling: SAMPLING });
@@ -184,7 +192,9 @@ await invoke('inference.unload', {});
 const rawAfter = await rawPhase('after');
 const raw = [...rawBefore.rounds, ...rawAfter.rounds];
 const rawLoad2 = rawBefore.loadMs;
-console.log(`raw medians: before ${median(rawBefore.rounds.map((r) => r.tps)).toFixed(1)} tok/s, after ${median(rawAfter.rounds.map((r) => r.tps)).toFixed(1)} tok/s`);
+console.log(
+  `raw medians: before ${median(rawBefore.rounds.map((r) => r.tps)).toFixed(1)} tok/s, after ${median(rawAfter.rounds.map((r) => r.tps)).toFixed(1)} tok/s`,
+);
 
 const rawTps = median(raw.map((r) => r.tps));
 const hubTps = median(hub.map((r) => r.tps));
@@ -192,7 +202,9 @@ const rawTtft = median(raw.map((r) => r.ttft));
 const hubTtft = median(hub.map((r) => r.ttft));
 console.log('\n| measure | raw node-llama-cpp | Hubcap (host + WS + page) | ratio / overhead | target |');
 console.log('|---|---|---|---|---|');
-console.log(`| tokens/s (median; raw ${raw.length} rounds before and after, Hubcap ${hub.length}; ${TOKENS} tokens) | ${rawTps.toFixed(1)} | ${hubTps.toFixed(1)} | ${(hubTps / rawTps).toFixed(3)}× | ≥ 0.97× |`);
+console.log(
+  `| tokens/s (median; raw ${raw.length} rounds before and after, Hubcap ${hub.length}; ${TOKENS} tokens) | ${rawTps.toFixed(1)} | ${hubTps.toFixed(1)} | ${(hubTps / rawTps).toFixed(3)}× | ≥ 0.97× |`,
+);
 console.log(`| time to first token | ${rawTtft.toFixed(1)} ms | ${hubTtft.toFixed(1)} ms | +${(hubTtft - rawTtft).toFixed(1)} ms | < 25 ms |`);
 console.log(`| model load (warm file cache) | ${rawLoad2.toFixed(0)} ms | ${hubLoad2.toFixed(0)} ms | ${(hubLoad2 / rawLoad2).toFixed(2)}× | — |`);
 

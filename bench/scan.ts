@@ -85,4 +85,6 @@ const report = {
   cachePageFirstRenderMs: +median(renders).toFixed(0),
 };
 console.log(JSON.stringify(report, null, 2));
-console.log(`scan ${report.scanMs} ms (target < 1000), ${report.scanVsWalk}× a bare walk; Cache page first render ${report.cachePageFirstRenderMs} ms (target < 1000)`);
+console.log(
+  `scan ${report.scanMs} ms (target < 1000), ${report.scanVsWalk}× a bare walk; Cache page first render ${report.cachePageFirstRenderMs} ms (target < 1000)`,
+);

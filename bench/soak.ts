@@ -24,7 +24,7 @@ import { buildRepo } from '../test/fakehub/model';
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '20' }, seed: { type: 'string', default: '1' } } });
 const rounds = Number(values.rounds);
 let seed = Number(values.seed);
-const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 const CLI = new URL('../out/main/cli.js', import.meta.url).pathname;
 const PY = new URL('../test/helpers/python_writer.py', import.meta.url).pathname;
 if (!fs.existsSync(CLI)) throw new Error('Build first: npm run build');
@@ -48,7 +48,9 @@ const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=80m', 'tmpfs', mo
 const cache = path.join(mount, 'hub');
 const python = ['python3', '/usr/bin/python3'].find((p) => spawnSync(p, ['-c', 'import filelock']).status === 0) ?? null;
 const env = { ...process.env, HF_ENDPOINT: hub.url, HF_HUB_CACHE: cache, HOME: work, HUBCAP_DATA_DIR: path.join(work, 'data') };
-console.log(`soak: ${rounds} rounds, repo ${(repoBytes / MiB).toFixed(1)} MiB in ${commit.files.size} files, cache on ${mounted ? 'an 80 MiB tmpfs' : 'the plain disk (mount refused: no disk-full faults)'}, ${python ? `Python writer ${python}` : 'no Python with filelock (no Python writers)'}`);
+console.log(
+  `soak: ${rounds} rounds, repo ${(repoBytes / MiB).toFixed(1)} MiB in ${commit.files.size} files, cache on ${mounted ? 'an 80 MiB tmpfs' : 'the plain disk (mount refused: no disk-full faults)'}, ${python ? `Python writer ${python}` : 'no Python with filelock (no Python writers)'}`,
+);
 
 function writer(kind: 'hubcap' | 'python'): ChildProcess {
   if (kind === 'hubcap') return spawn(process.execPath, [CLI, 'download', 'soak/model', '--quiet'], { env, stdio: 'ignore' });
@@ -129,7 +131,9 @@ console.log(`rounds run: ${rounds}; kills: ${kills}; disk-full faults: ${fills}`
 console.log(`corrupt blobs: ${corrupt} (must be 0)`);
 console.log(`final clean download: ${finished ? 'completed' : `FAILED: ${final.stderr.trim()}`}; blobs present: ${blobs}/${commit.files.size}`);
 const needed = repoBytes + deletedBytes;
-console.log(`download host sent ${(sent / MiB).toFixed(1)} MiB where ${(needed / MiB).toFixed(1)} MiB had to come (the repo, plus blobs deleted between rounds): ${(((sent - needed) / needed) * 100).toFixed(1)} % refetched (bytes in flight when a writer was killed, Python's restarts from zero)`);
+console.log(
+  `download host sent ${(sent / MiB).toFixed(1)} MiB where ${(needed / MiB).toFixed(1)} MiB had to come (the repo, plus blobs deleted between rounds): ${(((sent - needed) / needed) * 100).toFixed(1)} % refetched (bytes in flight when a writer was killed, Python's restarts from zero)`,
+);
 await hub.close();
 if (mounted) spawnSync('umount', ['-l', mount]);
 fs.rmSync(work, { recursive: true, force: true });

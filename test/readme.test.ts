@@ -7,7 +7,10 @@ const ci = fs.readFileSync(new URL('../.ci/run', import.meta.url), 'utf8');
 /** The commands of the README's first code block, without their comments. */
 function readmeCommands(): string[] {
   const block = /```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
-  return block.split('\n').map((l) => l.replace(/#.*$/, '').trim()).filter(Boolean);
+  return block
+    .split('\n')
+    .map((l) => l.replace(/#.*$/, '').trim())
+    .filter(Boolean);
 }
 
 describe('README and CI agree', () => {
@@ -17,7 +20,11 @@ describe('README and CI agree', () => {
   });
 
   it('.ci/run runs exactly the README test command', () => {
-    const lastCommand = ci.trim().split('\n').filter((l) => l.trim() && !l.trim().startsWith('#')).pop();
+    const lastCommand = ci
+      .trim()
+      .split('\n')
+      .filter((l) => l.trim() && !l.trim().startsWith('#'))
+      .pop();
     expect(lastCommand).toBe(readmeCommands()[1]);
   });
 });

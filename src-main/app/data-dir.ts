@@ -7,11 +7,7 @@ import path from 'node:path';
 
 export const PRODUCT_NAME = 'Hubcap';
 
-export function defaultDataDir(
-  env: Readonly<Record<string, string | undefined>>,
-  homeDir: string,
-  platform: NodeJS.Platform,
-): string {
+export function defaultDataDir(env: Readonly<Record<string, string | undefined>>, homeDir: string, platform: NodeJS.Platform): string {
   const override = env.HUBCAP_DATA_DIR?.trim();
   if (override) return path.resolve(override);
   if (platform === 'win32') return path.join(env.APPDATA ?? path.join(homeDir, 'AppData', 'Roaming'), PRODUCT_NAME);

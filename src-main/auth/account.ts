@@ -41,7 +41,12 @@ export function checkTokenFormat(raw: string): string {
 }
 
 function cleanName(name: string): string {
-  return name.replace(/[^\w .@-]/g, '').trim().slice(0, 64) || 'token';
+  return (
+    name
+      .replace(/[^\w .@-]/g, '')
+      .trim()
+      .slice(0, 64) || 'token'
+  );
 }
 
 export interface AccountOptions {

@@ -84,7 +84,8 @@ export function planDeletion(scan: CacheScan, targets: DeleteTarget[]): DeletePl
         const name = names.get(`${f.repo}|${f.etag}`);
         plan.summary.push({ label: `unfinished download of ${name ?? `${f.etag.slice(0, 12)}…`} in ${f.repo.replace(/^\w+:/, '')}`, bytes: f.size });
       }
-      if (files.length > 50) plan.summary.push({ label: `${plural(files.length - 50, 'more unfinished download')}`, bytes: files.slice(50).reduce((a, f) => a + f.size, 0) });
+      if (files.length > 50)
+        plan.summary.push({ label: `${plural(files.length - 50, 'more unfinished download')}`, bytes: files.slice(50).reduce((a, f) => a + f.size, 0) });
     }
   }
   for (const [repo, commits] of byRepo) {

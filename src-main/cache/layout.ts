@@ -12,7 +12,8 @@ import { writeFileAtomic } from '../app/atomic-write';
 import { envFlag } from '../hub/env-flags';
 import { COMMIT_RE, isSafeRepoPath, isValidRevision, type RepoRef, type RepoType } from '../hub/repo-id';
 
-export const CACHEDIR_TAG = 'Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by huggingface_hub.\n# For information about cache directory tags, see:\n#\thttps://bford.info/cachedir/\n';
+export const CACHEDIR_TAG =
+  'Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by huggingface_hub.\n# For information about cache directory tags, see:\n#\thttps://bford.info/cachedir/\n';
 
 export function repoFolderName(repo: RepoRef): string {
   return `${repo.type}s--${repo.id.split('/').join('--')}`;
@@ -48,7 +49,8 @@ function checkCommit(commit: string): string {
 
 /** snapshots/<commit>/<path>, refusing any path that would leave the snapshot folder. */
 export function snapshotFilePath(dir: string, commit: string, repoPath: string): string {
-  if (!isSafeRepoPath(repoPath)) throw new ApiError('INVALID_PATH', `Refusing a file name from the Hub that could escape the cache: ${JSON.stringify(repoPath).slice(0, 120)}`);
+  if (!isSafeRepoPath(repoPath))
+    throw new ApiError('INVALID_PATH', `Refusing a file name from the Hub that could escape the cache: ${JSON.stringify(repoPath).slice(0, 120)}`);
   const base = path.join(dir, 'snapshots', checkCommit(commit));
   const full = path.join(base, ...repoPath.split('/'));
   if (!full.startsWith(base + path.sep)) throw new ApiError('INVALID_PATH', `Refusing ${repoPath}: it escapes the snapshot folder.`);

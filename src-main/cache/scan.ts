@@ -173,7 +173,12 @@ function scanRepo(dir: string, folder: string, type: RepoType, id: string, realR
       const name = path.relative(refsDir, file).split(path.sep).join('/');
       const value = safeRead(file);
       if (value !== null && COMMIT_RE.test(value)) refs[name] = value;
-      else warn('bad-ref', file, `Ref ${name} does not hold a commit id${value !== null && /\s$/.test(value) ? ' (trailing whitespace breaks Python offline lookups)' : ''}.`);
+      else
+        warn(
+          'bad-ref',
+          file,
+          `Ref ${name} does not hold a commit id${value !== null && /\s$/.test(value) ? ' (trailing whitespace breaks Python offline lookups)' : ''}.`,
+        );
     }
   }
 
@@ -232,7 +237,10 @@ function scanRepo(dir: string, folder: string, type: RepoType, id: string, realR
     files.sort((a, b) => a.path.localeCompare(b.path));
     revisions.push({
       commit: s.name,
-      refs: Object.entries(refs).filter(([, c]) => c === s.name).map(([r]) => r).sort(),
+      refs: Object.entries(refs)
+        .filter(([, c]) => c === s.name)
+        .map(([r]) => r)
+        .sort(),
       snapshotPath: snapPath,
       files,
       sizeOnDisk: [...revBlobs.values()].reduce((a, b) => a + b, 0),
@@ -241,7 +249,8 @@ function scanRepo(dir: string, folder: string, type: RepoType, id: string, realR
     });
   }
   for (const [name, commit] of Object.entries(refs)) {
-    if (!revisions.some((r) => r.commit === commit)) warn('ref-to-missing-commit', path.join(refsDir, name), `Ref ${name} points at ${commit}, which has no snapshot.`);
+    if (!revisions.some((r) => r.commit === commit))
+      warn('ref-to-missing-commit', path.join(refsDir, name), `Ref ${name} points at ${commit}, which has no snapshot.`);
   }
   for (const name of blobNames) {
     const p = path.join(blobsDir, name);

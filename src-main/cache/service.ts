@@ -68,7 +68,11 @@ export interface InUse {
 
 function toTargets(targets: DeleteTargetInput[], inUse: InUse): DeleteTarget[] {
   return targets.map((t) =>
-    t.kind === 'incomplete' ? { kind: 'incomplete', exclude: [...inUse.partials] } : t.kind === 'detached' ? { kind: 'detached', exclude: [...inUse.snapshots] } : t,
+    t.kind === 'incomplete'
+      ? { kind: 'incomplete', exclude: [...inUse.partials] }
+      : t.kind === 'detached'
+        ? { kind: 'detached', exclude: [...inUse.snapshots] }
+        : t,
   );
 }
 
@@ -103,7 +107,11 @@ export async function verify(root: string, key: string, expected?: ExpectedHashe
  * What a repair downloads again: per commit, exactly the files whose bytes do not match. Nothing is
  * deleted first: the new blob replaces the corrupt one atomically when it has been verified.
  */
-export async function repairPlan(root: string, key: string, expected?: ExpectedHashes): Promise<{ repo: CachedRepo; refetch: { commit: string; files: string[] }[] }> {
+export async function repairPlan(
+  root: string,
+  key: string,
+  expected?: ExpectedHashes,
+): Promise<{ repo: CachedRepo; refetch: { commit: string; files: string[] }[] }> {
   const repo = findRepo(scanCache(root), key);
   const { checks } = await verifyRepo(repo, expected ? { expected } : {});
   const byCommit = new Map<string, string[]>();

@@ -50,7 +50,10 @@ export async function hashBlob(file: string, etag: string): Promise<string> {
 
 const ETAG = /^[0-9a-f]{40}$|^[0-9a-f]{64}$/;
 
-export async function verifyRepo(repo: CachedRepo, opts: { expected?: ExpectedHashes; onProgress?: (done: number, total: number) => void } = {}): Promise<RepoVerification> {
+export async function verifyRepo(
+  repo: CachedRepo,
+  opts: { expected?: ExpectedHashes; onProgress?: (done: number, total: number) => void } = {},
+): Promise<RepoVerification> {
   const blobs = new Map<string, { etag: string; uses: { commit: string; path: string }[] }>();
   const unverifiable: string[] = [];
   for (const rev of repo.revisions) {

@@ -12,7 +12,14 @@ import { cliContext } from './context';
 
 function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** Text from the cache (names Python stored) made safe for a terminal: no control characters. */
@@ -53,7 +60,15 @@ export async function cacheCommand(argv: string[]): Promise<number> {
       }
       const rows = [['REPO', 'TYPE', 'REVISIONS', 'FILES', 'SIZE', 'REFS', 'LAST MODIFIED']];
       for (const r of scan.repos) {
-        rows.push([r.id, r.type, String(r.revisions.length), String(r.nbFiles), formatBytes(r.sizeOnDisk), Object.keys(r.refs).join(',') || '(detached)', new Date(r.lastModified).toISOString().slice(0, 10)]);
+        rows.push([
+          r.id,
+          r.type,
+          String(r.revisions.length),
+          String(r.nbFiles),
+          formatBytes(r.sizeOnDisk),
+          Object.keys(r.refs).join(',') || '(detached)',
+          new Date(r.lastModified).toISOString().slice(0, 10),
+        ]);
       }
       process.stdout.write(`${table(rows)}\n\n${plural(scan.repos.length, 'repo')}, ${formatBytes(scan.sizeOnDisk)} in ${ctx.cacheDir}\n`);
       for (const w of scan.warnings) process.stderr.write(`warning: ${safe(w.message)}\n`);
@@ -102,7 +117,9 @@ export async function cacheCommand(argv: string[]): Promise<number> {
       let bad = 0;
       for (const repo of findRepos(scan.repos, positionals[0])) {
         // Copies in a symlink-less cache are checked against the Hub's listing when no record has it.
-        const expected = ctx.hub.isOffline() ? undefined : async (commit: string) => new Map((await listTree(ctx.hub, repo, commit)).map((f) => [f.path, blobIdOf(f)]));
+        const expected = ctx.hub.isOffline()
+          ? undefined
+          : async (commit: string) => new Map((await listTree(ctx.hub, repo, commit)).map((f) => [f.path, blobIdOf(f)]));
         const { checks, unverifiable } = await verifyRepo(repo, expected ? { expected } : {});
         const corrupt = checks.filter((c) => !c.ok);
         bad += corrupt.length;
@@ -110,9 +127,14 @@ export async function cacheCommand(argv: string[]): Promise<number> {
         for (const c of corrupt) {
           const files = c.uses.map((u) => u.path);
           process.stdout.write(`  CORRUPT ${c.etag} (${safe(c.files.join(', '))})\n`);
-          process.stdout.write(`    re-download exactly these: hubcap download ${repo.id} ${files.map((f) => safe(f)).join(' ')} --revision ${c.uses[0]?.commit} --force\n`);
+          process.stdout.write(
+            `    re-download exactly these: hubcap download ${repo.id} ${files.map((f) => safe(f)).join(' ')} --revision ${c.uses[0]?.commit} --force\n`,
+          );
         }
-        if (unverifiable.length) process.stdout.write(`  ${plural(unverifiable.length, 'copied file')} could not be checked: no recorded hash${expected ? ' and the Hub did not list it' : ' (go online to check them)'}\n`);
+        if (unverifiable.length)
+          process.stdout.write(
+            `  ${plural(unverifiable.length, 'copied file')} could not be checked: no recorded hash${expected ? ' and the Hub did not list it' : ' (go online to check them)'}\n`,
+          );
       }
       return bad ? 1 : 0;
     }

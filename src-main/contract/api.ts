@@ -109,7 +109,11 @@ export type SettingsPatch = z.infer<typeof SettingsPatch>;
 export const PLACES = ['hubCache', 'dataDir'] as const;
 export type Place = (typeof PLACES)[number];
 
-const RepoKey = z.string().min(3).max(300).regex(/^(model|dataset|space):[\w.-]+(\/[\w.-]+)?$/, 'Not a cache repo key.');
+const RepoKey = z
+  .string()
+  .min(3)
+  .max(300)
+  .regex(/^(model|dataset|space):[\w.-]+(\/[\w.-]+)?$/, 'Not a cache repo key.');
 const JobId = z.uuid('Not a download id.');
 const RepoPathList = z.array(z.string().min(1).max(1024)).max(1000);
 
@@ -119,7 +123,10 @@ export const DownloadStart = z
     repoType: z.enum(['model', 'dataset', 'space']).default('model'),
     revision: z.string().trim().min(1).max(255).default('main'),
     /** The commit the page showed for `revision`: downloaded, and written as refs/<revision>. */
-    commit: z.string().regex(/^[0-9a-f]{40}$/, 'Not a commit id.').optional(),
+    commit: z
+      .string()
+      .regex(/^[0-9a-f]{40}$/, 'Not a commit id.')
+      .optional(),
     files: RepoPathList.optional(),
     patterns: RepoPathList.optional(),
     /** Rehash what is present and fetch again what does not match. */
@@ -138,7 +145,11 @@ export const DeleteTargetInput = z.discriminatedUnion('kind', [
 export type DeleteTargetInput = z.infer<typeof DeleteTargetInput>;
 const DeleteTargets = z.object({ targets: z.array(DeleteTargetInput).min(1).max(500) }).strict();
 
-const LibraryKey = z.string().min(7).max(2048).regex(/^(local:|cache:)/, 'Not a Library model.');
+const LibraryKey = z
+  .string()
+  .min(7)
+  .max(2048)
+  .regex(/^(local:|cache:)/, 'Not a Library model.');
 const ConversationId = z.uuid('Not a conversation id.');
 const MessageId = z.uuid('Not a message id.');
 
@@ -149,7 +160,12 @@ export const SamplingInput = z
     topK: z.number().int().min(0).max(1000),
     minP: z.number().min(0).max(1),
     repeatPenalty: z.number().min(0.5).max(3),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).nullable(),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .nullable(),
     maxTokens: z.number().int().min(1).max(131_072),
   })
   .strict();
@@ -179,7 +195,16 @@ export const requests = {
       z.object({ place: z.enum(PLACES) }).strict(),
       z.object({ place: z.literal('cacheRepo'), repo: RepoKey }).strict(),
       // A Library item's file, selected in the file manager.
-      z.object({ place: z.literal('libraryItem'), key: z.string().min(7).max(2048).regex(/^(local:|cache:)/, 'Not a Library model.') }).strict(),
+      z
+        .object({
+          place: z.literal('libraryItem'),
+          key: z
+            .string()
+            .min(7)
+            .max(2048)
+            .regex(/^(local:|cache:)/, 'Not a Library model.'),
+        })
+        .strict(),
     ]),
   ),
   'downloads.list': request<DownloadJob[]>()(Empty),
@@ -196,9 +221,7 @@ export const requests = {
   'cache.repair': request<DownloadJob[]>()(z.object({ repo: RepoKey }).strict()),
   'cache.verify': request<VerifyView>()(z.object({ repo: RepoKey }).strict()),
   'links.openExternal': request<{ opened: true }>()(
-    z
-      .object({ url: z.url({ protocol: /^https?$/, error: 'Only http(s) links can be opened.' }).max(2048) })
-      .strict(),
+    z.object({ url: z.url({ protocol: /^https?$/, error: 'Only http(s) links can be opened.' }).max(2048) }).strict(),
   ),
   'gallery.search': request<SearchPage>()(
     z
@@ -206,7 +229,11 @@ export const requests = {
         search: z.string().max(200).optional(),
         author: z.string().max(100).optional(),
         library: z.enum(['gguf', 'safetensors']).optional(),
-        task: z.string().max(64).regex(/^[a-z0-9-]*$/).optional(),
+        task: z
+          .string()
+          .max(64)
+          .regex(/^[a-z0-9-]*$/)
+          .optional(),
         sort: z.enum(GALLERY_SORTS).default('trending'),
         cursor: z.string().max(2048).optional(),
       })
@@ -217,8 +244,14 @@ export const requests = {
   'library.add': request<AddResult>()(z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000) }).strict()),
   'library.pickFiles': request<AddResult>()(Empty),
   /** Copy or move a local checkpoint into Hubcap's own folder (it is used in place until then). */
-  'library.relocate': request<LibraryItem>()(z.object({ key: z.string().regex(/^local:[0-9a-f-]{36}$/, 'Only local checkpoints can be moved.'), mode: z.enum(['copy', 'move']) }).strict()),
-  'library.remove': request<{ removed: true }>()(z.object({ key: z.string().regex(/^local:[0-9a-f-]{36}$/, 'Only local checkpoints can be removed here.'), deleteFiles: z.boolean().default(false) }).strict()),
+  'library.relocate': request<LibraryItem>()(
+    z.object({ key: z.string().regex(/^local:[0-9a-f-]{36}$/, 'Only local checkpoints can be moved.'), mode: z.enum(['copy', 'move']) }).strict(),
+  ),
+  'library.remove': request<{ removed: true }>()(
+    z
+      .object({ key: z.string().regex(/^local:[0-9a-f-]{36}$/, 'Only local checkpoints can be removed here.'), deleteFiles: z.boolean().default(false) })
+      .strict(),
+  ),
   'account.get': request<AccountView>()(Empty),
   // The one request that carries a token: validated here, never logged, never echoed back.
   'account.login': request<AccountView>()(
@@ -233,10 +266,24 @@ export const requests = {
   'inference.status': request<InferenceStatus>()(Empty),
   'inference.hardware': request<HardwareView>()(z.object({ refresh: z.boolean().optional() }).strict()),
   'inference.fit': request<FitEstimate>()(z.object({ key: LibraryKey, settings: LoadSettingsInput.partial().optional() }).strict()),
-  'inference.load': request<InferenceStatus>()(z.object({ key: LibraryKey, settings: LoadSettingsInput.partial().optional(), force: z.boolean().default(false) }).strict()),
+  'inference.load': request<InferenceStatus>()(
+    z.object({ key: LibraryKey, settings: LoadSettingsInput.partial().optional(), force: z.boolean().default(false) }).strict(),
+  ),
   'inference.unload': request<InferenceStatus>()(Empty),
   /** Fit of a GGUF on the Hub, from its header alone (read over HTTP ranges). */
-  'gallery.fit': request<FitEstimate>()(z.object({ repo: z.string().min(1).max(200), revision: z.string().min(1).max(255), path: z.string().min(1).max(1024).regex(/\.gguf$/i, 'Only GGUF files have a fit estimate.') }).strict()),
+  'gallery.fit': request<FitEstimate>()(
+    z
+      .object({
+        repo: z.string().min(1).max(200),
+        revision: z.string().min(1).max(255),
+        path: z
+          .string()
+          .min(1)
+          .max(1024)
+          .regex(/\.gguf$/i, 'Only GGUF files have a fit estimate.'),
+      })
+      .strict(),
+  ),
   'chat.list': request<ConversationSummary[]>()(z.object({ search: z.string().max(200).optional() }).strict()),
   'chat.get': request<Conversation>()(z.object({ id: ConversationId }).strict()),
   'chat.create': request<Conversation>()(z.object({ systemPrompt: z.string().max(32_768).optional() }).strict()),

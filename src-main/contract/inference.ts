@@ -154,5 +154,4 @@ export function describeFit(fit: FitEstimate): string {
   }
 }
 
-
 export const FIT_LABEL: Record<FitVerdict, string> = { gpu: 'Fits on GPU', partial: 'Partly on GPU', cpu: 'CPU only', 'too-big': 'Too big' };

@@ -141,7 +141,11 @@ export class Core {
       // A dropped file already in the cache is recognised: LFS blobs are named by their sha256.
       cacheBlobsOfSize: (size) =>
         this.scan().repos.flatMap((r) =>
-          r.revisions.flatMap((v) => v.files.filter((f) => f.size === size && /\/[0-9a-f]{64}$/.test(f.blobPath)).map((f) => ({ sha256: f.blobPath.slice(-64), label: `${r.id}/${f.path}` }))),
+          r.revisions.flatMap((v) =>
+            v.files
+              .filter((f) => f.size === size && /\/[0-9a-f]{64}$/.test(f.blobPath))
+              .map((f) => ({ sha256: f.blobPath.slice(-64), label: `${r.id}/${f.path}` })),
+          ),
         ),
     });
     this.inference = new InferenceService({

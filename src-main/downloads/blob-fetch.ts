@@ -80,10 +80,14 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason as Error);
     const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(t);
-      reject(signal.reason as Error);
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(signal.reason as Error);
+      },
+      { once: true },
+    );
   });
 }
 
@@ -140,7 +144,8 @@ async function isPresent(file: string, size: number): Promise<boolean> {
 }
 
 export async function fetchBlob(hub: HubHttp, req: BlobRequest, opts: BlobFetchOptions): Promise<BlobFetchResult> {
-  if (!isByteCount(req.size)) throw new HubError('INTEGRITY', `The Hub gave ${req.ctx.path ?? 'a file'} an impossible size (${String(req.size).slice(0, 40)}).`, { ...req.ctx });
+  if (!isByteCount(req.size))
+    throw new HubError('INTEGRITY', `The Hub gave ${req.ctx.path ?? 'a file'} an impossible size (${String(req.size).slice(0, 40)}).`, { ...req.ctx });
   checkEtag(req.etag);
   const repoDir = path.join(req.cacheDir, req.repoFolder);
   const blobsDir = path.join(repoDir, 'blobs');
@@ -238,7 +243,11 @@ async function transfer(hub: HubHttp, req: BlobRequest, opts: BlobFetchOptions, 
             integrityFailures += 1;
             if (integrityFailures > 2) {
               await fs.promises.rm(partial.path, { force: true });
-              throw new HubError('INTEGRITY', `${file} arrived corrupted ${integrityFailures} times (its hash did not match); nothing was saved. Try again later.`, { ...req.ctx, host: host() });
+              throw new HubError(
+                'INTEGRITY',
+                `${file} arrived corrupted ${integrityFailures} times (its hash did not match); nothing was saved. Try again later.`,
+                { ...req.ctx, host: host() },
+              );
             }
             await restart();
             continue;
@@ -259,7 +268,10 @@ async function transfer(hub: HubHttp, req: BlobRequest, opts: BlobFetchOptions, 
         if (error instanceof PartialGone || (error as NodeJS.ErrnoException).code === 'ENOENT') {
           // Restart the file cleanly rather than write into a file nobody can see.
           restarts += 1;
-          if (restarts > 3) throw new HubError('INTEGRITY', `Another program keeps deleting the partial download of ${file}; stopped after ${restarts} restarts.`, { ...req.ctx });
+          if (restarts > 3)
+            throw new HubError('INTEGRITY', `Another program keeps deleting the partial download of ${file}; stopped after ${restarts} restarts.`, {
+              ...req.ctx,
+            });
           await restart();
           continue;
         }
@@ -371,7 +383,11 @@ async function transfer(hub: HubHttp, req: BlobRequest, opts: BlobFetchOptions, 
         });
         res.once('end', () => done(written < req.size ? new Attempt(new HubError('NETWORK', 'The connection ended early.', where)) : undefined));
         res.once('error', (e) =>
-          done(e instanceof Attempt || e instanceof PartialGone || writer.error ? e : new Attempt(new HubError('NETWORK', `The connection broke (${(e as NodeJS.ErrnoException).code ?? e.message}).`, where))),
+          done(
+            e instanceof Attempt || e instanceof PartialGone || writer.error
+              ? e
+              : new Attempt(new HubError('NETWORK', `The connection broke (${(e as NodeJS.ErrnoException).code ?? e.message}).`, where)),
+          ),
         );
         res.once('aborted', () => done(new Attempt(new HubError('NETWORK', 'The connection was reset.', where))));
       });

@@ -88,7 +88,11 @@ export async function readErrorBody(opened: OpenedBody): Promise<string | undefi
 }
 
 /** A non-2xx answer as a typed error: the Hub's mapping for the Hub, the download host's for a CDN. */
-export async function errorFrom(opened: OpenedBody, hub: HubHttp, ctx: { repo?: string; revision?: string; path?: string; repoUrl?: string }): Promise<HubError> {
+export async function errorFrom(
+  opened: OpenedBody,
+  hub: HubHttp,
+  ctx: { repo?: string; revision?: string; path?: string; repoUrl?: string },
+): Promise<HubError> {
   if (!hub.isHubUrl(opened.finalUrl)) {
     // Its body is not read at all: an error page can be as large as the server likes.
     opened.res.destroy();

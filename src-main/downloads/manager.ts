@@ -48,7 +48,8 @@ export interface ManagerOptions {
 const TERMINAL = new Set(['done', 'error', 'cancelled']);
 
 function sameSelection(a: DownloadRequest, b: DownloadRequest): boolean {
-  const key = (r: DownloadRequest) => JSON.stringify([r.repoType, r.repo, r.revision, r.commit ?? null, [...(r.files ?? [])].sort(), [...(r.patterns ?? [])].sort()]);
+  const key = (r: DownloadRequest) =>
+    JSON.stringify([r.repoType, r.repo, r.revision, r.commit ?? null, [...(r.files ?? [])].sort(), [...(r.patterns ?? [])].sort()]);
   return key(a) === key(b);
 }
 
@@ -243,7 +244,11 @@ export class DownloadManager {
   }
 
   #isIdle(): boolean {
-    return this.#active === 0 && this.#resolving.size === 0 && !this.list().some((j) => j.state === 'queued' || (j.state === 'downloading' && j.files.some((f) => f.state === 'pending')));
+    return (
+      this.#active === 0 &&
+      this.#resolving.size === 0 &&
+      !this.list().some((j) => j.state === 'queued' || (j.state === 'downloading' && j.files.some((f) => f.state === 'pending')))
+    );
   }
 
   #controller(job: DownloadJob): AbortController {
@@ -386,13 +391,18 @@ export class DownloadManager {
     const chosen = (p: string) => (!wanted.length && !patterns.length) || wanted.includes(p) || matchesAny(p, patterns);
     const record = readTreeRecord(dir, commit);
     if (record) {
-      const files = [...record].filter(([p]) => chosen(p) && unsafeNameReason(p) === null).map(([p, r]): PlannedFile => ({ path: p, size: r.size, etag: r.etag, lfs: r.lfs }));
+      const files = [...record]
+        .filter(([p]) => chosen(p) && unsafeNameReason(p) === null)
+        .map(([p, r]): PlannedFile => ({ path: p, size: r.size, etag: r.etag, lfs: r.lfs }));
       const unknown = wanted.filter((p) => !record.has(p));
       if (unknown.length) throw new HubError('OFFLINE', `Offline mode is on, and ${unknown.join(', ')} is not a file of ${what}.`);
       const missing = files.filter((f) => !this.#snapshotMatches(dir, commit, f)).map((f) => f.path);
       if (missing.length) {
         const list = missing.slice(0, 5).join(', ') + (missing.length > 5 ? ` and ${missing.length - 5} more` : '');
-        throw new HubError('OFFLINE', `Offline mode is on, and ${missing.length} of the ${files.length} files of ${what} are not in the cache: ${list}. Go online to download them.`);
+        throw new HubError(
+          'OFFLINE',
+          `Offline mode is on, and ${missing.length} of the ${files.length} files of ${what} are not in the cache: ${list}. Go online to download them.`,
+        );
       }
       if (files.length === 0) throw new HubError('OFFLINE', `Offline mode is on, and no file of ${what} matches.`);
       return { commit, files };
@@ -478,7 +488,12 @@ export class DownloadManager {
               this.#changed(job, false);
             },
             onRetry: (info) => {
-              job.retrying = { message: info.reason, attempt: info.attempt, maxAttempts: info.maxAttempts, nextAt: new Date(Date.now() + info.delayMs).toISOString() };
+              job.retrying = {
+                message: info.reason,
+                attempt: info.attempt,
+                maxAttempts: info.maxAttempts,
+                nextAt: new Date(Date.now() + info.delayMs).toISOString(),
+              };
               // Nothing moves while waiting to retry: no frozen speed or ETA.
               meter.reset();
               job.speed = 0;

@@ -62,11 +62,20 @@ export async function planDownload(hub: HubHttp, repo: RepoRef, revision: string
   }
   const missing = wanted.filter((p) => !seen.has(p));
   if (missing.length) {
-    throw new HubError('ENTRY_NOT_FOUND', `${missing[0]} does not exist in ${repo.id} at ${revision}.`, { repo: repo.id, revision, path: missing[0] as string, commit });
+    throw new HubError('ENTRY_NOT_FOUND', `${missing[0]} does not exist in ${repo.id} at ${revision}.`, {
+      repo: repo.id,
+      revision,
+      path: missing[0] as string,
+      commit,
+    });
   }
   if (files.length === 0) {
     if (skipped.length) throw refuse(skipped[0]?.path ?? '', skipped[0]?.reason ?? '');
-    throw new HubError('ENTRY_NOT_FOUND', `No file in ${repo.id} at ${revision} matches ${(selection.patterns ?? []).join(', ')}.`, { repo: repo.id, revision, commit });
+    throw new HubError('ENTRY_NOT_FOUND', `No file in ${repo.id} at ${revision} matches ${(selection.patterns ?? []).join(', ')}.`, {
+      repo: repo.id,
+      revision,
+      commit,
+    });
   }
   return { commit, files, listing, skipped };
 }

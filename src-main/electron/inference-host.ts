@@ -7,7 +7,11 @@ import type { UtilityProcess } from 'electron';
 import { hostEnv, tailOf, type HostLauncher } from '../inference/host-client';
 
 export interface UtilityProcessApi {
-  fork(modulePath: string, args?: string[], options?: { serviceName?: string; stdio?: 'pipe' | 'ignore' | 'inherit'; env?: Record<string, string> }): UtilityProcess;
+  fork(
+    modulePath: string,
+    args?: string[],
+    options?: { serviceName?: string; stdio?: 'pipe' | 'ignore' | 'inherit'; env?: Record<string, string> },
+  ): UtilityProcess;
 }
 
 export function utilityHostLauncher(utilityProcess: UtilityProcessApi, entry: string, env: Readonly<Record<string, string | undefined>>): HostLauncher {

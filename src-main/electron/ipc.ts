@@ -8,10 +8,7 @@ import { attachConnection, type Connection } from '../core/connection';
 import type { Core } from '../core/core';
 import { isAppUrl } from './protocol';
 
-export function isTrustedSender(
-  event: Pick<IpcMainEvent, 'senderFrame'>,
-  isTrustedUrl: (url: string) => boolean = isAppUrl,
-): boolean {
+export function isTrustedSender(event: Pick<IpcMainEvent, 'senderFrame'>, isTrustedUrl: (url: string) => boolean = isAppUrl): boolean {
   const frame = event.senderFrame;
   if (!frame) return false;
   return frame.parent === null && isTrustedUrl(frame.url);

@@ -48,7 +48,10 @@ async function openExternal(url: string): Promise<void> {
 }
 
 function createWindow(core: Core): void {
-  const saved = visibleBounds(core.settings.get().windowBounds, screen.getAllDisplays().map((d) => d.workArea));
+  const saved = visibleBounds(
+    core.settings.get().windowBounds,
+    screen.getAllDisplays().map((d) => d.workArea),
+  );
   const win = new BrowserWindow(buildWindowOptions({ preloadPath, bounds: saved, darkBackground: core.settings.get().theme === 'dark' }));
   mainWindow = win;
   if (saved?.maximized) win.maximize();
@@ -79,7 +82,10 @@ async function start(): Promise<void> {
       showItemInFolder: (p) => shell.showItemInFolder(p),
       writeClipboard: async (text) => clipboard.writeText(text),
       pickModelFiles: async () => {
-        const options = { properties: ['openFile', 'multiSelections'] as ('openFile' | 'multiSelections')[], filters: [{ name: 'Models', extensions: ['gguf', 'safetensors'] }] };
+        const options = {
+          properties: ['openFile', 'multiSelections'] as ('openFile' | 'multiSelections')[],
+          filters: [{ name: 'Models', extensions: ['gguf', 'safetensors'] }],
+        };
         const r = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
         return r.canceled ? [] : r.filePaths;
       },

@@ -17,11 +17,7 @@ export function isExternalHttpUrl(url: string): boolean {
 
 type OpenExternal = (url: string) => Promise<void> | void;
 
-export function hardenWebContents(
-  contents: WebContents,
-  openExternal: OpenExternal,
-  isTrustedUrl: (url: string) => boolean = isAppUrl,
-): void {
+export function hardenWebContents(contents: WebContents, openExternal: OpenExternal, isTrustedUrl: (url: string) => boolean = isAppUrl): void {
   const blockNavigation = (event: { preventDefault(): void }, url: string) => {
     if (isTrustedUrl(url)) return;
     event.preventDefault();

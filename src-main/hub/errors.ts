@@ -126,9 +126,16 @@ export function hubErrorFrom(status: number, headers: Headers, ctx: ErrorContext
  */
 export function downloadHostError(status: number, headers: Headers, host: string, ctx: Omit<ErrorContext, 'signedIn'>): HubError {
   const requestId = headers.get('x-amz-cf-id') ?? headers.get('x-request-id') ?? undefined;
-  const base: HubErrorDetails = { status, host, ...(ctx.path ? { path: ctx.path } : {}), ...(ctx.repo ? { repo: ctx.repo } : {}), ...(requestId ? { requestId } : {}) };
+  const base: HubErrorDetails = {
+    status,
+    host,
+    ...(ctx.path ? { path: ctx.path } : {}),
+    ...(ctx.repo ? { repo: ctx.repo } : {}),
+    ...(requestId ? { requestId } : {}),
+  };
   const where = `the download host (${host})`;
-  if (status === 401 || status === 403) return new HubError('FORBIDDEN', `${capital(where)} refused the signed link (HTTP ${status}): it may have expired.`, base);
+  if (status === 401 || status === 403)
+    return new HubError('FORBIDDEN', `${capital(where)} refused the signed link (HTTP ${status}): it may have expired.`, base);
   if (status === 404) return new HubError('NOT_FOUND', `${capital(where)} does not have ${ctx.path ?? 'this file'} (HTTP 404).`, base);
   const ra = retryAfterSeconds(headers);
   const d = { ...base, ...(ra !== undefined ? { retryAfterSeconds: ra } : {}) };

@@ -13,7 +13,10 @@ const WINDOWS_FORBIDDEN = /[<>:"|?*]/;
 
 /** Shows a name safely in messages: control characters escaped, bounded length. */
 export function quoteName(name: string): string {
-  return JSON.stringify(name.length > 200 ? `${name.slice(0, 200)}…` : name).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(name.length > 200 ? `${name.slice(0, 200)}…` : name).replace(
+    /[\u007f-\u009f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** null when the path can be stored in the cache on every system; otherwise why not. */

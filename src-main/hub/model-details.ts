@@ -38,7 +38,8 @@ export async function modelDetails(hub: HubHttp, id: string, revision: string, o
     gguf?: { total?: number };
     safetensors?: { total?: number };
   };
-  if (typeof info.sha !== 'string' || !/^[0-9a-f]{40}$/.test(info.sha)) throw new HubError('SERVER_ERROR', `The Hub did not say which commit ${revision} of ${repo.id} is.`, ctx);
+  if (typeof info.sha !== 'string' || !/^[0-9a-f]{40}$/.test(info.sha))
+    throw new HubError('SERVER_ERROR', `The Hub did not say which commit ${revision} of ${repo.id} is.`, ctx);
   const listing = await listTree(hub, repo, info.sha, ctx);
   onListing?.(info.sha, listing);
   const files: ModelFile[] = listing.map((e) => ({ path: e.path, size: e.size, lfs: e.lfs !== null }));
@@ -49,10 +50,15 @@ export async function modelDetails(hub: HubHttp, id: string, revision: string, o
   if (readme && readme.size <= BODY_LIMITS.card) {
     try {
       // The listed size is the Hub's word; the body is capped too, whatever it sends.
-      const text = await (await hub.fetch(resolveUrl(hub, repo, info.sha, 'README.md'), { ctx: { ...ctx, path: 'README.md' }, maxBodyBytes: BODY_LIMITS.card })).text();
+      const text = await (
+        await hub.fetch(resolveUrl(hub, repo, info.sha, 'README.md'), { ctx: { ...ctx, path: 'README.md' }, maxBodyBytes: BODY_LIMITS.card })
+      ).text();
       card = text.replace(/^---\r?\n[\s\S]*?\r?\n---\r?\n/, '');
     } catch (error) {
-      cardNote = error instanceof HubError && error.code === 'GATED' ? 'The model card is behind the gate: sign in and request access.' : 'The model card could not be read.';
+      cardNote =
+        error instanceof HubError && error.code === 'GATED'
+          ? 'The model card is behind the gate: sign in and request access.'
+          : 'The model card could not be read.';
     }
   } else if (readme) cardNote = 'The model card is too large to show here; open it on the Hub.';
   return {

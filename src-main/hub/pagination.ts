@@ -25,6 +25,7 @@ export function nextPageUrl(res: Response, hub: HubHttp): string | null {
   } catch {
     throw new HubError('SERVER_ERROR', 'The Hub sent a next-page link that is not a URL.');
   }
-  if (!hub.isHubUrl(url.toString())) throw new HubError('SERVER_ERROR', `The Hub's next-page link points at another host (${url.host}); Hubcap does not follow it.`);
+  if (!hub.isHubUrl(url.toString()))
+    throw new HubError('SERVER_ERROR', `The Hub's next-page link points at another host (${url.host}); Hubcap does not follow it.`);
   return url.toString();
 }

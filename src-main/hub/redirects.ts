@@ -26,7 +26,8 @@ export function staysOnOrigin(current: string, location: string): boolean {
 export function nextHop(current: string, location: string, hop: number, opts: { anyOrigin?: boolean } = {}): string {
   if (hop >= MAX_REDIRECTS) throw new HubError('SERVER_ERROR', `Too many redirects (more than ${MAX_REDIRECTS}) from ${new URL(current).host}.`);
   const next = resolveLocation(current, location);
-  if (!next) throw new HubError('SERVER_ERROR', `${new URL(current).host} redirected to an address Hubcap will not follow (${JSON.stringify(location.slice(0, 100))}).`);
+  if (!next)
+    throw new HubError('SERVER_ERROR', `${new URL(current).host} redirected to an address Hubcap will not follow (${JSON.stringify(location.slice(0, 100))}).`);
   if (!opts.anyOrigin && next.origin !== new URL(current).origin) {
     throw new HubError('SERVER_ERROR', `${new URL(current).host} redirected to another host (${next.host}), which this request does not follow.`);
   }

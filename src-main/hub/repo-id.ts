@@ -20,7 +20,10 @@ export function isValidRepoId(id: string): boolean {
 }
 
 export function parseRepoId(id: string, type: RepoType = 'model'): RepoRef {
-  const trimmed = id.trim().replace(/^https?:\/\/[^/]+\//, '').replace(/\/$/, '');
+  const trimmed = id
+    .trim()
+    .replace(/^https?:\/\/[^/]+\//, '')
+    .replace(/\/$/, '');
   if (!isValidRepoId(trimmed)) {
     throw new ApiError('VALIDATION_FAILED', `"${id}" is not a valid repo id (expected like "org/model-name").`);
   }

@@ -41,7 +41,12 @@ export function normalizeEtag(v: string | null): string | null {
 
 /** "Revision not found", always said the same way and with its context. */
 export function revisionNotFound(repo: RepoRef, revision: string, details: object = {}, repoUrl?: string): HubError {
-  return new HubError('REVISION_NOT_FOUND', `Revision "${revision}" does not exist in ${repo.id}.`, { ...details, repo: repo.id, revision, ...(repoUrl ? { repoUrl } : {}) });
+  return new HubError('REVISION_NOT_FOUND', `Revision "${revision}" does not exist in ${repo.id}.`, {
+    ...details,
+    repo: repo.id,
+    revision,
+    ...(repoUrl ? { repoUrl } : {}),
+  });
 }
 
 /** HEAD of a resolve URL: follows redirects on the Hub's own origin only, as Python does. */

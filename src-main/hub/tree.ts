@@ -40,12 +40,14 @@ function checkEntry(raw: unknown, where: string): TreeFile | null {
   let lfs: TreeFile['lfs'] = null;
   if (lfsRaw !== undefined && lfsRaw !== null) {
     const oid = typeof lfsRaw.oid === 'string' ? lfsRaw.oid.toLowerCase() : '';
-    if (!SHA256.test(oid) || !isByteCount(lfsRaw.size)) throw new HubError('SERVER_ERROR', `${where} gives ${JSON.stringify(e.path.slice(0, 100))} an invalid LFS id or size.`);
+    if (!SHA256.test(oid) || !isByteCount(lfsRaw.size))
+      throw new HubError('SERVER_ERROR', `${where} gives ${JSON.stringify(e.path.slice(0, 100))} an invalid LFS id or size.`);
     lfs = { oid, size: lfsRaw.size };
   }
   const oid = typeof e.oid === 'string' ? e.oid.toLowerCase() : '';
   const size = lfs?.size ?? e.size;
-  if (!SHA1.test(oid) || !isByteCount(size)) throw new HubError('SERVER_ERROR', `${where} gives ${JSON.stringify(e.path.slice(0, 100))} an invalid id or size.`);
+  if (!SHA1.test(oid) || !isByteCount(size))
+    throw new HubError('SERVER_ERROR', `${where} gives ${JSON.stringify(e.path.slice(0, 100))} an invalid id or size.`);
   const xet = typeof e.xetHash === 'string' && SHA256.test(e.xetHash) ? e.xetHash : null;
   return { path: e.path, size, oid, lfs, xetHash: xet };
 }
@@ -57,12 +59,14 @@ export async function listTree(hub: HubHttp, repo: RepoRef, revision: string, ct
   let url: string | null = hub.url(`/api/${repoApiPath(repo)}/tree/${encodeURIComponent(revision)}?recursive=true&expand=false`);
   let entries = 0;
   for (let page = 0; url; page++) {
-    if (page >= LISTING_LIMITS.pages) throw new HubError('SERVER_ERROR', `${where} did not end after ${LISTING_LIMITS.pages} pages; Hubcap stopped reading it.`);
+    if (page >= LISTING_LIMITS.pages)
+      throw new HubError('SERVER_ERROR', `${where} did not end after ${LISTING_LIMITS.pages} pages; Hubcap stopped reading it.`);
     const res = await hub.fetch(url, { ctx: { repo: repo.id, revision, ...ctx } });
     const body = (await res.json()) as unknown;
     if (!Array.isArray(body)) throw new HubError('SERVER_ERROR', `${where} is not a list.`);
     entries += body.length;
-    if (entries > LISTING_LIMITS.entries) throw new HubError('SERVER_ERROR', `${where} has more than ${LISTING_LIMITS.entries.toLocaleString('en')} entries; Hubcap stopped reading it.`);
+    if (entries > LISTING_LIMITS.entries)
+      throw new HubError('SERVER_ERROR', `${where} has more than ${LISTING_LIMITS.entries.toLocaleString('en')} entries; Hubcap stopped reading it.`);
     for (const raw of body) {
       const f = checkEntry(raw, where);
       if (f) files.push(f);

@@ -69,7 +69,17 @@ export class ConversationStore {
 
   create(systemPrompt = DEFAULT_SYSTEM_PROMPT): Conversation {
     const now = new Date().toISOString();
-    const c: Conversation = { id: randomUUID(), title: 'New chat', createdAt: now, updatedAt: now, modelKey: null, modelName: null, systemPrompt, sampling: { ...DEFAULT_SAMPLING }, messages: [] };
+    const c: Conversation = {
+      id: randomUUID(),
+      title: 'New chat',
+      createdAt: now,
+      updatedAt: now,
+      modelKey: null,
+      modelName: null,
+      systemPrompt,
+      sampling: { ...DEFAULT_SAMPLING },
+      messages: [],
+    };
     this.save(c);
     return c;
   }
@@ -113,7 +123,14 @@ export class ConversationStore {
       }
       if (needle && !c.title.toLowerCase().includes(needle) && !c.messages.some((m) => m.text.toLowerCase().includes(needle))) continue;
       const last = c.messages.at(-1);
-      out.push({ id: c.id, title: c.title, updatedAt: c.updatedAt, modelName: c.modelName, messages: c.messages.length, preview: (last?.text ?? '').slice(0, 120) });
+      out.push({
+        id: c.id,
+        title: c.title,
+        updatedAt: c.updatedAt,
+        modelName: c.modelName,
+        messages: c.messages.length,
+        preview: (last?.text ?? '').slice(0, 120),
+      });
     }
     return out.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   }

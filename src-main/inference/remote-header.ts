@@ -57,7 +57,11 @@ async function fetchHeader(hub: HubHttp, repoId: string, commit: string, file: s
   const ctx = { repo: repo.id, revision: commit, path: file, repoUrl: repoPageUrl(hub, repo) };
   const chunks: { offset: number; data: Buffer }[] = [];
   const readAt = async (offset: number, length: number): Promise<Buffer> => {
-    const res = await hub.fetch(url, { headers: { range: `bytes=${offset}-${offset + length - 1}`, 'accept-encoding': 'identity' }, ctx, maxBodyBytes: REMOTE_HEADER_LIMIT });
+    const res = await hub.fetch(url, {
+      headers: { range: `bytes=${offset}-${offset + length - 1}`, 'accept-encoding': 'identity' },
+      ctx,
+      maxBodyBytes: REMOTE_HEADER_LIMIT,
+    });
     if (res.status !== 206 && offset > 0) {
       await res.body?.cancel();
       throw new ApiError('SERVER_ERROR', `The server holding ${file} ignores byte ranges, so its fit cannot be judged without downloading the whole file.`);

@@ -6,7 +6,17 @@
 import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { ApiError, type ErrorCode } from '../contract/errors';
-import { describeFit, type ChatMessage, type Conversation, type ConversationSummary, type FitEstimate, type HardwareView, type InferenceStatus, type LoadSettings, type Sampling } from '../contract/inference';
+import {
+  describeFit,
+  type ChatMessage,
+  type Conversation,
+  type ConversationSummary,
+  type FitEstimate,
+  type HardwareView,
+  type InferenceStatus,
+  type LoadSettings,
+  type Sampling,
+} from '../contract/inference';
 import type { EventName, EventPayload } from '../contract/api';
 import { ConversationStore, titleFrom } from './conversations';
 import { InferenceHost, type HostLauncher, type HostRpc } from './host-client';
@@ -105,7 +115,8 @@ export class InferenceService {
   async #gguf(key: string): Promise<RunnableModel> {
     const model = await this.#o.resolve(key);
     if (model.kind !== 'gguf') throw new ApiError('NOT_AVAILABLE', `${model.name} is a safetensors checkpoint; Hubcap's chat runs GGUF models (llama.cpp).`);
-    if (model.missing || !fs.existsSync(model.path)) throw new ApiError('INVALID_PATH', `${model.path} is missing: it was moved, deleted or its drive is not connected.`);
+    if (model.missing || !fs.existsSync(model.path))
+      throw new ApiError('INVALID_PATH', `${model.path} is missing: it was moved, deleted or its drive is not connected.`);
     return model;
   }
 
@@ -167,7 +178,10 @@ export class InferenceService {
       const crashed = error instanceof ApiError && error.code === 'HOST_CRASHED';
       const message = error instanceof Error ? error.message : String(error);
       // A refused load (WONT_FIT) is an answer, not a problem to keep showing.
-      const problem = error instanceof ApiError && error.code === 'WONT_FIT' ? null : { at: new Date().toISOString(), kind: crashed ? ('crash' as const) : ('load-failed' as const), message };
+      const problem =
+        error instanceof ApiError && error.code === 'WONT_FIT'
+          ? null
+          : { at: new Date().toISOString(), kind: crashed ? ('crash' as const) : ('load-failed' as const), message };
       this.#changed({ loading: null, problem });
       throw error;
     }
@@ -251,7 +265,10 @@ export class InferenceService {
 
   #prepare(id: string): Conversation {
     if (this.#generation) {
-      throw new ApiError('BUSY', this.#generation.conversationId === id ? 'An answer is still being written; stop it first.' : 'Another chat is being answered; wait for it or stop it.');
+      throw new ApiError(
+        'BUSY',
+        this.#generation.conversationId === id ? 'An answer is still being written; stop it first.' : 'Another chat is being answered; wait for it or stop it.',
+      );
     }
     if (!this.#status.model) throw new ApiError('NO_MODEL', 'Load a model to chat: pick one above.');
     return this.conversations.get(id);

@@ -49,10 +49,18 @@ export async function inspectModelFile(file: string): Promise<{ kind: 'gguf' | '
     const readAt = fileReadAt(fh);
     if (/\.safetensors$/i.test(file)) {
       const h = await readSafetensorsHeader(readAt, size);
-      return { kind: 'safetensors', size, summary: { architecture: h.metadata.architecture ?? null, parameters: h.parameters, quantization: null, contextLength: null } };
+      return {
+        kind: 'safetensors',
+        size,
+        summary: { architecture: h.metadata.architecture ?? null, parameters: h.parameters, quantization: null, contextLength: null },
+      };
     }
     const s = summarizeGguf(await readGgufHeader(readAt, size));
-    return { kind: 'gguf', size, summary: { architecture: s.architecture, parameters: s.parameters, quantization: s.quantization, contextLength: s.contextLength } };
+    return {
+      kind: 'gguf',
+      size,
+      summary: { architecture: s.architecture, parameters: s.parameters, quantization: s.quantization, contextLength: s.contextLength },
+    };
   } finally {
     await fh.close();
   }
@@ -116,7 +124,11 @@ export class LocalRegistry {
       if (st.isDirectory()) {
         const { found, truncated } = await findModelFiles(p, MAX_FOLDER_FILES - files.length);
         if (!found.length && !truncated) result.skipped.push({ path: p, reason: 'This folder holds no .gguf or .safetensors file.' });
-        if (truncated) result.skipped.push({ path: p, reason: `This folder holds more than ${MAX_FOLDER_FILES.toLocaleString('en')} model files; only the first ${found.length.toLocaleString('en')} were looked at. Add its subfolders one by one.` });
+        if (truncated)
+          result.skipped.push({
+            path: p,
+            reason: `This folder holds more than ${MAX_FOLDER_FILES.toLocaleString('en')} model files; only the first ${found.length.toLocaleString('en')} were looked at. Add its subfolders one by one.`,
+          });
         files.push(...found);
       } else if (st.isFile()) {
         if (!/\.(gguf|safetensors)$/i.test(p)) result.skipped.push({ path: p, reason: 'Only .gguf and .safetensors files can be added.' });
@@ -195,7 +207,8 @@ export class LocalRegistry {
     const entry = this.#entries.find((e) => e.id === id);
     if (!entry) throw new ApiError('NOT_FOUND', 'That checkpoint is not in your Library.');
     const folder = path.join(managedDir, entry.id);
-    if (entry.paths.every((p) => p.startsWith(path.resolve(managedDir) + path.sep))) throw new ApiError('CONFLICT', `${entry.name} is already in Hubcap's folder.`);
+    if (entry.paths.every((p) => p.startsWith(path.resolve(managedDir) + path.sep)))
+      throw new ApiError('CONFLICT', `${entry.name} is already in Hubcap's folder.`);
     const missing = entry.paths.find((p) => !fs.existsSync(p));
     if (missing) throw new ApiError('INVALID_PATH', `${missing} is missing, so it cannot be ${mode === 'copy' ? 'copied' : 'moved'}.`);
     await fs.promises.mkdir(folder, { recursive: true });
@@ -303,7 +316,10 @@ function groupParts(files: string[], result: AddResult): string[][] {
   for (const [key, g] of groups) {
     const missing = Array.from({ length: g.total }, (_, i) => i + 1).filter((n) => !g.parts.has(n));
     if (missing.length) {
-      result.skipped.push({ path: key.split('|')[0] as string, reason: `Part ${missing.join(', ')} of ${g.total} is missing: add every part of a split GGUF together.` });
+      result.skipped.push({
+        path: key.split('|')[0] as string,
+        reason: `Part ${missing.join(', ')} of ${g.total} is missing: add every part of a split GGUF together.`,
+      });
       continue;
     }
     single.push(Array.from({ length: g.total }, (_, i) => g.parts.get(i + 1) as string));

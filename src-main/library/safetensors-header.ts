@@ -41,7 +41,8 @@ export interface SafetensorsHeader {
   dataBytes: number;
 }
 
-type Parsed = { ok: true; tensors: SafetensorsTensor[]; metadata: Record<string, string>; parameters: number } | { ok: false; problem: FormatProblem; message: string };
+type Parsed =
+  { ok: true; tensors: SafetensorsTensor[]; metadata: Record<string, string>; parameters: number } | { ok: false; problem: FormatProblem; message: string };
 
 /**
  * Pre-scan, parse and check a header's JSON. Self-contained on purpose (no outside names): the
@@ -64,7 +65,8 @@ export function parseSafetensorsJson(text: string, dataBytes: number, limits: { 
     }
     if (c === 34) inString = true;
     else if (c === 123 || c === 91) {
-      if (kinds.length >= limits.maxDepth) return fail('CORRUPT', `The safetensors header nests deeper than ${limits.maxDepth} levels, which no real checkpoint does.`);
+      if (kinds.length >= limits.maxDepth)
+        return fail('CORRUPT', `The safetensors header nests deeper than ${limits.maxDepth} levels, which no real checkpoint does.`);
       if (kinds.length && kinds[kinds.length - 1] === 91) counts[counts.length - 1] = (counts[counts.length - 1] as number) + 1;
       kinds.push(c);
       counts.push(0);
@@ -74,7 +76,8 @@ export function parseSafetensorsJson(text: string, dataBytes: number, limits: { 
     } else if (c === 44 && kinds[kinds.length - 1] === 91) {
       const n = (counts[counts.length - 1] as number) + 1;
       counts[counts.length - 1] = n;
-      if (n >= limits.maxArrayItems) return fail('CORRUPT', `The safetensors header has an array of more than ${limits.maxArrayItems} items, which no real checkpoint has.`);
+      if (n >= limits.maxArrayItems)
+        return fail('CORRUPT', `The safetensors header has an array of more than ${limits.maxArrayItems} items, which no real checkpoint has.`);
     }
   }
   let json: unknown;
@@ -85,10 +88,29 @@ export function parseSafetensorsJson(text: string, dataBytes: number, limits: { 
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return fail('CORRUPT', 'The safetensors header is not a JSON object.');
   const DTYPE_BYTES: Record<string, number> = {
-    BOOL: 1, U8: 1, I8: 1, F8_E4M3: 1, F8_E5M2: 1, F8_E8M0: 1, F8_E4M3FNUZ: 1, F8_E5M2FNUZ: 1,
-    I16: 2, U16: 2, F16: 2, BF16: 2, I32: 4, U32: 4, F32: 4, F64: 8, I64: 8, U64: 8, C64: 8,
+    BOOL: 1,
+    U8: 1,
+    I8: 1,
+    F8_E4M3: 1,
+    F8_E5M2: 1,
+    F8_E8M0: 1,
+    F8_E4M3FNUZ: 1,
+    F8_E5M2FNUZ: 1,
+    I16: 2,
+    U16: 2,
+    F16: 2,
+    BF16: 2,
+    I32: 4,
+    U32: 4,
+    F32: 4,
+    F64: 8,
+    I64: 8,
+    U64: 8,
+    C64: 8,
     // Sub-byte types: sizes are checked loosely (packed).
-    F4: 0, F6_E2M3: 0, F6_E3M2: 0,
+    F4: 0,
+    F6_E2M3: 0,
+    F6_E3M2: 0,
   };
   const tensors: SafetensorsTensor[] = [];
   const metadata: Record<string, string> = {};
@@ -125,7 +147,8 @@ export function parseSafetensorsJson(text: string, dataBytes: number, limits: { 
     if (t.begin !== at) return fail('CORRUPT', 'Tensors overlap or leave holes in the data.');
     at = t.end;
   }
-  if (at !== dataBytes) return fail(at > dataBytes ? 'TRUNCATED' : 'CORRUPT', at > dataBytes ? 'The file is shorter than its tensors need.' : 'The file has bytes no tensor uses.');
+  if (at !== dataBytes)
+    return fail(at > dataBytes ? 'TRUNCATED' : 'CORRUPT', at > dataBytes ? 'The file is shorter than its tensors need.' : 'The file has bytes no tensor uses.');
   return { ok: true, tensors, metadata, parameters };
 }
 
@@ -153,7 +176,10 @@ function parseInWorker(bytes: Buffer, dataBytes: number): Promise<Parsed> {
       void worker.terminate();
       resolve(result);
     };
-    const timer = setTimeout(() => finish({ ok: false, problem: 'TOO_LARGE', message: 'The safetensors header took too long to read.' }), SAFETENSORS_LIMITS.workerTimeoutMs);
+    const timer = setTimeout(
+      () => finish({ ok: false, problem: 'TOO_LARGE', message: 'The safetensors header took too long to read.' }),
+      SAFETENSORS_LIMITS.workerTimeoutMs,
+    );
     worker.once('message', (m: Parsed) => finish(m));
     worker.once('error', (e) => finish({ ok: false, problem: 'TOO_LARGE', message: `The safetensors header could not be read (${e.message}).` }));
   });
@@ -163,12 +189,19 @@ export async function readSafetensorsHeader(readAt: ReadAt, size: number): Promi
   try {
     if (size < 8) throw new FormatError('TRUNCATED', 'Too short to be a safetensors file.');
     const n = (await readAt(0, 8)).readBigUInt64LE(0);
-    if (n > BigInt(SAFETENSORS_LIMITS.maxHeaderBytes)) throw new FormatError('TOO_LARGE', `The safetensors header length is implausibly large (${n} bytes; real ones are far below ${SAFETENSORS_LIMITS.maxHeaderBytes.toLocaleString('en')}).`);
+    if (n > BigInt(SAFETENSORS_LIMITS.maxHeaderBytes))
+      throw new FormatError(
+        'TOO_LARGE',
+        `The safetensors header length is implausibly large (${n} bytes; real ones are far below ${SAFETENSORS_LIMITS.maxHeaderBytes.toLocaleString('en')}).`,
+      );
     const len = Number(n);
     if (len < 2 || 8 + len > size) throw new FormatError(8 + len > size ? 'TRUNCATED' : 'NOT_SAFETENSORS', 'The safetensors header does not fit in the file.');
     const bytes = await readAt(8, len);
     const dataBytes = size - 8 - len;
-    const parsed = len <= SAFETENSORS_LIMITS.inlineBytes ? parseSafetensorsJson(bytes.toString('utf8'), dataBytes, SAFETENSORS_LIMITS) : await parseInWorker(bytes, dataBytes);
+    const parsed =
+      len <= SAFETENSORS_LIMITS.inlineBytes
+        ? parseSafetensorsJson(bytes.toString('utf8'), dataBytes, SAFETENSORS_LIMITS)
+        : await parseInWorker(bytes, dataBytes);
     if (!parsed.ok) throw new FormatError(parsed.problem, parsed.message);
     return { headerBytes: 8 + len, tensors: parsed.tensors, metadata: parsed.metadata, parameters: parsed.parameters, dataBytes };
   } catch (error) {

@@ -6,12 +6,18 @@ import { repoLabel } from '../cache/delete-plan';
 import { inspectModelFile, type LocalRegistry } from './registry';
 import { SPLIT_GGUF, splitModelName } from './split-gguf';
 
-
 /** Header summaries of cached files, by blob (content never changes under a blob name). */
 export class SummaryCache {
   #byBlob = new Map<string, ModelSummary | null>();
   async get(file: string, blob: string): Promise<ModelSummary | null> {
-    if (!this.#byBlob.has(blob)) this.#byBlob.set(blob, await inspectModelFile(file).then((i) => i.summary, () => null));
+    if (!this.#byBlob.has(blob))
+      this.#byBlob.set(
+        blob,
+        await inspectModelFile(file).then(
+          (i) => i.summary,
+          () => null,
+        ),
+      );
     return this.#byBlob.get(blob) ?? null;
   }
 }

@@ -45,7 +45,6 @@ export function assetCookie(port: number, value: string): string {
   return `${cookieName(port)}=${value}; Path=/; HttpOnly; SameSite=Strict`;
 }
 
-
 /** The session token from a Sec-WebSocket-Protocol header, if one is offered. */
 export function sessionFromProtocols(header: string | undefined): string | null {
   for (const p of (header ?? '').split(',')) {

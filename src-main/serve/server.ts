@@ -56,8 +56,7 @@ export interface RunningServer {
 
 const MAX_WS_MESSAGE = 1024 * 1024;
 
-const NOT_AUTHORIZED =
-  'Hubcap: this address needs the access key. Open the full URL that `hubcap serve` printed (it ends in ?key=…).\n';
+const NOT_AUTHORIZED = 'Hubcap: this address needs the access key. Open the full URL that `hubcap serve` printed (it ends in ?key=…).\n';
 
 function plain(res: http.ServerResponse, status: number, message: string): void {
   if (res.headersSent) {
@@ -123,7 +122,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   server.requestTimeout = 0;
   server.headersTimeout = 30_000;
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    const status =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? '431 Request Header Fields Too Large'
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? '408 Request Timeout'
+          : '400 Bad Request';
     if (socket.writable && !socket.destroyed) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     else socket.destroy();
   });
@@ -255,7 +259,10 @@ async function receiveUpload(req: http.IncomingMessage, res: http.ServerResponse
     res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
     res.end(JSON.stringify(body));
   };
-  const name = path.basename(url.searchParams.get('name') ?? '').replace(/[^\w.() -]/g, '_').slice(0, 200);
+  const name = path
+    .basename(url.searchParams.get('name') ?? '')
+    .replace(/[^\w.() -]/g, '_')
+    .slice(0, 200);
   if (!/\.(gguf|safetensors)$/i.test(name)) {
     req.resume();
     return reply(400, { added: [], skipped: [{ path: name || '(no name)', reason: 'Only .gguf and .safetensors files can be added.' }] });

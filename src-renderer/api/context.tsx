@@ -31,10 +31,7 @@ export function useApiQuery<K extends RequestName>(
 export function useEventIntoQuery<E extends EventName, K extends RequestName>(event: E, query: K) {
   const api = useApi();
   const client = useQueryClient();
-  useEffect(
-    () => api.on(event, (payload: EventPayload<E>) => client.setQueryData([query, {}], payload)),
-    [api, client, event, query],
-  );
+  useEffect(() => api.on(event, (payload: EventPayload<E>) => client.setQueryData([query, {}], payload)), [api, client, event, query]);
 }
 
 export function useConnectionState(): ConnectionState {

@@ -91,9 +91,7 @@ export function webSocketTransport(url: string, WebSocketImpl: typeof WebSocket 
     ws.onclose = () => {
       socket = null;
       // Answers to calls in flight are lost with the socket: fail them clearly, then reconnect.
-      rpc.$rejectPendingCalls(({ reject }) =>
-        reject(new ApiError('DISCONNECTED', 'The connection to Hubcap was lost; it is reconnecting.')),
-      );
+      rpc.$rejectPendingCalls(({ reject }) => reject(new ApiError('DISCONNECTED', 'The connection to Hubcap was lost; it is reconnecting.')));
       if (closed) return;
       setState('reconnecting');
       setTimeout(connect, delay);

@@ -47,35 +47,35 @@ export function App() {
       {/* Hash routing: works the same under app:// and hubcap serve, and survives reloads. */}
       <Router hook={useHashLocation}>
         <DropZone>
-        <div className="flex h-full flex-col">
-          <div className="flex min-h-0 flex-1">
-            <Sidebar />
-            <main className="min-w-0 flex-1 overflow-y-auto">
-              <Switch>
-                <Route path="/settings" component={SettingsPage} />
-                <Route path="/downloads" component={DownloadsPage} />
-                <Route path="/account" component={AccountPage} />
-                <Route path="/library" component={LibraryPage} />
-                <Route path="/gallery" component={GalleryPage} />
-                <Route path="/model/:id" component={ModelPage} />
-                <Route path="/cache" component={CachePage} />
-                <Route path="/cache/:key" component={CachePage} />
-                <Route path="/chat" component={ChatPage} />
-                <Route path="/chat/:id" component={ChatPage} />
-                {PAGES.filter((p) => !BUILT.has(p.path)).map((page) => (
-                  <Route key={page.path} path={page.path}>
-                    <ComingPage page={page} />
+          <div className="flex h-full flex-col">
+            <div className="flex min-h-0 flex-1">
+              <Sidebar />
+              <main className="min-w-0 flex-1 overflow-y-auto">
+                <Switch>
+                  <Route path="/settings" component={SettingsPage} />
+                  <Route path="/downloads" component={DownloadsPage} />
+                  <Route path="/account" component={AccountPage} />
+                  <Route path="/library" component={LibraryPage} />
+                  <Route path="/gallery" component={GalleryPage} />
+                  <Route path="/model/:id" component={ModelPage} />
+                  <Route path="/cache" component={CachePage} />
+                  <Route path="/cache/:key" component={CachePage} />
+                  <Route path="/chat" component={ChatPage} />
+                  <Route path="/chat/:id" component={ChatPage} />
+                  {PAGES.filter((p) => !BUILT.has(p.path)).map((page) => (
+                    <Route key={page.path} path={page.path}>
+                      <ComingPage page={page} />
+                    </Route>
+                  ))}
+                  {/* Local first: the app opens on what is on this machine, with no request to the Hub. */}
+                  <Route>
+                    <Redirect to="/library" />
                   </Route>
-                ))}
-                {/* Local first: the app opens on what is on this machine, with no request to the Hub. */}
-                <Route>
-                  <Redirect to="/library" />
-                </Route>
-              </Switch>
-            </main>
+                </Switch>
+              </main>
+            </div>
+            <StatusBar />
           </div>
-          <StatusBar />
-        </div>
         </DropZone>
       </Router>
     </TooltipProvider>

@@ -65,7 +65,11 @@ export function DropZone({ children }: { children: ReactNode }) {
         </div>
       ) : null}
       {uploading || result || error ? (
-        <div className="fixed bottom-12 right-6 z-40 w-96 space-y-2 rounded-xl border border-border bg-card p-4 shadow-lg" data-testid="drop-result" role="status">
+        <div
+          className="fixed bottom-12 right-6 z-40 w-96 space-y-2 rounded-xl border border-border bg-card p-4 shadow-lg"
+          data-testid="drop-result"
+          role="status"
+        >
           <div className="flex items-center justify-between">
             <span className="text-sm font-semibold">{uploading ? 'Adding to your Library…' : 'Library'}</span>
             {!uploading ? (

@@ -17,7 +17,10 @@ function Hardware() {
   const hw = useApiQuery('inference.hardware', {}, { staleTime: Infinity, retry: false });
   const client = useQueryClient();
   const api = useApi();
-  const refresh = useMutation({ mutationFn: () => api.call('inference.hardware', { refresh: true }), onSuccess: (v) => client.setQueryData(['inference.hardware', {}], v) });
+  const refresh = useMutation({
+    mutationFn: () => api.call('inference.hardware', { refresh: true }),
+    onSuccess: (v) => client.setQueryData(['inference.hardware', {}], v),
+  });
   if (hw.error) return <ErrorNotice error={hw.error} />;
   if (!hw.data) return <p className="text-sm text-muted-foreground">Asking node-llama-cpp what this machine has…</p>;
   const h = hw.data;
@@ -31,7 +34,11 @@ function Hardware() {
   return (
     <div className="space-y-3">
       {h.cpuNotice ? (
-        <div role="status" className="flex items-start gap-2 rounded-md border border-warning/40 bg-warning/10 px-3 py-2 text-sm text-warning" data-testid="cpu-notice">
+        <div
+          role="status"
+          className="flex items-start gap-2 rounded-md border border-warning/40 bg-warning/10 px-3 py-2 text-sm text-warning"
+          data-testid="cpu-notice"
+        >
           <AlertTriangle className="mt-0.5 size-4 shrink-0" aria-hidden />
           {h.cpuNotice}
         </div>
@@ -89,7 +96,14 @@ export function InferenceSettingsCard({ settings }: { settings: SettingsView }) 
       <label htmlFor={`inference-${key}`} className="text-sm font-medium">
         {label}
       </label>
-      <Input id={`inference-${key}`} type="number" min={0} placeholder={placeholder} value={draft[key]} onChange={(e) => setDraft({ ...draft, [key]: e.target.value })} />
+      <Input
+        id={`inference-${key}`}
+        type="number"
+        min={0}
+        placeholder={placeholder}
+        value={draft[key]}
+        onChange={(e) => setDraft({ ...draft, [key]: e.target.value })}
+      />
       <p className="text-xs text-muted-foreground">{help}</p>
     </div>
   );

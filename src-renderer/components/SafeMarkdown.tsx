@@ -12,7 +12,10 @@ export function SafeMarkdown({ text, images = 'hub', testId }: { text: string; i
   const api = useApi();
   const info = useApiQuery('app.info', {});
   return (
-    <div className="space-y-3 text-sm leading-relaxed [&_code]:rounded [&_code]:bg-muted [&_code]:px-1 [&_code]:font-mono [&_h1]:text-xl [&_h1]:font-semibold [&_h2]:text-lg [&_h2]:font-semibold [&_h3]:font-semibold [&_li]:ml-5 [&_ol]:list-decimal [&_pre]:overflow-x-auto [&_pre]:rounded-md [&_pre]:bg-muted [&_pre]:p-3 [&_table]:text-xs [&_td]:border [&_td]:border-border [&_td]:px-2 [&_th]:border [&_th]:border-border [&_th]:px-2 [&_ul]:list-disc" data-testid={testId}>
+    <div
+      className="space-y-3 text-sm leading-relaxed [&_code]:rounded [&_code]:bg-muted [&_code]:px-1 [&_code]:font-mono [&_h1]:text-xl [&_h1]:font-semibold [&_h2]:text-lg [&_h2]:font-semibold [&_h3]:font-semibold [&_li]:ml-5 [&_ol]:list-decimal [&_pre]:overflow-x-auto [&_pre]:rounded-md [&_pre]:bg-muted [&_pre]:p-3 [&_table]:text-xs [&_td]:border [&_td]:border-border [&_td]:px-2 [&_th]:border [&_th]:border-border [&_th]:px-2 [&_ul]:list-disc"
+      data-testid={testId}
+    >
       <Markdown
         skipHtml
         components={{
@@ -42,7 +45,11 @@ export function SafeMarkdown({ text, images = 'hub', testId }: { text: string; i
           img: ({ src, alt }) => {
             const url = typeof src === 'string' ? src : '';
             const allowed = images === 'hub' && HUB_IMAGE_HOSTS.some((h) => url.startsWith(`${h}/`));
-            return allowed ? <img src={url} alt={alt ?? ''} className="max-w-full" referrerPolicy="no-referrer" /> : <span className="italic text-muted-foreground">[image: {alt || 'not shown'}]</span>;
+            return allowed ? (
+              <img src={url} alt={alt ?? ''} className="max-w-full" referrerPolicy="no-referrer" />
+            ) : (
+              <span className="italic text-muted-foreground">[image: {alt || 'not shown'}]</span>
+            );
           },
         }}
       >

@@ -14,7 +14,17 @@ interface Node {
 const HUES = [32, 200, 150, 270, 350, 95, 180, 10, 230, 55];
 
 /** Disk usage by repo (colour) and revision (tile), squarified. Click a tile to open its repo. */
-export function Treemap({ repos, selected, onSelect, height = 240 }: { repos: CacheRepoView[]; selected: string | null; onSelect: (key: string) => void; height?: number }) {
+export function Treemap({
+  repos,
+  selected,
+  onSelect,
+  height = 240,
+}: {
+  repos: CacheRepoView[];
+  selected: string | null;
+  onSelect: (key: string) => void;
+  height?: number;
+}) {
   const width = 1000;
   const leaves = useMemo(() => {
     const root = hierarchy<Node>({
@@ -45,7 +55,10 @@ export function Treemap({ repos, selected, onSelect, height = 240 }: { repos: Ca
             type="button"
             title={`${leaf.data.name}: ${formatBytes(leaf.value ?? 0)}`}
             onClick={() => onSelect(key)}
-            className={cn('absolute overflow-hidden rounded-sm p-1.5 text-left text-[11px] leading-tight text-white transition-opacity hover:opacity-90', selected && selected !== key && 'opacity-45')}
+            className={cn(
+              'absolute overflow-hidden rounded-sm p-1.5 text-left text-[11px] leading-tight text-white transition-opacity hover:opacity-90',
+              selected && selected !== key && 'opacity-45',
+            )}
             style={{ left: `${(leaf.x0 / width) * 100}%`, top: leaf.y0, width: `${w}%`, height: h, background: `hsl(${hue} 65% 42%)` }}
           >
             {w > 7 && h > 28 ? (

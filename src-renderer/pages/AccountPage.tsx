@@ -44,19 +44,33 @@ function LoginDialog({ open, onOpenChange, keychain }: { open: boolean; onOpenCh
     );
   };
   return (
-    <Dialog open={open} onOpenChange={onOpenChange} title="Sign in with a Hub token" description={`Hubcap checks the token with the Hub before saving it, and keeps it ${keychain ? 'in your OS keychain' : 'in memory for this session (no keychain here)'}.`}>
+    <Dialog
+      open={open}
+      onOpenChange={onOpenChange}
+      title="Sign in with a Hub token"
+      description={`Hubcap checks the token with the Hub before saving it, and keeps it ${keychain ? 'in your OS keychain' : 'in memory for this session (no keychain here)'}.`}
+    >
       <form onSubmit={submit} className="space-y-3">
         <label className="block space-y-1 text-sm font-medium">
           Access token
-          <Input type="password" autoComplete="off" spellCheck={false} value={token} onChange={(e) => setToken(e.target.value)} placeholder="hf_…" aria-label="Access token" className="font-mono" />
+          <Input
+            type="password"
+            autoComplete="off"
+            spellCheck={false}
+            value={token}
+            onChange={(e) => setToken(e.target.value)}
+            placeholder="hf_…"
+            aria-label="Access token"
+            className="font-mono"
+          />
         </label>
         <label className="block space-y-1 text-sm font-medium">
           Name <span className="font-normal text-muted-foreground">(optional; defaults to the token’s name on the Hub)</span>
           <Input value={name} onChange={(e) => setName(e.target.value)} aria-label="Token name" />
         </label>
         <p className="text-xs text-muted-foreground">
-          Create one at huggingface.co › Settings › Access Tokens. A <b>read</b> token is enough to download gated models once you have access; a <b>write</b> token is
-          needed to publish.
+          Create one at huggingface.co › Settings › Access Tokens. A <b>read</b> token is enough to download gated models once you have access; a <b>write</b>{' '}
+          token is needed to publish.
         </p>
         {login.error ? <ErrorNotice error={login.error} /> : null}
         <div className="flex justify-end gap-2">
@@ -106,7 +120,13 @@ function TokenRow({ t }: { t: TokenInfo }) {
             </div>
           </div>
         )}
-        {t.active ? <Badge tone="success">In use</Badge> : <Button size="sm" onClick={() => use.mutate(undefined)}>Use</Button>}
+        {t.active ? (
+          <Badge tone="success">In use</Badge>
+        ) : (
+          <Button size="sm" onClick={() => use.mutate(undefined)}>
+            Use
+          </Button>
+        )}
         <Button size="icon" variant="ghost" aria-label={`Rename ${t.name}`} onClick={() => setRenaming(!renaming)}>
           <Pencil />
         </Button>
@@ -135,7 +155,8 @@ function TokenFileCard({ view }: { view: AccountView }) {
         description={
           <>
             <code className="font-mono">{view.tokenFile.path}</code> was written by <code className="font-mono">hf auth login</code>
-            {view.tokenFile.storedTokens.length ? ` (stored tokens: ${view.tokenFile.storedTokens.join(', ')})` : ''}. Anyone who can read your files can read it.
+            {view.tokenFile.storedTokens.length ? ` (stored tokens: ${view.tokenFile.storedTokens.join(', ')})` : ''}. Anyone who can read your files can read
+            it.
           </>
         }
       />
@@ -155,7 +176,12 @@ function TokenFileCard({ view }: { view: AccountView }) {
         </div>
         {importFile.error ? <ErrorNotice error={importFile.error} /> : null}
         {deleteFile.error ? <ErrorNotice error={deleteFile.error} /> : null}
-        <Dialog open={confirm} onOpenChange={setConfirm} title="Delete the plaintext token file?" description="Python tools that read it (transformers, hf) will no longer find a token there; set HF_TOKEN or run hf auth login again for them.">
+        <Dialog
+          open={confirm}
+          onOpenChange={setConfirm}
+          title="Delete the plaintext token file?"
+          description="Python tools that read it (transformers, hf) will no longer find a token there; set HF_TOKEN or run hf auth login again for them."
+        >
           <p className="font-mono text-sm">{view.tokenFile.path}</p>
           <div className="mt-5 flex justify-end gap-2">
             <Button onClick={() => setConfirm(false)}>Keep it</Button>
@@ -185,7 +211,15 @@ export function AccountPage() {
             <CardHeader
               icon={<UserRound />}
               title={current ? `Signed in as ${current.info?.user ?? 'a token'}` : 'Anonymous'}
-              description={current ? <>Token {current.masked} from {SOURCE[current.source]}.</> : 'Hubcap sends no token: public models download as usual.'}
+              description={
+                current ? (
+                  <>
+                    Token {current.masked} from {SOURCE[current.source]}.
+                  </>
+                ) : (
+                  'Hubcap sends no token: public models download as usual.'
+                )
+              }
               actions={
                 <Button variant="primary" onClick={() => setLogin(true)}>
                   <LogIn />
@@ -207,35 +241,48 @@ export function AccountPage() {
               {view.envToken ? (
                 <p className="flex items-start gap-2 text-sm text-warning">
                   <AlertTriangle className="mt-0.5 size-4 shrink-0" />
-                  {view.envToken.name} is set in the environment ({view.envToken.masked}) and wins over stored tokens, as in Python tools. Hubcap cannot change it.
+                  {view.envToken.name} is set in the environment ({view.envToken.masked}) and wins over stored tokens, as in Python tools. Hubcap cannot change
+                  it.
                 </p>
               ) : null}
               {view.implicitTokenDisabled ? <p className="text-sm text-warning">HF_HUB_DISABLE_IMPLICIT_TOKEN is set: Hubcap sends no token at all.</p> : null}
               {!view.keychain.available ? (
-                <p role="status" className="flex items-start gap-2 rounded-md border border-warning/40 bg-warning/10 px-3 py-2 text-sm text-warning" data-testid="no-keychain">
+                <p
+                  role="status"
+                  className="flex items-start gap-2 rounded-md border border-warning/40 bg-warning/10 px-3 py-2 text-sm text-warning"
+                  data-testid="no-keychain"
+                >
                   <AlertTriangle className="mt-0.5 size-4 shrink-0" />
-                  No OS keychain is available here ({view.keychain.reason ?? 'unknown reason'}). A token you sign in with is kept in memory for this session only, never in
-                  a file.
+                  No OS keychain is available here ({view.keychain.reason ?? 'unknown reason'}). A token you sign in with is kept in memory for this session
+                  only, never in a file.
                 </p>
               ) : null}
               <ul className="space-y-1.5 text-sm text-muted-foreground">
                 <li className="flex gap-2">
-                  <Info className="mt-0.5 size-4 shrink-0" />A token proves who you are to the Hub. Downloads of public models need none; a read token is enough for gated
-                  models once you have access; a write token is needed to publish.
+                  <Info className="mt-0.5 size-4 shrink-0" />A token proves who you are to the Hub. Downloads of public models need none; a read token is enough
+                  for gated models once you have access; a write token is needed to publish.
                 </li>
                 <li className="flex gap-2">
                   <ShieldCheck className="mt-0.5 size-4 shrink-0" />
-                  It is sent only to the Hub ({settings.data?.endpoint.url ?? 'the Hub endpoint'}), never to the download CDN or anyone else, and never written to a file
-                  or a log.
+                  It is sent only to the Hub ({settings.data?.endpoint.url ?? 'the Hub endpoint'}), never to the download CDN or anyone else, and never written
+                  to a file or a log.
                 </li>
               </ul>
             </CardBody>
           </Card>
           {view.tokens.length ? (
             <Card>
-              <CardHeader icon={<KeyRound />} title="Stored tokens" description={view.keychain.available ? 'In your OS keychain.' : 'In memory for this session.'} />
+              <CardHeader
+                icon={<KeyRound />}
+                title="Stored tokens"
+                description={view.keychain.available ? 'In your OS keychain.' : 'In memory for this session.'}
+              />
               <CardBody>
-                <ul className="space-y-2">{view.tokens.map((t) => <TokenRow key={t.name} t={t} />)}</ul>
+                <ul className="space-y-2">
+                  {view.tokens.map((t) => (
+                    <TokenRow key={t.name} t={t} />
+                  ))}
+                </ul>
               </CardBody>
             </Card>
           ) : null}

@@ -39,7 +39,12 @@ function useDeleteFlow() {
     plan.mutate(t);
   };
   const dialog = (
-    <Dialog open={targets !== null} onOpenChange={(o) => !o && setTargets(null)} title={title} description="Nothing outside the cache is touched; blobs still used by other revisions are kept.">
+    <Dialog
+      open={targets !== null}
+      onOpenChange={(o) => !o && setTargets(null)}
+      title={title}
+      description="Nothing outside the cache is touched; blobs still used by other revisions are kept."
+    >
       {plan.error ? <ErrorNotice error={plan.error} /> : null}
       {plan.data ? <PlanPreview plan={plan.data} /> : <p className="text-sm text-muted-foreground">Working out what this frees…</p>}
       {run.error ? <ErrorNotice error={run.error} className="mt-3" /> : null}
@@ -85,7 +90,10 @@ function RepoList({ repos, selected, onSelect }: { repos: CacheRepoView[]; selec
               type="button"
               onClick={() => onSelect(r.key)}
               aria-current={selected === r.key ? 'true' : undefined}
-              className={cn('absolute left-0 flex w-full items-center gap-3 border-b border-border px-3 text-left text-sm hover:bg-muted', selected === r.key && 'bg-accent hover:bg-accent')}
+              className={cn(
+                'absolute left-0 flex w-full items-center gap-3 border-b border-border px-3 text-left text-sm hover:bg-muted',
+                selected === r.key && 'bg-accent hover:bg-accent',
+              )}
               style={{ top: row.start, height: row.size }}
             >
               <div className="min-w-0 flex-1">
@@ -171,7 +179,8 @@ function RepoDetail({ repo, ask }: { repo: CacheRepoView; ask: (t: DeleteTargetI
         verify.data.corrupt.length ? (
           <div role="alert" className="space-y-2 rounded-md border border-danger/40 bg-danger/10 p-3 text-sm text-danger">
             <p>
-              {verify.data.corrupt.length} of {plural(verify.data.checked, 'blob')} {verify.data.corrupt.length === 1 ? 'is' : 'are'} corrupt: {verify.data.corrupt.flatMap((c) => c.files).join(', ')}
+              {verify.data.corrupt.length} of {plural(verify.data.checked, 'blob')} {verify.data.corrupt.length === 1 ? 'is' : 'are'} corrupt:{' '}
+              {verify.data.corrupt.flatMap((c) => c.files).join(', ')}
             </p>
             <Button size="sm" onClick={() => repair.mutate()} disabled={repair.isPending}>
               Re-download the corrupt files
@@ -185,7 +194,8 @@ function RepoDetail({ repo, ask }: { repo: CacheRepoView; ask: (t: DeleteTargetI
       ) : null}
       {verify.data?.unverifiable.length ? (
         <p className="text-sm text-warning" data-testid="verify-unverifiable">
-          {plural(verify.data.unverifiable.length, 'copied file')} could not be checked: no record of {verify.data.unverifiable.length === 1 ? 'its' : 'their'} hash here, and the Hub was not asked (offline).
+          {plural(verify.data.unverifiable.length, 'copied file')} could not be checked: no record of {verify.data.unverifiable.length === 1 ? 'its' : 'their'}{' '}
+          hash here, and the Hub was not asked (offline).
         </p>
       ) : null}
       {verify.error ? <ErrorNotice error={verify.error} /> : null}
@@ -195,7 +205,15 @@ function RepoDetail({ repo, ask }: { repo: CacheRepoView; ask: (t: DeleteTargetI
           <li key={rev.commit} className="rounded-lg border border-border p-3" data-testid="revision">
             <div className="flex items-center gap-2">
               <code className="font-mono text-sm">{rev.commit.slice(0, 10)}</code>
-              {rev.refs.length ? rev.refs.map((r) => <Badge key={r} tone="primary">{r}</Badge>) : <Badge>detached</Badge>}
+              {rev.refs.length ? (
+                rev.refs.map((r) => (
+                  <Badge key={r} tone="primary">
+                    {r}
+                  </Badge>
+                ))
+              ) : (
+                <Badge>detached</Badge>
+              )}
               <span className="flex-1" />
               <span className="text-xs text-muted-foreground">
                 {plural(rev.nbFiles, 'file')} · {formatBytes(rev.sizeOnDisk)} · {formatAgo(rev.lastModified)}
@@ -203,7 +221,12 @@ function RepoDetail({ repo, ask }: { repo: CacheRepoView; ask: (t: DeleteTargetI
               <Button size="sm" variant="ghost" onClick={() => setOpen(open === rev.commit ? null : rev.commit)}>
                 {open === rev.commit ? 'Hide files' : 'Files'}
               </Button>
-              <Button size="sm" variant="ghost" aria-label={`Delete revision ${rev.commit.slice(0, 8)}`} onClick={() => ask([{ kind: 'revision', repo: repo.key, commit: rev.commit }], `Delete revision ${rev.refs[0] ?? rev.commit.slice(0, 8)}?`)}>
+              <Button
+                size="sm"
+                variant="ghost"
+                aria-label={`Delete revision ${rev.commit.slice(0, 8)}`}
+                onClick={() => ask([{ kind: 'revision', repo: repo.key, commit: rev.commit }], `Delete revision ${rev.refs[0] ?? rev.commit.slice(0, 8)}?`)}
+              >
                 <Trash2 />
               </Button>
             </div>
@@ -311,7 +334,11 @@ export function CachePage() {
             <CardHeader
               icon={<HardDrive />}
               title={`${formatBytes(scan.data.sizeOnDisk)} in ${scan.data.repos.length} repo${scan.data.repos.length === 1 ? '' : 's'}`}
-              description={scan.data.exists ? 'Disk usage by repo (colour) and revision (tile). Click a tile to open it.' : 'The cache folder does not exist yet; it is created on the first download.'}
+              description={
+                scan.data.exists
+                  ? 'Disk usage by repo (colour) and revision (tile). Click a tile to open it.'
+                  : 'The cache folder does not exist yet; it is created on the first download.'
+              }
             />
             <CardBody>
               <PathField label="Cache folder" path={scan.data.root} place="hubCache" />
@@ -329,7 +356,13 @@ export function CachePage() {
                 <RepoList repos={repos} selected={selected} onSelect={select} />
               </div>
               <Card>
-                <CardBody>{current ? <RepoDetail key={current.key} repo={current} ask={ask} /> : <p className="text-sm text-muted-foreground">Pick a repo to see its revisions and files.</p>}</CardBody>
+                <CardBody>
+                  {current ? (
+                    <RepoDetail key={current.key} repo={current} ask={ask} />
+                  ) : (
+                    <p className="text-sm text-muted-foreground">Pick a repo to see its revisions and files.</p>
+                  )}
+                </CardBody>
               </Card>
             </div>
           ) : null}

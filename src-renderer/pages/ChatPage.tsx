@@ -105,7 +105,13 @@ function ConversationView({ id }: { id: string }) {
             {c.title}
           </h2>
           <ContextMeter conversation={c} />
-          <Button size="icon" variant="ghost" aria-label={panel ? 'Hide chat settings' : 'Show chat settings'} aria-pressed={panel} onClick={() => setPanel(!panel)}>
+          <Button
+            size="icon"
+            variant="ghost"
+            aria-label={panel ? 'Hide chat settings' : 'Show chat settings'}
+            aria-pressed={panel}
+            onClick={() => setPanel(!panel)}
+          >
             <PanelRight />
           </Button>
         </div>

@@ -51,7 +51,11 @@ function NewDownload() {
   };
   return (
     <Card>
-      <CardHeader icon={<Download />} title="Download from the Hub" description="Into the Hugging Face cache, resumable and verified. Leave files empty for the whole revision." />
+      <CardHeader
+        icon={<Download />}
+        title="Download from the Hub"
+        description="Into the Hugging Face cache, resumable and verified. Leave files empty for the whole revision."
+      />
       <CardBody>
         <form onSubmit={submit} className="grid grid-cols-[2fr_1fr] gap-3">
           <label className="space-y-1 text-sm font-medium">
@@ -91,7 +95,8 @@ function JobActions({ job }: { job: DownloadJob }) {
         client.setQueryData<DownloadJob[]>(['downloads.list', {}], (old = []) => old.filter((j) => j.id !== job.id));
         return;
       }
-      const next = action === 'cancel' ? await api.call('downloads.cancel', { id: job.id, keepPartial }) : await api.call(`downloads.${action}`, { id: job.id });
+      const next =
+        action === 'cancel' ? await api.call('downloads.cancel', { id: job.id, keepPartial }) : await api.call(`downloads.${action}`, { id: job.id });
       client.setQueryData<DownloadJob[]>(['downloads.list', {}], (old = []) => old.map((j) => (j.id === next.id ? next : j)));
     },
   });
@@ -122,7 +127,12 @@ function JobActions({ job }: { job: DownloadJob }) {
           Cancel
         </Button>
       ) : null}
-      <Dialog open={confirmCancel} onOpenChange={setConfirmCancel} title={`Cancel ${job.request.repo}?`} description="Files already finished stay in the cache.">
+      <Dialog
+        open={confirmCancel}
+        onOpenChange={setConfirmCancel}
+        title={`Cancel ${job.request.repo}?`}
+        description="Files already finished stay in the cache."
+      >
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" checked={keepPartial} onChange={(e) => setKeepPartial(e.target.checked)} className="size-4 accent-[var(--primary)]" />
           Keep the partial download ({formatBytes(job.bytesDone)}) to resume it later
@@ -197,14 +207,24 @@ function JobCard({ job }: { job: DownloadJob }) {
   return (
     <li data-testid="download-job" data-state={job.state} className="space-y-3 rounded-xl border border-border bg-card p-4">
       <div className="flex items-center gap-3">
-        {job.state === 'done' ? <CheckCircle2 className="size-5 text-success" /> : job.state === 'error' ? <XCircle className="size-5 text-danger" /> : job.state === 'downloading' || job.state === 'resolving' ? <Loader2 className="size-5 animate-spin text-primary" /> : <Download className="size-5 text-muted-foreground" />}
+        {job.state === 'done' ? (
+          <CheckCircle2 className="size-5 text-success" />
+        ) : job.state === 'error' ? (
+          <XCircle className="size-5 text-danger" />
+        ) : job.state === 'downloading' || job.state === 'resolving' ? (
+          <Loader2 className="size-5 animate-spin text-primary" />
+        ) : (
+          <Download className="size-5 text-muted-foreground" />
+        )}
         <div className="min-w-0 flex-1">
           <div className="truncate font-medium">
             {job.request.repo}
             <span className="ml-1.5 font-mono text-xs text-muted-foreground">@{job.request.revision}</span>
           </div>
           <div className="truncate text-xs text-muted-foreground">
-            {job.request.files?.length || job.request.patterns?.length ? [...(job.request.files ?? []), ...(job.request.patterns ?? [])].join('  ') : 'Whole revision'}
+            {job.request.files?.length || job.request.patterns?.length
+              ? [...(job.request.files ?? []), ...(job.request.patterns ?? [])].join('  ')
+              : 'Whole revision'}
           </div>
         </div>
         <Badge tone={look.tone} data-testid="job-state">
@@ -212,7 +232,11 @@ function JobCard({ job }: { job: DownloadJob }) {
         </Badge>
         <JobActions job={job} />
       </div>
-      <Progress value={pct} label={`${job.request.repo} progress`} tone={job.state === 'error' ? 'danger' : job.state === 'done' ? 'success' : job.state === 'paused' ? 'muted' : 'primary'} />
+      <Progress
+        value={pct}
+        label={`${job.request.repo} progress`}
+        tone={job.state === 'error' ? 'danger' : job.state === 'done' ? 'success' : job.state === 'paused' ? 'muted' : 'primary'}
+      />
       <div className="flex flex-wrap gap-x-5 gap-y-1 text-xs text-muted-foreground" data-testid="job-stats">
         <span>
           {formatBytes(job.bytesDone)} of {job.bytesTotal ? formatBytes(job.bytesTotal) : '…'} ({Math.floor(pct)}%)
@@ -253,12 +277,23 @@ export function DownloadsPage() {
   const finished = jobs.filter((j) => j.state === 'done');
   return (
     <div className="mx-auto max-w-4xl space-y-6 p-8">
-      <PageHeader title="Downloads" description="Every file is checked against its hash before it lands in the cache; interrupted downloads resume where they stopped." />
+      <PageHeader
+        title="Downloads"
+        description="Every file is checked against its hash before it lands in the cache; interrupted downloads resume where they stopped."
+      />
       <NewDownload />
       {downloads.error ? <ErrorNotice error={downloads.error} /> : null}
       <section className="space-y-3">
         <h2 className="text-sm font-semibold text-muted-foreground">In progress ({active.length})</h2>
-        {active.length ? <ul className="space-y-3">{active.map((j) => <JobCard key={j.id} job={j} />)}</ul> : <p className="text-sm text-muted-foreground">Nothing downloading.</p>}
+        {active.length ? (
+          <ul className="space-y-3">
+            {active.map((j) => (
+              <JobCard key={j.id} job={j} />
+            ))}
+          </ul>
+        ) : (
+          <p className="text-sm text-muted-foreground">Nothing downloading.</p>
+        )}
       </section>
       {(
         [
@@ -272,7 +307,11 @@ export function DownloadsPage() {
             <h2 className="text-sm font-semibold text-muted-foreground">
               {title} ({list.length})
             </h2>
-            <ul className="space-y-3">{list.map((j) => <JobCard key={j.id} job={j} />)}</ul>
+            <ul className="space-y-3">
+              {list.map((j) => (
+                <JobCard key={j.id} job={j} />
+              ))}
+            </ul>
           </section>
         ) : null,
       )}

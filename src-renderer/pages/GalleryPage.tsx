@@ -67,7 +67,13 @@ export function GalleryPage() {
     enabled: !offline,
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam }) =>
-      api.call('gallery.search', { sort, ...(search ? { search } : {}), ...(library ? { library } : {}), ...(task ? { task } : {}), ...(pageParam ? { cursor: pageParam } : {}) }),
+      api.call('gallery.search', {
+        sort,
+        ...(search ? { search } : {}),
+        ...(library ? { library } : {}),
+        ...(task ? { task } : {}),
+        ...(pageParam ? { cursor: pageParam } : {}),
+      }),
     getNextPageParam: (last) => last.cursor ?? undefined,
   });
   const models = results.data?.pages.flatMap((p) => p.models) ?? [];
@@ -86,7 +92,9 @@ export function GalleryPage() {
         <div className="flex flex-col items-center rounded-xl border border-dashed border-border px-8 py-16 text-center" data-testid="gallery-offline">
           <CloudOff className="size-8 text-warning" />
           <p className="mt-3 font-medium">Offline mode is on</p>
-          <p className="mt-1 max-w-md text-sm text-muted-foreground">Searching the Hub needs the network. Everything already on this machine is in your Library.</p>
+          <p className="mt-1 max-w-md text-sm text-muted-foreground">
+            Searching the Hub needs the network. Everything already on this machine is in your Library.
+          </p>
           <Button className="mt-4" asChild variant="primary">
             <Link href="/library">Open the Library</Link>
           </Button>
@@ -96,21 +104,42 @@ export function GalleryPage() {
           <div className="flex flex-wrap items-center gap-3">
             <div className="relative min-w-64 flex-1">
               <Search className="absolute left-2.5 top-2.5 size-4 text-muted-foreground" />
-              <Input value={text} onChange={(e) => setText(e.target.value)} placeholder="Search models, e.g. llama gguf" className="pl-8" aria-label="Search models" />
+              <Input
+                value={text}
+                onChange={(e) => setText(e.target.value)}
+                placeholder="Search models, e.g. llama gguf"
+                className="pl-8"
+                aria-label="Search models"
+              />
             </div>
-            <select aria-label="Format" value={library} onChange={(e) => setLibrary(e.target.value as typeof library)} className="h-9 rounded-md border border-input bg-background px-2 text-sm">
+            <select
+              aria-label="Format"
+              value={library}
+              onChange={(e) => setLibrary(e.target.value as typeof library)}
+              className="h-9 rounded-md border border-input bg-background px-2 text-sm"
+            >
               <option value="">All formats</option>
               <option value="gguf">GGUF</option>
               <option value="safetensors">safetensors</option>
             </select>
-            <select aria-label="Task" value={task} onChange={(e) => setTask(e.target.value)} className="h-9 rounded-md border border-input bg-background px-2 text-sm">
+            <select
+              aria-label="Task"
+              value={task}
+              onChange={(e) => setTask(e.target.value)}
+              className="h-9 rounded-md border border-input bg-background px-2 text-sm"
+            >
               <option value="">All tasks</option>
               <option value="text-generation">Text generation</option>
               <option value="text-to-image">Text to image</option>
               <option value="feature-extraction">Embeddings</option>
               <option value="automatic-speech-recognition">Speech recognition</option>
             </select>
-            <select aria-label="Sort" value={sort} onChange={(e) => setSort(e.target.value as GallerySort)} className="h-9 rounded-md border border-input bg-background px-2 text-sm">
+            <select
+              aria-label="Sort"
+              value={sort}
+              onChange={(e) => setSort(e.target.value as GallerySort)}
+              className="h-9 rounded-md border border-input bg-background px-2 text-sm"
+            >
               <option value="trending">Trending</option>
               <option value="downloads">Most downloads</option>
               <option value="likes">Most likes</option>
@@ -127,7 +156,9 @@ export function GalleryPage() {
               ))}
             </div>
             {results.isFetching ? <p className="p-4 text-center text-sm text-muted-foreground">Searching…</p> : null}
-            {!results.isFetching && !models.length && !results.error ? <p className="p-8 text-center text-sm text-muted-foreground">No model matches.</p> : null}
+            {!results.isFetching && !models.length && !results.error ? (
+              <p className="p-8 text-center text-sm text-muted-foreground">No model matches.</p>
+            ) : null}
           </div>
           <p className="text-xs text-muted-foreground" data-testid="gallery-count">
             {models.length} shown{results.hasNextPage ? ', more as you scroll' : ''}

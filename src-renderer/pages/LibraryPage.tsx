@@ -35,7 +35,12 @@ function RemoveLocal({ item }: { item: LibraryItem }) {
       <Button size="icon" variant="ghost" aria-label={`Remove ${item.name}`} onClick={() => setOpen(true)}>
         <Trash2 />
       </Button>
-      <Dialog open={open} onOpenChange={setOpen} title={`Remove ${item.name}?`} description="Forgetting it leaves the file where it is; deleting removes the file from disk.">
+      <Dialog
+        open={open}
+        onOpenChange={setOpen}
+        title={`Remove ${item.name}?`}
+        description="Forgetting it leaves the file where it is; deleting removes the file from disk."
+      >
         <p className="break-all font-mono text-xs text-muted-foreground">{item.path}</p>
         {remove.error ? <ErrorNotice error={remove.error} className="mt-3" /> : null}
         <div className="mt-5 flex justify-end gap-2">
@@ -56,7 +61,9 @@ function ShowInFolder({ item }: { item: LibraryItem }) {
   const can = info.data?.capabilities.openInFileManager ?? false;
   const show = useMutation({ mutationFn: () => api.call('places.open', { place: 'libraryItem', key: item.key }) });
   return (
-    <Tooltip content={show.error ? show.error.message : can ? 'Show in the file manager' : 'The file is on the server: the desktop app can show it, a browser cannot.'}>
+    <Tooltip
+      content={show.error ? show.error.message : can ? 'Show in the file manager' : 'The file is on the server: the desktop app can show it, a browser cannot.'}
+    >
       <span>
         <Button size="icon" variant="ghost" disabled={!can || item.missing} aria-label={`Show ${item.name} in the file manager`} onClick={() => show.mutate()}>
           <FolderOpen />
@@ -140,7 +147,8 @@ function ItemCard({ item }: { item: LibraryItem }) {
       <div className="mt-auto flex items-center gap-1 text-xs text-muted-foreground">
         {item.source === 'cache' ? <HardDrive className="size-3.5" /> : <FileUp className="size-3.5" />}
         <span className="flex-1">
-          {formatBytes(item.size)} · {item.source === 'cache' ? 'Hugging Face cache' : 'added by you'} · {item.lastUsed ? `used ${formatAgo(item.lastUsed)}` : 'never used'}
+          {formatBytes(item.size)} · {item.source === 'cache' ? 'Hugging Face cache' : 'added by you'} ·{' '}
+          {item.lastUsed ? `used ${formatAgo(item.lastUsed)}` : 'never used'}
         </span>
         {item.kind === 'gguf' ? (
           <Tooltip content={item.missing ? 'The file is missing.' : 'Load it and chat'}>
@@ -193,7 +201,11 @@ function AddFiles() {
   const result = pick.data ?? state.result;
   return (
     <div className="space-y-2">
-      <Button variant="primary" onClick={() => (api.transport.pathForFile ? pick.mutate() : input.current?.click())} disabled={pick.isPending || state.uploading !== null}>
+      <Button
+        variant="primary"
+        onClick={() => (api.transport.pathForFile ? pick.mutate() : input.current?.click())}
+        disabled={pick.isPending || state.uploading !== null}
+      >
         <FilePlus2 />
         Add files…
       </Button>
@@ -210,7 +222,11 @@ function AddFiles() {
           if (files.length) void add(files);
         }}
       />
-      {state.uploading ? <p className="text-xs text-muted-foreground">Uploading {state.uploading.name}: {formatBytes(state.uploading.sent)} of {formatBytes(state.uploading.total)}</p> : null}
+      {state.uploading ? (
+        <p className="text-xs text-muted-foreground">
+          Uploading {state.uploading.name}: {formatBytes(state.uploading.sent)} of {formatBytes(state.uploading.total)}
+        </p>
+      ) : null}
       {result?.skipped.map((s) => (
         <p key={s.path} className="text-xs text-danger">
           {s.path.split(/[\\/]/).pop()}: {s.reason}
@@ -227,19 +243,36 @@ export function LibraryPage() {
   const [sort, setSort] = useState<Sort>('lastUsed');
   const items = useMemo(() => {
     const q = query.trim().toLowerCase();
-    const list = (library.data ?? []).filter((i) => !q || `${i.name} ${i.repo ?? ''} ${i.summary?.architecture ?? ''} ${i.summary?.quantization ?? ''}`.toLowerCase().includes(q));
+    const list = (library.data ?? []).filter(
+      (i) => !q || `${i.name} ${i.repo ?? ''} ${i.summary?.architecture ?? ''} ${i.summary?.quantization ?? ''}`.toLowerCase().includes(q),
+    );
     const key = (i: LibraryItem) => (sort === 'name' ? i.name.toLowerCase() : sort === 'size' ? -i.size : -Date.parse(i.lastUsed ?? i.addedAt ?? '1970-01-01'));
     return list.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   }, [library.data, query, sort]);
   return (
     <div className="mx-auto max-w-6xl space-y-6 p-8">
-      <PageHeader title="Library" description="Every model you can run here: from the Hugging Face cache, and files you dropped in (used where they are)." actions={<AddFiles />} />
+      <PageHeader
+        title="Library"
+        description="Every model you can run here: from the Hugging Face cache, and files you dropped in (used where they are)."
+        actions={<AddFiles />}
+      />
       <div className="flex flex-wrap items-center gap-3">
         <div className="relative flex-1">
           <Search className="absolute left-2.5 top-2.5 size-4 text-muted-foreground" />
-          <Input value={query} onChange={(e) => setQuery(e.target.value)} placeholder="Search by name, architecture, quantization" className="pl-8" aria-label="Search the Library" />
+          <Input
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            placeholder="Search by name, architecture, quantization"
+            className="pl-8"
+            aria-label="Search the Library"
+          />
         </div>
-        <select value={sort} onChange={(e) => setSort(e.target.value as Sort)} aria-label="Sort" className="h-9 rounded-md border border-input bg-background px-2 text-sm">
+        <select
+          value={sort}
+          onChange={(e) => setSort(e.target.value as Sort)}
+          aria-label="Sort"
+          className="h-9 rounded-md border border-input bg-background px-2 text-sm"
+        >
           <option value="lastUsed">Recently used</option>
           <option value="name">Name</option>
           <option value="size">Size</option>

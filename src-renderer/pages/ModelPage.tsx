@@ -19,7 +19,8 @@ function useStartDownload(model: ModelDetails) {
   const api = useApi();
   const [, navigate] = useLocation();
   return useMutation({
-    mutationFn: (files: string[] | null) => api.call('downloads.start', { repo: model.id, revision: model.revision, commit: model.sha, ...(files ? { files } : {}) }),
+    mutationFn: (files: string[] | null) =>
+      api.call('downloads.start', { repo: model.id, revision: model.revision, commit: model.sha, ...(files ? { files } : {}) }),
     onSuccess: () => navigate('/downloads'),
   });
 }
@@ -73,8 +74,8 @@ function GgufTable({ model, groups }: { model: ModelDetails; groups: FileGroup[]
         </tbody>
       </table>
       <p className="text-xs text-muted-foreground">
-        Fit estimates come from each file's header alone (a few MB read over HTTP ranges), checked by node-llama-cpp against this machine's GPU and RAM for a context of up to 8,192
-        tokens. Hover a badge for the numbers.
+        Fit estimates come from each file's header alone (a few MB read over HTTP ranges), checked by node-llama-cpp against this machine's GPU and RAM for a
+        context of up to 8,192 tokens. Hover a badge for the numbers.
       </p>
       {start.error ? <ErrorNotice error={start.error} /> : null}
     </div>
@@ -114,7 +115,12 @@ export function ModelPage() {
             </div>
             <label className="flex items-center gap-2 text-sm">
               Revision
-              <select aria-label="Revision" value={revision} onChange={(e) => setRevision(e.target.value)} className="h-9 rounded-md border border-input bg-background px-2 text-sm">
+              <select
+                aria-label="Revision"
+                value={revision}
+                onChange={(e) => setRevision(e.target.value)}
+                className="h-9 rounded-md border border-input bg-background px-2 text-sm"
+              >
                 {[...new Set(['main', ...m.branches, ...m.tags_, revision])].map((r) => (
                   <option key={r} value={r}>
                     {r}
@@ -133,12 +139,20 @@ export function ModelPage() {
             </Card>
           ) : null}
           <Card>
-            <CardHeader icon={<FileText />} title="Files" description={`${m.groups.reduce((a, g) => a + g.files.length, 0)} files, ${formatBytes(m.groups.reduce((a, g) => a + g.size, 0))}`} actions={<WholeRevision model={m} />} />
+            <CardHeader
+              icon={<FileText />}
+              title="Files"
+              description={`${m.groups.reduce((a, g) => a + g.files.length, 0)} files, ${formatBytes(m.groups.reduce((a, g) => a + g.size, 0))}`}
+              actions={<WholeRevision model={m} />}
+            />
             <CardBody>
               {others.map((g) => (
                 <details key={g.label + g.files[0]?.path} className="text-sm">
                   <summary className="cursor-pointer">
-                    {g.label} <span className="text-muted-foreground">({g.files.length}, {formatBytes(g.size)})</span>
+                    {g.label}{' '}
+                    <span className="text-muted-foreground">
+                      ({g.files.length}, {formatBytes(g.size)})
+                    </span>
                   </summary>
                   <ul className="mt-1 space-y-0.5 pl-4 font-mono text-xs text-muted-foreground">
                     {g.files.map((f) => (
@@ -153,7 +167,13 @@ export function ModelPage() {
           </Card>
           <Card>
             <CardHeader icon={<FileText />} title="Model card" />
-            <CardBody>{m.card ? <SafeMarkdown text={m.card} testId="model-card-text" /> : <p className="text-sm text-muted-foreground">{m.cardNote ?? 'This model has no card.'}</p>}</CardBody>
+            <CardBody>
+              {m.card ? (
+                <SafeMarkdown text={m.card} testId="model-card-text" />
+              ) : (
+                <p className="text-sm text-muted-foreground">{m.cardNote ?? 'This model has no card.'}</p>
+              )}
+            </CardBody>
           </Card>
         </>
       ) : details.isFetching ? (

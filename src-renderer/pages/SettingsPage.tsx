@@ -80,8 +80,8 @@ function CacheCard({ settings }: { settings: SettingsView }) {
           </div>
           <p className="text-xs text-muted-foreground">
             Order of precedence: this setting, then HF_HUB_CACHE, HUGGINGFACE_HUB_CACHE, HF_HOME/hub, XDG_CACHE_HOME/huggingface/hub, then
-            ~/.cache/huggingface/hub. Without this setting Hubcap would use <code className="font-mono">{hubCache.withoutSetting.path}</code>.
-            Changing it does not move existing files.
+            ~/.cache/huggingface/hub. Without this setting Hubcap would use <code className="font-mono">{hubCache.withoutSetting.path}</code>. Changing it does
+            not move existing files.
           </p>
           {update.error ? <ErrorNotice error={update.error} /> : null}
         </form>
@@ -153,9 +153,8 @@ function HubCard({ settings }: { settings: SettingsView }) {
         </div>
         <p className="flex items-start gap-2 text-xs text-muted-foreground">
           <Info className="mt-0.5 size-3.5 shrink-0" aria-hidden />
-          Hubcap sends no telemetry. Unasked, it only checks once at start that the endpoint answers (no token, no identifiers); everything else
-          happens when you search, download or sign in. HF_ENDPOINT can only be set in the environment, so the UI can never redirect your token
-          elsewhere.
+          Hubcap sends no telemetry. Unasked, it only checks once at start that the endpoint answers (no token, no identifiers); everything else happens when
+          you search, download or sign in. HF_ENDPOINT can only be set in the environment, so the UI can never redirect your token elsewhere.
         </p>
         {update.error ? <ErrorNotice error={update.error} /> : null}
       </CardBody>
@@ -229,7 +228,13 @@ function DownloadsCard({ settings }: { settings: SettingsView }) {
     <Card>
       <CardHeader icon={<Download />} title="Downloads" />
       <CardBody>
-        <Stepper id="concurrency" label="Files at once" value={settings.downloads.concurrency} onChange={(v) => update.mutate({ downloadConcurrency: v })} help="How many files download at the same time, across all downloads." />
+        <Stepper
+          id="concurrency"
+          label="Files at once"
+          value={settings.downloads.concurrency}
+          onChange={(v) => update.mutate({ downloadConcurrency: v })}
+          help="How many files download at the same time, across all downloads."
+        />
         <Stepper
           id="connections"
           label="Connections per large file"
@@ -246,7 +251,11 @@ function DownloadsCard({ settings }: { settings: SettingsView }) {
 function DataCard({ settings }: { settings: SettingsView }) {
   return (
     <Card>
-      <CardHeader icon={<FolderCog />} title="Hubcap’s data" description="Settings, the download queue, your Library list and saved conversations. Never your token: that lives in the OS keychain." />
+      <CardHeader
+        icon={<FolderCog />}
+        title="Hubcap’s data"
+        description="Settings, the download queue, your Library list and saved conversations. Never your token: that lives in the OS keychain."
+      />
       <CardBody>
         <PathField label="Data folder" path={settings.dataDir} place="dataDir" testId="data-dir" />
         <PathField label="Settings file" path={settings.settingsFile} />

@@ -24,7 +24,8 @@ describe('token format', () => {
   it('accepts hf_ tokens and refuses anything else before any request', () => {
     expect(checkTokenFormat(`  ${ALICE}\n`)).toBe(ALICE);
     expect(() => checkTokenFormat('api_org_xyz')).toThrow(/Organization API tokens/);
-    for (const bad of ['hello', 'hf_', 'hf_short', 'hf_has space in it', 'Bearer hf_abcdefghijkl']) expect(() => checkTokenFormat(bad)).toThrow(/start with hf_/);
+    for (const bad of ['hello', 'hf_', 'hf_short', 'hf_has space in it', 'Bearer hf_abcdefghijkl'])
+      expect(() => checkTokenFormat(bad)).toThrow(/start with hf_/);
     expect(maskToken('hf_abcdefghijklmnopqrstuvwxyz')).toBe('hf_…wxyz');
   });
 });
@@ -117,7 +118,6 @@ describe('where the token comes from', () => {
     for (const f of filesUnder(home)) expect(fs.readFileSync(f, 'utf8')).not.toContain(ALICE);
   });
 });
-
 
 describe('token leakage', () => {
   it('never puts the token in a file, a log, a renderer message or a CDN request', async () => {

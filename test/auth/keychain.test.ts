@@ -32,7 +32,6 @@ function runProbe(env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`probe exited ${code}: ${err}`)))));
 }
 
-
 describe('OS keychain', () => {
   it('stores, survives a restart and deletes tokens in a real Secret Service, encrypted at rest', async () => {
     requireTool('dbus-run-session', 'dbus');

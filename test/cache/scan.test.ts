@@ -15,7 +15,9 @@ function pythonCache() {
   const cache = tmpDir();
   const shared = { path: 'config.json', data: '{"a":1}' };
   writePythonRevision(cache, 'models--org--llm', A, [shared, { path: 'w/model.gguf', data: Buffer.alloc(1000, 1), lfs: true }], { refs: ['v1'] });
-  writePythonRevision(cache, 'models--org--llm', B, [shared, { path: 'w/model.gguf', data: Buffer.alloc(2000, 2), lfs: true }], { refs: ['main', 'refs/pr/1'] });
+  writePythonRevision(cache, 'models--org--llm', B, [shared, { path: 'w/model.gguf', data: Buffer.alloc(2000, 2), lfs: true }], {
+    refs: ['main', 'refs/pr/1'],
+  });
   writePythonRevision(cache, 'datasets--org--data', A, [{ path: 'd.csv', data: 'x,y\n' }], { refs: ['main'] });
   return cache;
 }
@@ -44,7 +46,16 @@ describe('cache scan (huggingface_hub arithmetic)', () => {
 
   it('reads symlink-less caches (copies in snapshots)', () => {
     const cache = tmpDir();
-    writePythonRevision(cache, 'models--win--m', A, [{ path: 'a.bin', data: Buffer.alloc(10) }, { path: 'b/c.txt', data: 'hi' }], { refs: ['main'], symlinks: false });
+    writePythonRevision(
+      cache,
+      'models--win--m',
+      A,
+      [
+        { path: 'a.bin', data: Buffer.alloc(10) },
+        { path: 'b/c.txt', data: 'hi' },
+      ],
+      { refs: ['main'], symlinks: false },
+    );
     const scan = scanCache(cache);
     expect(scan.warnings).toEqual([]);
     expect(scan.repos[0]?.sizeOnDisk).toBe(12);

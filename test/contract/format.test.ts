@@ -20,10 +20,24 @@ describe('formatting for people', () => {
   });
 
   it('puts the numbers behind each fit verdict in one sentence', () => {
-    const base: FitEstimate = { verdict: 'gpu', backend: 'cuda', gpuLayers: 33, totalLayers: 33, contextSize: 8192, vramNeeded: 6e9, ramNeeded: 1e9, vram: { total: 24e9, free: 20e9 }, ram: { total: 64e9, free: 40e9 }, modelSize: 5e9, parameters: 8e9 };
+    const base: FitEstimate = {
+      verdict: 'gpu',
+      backend: 'cuda',
+      gpuLayers: 33,
+      totalLayers: 33,
+      contextSize: 8192,
+      vramNeeded: 6e9,
+      ramNeeded: 1e9,
+      vram: { total: 24e9, free: 20e9 },
+      ram: { total: 64e9, free: 40e9 },
+      modelSize: 5e9,
+      parameters: 8e9,
+    };
     expect(describeFit(base)).toBe('Fits on the GPU: all 33 layers, 6.00 GB of VRAM (20.0 GB free of 24.0 GB), with a 8192-token context.');
     expect(describeFit({ ...base, verdict: 'partial', gpuLayers: 20 })).toMatch(/^Partly on the GPU: 20 of 33 layers/);
-    expect(describeFit({ ...base, verdict: 'cpu', backend: 'cpu', vram: null })).toBe('Runs on the CPU: needs about 1.00 GB of RAM (64.0 GB in this machine) with a 8192-token context.');
+    expect(describeFit({ ...base, verdict: 'cpu', backend: 'cpu', vram: null })).toBe(
+      'Runs on the CPU: needs about 1.00 GB of RAM (64.0 GB in this machine) with a 8192-token context.',
+    );
     expect(describeFit({ ...base, verdict: 'too-big', vram: null })).toMatch(/^Too big for this machine: needs about 1\.00 GB of RAM/);
   });
 });

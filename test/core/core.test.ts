@@ -63,7 +63,10 @@ describe('core settings', () => {
     await expect(serve.handlers['places.open']({ place: 'dataDir' })).rejects.toMatchObject({ code: 'NOT_AVAILABLE' });
     const openPath = vi.fn(async () => {});
     const showItemInFolder = vi.fn();
-    const desktop = testCore({ transport: 'electron', desktop: { openPath, showItemInFolder, openExternal: vi.fn(), writeClipboard: vi.fn(), pickModelFiles: vi.fn(async () => []) } });
+    const desktop = testCore({
+      transport: 'electron',
+      desktop: { openPath, showItemInFolder, openExternal: vi.fn(), writeClipboard: vi.fn(), pickModelFiles: vi.fn(async () => []) },
+    });
     await desktop.handlers['places.open']({ place: 'dataDir' });
     expect(openPath).toHaveBeenCalledWith(desktop.settingsView().dataDir);
     await expect(desktop.handlers['places.open']({ place: 'hubCache' })).rejects.toMatchObject({ code: 'INVALID_PATH' });

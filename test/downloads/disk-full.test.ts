@@ -59,7 +59,11 @@ describe('downloads on a full disk', () => {
     const cache = path.join(mount, 'hub');
     const r = await runCli(['download', 'acme/tiny-llm', 'tiny-llm-Q8_0.gguf'], { HF_ENDPOINT: hub.url, HF_HUB_CACHE: cache });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^hubcap: The disk holding ${cache}/models--acme--tiny-llm/blobs is full: tiny-llm-Q8_0\\.gguf needs 5\\.2\\d MB more and [\\d.]+ MB are free\\.`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^hubcap: The disk holding ${cache}/models--acme--tiny-llm/blobs is full: tiny-llm-Q8_0\\.gguf needs 5\\.2\\d MB more and [\\d.]+ MB are free\\.`,
+      ),
+    );
     const blobs = path.join(cache, 'models--acme--tiny-llm', 'blobs');
     expect(fs.existsSync(blobs) ? fs.readdirSync(blobs) : []).toEqual([]);
     expect(hub.log.filter((l) => l.origin === 'cdn')).toEqual([]);
@@ -73,10 +77,15 @@ describe('downloads on a full disk', () => {
     const { m } = manager(hubHttp(hub), { cacheDir: () => cache });
     const job = m.add({ repoType: 'model', repo: 'acme/tiny-llm', revision: 'main', files: ['tiny-llm-Q8_0.gguf'] });
     const folder = path.join(cache, 'models--acme--tiny-llm');
-    await expect.poll(() => {
-      const p = partialOf(folder, q8?.sha256 as string);
-      return p ? fs.statSync(p).size : 0;
-    }, { timeout: 10_000 }).toBeGreaterThan(MiB);
+    await expect
+      .poll(
+        () => {
+          const p = partialOf(folder, q8?.sha256 as string);
+          return p ? fs.statSync(p).size : 0;
+        },
+        { timeout: 10_000 },
+      )
+      .toBeGreaterThan(MiB);
     const filler = fill(mount, 64 * 1024);
     await m.whenIdle();
     const failed = m.get(job.id);

@@ -37,7 +37,11 @@ describe('disk hashers', () => {
     fs.writeFileSync(file, Buffer.alloc(1 << 20, 7)); // someone else overwrites the file in place
     const h = createDiskHasher(fh.fd, 'f'.repeat(64), 1 << 20, false);
     h.advance(1 << 20);
-    expect(await h.digest()).toBe(createHash('sha256').update(Buffer.alloc(1 << 20, 7)).digest('hex'));
+    expect(await h.digest()).toBe(
+      createHash('sha256')
+        .update(Buffer.alloc(1 << 20, 7))
+        .digest('hex'),
+    );
     await fh.close();
   });
 

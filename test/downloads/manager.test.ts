@@ -35,7 +35,9 @@ describe('downloads: Python-compatible cache layout', () => {
     expect(fs.readFileSync(path.join(dir, 'refs', 'main'), 'utf8')).toBe(main?.sha);
     const link = path.join(dir, 'snapshots', main?.sha as string, 'tiny-llm-Q4_K_M.gguf');
     expect(fs.readlinkSync(link)).toBe(`../../blobs/${q4?.sha256}`);
-    expect(fs.readlinkSync(path.join(dir, 'snapshots', main?.sha as string, 'sub', 'dir', 'tokenizer.json'))).toMatch(/^\.\.\/\.\.\/\.\.\/\.\.\/blobs\/[0-9a-f]{40}$/);
+    expect(fs.readlinkSync(path.join(dir, 'snapshots', main?.sha as string, 'sub', 'dir', 'tokenizer.json'))).toMatch(
+      /^\.\.\/\.\.\/\.\.\/\.\.\/blobs\/[0-9a-f]{40}$/,
+    );
     expect(sha256File(link)).toBe(q4?.sha256);
     // Regular files are named by their git blob sha1, as Python names them.
     const config = main?.files.get('config.json');
@@ -317,11 +319,20 @@ describe('cache repair', () => {
     const { refetch } = await repairPlan(cache, 'model:acme/tiny-llm');
     expect(refetch).toEqual([{ commit: main?.sha, files: ['tiny-llm-Q4_K_M.gguf'] }]);
     const cdnBefore = requestsTo(hub, 'cdn').length;
-    const again = await download(m, { repo: 'acme/tiny-llm', revision: main?.sha as string, files: ['tiny-llm-Q4_K_M.gguf', 'tiny-llm-Q8_0.gguf'], force: true });
+    const again = await download(m, {
+      repo: 'acme/tiny-llm',
+      revision: main?.sha as string,
+      files: ['tiny-llm-Q4_K_M.gguf', 'tiny-llm-Q8_0.gguf'],
+      force: true,
+    });
     expect(again.state).toBe('done');
     expect(sha256File(blob)).toBe(q4?.sha256);
     // The healthy Q8 file was rehashed, not fetched again.
-    expect(requestsTo(hub, 'cdn').slice(cdnBefore).map((r) => r.url.includes(q4?.sha256 as string))).toEqual([true]);
+    expect(
+      requestsTo(hub, 'cdn')
+        .slice(cdnBefore)
+        .map((r) => r.url.includes(q4?.sha256 as string)),
+    ).toEqual([true]);
   });
 });
 
@@ -357,4 +368,3 @@ describe('downloads: failures that tell the truth', () => {
     expect(requestsTo(hub, 'cdn', q4?.sha256)).toHaveLength(2);
   });
 });
-

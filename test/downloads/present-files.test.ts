@@ -55,7 +55,11 @@ describe('files already present', () => {
     expect(requestsTo(hub, 'cdn').length).toBe(before); // same size: a plain download trusts it
     const forced = await runCli(['download', 'acme/tiny-llm', 'tiny-llm-Q8_0.gguf', '--revision', main?.sha as string, '--force'], env);
     expect(forced.code).toBe(0);
-    expect(requestsTo(hub, 'cdn').slice(before).map((r) => r.url.includes(q8?.sha256 as string))).toEqual([true]);
+    expect(
+      requestsTo(hub, 'cdn')
+        .slice(before)
+        .map((r) => r.url.includes(q8?.sha256 as string)),
+    ).toEqual([true]);
     expect(sha256(blob)).toBe(q8?.sha256);
     expect((await runCli(['cache', 'verify'], env)).stdout).toMatch(/2\/2 blobs ok/);
   });
@@ -83,7 +87,16 @@ describe('files already present', () => {
     const hub = await fakeHub();
     const cache = path.join(path.dirname(cliEnv(hub.url).HF_HUB_CACHE), 'py');
     const commit = main?.sha as string;
-    writePythonRevision(cache, FOLDER, commit, [{ path: 'config.json', data: '{"model_type":"llama","v":2}' }, { path: 'README.md', data: 'tampered' }], { refs: ['main'], symlinks: false });
+    writePythonRevision(
+      cache,
+      FOLDER,
+      commit,
+      [
+        { path: 'config.json', data: '{"model_type":"llama","v":2}' },
+        { path: 'README.md', data: 'tampered' },
+      ],
+      { refs: ['main'], symlinks: false },
+    );
     const scanned = scanCache(cache).repos[0];
     const offline = await verifyRepo(scanned as never);
     expect(offline.checks).toEqual([]);
@@ -108,7 +121,11 @@ describe('what Python reads back', () => {
     expect(Object.keys(data.files)).toEqual(['README.md', 'config.json', 'sub/dir/tokenizer.json', 'tiny-llm-Q4_K_M.gguf', 'tiny-llm-Q8_0.gguf']);
     expect(data.files['tiny-llm-Q4_K_M.gguf']).toEqual({ size: q4?.content.size, blob_id: q4?.oid, lfs_sha256: q4?.sha256, lfs_size: q4?.content.size });
     expect(data.files['config.json']).toEqual({ size: main?.files.get('config.json')?.content.size, blob_id: main?.files.get('config.json')?.oid });
-    expect(readTreeRecord(path.join(cache, FOLDER), main?.sha as string)?.get('tiny-llm-Q8_0.gguf')).toEqual({ size: q8?.content.size, etag: q8?.sha256, lfs: true });
+    expect(readTreeRecord(path.join(cache, FOLDER), main?.sha as string)?.get('tiny-llm-Q8_0.gguf')).toEqual({
+      size: q8?.content.size,
+      etag: q8?.sha256,
+      lfs: true,
+    });
     expect(scanCache(cache).warnings).toEqual([]);
   });
 
@@ -120,7 +137,9 @@ describe('what Python reads back', () => {
     const whole = await download(off.m, { repo: 'acme/tiny-llm' });
     expect(whole.state).toBe('error');
     expect(whole.error?.code).toBe('OFFLINE');
-    expect(whole.error?.message).toBe('Offline mode is on, and 2 of the 5 files of acme/tiny-llm@main are not in the cache: tiny-llm-Q4_K_M.gguf, tiny-llm-Q8_0.gguf. Go online to download them.');
+    expect(whole.error?.message).toBe(
+      'Offline mode is on, and 2 of the 5 files of acme/tiny-llm@main are not in the cache: tiny-llm-Q4_K_M.gguf, tiny-llm-Q8_0.gguf. Go online to download them.',
+    );
     const part = await download(off.m, { repo: 'acme/tiny-llm', patterns: ['*.json'] });
     expect(part.state).toBe('done');
   });

@@ -20,7 +20,8 @@ const repo = tinyLlm();
 const q8 = repo.commits[0]?.files.get('tiny-llm-Q8_0.gguf');
 const FOLDER = 'models--acme--tiny-llm';
 const sha256 = (p: string) => createHash('sha256').update(fs.readFileSync(p)).digest('hex');
-const gets = (hub: Awaited<ReturnType<typeof fakeHub>>, etag: string) => hub.log.filter((r) => r.origin === 'cdn' && r.method === 'GET' && r.url.includes(etag));
+const gets = (hub: Awaited<ReturnType<typeof fakeHub>>, etag: string) =>
+  hub.log.filter((r) => r.origin === 'cdn' && r.method === 'GET' && r.url.includes(etag));
 
 describe('the blob lock is the one Python takes', () => {
   it('excludes Python holding it, and is free again once Python lets go', async () => {
@@ -119,14 +120,23 @@ describe('a second writer of the same blob', () => {
     const { m, cache } = manager(hubHttp(hub));
     const job = m.add({ repoType: 'model', repo: 'acme/tiny-llm', revision: 'main', files: ['tiny-llm-Q8_0.gguf'] });
     const folder = path.join(cache, FOLDER);
-    await expect.poll(() => {
-      const p = partialOf(folder, q8?.sha256 as string);
-      return p ? fs.statSync(p).size : 0;
-    }, { timeout: 10_000 }).toBeGreaterThan(MiB / 2);
+    await expect
+      .poll(
+        () => {
+          const p = partialOf(folder, q8?.sha256 as string);
+          return p ? fs.statSync(p).size : 0;
+        },
+        { timeout: 10_000 },
+      )
+      .toBeGreaterThan(MiB / 2);
     fs.rmSync(partialOf(folder, q8?.sha256 as string) as string);
     await m.whenIdle();
     expect(m.get(job.id)).toMatchObject({ state: 'done', error: null });
-    expect(gets(hub, q8?.sha256 as string).map((r) => r.headers.range).at(-1)).toBe('bytes=0-');
+    expect(
+      gets(hub, q8?.sha256 as string)
+        .map((r) => r.headers.range)
+        .at(-1),
+    ).toBe('bytes=0-');
     expect(sha256(path.join(folder, 'blobs', q8?.sha256 as string))).toBe(q8?.sha256);
   });
 });

@@ -39,7 +39,10 @@ afterAll(async () => {
 
 async function signIn(token: string, name?: string) {
   await page.goto(`${serve.baseUrl}#/account`);
-  await page.getByRole('button', { name: /Sign in|Add a token/ }).first().click();
+  await page
+    .getByRole('button', { name: /Sign in|Add a token/ })
+    .first()
+    .click();
   const dialog = page.getByRole('dialog');
   await dialog.getByLabel('Access token').fill(token);
   if (name) await dialog.getByLabel('Token name').fill(name);
@@ -87,7 +90,11 @@ describe('account through the UI', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => rows.filter({ hasText: 'ci-bot' }).count()).toBe(1);
     await page.screenshot({ path: path.join(SHOTS, 'account-tokens.png'), fullPage: true });
-    for (const name of ['ci-bot', 'laptop']) await rows.filter({ hasText: name }).getByRole('button', { name: `Log out ${name}` }).click();
+    for (const name of ['ci-bot', 'laptop'])
+      await rows
+        .filter({ hasText: name })
+        .getByRole('button', { name: `Log out ${name}` })
+        .click();
     await expect.poll(() => page.getByTestId('status-account').textContent()).toBe('Anonymous');
   });
 
@@ -125,4 +132,3 @@ describe('without a keychain', () => {
     }
   });
 });
-

@@ -44,7 +44,9 @@ describe('chat with a Library model', () => {
 
   it('picks a generated model in the Library, loads it from the Chat button, answers with stats, and stops', async () => {
     await page.goto(`${serve.baseUrl}#/library`);
-    await page.getByLabel('Model files').setInputFiles([{ name: 'tiny-llama-F32.gguf', mimeType: 'application/octet-stream', buffer: fs.readFileSync(testModel()) }]);
+    await page
+      .getByLabel('Model files')
+      .setInputFiles([{ name: 'tiny-llama-F32.gguf', mimeType: 'application/octet-stream', buffer: fs.readFileSync(testModel()) }]);
     const card = page.getByTestId('library-item').filter({ hasText: 'tiny-llama-F32.gguf' });
     await expect.poll(() => card.count(), { timeout: 15_000 }).toBe(1);
     await card.getByRole('button', { name: /Chat with/ }).click();
@@ -97,14 +99,26 @@ describe('chat with a Library model', () => {
       .filter((p) => /^\d+$/.test(p))
       .find((p) => {
         try {
-          return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('inference-host.js') && fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(' ')[3] === String(serve.proc.pid);
+          return (
+            fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('inference-host.js') &&
+            fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(' ')[3] === String(serve.proc.pid)
+          );
         } catch {
           return false;
         }
       });
     expect(host).toBeDefined();
     process.kill(Number(host), 'SIGKILL');
-    await expect.poll(() => page.getByRole('alert').filter({ hasText: /inference process was killed/ }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(
+        () =>
+          page
+            .getByRole('alert')
+            .filter({ hasText: /inference process was killed/ })
+            .count(),
+        { timeout: 15_000 },
+      )
+      .toBeGreaterThan(0);
     // The answer so far is kept, with the reason under it.
     expect((await third.textContent())?.length).toBeGreaterThan(20);
     await page.screenshot({ path: path.join(SHOTS, 'chat-host-crashed.png') });

@@ -71,10 +71,12 @@ describe('downloads through the UI', () => {
       await startDownload('acme/tiny-llm', 'main', 'tiny-llm-Q4_K_M.gguf');
       const card = page.getByTestId('download-job').filter({ hasText: 'tiny-llm-Q4_K_M.gguf' }).first();
       await expect.poll(() => card.getAttribute('data-state'), { timeout: 15_000 }).toBe('downloading');
-      await expect.poll(() => {
-        const p = partial();
-        return p ? fs.statSync(p).size : 0;
-      }).toBeGreaterThan(0);
+      await expect
+        .poll(() => {
+          const p = partial();
+          return p ? fs.statSync(p).size : 0;
+        })
+        .toBeGreaterThan(0);
       await card.getByRole('button', { name: 'Cancel' }).click();
       const dialog = page.getByRole('dialog');
       if (keep) await dialog.getByRole('checkbox').check();
@@ -101,11 +103,15 @@ describe('downloads through the UI', () => {
     await startDownload('acme/tiny-llm', 'main', 'tiny-llm-Q4_K_M.gguf');
     const card = page.getByTestId('download-job').filter({ hasText: 'tiny-llm-Q4_K_M.gguf' }).first();
     const retrying = card.getByTestId('job-retrying');
-    await expect.poll(() => retrying.textContent(), { timeout: 15_000 }).toMatch(/download host \(127\.0\.0\.1:\d+\) answered HTTP 503: retrying in [23] s \(attempt 1 of 8\)/);
+    await expect
+      .poll(() => retrying.textContent(), { timeout: 15_000 })
+      .toMatch(/download host \(127\.0\.0\.1:\d+\) answered HTTP 503: retrying in [23] s \(attempt 1 of 8\)/);
     const before = Number(/retrying in (\d) s/.exec((await retrying.textContent()) ?? '')?.[1]);
     expect(await card.getByTestId('job-stats').textContent()).not.toMatch(/B\/s|ETA/);
     await page.screenshot({ path: path.join(SHOTS, 'downloads-retrying.png') });
-    await expect.poll(async () => Number(/retrying in (\d) s/.exec((await retrying.textContent().catch(() => '')) ?? '')?.[1] ?? 0), { timeout: 5000 }).toBeLessThan(before);
+    await expect
+      .poll(async () => Number(/retrying in (\d) s/.exec((await retrying.textContent().catch(() => '')) ?? '')?.[1] ?? 0), { timeout: 5000 })
+      .toBeLessThan(before);
     await expect.poll(() => card.getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
     // One more, cancelled: the list now has a failed (gated), a cancelled and finished jobs, each apart.
     hub.faults.add({ kind: 'throttle', origin: 'cdn', bytesPerSecond: 256 * 1024, times: Infinity });
@@ -167,13 +173,18 @@ describe('the cache browser', () => {
     fs.utimesSync(stale, old, old);
     await page.goto(`${serve.baseUrl}#/cache/${encodeURIComponent('model:acme/tiny-llm')}`);
     await page.getByRole('button', { name: 'Rescan' }).click();
-    await expect.poll(() => page.getByText(/^Can go:/).textContent()).toBe('Can go: 1 stale unfinished download (4.00 kB), 1 detached revision (no branch or tag points at it).');
+    await expect
+      .poll(() => page.getByText(/^Can go:/).textContent())
+      .toBe('Can go: 1 stale unfinished download (4.00 kB), 1 detached revision (no branch or tag points at it).');
     await page.getByRole('button', { name: 'Clean up…' }).click();
     const plan = page.getByTestId('delete-plan');
     await expect.poll(() => plan.textContent()).toMatch(/unfinished download of eeeeeeeeeeee… in acme\/tiny-llm/);
     expect(await plan.textContent()).toContain(`acme/tiny-llm@${v1.slice(0, 8)}`);
     await page.screenshot({ path: path.join(SHOTS, 'cache-cleanup-plan.png') });
-    await page.getByRole('dialog').getByRole('button', { name: /^Delete/ }).click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /^Delete/ })
+      .click();
     await expect.poll(() => fs.existsSync(stale)).toBe(false);
     expect(fs.existsSync(path.join(repoDir, 'snapshots', v1))).toBe(false);
     expect(fs.existsSync(path.join(repoDir, 'refs', 'main'))).toBe(true);
@@ -189,7 +200,9 @@ describe('the cache browser', () => {
     await page.screenshot({ path: path.join(SHOTS, 'cache-verify-corrupt.png') });
     await detail.getByRole('button', { name: 'Re-download the corrupt files' }).click();
     await page.getByRole('heading', { level: 1, name: 'Downloads' }).waitFor();
-    await expect.poll(() => page.getByTestId('download-job').filter({ hasText: 'tiny-llm-Q8_0.gguf' }).first().getAttribute('data-state'), { timeout: 20_000 }).toBe('done');
+    await expect
+      .poll(() => page.getByTestId('download-job').filter({ hasText: 'tiny-llm-Q8_0.gguf' }).first().getAttribute('data-state'), { timeout: 20_000 })
+      .toBe('done');
     expect(createHash('sha256').update(fs.readFileSync(blob)).digest('hex')).toBe(q8?.sha256);
   });
 });

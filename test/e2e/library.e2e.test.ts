@@ -7,7 +7,6 @@ import { sampleGguf } from '../fixtures/gguf-writer';
 import { SHOTS } from './chromium';
 import { openServedPage, type ServedPage, type ServeProcess } from './serve-process';
 
-
 let served: ServedPage;
 let serve: ServeProcess;
 let page: Page;
@@ -64,7 +63,9 @@ describe('drag in local checkpoints', () => {
   });
 
   it('adds files chosen with "Add files…" (uploaded under serve)', async () => {
-    await page.getByLabel('Model files').setInputFiles([{ name: 'picked.gguf', mimeType: 'application/octet-stream', buffer: sampleGguf({ name: 'Picked', fileType: 7 }) }]);
+    await page
+      .getByLabel('Model files')
+      .setInputFiles([{ name: 'picked.gguf', mimeType: 'application/octet-stream', buffer: sampleGguf({ name: 'Picked', fileType: 7 }) }]);
     const card = page.getByTestId('library-item').filter({ hasText: 'picked.gguf' });
     await expect.poll(() => card.count(), { timeout: 15_000 }).toBe(1);
     expect(await card.textContent()).toMatch(/Q8_0/);

@@ -37,11 +37,27 @@ function send(port: number, bytes: string | Buffer, opts: { holdMs?: number; abr
 }
 
 function* malformed(host: string): Generator<{ bytes: string | Buffer; holdMs?: number; abrupt?: boolean }> {
-  const targets = ['//[', '//[::1', '//', 'http://x/', '*', '/%', '/%zz', '/\u0000', `/${'a'.repeat(20_000)}`, '/?key=%', '/a b', '/\\..\\..', '/api/ws?key=%E0%A4%A'];
+  const targets = [
+    '//[',
+    '//[::1',
+    '//',
+    'http://x/',
+    '*',
+    '/%',
+    '/%zz',
+    '/\u0000',
+    `/${'a'.repeat(20_000)}`,
+    '/?key=%',
+    '/a b',
+    '/\\..\\..',
+    '/api/ws?key=%E0%A4%A',
+  ];
   for (let i = 0; i < 100; i++) {
     for (const t of targets) {
       yield { bytes: `GET ${t} HTTP/1.1\r\nHost: ${host}\r\n\r\n` };
-      yield { bytes: `GET ${t} HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${Buffer.alloc(16, i).toString('base64')}\r\nSec-WebSocket-Version: 13\r\nOrigin: http://${host}\r\n\r\n` };
+      yield {
+        bytes: `GET ${t} HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${Buffer.alloc(16, i).toString('base64')}\r\nSec-WebSocket-Version: 13\r\nOrigin: http://${host}\r\n\r\n`,
+      };
     }
     yield { bytes: `GET / HTTP/1.1\r\nHost: ${host}\r\nX-Big: ${'b'.repeat(40_000)}\r\n\r\n` };
     yield { bytes: `GET / HTTP/1.1\r\nHost ${host}\r\n\r\n` };
@@ -52,7 +68,9 @@ function* malformed(host: string): Generator<{ bytes: string | Buffer; holdMs?: 
     yield { bytes: `POST /api/upload?name=a.gguf HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 1000000000\r\n\r\nabc`, holdMs: 300 };
     yield { bytes: `POST /api/upload?name=a.gguf HTTP/1.1\r\nHost: ${host}\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n` };
     yield { bytes: `GET / HTTP/1.1\r\nHost: ${host}\r\nX-Slow: `, holdMs: 300 };
-    yield { bytes: `GET /api/ws HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: ,,,\u0001\r\n\r\n` };
+    yield {
+      bytes: `GET /api/ws HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: ,,,\u0001\r\n\r\n`,
+    };
     yield { bytes: `GET /assets/ HTTP/1.1\r\nHost: ${host}\r\n\r\n`, abrupt: true };
     yield { bytes: `GET / HTTP/1.1\r\n`, abrupt: true };
   }

@@ -50,7 +50,12 @@ export async function startServe(opts: ServeOptions = {}): Promise<ServeProcess>
   const proc = opts.keychain
     ? spawn(
         'dbus-run-session',
-        ['--', 'sh', '-c', `echo -n hubcap-e2e | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "${process.execPath}" "${BIN}" serve --port 0`],
+        [
+          '--',
+          'sh',
+          '-c',
+          `echo -n hubcap-e2e | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "${process.execPath}" "${BIN}" serve --port 0`,
+        ],
         // Its own process group: stopping it must also stop the server dbus-run-session started.
         { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
       )
@@ -129,7 +134,9 @@ export interface ServedPage {
   close(): Promise<void>;
 }
 
-export async function openServedPage(opts: ServeOptions & { route?: string; heading?: string; viewport?: { width: number; height: number } }): Promise<ServedPage> {
+export async function openServedPage(
+  opts: ServeOptions & { route?: string; heading?: string; viewport?: { width: number; height: number } },
+): Promise<ServedPage> {
   const browser = await launchChromium();
   const serve = await startServe(opts);
   const page = await (await browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 900 } })).newPage();

@@ -11,7 +11,6 @@ import { launchChromium, SHOTS } from './chromium';
 import NodeWebSocket from 'ws';
 import { startServe, startTinyHub, type ServeProcess } from './serve-process';
 
-
 let browser: Browser;
 let hub: Awaited<ReturnType<typeof startTinyHub>>;
 const cleanup: (() => Promise<unknown>)[] = [];
@@ -229,7 +228,11 @@ describe('hubcap serve refuses what it should', () => {
     );
     expect(reply).toMatchObject({
       ok: false,
-      error: { code: 'VALIDATION_FAILED', message: expect.stringMatching(/hubCacheDir/), details: { issues: [expect.objectContaining({ path: 'hubCacheDir' })] } },
+      error: {
+        code: 'VALIDATION_FAILED',
+        message: expect.stringMatching(/hubCacheDir/),
+        details: { issues: [expect.objectContaining({ path: 'hubCacheDir' })] },
+      },
     });
   });
 });

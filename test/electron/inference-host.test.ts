@@ -51,7 +51,11 @@ describe('utilityProcess inference host launcher', () => {
   it('turns the utility process exiting into a crash report with its last stderr line, and rejects pending calls', async () => {
     const { api, children } = fakeApi();
     const crashes: string[] = [];
-    const host = new InferenceHost({ launcher: utilityHostLauncher(api, '/x.js', {}), parent: { loadProgress() {}, token() {} }, onCrash: (m) => crashes.push(m) });
+    const host = new InferenceHost({
+      launcher: utilityHostLauncher(api, '/x.js', {}),
+      parent: { loadProgress() {}, token() {} },
+      onCrash: (m) => crashes.push(m),
+    });
     const pending = host.rpc().hardware();
     const child = children[0] as FakeUtility;
     child.stderr.write('GGML_ASSERT(ctx) failed\n');
@@ -68,7 +72,11 @@ describe('utilityProcess inference host launcher', () => {
   it('stops the process on purpose without calling it a crash', () => {
     const { api, children } = fakeApi();
     const crashes: string[] = [];
-    const host = new InferenceHost({ launcher: utilityHostLauncher(api, '/x.js', {}), parent: { loadProgress() {}, token() {} }, onCrash: (m) => crashes.push(m) });
+    const host = new InferenceHost({
+      launcher: utilityHostLauncher(api, '/x.js', {}),
+      parent: { loadProgress() {}, token() {} },
+      onCrash: (m) => crashes.push(m),
+    });
     void host.rpc();
     host.stop();
     const child = children[0] as FakeUtility;

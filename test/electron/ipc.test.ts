@@ -34,7 +34,9 @@ describe('IPC transport', () => {
     ipcMain.emit(IPC_CHANNEL, { sender, senderFrame: frame('app://hubcap/index.html') }, invokeFrame('1', 'settings.get', {}));
     ipcMain.emit(IPC_CHANNEL, { sender, senderFrame: frame('app://hubcap/index.html') }, invokeFrame('2', 'settings.update', { offline: 'yes' }));
     await settle();
-    const replies = sender.sent.filter(([c]) => c === IPC_CHANNEL).map(([, d]) => d as { t: string; i?: string; r?: { ok: boolean; error?: { code: string } } });
+    const replies = sender.sent
+      .filter(([c]) => c === IPC_CHANNEL)
+      .map(([, d]) => d as { t: string; i?: string; r?: { ok: boolean; error?: { code: string } } });
     expect(replies.find((r) => r.i === '1')?.r?.ok).toBe(true);
     expect(replies.find((r) => r.i === '2')?.r?.error?.code).toBe('VALIDATION_FAILED');
   });

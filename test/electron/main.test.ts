@@ -150,7 +150,11 @@ describe('desktop shell wiring', () => {
     const { electron } = await boot();
     expect(electron.ipcMain.listenerCount(IPC_CHANNEL)).toBe(1);
     const sender = new FakeWebContents();
-    electron.ipcMain.emit(IPC_CHANNEL, { sender, senderFrame: { url: 'app://hubcap/index.html', parent: null } }, { t: 'q', i: 'x', m: 'invoke', a: ['app.info', {}] });
+    electron.ipcMain.emit(
+      IPC_CHANNEL,
+      { sender, senderFrame: { url: 'app://hubcap/index.html', parent: null } },
+      { t: 'q', i: 'x', m: 'invoke', a: ['app.info', {}] },
+    );
     await new Promise((r) => setTimeout(r, 20));
     const reply = sender.sent[0]?.[1] as { r: { ok: boolean; value: { transport: string; capabilities: Record<string, boolean> } } };
     expect(reply.r.ok).toBe(true);
@@ -165,9 +169,17 @@ describe('desktop shell wiring', () => {
     const child = Object.assign(new EventEmitter(), { pid: 7, stderr: null, postMessage: vi.fn(), kill: vi.fn() });
     fork.mockReturnValue(child);
     const sender = new FakeWebContents();
-    electron.ipcMain.emit(IPC_CHANNEL, { sender, senderFrame: { url: 'app://hubcap/index.html', parent: null } }, { t: 'q', i: 'h', m: 'invoke', a: ['inference.hardware', {}] });
+    electron.ipcMain.emit(
+      IPC_CHANNEL,
+      { sender, senderFrame: { url: 'app://hubcap/index.html', parent: null } },
+      { t: 'q', i: 'h', m: 'invoke', a: ['inference.hardware', {}] },
+    );
     await new Promise((r) => setTimeout(r, 20));
-    expect(fork).toHaveBeenCalledWith(expect.stringMatching(/out[\\/]main[\\/]inference-host\.js$|inference-host\.js$/), [], expect.objectContaining({ serviceName: 'Hubcap inference' }));
+    expect(fork).toHaveBeenCalledWith(
+      expect.stringMatching(/out[\\/]main[\\/]inference-host\.js$|inference-host\.js$/),
+      [],
+      expect.objectContaining({ serviceName: 'Hubcap inference' }),
+    );
     expect(child.postMessage).toHaveBeenCalled();
   });
 

@@ -35,5 +35,10 @@ export class FakeSession {
 
 /** An event object as will-navigate etc. deliver it. */
 export function navEvent() {
-  return { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+  return {
+    defaultPrevented: false,
+    preventDefault() {
+      this.defaultPrevented = true;
+    },
+  };
 }

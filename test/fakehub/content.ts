@@ -22,7 +22,11 @@ const PATTERN = 1 << 20;
  */
 export function seededContent(seed: string, size: number): Content {
   const pattern = Buffer.alloc(PATTERN);
-  for (let i = 0; i * 32 < PATTERN; i++) createHash('sha256').update(`${seed}:${i}`).digest().copy(pattern, i * 32);
+  for (let i = 0; i * 32 < PATTERN; i++)
+    createHash('sha256')
+      .update(`${seed}:${i}`)
+      .digest()
+      .copy(pattern, i * 32);
   return {
     size,
     read(start, end) {

@@ -63,7 +63,11 @@ describe('fakehub', () => {
       url = nextLink(res);
     }
     expect(paths).toContain('sub/dir/tokenizer.json');
-    const json = await fetch(`${hub.url}/api/models/acme/tiny-llm/paths-info/main`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ paths: ['config.json', 'nope'], expand: true }) });
+    const json = await fetch(`${hub.url}/api/models/acme/tiny-llm/paths-info/main`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ paths: ['config.json', 'nope'], expand: true }),
+    });
     expect(((await json.json()) as { path: string; lastCommit?: unknown }[]).map((e) => [e.path, Boolean(e.lastCommit)])).toEqual([['config.json', true]]);
     const form = await fetch(`${hub.url}/api/models/acme/tiny-llm/paths-info/main`, { method: 'POST', body: new URLSearchParams([['paths', 'README.md']]) });
     expect(((await form.json()) as { path: string }[]).map((e) => e.path)).toEqual(['README.md']);

@@ -9,7 +9,8 @@
  * one; redirect: answer 302 to `location`; ignoreRange: answer 200 with the whole file to a Range
  * request; treeEntry: merge `set` into every file entry of tree and paths-info answers.
  */
-export type FaultKind = 'drop' | 'stall' | 'corrupt' | 'status' | 'throttle' | 'headers' | 'hugeBody' | 'endlessPages' | 'redirect' | 'ignoreRange' | 'treeEntry';
+export type FaultKind =
+  'drop' | 'stall' | 'corrupt' | 'status' | 'throttle' | 'headers' | 'hugeBody' | 'endlessPages' | 'redirect' | 'ignoreRange' | 'treeEntry';
 
 export interface Fault {
   kind: FaultKind;

@@ -11,7 +11,11 @@ export const TOKENS: Record<string, FakeToken> = {
     user: 'carol',
     displayName: 'scoped',
     role: 'fineGrained',
-    fineGrained: { canReadGatedRepos: false, global: ['discussion.write'], scoped: [{ entity: { _id: 'x', type: 'user', name: 'carol' }, permissions: ['repo.content.read'] }] },
+    fineGrained: {
+      canReadGatedRepos: false,
+      global: ['discussion.write'],
+      scoped: [{ entity: { _id: 'x', type: 'user', name: 'carol' }, permissions: ['repo.content.read'] }],
+    },
   },
 };
 

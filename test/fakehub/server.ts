@@ -216,7 +216,12 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
     if (forFiles && repo.gated) {
       const url = `${apiUrl}/${repo.id}`;
       if (!who) {
-        hubError(res, 401, 'GatedRepo', `Access to model ${repo.id} is restricted. You must have access to it and be authenticated to access it. Please log in.`);
+        hubError(
+          res,
+          401,
+          'GatedRepo',
+          `Access to model ${repo.id} is restricted. You must have access to it and be authenticated to access it. Please log in.`,
+        );
         return false;
       }
       const granted = gatedAccess.get(repo.id)?.has(who.user) ?? false;
@@ -282,7 +287,15 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
     xetEnabled: false,
   });
 
-  const handleResolve = async (req: http.IncomingMessage, res: http.ServerResponse, type: string, id: string, revRaw: string, pathRaw: string, hits: Fault[]) => {
+  const handleResolve = async (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    type: string,
+    id: string,
+    revRaw: string,
+    pathRaw: string,
+    hits: Fault[],
+  ) => {
     const repo = findRepo(type, id);
     if (!checkRepo(res, repo, caller(req), true)) return;
     const commit = resolveOr404(res, repo, decodeURIComponent(revRaw));
@@ -308,7 +321,14 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
     await sendFile(req, res, file.content, `"${file.oid}"`, { 'X-Repo-Commit': commit.sha }, hits);
   };
 
-  const sendFile = async (req: http.IncomingMessage, res: http.ServerResponse, content: Content, etag: string, extra: Record<string, string>, hits: Fault[]) => {
+  const sendFile = async (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    content: Content,
+    etag: string,
+    extra: Record<string, string>,
+    hits: Fault[],
+  ) => {
     const range = hits.some((f) => f.kind === 'ignoreRange') ? null : parseRange(req.headers.range, content.size);
     const base = { ETag: etag, 'Accept-Ranges': 'bytes', 'Content-Type': 'application/octet-stream', ...extra };
     if (range === 'unsatisfiable') {
@@ -391,7 +411,15 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
         .filter((r) => !pipelineTag || r.pipelineTag === pipelineTag)
         .sort((a, b) => {
           const key = (r: FakeRepo): number | string =>
-            sort === 'downloads' ? r.downloads : sort === 'likes' ? r.likes : sort === 'lastModified' ? r.lastModified : sort === 'createdAt' ? r.createdAt : r.trendingScore;
+            sort === 'downloads'
+              ? r.downloads
+              : sort === 'likes'
+                ? r.likes
+                : sort === 'lastModified'
+                  ? r.lastModified
+                  : sort === 'createdAt'
+                    ? r.createdAt
+                    : r.trendingScore;
           const ka = key(a);
           const kb = key(b);
           return ka < kb ? 1 : ka > kb ? -1 : a.id.localeCompare(b.id);
@@ -465,7 +493,10 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
         paths = form.getAll('paths');
         expand = form.get('expand') === 'true';
       }
-      const out = paths.map((p) => commit.files.get(p)).filter((f): f is FakeFile => Boolean(f)).map((f) => treeEntry(f, expand, hits));
+      const out = paths
+        .map((p) => commit.files.get(p))
+        .filter((f): f is FakeFile => Boolean(f))
+        .map((f) => treeEntry(f, expand, hits));
       return json(res, 200, out);
     }
     return hubError(res, 404, null, 'Not Found');

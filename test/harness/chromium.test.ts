@@ -8,7 +8,15 @@ describe('e2e prerequisites', () => {
 
   it('launches Chromium with the workplace flags', () => {
     expect(CHROMIUM_FLAGS).toEqual(
-      expect.arrayContaining(['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync']),
+      expect.arrayContaining([
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+      ]),
     );
   });
 });

@@ -51,6 +51,9 @@ export async function download(m: DownloadManager, req: Partial<DownloadRequest>
 export function requestsTo(hub: FakeHub, origin: 'api' | 'cdn', part = ''): { url: string; range?: string; auth?: string }[] {
   return hub.log
     .filter((r) => r.origin === origin && r.url.includes(part))
-    .map((r) => ({ url: r.url, ...(r.headers.range ? { range: r.headers.range } : {}), ...(r.headers.authorization ? { auth: r.headers.authorization } : {}) }));
+    .map((r) => ({
+      url: r.url,
+      ...(r.headers.range ? { range: r.headers.range } : {}),
+      ...(r.headers.authorization ? { auth: r.headers.authorization } : {}),
+    }));
 }
-

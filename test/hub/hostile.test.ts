@@ -45,7 +45,14 @@ describe('numbers from the Hub', () => {
   ] as const) {
     it(`refuses an X-Linked-Size of ${what} at once, whatever the connections`, async () => {
       const hub = await fakeHub();
-      hub.faults.add({ kind: 'headers', origin: 'api', method: 'HEAD', pathIncludes: 'tiny-llm-Q4_K_M.gguf', set: { 'X-Linked-Size': value }, times: Infinity });
+      hub.faults.add({
+        kind: 'headers',
+        origin: 'api',
+        method: 'HEAD',
+        pathIncludes: 'tiny-llm-Q4_K_M.gguf',
+        set: { 'X-Linked-Size': value },
+        times: Infinity,
+      });
       const r = await boundedCli(['download', 'acme/tiny-llm', 'tiny-llm-Q4_K_M.gguf', '--connections', '8'], cliEnv(hub.url));
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/The Hub gave tiny-llm-Q4_K_M\.gguf an invalid size/);
@@ -100,7 +107,11 @@ describe('bodies from the Hub are capped', () => {
       const args = origin === 'api' ? ['download', 'acme/tiny-llm', '*.json'] : ['download', 'acme/tiny-llm', 'tiny-llm-Q4_K_M.gguf'];
       const r = await boundedCli(args, { ...cliEnv(hub.url) }, 90_000);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(origin === 'api' ? /The Hub answered HTTP 500/ : /could not be downloaded from the download host \(127\.0\.0\.1:\d+\) after \d+ attempts \(last: the download host .* answered HTTP 500\)/);
+      expect(r.stderr).toMatch(
+        origin === 'api'
+          ? /The Hub answered HTTP 500/
+          : /could not be downloaded from the download host \(127\.0\.0\.1:\d+\) after \d+ attempts \(last: the download host .* answered HTTP 500\)/,
+      );
       expect(r.peakMiB).toBeLessThan(MAX_CLI_MIB);
     }
   }, 120_000);
@@ -119,12 +130,17 @@ describe('bodies from the Hub are capped', () => {
 
 describe('GGUF headers from the Hub', () => {
   const header = (alignment?: number) =>
-    writeGguf({ 'general.architecture': { type: 'string', value: 'llama' }, ...(alignment ? { 'general.alignment': { type: 'u32', value: alignment } } : {}) }, []);
+    writeGguf(
+      { 'general.architecture': { type: 'string', value: 'llama' }, ...(alignment ? { 'general.alignment': { type: 'u32', value: alignment } } : {}) },
+      [],
+    );
 
   it('refuses an absurd general.alignment in a 120-byte header, writing nothing large', async () => {
     const bytes = header(2 ** 30);
     expect(bytes.length).toBeLessThan(200);
-    const hub = await fakeHub({ repos: [...standardRepos(), buildRepo({ id: 'evil/align', commits: [{ files: { 'a.gguf': { content: bufferContent(bytes), lfs: true } } }] })] });
+    const hub = await fakeHub({
+      repos: [...standardRepos(), buildRepo({ id: 'evil/align', commits: [{ files: { 'a.gguf': { content: bufferContent(bytes), lfs: true } } }] })],
+    });
     const before = fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('hubcap-fit-')).length;
     const { result, riseMiB } = await measured(() => remoteGgufHeaders(hubHttp(hub), 'evil/align', 'main', 'a.gguf'));
     expect((result as Error).message).toMatch(/a\.gguf is not a readable GGUF: general\.alignment is 1073741824; real models use 32/);
@@ -143,7 +159,9 @@ describe('GGUF headers from the Hub', () => {
         return out;
       },
     };
-    const hub = await fakeHub({ repos: [...standardRepos(), buildRepo({ id: 'evil/norange', commits: [{ files: { 'b.gguf': { content: big, lfs: true } } }] })] });
+    const hub = await fakeHub({
+      repos: [...standardRepos(), buildRepo({ id: 'evil/norange', commits: [{ files: { 'b.gguf': { content: big, lfs: true } } }] })],
+    });
     hub.faults.add({ kind: 'ignoreRange', origin: 'cdn', times: Infinity });
     const { result, riseMiB, ms } = await measured(async () => {
       const h = await remoteGgufHeaders(hubHttp(hub), 'evil/norange', 'main', 'b.gguf');
@@ -183,7 +201,9 @@ describe('redirects and names', () => {
   it('skips names with control characters or that Windows cannot hold, says why, and never prints an escape', async () => {
     const names = buildRepo({
       id: 'evil/names',
-      commits: [{ files: { 'ok.json': '{}', 'red\u001b[31m.txt': 'x', 'bell\u0007.txt': 'x', 'aux.txt': 'x', 'trailing. ': 'x', 'ab:c.txt': 'x', 'dir/CON': 'x' } }],
+      commits: [
+        { files: { 'ok.json': '{}', 'red\u001b[31m.txt': 'x', 'bell\u0007.txt': 'x', 'aux.txt': 'x', 'trailing. ': 'x', 'ab:c.txt': 'x', 'dir/CON': 'x' } },
+      ],
     });
     const hub = await fakeHub({ repos: [names] });
     const env = cliEnv(hub.url);

@@ -27,7 +27,10 @@ describe('remote GGUF headers for fit estimates', () => {
 
   it('refuses a file that is not a GGUF with a specific error and leaves no temp folder', async () => {
     const hub = await fakeHub();
-    await expect(remoteGgufHeaders(hubHttp(hub), 'acme/split-llm', 'main', 'split-llm-Q8_0.gguf')).rejects.toMatchObject({ code: 'INTEGRITY', message: expect.stringMatching(/not a readable GGUF/) });
+    await expect(remoteGgufHeaders(hubHttp(hub), 'acme/split-llm', 'main', 'split-llm-Q8_0.gguf')).rejects.toMatchObject({
+      code: 'INTEGRITY',
+      message: expect.stringMatching(/not a readable GGUF/),
+    });
   });
 
   it('names every part of a split GGUF', () => {

@@ -76,7 +76,12 @@ describe('inference host and chat', { timeout: 90_000 }, () => {
       expect(answer?.stats).toMatchObject({ tokens: 16, stopReason: 'maxTokens', contextSize: 1024 });
       expect(answer?.stats?.tokensPerSecond).toBeGreaterThan(0);
       expect(answer?.stats?.contextUsed).toBeGreaterThan(16);
-      expect(stream.filter((e) => e.conversationId === c.id).map((e) => e.delta).join('')).toBe(answer?.text);
+      expect(
+        stream
+          .filter((e) => e.conversationId === c.id)
+          .map((e) => e.delta)
+          .join(''),
+      ).toBe(answer?.text);
       expect(done.title).toBe('Tell me about the sea');
       answers.push(answer?.text ?? '');
     }
@@ -147,7 +152,10 @@ describe('inference host and chat', { timeout: 90_000 }, () => {
     const broken = testModel('missing-tensor', { dropTensor: 'blk.1.ffn_up.weight' });
     const brokenKey = await addModel(broken);
     const pid = core.inference.hostPid;
-    await expect(call('inference.load', { key: brokenKey })).rejects.toMatchObject({ code: 'LOAD_FAILED', message: expect.stringMatching(/^llama.cpp could not load the model: .*tensor/) });
+    await expect(call('inference.load', { key: brokenKey })).rejects.toMatchObject({
+      code: 'LOAD_FAILED',
+      message: expect.stringMatching(/^llama.cpp could not load the model: .*tensor/),
+    });
     expect(core.inference.status().problem).toMatchObject({ kind: 'load-failed' });
     // A clean failure, not a crash: the same host process goes on.
     expect(core.inference.hostPid).toBe(pid);

@@ -101,7 +101,10 @@ describe('GGUF header', () => {
 
 describe('safetensors header', () => {
   it('reads tensors, metadata and the parameter count', async () => {
-    const buf = safetensors({ __metadata__: { format: 'pt' }, a: { dtype: 'F16', shape: [2, 3], data_offsets: [0, 12] }, b: { dtype: 'F32', shape: [1], data_offsets: [12, 16] } }, 16);
+    const buf = safetensors(
+      { __metadata__: { format: 'pt' }, a: { dtype: 'F16', shape: [2, 3], data_offsets: [0, 12] }, b: { dtype: 'F32', shape: [1], data_offsets: [12, 16] } },
+      16,
+    );
     const h = await readSafetensorsHeader(over(buf).readAt, buf.length);
     expect(h.parameters).toBe(7);
     expect(h.metadata).toEqual({ format: 'pt' });
@@ -117,7 +120,10 @@ describe('safetensors header', () => {
     await expectFormatError(read(safetensors('[1,2]', 0)), 'NOT_SAFETENSORS');
     await expectFormatError(read(safetensors('{"a": ', 0)), 'CORRUPT');
     await expectFormatError(read(safetensors({ a: { dtype: 'F16', shape: [4], data_offsets: [0, 8] } }, 4)), 'CORRUPT');
-    await expectFormatError(read(safetensors({ a: { dtype: 'F16', shape: [2], data_offsets: [0, 4] }, b: { dtype: 'F16', shape: [2], data_offsets: [2, 6] } }, 6)), 'CORRUPT');
+    await expectFormatError(
+      read(safetensors({ a: { dtype: 'F16', shape: [2], data_offsets: [0, 4] }, b: { dtype: 'F16', shape: [2], data_offsets: [2, 6] } }, 6)),
+      'CORRUPT',
+    );
     await expectFormatError(read(safetensors({ a: { dtype: 'Q9', shape: [1], data_offsets: [0, 1] } }, 1)), 'CORRUPT');
   });
 

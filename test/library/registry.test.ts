@@ -85,7 +85,10 @@ describe('local checkpoints', () => {
     expect((await reg.add([copy])).skipped[0]?.reason).toMatch(/same file is already in your Library as a.gguf/);
     const cached = sampleGguf({ name: 'cached' });
     const sha = createHash('sha256').update(cached).digest('hex');
-    const withCache = new LocalRegistry({ dataDir: tmpDir(), cacheBlobsOfSize: (size) => (size === cached.length ? [{ sha256: sha, label: 'org/m/model.gguf' }] : []) });
+    const withCache = new LocalRegistry({
+      dataDir: tmpDir(),
+      cacheBlobsOfSize: (size) => (size === cached.length ? [{ sha256: sha, label: 'org/m/model.gguf' }] : []),
+    });
     expect((await withCache.add([put(tmpDir(), 'x.gguf', cached)])).skipped[0]?.reason).toMatch(/already in the Hugging Face cache \(org\/m\/model.gguf\)/);
   });
 
@@ -135,7 +138,10 @@ describe('the Library', () => {
     const c2 = put(dir, 'gone-00002-of-00002.gguf', sampleGguf({ name: 'C', tensors: 1 }));
     const c = (await reg.add([c1, c2])).added[0];
     fs.rmSync(c2);
-    await expect(reg.relocate(c?.key.slice(6) as string, 'copy', managed)).rejects.toMatchObject({ code: 'INVALID_PATH', message: expect.stringMatching(/missing/) });
+    await expect(reg.relocate(c?.key.slice(6) as string, 'copy', managed)).rejects.toMatchObject({
+      code: 'INVALID_PATH',
+      message: expect.stringMatching(/missing/),
+    });
     expect(fs.existsSync(path.join(managed, c?.key.slice(6) as string))).toBe(false);
     expect(reg.list().find((i) => i.key === c?.key)?.path).toBe(fs.realpathSync(c1));
   });

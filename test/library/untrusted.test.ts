@@ -103,7 +103,9 @@ describe('dropped folders', () => {
     const result = await registry.add([dir]);
     expect(result.added).toEqual([]);
     const note = result.skipped.find((s) => s.path === dir);
-    expect(note?.reason).toMatch(new RegExp(`more than ${MAX_FOLDER_FILES.toLocaleString('en')} model files; only the first ${MAX_FOLDER_FILES.toLocaleString('en')} were looked at`));
+    expect(note?.reason).toMatch(
+      new RegExp(`more than ${MAX_FOLDER_FILES.toLocaleString('en')} model files; only the first ${MAX_FOLDER_FILES.toLocaleString('en')} were looked at`),
+    );
     expect(result.skipped.length).toBe(MAX_FOLDER_FILES + 1);
     expect(Date.now() - started).toBeLessThan(30_000);
   });

@@ -13,7 +13,9 @@ describe('lint-enforced layers', () => {
   it('forbids electron and electron-store outside the shell', async () => {
     expect(await ruleIds("import { app } from 'electron';\nexport const a = app;\n", 'src-main/cache/example.ts')).toContain('no-restricted-imports');
     expect(await ruleIds("import Store from 'electron-store';\nexport const s = Store;\n", 'src-main/settings/example.ts')).toContain('no-restricted-imports');
-    expect(await ruleIds("import { wireIpc } from '../electron/ipc';\nexport const w = wireIpc;\n", 'src-main/core/example.ts')).toContain('no-restricted-imports');
+    expect(await ruleIds("import { wireIpc } from '../electron/ipc';\nexport const w = wireIpc;\n", 'src-main/core/example.ts')).toContain(
+      'no-restricted-imports',
+    );
   });
 
   it('allows electron inside the shell', async () => {

@@ -1,5 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { assetCookie, assetCookieValue, cookieName, hasOwnOrigin, isAllowedHost, isSameOrigin, isSession, mintSession, newSecret, parseHostHeader, parseTarget, readCookie, secretsEqual, sessionFromProtocols } from '../../src-main/serve/access';
+import {
+  assetCookie,
+  assetCookieValue,
+  cookieName,
+  hasOwnOrigin,
+  isAllowedHost,
+  isSameOrigin,
+  isSession,
+  mintSession,
+  newSecret,
+  parseHostHeader,
+  parseTarget,
+  readCookie,
+  secretsEqual,
+  sessionFromProtocols,
+} from '../../src-main/serve/access';
 
 describe('serve access rules', () => {
   it('makes long random secrets and compares them exactly', () => {

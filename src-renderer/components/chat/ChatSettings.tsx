@@ -21,7 +21,9 @@ export function ChatSettings({ conversation, disabled }: { conversation: Convers
   const api = useApi();
   const [system, setSystem] = useState(conversation.systemPrompt);
   const [sampling, setSampling] = useState<Sampling>(conversation.sampling);
-  const save = useMutation({ mutationFn: (patch: { systemPrompt?: string; sampling?: Sampling }) => api.call('chat.update', { id: conversation.id, ...patch }) });
+  const save = useMutation({
+    mutationFn: (patch: { systemPrompt?: string; sampling?: Sampling }) => api.call('chat.update', { id: conversation.id, ...patch }),
+  });
   const dirty = system !== conversation.systemPrompt || JSON.stringify(sampling) !== JSON.stringify(conversation.sampling);
   return (
     <form

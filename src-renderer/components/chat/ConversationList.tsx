@@ -45,7 +45,9 @@ function Row({ c, active }: { c: ConversationSummary; active: boolean }) {
     <li className={cn('group flex items-center rounded-md', active ? 'bg-accent' : 'hover:bg-muted')} data-testid="conversation">
       <Link href={`/chat/${c.id}`} className="min-w-0 flex-1 px-2 py-1.5">
         <span className={cn('block truncate text-sm', active && 'font-medium text-primary')}>{c.title}</span>
-        <span className="block truncate text-xs text-muted-foreground">{c.modelName ?? 'No model yet'} · {c.messages} messages</span>
+        <span className="block truncate text-xs text-muted-foreground">
+          {c.modelName ?? 'No model yet'} · {c.messages} messages
+        </span>
       </Link>
       <div className="hidden shrink-0 group-focus-within:flex group-hover:flex">
         <Button size="icon" variant="ghost" aria-label={`Rename ${c.title}`} onClick={() => setEditing(true)}>
@@ -77,8 +79,12 @@ export function ConversationList({ activeId, onNew }: { activeId: string | null;
         </div>
       </div>
       <ul className="min-h-0 flex-1 space-y-0.5 overflow-y-auto px-2 pb-3">
-        {list.data?.map((c) => <Row key={c.id} c={c} active={c.id === activeId} />)}
-        {list.data && !list.data.length ? <li className="px-2 py-4 text-center text-xs text-muted-foreground">{search ? 'No chat matches.' : 'No chats yet.'}</li> : null}
+        {list.data?.map((c) => (
+          <Row key={c.id} c={c} active={c.id === activeId} />
+        ))}
+        {list.data && !list.data.length ? (
+          <li className="px-2 py-4 text-center text-xs text-muted-foreground">{search ? 'No chat matches.' : 'No chats yet.'}</li>
+        ) : null}
       </ul>
     </aside>
   );

@@ -19,7 +19,17 @@ function Stats({ stats }: { stats: AnswerStats }) {
 }
 
 /** The conversation: safe markdown answers, per-answer stats, edit on questions, regenerate on the last answer. */
-export function MessageList({ messages, busy, onEdit, onRegenerate }: { messages: ChatMessage[]; busy: boolean; onEdit: (m: ChatMessage) => void; onRegenerate: () => void }) {
+export function MessageList({
+  messages,
+  busy,
+  onEdit,
+  onRegenerate,
+}: {
+  messages: ChatMessage[];
+  busy: boolean;
+  onEdit: (m: ChatMessage) => void;
+  onRegenerate: () => void;
+}) {
   const end = useRef<HTMLDivElement>(null);
   const last = messages.at(-1);
   // Follow the answer as it streams.
@@ -30,13 +40,29 @@ export function MessageList({ messages, busy, onEdit, onRegenerate }: { messages
     <div className="mx-auto max-w-3xl space-y-5 px-4 py-6" aria-live="polite">
       {messages.map((m, i) => (
         <article key={m.id} className={cn('group flex gap-3', m.role === 'user' && 'flex-row-reverse')} data-testid={`message-${m.role}`}>
-          <div className={cn('mt-0.5 flex size-7 shrink-0 items-center justify-center rounded-full', m.role === 'user' ? 'bg-primary text-primary-foreground' : 'bg-muted')}>
+          <div
+            className={cn(
+              'mt-0.5 flex size-7 shrink-0 items-center justify-center rounded-full',
+              m.role === 'user' ? 'bg-primary text-primary-foreground' : 'bg-muted',
+            )}
+          >
             {m.role === 'user' ? <UserRound className="size-4" /> : <Bot className="size-4" />}
           </div>
           <div className={cn('min-w-0 max-w-[85%]', m.role === 'user' && 'text-right')}>
             {m.text || m.pending ? (
-              <div className={cn('inline-block rounded-xl px-3.5 py-2 text-left', m.role === 'user' ? 'whitespace-pre-wrap bg-accent' : 'bg-card border border-border')}>
-                {m.role === 'user' ? m.text : m.text ? <SafeMarkdown text={m.text} images="none" testId="answer-text" /> : <span className="text-sm text-muted-foreground">Thinking…</span>}
+              <div
+                className={cn(
+                  'inline-block rounded-xl px-3.5 py-2 text-left',
+                  m.role === 'user' ? 'whitespace-pre-wrap bg-accent' : 'bg-card border border-border',
+                )}
+              >
+                {m.role === 'user' ? (
+                  m.text
+                ) : m.text ? (
+                  <SafeMarkdown text={m.text} images="none" testId="answer-text" />
+                ) : (
+                  <span className="text-sm text-muted-foreground">Thinking…</span>
+                )}
                 {m.pending && m.text ? <span className="ml-0.5 inline-block h-4 w-1.5 animate-pulse bg-primary align-middle" aria-hidden /> : null}
               </div>
             ) : null}

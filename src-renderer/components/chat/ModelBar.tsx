@@ -44,7 +44,12 @@ function LoadOptions({ value, onChange }: { value: Overrides; onChange: (v: Over
       <Button size="icon" variant="ghost" aria-label="Load options" onClick={() => setOpen(true)}>
         <SlidersHorizontal />
       </Button>
-      <Dialog open={open} onOpenChange={setOpen} title="Load options" description="Empty fields use the defaults from Settings (auto fits what this machine can hold).">
+      <Dialog
+        open={open}
+        onOpenChange={setOpen}
+        title="Load options"
+        description="Empty fields use the defaults from Settings (auto fits what this machine can hold)."
+      >
         <div className="grid grid-cols-2 gap-4">
           {field('gpuLayers', 'GPU layers', 'Layers offloaded to the GPU.', true)}
           {field('contextSize', 'Context size', 'Tokens the model can see at once.', true)}
@@ -129,14 +134,20 @@ export function ModelBar() {
       </div>
       {models.length === 0 && library.isSuccess ? (
         <p className="text-sm text-muted-foreground">
-          Download a GGUF model from the <Link href="/gallery" className="text-primary underline">Gallery</Link> or drop a .gguf file anywhere in this window.
+          Download a GGUF model from the{' '}
+          <Link href="/gallery" className="text-primary underline">
+            Gallery
+          </Link>{' '}
+          or drop a .gguf file anywhere in this window.
         </p>
       ) : null}
       {loading ? <Progress value={loading.progress * 100} label={`Loading ${loading.name}`} /> : null}
       {loaded && !loading ? (
         <p className="flex flex-wrap items-center gap-x-3 text-xs text-muted-foreground" data-testid="loaded-model">
           <span className="font-medium text-foreground">{loaded.name}</span>
-          <span>{loaded.backend === 'cpu' ? <Cpu className="inline size-3.5" /> : null} {loaded.backend.toUpperCase()}</span>
+          <span>
+            {loaded.backend === 'cpu' ? <Cpu className="inline size-3.5" /> : null} {loaded.backend.toUpperCase()}
+          </span>
           <span>
             {loaded.gpuLayers}/{loaded.totalLayers} layers on GPU
           </span>
