@@ -68,4 +68,14 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Presentation helpers live one folder down and may read the contract's shapes.
+    files: ['src-main/contract/present/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!zod$|\\./|\\.\\./[\\w-]+$)', message: 'The contract is shared with the renderer: zod and its own files only.' }] },
+      ],
+    },
+  },
 );

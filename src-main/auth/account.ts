@@ -11,10 +11,8 @@ import type { AccountView, TokenInfo, TokenRole } from '../contract/account';
 import { ApiError } from '../contract/errors';
 import { HubError } from '../hub/errors';
 import { HubHttp } from '../hub/http';
-import { envFlag } from '../hub/env-flags';
-import type { LocationEnv } from '../cache/location';
+import type { HfEnv } from '../hub/hf-env';
 import type { Keychain } from './keychain';
-import { tokenFilePath } from './token-source';
 
 type StoredInfo = Omit<TokenInfo, 'masked' | 'storage' | 'active'>;
 
@@ -51,7 +49,8 @@ function cleanName(name: string): string {
 
 export interface AccountOptions {
   keychain: Keychain;
-  loc: LocationEnv;
+  /** Where the token file is, HF_TOKEN, and whether implicit tokens are disabled (as Python reads them). */
+  hf: Pick<HfEnv, 'token' | 'tokenPath' | 'disableImplicitToken'>;
   endpoint: string;
   offline: () => boolean;
   fetch?: typeof fetch;
@@ -89,16 +88,13 @@ export class AccountService {
   }
 
   #envToken(): { name: 'HF_TOKEN' | 'HUGGING_FACE_HUB_TOKEN'; token: string } | null {
-    for (const name of ['HF_TOKEN', 'HUGGING_FACE_HUB_TOKEN'] as const) {
-      const v = this.#o.loc.env[name]?.replace(/\s+/g, '');
-      if (v) return { name, token: v };
-    }
-    return null;
+    const t = this.#o.hf.token;
+    return t ? { name: t.name, token: t.value } : null;
   }
 
   #fileToken(): string | null {
     try {
-      return fs.readFileSync(tokenFilePath(this.#o.loc), 'utf8').replace(/\s+/g, '') || null;
+      return fs.readFileSync(this.#o.hf.tokenPath, 'utf8').replace(/\s+/g, '') || null;
     } catch {
       return null;
     }
@@ -110,7 +106,7 @@ export class AccountService {
   }
 
   #current(): { token: string; source: NonNullable<AccountView['current']>['source']; name: string | null } | null {
-    if (envFlag(this.#o.loc.env.HF_HUB_DISABLE_IMPLICIT_TOKEN)) return null;
+    if (this.#o.hf.disableImplicitToken) return null;
     const env = this.#envToken();
     if (env) return { token: env.token, source: env.name, name: null };
     const index = this.#index();
@@ -131,14 +127,14 @@ export class AccountService {
     });
     const current = this.#current();
     const env = this.#envToken();
-    const file = tokenFilePath(this.#o.loc);
+    const file = this.#o.hf.tokenPath;
     return {
       current: current ? { source: current.source, masked: maskToken(current.token), info: tokens.find((t) => t.name === current.name) ?? null } : null,
       tokens,
       keychain: { available: this.#o.keychain.available, reason: this.#o.keychain.reason },
       tokenFile: { path: file, exists: fs.existsSync(file), storedTokens: storedTokenNames(path.join(path.dirname(file), 'stored_tokens')) },
       envToken: env ? { name: env.name, masked: maskToken(env.token) } : null,
-      implicitTokenDisabled: envFlag(this.#o.loc.env.HF_HUB_DISABLE_IMPLICIT_TOKEN),
+      implicitTokenDisabled: this.#o.hf.disableImplicitToken,
     };
   }
 
@@ -241,7 +237,7 @@ export class AccountService {
 
   /** Deletes the plaintext token files (token and stored_tokens); the UI asks first. */
   deleteTokenFile(): AccountView {
-    const file = tokenFilePath(this.#o.loc);
+    const file = this.#o.hf.tokenPath;
     fs.rmSync(file, { force: true });
     fs.rmSync(path.join(path.dirname(file), 'stored_tokens'), { force: true });
     return this.#changed();

@@ -7,8 +7,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../contract/errors';
-import { plural } from '../contract/format';
-import type { CacheScan, CachedRepo } from './scan';
+import { plural } from '../contract/present/format';
+import { repoKey } from '../contract/keys';
+import { findCachedRepo, type CacheScan, type CachedRepo } from './scan';
 import { readTreeRecord } from './tree-record';
 
 export type DeleteTarget =
@@ -32,13 +33,9 @@ export interface DeletePlan {
   summary: { label: string; bytes: number }[];
 }
 
-export function repoLabel(repo: Pick<CachedRepo, 'type' | 'id'>): string {
-  return `${repo.type}:${repo.id}`;
-}
-
-function findRepo(scan: CacheScan, label: string): CachedRepo {
-  const repo = scan.repos.find((r) => repoLabel(r) === label || (r.type === 'model' && r.id === label));
-  if (!repo) throw new ApiError('NOT_FOUND', `${label} is not in the cache.`);
+function findRepo(scan: CacheScan, spec: string): CachedRepo {
+  const repo = findCachedRepo(scan, spec);
+  if (!repo) throw new ApiError('NOT_FOUND', `${spec} is not in the cache.`);
   return repo;
 }
 
@@ -127,7 +124,7 @@ function fileNamesByEtag(scan: CacheScan): Map<string, string> {
   const out = new Map<string, string>();
   const wanted = new Set(scan.incomplete.map((f) => f.repo));
   for (const repo of scan.repos) {
-    const label = repoLabel(repo);
+    const label = repoKey(repo);
     if (!wanted.has(label)) continue;
     for (const rev of repo.revisions) for (const f of rev.files) out.set(`${label}|${path.basename(f.blobPath)}`, f.path);
     const trees = path.join(repo.path, 'trees');

@@ -9,7 +9,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../contract/errors';
 import { writeFileAtomic } from '../app/atomic-write';
-import { envFlag } from '../hub/env-flags';
 import { COMMIT_RE, isSafeRepoPath, isValidRevision, type RepoRef, type RepoType } from '../hub/repo-id';
 
 export const CACHEDIR_TAG =
@@ -105,9 +104,9 @@ export function markNoExist(dir: string, commit: string, repoPath: string): void
 
 const symlinkSupport = new Map<string, boolean>();
 
-/** Probed once per cache folder, as Python does (HF_HUB_DISABLE_SYMLINKS forces copies). */
-export function symlinksSupported(cacheDir: string, env: Readonly<Record<string, string | undefined>> = process.env): boolean {
-  if (envFlag(env.HF_HUB_DISABLE_SYMLINKS)) return false;
+/** Probed once per cache folder, as Python does (HF_HUB_DISABLE_SYMLINKS, read in hub/hf-env.ts, forces copies). */
+export function symlinksSupported(cacheDir: string, disabled = false): boolean {
+  if (disabled) return false;
   const known = symlinkSupport.get(cacheDir);
   if (known !== undefined) return known;
   let ok = false;
@@ -136,13 +135,13 @@ export function linkSnapshotFile(
   commit: string,
   repoPath: string,
   etag: string,
-  opts: { freshBlob?: boolean; env?: Readonly<Record<string, string | undefined>> } = {},
+  opts: { freshBlob?: boolean; disableSymlinks?: boolean } = {},
 ): string {
   const target = snapshotFilePath(dir, commit, repoPath);
   const blob = blobPath(dir, etag);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   fs.rmSync(target, { force: true });
-  if (symlinksSupported(cacheDir, opts.env)) {
+  if (symlinksSupported(cacheDir, opts.disableSymlinks)) {
     fs.symlinkSync(path.relative(path.dirname(target), blob), target);
   } else if (opts.freshBlob) {
     fs.renameSync(blob, target);

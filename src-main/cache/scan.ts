@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseRepoSpec, repoKey } from '../contract/keys';
 import { COMMIT_RE } from '../hub/repo-id';
 import { parseRepoFolderName } from './layout';
 import type { RepoType } from '../hub/repo-id';
@@ -139,7 +140,7 @@ interface BlobInfo {
 }
 
 function scanRepo(dir: string, folder: string, type: RepoType, id: string, realRoot: string, scan: CacheScan): CachedRepo | null {
-  const label = `${type}:${id}`;
+  const label = repoKey({ type, id });
   const warn = (kind: CacheWarningKind, p: string, message: string) => scan.warnings.push({ kind, path: p, message, repo: label });
   const snapshotsDir = path.join(dir, 'snapshots');
   const blobsDir = path.join(dir, 'blobs');
@@ -341,4 +342,13 @@ function walkEntries(dir: string): { path: string; isSymbolicLink: boolean }[] {
     }
   }
   return out;
+}
+
+/**
+ * The cached repo a person means: `org/name`, `dataset/org/name`, `datasets/org/name` (as the `hf`
+ * CLI takes them) or a key `model:org/name`. The one way to find a cached repo.
+ */
+export function findCachedRepo(scan: CacheScan, spec: string): CachedRepo | null {
+  const ref = parseRepoSpec(spec);
+  return ref ? (scan.repos.find((r) => r.type === ref.type && r.id === ref.id) ?? null) : null;
 }

@@ -5,12 +5,12 @@
  * download is being written right now is asked of its lock (so Python and other Hubcaps count),
  * and, for tools that take no lock, of how recently it changed.
  */
-import type { CacheFileView, CacheOverview, DeletePlanView, VerifyView } from '../contract/downloads';
-import type { DeleteTargetInput } from '../contract/api';
+import type { CacheFileView, CacheOverview, DeletePlanView, DeleteTargetInput, VerifyView } from '../contract/cache';
 import { ApiError } from '../contract/errors';
 import { isLockHeld, blobLockPath } from './blob-lock';
-import { executePlan, planDeletion, repoLabel, type DeletePlan, type DeleteTarget } from './delete-plan';
-import { scanCache, type CacheScan, type CachedRepo } from './scan';
+import { executePlan, planDeletion, type DeletePlan, type DeleteTarget } from './delete-plan';
+import { findCachedRepo, scanCache, type CacheScan, type CachedRepo } from './scan';
+import { parseRepoSpec, repoKey } from '../contract/keys';
 import { verifyRepo, type ExpectedHashes } from './verify';
 
 /** A partial unchanged for this long, whose lock is free, is stale. */
@@ -31,7 +31,7 @@ export function overview(scan: CacheScan, activeIncomplete: ReadonlySet<string>)
     exists: scan.exists,
     sizeOnDisk: scan.sizeOnDisk,
     repos: scan.repos.map((r) => ({
-      key: repoLabel(r),
+      key: repoKey(r),
       type: r.type,
       id: r.id,
       path: r.path,
@@ -48,9 +48,9 @@ export function overview(scan: CacheScan, activeIncomplete: ReadonlySet<string>)
   };
 }
 
-export function findRepo(scan: CacheScan, key: string): CachedRepo {
-  const repo = scan.repos.find((r) => repoLabel(r) === key);
-  if (!repo) throw new ApiError('NOT_FOUND', `${key.replace(/^\w+:/, '')} is no longer in the cache.`);
+export function findRepo(scan: CacheScan, spec: string): CachedRepo {
+  const repo = findCachedRepo(scan, spec);
+  if (!repo) throw new ApiError('NOT_FOUND', `${parseRepoSpec(spec)?.id ?? spec} is no longer in the cache.`);
   return repo;
 }
 
@@ -98,7 +98,7 @@ export async function verify(root: string, key: string, expected?: ExpectedHashe
   const result = await verifyRepo(findRepo(scanCache(root), key), expected ? { expected } : {});
   return {
     checked: result.checks.length,
-    corrupt: result.checks.filter((c) => !c.ok).map((c) => ({ etag: c.etag, files: c.files })),
+    corrupt: result.checks.filter((c) => !c.ok).map((c) => ({ etag: c.etag, files: c.files, uses: c.uses })),
     unverifiable: result.unverifiable,
   };
 }

@@ -1,33 +1,36 @@
-/** What every CLI command shares with the app: the cache location, endpoint, token and offline rules. */
+/**
+ * What every CLI command shares with the app: the same composition root (settings, account, the
+ * Hub, the cache, the download engine) built headless, and the same handlers behind the same
+ * contract, so a flag means in the CLI what the matching control means in the app. Differences, on
+ * purpose: no inference host, no Hub probe at start, and downloads that are not the app's queue.
+ */
 import os from 'node:os';
-import { defaultDataDir } from '../app/data-dir';
-import { resolveCacheDir } from '../cache/location';
-import { AccountService } from '../auth/account';
-import { osKeychain } from '../auth/keychain';
-import { resolveEndpoint } from '../hub/endpoint';
-import { offlineFromEnv } from '../hub/env-flags';
-import { HubHttp } from '../hub/http';
-import { SettingsStore } from '../settings/store';
+import { Core } from '../core/core';
+import { dispatch } from '../core/dispatch';
+import type { ParsedInput, RequestInput, RequestName, RequestOutput } from '../contract/api';
+import { ApiError } from '../contract/errors';
+import { readHfEnv } from '../hub/hf-env';
+import { defaultDataDir } from '../settings/data-dir';
 import { confBackend } from '../settings/conf-backend';
 
-export interface CliContext {
-  cacheDir: string;
-  dataDir: string;
-  hub: HubHttp;
-  env: NodeJS.ProcessEnv;
+export function cliCore(opts: { cacheDir?: string | undefined }, env: NodeJS.ProcessEnv = process.env): Core {
+  const homeDir = os.homedir();
+  return new Core({
+    transport: 'cli',
+    env,
+    homeDir,
+    platform: process.platform,
+    dataDir: defaultDataDir(env, homeDir, process.platform),
+    settingsBackend: confBackend,
+    probeHubOnStart: false,
+    ephemeralQueue: true,
+    ...(opts.cacheDir ? { cacheDirOverride: readHfEnv(env, homeDir).expand(opts.cacheDir) } : {}),
+  });
 }
 
-export function cliContext(opts: { cacheDir?: string | undefined }, env: NodeJS.ProcessEnv = process.env): CliContext {
-  const homeDir = os.homedir();
-  const dataDir = defaultDataDir(env, homeDir, process.platform);
-  const settings = SettingsStore.open(dataDir, confBackend).get();
-  const loc = { env, homeDir };
-  const cacheDir = opts.cacheDir ? resolveCacheDir(opts.cacheDir, loc).path : resolveCacheDir(settings.hubCacheDir, loc).path;
-  const endpoint = resolveEndpoint(env).url;
-  const offline = () => offlineFromEnv(env) || settings.offline;
-  // The same token rules as the app: HF_TOKEN, then the keychain's active token, then the token file.
-  const account = new AccountService({ keychain: osKeychain(), loc, endpoint, offline, onChange: () => {} });
-  const token = account.currentToken();
-  const hub = new HubHttp({ endpoint, token: () => token, offline });
-  return { cacheDir, dataDir, hub, env };
+/** One contract request, validated and run exactly as the app's would be; failures throw ApiError. */
+export async function call<K extends RequestName>(core: Core, name: K, input: RequestInput<K> | ParsedInput<K>): Promise<RequestOutput<K>> {
+  const result = await dispatch(core.handlers, name, input);
+  if (!result.ok) throw new ApiError(result.error.code, result.error.message, result.error.details);
+  return result.value as RequestOutput<K>;
 }

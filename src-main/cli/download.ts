@@ -1,15 +1,12 @@
-/** `hubcap download REPO [FILES|PATTERNS…] [--revision R] [--cache-dir D] [--repo-type T] [--json]`. */
+/** `hubcap download REPO [FILES|PATTERNS…] [--revision R] [--cache-dir D] [--repo-type T] [--force] [--connections N] [--json]`. */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatBytes, formatDuration } from '../contract/format';
+import { formatBytes, formatDuration } from '../contract/present/format';
 import { ApiError } from '../contract/errors';
-import { DownloadManager } from '../downloads/manager';
-import { memoryQueueStore } from '../downloads/queue-store';
+import { isTerminal, splitSelection, type DownloadJob } from '../contract/downloads';
+import { REPO_TYPES, type RepoType } from '../contract/keys';
 import { repoDir } from '../cache/layout';
-import type { RepoType } from '../hub/repo-id';
-import { cliContext } from './context';
-
-const GLOB = /[*?[]/;
+import { call, cliCore } from './context';
 
 export async function downloadCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -28,52 +25,61 @@ export async function downloadCommand(argv: string[]): Promise<number> {
   const [repo, ...selectors] = positionals;
   if (!repo) throw new ApiError('VALIDATION_FAILED', 'usage: hubcap download REPO [FILES|PATTERNS…] [--revision R]');
   const repoType = values['repo-type'] as RepoType;
-  if (!['model', 'dataset', 'space'].includes(repoType)) throw new ApiError('VALIDATION_FAILED', `--repo-type must be model, dataset or space`);
-  const ctx = cliContext({ cacheDir: values['cache-dir'] });
-  const files = selectors.filter((s) => !GLOB.test(s));
-  const patterns = selectors.filter((s) => GLOB.test(s));
+  if (!REPO_TYPES.includes(repoType)) throw new ApiError('VALIDATION_FAILED', `--repo-type must be model, dataset or space`);
+  const connections = values.connections === undefined ? undefined : Number(values.connections);
+  if (connections !== undefined && !(Number.isInteger(connections) && connections >= 1 && connections <= 16)) {
+    throw new ApiError('VALIDATION_FAILED', '--connections must be a whole number from 1 to 16');
+  }
+  const core = cliCore({ cacheDir: values['cache-dir'] });
+  const { files, patterns } = splitSelection(selectors);
   const tty = process.stderr.isTTY && !values.quiet && !values.json;
   const told = new Set<string>();
-  const manager = new DownloadManager({
-    hub: ctx.hub,
-    cacheDir: () => ctx.cacheDir,
-    store: memoryQueueStore(),
-    env: ctx.env,
-    connections: () => (values.connections ? Number(values.connections) : 1),
-    onChange: (job) => {
-      // Said once per file, whatever the output: a wait on another program must never look like a hang.
-      for (const f of job.files) {
-        if (f.state === 'waiting' && !told.has(f.path) && !values.quiet) {
-          told.add(f.path);
-          process.stderr.write(`${tty ? '\n' : ''}hubcap: waiting for another program that is downloading ${f.path}…\n`);
-        }
+  let id: string | null = null;
+  let resolveDone: (job: DownloadJob) => void = () => {};
+  const finished = new Promise<DownloadJob>((r) => (resolveDone = r));
+  const seen = (job: DownloadJob) => {
+    // Said once per file, whatever the output: a wait on another program must never look like a hang.
+    for (const f of job.files) {
+      if (f.state === 'waiting' && !told.has(f.path) && !values.quiet) {
+        told.add(f.path);
+        process.stderr.write(`${tty ? '\n' : ''}hubcap: waiting for another program that is downloading ${f.path}…\n`);
       }
-      if (!tty || job.state !== 'downloading') return;
-      const pct = job.bytesTotal ? Math.floor((job.bytesDone / job.bytesTotal) * 100) : 0;
-      const filesDone = job.files.filter((f) => f.state === 'done').length;
-      process.stderr.write(
-        `\r${job.request.repo}  ${String(pct).padStart(3)}%  ${formatBytes(job.bytesDone)} / ${formatBytes(job.bytesTotal)}  ${formatBytes(job.speed)}/s  ETA ${formatDuration(job.etaSeconds)}  [${filesDone}/${job.files.length} files]\x1b[K`,
-      );
-    },
+    }
+    if (isTerminal(job.state)) return resolveDone(job);
+    if (!tty || job.state !== 'downloading') return;
+    const pct = job.bytesTotal ? Math.floor((job.bytesDone / job.bytesTotal) * 100) : 0;
+    const filesDone = job.files.filter((f) => f.state === 'done').length;
+    process.stderr.write(
+      `\r${job.request.repo}  ${String(pct).padStart(3)}%  ${formatBytes(job.bytesDone)} / ${formatBytes(job.bytesTotal)}  ${formatBytes(job.speed)}/s  ETA ${formatDuration(job.etaSeconds)}  [${filesDone}/${job.files.length} files]\x1b[K`,
+    );
+  };
+  const early: DownloadJob[] = [];
+  core.events.on((name, payload) => {
+    if (name !== 'downloads.changed') return;
+    const job = payload as DownloadJob;
+    if (id === null) early.push(job);
+    else if (job.id === id) seen(job);
   });
-  const stop = () => void manager.close().then(() => process.exit(130));
+  const stop = () => void core.close().then(() => process.exit(130));
   process.once('SIGINT', stop);
   const started = Date.now();
-  const job = manager.add({
+  const job = await call(core, 'downloads.start', {
     repoType,
     repo,
     revision: values.revision,
     ...(files.length ? { files } : {}),
     ...(patterns.length ? { patterns } : {}),
     ...(values.force ? { force: true } : {}),
+    ...(connections ? { connections } : {}),
   });
-  await manager.whenIdle();
-  const done = manager.get(job.id);
-  await manager.close();
+  id = job.id;
+  for (const j of [...early.splice(0), job]) if (j.id === id) seen(j);
+  const done = await finished;
+  await core.close();
   if (tty) process.stderr.write('\n');
   for (const s of done.skipped) process.stderr.write(`hubcap: skipped ${s.path}: ${s.reason}\n`);
   if (done.state !== 'done') throw new ApiError(done.error?.code ?? 'INTERNAL', done.error?.message ?? 'The download did not finish.');
-  const snapshot = path.join(repoDir(ctx.cacheDir, { type: repoType, id: done.request.repo }), 'snapshots', done.commit as string);
+  const snapshot = path.join(repoDir(done.cacheDir, { type: repoType, id: done.request.repo }), 'snapshots', done.commit as string);
   if (values.json) {
     process.stdout.write(
       `${JSON.stringify({ ok: true, repo: done.request.repo, revision: done.request.revision, commit: done.commit, snapshot, files: done.files.map((f) => f.path), bytes: done.bytesTotal, seconds: (Date.now() - started) / 1000, ...(process.env.HUBCAP_BENCH ? { maxRssBytes: process.resourceUsage().maxRSS * 1024 } : {}) })}\n`,

@@ -7,7 +7,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Core } from '../core/core';
-import { defaultDataDir } from '../app/data-dir';
+import { defaultDataDir } from '../settings/data-dir';
 import { confBackend } from '../settings/conf-backend';
 import { startServer } from '../serve/server';
 import { appVersion } from '../app/versions';

@@ -1,4 +1,7 @@
-/** What the renderer may know about tokens: never a token itself, only its masked form and the Hub's view of it. */
+/** What the renderer may know about tokens (never a token itself, only its masked form and the Hub's view of it), and the account requests. */
+import { z } from 'zod';
+import { Empty, event, request } from './request';
+
 export type TokenRole = 'read' | 'write' | 'fineGrained' | 'unknown';
 
 export interface TokenInfo {
@@ -27,3 +30,20 @@ export interface AccountView {
   envToken: { name: 'HF_TOKEN' | 'HUGGING_FACE_HUB_TOKEN'; masked: string } | null;
   implicitTokenDisabled: boolean;
 }
+
+export const accountRequests = {
+  'account.get': request<AccountView>()(Empty),
+  // The one request that carries a token: validated here, never logged, never echoed back.
+  'account.login': request<AccountView>()(
+    z.object({ token: z.string().min(1, 'Paste a token.').max(512), name: z.string().trim().max(64).optional() }).strict(),
+  ),
+  'account.switch': request<AccountView>()(z.object({ name: z.string().min(1).max(64) }).strict()),
+  'account.rename': request<AccountView>()(z.object({ from: z.string().min(1).max(64), to: z.string().trim().min(1, 'Enter a name.').max(64) }).strict()),
+  'account.logout': request<AccountView>()(z.object({ name: z.string().min(1).max(64) }).strict()),
+  'account.importTokenFile': request<AccountView>()(Empty),
+  'account.deleteTokenFile': request<AccountView>()(Empty),
+} as const;
+
+export const accountEvents = {
+  'account.changed': event<AccountView>(),
+} as const;

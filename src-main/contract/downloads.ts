@@ -1,7 +1,10 @@
-/** Download and cache shapes shared by the core and the renderer. */
+/** Downloads: jobs as persisted and shown, and the download requests. */
+import { z } from 'zod';
 import type { ApiErrorShape } from './errors';
+import { REPO_TYPES, type RepoType } from './keys';
+import { Empty, event, request } from './request';
 
-export type RepoType = 'model' | 'dataset' | 'space';
+export type { RepoType };
 export type JobState = 'queued' | 'resolving' | 'downloading' | 'paused' | 'done' | 'error' | 'cancelled';
 /** `waiting`: another program (Python, a second Hubcap) holds the file's lock and is downloading it. */
 export type FileState = 'pending' | 'waiting' | 'downloading' | 'done' | 'error';
@@ -27,6 +30,8 @@ export interface DownloadRequest {
   commit?: string;
   /** Rehash files already present and fetch again those whose bytes do not match. */
   force?: boolean;
+  /** Parallel range connections for this job's large files (default: the setting). */
+  connections?: number;
 }
 
 /** An automatic retry in progress: what failed, and when the next attempt starts. */
@@ -59,63 +64,57 @@ export interface DownloadJob {
   skipped: { path: string; reason: string }[];
 }
 
-export interface CacheRevisionView {
-  commit: string;
-  refs: string[];
-  sizeOnDisk: number;
-  nbFiles: number;
-  lastModified: number;
+/** States a job never leaves by itself. */
+export const TERMINAL_JOB_STATES: readonly JobState[] = ['done', 'error', 'cancelled'];
+
+export function isTerminal(state: JobState): boolean {
+  return TERMINAL_JOB_STATES.includes(state);
 }
 
-export interface CacheRepoView {
-  /** "model:org/name": the key for actions. */
-  key: string;
-  type: RepoType;
-  id: string;
-  path: string;
-  sizeOnDisk: number;
-  nbFiles: number;
-  lastAccessed: number;
-  lastModified: number;
-  revisions: CacheRevisionView[];
+/** A pattern (fnmatch, as Python's allow_patterns) rather than a file name. */
+export function isPattern(selector: string): boolean {
+  return /[*?[]/.test(selector);
 }
 
-export interface LooseFileView {
-  path: string;
-  repo: string;
-  size: number;
-  lastModified: number;
-  /** Being written by a download right now. */
-  active?: boolean;
+/** "config.json *.gguf" → exact files and patterns, as the download form and the CLI read them. */
+export function splitSelection(selectors: string[]): { files: string[]; patterns: string[] } {
+  return { files: selectors.filter((s) => !isPattern(s)), patterns: selectors.filter(isPattern) };
 }
 
-export interface CacheOverview {
-  root: string;
-  exists: boolean;
-  sizeOnDisk: number;
-  repos: CacheRepoView[];
-  warnings: { kind: string; path: string; message: string; repo?: string }[];
-  incomplete: LooseFileView[];
-  orphans: LooseFileView[];
-  scannedAt: string;
-}
+// ---------- requests and events ----------
 
-export interface CacheFileView {
-  path: string;
-  size: number;
-  linked: boolean;
-  lastAccessed: number;
-}
+const JobId = z.uuid('Not a download id.');
+const RepoPathList = z.array(z.string().min(1).max(1024)).max(1000);
 
-export interface DeletePlanView {
-  freedBytes: number;
-  summary: { label: string; bytes: number }[];
-  counts: { repos: number; revisions: number; blobs: number; files: number };
-}
+export const DownloadStart = z
+  .object({
+    repo: z.string().trim().min(1, 'Enter a repo id, like org/model.').max(200),
+    repoType: z.enum(REPO_TYPES).default('model'),
+    revision: z.string().trim().min(1).max(255).default('main'),
+    /** The commit the page showed for `revision`: downloaded, and written as refs/<revision>. */
+    commit: z
+      .string()
+      .regex(/^[0-9a-f]{40}$/, 'Not a commit id.')
+      .optional(),
+    files: RepoPathList.optional(),
+    patterns: RepoPathList.optional(),
+    /** Rehash what is present and fetch again what does not match. */
+    force: z.boolean().optional(),
+    /** Parallel range connections for this download's large files (default: the setting). */
+    connections: z.number().int().min(1).max(16).optional(),
+  })
+  .strict();
 
-export interface VerifyView {
-  checked: number;
-  corrupt: { etag: string; files: string[] }[];
-  /** Copies whose expected hash is not known here (no recorded listing, and the Hub not asked). */
-  unverifiable: string[];
-}
+export const downloadRequests = {
+  'downloads.list': request<DownloadJob[]>()(Empty),
+  'downloads.start': request<DownloadJob>()(DownloadStart),
+  'downloads.pause': request<DownloadJob>()(z.object({ id: JobId }).strict()),
+  'downloads.resume': request<DownloadJob>()(z.object({ id: JobId }).strict()),
+  'downloads.retry': request<DownloadJob>()(z.object({ id: JobId }).strict()),
+  'downloads.cancel': request<DownloadJob>()(z.object({ id: JobId, keepPartial: z.boolean().default(false) }).strict()),
+  'downloads.remove': request<{ removed: true }>()(z.object({ id: JobId }).strict()),
+} as const;
+
+export const downloadEvents = {
+  'downloads.changed': event<DownloadJob>(),
+} as const;

@@ -1,5 +1,7 @@
-/** Local inference shapes shared by the core, the inference host and the renderer. */
-import { formatBytes } from './format';
+/** Local inference: shapes shared by the core, the inference host and the renderer, and its requests. */
+import { z } from 'zod';
+import { ItemKeySchema } from './keys';
+import { Empty, event, request } from './request';
 
 export type GpuBackend = 'cuda' | 'vulkan' | 'metal' | 'cpu';
 
@@ -70,88 +72,45 @@ export interface InferenceStatus {
   problem: { at: string; kind: 'crash' | 'load-failed'; message: string } | null;
 }
 
-export interface Sampling {
-  temperature: number;
-  topP: number;
-  topK: number;
-  minP: number;
-  repeatPenalty: number;
-  /** null: a fresh random seed per answer. */
-  seed: number | null;
-  maxTokens: number;
-}
+// ---------- requests and events ----------
 
-/** llama.cpp's own defaults, except a bounded answer length. */
-export const DEFAULT_SAMPLING: Sampling = { temperature: 0.8, topP: 0.95, topK: 40, minP: 0.05, repeatPenalty: 1.1, seed: null, maxTokens: 1024 };
+/** Each load setting's bounds, once: for requests here and for the stored defaults (settings/schema.ts). */
+export const LOAD_SETTING_FIELDS = {
+  gpuLayers: z.union([z.literal('auto'), z.number().int().min(0).max(1000)]),
+  contextSize: z.union([z.literal('auto'), z.number().int().min(128).max(1_048_576)]),
+  batchSize: z.number().int().min(1).max(65_536).nullable(),
+  threads: z.number().int().min(1).max(256).nullable(),
+};
 
-export type StopReason = 'end' | 'maxTokens' | 'stopped' | 'error';
+/** The smallest values the UI may offer (the same bounds as above, as numbers). */
+export const LOAD_SETTING_MIN = { gpuLayers: 0, contextSize: 128, batchSize: 1, threads: 1 } as const;
 
-export interface AnswerStats {
-  tokens: number;
-  /** Decode speed: tokens after the first over the time after the first. */
-  tokensPerSecond: number;
-  timeToFirstTokenMs: number;
-  totalMs: number;
-  stopReason: StopReason;
-  contextUsed: number;
-  contextSize: number;
-}
+export const LoadSettingsInput = z.object(LOAD_SETTING_FIELDS).strict();
 
-export interface ChatMessage {
-  id: string;
-  role: 'user' | 'assistant';
-  text: string;
-  createdAt: string;
-  /** Assistant messages: the model that wrote it. */
-  model?: string;
-  stats?: AnswerStats;
-  /** Assistant messages: set while streaming. */
-  pending?: boolean;
-  error?: string;
-}
+export const inferenceRequests = {
+  'inference.status': request<InferenceStatus>()(Empty),
+  'inference.hardware': request<HardwareView>()(z.object({ refresh: z.boolean().optional() }).strict()),
+  'inference.fit': request<FitEstimate>()(z.object({ key: ItemKeySchema, settings: LoadSettingsInput.partial().optional() }).strict()),
+  'inference.load': request<InferenceStatus>()(
+    z.object({ key: ItemKeySchema, settings: LoadSettingsInput.partial().optional(), force: z.boolean().default(false) }).strict(),
+  ),
+  'inference.unload': request<InferenceStatus>()(Empty),
+  /** Fit of a GGUF on the Hub, from its header alone (read over HTTP ranges). */
+  'gallery.fit': request<FitEstimate>()(
+    z
+      .object({
+        repo: z.string().min(1).max(200),
+        revision: z.string().min(1).max(255),
+        path: z
+          .string()
+          .min(1)
+          .max(1024)
+          .regex(/\.gguf$/i, 'Only GGUF files have a fit estimate.'),
+      })
+      .strict(),
+  ),
+} as const;
 
-export interface Conversation {
-  id: string;
-  title: string;
-  createdAt: string;
-  updatedAt: string;
-  modelKey: string | null;
-  modelName: string | null;
-  systemPrompt: string;
-  sampling: Sampling;
-  messages: ChatMessage[];
-}
-
-export interface ConversationSummary {
-  id: string;
-  title: string;
-  updatedAt: string;
-  modelName: string | null;
-  messages: number;
-  preview: string;
-}
-
-export interface ChatStreamEvent {
-  conversationId: string;
-  messageId: string;
-  delta: string;
-  tokens: number;
-}
-
-/** One sentence with the numbers behind a fit verdict. */
-export function describeFit(fit: FitEstimate): string {
-  const ram = `${formatBytes(fit.ramNeeded)} of RAM (${formatBytes(fit.ram.total)} in this machine)`;
-  const vram = fit.vram ? `${formatBytes(fit.vramNeeded)} of VRAM (${formatBytes(fit.vram.free)} free of ${formatBytes(fit.vram.total)})` : null;
-  switch (fit.verdict) {
-    case 'gpu':
-      return `Fits on the GPU: all ${fit.totalLayers} layers, ${vram}, with a ${fit.contextSize}-token context.`;
-    case 'partial':
-      return `Partly on the GPU: ${fit.gpuLayers} of ${fit.totalLayers} layers, ${vram}; the rest on the CPU, ${ram}.`;
-    case 'cpu':
-      return `Runs on the CPU: needs about ${ram} with a ${fit.contextSize}-token context.`;
-    case 'too-big':
-      return `Too big for this machine: needs about ${ram}${vram ? ` and ${vram}` : ''} with a ${fit.contextSize}-token context.`;
-  }
-}
-
-export const FIT_LABEL: Record<FitVerdict, string> = { gpu: 'Fits on GPU', partial: 'Partly on GPU', cpu: 'CPU only', 'too-big': 'Too big' };
+export const inferenceEvents = {
+  'inference.changed': event<InferenceStatus>(),
+} as const;

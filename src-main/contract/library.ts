@@ -1,4 +1,8 @@
-/** Library shapes shared by the core and the renderer. */
+/** The Library: every model runnable here, and its requests. */
+import { z } from 'zod';
+import { LocalItemKeySchema } from './keys';
+import { Empty, event, request } from './request';
+
 export interface ModelSummary {
   architecture: string | null;
   parameters: number | null;
@@ -30,3 +34,17 @@ export interface AddResult {
   /** Each file not added, with one specific reason. */
   skipped: { path: string; reason: string }[];
 }
+
+export const libraryRequests = {
+  'library.list': request<LibraryItem[]>()(Empty),
+  'library.add': request<AddResult>()(z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000) }).strict()),
+  /** The native "open files" dialog (desktop only). */
+  'library.pickFiles': request<AddResult>()(Empty),
+  /** Copy or move a local checkpoint into Hubcap's own folder (it is used in place until then). */
+  'library.relocate': request<LibraryItem>()(z.object({ key: LocalItemKeySchema, mode: z.enum(['copy', 'move']) }).strict()),
+  'library.remove': request<{ removed: true }>()(z.object({ key: LocalItemKeySchema, deleteFiles: z.boolean().default(false) }).strict()),
+} as const;
+
+export const libraryEvents = {
+  'library.opened': event<AddResult>(),
+} as const;

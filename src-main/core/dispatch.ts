@@ -4,10 +4,10 @@
  * turn any failure into a structured error. Inputs are never logged (they may one day hold secrets).
  */
 import { type z } from 'zod';
-import { isRequestName, requests, type RequestName } from '../contract/api';
+import { type RequestName, isRequestName, requests } from '../contract/api';
 import { ApiError } from '../contract/errors';
 import type { WireResult } from '../contract/wire';
-import type { Handlers } from './handlers';
+import type { Handlers } from '../contract/handlers';
 
 export interface ValidationIssue {
   path: string;

@@ -16,7 +16,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { formatBytes } from '../contract/format';
+import { formatBytes } from '../contract/present/format';
 import { checkEtag } from '../cache/layout';
 import { blobLockPath, lockFile } from '../cache/blob-lock';
 import { HubError } from '../hub/errors';

@@ -40,7 +40,8 @@ export interface ManagerOptions {
   stallTimeoutMs?: number;
   /** Attempts in a row without progress before a file fails (default 8). */
   maxRetries?: number;
-  env?: Readonly<Record<string, string | undefined>>;
+  /** Copies into snapshots instead of links (HF_HUB_DISABLE_SYMLINKS). */
+  disableSymlinks?: boolean;
   /** Minimum interval between progress events of one job. */
   progressIntervalMs?: number;
 }
@@ -425,7 +426,7 @@ export class DownloadManager {
     try {
       const blob = blobPath(dir, p.etag);
       if (fs.statSync(blob).size !== p.size) return false;
-      linkSnapshotFile(job.cacheDir, dir, commit, p.path, p.etag, { env: this.#o.env ?? process.env });
+      linkSnapshotFile(job.cacheDir, dir, commit, p.path, p.etag, { disableSymlinks: this.#o.disableSymlinks === true });
       return true;
     } catch {
       return false;
@@ -469,7 +470,7 @@ export class DownloadManager {
           },
           {
             signal,
-            connections: this.#o.connections?.() ?? 1,
+            connections: job.request.connections ?? this.#o.connections?.() ?? 1,
             ...(this.#o.parallelThreshold !== undefined ? { parallelThreshold: this.#o.parallelThreshold } : {}),
             ...(this.#o.segmentBytes !== undefined ? { segmentBytes: this.#o.segmentBytes } : {}),
             ...(this.#o.stallTimeoutMs !== undefined ? { stallTimeoutMs: this.#o.stallTimeoutMs } : {}),
@@ -510,7 +511,10 @@ export class DownloadManager {
         }
         break;
       }
-      linkSnapshotFile(job.cacheDir, dir, commit, file.path, file.etag, { env: this.#o.env ?? process.env, freshBlob: fresh && !this.#blobs.has(blob) });
+      linkSnapshotFile(job.cacheDir, dir, commit, file.path, file.etag, {
+        disableSymlinks: this.#o.disableSymlinks === true,
+        freshBlob: fresh && !this.#blobs.has(blob),
+      });
       writeRef(dir, job.request.revision, commit);
       job.bytesDone += file.size - file.done;
       file.done = file.size;

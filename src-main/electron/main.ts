@@ -7,7 +7,9 @@
 import path from 'node:path';
 import { app, BrowserWindow, clipboard, dialog, ipcMain, protocol, screen, session, shell, utilityProcess } from 'electron';
 import { Core } from '../core/core';
-import { defaultDataDir } from '../app/data-dir';
+import { dispatch } from '../core/dispatch';
+import type { AddResult } from '../contract/library';
+import { defaultDataDir } from '../settings/data-dir';
 import { APP_SCHEME, APP_URL, appSchemePrivileges, createAppProtocolHandler, isAppUrl } from './protocol';
 import { denyAllPermissions, hardenWebContents, isExternalHttpUrl } from './security';
 import { wireIpc } from './ipc';
@@ -33,9 +35,17 @@ export function modelPathsFromArgv(argv: string[]): string[] {
   return argv.slice(1).filter((a) => !a.startsWith('-') && /\.(gguf|safetensors)$/i.test(a) && path.isAbsolute(a));
 }
 
+/** Files the OS asked us to open (file association, a second launch): added, and the UI told. */
+async function addOpened(ready: Core, paths: string[]): Promise<void> {
+  const models = paths.filter((p) => /\.(gguf|safetensors)$/i.test(p));
+  if (!models.length) return;
+  const result = await dispatch(ready.handlers, 'library.add', { paths: models });
+  if (result.ok) ready.events.emit('library.opened', result.value as AddResult);
+}
+
 function openFiles(paths: string[]): void {
   if (!paths.length) return;
-  if (core) void core.openFiles(paths);
+  if (core) void addOpened(core, paths);
   else pendingOpen.push(...paths);
   if (mainWindow) {
     if (mainWindow.isMinimized()) mainWindow.restore();
@@ -55,7 +65,7 @@ function createWindow(core: Core): void {
   const win = new BrowserWindow(buildWindowOptions({ preloadPath, bounds: saved, darkBackground: core.settings.get().theme === 'dark' }));
   mainWindow = win;
   if (saved?.maximized) win.maximize();
-  trackWindowState(win, (bounds) => core.settings.update({ windowBounds: bounds }));
+  trackWindowState(win, (bounds) => core.settings.updateStored({ windowBounds: bounds }));
   win.once('ready-to-show', () => win.show());
   win.on('closed', () => {
     mainWindow = null;

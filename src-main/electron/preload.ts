@@ -4,7 +4,7 @@
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { createBirpc } from 'birpc';
-import { IPC_CHANNEL, type ClientRpcFunctions, type CoreRpcFunctions, type HubcapBridge } from '../contract/wire';
+import { type ClientRpcFunctions, type CoreRpcFunctions, type HubcapBridge, IPC_CHANNEL } from '../contract/wire';
 
 const listeners = new Set<(name: string, payload: unknown) => void>();
 

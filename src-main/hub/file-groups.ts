@@ -3,7 +3,7 @@
  * GGUF together), vision projectors apart, safetensors weights, config and tokenizer files, the rest.
  */
 import type { FileGroup, ModelFile } from '../contract/model';
-import { SPLIT_GGUF } from '../library/split-gguf';
+import { SPLIT_GGUF } from './split-gguf';
 
 const QUANT = /(?:^|[-_.])((?:IQ|Q)\d(?:_[A-Z0-9]+)*|F16|BF16|F32|MXFP4)(?=[-_.]|$)/i;
 

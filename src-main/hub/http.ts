@@ -5,7 +5,7 @@
  * caller reads whole is capped, so a hostile or broken server cannot fill memory.
  */
 import { appVersion } from '../app/versions';
-import { formatBytes } from '../contract/format';
+import { formatBytes } from '../contract/present/format';
 import { HubError, hubErrorFrom, networkError, type ErrorContext } from './errors';
 import { BODY_LIMITS } from './limits';
 import { nextHop } from './redirects';
@@ -15,6 +15,10 @@ export interface HubHttpOptions {
   token: () => string | null;
   offline: () => boolean;
   fetch?: typeof fetch;
+  /** No answer (headers, or the next piece of a body) for this long is a failure (HF_HUB_DOWNLOAD_TIMEOUT). */
+  timeoutMs?: number;
+  /** The same for metadata requests (HF_HUB_ETAG_TIMEOUT). */
+  etagTimeoutMs?: number;
 }
 
 export interface HubRequestInit extends RequestInit {
@@ -28,6 +32,8 @@ export interface HubRequestInit extends RequestInit {
   retries?: number;
   /** The most body bytes a reader of this answer may get (default BODY_LIMITS.json). */
   maxBodyBytes?: number;
+  /** Overrides the client's timeout for this request. */
+  timeoutMs?: number;
 }
 
 export const USER_AGENT = `hubcap/${appVersion}; node/${process.versions.node}`;
@@ -39,14 +45,36 @@ const NULL_BODY = new Set([101, 204, 205, 304]);
  * friends then fail with a clear error instead of growing. Bytes are counted as read, not as
  * declared, so a caller may still read a prefix of a large answer and cancel the rest.
  */
-export function limitBody(res: Response, max: number, host: string): Response {
+export function limitBody(res: Response, max: number, host: string, idleMs?: number): Response {
   if (!res.body || NULL_BODY.has(res.status)) return res;
   const tooBig = () => new HubError('SERVER_ERROR', `${host} sent an answer larger than ${formatBytes(max)}; Hubcap refused to read it.`, { host });
   const reader = res.body.getReader();
   let seen = 0;
+  const next = async () => {
+    if (!idleMs) return reader.read();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        reader.read(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new HubError('NETWORK', `${host} stopped sending for ${Math.round(idleMs / 1000)} s.`, { host })), idleMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      const { done, value } = await reader.read();
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await next();
+      } catch (error) {
+        await reader.cancel().catch(() => undefined);
+        controller.error(error);
+        return;
+      }
+      const { done, value } = chunk;
       if (done) {
         controller.close();
         return;
@@ -76,6 +104,11 @@ export class HubHttp {
     const u = new URL(this.endpoint);
     this.#origin = u.origin;
     this.#host = u.host;
+  }
+
+  /** How long a metadata request (HEAD) may take (HF_HUB_ETAG_TIMEOUT). */
+  get etagTimeoutMs(): number | undefined {
+    return this.#opts.etagTimeoutMs;
   }
 
   get signedIn(): boolean {
@@ -135,17 +168,35 @@ export class HubHttp {
   }
 
   async #fetchOnce(url: string, init: HubRequestInit): Promise<Response> {
-    const { ctx, throwOnError = true, followRedirects = true, retries: _retries, maxBodyBytes = BODY_LIMITS.json, ...rest } = init;
+    const {
+      ctx,
+      throwOnError = true,
+      followRedirects = true,
+      retries: _retries,
+      maxBodyBytes = BODY_LIMITS.json,
+      timeoutMs = this.#opts.timeoutMs,
+      ...rest
+    } = init;
     this.assertOnline();
     const doFetch = this.#opts.fetch ?? fetch;
     let current = url;
     let res: Response;
     for (let hop = 0; ; hop++) {
+      // A timeout for the answer's headers; its body has an idle timeout of the same length below.
+      const deadline = timeoutMs ? new AbortController() : null;
+      const timer = deadline ? setTimeout(() => deadline.abort(), timeoutMs) : undefined;
+      const signal = deadline ? (rest.signal ? AbortSignal.any([rest.signal, deadline.signal]) : deadline.signal) : rest.signal;
       try {
-        res = await doFetch(current, { ...rest, headers: this.headersFor(current, rest.headers), redirect: 'manual' });
+        res = await doFetch(current, { ...rest, ...(signal ? { signal } : {}), headers: this.headersFor(current, rest.headers), redirect: 'manual' });
       } catch (error) {
+        if (deadline?.signal.aborted && !rest.signal?.aborted) {
+          const host = new URL(current).host;
+          throw new HubError('NETWORK', `${host} did not answer within ${Math.round((timeoutMs as number) / 1000)} s.`, { host });
+        }
         if ((error as Error).name === 'AbortError' || (error as Error).name === 'TimeoutError') throw error;
         throw networkError(error, current);
+      } finally {
+        clearTimeout(timer);
       }
       const location = res.headers.get('location');
       if (!followRedirects || res.status < 300 || res.status >= 400 || !location) break;
@@ -157,14 +208,14 @@ export class HubHttp {
     if (throwOnError && !res.ok && !(res.status >= 300 && res.status < 400)) {
       let bodyMessage: string | undefined;
       try {
-        const parsed = JSON.parse(await limitBody(res, BODY_LIMITS.error, host).text()) as { error?: unknown };
+        const parsed = JSON.parse(await limitBody(res, BODY_LIMITS.error, host, timeoutMs).text()) as { error?: unknown };
         bodyMessage = typeof parsed.error === 'string' ? parsed.error.slice(0, 500) : undefined;
       } catch {
         bodyMessage = undefined;
       }
       throw hubErrorFrom(res.status, res.headers, { ...ctx, signedIn: this.signedIn }, bodyMessage);
     }
-    return limitBody(res, maxBodyBytes, host);
+    return limitBody(res, maxBodyBytes, host, timeoutMs);
   }
 
   /** A fetch for @huggingface/hub: same policy, and typed errors instead of its generic ones. */

@@ -4,7 +4,7 @@ import type { ModelDetails, ModelFile } from '../contract/model';
 import { HubError } from './errors';
 import type { HubHttp } from './http';
 import { BODY_LIMITS } from './limits';
-import { checkRevision, isValidRevision, parseRepoId } from './repo-id';
+import { checkRevision, isValidRevision, parseRepoId, type RepoRef } from './repo-id';
 import { groupFiles } from './file-groups';
 import { resolveUrl, revisionNotFound } from './resolve';
 import { listTree, type TreeFile } from './tree';
@@ -13,7 +13,12 @@ import { listTree, type TreeFile } from './tree';
  * `onListing`: the revision's full listing, for whoever keeps `trees/<commit>.json` (the core
  * writes it only for repos already in the cache, so browsing never creates cache folders).
  */
-export async function modelDetails(hub: HubHttp, id: string, revision: string, onListing?: (commit: string, files: TreeFile[]) => void): Promise<ModelDetails> {
+export async function modelDetails(
+  hub: HubHttp,
+  id: string,
+  revision: string,
+  onListing?: (repo: RepoRef, commit: string, files: TreeFile[]) => void,
+): Promise<ModelDetails> {
   const repo = parseRepoId(id);
   checkRevision(revision);
   const ctx = { repo: repo.id, revision, repoUrl: hub.url(`/${repo.id}`) };
@@ -41,7 +46,7 @@ export async function modelDetails(hub: HubHttp, id: string, revision: string, o
   if (typeof info.sha !== 'string' || !/^[0-9a-f]{40}$/.test(info.sha))
     throw new HubError('SERVER_ERROR', `The Hub did not say which commit ${revision} of ${repo.id} is.`, ctx);
   const listing = await listTree(hub, repo, info.sha, ctx);
-  onListing?.(info.sha, listing);
+  onListing?.(repo, info.sha, listing);
   const files: ModelFile[] = listing.map((e) => ({ path: e.path, size: e.size, lfs: e.lfs !== null }));
   const refs = (await (await hub.fetch(hub.url(`/api/models/${repo.id}/refs`), { ctx })).json().catch(() => ({}))) as { branches?: unknown; tags?: unknown };
   let card: string | null = null;

@@ -3,7 +3,7 @@
  * user asks, never in offline mode. No token, no identifiers: this is the only request Hubcap
  * makes without being asked, and the Settings page says so.
  */
-import type { HubReachability, HubStatus } from '../contract/api';
+import type { HubReachability, HubStatus } from '../contract/hub';
 
 export interface ReachabilityDeps {
   endpoint: () => string;

@@ -4,12 +4,9 @@
  */
 import { ApiError } from '../contract/errors';
 
-export type RepoType = 'model' | 'dataset' | 'space';
+import type { RepoRef, RepoType } from '../contract/keys';
 
-export interface RepoRef {
-  type: RepoType;
-  id: string;
-}
+export type { RepoRef, RepoType };
 
 const NAME = /^(?!.*(--|\.\.))[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?$/;
 

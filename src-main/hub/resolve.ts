@@ -54,7 +54,13 @@ export async function fileMetadata(hub: HubHttp, repo: RepoRef, revision: string
   const ctx = { repo: repo.id, revision, path: filePath, repoUrl: repoPageUrl(hub, repo) };
   let url = resolveUrl(hub, repo, revision, filePath);
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    const res = await hub.fetch(url, { method: 'HEAD', headers: { 'accept-encoding': 'identity' }, followRedirects: false, ctx });
+    const res = await hub.fetch(url, {
+      method: 'HEAD',
+      headers: { 'accept-encoding': 'identity' },
+      followRedirects: false,
+      ctx,
+      ...(hub.etagTimeoutMs ? { timeoutMs: hub.etagTimeoutMs } : {}),
+    });
     const location = res.headers.get('location');
     if (res.status >= 300 && res.status < 400 && location && staysOnOrigin(url, location)) {
       url = new URL(location, url).toString();

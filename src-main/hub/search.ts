@@ -4,8 +4,8 @@
  * an infinite scroll needs. The cursor given to the renderer is only the next page's query string;
  * the core rebuilds the URL on its own endpoint, so no URL from outside is ever fetched.
  */
-import type { GallerySort, ModelCardView, SearchPage } from '../contract/gallery';
 import { ApiError } from '../contract/errors';
+import type { GallerySort, ModelCardView, SearchPage } from '../contract/gallery';
 import type { HubHttp } from './http';
 import { isValidRepoId } from './repo-id';
 import { nextPageUrl } from './pagination';

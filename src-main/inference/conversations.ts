@@ -7,9 +7,8 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { writePrivateFileAtomic } from '../app/atomic-write';
+import { type Conversation, type ConversationSummary, DEFAULT_SAMPLING, SamplingInput } from '../contract/chat';
 import { ApiError } from '../contract/errors';
-import { DEFAULT_SAMPLING, type Conversation, type ConversationSummary } from '../contract/inference';
-import { SamplingInput } from '../contract/api';
 
 const Stats = z.object({
   tokens: z.number(),

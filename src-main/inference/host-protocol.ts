@@ -2,7 +2,8 @@
  * What the core and the inference host say to each other (birpc over the process's message port).
  * The host owns node-llama-cpp; the core owns everything else (paths, conversations, the UI).
  */
-import type { AnswerStats, FitEstimate, HardwareView, LoadedModel, LoadSettings, Sampling } from '../contract/inference';
+import type { AnswerStats, Sampling } from '../contract/chat';
+import type { FitEstimate, HardwareView, LoadSettings, LoadedModel } from '../contract/inference';
 
 export interface HostLoadRequest {
   path: string;

@@ -13,7 +13,7 @@ import { checkRevision, isSafeRepoPath, parseRepoId } from '../hub/repo-id';
 import { fileMetadata, repoPageUrl, resolveUrl } from '../hub/resolve';
 import { readGgufHeader } from '../library/gguf-header';
 import { FormatError } from '../library/format-error';
-import { SPLIT_GGUF } from '../library/split-gguf';
+import { SPLIT_GGUF } from '../hub/split-gguf';
 
 /** Every part's name for a split GGUF (or just the file). */
 export function ggufParts(file: string): string[] {

@@ -5,30 +5,15 @@
  */
 import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { ApiError, type ErrorCode } from '../contract/errors';
-import {
-  describeFit,
-  type ChatMessage,
-  type Conversation,
-  type ConversationSummary,
-  type FitEstimate,
-  type HardwareView,
-  type InferenceStatus,
-  type LoadSettings,
-  type Sampling,
-} from '../contract/inference';
 import type { EventName, EventPayload } from '../contract/api';
+import type { ChatMessage, Conversation, ConversationSummary, Sampling } from '../contract/chat';
+import { ApiError, type ErrorCode } from '../contract/errors';
+import type { FitEstimate, HardwareView, InferenceStatus, LoadSettings } from '../contract/inference';
+import { describeFit } from '../contract/present/fit';
+import type { RunnableModel } from '../library/library';
 import { ConversationStore, titleFrom } from './conversations';
 import { InferenceHost, type HostLauncher, type HostRpc } from './host-client';
 import { isHostFailure, type HistoryItem, type HostFailure } from './host-protocol';
-
-export interface RunnableModel {
-  key: string;
-  name: string;
-  kind: 'gguf' | 'safetensors';
-  path: string;
-  missing: boolean;
-}
 
 export interface InferenceServiceOptions {
   launcher: HostLauncher;

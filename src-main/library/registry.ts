@@ -7,11 +7,12 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AddResult, LibraryItem, ModelSummary } from '../contract/library';
 import { ApiError } from '../contract/errors';
+import { localItemKey } from '../contract/keys';
+import type { AddResult, LibraryItem, ModelSummary } from '../contract/library';
 import { writePrivateFileAtomic } from '../app/atomic-write';
 import { sha256File } from '../cache/verify';
-import { SPLIT_GGUF, splitModelName } from './split-gguf';
+import { SPLIT_GGUF, splitModelName } from '../hub/split-gguf';
 import { FormatError } from './format-error';
 import { readGgufHeader, summarizeGguf } from './gguf-header';
 import { readSafetensorsHeader } from './safetensors-header';
@@ -88,7 +89,7 @@ export class LocalRegistry {
 
   list(): LibraryItem[] {
     return this.#entries.map((e) => ({
-      key: `local:${e.id}`,
+      key: localItemKey(e.id),
       source: 'local',
       kind: e.kind,
       name: e.name,
@@ -139,7 +140,7 @@ export class LocalRegistry {
       try {
         const entry = await this.#register(group);
         this.#entries.push(entry);
-        result.added.push(this.list().find((i) => i.key === `local:${entry.id}`) as LibraryItem);
+        result.added.push(this.list().find((i) => i.key === localItemKey(entry.id)) as LibraryItem);
       } catch (error) {
         const reason = error instanceof FormatError || error instanceof ApiError ? error.message : `It could not be read (${(error as Error).message}).`;
         result.skipped.push({ path: group[0] as string, reason });
@@ -247,7 +248,7 @@ export class LocalRegistry {
     entry.paths = written;
     this.#save();
     if (mode === 'move') for (const p of originals) await fs.promises.rm(p, { force: true });
-    return this.list().find((i) => i.key === `local:${entry.id}`) as LibraryItem;
+    return this.list().find((i) => i.key === localItemKey(entry.id)) as LibraryItem;
   }
 
   /** Forgets a checkpoint; with deleteFiles its files go too (the UI asks first). */

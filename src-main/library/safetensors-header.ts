@@ -44,6 +44,9 @@ export interface SafetensorsHeader {
 type Parsed =
   { ok: true; tensors: SafetensorsTensor[]; metadata: Record<string, string>; parameters: number } | { ok: false; problem: FormatProblem; message: string };
 
+/** A worker's answer: the tensor list comes as columns, turned back into objects only if asked. */
+type WorkerAnswer = Parsed | { ok: true; metadata: Record<string, string>; parameters: number; packed: Packed };
+
 /**
  * Pre-scan, parse and check a header's JSON. Self-contained on purpose (no outside names): the
  * worker thread runs this very function from its source text.
@@ -157,11 +160,53 @@ const { parentPort, workerData } = require('node:worker_threads');
 const __name = (f) => f;
 const parse = ${parseSafetensorsJson.toString()};
 const text = new TextDecoder().decode(new Uint8Array(workerData.bytes));
-parentPort.postMessage(parse(text, workerData.dataBytes, workerData.limits));
+const r = parse(text, workerData.dataBytes, workerData.limits);
+if (!r.ok) parentPort.postMessage(r);
+else {
+  // Columns, not 100k small objects: cloning objects back would stall the main thread.
+  const n = r.tensors.length;
+  const dims = new Uint8Array(n), begins = new Float64Array(n), ends = new Float64Array(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) total += r.tensors[i].shape.length;
+  const shapes = new Float64Array(total);
+  let at = 0;
+  const names = new Array(n), dtypes = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = r.tensors[i];
+    names[i] = t.name; dtypes[i] = t.dtype; dims[i] = t.shape.length; begins[i] = t.begin; ends[i] = t.end;
+    for (const d of t.shape) shapes[at++] = d;
+  }
+  const packed = { names: names.join('\u0000'), dtypes: dtypes.join('\u0000'), dims, shapes, begins, ends };
+  parentPort.postMessage({ ok: true, metadata: r.metadata, parameters: r.parameters, packed }, [dims.buffer, shapes.buffer, begins.buffer, ends.buffer]);
+}
 `;
 
+interface Packed {
+  names: string;
+  dtypes: string;
+  dims: Uint8Array;
+  shapes: Float64Array;
+  begins: Float64Array;
+  ends: Float64Array;
+}
+
+function unpack(p: Packed): SafetensorsTensor[] {
+  const names = p.names.split('\u0000');
+  const dtypes = p.dtypes.split('\u0000');
+  const out: SafetensorsTensor[] = new Array(p.dims.length);
+  let at = 0;
+  for (let i = 0; i < p.dims.length; i++) {
+    const n = p.dims[i] as number;
+    const shape: number[] = [];
+    for (let d = 0; d < n; d++) shape.push(p.shapes[at + d] as number);
+    out[i] = { name: names[i] as string, dtype: dtypes[i] as string, shape, begin: p.begins[i] as number, end: p.ends[i] as number };
+    at += n;
+  }
+  return out;
+}
+
 /** The same parse in a worker thread, bounded in memory and time. */
-function parseInWorker(bytes: Buffer, dataBytes: number): Promise<Parsed> {
+function parseInWorker(bytes: Buffer, dataBytes: number): Promise<WorkerAnswer> {
   const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : Buffer.from(bytes);
   const ab = own.buffer as ArrayBuffer;
   return new Promise((resolve) => {
@@ -171,7 +216,7 @@ function parseInWorker(bytes: Buffer, dataBytes: number): Promise<Parsed> {
       transferList: [ab],
       resourceLimits: { maxOldGenerationSizeMb: SAFETENSORS_LIMITS.workerHeapMb },
     });
-    const finish = (result: Parsed) => {
+    const finish = (result: WorkerAnswer) => {
       clearTimeout(timer);
       void worker.terminate();
       resolve(result);
@@ -180,7 +225,7 @@ function parseInWorker(bytes: Buffer, dataBytes: number): Promise<Parsed> {
       () => finish({ ok: false, problem: 'TOO_LARGE', message: 'The safetensors header took too long to read.' }),
       SAFETENSORS_LIMITS.workerTimeoutMs,
     );
-    worker.once('message', (m: Parsed) => finish(m));
+    worker.once('message', (m: WorkerAnswer) => finish(m));
     worker.once('error', (e) => finish({ ok: false, problem: 'TOO_LARGE', message: `The safetensors header could not be read (${e.message}).` }));
   });
 }
@@ -203,7 +248,12 @@ export async function readSafetensorsHeader(readAt: ReadAt, size: number): Promi
         ? parseSafetensorsJson(bytes.toString('utf8'), dataBytes, SAFETENSORS_LIMITS)
         : await parseInWorker(bytes, dataBytes);
     if (!parsed.ok) throw new FormatError(parsed.problem, parsed.message);
-    return { headerBytes: 8 + len, tensors: parsed.tensors, metadata: parsed.metadata, parameters: parsed.parameters, dataBytes };
+    const base = { headerBytes: 8 + len, metadata: parsed.metadata, parameters: parsed.parameters, dataBytes };
+    if (!('packed' in parsed)) return { ...base, tensors: parsed.tensors };
+    // Tens of thousands of small objects cost the thread ~100 ms to build: only when someone asks.
+    const packed = parsed.packed;
+    let tensors: SafetensorsTensor[] | null = null;
+    return Object.defineProperty(base, 'tensors', { enumerable: true, get: () => (tensors ??= unpack(packed)) }) as SafetensorsHeader;
   } catch (error) {
     if (error instanceof FormatError) throw error;
     throw new FormatError('CORRUPT', `The safetensors header could not be read (${(error as Error).message}).`);

@@ -1,10 +1,10 @@
 /** The Library: every GGUF and safetensors model runnable here, from the cache and added by hand. */
 import path from 'node:path';
 import type { LibraryItem, ModelSummary } from '../contract/library';
-import type { CacheScan } from '../cache/scan';
-import { repoLabel } from '../cache/delete-plan';
+import type { CacheScan, CachedRevision } from '../cache/scan';
+import { cacheItemKey, parseItemKey, type RepoRef } from '../contract/keys';
 import { inspectModelFile, type LocalRegistry } from './registry';
-import { SPLIT_GGUF, splitModelName } from './split-gguf';
+import { SPLIT_GGUF, splitModelName } from '../hub/split-gguf';
 
 /** Header summaries of cached files, by blob (content never changes under a blob name). */
 export class SummaryCache {
@@ -22,45 +22,54 @@ export class SummaryCache {
   }
 }
 
+type ScanFile = CachedRevision['files'][number];
+
+/** The runnable models of one revision: each GGUF or safetensors file, a split GGUF's parts as one. */
+function modelsOf(rev: CachedRevision): ScanFile[][] {
+  const out: ScanFile[][] = [];
+  const split = new Map<string, ScanFile[]>();
+  for (const f of rev.files) {
+    if (!/\.(gguf|safetensors)$/i.test(f.path) || /(^|\/)mmproj/i.test(f.path)) continue;
+    const m = SPLIT_GGUF.exec(f.path);
+    if (!m) {
+      out.push([f]);
+      continue;
+    }
+    const list = split.get(m[1] as string) ?? [];
+    list.push(f);
+    split.set(m[1] as string, list);
+  }
+  for (const parts of split.values()) out.push(parts.sort((a, b) => a.path.localeCompare(b.path)));
+  return out;
+}
+
 export async function libraryItems(scan: CacheScan, registry: LocalRegistry, summaries: SummaryCache): Promise<LibraryItem[]> {
   const items: LibraryItem[] = [...registry.list()];
   for (const repo of scan.repos) {
     for (const rev of repo.revisions) {
-      const split = new Map<string, typeof rev.files>();
-      for (const f of rev.files) {
-        if (!/\.(gguf|safetensors)$/i.test(f.path) || /(^|\/)mmproj/i.test(f.path)) continue;
-        const m = SPLIT_GGUF.exec(f.path);
-        if (m) {
-          const list = split.get(m[1] as string) ?? [];
-          list.push(f);
-          split.set(m[1] as string, list);
-          continue;
-        }
-        items.push(await cacheItem(repoLabel(repo), repo.id, rev.commit, rev.refs[0] ?? null, [f], path.join(rev.snapshotPath, f.path), summaries));
-      }
-      for (const [, parts] of split) {
-        parts.sort((a, b) => a.path.localeCompare(b.path));
-        const first = parts[0] as (typeof parts)[number];
-        items.push(await cacheItem(repoLabel(repo), repo.id, rev.commit, rev.refs[0] ?? null, parts, path.join(rev.snapshotPath, first.path), summaries));
-      }
+      for (const parts of modelsOf(rev)) items.push(await cacheItem(repo, rev, parts, summaries));
     }
   }
   return items;
 }
 
-async function cacheItem(
-  key: string,
-  repo: string,
-  commit: string,
-  ref: string | null,
-  parts: { path: string; size: number; blobPath: string; lastAccessed: number }[],
-  file: string,
-  summaries: SummaryCache,
-): Promise<LibraryItem> {
-  const first = parts[0] as (typeof parts)[number];
+/** One cached model by its key, found in the scan directly (no Library rebuilt to find it). */
+export async function cachedLibraryItem(scan: CacheScan, key: string, summaries: SummaryCache): Promise<LibraryItem | null> {
+  const k = parseItemKey(key);
+  if (k?.source !== 'cache') return null;
+  const repo = scan.repos.find((r) => r.type === k.repo.type && r.id === k.repo.id);
+  const rev = repo?.revisions.find((r) => r.commit === k.commit);
+  if (!repo || !rev) return null;
+  const parts = modelsOf(rev).find((p) => p[0]?.path === k.path);
+  return parts ? cacheItem(repo, rev, parts, summaries) : null;
+}
+
+async function cacheItem(repo: RepoRef, rev: CachedRevision, parts: ScanFile[], summaries: SummaryCache): Promise<LibraryItem> {
+  const first = parts[0] as ScanFile;
   const name = parts.length > 1 ? splitModelName(first.path) : first.path;
+  const file = path.join(rev.snapshotPath, first.path);
   return {
-    key: `cache:${key}@${commit}:${first.path}`,
+    key: cacheItemKey(repo, rev.commit, first.path),
     source: 'cache',
     kind: /\.gguf$/i.test(first.path) ? 'gguf' : 'safetensors',
     name: path.basename(name),
@@ -68,8 +77,8 @@ async function cacheItem(
     parts: parts.length,
     size: parts.reduce((a, p) => a + p.size, 0),
     summary: await summaries.get(file, first.blobPath),
-    repo,
-    revision: ref ?? commit.slice(0, 8),
+    repo: repo.id,
+    revision: rev.refs[0] ?? rev.commit.slice(0, 8),
     addedAt: null,
     lastUsed: new Date(Math.max(...parts.map((p) => p.lastAccessed))).toISOString(),
     missing: false,

@@ -15,6 +15,8 @@ import { pipeline } from 'node:stream/promises';
 import { SESSION_HEADER, SESSION_PATH, SESSION_QUERY, UPLOAD_PATH, WS_PATH, WS_PROTOCOL } from '../contract/wire';
 import type { Core } from '../core/core';
 import { attachConnection } from '../core/connection';
+import { dispatch } from '../core/dispatch';
+import type { AddResult } from '../contract/library';
 import { contentSecurityPolicy } from '../ui-assets/csp';
 import { contentTypeFor, resolveAssetPath } from '../ui-assets/files';
 import {
@@ -275,7 +277,10 @@ async function receiveUpload(req: http.IncomingMessage, res: http.ServerResponse
     await fs.promises.mkdir(folder, { recursive: true });
     await pipeline(req, fs.createWriteStream(`${target}.part`));
     await fs.promises.rename(`${target}.part`, target);
-    const result = await core.library.add([target]);
+    // Through the contract, exactly as a desktop drop is.
+    const answer = await dispatch(core.handlers, 'library.add', { paths: [target] });
+    if (!answer.ok) throw new Error(answer.error.message);
+    const result = answer.value as AddResult;
     if (!result.added.length) await fs.promises.rm(folder, { recursive: true, force: true });
     reply(200, { ...result, skipped: result.skipped.map((s) => ({ ...s, path: name })) });
   } catch (error) {

@@ -1,6 +1,7 @@
 /** The one schema of Hubcap's persisted settings, shared by the desktop shell and `hubcap serve`. */
 import { z } from 'zod';
-import { LOAD_SETTING_FIELDS, THEMES } from '../contract/api';
+import { LOAD_SETTING_FIELDS } from '../contract/inference';
+import { SETTING_FIELDS, THEMES } from '../contract/settings';
 
 export const WindowBounds = z.object({
   x: z.number().int(),
@@ -17,12 +18,9 @@ export const StoredSettings = z.object({
   offline: z.boolean().default(false),
   theme: z.enum(THEMES).default('system'),
   windowBounds: WindowBounds.nullable().default(null),
-  /** Files downloaded at once, across all jobs. */
-  downloadConcurrency: z.number().int().min(1).max(8).default(3),
-  /** Parallel range connections per large file (1 = one stream, fastest on fast links). */
-  downloadConnections: z.number().int().min(1).max(8).default(1),
-  /** Unload a loaded model after this many idle minutes; 0 keeps it loaded. */
-  unloadAfterMinutes: z.number().int().min(0).max(1440).default(30),
+  downloadConcurrency: SETTING_FIELDS.downloadConcurrency.default(3),
+  downloadConnections: SETTING_FIELDS.downloadConnections.default(1),
+  unloadAfterMinutes: SETTING_FIELDS.unloadAfterMinutes.default(30),
   /** Defaults for every model load; the Chat page can override them per load. */
   loadDefaults: z
     .object({

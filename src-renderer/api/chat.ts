@@ -1,7 +1,7 @@
 /** Chat and inference state in the renderer: core events flow straight into the query cache. */
 import { useEffect } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import type { Conversation } from '../../src-main/contract/inference';
+import type { Conversation } from '../../src-main/contract/chat';
 import { useApi, useApiQuery, useEventIntoQuery } from './context';
 
 /** The loaded model, loading progress and problems, kept live by `inference.changed`. */

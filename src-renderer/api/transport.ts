@@ -4,8 +4,8 @@
  */
 import { createBirpc, type BirpcReturn } from 'birpc';
 import { ApiError } from '../../src-main/contract/errors';
+import { type ClientRpcFunctions, type CoreRpcFunctions, type HubcapBridge, WS_PATH, type WireResult } from '../../src-main/contract/wire';
 import { sessionProtocols, takeSession } from './session';
-import { WS_PATH, type ClientRpcFunctions, type CoreRpcFunctions, type HubcapBridge, type WireResult } from '../../src-main/contract/wire';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting';
 

@@ -1,6 +1,6 @@
 import { Link } from 'wouter';
 import { CircleDot, CloudOff, Loader2, Plug, UserRound, WifiOff } from 'lucide-react';
-import type { HubStatus } from '../../src-main/contract/api';
+import type { HubStatus } from '../../src-main/contract/hub';
 import { useApiQuery, useConnectionState } from '../api/context';
 import { Tooltip } from '../components/ui/tooltip';
 import { cn } from '../lib/cn';

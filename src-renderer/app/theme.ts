@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import type { Theme } from '../../src-main/contract/api';
+import type { Theme } from '../../src-main/contract/settings';
 
 const KEY = 'hubcap.theme';
 

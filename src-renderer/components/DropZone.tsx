@@ -1,6 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { CheckCircle2, FileUp, X, XCircle } from 'lucide-react';
-import { formatBytes } from '../../src-main/contract/format';
+import { formatBytes } from '../../src-main/contract/present/format';
 import { useAddDropped } from '../api/library';
 import { useApi } from '../api/context';
 import { Progress } from './ui/progress';

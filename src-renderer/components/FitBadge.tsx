@@ -1,5 +1,6 @@
 import { Cpu, Gauge, MonitorCheck, TriangleAlert } from 'lucide-react';
-import { describeFit, FIT_LABEL, type FitEstimate } from '../../src-main/contract/inference';
+import type { FitEstimate } from '../../src-main/contract/inference';
+import { FIT_LABEL, describeFit } from '../../src-main/contract/present/fit';
 import { Badge } from './ui/badge';
 import { Tooltip } from './ui/tooltip';
 

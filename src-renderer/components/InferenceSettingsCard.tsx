@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { AlertTriangle, MemoryStick, RefreshCw } from 'lucide-react';
-import type { SettingsView } from '../../src-main/contract/api';
 import type { LoadSettings } from '../../src-main/contract/inference';
-import { formatBytes } from '../../src-main/contract/format';
+import { formatBytes } from '../../src-main/contract/present/format';
+import type { SettingsView } from '../../src-main/contract/settings';
 import { useApi, useApiQuery } from '../api/context';
 import { ErrorNotice } from './ErrorNotice';
 import { Badge } from './ui/badge';

@@ -1,7 +1,7 @@
 import { Check, Copy, FolderOpen } from 'lucide-react';
 import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import type { Place } from '../../src-main/contract/api';
+import type { Place } from '../../src-main/contract/app';
 import { useApi, useApiQuery } from '../api/context';
 import { Button } from './ui/button';
 import { Tooltip } from './ui/tooltip';

@@ -1,7 +1,7 @@
 import { hierarchy, treemap, treemapSquarify } from 'd3-hierarchy';
 import { useMemo } from 'react';
-import type { CacheRepoView } from '../../src-main/contract/downloads';
-import { formatBytes } from '../../src-main/contract/format';
+import type { CacheRepoView } from '../../src-main/contract/cache';
+import { formatBytes } from '../../src-main/contract/present/format';
 import { cn } from '../lib/cn';
 
 interface Node {

@@ -2,7 +2,7 @@ import { useState, type KeyboardEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useLocation, useParams } from 'wouter';
 import { Gauge, MessageSquare, PanelRight, Send, Square } from 'lucide-react';
-import type { ChatMessage, Conversation } from '../../src-main/contract/inference';
+import type { ChatMessage, Conversation } from '../../src-main/contract/chat';
 import { useApi, useApiQuery } from '../api/context';
 import { useChatEvents, useInferenceStatus } from '../api/chat';
 import { ConversationList } from '../components/chat/ConversationList';

@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation } from 'wouter';
 import { Boxes, FilePlus2, FileUp, FolderInput, FolderOpen, FolderSearch, HardDrive, MessageSquare, Search, Trash2, TriangleAlert } from 'lucide-react';
 import type { LibraryItem } from '../../src-main/contract/library';
-import { formatAgo, formatBytes, formatCount } from '../../src-main/contract/format';
+import { formatAgo, formatBytes, formatCount } from '../../src-main/contract/present/format';
 import { useApi, useApiQuery } from '../api/context';
 import { PageHeader } from '../components/PageHeader';
 import { ErrorNotice } from '../components/ErrorNotice';

@@ -3,7 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import { Link, useLocation, useParams } from 'wouter';
 import { ArrowLeft, Download, FileText, Heart } from 'lucide-react';
 import type { FileGroup, ModelDetails } from '../../src-main/contract/model';
-import { formatBytes, formatCount } from '../../src-main/contract/format';
+import { formatBytes, formatCount } from '../../src-main/contract/present/format';
 import { useApi, useApiQuery } from '../api/context';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { ExternalLinkButton } from '../components/ExternalLink';

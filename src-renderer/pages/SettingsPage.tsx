@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { AlertTriangle, Cpu, Download, FolderCog, Globe, Info, Monitor, Moon, Palette, RefreshCw, RotateCcw, Sun } from 'lucide-react';
-import type { CacheDirSource, SettingsPatch, SettingsView, Theme } from '../../src-main/contract/api';
+import type { CacheDirSource, SettingsPatch, SettingsView, Theme } from '../../src-main/contract/settings';
 import { useApi, useApiQuery } from '../api/context';
 import { PageHeader } from '../components/PageHeader';
 import { PathField } from '../components/PathField';

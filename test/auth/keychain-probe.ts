@@ -3,6 +3,7 @@
  * OS keychain through AccountService and prints what it saw as one JSON line.
  */
 import os from 'node:os';
+import { readHfEnv } from '../../src-main/hub/hf-env';
 import { AccountService } from '../../src-main/auth/account';
 import { osKeychain } from '../../src-main/auth/keychain';
 
@@ -11,7 +12,7 @@ const service = `Hubcap-test-${process.pid}`;
 const make = () =>
   new AccountService({
     keychain: osKeychain(service),
-    loc: { env: { HF_HOME: `${os.homedir()}/hf` }, homeDir: os.homedir() },
+    hf: readHfEnv({ HF_HOME: `${os.homedir()}/hf` }, os.homedir()),
     endpoint: process.env.HF_ENDPOINT as string,
     offline: () => false,
     onChange: () => {},

@@ -42,9 +42,9 @@ describe('cache writing', () => {
   it('links snapshot files with depth-correct relative symlinks', () => {
     const cache = tmpDir();
     const { dir, etag } = withBlob(cache, 'weights');
-    const top = linkSnapshotFile(cache, dir, C1, 'a.txt', etag, { env: {} });
+    const top = linkSnapshotFile(cache, dir, C1, 'a.txt', etag, {});
     expect(fs.readlinkSync(top)).toBe(`../../blobs/${etag}`);
-    const deep = linkSnapshotFile(cache, dir, C1, 'x/y/a.txt', etag, { env: {} });
+    const deep = linkSnapshotFile(cache, dir, C1, 'x/y/a.txt', etag, {});
     expect(fs.readlinkSync(deep)).toBe(`../../../../blobs/${etag}`);
     expect(fs.readFileSync(deep, 'utf8')).toBe('weights');
   });
@@ -52,10 +52,10 @@ describe('cache writing', () => {
   it('copies (existing blob) or moves (fresh blob) when symlinks are disabled, as Python does', () => {
     const cache = tmpDir();
     const { dir, etag } = withBlob(cache, 'weights');
-    const copied = linkSnapshotFile(cache, dir, C1, 'a.txt', etag, { env: { HF_HUB_DISABLE_SYMLINKS: '1' } });
+    const copied = linkSnapshotFile(cache, dir, C1, 'a.txt', etag, { disableSymlinks: true });
     expect(fs.lstatSync(copied).isSymbolicLink()).toBe(false);
     expect(fs.existsSync(path.join(dir, 'blobs', etag))).toBe(true);
-    const moved = linkSnapshotFile(cache, dir, C1, 'b.txt', etag, { env: { HF_HUB_DISABLE_SYMLINKS: '1' }, freshBlob: true });
+    const moved = linkSnapshotFile(cache, dir, C1, 'b.txt', etag, { disableSymlinks: true, freshBlob: true });
     expect(fs.readFileSync(moved, 'utf8')).toBe('weights');
     expect(fs.existsSync(path.join(dir, 'blobs', etag))).toBe(false);
   });

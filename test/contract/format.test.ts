@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatAgo, formatBytes, formatDuration } from '../../src-main/contract/format';
-import { describeFit, type FitEstimate } from '../../src-main/contract/inference';
+import type { FitEstimate } from '../../src-main/contract/inference';
+import { describeFit } from '../../src-main/contract/present/fit';
+import { formatAgo, formatBytes, formatDuration } from '../../src-main/contract/present/format';
 
 describe('formatting for people', () => {
   it('says how long ago, from epoch ms or ISO dates', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { dispatch } from '../../src-main/core/dispatch';
 import { ApiError } from '../../src-main/contract/errors';
-import type { Handlers } from '../../src-main/core/handlers';
+import type { Handlers } from '../../src-main/contract/handlers';
 import { testCore } from '../helpers/core';
 
 describe('dispatch: validate before any handler runs, structured errors out', () => {

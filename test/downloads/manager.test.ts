@@ -220,13 +220,13 @@ describe('downloads: pause, resume, cancel, restart', () => {
     hub.faults.add({ kind: 'throttle', origin: 'cdn', bytesPerSecond: 2 * MiB, pathIncludes: q8?.sha256 });
     const data = tmpDir();
     const cache = path.join(tmpDir(), 'hub');
-    const first = new DownloadManager({ hub: hubHttp(hub), cacheDir: () => cache, store: fileQueueStore(data), env: {} });
+    const first = new DownloadManager({ hub: hubHttp(hub), cacheDir: () => cache, store: fileQueueStore(data) });
     first.add({ repoType: 'model', repo: 'acme/tiny-llm', revision: 'main', files: ['tiny-llm-Q8_0.gguf'] });
     await new Promise((r) => setTimeout(r, 800));
     await first.close(); // as if the app quit mid-download
     const partial = fs.statSync(partialOf(repoFolder(cache), q8?.sha256 as string) as string).size;
     expect(partial).toBeGreaterThan(0);
-    const second = new DownloadManager({ hub: hubHttp(hub), cacheDir: () => cache, store: fileQueueStore(data), env: {} });
+    const second = new DownloadManager({ hub: hubHttp(hub), cacheDir: () => cache, store: fileQueueStore(data) });
     await new Promise((r) => setTimeout(r, 20));
     await second.whenIdle();
     const [job] = second.list();

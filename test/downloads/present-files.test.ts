@@ -66,7 +66,7 @@ describe('files already present', () => {
 
   it('verifies a symlink-less (copy) cache against trees/<commit>.json, and repairs it', async () => {
     const hub = await fakeHub();
-    const { m, cache } = manager(hubHttp(hub), { env: { HF_HUB_DISABLE_SYMLINKS: '1' } });
+    const { m, cache } = manager(hubHttp(hub), { disableSymlinks: true });
     await download(m, { repo: 'acme/tiny-llm', patterns: ['*.gguf', '*.json'] });
     const copy = path.join(cache, FOLDER, 'snapshots', main?.sha as string, 'tiny-llm-Q4_K_M.gguf');
     expect(fs.lstatSync(copy).isSymbolicLink()).toBe(false);

@@ -62,7 +62,7 @@ describe('IPC transport', () => {
     const sender = new FakeWebContents();
     ipcMain.emit(IPC_CHANNEL, { sender, senderFrame: frame('app://hubcap/index.html') }, invokeFrame('1', 'app.info', {}));
     await settle();
-    await core.updateSettings({ theme: 'dark' });
+    await core.handlers['settings.update']({ theme: 'dark' });
     await settle();
     expect(sender.sent.some(([, d]) => (d as { m?: string; a?: unknown[] }).m === 'event' && (d as { a: unknown[] }).a[0] === 'settings.changed')).toBe(true);
     sender.emit('destroyed');

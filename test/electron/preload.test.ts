@@ -1,6 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { HubcapBridge } from '../../src-main/contract/wire';
-import { IPC_CHANNEL } from '../../src-main/contract/wire';
+import { type HubcapBridge, IPC_CHANNEL } from '../../src-main/contract/wire';
 
 const h = vi.hoisted(() => ({
   exposed: new Map<string, unknown>(),

@@ -34,7 +34,6 @@ export function manager(http: HubHttp, extra: Partial<ManagerOptions> = {}): { m
     store: memoryQueueStore(),
     onChange: (j) => events.push(j),
     stallTimeoutMs: 2000,
-    env: {},
     ...extra,
   });
   managers.push(m);

@@ -63,11 +63,11 @@ describe('inference host lifetime', () => {
   it('records "last used" when a local checkpoint loads', async () => {
     core = testCore({ inferenceLauncher: sourceHostLauncher() });
     const c = core;
-    await c.updateSettings({ loadDefaults: { gpuLayers: 'auto', contextSize: 512, batchSize: null, threads: 1 } });
+    await c.handlers['settings.update']({ loadDefaults: { gpuLayers: 'auto', contextSize: 512, batchSize: null, threads: 1 } });
     const added = await c.library.add([testModel()]);
     const key = added.added[0]?.key as string;
-    expect(c.library.list().find((i) => i.key === key)?.lastUsed).toBeNull();
+    expect(c.library.registry.list().find((i) => i.key === key)?.lastUsed).toBeNull();
     await c.inference.load(key, undefined, false);
-    expect(c.library.list().find((i) => i.key === key)?.lastUsed).toBeTruthy();
+    expect(c.library.registry.list().find((i) => i.key === key)?.lastUsed).toBeTruthy();
   }, 60_000);
 });

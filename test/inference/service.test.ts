@@ -6,7 +6,8 @@ import { answered, recordEvents, sourceHostLauncher, splitTestModel, testModel }
 import { HUGE_70B } from '../fixtures/llama-model';
 import { dispatch } from '../../src-main/core/dispatch';
 import type { Core } from '../../src-main/core/core';
-import type { ChatStreamEvent, InferenceStatus } from '../../src-main/contract/inference';
+import type { ChatStreamEvent } from '../../src-main/contract/chat';
+import type { InferenceStatus } from '../../src-main/contract/inference';
 
 let core: Core;
 let key: string;
@@ -20,7 +21,7 @@ async function call<T>(method: string, input: unknown): Promise<T> {
 async function addModel(file: string): Promise<string> {
   const result = await core.library.add([file]);
   if (result.added[0]) return result.added[0].key;
-  const existing = core.library.list().find((i) => i.path === file);
+  const existing = core.library.registry.list().find((i) => i.path === file);
   if (!existing) throw new Error(`not added: ${JSON.stringify(result.skipped)}`);
   return existing.key;
 }
@@ -28,7 +29,7 @@ async function addModel(file: string): Promise<string> {
 beforeAll(async () => {
   core = testCore({ inferenceLauncher: sourceHostLauncher(), inferenceHostIdleMs: 60_000 });
   // One thread: on a two-core machine llama.cpp's thread sync dwarfs the work of a tiny model.
-  await core.updateSettings({ loadDefaults: { gpuLayers: 'auto', contextSize: 'auto', batchSize: null, threads: 1 } });
+  await core.handlers['settings.update']({ loadDefaults: { gpuLayers: 'auto', contextSize: 'auto', batchSize: null, threads: 1 } });
   key = await addModel(testModel());
 }, 60_000);
 

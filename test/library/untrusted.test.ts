@@ -46,6 +46,21 @@ async function maxLag<T>(fn: () => Promise<T>): Promise<{ result: T; lagMs: numb
 }
 
 describe('hostile safetensors headers', () => {
+  // First in the file: the hostile cases below leave garbage whose collection would show as lag.
+  it('parses a large real-looking header off the core’s thread: the event loop never stalls', async () => {
+    const tensors = 40_000;
+    const entries: string[] = [];
+    for (let i = 0; i < tensors; i++) entries.push(`"model.layers.${i}.mlp.weight":{"dtype":"F16","shape":[1],"data_offsets":[${i * 2},${i * 2 + 2}]}`);
+    const header = `{"__metadata__":{"format":"pt"},${entries.join(',')}}`;
+    expect(header.length).toBeGreaterThan(SAFETENSORS_LIMITS.inlineBytes);
+    const file = path.join(tmpDir(), 'big.safetensors');
+    writeSafetensors(file, header, tensors * 2);
+    const { result, lagMs } = await maxLag(() => read(file));
+    expect(result.tensors).toHaveLength(tensors);
+    expect(result.parameters).toBe(tensors);
+    expect(lagMs).toBeLessThan(150);
+  });
+
   it('refuses a 100 MB header before reading it', async () => {
     const file = path.join(tmpDir(), 'huge.safetensors');
     const fh = fs.openSync(file, 'w');
@@ -75,20 +90,6 @@ describe('hostile safetensors headers', () => {
       expect(ms).toBeLessThan(3000);
       expect(riseMiB).toBeLessThan(200);
     }
-  });
-
-  it('parses a large real-looking header off the core’s thread: the event loop never stalls', async () => {
-    const tensors = 40_000;
-    const entries: string[] = [];
-    for (let i = 0; i < tensors; i++) entries.push(`"model.layers.${i}.mlp.weight":{"dtype":"F16","shape":[1],"data_offsets":[${i * 2},${i * 2 + 2}]}`);
-    const header = `{"__metadata__":{"format":"pt"},${entries.join(',')}}`;
-    expect(header.length).toBeGreaterThan(SAFETENSORS_LIMITS.inlineBytes);
-    const file = path.join(tmpDir(), 'big.safetensors');
-    writeSafetensors(file, header, tensors * 2);
-    const { result, lagMs } = await maxLag(() => read(file));
-    expect(result.tensors).toHaveLength(tensors);
-    expect(result.parameters).toBe(tensors);
-    expect(lagMs).toBeLessThan(150);
   });
 });
 

@@ -16,7 +16,8 @@ import {
   type LlamaContext,
   type LlamaModel,
 } from 'node-llama-cpp';
-import type { FitEstimate, FitVerdict, GpuBackend, HardwareView, LoadSettings, StopReason } from '../../contract/inference';
+import type { StopReason } from '../../contract/chat';
+import type { FitEstimate, FitVerdict, GpuBackend, HardwareView, LoadSettings } from '../../contract/inference';
 import type { HostFailure, HostFunctions, HostGenerateRequest, HostGenerateResult, HostLoadRequest, HostLoadResult, ParentFunctions } from '../host-protocol';
 
 /** An "auto" context is capped: a 128k-token window costs gigabytes of KV cache nobody asked for. */

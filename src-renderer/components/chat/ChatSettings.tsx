@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { RotateCcw } from 'lucide-react';
-import { DEFAULT_SAMPLING, type Conversation, type Sampling } from '../../../src-main/contract/inference';
+import { type Conversation, DEFAULT_SAMPLING, type Sampling } from '../../../src-main/contract/chat';
 import { useApi } from '../../api/context';
 import { ErrorNotice } from '../ErrorNotice';
 import { Button } from '../ui/button';

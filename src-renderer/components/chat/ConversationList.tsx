@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { Link, useLocation } from 'wouter';
 import { Check, MessageSquarePlus, Pencil, Search, Trash2, X } from 'lucide-react';
-import type { ConversationSummary } from '../../../src-main/contract/inference';
+import type { ConversationSummary } from '../../../src-main/contract/chat';
 import { useApi, useApiQuery } from '../../api/context';
 import { Button } from '../ui/button';
 import { Input } from '../ui/input';

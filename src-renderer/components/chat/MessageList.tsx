@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { Bot, Pencil, RefreshCw, TriangleAlert, UserRound } from 'lucide-react';
-import type { AnswerStats, ChatMessage } from '../../../src-main/contract/inference';
+import type { AnswerStats, ChatMessage } from '../../../src-main/contract/chat';
 import { SafeMarkdown } from '../SafeMarkdown';
 import { Button } from '../ui/button';
 import { cn } from '../../lib/cn';

@@ -1,9 +1,23 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expandUserPath, resolveCacheDir, resolveEnvCacheDir, resolveHfHome } from '../../src-main/cache/location';
+import {
+  DEFAULT_ENDPOINT,
+  envFlag,
+  expandUserPath as expand,
+  readHfEnv,
+  resolveCacheDir as resolveWithSetting,
+  resolveEndpoint,
+} from '../../src-main/hub/hf-env';
 
 const home = '/home/ada';
 const loc = (env: Record<string, string>) => ({ env, homeDir: home });
+type Loc = ReturnType<typeof loc>;
+// The environment is read once, by readHfEnv: these name what each test asks of it.
+const resolveEnvCacheDir = (l: Loc) => readHfEnv(l.env, l.homeDir).cacheDir;
+const resolveCacheDir = (setting: string | null, l: Loc) => resolveWithSetting(setting, readHfEnv(l.env, l.homeDir));
+const expandUserPath = (v: string, l: Loc) => expand(v, l.env, l.homeDir);
+const resolveHfHome = (l: Loc) => readHfEnv(l.env, l.homeDir).hfHome;
+const offlineFromEnv = (env: Record<string, string>) => readHfEnv(env, home).offline;
 
 describe('hub cache location (Python huggingface_hub order)', () => {
   it('defaults to ~/.cache/huggingface/hub', () => {
@@ -38,5 +52,26 @@ describe('hub cache location (Python huggingface_hub order)', () => {
     expect(expandUserPath('/a/$UNSET/b', loc({}))).toBe(path.resolve('/a/$UNSET/b'));
     expect(resolveEnvCacheDir(loc({ HF_HOME: '~/hf' }))).toEqual({ path: '/home/ada/hf/hub', source: 'HF_HOME' });
     expect(resolveHfHome(loc({ XDG_CACHE_HOME: '~/c' }))).toBe('/home/ada/c/huggingface');
+  });
+});
+
+describe('Hub endpoint', () => {
+  it('defaults to huggingface.co and strips trailing slashes from HF_ENDPOINT', () => {
+    expect(resolveEndpoint({})).toEqual({ url: DEFAULT_ENDPOINT, source: 'default' });
+    expect(resolveEndpoint({ HF_ENDPOINT: 'http://127.0.0.1:8080//' })).toEqual({ url: 'http://127.0.0.1:8080', source: 'HF_ENDPOINT' });
+  });
+  it('rejects a non-http(s) or malformed HF_ENDPOINT with a clear message', () => {
+    expect(() => resolveEndpoint({ HF_ENDPOINT: 'file:///etc' })).toThrow(/http\(s\)/);
+    expect(() => resolveEndpoint({ HF_ENDPOINT: 'not a url' })).toThrow(/not a valid URL/);
+  });
+});
+
+describe('env flags', () => {
+  it('reads booleans as Python does', () => {
+    for (const v of ['1', 'on', 'YES', 'True']) expect(envFlag(v)).toBe(true);
+    for (const v of [undefined, '', '0', 'no', 'false', 'off']) expect(envFlag(v)).toBe(false);
+    expect(offlineFromEnv({ HF_HUB_OFFLINE: '1' })).toBe(true);
+    expect(offlineFromEnv({ TRANSFORMERS_OFFLINE: 'yes' })).toBe(true);
+    expect(offlineFromEnv({})).toBe(false);
   });
 });

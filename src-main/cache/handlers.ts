@@ -1,0 +1,56 @@
+/**
+ * The cache slice of the contract: the overview, files of a revision, delete plans (always
+ * recomputed from a fresh scan, never from paths the renderer sends), verify and repair.
+ */
+import type { HandlerSlice, RequestsOf } from '../contract/handlers';
+import type { DownloadJob, DownloadRequest } from '../contract/downloads';
+import { parseRepoKey, type RepoRef } from '../contract/keys';
+import type { CacheIndex } from './index';
+import { scanCache } from './scan';
+import * as cache from './service';
+import type { ExpectedHashes } from './verify';
+
+export interface CacheHandlerDeps {
+  index: CacheIndex;
+  /** Snapshot folders our downloads are filling now: kept out of every cleanup. */
+  activeSnapshots: () => string[];
+  /** The Hub's blob names for a repo at a commit, for copies no record describes (online only). */
+  expectedHashes: (repo: RepoRef) => ExpectedHashes | undefined;
+  /** Starts a download (a repair fetches the corrupt files again). */
+  download: (request: DownloadRequest) => DownloadJob;
+}
+
+export function cacheHandlers(deps: CacheHandlerDeps): HandlerSlice<RequestsOf<'cache'>> {
+  const { index } = deps;
+  const inUse = async (scan: ReturnType<typeof scanCache>): Promise<cache.InUse> => ({
+    partials: await cache.activePartials(scan),
+    snapshots: deps.activeSnapshots(),
+  });
+  const expected = (key: string) => {
+    const repo = parseRepoKey(key);
+    return repo ? deps.expectedHashes(repo) : undefined;
+  };
+  return {
+    'cache.scan': async ({ fresh }) => {
+      const scan = index.scan(fresh === true);
+      return cache.overview(scan, await cache.activePartials(scan));
+    },
+    'cache.files': async ({ repo, commit }) => cache.revisionFiles(index.scan(), repo, commit),
+    'cache.planDelete': async ({ targets }) => {
+      const scan = scanCache(index.root);
+      return cache.planDelete(scan, targets, await inUse(scan));
+    },
+    'cache.delete': async ({ targets }) => {
+      const scan = scanCache(index.root);
+      const result = cache.deleteFromCache(scan, targets, await inUse(scan));
+      index.invalidate();
+      return result;
+    },
+    'cache.verify': ({ repo }) => cache.verify(index.root, repo, expected(repo)),
+    'cache.repair': async ({ repo }) => {
+      const { repo: cached, refetch } = await cache.repairPlan(index.root, repo, expected(repo));
+      // Downloaded again and verified first; the corrupt bytes are replaced only then.
+      return refetch.map(({ commit, files }) => deps.download({ repoType: cached.type, repo: cached.id, revision: commit, files, force: true }));
+    },
+  };
+}

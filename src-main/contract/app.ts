@@ -1,0 +1,42 @@
+/** The app itself and what the desktop shell can do for the UI: versions, folders, links, clipboard. */
+import { z } from 'zod';
+import { ItemKeySchema, RepoKeySchema } from './keys';
+import { Empty, request } from './request';
+
+export interface Capabilities {
+  /** Can the core open a folder in the user's file manager (desktop only). */
+  openInFileManager: boolean;
+  /** Can the core open a URL in the system browser (desktop only; in a browser the page opens links itself). */
+  openExternal: boolean;
+  /** Can the core write the clipboard (desktop; in a browser the page uses navigator.clipboard). */
+  clipboard: boolean;
+}
+
+export interface AppInfo {
+  name: string;
+  /** The desktop app, `hubcap serve`, or the command line. */
+  transport: 'electron' | 'serve' | 'cli';
+  platform: string;
+  versions: { app: string; electron: string | null; chrome: string | null; node: string; nodeLlamaCpp: string | null };
+  capabilities: Capabilities;
+}
+
+/** Places the core may open in the file manager: named, never a raw path from the renderer. */
+export const PLACES = ['hubCache', 'dataDir'] as const;
+export type Place = (typeof PLACES)[number];
+
+export const appRequests = {
+  'app.info': request<AppInfo>()(Empty),
+  'places.open': request<{ opened: true }>()(
+    z.union([
+      z.object({ place: z.enum(PLACES) }).strict(),
+      z.object({ place: z.literal('cacheRepo'), repo: RepoKeySchema }).strict(),
+      // A Library item's file, selected in the file manager.
+      z.object({ place: z.literal('libraryItem'), key: ItemKeySchema }).strict(),
+    ]),
+  ),
+  'links.openExternal': request<{ opened: true }>()(
+    z.object({ url: z.url({ protocol: /^https?$/, error: 'Only http(s) links can be opened.' }).max(2048) }).strict(),
+  ),
+  'clipboard.writeText': request<{ copied: true }>()(z.object({ text: z.string().max(65_536) }).strict()),
+} as const;

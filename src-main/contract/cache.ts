@@ -1,0 +1,89 @@
+/** The cache browser: the overview, a revision's files, delete plans, verify and repair. */
+import { z } from 'zod';
+import type { DownloadJob, RepoType } from './downloads';
+import { RepoKeySchema } from './keys';
+import { request } from './request';
+
+export interface CacheRevisionView {
+  commit: string;
+  refs: string[];
+  sizeOnDisk: number;
+  nbFiles: number;
+  lastModified: number;
+}
+
+export interface CacheRepoView {
+  /** "model:org/name": the key for actions. */
+  key: string;
+  type: RepoType;
+  id: string;
+  path: string;
+  sizeOnDisk: number;
+  nbFiles: number;
+  lastAccessed: number;
+  lastModified: number;
+  revisions: CacheRevisionView[];
+}
+
+export interface LooseFileView {
+  path: string;
+  repo: string;
+  size: number;
+  lastModified: number;
+  /** Being written by a download right now. */
+  active?: boolean;
+}
+
+export interface CacheOverview {
+  root: string;
+  exists: boolean;
+  sizeOnDisk: number;
+  repos: CacheRepoView[];
+  warnings: { kind: string; path: string; message: string; repo?: string }[];
+  incomplete: LooseFileView[];
+  orphans: LooseFileView[];
+  scannedAt: string;
+}
+
+export interface CacheFileView {
+  path: string;
+  size: number;
+  linked: boolean;
+  lastAccessed: number;
+}
+
+export interface DeletePlanView {
+  freedBytes: number;
+  summary: { label: string; bytes: number }[];
+  counts: { repos: number; revisions: number; blobs: number; files: number };
+}
+
+export interface VerifyView {
+  checked: number;
+  /** Each corrupt blob with the files that use it (`<commit8>/<path>` for people, `uses` for a repair). */
+  corrupt: { etag: string; files: string[]; uses: { commit: string; path: string }[] }[];
+  /** Copies whose expected hash is not known here (no recorded listing, and the Hub not asked). */
+  unverifiable: string[];
+}
+
+// ---------- requests ----------
+
+export const DeleteTargetInput = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('repo'), repo: RepoKeySchema }).strict(),
+  z.object({ kind: z.literal('revision'), repo: RepoKeySchema, commit: z.string().regex(/^[0-9a-f]{40}$/, 'Not a commit id.') }).strict(),
+  z.object({ kind: z.literal('orphans') }).strict(),
+  z.object({ kind: z.literal('incomplete') }).strict(),
+  // Revisions no ref points at: what `hf cache prune` removes (snapshots being downloaded into are kept).
+  z.object({ kind: z.literal('detached') }).strict(),
+]);
+export type DeleteTargetInput = z.infer<typeof DeleteTargetInput>;
+const DeleteTargets = z.object({ targets: z.array(DeleteTargetInput).min(1).max(500) }).strict();
+
+export const cacheRequests = {
+  'cache.scan': request<CacheOverview>()(z.object({ fresh: z.boolean().optional() }).strict()),
+  'cache.files': request<CacheFileView[]>()(z.object({ repo: RepoKeySchema, commit: z.string().regex(/^[0-9a-f]{40}$/) }).strict()),
+  'cache.planDelete': request<DeletePlanView>()(DeleteTargets),
+  'cache.delete': request<DeletePlanView & { errors: string[] }>()(DeleteTargets),
+  'cache.repair': request<DownloadJob[]>()(z.object({ repo: RepoKeySchema }).strict()),
+  'cache.verify': request<VerifyView>()(z.object({ repo: RepoKeySchema }).strict()),
+} as const;

@@ -1,0 +1,16 @@
+/**
+ * What implementing the contract means, as types: each capability hands the core a slice of
+ * handlers for its own requests, and the core's merged table must have every request exactly once.
+ */
+import type { ParsedInput, RequestName, RequestOutput } from './api';
+
+export type Handler<K extends RequestName> = (input: ParsedInput<K>) => Promise<RequestOutput<K>>;
+
+/** Every request of the contract, implemented. */
+export type Handlers = { [K in RequestName]: Handler<K> };
+
+/** The handlers of some requests: a capability's slice. */
+export type HandlerSlice<K extends RequestName> = { [P in K]: Handler<P> };
+
+/** The requests whose names start with `prefix.` (e.g. all of `downloads.*`). */
+export type RequestsOf<Prefix extends string> = Extract<RequestName, `${Prefix}.${string}`>;

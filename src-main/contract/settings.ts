@@ -1,0 +1,74 @@
+/** Settings as the UI sees and changes them, with each bound defined once (the stored schema uses them too). */
+import { z } from 'zod';
+import type { LoadSettings } from './inference';
+import { LoadSettingsInput } from './inference';
+import { Empty, event, request } from './request';
+
+export const CACHE_DIR_SOURCES = ['setting', 'HF_HUB_CACHE', 'HUGGINGFACE_HUB_CACHE', 'HF_HOME', 'XDG_CACHE_HOME', 'default'] as const;
+export type CacheDirSource = (typeof CACHE_DIR_SOURCES)[number];
+
+export const THEMES = ['system', 'light', 'dark'] as const;
+export type Theme = (typeof THEMES)[number];
+
+/** The bounds of every numeric setting, once: requests here, stored settings in settings/schema.ts. */
+export const SETTING_FIELDS = {
+  /** Files downloaded at once, across all jobs. */
+  downloadConcurrency: z.number().int().min(1).max(8),
+  /** Parallel range connections per large file (1 = one stream). */
+  downloadConnections: z.number().int().min(1).max(8),
+  /** Unload a loaded model after this many idle minutes; 0 keeps it loaded. */
+  unloadAfterMinutes: z.number().int().min(0).max(1440),
+};
+
+export interface CacheDirView {
+  path: string;
+  source: CacheDirSource;
+  /** Where the cache would be without Hubcap's own setting (env or default). */
+  withoutSetting: { path: string; source: CacheDirSource };
+  exists: boolean;
+}
+
+export interface SettingsView {
+  hubCache: CacheDirView;
+  dataDir: string;
+  settingsFile: string;
+  endpoint: { url: string; source: 'HF_ENDPOINT' | 'default' };
+  offline: { enabled: boolean; source: 'HF_HUB_OFFLINE' | 'setting' | 'default' };
+  theme: Theme;
+  downloads: { concurrency: number; connections: number };
+  inference: { unloadAfterMinutes: number; loadDefaults: LoadSettings };
+  /** Problems found while loading settings (e.g. a corrupt file set aside). */
+  warnings: string[];
+}
+
+/** A user-typed folder path: non-empty, no NUL bytes, bounded. Absoluteness is checked in the core. */
+const FolderPathInput = z
+  .string()
+  .trim()
+  .min(1, 'Enter a folder path.')
+  .max(4096, 'That path is too long.')
+  .refine((p) => !p.includes('\0'), 'A path cannot contain a NUL character.');
+
+export const SettingsPatch = z
+  .object({
+    /** null resets to the environment/default location. */
+    hubCacheDir: FolderPathInput.nullable().optional(),
+    offline: z.boolean().optional(),
+    theme: z.enum(THEMES).optional(),
+    downloadConcurrency: SETTING_FIELDS.downloadConcurrency.optional(),
+    downloadConnections: SETTING_FIELDS.downloadConnections.optional(),
+    unloadAfterMinutes: SETTING_FIELDS.unloadAfterMinutes.optional(),
+    loadDefaults: LoadSettingsInput.optional(),
+  })
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, 'Nothing to change.');
+export type SettingsPatch = z.infer<typeof SettingsPatch>;
+
+export const settingsRequests = {
+  'settings.get': request<SettingsView>()(Empty),
+  'settings.update': request<SettingsView>()(SettingsPatch),
+} as const;
+
+export const settingsEvents = {
+  'settings.changed': event<SettingsView>(),
+} as const;

@@ -1,0 +1,97 @@
+/**
+ * The Library: every model runnable here, from the cache and added by hand, found by key without
+ * rebuilding the whole list, and "last used" kept where each kind keeps it (the registry for local
+ * checkpoints; the blob's access time for the cache, as huggingface_hub reads it).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { ApiError } from '../contract/errors';
+import { parseItemKey } from '../contract/keys';
+import type { AddResult, LibraryItem } from '../contract/library';
+import type { CacheIndex } from '../cache/index';
+import { LocalRegistry } from './registry';
+import { cachedLibraryItem, libraryItems, SummaryCache } from './service';
+
+/** What the inference host needs of a Library item to load it. */
+export interface RunnableModel {
+  key: string;
+  name: string;
+  kind: 'gguf' | 'safetensors';
+  path: string;
+  missing: boolean;
+}
+
+export class Library {
+  readonly registry: LocalRegistry;
+  readonly #cache: CacheIndex;
+  readonly #summaries = new SummaryCache();
+  readonly #managedDir: string;
+
+  constructor(opts: { dataDir: string; cache: CacheIndex }) {
+    this.#cache = opts.cache;
+    this.#managedDir = path.join(opts.dataDir, 'models');
+    this.registry = new LocalRegistry({
+      dataDir: opts.dataDir,
+      // A dropped file already in the cache is recognised: LFS blobs are named by their sha256.
+      cacheBlobsOfSize: (size) =>
+        this.#cache
+          .scan()
+          .repos.flatMap((r) =>
+            r.revisions.flatMap((v) =>
+              v.files
+                .filter((f) => f.size === size && /\/[0-9a-f]{64}$/.test(f.blobPath))
+                .map((f) => ({ sha256: f.blobPath.slice(-64), label: `${r.id}/${f.path}` })),
+            ),
+          ),
+    });
+  }
+
+  items(): Promise<LibraryItem[]> {
+    return libraryItems(this.#cache.scan(), this.registry, this.#summaries);
+  }
+
+  async item(key: string): Promise<LibraryItem> {
+    const k = parseItemKey(key);
+    const found = k?.source === 'local' ? this.registry.list().find((i) => i.key === key) : await cachedLibraryItem(this.#cache.scan(), key, this.#summaries);
+    if (!found) throw new ApiError('NOT_FOUND', 'That model is no longer in your Library.');
+    return found;
+  }
+
+  async runnable(key: string): Promise<RunnableModel> {
+    const item = await this.item(key);
+    return { key: item.key, name: item.name, kind: item.kind, path: item.path, missing: item.missing };
+  }
+
+  /** Records that a model was just loaded. */
+  markUsed(model: RunnableModel): void {
+    const k = parseItemKey(model.key);
+    if (k?.source === 'local') {
+      this.registry.markUsed(k.id);
+      return;
+    }
+    try {
+      fs.utimesSync(model.path, new Date(), fs.statSync(model.path).mtime);
+      this.#cache.invalidate();
+    } catch {
+      // "last used" is a courtesy; a blob we cannot touch changes nothing else
+    }
+  }
+
+  add(paths: string[]): Promise<AddResult> {
+    return this.registry.add(paths);
+  }
+
+  relocate(key: string, mode: 'copy' | 'move'): Promise<LibraryItem> {
+    return this.registry.relocate(localId(key), mode, this.#managedDir);
+  }
+
+  remove(key: string, deleteFiles: boolean): Promise<void> {
+    return this.registry.remove(localId(key), deleteFiles);
+  }
+}
+
+function localId(key: string): string {
+  const k = parseItemKey(key);
+  if (k?.source !== 'local') throw new ApiError('VALIDATION_FAILED', 'Only local checkpoints can be changed here.');
+  return k.id;
+}

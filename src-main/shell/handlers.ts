@@ -1,0 +1,94 @@
+/**
+ * What the desktop shell can do for the UI, as a slice of the contract: the app's versions, and
+ * opening folders, links and the clipboard. Under `hubcap serve` there are no desktop actions and
+ * each of these says so (the browser page opens links and writes the clipboard itself).
+ */
+import fs from 'node:fs';
+import { appVersion, packageVersion } from '../app/versions';
+import type { AppInfo, Capabilities } from '../contract/app';
+import { ApiError } from '../contract/errors';
+import type { HandlerSlice } from '../contract/handlers';
+import { PRODUCT_NAME } from '../settings/data-dir';
+
+/** What only the desktop shell can do; absent under `hubcap serve`. */
+export interface DesktopActions {
+  openPath(absolutePath: string): Promise<void>;
+  openExternal(url: string): Promise<void>;
+  writeClipboard(text: string): Promise<void>;
+  /** Shows one file selected in the file manager. */
+  showItemInFolder(absolutePath: string): void;
+  /** The native "open files" dialog: absolute paths, or none if cancelled. */
+  pickModelFiles(): Promise<string[]>;
+}
+
+export interface ShellHandlerDeps {
+  transport: 'electron' | 'serve' | 'cli';
+  platform: NodeJS.Platform;
+  runtime?: { electron: string | null; chrome: string | null } | undefined;
+  desktop?: DesktopActions | undefined;
+  /** Folders by name (never a raw path from the renderer). */
+  folders: { hubCache: () => string; dataDir: () => string; cacheRepo: (key: string) => string };
+  /** A Library item's file. */
+  itemFile: (key: string) => Promise<{ path: string; missing: boolean }>;
+}
+
+export function capabilities(desktop: DesktopActions | undefined): Capabilities {
+  const on = Boolean(desktop);
+  return { openInFileManager: on, openExternal: on, clipboard: on };
+}
+
+export function appInfo(deps: Pick<ShellHandlerDeps, 'transport' | 'platform' | 'runtime' | 'desktop'>): AppInfo {
+  const runtime = deps.runtime ?? { electron: null, chrome: null };
+  return {
+    name: PRODUCT_NAME,
+    transport: deps.transport,
+    platform: `${deps.platform} ${process.arch}`,
+    versions: {
+      app: appVersion,
+      electron: runtime.electron,
+      chrome: runtime.chrome,
+      node: process.versions.node,
+      nodeLlamaCpp: packageVersion('node-llama-cpp'),
+    },
+    capabilities: capabilities(deps.desktop),
+  };
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export function shellHandlers(deps: ShellHandlerDeps): HandlerSlice<'app.info' | 'places.open' | 'links.openExternal' | 'clipboard.writeText'> {
+  const { desktop } = deps;
+  return {
+    'app.info': async () => appInfo(deps),
+    'places.open': async (input) => {
+      if (!desktop) throw new ApiError('NOT_AVAILABLE', 'Opening folders is only available in the desktop app; copy the path instead.');
+      if (input.place === 'libraryItem') {
+        const item = await deps.itemFile(input.key);
+        if (item.missing || !fs.existsSync(item.path)) throw new ApiError('INVALID_PATH', `${item.path} is missing.`);
+        desktop.showItemInFolder(item.path);
+        return { opened: true };
+      }
+      const target =
+        input.place === 'cacheRepo' ? deps.folders.cacheRepo(input.repo) : input.place === 'hubCache' ? deps.folders.hubCache() : deps.folders.dataDir();
+      if (!isDirectory(target)) throw new ApiError('INVALID_PATH', `${target} does not exist yet.`);
+      await desktop.openPath(target);
+      return { opened: true };
+    },
+    'links.openExternal': async ({ url }) => {
+      if (!desktop) throw new ApiError('NOT_AVAILABLE', 'The browser opens links itself under hubcap serve.');
+      await desktop.openExternal(url);
+      return { opened: true };
+    },
+    'clipboard.writeText': async ({ text }) => {
+      if (!desktop) throw new ApiError('NOT_AVAILABLE', 'The browser writes the clipboard itself under hubcap serve.');
+      await desktop.writeClipboard(text);
+      return { copied: true };
+    },
+  };
+}
