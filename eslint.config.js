@@ -15,6 +15,46 @@ const ELECTRON_ONLY = {
 
 const NODE_BUILTINS = ['fs', 'path', 'os', 'http', 'child_process', 'net', 'crypto', 'stream', 'worker_threads'];
 
+/**
+ * The walls between src-main's folders, lowest first (docs/architecture.md draws the same map).
+ * A folder may import only folders of lower layers: never a higher one, and never a peer of its own
+ * layer (downloads, library and auth stay independent of one another). Shells sit on top.
+ */
+export const LAYERS = [
+  ['contract'],
+  ['app', 'ui-assets', 'types'],
+  ['hub'],
+  ['settings'],
+  ['cache'],
+  ['downloads', 'library', 'auth'],
+  ['inference'],
+  ['shell'],
+  ['core'],
+  ['serve'],
+  ['cli', 'electron'],
+];
+
+function layerConfigs() {
+  return LAYERS.flatMap((layer, i) =>
+    layer
+      .filter((folder) => folder !== 'contract')
+      .map((folder) => {
+        const forbidden = [...LAYERS.slice(i + 1).flat(), ...layer.filter((f) => f !== folder)];
+        const wall = { regex: `(^|/)(${forbidden.join('|')})/`, message: `${folder}/ sits below ${forbidden.join(', ')} (docs/architecture.md): move the shared piece down, or pass it in.` };
+        const electron = folder === 'electron';
+        return {
+          files: [`src-main/${folder}/**/*.ts`],
+          rules: {
+            'no-restricted-imports': [
+              'error',
+              electron ? { patterns: [wall] } : { paths: ELECTRON_ONLY.paths, patterns: [...ELECTRON_ONLY.patterns, wall] },
+            ],
+          },
+        };
+      }),
+  );
+}
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'test/lint/fixtures/**'] },
   js.configs.recommended,
@@ -28,11 +68,7 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
-  {
-    files: ['src-main/**/*.ts'],
-    ignores: ['src-main/electron/**'],
-    rules: { 'no-restricted-imports': ['error', ELECTRON_ONLY] },
-  },
+  ...layerConfigs(),
   {
     files: ['src-renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },

@@ -1,5 +1,5 @@
 /**
- * The lock huggingface_hub takes before writing a blob (hub-protocol.md §1.5):
+ * The lock huggingface_hub takes before writing a blob (docs/hub-protocol.md §1.5):
  * `<cache>/.locks/<repo folder>/<etag>.lock`, an OS advisory lock that Python's `filelock` honours,
  * created mode 0664, waited on without a deadline. An OS lock dies with its process, so a crash
  * never leaves the blob locked.

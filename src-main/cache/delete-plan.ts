@@ -1,6 +1,6 @@
 /**
  * Deleting from the cache is planned first, then executed (huggingface_hub's plan-then-execute,
- * hub-protocol.md §1.10); the dry run is the same plan. A plan frees exactly the blobs that only
+ * docs/hub-protocol.md §1.10); the dry run is the same plan. A plan frees exactly the blobs that only
  * the deleted revisions use. Execution removes repos, snapshots, refs, then blobs, and refuses any
  * path outside the cache root; it never follows a link (rm removes links, not their targets).
  */

@@ -1,5 +1,5 @@
 /**
- * Writing the huggingface_hub cache layout exactly as Python does (hub-protocol.md §1.3, §1.12):
+ * Writing the huggingface_hub cache layout exactly as Python does (docs/hub-protocol.md §1.3, §1.12):
  * blobs/<etag>, snapshots/<commit>/<path> as depth-correct relative symlinks (copies where links
  * are impossible), refs/<revision> holding the commit with no newline, .no_exist markers, and the
  * CACHEDIR.TAG. Every path from the Hub is checked so nothing escapes the repo folder.

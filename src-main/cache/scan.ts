@@ -1,6 +1,6 @@
 /**
  * Reading the hub cache into immutable records: repos → revisions (commit, refs) → files, with
- * sizes counted as huggingface_hub's scan_cache_dir counts them (hub-protocol.md §1.9): a blob
+ * sizes counted as huggingface_hub's scan_cache_dir counts them (docs/hub-protocol.md §1.9): a blob
  * shared by revisions counts once per repo. Oddities become warnings instead of failures, and,
  * unlike Python, a repo with a problem stays listed (with its warning) so the user can fix it.
  * Reads caches written without symlinks (Windows, copies) too. Never follows a link out of the cache.

@@ -1,6 +1,6 @@
 /**
  * `trees/<commit>.json` in a repo folder: the file listing of a commit, as huggingface_hub ≥ 1.22
- * writes and reads it (hub-protocol.md §1.3; `_tree_cache.py`). Python's offline snapshot_download
+ * writes and reads it (docs/hub-protocol.md §1.3; `_tree_cache.py`). Python's offline snapshot_download
  * uses it to tell a partial snapshot from a complete one, and so does Hubcap. A commit's listing
  * never changes, so the record is written once and trusted; an unknown format_version is ignored.
  */

@@ -1,6 +1,6 @@
 /**
  * The Hub's answers about one revision: the resolve URL of a file, its metadata from a HEAD
- * (Python's get_hf_file_metadata, hub-protocol.md §3.2), and the commit a branch or tag points at.
+ * (Python's get_hf_file_metadata, docs/hub-protocol.md §3.2), and the commit a branch or tag points at.
  * Every header is checked before it becomes a size or a blob name.
  */
 import { modelInfo, datasetInfo } from '@huggingface/hub';

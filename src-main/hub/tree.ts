@@ -1,5 +1,5 @@
 /**
- * A revision's file listing: `GET /api/{type}s/{repo}/tree/{commit}?recursive=true` (hub-protocol.md
+ * A revision's file listing: `GET /api/{type}s/{repo}/tree/{commit}?recursive=true` (docs/hub-protocol.md
  * §5.3), one page at a time through the Link header. Our own rather than @huggingface/hub's
  * listFiles so that the listing is bounded (pages, entries, bytes per page) and every entry is
  * checked before it becomes a path or a size: a listing that never ends, or lies, is an error.

@@ -1,5 +1,5 @@
 /**
- * A strict GGUF header reader (hub-protocol.md §6.1–6.2) for files we do not trust: every length is
+ * A strict GGUF header reader (docs/hub-protocol.md §6.1–6.2) for files we do not trust: every length is
  * checked against the file size and hard limits before anything is allocated, reads are bounded,
  * and the only error is FormatError. Large arrays (tokenizer vocabularies) are walked, not kept.
  * Our own because node-llama-cpp's parser (used for fit estimates) makes no such guarantees.
@@ -216,7 +216,7 @@ export function metaNumber(h: GgufHeader, key: string): number | null {
   return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null;
 }
 
-/** llama.cpp's general.file_type names (the quantization), hub-protocol.md §6.2. */
+/** llama.cpp's general.file_type names (the quantization), docs/hub-protocol.md §6.2. */
 export const FILE_TYPES: Record<number, string> = {
   0: 'F32',
   1: 'F16',

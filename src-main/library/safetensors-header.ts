@@ -1,5 +1,5 @@
 /**
- * A strict safetensors header reader (hub-protocol.md §6.5): u64 LE length, then that many bytes of
+ * A strict safetensors header reader (docs/hub-protocol.md §6.5): u64 LE length, then that many bytes of
  * JSON. Files dropped in are hostile until checked, so before JSON.parse sees a byte the header is
  * bounded and its shape pre-scanned in one linear pass (a 100 MB header of nested arrays once took
  * the core 28 s and 4.9 GB): at most 25 MB, three levels deep, short arrays. Headers over 1 MiB

@@ -1,6 +1,6 @@
 /**
  * A local server faithful to the Hugging Face Hub for what Hubcap uses (see
- * ../shared/docs/hub-protocol.md §7): two origins (API and "CDN"), resolve with HEAD metadata and
+ * docs/hub-protocol.md §7): two origins (API and "CDN"), resolve with HEAD metadata and
  * 302 redirects for LFS files, Range/206, model info, tree and paths-info with pagination, model
  * search with Link-header pagination, whoami-v2, gated and private repos with the real status codes
  * and X-Error-Code values, and fault knobs.

@@ -37,4 +37,26 @@ describe('lint-enforced layers', () => {
   it('keeps the contract free of Node and app code', async () => {
     expect(await ruleIds("import fs from 'node:fs';\nexport const f = fs;\n", 'src-main/contract/example.ts')).toContain('no-restricted-imports');
   });
+
+  it('holds the walls between capabilities: never a higher layer, never a peer', async () => {
+    const crossings: [string, string][] = [
+      ["import { DownloadManager } from '../downloads/manager';\nexport const d = DownloadManager;\n", 'src-main/hub/example.ts'],
+      ["import { Library } from '../library/library';\nexport const l = Library;\n", 'src-main/downloads/example.ts'],
+      ["import { AccountService } from '../auth/account';\nexport const a = AccountService;\n", 'src-main/library/example.ts'],
+      ["import { Core } from '../core/core';\nexport const c = Core;\n", 'src-main/inference/example.ts'],
+      ["import { Core } from '../../core/core';\nexport const c = Core;\n", 'src-main/inference/host/example.ts'],
+      ["import { startServer } from '../serve/server';\nexport const s = startServer;\n", 'src-main/core/example.ts'],
+      ["import { CacheIndex } from '../cache/index';\nexport const c = CacheIndex;\n", 'src-main/settings/example.ts'],
+      ["import { HubHttp } from '../hub/http';\nexport const h = HubHttp;\n", 'src-main/app/example.ts'],
+    ];
+    for (const [code, file] of crossings) expect(await ruleIds(code, file), file).toContain('no-restricted-imports');
+    const allowed: [string, string][] = [
+      ["import { HubHttp } from '../hub/http';\nexport const h = HubHttp;\n", 'src-main/downloads/example.ts'],
+      ["import { CacheIndex } from '../cache/index';\nexport const c = CacheIndex;\n", 'src-main/library/example.ts'],
+      ["import { Library } from '../library/library';\nexport const l = Library;\n", 'src-main/inference/example.ts'],
+      ["import { Core } from '../core/core';\nexport const c = Core;\n", 'src-main/cli/example.ts'],
+      ["import { startServer } from '../serve/server';\nexport const s = startServer;\n", 'src-main/cli/example.ts'],
+    ];
+    for (const [code, file] of allowed) expect(await ruleIds(code, file), file).not.toContain('no-restricted-imports');
+  });
 });
