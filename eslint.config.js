@@ -40,15 +40,15 @@ function layerConfigs() {
       .filter((folder) => folder !== 'contract')
       .map((folder) => {
         const forbidden = [...LAYERS.slice(i + 1).flat(), ...layer.filter((f) => f !== folder)];
-        const wall = { regex: `(^|/)(${forbidden.join('|')})/`, message: `${folder}/ sits below ${forbidden.join(', ')} (docs/architecture.md): move the shared piece down, or pass it in.` };
+        const wall = {
+          regex: `(^|/)(${forbidden.join('|')})/`,
+          message: `${folder}/ sits below ${forbidden.join(', ')} (docs/architecture.md): move the shared piece down, or pass it in.`,
+        };
         const electron = folder === 'electron';
         return {
           files: [`src-main/${folder}/**/*.ts`],
           rules: {
-            'no-restricted-imports': [
-              'error',
-              electron ? { patterns: [wall] } : { paths: ELECTRON_ONLY.paths, patterns: [...ELECTRON_ONLY.patterns, wall] },
-            ],
+            'no-restricted-imports': ['error', electron ? { patterns: [wall] } : { paths: ELECTRON_ONLY.paths, patterns: [...ELECTRON_ONLY.patterns, wall] }],
           },
         };
       }),
