@@ -10,6 +10,7 @@ import path from 'node:path';
 import { ApiError } from '../contract/errors';
 import { writeFileAtomic } from '../app/atomic-write';
 import { COMMIT_RE, isSafeRepoPath, isValidRevision, type RepoRef, type RepoType } from '../hub/repo-id';
+import { isEtag } from '../hub/blob-id';
 
 export const CACHEDIR_TAG =
   'Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by huggingface_hub.\n# For information about cache directory tags, see:\n#\thttps://bford.info/cachedir/\n';
@@ -33,7 +34,7 @@ export function repoDir(cacheDir: string, repo: RepoRef): string {
 
 /** The etag as a file name: 40 (git sha1) or 64 (sha256) lowercase hex, nothing else. */
 export function checkEtag(etag: string): string {
-  if (!/^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(etag)) throw new ApiError('INTEGRITY', `The Hub sent an unexpected file id (${etag.slice(0, 80)}).`);
+  if (!isEtag(etag)) throw new ApiError('INTEGRITY', `The Hub sent an unexpected file id (${etag.slice(0, 80)}).`);
   return etag;
 }
 

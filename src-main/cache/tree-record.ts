@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { TreeFile } from '../hub/tree';
 import { COMMIT_RE } from '../hub/repo-id';
 import { writeFileAtomic } from '../app/atomic-write';
+import { isEtag, SHA256_RE } from '../hub/blob-id';
 
 export const TREE_FORMAT_VERSION = 1;
 
@@ -67,9 +68,9 @@ export function readTreeRecord(repoDir: string, commit: string): Map<string, Rec
   for (const [p, raw] of Object.entries(d.files as Record<string, unknown>)) {
     const e = raw as Partial<RecordEntry> | null;
     if (!e || typeof e.size !== 'number' || !Number.isSafeInteger(e.size) || e.size < 0 || typeof e.blob_id !== 'string') return null;
-    const lfs = typeof e.lfs_sha256 === 'string' && /^[0-9a-f]{64}$/.test(e.lfs_sha256);
+    const lfs = typeof e.lfs_sha256 === 'string' && SHA256_RE.test(e.lfs_sha256);
     const etag = lfs ? (e.lfs_sha256 as string) : e.blob_id;
-    if (!/^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(etag)) return null;
+    if (!isEtag(etag)) return null;
     out.set(p, { size: e.size, etag, lfs });
   }
   return out;

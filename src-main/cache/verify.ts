@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CachedRepo } from './scan';
 import { readTreeRecord } from './tree-record';
+import { hashAlgorithm, isEtag } from '../hub/blob-id';
 
 export interface BlobCheck {
   blobPath: string;
@@ -42,13 +43,11 @@ export function sha256File(file: string): Promise<string> {
 
 /** Hashes a file the way its blob name is made: sha256 (64-hex etag) or git's blob sha1 (40-hex). */
 export async function hashBlob(file: string, etag: string): Promise<string> {
-  if (etag.length === 64) return sha256File(file);
-  const h = createHash('sha1');
-  h.update(`blob ${(await fs.promises.stat(file)).size}\0`);
+  const { algo, prefix } = hashAlgorithm(etag, (await fs.promises.stat(file)).size);
+  const h = createHash(algo);
+  if (prefix) h.update(prefix);
   return digestFile(file, h);
 }
-
-const ETAG = /^[0-9a-f]{40}$|^[0-9a-f]{64}$/;
 
 export async function verifyRepo(
   repo: CachedRepo,
@@ -68,7 +67,7 @@ export async function verifyRepo(
         }
         etag = known?.get(f.path);
       }
-      if (!etag || !ETAG.test(etag)) {
+      if (!etag || !isEtag(etag)) {
         unverifiable.push(`${rev.commit.slice(0, 8)}/${f.path}`);
         continue;
       }

@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { hashAlgorithm } from '../hub/blob-id';
 
 export interface DiskHasher {
   /** Bytes [0, n) of the file are written: hash them when convenient. Never goes backwards. */
@@ -23,11 +24,6 @@ export interface DiskHasher {
   digest(): Promise<string>;
   /** Stops reading; resolves once nothing reads the descriptor any more (then it may be closed). */
   dispose(): Promise<void>;
-}
-
-/** sha256 for LFS blobs (64-hex etag); git's blob sha1 ("blob <size>\0" + data) for regular files. */
-export function hashAlgorithm(etag: string, size: number): { algo: 'sha256' | 'sha1'; prefix: string | null } {
-  return etag.length === 64 ? { algo: 'sha256', prefix: null } : { algo: 'sha1', prefix: `blob ${size}\0` };
 }
 
 const CHUNK = 4 << 20;

@@ -25,6 +25,7 @@ import { matchesAny } from './patterns';
 import { planDownload } from './plan';
 import type { QueueStore } from './queue-store';
 import type { DownloadJob, DownloadRequest, JobFile } from './types';
+import { isEtag } from '../hub/blob-id';
 
 export interface ManagerOptions {
   hub: HubHttp;
@@ -204,7 +205,7 @@ export class DownloadManager {
     const repo: RepoRef = { type: job.request.repoType, id: job.request.repo };
     if (!keepPartial) {
       for (const f of job.files) {
-        if (f.state === 'done' || !/^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(f.etag)) continue;
+        if (f.state === 'done' || !isEtag(f.etag)) continue;
         if (!this.#blobs.has(blobPath(repoDir(job.cacheDir, repo), f.etag))) await removePartials(job.cacheDir, repo, f.etag);
         f.done = 0;
       }

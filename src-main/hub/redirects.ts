@@ -3,7 +3,7 @@
  * where the caller asks for it only within the same origin. "Relative" is judged on the resolved
  * URL, not the header's text: `//other-host/x` and `/\other-host/x` look relative and are not.
  */
-import { HubError } from './errors';
+import { HubError, type HubErrorDetails } from './errors';
 
 export const MAX_REDIRECTS = 10;
 
@@ -23,13 +23,17 @@ export function staysOnOrigin(current: string, location: string): boolean {
 }
 
 /** The next URL to request, or a HubError saying why the redirect is not followed. */
-export function nextHop(current: string, location: string, hop: number, opts: { anyOrigin?: boolean } = {}): string {
-  if (hop >= MAX_REDIRECTS) throw new HubError('SERVER_ERROR', `Too many redirects (more than ${MAX_REDIRECTS}) from ${new URL(current).host}.`);
+export function nextHop(current: string, location: string, hop: number, opts: { anyOrigin?: boolean; details?: HubErrorDetails } = {}): string {
+  if (hop >= MAX_REDIRECTS) throw new HubError('SERVER_ERROR', `Too many redirects (more than ${MAX_REDIRECTS}) from ${new URL(current).host}.`, opts.details);
   const next = resolveLocation(current, location);
   if (!next)
-    throw new HubError('SERVER_ERROR', `${new URL(current).host} redirected to an address Hubcap will not follow (${JSON.stringify(location.slice(0, 100))}).`);
+    throw new HubError(
+      'SERVER_ERROR',
+      `${new URL(current).host} redirected to an address Hubcap will not follow (${JSON.stringify(location.slice(0, 100))}).`,
+      opts.details,
+    );
   if (!opts.anyOrigin && next.origin !== new URL(current).origin) {
-    throw new HubError('SERVER_ERROR', `${new URL(current).host} redirected to another host (${next.host}), which this request does not follow.`);
+    throw new HubError('SERVER_ERROR', `${new URL(current).host} redirected to another host (${next.host}), which this request does not follow.`, opts.details);
   }
   return next.toString();
 }

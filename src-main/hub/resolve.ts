@@ -7,8 +7,9 @@ import { modelInfo, datasetInfo } from '@huggingface/hub';
 import { HubError } from './errors';
 import type { HubHttp } from './http';
 import { parseByteCount } from './limits';
-import { staysOnOrigin, MAX_REDIRECTS } from './redirects';
+import { nextHop, staysOnOrigin } from './redirects';
 import { COMMIT_RE, repoUrlPath, type RepoRef } from './repo-id';
+import { isEtag } from './blob-id';
 
 /** A file the Hub described: size and blob name (sha256 for LFS files, git sha1 otherwise). */
 export interface PlannedFile {
@@ -30,13 +31,11 @@ export function repoPageUrl(hub: HubHttp, repo: RepoRef): string {
   return hub.url(`/${repoUrlPath(repo)}`);
 }
 
-const ETAG = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-
 /** `W/"abc"` → `abc`, lowercased; null unless it is a git sha1 or a sha256. */
 export function normalizeEtag(v: string | null): string | null {
   if (!v) return null;
   const e = v.trim().replace(/^W\//, '').replace(/^"|"$/g, '').toLowerCase();
-  return ETAG.test(e) ? e : null;
+  return isEtag(e) ? e : null;
 }
 
 /** "Revision not found", always said the same way and with its context. */
@@ -53,7 +52,7 @@ export function revisionNotFound(repo: RepoRef, revision: string, details: objec
 export async function fileMetadata(hub: HubHttp, repo: RepoRef, revision: string, filePath: string): Promise<FileMetadata> {
   const ctx = { repo: repo.id, revision, path: filePath, repoUrl: repoPageUrl(hub, repo) };
   let url = resolveUrl(hub, repo, revision, filePath);
-  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+  for (let hop = 0; ; hop++) {
     const res = await hub.fetch(url, {
       method: 'HEAD',
       headers: { 'accept-encoding': 'identity' },
@@ -63,7 +62,8 @@ export async function fileMetadata(hub: HubHttp, repo: RepoRef, revision: string
     });
     const location = res.headers.get('location');
     if (res.status >= 300 && res.status < 400 && location && staysOnOrigin(url, location)) {
-      url = new URL(location, url).toString();
+      // A same-origin hop (a renamed repo) is followed; one to the CDN is the answer itself.
+      url = nextHop(url, location, hop, { details: ctx });
       continue;
     }
     const commit = res.headers.get('x-repo-commit');
@@ -79,7 +79,6 @@ export async function fileMetadata(hub: HubHttp, repo: RepoRef, revision: string
     }
     return { path: filePath, size, etag, lfs: linked !== null, commit };
   }
-  throw new HubError('SERVER_ERROR', `Too many redirects (more than ${MAX_REDIRECTS}) from the Hub for ${filePath}.`, ctx);
 }
 
 /** The commit a branch, tag or short sha points at (model info's `sha`). */

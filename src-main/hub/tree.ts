@@ -9,6 +9,7 @@ import type { HubHttp } from './http';
 import { isByteCount, LISTING_LIMITS } from './limits';
 import { nextPageUrl } from './pagination';
 import { repoApiPath, type RepoRef } from './repo-id';
+import { SHA256_RE } from './blob-id';
 
 export interface TreeFile {
   path: string;
@@ -22,7 +23,6 @@ export interface TreeFile {
 }
 
 const SHA1 = /^[0-9a-f]{40}$/;
-const SHA256 = /^[0-9a-f]{64}$/;
 
 /** The blob name Python gives a file: the sha256 for LFS files, the git sha1 otherwise. */
 export function blobIdOf(f: TreeFile): string {
@@ -40,7 +40,7 @@ function checkEntry(raw: unknown, where: string): TreeFile | null {
   let lfs: TreeFile['lfs'] = null;
   if (lfsRaw !== undefined && lfsRaw !== null) {
     const oid = typeof lfsRaw.oid === 'string' ? lfsRaw.oid.toLowerCase() : '';
-    if (!SHA256.test(oid) || !isByteCount(lfsRaw.size))
+    if (!SHA256_RE.test(oid) || !isByteCount(lfsRaw.size))
       throw new HubError('SERVER_ERROR', `${where} gives ${JSON.stringify(e.path.slice(0, 100))} an invalid LFS id or size.`);
     lfs = { oid, size: lfsRaw.size };
   }
@@ -48,7 +48,7 @@ function checkEntry(raw: unknown, where: string): TreeFile | null {
   const size = lfs?.size ?? e.size;
   if (!SHA1.test(oid) || !isByteCount(size))
     throw new HubError('SERVER_ERROR', `${where} gives ${JSON.stringify(e.path.slice(0, 100))} an invalid id or size.`);
-  const xet = typeof e.xetHash === 'string' && SHA256.test(e.xetHash) ? e.xetHash : null;
+  const xet = typeof e.xetHash === 'string' && SHA256_RE.test(e.xetHash) ? e.xetHash : null;
   return { path: e.path, size, oid, lfs, xetHash: xet };
 }
 

@@ -1,15 +1,14 @@
 import { ExternalLink as Icon } from 'lucide-react';
 import type { ReactNode } from 'react';
-import { useApi, useApiQuery } from '../api/context';
+import { useExternalLinks } from '../api/app';
 import { Button } from './ui/button';
 
 /** Opens an http(s) page in the system browser: through the core on desktop, a new tab in a browser. */
 export function ExternalLinkButton({ href, children }: { href: string; children: ReactNode }) {
-  const api = useApi();
-  const info = useApiQuery('app.info', {});
-  if (info.data?.capabilities.openExternal) {
+  const links = useExternalLinks();
+  if (links.viaCore) {
     return (
-      <Button size="sm" onClick={() => void api.call('links.openExternal', { url: href })}>
+      <Button size="sm" onClick={() => links.open(href)}>
         <Icon />
         {children}
       </Button>

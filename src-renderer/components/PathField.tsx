@@ -1,36 +1,33 @@
 import { Check, Copy, FolderOpen } from 'lucide-react';
 import { useState } from 'react';
-import { useMutation } from '@tanstack/react-query';
 import type { Place } from '../../src-main/contract/app';
-import { useApi, useApiQuery } from '../api/context';
+import { useAppInfo, useCopyText, useOpenPlace } from '../api/app';
 import { Button } from './ui/button';
 import { Tooltip } from './ui/tooltip';
 import { ErrorNotice } from './ErrorNotice';
 
-/** Copies text: through the core on desktop (no renderer permission needed), navigator.clipboard in a browser. */
+/** Copy with a moment of "Copied" feedback. */
 export function useCopy() {
-  const api = useApi();
-  const info = useApiQuery('app.info', {});
+  const copyText = useCopyText();
   const [copied, setCopied] = useState(false);
-  const copy = useMutation({
-    mutationFn: async (text: string) => {
-      if (info.data?.capabilities.clipboard) await api.call('clipboard.writeText', { text });
-      else await navigator.clipboard.writeText(text);
-    },
-    onSuccess: () => {
-      setCopied(true);
-      setTimeout(() => setCopied(false), 1500);
-    },
-  });
+  const copy = {
+    ...copyText,
+    mutate: (text: string) =>
+      copyText.mutate(text, {
+        onSuccess: () => {
+          setCopied(true);
+          setTimeout(() => setCopied(false), 1500);
+        },
+      }),
+  };
   return { copy, copied };
 }
 
 /** A path shown in full (monospace, selectable) with Copy and, on desktop, Open. */
 export function PathField({ label, path, place, testId }: { label: string; path: string; place?: Place; testId?: string }) {
-  const api = useApi();
-  const info = useApiQuery('app.info', {});
+  const info = useAppInfo();
   const { copy, copied } = useCopy();
-  const open = useMutation({ mutationFn: (p: Place) => api.call('places.open', { place: p }) });
+  const open = useOpenPlace();
   const canOpen = info.data?.capabilities.openInFileManager ?? false;
   return (
     <div className="space-y-1.5">
@@ -45,7 +42,7 @@ export function PathField({ label, path, place, testId }: { label: string; path:
         </Button>
         {place ? (
           canOpen ? (
-            <Button size="sm" onClick={() => open.mutate(place)} aria-label={`Open ${label} in file manager`}>
+            <Button size="sm" onClick={() => open.mutate({ place })} aria-label={`Open ${label} in file manager`}>
               <FolderOpen />
               Open
             </Button>

@@ -1,5 +1,5 @@
 import Markdown from 'react-markdown';
-import { useApi, useApiQuery } from '../api/context';
+import { useExternalLinks } from '../api/app';
 import { HUB_IMAGE_HOSTS } from '../../src-main/contract/hub-hosts';
 
 /**
@@ -9,8 +9,7 @@ import { HUB_IMAGE_HOSTS } from '../../src-main/contract/hub-hosts';
  * would be a request to wherever it chose.
  */
 export function SafeMarkdown({ text, images = 'hub', testId }: { text: string; images?: 'hub' | 'none'; testId?: string }) {
-  const api = useApi();
-  const info = useApiQuery('app.info', {});
+  const links = useExternalLinks();
   return (
     <div
       className="space-y-3 text-sm leading-relaxed [&_code]:rounded [&_code]:bg-muted [&_code]:px-1 [&_code]:font-mono [&_h1]:text-xl [&_h1]:font-semibold [&_h2]:text-lg [&_h2]:font-semibold [&_h3]:font-semibold [&_li]:ml-5 [&_ol]:list-decimal [&_pre]:overflow-x-auto [&_pre]:rounded-md [&_pre]:bg-muted [&_pre]:p-3 [&_table]:text-xs [&_td]:border [&_td]:border-border [&_td]:px-2 [&_th]:border [&_th]:border-border [&_th]:px-2 [&_ul]:list-disc"
@@ -22,14 +21,14 @@ export function SafeMarkdown({ text, images = 'hub', testId }: { text: string; i
           a: ({ href, children }) => {
             const safe = href && /^https?:\/\//i.test(href) ? href : null;
             if (!safe) return <span>{children}</span>;
-            if (info.data?.capabilities.openExternal) {
+            if (links.viaCore) {
               return (
                 <a
                   href={safe}
                   className="text-primary underline"
                   onClick={(e) => {
                     e.preventDefault();
-                    void api.call('links.openExternal', { url: safe });
+                    links.open(safe);
                   }}
                 >
                   {children}
