@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatBytes, formatDuration } from '../contract/present/format';
 import { ApiError } from '../contract/errors';
-import { isTerminal, splitSelection, type DownloadJob } from '../contract/downloads';
+import { isTerminal, JOB_CONNECTION_BOUNDS, splitSelection, type DownloadJob } from '../contract/downloads';
 import { REPO_TYPES, type RepoType } from '../contract/keys';
 import { repoDir } from '../cache/layout';
 import { call, cliCore } from './context';
@@ -27,8 +27,9 @@ export async function downloadCommand(argv: string[]): Promise<number> {
   const repoType = values['repo-type'] as RepoType;
   if (!REPO_TYPES.includes(repoType)) throw new ApiError('VALIDATION_FAILED', `--repo-type must be model, dataset or space`);
   const connections = values.connections === undefined ? undefined : Number(values.connections);
-  if (connections !== undefined && !(Number.isInteger(connections) && connections >= 1 && connections <= 16)) {
-    throw new ApiError('VALIDATION_FAILED', '--connections must be a whole number from 1 to 16');
+  const { min, max } = JOB_CONNECTION_BOUNDS;
+  if (connections !== undefined && !(Number.isInteger(connections) && connections >= min && connections <= max)) {
+    throw new ApiError('VALIDATION_FAILED', `--connections must be a whole number from ${min} to ${max}`);
   }
   const core = cliCore({ cacheDir: values['cache-dir'] });
   const { files, patterns } = splitSelection(selectors);

@@ -72,20 +72,28 @@ export interface ChatStreamEvent {
 
 // ---------- requests and events ----------
 
+/** Each sampling setting's bounds, once: the schema below and the chat settings panel. */
+export const SAMPLING_BOUNDS = {
+  temperature: { min: 0, max: 5 },
+  topP: { min: 0, max: 1 },
+  topK: { min: 0, max: 1000 },
+  minP: { min: 0, max: 1 },
+  repeatPenalty: { min: 0.5, max: 3 },
+  seed: { min: 0, max: 2 ** 31 - 1 },
+  maxTokens: { min: 1, max: 131_072 },
+} as const;
+
+const within = (b: { min: number; max: number }) => z.number().min(b.min).max(b.max);
+
 export const SamplingInput = z
   .object({
-    temperature: z.number().min(0).max(5),
-    topP: z.number().min(0).max(1),
-    topK: z.number().int().min(0).max(1000),
-    minP: z.number().min(0).max(1),
-    repeatPenalty: z.number().min(0.5).max(3),
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 31 - 1)
-      .nullable(),
-    maxTokens: z.number().int().min(1).max(131_072),
+    temperature: within(SAMPLING_BOUNDS.temperature),
+    topP: within(SAMPLING_BOUNDS.topP),
+    topK: within(SAMPLING_BOUNDS.topK).int(),
+    minP: within(SAMPLING_BOUNDS.minP),
+    repeatPenalty: within(SAMPLING_BOUNDS.repeatPenalty),
+    seed: within(SAMPLING_BOUNDS.seed).int().nullable(),
+    maxTokens: within(SAMPLING_BOUNDS.maxTokens).int(),
   })
   .strict();
 

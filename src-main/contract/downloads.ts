@@ -84,6 +84,9 @@ export function splitSelection(selectors: string[]): { files: string[]; patterns
 // ---------- requests and events ----------
 
 const JobId = z.uuid('Not a download id.');
+
+/** A single download may ask for more range connections than the everyday setting allows. */
+export const JOB_CONNECTION_BOUNDS = { min: 1, max: 16 } as const;
 const RepoPathList = z.array(z.string().min(1).max(1024)).max(1000);
 
 export const DownloadStart = z
@@ -101,7 +104,7 @@ export const DownloadStart = z
     /** Rehash what is present and fetch again what does not match. */
     force: z.boolean().optional(),
     /** Parallel range connections for this download's large files (default: the setting). */
-    connections: z.number().int().min(1).max(16).optional(),
+    connections: z.number().int().min(JOB_CONNECTION_BOUNDS.min).max(JOB_CONNECTION_BOUNDS.max).optional(),
   })
   .strict();
 

@@ -74,16 +74,22 @@ export interface InferenceStatus {
 
 // ---------- requests and events ----------
 
-/** Each load setting's bounds, once: for requests here and for the stored defaults (settings/schema.ts). */
-export const LOAD_SETTING_FIELDS = {
-  gpuLayers: z.union([z.literal('auto'), z.number().int().min(0).max(1000)]),
-  contextSize: z.union([z.literal('auto'), z.number().int().min(128).max(1_048_576)]),
-  batchSize: z.number().int().min(1).max(65_536).nullable(),
-  threads: z.number().int().min(1).max(256).nullable(),
-};
+/** Each load setting's bounds, once: the schemas below, the stored defaults (settings/schema.ts) and the UI's inputs. */
+export const LOAD_SETTING_BOUNDS = {
+  gpuLayers: { min: 0, max: 1000 },
+  contextSize: { min: 128, max: 1_048_576 },
+  batchSize: { min: 1, max: 65_536 },
+  threads: { min: 1, max: 256 },
+} as const;
 
-/** The smallest values the UI may offer (the same bounds as above, as numbers). */
-export const LOAD_SETTING_MIN = { gpuLayers: 0, contextSize: 128, batchSize: 1, threads: 1 } as const;
+const bounded = (b: { min: number; max: number }) => z.number().int().min(b.min).max(b.max);
+
+export const LOAD_SETTING_FIELDS = {
+  gpuLayers: z.union([z.literal('auto'), bounded(LOAD_SETTING_BOUNDS.gpuLayers)]),
+  contextSize: z.union([z.literal('auto'), bounded(LOAD_SETTING_BOUNDS.contextSize)]),
+  batchSize: bounded(LOAD_SETTING_BOUNDS.batchSize).nullable(),
+  threads: bounded(LOAD_SETTING_BOUNDS.threads).nullable(),
+};
 
 export const LoadSettingsInput = z.object(LOAD_SETTING_FIELDS).strict();
 

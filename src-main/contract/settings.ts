@@ -10,14 +10,22 @@ export type CacheDirSource = (typeof CACHE_DIR_SOURCES)[number];
 export const THEMES = ['system', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
 
-/** The bounds of every numeric setting, once: requests here, stored settings in settings/schema.ts. */
-export const SETTING_FIELDS = {
+/** The bounds of every numeric setting, once: requests here, stored settings in settings/schema.ts, the UI's inputs. */
+export const SETTING_BOUNDS = {
   /** Files downloaded at once, across all jobs. */
-  downloadConcurrency: z.number().int().min(1).max(8),
+  downloadConcurrency: { min: 1, max: 8 },
   /** Parallel range connections per large file (1 = one stream). */
-  downloadConnections: z.number().int().min(1).max(8),
+  downloadConnections: { min: 1, max: 8 },
   /** Unload a loaded model after this many idle minutes; 0 keeps it loaded. */
-  unloadAfterMinutes: z.number().int().min(0).max(1440),
+  unloadAfterMinutes: { min: 0, max: 1440 },
+} as const;
+
+const bounded = (b: { min: number; max: number }) => z.number().int().min(b.min).max(b.max);
+
+export const SETTING_FIELDS = {
+  downloadConcurrency: bounded(SETTING_BOUNDS.downloadConcurrency),
+  downloadConnections: bounded(SETTING_BOUNDS.downloadConnections),
+  unloadAfterMinutes: bounded(SETTING_BOUNDS.unloadAfterMinutes),
 };
 
 export interface CacheDirView {
