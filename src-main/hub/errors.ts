@@ -20,6 +20,8 @@ export interface HubErrorDetails {
   host?: string;
   /** Attempts made before giving up. */
   attempts?: number;
+  /** A server answer that asking again will not change (a redirect loop, a refused address). */
+  permanent?: boolean;
 }
 
 export class HubError extends ApiError {
@@ -32,6 +34,7 @@ export class HubError extends ApiError {
 
   /** Worth retrying by itself (transient), as opposed to needing the user. */
   get transient(): boolean {
+    if (this.details.permanent) return false;
     return this.code === 'RATE_LIMITED' || this.code === 'SERVER_ERROR' || this.code === 'NETWORK';
   }
 }

@@ -66,7 +66,7 @@ export function limitBody(res: Response, max: number, host: string, idleMs?: num
   };
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
+      let chunk: Awaited<ReturnType<typeof next>>;
       try {
         chunk = await next();
       } catch (error) {
@@ -144,7 +144,7 @@ export class HubHttp {
     return token ? `Bearer ${token}` : null;
   }
 
-  headersFor(url: string, extra?: HeadersInit): Headers {
+  headersFor(url: string, extra?: ConstructorParameters<typeof Headers>[0]): Headers {
     const headers = new Headers(extra);
     headers.delete('authorization');
     const auth = this.authorizationFor(url);

@@ -24,16 +24,18 @@ export function staysOnOrigin(current: string, location: string): boolean {
 
 /** The next URL to request, or a HubError saying why the redirect is not followed. */
 export function nextHop(current: string, location: string, hop: number, opts: { anyOrigin?: boolean; details?: HubErrorDetails } = {}): string {
-  if (hop >= MAX_REDIRECTS) throw new HubError('SERVER_ERROR', `Too many redirects (more than ${MAX_REDIRECTS}) from ${new URL(current).host}.`, opts.details);
+  // Asking again would meet the same redirect: these are never retried.
+  const details = { ...opts.details, permanent: true };
+  if (hop >= MAX_REDIRECTS) throw new HubError('SERVER_ERROR', `Too many redirects (more than ${MAX_REDIRECTS}) from ${new URL(current).host}.`, details);
   const next = resolveLocation(current, location);
   if (!next)
     throw new HubError(
       'SERVER_ERROR',
       `${new URL(current).host} redirected to an address Hubcap will not follow (${JSON.stringify(location.slice(0, 100))}).`,
-      opts.details,
+      details,
     );
   if (!opts.anyOrigin && next.origin !== new URL(current).origin) {
-    throw new HubError('SERVER_ERROR', `${new URL(current).host} redirected to another host (${next.host}), which this request does not follow.`, opts.details);
+    throw new HubError('SERVER_ERROR', `${new URL(current).host} redirected to another host (${next.host}), which this request does not follow.`, details);
   }
   return next.toString();
 }
