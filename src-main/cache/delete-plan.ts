@@ -162,10 +162,13 @@ export function executePlan(root: string, plan: DeletePlan): ExecuteResult {
       result.errors.push(`${p}: ${(error as Error).message}`);
     }
   }
-  // Empty folders left under refs/ (refs/pr/…) are tidied up.
+  // Empty folders left under a repo's refs/ (PR refs live in refs/refs/pr/) are tidied up, up to refs/ itself.
   for (const ref of plan.refs) {
+    const repoFolder = path.relative(root, ref).split(path.sep)[0];
+    if (!repoFolder || repoFolder === '..') continue;
+    const refsDir = path.join(root, repoFolder, 'refs');
     let dir = path.dirname(ref);
-    while (path.basename(dir) !== 'refs' && dir.length > root.length) {
+    while (dir !== refsDir && dir.startsWith(refsDir + path.sep)) {
       try {
         fs.rmdirSync(dir);
       } catch {

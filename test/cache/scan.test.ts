@@ -2,25 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scanCache } from '../../src-main/cache/scan';
-import { executePlan, planDeletion } from '../../src-main/cache/delete-plan';
 import { verifyRepo } from '../../src-main/cache/verify';
-import { commitOf, writePythonRevision } from '../helpers/python-cache';
+import { A, B, commitOf, pythonCache, writePythonRevision } from '../helpers/python-cache';
 import { tmpDir } from '../helpers/tmp';
-
-const A = commitOf('a');
-const B = commitOf('b');
-
-/** org/llm with two revisions sharing config.json; a 1000-byte and a 2000-byte weight each. */
-function pythonCache() {
-  const cache = tmpDir();
-  const shared = { path: 'config.json', data: '{"a":1}' };
-  writePythonRevision(cache, 'models--org--llm', A, [shared, { path: 'w/model.gguf', data: Buffer.alloc(1000, 1), lfs: true }], { refs: ['v1'] });
-  writePythonRevision(cache, 'models--org--llm', B, [shared, { path: 'w/model.gguf', data: Buffer.alloc(2000, 2), lfs: true }], {
-    refs: ['main', 'refs/pr/1'],
-  });
-  writePythonRevision(cache, 'datasets--org--data', A, [{ path: 'd.csv', data: 'x,y\n' }], { refs: ['main'] });
-  return cache;
-}
 
 describe('cache scan (huggingface_hub arithmetic)', () => {
   it('reads a Python-written cache: repos, revisions, refs, nested files', () => {
@@ -86,74 +70,6 @@ describe('cache scan (huggingface_hub arithmetic)', () => {
 
   it('reports a missing cache folder as empty, not as an error', () => {
     expect(scanCache(path.join(tmpDir(), 'nope'))).toMatchObject({ exists: false, repos: [] });
-  });
-});
-
-describe('delete plans', () => {
-  it('frees only blobs no remaining revision uses', () => {
-    const cache = pythonCache();
-    const plan = planDeletion(scanCache(cache), [{ kind: 'revision', repo: 'model:org/llm', commit: A }]);
-    expect(plan.freedBytes).toBe(1000);
-    expect(plan.snapshots).toHaveLength(1);
-    expect(plan.refs.map((r) => path.basename(r))).toEqual(['v1']);
-    expect(plan.blobs).toHaveLength(1);
-    executePlan(cache, plan);
-    const after = scanCache(cache);
-    const llm = after.repos.find((r) => r.id === 'org/llm');
-    expect(llm?.revisions.map((r) => r.commit)).toEqual([B]);
-    expect(llm?.revisions[0]?.files.map((f) => fs.readFileSync(f.blobPath).length)).toEqual([7, 2000]);
-    expect(after.warnings).toEqual([]);
-  });
-
-  it('deletes the whole repo folder when every revision is selected, counting its full size', () => {
-    const cache = pythonCache();
-    const plan = planDeletion(scanCache(cache), [
-      { kind: 'revision', repo: 'model:org/llm', commit: A },
-      { kind: 'revision', repo: 'model:org/llm', commit: 'main' },
-    ]);
-    expect(plan.repos).toEqual([path.join(cache, 'models--org--llm')]);
-    expect(plan.freedBytes).toBe(3007);
-    expect(plan.snapshots).toEqual([]);
-    executePlan(cache, plan);
-    expect(fs.existsSync(path.join(cache, 'models--org--llm'))).toBe(false);
-    expect(fs.existsSync(path.join(cache, 'datasets--org--data'))).toBe(true);
-  });
-
-  it('a dry run is the same plan and touches nothing', () => {
-    const cache = pythonCache();
-    const before = scanCache(cache).sizeOnDisk;
-    const plan = planDeletion(scanCache(cache), [{ kind: 'repo', repo: 'org/llm' }]);
-    expect(plan.freedBytes).toBe(3007);
-    expect(scanCache(cache).sizeOnDisk).toBe(before);
-  });
-
-  it('never deletes what a link outside the cache points to', () => {
-    const cache = pythonCache();
-    const outside = path.join(tmpDir(), 'precious');
-    fs.writeFileSync(outside, 'keep me');
-    fs.symlinkSync(outside, path.join(cache, 'models--org--llm', 'snapshots', A, 'link.txt'));
-    executePlan(cache, planDeletion(scanCache(cache), [{ kind: 'repo', repo: 'org/llm' }]));
-    expect(fs.readFileSync(outside, 'utf8')).toBe('keep me');
-  });
-
-  it('cleans orphan blobs and unfinished downloads, sparing active ones', () => {
-    const cache = pythonCache();
-    const blobs = path.join(cache, 'models--org--llm', 'blobs');
-    fs.writeFileSync(path.join(blobs, 'd'.repeat(64)), Buffer.alloc(30));
-    fs.writeFileSync(path.join(blobs, `${'e'.repeat(64)}.incomplete`), Buffer.alloc(50));
-    fs.writeFileSync(path.join(blobs, `${'c'.repeat(64)}.incomplete`), Buffer.alloc(5));
-    const active = path.join(blobs, `${'c'.repeat(64)}.incomplete`);
-    const plan = planDeletion(scanCache(cache), [{ kind: 'orphans' }, { kind: 'incomplete', exclude: [active] }]);
-    expect(plan.freedBytes).toBe(80);
-    executePlan(cache, plan);
-    expect(fs.readdirSync(blobs).sort()).toEqual(expect.arrayContaining([`${'c'.repeat(64)}.incomplete`]));
-    expect(fs.existsSync(path.join(blobs, 'd'.repeat(64)))).toBe(false);
-  });
-
-  it('refuses unknown repos and revisions', () => {
-    const scan = scanCache(pythonCache());
-    expect(() => planDeletion(scan, [{ kind: 'repo', repo: 'org/none' }])).toThrow(/not in the cache/);
-    expect(() => planDeletion(scan, [{ kind: 'revision', repo: 'org/llm', commit: 'f'.repeat(40) }])).toThrow(/not a cached revision/);
   });
 });
 

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { tmpDir } from './tmp';
 
 export function gitSha1(data: Buffer | string): string {
   const b = Buffer.from(data);
@@ -55,4 +56,19 @@ export function writePythonRevision(
     fs.writeFileSync(file, commit);
   }
   return etags;
+}
+
+export const A = commitOf('a');
+export const B = commitOf('b');
+
+/** org/llm with two revisions sharing config.json; a 1000-byte and a 2000-byte weight each. */
+export function pythonCache(): string {
+  const cache = tmpDir();
+  const shared = { path: 'config.json', data: '{"a":1}' };
+  writePythonRevision(cache, 'models--org--llm', A, [shared, { path: 'w/model.gguf', data: Buffer.alloc(1000, 1), lfs: true }], { refs: ['v1'] });
+  writePythonRevision(cache, 'models--org--llm', B, [shared, { path: 'w/model.gguf', data: Buffer.alloc(2000, 2), lfs: true }], {
+    refs: ['main', 'refs/pr/1'],
+  });
+  writePythonRevision(cache, 'datasets--org--data', A, [{ path: 'd.csv', data: 'x,y\n' }], { refs: ['main'] });
+  return cache;
 }
