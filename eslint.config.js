@@ -55,6 +55,26 @@ function layerConfigs() {
   );
 }
 
+/**
+ * The renderer reaches the core only through the contract; `extra` adds a wall for some of its folders.
+ * @param {{ group: string[]; importNames: string[]; message: string }} [extra]
+ */
+function rendererImports(extra) {
+  return {
+    paths: [
+      { name: 'electron', message: 'The renderer reaches the core only through the contract.' },
+      { name: 'node-llama-cpp', message: 'Inference runs in the core, never in the renderer.' },
+      { name: '@napi-rs/keyring', message: 'Tokens never reach the renderer.' },
+      { name: 'conf', message: 'Settings live in the core.' },
+    ],
+    patterns: [
+      { regex: 'src-main/(?!contract/)', message: 'The renderer may import only src-main/contract (the API contract).' },
+      { regex: `^(node:)?(${NODE_BUILTINS.join('|')})$`, message: 'The renderer runs in a browser: no Node built-ins.' },
+      ...(extra ? [extra] : []),
+    ],
+  };
+}
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'test/lint/fixtures/**'] },
   js.configs.recommended,
@@ -78,20 +98,20 @@ export default tseslint.config(
       // These two only matter to the React Compiler, which we do not use (TanStack Virtual is fine without it).
       'react-hooks/incompatible-library': 'off',
       'react-hooks/preserve-manual-memoization': 'off',
+      'no-restricted-imports': ['error', rendererImports()],
+    },
+  },
+  {
+    // Pages and components use the domain hooks of src-renderer/api/, which own query keys and events.
+    files: ['src-renderer/{pages,components,app}/**/*.{ts,tsx}'],
+    rules: {
       'no-restricted-imports': [
         'error',
-        {
-          paths: [
-            { name: 'electron', message: 'The renderer reaches the core only through the contract.' },
-            { name: 'node-llama-cpp', message: 'Inference runs in the core, never in the renderer.' },
-            { name: '@napi-rs/keyring', message: 'Tokens never reach the renderer.' },
-            { name: 'conf', message: 'Settings live in the core.' },
-          ],
-          patterns: [
-            { regex: 'src-main/(?!contract/)', message: 'The renderer may import only src-main/contract (the API contract).' },
-            { regex: `^(node:)?(${NODE_BUILTINS.join('|')})$`, message: 'The renderer runs in a browser: no Node built-ins.' },
-          ],
-        },
+        rendererImports({
+          group: ['**/api/context'],
+          importNames: ['useApi', 'useApiQuery', 'useEventIntoQuery'],
+          message: 'Use (or add) a hook in src-renderer/api/<domain>.ts: it owns the query key and applies events and answers to the cache.',
+        }),
       ],
     },
   },

@@ -1,13 +1,67 @@
-/** Chat and inference state in the renderer: core events flow straight into the query cache. */
+/**
+ * Conversations in the renderer: the list, one conversation, and what can be done to it. Core events
+ * flow straight into the query cache; answers to changes land there too.
+ */
 import { useEffect } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
-import type { Conversation } from '../../src-main/contract/chat';
-import { useApi, useApiQuery, useEventIntoQuery } from './context';
+import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import type { Conversation, Sampling } from '../../src-main/contract/chat';
+import { useApi, useApiQuery } from './context';
 
-/** The loaded model, loading progress and problems, kept live by `inference.changed`. */
-export function useInferenceStatus() {
-  useEventIntoQuery('inference.changed', 'inference.status');
-  return useApiQuery('inference.status', {});
+export const conversationKey = (id: string) => ['chat.get', { id }] as const;
+
+/** Saved conversations, newest first; with a search, those whose text matches. */
+export function useConversations(search = '') {
+  return useApiQuery('chat.list', search ? { search } : {});
+}
+
+export function useConversation(id: string) {
+  return useApiQuery('chat.get', { id });
+}
+
+function putConversation(client: QueryClient, c: Conversation): void {
+  client.setQueryData(conversationKey(c.id), c);
+}
+
+/** A new conversation, cached at once so its page opens without a round trip. */
+export function useCreateConversation() {
+  const api = useApi();
+  const client = useQueryClient();
+  return useMutation({ mutationFn: () => api.call('chat.create', {}), onSuccess: (c) => putConversation(client, c) });
+}
+
+export function useUpdateConversation(id: string) {
+  const api = useApi();
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (patch: { title?: string; systemPrompt?: string; sampling?: Sampling }) => api.call('chat.update', { id, ...patch }),
+    onSuccess: (c) => putConversation(client, c),
+  });
+}
+
+export function useDeleteConversation(id: string) {
+  const api = useApi();
+  return useMutation({ mutationFn: () => api.call('chat.delete', { id }) });
+}
+
+/** Sends a question (or an edited one, replacing what followed it); the answer streams in by events. */
+export function useSendMessage(id: string) {
+  const api = useApi();
+  return useMutation({ mutationFn: (m: { text: string; editFrom?: string }) => api.call('chat.send', { id, ...m }) });
+}
+
+export function useRegenerate(id: string) {
+  const api = useApi();
+  return useMutation({ mutationFn: () => api.call('chat.regenerate', { id }) });
+}
+
+export function useStopAnswer(id: string) {
+  const api = useApi();
+  return useMutation({ mutationFn: () => api.call('chat.stop', { id }) });
+}
+
+/** Streamed text gathered per message id, appended to those messages. */
+export function applyDeltas(c: Conversation, deltas: ReadonlyMap<string, string>): Conversation {
+  return { ...c, messages: c.messages.map((m) => (deltas.has(m.id) ? { ...m, text: m.text + (deltas.get(m.id) ?? '') } : m)) };
 }
 
 /**
@@ -24,9 +78,7 @@ export function useChatEvents() {
     const flush = () => {
       frame = null;
       for (const [conversationId, messages] of pending) {
-        client.setQueryData<Conversation>(['chat.get', { id: conversationId }], (c) =>
-          c ? { ...c, messages: c.messages.map((m) => (messages.has(m.id) ? { ...m, text: m.text + (messages.get(m.id) ?? '') } : m)) } : c,
-        );
+        client.setQueryData<Conversation>(conversationKey(conversationId), (c) => (c ? applyDeltas(c, messages) : c));
       }
       pending.clear();
     };
@@ -38,11 +90,11 @@ export function useChatEvents() {
     });
     const offChanged = api.on('chat.changed', (c) => {
       pending.delete(c.id);
-      client.setQueryData(['chat.get', { id: c.id }], c);
+      putConversation(client, c);
       void client.invalidateQueries({ queryKey: ['chat.list'] });
     });
     const offDeleted = api.on('chat.deleted', ({ id }) => {
-      client.removeQueries({ queryKey: ['chat.get', { id }] });
+      client.removeQueries({ queryKey: conversationKey(id) });
       void client.invalidateQueries({ queryKey: ['chat.list'] });
     });
     return () => {

@@ -1,9 +1,39 @@
-import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useState } from 'react';
+/** The Library in the renderer: the list, adding (by path or by upload), relocating and removing. */
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useState } from 'react';
 import type { AddResult } from '../../src-main/contract/library';
 import { UPLOAD_PATH } from '../../src-main/contract/wire';
-import { useApi } from './context';
+import { useApi, useApiQuery } from './context';
 import { sessionHeaders } from './session';
+
+const libraryKey = ['library.list'] as const;
+
+/** Re-asked on each visit: files dropped in elsewhere (another window, the CLI) show up. */
+export function useLibrary() {
+  return useApiQuery('library.list', {}, { staleTime: 2000, refetchOnMount: true });
+}
+
+/** Every change to the Library answers with its part; the list is asked again rather than patched. */
+function useLibraryChange<I, O>(fn: (input: I) => Promise<O>) {
+  const client = useQueryClient();
+  return useMutation({ mutationFn: fn, onSuccess: () => void client.invalidateQueries({ queryKey: libraryKey }) });
+}
+
+export function useRemoveLocal(key: string) {
+  const api = useApi();
+  return useLibraryChange((deleteFiles: boolean) => api.call('library.remove', { key, deleteFiles }));
+}
+
+export function useRelocate(key: string) {
+  const api = useApi();
+  return useLibraryChange((mode: 'copy' | 'move') => api.call('library.relocate', { key, mode }));
+}
+
+/** The native "open files" dialog: desktop only. */
+export function usePickFiles() {
+  const api = useApi();
+  return useLibraryChange(() => api.call('library.pickFiles', {}));
+}
 
 export interface DropState {
   /** Bytes sent so far / total, while files stream to `hubcap serve`. */
@@ -56,7 +86,7 @@ export function useAddDropped() {
           }
         }
         setState({ uploading: null, result, error: null });
-        void client.invalidateQueries({ queryKey: ['library.list'] });
+        void client.invalidateQueries({ queryKey: libraryKey });
       } catch (error) {
         setState({ uploading: null, result: null, error: (error as Error).message });
       }
@@ -66,9 +96,20 @@ export function useAddDropped() {
   const show = useCallback(
     (result: AddResult) => {
       setState({ uploading: null, result, error: null });
-      void client.invalidateQueries({ queryKey: ['library.list'] });
+      void client.invalidateQueries({ queryKey: libraryKey });
     },
     [client],
   );
   return { add, show, state, clear: () => setState({ uploading: null, result: null, error: null }) };
+}
+
+/** Does this window know file paths (the desktop), or must files be uploaded (a browser under serve)? */
+export function useHasFilePaths(): boolean {
+  return Boolean(useApi().transport.pathForFile);
+}
+
+/** Files the OS opened with Hubcap (a file association, a second launch) were added: `listener` shows them. */
+export function useFilesOpened(listener: (result: AddResult) => void) {
+  const api = useApi();
+  useEffect(() => api.on('library.opened', listener), [api, listener]);
 }

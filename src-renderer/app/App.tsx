@@ -1,46 +1,29 @@
 import { Redirect, Route, Router, Switch } from 'wouter';
 import { useHashLocation } from 'wouter/use-hash-location';
-import { useEffect } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
-import { useApi, useApiQuery, useEventIntoQuery } from '../api/context';
+import { useAccount } from '../api/account';
+import { useCacheFreshness } from '../api/cache';
+import { useHubStatus } from '../api/hub';
+import { useSettings } from '../api/settings';
 import { TooltipProvider } from '../components/ui/tooltip';
-import { ComingPage } from '../pages/ComingPage';
-import { SettingsPage } from '../pages/SettingsPage';
-import { DownloadsPage } from '../pages/DownloadsPage';
-import { CachePage } from '../pages/CachePage';
-import { AccountPage } from '../pages/AccountPage';
-import { LibraryPage } from '../pages/LibraryPage';
-import { GalleryPage } from '../pages/GalleryPage';
-import { ModelPage } from '../pages/ModelPage';
-import { ChatPage } from '../pages/ChatPage';
 import { DropZone } from '../components/DropZone';
-
-/** Pages that are built; the others show a short "coming" panel. */
-const BUILT = new Set(['/settings', '/downloads', '/cache', '/account', '/library', '/gallery', '/chat']);
-import { PAGES } from './pages';
+import { AccountPage } from '../pages/account/AccountPage';
+import { CachePage } from '../pages/cache/CachePage';
+import { ChatPage } from '../pages/chat/ChatPage';
+import { DownloadsPage } from '../pages/downloads/DownloadsPage';
+import { GalleryPage } from '../pages/gallery/GalleryPage';
+import { LibraryPage } from '../pages/library/LibraryPage';
+import { ModelPage } from '../pages/model/ModelPage';
+import { SettingsPage } from '../pages/settings/SettingsPage';
 import { Sidebar } from './Sidebar';
 import { StatusBar } from './StatusBar';
 import { useApplyTheme } from './theme';
 
-/** A finished download changes the cache: the Cache page's data is stale from then on. */
-function useCacheFreshness() {
-  const api = useApi();
-  const client = useQueryClient();
-  useEffect(
-    () =>
-      api.on('downloads.changed', (job) => {
-        if (job.state === 'done') void client.invalidateQueries({ queryKey: ['cache.scan'] });
-      }),
-    [api, client],
-  );
-}
-
 export function App() {
+  // Mounted once for the whole window: events keep these live whichever page is open.
   useCacheFreshness();
-  useEventIntoQuery('settings.changed', 'settings.get');
-  useEventIntoQuery('hub.status', 'hub.status');
-  useEventIntoQuery('account.changed', 'account.get');
-  const settings = useApiQuery('settings.get', {});
+  useHubStatus();
+  useAccount();
+  const settings = useSettings();
   useApplyTheme(settings.data?.theme);
   return (
     <TooltipProvider delayDuration={300}>
@@ -62,11 +45,6 @@ export function App() {
                   <Route path="/cache/:key" component={CachePage} />
                   <Route path="/chat" component={ChatPage} />
                   <Route path="/chat/:id" component={ChatPage} />
-                  {PAGES.filter((p) => !BUILT.has(p.path)).map((page) => (
-                    <Route key={page.path} path={page.path}>
-                      <ComingPage page={page} />
-                    </Route>
-                  ))}
                   {/* Local first: the app opens on what is on this machine, with no request to the Hub. */}
                   <Route>
                     <Redirect to="/library" />

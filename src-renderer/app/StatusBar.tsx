@@ -1,7 +1,9 @@
 import { Link } from 'wouter';
 import { CircleDot, CloudOff, Loader2, Plug, UserRound, WifiOff } from 'lucide-react';
 import type { HubStatus } from '../../src-main/contract/hub';
-import { useApiQuery, useConnectionState } from '../api/context';
+import { useAppInfo } from '../api/app';
+import { useConnectionState } from '../api/context';
+import { useHubStatus } from '../api/hub';
 import { Tooltip } from '../components/ui/tooltip';
 import { cn } from '../lib/cn';
 
@@ -25,8 +27,8 @@ function HubPill({ status }: { status: HubStatus }) {
 }
 
 export function StatusBar() {
-  const hub = useApiQuery('hub.status', {});
-  const info = useApiQuery('app.info', {});
+  const hub = useHubStatus();
+  const info = useAppInfo();
   const connection = useConnectionState();
   const account = hub.data?.account;
   return (

@@ -1,8 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { CheckCircle2, FileUp, X, XCircle } from 'lucide-react';
 import { formatBytes } from '../../src-main/contract/present/format';
-import { useAddDropped } from '../api/library';
-import { useApi } from '../api/context';
+import { useAddDropped, useFilesOpened, useHasFilePaths } from '../api/library';
 import { Progress } from './ui/progress';
 import { Button } from './ui/button';
 
@@ -10,9 +9,9 @@ import { Button } from './ui/button';
 export function DropZone({ children }: { children: ReactNode }) {
   const [dragging, setDragging] = useState(false);
   const { add, show, state, clear } = useAddDropped();
-  const api = useApi();
   // Files opened from the OS (file association, a second launch) report here too.
-  useEffect(() => api.on('library.opened', show), [api, show]);
+  useFilesOpened(show);
+  const byPath = useHasFilePaths();
   useEffect(() => {
     let depth = 0;
     const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer?.types ?? []).includes('Files');
@@ -57,7 +56,7 @@ export function DropZone({ children }: { children: ReactNode }) {
             <FileUp className="size-10 text-primary" />
             <p className="text-lg font-semibold">Drop to add to your Library</p>
             <p className="text-sm text-muted-foreground">
-              {api.transport.kind === 'electron'
+              {byPath
                 ? '.gguf or .safetensors files, or a folder holding them. They are used where they are: nothing is copied.'
                 : '.gguf or .safetensors files. They are sent to the server running hubcap serve, into its models folder.'}
             </p>

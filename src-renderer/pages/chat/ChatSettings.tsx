@@ -1,29 +1,25 @@
 import { useState } from 'react';
-import { useMutation } from '@tanstack/react-query';
 import { RotateCcw } from 'lucide-react';
-import { type Conversation, DEFAULT_SAMPLING, type Sampling } from '../../../src-main/contract/chat';
-import { useApi } from '../../api/context';
-import { ErrorNotice } from '../ErrorNotice';
-import { Button } from '../ui/button';
-import { Input } from '../ui/input';
+import { type Conversation, DEFAULT_SAMPLING, SAMPLING_BOUNDS, type Sampling } from '../../../src-main/contract/chat';
+import { useUpdateConversation } from '../../api/chat';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Button } from '../../components/ui/button';
+import { Input } from '../../components/ui/input';
 
-const FIELDS: { key: keyof Sampling; label: string; step: number; min: number; max: number; hint: string }[] = [
-  { key: 'temperature', label: 'Temperature', step: 0.05, min: 0, max: 5, hint: '0 always picks the likeliest token.' },
-  { key: 'topP', label: 'Top-p', step: 0.01, min: 0, max: 1, hint: 'Keep the likeliest tokens up to this total probability.' },
-  { key: 'topK', label: 'Top-k', step: 1, min: 0, max: 1000, hint: 'Keep this many likeliest tokens (0: all).' },
-  { key: 'minP', label: 'Min-p', step: 0.01, min: 0, max: 1, hint: 'Drop tokens less likely than this share of the best one.' },
-  { key: 'repeatPenalty', label: 'Repeat penalty', step: 0.05, min: 0.5, max: 3, hint: '1 is off; higher discourages repeating recent tokens.' },
-  { key: 'maxTokens', label: 'Max tokens', step: 1, min: 1, max: 131072, hint: 'The longest answer.' },
+const FIELDS: { key: Exclude<keyof Sampling, 'seed'>; label: string; step: number; hint: string }[] = [
+  { key: 'temperature', label: 'Temperature', step: 0.05, hint: '0 always picks the likeliest token.' },
+  { key: 'topP', label: 'Top-p', step: 0.01, hint: 'Keep the likeliest tokens up to this total probability.' },
+  { key: 'topK', label: 'Top-k', step: 1, hint: 'Keep this many likeliest tokens (0: all).' },
+  { key: 'minP', label: 'Min-p', step: 0.01, hint: 'Drop tokens less likely than this share of the best one.' },
+  { key: 'repeatPenalty', label: 'Repeat penalty', step: 0.05, hint: '1 is off; higher discourages repeating recent tokens.' },
+  { key: 'maxTokens', label: 'Max tokens', step: 1, hint: 'The longest answer.' },
 ];
 
 /** System prompt and sampling for one conversation (saved with it). */
 export function ChatSettings({ conversation, disabled }: { conversation: Conversation; disabled: boolean }) {
-  const api = useApi();
   const [system, setSystem] = useState(conversation.systemPrompt);
   const [sampling, setSampling] = useState<Sampling>(conversation.sampling);
-  const save = useMutation({
-    mutationFn: (patch: { systemPrompt?: string; sampling?: Sampling }) => api.call('chat.update', { id: conversation.id, ...patch }),
-  });
+  const save = useUpdateConversation(conversation.id);
   const dirty = system !== conversation.systemPrompt || JSON.stringify(sampling) !== JSON.stringify(conversation.sampling);
   return (
     <form
@@ -56,8 +52,8 @@ export function ChatSettings({ conversation, disabled }: { conversation: Convers
               id={`sampling-${f.key}`}
               type="number"
               step={f.step}
-              min={f.min}
-              max={f.max}
+              min={SAMPLING_BOUNDS[f.key].min}
+              max={SAMPLING_BOUNDS[f.key].max}
               value={sampling[f.key] ?? ''}
               onChange={(e) => setSampling({ ...sampling, [f.key]: e.target.value === '' ? DEFAULT_SAMPLING[f.key] : Number(e.target.value) })}
             />
@@ -70,7 +66,8 @@ export function ChatSettings({ conversation, disabled }: { conversation: Convers
           <Input
             id="sampling-seed"
             type="number"
-            min={0}
+            min={SAMPLING_BOUNDS.seed.min}
+            max={SAMPLING_BOUNDS.seed.max}
             placeholder="random"
             value={sampling.seed ?? ''}
             onChange={(e) => setSampling({ ...sampling, seed: e.target.value === '' ? null : Math.trunc(Number(e.target.value)) })}

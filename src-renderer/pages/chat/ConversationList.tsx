@@ -1,25 +1,19 @@
 import { useState } from 'react';
-import { useMutation } from '@tanstack/react-query';
 import { Link, useLocation } from 'wouter';
-import { Check, MessageSquarePlus, Pencil, Search, Trash2, X } from 'lucide-react';
+import { Check, MessageSquarePlus, Pencil, Trash2, X } from 'lucide-react';
 import type { ConversationSummary } from '../../../src-main/contract/chat';
-import { useApi, useApiQuery } from '../../api/context';
-import { Button } from '../ui/button';
-import { Input } from '../ui/input';
+import { useConversations, useDeleteConversation, useUpdateConversation } from '../../api/chat';
+import { Button } from '../../components/ui/button';
+import { Input } from '../../components/ui/input';
+import { SearchInput } from '../../components/ui/search-input';
 import { cn } from '../../lib/cn';
 
 function Row({ c, active }: { c: ConversationSummary; active: boolean }) {
-  const api = useApi();
   const [, navigate] = useLocation();
   const [editing, setEditing] = useState(false);
   const [title, setTitle] = useState(c.title);
-  const rename = useMutation({ mutationFn: () => api.call('chat.update', { id: c.id, title }), onSuccess: () => setEditing(false) });
-  const remove = useMutation({
-    mutationFn: () => api.call('chat.delete', { id: c.id }),
-    onSuccess: () => {
-      if (active) navigate('/chat');
-    },
-  });
+  const update = useUpdateConversation(c.id);
+  const remove = useDeleteConversation(c.id);
   if (editing) {
     return (
       <li className="flex items-center gap-1 px-1 py-1">
@@ -27,7 +21,7 @@ function Row({ c, active }: { c: ConversationSummary; active: boolean }) {
           className="flex flex-1 items-center gap-1"
           onSubmit={(e) => {
             e.preventDefault();
-            rename.mutate();
+            update.mutate({ title }, { onSuccess: () => setEditing(false) });
           }}
         >
           <Input value={title} onChange={(e) => setTitle(e.target.value)} aria-label="Conversation title" className="h-7 text-xs" autoFocus />
@@ -53,7 +47,12 @@ function Row({ c, active }: { c: ConversationSummary; active: boolean }) {
         <Button size="icon" variant="ghost" aria-label={`Rename ${c.title}`} onClick={() => setEditing(true)}>
           <Pencil />
         </Button>
-        <Button size="icon" variant="ghost" aria-label={`Delete ${c.title}`} onClick={() => remove.mutate()}>
+        <Button
+          size="icon"
+          variant="ghost"
+          aria-label={`Delete ${c.title}`}
+          onClick={() => remove.mutate(undefined, { onSuccess: () => active && navigate('/chat') })}
+        >
           <Trash2 />
         </Button>
       </div>
@@ -64,7 +63,7 @@ function Row({ c, active }: { c: ConversationSummary; active: boolean }) {
 /** Saved conversations, newest first, with search, rename and delete. */
 export function ConversationList({ activeId, onNew }: { activeId: string | null; onNew: () => void }) {
   const [search, setSearch] = useState('');
-  const list = useApiQuery('chat.list', search ? { search } : {});
+  const list = useConversations(search);
   return (
     <aside className="flex w-64 shrink-0 flex-col border-r border-border bg-card/50" aria-label="Conversations">
       <div className="space-y-2 p-3">
@@ -73,10 +72,7 @@ export function ConversationList({ activeId, onNew }: { activeId: string | null;
           <MessageSquarePlus />
           New chat
         </Button>
-        <div className="relative">
-          <Search className="pointer-events-none absolute left-2.5 top-2.5 size-4 text-muted-foreground" aria-hidden />
-          <Input value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Search chats" aria-label="Search chats" className="pl-8" />
-        </div>
+        <SearchInput value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Search chats" aria-label="Search chats" />
       </div>
       <ul className="min-h-0 flex-1 space-y-0.5 overflow-y-auto px-2 pb-3">
         {list.data?.map((c) => (

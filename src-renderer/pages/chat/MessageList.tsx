@@ -1,8 +1,8 @@
 import { useEffect, useRef } from 'react';
 import { Bot, Pencil, RefreshCw, TriangleAlert, UserRound } from 'lucide-react';
 import type { AnswerStats, ChatMessage } from '../../../src-main/contract/chat';
-import { SafeMarkdown } from '../SafeMarkdown';
-import { Button } from '../ui/button';
+import { SafeMarkdown } from '../../components/SafeMarkdown';
+import { Button } from '../../components/ui/button';
 import { cn } from '../../lib/cn';
 
 const STOP_TEXT: Record<AnswerStats['stopReason'], string> = { end: 'finished', maxTokens: 'hit max tokens', stopped: 'stopped', error: 'failed' };

@@ -1,92 +1,37 @@
 import { useEffect, useState } from 'react';
-import { useMutation } from '@tanstack/react-query';
 import { Link } from 'wouter';
-import { Cpu, Power, SlidersHorizontal, TriangleAlert, Zap } from 'lucide-react';
+import { Cpu, Power, TriangleAlert, Zap } from 'lucide-react';
 import { ApiError } from '../../../src-main/contract/errors';
-import type { FitEstimate, LoadSettings } from '../../../src-main/contract/inference';
-import { useApi, useApiQuery } from '../../api/context';
-import { chatIntent, useInferenceStatus } from '../../api/chat';
-import { ErrorNotice } from '../ErrorNotice';
-import { FitBadge } from '../FitBadge';
-import { Button } from '../ui/button';
-import { Dialog } from '../ui/dialog';
-import { Input } from '../ui/input';
-import { Progress } from '../ui/progress';
-
-type Overrides = Partial<LoadSettings>;
-
-function LoadOptions({ value, onChange }: { value: Overrides; onChange: (v: Overrides) => void }) {
-  const [open, setOpen] = useState(false);
-  const field = (key: keyof LoadSettings, label: string, hint: string, allowAuto: boolean) => {
-    const v = value[key];
-    return (
-      <div className="space-y-1">
-        <label htmlFor={`load-${key}`} className="text-xs font-medium">
-          {label}
-        </label>
-        <Input
-          id={`load-${key}`}
-          type="number"
-          min={key === 'contextSize' ? 128 : key === 'gpuLayers' ? 0 : 1}
-          placeholder={allowAuto ? 'auto' : 'default'}
-          value={v === undefined || v === null || v === 'auto' ? '' : v}
-          onChange={(e) => {
-            const rest = Object.fromEntries(Object.entries(value).filter(([k]) => k !== key)) as Overrides;
-            onChange(e.target.value === '' ? rest : { ...rest, [key]: Math.trunc(Number(e.target.value)) });
-          }}
-        />
-        <p className="text-xs text-muted-foreground">{hint}</p>
-      </div>
-    );
-  };
-  return (
-    <>
-      <Button size="icon" variant="ghost" aria-label="Load options" onClick={() => setOpen(true)}>
-        <SlidersHorizontal />
-      </Button>
-      <Dialog
-        open={open}
-        onOpenChange={setOpen}
-        title="Load options"
-        description="Empty fields use the defaults from Settings (auto fits what this machine can hold)."
-      >
-        <div className="grid grid-cols-2 gap-4">
-          {field('gpuLayers', 'GPU layers', 'Layers offloaded to the GPU.', true)}
-          {field('contextSize', 'Context size', 'Tokens the model can see at once.', true)}
-          {field('batchSize', 'Batch size', 'Tokens evaluated per step.', false)}
-          {field('threads', 'Threads', 'CPU threads for generation.', false)}
-        </div>
-        <div className="mt-5 flex justify-end">
-          <Button variant="primary" onClick={() => setOpen(false)}>
-            Done
-          </Button>
-        </div>
-      </Dialog>
-    </>
-  );
-}
+import type { FitEstimate } from '../../../src-main/contract/inference';
+import { chatIntent } from '../../api/chat';
+import { useInferenceStatus, useLoadModel, useModelFit, useUnloadModel } from '../../api/inference';
+import { useLibrary } from '../../api/library';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { FitBadge } from '../../components/FitBadge';
+import { Button } from '../../components/ui/button';
+import { NativeSelect } from '../../components/ui/native-select';
+import { Progress } from '../../components/ui/progress';
+import { LoadOptions, type Overrides } from './LoadOptions';
 
 /** Pick a Library GGUF, see whether it fits, load or unload it; shows loading progress and what went wrong. */
 export function ModelBar() {
-  const api = useApi();
   const status = useInferenceStatus();
-  const library = useApiQuery('library.list', {});
+  const library = useLibrary();
   const models = (library.data ?? []).filter((i) => i.kind === 'gguf' && !i.missing);
   const loaded = status.data?.model ?? null;
   // "Chat" in the Library asks for a model: it is selected here and loaded once.
   const [selected, setSelected] = useState<string>(() => chatIntent.peek() ?? '');
   const [overrides, setOverrides] = useState<Overrides>({});
   const key = selected || loaded?.key || models[0]?.key || '';
-  const fit = useApiQuery('inference.fit', { key, settings: overrides }, { enabled: Boolean(key), staleTime: 30_000, retry: false });
-  const load = useMutation({
-    mutationFn: (v: { key: string; force?: boolean }) => api.call('inference.load', { key: v.key, settings: overrides, force: v.force ?? false }),
-  });
-  const unload = useMutation({ mutationFn: () => api.call('inference.unload', {}) });
+  const fit = useModelFit(key, overrides);
+  const load = useLoadModel();
+  const unload = useUnloadModel();
 
   const { mutate: startLoad } = load;
   useEffect(() => {
     const k = chatIntent.take();
-    if (k) startLoad({ key: k });
+    // Asked for from the Library as the page opens, before any load option could be changed.
+    if (k) startLoad({ key: k, settings: {} });
   }, [startLoad]);
 
   const loading = status.data?.loading ?? null;
@@ -99,14 +44,14 @@ export function ModelBar() {
         <label htmlFor="model-picker" className="sr-only">
           Model
         </label>
-        <select
+        <NativeSelect
           id="model-picker"
           value={key}
           onChange={(e) => {
             setSelected(e.target.value);
             load.reset();
           }}
-          className="h-9 min-w-0 max-w-md flex-1 rounded-md border border-border bg-card px-2 text-sm"
+          className="min-w-0 max-w-md flex-1"
           disabled={models.length === 0}
         >
           {models.length === 0 ? <option value="">No GGUF models in your Library</option> : null}
@@ -117,7 +62,7 @@ export function ModelBar() {
               {loaded?.key === m.key ? ' · loaded' : ''}
             </option>
           ))}
-        </select>
+        </NativeSelect>
         <LoadOptions value={overrides} onChange={setOverrides} />
         {fit.data ? <FitBadge fit={fit.data} /> : null}
         {isLoaded ? (
@@ -126,7 +71,7 @@ export function ModelBar() {
             Unload
           </Button>
         ) : (
-          <Button variant="primary" onClick={() => load.mutate({ key })} disabled={!key || loading !== null}>
+          <Button variant="primary" onClick={() => load.mutate({ key, settings: overrides })} disabled={!key || loading !== null}>
             <Zap />
             Load
           </Button>
@@ -165,7 +110,7 @@ export function ModelBar() {
         <div role="alert" className="flex flex-wrap items-center gap-2 rounded-md border border-warning/40 bg-warning/10 px-3 py-2 text-sm">
           <TriangleAlert className="size-4 text-warning" />
           <span className="flex-1">{load.error?.message}</span>
-          <Button size="sm" variant="danger" onClick={() => load.mutate({ key, force: true })}>
+          <Button size="sm" variant="danger" onClick={() => load.mutate({ key, settings: overrides, force: true })}>
             Load anyway
           </Button>
         </div>

@@ -1,26 +1,21 @@
 import { useState } from 'react';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { AlertTriangle, MemoryStick, RefreshCw } from 'lucide-react';
-import type { LoadSettings } from '../../src-main/contract/inference';
-import { formatBytes } from '../../src-main/contract/present/format';
-import type { SettingsView } from '../../src-main/contract/settings';
-import { useApi, useApiQuery } from '../api/context';
-import { ErrorNotice } from './ErrorNotice';
-import { Badge } from './ui/badge';
-import { Button } from './ui/button';
-import { Card, CardBody, CardHeader } from './ui/card';
-import { Input } from './ui/input';
+import { LOAD_SETTING_BOUNDS, type LoadSettings } from '../../../src-main/contract/inference';
+import { formatBytes } from '../../../src-main/contract/present/format';
+import { SETTING_BOUNDS, type SettingsView } from '../../../src-main/contract/settings';
+import { useHardware, useRefreshHardware } from '../../api/inference';
+import { useUpdateSettings } from '../../api/settings';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Badge } from '../../components/ui/badge';
+import { Button } from '../../components/ui/button';
+import { Card, CardBody, CardHeader } from '../../components/ui/card';
+import { Input } from '../../components/ui/input';
 
 const BACKEND_NAME = { cuda: 'CUDA', vulkan: 'Vulkan', metal: 'Metal', cpu: 'CPU only' } as const;
 
 function Hardware() {
-  const hw = useApiQuery('inference.hardware', {}, { staleTime: Infinity, retry: false });
-  const client = useQueryClient();
-  const api = useApi();
-  const refresh = useMutation({
-    mutationFn: () => api.call('inference.hardware', { refresh: true }),
-    onSuccess: (v) => client.setQueryData(['inference.hardware', {}], v),
-  });
+  const hw = useHardware();
+  const refresh = useRefreshHardware();
   if (hw.error) return <ErrorNotice error={hw.error} />;
   if (!hw.data) return <p className="text-sm text-muted-foreground">Asking node-llama-cpp what this machine has…</p>;
   const h = hw.data;
@@ -69,8 +64,7 @@ function numberOrNull(v: string): number | null {
 
 /** Hardware node-llama-cpp sees, and the defaults every model load starts from. */
 export function InferenceSettingsCard({ settings }: { settings: SettingsView }) {
-  const api = useApi();
-  const client = useQueryClient();
+  const update = useUpdateSettings();
   const d = settings.inference.loadDefaults;
   const [draft, setDraft] = useState({
     gpuLayers: d.gpuLayers === 'auto' ? '' : String(d.gpuLayers),
@@ -79,18 +73,16 @@ export function InferenceSettingsCard({ settings }: { settings: SettingsView }) 
     threads: d.threads === null ? '' : String(d.threads),
     unloadAfterMinutes: String(settings.inference.unloadAfterMinutes),
   });
-  const save = useMutation({
-    mutationFn: () => {
-      const loadDefaults: LoadSettings = {
-        gpuLayers: numberOrAuto(draft.gpuLayers),
-        contextSize: numberOrAuto(draft.contextSize),
-        batchSize: numberOrNull(draft.batchSize),
-        threads: numberOrNull(draft.threads),
-      };
-      return api.call('settings.update', { loadDefaults, unloadAfterMinutes: Math.trunc(Number(draft.unloadAfterMinutes || '0')) });
-    },
-    onSuccess: (view) => client.setQueryData(['settings.get', {}], view),
-  });
+  const save = () => {
+    const loadDefaults: LoadSettings = {
+      gpuLayers: numberOrAuto(draft.gpuLayers),
+      contextSize: numberOrAuto(draft.contextSize),
+      batchSize: numberOrNull(draft.batchSize),
+      threads: numberOrNull(draft.threads),
+    };
+    update.mutate({ loadDefaults, unloadAfterMinutes: Math.trunc(Number(draft.unloadAfterMinutes || '0')) });
+  };
+  const bounds = { ...LOAD_SETTING_BOUNDS, unloadAfterMinutes: SETTING_BOUNDS.unloadAfterMinutes };
   const field = (key: keyof typeof draft, label: string, placeholder: string, help: string) => (
     <div className="space-y-1">
       <label htmlFor={`inference-${key}`} className="text-sm font-medium">
@@ -99,7 +91,8 @@ export function InferenceSettingsCard({ settings }: { settings: SettingsView }) 
       <Input
         id={`inference-${key}`}
         type="number"
-        min={0}
+        min={bounds[key].min}
+        max={bounds[key].max}
         placeholder={placeholder}
         value={draft[key]}
         onChange={(e) => setDraft({ ...draft, [key]: e.target.value })}
@@ -120,7 +113,7 @@ export function InferenceSettingsCard({ settings }: { settings: SettingsView }) 
           className="grid grid-cols-2 gap-4 border-t border-border pt-4"
           onSubmit={(e) => {
             e.preventDefault();
-            save.mutate();
+            save();
           }}
         >
           {field('gpuLayers', 'GPU layers', 'auto', 'Empty: as many as fit in VRAM.')}
@@ -129,12 +122,12 @@ export function InferenceSettingsCard({ settings }: { settings: SettingsView }) 
           {field('threads', 'Threads', 'default', 'CPU threads; empty uses node-llama-cpp’s choice.')}
           {field('unloadAfterMinutes', 'Unload after (minutes idle)', '30', '0 keeps a model loaded until you unload it.')}
           <div className="col-span-2 flex items-center gap-3">
-            <Button type="submit" variant="primary" disabled={save.isPending}>
+            <Button type="submit" variant="primary" disabled={update.isPending}>
               Save defaults
             </Button>
-            {save.isSuccess ? <span className="text-sm text-success">Saved.</span> : null}
+            {update.isSuccess ? <span className="text-sm text-success">Saved.</span> : null}
           </div>
-          {save.error ? <ErrorNotice error={save.error} className="col-span-2" /> : null}
+          {update.error ? <ErrorNotice error={update.error} className="col-span-2" /> : null}
         </form>
       </CardBody>
     </Card>

@@ -1,0 +1,88 @@
+import { useMemo, useState } from 'react';
+import { useLocation, useParams } from 'wouter';
+import { HardDrive, RefreshCw } from 'lucide-react';
+import { formatBytes, plural } from '../../../src-main/contract/present/format';
+import { useCacheScan, useRescan } from '../../api/cache';
+import { PageHeader } from '../../components/PageHeader';
+import { PathField } from '../../components/PathField';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Treemap } from '../../components/Treemap';
+import { Button } from '../../components/ui/button';
+import { Card, CardBody, CardHeader } from '../../components/ui/card';
+import { SearchInput } from '../../components/ui/search-input';
+import { cn } from '../../lib/cn';
+import { Cleanup } from './Cleanup';
+import { useDeleteFlow } from './DeleteFlow';
+import { RepoDetail } from './RepoDetail';
+import { RepoList } from './RepoList';
+
+export function CachePage() {
+  const scan = useCacheScan();
+  const rescan = useRescan();
+  const params = useParams<{ key?: string }>();
+  const [, navigate] = useLocation();
+  const [filter, setFilter] = useState('');
+  const selected = params.key ? decodeURIComponent(params.key) : null;
+  const { ask, dialog } = useDeleteFlow();
+  const repos = useMemo(() => {
+    const all = [...(scan.data?.repos ?? [])].sort((a, b) => b.sizeOnDisk - a.sizeOnDisk);
+    const f = filter.trim().toLowerCase();
+    return f ? all.filter((r) => r.id.toLowerCase().includes(f)) : all;
+  }, [scan.data, filter]);
+  const current = scan.data?.repos.find((r) => r.key === selected) ?? null;
+  const select = (key: string) => navigate(`/cache/${encodeURIComponent(key)}`);
+  const busy = scan.isFetching || rescan.isPending;
+  return (
+    <div className="mx-auto max-w-6xl space-y-6 p-8">
+      <PageHeader
+        title="Cache"
+        description="The Hugging Face cache, shared with Python tools: readable names instead of hashes."
+        actions={
+          <Button onClick={() => rescan.mutate()} disabled={busy}>
+            <RefreshCw className={cn(busy && 'animate-spin')} />
+            Rescan
+          </Button>
+        }
+      />
+      {scan.error ? <ErrorNotice error={scan.error} /> : null}
+      {scan.data ? (
+        <>
+          <Card>
+            <CardHeader
+              icon={<HardDrive />}
+              title={`${formatBytes(scan.data.sizeOnDisk)} in ${plural(scan.data.repos.length, 'repo')}`}
+              description={
+                scan.data.exists
+                  ? 'Disk usage by repo (colour) and revision (tile). Click a tile to open it.'
+                  : 'The cache folder does not exist yet; it is created on the first download.'
+              }
+            />
+            <CardBody>
+              <PathField label="Cache folder" path={scan.data.root} place="hubCache" />
+              <Treemap repos={scan.data.repos} selected={selected} onSelect={select} />
+            </CardBody>
+          </Card>
+          <Cleanup scan={scan.data} ask={ask} />
+          {scan.data.repos.length ? (
+            <div className="grid grid-cols-[20rem_1fr] gap-6">
+              <div className="space-y-2">
+                <SearchInput value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Filter repos" aria-label="Filter repos" />
+                <RepoList repos={repos} selected={selected} onSelect={select} />
+              </div>
+              <Card>
+                <CardBody>
+                  {current ? (
+                    <RepoDetail key={current.key} repo={current} ask={ask} />
+                  ) : (
+                    <p className="text-sm text-muted-foreground">Pick a repo to see its revisions and files.</p>
+                  )}
+                </CardBody>
+              </Card>
+            </div>
+          ) : null}
+        </>
+      ) : null}
+      {dialog}
+    </div>
+  );
+}

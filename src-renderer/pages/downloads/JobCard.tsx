@@ -1,0 +1,105 @@
+import { Link } from 'wouter';
+import { CheckCircle2, Download, Loader2, XCircle } from 'lucide-react';
+import type { DownloadJob } from '../../../src-main/contract/downloads';
+import { ApiError } from '../../../src-main/contract/errors';
+import { formatBytes, formatDuration, plural } from '../../../src-main/contract/present/format';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { ExternalLinkButton } from '../../components/ExternalLink';
+import { Badge } from '../../components/ui/badge';
+import { Button } from '../../components/ui/button';
+import { Progress } from '../../components/ui/progress';
+import { JobActions } from './JobActions';
+import { RetryCountdown } from './RetryCountdown';
+
+const STATE_LOOK: Record<DownloadJob['state'], { label: string; tone: 'neutral' | 'primary' | 'success' | 'warning' | 'danger' }> = {
+  queued: { label: 'Queued', tone: 'neutral' },
+  resolving: { label: 'Preparing', tone: 'neutral' },
+  downloading: { label: 'Downloading', tone: 'primary' },
+  paused: { label: 'Paused', tone: 'warning' },
+  done: { label: 'Done', tone: 'success' },
+  error: { label: 'Failed', tone: 'danger' },
+  cancelled: { label: 'Cancelled', tone: 'neutral' },
+};
+
+/** A failed job: the reason, and the step that fixes it (request access, sign in). */
+function JobError({ job }: { job: DownloadJob }) {
+  const e = job.error;
+  if (!e) return null;
+  const repoUrl = (e.details as { repoUrl?: string } | undefined)?.repoUrl;
+  return (
+    <div className="flex flex-wrap items-center gap-2">
+      <ErrorNotice error={new ApiError(e.code, e.message, e.details)} className="flex-1" />
+      {e.code === 'GATED' && repoUrl ? <ExternalLinkButton href={repoUrl}>Request access</ExternalLinkButton> : null}
+      {e.code === 'GATED' || e.code === 'UNAUTHORIZED' || e.code === 'REPO_NOT_FOUND' ? (
+        <Button size="sm" asChild>
+          <Link href="/account">Sign in</Link>
+        </Button>
+      ) : null}
+    </div>
+  );
+}
+
+function StateIcon({ state }: { state: DownloadJob['state'] }) {
+  if (state === 'done') return <CheckCircle2 className="size-5 text-success" />;
+  if (state === 'error') return <XCircle className="size-5 text-danger" />;
+  if (state === 'downloading' || state === 'resolving') return <Loader2 className="size-5 animate-spin text-primary" />;
+  return <Download className="size-5 text-muted-foreground" />;
+}
+
+export function JobCard({ job }: { job: DownloadJob }) {
+  const look = STATE_LOOK[job.state];
+  const pct = job.bytesTotal ? (job.bytesDone / job.bytesTotal) * 100 : job.state === 'done' ? 100 : 0;
+  const filesDone = job.files.filter((f) => f.state === 'done').length;
+  const waiting = job.files.filter((f) => f.state === 'waiting');
+  const selection = [...(job.request.files ?? []), ...(job.request.patterns ?? [])];
+  return (
+    <li data-testid="download-job" data-state={job.state} className="space-y-3 rounded-xl border border-border bg-card p-4">
+      <div className="flex items-center gap-3">
+        <StateIcon state={job.state} />
+        <div className="min-w-0 flex-1">
+          <div className="truncate font-medium">
+            {job.request.repo}
+            <span className="ml-1.5 font-mono text-xs text-muted-foreground">@{job.request.revision}</span>
+          </div>
+          <div className="truncate text-xs text-muted-foreground">{selection.length ? selection.join('  ') : 'Whole revision'}</div>
+        </div>
+        <Badge tone={look.tone} data-testid="job-state">
+          {look.label}
+        </Badge>
+        <JobActions job={job} />
+      </div>
+      <Progress
+        value={pct}
+        label={`${job.request.repo} progress`}
+        tone={job.state === 'error' ? 'danger' : job.state === 'done' ? 'success' : job.state === 'paused' ? 'muted' : 'primary'}
+      />
+      <div className="flex flex-wrap gap-x-5 gap-y-1 text-xs text-muted-foreground" data-testid="job-stats">
+        <span>
+          {formatBytes(job.bytesDone)} of {job.bytesTotal ? formatBytes(job.bytesTotal) : '…'} ({Math.floor(pct)}%)
+        </span>
+        <span>
+          {filesDone}/{job.files.length || '…'} files
+        </span>
+        {job.state === 'downloading' && !job.retrying ? (
+          <>
+            <span>{formatBytes(job.speed)}/s</span>
+            <span>ETA {formatDuration(job.etaSeconds)}</span>
+          </>
+        ) : null}
+        {job.commit ? <span className="font-mono">commit {job.commit.slice(0, 8)}</span> : null}
+        {job.retrying ? <RetryCountdown retry={job.retrying} /> : null}
+      </div>
+      {waiting.length ? (
+        <p className="text-xs text-muted-foreground" data-testid="job-waiting">
+          Waiting for another program that is downloading {waiting.map((f) => f.path).join(', ')}; it will be used as soon as it is finished.
+        </p>
+      ) : null}
+      {job.skipped.length ? (
+        <p className="text-xs text-warning" data-testid="job-skipped">
+          {plural(job.skipped.length, 'file')} not stored: {job.skipped.map((s) => `${s.path} (${s.reason})`).join('; ')}
+        </p>
+      ) : null}
+      <JobError job={job} />
+    </li>
+  );
+}

@@ -1,0 +1,93 @@
+import { Link, useLocation } from 'wouter';
+import { FileUp, FolderSearch, HardDrive, MessageSquare, TriangleAlert } from 'lucide-react';
+import { parseItemKey, repoKey } from '../../../src-main/contract/keys';
+import type { LibraryItem } from '../../../src-main/contract/library';
+import { formatAgo, formatBytes, formatCount } from '../../../src-main/contract/present/format';
+import { chatIntent } from '../../api/chat';
+import { Badge } from '../../components/ui/badge';
+import { Button } from '../../components/ui/button';
+import { Tooltip } from '../../components/ui/tooltip';
+import { Relocate } from './Relocate';
+import { RemoveLocal } from './RemoveLocal';
+import { ShowInFolder } from './ShowInFolder';
+
+/** The cache page of the repo a cached item comes from. */
+function cacheHref(key: string): string {
+  const parsed = parseItemKey(key);
+  return parsed?.source === 'cache' ? `/cache/${encodeURIComponent(repoKey(parsed.repo))}` : '/cache';
+}
+
+function params(n: number | null | undefined): string | null {
+  return n ? `${formatCount(n)} params` : null;
+}
+
+/** One runnable model: what it is, where it is, and what can be done with it. */
+export function ItemCard({ item }: { item: LibraryItem }) {
+  const [, navigate] = useLocation();
+  const s = item.summary;
+  const facts = [s?.architecture, params(s?.parameters), s?.quantization, s?.contextLength ? `${s.contextLength.toLocaleString()} ctx` : null].filter(Boolean);
+  return (
+    <li className="flex flex-col gap-3 rounded-xl border border-border bg-card p-4" data-testid="library-item" data-source={item.source}>
+      <div className="flex items-start gap-2">
+        <div className="min-w-0 flex-1">
+          <h3 className="truncate font-medium" title={item.name}>
+            {item.name}
+          </h3>
+          <p className="truncate text-xs text-muted-foreground" title={item.path}>
+            {item.source === 'cache' ? `${item.repo} @ ${item.revision}` : item.path}
+          </p>
+        </div>
+        <Badge tone={item.kind === 'gguf' ? 'primary' : 'neutral'}>{item.kind === 'gguf' ? 'GGUF' : 'safetensors'}</Badge>
+      </div>
+      <div className="flex flex-wrap gap-1.5 text-xs">
+        {facts.map((f) => (
+          <Badge key={String(f)}>{f}</Badge>
+        ))}
+        {item.parts > 1 ? <Badge>{item.parts} parts</Badge> : null}
+        {item.missing ? (
+          <Badge tone="danger">
+            <TriangleAlert /> File missing
+          </Badge>
+        ) : null}
+      </div>
+      <div className="mt-auto flex items-center gap-1 text-xs text-muted-foreground">
+        {item.source === 'cache' ? <HardDrive className="size-3.5" /> : <FileUp className="size-3.5" />}
+        <span className="flex-1">
+          {formatBytes(item.size)} · {item.source === 'cache' ? 'Hugging Face cache' : 'added by you'} ·{' '}
+          {item.lastUsed ? `used ${formatAgo(item.lastUsed)}` : 'never used'}
+        </span>
+        {item.kind === 'gguf' ? (
+          <Tooltip content={item.missing ? 'The file is missing.' : 'Load it and chat'}>
+            <span>
+              <Button
+                size="sm"
+                variant="ghost"
+                disabled={item.missing}
+                aria-label={`Chat with ${item.name}`}
+                onClick={() => {
+                  chatIntent.request(item.key);
+                  navigate('/chat');
+                }}
+              >
+                <MessageSquare />
+              </Button>
+            </span>
+          </Tooltip>
+        ) : null}
+        {item.source === 'cache' ? (
+          <Button size="icon" variant="ghost" asChild aria-label={`Show ${item.name} in the cache`}>
+            <Link href={cacheHref(item.key)}>
+              <FolderSearch />
+            </Link>
+          </Button>
+        ) : (
+          <>
+            <Relocate item={item} />
+            <RemoveLocal item={item} />
+          </>
+        )}
+        <ShowInFolder item={item} />
+      </div>
+    </li>
+  );
+}

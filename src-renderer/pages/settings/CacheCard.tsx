@@ -1,0 +1,78 @@
+import { useState, type FormEvent } from 'react';
+import { FolderCog, RotateCcw } from 'lucide-react';
+import type { CacheDirSource, SettingsView } from '../../../src-main/contract/settings';
+import { useUpdateSettings } from '../../api/settings';
+import { PathField } from '../../components/PathField';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Badge } from '../../components/ui/badge';
+import { Button } from '../../components/ui/button';
+import { Card, CardBody, CardHeader } from '../../components/ui/card';
+import { Input } from '../../components/ui/input';
+
+const SOURCE_TEXT: Record<CacheDirSource, string> = {
+  setting: 'Set in Hubcap',
+  HF_HUB_CACHE: 'From HF_HUB_CACHE',
+  HUGGINGFACE_HUB_CACHE: 'From HUGGINGFACE_HUB_CACHE',
+  HF_HOME: 'From HF_HOME',
+  XDG_CACHE_HOME: 'From XDG_CACHE_HOME',
+  default: 'Default location',
+};
+
+/** Where the cache is, why it is there (setting, environment or default) and how to move it. */
+export function CacheCard({ settings }: { settings: SettingsView }) {
+  const update = useUpdateSettings();
+  const [draft, setDraft] = useState(settings.hubCache.path);
+  const { hubCache } = settings;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    update.mutate({ hubCacheDir: draft });
+  };
+  return (
+    <Card>
+      <CardHeader
+        icon={<FolderCog />}
+        title="Hugging Face cache"
+        description="Where downloaded models live. Shared with Python tools (transformers, diffusers, hf) that use the same folder."
+      />
+      <CardBody>
+        <PathField label="Cache folder" path={hubCache.path} place="hubCache" testId="cache-path" />
+        <div className="flex flex-wrap items-center gap-2 text-sm">
+          <Badge tone={hubCache.source === 'setting' ? 'primary' : 'neutral'} data-testid="cache-source">
+            {SOURCE_TEXT[hubCache.source]}
+          </Badge>
+          {hubCache.exists ? null : <span className="text-muted-foreground">Does not exist yet; it is created on the first download.</span>}
+        </div>
+        <form onSubmit={submit} className="space-y-2">
+          <label htmlFor="cache-dir" className="text-sm font-medium">
+            Change location
+          </label>
+          <div className="flex gap-2">
+            <Input
+              id="cache-dir"
+              value={draft}
+              onChange={(e) => setDraft(e.target.value)}
+              spellCheck={false}
+              aria-invalid={update.isError || undefined}
+              className="font-mono"
+            />
+            <Button type="submit" variant="primary" disabled={update.isPending || draft.trim() === hubCache.path}>
+              Save
+            </Button>
+            {hubCache.source === 'setting' ? (
+              <Button onClick={() => update.mutate({ hubCacheDir: null })} disabled={update.isPending}>
+                <RotateCcw />
+                Use {hubCache.withoutSetting.source === 'default' ? 'default' : hubCache.withoutSetting.source}
+              </Button>
+            ) : null}
+          </div>
+          <p className="text-xs text-muted-foreground">
+            Order of precedence: this setting, then HF_HUB_CACHE, HUGGINGFACE_HUB_CACHE, HF_HOME/hub, XDG_CACHE_HOME/huggingface/hub, then
+            ~/.cache/huggingface/hub. Without this setting Hubcap would use <code className="font-mono">{hubCache.withoutSetting.path}</code>. Changing it does
+            not move existing files.
+          </p>
+          {update.error ? <ErrorNotice error={update.error} /> : null}
+        </form>
+      </CardBody>
+    </Card>
+  );
+}
