@@ -1,4 +1,5 @@
 /** The layer rules are real: lint fails when core code imports electron or the renderer reaches past the contract. */
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ESLint } from 'eslint';
 
@@ -58,5 +59,42 @@ describe('lint-enforced layers', () => {
       ["import { startServer } from '../serve/server';\nexport const s = startServer;\n", 'src-main/cli/example.ts'],
     ];
     for (const [code, file] of allowed) expect(await ruleIds(code, file), file).not.toContain('no-restricted-imports');
+  });
+
+  it('keeps pages and components on the domain hooks, not raw calls', async () => {
+    const raw = "import { useApiQuery } from '../../api/context';\nexport const q = useApiQuery;\n";
+    expect(await ruleIds(raw, 'src-renderer/pages/cache/Example.tsx')).toContain('no-restricted-imports');
+    expect(await ruleIds("import { useApi } from '../api/context';\nexport const a = useApi;\n", 'src-renderer/components/Example.tsx')).toContain(
+      'no-restricted-imports',
+    );
+    const hook = "import { useCacheScan } from '../../api/cache';\nexport const s = useCacheScan;\n";
+    expect(await ruleIds(hook, 'src-renderer/pages/cache/Example.tsx')).not.toContain('no-restricted-imports');
+    // The domain modules themselves are where raw calls belong.
+    expect(await ruleIds("import { useApiQuery } from './context';\nexport const q = useApiQuery;\n", 'src-renderer/api/example.ts')).not.toContain(
+      'no-restricted-imports',
+    );
+  });
+});
+
+describe('separate TypeScript projects', () => {
+  const read = (name: string) =>
+    JSON.parse(fs.readFileSync(new URL(`../../${name}`, import.meta.url), 'utf8').replace(/^\s*\/\/.*$/gm, '')) as {
+      compilerOptions?: { types?: string[]; lib?: string[] };
+      include?: string[];
+    };
+
+  it('gives the renderer browser types and no Node types, and the core no DOM', () => {
+    const web = read('tsconfig.web.json');
+    expect(web.compilerOptions?.types).toEqual([]);
+    expect(web.include).toEqual(['src-renderer']);
+    const node = read('tsconfig.node.json');
+    expect(node.compilerOptions?.types).toEqual(['node']);
+    expect(node.compilerOptions?.lib?.some((l) => l.startsWith('DOM'))).toBe(false);
+    expect(node.include).toContain('src-main');
+  });
+
+  it('checks every project in npm run typecheck', () => {
+    const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
+    for (const p of ['tsconfig.node.json', 'tsconfig.web.json', 'tsconfig.test.json']) expect(pkg.scripts.typecheck).toContain(p);
   });
 });
