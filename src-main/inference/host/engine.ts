@@ -222,6 +222,7 @@ export class Engine implements HostFunctions {
     const started = performance.now();
     let firstAt: number | null = null;
     let tokens = 0;
+    const meter = session.sequence.tokenMeter.getState();
     try {
       const meta = await session.promptWithMeta(req.prompt, {
         signal: abort.signal,
@@ -240,6 +241,9 @@ export class Engine implements HostFunctions {
         onTextChunk: (text) => this.#parent.token(req.requestId, text, tokens),
       });
       const ended = performance.now();
+      // onToken misses tokens node-llama-cpp holds back (an unfinished UTF-8 sequence, a possible
+      // stop string) and then drops at the end; the sequence's meter counts every generated token.
+      tokens = Math.max(tokens, session.sequence.tokenMeter.diff(meter).usedOutputTokens);
       const stopReason: StopReason = meta.stopReason === 'abort' ? 'stopped' : meta.stopReason === 'maxTokens' ? 'maxTokens' : 'end';
       const decodeMs = firstAt === null ? 0 : ended - firstAt;
       return {
