@@ -2,14 +2,15 @@
  * Signing in through the UI: a real Secret Service (gnome-keyring in dbus-run-session) behind
  * `hubcap serve`, fakehub as the Hub. Login, switch, logout, a gated download that fails
  * anonymously and works after login, the no-keychain path, and the token nowhere it should not be.
+ * Each test starts its own server (its own keychain and data): none depends on another's state.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startFakeHub, type FakeHub } from '../fakehub/server';
 import { standardRepos, TOKENS } from '../fakehub/fixtures';
-import { launchChromium, SHOTS } from './chromium';
+import { launchChromium, SHOTS, screenshotOnFailure } from './chromium';
 import { startServe, type ServeProcess } from './serve-process';
 import { filesUnder } from '../helpers/files';
 
@@ -19,44 +20,66 @@ let browser: Browser;
 let hub: FakeHub;
 let serve: ServeProcess;
 let page: Page;
-const traffic: string[] = [];
+let traffic: string[] = [];
+let hubLogFrom = 0;
 
 beforeAll(async () => {
   browser = await launchChromium();
   hub = await startFakeHub({ repos: standardRepos(), tokens: TOKENS });
-  serve = await startServe({ env: { HF_ENDPOINT: hub.url }, keychain: true });
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  // Every frame the UI receives from the core, for the leakage check.
-  page.on('websocket', (ws) => ws.on('framereceived', (f) => traffic.push(String(f.payload))));
-  await page.goto(serve.url);
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
 });
 afterAll(async () => {
   await browser?.close();
-  await serve?.stop();
   await hub?.close();
 });
-
-async function signIn(token: string, name?: string) {
-  await page.goto(`${serve.baseUrl}#/account`);
-  await page
-    .getByRole('button', { name: /Sign in|Add a token/ })
-    .first()
-    .click();
-  const dialog = page.getByRole('dialog');
-  await dialog.getByLabel('Access token').fill(token);
-  if (name) await dialog.getByLabel('Token name').fill(name);
-  await dialog.getByRole('button', { name: 'Check and save' }).click();
-}
-
-async function download(repo: string) {
-  await page.goto(`${serve.baseUrl}#/downloads`);
-  await page.getByLabel('Repo id').fill(repo);
-  await page.getByRole('button', { name: 'Download', exact: true }).click();
-  return page.getByTestId('download-job').filter({ hasText: repo }).first();
-}
+screenshotOnFailure(() => page);
 
 describe('account through the UI', () => {
+  beforeEach(async () => {
+    serve = await startServe({ env: { HF_ENDPOINT: hub.url }, keychain: true });
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    traffic = [];
+    hubLogFrom = hub.log.length;
+    // Every frame the UI receives from the core, for the leakage check.
+    page.on('websocket', (ws) => ws.on('framereceived', (f) => traffic.push(String(f.payload))));
+    await page.goto(serve.url);
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  });
+  afterEach(async () => {
+    await page?.context().close();
+    await serve?.stop();
+  });
+
+  async function signIn(token: string, name?: string) {
+    await page.goto(`${serve.baseUrl}#/account`);
+    await page
+      .getByRole('button', { name: /Sign in|Add a token/ })
+      .first()
+      .click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Access token').fill(token);
+    if (name) await dialog.getByLabel('Token name').fill(name);
+    await dialog.getByRole('button', { name: 'Check and save' }).click();
+  }
+
+  /** The token is not in what the UI received, in the server's output or files, or in any request to the CDN. */
+  function expectNoLeak(tokens: string[]) {
+    const seen = traffic.join('\n');
+    expect(seen.length).toBeGreaterThan(0);
+    for (const token of tokens) {
+      expect(seen).not.toContain(token);
+      expect(serve.output()).not.toContain(token);
+      for (const f of filesUnder(serve.home)) expect(fs.readFileSync(f).includes(token)).toBe(false);
+    }
+    expect(hub.log.slice(hubLogFrom).every((r) => r.origin !== 'cdn' || r.headers.authorization === undefined)).toBe(true);
+  }
+
+  async function download(repo: string) {
+    await page.goto(`${serve.baseUrl}#/downloads`);
+    await page.getByLabel('Repo id').fill(repo);
+    await page.getByRole('button', { name: 'Download', exact: true }).click();
+    return page.getByTestId('download-job').filter({ hasText: repo }).first();
+  }
+
   it('a gated download fails anonymously, and works after signing in once access is granted', async () => {
     const job = await download('acme/gated-llm');
     await expect.poll(() => job.getAttribute('data-state'), { timeout: 15_000 }).toBe('error');
@@ -76,9 +99,14 @@ describe('account through the UI', () => {
     await page.goto(`${serve.baseUrl}#/downloads`);
     await job.getByRole('button', { name: 'Retry' }).click();
     await expect.poll(() => job.getAttribute('data-state'), { timeout: 15_000 }).toBe('done');
+    // The signed-in download reached the CDN, which never saw the token.
+    expect(hub.log.slice(hubLogFrom).some((r) => r.origin === 'cdn')).toBe(true);
+    expectNoLeak([ALICE]);
   });
 
   it('switches between named tokens, renames and logs out', async () => {
+    await signIn(ALICE);
+    await expect.poll(() => page.getByTestId('status-account').textContent()).toBe('Signed in as alice (read)');
     await signIn(BOB, 'work');
     await expect.poll(() => page.getByTestId('status-account').textContent()).toBe('Signed in as bob (write)');
     const rows = page.getByTestId('token-row');
@@ -96,19 +124,6 @@ describe('account through the UI', () => {
         .getByRole('button', { name: `Log out ${name}` })
         .click();
     await expect.poll(() => page.getByTestId('status-account').textContent()).toBe('Anonymous');
-  });
-
-  it('never shows the token to the UI, prints it, stores it in a file, or sends it to the CDN', () => {
-    const seen = traffic.join('\n');
-    expect(seen.length).toBeGreaterThan(0);
-    for (const token of [ALICE, BOB]) {
-      expect(seen).not.toContain(token);
-      expect(serve.output()).not.toContain(token);
-      for (const f of filesUnder(serve.home)) expect(fs.readFileSync(f).includes(token)).toBe(false);
-    }
-    const cdn = hub.log.filter((r) => r.origin === 'cdn');
-    expect(cdn.length).toBeGreaterThan(0);
-    expect(cdn.every((r) => r.headers.authorization === undefined)).toBe(true);
   });
 });
 

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { SHOTS } from './chromium';
+import { SHOTS, screenshotOnFailure } from './chromium';
 import { openServedPage, type ServedPage, type ServeProcess } from './serve-process';
 import { testModel } from '../helpers/inference';
 
@@ -21,6 +21,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await served?.close();
 });
+screenshotOnFailure(() => page);
 
 async function setSampling(values: Record<string, string>) {
   for (const [label, value] of Object.entries(values)) await page.getByLabel(label, { exact: true }).fill(value);

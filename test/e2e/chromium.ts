@@ -1,6 +1,7 @@
 /** Debian's Chromium, driven by playwright-core (never `npx playwright install`). */
 import fs from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { beforeEach, onTestFailed } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM_FLAGS = [
   '--headless',
@@ -27,4 +28,24 @@ export function findChromium(candidates = [process.env.CHROMIUM_PATH, '/usr/bin/
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: findChromium(), args: CHROMIUM_FLAGS });
+}
+
+/**
+ * When a test fails, saves what the page showed (`failed-<test>.png` beside the other screenshots)
+ * and prints its alerts: a timeout alone says nothing about what the user would have seen.
+ */
+export function screenshotOnFailure(page: () => Page | undefined): void {
+  beforeEach(() => {
+    onTestFailed(async ({ task }) => {
+      const p = page();
+      if (!p || p.isClosed()) return;
+      const name = task.name.replace(/[^\w-]+/g, '-').slice(0, 80);
+      await p.screenshot({ path: `${SHOTS}failed-${name}.png`, fullPage: true }).catch(() => undefined);
+      const alerts = await p
+        .getByRole('alert')
+        .allTextContents()
+        .catch(() => []);
+      console.error(`[e2e] "${task.name}" failed on ${p.url()}; alerts: ${alerts.length ? alerts.join(' | ') : 'none'}`);
+    });
+  });
 }

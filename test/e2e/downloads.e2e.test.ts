@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startFakeHub, type FakeHub } from '../fakehub/server';
 import { MiB, standardRepos, tinyLlm, TOKENS } from '../fakehub/fixtures';
-import { SHOTS } from './chromium';
+import { SHOTS, screenshotOnFailure } from './chromium';
 import { partialOf } from '../helpers/files';
 import { openServedPage, type ServedPage, type ServeProcess } from './serve-process';
 
@@ -31,6 +31,7 @@ afterAll(async () => {
   await served?.close();
   await hub?.close();
 });
+screenshotOnFailure(() => page);
 afterEach(() => hub.faults.clear());
 
 async function startDownload(repo: string, revision: string, selection: string) {

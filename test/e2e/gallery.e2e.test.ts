@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startFakeHub, type FakeHub } from '../fakehub/server';
 import { catalogue, standardRepos } from '../fakehub/fixtures';
-import { SHOTS } from './chromium';
+import { SHOTS, screenshotOnFailure } from './chromium';
 import { openServedPage, type ServedPage, type ServeProcess } from './serve-process';
 
 let served: ServedPage;
@@ -22,6 +22,7 @@ afterAll(async () => {
   await served?.close();
   await hub?.close();
 });
+screenshotOnFailure(() => page);
 
 const count = async () => Number(/^(\d+)/.exec((await page.getByTestId('gallery-count').textContent()) ?? '')?.[1] ?? 0);
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { sampleGguf } from '../fixtures/gguf-writer';
-import { SHOTS } from './chromium';
+import { SHOTS, screenshotOnFailure } from './chromium';
 import { openServedPage, type ServedPage, type ServeProcess } from './serve-process';
 
 let served: ServedPage;
@@ -18,6 +18,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await served?.close();
 });
+screenshotOnFailure(() => page);
 
 /** Dispatches drag events carrying files, as the OS would when files are dropped on the window. */
 async function drop(files: { name: string; bytes: number[] }[], release = true) {
