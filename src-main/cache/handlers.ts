@@ -4,7 +4,9 @@
  */
 import type { HandlerSlice, RequestsOf } from '../contract/handlers';
 import type { DownloadJob, DownloadRequest } from '../contract/downloads';
-import { parseRepoKey, type RepoRef } from '../contract/keys';
+import { parseRepoKey } from '../contract/keys';
+import type { HubHttp } from '../hub/http';
+import { blobIdOf, listTree } from '../hub/tree';
 import type { CacheIndex } from './index';
 import { scanCache } from './scan';
 import * as cache from './service';
@@ -14,8 +16,8 @@ export interface CacheHandlerDeps {
   index: CacheIndex;
   /** Snapshot folders our downloads are filling now: kept out of every cleanup. */
   activeSnapshots: () => string[];
-  /** The Hub's blob names for a repo at a commit, for copies no record describes (online only). */
-  expectedHashes: (repo: RepoRef) => ExpectedHashes | undefined;
+  /** Asked for the blob names of copies no record describes, unless offline. */
+  hub: HubHttp;
   /** Starts a download (a repair fetches the corrupt files again). */
   download: (request: DownloadRequest) => DownloadJob;
 }
@@ -26,9 +28,10 @@ export function cacheHandlers(deps: CacheHandlerDeps): HandlerSlice<RequestsOf<'
     partials: await cache.activePartials(scan),
     snapshots: deps.activeSnapshots(),
   });
-  const expected = (key: string) => {
+  const expected = (key: string): ExpectedHashes | undefined => {
     const repo = parseRepoKey(key);
-    return repo ? deps.expectedHashes(repo) : undefined;
+    if (!repo || deps.hub.isOffline()) return undefined;
+    return async (commit) => new Map((await listTree(deps.hub, repo, commit)).map((f) => [f.path, blobIdOf(f)]));
   };
   return {
     'cache.scan': async ({ fresh }) => {

@@ -23,7 +23,6 @@ import { hubHandlers } from '../hub/handlers';
 import { readHfEnv, type Env, type HfEnv } from '../hub/hf-env';
 import { HubHttp } from '../hub/http';
 import { HubReachabilityMonitor } from '../hub/reachability';
-import { blobIdOf, listTree } from '../hub/tree';
 import { inferenceHandlers } from '../inference/handlers';
 import type { HostLauncher } from '../inference/host-client';
 import { HubFit } from '../inference/hub-fit';
@@ -171,13 +170,8 @@ export class Core {
       ...downloadHandlers(this.downloads),
       ...cacheHandlers({
         index: this.cache,
-        activeSnapshots: () =>
-          this.downloads
-            .activeSnapshots()
-            .filter((s) => s.cacheDir === cacheDir())
-            .map((s) => path.join(repoDir(s.cacheDir, s.repo), 'snapshots', s.commit)),
-        expectedHashes: (repo) =>
-          this.settings.isOffline() ? undefined : async (commit) => new Map((await listTree(this.hubHttp, repo, commit)).map((f) => [f.path, blobIdOf(f)])),
+        activeSnapshots: () => this.downloads.activeSnapshotDirs(cacheDir()),
+        hub: this.hubHttp,
         download: (request: DownloadRequest) => this.downloads.add(request),
       }),
       ...libraryHandlers(this.library, opts.desktop ? { pickFiles: () => (opts.desktop as DesktopActions).pickModelFiles() } : {}),

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../contract/errors';
+import { isTerminal } from '../contract/downloads';
 import { blobPath, ensureCacheDir, linkSnapshotFile, markNoExist, readRef, repoDir, repoFolderName, snapshotFilePath, writeRef } from '../cache/layout';
 import { blobLockPath, tryLockFile } from '../cache/blob-lock';
 import { readTreeRecord, writeTreeRecord } from '../cache/tree-record';
@@ -46,8 +47,6 @@ export interface ManagerOptions {
   /** Minimum interval between progress events of one job. */
   progressIntervalMs?: number;
 }
-
-const TERMINAL = new Set(['done', 'error', 'cancelled']);
 
 function sameSelection(a: DownloadRequest, b: DownloadRequest): boolean {
   const key = (r: DownloadRequest) =>
@@ -122,7 +121,7 @@ export class DownloadManager {
     checkRevision(request.revision);
     if (request.commit !== undefined && !COMMIT_RE.test(request.commit)) throw new ApiError('VALIDATION_FAILED', `"${request.commit}" is not a commit id.`);
     const normalized: DownloadRequest = { ...request, repo: repo.id };
-    const existing = this.list().find((j) => !TERMINAL.has(j.state) && sameSelection(j.request, normalized));
+    const existing = this.list().find((j) => !isTerminal(j.state) && sameSelection(j.request, normalized));
     if (existing) return existing;
     const job: DownloadJob = {
       id: randomUUID(),
@@ -149,7 +148,7 @@ export class DownloadManager {
 
   pause(id: string): DownloadJob {
     const job = this.get(id);
-    if (TERMINAL.has(job.state) || job.state === 'paused') return job;
+    if (isTerminal(job.state) || job.state === 'paused') return job;
     job.state = 'paused';
     this.#abort(job);
     this.#quiet(job);
@@ -219,16 +218,17 @@ export class DownloadManager {
 
   remove(id: string): void {
     const job = this.get(id);
-    if (!TERMINAL.has(job.state)) throw new ApiError('CONFLICT', 'Stop the download before removing it from the list.');
+    if (!isTerminal(job.state)) throw new ApiError('CONFLICT', 'Stop the download before removing it from the list.');
     this.#jobs.delete(id);
     this.#save();
   }
 
   /** Snapshots jobs are writing into now (kept out of cache cleanup). */
-  activeSnapshots(): { cacheDir: string; repo: RepoRef; commit: string }[] {
+  /** Snapshot folders in `cacheDir` that unfinished jobs are filling: no cleanup may take them. */
+  activeSnapshotDirs(cacheDir: string): string[] {
     return this.list()
-      .filter((j) => !TERMINAL.has(j.state) && j.commit)
-      .map((j) => ({ cacheDir: j.cacheDir, repo: { type: j.request.repoType, id: j.request.repo }, commit: j.commit as string }));
+      .filter((j) => !isTerminal(j.state) && j.commit && j.cacheDir === cacheDir)
+      .map((j) => path.join(repoDir(j.cacheDir, { type: j.request.repoType, id: j.request.repo }), 'snapshots', j.commit as string));
   }
 
   /** Resolves when nothing is queued, resolving or downloading. */
