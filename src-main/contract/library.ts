@@ -27,6 +27,8 @@ export interface LibraryItem {
   lastUsed: string | null;
   /** A local file that has gone (moved, drive unplugged). */
   missing: boolean;
+  /** A local checkpoint already in Hubcap's own folder (relocated, or uploaded under serve). */
+  inHubcapFolder: boolean;
 }
 
 export interface AddResult {

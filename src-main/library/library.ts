@@ -4,7 +4,6 @@
  * checkpoints; the blob's access time for the cache, as huggingface_hub reads it).
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { ApiError } from '../contract/errors';
 import { parseItemKey } from '../contract/keys';
 import type { AddResult, LibraryItem } from '../contract/library';
@@ -25,11 +24,9 @@ export class Library {
   readonly registry: LocalRegistry;
   readonly #cache: CacheIndex;
   readonly #summaries = new SummaryCache();
-  readonly #managedDir: string;
 
   constructor(opts: { dataDir: string; cache: CacheIndex }) {
     this.#cache = opts.cache;
-    this.#managedDir = path.join(opts.dataDir, 'models');
     this.registry = new LocalRegistry({
       dataDir: opts.dataDir,
       // A dropped file already in the cache is recognised: LFS blobs are named by their sha256.
@@ -82,7 +79,7 @@ export class Library {
   }
 
   relocate(key: string, mode: 'copy' | 'move'): Promise<LibraryItem> {
-    return this.registry.relocate(localId(key), mode, this.#managedDir);
+    return this.registry.relocate(localId(key), mode);
   }
 
   remove(key: string, deleteFiles: boolean): Promise<void> {

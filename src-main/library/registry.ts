@@ -39,6 +39,8 @@ export const MAX_FOLDER_FILES = 5_000;
 
 export interface RegistryOptions {
   dataDir: string;
+  /** Hubcap's own folder for checkpoints (relocated ones, uploads under serve); default `<dataDir>/models`. */
+  managedDir?: string;
   /** Cached blobs by size, to recognise a dropped file that is already in the cache. */
   cacheBlobsOfSize?: (size: number) => { sha256: string; label: string }[];
 }
@@ -72,8 +74,11 @@ export class LocalRegistry {
   readonly #o: RegistryOptions;
   #entries: Entry[];
 
+  readonly managedDir: string;
+
   constructor(opts: RegistryOptions) {
     this.#o = opts;
+    this.managedDir = path.resolve(opts.managedDir ?? path.join(opts.dataDir, 'models'));
     this.#file = path.join(opts.dataDir, 'library.json');
     try {
       const parsed = JSON.parse(fs.readFileSync(this.#file, 'utf8')) as { entries?: Entry[] };
@@ -102,7 +107,12 @@ export class LocalRegistry {
       addedAt: e.addedAt,
       lastUsed: e.lastUsed,
       missing: !e.paths.every((p) => fs.existsSync(p)),
+      inHubcapFolder: this.#isManaged(e.paths),
     }));
+  }
+
+  #isManaged(paths: string[]): boolean {
+    return paths.every((p) => path.resolve(p).startsWith(this.managedDir + path.sep));
   }
 
   /** Files or folders, by absolute path. Each file is added or skipped with one specific reason. */
@@ -200,16 +210,15 @@ export class LocalRegistry {
   }
 
   /**
-   * Copies or moves a checkpoint's files into `managedDir/<id>/` (the user's choice; by default files
+   * Copies or moves a checkpoint's files into `<managedDir>/<id>/` (the user's choice; by default files
    * stay where they were added). All or nothing: a failure removes what was written and leaves the
    * entry pointing at the originals. A move across drives is a copy, then the originals are deleted.
    */
-  async relocate(id: string, mode: 'copy' | 'move', managedDir: string): Promise<LibraryItem> {
+  async relocate(id: string, mode: 'copy' | 'move'): Promise<LibraryItem> {
     const entry = this.#entries.find((e) => e.id === id);
     if (!entry) throw new ApiError('NOT_FOUND', 'That checkpoint is not in your Library.');
-    const folder = path.join(managedDir, entry.id);
-    if (entry.paths.every((p) => p.startsWith(path.resolve(managedDir) + path.sep)))
-      throw new ApiError('CONFLICT', `${entry.name} is already in Hubcap's folder.`);
+    const folder = path.join(this.managedDir, entry.id);
+    if (this.#isManaged(entry.paths)) throw new ApiError('CONFLICT', `${entry.name} is already in Hubcap's folder.`);
     const missing = entry.paths.find((p) => !fs.existsSync(p));
     if (missing) throw new ApiError('INVALID_PATH', `${missing} is missing, so it cannot be ${mode === 'copy' ? 'copied' : 'moved'}.`);
     await fs.promises.mkdir(folder, { recursive: true });

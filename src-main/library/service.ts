@@ -82,5 +82,6 @@ async function cacheItem(repo: RepoRef, rev: CachedRevision, parts: ScanFile[], 
     addedAt: null,
     lastUsed: new Date(Math.max(...parts.map((p) => p.lastAccessed))).toISOString(),
     missing: false,
+    inHubcapFolder: false,
   };
 }

@@ -108,7 +108,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         req.resume();
         return plain(res, 403, 'Hubcap: uploads need this page’s session.\n');
       }
-      void receiveUpload(req, res, url, opts.core, opts.uploadDir ?? path.join(opts.core.dataDir, 'models'), opts.uploadIdleMs ?? 60_000);
+      void receiveUpload(req, res, url, opts.core, opts.uploadDir ?? opts.core.library.registry.managedDir, opts.uploadIdleMs ?? 60_000);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -117,19 +117,21 @@ describe('the Library', () => {
   it('copies or moves a checkpoint into the managed folder, all or nothing', async () => {
     const dir = tmpDir();
     const managed = path.join(tmpDir(), 'models');
-    const reg = new LocalRegistry({ dataDir: tmpDir() });
+    const reg = new LocalRegistry({ dataDir: tmpDir(), managedDir: managed });
     const a = put(dir, 'copy-me.gguf', sampleGguf({ name: 'A' }));
     const b1 = put(dir, 'split-00001-of-00002.gguf', sampleGguf({ name: 'B', tensors: 2 }));
     const b2 = put(dir, 'split-00002-of-00002.gguf', sampleGguf({ name: 'B', tensors: 1 }));
     const { added } = await reg.add([a, b1, b2]);
     const single = added.find((i) => i.name === 'copy-me.gguf');
     const split = added.find((i) => i.parts === 2);
-    const copied = await reg.relocate(single?.key.slice(6) as string, 'copy', managed);
+    const copied = await reg.relocate(single?.key.slice(6) as string, 'copy');
     expect(copied.path.startsWith(managed)).toBe(true);
+    expect(copied.inHubcapFolder).toBe(true);
+    expect(single?.inHubcapFolder).toBe(false);
     expect(fs.readFileSync(copied.path)).toEqual(fs.readFileSync(a));
     expect(fs.existsSync(a)).toBe(true);
-    await expect(reg.relocate(single?.key.slice(6) as string, 'copy', managed)).rejects.toMatchObject({ code: 'CONFLICT' });
-    const moved = await reg.relocate(split?.key.slice(6) as string, 'move', managed);
+    await expect(reg.relocate(single?.key.slice(6) as string, 'copy')).rejects.toMatchObject({ code: 'CONFLICT' });
+    const moved = await reg.relocate(split?.key.slice(6) as string, 'move');
     expect(moved.parts).toBe(2);
     expect(fs.existsSync(b1) || fs.existsSync(b2)).toBe(false);
     expect(fs.readdirSync(path.dirname(moved.path)).sort()).toEqual(['split-00001-of-00002.gguf', 'split-00002-of-00002.gguf']);
@@ -138,7 +140,7 @@ describe('the Library', () => {
     const c2 = put(dir, 'gone-00002-of-00002.gguf', sampleGguf({ name: 'C', tensors: 1 }));
     const c = (await reg.add([c1, c2])).added[0];
     fs.rmSync(c2);
-    await expect(reg.relocate(c?.key.slice(6) as string, 'copy', managed)).rejects.toMatchObject({
+    await expect(reg.relocate(c?.key.slice(6) as string, 'copy')).rejects.toMatchObject({
       code: 'INVALID_PATH',
       message: expect.stringMatching(/missing/),
     });

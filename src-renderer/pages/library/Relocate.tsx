@@ -3,20 +3,17 @@ import { FolderInput } from 'lucide-react';
 import type { LibraryItem } from '../../../src-main/contract/library';
 import { formatBytes } from '../../../src-main/contract/present/format';
 import { useRelocate } from '../../api/library';
-import { useSettings } from '../../api/settings';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Button } from '../../components/ui/button';
 import { Dialog } from '../../components/ui/dialog';
 
 /** Copy or move a checkpoint that is used in place into Hubcap's own folder. */
 export function Relocate({ item }: { item: LibraryItem }) {
-  const settings = useSettings();
   const [open, setOpen] = useState(false);
   const relocate = useRelocate(item.key);
   const run = (mode: 'copy' | 'move') => relocate.mutate(mode, { onSuccess: () => setOpen(false) });
   // Already there (an upload under serve, or relocated before): nothing to offer.
-  const dataDir = settings.data?.dataDir;
-  if (!dataDir || item.path.startsWith(`${dataDir}/models/`) || item.path.startsWith(`${dataDir}\\models\\`)) return null;
+  if (item.inHubcapFolder) return null;
   return (
     <>
       <Button size="icon" variant="ghost" disabled={item.missing} aria-label={`Keep ${item.name} in Hubcap's folder`} onClick={() => setOpen(true)}>

@@ -18,6 +18,7 @@ function item(name: string, over: Partial<LibraryItem> = {}): LibraryItem {
     addedAt: '2026-01-01T00:00:00.000Z',
     lastUsed: null,
     missing: false,
+    inHubcapFolder: false,
     ...over,
   };
 }
