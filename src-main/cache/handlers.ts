@@ -8,6 +8,7 @@ import { parseRepoKey } from '../contract/keys';
 import type { HubHttp } from '../hub/http';
 import { blobIdOf, listTree } from '../hub/tree';
 import type { CacheIndex } from './index';
+import { presence } from './presence';
 import { scanCache } from './scan';
 import * as cache from './service';
 import type { ExpectedHashes } from './verify';
@@ -50,6 +51,7 @@ export function cacheHandlers(deps: CacheHandlerDeps): HandlerSlice<RequestsOf<'
       return result;
     },
     'cache.verify': ({ repo }) => cache.verify(index.root, repo, expected(repo)),
+    'cache.presence': async ({ repo }) => presence(index.scan(), repo),
     'cache.repair': async ({ repo }) => {
       const { repo: cached, refetch } = await cache.repairPlan(index.root, repo, expected(repo));
       // Downloaded again and verified first; the corrupt bytes are replaced only then.

@@ -30,17 +30,32 @@ export function overview(scan: CacheScan, activeIncomplete: ReadonlySet<string>)
     root: scan.root,
     exists: scan.exists,
     sizeOnDisk: scan.sizeOnDisk,
-    repos: scan.repos.map((r) => ({
-      key: repoKey(r),
-      type: r.type,
-      id: r.id,
-      path: r.path,
-      sizeOnDisk: r.sizeOnDisk,
-      nbFiles: r.nbFiles,
-      lastAccessed: r.lastAccessed,
-      lastModified: r.lastModified,
-      revisions: r.revisions.map((v) => ({ commit: v.commit, refs: v.refs, sizeOnDisk: v.sizeOnDisk, nbFiles: v.nbFiles, lastModified: v.lastModified })),
-    })),
+    repos: scan.repos.map((r) => {
+      const uses = new Map<string, number>();
+      for (const v of r.revisions) for (const b of new Set(v.files.map((f) => f.blobPath))) uses.set(b, (uses.get(b) ?? 0) + 1);
+      const unique = (v: (typeof r.revisions)[number]) => {
+        const sizes = new Map(v.files.map((f) => [f.blobPath, f.size]));
+        return [...sizes].reduce((a, [b, size]) => a + (uses.get(b) === 1 ? size : 0), 0);
+      };
+      return {
+        key: repoKey(r),
+        type: r.type,
+        id: r.id,
+        path: r.path,
+        sizeOnDisk: r.sizeOnDisk,
+        nbFiles: r.nbFiles,
+        lastAccessed: r.lastAccessed,
+        lastModified: r.lastModified,
+        revisions: r.revisions.map((v) => ({
+          commit: v.commit,
+          refs: v.refs,
+          sizeOnDisk: v.sizeOnDisk,
+          uniqueBytes: unique(v),
+          nbFiles: v.nbFiles,
+          lastModified: v.lastModified,
+        })),
+      };
+    }),
     warnings: scan.warnings,
     incomplete: scan.incomplete.map((f) => ({ path: f.path, repo: f.repo, size: f.size, lastModified: f.lastModified, active: activeIncomplete.has(f.path) })),
     orphans: scan.orphans.map((f) => ({ path: f.path, repo: f.repo, size: f.size, lastModified: f.lastModified })),

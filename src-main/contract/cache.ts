@@ -8,6 +8,8 @@ export interface CacheRevisionView {
   commit: string;
   refs: string[];
   sizeOnDisk: number;
+  /** Bytes of blobs no other revision of the repo uses (what deleting it alone frees). */
+  uniqueBytes: number;
   nbFiles: number;
   lastModified: number;
 }
@@ -66,6 +68,14 @@ export interface VerifyView {
   unverifiable: string[];
 }
 
+/** What of one repo is on this machine, by blob: a model page marks each file it shows. */
+export interface CachePresence {
+  repo: string;
+  inCache: boolean;
+  /** Complete blobs, each with the snapshot files that use it. */
+  blobs: { etag: string; size: number; uses: { commit: string; path: string }[] }[];
+}
+
 // ---------- requests ----------
 
 export const DeleteTargetInput = z.discriminatedUnion('kind', [
@@ -86,4 +96,5 @@ export const cacheRequests = {
   'cache.delete': request<DeletePlanView & { errors: string[] }>()(DeleteTargets),
   'cache.repair': request<DownloadJob[]>()(z.object({ repo: RepoKeySchema }).strict()),
   'cache.verify': request<VerifyView>()(z.object({ repo: RepoKeySchema }).strict()),
+  'cache.presence': request<CachePresence>()(z.object({ repo: RepoKeySchema }).strict()),
 } as const;

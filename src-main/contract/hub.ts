@@ -1,7 +1,8 @@
 /** Whether the Hub answers, and who is signed in, as the status bar shows it. */
 import { Empty, event, request } from './request';
 
-export type HubReachability = 'online' | 'unreachable' | 'offline-mode' | 'checking';
+/** `server-error`: the Hub answers, but with 5xx errors (its outage, not this machine's network). */
+export type HubReachability = 'online' | 'server-error' | 'unreachable' | 'offline-mode' | 'checking';
 
 export interface HubStatus {
   reachability: HubReachability;

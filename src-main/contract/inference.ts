@@ -69,7 +69,7 @@ export interface InferenceStatus {
   /** The conversation being answered, if any. */
   generating: string | null;
   /** The last thing that went wrong (a host crash, a failed load), in words, until the next good load. */
-  problem: { at: string; kind: 'crash' | 'load-failed'; message: string } | null;
+  problem: { at: string; kind: 'crash' | 'load-failed'; message: string; /** The model it concerns, when one. */ key: string | null } | null;
 }
 
 // ---------- requests and events ----------

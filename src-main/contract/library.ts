@@ -29,6 +29,8 @@ export interface LibraryItem {
   missing: boolean;
   /** A local checkpoint already in Hubcap's own folder (relocated, or uploaded under serve). */
   inHubcapFolder: boolean;
+  /** Why this file cannot be run (a cached "GGUF" whose header is not one), in words; null when fine. */
+  problem: string | null;
 }
 
 export interface AddResult {

@@ -3,6 +3,8 @@ export interface ModelFile {
   path: string;
   size: number;
   lfs: boolean;
+  /** The blob name (sha256 for LFS files, git sha1 otherwise): what the cache stores it as. */
+  etag: string;
 }
 
 export interface FileGroup {
@@ -35,4 +37,6 @@ export interface ModelDetails {
   card: string | null;
   cardNote: string | null;
   url: string;
+  /** `cache`: read from the local cache (offline): no counts, and only what the cache holds. */
+  source: 'hub' | 'cache';
 }

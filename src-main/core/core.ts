@@ -16,6 +16,7 @@ import { CacheIndex } from '../cache/index';
 import { repoDir } from '../cache/layout';
 import { writeTreeRecord } from '../cache/tree-record';
 import { findRepo } from '../cache/service';
+import { cachedModelDetails } from '../cache/presence';
 import { downloadHandlers } from '../downloads/handlers';
 import { DownloadManager } from '../downloads/manager';
 import { fileQueueStore, memoryQueueStore } from '../downloads/queue-store';
@@ -109,6 +110,7 @@ export class Core {
       offline,
       timeoutMs: hf.downloadTimeoutMs,
       etagTimeoutMs: hf.etagTimeoutMs,
+      onHubAnswer: (outcome) => this.hub.observe(outcome),
       ...fetchImpl,
     });
     this.hub = new HubReachabilityMonitor({
@@ -166,6 +168,7 @@ export class Core {
           const dir = repoDir(cacheDir(), repo);
           if (isDirectory(path.join(dir, 'snapshots'))) writeTreeRecord(dir, commit, files);
         },
+        offlineDetails: (repo, revision) => cachedModelDetails(this.cache.scan(), repo, revision, hf.endpoint.url),
       }),
       ...downloadHandlers(this.downloads),
       ...cacheHandlers({

@@ -2,8 +2,10 @@
 import type { HandlerSlice, RequestsOf } from '../contract/handlers';
 import type { HubStatus } from '../contract/hub';
 import type { RepoRef } from '../contract/keys';
+import type { ModelDetails } from '../contract/model';
 import type { HubHttp } from './http';
 import { modelDetails } from './model-details';
+import { parseRepoId } from './repo-id';
 import { searchModels } from './search';
 import type { TreeFile } from './tree';
 
@@ -15,6 +17,8 @@ export interface HubHandlerDeps {
   check: () => Promise<unknown>;
   /** A revision was listed for its page (the cache keeps trees/<commit>.json of repos it holds). */
   onListing?: (repo: RepoRef, commit: string, files: TreeFile[]) => void;
+  /** Offline, a model page comes from what the cache holds. */
+  offlineDetails?: (repo: RepoRef, revision: string) => ModelDetails;
 }
 
 export function hubHandlers(deps: HubHandlerDeps): HandlerSlice<RequestsOf<'hub'> | 'gallery.search' | 'gallery.model'> {
@@ -25,6 +29,7 @@ export function hubHandlers(deps: HubHandlerDeps): HandlerSlice<RequestsOf<'hub'
       return deps.status();
     },
     'gallery.search': (input) => searchModels(deps.http, input),
-    'gallery.model': ({ repo, revision }) => modelDetails(deps.http, repo, revision, deps.onListing),
+    'gallery.model': async ({ repo, revision }) =>
+      deps.http.isOffline() && deps.offlineDetails ? deps.offlineDetails(parseRepoId(repo), revision) : modelDetails(deps.http, repo, revision, deps.onListing),
   };
 }

@@ -19,6 +19,8 @@ export interface HubHttpOptions {
   timeoutMs?: number;
   /** The same for metadata requests (HF_HUB_ETAG_TIMEOUT). */
   etagTimeoutMs?: number;
+  /** Told what each request to the Hub's own origin met (an answer's status, or none), for the status bar. */
+  onHubAnswer?: (outcome: { status: number } | { unreachable: string }) => void;
 }
 
 export interface HubRequestInit extends RequestInit {
@@ -194,10 +196,13 @@ export class HubHttp {
           throw new HubError('NETWORK', `${host} did not answer within ${Math.round((timeoutMs as number) / 1000)} s.`, { host });
         }
         if ((error as Error).name === 'AbortError' || (error as Error).name === 'TimeoutError') throw error;
-        throw networkError(error, current);
+        const failed = networkError(error, current);
+        if (this.isHubUrl(current)) this.#opts.onHubAnswer?.({ unreachable: failed.message });
+        throw failed;
       } finally {
         clearTimeout(timer);
       }
+      if (this.isHubUrl(current)) this.#opts.onHubAnswer?.({ status: res.status });
       const location = res.headers.get('location');
       if (!followRedirects || res.status < 300 || res.status >= 400 || !location) break;
       await res.body?.cancel();

@@ -6,8 +6,9 @@ import type { HubHttp } from './http';
 import { BODY_LIMITS } from './limits';
 import { checkRevision, isValidRevision, parseRepoId, type RepoRef } from './repo-id';
 import { groupFiles } from './file-groups';
+import { cardBody } from './model-card';
 import { resolveUrl, revisionNotFound } from './resolve';
-import { listTree, type TreeFile } from './tree';
+import { blobIdOf, listTree, type TreeFile } from './tree';
 
 /**
  * `onListing`: the revision's full listing, for whoever keeps `trees/<commit>.json` (the core
@@ -47,7 +48,7 @@ export async function modelDetails(
     throw new HubError('SERVER_ERROR', `The Hub did not say which commit ${revision} of ${repo.id} is.`, ctx);
   const listing = await listTree(hub, repo, info.sha, ctx);
   onListing?.(repo, info.sha, listing);
-  const files: ModelFile[] = listing.map((e) => ({ path: e.path, size: e.size, lfs: e.lfs !== null }));
+  const files: ModelFile[] = listing.map((e) => ({ path: e.path, size: e.size, lfs: e.lfs !== null, etag: blobIdOf(e) }));
   const refs = (await (await hub.fetch(hub.url(`/api/models/${repo.id}/refs`), { ctx })).json().catch(() => ({}))) as { branches?: unknown; tags?: unknown };
   let card: string | null = null;
   let cardNote: string | null = null;
@@ -58,7 +59,7 @@ export async function modelDetails(
       const text = await (
         await hub.fetch(resolveUrl(hub, repo, info.sha, 'README.md'), { ctx: { ...ctx, path: 'README.md' }, maxBodyBytes: BODY_LIMITS.card })
       ).text();
-      card = text.replace(/^---\r?\n[\s\S]*?\r?\n---\r?\n/, '');
+      card = cardBody(text);
     } catch (error) {
       cardNote =
         error instanceof HubError && error.code === 'GATED'
@@ -84,6 +85,7 @@ export async function modelDetails(
     card,
     cardNote,
     url: hub.url(`/${repo.id}`),
+    source: 'hub',
   };
 }
 

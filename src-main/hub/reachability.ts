@@ -1,7 +1,8 @@
 /**
  * Is the Hub reachable? One unauthenticated HEAD of the endpoint's root, at start and when the
  * user asks, never in offline mode. No token, no identifiers: this is the only request Hubcap
- * makes without being asked, and the Settings page says so.
+ * makes without being asked, and the Settings page says so. Between probes, the answers to the
+ * requests Hubcap makes anyway keep it true (`observe`): a Hub answering 5xx shows as such.
  */
 import type { HubReachability, HubStatus } from '../contract/hub';
 
@@ -46,7 +47,7 @@ export class HubReachabilityMonitor {
         redirect: 'manual',
         signal: AbortSignal.timeout(this.#deps.timeoutMs ?? 5000),
       });
-      if (res.status >= 500) this.#set(this.#make('unreachable', `The Hub answered HTTP ${res.status}.`));
+      if (res.status >= 500) this.#set(this.#make('server-error', `The Hub answered HTTP ${res.status}.`));
       else this.#set(this.#make('online', null));
     } catch (error) {
       const e = error as Error & { cause?: { code?: string; message?: string } };
@@ -54,6 +55,19 @@ export class HubReachabilityMonitor {
       this.#set(this.#make('unreachable', `Cannot reach ${endpoint} (${reason}).`));
     }
     return this.#status;
+  }
+
+  /** What a request to the Hub just met: an answer (its status) or no answer at all. */
+  observe(outcome: { status: number } | { unreachable: string }): void {
+    if (this.#deps.offline()) return;
+    const next =
+      'status' in outcome
+        ? outcome.status >= 500
+          ? this.#make('server-error', `The Hub answered HTTP ${outcome.status} to the last request.`)
+          : this.#make('online', null)
+        : this.#make('unreachable', outcome.unreachable);
+    // Only a change is news: a busy page makes many requests.
+    if (next.reachability !== this.#status.reachability || next.detail !== this.#status.detail) this.#set(next);
   }
 
   #make(reachability: HubReachability, detail: string | null): HubStatus {

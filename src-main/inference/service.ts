@@ -102,6 +102,11 @@ export class InferenceService {
     if (model.kind !== 'gguf') throw new ApiError('NOT_AVAILABLE', `${model.name} is a safetensors checkpoint; Hubcap's chat runs GGUF models (llama.cpp).`);
     if (model.missing || !fs.existsSync(model.path))
       throw new ApiError('INVALID_PATH', `${model.path} is missing: it was moved, deleted or its drive is not connected.`);
+    if (model.problem)
+      throw new ApiError(
+        'LOAD_FAILED',
+        `${model.name} cannot be loaded: ${model.problem} The file may be incomplete or damaged; delete it and download it again.`,
+      );
     return model;
   }
 
@@ -166,7 +171,7 @@ export class InferenceService {
       const problem =
         error instanceof ApiError && error.code === 'WONT_FIT'
           ? null
-          : { at: new Date().toISOString(), kind: crashed ? ('crash' as const) : ('load-failed' as const), message };
+          : { at: new Date().toISOString(), kind: crashed ? ('crash' as const) : ('load-failed' as const), message, key };
       this.#changed({ loading: null, problem });
       throw error;
     }
@@ -336,7 +341,8 @@ export class InferenceService {
 
   #onCrash(message: string): void {
     this.#clearTimers();
-    this.#changed({ model: null, loading: null, problem: { at: new Date().toISOString(), kind: 'crash', message } });
+    const key = this.#status.model?.key ?? this.#status.loading?.key ?? null;
+    this.#changed({ model: null, loading: null, problem: { at: new Date().toISOString(), kind: 'crash', message, key } });
   }
 
   // ---------- idle ----------

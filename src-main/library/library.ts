@@ -18,6 +18,8 @@ export interface RunnableModel {
   kind: 'gguf' | 'safetensors';
   path: string;
   missing: boolean;
+  /** Why it cannot run (its header is not a model's), in words. */
+  problem: string | null;
 }
 
 export class Library {
@@ -56,7 +58,7 @@ export class Library {
 
   async runnable(key: string): Promise<RunnableModel> {
     const item = await this.item(key);
-    return { key: item.key, name: item.name, kind: item.kind, path: item.path, missing: item.missing };
+    return { key: item.key, name: item.name, kind: item.kind, path: item.path, missing: item.missing, problem: item.problem };
   }
 
   /** Records that a model was just loaded. */

@@ -108,6 +108,8 @@ export class LocalRegistry {
       lastUsed: e.lastUsed,
       missing: !e.paths.every((p) => fs.existsSync(p)),
       inHubcapFolder: this.#isManaged(e.paths),
+      // Checked when added: a file that is not a model is never registered.
+      problem: null,
     }));
   }
 

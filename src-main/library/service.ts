@@ -3,22 +3,26 @@ import path from 'node:path';
 import type { LibraryItem, ModelSummary } from '../contract/library';
 import type { CacheScan, CachedRevision } from '../cache/scan';
 import { cacheItemKey, parseItemKey, type RepoRef } from '../contract/keys';
+import { FormatError } from './format-error';
 import { inspectModelFile, type LocalRegistry } from './registry';
 import { SPLIT_GGUF, splitModelName } from '../hub/split-gguf';
 
-/** Header summaries of cached files, by blob (content never changes under a blob name). */
+/** Header summaries of cached files, by blob (content never changes under a blob name); a header that does not read gives its reason instead. */
 export class SummaryCache {
-  #byBlob = new Map<string, ModelSummary | null>();
-  async get(file: string, blob: string): Promise<ModelSummary | null> {
-    if (!this.#byBlob.has(blob))
-      this.#byBlob.set(
-        blob,
-        await inspectModelFile(file).then(
-          (i) => i.summary,
-          () => null,
-        ),
+  #byBlob = new Map<string, { summary: ModelSummary | null; problem: string | null }>();
+  async get(file: string, blob: string): Promise<{ summary: ModelSummary | null; problem: string | null }> {
+    let known = this.#byBlob.get(blob);
+    if (!known) {
+      known = await inspectModelFile(file).then(
+        (i) => ({ summary: i.summary, problem: null }),
+        (error: unknown) => ({
+          summary: null,
+          problem: error instanceof FormatError ? error.message : `Its header could not be read (${(error as Error).message}).`,
+        }),
       );
-    return this.#byBlob.get(blob) ?? null;
+      this.#byBlob.set(blob, known);
+    }
+    return known;
   }
 }
 
@@ -76,7 +80,7 @@ async function cacheItem(repo: RepoRef, rev: CachedRevision, parts: ScanFile[], 
     path: file,
     parts: parts.length,
     size: parts.reduce((a, p) => a + p.size, 0),
-    summary: await summaries.get(file, first.blobPath),
+    ...(await summaries.get(file, first.blobPath)),
     repo: repo.id,
     revision: rev.refs[0] ?? rev.commit.slice(0, 8),
     addedAt: null,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { groupFiles, quantOf } from '../../src-main/hub/file-groups';
 
-const f = (path: string, size = 10) => ({ path, size, lfs: path.endsWith('.gguf') });
+const f = (path: string, size = 10) => ({ path, size, lfs: path.endsWith('.gguf'), etag: '' });
 
 describe('file groups', () => {
   it('names quantizations from GGUF file names', () => {

@@ -42,7 +42,7 @@ describe('inference host lifetime', () => {
       launcher: sourceHostLauncher(),
       dataDir: tmpDir(),
       emit: (name) => events.push(name),
-      resolve: async (key) => ({ key, name: 'tiny', kind: 'gguf', path: testModel(), missing: false }),
+      resolve: async (key) => ({ key, name: 'tiny', kind: 'gguf', path: testModel(), missing: false, problem: null }),
       loadDefaults: () => ({ gpuLayers: 'auto', contextSize: 512, batchSize: null, threads: 1 }),
       unloadAfterMs: () => 300,
       hostIdleMs: 300,

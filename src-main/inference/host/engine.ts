@@ -33,8 +33,19 @@ function failure(kind: HostFailure['failure'], message: string): HostFailure {
   return { failure: kind, message };
 }
 
+/**
+ * An error's message in words: llama.cpp and node-llama-cpp quote raw file bytes ("Invalid GGUF
+ * magic \"\u0000\u0000…\""), which show as boxes; control and replacement characters are dropped.
+ */
 function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const text = error instanceof Error ? error.message : String(error);
+  return (
+    text
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd]/g, '')
+      .replace(/""/g, '(unreadable bytes)')
+      .slice(0, 500)
+  );
 }
 
 interface Loaded {
