@@ -22,14 +22,19 @@ export function useRescan() {
   return useMutation({ mutationFn: () => api.call('cache.scan', { fresh: true }), onSuccess: (data) => client.setQueryData(cacheScanKey, data) });
 }
 
-/** A finished download changes the cache: the scan is stale from then on. Mounted once, by the app. */
+/** A finished download changes the cache: the scan, what a repo holds and the Library are stale. Mounted once, by the app. */
 export function useCacheFreshness() {
   const api = useApi();
   const client = useQueryClient();
   useEffect(
     () =>
       api.on('downloads.changed', (job) => {
-        if (job.state === 'done') void client.invalidateQueries({ queryKey: ['cache.scan'] });
+        if (job.state !== 'done') return;
+        void client.invalidateQueries({ queryKey: ['cache.scan'] });
+        void client.invalidateQueries({ queryKey: ['cache.presence'] });
+        void client.invalidateQueries({ queryKey: ['library.list'] });
+        // The first download creates the cache folder, which Settings says does not exist yet.
+        void client.invalidateQueries({ queryKey: ['settings.get'] });
       }),
     [api, client],
   );
@@ -49,7 +54,10 @@ export function useDeleteFromCache() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (targets: DeleteTargetInput[]) => api.call('cache.delete', { targets }),
-    onSuccess: () => void client.invalidateQueries({ queryKey: ['cache.scan'] }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ['cache.scan'] });
+      void client.invalidateQueries({ queryKey: ['cache.presence'] });
+    },
   });
 }
 
@@ -66,4 +74,9 @@ export function useRepairRepo(repo: string) {
     mutationFn: () => api.call('cache.repair', { repo }),
     onSuccess: (jobs) => jobs.forEach((job) => putJob(client, job)),
   });
+}
+
+/** What the cache holds of one repo, by blob (a model page marks its files); fresh after each finished download. */
+export function useCachePresence(repo: string) {
+  return useApiQuery('cache.presence', { repo }, { staleTime: 2000, refetchOnMount: true });
 }

@@ -14,19 +14,33 @@ export function useConversations(search = '') {
   return useApiQuery('chat.list', search ? { search } : {});
 }
 
-export function useConversation(id: string) {
-  return useApiQuery('chat.get', { id });
+/** One conversation; none asked for while `id` is null (no chat open yet). */
+export function useConversation(id: string | null) {
+  return useApiQuery('chat.get', { id: id ?? '' }, { enabled: id !== null });
 }
 
 function putConversation(client: QueryClient, c: Conversation): void {
   client.setQueryData(conversationKey(c.id), c);
 }
 
-/** A new conversation, cached at once so its page opens without a round trip. */
-export function useCreateConversation() {
+/**
+ * "New chat": an empty conversation already there is reused (clicking twice does not pile up
+ * empty chats); otherwise one is created. Answers with its id.
+ */
+export function useOpenEmptyChat() {
   const api = useApi();
   const client = useQueryClient();
-  return useMutation({ mutationFn: () => api.call('chat.create', {}), onSuccess: (c) => putConversation(client, c) });
+  return useMutation({
+    mutationFn: async (): Promise<string> => {
+      const list = await client.fetchQuery({ queryKey: ['chat.list', {}], queryFn: () => api.call('chat.list', {}) });
+      const empty = list.find((c) => c.messages === 0);
+      if (empty) return empty.id;
+      const c = await api.call('chat.create', {});
+      putConversation(client, c);
+      void client.invalidateQueries({ queryKey: ['chat.list'] });
+      return c.id;
+    },
+  });
 }
 
 export function useUpdateConversation(id: string) {

@@ -38,6 +38,6 @@ export function useModelDetails(repo: string, revision: string) {
 }
 
 /** node-llama-cpp's estimate from the file's header alone; a commit's file never changes, so it is asked once. */
-export function useHubFit(repo: string, commit: string, path: string) {
-  return useApiQuery('gallery.fit', { repo, revision: commit, path }, { staleTime: Infinity, retry: false });
+export function useHubFit(repo: string, commit: string, path: string, enabled = true) {
+  return useApiQuery('gallery.fit', { repo, revision: commit, path }, { staleTime: Infinity, retry: false, enabled });
 }

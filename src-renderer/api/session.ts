@@ -3,7 +3,7 @@
  * redirects to; it is kept in localStorage, which only this origin (host *and* port) can read,
  * and removed from the address bar.
  */
-import { SESSION_HEADER, SESSION_PROTOCOL_PREFIX, SESSION_QUERY, WS_PROTOCOL } from '../../src-main/contract/wire';
+import { SESSION_HEADER, SESSION_PATH, SESSION_PROTOCOL_PREFIX, SESSION_QUERY, WS_PROTOCOL } from '../../src-main/contract/wire';
 
 const STORAGE_KEY = 'hubcap.session';
 
@@ -32,4 +32,17 @@ export function sessionProtocols(session: string | null): string[] {
 export function sessionHeaders(): Record<string, string> {
   const s = currentSession();
   return s ? { [SESSION_HEADER]: s } : {};
+}
+
+/**
+ * Is this page's session still good? A POST, so the browser sends Origin (the server wants it);
+ * 401 means the server restarted with a new key, anything unanswered means it is not there now.
+ */
+export async function checkSession(): Promise<'valid' | 'invalid' | 'unreachable'> {
+  try {
+    const res = await fetch(SESSION_PATH, { method: 'POST', headers: sessionHeaders(), cache: 'no-store' });
+    return res.status === 204 ? 'valid' : res.status === 401 ? 'invalid' : 'unreachable';
+  } catch {
+    return 'unreachable';
+  }
 }

@@ -5,9 +5,13 @@
 import { createBirpc, type BirpcReturn } from 'birpc';
 import { ApiError } from '../../src-main/contract/errors';
 import { type ClientRpcFunctions, type CoreRpcFunctions, type HubcapBridge, WS_PATH, type WireResult } from '../../src-main/contract/wire';
-import { sessionProtocols, takeSession } from './session';
+import { checkSession, sessionProtocols, takeSession } from './session';
 
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting';
+/** `restarted`: the server no longer knows this page's session (it restarted with a new key): only a new address helps. */
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'restarted';
+
+/** Asks the server whether this page's session is still good, after a connection failed. */
+export type SessionCheck = () => Promise<'valid' | 'invalid' | 'unreachable'>;
 
 export interface Transport {
   readonly kind: 'electron' | 'serve';
@@ -40,7 +44,7 @@ export function electronTransport(bridge: HubcapBridge): Transport {
 }
 
 /** WebSocket transport with automatic reconnection; calls made while disconnected wait for it. */
-export function webSocketTransport(url: string, WebSocketImpl: typeof WebSocket = WebSocket, protocols: string[] = []): Transport {
+export function webSocketTransport(url: string, WebSocketImpl: typeof WebSocket = WebSocket, protocols: string[] = [], checkSession?: SessionCheck): Transport {
   const listeners = new Set<(name: string, payload: unknown) => void>();
   const connectionListeners = new Set<(state: ConnectionState) => void>();
   let state: ConnectionState = 'connecting';
@@ -94,8 +98,20 @@ export function webSocketTransport(url: string, WebSocketImpl: typeof WebSocket 
       rpc.$rejectPendingCalls(({ reject }) => reject(new ApiError('DISCONNECTED', 'The connection to Hubcap was lost; it is reconnecting.')));
       if (closed) return;
       setState('reconnecting');
-      setTimeout(connect, delay);
-      delay = Math.min(delay * 2, 5000);
+      const retry = () => {
+        setTimeout(connect, delay);
+        delay = Math.min(delay * 2, 5000);
+      };
+      if (!checkSession) return retry();
+      // A server that answers but no longer knows our session restarted with a new key: retrying
+      // forever would only say "reconnecting" to a tab that can never get back in.
+      void checkSession().then((verdict) => {
+        if (closed) return;
+        if (verdict === 'invalid') {
+          closed = true;
+          setState('restarted');
+        } else retry();
+      });
     };
   };
   connect();
@@ -122,5 +138,5 @@ export function webSocketTransport(url: string, WebSocketImpl: typeof WebSocket 
 export function detectTransport(): Transport {
   if (window.hubcap) return electronTransport(window.hubcap);
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return webSocketTransport(`${scheme}://${location.host}${WS_PATH}`, WebSocket, sessionProtocols(takeSession()));
+  return webSocketTransport(`${scheme}://${location.host}${WS_PATH}`, WebSocket, sessionProtocols(takeSession()), checkSession);
 }

@@ -1,5 +1,4 @@
 import { Redirect, Route, Router, Switch } from 'wouter';
-import { useHashLocation } from 'wouter/use-hash-location';
 import { useAccount } from '../api/account';
 import { useCacheFreshness } from '../api/cache';
 import { useHubStatus } from '../api/hub';
@@ -14,6 +13,8 @@ import { GalleryPage } from '../pages/gallery/GalleryPage';
 import { LibraryPage } from '../pages/library/LibraryPage';
 import { ModelPage } from '../pages/model/ModelPage';
 import { SettingsPage } from '../pages/settings/SettingsPage';
+import { useHashLocation } from './hash-location';
+import { RestartedBanner } from './RestartedBanner';
 import { Sidebar } from './Sidebar';
 import { StatusBar } from './StatusBar';
 import { useApplyTheme } from './theme';
@@ -31,6 +32,7 @@ export function App() {
       <Router hook={useHashLocation}>
         <DropZone>
           <div className="flex h-full flex-col">
+            <RestartedBanner />
             <div className="flex min-h-0 flex-1">
               <Sidebar />
               <main className="min-w-0 flex-1 overflow-y-auto">
@@ -40,7 +42,8 @@ export function App() {
                   <Route path="/account" component={AccountPage} />
                   <Route path="/library" component={LibraryPage} />
                   <Route path="/gallery" component={GalleryPage} />
-                  <Route path="/model/:id" component={ModelPage} />
+                  {/* Keyed by the model: another model is a fresh page, never the last one's state. */}
+                  <Route path="/model/:id">{(p) => <ModelPage key={p.id} id={decodeURIComponent(p.id)} />}</Route>
                   <Route path="/cache" component={CachePage} />
                   <Route path="/cache/:key" component={CachePage} />
                   <Route path="/chat" component={ChatPage} />

@@ -1,5 +1,5 @@
 import { Link } from 'wouter';
-import { CircleDot, CloudOff, Loader2, Plug, UserRound, WifiOff } from 'lucide-react';
+import { CircleDot, CloudAlert, CloudOff, Loader2, Plug, UserRound, WifiOff } from 'lucide-react';
 import type { HubStatus } from '../../src-main/contract/hub';
 import { useAppInfo } from '../api/app';
 import { useConnectionState } from '../api/context';
@@ -12,6 +12,7 @@ function HubPill({ status }: { status: HubStatus }) {
   const look = {
     online: { icon: CircleDot, text: 'Online', cls: 'text-success' },
     'offline-mode': { icon: CloudOff, text: 'Offline', cls: 'text-warning' },
+    'server-error': { icon: CloudAlert, text: 'Hub errors', cls: 'text-danger' },
     unreachable: { icon: WifiOff, text: 'Hub unreachable', cls: 'text-danger' },
     checking: { icon: Loader2, text: 'Checking Hub…', cls: 'text-muted-foreground' },
   }[r];
@@ -26,6 +27,12 @@ function HubPill({ status }: { status: HubStatus }) {
   );
 }
 
+const CONNECTION_TEXT = {
+  connecting: 'Connecting to Hubcap…',
+  reconnecting: 'Connection lost, reconnecting…',
+  restarted: 'Hubcap restarted: open the new address',
+} as const;
+
 export function StatusBar() {
   const hub = useHubStatus();
   const info = useAppInfo();
@@ -33,12 +40,13 @@ export function StatusBar() {
   const account = hub.data?.account;
   return (
     <footer className="flex h-8 shrink-0 items-center gap-5 border-t border-border bg-sidebar px-4 text-xs text-muted-foreground">
-      {/* Nothing until the core has answered: a guess ("Checking…") would be wrong in offline mode. */}
-      {hub.data ? <HubPill status={hub.data} /> : null}
+      {/* Nothing until the core has answered (a guess would be wrong in offline mode), and nothing
+          the core said before the connection dropped: it may no longer be true. */}
+      {hub.data && connection === 'open' ? <HubPill status={hub.data} /> : null}
       {connection !== 'open' ? (
-        <span data-testid="status-connection" className="flex items-center gap-1.5 text-warning">
+        <span data-testid="status-connection" className={cn('flex items-center gap-1.5', connection === 'restarted' ? 'text-danger' : 'text-warning')}>
           <Plug className="size-3.5" aria-hidden />
-          {connection === 'connecting' ? 'Connecting to Hubcap…' : 'Connection lost, reconnecting…'}
+          {CONNECTION_TEXT[connection]}
         </span>
       ) : null}
       <span className="flex-1" />

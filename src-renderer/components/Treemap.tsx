@@ -4,7 +4,7 @@ import type { CacheRepoView } from '../../src-main/contract/cache';
 import { formatBytes } from '../../src-main/contract/present/format';
 import { cn } from '../lib/cn';
 
-interface Node {
+export interface Node {
   name: string;
   key?: string;
   value?: number;
@@ -13,7 +13,19 @@ interface Node {
 
 const HUES = [32, 200, 150, 270, 350, 95, 180, 10, 230, 55];
 
-/** Disk usage by repo (colour) and revision (tile), squarified. Click a tile to open its repo. */
+/**
+ * A repo's tiles: each revision's own bytes, and one tile for blobs several revisions share, so a
+ * blob is counted once and the repo's area is its real size on disk.
+ */
+export function tilesOf(r: CacheRepoView): Node[] {
+  const own = r.revisions.map((v) => ({ name: `${r.id}@${v.refs[0] ?? v.commit.slice(0, 8)}`, key: r.key, value: v.uniqueBytes }));
+  const shared = r.sizeOnDisk - own.reduce((a, t) => a + t.value, 0);
+  const tiles = [...own, ...(shared > 0 ? [{ name: `${r.id} (shared by revisions)`, key: r.key, value: shared }] : [])].filter((t) => t.value > 0);
+  // An empty repo still gets a sliver, so it can be seen and picked.
+  return tiles.length ? tiles : [{ name: r.id, key: r.key, value: 1 }];
+}
+
+/** Disk usage by repo (colour) and revision (tile), squarified. Each tile is a button: click or Tab to it to open its repo. */
 export function Treemap({
   repos,
   selected,
@@ -32,7 +44,7 @@ export function Treemap({
       children: repos.map((r) => ({
         name: r.id,
         key: r.key,
-        children: r.revisions.map((v) => ({ name: `${r.id}@${v.refs[0] ?? v.commit.slice(0, 8)}`, key: r.key, value: Math.max(1, v.sizeOnDisk) })),
+        children: tilesOf(r),
       })),
     })
       .sum((d) => d.value ?? 0)
@@ -43,7 +55,7 @@ export function Treemap({
   const hueOf = new Map(repos.map((r, i) => [r.key, HUES[i % HUES.length] as number]));
   if (!repos.length) return null;
   return (
-    <div className="relative w-full overflow-hidden rounded-lg" style={{ height }} role="img" aria-label="Disk usage by repo and revision">
+    <div className="relative w-full overflow-hidden rounded-lg" style={{ height }} role="group" aria-label="Disk usage by repo and revision">
       {leaves.map((leaf) => {
         const key = leaf.data.key as string;
         const w = ((leaf.x1 - leaf.x0) / width) * 100;
@@ -54,9 +66,11 @@ export function Treemap({
             key={leaf.data.name}
             type="button"
             title={`${leaf.data.name}: ${formatBytes(leaf.value ?? 0)}`}
+            aria-label={`${leaf.data.name}: ${formatBytes(leaf.value ?? 0)}`}
+            aria-pressed={selected === key}
             onClick={() => onSelect(key)}
             className={cn(
-              'absolute overflow-hidden rounded-sm p-1.5 text-left text-[11px] leading-tight text-white transition-opacity hover:opacity-90',
+              'absolute overflow-hidden rounded-sm p-1.5 text-left text-[11px] leading-tight text-white transition-opacity hover:opacity-90 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-ring',
               selected && selected !== key && 'opacity-45',
             )}
             style={{ left: `${(leaf.x0 / width) * 100}%`, top: leaf.y0, width: `${w}%`, height: h, background: `hsl(${hue} 65% 42%)` }}

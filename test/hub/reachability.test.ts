@@ -49,4 +49,23 @@ describe('hub reachability', () => {
     await Promise.all([m.check(), m.check(), m.check()]);
     expect(f).toHaveBeenCalledTimes(1);
   });
+
+  it('keeps the status true between probes from the answers other requests get, reporting only changes', async () => {
+    const { m, changes } = monitor((async () => new Response(null, { status: 200 })) as unknown as typeof fetch);
+    await m.check();
+    m.observe({ status: 200 });
+    m.observe({ status: 503 });
+    m.observe({ status: 502 });
+    expect(m.status).toMatchObject({ reachability: 'server-error', detail: expect.stringMatching(/HTTP 502/) });
+    m.observe({ status: 404 });
+    m.observe({ unreachable: 'Connection refused' });
+    expect(changes).toEqual(['online', 'server-error', 'server-error', 'online', 'unreachable']);
+  });
+
+  it('observes nothing in offline mode', () => {
+    const { m, changes } = monitor((async () => new Response(null)) as unknown as typeof fetch, true);
+    m.observe({ status: 503 });
+    expect(m.status.reachability).toBe('offline-mode');
+    expect(changes).toEqual([]);
+  });
 });

@@ -11,6 +11,7 @@ import { LoginDialog } from './LoginDialog';
 import { ROLE, SOURCE } from './labels';
 import { TokenFileCard } from './TokenFileCard';
 import { TokenRow } from './TokenRow';
+import { Page } from '../../components/Page';
 
 export function AccountPage() {
   const account = useAccount();
@@ -19,9 +20,9 @@ export function AccountPage() {
   const view = account.data;
   const current = view?.current;
   return (
-    <div className="mx-auto max-w-4xl space-y-6 p-8">
+    <Page>
       <PageHeader title="Account" description="Public models need no token. Sign in only for gated or private models, and to publish." />
-      {account.error ? <ErrorNotice error={account.error} /> : null}
+      {account.error ? <ErrorNotice error={account.error} onRetry={() => void account.refetch()} /> : null}
       {view ? (
         <>
           <Card>
@@ -107,6 +108,6 @@ export function AccountPage() {
         </>
       ) : null}
       <LoginDialog open={login} onOpenChange={setLogin} keychain={view?.keychain.available ?? false} />
-    </div>
+    </Page>
   );
 }

@@ -1,10 +1,11 @@
 import { useState } from 'react';
-import { KeyRound, LogOut, Pencil } from 'lucide-react';
+import { KeyRound, LogOut, Pencil, Trash2 } from 'lucide-react';
 import type { TokenInfo } from '../../../src-main/contract/account';
 import { useTokenActions } from '../../api/account';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Badge } from '../../components/ui/badge';
 import { Button } from '../../components/ui/button';
+import { Dialog } from '../../components/ui/dialog';
 import { Input } from '../../components/ui/input';
 import { ROLE } from './labels';
 
@@ -12,6 +13,7 @@ import { ROLE } from './labels';
 export function TokenRow({ t }: { t: TokenInfo }) {
   const [renaming, setRenaming] = useState(false);
   const [newName, setNewName] = useState(t.name);
+  const [removing, setRemoving] = useState(false);
   const { use, rename, logout } = useTokenActions(t.name);
   const error = use.error ?? rename.error ?? logout.error;
   return (
@@ -51,11 +53,32 @@ export function TokenRow({ t }: { t: TokenInfo }) {
         <Button size="icon" variant="ghost" aria-label={`Rename ${t.name}`} onClick={() => setRenaming(!renaming)}>
           <Pencil />
         </Button>
-        <Button size="sm" variant="ghost" onClick={() => logout.mutate(undefined)} aria-label={`Log out ${t.name}`}>
-          <LogOut />
-          Log out
-        </Button>
+        {t.active ? (
+          <Button size="sm" variant="ghost" onClick={() => logout.mutate(undefined)} aria-label={`Log out ${t.name}`}>
+            <LogOut />
+            Log out
+          </Button>
+        ) : (
+          <Button size="sm" variant="ghost" onClick={() => setRemoving(true)} aria-label={`Remove ${t.name}`}>
+            <Trash2 />
+            Remove
+          </Button>
+        )}
       </div>
+      <Dialog
+        open={removing}
+        onOpenChange={setRemoving}
+        title={`Remove the token “${t.name}”?`}
+        description={`It is deleted from ${t.storage === 'session' ? 'this session' : 'your OS keychain'}; the token itself stays valid on the Hub until you revoke it there.`}
+      >
+        <div className="mt-5 flex justify-end gap-2">
+          <Button onClick={() => setRemoving(false)}>Keep it</Button>
+          <Button variant="danger" onClick={() => logout.mutate(undefined, { onSuccess: () => setRemoving(false) })}>
+            <Trash2 />
+            Remove
+          </Button>
+        </div>
+      </Dialog>
       {error ? <ErrorNotice error={error} /> : null}
     </li>
   );

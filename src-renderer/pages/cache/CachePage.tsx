@@ -15,6 +15,7 @@ import { Cleanup } from './Cleanup';
 import { useDeleteFlow } from './DeleteFlow';
 import { RepoDetail } from './RepoDetail';
 import { RepoList } from './RepoList';
+import { Page } from '../../components/Page';
 
 export function CachePage() {
   const scan = useCacheScan();
@@ -33,7 +34,7 @@ export function CachePage() {
   const select = (key: string) => navigate(`/cache/${encodeURIComponent(key)}`);
   const busy = scan.isFetching || rescan.isPending;
   return (
-    <div className="mx-auto max-w-6xl space-y-6 p-8">
+    <Page>
       <PageHeader
         title="Cache"
         description="The Hugging Face cache, shared with Python tools: readable names instead of hashes."
@@ -83,6 +84,6 @@ export function CachePage() {
         </>
       ) : null}
       {dialog}
-    </div>
+    </Page>
   );
 }

@@ -1,27 +1,55 @@
+import { useEffect, useRef, useState } from 'react';
 import { useLocation, useParams } from 'wouter';
 import { MessageSquare } from 'lucide-react';
-import { useChatEvents, useConversations, useCreateConversation } from '../../api/chat';
+import { chatIntent, useChatEvents, useConversation, useConversations, useOpenEmptyChat } from '../../api/chat';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Button } from '../../components/ui/button';
+import { Sheet } from '../../components/ui/sheet';
+import { useMediaQuery, WIDE } from '../../lib/use-media-query';
 import { ConversationList } from './ConversationList';
 import { ConversationView } from './ConversationView';
 import { ModelBar } from './ModelBar';
 
+/**
+ * Chat: the conversations (a column when the window is wide, a panel over the chat when not), the
+ * model bar, and the open conversation. "Chat with this model" from elsewhere arrives as an intent:
+ * the model loads and an empty chat opens, ready to type.
+ */
 export function ChatPage() {
   useChatEvents();
   const params = useParams<{ id?: string }>();
   const [, navigate] = useLocation();
+  const wide = useMediaQuery(WIDE);
+  const [listOpen, setListOpen] = useState(false);
   const list = useConversations();
-  const create = useCreateConversation();
-  const startChat = () => create.mutate(undefined, { onSuccess: (c) => navigate(`/chat/${c.id}`) });
+  const open = useOpenEmptyChat();
+  const [intent] = useState(() => chatIntent.take());
+  const startChat = () => open.mutate(undefined, { onSuccess: (id) => navigate(`/chat/${id}`) });
+  const started = useRef(false);
+  useEffect(() => {
+    if (!intent || started.current) return;
+    started.current = true;
+    open.mutate(undefined, { onSuccess: (id) => navigate(`/chat/${id}`, { replace: true }) });
+  }, [intent, open, navigate]);
   const id = params.id ?? list.data?.[0]?.id ?? null;
+  const conversation = useConversation(id);
+  const conversations = <ConversationList activeId={id} onNew={startChat} onPicked={() => setListOpen(false)} />;
   return (
     <div className="flex h-full min-h-0">
-      <ConversationList activeId={id} onNew={startChat} />
+      <h1 className="sr-only">Chat</h1>
+      {wide ? (
+        <aside className="w-64 shrink-0 border-r border-border bg-card/50" aria-label="Conversations">
+          {conversations}
+        </aside>
+      ) : (
+        <Sheet side="left" title="Chats" open={listOpen} onOpenChange={setListOpen}>
+          {conversations}
+        </Sheet>
+      )}
       <div className="flex min-w-0 flex-1 flex-col">
-        <ModelBar />
+        <ModelBar preferredKey={conversation.data?.modelKey ?? null} autoLoad={intent} onShowChats={wide ? null : () => setListOpen(true)} />
         {id ? (
-          <ConversationView key={id} id={id} />
+          <ConversationView key={id} id={id} wide={wide} />
         ) : (
           <div className="flex flex-1 flex-col items-center justify-center gap-3 text-center text-sm text-muted-foreground">
             <MessageSquare className="size-8" />
@@ -31,7 +59,7 @@ export function ChatPage() {
             </Button>
           </div>
         )}
-        {create.error ? <ErrorNotice error={create.error} className="m-4" /> : null}
+        {open.error ? <ErrorNotice error={open.error} className="m-4" /> : null}
       </div>
     </div>
   );

@@ -11,11 +11,14 @@ export function Composer({
   busy,
   editing,
   onDone,
+  autoFocus = false,
 }: {
   conversation: Conversation;
   busy: boolean;
   editing: ChatMessage | null;
   onDone: () => void;
+  /** A new, empty chat: ready to type. */
+  autoFocus?: boolean;
 }) {
   const [text, setText] = useState(editing?.text ?? '');
   const send = useSendMessage(conversation.id);
@@ -56,9 +59,11 @@ export function Composer({
             onChange={(e) => setText(e.target.value)}
             onKeyDown={onKey}
             rows={Math.min(8, Math.max(1, text.split('\n').length))}
-            placeholder="Message the model (Enter to send, Shift+Enter for a new line)"
+            placeholder="Message the model"
             aria-label="Message"
-            className="min-h-9 flex-1 resize-none rounded-md border border-border bg-background px-3 py-2 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+            aria-describedby="composer-keys"
+            autoFocus={autoFocus}
+            className="min-h-9 min-w-0 flex-1 resize-none rounded-md border border-border bg-background px-3 py-2 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
           />
           {busy ? (
             <Button variant="danger" onClick={() => stop.mutate()} aria-label="Stop">
@@ -70,6 +75,9 @@ export function Composer({
             </Button>
           )}
         </div>
+        <p id="composer-keys" className="text-xs text-muted-foreground">
+          Enter sends · Shift+Enter starts a new line
+        </p>
       </div>
     </div>
   );

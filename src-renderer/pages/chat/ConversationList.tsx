@@ -2,18 +2,53 @@ import { useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { Check, MessageSquarePlus, Pencil, Trash2, X } from 'lucide-react';
 import type { ConversationSummary } from '../../../src-main/contract/chat';
+import { plural } from '../../../src-main/contract/present/format';
 import { useConversations, useDeleteConversation, useUpdateConversation } from '../../api/chat';
+import { ErrorNotice } from '../../components/ErrorNotice';
 import { Button } from '../../components/ui/button';
+import { Dialog } from '../../components/ui/dialog';
 import { Input } from '../../components/ui/input';
 import { SearchInput } from '../../components/ui/search-input';
 import { cn } from '../../lib/cn';
 
-function Row({ c, active }: { c: ConversationSummary; active: boolean }) {
+/** Deleting asks first: a conversation's messages exist nowhere else. */
+function DeleteChat({ c, active, onClose }: { c: ConversationSummary; active: boolean; onClose: () => void }) {
   const [, navigate] = useLocation();
+  const remove = useDeleteConversation(c.id);
+  return (
+    <Dialog
+      open
+      onOpenChange={(o) => !o && onClose()}
+      title={`Delete “${c.title}”?`}
+      description={`Its ${plural(c.messages, 'message')} are removed from this machine.`}
+    >
+      {remove.error ? <ErrorNotice error={remove.error} /> : null}
+      <div className="mt-5 flex justify-end gap-2">
+        <Button onClick={onClose}>Keep</Button>
+        <Button
+          variant="danger"
+          onClick={() =>
+            remove.mutate(undefined, {
+              onSuccess: () => {
+                onClose();
+                if (active) navigate('/chat');
+              },
+            })
+          }
+        >
+          <Trash2 />
+          Delete
+        </Button>
+      </div>
+    </Dialog>
+  );
+}
+
+function Row({ c, active, onPicked }: { c: ConversationSummary; active: boolean; onPicked: () => void }) {
   const [editing, setEditing] = useState(false);
+  const [deleting, setDeleting] = useState(false);
   const [title, setTitle] = useState(c.title);
   const update = useUpdateConversation(c.id);
-  const remove = useDeleteConversation(c.id);
   if (editing) {
     return (
       <li className="flex items-center gap-1 px-1 py-1">
@@ -37,37 +72,32 @@ function Row({ c, active }: { c: ConversationSummary; active: boolean }) {
   }
   return (
     <li className={cn('group flex items-center rounded-md', active ? 'bg-accent' : 'hover:bg-muted')} data-testid="conversation">
-      <Link href={`/chat/${c.id}`} className="min-w-0 flex-1 px-2 py-1.5">
+      <Link href={`/chat/${c.id}`} onClick={onPicked} className="min-w-0 flex-1 px-2 py-1.5">
         <span className={cn('block truncate text-sm', active && 'font-medium text-primary')}>{c.title}</span>
         <span className="block truncate text-xs text-muted-foreground">
-          {c.modelName ?? 'No model yet'} · {c.messages} messages
+          {c.modelName ?? 'No model yet'} · {plural(c.messages, 'message')}
         </span>
       </Link>
       <div className="hidden shrink-0 group-focus-within:flex group-hover:flex">
         <Button size="icon" variant="ghost" aria-label={`Rename ${c.title}`} onClick={() => setEditing(true)}>
           <Pencil />
         </Button>
-        <Button
-          size="icon"
-          variant="ghost"
-          aria-label={`Delete ${c.title}`}
-          onClick={() => remove.mutate(undefined, { onSuccess: () => active && navigate('/chat') })}
-        >
+        <Button size="icon" variant="ghost" aria-label={`Delete ${c.title}`} onClick={() => setDeleting(true)}>
           <Trash2 />
         </Button>
       </div>
+      {deleting ? <DeleteChat c={c} active={active} onClose={() => setDeleting(false)} /> : null}
     </li>
   );
 }
 
-/** Saved conversations, newest first, with search, rename and delete. */
-export function ConversationList({ activeId, onNew }: { activeId: string | null; onNew: () => void }) {
+/** Saved conversations, newest first, with search, rename and delete; a column when wide, a panel when not. */
+export function ConversationList({ activeId, onNew, onPicked = () => {} }: { activeId: string | null; onNew: () => void; onPicked?: () => void }) {
   const [search, setSearch] = useState('');
   const list = useConversations(search);
   return (
-    <aside className="flex w-64 shrink-0 flex-col border-r border-border bg-card/50" aria-label="Conversations">
+    <div className="flex h-full min-h-0 flex-col">
       <div className="space-y-2 p-3">
-        <h1 className="px-1 text-lg font-semibold tracking-tight">Chat</h1>
         <Button variant="primary" className="w-full" onClick={onNew}>
           <MessageSquarePlus />
           New chat
@@ -76,12 +106,12 @@ export function ConversationList({ activeId, onNew }: { activeId: string | null;
       </div>
       <ul className="min-h-0 flex-1 space-y-0.5 overflow-y-auto px-2 pb-3">
         {list.data?.map((c) => (
-          <Row key={c.id} c={c} active={c.id === activeId} />
+          <Row key={c.id} c={c} active={c.id === activeId} onPicked={onPicked} />
         ))}
         {list.data && !list.data.length ? (
           <li className="px-2 py-4 text-center text-xs text-muted-foreground">{search ? 'No chat matches.' : 'No chats yet.'}</li>
         ) : null}
       </ul>
-    </aside>
+    </div>
   );
 }

@@ -5,22 +5,25 @@ import { useConversation, useRegenerate } from '../../api/chat';
 import { useInferenceStatus } from '../../api/inference';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Button } from '../../components/ui/button';
+import { Sheet } from '../../components/ui/sheet';
 import { ChatSettings } from './ChatSettings';
 import { Composer } from './Composer';
 import { ContextMeter } from './ContextMeter';
 import { MessageList } from './MessageList';
 
 /** One conversation: its messages, the composer and its settings panel. */
-export function ConversationView({ id }: { id: string }) {
+export function ConversationView({ id, wide }: { id: string; wide: boolean }) {
   const status = useInferenceStatus();
   const conversation = useConversation(id);
   const [editing, setEditing] = useState<ChatMessage | null>(null);
-  const [panel, setPanel] = useState(true);
+  // Beside the chat when there is room, over it when not (closed until asked for).
+  const [panel, setPanel] = useState(wide);
   const regenerate = useRegenerate(id);
   if (conversation.error) return <ErrorNotice error={conversation.error} className="m-6" />;
   const c = conversation.data;
   if (!c) return null;
   const busy = status.data?.generating === id || Boolean(c.messages.at(-1)?.pending);
+  const settings = <ChatSettings key={`${c.id}:${c.updatedAt}`} conversation={c} disabled={busy} />;
   return (
     <div className="flex min-h-0 flex-1">
       <div className="flex min-w-0 flex-1 flex-col">
@@ -47,12 +50,24 @@ export function ConversationView({ id }: { id: string }) {
           )}
           {regenerate.error ? <ErrorNotice error={regenerate.error} className="mx-auto max-w-3xl" /> : null}
         </div>
-        <Composer key={editing?.id ?? 'new'} conversation={c} busy={busy} editing={editing} onDone={() => setEditing(null)} />
+        <Composer
+          key={editing?.id ?? 'new'}
+          conversation={c}
+          busy={busy}
+          editing={editing}
+          onDone={() => setEditing(null)}
+          autoFocus={c.messages.length === 0}
+        />
       </div>
-      {panel ? (
+      {wide && panel ? (
         <aside className="w-72 shrink-0 overflow-y-auto border-l border-border p-4" aria-label="Chat settings panel">
-          <ChatSettings key={`${c.id}:${c.updatedAt}`} conversation={c} disabled={busy} />
+          {settings}
         </aside>
+      ) : null}
+      {!wide ? (
+        <Sheet side="right" title="Chat settings" open={panel} onOpenChange={setPanel}>
+          <div className="p-4">{settings}</div>
+        </Sheet>
       ) : null}
     </div>
   );

@@ -1,16 +1,34 @@
 import { useEffect, useRef } from 'react';
-import { Bot, Pencil, RefreshCw, TriangleAlert, UserRound } from 'lucide-react';
+import { Bot, Check, Copy, Pencil, RefreshCw, TriangleAlert, UserRound } from 'lucide-react';
 import type { AnswerStats, ChatMessage } from '../../../src-main/contract/chat';
+import { plural } from '../../../src-main/contract/present/format';
+import { useCopyText } from '../../api/app';
 import { SafeMarkdown } from '../../components/SafeMarkdown';
 import { Button } from '../../components/ui/button';
 import { cn } from '../../lib/cn';
 
 const STOP_TEXT: Record<AnswerStats['stopReason'], string> = { end: 'finished', maxTokens: 'hit max tokens', stopped: 'stopped', error: 'failed' };
 
+/** Copies a message's text (the Markdown as written); says so for a moment. */
+function CopyMessage({ text }: { text: string }) {
+  const copy = useCopyText();
+  const { isSuccess, reset } = copy;
+  useEffect(() => {
+    if (!isSuccess) return;
+    const t = setTimeout(reset, 1500);
+    return () => clearTimeout(t);
+  }, [isSuccess, reset]);
+  return (
+    <Button size="sm" variant="ghost" onClick={() => copy.mutate(text)} aria-label="Copy message" disabled={!text}>
+      {copy.isSuccess ? <Check /> : <Copy />} {copy.isSuccess ? 'Copied' : 'Copy'}
+    </Button>
+  );
+}
+
 function Stats({ stats }: { stats: AnswerStats }) {
   return (
     <p className="mt-1 flex flex-wrap gap-x-3 text-xs text-muted-foreground" data-testid="answer-stats">
-      <span>{stats.tokens} tokens</span>
+      <span>{plural(stats.tokens, 'token')}</span>
       <span>{stats.tokensPerSecond.toFixed(1)} tok/s</span>
       <span>{Math.round(stats.timeToFirstTokenMs)} ms to first token</span>
       <span>{STOP_TEXT[stats.stopReason]}</span>
@@ -73,7 +91,13 @@ export function MessageList({
               </p>
             ) : null}
             {m.stats ? <Stats stats={m.stats} /> : null}
-            <div className="mt-0.5 flex gap-1 opacity-0 transition-opacity group-focus-within:opacity-100 group-hover:opacity-100">
+            <div
+              className={cn(
+                'mt-0.5 flex gap-1 opacity-0 transition-opacity group-focus-within:opacity-100 group-hover:opacity-100',
+                m.role === 'user' && 'justify-end',
+              )}
+            >
+              {m.text && !m.pending ? <CopyMessage text={m.text} /> : null}
               {m.role === 'user' && !busy ? (
                 <Button size="sm" variant="ghost" onClick={() => onEdit(m)} aria-label="Edit and resend">
                   <Pencil /> Edit

@@ -1,9 +1,8 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'wouter';
-import { Cpu, Power, TriangleAlert, Zap } from 'lucide-react';
+import { Cpu, MessagesSquare, Power, TriangleAlert, Zap } from 'lucide-react';
 import { ApiError } from '../../../src-main/contract/errors';
 import type { FitEstimate } from '../../../src-main/contract/inference';
-import { chatIntent } from '../../api/chat';
 import { useInferenceStatus, useLoadModel, useModelFit, useUnloadModel } from '../../api/inference';
 import { useLibrary } from '../../api/library';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -13,34 +12,54 @@ import { NativeSelect } from '../../components/ui/native-select';
 import { Progress } from '../../components/ui/progress';
 import { LoadOptions, type Overrides } from './LoadOptions';
 
-/** Pick a Library GGUF, see whether it fits, load or unload it; shows loading progress and what went wrong. */
-export function ModelBar() {
+/**
+ * Pick a Library GGUF, see whether it fits, load or unload it; shows loading progress and what went
+ * wrong, once. The picker shows what the user picked, else the loaded model, else the open
+ * conversation's model (so an unload or a reload does not jump to another), else the first one.
+ */
+export function ModelBar({
+  preferredKey,
+  autoLoad,
+  onShowChats,
+}: {
+  preferredKey: string | null;
+  /** Asked for from elsewhere ("Chat with this model"): selected and loaded as the page opens. */
+  autoLoad: string | null;
+  /** Narrow windows: the conversations are a panel, opened from here. */
+  onShowChats: (() => void) | null;
+}) {
   const status = useInferenceStatus();
   const library = useLibrary();
-  const models = (library.data ?? []).filter((i) => i.kind === 'gguf' && !i.missing);
+  // Files whose header is not a model's are marked in the Library and never offered here.
+  const models = (library.data ?? []).filter((i) => i.kind === 'gguf' && !i.missing && !i.problem);
   const loaded = status.data?.model ?? null;
-  // "Chat" in the Library asks for a model: it is selected here and loaded once.
-  const [selected, setSelected] = useState<string>(() => chatIntent.peek() ?? '');
+  const [selected, setSelected] = useState<string>(autoLoad ?? '');
   const [overrides, setOverrides] = useState<Overrides>({});
-  const key = selected || loaded?.key || models[0]?.key || '';
+  const known = (k: string | null | undefined) => (k && models.some((m) => m.key === k) ? k : '');
+  const key = selected || loaded?.key || known(preferredKey) || models[0]?.key || '';
   const fit = useModelFit(key, overrides);
   const load = useLoadModel();
   const unload = useUnloadModel();
 
   const { mutate: startLoad } = load;
   useEffect(() => {
-    const k = chatIntent.take();
-    // Asked for from the Library as the page opens, before any load option could be changed.
-    if (k) startLoad({ key: k, settings: {} });
-  }, [startLoad]);
+    // Once, as the page opens: before any load option could be changed.
+    if (autoLoad) startLoad({ key: autoLoad, settings: {} });
+  }, [autoLoad, startLoad]);
 
   const loading = status.data?.loading ?? null;
-  const problem = status.data?.problem ?? null;
+  // A failed load is about one model: it clears when another is picked. A crash concerns all.
+  const problem = status.data?.problem?.kind === 'crash' || status.data?.problem?.key === key ? (status.data?.problem ?? null) : null;
   const wontFit = load.error instanceof ApiError && load.error.code === 'WONT_FIT' ? (load.error.details as { fit?: FitEstimate } | undefined)?.fit : undefined;
   const isLoaded = loaded?.key === key;
   return (
     <div className="space-y-2 border-b border-border px-4 py-3">
       <div className="flex flex-wrap items-center gap-2">
+        {onShowChats ? (
+          <Button size="icon" variant="ghost" aria-label="Show chats" onClick={onShowChats}>
+            <MessagesSquare />
+          </Button>
+        ) : null}
         <label htmlFor="model-picker" className="sr-only">
           Model
         </label>
@@ -118,7 +137,7 @@ export function ModelBar() {
         <ErrorNotice error={load.error} />
       ) : null}
       {problem && !load.error ? <ErrorNotice error={new ApiError(problem.kind === 'crash' ? 'HOST_CRASHED' : 'LOAD_FAILED', problem.message)} /> : null}
-      {fit.error ? <ErrorNotice error={fit.error} /> : null}
+      {fit.error && !load.error && !problem ? <ErrorNotice error={fit.error} /> : null}
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { JobCard } from './JobCard';
 import { NewDownload } from './NewDownload';
+import { Page } from '../../components/Page';
 
 /** Newest first, in the sections the page shows: what runs, then what failed, was cancelled, finished. */
 export function groupJobs(list: readonly DownloadJob[]) {
@@ -20,7 +21,7 @@ export function DownloadsPage() {
   const downloads = useDownloads();
   const { active, failed, cancelled, finished } = groupJobs(downloads.data ?? []);
   return (
-    <div className="mx-auto max-w-4xl space-y-6 p-8">
+    <Page>
       <PageHeader
         title="Downloads"
         description="Every file is checked against its hash before it lands in the cache; interrupted downloads resume where they stopped."
@@ -59,6 +60,6 @@ export function DownloadsPage() {
           </section>
         ) : null,
       )}
-    </div>
+    </Page>
   );
 }

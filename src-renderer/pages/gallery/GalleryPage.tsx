@@ -1,27 +1,80 @@
 import { useEffect, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { Link } from 'wouter';
+import { Link, useSearchParams } from 'wouter';
 import { CloudOff } from 'lucide-react';
-import type { GallerySort, ModelCardView } from '../../../src-main/contract/gallery';
-import { useGallerySearch } from '../../api/gallery';
+import { GALLERY_SORTS, type GallerySort, type ModelCardView } from '../../../src-main/contract/gallery';
+import { isTerminal } from '../../../src-main/contract/downloads';
+import { repoKey } from '../../../src-main/contract/keys';
+import { useCacheScan } from '../../api/cache';
+import { useDownloads } from '../../api/downloads';
+import { useGallerySearch, type GalleryCriteria } from '../../api/gallery';
 import { useSettings } from '../../api/settings';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Button } from '../../components/ui/button';
 import { useDebounced } from '../../lib/use-debounced';
-import { ModelRow } from './ModelRow';
+import { ModelRow, type LocalMark } from './ModelRow';
 import { NativeSelect } from '../../components/ui/native-select';
 import { SearchInput } from '../../components/ui/search-input';
+import { Page } from '../../components/Page';
+
+const SORTS = new Set<string>(GALLERY_SORTS);
+const FORMATS = new Set(['gguf', 'safetensors']);
+
+/** The search lives in the URL (`#/gallery?q=…&format=…&task=…&sort=…`): Back, Forward and reload keep it. */
+function useGalleryParams() {
+  const [params, setParams] = useSearchParams();
+  const q = params.get('q') ?? '';
+  const format = params.get('format') ?? '';
+  const sort = params.get('sort') ?? '';
+  const criteria = {
+    search: q,
+    library: (FORMATS.has(format) ? format : '') as GalleryCriteria['library'],
+    task: /^[a-z0-9-]{1,64}$/.test(params.get('task') ?? '') ? (params.get('task') as string) : '',
+    sort: (SORTS.has(sort) ? sort : 'trending') as GallerySort,
+  };
+  const set = (patch: Partial<Record<'q' | 'format' | 'task' | 'sort', string>>) =>
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        for (const [k, v] of Object.entries(patch)) {
+          if (v && !(k === 'sort' && v === 'trending')) next.set(k, v);
+          else next.delete(k);
+        }
+        return next;
+      },
+      // The list a Back button returns to is the one last seen, not every keystroke on the way.
+      { replace: true },
+    );
+  return { criteria, set };
+}
+
+/** Which results this machine already has (in the cache) or is fetching now. */
+function useLocalMarks(): (id: string) => LocalMark {
+  const cached = new Set((useCacheScan().data?.repos ?? []).map((r) => r.key));
+  const fetching = new Set(
+    (useDownloads().data ?? []).filter((j) => !isTerminal(j.state)).map((j) => repoKey({ type: j.request.repoType, id: j.request.repo })),
+  );
+  return (id) => {
+    const key = repoKey({ type: 'model', id });
+    return fetching.has(key) ? 'downloading' : cached.has(key) ? 'cached' : null;
+  };
+}
 
 export function GalleryPage() {
   const settings = useSettings();
-  const [text, setText] = useState('');
-  const [library, setLibrary] = useState<'' | 'gguf' | 'safetensors'>('');
-  const [task, setTask] = useState('');
-  const [sort, setSort] = useState<GallerySort>('trending');
+  const { criteria, set } = useGalleryParams();
+  const { library, task, sort } = criteria;
+  const [text, setText] = useState(criteria.search);
   const search = useDebounced(text, 300);
+  useEffect(() => {
+    if (search !== criteria.search) set({ q: search });
+    // Only a settled search is written to the URL.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [search]);
+  const local = useLocalMarks();
   const offline = settings.data?.offline.enabled ?? false;
-  const results = useGallerySearch({ search, library, task, sort }, !offline);
+  const results = useGallerySearch({ ...criteria, search }, !offline);
   const models = results.data?.pages.flatMap((p) => p.models) ?? [];
   const parent = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({ count: models.length, getScrollElement: () => parent.current, estimateSize: () => 64, overscan: 10 });
@@ -32,7 +85,7 @@ export function GalleryPage() {
   }, [last, models.length, results]);
 
   return (
-    <div className="mx-auto flex h-full max-w-6xl flex-col gap-5 p-8">
+    <Page fill>
       <PageHeader title="Gallery" description="Search models on the Hub. Public models download without an account." />
       {offline ? (
         <div className="flex flex-col items-center rounded-xl border border-dashed border-border px-8 py-16 text-center" data-testid="gallery-offline">
@@ -55,31 +108,31 @@ export function GalleryPage() {
               placeholder="Search models, e.g. llama gguf"
               aria-label="Search models"
             />
-            <NativeSelect aria-label="Format" value={library} onChange={(e) => setLibrary(e.target.value as typeof library)}>
+            <NativeSelect aria-label="Format" value={library} onChange={(e) => set({ format: e.target.value })}>
               <option value="">All formats</option>
               <option value="gguf">GGUF</option>
               <option value="safetensors">safetensors</option>
             </NativeSelect>
-            <NativeSelect aria-label="Task" value={task} onChange={(e) => setTask(e.target.value)}>
+            <NativeSelect aria-label="Task" value={task} onChange={(e) => set({ task: e.target.value })}>
               <option value="">All tasks</option>
               <option value="text-generation">Text generation</option>
               <option value="text-to-image">Text to image</option>
               <option value="feature-extraction">Embeddings</option>
               <option value="automatic-speech-recognition">Speech recognition</option>
             </NativeSelect>
-            <NativeSelect aria-label="Sort" value={sort} onChange={(e) => setSort(e.target.value as GallerySort)}>
+            <NativeSelect aria-label="Sort" value={sort} onChange={(e) => set({ sort: e.target.value })}>
               <option value="trending">Trending</option>
               <option value="downloads">Most downloads</option>
               <option value="likes">Most likes</option>
               <option value="updated">Recently updated</option>
             </NativeSelect>
           </div>
-          {results.error ? <ErrorNotice error={results.error} /> : null}
+          {results.error ? <ErrorNotice error={results.error} onRetry={() => void results.refetch()} /> : null}
           <div ref={parent} className="min-h-0 flex-1 overflow-y-auto rounded-xl border border-border bg-card" data-testid="gallery-results">
             <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
               {items.map((row) => (
                 <div key={row.key} className="absolute left-0 w-full" style={{ top: row.start, height: row.size }}>
-                  <ModelRow m={models[row.index] as ModelCardView} />
+                  <ModelRow m={models[row.index] as ModelCardView} local={local((models[row.index] as ModelCardView).id)} />
                 </div>
               ))}
             </div>
@@ -93,6 +146,6 @@ export function GalleryPage() {
           </p>
         </>
       )}
-    </div>
+    </Page>
   );
 }

@@ -6,7 +6,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Button } from '../../components/ui/button';
 
 /** "Add files…": the native dialog on desktop (files stay where they are), a file picker that uploads under serve. */
-export function AddFiles() {
+export function AddFiles({ variant = 'primary' }: { variant?: 'primary' | 'outline' }) {
   const input = useRef<HTMLInputElement>(null);
   const { add, state } = useAddDropped();
   const pick = usePickFiles();
@@ -14,7 +14,7 @@ export function AddFiles() {
   const result = pick.data ?? state.result;
   return (
     <div className="space-y-2">
-      <Button variant="primary" onClick={() => (native ? pick.mutate() : input.current?.click())} disabled={pick.isPending || state.uploading !== null}>
+      <Button variant={variant} onClick={() => (native ? pick.mutate() : input.current?.click())} disabled={pick.isPending || state.uploading !== null}>
         <FilePlus2 />
         Add files…
       </Button>

@@ -49,6 +49,15 @@ export function ItemCard({ item }: { item: LibraryItem }) {
             <TriangleAlert /> File missing
           </Badge>
         ) : null}
+        {item.problem ? (
+          <Tooltip content={item.problem}>
+            <span>
+              <Badge tone="danger" data-testid="item-problem">
+                <TriangleAlert /> Not a valid {item.kind === 'gguf' ? 'GGUF' : 'safetensors file'}
+              </Badge>
+            </span>
+          </Tooltip>
+        ) : null}
       </div>
       <div className="mt-auto flex items-center gap-1 text-xs text-muted-foreground">
         {item.source === 'cache' ? <HardDrive className="size-3.5" /> : <FileUp className="size-3.5" />}
@@ -56,7 +65,7 @@ export function ItemCard({ item }: { item: LibraryItem }) {
           {formatBytes(item.size)} · {item.source === 'cache' ? 'Hugging Face cache' : 'added by you'} ·{' '}
           {item.lastUsed ? `used ${formatAgo(item.lastUsed)}` : 'never used'}
         </span>
-        {item.kind === 'gguf' ? (
+        {item.kind === 'gguf' && !item.problem ? (
           <Tooltip content={item.missing ? 'The file is missing.' : 'Load it and chat'}>
             <span>
               <Button

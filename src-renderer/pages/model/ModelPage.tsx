@@ -1,48 +1,85 @@
-import { useState } from 'react';
-import { Link, useParams } from 'wouter';
-import { ArrowLeft, Download, FileText, Heart } from 'lucide-react';
+import { Link, useSearchParams } from 'wouter';
+import { ArrowLeft, Database, Download, FileText, Heart } from 'lucide-react';
+import { ApiError } from '../../../src-main/contract/errors';
+import { repoKey } from '../../../src-main/contract/keys';
 import type { ModelDetails } from '../../../src-main/contract/model';
-import { formatBytes, formatCount } from '../../../src-main/contract/present/format';
+import { formatBytes, formatCount, plural } from '../../../src-main/contract/present/format';
+import { useCachePresence } from '../../api/cache';
+import { useDownloads } from '../../api/downloads';
 import { useModelDetails } from '../../api/gallery';
+import { useHubStatus } from '../../api/hub';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ExternalLinkButton } from '../../components/ExternalLink';
+import { Page } from '../../components/Page';
 import { SafeMarkdown } from '../../components/SafeMarkdown';
 import { AccessBadges } from '../../components/AccessBadges';
 import { Badge } from '../../components/ui/badge';
 import { Button } from '../../components/ui/button';
 import { Card, CardBody, CardHeader } from '../../components/ui/card';
 import { NativeSelect } from '../../components/ui/native-select';
+import { FileGroups } from './FileGroups';
+import { GatedNotice } from './GatedNotice';
 import { GgufTable } from './GgufTable';
 import { useDownloadFromPage } from './use-download-from-page';
 
-export function ModelPage() {
-  const params = useParams<{ id: string }>();
-  const id = decodeURIComponent(params.id ?? '');
-  const [revision, setRevision] = useState('main');
+/**
+ * One model at one revision. Keyed by the model (App remounts it for another one) and with the
+ * revision in the URL, so Back, Forward and reload always show what the address says.
+ */
+export function ModelPage({ id }: { id: string }) {
+  const [params, setParams] = useSearchParams();
+  const revision = params.get('revision') ?? 'main';
+  const setRevision = (r: string) => setParams(r === 'main' ? {} : { revision: r });
   const details = useModelDetails(id, revision);
+  const presence = useCachePresence(repoKey({ type: 'model', id }));
+  const jobs = useDownloads().data ?? [];
+  const signedIn = useHubStatus().data?.account.signedIn ?? false;
   const m = details.data;
   const gguf = m?.groups.filter((g) => g.kind === 'gguf') ?? [];
   const others = m?.groups.filter((g) => g.kind !== 'gguf') ?? [];
+  const error = details.error;
   return (
-    <div className="mx-auto max-w-5xl space-y-6 p-8">
+    <Page>
       <Link href="/gallery" className="inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground">
         <ArrowLeft className="size-4" /> Gallery
       </Link>
-      {details.error ? <ErrorNotice error={details.error} /> : null}
+      {error ? (
+        <div className="space-y-3">
+          <h1 className="truncate text-2xl font-semibold tracking-tight">{id}</h1>
+          {error instanceof ApiError && error.code === 'GATED' ? (
+            <GatedNotice repoUrl={(error.details as { repoUrl?: string } | undefined)?.repoUrl ?? ''} signedIn={signedIn} />
+          ) : (
+            <ErrorNotice error={error} onRetry={() => void details.refetch()} />
+          )}
+          {revision !== 'main' ? (
+            <Button size="sm" onClick={() => setRevision('main')}>
+              Show main instead
+            </Button>
+          ) : null}
+        </div>
+      ) : null}
       {m ? (
         <>
           <div className="flex flex-wrap items-start gap-3">
             <div className="min-w-0 flex-1">
               <h1 className="truncate text-2xl font-semibold tracking-tight">{m.id}</h1>
               <div className="mt-1 flex flex-wrap items-center gap-2 text-sm text-muted-foreground">
-                <AccessBadges gated={m.gated} isPrivate={m.private} />
-                {m.pipelineTag ? <Badge>{m.pipelineTag}</Badge> : null}
-                <span className="flex items-center gap-1">
-                  <Download className="size-3.5" /> {formatCount(m.downloads)}
-                </span>
-                <span className="flex items-center gap-1">
-                  <Heart className="size-3.5" /> {formatCount(m.likes)}
-                </span>
+                {m.source === 'cache' ? (
+                  <Badge tone="warning" data-testid="from-cache">
+                    <Database /> From the cache (offline)
+                  </Badge>
+                ) : (
+                  <>
+                    <AccessBadges gated={m.gated} isPrivate={m.private} />
+                    {m.pipelineTag ? <Badge>{m.pipelineTag}</Badge> : null}
+                    <span className="flex items-center gap-1">
+                      <Download className="size-3.5" /> {formatCount(m.downloads)}
+                    </span>
+                    <span className="flex items-center gap-1">
+                      <Heart className="size-3.5" /> {formatCount(m.likes)}
+                    </span>
+                  </>
+                )}
                 <span className="font-mono text-xs">commit {m.sha.slice(0, 8)}</span>
               </div>
             </div>
@@ -56,13 +93,14 @@ export function ModelPage() {
                 ))}
               </NativeSelect>
             </label>
-            <ExternalLinkButton href={m.url}>Open on the Hub</ExternalLinkButton>
+            {m.source === 'hub' ? <ExternalLinkButton href={m.url}>Open on the Hub</ExternalLinkButton> : null}
           </div>
+          {m.gated && m.source === 'hub' ? <GatedNotice repoUrl={m.url} signedIn={signedIn} /> : null}
           {gguf.length ? (
             <Card>
               <CardHeader icon={<Download />} title="GGUF quantizations" description="Pick one: each is the whole model at a different size and quality." />
               <CardBody>
-                <GgufTable model={m} groups={gguf} />
+                <GgufTable model={m} groups={gguf} presence={presence.data} jobs={jobs} />
               </CardBody>
             </Card>
           ) : null}
@@ -70,27 +108,14 @@ export function ModelPage() {
             <CardHeader
               icon={<FileText />}
               title="Files"
-              description={`${m.groups.reduce((a, g) => a + g.files.length, 0)} files, ${formatBytes(m.groups.reduce((a, g) => a + g.size, 0))}`}
-              actions={<WholeRevision model={m} />}
+              description={`${plural(
+                m.groups.reduce((a, g) => a + g.files.length, 0),
+                'file',
+              )}, ${formatBytes(m.groups.reduce((a, g) => a + g.size, 0))}`}
+              actions={m.source === 'hub' ? <WholeRevision model={m} /> : undefined}
             />
             <CardBody>
-              {others.map((g) => (
-                <details key={g.label + g.files[0]?.path} className="text-sm">
-                  <summary className="cursor-pointer">
-                    {g.label}{' '}
-                    <span className="text-muted-foreground">
-                      ({g.files.length}, {formatBytes(g.size)})
-                    </span>
-                  </summary>
-                  <ul className="mt-1 space-y-0.5 pl-4 font-mono text-xs text-muted-foreground">
-                    {g.files.map((f) => (
-                      <li key={f.path}>
-                        {f.path} · {formatBytes(f.size)}
-                      </li>
-                    ))}
-                  </ul>
-                </details>
-              ))}
+              <FileGroups model={m} groups={others} presence={presence.data} jobs={jobs} />
             </CardBody>
           </Card>
           <Card>
@@ -104,10 +129,10 @@ export function ModelPage() {
             </CardBody>
           </Card>
         </>
-      ) : details.isFetching ? (
+      ) : details.isFetching && !error ? (
         <p className="text-sm text-muted-foreground">Loading {id}…</p>
       ) : null}
-    </div>
+    </Page>
   );
 }
 

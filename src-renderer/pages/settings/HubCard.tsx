@@ -31,9 +31,13 @@ export function HubCard({ settings }: { settings: SettingsView }) {
           <span className="flex items-center gap-2">
             <span data-testid="hub-reachability">
               {
-                { online: 'Reachable', unreachable: 'Unreachable', 'offline-mode': 'Not contacted (offline mode)', checking: 'Checking…' }[
-                  hub.data?.reachability ?? 'checking'
-                ]
+                {
+                  online: 'Reachable',
+                  'server-error': 'Answering with errors',
+                  unreachable: 'Unreachable',
+                  'offline-mode': 'Not contacted (offline mode)',
+                  checking: 'Checking…',
+                }[hub.data?.reachability ?? 'checking']
               }
             </span>
             <Button size="sm" variant="ghost" onClick={() => check.mutate()} disabled={check.isPending || settings.offline.enabled}>

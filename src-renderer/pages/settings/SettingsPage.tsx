@@ -9,11 +9,12 @@ import { DataCard } from './DataCard';
 import { DownloadsCard } from './DownloadsCard';
 import { HubCard } from './HubCard';
 import { InferenceSettingsCard } from './InferenceSettingsCard';
+import { Page } from '../../components/Page';
 
 export function SettingsPage() {
   const settings = useSettings();
   return (
-    <div className="mx-auto max-w-4xl space-y-6 p-8">
+    <Page>
       <PageHeader title="Settings" description="Where things live on disk and how Hubcap talks to the Hub." />
       {settings.error ? <ErrorNotice error={settings.error} /> : null}
       {settings.data?.warnings.map((w) => (
@@ -34,6 +35,6 @@ export function SettingsPage() {
           <AboutCard />
         </>
       ) : null}
-    </div>
+    </Page>
   );
 }

@@ -1,0 +1,35 @@
+import type { CachePresence } from '../../../src-main/contract/cache';
+import { isTerminal, type DownloadJob } from '../../../src-main/contract/downloads';
+import { cacheItemKey } from '../../../src-main/contract/keys';
+import type { FileGroup } from '../../../src-main/contract/model';
+
+export type GroupState =
+  | { state: 'absent' }
+  | { state: 'downloading'; percent: number; jobId: string }
+  /** `libraryKey`: a GGUF the Library can run (first part, at a commit the cache holds). */
+  | { state: 'downloaded'; libraryKey: string | null };
+
+/**
+ * What this machine has of one file group of a model page: every blob in the cache (whatever
+ * revision fetched it), or a download of it running now, or nothing.
+ */
+export function groupState(group: FileGroup, repoId: string, sha: string, presence: CachePresence | undefined, jobs: readonly DownloadJob[]): GroupState {
+  const blobs = new Map((presence?.blobs ?? []).map((b) => [b.etag, b]));
+  const have = group.files.length > 0 && group.files.every((f) => f.etag && blobs.get(f.etag)?.size === f.size);
+  if (have) {
+    const first = group.files[0];
+    const uses = first ? (blobs.get(first.etag)?.uses ?? []) : [];
+    const use = uses.find((u) => u.commit === sha && u.path === first?.path) ?? uses.find((u) => u.path === first?.path) ?? uses[0];
+    return { state: 'downloaded', libraryKey: group.kind === 'gguf' && use ? cacheItemKey({ type: 'model', id: repoId }, use.commit, use.path) : null };
+  }
+  const paths = new Set(group.files.map((f) => f.path));
+  for (const job of jobs) {
+    if (isTerminal(job.state) || job.request.repoType !== 'model' || job.request.repo !== repoId) continue;
+    const mine = job.files.filter((f) => paths.has(f.path));
+    if (!mine.length) continue;
+    const size = mine.reduce((a, f) => a + f.size, 0);
+    const done = mine.reduce((a, f) => a + f.done, 0);
+    return { state: 'downloading', percent: size ? Math.floor((done / size) * 100) : 0, jobId: job.id };
+  }
+  return { state: 'absent' };
+}
