@@ -79,7 +79,20 @@ describe('gallery', () => {
     await expect.poll(() => page.getByTestId('fit-unknown').count(), { timeout: 30_000 }).toBe(2);
     await page.screenshot({ path: path.join(SHOTS, 'model-page.png'), fullPage: true });
 
+    // The row shows the download's own progress, then what this machine has: no trip to Downloads.
     await page.getByRole('button', { name: 'Download Q4_K_M' }).click();
+    const q4 = rows.filter({ hasText: 'Q4_K_M' }).getByTestId('group-state');
+    await expect.poll(() => q4.getAttribute('data-state'), { timeout: 15_000 }).toBe('downloaded');
+    // Random bytes are no model: the row says so instead of offering Chat.
+    await expect.poll(() => rows.filter({ hasText: 'Q4_K_M' }).textContent(), { timeout: 15_000 }).toMatch(/not a valid GGUF/);
+    expect(
+      await rows
+        .filter({ hasText: 'Q4_K_M' })
+        .getByRole('button', { name: /Open .* in Chat/ })
+        .count(),
+    ).toBe(0);
+    expect(await rows.filter({ hasText: 'Q8_0' }).getByTestId('group-state').getAttribute('data-state')).toBe('absent');
+    await page.getByRole('link', { name: /^Downloads/ }).click();
     const job = page.getByTestId('download-job').filter({ hasText: 'acme/split-llm' }).first();
     await expect.poll(() => job.getAttribute('data-state'), { timeout: 15_000 }).toBe('done');
     expect(await job.textContent()).toMatch(/2\/2 files/);
@@ -113,16 +126,18 @@ describe('gallery', () => {
     await page.getByRole('tooltip').waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'model-page-fit.png') });
 
+    // Download → the row says it is in the Library → Open in Chat: loaded, a chat open, ready to type.
     await page.getByRole('button', { name: 'Download F32' }).click();
-    const job = page.getByTestId('download-job').filter({ hasText: 'hubcap-test/tiny-llama-GGUF' }).first();
-    await expect.poll(() => job.getAttribute('data-state'), { timeout: 15_000 }).toBe('done');
-
-    await page.goto(`${serve.baseUrl}#/library`);
-    const card = page.getByTestId('library-item').filter({ hasText: 'tiny-llama-F32.gguf' });
-    await expect.poll(() => card.count(), { timeout: 15_000 }).toBe(1);
-    await card.getByRole('button', { name: /Chat with/ }).click();
+    const f32 = page.getByTestId('gguf-row').filter({ hasText: 'tiny-llama-F32.gguf' });
+    await expect.poll(() => f32.getByTestId('group-state').textContent(), { timeout: 15_000 }).toMatch(/In Library/);
+    await page.screenshot({ path: path.join(SHOTS, 'model-page-downloaded.png') });
+    await f32.getByRole('button', { name: 'Open F32 in Chat' }).click();
     await page.getByTestId('loaded-model').waitFor({ timeout: 60_000 });
-    await page.getByRole('button', { name: 'Start a chat' }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Message');
+    await page
+      .getByRole('button', { name: 'Show chat settings' })
+      .click()
+      .catch(() => undefined);
     await page.getByLabel('Max tokens', { exact: true }).fill('8');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByLabel('Message').fill('Hi');

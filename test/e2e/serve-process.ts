@@ -30,6 +30,8 @@ export interface ServeOptions {
   before?: (dirs: { home: string; dataDir: string; hfHome: string }) => void;
   /** Run inside dbus-run-session with an unlocked gnome-keyring (a real Secret Service). */
   keychain?: boolean;
+  /** A fixed port (a restart test brings a server back where the last one was); default: any free one. */
+  port?: number;
 }
 
 export async function startServe(opts: ServeOptions = {}): Promise<ServeProcess> {
@@ -54,12 +56,12 @@ export async function startServe(opts: ServeOptions = {}): Promise<ServeProcess>
           '--',
           'sh',
           '-c',
-          `echo -n hubcap-e2e | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "${process.execPath}" "${BIN}" serve --port 0`,
+          `echo -n hubcap-e2e | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "${process.execPath}" "${BIN}" serve --port ${opts.port ?? 0}`,
         ],
         // Its own process group: stopping it must also stop the server dbus-run-session started.
         { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
       )
-    : spawn(process.execPath, [BIN, 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    : spawn(process.execPath, [BIN, 'serve', '--port', String(opts.port ?? 0)], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let stderr = '';
   let output = '';
   proc.stderr?.on('data', (d: Buffer) => {

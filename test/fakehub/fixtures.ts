@@ -52,7 +52,10 @@ export function gatedRepo(): FakeRepo {
     id: 'acme/gated-llm',
     gated: 'manual',
     tags: ['gguf'],
-    commits: [{ files: { 'config.json': '{"gated":true}', 'model.gguf': seededContent('gated', 1 * MiB) } }],
+    // The card is behind the gate too, as on the Hub (huggingface_hub#1579).
+    commits: [
+      { files: { 'README.md': '# Gated LLM\n\nAccept the licence first.\n', 'config.json': '{"gated":true}', 'model.gguf': seededContent('gated', 1 * MiB) } },
+    ],
   });
 }
 
