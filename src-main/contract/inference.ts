@@ -14,6 +14,9 @@ export interface HardwareView {
   vram: { total: number; free: number } | null;
   ram: { total: number; free: number };
   cpuCores: number;
+  logicalCores: number;
+  /** Threads a load uses when the setting is empty, before the model's size is known, and why. */
+  defaultThreads: { threads: number; reason: string };
   supportsGpuOffloading: boolean;
   supportsMmap: boolean;
 }
@@ -55,6 +58,9 @@ export interface LoadedModel {
   backend: GpuBackend;
   /** The chat template node-llama-cpp resolved from the model ("ChatML", "Llama3_1", "Jinja"…). */
   chatTemplate: string;
+  /** CPU threads it evaluates with, and why when Hubcap chose them (null when set by hand). */
+  threads: number;
+  threadsReason: string | null;
   loadMs: number;
   /** Set when the model was loaded although the estimate said it would not fit. */
   fitWarning: string | null;

@@ -178,6 +178,8 @@ describe('inference host and chat', { timeout: 90_000 }, () => {
     expect(core.inference.hostPid).toBe(pid);
     const status = await call<InferenceStatus>('inference.load', { key, settings: { contextSize: 512 } });
     expect(status.model?.key).toBe(key);
+    // Set by hand in Settings (beforeAll): used as given, with no reason of Hubcap's.
+    expect(status.model).toMatchObject({ threads: 1, threadsReason: null });
     expect(status.problem).toBeNull();
   });
 
@@ -228,8 +230,10 @@ describe('inference host and chat', { timeout: 90_000 }, () => {
     const result = await core.library.add(parts);
     const item = result.added[0];
     expect(item?.parts).toBe(3);
-    const status = await call<InferenceStatus>('inference.load', { key: item?.key, settings: { contextSize: 512 } });
+    // Threads left to Hubcap: a model this small gets one thread, whatever the machine.
+    const status = await call<InferenceStatus>('inference.load', { key: item?.key, settings: { contextSize: 512, threads: null } });
     expect(status.model?.totalLayers).toBe(3);
+    expect(status.model).toMatchObject({ threads: 1, threadsReason: expect.stringMatching(/physical core/) });
     const c = await call<{ id: string }>('chat.create', {});
     await call('chat.update', { id: c.id, sampling: { temperature: 0.8, topP: 0.95, topK: 40, minP: 0.05, repeatPenalty: 1.1, seed: 2, maxTokens: 12 } });
     await call('chat.send', { id: c.id, text: 'hello' });

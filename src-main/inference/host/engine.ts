@@ -18,6 +18,7 @@ import {
 } from 'node-llama-cpp';
 import type { StopReason } from '../../contract/chat';
 import type { FitEstimate, FitVerdict, GpuBackend, HardwareView, LoadSettings } from '../../contract/inference';
+import { defaultThreads, type ThreadChoice } from '../threads';
 import type { HostFailure, HostFunctions, HostGenerateRequest, HostGenerateResult, HostLoadRequest, HostLoadResult, ParentFunctions } from '../host-protocol';
 
 /** An "auto" context is capped: a 128k-token window costs gigabytes of KV cache nobody asked for. */
@@ -96,6 +97,10 @@ export class Engine implements HostFunctions {
     return this.#llama;
   }
 
+  #defaultThreads(llama: Llama, modelBytes: number | null): ThreadChoice {
+    return defaultThreads({ mathCores: llama.cpuMathCores, logicalCores: os.availableParallelism(), loadAverage: os.loadavg()[0] ?? 0, modelBytes });
+  }
+
   async hardware(): Promise<HardwareView> {
     const llama = await this.llama();
     const backend = backendOf(llama);
@@ -117,6 +122,8 @@ export class Engine implements HostFunctions {
       vram: vram ? { total: vram.total, free: vram.free } : null,
       ram: { total: os.totalmem(), free: os.freemem() },
       cpuCores: llama.cpuMathCores,
+      logicalCores: os.availableParallelism(),
+      defaultThreads: this.#defaultThreads(llama, null),
       supportsGpuOffloading: llama.supportsGpuOffloading,
       supportsMmap: llama.supportsMmap,
     };
@@ -176,10 +183,11 @@ export class Engine implements HostFunctions {
         onLoadProgress: (p) => this.#parent.loadProgress(p),
       });
       const trainContextSize = model.trainContextSize || null;
+      const chosen = settings.threads ? null : this.#defaultThreads(llama, model.size);
       const context = await model.createContext({
         contextSize: settings.contextSize === 'auto' ? { max: Math.min(AUTO_CONTEXT_MAX, trainContextSize ?? AUTO_CONTEXT_MAX) } : settings.contextSize,
         ...(settings.batchSize ? { batchSize: settings.batchSize } : {}),
-        ...(settings.threads ? { threads: settings.threads } : {}),
+        threads: settings.threads ?? chosen?.threads ?? 1,
       });
       const session = new LlamaChatSession({ contextSequence: context.getSequence(), autoDisposeSequence: false });
       this.#loaded = { model, context, session };
@@ -190,6 +198,8 @@ export class Engine implements HostFunctions {
         totalLayers: model.fileInsights.totalLayers,
         backend: backendOf(llama),
         chatTemplate: session.chatWrapper.wrapperName,
+        threads: context.currentThreads,
+        threadsReason: chosen?.reason ?? null,
         loadMs: performance.now() - started,
       };
     } catch (error) {

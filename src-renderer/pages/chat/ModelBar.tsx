@@ -117,6 +117,9 @@ export function ModelBar({
           </span>
           <span>{loaded.contextSize.toLocaleString()}-token context</span>
           <span>{loaded.chatTemplate} template</span>
+          <span title={loaded.threadsReason ? `Chosen by Hubcap: ${loaded.threadsReason}` : 'Set in Settings'}>
+            {loaded.threads} CPU thread{loaded.threads === 1 ? '' : 's'}
+          </span>
           <span>loaded in {(loaded.loadMs / 1000).toFixed(1)} s</span>
         </p>
       ) : null}

@@ -24,7 +24,8 @@ function Hardware() {
     ['GPU', h.gpuDevices.length ? h.gpuDevices.join(', ') : 'none in use'],
     ['VRAM', h.vram ? `${formatBytes(h.vram.free)} free of ${formatBytes(h.vram.total)}` : '—'],
     ['RAM', `${formatBytes(h.ram.free)} free of ${formatBytes(h.ram.total)}`],
-    ['CPU threads', String(h.cpuCores)],
+    ['CPU', `${h.cpuCores} physical core${h.cpuCores === 1 ? '' : 's'}, ${h.logicalCores} logical`],
+    ['Default threads', `${h.defaultThreads.threads} (${h.defaultThreads.reason}); fewer for small models`],
   ];
   return (
     <div className="space-y-3">
@@ -65,6 +66,7 @@ function numberOrNull(v: string): number | null {
 /** Hardware node-llama-cpp sees, and the defaults every model load starts from. */
 export function InferenceSettingsCard({ settings }: { settings: SettingsView }) {
   const update = useUpdateSettings();
+  const hw = useHardware();
   const d = settings.inference.loadDefaults;
   const [draft, setDraft] = useState({
     gpuLayers: d.gpuLayers === 'auto' ? '' : String(d.gpuLayers),
@@ -119,7 +121,12 @@ export function InferenceSettingsCard({ settings }: { settings: SettingsView }) 
           {field('gpuLayers', 'GPU layers', 'auto', 'Empty: as many as fit in VRAM.')}
           {field('contextSize', 'Context size', 'auto', 'Empty: what fits, up to 8,192 tokens or the model’s own limit.')}
           {field('batchSize', 'Batch size', 'default', 'Tokens evaluated per step while reading a prompt.')}
-          {field('threads', 'Threads', 'default', 'CPU threads; empty uses node-llama-cpp’s choice.')}
+          {field(
+            'threads',
+            'Threads',
+            hw.data ? `auto (${hw.data.defaultThreads.threads})` : 'auto',
+            'Empty: chosen at each load from the idle physical cores and the model’s size.',
+          )}
           {field('unloadAfterMinutes', 'Unload after (minutes idle)', '30', '0 keeps a model loaded until you unload it.')}
           <div className="col-span-2 flex items-center gap-3">
             <Button type="submit" variant="primary" disabled={update.isPending}>
