@@ -13,6 +13,7 @@ import { startServer } from '../serve/server';
 import { appVersion } from '../app/versions';
 import { downloadCommand } from './download';
 import { cacheCommand } from './cache';
+import { appsCommand } from './apps';
 import { nodeHostLauncher } from '../inference/host-client';
 
 const USAGE = `Usage:
@@ -24,6 +25,10 @@ const USAGE = `Usage:
   hubcap cache rm REPO[@REVISION]… [--dry-run]   Delete from the cache (shows what it frees)
   hubcap cache prune [--dry-run]                 Remove stale unfinished downloads and detached revisions
   hubcap cache verify [REPO]                     Rehash blobs and report corrupt ones
+  hubcap scan-apps [FOLDER…] [--hash] [--json]   Find models other apps downloaded (LM Studio, Ollama,
+                                                 llama.cpp, Jan, GPT4All, text-generation-webui, ComfyUI)
+  hubcap adopt PATH… [--repo ORG/NAME] [--file F] Put a file already on disk into the Hugging Face cache,
+         [--revision R] [--mode auto|clone|link|copy] [--dry-run] [--json]   confirmed by sha256, no download
   hubcap --version
 
 Honours HF_ENDPOINT, HF_HUB_CACHE / HF_HOME, HF_HUB_OFFLINE, HF_TOKEN and the token file.
@@ -80,6 +85,9 @@ export async function main(argv: string[]): Promise<number> {
         return await downloadCommand(rest);
       case 'cache':
         return await cacheCommand(rest);
+      case 'scan-apps':
+      case 'adopt':
+        return await appsCommand(command, rest);
       case '--version':
       case '-v':
         process.stdout.write(`${appVersion}\n`);

@@ -1,12 +1,13 @@
 /**
  * The one API contract between the renderer and the core: every domain's requests and events,
  * merged into one typed table. The domain files (app, settings, hub, gallery, downloads, cache,
- * library, account, inference, chat) own their schemas and shapes; nothing else belongs here.
+ * library, account, inference, chat, apps) own their schemas and shapes; nothing else belongs here.
  * Both transports (Electron IPC and the `hubcap serve` WebSocket) carry exactly this.
  */
 import type { z } from 'zod';
 import { accountEvents, accountRequests } from './account';
 import { appRequests } from './app';
+import { appsEvents, appsRequests } from './apps';
 import { cacheRequests } from './cache';
 import { chatEvents, chatRequests } from './chat';
 import { downloadEvents, downloadRequests } from './downloads';
@@ -27,6 +28,7 @@ export const requests = {
   ...accountRequests,
   ...inferenceRequests,
   ...chatRequests,
+  ...appsRequests,
 } as const;
 
 export const events = {
@@ -37,6 +39,7 @@ export const events = {
   ...accountEvents,
   ...inferenceEvents,
   ...chatEvents,
+  ...appsEvents,
 } as const;
 
 export type Requests = typeof requests;

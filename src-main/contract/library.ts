@@ -1,6 +1,7 @@
 /** The Library: every model runnable here, and its requests. */
 import { z } from 'zod';
 import { LocalItemKeySchema } from './keys';
+import type { OtherApp } from './apps';
 import { Empty, event, request } from './request';
 
 export interface ModelSummary {
@@ -29,6 +30,8 @@ export interface LibraryItem {
   missing: boolean;
   /** A local checkpoint already in Hubcap's own folder (relocated, or uploaded under serve). */
   inHubcapFolder: boolean;
+  /** Another app's file, used where it is (never moved, changed or deleted by Hubcap). */
+  foundIn: OtherApp | null;
   /** Why this file cannot be run (a cached "GGUF" whose header is not one), in words; null when fine. */
   problem: string | null;
 }

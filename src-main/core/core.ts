@@ -8,6 +8,8 @@ import path from 'node:path';
 import type { Handlers } from '../contract/handlers';
 import type { HubStatus } from '../contract/hub';
 import type { DownloadRequest } from '../contract/downloads';
+import { appsHandlers } from '../apps/handlers';
+import { AppsService } from '../apps/service';
 import { AccountService } from '../auth/account';
 import { accountHandlers } from '../auth/handlers';
 import { osKeychain, type Keychain } from '../auth/keychain';
@@ -74,6 +76,7 @@ export class Core {
   readonly downloads: DownloadManager;
   readonly library: Library;
   readonly inference: InferenceService;
+  readonly apps: AppsService;
   readonly handlers: Handlers;
   readonly dataDir: string;
 
@@ -149,6 +152,21 @@ export class Core {
       ...(opts.inferenceHostIdleMs !== undefined ? { hostIdleMs: opts.inferenceHostIdleMs } : {}),
     });
 
+    this.apps = new AppsService({
+      homeDir: opts.homeDir,
+      platform: opts.platform,
+      env: opts.env,
+      dataDir: opts.dataDir,
+      cacheDir,
+      cache: this.cache,
+      hub: this.hubHttp,
+      offline,
+      library: this.library,
+      download: (request) => this.downloads.add(request),
+      job: (id) => this.downloads.get(id),
+      onProgress: (p) => this.events.emit('apps.progress', p),
+    });
+
     this.handlers = {
       ...shellHandlers({
         transport: opts.transport,
@@ -180,6 +198,7 @@ export class Core {
       ...libraryHandlers(this.library, opts.desktop ? { pickFiles: () => (opts.desktop as DesktopActions).pickModelFiles() } : {}),
       ...accountHandlers(this.account),
       ...inferenceHandlers(this.inference, new HubFit(this.hubHttp, this.inference)),
+      ...appsHandlers(this.apps),
     };
 
     this.cache.warm();

@@ -8,7 +8,7 @@ import { ApiError } from '../contract/errors';
 import { parseItemKey } from '../contract/keys';
 import type { AddResult, LibraryItem } from '../contract/library';
 import type { CacheIndex } from '../cache/index';
-import { LocalRegistry } from './registry';
+import { LocalRegistry, type AddOptions } from './registry';
 import { cachedLibraryItem, libraryItems, SummaryCache } from './service';
 
 /** What the inference host needs of a Library item to load it. */
@@ -76,8 +76,8 @@ export class Library {
     }
   }
 
-  add(paths: string[]): Promise<AddResult> {
-    return this.registry.add(paths);
+  add(paths: string[], opts?: AddOptions): Promise<AddResult> {
+    return this.registry.add(paths, opts);
   }
 
   relocate(key: string, mode: 'copy' | 'move'): Promise<LibraryItem> {

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../contract/errors';
 import { localItemKey } from '../contract/keys';
+import type { OtherApp } from '../contract/apps';
 import type { AddResult, LibraryItem, ModelSummary } from '../contract/library';
 import { writePrivateFileAtomic } from '../app/atomic-write';
 import { sha256File } from '../cache/verify';
@@ -28,6 +29,15 @@ interface Entry {
   sha256: string | null;
   addedAt: string;
   lastUsed: string | null;
+  /** Found in another app's folder: used in place, never relocated or deleted. */
+  app?: OtherApp;
+}
+
+export interface AddOptions {
+  /** The app whose folder it is in; its files may have no extension (Ollama's blobs). */
+  app?: OtherApp;
+  /** A name a person knows it by (Ollama's `model:tag`). */
+  name?: string;
 }
 
 /**
@@ -108,6 +118,7 @@ export class LocalRegistry {
       lastUsed: e.lastUsed,
       missing: !e.paths.every((p) => fs.existsSync(p)),
       inHubcapFolder: this.#isManaged(e.paths),
+      foundIn: e.app ?? null,
       // Checked when added: a file that is not a model is never registered.
       problem: null,
     }));
@@ -118,7 +129,7 @@ export class LocalRegistry {
   }
 
   /** Files or folders, by absolute path. Each file is added or skipped with one specific reason. */
-  async add(inputs: string[]): Promise<AddResult> {
+  async add(inputs: string[], opts: AddOptions = {}): Promise<AddResult> {
     const result: AddResult = { added: [], skipped: [] };
     const files: string[] = [];
     for (const raw of inputs) {
@@ -144,13 +155,13 @@ export class LocalRegistry {
           });
         files.push(...found);
       } else if (st.isFile()) {
-        if (!/\.(gguf|safetensors)$/i.test(p)) result.skipped.push({ path: p, reason: 'Only .gguf and .safetensors files can be added.' });
+        if (!opts.app && !/\.(gguf|safetensors)$/i.test(p)) result.skipped.push({ path: p, reason: 'Only .gguf and .safetensors files can be added.' });
         else files.push(p);
       } else result.skipped.push({ path: p, reason: 'Not a regular file.' });
     }
     for (const group of groupParts(files, result)) {
       try {
-        const entry = await this.#register(group);
+        const entry = await this.#register(group, opts);
         this.#entries.push(entry);
         result.added.push(this.list().find((i) => i.key === localItemKey(entry.id)) as LibraryItem);
       } catch (error) {
@@ -162,7 +173,7 @@ export class LocalRegistry {
     return result;
   }
 
-  async #register(paths: string[]): Promise<Entry> {
+  async #register(paths: string[], opts: AddOptions): Promise<Entry> {
     const real = await Promise.all(paths.map((p) => fs.promises.realpath(p)));
     const known = this.#entries.find((e) => e.paths.some((p) => real.includes(p)));
     if (known) throw new ApiError('CONFLICT', `Already in your Library as ${known.name}.`);
@@ -193,13 +204,14 @@ export class LocalRegistry {
     return {
       id: randomUUID(),
       kind: first.kind,
-      name: real.length > 1 ? splitModelName(base) : base,
+      name: opts.name ?? (real.length > 1 ? splitModelName(base) : base),
       paths: real,
       size,
       summary: first.summary,
       sha256,
       addedAt: new Date().toISOString(),
       lastUsed: null,
+      ...(opts.app ? { app: opts.app } : {}),
     };
   }
 
@@ -221,6 +233,7 @@ export class LocalRegistry {
     if (!entry) throw new ApiError('NOT_FOUND', 'That checkpoint is not in your Library.');
     const folder = path.join(this.managedDir, entry.id);
     if (this.#isManaged(entry.paths)) throw new ApiError('CONFLICT', `${entry.name} is already in Hubcap's folder.`);
+    if (entry.app) throw new ApiError('CONFLICT', `${entry.name} belongs to another app; Hubcap uses it where it is and never moves it.`);
     const missing = entry.paths.find((p) => !fs.existsSync(p));
     if (missing) throw new ApiError('INVALID_PATH', `${missing} is missing, so it cannot be ${mode === 'copy' ? 'copied' : 'moved'}.`);
     await fs.promises.mkdir(folder, { recursive: true });
@@ -266,6 +279,8 @@ export class LocalRegistry {
   async remove(id: string, deleteFiles: boolean): Promise<void> {
     const entry = this.#entries.find((e) => e.id === id);
     if (!entry) throw new ApiError('NOT_FOUND', 'That checkpoint is not in your Library.');
+    if (deleteFiles && entry.app)
+      throw new ApiError('CONFLICT', `${entry.name} belongs to another app: remove it there. Hubcap can take it out of your Library only.`);
     if (deleteFiles) for (const p of entry.paths) await fs.promises.rm(p, { force: true });
     this.#entries = this.#entries.filter((e) => e !== entry);
     this.#save();

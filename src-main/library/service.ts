@@ -87,5 +87,6 @@ async function cacheItem(repo: RepoRef, rev: CachedRevision, parts: ScanFile[], 
     lastUsed: new Date(Math.max(...parts.map((p) => p.lastAccessed))).toISOString(),
     missing: false,
     inHubcapFolder: false,
+    foundIn: null,
   };
 }

@@ -3,9 +3,10 @@ import { Boxes, Compass } from 'lucide-react';
 import { useSettings } from '../../api/settings';
 import { Button } from '../../components/ui/button';
 import { AddFiles } from './AddFiles';
+import { FindModelsButton } from './FindModels';
 
 /** The first run: the next steps as actions, where models will live, and that no account is needed yet. */
-export function EmptyLibrary() {
+export function EmptyLibrary({ onFind }: { onFind: () => void }) {
   const settings = useSettings();
   return (
     <div className="flex flex-col items-center rounded-xl border border-dashed border-border px-8 py-12 text-center" data-testid="empty-library">
@@ -21,6 +22,7 @@ export function EmptyLibrary() {
             Browse the Gallery
           </Link>
         </Button>
+        <FindModelsButton onClick={onFind} />
         <AddFiles variant="outline" />
       </div>
       <dl className="mt-6 max-w-lg space-y-1 text-left text-xs text-muted-foreground">

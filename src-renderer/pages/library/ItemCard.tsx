@@ -1,5 +1,6 @@
 import { Link, useLocation } from 'wouter';
 import { FileUp, FolderSearch, HardDrive, MessageSquare, TriangleAlert } from 'lucide-react';
+import { APP_NAMES } from '../../../src-main/contract/apps';
 import { parseItemKey, repoKey } from '../../../src-main/contract/keys';
 import type { LibraryItem } from '../../../src-main/contract/library';
 import { formatAgo, formatBytes, formatCount } from '../../../src-main/contract/present/format';
@@ -62,8 +63,8 @@ export function ItemCard({ item }: { item: LibraryItem }) {
       <div className="mt-auto flex items-center gap-1 text-xs text-muted-foreground">
         {item.source === 'cache' ? <HardDrive className="size-3.5" /> : <FileUp className="size-3.5" />}
         <span className="flex-1">
-          {formatBytes(item.size)} · {item.source === 'cache' ? 'Hugging Face cache' : 'added by you'} ·{' '}
-          {item.lastUsed ? `used ${formatAgo(item.lastUsed)}` : 'never used'}
+          {formatBytes(item.size)} · {item.source === 'cache' ? 'Hugging Face cache' : item.foundIn ? `in ${APP_NAMES[item.foundIn]}'s folder` : 'added by you'}{' '}
+          · {item.lastUsed ? `used ${formatAgo(item.lastUsed)}` : 'never used'}
         </span>
         {item.kind === 'gguf' && !item.problem ? (
           <Tooltip content={item.missing ? 'The file is missing.' : 'Load it and chat'}>

@@ -6,6 +6,7 @@ import { NativeSelect } from '../../components/ui/native-select';
 import { SearchInput } from '../../components/ui/search-input';
 import { AddFiles } from './AddFiles';
 import { EmptyLibrary } from './EmptyLibrary';
+import { FindModelsButton, FindModelsPanel } from './FindModels';
 import { ItemCard } from './ItemCard';
 import { findInLibrary, type LibrarySort } from './find';
 import { Page } from '../../components/Page';
@@ -13,6 +14,7 @@ import { Page } from '../../components/Page';
 export function LibraryPage() {
   const library = useLibrary();
   const [query, setQuery] = useState('');
+  const [finding, setFinding] = useState(false);
   const [sort, setSort] = useState<LibrarySort>('lastUsed');
   const items = useMemo(() => findInLibrary(library.data ?? [], query, sort), [library.data, query, sort]);
   return (
@@ -20,7 +22,14 @@ export function LibraryPage() {
       <PageHeader
         title="Library"
         description="Every model you can run here: from the Hugging Face cache, and files you dropped in (used where they are)."
-        actions={library.data?.length ? <AddFiles /> : undefined}
+        actions={
+          library.data?.length ? (
+            <div className="flex items-start gap-2">
+              <FindModelsButton onClick={() => setFinding(true)} />
+              <AddFiles />
+            </div>
+          ) : undefined
+        }
       />
       <div className={library.data?.length ? 'flex flex-wrap items-center gap-3' : 'hidden'}>
         <SearchInput
@@ -37,7 +46,8 @@ export function LibraryPage() {
         </NativeSelect>
       </div>
       {library.error ? <ErrorNotice error={library.error} /> : null}
-      {library.data && !library.data.length ? <EmptyLibrary /> : null}
+      {library.data && !library.data.length ? <EmptyLibrary onFind={() => setFinding(true)} /> : null}
+      <FindModelsPanel open={finding} onOpenChange={setFinding} />
       <ul className="grid grid-cols-[repeat(auto-fill,minmax(18rem,1fr))] gap-4">
         {items.map((i) => (
           <ItemCard key={i.key} item={i} />

@@ -13,7 +13,8 @@ export function Relocate({ item }: { item: LibraryItem }) {
   const relocate = useRelocate(item.key);
   const run = (mode: 'copy' | 'move') => relocate.mutate(mode, { onSuccess: () => setOpen(false) });
   // Already there (an upload under serve, or relocated before): nothing to offer.
-  if (item.inHubcapFolder) return null;
+  // Another app's file stays in that app's folder: Hubcap never moves it.
+  if (item.inHubcapFolder || item.foundIn) return null;
   return (
     <>
       <Button size="icon" variant="ghost" disabled={item.missing} aria-label={`Keep ${item.name} in Hubcap's folder`} onClick={() => setOpen(true)}>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Trash2 } from 'lucide-react';
+import { APP_NAMES } from '../../../src-main/contract/apps';
 import type { LibraryItem } from '../../../src-main/contract/library';
 import { formatBytes } from '../../../src-main/contract/present/format';
 import { useRemoveLocal } from '../../api/library';
@@ -21,15 +22,21 @@ export function RemoveLocal({ item }: { item: LibraryItem }) {
         open={open}
         onOpenChange={setOpen}
         title={`Remove ${item.name}?`}
-        description="Forgetting it leaves the file where it is; deleting removes the file from disk."
+        description={
+          item.foundIn
+            ? `It stays in ${APP_NAMES[item.foundIn]}'s folder, where that app keeps using it; Hubcap only forgets it.`
+            : 'Forgetting it leaves the file where it is; deleting removes the file from disk.'
+        }
       >
         <p className="break-all font-mono text-xs text-muted-foreground">{item.path}</p>
         {remove.error ? <ErrorNotice error={remove.error} className="mt-3" /> : null}
         <div className="mt-5 flex justify-end gap-2">
           <Button onClick={() => run(false)}>Forget it</Button>
-          <Button variant="danger" onClick={() => run(true)}>
-            Delete the file{item.parts > 1 ? 's' : ''} ({formatBytes(item.size)})
-          </Button>
+          {item.foundIn ? null : (
+            <Button variant="danger" onClick={() => run(true)}>
+              Delete the file{item.parts > 1 ? 's' : ''} ({formatBytes(item.size)})
+            </Button>
+          )}
         </div>
       </Dialog>
     </>

@@ -19,6 +19,7 @@ function item(name: string, over: Partial<LibraryItem> = {}): LibraryItem {
     lastUsed: null,
     missing: false,
     inHubcapFolder: false,
+    foundIn: null,
     problem: null,
     ...over,
   };

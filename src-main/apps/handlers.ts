@@ -1,0 +1,12 @@
+/** The apps slice of the contract: other apps' models, found, added in place, confirmed and adopted. */
+import type { HandlerSlice, RequestsOf } from '../contract/handlers';
+import type { AppsService } from './service';
+
+export function appsHandlers(apps: AppsService): HandlerSlice<RequestsOf<'apps'>> {
+  return {
+    'apps.scan': ({ folders, hash }) => apps.scan({ folders, hash }),
+    'apps.addToLibrary': ({ paths }) => apps.addToLibrary(paths),
+    'apps.identify': (req) => apps.identify(req),
+    'apps.adopt': (req) => apps.adopt(req),
+  };
+}

@@ -1,0 +1,210 @@
+/**
+ * Other apps' models, as one capability: scan the known folders (with the user's consent: only
+ * when asked), report duplicates, add found files to the Library in place, confirm a file's Hub
+ * origin by hash, and add it to the Hugging Face cache without a download.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AdoptMode, AdoptResult, AppsProgress, AppsReport, DuplicateGroup, FoundModel, Identification, OtherApp } from '../contract/apps';
+import { ApiError } from '../contract/errors';
+import { isTerminal, type DownloadJob, type DownloadRequest } from '../contract/downloads';
+import type { CacheIndex } from '../cache/index';
+import type { HubHttp } from '../hub/http';
+import { SHA256_RE } from '../hub/blob-id';
+import { SPLIT_GGUF } from '../hub/split-gguf';
+import type { Library } from '../library/library';
+import { repoDir } from '../cache/layout';
+import { writeTreeRecord } from '../cache/tree-record';
+import { placeBlob } from './adopt';
+import { FileHashes } from './hashes';
+import { identify } from './identify';
+import { appLocations, userLocation, type AppLocation, type AppLayout } from './locations';
+import { hintForPath, scanApps } from './scan';
+
+export interface AppsDeps {
+  homeDir: string;
+  platform: NodeJS.Platform;
+  env: Readonly<Record<string, string | undefined>>;
+  dataDir: string;
+  cacheDir: () => string;
+  cache: CacheIndex;
+  hub: HubHttp;
+  offline: () => boolean;
+  library: Library;
+  download: (request: DownloadRequest) => DownloadJob;
+  job: (id: string) => DownloadJob;
+  onProgress?: (p: AppsProgress) => void;
+}
+
+/** A folder the user adds: its layout guessed from what is in it. */
+function guessLayout(root: string): AppLayout {
+  const has = (p: string) => fs.existsSync(path.join(root, p));
+  if (has('manifests') && has('blobs')) return 'ollama';
+  if (fs.readdirSync(root).some((n) => n.startsWith('models--'))) return 'hf-cache';
+  if (['checkpoints', 'loras', 'unet'].some(has)) return 'comfyui';
+  return 'files';
+}
+
+export class AppsService {
+  readonly #d: AppsDeps;
+  readonly #hashes: FileHashes;
+  #last: AppsReport | null = null;
+
+  constructor(deps: AppsDeps) {
+    this.#d = deps;
+    this.#hashes = new FileHashes(deps.dataDir);
+  }
+
+  locations(extra: string[] = []): AppLocation[] {
+    const { platform, homeDir, env } = this.#d;
+    let lmStudioSettings: string | null = null;
+    try {
+      lmStudioSettings = fs.readFileSync(path.join(homeDir, '.lmstudio', 'settings.json'), 'utf8');
+    } catch {
+      // no LM Studio settings: its default folder
+    }
+    const known = appLocations({ platform, home: homeDir, env, lmStudioSettings });
+    const added = extra.map((root) => {
+      if (!path.isAbsolute(root)) throw new ApiError('INVALID_PATH', `${root} is not a full path.`);
+      const st = fs.statSync(root, { throwIfNoEntry: false });
+      if (!st?.isDirectory()) throw new ApiError('INVALID_PATH', `${root} is not a folder.`);
+      return userLocation(path.resolve(root), guessLayout(root));
+    });
+    return [...known, ...added];
+  }
+
+  async scan({ folders = [], hash = false, signal }: { folders?: string[]; hash?: boolean; signal?: AbortSignal } = {}): Promise<AppsReport> {
+    const { folders: seen, models } = await scanApps(this.locations(folders), { signal, onProgress: (p) => this.#d.onProgress?.(p) });
+    const libraryByPath = new Map(this.#d.library.registry.list().map((i) => [i.path, i.key] as const));
+    const found: FoundModel[] = models.map((m) => ({ ...m, libraryKey: libraryByPath.get(m.path) ?? null }));
+    // Hashing confirms duplicates; without it only names that are hashes (Ollama's, the caches') count.
+    if (hash) {
+      const sizes = this.#sizesInCache();
+      const count = new Map<number, number>();
+      for (const m of found) count.set(m.size, (count.get(m.size) ?? 0) + 1);
+      const toHash = found.filter((m) => !m.sha256 && ((count.get(m.size) ?? 0) > 1 || sizes.has(m.size)));
+      for (const [i, m] of toHash.entries()) {
+        signal?.throwIfAborted();
+        this.#d.onProgress?.({ phase: 'hashing', done: i, total: toHash.length, current: m.path });
+        m.sha256 = await this.#hashes.sha256(m.path, undefined, signal).catch(() => null);
+      }
+    } else {
+      for (const m of found) if (!m.sha256) m.sha256 = this.#hashes.known(m.path, fs.statSync(m.path)) ?? null;
+    }
+    const duplicates = this.#duplicates(found);
+    this.#last = {
+      folders: seen,
+      models: found,
+      duplicates,
+      duplicatedBytes: duplicates.reduce((a, d) => a + d.wasted, 0),
+      hashed: hash,
+      scannedAt: new Date().toISOString(),
+    };
+    return this.#last;
+  }
+
+  #sizesInCache(): Set<number> {
+    const sizes = new Set<number>();
+    for (const repo of this.#d.cache.scan().repos) for (const rev of repo.revisions) for (const f of rev.files) sizes.add(f.size);
+    return sizes;
+  }
+
+  /** Same sha256 in two places, counting hard links to one file once; the HF cache's blobs included. */
+  #duplicates(found: FoundModel[]): DuplicateGroup[] {
+    const groups = new Map<string, { size: number; paths: { app: OtherApp | 'hf-cache'; path: string }[]; inodes: Set<string> }>();
+    const add = (sha256: string, size: number, app: OtherApp | 'hf-cache', p: string) => {
+      const st = fs.statSync(p, { throwIfNoEntry: false });
+      if (!st) return;
+      const g = groups.get(sha256) ?? { size, paths: [], inodes: new Set<string>() };
+      const inode = `${st.dev}:${st.ino}`;
+      if (!g.paths.some((x) => x.path === p)) g.paths.push({ app, path: p });
+      g.inodes.add(inode);
+      groups.set(sha256, g);
+    };
+    for (const m of found) if (m.sha256) add(m.sha256, m.size, m.app, m.path);
+    for (const repo of this.#d.cache.scan().repos)
+      for (const rev of repo.revisions)
+        for (const f of rev.files) {
+          const name = path.basename(f.blobPath);
+          if (f.linked && SHA256_RE.test(name) && groups.has(name)) add(name, f.size, 'hf-cache', f.blobPath);
+        }
+    return [...groups.entries()]
+      .filter(([, g]) => g.inodes.size > 1)
+      .map(([sha256, g]) => ({ sha256, size: g.size, paths: g.paths, wasted: g.size * (g.inodes.size - 1) }))
+      .sort((a, b) => b.wasted - a.wasted);
+  }
+
+  /** Found files into the Library, used where they are; a split GGUF with all its parts. */
+  async addToLibrary(paths: string[]): Promise<{ added: number; keys: string[]; skipped: { path: string; reason: string }[] }> {
+    const byPath = new Map((this.#last?.models ?? []).map((m) => [m.path, m]));
+    const keys: string[] = [];
+    const skipped: { path: string; reason: string }[] = [];
+    for (const p of paths) {
+      const m = byPath.get(p);
+      if (!m) {
+        skipped.push({ path: p, reason: 'It was not found by the last scan; scan again.' });
+        continue;
+      }
+      const result = await this.#d.library.add(this.#parts(p), { app: m.app, name: m.name });
+      keys.push(...result.added.map((a) => a.key));
+      skipped.push(...result.skipped);
+    }
+    return { added: keys.length, keys, skipped };
+  }
+
+  #parts(file: string): string[] {
+    const m = SPLIT_GGUF.exec(path.basename(file));
+    if (!m) return [file];
+    const total = Number(m[3]);
+    return Array.from({ length: total }, (_, i) => path.join(path.dirname(file), `${m[1]}-${String(i + 1).padStart(5, '0')}-of-${m[3]}.gguf`));
+  }
+
+  async #hintFor(file: string) {
+    const scanned = this.#last?.models.find((m) => m.path === file);
+    return scanned ? scanned.hint : hintForPath(this.locations(), file);
+  }
+
+  async identify(req: { path: string; repo?: string; file?: string; revision: string }): Promise<Identification> {
+    return (await this.#identify(req)).id;
+  }
+
+  async #identify(req: { path: string; repo?: string; file?: string; revision: string }) {
+    if (this.#d.offline()) throw new ApiError('OFFLINE', 'Offline mode is on: confirming a file against the Hub needs the Hub.');
+    const hint = await this.#hintFor(req.path);
+    const repo = req.repo ?? hint?.repo;
+    if (!repo) throw new ApiError('VALIDATION_FAILED', `Nothing tells which Hub repo ${path.basename(req.path)} is from: name the repo.`);
+    const sameRepo = !req.repo || req.repo === hint?.repo;
+    return identify(this.#d.hub, this.#hashes, {
+      path: req.path,
+      repo,
+      file: req.file ?? (sameRepo ? hint?.file : null) ?? null,
+      quant: sameRepo ? (hint?.quant ?? null) : null,
+      revision: req.revision,
+    });
+  }
+
+  async adopt(req: { path: string; repo?: string; file?: string; revision: string; mode: AdoptMode; dryRun: boolean }): Promise<AdoptResult> {
+    const { id, listing } = await this.#identify(req);
+    const cacheDir = this.#d.cacheDir();
+    const step = await placeBlob(cacheDir, id, req.mode, req.dryRun);
+    const result: AdoptResult = { repo: id.repo, commit: id.commit, cacheDir, steps: [step], bytesWritten: req.dryRun ? 0 : step.bytes };
+    if (req.dryRun) return result;
+    // The rest, as any download: snapshot link, ref, trees/ record; the blob is there, so no byte is fetched.
+    const job = this.#d.download({ repoType: 'model', repo: id.repo, revision: req.revision, commit: id.commit, files: [id.file] });
+    const done = await this.#settled(job.id);
+    if (done.state !== 'done')
+      throw new ApiError(done.error?.code ?? 'INTERNAL', done.error?.message ?? `Adding ${id.file} to the cache ended as ${done.state}.`);
+    // As snapshot_download records it: Python's offline mode then knows which files the snapshot lacks.
+    writeTreeRecord(repoDir(cacheDir, { type: 'model', id: id.repo }), id.commit, listing);
+    this.#d.cache.invalidate();
+    return result;
+  }
+
+  async #settled(id: string): Promise<DownloadJob> {
+    for (;;) {
+      const job = this.#d.job(id);
+      if (isTerminal(job.state)) return job;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}

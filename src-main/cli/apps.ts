@@ -1,0 +1,96 @@
+/**
+ * `hubcap scan-apps` and `hubcap adopt`: the CLI twins of "Find models on this computer" and "Add to
+ * Hugging Face cache", through the same handlers as the Library page.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { APP_NAMES, type AdoptMode, type AppsReport } from '../contract/apps';
+import { formatBytes, plural } from '../contract/present/format';
+import { call, cliCore } from './context';
+
+function printReport(r: AppsReport): void {
+  for (const f of r.folders.filter((x) => x.exists)) {
+    const models = r.models.filter((m) => m.path.startsWith(f.root + path.sep) || m.path === f.root);
+    const size = models.reduce((a, m) => a + m.size, 0);
+    process.stdout.write(`${APP_NAMES[f.app]}: ${f.root} (${plural(models.length, 'model file')}, ${formatBytes(size)})\n`);
+    for (const m of models) {
+      const what = [m.format.toUpperCase(), m.summary?.architecture, m.summary?.quantization].filter(Boolean).join(' ');
+      const hub = m.hint ? `  from ${m.hint.repo}${m.hint.file ? `/${m.hint.file}` : ''}${m.hint.quant ? ` (${m.hint.quant})` : ''}` : '';
+      process.stdout.write(`  ${m.name}  ${formatBytes(m.size)}  ${what}${m.problem ? `  (${m.problem})` : ''}${hub}\n`);
+    }
+    for (const n of f.notes) process.stdout.write(`  note: ${n}\n`);
+  }
+  if (!r.models.length) process.stdout.write('No models found in the known folders of other apps.\n');
+  if (r.duplicates.length)
+    process.stdout.write(`${formatBytes(r.duplicatedBytes)} duplicated in ${plural(r.duplicates.length, 'file')} (the same bytes in two places).\n`);
+  else if (!r.hashed && r.models.length) process.stdout.write('Run with --hash to look for duplicates by content.\n');
+}
+
+export async function appsCommand(command: 'scan-apps' | 'adopt', argv: string[]): Promise<number> {
+  if (command === 'scan-apps') {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { json: { type: 'boolean' }, hash: { type: 'boolean' }, 'cache-dir': { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    const core = cliCore({ cacheDir: values['cache-dir'] });
+    try {
+      const report = await call(core, 'apps.scan', { folders: positionals.map((p) => path.resolve(p)), hash: values.hash === true });
+      if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+      else printReport(report);
+      return 0;
+    } finally {
+      await core.close();
+    }
+  }
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      repo: { type: 'string' },
+      file: { type: 'string' },
+      revision: { type: 'string' },
+      mode: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      json: { type: 'boolean' },
+      'cache-dir': { type: 'string' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (!positionals.length) throw new Error('adopt needs the path of a model file (hubcap adopt PATH… [--repo ORG/NAME])');
+  const mode = (values.mode ?? 'auto') as AdoptMode;
+  const core = cliCore({ cacheDir: values['cache-dir'] });
+  try {
+    let failed = 0;
+    for (const p of positionals) {
+      try {
+        const r = await call(core, 'apps.adopt', {
+          path: path.resolve(p),
+          ...(values.repo ? { repo: values.repo } : {}),
+          ...(values.file ? { file: values.file } : {}),
+          revision: values.revision ?? 'main',
+          mode,
+          dryRun: values['dry-run'] === true,
+        });
+        if (values.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+        else
+          for (const s of r.steps) {
+            const how = {
+              present: 'already in the cache',
+              clone: 'cloned (no extra space)',
+              link: 'hard-linked (no extra space; both names share the bytes)',
+              copy: `copied (${formatBytes(s.bytes)})`,
+            }[s.how];
+            process.stdout.write(`${values['dry-run'] ? 'would add' : 'added'} ${p} as ${r.repo}/${s.file} @ ${r.commit.slice(0, 8)}: ${how}\n`);
+          }
+      } catch (error) {
+        failed++;
+        process.stderr.write(`hubcap: ${(error as Error).message.split('\n')[0]}\n`);
+      }
+    }
+    return failed ? 1 : 0;
+  } finally {
+    await core.close();
+  }
+}

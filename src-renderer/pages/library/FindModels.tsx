@@ -1,0 +1,204 @@
+import { useState } from 'react';
+import { Check, Copy, HardDriveDownload, Link2, Plus, ScanSearch, Sparkles } from 'lucide-react';
+import { APP_NAMES, type AdoptResult, type AppsReport, type FoundModel } from '../../../src-main/contract/apps';
+import { formatBytes, plural } from '../../../src-main/contract/present/format';
+import { useAddFoundToLibrary, useAdopt, useAppsProgress, useScanApps } from '../../api/apps';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Badge } from '../../components/ui/badge';
+import { Button } from '../../components/ui/button';
+import { Sheet } from '../../components/ui/sheet';
+
+const HOW: Record<AdoptResult['steps'][number]['how'], string> = {
+  present: 'Already in the Hugging Face cache: nothing to write.',
+  clone: 'A copy-on-write clone: no extra space, and the two copies stay independent.',
+  link: 'A hard link: no extra space. The two names then share the same bytes, so an app that rewrote its file in place would change the cache’s copy too.',
+  copy: 'A copy',
+};
+
+/** "Add to Hugging Face cache": the plan (how, and what it costs) before anything is written. */
+function Adopt({ model }: { model: FoundModel }) {
+  const plan = useAdopt();
+  const run = useAdopt();
+  const step = plan.data?.steps[0];
+  if (run.data) {
+    return (
+      <p className="text-xs text-success" data-testid="adopted">
+        <Check className="inline size-3.5" /> In the Hugging Face cache as {run.data.repo}/{run.data.steps[0]?.file}: Python finds it without downloading.
+      </p>
+    );
+  }
+  return (
+    <div className="space-y-2">
+      {!plan.data ? (
+        <Button size="sm" variant="outline" onClick={() => plan.mutate({ path: model.path, mode: 'auto', dryRun: true })} disabled={plan.isPending}>
+          <HardDriveDownload />
+          {plan.isPending ? 'Checking it against the Hub…' : 'Add to Hugging Face cache'}
+        </Button>
+      ) : step ? (
+        <div className="rounded-md border border-border bg-muted/40 p-3 text-xs" data-testid="adopt-plan">
+          <p>
+            Confirmed by its sha256: it is <span className="font-medium">{plan.data.repo}</span>/{step.file} at commit {plan.data.commit.slice(0, 8)}.
+          </p>
+          <p className="mt-1 text-muted-foreground">
+            {step.how === 'copy'
+              ? `${HOW.copy}: ${formatBytes(step.bytes)} more on the cache’s drive (the file and the cache are on different drives).`
+              : HOW[step.how]}
+          </p>
+          <div className="mt-2 flex gap-2">
+            <Button
+              size="sm"
+              variant="primary"
+              onClick={() => run.mutate({ path: model.path, mode: step.how === 'present' ? 'auto' : step.how, dryRun: false })}
+              disabled={run.isPending}
+            >
+              {step.how === 'link' ? <Link2 /> : step.how === 'copy' ? <Copy /> : <Sparkles />}
+              {run.isPending ? 'Adding…' : step.how === 'copy' ? `Copy ${formatBytes(step.bytes)}` : 'Add it'}
+            </Button>
+            <Button size="sm" variant="ghost" onClick={() => plan.reset()}>
+              Cancel
+            </Button>
+          </div>
+        </div>
+      ) : null}
+      {plan.error ? <ErrorNotice error={plan.error} /> : null}
+      {run.error ? <ErrorNotice error={run.error} /> : null}
+    </div>
+  );
+}
+
+function FoundRow({ model, onAdd, adding }: { model: FoundModel; onAdd: () => void; adding: boolean }) {
+  const facts = [model.format === 'gguf' ? 'GGUF' : 'safetensors', model.summary?.architecture, model.summary?.quantization].filter(Boolean);
+  return (
+    <li className="space-y-2 py-3" data-testid="found-model" data-app={model.app}>
+      <div className="flex items-start gap-2">
+        <div className="min-w-0 flex-1">
+          <p className="truncate text-sm font-medium" title={model.path}>
+            {model.name}
+          </p>
+          <p className="truncate text-xs text-muted-foreground">
+            {formatBytes(model.size)} · {facts.join(' · ')}
+            {model.hint ? ` · from ${model.hint.repo}` : ''}
+          </p>
+          {model.problem ? <p className="text-xs text-danger">{model.problem}</p> : null}
+        </div>
+        {model.libraryKey ? (
+          <Badge tone="success">In Library</Badge>
+        ) : model.problem ? null : (
+          <Button size="sm" variant="ghost" onClick={onAdd} disabled={adding} aria-label={`Add ${model.name} to the Library`}>
+            <Plus /> Library
+          </Button>
+        )}
+      </div>
+      {model.hint && model.format === 'gguf' && !model.problem ? <Adopt model={model} /> : null}
+    </li>
+  );
+}
+
+function Report({ report }: { report: AppsReport }) {
+  const add = useAddFoundToLibrary();
+  const [added, setAdded] = useState(new Set<string>());
+  const addPaths = (paths: string[]) => add.mutate(paths, { onSuccess: () => setAdded((s) => new Set([...s, ...paths])) });
+  const folders = report.folders.filter((f) => f.exists);
+  const models = report.models.map((m) => (added.has(m.path) && !m.libraryKey ? { ...m, libraryKey: 'added' } : m));
+  const addable = models.filter((m) => !m.libraryKey && !m.problem);
+  if (!folders.length) return <p className="p-4 text-sm text-muted-foreground">None of the known folders exists on this computer.</p>;
+  return (
+    <div className="space-y-4 p-4">
+      <div className="flex flex-wrap items-center gap-2 text-sm">
+        <span className="flex-1">
+          {plural(report.models.length, 'model file')} in {plural(folders.length, 'folder')}
+          {report.duplicatedBytes ? `; ${formatBytes(report.duplicatedBytes)} duplicated (the same bytes in two places)` : ''}.
+        </span>
+        {addable.length ? (
+          <Button size="sm" variant="primary" onClick={() => addPaths(addable.map((m) => m.path))} disabled={add.isPending}>
+            <Plus /> Add {addable.length === 1 ? 'it' : `all ${addable.length}`} to the Library
+          </Button>
+        ) : null}
+      </div>
+      {add.error ? <ErrorNotice error={add.error} /> : null}
+      {add.data?.skipped.length ? (
+        <ul className="text-xs text-muted-foreground">
+          {add.data.skipped.map((s) => (
+            <li key={s.path}>
+              {s.path.split(/[\\/]/).pop()}: {s.reason}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {folders.map((f) => {
+        const here = models.filter((m) => m.app === f.app && m.path.startsWith(f.root));
+        return (
+          <section key={f.root} aria-label={APP_NAMES[f.app]} data-testid="found-app">
+            <h3 className="text-sm font-semibold">
+              {APP_NAMES[f.app]} <span className="font-normal text-muted-foreground">({plural(here.length, 'model')})</span>
+            </h3>
+            <p className="break-all font-mono text-xs text-muted-foreground" title={f.because}>
+              {f.root}
+            </p>
+            <ul className="divide-y divide-border">
+              {here.map((m) => (
+                <FoundRow key={m.path} model={m} onAdd={() => addPaths([m.path])} adding={add.isPending} />
+              ))}
+            </ul>
+            {f.notes.map((n) => (
+              <p key={n} className="text-xs text-warning">
+                {n}
+              </p>
+            ))}
+          </section>
+        );
+      })}
+    </div>
+  );
+}
+
+/**
+ * "Find models on this computer": asks first, then looks only in the folders other apps use (LM
+ * Studio, Ollama, llama.cpp, Jan, GPT4All, text-generation-webui, ComfyUI), reads nothing else and
+ * changes nothing there. What it finds runs in place.
+ */
+export function FindModelsButton({ onClick }: { onClick: () => void }) {
+  return (
+    <Button variant="outline" onClick={onClick}>
+      <ScanSearch />
+      Find models you already have
+    </Button>
+  );
+}
+
+/** The panel, owned by the page so that it stays open while the Library fills (the empty state goes away). */
+export function FindModelsPanel({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
+  const [hash, setHash] = useState(false);
+  const scan = useScanApps();
+  const progress = useAppsProgress(scan.isPending);
+  return (
+    <>
+      <Sheet open={open} onOpenChange={onOpenChange} side="right" title="Models on this computer" className="w-[40rem]">
+        {!scan.data ? (
+          <div className="space-y-3 p-4 text-sm">
+            <p>
+              Hubcap can look in the folders where {Object.values(APP_NAMES).slice(0, -1).join(', ')} keep their models. It only reads them: nothing is moved,
+              changed or uploaded, and what it finds runs where it is.
+            </p>
+            <label className="flex items-center gap-2 text-xs text-muted-foreground">
+              <input type="checkbox" checked={hash} onChange={(e) => setHash(e.target.checked)} />
+              Also find duplicates by content (reads every same-size file once; slow for big folders)
+            </label>
+            <Button variant="primary" onClick={() => scan.mutate({ hash })} disabled={scan.isPending}>
+              <ScanSearch />
+              {scan.isPending ? 'Looking…' : 'Look in these folders'}
+            </Button>
+            {progress ? (
+              <p className="text-xs text-muted-foreground" role="status">
+                {progress.phase === 'listing' ? 'Listing' : progress.phase === 'reading' ? 'Reading headers' : 'Hashing'}: {progress.done} of {progress.total}
+              </p>
+            ) : null}
+            {scan.error ? <ErrorNotice error={scan.error} onRetry={() => scan.mutate({ hash })} /> : null}
+          </div>
+        ) : (
+          <Report report={scan.data} />
+        )}
+      </Sheet>
+    </>
+  );
+}

@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { FileHashes } from '../../src-main/apps/hashes';
+import { tmpDir } from '../helpers/tmp';
+
+describe('hashes of other apps’ files', () => {
+  it('hashes once and remembers by path, size and mtime, across restarts', async () => {
+    const data = tmpDir();
+    const file = path.join(tmpDir(), 'm.gguf');
+    fs.writeFileSync(file, Buffer.alloc(3 << 20, 1));
+    const expected = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+    let reads = 0;
+    expect(await new FileHashes(data).sha256(file, () => reads++)).toBe(expected);
+    expect(reads).toBeGreaterThan(0);
+    reads = 0;
+    expect(await new FileHashes(data).sha256(file, () => reads++)).toBe(expected);
+    expect(reads).toBe(0);
+    // Changed since: hashed again.
+    fs.appendFileSync(file, 'x');
+    expect(await new FileHashes(data).sha256(file, () => reads++)).not.toBe(expected);
+    expect(reads).toBeGreaterThan(0);
+  });
+
+  it('refuses a file that changes while it is read (another app still writing it), and remembers nothing', async () => {
+    const data = tmpDir();
+    const file = path.join(tmpDir(), 'growing.gguf');
+    fs.writeFileSync(file, Buffer.alloc(16 << 20, 2));
+    const hashes = new FileHashes(data);
+    let appended = false;
+    await expect(
+      hashes.sha256(file, () => {
+        if (appended) return;
+        appended = true;
+        fs.appendFileSync(file, Buffer.alloc(1024));
+      }),
+    ).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/changed while it was being read/) });
+    expect(hashes.known(file, fs.statSync(file))).toBeNull();
+    expect(fs.existsSync(path.join(data, 'file-hashes.json'))).toBe(false);
+  });
+});
