@@ -55,9 +55,9 @@ describe('groupState', () => {
 
   it('shows a running download of the group with its percent, and ignores finished or other repos’ jobs', () => {
     const files = q4.files.map((f, i) => ({ ...f, done: i === 0 ? 10 : 5, state: 'downloading' as const }));
-    const running = job({ request: { repoType: 'model', repo: 'acme/m', revision: 'main' }, state: 'running', files });
+    const running = job({ request: { repoType: 'model', repo: 'acme/m', revision: 'main' }, state: 'downloading', files });
     expect(groupState(q4, 'acme/m', SHA, undefined, [running])).toEqual({ state: 'downloading', percent: 50, jobId: running.id });
-    const other = job({ request: { repoType: 'model', repo: 'acme/other', revision: 'main' }, state: 'running', files });
+    const other = job({ request: { repoType: 'model', repo: 'acme/other', revision: 'main' }, state: 'downloading', files });
     const finished = job({ request: { repoType: 'model', repo: 'acme/m', revision: 'main' }, state: 'error', files });
     expect(groupState(q4, 'acme/m', SHA, undefined, [other, finished]).state).toBe('absent');
   });
