@@ -95,3 +95,30 @@ export async function placeBlob(cacheDir: string, id: Identification, mode: Adop
     await lock?.release();
   }
 }
+
+/**
+ * Replaces a cache blob by a clone (else a hard link) of the same bytes elsewhere on its volume,
+ * atomically (a temp name, then rename over it), under the blob's lock. The caller has confirmed
+ * by sha256 that the bytes are the same.
+ */
+export async function shareBlob(cacheDir: string, repoFolder: string, blob: string, source: string): Promise<'clone' | 'link'> {
+  const lock = await lockFile(blobLockPath(cacheDir, repoFolder, path.basename(blob)));
+  try {
+    const reasons: string[] = [];
+    for (const how of ['clone', 'link'] as const) {
+      const tmp = `${blob}.${randomUUID()}.sharing`;
+      try {
+        await place(source, tmp, how);
+        if ((await fs.promises.stat(tmp)).size !== (await fs.promises.stat(blob)).size) throw Object.assign(new Error('the sizes differ'), { code: 'EIO' });
+        await fs.promises.rename(tmp, blob);
+        return how;
+      } catch (error) {
+        await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
+        reasons.push(`${how}: ${whyNot(how, error as NodeJS.ErrnoException)}`);
+      }
+    }
+    throw new ApiError('NOT_AVAILABLE', `Could not share ${path.basename(blob)} with ${source} (${reasons.join('; ')}).`);
+  } finally {
+    await lock.release();
+  }
+}

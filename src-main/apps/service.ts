@@ -5,7 +5,20 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AdoptMode, AdoptResult, AppsProgress, AppsReport, DuplicateGroup, FoundModel, Identification, OtherApp } from '../contract/apps';
+import {
+  APP_NAMES,
+  type AdoptMode,
+  type AdoptResult,
+  type AppsProgress,
+  type AppsReport,
+  type DuplicateGroup,
+  type FoundModel,
+  type Identification,
+  type OtherApp,
+  type ReclaimPlan,
+  type ReclaimResult,
+  type ReclaimStep,
+} from '../contract/apps';
 import { ApiError } from '../contract/errors';
 import { isTerminal, type DownloadJob, type DownloadRequest } from '../contract/downloads';
 import type { CacheIndex } from '../cache/index';
@@ -15,7 +28,7 @@ import { SPLIT_GGUF } from '../hub/split-gguf';
 import type { Library } from '../library/library';
 import { repoDir } from '../cache/layout';
 import { writeTreeRecord } from '../cache/tree-record';
-import { placeBlob } from './adopt';
+import { placeBlob, shareBlob } from './adopt';
 import { FileHashes } from './hashes';
 import { identify } from './identify';
 import { appLocations, userLocation, type AppLocation, type AppLayout } from './locations';
@@ -198,6 +211,51 @@ export class AppsService {
     writeTreeRecord(repoDir(cacheDir, { type: 'model', id: id.repo }), id.commit, listing);
     this.#d.cache.invalidate();
     return result;
+  }
+
+  /** From the last scan: each cache blob that another app holds the same bytes of, on the same volume. */
+  reclaimPlan(): ReclaimPlan {
+    if (!this.#last) throw new ApiError('CONFLICT', 'Scan first: the plan is made from what the last scan found.');
+    const steps: ReclaimStep[] = [];
+    const notes: string[] = [];
+    for (const d of this.#last.duplicates) {
+      const cached = d.paths.filter((p) => p.app === 'hf-cache');
+      const others = d.paths.filter((p): p is { app: OtherApp; path: string } => p.app !== 'hf-cache');
+      if (!cached.length) {
+        notes.push(
+          `${path.basename(others[0]?.path ?? '')} is in ${others.map((o) => APP_NAMES[o.app]).join(' and ')}: Hubcap does not change other apps' folders; remove a copy in one of them.`,
+        );
+        continue;
+      }
+      for (const c of cached) {
+        const blob = fs.statSync(c.path, { throwIfNoEntry: false });
+        if (!blob) continue;
+        const source = others.find((o) => {
+          const st = fs.statSync(o.path, { throwIfNoEntry: false });
+          return st && st.dev === blob.dev && st.ino !== blob.ino;
+        });
+        if (source) steps.push({ sha256: d.sha256, blob: c.path, source: source.path, app: source.app, bytes: d.size });
+        else if (!others.some((o) => fs.statSync(o.path, { throwIfNoEntry: false })?.ino === blob.ino))
+          notes.push(`${path.basename(others[0]?.path ?? '')} and the cache's copy are on different drives: they cannot share their bytes.`);
+      }
+    }
+    return { steps, bytes: steps.reduce((a, s) => a + s.bytes, 0), notes };
+  }
+
+  /** Executes the plan the last scan gives, confirming each source's bytes again first. */
+  async reclaim(): Promise<ReclaimResult> {
+    const plan = this.reclaimPlan();
+    const done: ReclaimResult['steps'] = [];
+    const cacheDir = this.#d.cacheDir();
+    for (const step of plan.steps) {
+      // The other app may have changed its file since the scan: the bytes must still be these.
+      if ((await this.#hashes.sha256(step.source)) !== step.sha256) continue;
+      const repoFolder = path.basename(path.dirname(path.dirname(step.blob)));
+      if (!step.blob.startsWith(cacheDir + path.sep)) continue;
+      done.push({ ...step, how: await shareBlob(cacheDir, repoFolder, step.blob, step.source) });
+    }
+    this.#d.cache.invalidate();
+    return { steps: done, freed: done.reduce((a, s) => a + s.bytes, 0) };
   }
 
   async #settled(id: string): Promise<DownloadJob> {

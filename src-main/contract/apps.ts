@@ -114,6 +114,34 @@ export interface AdoptResult {
   bytesWritten: number;
 }
 
+/**
+ * Freeing duplicated space: the Hugging Face cache's copy of a blob becomes a clone (or, where the
+ * disk cannot clone, a hard link) of the same bytes in another app's folder. Only the cache is
+ * written; other apps' folders (Ollama's store above all) are never touched.
+ */
+export interface ReclaimStep {
+  sha256: string;
+  /** The cache's blob that is replaced. */
+  blob: string;
+  /** The other app's file whose bytes it will share. */
+  source: string;
+  app: OtherApp;
+  /** Bytes freed. */
+  bytes: number;
+}
+
+export interface ReclaimPlan {
+  steps: ReclaimStep[];
+  bytes: number;
+  /** Duplicates it cannot reclaim, and why (on another drive, only between other apps…). */
+  notes: string[];
+}
+
+export interface ReclaimResult {
+  steps: (ReclaimStep & { how: 'clone' | 'link' })[];
+  freed: number;
+}
+
 export const MAX_USER_FOLDERS = 50;
 const AbsolutePath = z.string().min(1).max(4096);
 
@@ -136,6 +164,9 @@ export const appsRequests = {
       .strict(),
   ),
   /** Places identified files into the Hugging Face cache, as Python lays it out. `dryRun` shows the plan. */
+  /** What reclaiming would free, from the last scan (scan with hashing to find every duplicate). */
+  'apps.reclaimPlan': request<ReclaimPlan>()(z.object({}).strict()),
+  'apps.reclaim': request<ReclaimResult>()(z.object({ confirm: z.literal(true) }).strict()),
   'apps.adopt': request<AdoptResult>()(
     z
       .object({

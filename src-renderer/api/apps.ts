@@ -38,3 +38,17 @@ export function useAdopt() {
     },
   });
 }
+
+export function useReclaimPlan() {
+  const api = useApi();
+  return useMutation({ mutationFn: () => api.call('apps.reclaimPlan', {}) });
+}
+
+export function useReclaim() {
+  const api = useApi();
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.call('apps.reclaim', { confirm: true }),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ['cache.scan'] }),
+  });
+}

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AdoptResult, AppsReport, Identification } from '../../src-main/contract/apps';
+import type { AdoptResult, AppsReport, Identification, ReclaimPlan, ReclaimResult } from '../../src-main/contract/apps';
 import type { DownloadJob } from '../../src-main/contract/downloads';
 import type { LibraryItem } from '../../src-main/contract/library';
 import type { Core } from '../../src-main/core/core';
@@ -162,5 +162,27 @@ describe('giving them to Python', () => {
     expect(fs.readFileSync(blob).equals(apps.tinyLlama)).toBe(true);
     // Once there, adopting again writes nothing.
     expect((await call<AdoptResult>('apps.adopt', { path: apps.lmStudio.file })).steps).toMatchObject([{ how: 'present', bytes: 0 }]);
+  });
+
+  it('frees duplicated space by making the cache’s copy share another app’s bytes, exactly as planned, writing only the cache', async () => {
+    await call<AdoptResult>('apps.adopt', { path: apps.ollama.hfBlob, mode: 'copy' });
+    const ollamaBefore = fs.statSync(apps.ollama.hfBlob);
+    const report = await call<AppsReport>('apps.scan', { hash: true });
+    expect(report.duplicates[0]?.paths.map((p) => p.app).sort()).toEqual(['hf-cache', 'llama.cpp', 'lm-studio', 'ollama']);
+    const plan = await call<ReclaimPlan>('apps.reclaimPlan', {});
+    expect(plan.steps).toHaveLength(1);
+    expect(plan.bytes).toBe(apps.tinyLlama.length);
+    // Copies only between other apps are named, not touched.
+    const blob = plan.steps[0]?.blob as string;
+    expect(blob.startsWith(cache)).toBe(true);
+    const result = await call<ReclaimResult>('apps.reclaim', { confirm: true });
+    expect(result.freed).toBe(plan.bytes);
+    const step = result.steps[0];
+    expect(step?.how).toMatch(/^(clone|link)$/);
+    if (step?.how === 'link') expect(fs.statSync(blob).ino).toBe(fs.statSync(step.source).ino);
+    expect(fs.readFileSync(blob).equals(apps.tinyLlama)).toBe(true);
+    // Nothing in Ollama's store changed.
+    expect(fs.statSync(apps.ollama.hfBlob)).toMatchObject({ mtimeMs: ollamaBefore.mtimeMs, size: ollamaBefore.size });
+    await expect(call('apps.reclaim', { confirm: false })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 });

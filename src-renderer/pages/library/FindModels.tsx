@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Check, Copy, HardDriveDownload, Link2, Plus, ScanSearch, Sparkles } from 'lucide-react';
 import { APP_NAMES, type AdoptResult, type AppsReport, type FoundModel } from '../../../src-main/contract/apps';
 import { formatBytes, plural } from '../../../src-main/contract/present/format';
-import { useAddFoundToLibrary, useAdopt, useAppsProgress, useScanApps } from '../../api/apps';
+import { useAddFoundToLibrary, useAdopt, useAppsProgress, useReclaim, useReclaimPlan, useScanApps } from '../../api/apps';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Badge } from '../../components/ui/badge';
 import { Button } from '../../components/ui/button';
@@ -66,6 +66,56 @@ function Adopt({ model }: { model: FoundModel }) {
   );
 }
 
+/** Duplicated bytes: the plan first (exact bytes, what changes), then only on confirmation. */
+function Reclaim() {
+  const plan = useReclaimPlan();
+  const run = useReclaim();
+  if (run.data)
+    return (
+      <p className="text-xs text-success" data-testid="reclaimed">
+        Freed {formatBytes(run.data.freed)}.
+      </p>
+    );
+  if (!plan.data)
+    return (
+      <Button size="sm" variant="outline" onClick={() => plan.mutate()} disabled={plan.isPending}>
+        Free duplicated space…
+      </Button>
+    );
+  return (
+    <div className="w-full rounded-md border border-border bg-muted/40 p-3 text-xs" data-testid="reclaim-plan">
+      {plan.data.steps.length ? (
+        <>
+          <p>
+            Frees {formatBytes(plan.data.bytes)}: the Hugging Face cache’s copy of {plural(plan.data.steps.length, 'file')} will share the bytes of the same
+            file in {[...new Set(plan.data.steps.map((s) => APP_NAMES[s.app]))].join(', ')}.
+          </p>
+          <p className="mt-1 text-muted-foreground">
+            A clone where the disk can (the copies stay independent), else a hard link: then an app that rewrote its file in place would change the cache’s copy
+            too. Nothing in other apps’ folders is changed.
+          </p>
+          <div className="mt-2 flex gap-2">
+            <Button size="sm" variant="primary" onClick={() => run.mutate()} disabled={run.isPending}>
+              Free {formatBytes(plan.data.bytes)}
+            </Button>
+            <Button size="sm" variant="ghost" onClick={() => plan.reset()}>
+              Cancel
+            </Button>
+          </div>
+        </>
+      ) : (
+        <p>Nothing Hubcap can free by itself: the cache holds none of these files on the same drive.</p>
+      )}
+      {plan.data.notes.map((n) => (
+        <p key={n} className="mt-1 text-muted-foreground">
+          {n}
+        </p>
+      ))}
+      {run.error ? <ErrorNotice error={run.error} /> : null}
+    </div>
+  );
+}
+
 function FoundRow({ model, onAdd, adding }: { model: FoundModel; onAdd: () => void; adding: boolean }) {
   const facts = [model.format === 'gguf' ? 'GGUF' : 'safetensors', model.summary?.architecture, model.summary?.quantization].filter(Boolean);
   return (
@@ -115,6 +165,7 @@ function Report({ report }: { report: AppsReport }) {
           </Button>
         ) : null}
       </div>
+      {report.duplicatedBytes ? <Reclaim /> : null}
       {add.error ? <ErrorNotice error={add.error} /> : null}
       {add.data?.skipped.length ? (
         <ul className="text-xs text-muted-foreground">
