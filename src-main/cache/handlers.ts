@@ -8,6 +8,8 @@ import { parseRepoKey } from '../contract/keys';
 import type { HubHttp } from '../hub/http';
 import { blobIdOf, listTree } from '../hub/tree';
 import type { CacheIndex } from './index';
+import { ApiError } from '../contract/errors';
+import { moveCache, type MoveProgress } from './move';
 import { presence } from './presence';
 import { scanCache } from './scan';
 import * as cache from './service';
@@ -21,6 +23,11 @@ export interface CacheHandlerDeps {
   hub: HubHttp;
   /** Starts a download (a repair fetches the corrupt files again). */
   download: (request: DownloadRequest) => DownloadJob;
+  /** Where the cache is now, whether a download is running, and how to point Settings elsewhere (a move). */
+  cacheDir: () => string;
+  downloadsRunning: () => boolean;
+  useCacheDir: (dir: string) => void;
+  onMoveProgress?: (p: MoveProgress) => void;
 }
 
 export function cacheHandlers(deps: CacheHandlerDeps): HandlerSlice<RequestsOf<'cache'>> {
@@ -35,6 +42,16 @@ export function cacheHandlers(deps: CacheHandlerDeps): HandlerSlice<RequestsOf<'
     return async (commit) => new Map((await listTree(deps.hub, repo, commit)).map((f) => [f.path, blobIdOf(f)]));
   };
   return {
+    'cache.move': async ({ to }) => {
+      if (deps.downloadsRunning()) throw new ApiError('BUSY', 'Downloads are running: pause or let them finish, then move the cache.');
+      const result = await moveCache(deps.cacheDir(), to, { onProgress: deps.onMoveProgress });
+      deps.useCacheDir(result.to);
+      index.invalidate();
+      return {
+        ...result,
+        pythonNote: `Python tools look where HF_HUB_CACHE (or HF_HOME) says: set HF_HUB_CACHE=${result.to} for them to use it too.`,
+      };
+    },
     'cache.scan': async ({ fresh }) => {
       const scan = index.scan(fresh === true);
       return cache.overview(scan, await cache.activePartials(scan));

@@ -2,6 +2,7 @@
  * `hubcap cache ls|rm|prune|verify`: the cache browser for scripts and servers, through the same
  * handlers as the Cache page (the plan a dry run prints is the plan a delete executes).
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CacheOverview, DeletePlanView, DeleteTargetInput } from '../contract/cache';
 import { ApiError } from '../contract/errors';
@@ -119,6 +120,12 @@ export async function cacheCommand(argv: string[]): Promise<number> {
         }
         if (active) process.stdout.write(`keeping ${plural(active, 'unfinished download')} being written right now\n`);
         return await planThenRun(core, targets, values['dry-run']);
+      }
+      case 'mv': {
+        if (positionals.length !== 1) throw new ApiError('VALIDATION_FAILED', 'usage: hubcap cache mv NEW_FOLDER');
+        const r = await call(core, 'cache.move', { to: path.resolve(positionals[0] as string) });
+        process.stdout.write(`${r.resumed ? 'Finished moving' : 'Moved'} ${formatBytes(r.bytes)} from ${r.from} to ${r.to} (${r.how === 'rename' ? 'renamed' : 'copied, then removed'}).\n${r.pythonNote}\n`);
+        return 0;
       }
       case 'verify': {
         let bad = 0;

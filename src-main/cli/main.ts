@@ -25,6 +25,7 @@ const USAGE = `Usage:
   hubcap cache rm REPO[@REVISION]… [--dry-run]   Delete from the cache (shows what it frees)
   hubcap cache prune [--dry-run]                 Remove stale unfinished downloads and detached revisions
   hubcap cache verify [REPO]                     Rehash blobs and report corrupt ones
+  hubcap cache mv NEW_FOLDER                     Move the whole cache (another drive too; resumable)
   hubcap scan-apps [FOLDER…] [--hash] [--json]   Find models other apps downloaded (LM Studio, Ollama,
                                                  llama.cpp, Jan, GPT4All, text-generation-webui, ComfyUI)
   hubcap adopt PATH… [--repo ORG/NAME] [--file F] Put a file already on disk into the Hugging Face cache,

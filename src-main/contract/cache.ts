@@ -69,6 +69,16 @@ export interface VerifyView {
 }
 
 /** What of one repo is on this machine, by blob: a model page marks each file it shows. */
+export interface CacheMoveResult {
+  from: string;
+  to: string;
+  bytes: number;
+  how: 'rename' | 'copy';
+  resumed: boolean;
+  /** What Python tools need to find it there (they read the environment, not Hubcap's settings). */
+  pythonNote: string;
+}
+
 export interface CachePresence {
   repo: string;
   inCache: boolean;
@@ -97,4 +107,6 @@ export const cacheRequests = {
   'cache.repair': request<DownloadJob[]>()(z.object({ repo: RepoKeySchema }).strict()),
   'cache.verify': request<VerifyView>()(z.object({ repo: RepoKeySchema }).strict()),
   'cache.presence': request<CachePresence>()(z.object({ repo: RepoKeySchema }).strict()),
+  /** Moves the whole cache (resumable) and points Settings at the new folder. */
+  'cache.move': request<CacheMoveResult>()(z.object({ to: z.string().min(1).max(4096) }).strict()),
 } as const;

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { Handlers } from '../contract/handlers';
 import type { HubStatus } from '../contract/hub';
-import type { DownloadRequest } from '../contract/downloads';
+import { isTerminal, type DownloadRequest } from '../contract/downloads';
 import { appsHandlers } from '../apps/handlers';
 import { AppsService } from '../apps/service';
 import { AccountService } from '../auth/account';
@@ -194,6 +194,9 @@ export class Core {
         activeSnapshots: () => this.downloads.activeSnapshotDirs(cacheDir()),
         hub: this.hubHttp,
         download: (request: DownloadRequest) => this.downloads.add(request),
+        cacheDir,
+        downloadsRunning: () => this.downloads.list().some((j) => !isTerminal(j.state)),
+        useCacheDir: (dir) => void this.settings.update({ hubCacheDir: dir }),
       }),
       ...libraryHandlers(this.library, opts.desktop ? { pickFiles: () => (opts.desktop as DesktopActions).pickModelFiles() } : {}),
       ...accountHandlers(this.account),

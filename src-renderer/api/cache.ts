@@ -80,3 +80,15 @@ export function useRepairRepo(repo: string) {
 export function useCachePresence(repo: string) {
   return useApiQuery('cache.presence', { repo }, { staleTime: 2000, refetchOnMount: true });
 }
+
+/** Moves the whole cache to a new folder (resumable) and points Settings at it. */
+export function useMoveCache() {
+  const api = useApi();
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (to: string) => api.call('cache.move', { to }),
+    onSuccess: () => {
+      for (const key of ['settings.get', 'cache.scan', 'cache.presence', 'library.list']) void client.invalidateQueries({ queryKey: [key] });
+    },
+  });
+}

@@ -57,10 +57,10 @@ describe('chat with a Library model', () => {
     expect(await page.getByTestId('fit-badge').getAttribute('data-verdict')).toMatch(/^(cpu|gpu)$/);
 
     // The Library's Chat opened an empty chat: nothing more to click before typing.
-    await page.getByLabel('Message').waitFor();
+    await page.getByRole('textbox', { name: 'Message' }).waitFor();
     await setSampling({ 'Max tokens': '24', Seed: '7' });
-    await page.getByLabel('Message').fill('Hello, who are you?');
-    await page.getByLabel('Message').press('Enter');
+    await page.getByRole('textbox', { name: 'Message' }).fill('Hello, who are you?');
+    await page.getByRole('textbox', { name: 'Message' }).press('Enter');
     const stats = page.getByTestId('answer-stats');
     await expect.poll(() => stats.count(), { timeout: 60_000 }).toBe(1);
     expect(await stats.textContent()).toMatch(/24 tokens.*tok\/s.*ms to first token.*hit max tokens/);
@@ -75,7 +75,7 @@ describe('chat with a Library model', () => {
 
     // A long answer, stopped at once.
     await setSampling({ 'Max tokens': '100000' });
-    await page.getByLabel('Message').fill('Now talk for a long time');
+    await page.getByRole('textbox', { name: 'Message' }).fill('Now talk for a long time');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await page.getByRole('button', { name: 'Stop', exact: true }).waitFor();
     await expect.poll(async () => (await page.getByTestId('answer-text').last().textContent())?.length ?? 0, { timeout: 30_000 }).toBeGreaterThan(20);
@@ -91,7 +91,7 @@ describe('chat with a Library model', () => {
   });
 
   it('says so, and recovers, when the inference process dies mid-answer', async () => {
-    await page.getByLabel('Message').fill('Keep talking');
+    await page.getByRole('textbox', { name: 'Message' }).fill('Keep talking');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     const third = page.getByTestId('message-assistant').nth(2).getByTestId('answer-text');
     await expect.poll(async () => ((await third.count()) ? ((await third.textContent())?.length ?? 0) : 0), { timeout: 30_000 }).toBeGreaterThan(20);

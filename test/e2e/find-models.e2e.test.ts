@@ -74,4 +74,18 @@ describe('models other apps downloaded', () => {
     const hfHub = path.join(serve.hfHome, 'hub', 'models--hubcap-test--tiny-llama-GGUF');
     expect(fs.readdirSync(path.join(hfHub, 'snapshots'))).toHaveLength(1);
   });
+
+  it('moves the whole cache to a new folder from Settings, and says what Python needs to follow', async () => {
+    await page.goto(`${serve.baseUrl}#/settings`);
+    const to = path.join(apps.home, 'other-drive', 'hub');
+    await page.getByLabel('Change location').fill(to);
+    await page.getByTestId('move-cache').click();
+    const moved = page.getByTestId('moved');
+    await moved.waitFor({ timeout: 15_000 });
+    expect(await moved.textContent()).toMatch(new RegExp(`to ${to}.*set HF_HUB_CACHE=${to}`));
+    await expect.poll(() => page.getByTestId('cache-path').textContent()).toContain(to);
+    await page.screenshot({ path: path.join(SHOTS, 'settings-cache-moved.png') });
+    expect(fs.existsSync(path.join(to, 'models--hubcap-test--tiny-llama-GGUF', 'snapshots'))).toBe(true);
+    expect(fs.existsSync(path.join(serve.hfHome, 'hub'))).toBe(false);
+  });
 });

@@ -140,8 +140,8 @@ describe('gallery', () => {
       .catch(() => undefined);
     await page.getByLabel('Max tokens', { exact: true }).fill('8');
     await page.getByRole('button', { name: 'Save settings' }).click();
-    await page.getByLabel('Message').fill('Hi');
-    await page.getByLabel('Message').press('Enter');
+    await page.getByRole('textbox', { name: 'Message' }).fill('Hi');
+    await page.getByRole('textbox', { name: 'Message' }).press('Enter');
     await expect.poll(() => page.getByTestId('answer-stats').textContent(), { timeout: 60_000 }).toMatch(/8 tokens/);
   });
 

@@ -24,7 +24,7 @@ const PAGES: { name: string; route: string; ready: (p: Page) => Promise<unknown>
   { name: 'library', route: '/library', ready: (p) => p.getByTestId('library-item').first().waitFor() },
   { name: 'downloads', route: '/downloads', ready: (p) => p.getByTestId('download-job').first().waitFor() },
   { name: 'cache', route: '/cache', ready: (p) => p.getByRole('group', { name: 'Disk usage by repo and revision' }).waitFor() },
-  { name: 'chat', route: '/chat', ready: (p) => p.getByLabel('Message').waitFor() },
+  { name: 'chat', route: '/chat', ready: (p) => p.getByRole('textbox', { name: 'Message' }).waitFor() },
   { name: 'account', route: '/account', ready: (p) => p.getByRole('heading', { level: 1, name: 'Account' }).waitFor() },
   { name: 'settings', route: '/settings', ready: (p) => p.getByTestId('hardware').waitFor() },
 ];
@@ -57,7 +57,7 @@ beforeAll(async () => {
     .getByRole('button', { name: /Start a chat|New chat/ })
     .first()
     .click();
-  await page.getByLabel('Message').waitFor();
+  await page.getByRole('textbox', { name: 'Message' }).waitFor();
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
@@ -119,7 +119,7 @@ describe('every page at every width', () => {
     expect((await nav.boundingBox())?.width).toBeLessThan(80);
     expect(await nav.getByRole('link', { name: 'Library' }).count()).toBe(1);
     await page.goto(`${serve.baseUrl}#/chat`);
-    await page.getByLabel('Message').waitFor();
+    await page.getByRole('textbox', { name: 'Message' }).waitFor();
     await page.getByRole('button', { name: 'Show chats' }).click();
     const panel = page.getByRole('dialog');
     await panel.getByTestId('conversation').first().waitFor();

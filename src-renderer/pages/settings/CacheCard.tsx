@@ -1,5 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { FolderCog, RotateCcw } from 'lucide-react';
+import { FolderCog, FolderInput, RotateCcw } from 'lucide-react';
+import { formatBytes } from '../../../src-main/contract/present/format';
+import { useMoveCache } from '../../api/cache';
 import type { CacheDirSource, SettingsView } from '../../../src-main/contract/settings';
 import { useUpdateSettings } from '../../api/settings';
 import { PathField } from '../../components/PathField';
@@ -21,8 +23,15 @@ const SOURCE_TEXT: Record<CacheDirSource, string> = {
 /** Where the cache is, why it is there (setting, environment or default) and how to move it. */
 export function CacheCard({ settings }: { settings: SettingsView }) {
   const update = useUpdateSettings();
+  const move = useMoveCache();
   const [draft, setDraft] = useState(settings.hubCache.path);
   const { hubCache } = settings;
+  // A new location (saved, moved, or changed elsewhere) becomes the draft; a move's result stays shown.
+  const [shown, setShown] = useState(hubCache.path);
+  if (shown !== hubCache.path) {
+    setShown(hubCache.path);
+    setDraft(hubCache.path);
+  }
   const submit = (e: FormEvent) => {
     e.preventDefault();
     update.mutate({ hubCacheDir: draft });
@@ -58,6 +67,12 @@ export function CacheCard({ settings }: { settings: SettingsView }) {
             <Button type="submit" variant="primary" disabled={update.isPending || draft.trim() === hubCache.path}>
               Save
             </Button>
+            {hubCache.exists ? (
+              <Button onClick={() => move.mutate(draft.trim())} disabled={move.isPending || draft.trim() === hubCache.path} data-testid="move-cache">
+                <FolderInput />
+                {move.isPending ? 'Moving…' : 'Move the cache there'}
+              </Button>
+            ) : null}
             {hubCache.source === 'setting' ? (
               <Button onClick={() => update.mutate({ hubCacheDir: null })} disabled={update.isPending}>
                 <RotateCcw />
@@ -68,9 +83,16 @@ export function CacheCard({ settings }: { settings: SettingsView }) {
           <p className="text-xs text-muted-foreground">
             Order of precedence: this setting, then HF_HUB_CACHE, HUGGINGFACE_HUB_CACHE, HF_HOME/hub, XDG_CACHE_HOME/huggingface/hub, then
             ~/.cache/huggingface/hub. Without this setting Hubcap would use <code className="font-mono">{hubCache.withoutSetting.path}</code>. Changing it does
-            not move existing files.
+            not move existing files; “Move the cache there” does (to a new or empty folder, another drive too; if it is interrupted, the same move continues
+            where it stopped).
           </p>
           {update.error ? <ErrorNotice error={update.error} /> : null}
+          {move.error ? <ErrorNotice error={move.error} /> : null}
+          {move.data ? (
+            <p className="text-xs text-success" data-testid="moved">
+              Moved {formatBytes(move.data.bytes)} to {move.data.to}. {move.data.pythonNote}
+            </p>
+          ) : null}
         </form>
       </CardBody>
     </Card>

@@ -26,7 +26,7 @@ export function SettingsPage() {
       {settings.data ? (
         <>
           {/* Keyed by the path: the draft starts over whenever the saved location changes. */}
-          <CacheCard key={settings.data.hubCache.path} settings={settings.data} />
+          <CacheCard settings={settings.data} />
           <HubCard settings={settings.data} />
           <DownloadsCard settings={settings.data} />
           <InferenceSettingsCard settings={settings.data} />
