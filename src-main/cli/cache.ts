@@ -124,7 +124,9 @@ export async function cacheCommand(argv: string[]): Promise<number> {
       case 'mv': {
         if (positionals.length !== 1) throw new ApiError('VALIDATION_FAILED', 'usage: hubcap cache mv NEW_FOLDER');
         const r = await call(core, 'cache.move', { to: path.resolve(positionals[0] as string) });
-        process.stdout.write(`${r.resumed ? 'Finished moving' : 'Moved'} ${formatBytes(r.bytes)} from ${r.from} to ${r.to} (${r.how === 'rename' ? 'renamed' : 'copied, then removed'}).\n${r.pythonNote}\n`);
+        process.stdout.write(
+          `${r.resumed ? 'Finished moving' : 'Moved'} ${formatBytes(r.bytes)} from ${r.from} to ${r.to} (${r.how === 'rename' ? 'renamed' : 'copied, then removed'}).\n${r.pythonNote}\n`,
+        );
         return 0;
       }
       case 'verify': {
