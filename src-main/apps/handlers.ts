@@ -8,6 +8,7 @@ export function appsHandlers(apps: AppsService): HandlerSlice<RequestsOf<'apps'>
     'apps.addToLibrary': ({ paths }) => apps.addToLibrary(paths),
     'apps.identify': (req) => apps.identify(req),
     'apps.adopt': (req) => apps.adopt(req),
+    'apps.adoptRepo': (req) => apps.adoptAll(req),
     'apps.reclaimPlan': async () => apps.reclaimPlan(),
     'apps.reclaim': () => apps.reclaim(),
   };

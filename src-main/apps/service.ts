@@ -178,10 +178,10 @@ export class AppsService {
   }
 
   async identify(req: { path: string; repo?: string; file?: string; revision: string }): Promise<Identification> {
-    return (await this.#identify(req)).id;
+    return (await this.identifyWithListing(req)).id;
   }
 
-  async #identify(req: { path: string; repo?: string; file?: string; revision: string }) {
+  async identifyWithListing(req: { path: string; repo?: string; file?: string; revision: string }) {
     if (this.#d.offline()) throw new ApiError('OFFLINE', 'Offline mode is on: confirming a file against the Hub needs the Hub.');
     const hint = await this.#hintFor(req.path);
     const repo = req.repo ?? hint?.repo;
@@ -196,19 +196,41 @@ export class AppsService {
     });
   }
 
-  async adopt(req: { path: string; repo?: string; file?: string; revision: string; mode: AdoptMode; dryRun: boolean }): Promise<AdoptResult> {
-    const { id, listing } = await this.#identify(req);
+  adopt(req: { path: string; repo?: string; file?: string; revision: string; mode: AdoptMode; dryRun: boolean }): Promise<AdoptResult> {
+    return this.adoptAll({ ...req, paths: [req.path] });
+  }
+
+  /**
+   * Several files of one repo (an LM Studio folder's quantizations, say) into one snapshot: each
+   * confirmed by hash first, nothing written unless all are; then one download writes the links.
+   */
+  async adoptAll(req: { paths: string[]; repo?: string; file?: string; revision: string; mode: AdoptMode; dryRun: boolean }): Promise<AdoptResult> {
+    const found: Awaited<ReturnType<AppsService['identifyWithListing']>>[] = [];
+    for (const p of req.paths)
+      found.push(await this.identifyWithListing({ path: p, repo: req.repo, file: req.paths.length === 1 ? req.file : undefined, revision: req.revision }));
+    const first = found[0];
+    if (!first) throw new ApiError('VALIDATION_FAILED', 'No file to add.');
+    const other = found.find((f) => f.id.repo !== first.id.repo || f.id.commit !== first.id.commit);
+    if (other)
+      throw new ApiError('CONFLICT', `${path.basename(other.id.path)} is from ${other.id.repo}, not ${first.id.repo}: add files of one repo at a time.`);
     const cacheDir = this.#d.cacheDir();
-    const step = await placeBlob(cacheDir, id, req.mode, req.dryRun);
-    const result: AdoptResult = { repo: id.repo, commit: id.commit, cacheDir, steps: [step], bytesWritten: req.dryRun ? 0 : step.bytes };
+    const steps = [];
+    for (const f of found) steps.push(await placeBlob(cacheDir, f.id, req.mode, req.dryRun));
+    const result: AdoptResult = {
+      repo: first.id.repo,
+      commit: first.id.commit,
+      cacheDir,
+      steps,
+      bytesWritten: req.dryRun ? 0 : steps.reduce((a, s) => a + s.bytes, 0),
+    };
     if (req.dryRun) return result;
-    // The rest, as any download: snapshot link, ref, trees/ record; the blob is there, so no byte is fetched.
-    const job = this.#d.download({ repoType: 'model', repo: id.repo, revision: req.revision, commit: id.commit, files: [id.file] });
+    // The rest, as any download: snapshot links, ref; the blobs are there, so no byte is fetched.
+    const files = [...new Set(found.map((f) => f.id.file))];
+    const job = this.#d.download({ repoType: 'model', repo: first.id.repo, revision: req.revision, commit: first.id.commit, files });
     const done = await this.#settled(job.id);
-    if (done.state !== 'done')
-      throw new ApiError(done.error?.code ?? 'INTERNAL', done.error?.message ?? `Adding ${id.file} to the cache ended as ${done.state}.`);
+    if (done.state !== 'done') throw new ApiError(done.error?.code ?? 'INTERNAL', done.error?.message ?? `Adding to the cache ended as ${done.state}.`);
     // As snapshot_download records it: Python's offline mode then knows which files the snapshot lacks.
-    writeTreeRecord(repoDir(cacheDir, { type: 'model', id: id.repo }), id.commit, listing);
+    writeTreeRecord(repoDir(cacheDir, { type: 'model', id: first.id.repo }), first.id.commit, first.listing);
     this.#d.cache.invalidate();
     return result;
   }

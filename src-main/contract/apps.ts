@@ -164,6 +164,18 @@ export const appsRequests = {
       .strict(),
   ),
   /** Places identified files into the Hugging Face cache, as Python lays it out. `dryRun` shows the plan. */
+  /** Several files of one repo into one snapshot (all confirmed first). */
+  'apps.adoptRepo': request<AdoptResult>()(
+    z
+      .object({
+        paths: z.array(AbsolutePath).min(1).max(500),
+        repo: z.string().min(3).max(200).optional(),
+        revision: z.string().min(1).max(255).default('main'),
+        mode: z.enum(['auto', 'clone', 'link', 'copy']).default('auto'),
+        dryRun: z.boolean().default(false),
+      })
+      .strict(),
+  ),
   /** What reclaiming would free, from the last scan (scan with hashing to find every duplicate). */
   'apps.reclaimPlan': request<ReclaimPlan>()(z.object({}).strict()),
   'apps.reclaim': request<ReclaimResult>()(z.object({ confirm: z.literal(true) }).strict()),

@@ -52,3 +52,15 @@ export function useReclaim() {
     onSuccess: () => void client.invalidateQueries({ queryKey: ['cache.scan'] }),
   });
 }
+
+export function useAdoptRepo() {
+  const api = useApi();
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { paths: string[]; mode: AdoptMode; dryRun: boolean }) => api.call('apps.adoptRepo', input),
+    onSuccess: (_r, input) => {
+      if (input.dryRun) return;
+      for (const key of ['cache.scan', 'cache.presence', 'library.list']) void client.invalidateQueries({ queryKey: [key] });
+    },
+  });
+}

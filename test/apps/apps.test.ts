@@ -13,6 +13,7 @@ import type { Core } from '../../src-main/core/core';
 import { dispatch } from '../../src-main/core/dispatch';
 import { readTreeRecord } from '../../src-main/cache/tree-record';
 import type { FakeHub } from '../fakehub/server';
+import { cachedLlamaModel, HUGE_70B } from '../fixtures/llama-model';
 import { otherAppsHome, type OtherAppsHome } from '../fixtures/other-apps';
 import { testCore } from '../helpers/core';
 import { fakeHub } from '../helpers/hub';
@@ -184,5 +185,26 @@ describe('giving them to Python', () => {
     // Nothing in Ollama's store changed.
     expect(fs.statSync(apps.ollama.hfBlob)).toMatchObject({ mtimeMs: ollamaBefore.mtimeMs, size: ollamaBefore.size });
     await expect(call('apps.reclaim', { confirm: false })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
+  it('adds a whole repo from an app folder into one snapshot, confirming every file before writing any', async () => {
+    const huge = path.join(path.dirname(apps.lmStudio.file), 'huge-llama-F16.gguf');
+    fs.copyFileSync(cachedLlamaModel('huge', HUGE_70B), huge);
+    const bogus = path.join(path.dirname(apps.lmStudio.file), 'bogus.gguf');
+    fs.writeFileSync(bogus, Buffer.alloc(apps.tinyLlama.length, 9));
+    // Its folder says tiny-llama-GGUF, but the repo has no bogus.gguf: refused, and nothing written.
+    await expect(call('apps.adoptRepo', { paths: [apps.lmStudio.file, bogus], mode: 'link' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringMatching(/^bogus\.gguf is not from hubcap-test\/tiny-llama-GGUF/),
+    });
+    expect(fs.existsSync(cache)).toBe(false);
+    const r = await call<AdoptResult>('apps.adoptRepo', { paths: [apps.lmStudio.file, huge], mode: 'link' });
+    expect(r.steps.map((s) => [s.file, s.how])).toEqual([
+      ['tiny-llama-F32.gguf', 'link'],
+      ['huge-llama-F16.gguf', 'link'],
+    ]);
+    const snapshot = path.join(cache, 'models--hubcap-test--tiny-llama-GGUF', 'snapshots', r.commit);
+    expect(fs.readdirSync(snapshot).sort()).toEqual(['huge-llama-F16.gguf', 'tiny-llama-F32.gguf']);
+    await expect(call('apps.adoptRepo', { paths: [apps.lmStudio.file, apps.webui.file] })).rejects.toMatchObject({ code: 'INTEGRITY' });
   });
 });

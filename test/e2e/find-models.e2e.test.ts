@@ -3,11 +3,13 @@
  * out like LM Studio's, Ollama's, llama.cpp's, text-generation-webui's and ComfyUI's folders.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startFakeHub, type FakeHub } from '../fakehub/server';
 import { standardRepos } from '../fakehub/fixtures';
+import { cachedLlamaModel, HUGE_70B } from '../fixtures/llama-model';
 import { otherAppsHome, type OtherAppsHome } from '../fixtures/other-apps';
 import { launchChromium, SHOTS, screenshotOnFailure } from './chromium';
 import { startServe, type ServeProcess } from './serve-process';
@@ -21,7 +23,8 @@ let apps: OtherAppsHome;
 beforeAll(async () => {
   browser = await launchChromium();
   hub = await startFakeHub({ repos: standardRepos() });
-  apps = otherAppsHome();
+  // Not a per-test temp folder: the server reads this HOME for the whole file.
+  apps = otherAppsHome(fs.mkdtempSync(path.join(os.tmpdir(), 'hubcap-e2e-apps-')));
   serve = await startServe({ env: { HF_ENDPOINT: hub.url, HOME: apps.home, XDG_CACHE_HOME: path.join(apps.home, '.cache') } });
   page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   await page.goto(serve.url);
@@ -31,6 +34,7 @@ afterAll(async () => {
   await browser?.close();
   await serve?.stop();
   await hub?.close();
+  if (apps) for (const dir of [apps.home, `${apps.home}-outside`]) fs.rmSync(dir, { recursive: true, force: true });
 });
 screenshotOnFailure(() => page);
 
@@ -73,6 +77,26 @@ describe('models other apps downloaded', () => {
     await page.screenshot({ path: path.join(SHOTS, 'library-found-models.png') });
     const hfHub = path.join(serve.hfHome, 'hub', 'models--hubcap-test--tiny-llama-GGUF');
     expect(fs.readdirSync(path.join(hfHub, 'snapshots'))).toHaveLength(1);
+  });
+
+  it('adds every file of one repo in an app folder at once, after looking again', async () => {
+    fs.copyFileSync(cachedLlamaModel('huge', HUGE_70B), path.join(path.dirname(apps.lmStudio.file), 'huge-llama-F16.gguf'));
+    await page.goto(`${serve.baseUrl}#/library`);
+    await page.getByRole('button', { name: 'Find models you already have' }).click();
+    const panel = page.getByRole('dialog', { name: 'Models on this computer' });
+    await panel.getByRole('button', { name: /Look in these folders|Look again/ }).click();
+    const lm = panel.getByRole('region', { name: 'LM Studio' });
+    await expect.poll(() => lm.getByTestId('found-model').count(), { timeout: 15_000 }).toBe(2);
+    const repo = lm.getByTestId('adopt-repo');
+    await repo.getByRole('button', { name: 'Add all 2 files of hubcap-test/tiny-llama-GGUF to the Hugging Face cache' }).click();
+    await repo.getByText(/All 2 confirmed by sha256 at commit [0-9a-f]{8}; no extra space/).waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: path.join(SHOTS, 'find-models-adopt-repo.png') });
+    await repo.getByRole('button', { name: 'Add them' }).click();
+    await lm.getByTestId('adopted-repo').waitFor({ timeout: 15_000 });
+    const snapshots = path.join(serve.hfHome, 'hub', 'models--hubcap-test--tiny-llama-GGUF', 'snapshots');
+    const [commit] = fs.readdirSync(snapshots);
+    expect(fs.readdirSync(path.join(snapshots, commit as string)).sort()).toEqual(['huge-llama-F16.gguf', 'tiny-llama-F32.gguf']);
+    await page.keyboard.press('Escape');
   });
 
   it('moves the whole cache to a new folder from Settings, and says what Python needs to follow', async () => {

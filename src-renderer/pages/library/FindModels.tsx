@@ -2,10 +2,11 @@ import { useState } from 'react';
 import { Check, Copy, HardDriveDownload, Link2, Plus, ScanSearch, Sparkles } from 'lucide-react';
 import { APP_NAMES, type AdoptResult, type AppsReport, type FoundModel } from '../../../src-main/contract/apps';
 import { formatBytes, plural } from '../../../src-main/contract/present/format';
-import { useAddFoundToLibrary, useAdopt, useAppsProgress, useReclaim, useReclaimPlan, useScanApps } from '../../api/apps';
+import { useAddFoundToLibrary, useAdopt, useAdoptRepo, useAppsProgress, useReclaim, useReclaimPlan, useScanApps } from '../../api/apps';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Badge } from '../../components/ui/badge';
 import { Button } from '../../components/ui/button';
+import { Input } from '../../components/ui/input';
 import { Sheet } from '../../components/ui/sheet';
 
 const HOW: Record<AdoptResult['steps'][number]['how'], string> = {
@@ -15,10 +16,15 @@ const HOW: Record<AdoptResult['steps'][number]['how'], string> = {
   copy: 'A copy',
 };
 
-/** "Add to Hugging Face cache": the plan (how, and what it costs) before anything is written. */
+/**
+ * "Add to Hugging Face cache": the plan (how, and what it costs) before anything is written. A file
+ * whose path names no repo can be pointed at one; its sha256 confirms or refuses it.
+ */
 function Adopt({ model }: { model: FoundModel }) {
   const plan = useAdopt();
   const run = useAdopt();
+  const [repo, setRepo] = useState('');
+  const named = model.hint ? {} : { repo: repo.trim() };
   const step = plan.data?.steps[0];
   if (run.data) {
     return (
@@ -30,10 +36,28 @@ function Adopt({ model }: { model: FoundModel }) {
   return (
     <div className="space-y-2">
       {!plan.data ? (
-        <Button size="sm" variant="outline" onClick={() => plan.mutate({ path: model.path, mode: 'auto', dryRun: true })} disabled={plan.isPending}>
-          <HardDriveDownload />
-          {plan.isPending ? 'Checking it against the Hub…' : 'Add to Hugging Face cache'}
-        </Button>
+        <form
+          className="flex gap-2"
+          onSubmit={(e) => {
+            e.preventDefault();
+            plan.mutate({ path: model.path, ...named, mode: 'auto', dryRun: true });
+          }}
+        >
+          {model.hint ? null : (
+            <Input
+              className="h-8 flex-1 text-xs"
+              placeholder="Which Hub repo is it from? org/name"
+              aria-label={`Hub repo of ${model.name}`}
+              value={repo}
+              onChange={(e) => setRepo(e.target.value)}
+              spellCheck={false}
+            />
+          )}
+          <Button size="sm" variant="outline" type="submit" disabled={plan.isPending || (!model.hint && !repo.includes('/'))}>
+            <HardDriveDownload />
+            {plan.isPending ? 'Checking it against the Hub…' : 'Add to Hugging Face cache'}
+          </Button>
+        </form>
       ) : step ? (
         <div className="rounded-md border border-border bg-muted/40 p-3 text-xs" data-testid="adopt-plan">
           <p>
@@ -48,7 +72,7 @@ function Adopt({ model }: { model: FoundModel }) {
             <Button
               size="sm"
               variant="primary"
-              onClick={() => run.mutate({ path: model.path, mode: step.how === 'present' ? 'auto' : step.how, dryRun: false })}
+              onClick={() => run.mutate({ path: model.path, ...named, mode: step.how === 'present' ? 'auto' : step.how, dryRun: false })}
               disabled={run.isPending}
             >
               {step.how === 'link' ? <Link2 /> : step.how === 'copy' ? <Copy /> : <Sparkles />}
@@ -64,6 +88,54 @@ function Adopt({ model }: { model: FoundModel }) {
       {run.error ? <ErrorNotice error={run.error} /> : null}
     </div>
   );
+}
+
+/** Every file of one repo in an app's folder into one snapshot: planned (each confirmed by hash), then on confirmation. */
+function AdoptRepo({ repo, models }: { repo: string; models: FoundModel[] }) {
+  const plan = useAdoptRepo();
+  const run = useAdoptRepo();
+  const paths = models.map((m) => m.path);
+  if (run.data)
+    return (
+      <p className="text-xs text-success" data-testid="adopted-repo">
+        <Check className="inline size-3.5" /> {plural(run.data.steps.length, 'file')} of {repo} in the Hugging Face cache.
+      </p>
+    );
+  const bytes = plan.data?.steps.reduce((a, s) => a + s.bytes, 0) ?? 0;
+  return (
+    <div className="space-y-2" data-testid="adopt-repo">
+      {!plan.data ? (
+        <Button size="sm" variant="outline" onClick={() => plan.mutate({ paths, mode: 'auto', dryRun: true })} disabled={plan.isPending}>
+          <HardDriveDownload />
+          {plan.isPending ? 'Checking them against the Hub…' : `Add all ${models.length} files of ${repo} to the Hugging Face cache`}
+        </Button>
+      ) : (
+        <div className="rounded-md border border-border bg-muted/40 p-3 text-xs">
+          <p>
+            All {plan.data.steps.length} confirmed by sha256 at commit {plan.data.commit.slice(0, 8)};{' '}
+            {bytes ? `${formatBytes(bytes)} to copy` : 'no extra space'}.
+          </p>
+          <div className="mt-2 flex gap-2">
+            <Button size="sm" variant="primary" onClick={() => run.mutate({ paths, mode: 'auto', dryRun: false })} disabled={run.isPending}>
+              {run.isPending ? 'Adding…' : 'Add them'}
+            </Button>
+            <Button size="sm" variant="ghost" onClick={() => plan.reset()}>
+              Cancel
+            </Button>
+          </div>
+        </div>
+      )}
+      {plan.error ? <ErrorNotice error={plan.error} /> : null}
+      {run.error ? <ErrorNotice error={run.error} /> : null}
+    </div>
+  );
+}
+
+/** Runnable files of one app folder grouped by the Hub repo their path names, where a repo has several. */
+function byRepo(models: FoundModel[]): [string, FoundModel[]][] {
+  const groups = new Map<string, FoundModel[]>();
+  for (const m of models) if (m.hint && m.format === 'gguf' && !m.problem) groups.set(m.hint.repo, [...(groups.get(m.hint.repo) ?? []), m]);
+  return [...groups].filter(([, g]) => g.length > 1);
 }
 
 /** Duplicated bytes: the plan first (exact bytes, what changes), then only on confirmation. */
@@ -139,12 +211,12 @@ function FoundRow({ model, onAdd, adding }: { model: FoundModel; onAdd: () => vo
           </Button>
         )}
       </div>
-      {model.hint && model.format === 'gguf' && !model.problem ? <Adopt model={model} /> : null}
+      {model.format === 'gguf' && !model.problem ? <Adopt model={model} /> : null}
     </li>
   );
 }
 
-function Report({ report }: { report: AppsReport }) {
+function Report({ report, onRescan, rescanning }: { report: AppsReport; onRescan: () => void; rescanning: boolean }) {
   const add = useAddFoundToLibrary();
   const [added, setAdded] = useState(new Set<string>());
   const addPaths = (paths: string[]) => add.mutate(paths, { onSuccess: () => setAdded((s) => new Set([...s, ...paths])) });
@@ -159,6 +231,10 @@ function Report({ report }: { report: AppsReport }) {
           {plural(report.models.length, 'model file')} in {plural(folders.length, 'folder')}
           {report.duplicatedBytes ? `; ${formatBytes(report.duplicatedBytes)} duplicated (the same bytes in two places)` : ''}.
         </span>
+        <Button size="sm" variant="ghost" onClick={onRescan} disabled={rescanning}>
+          <ScanSearch />
+          {rescanning ? 'Looking…' : 'Look again'}
+        </Button>
         {addable.length ? (
           <Button size="sm" variant="primary" onClick={() => addPaths(addable.map((m) => m.path))} disabled={add.isPending}>
             <Plus /> Add {addable.length === 1 ? 'it' : `all ${addable.length}`} to the Library
@@ -191,6 +267,9 @@ function Report({ report }: { report: AppsReport }) {
                 <FoundRow key={m.path} model={m} onAdd={() => addPaths([m.path])} adding={add.isPending} />
               ))}
             </ul>
+            {byRepo(here).map(([repo, group]) => (
+              <AdoptRepo key={repo} repo={repo} models={group} />
+            ))}
             {f.notes.map((n) => (
               <p key={n} className="text-xs text-warning">
                 {n}
@@ -247,7 +326,7 @@ export function FindModelsPanel({ open, onOpenChange }: { open: boolean; onOpenC
             {scan.error ? <ErrorNotice error={scan.error} onRetry={() => scan.mutate({ hash })} /> : null}
           </div>
         ) : (
-          <Report report={scan.data} />
+          <Report key={scan.data.scannedAt} report={scan.data} onRescan={() => scan.mutate({ hash })} rescanning={scan.isPending} />
         )}
       </Sheet>
     </>
