@@ -5,6 +5,7 @@ import type { AppsService } from './service';
 export function appsHandlers(apps: AppsService): HandlerSlice<RequestsOf<'apps'>> {
   return {
     'apps.scan': ({ folders, hash }) => apps.scan({ folders, hash }),
+    'apps.cancelScan': async () => ({ cancelled: apps.cancelScan() }),
     'apps.addToLibrary': ({ paths }) => apps.addToLibrary(paths),
     'apps.identify': (req) => apps.identify(req),
     'apps.adopt': (req) => apps.adopt(req),

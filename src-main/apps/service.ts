@@ -86,7 +86,29 @@ export class AppsService {
     return [...known, ...added];
   }
 
-  async scan({ folders = [], hash = false, signal }: { folders?: string[]; hash?: boolean; signal?: AbortSignal } = {}): Promise<AppsReport> {
+  #scanning: AbortController | null = null;
+
+  /** Stops a scan in progress (it then fails with CANCELLED); false when none runs. */
+  cancelScan(): boolean {
+    if (!this.#scanning) return false;
+    this.#scanning.abort();
+    return true;
+  }
+
+  async scan(opts: { folders?: string[]; hash?: boolean } = {}): Promise<AppsReport> {
+    this.#scanning?.abort();
+    const controller = (this.#scanning = new AbortController());
+    try {
+      return await this.#scan({ ...opts, signal: controller.signal });
+    } catch (error) {
+      if (controller.signal.aborted) throw new ApiError('CANCELLED', 'The scan was stopped; nothing was changed.');
+      throw error;
+    } finally {
+      if (this.#scanning === controller) this.#scanning = null;
+    }
+  }
+
+  async #scan({ folders = [], hash = false, signal }: { folders?: string[]; hash?: boolean; signal: AbortSignal }): Promise<AppsReport> {
     const { folders: seen, models } = await scanApps(this.locations(folders), { signal, onProgress: (p) => this.#d.onProgress?.(p) });
     const libraryByPath = new Map(this.#d.library.registry.list().map((i) => [i.path, i.key] as const));
     const found: FoundModel[] = models.map((m) => ({ ...m, libraryKey: libraryByPath.get(m.path) ?? null }));

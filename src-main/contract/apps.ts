@@ -148,6 +148,7 @@ const AbsolutePath = z.string().min(1).max(4096);
 export const appsRequests = {
   /** Looks in the known folders (and `folders`), with consent: the UI asks before calling it. */
   'apps.scan': request<AppsReport>()(z.object({ folders: z.array(AbsolutePath).max(MAX_USER_FOLDERS).default([]), hash: z.boolean().default(false) }).strict()),
+  'apps.cancelScan': request<{ cancelled: boolean }>()(z.object({}).strict()),
   /** Adds found files to the Library, used in place and marked with their app. */
   'apps.addToLibrary': request<{ added: number; keys: string[]; skipped: { path: string; reason: string }[] }>()(
     z.object({ paths: z.array(AbsolutePath).min(1).max(5000) }).strict(),

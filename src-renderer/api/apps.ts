@@ -10,6 +10,11 @@ export function useScanApps() {
   return useMutation({ mutationFn: (input: { folders?: string[]; hash?: boolean }) => api.call('apps.scan', input) });
 }
 
+export function useCancelScan() {
+  const api = useApi();
+  return useMutation({ mutationFn: () => api.call('apps.cancelScan', {}) });
+}
+
 /** The scan's progress while it runs (none once it is over). */
 export function useAppsProgress(active: boolean): AppsProgress | null {
   const api = useApi();

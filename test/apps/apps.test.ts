@@ -67,6 +67,14 @@ describe('finding other apps’ models', () => {
     expect(r.models.some((m) => m.path === apps.outside)).toBe(false);
   });
 
+  it('stops a scan when asked, and the next one runs', async () => {
+    const running = core.apps.scan({ hash: true });
+    expect(core.apps.cancelScan()).toBe(true);
+    await expect(running).rejects.toMatchObject({ code: 'CANCELLED', message: /The scan was stopped; nothing was changed/ });
+    expect(core.apps.cancelScan()).toBe(false);
+    expect((await call<AppsReport>('apps.scan', {})).models.length).toBeGreaterThan(0);
+  });
+
   it('counts the same bytes in two apps as duplicated, from known names or by hashing', async () => {
     // Ollama's and llama.cpp's names are sha256s: the same model in both is known without hashing.
     const quick = await call<AppsReport>('apps.scan', {});

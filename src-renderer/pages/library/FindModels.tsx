@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Check, Copy, HardDriveDownload, Link2, Plus, ScanSearch, Sparkles } from 'lucide-react';
 import { APP_NAMES, type AdoptResult, type AppsReport, type FoundModel } from '../../../src-main/contract/apps';
 import { formatBytes, plural } from '../../../src-main/contract/present/format';
-import { useAddFoundToLibrary, useAdopt, useAdoptRepo, useAppsProgress, useReclaim, useReclaimPlan, useScanApps } from '../../api/apps';
+import { useAddFoundToLibrary, useAdopt, useAdoptRepo, useAppsProgress, useCancelScan, useReclaim, useReclaimPlan, useScanApps } from '../../api/apps';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Badge } from '../../components/ui/badge';
 import { Button } from '../../components/ui/button';
@@ -301,6 +301,7 @@ export function FindModelsPanel({ open, onOpenChange }: { open: boolean; onOpenC
   const [hash, setHash] = useState(false);
   const scan = useScanApps();
   const progress = useAppsProgress(scan.isPending);
+  const cancel = useCancelScan();
   return (
     <>
       <Sheet open={open} onOpenChange={onOpenChange} side="right" title="Models on this computer" className="w-[40rem]">
@@ -318,10 +319,17 @@ export function FindModelsPanel({ open, onOpenChange }: { open: boolean; onOpenC
               <ScanSearch />
               {scan.isPending ? 'Looking…' : 'Look in these folders'}
             </Button>
-            {progress ? (
-              <p className="text-xs text-muted-foreground" role="status">
-                {progress.phase === 'listing' ? 'Listing' : progress.phase === 'reading' ? 'Reading headers' : 'Hashing'}: {progress.done} of {progress.total}
-              </p>
+            {scan.isPending ? (
+              <div className="flex items-center gap-2 text-xs text-muted-foreground">
+                <p role="status" className="flex-1">
+                  {progress
+                    ? `${progress.phase === 'listing' ? 'Listing' : progress.phase === 'reading' ? 'Reading headers' : 'Hashing'}: ${progress.done} of ${progress.total}`
+                    : 'Starting…'}
+                </p>
+                <Button size="sm" variant="ghost" onClick={() => cancel.mutate()}>
+                  Stop
+                </Button>
+              </div>
             ) : null}
             {scan.error ? <ErrorNotice error={scan.error} onRetry={() => scan.mutate({ hash })} /> : null}
           </div>
