@@ -3,11 +3,14 @@
  * data folder, so a second scan or an adoption does not read tens of GB again. A file that changes
  * while it is hashed (another app still writing it) is refused, not remembered.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../contract/errors';
 import { writePrivateFileAtomic } from '../app/atomic-write';
+import { createDiskHasher } from '../downloads/hasher';
+
+/** Any 64-hex etag makes the disk hasher compute a plain sha256 (LFS files are named by it). */
+const SHA256_SELECTOR = '0'.repeat(64);
 
 interface Remembered {
   size: number;
@@ -44,17 +47,28 @@ export class FileHashes {
     const before = await fs.promises.stat(file);
     const known = this.known(file, before);
     if (known) return known;
-    const h = createHash('sha256');
-    let done = 0;
-    for await (const chunk of fs.createReadStream(file, { highWaterMark: 4 << 20, signal })) {
-      h.update(chunk as Buffer);
-      done += (chunk as Buffer).length;
-      onProgress?.(done, before.size);
+    // The downloads' disk hasher: a big file is read and hashed in a worker, off the core's thread.
+    const fh = await fs.promises.open(file, 'r');
+    const hasher = createDiskHasher(fh.fd, SHA256_SELECTOR, before.size);
+    const stop = () => void hasher.dispose();
+    signal?.addEventListener('abort', stop, { once: true });
+    const ticker = onProgress ? setInterval(() => onProgress(hasher.hashed, before.size), 250) : null;
+    let sha256: string;
+    try {
+      onProgress?.(0, before.size);
+      hasher.advance(before.size);
+      sha256 = await hasher.digest();
+      signal?.throwIfAborted();
+      onProgress?.(before.size, before.size);
+    } finally {
+      if (ticker) clearInterval(ticker);
+      signal?.removeEventListener('abort', stop);
+      await hasher.dispose();
+      await fh.close();
     }
     const after = await fs.promises.stat(file);
-    if (after.size !== before.size || after.mtimeMs !== before.mtimeMs || done !== before.size)
+    if (after.size !== before.size || after.mtimeMs !== before.mtimeMs)
       throw new ApiError('CONFLICT', `${file} changed while it was being read (is another app still writing it?). Try again once it is finished.`);
-    const sha256 = h.digest('hex');
     this.#known.set(file, { size: before.size, mtimeMs: before.mtimeMs, sha256 });
     if (this.#known.size > MAX_ENTRIES) this.#known.delete(this.#known.keys().next().value as string);
     writePrivateFileAtomic(this.#file, JSON.stringify({ version: 1, files: Object.fromEntries(this.#known) }));

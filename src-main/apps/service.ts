@@ -21,6 +21,7 @@ import {
 } from '../contract/apps';
 import { ApiError } from '../contract/errors';
 import { isTerminal, type DownloadJob, type DownloadRequest } from '../contract/downloads';
+import { parseItemKey } from '../contract/keys';
 import type { CacheIndex } from '../cache/index';
 import type { HubHttp } from '../hub/http';
 import { SHA256_RE } from '../hub/blob-id';
@@ -254,6 +255,12 @@ export class AppsService {
     // As snapshot_download records it: Python's offline mode then knows which files the snapshot lacks.
     writeTreeRecord(repoDir(cacheDir, { type: 'model', id: first.id.repo }), first.id.commit, first.listing);
     this.#d.cache.invalidate();
+    // The Library now has it from the cache: the app's copy stops being listed twice (only forgotten, never deleted).
+    const adopted = new Set(found.map((f) => path.resolve(f.id.path)));
+    for (const item of this.#d.library.registry.list()) {
+      const key = parseItemKey(item.key);
+      if (item.foundIn && key?.source === 'local' && adopted.has(path.resolve(item.path))) await this.#d.library.registry.remove(key.id, false);
+    }
     return result;
   }
 

@@ -145,6 +145,8 @@ class WorkerDiskHasher implements DiskHasher {
         if (m.error !== undefined) reject(new Error(m.error));
       });
       this.#worker.once('error', reject);
+      // Terminated (dispose) before it answered: digest() must not wait for ever.
+      this.#worker.once('exit', () => reject(new Error('the hasher was stopped')));
     });
     this.#result.catch(() => undefined);
   }

@@ -129,6 +129,8 @@ describe('giving them to Python', () => {
   });
 
   it('hard-links a confirmed file into the cache as Python lays it out; a download of it then fetches nothing', async () => {
+    await call<AppsReport>('apps.scan', {});
+    await call('apps.addToLibrary', { paths: [apps.lmStudio.file] });
     const before = fs.statSync(apps.lmStudio.file);
     const plan = await call<AdoptResult>('apps.adopt', { path: apps.lmStudio.file, mode: 'link', dryRun: true });
     expect(plan.steps).toMatchObject([{ how: 'link', bytes: 0 }]);
@@ -143,8 +145,10 @@ describe('giving them to Python', () => {
     const link = path.join(repoDir, 'snapshots', r.commit, 'tiny-llama-F32.gguf');
     expect(fs.readlinkSync(link)).toBe(`../../blobs/${blob[0]}`);
     expect(readTreeRecord(repoDir, r.commit)?.get('tiny-llama-F32.gguf')).toMatchObject({ size: apps.tinyLlama.length, lfs: true });
-    // The source is untouched.
+    // The source is untouched, and the Library lists the model once, from the cache.
     expect(fs.statSync(apps.lmStudio.file).mtimeMs).toBe(before.mtimeMs);
+    const items = await call<LibraryItem[]>('library.list', {});
+    expect(items.filter((i) => i.name === 'tiny-llama-F32.gguf').map((i) => i.source)).toEqual(['cache']);
 
     const cdnBefore = hub.log.filter((l) => l.origin === 'cdn').length;
     const job = await call<DownloadJob>('downloads.start', { repo: TINY, files: ['tiny-llama-F32.gguf', 'README.md'] });

@@ -39,4 +39,18 @@ describe('hashes of other apps’ files', () => {
     expect(hashes.known(file, fs.statSync(file))).toBeNull();
     expect(fs.existsSync(path.join(data, 'file-hashes.json'))).toBe(false);
   });
+
+  it('hashes a big file off the core’s thread, with progress, and stops when asked', async () => {
+    const data = tmpDir();
+    const file = path.join(tmpDir(), 'big.gguf');
+    fs.writeFileSync(file, Buffer.alloc(96 << 20, 5));
+    const expected = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+    const seen: number[] = [];
+    expect(await new FileHashes(data).sha256(file, (done) => seen.push(done))).toBe(expected);
+    expect(seen.at(-1)).toBe(96 << 20);
+    const controller = new AbortController();
+    const hashing = new FileHashes(tmpDir()).sha256(file, undefined, controller.signal);
+    controller.abort();
+    await expect(hashing).rejects.toThrow();
+  });
 });

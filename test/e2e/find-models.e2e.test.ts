@@ -72,8 +72,10 @@ describe('models other apps downloaded', () => {
     expect(await webui.getByRole('button', { name: 'Add to Hugging Face cache' }).count()).toBe(0);
     await page.keyboard.press('Escape');
 
-    await page.getByTestId('library-item').filter({ hasText: 'tiny-llama-F32.gguf' }).first().waitFor();
-    expect(await page.getByText(/in LM Studio's folder/).count()).toBeGreaterThan(0);
+    // Listed once: from the Hugging Face cache now, not also from LM Studio's folder.
+    const items = page.getByTestId('library-item').filter({ hasText: 'tiny-llama-F32.gguf' });
+    await expect.poll(() => items.count()).toBe(1);
+    expect(await items.getAttribute('data-source')).toBe('cache');
     await page.screenshot({ path: path.join(SHOTS, 'library-found-models.png') });
     const hfHub = path.join(serve.hfHome, 'hub', 'models--hubcap-test--tiny-llama-GGUF');
     expect(fs.readdirSync(path.join(hfHub, 'snapshots'))).toHaveLength(1);
