@@ -281,6 +281,8 @@ export class AppsService {
       for (const c of cached) {
         const blob = fs.statSync(c.path, { throwIfNoEntry: false });
         if (!blob) continue;
+        // Its bytes are held by another name too (a hard link to an app's file): replacing it frees nothing.
+        if (blob.nlink > 1) continue;
         const source = others.find((o) => {
           const st = fs.statSync(o.path, { throwIfNoEntry: false });
           return st && st.dev === blob.dev && st.ino !== blob.ino;

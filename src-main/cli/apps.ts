@@ -30,15 +30,35 @@ export async function appsCommand(command: 'scan-apps' | 'adopt', argv: string[]
   if (command === 'scan-apps') {
     const { values, positionals } = parseArgs({
       args: argv,
-      options: { json: { type: 'boolean' }, hash: { type: 'boolean' }, 'cache-dir': { type: 'string' } },
+      options: {
+        json: { type: 'boolean' },
+        hash: { type: 'boolean' },
+        reclaim: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
+        'cache-dir': { type: 'string' },
+      },
       allowPositionals: true,
       strict: true,
     });
     const core = cliCore({ cacheDir: values['cache-dir'] });
     try {
-      const report = await call(core, 'apps.scan', { folders: positionals.map((p) => path.resolve(p)), hash: values.hash === true });
-      if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-      else printReport(report);
+      // Reclaiming needs every duplicate, so it hashes.
+      const report = await call(core, 'apps.scan', { folders: positionals.map((p) => path.resolve(p)), hash: values.hash === true || values.reclaim === true });
+      if (!values.reclaim) {
+        if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+        else printReport(report);
+        return 0;
+      }
+      const plan = await call(core, 'apps.reclaimPlan', {});
+      for (const s of plan.steps)
+        process.stdout.write(`${values['dry-run'] ? 'would share' : 'sharing'} ${s.blob} with ${APP_NAMES[s.app]}'s ${s.source} (${formatBytes(s.bytes)})\n`);
+      for (const n of plan.notes) process.stdout.write(`note: ${n}\n`);
+      if (values['dry-run'] || !plan.steps.length) {
+        process.stdout.write(`${values['dry-run'] ? 'Would free' : 'Nothing to free:'} ${formatBytes(plan.bytes)}.\n`);
+        return 0;
+      }
+      const done = await call(core, 'apps.reclaim', { confirm: true });
+      process.stdout.write(`Freed ${formatBytes(done.freed)} (${done.steps.map((s) => s.how).join(', ')}); other apps' folders were not changed.\n`);
       return 0;
     } finally {
       await core.close();

@@ -28,6 +28,7 @@ const USAGE = `Usage:
   hubcap cache mv NEW_FOLDER                     Move the whole cache (another drive too; resumable)
   hubcap scan-apps [FOLDER…] [--hash] [--json]   Find models other apps downloaded (LM Studio, Ollama,
                                                  llama.cpp, Jan, GPT4All, text-generation-webui, ComfyUI)
+         [--reclaim [--dry-run]]                 (free the space the cache duplicates of them)
   hubcap adopt PATH… [--repo ORG/NAME] [--file F] Put a file already on disk into the Hugging Face cache,
          [--revision R] [--mode auto|clone|link|copy] [--dry-run] [--json]   confirmed by sha256, no download
   hubcap --version

@@ -29,6 +29,17 @@ describe('hubcap scan-apps and adopt', () => {
     expect(done.code).toBe(0);
     expect(JSON.parse(done.stdout) as AdoptResult).toMatchObject({ bytesWritten: 0, steps: [{ how: 'link' }] });
 
+    // The Ollama pull's blob: copied into the cache, then freed again by sharing Ollama's bytes.
+    // (Into a second cache: the first one's blob is LM Studio's file, hard-linked, so it has nothing to free.)
+    expect((await run(['scan-apps', '--reclaim', '--dry-run'], env)).stdout).toMatch(/Would free 0 B\./);
+    const cache2 = ['--cache-dir', path.join(apps.home, 'cache2')];
+    expect((await run(['adopt', apps.ollama.hfBlob, '--mode', 'copy', ...cache2], env)).code).toBe(0);
+    const dry = await run(['scan-apps', '--reclaim', '--dry-run', ...cache2], env);
+    expect(dry.stdout).toMatch(/^would share .*blobs\/[0-9a-f]{64} with (Ollama|LM Studio|llama\.cpp)'s /m);
+    expect(dry.stdout).toMatch(/Would free 604 kB\./);
+    const freed = await run(['scan-apps', '--reclaim', ...cache2], env);
+    expect(freed.stdout).toMatch(/^Freed 604 kB \((clone|link)\); other apps' folders were not changed\.$/m);
+
     const refused = await run(['adopt', apps.webui.file], env);
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
