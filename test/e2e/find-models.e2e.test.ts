@@ -45,11 +45,19 @@ describe('models other apps downloaded', () => {
     await page.getByRole('button', { name: 'Find models you already have' }).click();
     const panel = page.getByRole('dialog', { name: 'Models on this computer' });
     await panel.getByText(/It only reads them: nothing is moved, changed or uploaded/).waitFor();
+    // A folder of the user's own, too.
+    const mine = path.join(apps.home, 'my-models');
+    fs.mkdirSync(mine, { recursive: true });
+    fs.copyFileSync(apps.lmStudio.file, path.join(mine, 'my-llama.gguf'));
+    await panel.getByLabel('Also look in a folder').fill(mine);
+    await panel.getByRole('button', { name: 'Add folder' }).click();
+    await panel.getByRole('list', { name: 'Your folders' }).getByText(mine).waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'find-models-ask.png') });
     await panel.getByRole('button', { name: 'Look in these folders' }).click();
     await panel.getByTestId('found-app').first().waitFor({ timeout: 20_000 });
     const sections = await panel.getByTestId('found-app').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
-    expect(sections).toEqual(expect.arrayContaining(['LM Studio', 'Ollama', 'llama.cpp', 'text-generation-webui', 'ComfyUI']));
+    expect(sections).toEqual(expect.arrayContaining(['LM Studio', 'Ollama', 'llama.cpp', 'text-generation-webui', 'ComfyUI', 'Your folders']));
+    expect(await panel.getByRole('region', { name: 'Your folders' }).getByTestId('found-model').textContent()).toMatch(/my-llama\.gguf/);
     expect(await panel.textContent()).toMatch(/604 kB duplicated \(the same bytes in two places\)/);
     expect(await panel.textContent()).toMatch(/Skipped the Ollama manifest/);
     await page.screenshot({ path: path.join(SHOTS, 'find-models-found.png') });

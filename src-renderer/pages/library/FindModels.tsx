@@ -299,6 +299,8 @@ export function FindModelsButton({ onClick }: { onClick: () => void }) {
 /** The panel, owned by the page so that it stays open while the Library fills (the empty state goes away). */
 export function FindModelsPanel({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
   const [hash, setHash] = useState(false);
+  const [folders, setFolders] = useState<string[]>([]);
+  const [folder, setFolder] = useState('');
   const scan = useScanApps();
   const progress = useAppsProgress(scan.isPending);
   const cancel = useCancelScan();
@@ -311,11 +313,44 @@ export function FindModelsPanel({ open, onOpenChange }: { open: boolean; onOpenC
               Hubcap can look in the folders where {Object.values(APP_NAMES).slice(0, -1).join(', ')} keep their models. It only reads them: nothing is moved,
               changed or uploaded, and what it finds runs where it is.
             </p>
+            <form
+              className="flex gap-2"
+              onSubmit={(e) => {
+                e.preventDefault();
+                const f = folder.trim();
+                if (f && !folders.includes(f)) setFolders([...folders, f]);
+                setFolder('');
+              }}
+            >
+              <Input
+                className="h-8 flex-1 font-mono text-xs"
+                placeholder="Also look in a folder (full path), e.g. /data/models"
+                aria-label="Also look in a folder"
+                value={folder}
+                onChange={(e) => setFolder(e.target.value)}
+                spellCheck={false}
+              />
+              <Button size="sm" type="submit" disabled={!folder.trim()}>
+                <Plus /> Add folder
+              </Button>
+            </form>
+            {folders.length ? (
+              <ul className="space-y-1 text-xs" aria-label="Your folders">
+                {folders.map((f) => (
+                  <li key={f} className="flex items-center gap-2 font-mono">
+                    <span className="flex-1 break-all">{f}</span>
+                    <Button size="sm" variant="ghost" onClick={() => setFolders(folders.filter((x) => x !== f))} aria-label={`Do not look in ${f}`}>
+                      Remove
+                    </Button>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
             <label className="flex items-center gap-2 text-xs text-muted-foreground">
               <input type="checkbox" checked={hash} onChange={(e) => setHash(e.target.checked)} />
               Also find duplicates by content (reads every same-size file once; slow for big folders)
             </label>
-            <Button variant="primary" onClick={() => scan.mutate({ hash })} disabled={scan.isPending}>
+            <Button variant="primary" onClick={() => scan.mutate({ hash, folders })} disabled={scan.isPending}>
               <ScanSearch />
               {scan.isPending ? 'Looking…' : 'Look in these folders'}
             </Button>
@@ -331,10 +366,10 @@ export function FindModelsPanel({ open, onOpenChange }: { open: boolean; onOpenC
                 </Button>
               </div>
             ) : null}
-            {scan.error ? <ErrorNotice error={scan.error} onRetry={() => scan.mutate({ hash })} /> : null}
+            {scan.error ? <ErrorNotice error={scan.error} onRetry={() => scan.mutate({ hash, folders })} /> : null}
           </div>
         ) : (
-          <Report key={scan.data.scannedAt} report={scan.data} onRescan={() => scan.mutate({ hash })} rescanning={scan.isPending} />
+          <Report key={scan.data.scannedAt} report={scan.data} onRescan={() => scan.mutate({ hash, folders })} rescanning={scan.isPending} />
         )}
       </Sheet>
     </>
