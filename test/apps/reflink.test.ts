@@ -6,39 +6,20 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it, type TestContext } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { AdoptResult } from '../../src-main/contract/apps';
 import type { Core } from '../../src-main/core/core';
 import { dispatch } from '../../src-main/core/dispatch';
 import { otherAppsHome } from '../fixtures/other-apps';
 import { testCore } from '../helpers/core';
 import { fakeHub } from '../helpers/hub';
-import { tmpDir } from '../helpers/tmp';
+import { btrfs } from '../helpers/mounts';
 
-const mounts: string[] = [];
 let core: Core | null = null;
 afterEach(async () => {
   await core?.close();
   core = null;
-  for (const m of mounts.splice(0)) spawnSync('umount', ['-l', m]);
 });
-
-/** A fresh 256 MiB btrfs, mounted; or a skip that says why. */
-function btrfs(ctx: TestContext): string {
-  const image = path.join(tmpDir(), 'btrfs.img');
-  const dir = tmpDir();
-  fs.writeFileSync(image, '');
-  fs.truncateSync(image, 256 << 20);
-  const mkfs = spawnSync('mkfs.btrfs', ['-q', image], { encoding: 'utf8' });
-  const mount = mkfs.status === 0 ? spawnSync('mount', ['-o', 'loop', image, dir], { encoding: 'utf8' }) : null;
-  if (!mount || mount.status !== 0) {
-    const why = `cannot make a btrfs here (${(mkfs.error?.message ?? mkfs.stderr ?? mount?.stderr ?? '').trim() || 'not root'}): the clone test needs root, loop devices and btrfs-progs`;
-    console.warn(`[skip] ${why}`);
-    ctx.skip(why);
-  }
-  mounts.push(dir);
-  return dir;
-}
 
 describe('adoption by clone', () => {
   it('clones into the cache at no cost in space, and the blob keeps its bytes when the app rewrites its file', async (ctx) => {

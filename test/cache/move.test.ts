@@ -3,10 +3,10 @@
  * tmpfs), resumed after kill -9 without copying again what had landed, refused while another
  * program writes the cache or when the target is not empty. Python's layout survives it.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it, type TestContext } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { moveCache, MOVE_JOURNAL } from '../../src-main/cache/move';
 import { scanCache } from '../../src-main/cache/scan';
 import { dispatch } from '../../src-main/core/dispatch';
@@ -16,24 +16,8 @@ import { runCli, startCli } from '../helpers/cli';
 import { pythonWithFilelock } from '../helpers/python';
 import { testCore } from '../helpers/core';
 import { A, pythonCache, sha256, writePythonRevision } from '../helpers/python-cache';
+import { tmpfs } from '../helpers/mounts';
 import { tmpDir } from '../helpers/tmp';
-
-const mounts: string[] = [];
-afterEach(() => {
-  for (const m of mounts.splice(0)) spawnSync('umount', ['-l', m]);
-});
-
-function tmpfs(ctx: TestContext, mib: number): string {
-  const dir = tmpDir('hubcap-tmpfs-');
-  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${mib}m`, 'tmpfs', dir], { encoding: 'utf8' });
-  if (r.status !== 0) {
-    const why = `cannot mount a tmpfs here (${(r.stderr || r.error?.message || 'not root').trim()}): the cross-drive move tests need root`;
-    console.warn(`SKIPPED: ${why}`);
-    ctx.skip(why);
-  }
-  mounts.push(dir);
-  return dir;
-}
 
 /** What a scan sees, without the paths: repos, revisions, refs, files and sizes. */
 function shape(root: string) {
@@ -88,7 +72,7 @@ describe('moving the cache', () => {
   });
 
   it('copies across file systems and, killed half-way, finishes on the next run without losing a byte', async (ctx) => {
-    const mount = tmpfs(ctx, 256);
+    const mount = tmpfs(ctx, 256, 'the cross-drive move tests');
     const from = tmpDir();
     const big = Buffer.alloc(120 << 20);
     for (let i = 0; i < big.length; i += 4096) big.writeUInt32LE(i, i);

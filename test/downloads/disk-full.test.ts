@@ -3,35 +3,17 @@
  * that cannot fit fails at once with DISK_FULL and the space it needs; one whose disk fills up
  * mid-file (another program wrote) keeps its partial, lands nothing, and resumes once there is room.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it, type TestContext } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MiB, tinyLlm } from '../fakehub/fixtures';
 import { fakeHub, hubHttp, manager } from '../helpers/hub';
 import { partialOf } from '../helpers/files';
 import { runCli } from '../helpers/cli';
-import { tmpDir } from '../helpers/tmp';
+import { tmpfs } from '../helpers/mounts';
 
 const q8 = tinyLlm().commits[0]?.files.get('tiny-llm-Q8_0.gguf');
-const mounts: string[] = [];
-afterEach(() => {
-  for (const m of mounts.splice(0)) spawnSync('umount', ['-l', m]);
-});
-
-/** A tmpfs of `mib` MiB, or a skip that says why (never a silent pass). */
-function tmpfs(ctx: TestContext, mib: number): string {
-  const dir = tmpDir('hubcap-tmpfs-');
-  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${mib}m`, 'tmpfs', dir], { encoding: 'utf8' });
-  if (r.status !== 0) {
-    const why = `cannot mount a tmpfs here (${(r.stderr || r.error?.message || 'not root').trim()}): the disk-full tests need root`;
-    console.warn(`SKIPPED: ${why}`);
-    ctx.skip(why);
-  }
-  mounts.push(dir);
-  return dir;
-}
 
 /** Writes until the disk is full, leaving about `leave` bytes free. */
 function fill(dir: string, leave: number): string {
@@ -54,7 +36,7 @@ function fill(dir: string, leave: number): string {
 
 describe('downloads on a full disk', () => {
   it('refuses at once, with the space it needs and where, exits non-zero and leaves nothing', async (ctx) => {
-    const mount = tmpfs(ctx, 5);
+    const mount = tmpfs(ctx, 5, 'the disk-full tests');
     const hub = await fakeHub();
     const cache = path.join(mount, 'hub');
     const r = await runCli(['download', 'acme/tiny-llm', 'tiny-llm-Q8_0.gguf'], { HF_ENDPOINT: hub.url, HF_HUB_CACHE: cache });
@@ -70,7 +52,7 @@ describe('downloads on a full disk', () => {
   });
 
   it('fails mid-file when another program fills the disk, keeps the partial, lands nothing, and resumes once there is room', async (ctx) => {
-    const mount = tmpfs(ctx, 9);
+    const mount = tmpfs(ctx, 9, 'the disk-full tests');
     const hub = await fakeHub();
     hub.faults.add({ kind: 'throttle', origin: 'cdn', bytesPerSecond: 2 * MiB, pathIncludes: q8?.sha256 });
     const cache = path.join(mount, 'hub');
