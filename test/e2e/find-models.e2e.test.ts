@@ -6,34 +6,25 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startFakeHub, type FakeHub } from '../fakehub/server';
-import { standardRepos } from '../fakehub/fixtures';
+import type { Page } from 'playwright-core';
 import { cachedLlamaModel, HUGE_70B } from '../fixtures/llama-model';
 import { otherAppsHome, type OtherAppsHome } from '../fixtures/other-apps';
-import { launchChromium, SHOTS, screenshotOnFailure } from './chromium';
-import { startServe, type ServeProcess } from './serve-process';
+import { SHOTS, screenshotOnFailure } from './chromium';
+import { openWithFakeHub, type HubServedPage, type ServeProcess } from './serve-process';
 
-let browser: Browser;
-let hub: FakeHub;
+let served: HubServedPage;
 let serve: ServeProcess;
 let page: Page;
 let apps: OtherAppsHome;
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  hub = await startFakeHub({ repos: standardRepos() });
   // Not a per-test temp folder: the server reads this HOME for the whole file.
   apps = otherAppsHome(fs.mkdtempSync(path.join(os.tmpdir(), 'hubcap-e2e-apps-')));
-  serve = await startServe({ env: { HF_ENDPOINT: hub.url, HOME: apps.home, XDG_CACHE_HOME: path.join(apps.home, '.cache') } });
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  await page.goto(serve.url);
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  served = await openWithFakeHub({ env: { HOME: apps.home, XDG_CACHE_HOME: path.join(apps.home, '.cache') } });
+  ({ serve, page } = served);
 });
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  await hub?.close();
+  await served?.close();
   if (apps) for (const dir of [apps.home, `${apps.home}-outside`]) fs.rmSync(dir, { recursive: true, force: true });
 });
 screenshotOnFailure(() => page);

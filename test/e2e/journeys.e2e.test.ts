@@ -7,28 +7,22 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startFakeHub, type FakeHub } from '../fakehub/server';
-import { standardRepos } from '../fakehub/fixtures';
-import { launchChromium, SHOTS, screenshotOnFailure } from './chromium';
-import { startServe, type ServeProcess } from './serve-process';
+import type { FakeHub } from '../fakehub/server';
+import { SHOTS, screenshotOnFailure } from './chromium';
+import { openWithFakeHub, startServe, type HubServedPage, type ServeProcess } from './serve-process';
 
+let served: HubServedPage;
 let browser: Browser;
 let hub: FakeHub;
 let serve: ServeProcess;
 let page: Page;
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  hub = await startFakeHub({ repos: standardRepos() });
-  serve = await startServe({ env: { HF_ENDPOINT: hub.url } });
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  await page.goto(serve.url);
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  served = await openWithFakeHub();
+  ({ browser, hub, serve, page } = served);
 });
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  await hub?.close();
+  await served?.close();
 });
 screenshotOnFailure(() => page);
 

@@ -6,15 +6,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startFakeHub, type FakeHub } from '../fakehub/server';
-import { standardRepos } from '../fakehub/fixtures';
+import type { Page } from 'playwright-core';
 import { testModel } from '../helpers/inference';
-import { launchChromium, SHOTS, screenshotOnFailure } from './chromium';
-import { startServe, type ServeProcess } from './serve-process';
+import { SHOTS, screenshotOnFailure } from './chromium';
+import { openWithFakeHub, type HubServedPage, type ServeProcess } from './serve-process';
 
-let browser: Browser;
-let hub: FakeHub;
+let served: HubServedPage;
 let serve: ServeProcess;
 let page: Page;
 
@@ -30,12 +27,8 @@ const PAGES: { name: string; route: string; ready: (p: Page) => Promise<unknown>
 ];
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  hub = await startFakeHub({ repos: standardRepos() });
-  serve = await startServe({ env: { HF_ENDPOINT: hub.url } });
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  await page.goto(serve.url);
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  served = await openWithFakeHub();
+  ({ serve, page } = served);
   // Something on every page: a download (Downloads, Cache), a model (Library, Chat), a chat.
   await page.goto(`${serve.baseUrl}#/downloads`);
   await page.getByLabel('Repo id').fill('acme/tiny-llm');
@@ -60,9 +53,7 @@ beforeAll(async () => {
   await page.getByRole('textbox', { name: 'Message' }).waitFor();
 }, 120_000);
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  await hub?.close();
+  await served?.close();
 });
 screenshotOnFailure(() => page);
 

@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { standardRepos } from '../fakehub/fixtures';
+import { startFakeHub, type FakeHub, type FakeHubOptions } from '../fakehub/server';
 import { launchChromium } from './chromium';
 
 export interface ServeProcess {
@@ -152,6 +154,28 @@ export async function openServedPage(
     close: async () => {
       await browser.close();
       await serve.stop();
+    },
+  };
+}
+
+/** The fake Hub (the standard repos unless told) and one served page on it, for a whole e2e file. */
+export interface HubServedPage extends ServedPage {
+  hub: FakeHub;
+}
+
+export async function openWithFakeHub(
+  opts: ServeOptions & { viewport?: { width: number; height: number } } = {},
+  hubOptions: FakeHubOptions = { repos: standardRepos() },
+): Promise<HubServedPage> {
+  const hub = await startFakeHub(hubOptions);
+  const served = await openServedPage({ ...opts, env: { HF_ENDPOINT: hub.url, ...opts.env } });
+  await served.page.getByRole('navigation', { name: 'Main' }).waitFor();
+  return {
+    ...served,
+    hub,
+    close: async () => {
+      await served.close();
+      await hub.close();
     },
   };
 }
