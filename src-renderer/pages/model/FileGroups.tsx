@@ -1,23 +1,10 @@
-import type { CachePresence } from '../../../src-main/contract/cache';
-import type { DownloadJob } from '../../../src-main/contract/downloads';
-import type { FileGroup, ModelDetails } from '../../../src-main/contract/model';
 import { formatBytes, plural } from '../../../src-main/contract/present/format';
 import { GroupStatus } from './GroupStatus';
-import { groupState } from './local-state';
+import { groupState, type GroupsProps } from './local-state';
 import { useDownloadFromPage } from './use-download-from-page';
 
 /** The non-GGUF files by role (weights, config, other), each with what this machine has of it. */
-export function FileGroups({
-  model,
-  groups,
-  presence,
-  jobs,
-}: {
-  model: ModelDetails;
-  groups: FileGroup[];
-  presence: CachePresence | undefined;
-  jobs: readonly DownloadJob[];
-}) {
+export function FileGroups({ model, groups, presence, jobs }: GroupsProps) {
   const start = useDownloadFromPage(model);
   return (
     <ul className="divide-y divide-border">

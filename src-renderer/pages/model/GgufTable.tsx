@@ -1,25 +1,12 @@
-import type { CachePresence } from '../../../src-main/contract/cache';
-import type { DownloadJob } from '../../../src-main/contract/downloads';
-import type { FileGroup, ModelDetails } from '../../../src-main/contract/model';
 import { formatBytes } from '../../../src-main/contract/present/format';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { FitCell } from './FitCell';
 import { GroupStatus } from './GroupStatus';
-import { groupState } from './local-state';
+import { groupState, type GroupsProps } from './local-state';
 import { useDownloadFromPage } from './use-download-from-page';
 
 /** The quantizations, one row each (split files as one), with size, fit and what this machine has of each. */
-export function GgufTable({
-  model,
-  groups,
-  presence,
-  jobs,
-}: {
-  model: ModelDetails;
-  groups: FileGroup[];
-  presence: CachePresence | undefined;
-  jobs: readonly DownloadJob[];
-}) {
+export function GgufTable({ model, groups, presence, jobs }: GroupsProps) {
   const start = useDownloadFromPage(model);
   const offline = model.source === 'cache';
   return (

@@ -1,7 +1,15 @@
 import type { CachePresence } from '../../../src-main/contract/cache';
 import { isTerminal, type DownloadJob } from '../../../src-main/contract/downloads';
 import { cacheItemKey } from '../../../src-main/contract/keys';
-import type { FileGroup } from '../../../src-main/contract/model';
+import type { FileGroup, ModelDetails } from '../../../src-main/contract/model';
+
+/** What a list of a model page's file groups is drawn from. */
+export interface GroupsProps {
+  model: ModelDetails;
+  groups: FileGroup[];
+  presence: CachePresence | undefined;
+  jobs: readonly DownloadJob[];
+}
 
 export type GroupState =
   | { state: 'absent' }
