@@ -45,5 +45,6 @@ describe('hubcap scan-apps and adopt', () => {
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
     expect(refused.stderr).toMatch(/^hubcap: tiny-llm-Q8_0\.gguf is not acme\/tiny-llm's tiny-llm-Q8_0\.gguf: its sha256 differs/);
     expect((await run(['adopt', apps.lmStudio.file, '--mode', 'sideways'], env)).stderr).toMatch(/mode/);
-  });
+    // Eleven real CLI processes (each starts Node and tsx): about 15 s here, more on a loaded machine.
+  }, 120_000);
 });
