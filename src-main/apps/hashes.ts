@@ -8,6 +8,7 @@ import path from 'node:path';
 import { ApiError } from '../contract/errors';
 import { writePrivateFileAtomic } from '../app/atomic-write';
 import { createDiskHasher } from '../downloads/hasher';
+import { SHA256_RE } from '../hub/blob-id';
 
 /** Any 64-hex etag makes the disk hasher compute a plain sha256 (LFS files are named by it). */
 const SHA256_SELECTOR = '0'.repeat(64);
@@ -24,13 +25,16 @@ const MAX_ENTRIES = 50_000;
 export class FileHashes {
   readonly #file: string;
   #known = new Map<string, Remembered>();
+  /** Inside batch(): the record is written once at the end, not after every file. */
+  #deferred = 0;
+  #dirty = false;
 
   constructor(dataDir: string) {
     this.#file = path.join(dataDir, 'file-hashes.json');
     try {
       const parsed = JSON.parse(fs.readFileSync(this.#file, 'utf8')) as { files?: Record<string, Remembered> };
       for (const [p, r] of Object.entries(parsed.files ?? {})) {
-        if (typeof r?.sha256 === 'string' && /^[0-9a-f]{64}$/.test(r.sha256) && Number.isFinite(r.size) && Number.isFinite(r.mtimeMs)) this.#known.set(p, r);
+        if (typeof r?.sha256 === 'string' && SHA256_RE.test(r.sha256) && Number.isFinite(r.size) && Number.isFinite(r.mtimeMs)) this.#known.set(p, r);
       }
     } catch {
       // none yet, or unreadable: hash again
@@ -70,8 +74,25 @@ export class FileHashes {
     if (after.size !== before.size || after.mtimeMs !== before.mtimeMs)
       throw new ApiError('CONFLICT', `${file} changed while it was being read (is another app still writing it?). Try again once it is finished.`);
     this.#known.set(file, { size: before.size, mtimeMs: before.mtimeMs, sha256 });
+    this.#dirty = true;
     if (this.#known.size > MAX_ENTRIES) this.#known.delete(this.#known.keys().next().value as string);
-    writePrivateFileAtomic(this.#file, JSON.stringify({ version: 1, files: Object.fromEntries(this.#known) }));
+    if (!this.#deferred) this.#save();
     return sha256;
+  }
+
+  /** Hashes many files (a scan) writing the record once, not once per file (it holds up to 50,000 entries). */
+  async batch<T>(fn: () => Promise<T>): Promise<T> {
+    this.#deferred++;
+    try {
+      return await fn();
+    } finally {
+      if (--this.#deferred === 0) this.#save();
+    }
+  }
+
+  #save(): void {
+    if (!this.#dirty) return;
+    this.#dirty = false;
+    writePrivateFileAtomic(this.#file, JSON.stringify({ version: 1, files: Object.fromEntries(this.#known) }));
   }
 }

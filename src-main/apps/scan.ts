@@ -45,10 +45,14 @@ function inside(root: string, p: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-/** Files below `dir` (relative paths), not following links out of `root`; notes what was skipped. */
-async function walk(root: string, dir: string, depth: number, out: string[], notes: string[], signal?: AbortSignal): Promise<void> {
+/**
+ * Files below `dir` (relative paths), not following links out of `root`; notes what was skipped.
+ * `realRoot` is the root with its own links resolved, found once at the top of the walk.
+ */
+async function walk(root: string, dir: string, depth: number, out: string[], notes: string[], signal?: AbortSignal, realRoot?: string): Promise<void> {
   signal?.throwIfAborted();
   if (depth > MAX_DEPTH || out.length >= MAX_FILES) return;
+  const real = realRoot ?? (await fs.promises.realpath(root).catch(() => root));
   let entries: fs.Dirent[];
   try {
     entries = await fs.promises.readdir(dir, { withFileTypes: true });
@@ -59,22 +63,22 @@ async function walk(root: string, dir: string, depth: number, out: string[], not
   for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     const full = path.join(dir, e.name);
     if (e.isSymbolicLink()) {
-      let real: string;
+      let target: string;
       try {
-        real = await fs.promises.realpath(full);
+        target = await fs.promises.realpath(full);
       } catch {
         notes.push(`Skipped ${full}: a broken link.`);
         continue;
       }
-      if (!inside(await fs.promises.realpath(root), real)) {
-        notes.push(`Did not follow ${full}: it links out of this folder (to ${real}).`);
+      if (!inside(real, target)) {
+        notes.push(`Did not follow ${full}: it links out of this folder (to ${target}).`);
         continue;
       }
       const st = await fs.promises.stat(full).catch(() => null);
       if (st?.isFile() && MODEL_FILE.test(e.name)) out.push(full);
       continue;
     }
-    if (e.isDirectory()) await walk(root, full, depth + 1, out, notes, signal);
+    if (e.isDirectory()) await walk(root, full, depth + 1, out, notes, signal, real);
     else if (e.isFile() && MODEL_FILE.test(e.name)) out.push(full);
     if (out.length >= MAX_FILES) {
       notes.push(`Stopped after ${MAX_FILES.toLocaleString('en-US')} model files.`);

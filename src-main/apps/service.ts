@@ -119,11 +119,13 @@ export class AppsService {
       const count = new Map<number, number>();
       for (const m of found) count.set(m.size, (count.get(m.size) ?? 0) + 1);
       const toHash = found.filter((m) => !m.sha256 && ((count.get(m.size) ?? 0) > 1 || sizes.has(m.size)));
-      for (const [i, m] of toHash.entries()) {
-        signal?.throwIfAborted();
-        this.#d.onProgress?.({ phase: 'hashing', done: i, total: toHash.length, current: m.path });
-        m.sha256 = await this.#hashes.sha256(m.path, undefined, signal).catch(() => null);
-      }
+      await this.#hashes.batch(async () => {
+        for (const [i, m] of toHash.entries()) {
+          signal?.throwIfAborted();
+          this.#d.onProgress?.({ phase: 'hashing', done: i, total: toHash.length, current: m.path });
+          m.sha256 = await this.#hashes.sha256(m.path, undefined, signal).catch(() => null);
+        }
+      });
     } else {
       for (const m of found) if (!m.sha256) m.sha256 = this.#hashes.known(m.path, fs.statSync(m.path)) ?? null;
     }

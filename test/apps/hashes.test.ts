@@ -53,4 +53,22 @@ describe('hashes of other apps’ files', () => {
     controller.abort();
     await expect(hashing).rejects.toThrow();
   });
+
+  it('writes the record once for a batch of files (a scan), and remembers all of them after', async () => {
+    const data = tmpDir();
+    const dir = tmpDir();
+    const files = [1, 2, 3].map((i) => {
+      const f = path.join(dir, `m${i}.gguf`);
+      fs.writeFileSync(f, `model ${i}`);
+      return f;
+    });
+    const hashes = new FileHashes(data);
+    const record = path.join(data, 'file-hashes.json');
+    await hashes.batch(async () => {
+      for (const f of files) await hashes.sha256(f);
+      expect(fs.existsSync(record)).toBe(false);
+    });
+    const again = new FileHashes(data);
+    for (const f of files) expect(again.known(f, fs.statSync(f))).toBe(createHash('sha256').update(fs.readFileSync(f)).digest('hex'));
+  });
 });
