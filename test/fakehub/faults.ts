@@ -14,8 +14,8 @@ export type FaultKind =
 
 export interface Fault {
   kind: FaultKind;
-  /** Which server: the API origin, the CDN origin, or either. */
-  origin?: 'api' | 'cdn' | 'any';
+  /** Which server: the API origin, the CDN origin, the upload host, or any. */
+  origin?: 'api' | 'cdn' | 'upload' | 'any';
   /** Only requests whose path contains this (e.g. a file name or an LFS oid). */
   pathIncludes?: string;
   /** Only this method (GET, HEAD…). */
@@ -48,7 +48,7 @@ export class FaultBook {
   }
 
   /** Takes the faults that apply to this request (one use each). */
-  take(origin: 'api' | 'cdn', method: string, path: string): Fault[] {
+  take(origin: 'api' | 'cdn' | 'upload', method: string, path: string): Fault[] {
     const hits: Fault[] = [];
     for (const f of this.#faults) {
       if (f.left <= 0) continue;

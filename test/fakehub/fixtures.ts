@@ -17,6 +17,18 @@ export const TOKENS: Record<string, FakeToken> = {
       scoped: [{ entity: { _id: 'x', type: 'user', name: 'carol' }, permissions: ['repo.content.read'] }],
     },
   },
+  // Fine-grained with write access to its own namespace only (not to the org it belongs to).
+  hf_dave_finegrained_write_0000000000: {
+    user: 'dave',
+    displayName: 'publish-only',
+    role: 'fineGrained',
+    orgs: ['acme'],
+    fineGrained: {
+      canReadGatedRepos: false,
+      global: [],
+      scoped: [{ entity: { _id: 'y', type: 'user', name: 'dave' }, permissions: ['repo.content.read', 'repo.write'] }],
+    },
+  },
 };
 
 export const MiB = 1 << 20;

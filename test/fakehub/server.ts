@@ -3,7 +3,8 @@
  * docs/hub-protocol.md §7): two origins (API and "CDN"), resolve with HEAD metadata and
  * 302 redirects for LFS files, Range/206, model info, tree and paths-info with pagination, model
  * search with Link-header pagination, whoami-v2, gated and private repos with the real status codes
- * and X-Error-Code values, and fault knobs.
+ * and X-Error-Code values, fault knobs, and the write side (uploads.ts) with a third origin, the
+ * upload host.
  */
 import { once } from 'node:events';
 import http from 'node:http';
@@ -11,9 +12,13 @@ import type { AddressInfo } from 'node:net';
 import { FaultBook, type Fault } from './faults';
 import { resolveRevision, type FakeCommit, type FakeFile, type FakeRepo, type FakeToken } from './model';
 import type { Content } from './content';
+import { hubError, json, readBody } from './http-util';
+import { createUploads, type UploadOptions } from './uploads';
+
+export type Origin = 'api' | 'cdn' | 'upload';
 
 export interface LoggedRequest {
-  origin: 'api' | 'cdn';
+  origin: Origin;
   method: string;
   url: string;
   headers: http.IncomingHttpHeaders;
@@ -22,7 +27,7 @@ export interface LoggedRequest {
 }
 
 /** Logs a request and, when its answer is over, how many bytes went out for it. */
-function logRequest(log: LoggedRequest[], origin: 'api' | 'cdn', req: http.IncomingMessage, res: http.ServerResponse): void {
+function logRequest(log: LoggedRequest[], origin: Origin, req: http.IncomingMessage, res: http.ServerResponse): void {
   const entry: LoggedRequest = { origin, method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers };
   log.push(entry);
   const socket = req.socket;
@@ -38,6 +43,15 @@ export interface FakeHubOptions {
   treePageSize?: number;
   port?: number;
   cdnPort?: number;
+  uploadPort?: number;
+  /**
+   * The CDN's and upload host's address (default 127.0.0.1). huggingface_hub ≥ 2.0 follows a
+   * redirect to the same host name even on another port, as it would within the Hub; give another
+   * loopback address (127.0.0.2 on Linux) to make them other hosts for it, as the real CDN is.
+   */
+  storageHost?: string;
+  /** Upload knobs: multipart threshold and part size, a size refusal. */
+  uploads?: UploadOptions;
   /** Accept POST /__fakehub/faults (JSON Fault) and DELETE to clear, for use from the command line. */
   adminFaults?: boolean;
 }
@@ -45,6 +59,10 @@ export interface FakeHubOptions {
 export interface FakeHub {
   url: string;
   cdnUrl: string;
+  /** The storage host LFS uploads go to (a third origin: the Hub token must never reach it). */
+  uploadUrl: string;
+  /** sha256 of the LFS objects the upload host holds. */
+  storedObjects(): Set<string>;
   repos: Map<string, FakeRepo>;
   tokens: Map<string, FakeToken>;
   gatedAccess: Map<string, Set<string>>;
@@ -56,18 +74,6 @@ export interface FakeHub {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
-  res.end(text);
-}
-
-function hubError(res: http.ServerResponse, status: number, code: string | null, message: string, extra: Record<string, string> = {}): void {
-  const headers: Record<string, string> = { 'X-Error-Message': message, 'X-Request-Id': `req-${Math.random().toString(36).slice(2, 10)}`, ...extra };
-  if (code) headers['X-Error-Code'] = code;
-  json(res, status, { error: message }, headers);
-}
 
 /**
  * Hostile answers that replace or bend the normal one: returns true when the request is answered.
@@ -181,6 +187,7 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
   const treePageSize = opts.treePageSize ?? 1000;
   let apiUrl = '';
   let cdnUrl = '';
+  let uploadUrl = '';
 
   /** LFS objects by sha256, served by the CDN origin. */
   const blobs = () => {
@@ -202,6 +209,16 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
 
   const canSee = (repo: FakeRepo, who: FakeToken | null) =>
     !repo.private || (who !== null && (who.user === repo.author || (who.orgs ?? []).includes(repo.author)));
+
+  const uploads = createUploads({
+    repos,
+    caller,
+    canSee,
+    apiUrl: () => apiUrl,
+    uploadUrl: () => uploadUrl,
+    takeFaults: (method, p) => faults.take('upload', method, p),
+    options: opts.uploads ?? {},
+  });
 
   /** Common checks for repo access; returns false when an error response was sent. */
   const checkRepo = (res: http.ServerResponse, repo: FakeRepo | undefined, who: FakeToken | null | 'invalid', forFiles: boolean): repo is FakeRepo => {
@@ -451,8 +468,20 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
       const repo = findRepo(refsMatch[1] === 'models' ? 'model' : 'dataset', refsMatch[2] as string);
       if (!checkRepo(res, repo, caller(req), false)) return;
       const isTag = (name: string) => name !== 'main' && /^v?\d/.test(name);
-      const entries = [...repo.refs.entries()].map(([name, sha]) => ({ name, ref: `refs/${isTag(name) ? 'tags' : 'heads'}/${name}`, targetCommit: sha }));
-      return json(res, 200, { branches: entries.filter((e) => !isTag(e.name)), tags: entries.filter((e) => isTag(e.name)), converts: [] });
+      const all = [...repo.refs.entries()];
+      const entries = all
+        .filter(([name]) => !name.startsWith('refs/pr/'))
+        .map(([name, sha]) => ({ name, ref: `refs/${isTag(name) ? 'tags' : 'heads'}/${name}`, targetCommit: sha }));
+      const prs = all
+        .filter(([name]) => name.startsWith('refs/pr/'))
+        .map(([name, sha]) => ({ name: name.slice('refs/pr/'.length), ref: name, targetCommit: sha }));
+      const includePrs = url.searchParams.get('include_prs') === '1' || url.searchParams.get('include_prs') === 'true';
+      return json(res, 200, {
+        branches: entries.filter((e) => !isTag(e.name)),
+        tags: entries.filter((e) => isTag(e.name)),
+        converts: [],
+        ...(includePrs ? { pullRequests: prs } : {}),
+      });
     }
     const m = /^\/api\/(models|datasets)\/(.+?)(?:\/(revision|tree|paths-info)\/([^/]+)(\/.*)?)?$/.exec(path);
     if (!m) return hubError(res, 404, null, 'Not Found');
@@ -520,6 +549,7 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
         return json(res, 200, { ok: true });
       }
       if (await hostile(res, hits)) return;
+      if (await uploads.handleApi(req, res, url)) return;
       if (url.pathname.startsWith('/api/')) return handleApi(req, res, url.pathname, url, hits);
       const r = /^\/(?:(datasets)\/)?(.+?)\/resolve\/([^/]+)\/(.+)$/.exec(url.pathname);
       if (r && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -559,14 +589,27 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
     })().catch(() => res.destroy());
   });
 
+  const upload = http.createServer((req, res) => {
+    logRequest(log, 'upload', req, res);
+    uploads.handleUpload(req, res).catch((e: unknown) => {
+      if (!res.headersSent) hubError(res, 500, null, String(e));
+      else res.destroy();
+    });
+  });
+
   await new Promise<void>((r) => api.listen(opts.port ?? 0, '127.0.0.1', r));
-  await new Promise<void>((r) => cdn.listen(opts.cdnPort ?? 0, '127.0.0.1', r));
+  const storageHost = opts.storageHost ?? '127.0.0.1';
+  await new Promise<void>((r) => cdn.listen(opts.cdnPort ?? 0, storageHost, r));
   apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
-  cdnUrl = `http://127.0.0.1:${(cdn.address() as AddressInfo).port}`;
+  cdnUrl = `http://${storageHost}:${(cdn.address() as AddressInfo).port}`;
+  await new Promise<void>((r) => upload.listen(opts.uploadPort ?? 0, storageHost, r));
+  uploadUrl = `http://${storageHost}:${(upload.address() as AddressInfo).port}`;
 
   return {
     url: apiUrl,
     cdnUrl,
+    uploadUrl,
+    storedObjects: uploads.stored,
     repos,
     tokens,
     gatedAccess,
@@ -579,10 +622,11 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
       gatedAccess.set(repoId, set);
     },
     close: async () => {
-      for (const s of [api, cdn]) {
+      for (const s of [api, cdn, upload]) {
         s.closeAllConnections();
         await new Promise<void>((r) => s.close(() => r()));
       }
+      uploads.close();
     },
   };
 }
@@ -592,13 +636,4 @@ function folderOid(s: string): string {
   let h = 0;
   for (const ch of s) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
   return h.toString(16).padStart(40, '0');
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
