@@ -16,6 +16,8 @@ export default defineConfig({
           cli: resolve(import.meta.dirname, 'src-main/cli/hubcap.ts'),
           // The inference host runs in its own process (utilityProcess or a Node child).
           'inference-host': resolve(import.meta.dirname, 'src-main/inference/host/main.ts'),
+          // Publishing's upload worker (a worker thread: @huggingface/hub's commit, off the core's thread).
+          'publish-worker': resolve(import.meta.dirname, 'src-main/publish/upload-worker.ts'),
         },
       },
     },

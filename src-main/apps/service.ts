@@ -36,6 +36,8 @@ import { appLocations, userLocation, type AppLocation, type AppLayout } from './
 import { hintForPath, scanApps } from './scan';
 
 export interface AppsDeps {
+  /** The remembered hashes (shared with publishing, which hashes the same kind of files). */
+  hashes?: FileHashes;
   homeDir: string;
   platform: NodeJS.Platform;
   env: Readonly<Record<string, string | undefined>>;
@@ -66,7 +68,7 @@ export class AppsService {
 
   constructor(deps: AppsDeps) {
     this.#d = deps;
-    this.#hashes = new FileHashes(deps.dataDir);
+    this.#hashes = deps.hashes ?? new FileHashes(deps.dataDir);
   }
 
   locations(extra: string[] = []): AppLocation[] {

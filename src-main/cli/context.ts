@@ -5,6 +5,7 @@
  * purpose: no inference host, no Hub probe at start, and downloads that are not the app's queue.
  */
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Core } from '../core/core';
 import { dispatch } from '../core/dispatch';
 import type { ParsedInput, RequestInput, RequestName, RequestOutput } from '../contract/api';
@@ -24,6 +25,7 @@ export function cliCore(opts: { cacheDir?: string | undefined }, env: NodeJS.Pro
     settingsBackend: confBackend,
     probeHubOnStart: false,
     ephemeralQueue: true,
+    uploadWorker: fileURLToPath(new URL('./publish-worker.js', import.meta.url)),
     ...(opts.cacheDir ? { cacheDirOverride: readHfEnv(env, homeDir).expand(opts.cacheDir) } : {}),
   });
 }

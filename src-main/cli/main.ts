@@ -62,6 +62,7 @@ async function serve(argv: string[]): Promise<void> {
     dataDir: defaultDataDir(process.env, os.homedir(), process.platform),
     settingsBackend: confBackend,
     inferenceLauncher: nodeHostLauncher(fileURLToPath(new URL('./inference-host.js', import.meta.url)), { env: process.env }),
+    uploadWorker: fileURLToPath(new URL('./publish-worker.js', import.meta.url)),
   });
   for (const warning of core.settings.warnings) console.error(`hubcap: warning: ${warning}`);
   const server = await startServer({ core, rendererDir, host, port });

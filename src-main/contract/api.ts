@@ -1,7 +1,7 @@
 /**
  * The one API contract between the renderer and the core: every domain's requests and events,
  * merged into one typed table. The domain files (app, settings, hub, gallery, downloads, cache,
- * library, account, inference, chat, apps) own their schemas and shapes; nothing else belongs here.
+ * library, account, inference, chat, apps, publish) own their schemas and shapes; nothing else belongs here.
  * Both transports (Electron IPC and the `hubcap serve` WebSocket) carry exactly this.
  */
 import type { z } from 'zod';
@@ -15,6 +15,7 @@ import { galleryRequests } from './gallery';
 import { hubEvents, hubRequests } from './hub';
 import { inferenceEvents, inferenceRequests } from './inference';
 import { libraryEvents, libraryRequests } from './library';
+import { publishEvents, publishRequests } from './publish';
 import { settingsEvents, settingsRequests } from './settings';
 
 export const requests = {
@@ -29,6 +30,7 @@ export const requests = {
   ...inferenceRequests,
   ...chatRequests,
   ...appsRequests,
+  ...publishRequests,
 } as const;
 
 export const events = {
@@ -40,6 +42,7 @@ export const events = {
   ...inferenceEvents,
   ...chatEvents,
   ...appsEvents,
+  ...publishEvents,
 } as const;
 
 export type Requests = typeof requests;

@@ -9,6 +9,7 @@ import type { Handlers } from '../contract/handlers';
 import type { HubStatus } from '../contract/hub';
 import { isTerminal, type DownloadRequest } from '../contract/downloads';
 import { appsHandlers } from '../apps/handlers';
+import { FileHashes } from '../apps/hashes';
 import { AppsService } from '../apps/service';
 import { AccountService } from '../auth/account';
 import { accountHandlers } from '../auth/handlers';
@@ -31,6 +32,9 @@ import type { HostLauncher } from '../inference/host-client';
 import { HubFit } from '../inference/hub-fit';
 import { InferenceService } from '../inference/service';
 import { libraryHandlers } from '../library/handlers';
+import { uploadWorkerFactory } from '../publish/commit-runner';
+import { publishHandlers } from '../publish/handlers';
+import { PublishService } from '../publish/service';
 import { Library } from '../library/library';
 import { settingsHandlers } from '../settings/handlers';
 import { isDirectory, SettingsService } from '../settings/service';
@@ -63,6 +67,10 @@ export interface CoreOptions {
   /** The CLI: a cache folder for this run only, and downloads that are not the app's queue. */
   cacheDirOverride?: string;
   ephemeralQueue?: boolean;
+  /** The built upload worker (`publish-worker.js`); without it, the TypeScript source runs through tsx. */
+  uploadWorker?: string;
+  /** Upload stall cut-off and retries (tests shorten them). */
+  publishStallMs?: number;
 }
 
 export class Core {
@@ -77,6 +85,7 @@ export class Core {
   readonly library: Library;
   readonly inference: InferenceService;
   readonly apps: AppsService;
+  readonly publish: PublishService;
   readonly handlers: Handlers;
   readonly dataDir: string;
 
@@ -152,7 +161,9 @@ export class Core {
       ...(opts.inferenceHostIdleMs !== undefined ? { hostIdleMs: opts.inferenceHostIdleMs } : {}),
     });
 
+    const hashes = new FileHashes(opts.dataDir);
     this.apps = new AppsService({
+      hashes,
       homeDir: opts.homeDir,
       platform: opts.platform,
       env: opts.env,
@@ -165,6 +176,16 @@ export class Core {
       download: (request) => this.downloads.add(request),
       job: (id) => this.downloads.get(id),
       onProgress: (p) => this.events.emit('apps.progress', p),
+    });
+    this.publish = new PublishService({
+      hub: this.hubHttp,
+      token: () => this.account.currentToken(),
+      tokenSource: () => this.account.view().current?.source ?? null,
+      library: this.library,
+      hashes,
+      worker: uploadWorkerFactory(opts.uploadWorker),
+      onChange: (job) => this.events.emit('publish.changed', job),
+      ...(opts.publishStallMs !== undefined ? { stallMs: opts.publishStallMs } : {}),
     });
 
     this.handlers = {
@@ -202,6 +223,7 @@ export class Core {
       ...accountHandlers(this.account),
       ...inferenceHandlers(this.inference, new HubFit(this.hubHttp, this.inference)),
       ...appsHandlers(this.apps),
+      ...publishHandlers(this.publish),
     };
 
     this.cache.warm();

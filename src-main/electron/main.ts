@@ -83,6 +83,7 @@ async function start(): Promise<void> {
     settingsBackend: electronStoreBackend,
     runtime: { electron: process.versions.electron ?? null, chrome: process.versions.chrome ?? null },
     inferenceLauncher: utilityHostLauncher(utilityProcess, path.join(here, 'inference-host.js'), process.env),
+    uploadWorker: path.join(here, 'publish-worker.js'),
     desktop: {
       openPath: async (p) => {
         const error = await shell.openPath(p);

@@ -30,7 +30,7 @@ export interface HubRequestInit extends RequestInit {
   throwOnError?: boolean;
   /** Follow redirects (default true); when false the 3xx response is returned as is. */
   followRedirects?: boolean;
-  /** Retries of transient failures (429, 5xx, network) for GET and HEAD; default 3. */
+  /** Retries of transient failures (429, 5xx, network): default 3 for GET and HEAD, 0 for others (pass it for an idempotent POST or PUT). */
   retries?: number;
   /** The most body bytes a reader of this answer may get (default BODY_LIMITS.json). */
   maxBodyBytes?: number;
@@ -157,7 +157,7 @@ export class HubHttp {
 
   async fetch(url: string, init: HubRequestInit = {}): Promise<Response> {
     const method = (init.method ?? 'GET').toUpperCase();
-    const retries = method === 'GET' || method === 'HEAD' ? (init.retries ?? 3) : 0;
+    const retries = init.retries ?? (method === 'GET' || method === 'HEAD' ? 3 : 0);
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.#fetchOnce(url, init);

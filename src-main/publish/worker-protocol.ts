@@ -1,0 +1,36 @@
+/** Messages between the publish service and its upload worker (plain data: they cross threads). */
+
+export interface CommitFileSpec {
+  path: string;
+  localPath: string;
+  size: number;
+}
+
+export interface WorkerInput {
+  endpoint: string;
+  /** Sent only to the Hub's own origin (HubHttp decides), never to the upload host. */
+  token: string | null;
+  repo: { type: 'model' | 'dataset'; name: string };
+  branch: string;
+  isPullRequest: boolean;
+  parentCommit: string | null;
+  title: string;
+  description: string;
+  files: CommitFileSpec[];
+  /** Small files made here (the card), as text. */
+  texts: { path: string; text: string }[];
+  /** An upload connection that takes no bytes for this long is cut and tried again. */
+  stallMs: number;
+  /** Attempts after the first for each idempotent request. */
+  retries: number;
+  timeoutMs: number | null;
+}
+
+export type CommitPhase = 'preuploading' | 'uploadingLargeFiles' | 'committing';
+
+export type WorkerMessage =
+  | { type: 'progress'; phase: CommitPhase; hashed: Record<string, number>; sent: Record<string, number> }
+  | { type: 'done'; commit: { oid: string; url: string }; pullRequestUrl: string | null }
+  | { type: 'error'; code: string; message: string; details: Record<string, unknown>; aborted: boolean };
+
+export type WorkerCommand = { type: 'abort' };
