@@ -14,6 +14,7 @@ import { appVersion } from '../app/versions';
 import { downloadCommand } from './download';
 import { cacheCommand } from './cache';
 import { appsCommand } from './apps';
+import { uploadCommand } from './upload';
 import { nodeHostLauncher } from '../inference/host-client';
 
 const USAGE = `Usage:
@@ -31,6 +32,10 @@ const USAGE = `Usage:
          [--reclaim [--dry-run]]                 (free the space the cache duplicates of them)
   hubcap adopt PATH… [--repo ORG/NAME] [--file F] Put a file already on disk into the Hugging Face cache,
          [--revision R] [--mode auto|clone|link|copy] [--dry-run] [--json]   confirmed by sha256, no download
+  hubcap upload REPO [PATH…]                     Publish files or folders to your own Hub repo (created if
+         [--path-in-repo P] [--revision BRANCH]   missing, private unless --public); unchanged files skipped
+         [--create-pr] [--message M] [--include GLOB] [--exclude GLOB] [--repo-type model|dataset]
+         [--license ID] [--public] [--dry-run] [--json]
   hubcap --version
 
 Honours HF_ENDPOINT, HF_HUB_CACHE / HF_HOME, HF_HUB_OFFLINE, HF_TOKEN and the token file.
@@ -88,6 +93,8 @@ export async function main(argv: string[]): Promise<number> {
         return await downloadCommand(rest);
       case 'cache':
         return await cacheCommand(rest);
+      case 'upload':
+        return await uploadCommand(rest);
       case 'scan-apps':
       case 'adopt':
         return await appsCommand(command, rest);
