@@ -44,8 +44,9 @@ export async function uploadCommand(argv: string[]): Promise<number> {
   const [repo, ...paths] = positionals;
   if (!repo) throw new ApiError('VALIDATION_FAILED', 'usage: hubcap upload REPO [PATH…] [--path-in-repo P] [--create-pr] [--message M]');
   if (values.private && values.public) throw new ApiError('VALIDATION_FAILED', '--private and --public cannot both be given');
-  const repoType = values['repo-type'];
-  if (repoType !== 'model' && repoType !== 'dataset') throw new ApiError('VALIDATION_FAILED', '--repo-type must be model or dataset');
+  const typeArg = values['repo-type'];
+  if (typeArg !== 'model' && typeArg !== 'dataset') throw new ApiError('VALIDATION_FAILED', '--repo-type must be model or dataset');
+  const repoType: 'model' | 'dataset' = typeArg;
   const source = { paths: paths.length > 0 ? paths : ['.'] };
   const target = {
     repo,

@@ -6,8 +6,9 @@
  * the same sha256. A repo this job created is removed again if the job fails or is cancelled
  * before its first commit, so nothing is left half-done on the Hub.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { ApiError } from '../contract/errors';
+import { plural } from '../contract/present/format';
 import type { PublishAccess, PublishJob, PublishPlan, PublishStart, PublishPlanInput } from '../contract/publish';
 import type { z } from 'zod';
 import { HubError } from '../hub/errors';
@@ -49,6 +50,8 @@ const EVENT_INTERVAL_MS = 100;
 interface Job {
   view: PublishJob;
   files: LocalFile[];
+  /** Files made here (the card): checked by their known sha256. */
+  made: { path: string; size: number; sha256: string }[];
   run: CommitRun | null;
   cancelled: boolean;
   lastEmit: number;
@@ -233,6 +236,7 @@ export class PublishService {
     const job: Job = {
       view,
       files: plan.files.map((f) => ({ path: f.path, localPath: f.localPath, size: f.size, mtimeMs: 0 })),
+      made: card ? [{ path: 'README.md', size: Buffer.byteLength(card), sha256: createHash('sha256').update(card).digest('hex') }] : [],
       run: null,
       cancelled: false,
       lastEmit: 0,
@@ -396,7 +400,6 @@ export class PublishService {
       job.view.bytesSent = job.view.bytesTotal;
       job.view.bytesHashed = job.view.bytesTotal;
     }
-    if (state === 'cancelled' && job.view.createdRepo && !job.view.commit) job.view.createdRepo = false;
     job.view.finishedAt = new Date().toISOString();
     this.#emit(job, true);
   }
@@ -421,11 +424,11 @@ export class PublishService {
     const commit = job.view.commit;
     if (job.view.state !== 'done' || !commit) throw new ApiError('CONFLICT', 'Only a finished publish can be verified.');
     if (job.view.verify?.state === 'running') return job.view;
-    job.view.verify = { state: 'running', checked: 0, total: job.files.length, mismatches: [], message: null };
+    job.view.verify = { state: 'running', checked: 0, total: job.files.length + job.made.length, mismatches: [], message: null };
     this.#emit(job, true);
     void (async () => {
       try {
-        const files = [];
+        const files = [...job.made];
         for (const f of job.files) files.push({ path: f.path, size: f.size, sha256: await this.#o.hashes.sha256(f.localPath) });
         const mismatches = await verifyPublished(this.#o.hub, { type: job.view.repoType, id: job.view.repo }, commit.oid, files, (checked, bad) => {
           const v = job.view.verify;
@@ -440,8 +443,10 @@ export class PublishService {
           total: files.length,
           mismatches,
           message: mismatches.length
-            ? `${mismatches.length} of ${files.length} files on the Hub do not match what was published.`
-            : `The Hub serves the same sha256 for all ${files.length} files.`,
+            ? `${plural(mismatches.length, 'file')} of ${files.length} on the Hub do not match what was published.`
+            : files.length === 1
+              ? 'The Hub serves the same sha256 for the published file.'
+              : `The Hub serves the same sha256 for all ${files.length} files.`,
         };
       } catch (error) {
         job.view.verify = { ...(job.view.verify as NonNullable<PublishJob['verify']>), state: 'failed', message: (error as Error).message };

@@ -12,6 +12,7 @@ import { DownloadsPage } from '../pages/downloads/DownloadsPage';
 import { GalleryPage } from '../pages/gallery/GalleryPage';
 import { LibraryPage } from '../pages/library/LibraryPage';
 import { ModelPage } from '../pages/model/ModelPage';
+import { PublishPage } from '../pages/publish/PublishPage';
 import { SettingsPage } from '../pages/settings/SettingsPage';
 import { useHashLocation } from './hash-location';
 import { RestartedBanner } from './RestartedBanner';
@@ -41,6 +42,7 @@ export function App() {
                   <Route path="/downloads" component={DownloadsPage} />
                   <Route path="/account" component={AccountPage} />
                   <Route path="/library" component={LibraryPage} />
+                  <Route path="/publish" component={PublishPage} />
                   <Route path="/gallery" component={GalleryPage} />
                   {/* Keyed by the model: another model is a fresh page, never the last one's state. */}
                   <Route path="/model/:id">{(p) => <ModelPage key={p.id} id={decodeURIComponent(p.id)} />}</Route>

@@ -1,4 +1,4 @@
-import { Boxes, Compass, Download, HardDrive, MessageSquare, Settings, UserRound, type LucideIcon } from 'lucide-react';
+import { Boxes, Compass, Download, HardDrive, MessageSquare, Settings, Upload, UserRound, type LucideIcon } from 'lucide-react';
 
 export interface PageDef {
   path: string;
@@ -20,6 +20,7 @@ export const PAGES: PageDef[] = [
     label: 'Chat',
     icon: MessageSquare,
   },
+  { path: '/publish', label: 'Publish', icon: Upload },
   { path: '/account', label: 'Account', icon: UserRound },
   { path: '/settings', label: 'Settings', icon: Settings },
 ];

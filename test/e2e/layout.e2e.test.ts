@@ -24,6 +24,7 @@ const PAGES: { name: string; route: string; ready: (p: Page) => Promise<unknown>
   { name: 'chat', route: '/chat', ready: (p) => p.getByRole('textbox', { name: 'Message' }).waitFor() },
   { name: 'account', route: '/account', ready: (p) => p.getByRole('heading', { level: 1, name: 'Account' }).waitFor() },
   { name: 'settings', route: '/settings', ready: (p) => p.getByTestId('hardware').waitFor() },
+  { name: 'publish', route: '/publish', ready: (p) => p.getByRole('button', { name: 'Review' }).waitFor() },
 ];
 
 beforeAll(async () => {

@@ -280,7 +280,8 @@ describe('publish', () => {
 
     await p.svc.verify(done.id);
     const verified = await p.until(done.id, (j) => j.verify !== null && j.verify.state !== 'running');
-    expect(verified.verify).toMatchObject({ state: 'ok', checked: 2, mismatches: [] });
+    // The two files and the card.
+    expect(verified.verify).toMatchObject({ state: 'ok', checked: 3, mismatches: [] });
 
     const http = new HubHttp({ endpoint: hub.url, token: () => null, offline: () => false });
     const { m, cache } = manager(http);

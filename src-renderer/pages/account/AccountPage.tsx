@@ -7,7 +7,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Badge } from '../../components/ui/badge';
 import { Button } from '../../components/ui/button';
 import { Card, CardBody, CardHeader } from '../../components/ui/card';
-import { LoginDialog } from './LoginDialog';
+import { LoginDialog } from '../../components/LoginDialog';
 import { ROLE, SOURCE } from './labels';
 import { TokenFileCard } from './TokenFileCard';
 import { TokenRow } from './TokenRow';

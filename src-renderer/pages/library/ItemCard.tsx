@@ -1,5 +1,5 @@
 import { Link, useLocation } from 'wouter';
-import { FileUp, FolderSearch, HardDrive, MessageSquare, TriangleAlert } from 'lucide-react';
+import { FileUp, FolderSearch, HardDrive, MessageSquare, TriangleAlert, Upload } from 'lucide-react';
 import { APP_NAMES } from '../../../src-main/contract/apps';
 import { parseItemKey, repoKey } from '../../../src-main/contract/keys';
 import type { LibraryItem } from '../../../src-main/contract/library';
@@ -82,6 +82,15 @@ export function ItemCard({ item }: { item: LibraryItem }) {
                 <MessageSquare />
               </Button>
             </span>
+          </Tooltip>
+        ) : null}
+        {!item.missing ? (
+          <Tooltip content="Publish it to your Hub repo">
+            <Button size="icon" variant="ghost" asChild aria-label={`Publish ${item.name}`}>
+              <Link href={`/publish?item=${encodeURIComponent(item.key)}`}>
+                <Upload />
+              </Link>
+            </Button>
           </Tooltip>
         ) : null}
         {item.source === 'cache' ? (

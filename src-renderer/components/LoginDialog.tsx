@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { LogIn } from 'lucide-react';
-import { useLogin } from '../../api/account';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { Button } from '../../components/ui/button';
-import { Dialog } from '../../components/ui/dialog';
-import { Input } from '../../components/ui/input';
+import { useLogin } from '../api/account';
+import { ErrorNotice } from './ErrorNotice';
+import { Button } from './ui/button';
+import { Dialog } from './ui/dialog';
+import { Input } from './ui/input';
 
 /** The token is checked with the Hub before it is kept; the renderer never sees it again. */
 export function LoginDialog({ open, onOpenChange, keychain }: { open: boolean; onOpenChange: (o: boolean) => void; keychain: boolean }) {
