@@ -6,12 +6,13 @@
  * and which cannot count.
  */
 import fs from 'node:fs';
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { ApiError } from '../contract/errors';
 
 export type ReadListener = (start: number, streamId: number, bytes: number) => void;
 
 let nextStreamId = 1;
+/** Bytes per read from disk. */
+const PIECE = 1 << 20;
 
 export class CountingFileBlob extends Blob {
   readonly path: string;
@@ -41,7 +42,7 @@ export class CountingFileBlob extends Blob {
     try {
       const buf = Buffer.alloc(this.size);
       const { bytesRead } = await fh.read(buf, 0, this.size, this.start);
-      if (bytesRead !== this.size) throw new Error(`${this.path} is shorter than when it was chosen`);
+      if (bytesRead !== this.size) throw new ApiError('INVALID_PATH', `${this.path} is shorter than when it was chosen: publish again once it is final.`);
       return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
     } finally {
       await fh.close();
@@ -57,23 +58,57 @@ export class CountingFileBlob extends Blob {
     return this.#bytesRead >= this.size ? 0 : Date.now() - this.#lastActivity;
   }
 
-  override stream(): ReadableStream<Uint8Array> {
+  /** A new reader of this blob (a hash, a PUT, a retried PUT): its bytes are counted from 0. */
+  beginRead(): (bytes: number) => void {
     const id = nextStreamId++;
     this.#bytesRead = 0;
     this.#lastActivity = Date.now();
-    if (this.size === 0) return new Blob([]).stream();
-    const node = fs.createReadStream(this.path, { start: this.start, end: this.end - 1, highWaterMark: 1 << 20 });
-    let seen = 0;
-    node.on('data', (chunk) => {
-      seen += chunk.length;
-      this.#bytesRead = seen;
+    return (bytes) => {
+      this.#bytesRead = bytes;
       this.#lastActivity = Date.now();
-      this.#onRead(this.start, id, seen);
-    });
-    // A file that shrank under us must not upload short: the Hub would refuse the size anyway.
-    node.on('end', () => {
-      if (seen !== this.size) node.destroy(new Error(`${this.path} changed while it was being sent`));
-    });
-    return Readable.toWeb(node) as unknown as WebReadableStream<Uint8Array> as unknown as ReadableStream<Uint8Array>;
+      this.#onRead(this.start, id, bytes);
+    };
+  }
+
+  /**
+   * Pulled, not pushed: the next piece is read from disk only when the reader asks, so at most
+   * two pieces are in memory (Readable.toWeb would read ahead of a slow reader).
+   */
+  override stream(): ReadableStream<Uint8Array> {
+    const report = this.beginRead();
+    const { path: file, start, end } = this;
+    let fh: fs.promises.FileHandle | null = null;
+    let pos = start;
+    const close = async () => {
+      const h = fh;
+      fh = null;
+      await h?.close();
+    };
+    return new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          try {
+            fh ??= await fs.promises.open(file, 'r');
+            if (pos >= end) {
+              await close();
+              controller.close();
+              return;
+            }
+            const buf = Buffer.allocUnsafe(Math.min(PIECE, end - pos));
+            const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+            // A file that shrank under us must not upload short: the Hub would refuse the size anyway.
+            if (bytesRead === 0) throw new ApiError('INVALID_PATH', `${file} changed while it was being read: publish again once it is final.`);
+            pos += bytesRead;
+            report(pos - start);
+            controller.enqueue(new Uint8Array(buf.buffer, buf.byteOffset, bytesRead));
+          } catch (error) {
+            await close().catch(() => undefined);
+            controller.error(error);
+          }
+        },
+        cancel: () => close(),
+      },
+      { highWaterMark: 1 },
+    );
   }
 }

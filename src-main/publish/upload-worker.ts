@@ -9,9 +9,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { commitIter, type CommitOperation, type CommitOutput } from '@huggingface/hub';
 import { ApiError } from '../contract/errors';
-import { HubError } from '../hub/errors';
+import { HubError, networkError } from '../hub/errors';
 import { HubHttp } from '../hub/http';
 import { CountingFileBlob } from './file-blob';
+import { putFile } from './storage-put';
 import type { CommitPhase, WorkerCommand, WorkerInput, WorkerMessage } from './worker-protocol';
 
 const input = workerData as WorkerInput;
@@ -117,24 +118,27 @@ const uploadFetch: typeof fetch = async (resource, init = {}) => {
         }, 500)
       : null;
     try {
-      const res = await hub.fetch(url, {
-        ...init,
-        signal,
-        retries: 0,
-        ctx: { repo: input.repo.name },
-        ...(onHub ? {} : { timeoutMs: 0, throwOnError: false }),
-      });
+      const res =
+        body && !onHub && (init.method ?? 'GET').toUpperCase() === 'PUT'
+          ? await putFile(url, body, new Headers(init.headers), signal, body.beginRead())
+          : await hub.fetch(url, {
+              ...init,
+              signal,
+              retries: 0,
+              ctx: { repo: input.repo.name },
+              ...(onHub ? {} : { timeoutMs: 0, throwOnError: false }),
+            });
       if (!onHub && !res.ok) throw await storageError(res, host);
       return res;
     } catch (raw) {
       if (job.signal.aborted) throw new ApiError('CANCELLED', 'Publishing was cancelled.');
       const error = stalled
         ? new HubError('NETWORK', `${host} stopped taking bytes for ${Math.round(input.stallMs / 1000)} s.`, { host })
-        : raw instanceof HubError
+        : raw instanceof ApiError
           ? raw
           : (raw as Error).name === 'AbortError'
             ? new HubError('NETWORK', `The connection to ${host} was interrupted.`, { host })
-            : raw;
+            : networkError(raw, url);
       const retryable = error instanceof HubError && error.transient && (!isCommit || error.code === 'RATE_LIMITED' || error.details.status === 503);
       if (!retryable || attempt >= input.retries) {
         if (error instanceof HubError && attempt > 0) error.details.attempts = attempt + 1;
@@ -187,9 +191,14 @@ async function run(): Promise<CommitOutput | undefined> {
       report(true);
     } else if (ev.state === 'hashing') {
       hashed[ev.path] = Math.round(ev.progress * (sizes.get(ev.path) ?? 0));
-      if (ev.progress >= 1) hashDone.add(ev.path);
+      if (ev.progress >= 1) {
+        hashDone.add(ev.path);
+        // What the hash read is not sent: count uploads from here.
+        reads.delete(ev.path);
+      }
       report();
     } else if (ev.state === 'uploading') {
+      if (!hashDone.has(ev.path)) reads.delete(ev.path);
       hashDone.add(ev.path);
       if (ev.progress >= 1) {
         // Done (or already on the Hub): count it whole.

@@ -403,15 +403,17 @@ export function createUploads(ctx: UploadContext) {
 
   /** Streams a request body to a file, hashing it; honours a `drop` fault (the connection cut after N bytes). */
   const receive = (req: http.IncomingMessage, file: string, faults: Fault[]) =>
-    new Promise<{ size: number; sha256: string } | null>((resolve, reject) => {
+    new Promise<{ size: number; sha256: string; md5: string } | null>((resolve, reject) => {
       const out = fs.createWriteStream(file);
       const hash = createHash('sha256');
+      const md5 = createHash('md5');
       const drop = faults.find((f) => f.kind === 'drop');
       const throttle = faults.find((f) => f.kind === 'throttle')?.bytesPerSecond;
       let size = 0;
       req.on('data', (c: Buffer) => {
         size += c.length;
         hash.update(c);
+        md5.update(c);
         const wrote = out.write(c);
         if (throttle) {
           // A slow link: take no more bytes until this chunk's time at the rate is over.
@@ -427,7 +429,7 @@ export function createUploads(ctx: UploadContext) {
           resolve(null);
         }
       });
-      req.on('end', () => out.end(() => resolve({ size, sha256: hash.digest('hex') })));
+      req.on('end', () => out.end(() => resolve({ size, sha256: hash.digest('hex'), md5: md5.digest('hex') })));
       req.on('error', () => {
         out.destroy();
         resolve(null);
@@ -478,7 +480,7 @@ export function createUploads(ctx: UploadContext) {
       const file = path.join(storage, `${part[1]}.part${Number(part[2])}`);
       const got = await receive(req, file, faults);
       if (!got) return void fs.rmSync(file, { force: true });
-      res.writeHead(200, { ETag: `"${createHash('md5').update(fs.readFileSync(file)).digest('hex')}"`, 'Content-Length': '0' });
+      res.writeHead(200, { ETag: `"${got.md5}"`, 'Content-Length': '0' });
       return void res.end();
     }
     if (complete && req.method === 'POST') {
