@@ -40,6 +40,8 @@ export interface PublishServiceOptions {
   /** An upload connection that takes no bytes this long is cut and retried (default 30 s). */
   stallMs?: number;
   retries?: number;
+  /** Files per commit (default FILES_PER_COMMIT; tests make it small). */
+  filesPerCommit?: number;
 }
 
 /** Files per commit: a large folder goes in parts, as `hf upload-large-folder` does, so no commit is too big for the Hub. */
@@ -67,6 +69,10 @@ export class PublishService {
 
   constructor(opts: PublishServiceOptions) {
     this.#o = opts;
+  }
+
+  get #perCommit(): number {
+    return this.#o.filesPerCommit ?? FILES_PER_COMMIT;
   }
 
   list(): PublishJob[] {
@@ -188,7 +194,7 @@ export class PublishService {
       skipped: collected.skipped,
       needsCard,
       suggestedCard: needsCard ? renderCard(repo.id, await cardFacts(collected.files), collected.files, target.license) : null,
-      commits: Math.max(1, Math.ceil(toSend.length / FILES_PER_COMMIT)),
+      commits: Math.max(1, Math.ceil(toSend.length / this.#perCommit)),
       access: scopes.access,
       problem,
       repoUrl: repoPageUrl(this.#o.hub, repo),
@@ -310,10 +316,10 @@ export class PublishService {
       }
       const send = plan.files.filter((f) => f.action !== 'unchanged');
       let parent = plan.parentCommit;
-      const parts = Math.max(1, Math.ceil(send.length / FILES_PER_COMMIT));
+      const parts = Math.max(1, Math.ceil(send.length / this.#perCommit));
       for (let i = 0; i < parts; i++) {
         if (job.cancelled) throw new ApiError('CANCELLED', 'Publishing was cancelled.');
-        const batch = send.slice(i * FILES_PER_COMMIT, (i + 1) * FILES_PER_COMMIT);
+        const batch = send.slice(i * this.#perCommit, (i + 1) * this.#perCommit);
         const texts = i === parts - 1 && card ? [{ path: 'README.md', text: card }] : [];
         job.view.part = { index: i + 1, of: parts };
         const sizes = new Map(batch.map((f) => [f.path, f.size]));

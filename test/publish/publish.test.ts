@@ -24,7 +24,7 @@ import { tmpDir } from '../helpers/tmp';
 
 const [ALICE_READ, BOB_WRITE, CAROL_FG_READ, DAVE_FG_WRITE] = Object.keys(TOKENS) as [string, string, string, string];
 
-function publisher(hub: FakeHub, token: string | null, extra: { stallMs?: number } = {}) {
+function publisher(hub: FakeHub, token: string | null, extra: { stallMs?: number; filesPerCommit?: number } = {}) {
   const http = new HubHttp({ endpoint: hub.url, token: () => token, offline: () => false });
   const events: PublishJob[] = [];
   const waiters: (() => void)[] = [];
@@ -41,6 +41,7 @@ function publisher(hub: FakeHub, token: string | null, extra: { stallMs?: number
     },
     stallMs: extra.stallMs ?? 3000,
     retries: 2,
+    ...(extra.filesPerCommit ? { filesPerCommit: extra.filesPerCommit } : {}),
   });
   const until = async (id: string, test: (j: PublishJob) => boolean, ms = 30_000): Promise<PublishJob> => {
     const deadline = Date.now() + ms;
@@ -291,6 +292,23 @@ describe('publish', () => {
     // The card describes the GGUF (the first kind it recognises) and its base model from general.base_model.0.repo_url.
     expect(fs.readFileSync(path.join(snap, 'README.md'), 'utf8')).toContain('base_model: "acme/tiny-llm"');
   }, 90_000);
+
+  it('commits a large folder in parts, each on top of the last; a dataset repo too', async () => {
+    const hub = await fakeHub();
+    const dir = path.join(tmpDir(), 'shards');
+    fs.mkdirSync(dir);
+    for (let i = 0; i < 5; i++) fs.writeFileSync(path.join(dir, `shard-${i}.jsonl`), `{"i":${i}}\n`);
+    const p = publisher(hub, BOB_WRITE, { filesPerCommit: 2 });
+    const plan = await p.plan([dir], { repo: 'bob/shards', repoType: 'dataset' });
+    expect(plan.commits).toBe(3);
+    const done = await p.finished((await p.start([dir], { repo: 'bob/shards', repoType: 'dataset' }, { message: 'Add shards' })).id);
+    expect(done.state).toBe('done');
+    expect(done.part).toEqual({ index: 3, of: 3 });
+    const repo = hub.repos.get('dataset:bob/shards');
+    expect(repo?.commits.map((c) => c.title)).toEqual(['initial commit', 'Add shards (part 1 of 3)', 'Add shards (part 2 of 3)', 'Add shards (part 3 of 3)']);
+    expect(repo?.commits.at(-1)?.files.size).toBe(6);
+    expect(done.repoUrl).toBe(`${hub.url}/datasets/bob/shards`);
+  }, 60_000);
 
   it('refuses bad input with a specific message and sends nothing', async () => {
     const hub = await fakeHub();

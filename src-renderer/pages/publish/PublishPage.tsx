@@ -196,6 +196,7 @@ export function PublishPage() {
             <label className={label}>
               Owner
               <NativeSelect className="w-full" value={form.namespace} onChange={(e) => update({ namespace: e.target.value })} aria-label="Owner">
+                {!access.data?.namespaces.length ? <option value="">Sign in first</option> : null}
                 {(access.data?.namespaces ?? []).map((n) => (
                   <option key={n.name} value={n.name}>
                     {n.name}
