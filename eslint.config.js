@@ -28,7 +28,7 @@ export const LAYERS = [
   ['cache'],
   ['downloads', 'library', 'auth'],
   ['inference', 'apps'],
-  ['publish'],
+  ['publish', 'localapi'],
   ['shell'],
   ['core'],
   ['serve'],

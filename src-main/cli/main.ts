@@ -15,10 +15,15 @@ import { downloadCommand } from './download';
 import { cacheCommand } from './cache';
 import { appsCommand } from './apps';
 import { uploadCommand } from './upload';
+import { apiCommand } from './api';
+import { osKeychain } from '../auth/keychain';
+import { apiKey } from '../localapi/api-key';
+import { startLocalApi, type LocalApi } from '../localapi/server';
 import { nodeHostLauncher } from '../inference/host-client';
 
 const USAGE = `Usage:
   hubcap serve [--port N] [--host ADDR]          Serve the Hubcap UI to a browser (loopback by default)
+         [--api-port N]                          …and the local OpenAI-compatible API on its own port
   hubcap download REPO [FILES|PATTERNS…]         Download into the Hugging Face cache
          [--revision R] [--cache-dir D] [--repo-type model|dataset] [--json]
          [--force]                               (rehash what is there; fetch again what is corrupt)
@@ -36,6 +41,8 @@ const USAGE = `Usage:
          [--path-in-repo P] [--revision BRANCH]   missing, private unless --public); unchanged files skipped
          [--create-pr] [--message M] [--include GLOB] [--exclude GLOB] [--repo-type model|dataset]
          [--license ID] [--public] [--dry-run] [--json]
+  hubcap api [--port N] [--host ADDR]            The local OpenAI-compatible API alone (http://127.0.0.1:8484/v1;
+         [--cors ORIGIN] [--show-key]            key from HUBCAP_API_KEY, else the OS keychain)
   hubcap --version
 
 Honours HF_ENDPOINT, HF_HUB_CACHE / HF_HOME, HF_HUB_OFFLINE, HF_TOKEN and the token file.
@@ -46,7 +53,7 @@ class UsageError extends Error {}
 async function serve(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { port: { type: 'string' }, host: { type: 'string' }, 'api-port': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     strict: true,
   });
   if (values.help) {
@@ -75,8 +82,18 @@ async function serve(argv: string[]): Promise<void> {
     console.error(`hubcap: warning: listening on ${host}; anyone who can reach it and has the key controls Hubcap.`);
   }
   process.stdout.write(`Hubcap is serving on ${server.url}\n`);
+  // The local OpenAI-compatible API beside the UI, on its own port and the same address.
+  let api: LocalApi | null = null;
+  if (values['api-port'] !== undefined) {
+    const apiPort = Number(values['api-port']);
+    if (!Number.isInteger(apiPort) || apiPort < 0 || apiPort > 65535) throw new UsageError(`--api-port must be 0-65535, got ${values['api-port']}`);
+    const key = apiKey(process.env, osKeychain());
+    api = await startLocalApi({ inference: core.inference, items: () => core.library.items(), key: () => key.key, host, port: apiPort });
+    process.stdout.write(`Local API on ${api.url}\n`);
+    process.stderr.write(key.source === 'HUBCAP_API_KEY' ? 'hubcap: API key: from HUBCAP_API_KEY\n' : `hubcap: API key: ${key.key}\n`);
+  }
   const stop = () => {
-    void Promise.all([server.close(), core.close()]).then(() => process.exit(0));
+    void Promise.all([server.close(), api?.close(), core.close()]).then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -95,6 +112,9 @@ export async function main(argv: string[]): Promise<number> {
         return await cacheCommand(rest);
       case 'upload':
         return await uploadCommand(rest);
+      case 'api':
+        await apiCommand(rest);
+        return 0;
       case 'scan-apps':
       case 'adopt':
         return await appsCommand(command, rest);

@@ -22,6 +22,10 @@ export interface HostGenerateRequest {
   history: HistoryItem[];
   prompt: string;
   sampling: Sampling;
+  /** Texts that end the answer when generated (OpenAI's `stop`); not part of the answer. */
+  stop?: string[];
+  /** Constrain the answer: any JSON, or JSON matching a schema (node-llama-cpp's grammars). */
+  format?: { type: 'json' } | { type: 'json-schema'; schema: unknown };
 }
 
 export interface HostGenerateResult {
@@ -31,7 +35,7 @@ export interface HostGenerateResult {
 
 /** A failure the host reports as data (not a thrown Error), so its kind survives the process boundary. */
 export interface HostFailure {
-  failure: 'LOAD_FAILED' | 'CONTEXT_OVERFLOW' | 'NO_MODEL' | 'WONT_FIT';
+  failure: 'LOAD_FAILED' | 'CONTEXT_OVERFLOW' | 'NO_MODEL' | 'WONT_FIT' | 'VALIDATION_FAILED';
   message: string;
 }
 

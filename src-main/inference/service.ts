@@ -13,7 +13,7 @@ import { describeFit } from '../contract/present/fit';
 import type { RunnableModel } from '../library/library';
 import { ConversationStore, titleFrom } from './conversations';
 import { InferenceHost, type HostLauncher, type HostRpc } from './host-client';
-import { isHostFailure, type HistoryItem, type HostFailure } from './host-protocol';
+import { isHostFailure, type HistoryItem, type HostFailure, type HostGenerateRequest, type HostGenerateResult } from './host-protocol';
 
 export interface InferenceServiceOptions {
   launcher: HostLauncher;
@@ -41,6 +41,8 @@ export class InferenceService {
   #status: InferenceStatus = { host: 'stopped', model: null, loading: null, generating: null, problem: null };
   #hardware: HardwareView | null = null;
   #generation: { conversationId: string; requestId: string; message: ChatMessage; conversation: Conversation } | null = null;
+  /** An answer for the local API (no chat): its text goes to `onDelta`. One generation at a time, chat or API. */
+  #apiGeneration: { requestId: string; onDelta: (delta: string) => void } | null = null;
   #unloadTimer: NodeJS.Timeout | null = null;
   #hostTimer: NodeJS.Timeout | null = null;
 
@@ -147,6 +149,7 @@ export class InferenceService {
     const model = await this.#gguf(key);
     const settings = this.#settings(overrides);
     if (this.#generation) await this.stop(this.#generation.conversationId);
+    this.#abortApiGeneration();
     this.#changed({ loading: { key, name: model.name, progress: 0 }, problem: null });
     try {
       const fit = await this.#localFit(model.path, settings);
@@ -179,6 +182,7 @@ export class InferenceService {
 
   async unload(): Promise<InferenceStatus> {
     if (this.#generation) await this.stop(this.#generation.conversationId);
+    this.#abortApiGeneration();
     if (this.#host.running) await this.#call((rpc) => rpc.unload());
     this.#changed({ model: null });
     this.#touch();
@@ -253,7 +257,47 @@ export class InferenceService {
     return { stopped: true };
   }
 
+  #abortApiGeneration(): void {
+    const g = this.#apiGeneration;
+    if (g && this.#host.running) void this.#host.rpc().abort(g.requestId);
+  }
+
+  /**
+   * One answer outside any chat, for the local API: loads the model first when another (or none)
+   * is loaded (with the saved defaults and the fit check: a model that will not fit is refused with
+   * its numbers), streams the text to `onDelta`, and stops at once when `signal` aborts.
+   */
+  async complete(
+    req: Omit<HostGenerateRequest, 'requestId'> & { key: string; onDelta: (delta: string) => void; signal: AbortSignal },
+  ): Promise<HostGenerateResult & { modelName: string }> {
+    if (this.#generation) throw new ApiError('BUSY', 'A chat in the app is being answered; try again when it is done.');
+    if (this.#apiGeneration) throw new ApiError('BUSY', 'Another API request is being answered.');
+    if (this.#status.loading && this.#status.loading.key !== req.key) throw new ApiError('BUSY', `${this.#status.loading.name} is loading.`);
+    if (this.#status.model?.key !== req.key) await this.load(req.key, undefined, false);
+    const model = this.#status.model;
+    if (!model) throw new ApiError('NO_MODEL', 'The model did not stay loaded.');
+    req.signal.throwIfAborted();
+    const requestId = randomUUID();
+    this.#apiGeneration = { requestId, onDelta: req.onDelta };
+    this.#changed({ generating: `api:${requestId}` });
+    this.#clearUnloadTimer();
+    const onAbort = () => void this.#host.rpc().abort(requestId);
+    req.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const { key: _key, onDelta: _onDelta, signal: _signal, ...generate } = req;
+      const result = await this.#rpc().generate({ ...generate, requestId });
+      if (isHostFailure(result)) throw hostError(result);
+      return { ...result, modelName: model.name };
+    } finally {
+      req.signal.removeEventListener('abort', onAbort);
+      this.#apiGeneration = null;
+      this.#changed({ generating: null });
+      this.#touch();
+    }
+  }
+
   #prepare(id: string): Conversation {
+    if (this.#apiGeneration) throw new ApiError('BUSY', 'The local API is answering a request; try again in a moment.');
     if (this.#generation) {
       throw new ApiError(
         'BUSY',
@@ -333,6 +377,11 @@ export class InferenceService {
   }
 
   #onToken(requestId: string, delta: string, tokens: number): void {
+    const api = this.#apiGeneration;
+    if (api?.requestId === requestId) {
+      api.onDelta(delta);
+      return;
+    }
     const g = this.#generation;
     if (!g || g.requestId !== requestId) return;
     g.message.text += delta;
@@ -361,7 +410,7 @@ export class InferenceService {
   /** Any use restarts the clocks: unload an unused model, then stop a host with nothing loaded. */
   #touch(): void {
     this.#clearTimers();
-    if (!this.#host.running || this.#busy > 0 || this.#generation || this.#status.loading) return;
+    if (!this.#host.running || this.#busy > 0 || this.#generation || this.#apiGeneration || this.#status.loading) return;
     if (this.#status.model) {
       const after = this.#o.unloadAfterMs();
       if (after > 0) {

@@ -10,6 +10,7 @@ import {
   InsufficientMemoryError,
   LlamaChatSession,
   LlamaLogLevel,
+  type LlamaGrammar,
   readGgufFileInfo,
   type ChatHistoryItem,
   type Llama,
@@ -237,6 +238,18 @@ export class Engine implements HostFunctions {
     for (const h of req.history) history.push(h.role === 'user' ? { type: 'user', text: h.text } : { type: 'model', response: [h.text] });
     session.setChatHistory(history);
 
+    let grammar: LlamaGrammar | undefined;
+    if (req.format) {
+      try {
+        const llama = await this.llama();
+        // The API checked the schema is a JSON object; node-llama-cpp refuses what it cannot express.
+        // (Its generic signature infers from a literal schema; ours arrives at run time.)
+        const fromSchema = llama.createGrammarForJsonSchema.bind(llama) as (schema: unknown) => Promise<LlamaGrammar>;
+        grammar = req.format.type === 'json' ? await llama.getGrammarFor('json') : await fromSchema(req.format.schema);
+      } catch (error) {
+        return failure('VALIDATION_FAILED', `This JSON schema cannot be used to constrain the answer: ${errorText(error)}`);
+      }
+    }
     const abort = new AbortController();
     this.#aborts.set(req.requestId, abort);
     const s = req.sampling;
@@ -255,6 +268,8 @@ export class Engine implements HostFunctions {
         minP: s.minP,
         ...(s.seed === null ? {} : { seed: s.seed }),
         repeatPenalty: s.repeatPenalty === 1 ? false : { penalty: s.repeatPenalty },
+        ...(req.stop?.length ? { customStopTriggers: req.stop } : {}),
+        ...(grammar ? { grammar } : {}),
         onToken: (t) => {
           firstAt ??= performance.now();
           tokens += t.length;

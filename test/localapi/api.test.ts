@@ -1,0 +1,237 @@
+/**
+ * The local OpenAI-compatible API, driven with the official `openai` SDK against a real inference
+ * host and a generated model: models, chat with and without streaming (the same answer for one
+ * seed), JSON schema output that parses, an abort mid-stream, auth, bad ids, hostile requests, a
+ * full queue, and a host killed mid-answer.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import OpenAI from 'openai';
+import type { Core } from '../../src-main/core/core';
+import { startLocalApi, type ApiRequestLog, type LocalApi } from '../../src-main/localapi/server';
+import { testCore } from '../helpers/core';
+import { sourceHostLauncher, testModel } from '../helpers/inference';
+
+const KEY = 'hc-test-key-0123456789';
+let core: Core;
+let api: LocalApi;
+let client: OpenAI;
+const logs: ApiRequestLog[] = [];
+const MODEL = path.basename(testModel());
+
+beforeAll(async () => {
+  core = testCore({ inferenceLauncher: sourceHostLauncher(), inferenceHostIdleMs: 60_000 });
+  await core.handlers['settings.update']({ loadDefaults: { gpuLayers: 'auto', contextSize: 1024, batchSize: null, threads: 1 } });
+  await core.library.add([testModel()]);
+  api = await startLocalApi({
+    inference: core.inference,
+    items: () => core.library.items(),
+    key: () => KEY,
+    host: '127.0.0.1',
+    port: 0,
+    maxQueue: 1,
+    onRequest: (l) => logs.push(l),
+  });
+  client = new OpenAI({ baseURL: api.url, apiKey: KEY, maxRetries: 0, timeout: 60_000 });
+}, 60_000);
+
+afterAll(async () => {
+  await api?.close();
+  await core?.close();
+});
+
+/** An answer that cannot end early (the tiny model may otherwise stop at once). */
+const long = {
+  max_tokens: 8000,
+  response_format: {
+    type: 'json_schema' as const,
+    // Nested, so the grammar stays small (llama.cpp refuses a 2000-fold repetition) while the answer cannot end before 50 × 50 items.
+    json_schema: { name: 'ticks', schema: { type: 'array', minItems: 50, items: { type: 'array', minItems: 50, items: { enum: ['tick'] } } } },
+  },
+};
+
+const ask = {
+  model: MODEL,
+  messages: [
+    { role: 'system' as const, content: 'Be brief.' },
+    { role: 'user' as const, content: 'Say hello.' },
+  ],
+  seed: 7,
+  temperature: 0.7,
+  max_tokens: 12,
+};
+
+describe('local OpenAI-compatible API', { timeout: 90_000 }, () => {
+  it('lists the Library’s runnable models with stable readable ids, and needs the key', async () => {
+    const list = await client.models.list();
+    expect(list.data.map((m) => m.id)).toEqual([MODEL]);
+    expect(list.data[0]).toMatchObject({ object: 'model', owned_by: 'local' });
+    expect((await client.models.retrieve(MODEL)).id).toBe(MODEL);
+    await expect(client.models.retrieve('nope.gguf')).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    const wrong = new OpenAI({ baseURL: api.url, apiKey: 'hc-wrong', maxRetries: 0 });
+    await expect(wrong.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+    const none = await fetch(`${api.url}/models`);
+    expect(none.status).toBe(401);
+    expect(await none.json()).toMatchObject({ error: { type: 'authentication_error', code: 'invalid_api_key' } });
+  });
+
+  it('answers a chat (loading the model on demand), and streams the same answer for the same seed', async () => {
+    expect(core.inference.status().model).toBeNull();
+    const whole = await client.chat.completions.create(ask);
+    expect(core.inference.status().model?.name).toBe(MODEL);
+    expect(whole.object).toBe('chat.completion');
+    expect(whole.model).toBe(MODEL);
+    const choice = whole.choices[0];
+    expect(choice?.message.role).toBe('assistant');
+    expect(['stop', 'length']).toContain(choice?.finish_reason);
+    expect(whole.usage?.completion_tokens).toBeGreaterThan(0);
+    expect(whole.usage?.completion_tokens).toBeLessThanOrEqual(12);
+    expect(whole.usage?.prompt_tokens).toBeGreaterThan(0);
+    expect(whole.usage?.total_tokens).toBe((whole.usage?.prompt_tokens ?? 0) + (whole.usage?.completion_tokens ?? 0));
+
+    const stream = await client.chat.completions.create({ ...ask, stream: true, stream_options: { include_usage: true } });
+    const chunks: OpenAI.ChatCompletionChunk[] = [];
+    for await (const c of stream) chunks.push(c);
+    expect(chunks[0]?.choices[0]?.delta.role).toBe('assistant');
+    expect(chunks.every((c) => c.object === 'chat.completion.chunk' && c.id === chunks[0]?.id)).toBe(true);
+    const text = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
+    expect(text).toBe(choice?.message.content);
+    const last = chunks.at(-1);
+    expect(last?.choices).toEqual([]);
+    expect(last?.usage?.completion_tokens).toBe(whole.usage?.completion_tokens);
+    expect(chunks.at(-2)?.choices[0]?.finish_reason).toBe(choice?.finish_reason);
+    expect(logs.some((l) => l.path === '/v1/chat/completions' && l.status === 200 && l.model === MODEL && l.completionTokens > 0)).toBe(true);
+  });
+
+  it('frames SSE exactly as OpenAI does: data lines, a final chunk, [DONE]', async () => {
+    const res = await fetch(`${api.url}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...ask, stream: true }),
+    });
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const body = await res.text();
+    const frames = body.split('\n\n').filter(Boolean);
+    expect(frames.every((f) => f.startsWith('data: '))).toBe(true);
+    expect(frames.at(-1)).toBe('data: [DONE]');
+    expect(body.endsWith('data: [DONE]\n\n')).toBe(true);
+  });
+
+  it('constrains the answer to a JSON schema (and to any JSON for json_object)', async () => {
+    const r = await client.chat.completions.create({
+      ...ask,
+      max_tokens: 64,
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'color', schema: { type: 'object', properties: { color: { enum: ['red', 'green'] } }, required: ['color'] }, strict: true },
+      },
+    });
+    const parsed = JSON.parse(r.choices[0]?.message.content ?? '') as { color: string };
+    expect(['red', 'green']).toContain(parsed.color);
+  });
+
+  it('stops generating at once when the client aborts mid-stream, and serves the next request', async () => {
+    const controller = new AbortController();
+    const stream = await client.chat.completions.create({ ...ask, ...long, stream: true }, { signal: controller.signal });
+    let seen = 0;
+    let abortedAt = 0;
+    // The SDK ends the iteration quietly on abort (it does not throw).
+    for await (const c of stream) {
+      if (c.choices[0]?.delta.content) seen++;
+      if (seen >= 2 && !abortedAt) {
+        abortedAt = Date.now();
+        controller.abort();
+      }
+    }
+    expect(abortedAt).toBeGreaterThan(0);
+    // The answer would take many seconds more: it stopped because the client left.
+    await expect.poll(() => core.inference.status().generating, { timeout: 2000, interval: 20 }).toBeNull();
+    expect(Date.now() - abortedAt).toBeLessThan(2000);
+    const next = await client.chat.completions.create(ask);
+    expect(next.choices[0]?.message.role).toBe('assistant');
+  });
+
+  it('refuses bad requests in OpenAI’s error shape, naming the field', async () => {
+    const bad = async (body: unknown, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${api.url}/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as { error: { message: string; type: string; param: string | null; code: string | null } } };
+    };
+    expect((await bad('{not json')).status).toBe(400);
+    const wrongType = await bad({ model: MODEL, messages: 'hello' });
+    expect(wrongType).toMatchObject({ status: 400, body: { error: { type: 'invalid_request_error', param: 'messages' } } });
+    expect((await bad({ model: MODEL, messages: [{ role: 'user', content: 'x' }], temperature: 9 })).body.error.param).toBe('temperature');
+    expect((await bad({ model: MODEL, messages: [{ role: 'user', content: 'x' }], max_tokens: 10_000_000 })).body.error.param).toBe('max_tokens');
+    expect(
+      (await bad({ model: MODEL, messages: [{ role: 'user', content: 'x' }], tools: [{ type: 'function', function: { name: 'f' } }] })).body.error,
+    ).toMatchObject({
+      code: 'unsupported',
+      param: 'tools',
+    });
+    expect((await bad({ model: MODEL, messages: [{ role: 'assistant', content: 'x' }] })).body.error.message).toMatch(/last message must be from the user/);
+    expect(
+      (await bad({ model: MODEL, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'file:///etc/passwd' } }] }] })).body.error
+        .message,
+    ).toMatch(/only text/);
+    const unknown = await bad({ model: '/etc/passwd', messages: [{ role: 'user', content: 'x' }] });
+    expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'model_not_found', param: 'model' } } });
+    expect(unknown.body.error.message).toContain(MODEL);
+    expect((await bad(JSON.stringify({ messages: [{ role: 'user', content: 'x'.repeat(5 << 20) }] }))).status).toBe(413);
+    // Unknown fields are ignored, as OpenAI's own server does.
+    const extra = await fetch(`${api.url}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...ask, logit_bias: { 1: 2 }, user: 'me', some_future_field: true }),
+    });
+    expect(extra.status).toBe(200);
+  });
+
+  it('checks the Host header and browser origins', async () => {
+    const http = await import('node:http');
+    const status = (headers: Record<string, string>) =>
+      new Promise<number>((resolve) => {
+        const req = http.request({ host: '127.0.0.1', port: api.port, path: '/v1/models', headers: { authorization: `Bearer ${KEY}`, ...headers } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.end();
+      });
+    expect(await status({ host: `evil.example:${api.port}` })).toBe(403);
+    expect(await status({ host: `localhost:${api.port}` })).toBe(200);
+    expect(await status({ host: `127.0.0.1:${api.port}`, origin: 'https://evil.example' })).toBe(403);
+  });
+
+  it('says the line is full (429 with Retry-After) instead of queueing without end', async () => {
+    const first = client.chat.completions.create({ ...ask, ...long, stream: true });
+    const s1 = await first;
+    const it1 = s1[Symbol.asyncIterator]();
+    await it1.next();
+    // One waits (maxQueue 1); the next is refused.
+    const second = client.chat.completions.create(ask);
+    await new Promise((r) => setTimeout(r, 100));
+    const third = await fetch(`${api.url}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify(ask),
+    });
+    expect(third.status).toBe(429);
+    expect(third.headers.get('retry-after')).toBe('2');
+    s1.controller.abort();
+    expect((await second).choices[0]?.message.role).toBe('assistant');
+  });
+
+  it('a host killed mid-answer fails that request with a clear message; the next one works', async () => {
+    const stream = await client.chat.completions.create({ ...ask, ...long, stream: true });
+    const failure = (async () => {
+      for await (const c of stream) {
+        if (c.choices[0]?.delta.content !== undefined && core.inference.hostPid) process.kill(core.inference.hostPid, 'SIGKILL');
+      }
+    })();
+    await expect(failure).rejects.toThrow(/inference|crash|stopped|host/i);
+    const next = await client.chat.completions.create(ask);
+    expect(next.choices[0]?.message.role).toBe('assistant');
+  });
+});
