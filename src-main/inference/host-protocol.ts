@@ -28,6 +28,19 @@ export interface HostGenerateRequest {
   format?: { type: 'json' } | { type: 'json-schema'; schema: unknown };
 }
 
+/** A raw completion: the prompt continued as is, no chat template. */
+export interface HostCompleteRequest {
+  requestId: string;
+  prompt: string;
+  sampling: Sampling;
+  stop?: string[];
+}
+
+export interface HostEmbedResult {
+  vectors: number[][];
+  tokens: number;
+}
+
 export interface HostGenerateResult {
   text: string;
   stats: AnswerStats;
@@ -46,6 +59,9 @@ export interface HostFunctions {
   load(request: HostLoadRequest): Promise<HostLoadResult | HostFailure>;
   unload(): Promise<void>;
   generate(request: HostGenerateRequest): Promise<HostGenerateResult | HostFailure>;
+  complete(request: HostCompleteRequest): Promise<HostGenerateResult | HostFailure>;
+  /** Embeddings of the loaded model (an embedding context made on first use, kept until unload). */
+  embed(texts: string[]): Promise<HostEmbedResult | HostFailure>;
   abort(requestId: string): Promise<void>;
 }
 

@@ -13,7 +13,15 @@ import { describeFit } from '../contract/present/fit';
 import type { RunnableModel } from '../library/library';
 import { ConversationStore, titleFrom } from './conversations';
 import { InferenceHost, type HostLauncher, type HostRpc } from './host-client';
-import { isHostFailure, type HistoryItem, type HostFailure, type HostGenerateRequest, type HostGenerateResult } from './host-protocol';
+import {
+  isHostFailure,
+  type HistoryItem,
+  type HostCompleteRequest,
+  type HostEmbedResult,
+  type HostFailure,
+  type HostGenerateRequest,
+  type HostGenerateResult,
+} from './host-protocol';
 
 export interface InferenceServiceOptions {
   launcher: HostLauncher;
@@ -268,7 +276,7 @@ export class InferenceService {
    * its numbers), streams the text to `onDelta`, and stops at once when `signal` aborts.
    */
   async complete(
-    req: Omit<HostGenerateRequest, 'requestId'> & { key: string; onDelta: (delta: string) => void; signal: AbortSignal },
+    req: (Omit<HostGenerateRequest, 'requestId'> | { raw: Omit<HostCompleteRequest, 'requestId'> }) & { key: string; onDelta: (delta: string) => void; signal: AbortSignal },
   ): Promise<HostGenerateResult & { modelName: string }> {
     if (this.#generation) throw new ApiError('BUSY', 'A chat in the app is being answered; try again when it is done.');
     if (this.#apiGeneration) throw new ApiError('BUSY', 'Another API request is being answered.');
@@ -284,14 +292,31 @@ export class InferenceService {
     const onAbort = () => void this.#host.rpc().abort(requestId);
     req.signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const { key: _key, onDelta: _onDelta, signal: _signal, ...generate } = req;
-      const result = await this.#rpc().generate({ ...generate, requestId });
+      const { key: _key, onDelta: _onDelta, signal: _signal, ...ask } = req;
+      const result = 'raw' in ask ? await this.#rpc().complete({ ...ask.raw, requestId }) : await this.#rpc().generate({ ...ask, requestId });
       if (isHostFailure(result)) throw hostError(result);
       return { ...result, modelName: model.name };
     } finally {
       req.signal.removeEventListener('abort', onAbort);
       this.#apiGeneration = null;
       this.#changed({ generating: null });
+      this.#touch();
+    }
+  }
+
+  /** Embeddings with the given model (loaded first when it is not). */
+  async embed(key: string, texts: string[]): Promise<HostEmbedResult & { modelName: string }> {
+    if (this.#generation || this.#apiGeneration) throw new ApiError('BUSY', 'The model is answering; try again in a moment.');
+    if (this.#status.model?.key !== key) await this.load(key, undefined, false);
+    const model = this.#status.model;
+    if (!model) throw new ApiError('NO_MODEL', 'The model did not stay loaded.');
+    this.#busy++;
+    try {
+      const result = await this.#rpc().embed(texts);
+      if (isHostFailure(result)) throw hostError(result);
+      return { ...result, modelName: model.name };
+    } finally {
+      this.#busy--;
       this.#touch();
     }
   }

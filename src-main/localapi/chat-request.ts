@@ -131,3 +131,86 @@ export function toHostRequest(req: ChatRequest): Omit<HostGenerateRequest, 'requ
         : {}),
   };
 }
+
+// ---------- /v1/completions and /v1/embeddings ----------
+
+export const CompletionRequest = z.looseObject({
+  model: z.string().min(1).max(1024).optional(),
+  prompt: z.union([z.string().max(LIMITS.promptChars), z.array(z.string().max(LIMITS.promptChars)).min(1).max(1)]),
+  stream: z.boolean().nullish(),
+  stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
+  max_tokens: count(LIMITS.maxTokens),
+  temperature: z.number().min(0).max(2).nullish(),
+  top_p: z.number().min(0).max(1).nullish(),
+  top_k: z.number().int().min(0).max(1000).nullish(),
+  min_p: z.number().min(0).max(1).nullish(),
+  repeat_penalty: z.number().min(0).max(10).nullish(),
+  seed: z.number().int().nullish(),
+  stop: z.union([z.string().max(256), z.array(z.string().min(1).max(256)).max(LIMITS.stops)]).nullish(),
+  n: z.number().int().min(1).max(128).nullish(),
+  echo: z.boolean().nullish(),
+  suffix: z.string().max(LIMITS.messageChars).nullish(),
+});
+export type CompletionRequest = z.output<typeof CompletionRequest>;
+
+/** OpenAI's default length for a completion (16 tokens), kept: clients that want more say so. */
+const COMPLETION_DEFAULT_TOKENS = 16;
+
+export function toRawCompletion(req: CompletionRequest): { prompt: string; sampling: Sampling; stop?: string[] } {
+  if ((req.n ?? 1) > 1) throw new Unsupported('n > 1 is not supported: ask for one completion per request.', 'n');
+  if (req.echo) throw new Unsupported('echo is not supported.', 'echo');
+  if (req.suffix) throw new Unsupported('suffix (fill in the middle) is not supported.', 'suffix');
+  const prompt = typeof req.prompt === 'string' ? req.prompt : (req.prompt[0] as string);
+  const stop = req.stop === null || req.stop === undefined ? [] : typeof req.stop === 'string' ? [req.stop] : req.stop;
+  return {
+    prompt,
+    sampling: {
+      temperature: req.temperature ?? DEFAULT_SAMPLING.temperature,
+      topP: req.top_p ?? DEFAULT_SAMPLING.topP,
+      topK: req.top_k ?? DEFAULT_SAMPLING.topK,
+      minP: req.min_p ?? DEFAULT_SAMPLING.minP,
+      repeatPenalty: req.repeat_penalty ?? 1,
+      seed: req.seed ?? null,
+      maxTokens: req.max_tokens ?? COMPLETION_DEFAULT_TOKENS,
+    },
+    ...(stop.filter(Boolean).length ? { stop: stop.filter(Boolean) } : {}),
+  };
+}
+
+export const EmbeddingRequest = z.looseObject({
+  model: z.string().min(1).max(1024).optional(),
+  input: z.union([
+    z
+      .string()
+      .min(1)
+      .max(64 * 1024),
+    z
+      .array(
+        z
+          .string()
+          .min(1)
+          .max(64 * 1024),
+      )
+      .min(1)
+      .max(256),
+    z.array(z.number()).min(1),
+  ]),
+  encoding_format: z.enum(['float', 'base64']).nullish(),
+  dimensions: z.number().int().min(1).nullish(),
+  user: z.string().max(256).optional(),
+});
+export type EmbeddingRequest = z.output<typeof EmbeddingRequest>;
+
+export function embeddingInputs(req: EmbeddingRequest): string[] {
+  if (req.dimensions) throw new Unsupported('dimensions is not supported: these models have one embedding size.', 'dimensions');
+  if (typeof req.input === 'string') return [req.input];
+  if (req.input.every((x): x is string => typeof x === 'string')) return req.input;
+  throw new Unsupported('Token arrays are not supported as input: send text.', 'input');
+}
+
+/** A float vector as OpenAI's base64: the bytes of little-endian float32s. */
+export function base64Floats(vector: number[]): string {
+  const buf = Buffer.alloc(vector.length * 4);
+  vector.forEach((v, i) => buf.writeFloatLE(v, i * 4));
+  return buf.toString('base64');
+}

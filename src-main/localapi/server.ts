@@ -1,7 +1,7 @@
 /**
- * The local OpenAI-compatible API: `GET /v1/models[/{id}]`, `POST /v1/chat/completions` (JSON or
- * SSE exactly as OpenAI frames it), `GET /health`. Models are chosen only by id from the Library
- * (no request can name a path) and loaded on demand in the inference host with the saved defaults
+ * The local OpenAI-compatible API: `GET /v1/models[/{id}]`, `POST /v1/chat/completions` and
+ * `/v1/completions` (JSON or SSE exactly as OpenAI frames them), `POST /v1/embeddings`,
+ * `GET /health`. Models are chosen only by id from the Library (no request can name a path) and loaded on demand in the inference host with the saved defaults
  * and the fit check. One answer at a time (the host runs one sequence): later requests wait in a
  * bounded FIFO queue, and a full queue is a 429 with Retry-After. A client that disconnects stops
  * its generation at once. Every request needs `Authorization: Bearer <key>`; the Host header is
@@ -15,12 +15,14 @@ import { isAllowedHost, parseTarget, secretsEqual } from '../app/http-guards';
 import { ApiError } from '../contract/errors';
 import type { LibraryItem } from '../contract/library';
 import type { InferenceService } from '../inference/service';
-import { ChatRequest, toHostRequest, Unsupported } from './chat-request';
+import type { z } from 'zod';
+import type { HostCompleteRequest, HostGenerateRequest } from '../inference/host-protocol';
+import { base64Floats, ChatRequest, CompletionRequest, embeddingInputs, EmbeddingRequest, toHostRequest, toRawCompletion, Unsupported } from './chat-request';
 import { apiModels, type ApiModel } from './model-ids';
 import { FifoGate, QueueFull } from './queue';
 
 export interface LocalApiOptions {
-  inference: Pick<InferenceService, 'complete' | 'status'>;
+  inference: Pick<InferenceService, 'complete' | 'embed' | 'status'>;
   items: () => Promise<LibraryItem[]>;
   key: () => string;
   host: string;
@@ -150,32 +152,34 @@ export async function startLocalApi(opts: LocalApiOptions): Promise<LocalApi> {
     return { 'access-control-allow-origin': origin, vary: 'Origin' };
   };
 
-  async function chat(req: http.IncomingMessage, res: http.ServerResponse, log: Partial<ApiRequestLog>): Promise<void> {
+  /** The body parsed with `schema`; on any problem the answer is sent and null returned. */
+  async function parseBody<S extends z.ZodType>(req: http.IncomingMessage, res: http.ServerResponse, schema: S): Promise<z.output<S> | null> {
     const body = await readBody(req);
-    if (body === 'too-large')
-      return sendError(res, 413, 'invalid_request_error', `The request body is larger than ${MAX_BODY_BYTES} bytes.`, { code: 'request_too_large' });
+    if (body === 'too-large') {
+      sendError(res, 413, 'invalid_request_error', `The request body is larger than ${MAX_BODY_BYTES} bytes.`, { code: 'request_too_large' });
+      return null;
+    }
     let raw: unknown;
     try {
       raw = JSON.parse(body.toString('utf8'));
     } catch {
-      return sendError(res, 400, 'invalid_request_error', 'The request body is not valid JSON.', { code: 'invalid_json' });
+      sendError(res, 400, 'invalid_request_error', 'The request body is not valid JSON.', { code: 'invalid_json' });
+      return null;
     }
-    const parsed = ChatRequest.safeParse(raw);
+    const parsed = schema.safeParse(raw);
     if (!parsed.success) {
       const { message, param } = zodMessage(parsed.error);
-      return sendError(res, 400, 'invalid_request_error', message, { param, code: 'invalid_request' });
+      sendError(res, 400, 'invalid_request_error', message, { param, code: 'invalid_request' });
+      return null;
     }
-    const request = parsed.data;
-    let host;
-    try {
-      host = toHostRequest(request);
-    } catch (error) {
-      if (error instanceof Unsupported) return sendError(res, 400, 'invalid_request_error', error.message, { param: error.param, code: 'unsupported' });
-      throw error;
-    }
+    return parsed.data;
+  }
+
+  /** The Library model a request names (or the loaded one); on a miss the 404 is sent and null returned. */
+  async function pickModel(res: http.ServerResponse, requested: string | undefined): Promise<ApiModel | null> {
     const list = await models();
     if (list.length === 0) {
-      return sendError(
+      sendError(
         res,
         404,
         'not_found_error',
@@ -185,107 +189,202 @@ export async function startLocalApi(opts: LocalApiOptions): Promise<LocalApi> {
           code: 'model_not_found',
         },
       );
+      return null;
     }
     const loadedKey = opts.inference.status().model?.key ?? null;
-    const model = request.model ? list.find((m) => m.id === request.model) : (list.find((m) => m.key === loadedKey) ?? null);
-    if (!model) {
-      const some = list
-        .slice(0, 5)
-        .map((m) => m.id)
-        .join(', ');
-      return sendError(
-        res,
-        404,
-        'not_found_error',
-        request.model
-          ? `The model "${request.model.slice(0, 200)}" is not in Hubcap's Library. Available: ${some}${list.length > 5 ? ', …' : ''} (GET /v1/models lists them all).`
-          : `No model is loaded: name one in "model" (for example "${list[0]?.id ?? ''}").`,
-        { param: 'model', code: 'model_not_found' },
-      );
-    }
-    log.model = model.id;
+    const model = requested ? list.find((m) => m.id === requested) : (list.find((m) => m.key === loadedKey) ?? null);
+    if (model) return model;
+    const some = list
+      .slice(0, 5)
+      .map((m) => m.id)
+      .join(', ');
+    sendError(
+      res,
+      404,
+      'not_found_error',
+      requested
+        ? `The model "${requested.slice(0, 200)}" is not in Hubcap's Library. Available: ${some}${list.length > 5 ? ', …' : ''} (GET /v1/models lists them all).`
+        : `No model is loaded: name one in "model" (for example "${list[0]?.id ?? ''}").`,
+      { param: 'model', code: 'model_not_found' },
+    );
+    return null;
+  }
 
+  /** This request's turn at the model; null when the line is full (429 sent) or the client left. */
+  async function takeTurn(res: http.ServerResponse): Promise<{ release: () => void; signal: AbortSignal } | null> {
     // A client gone while waiting or answering stops everything it started.
     const abort = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) abort.abort();
     });
-    let release: () => void;
     try {
-      release = await gate.enter(abort.signal);
+      return { release: await gate.enter(abort.signal), signal: abort.signal };
     } catch (error) {
       if (error instanceof QueueFull) {
-        return sendError(res, 429, 'rate_limit_error', `${gate.waiting} requests are already waiting for the model; try again shortly.`, {
+        sendError(res, 429, 'rate_limit_error', `${gate.waiting} requests are already waiting for the model; try again shortly.`, {
           code: 'queue_full',
           headers: { 'retry-after': '2' },
         });
       }
-      return; // the client left while queued
+      return null;
     }
-    const id = `chatcmpl-${randomUUID()}`;
+  }
+
+  function failed(res: http.ServerResponse, error: unknown, streaming: boolean, log: Partial<ApiRequestLog>): void {
+    const e = error instanceof ApiError ? error : new ApiError('INTERNAL', (error as Error).message);
+    const { status, type, code } = apiErrorToHttp(e);
+    log.status = status;
+    if (streaming) {
+      // Mid-stream: an error frame (the openai SDKs raise it), then the end.
+      res.write(`data: ${JSON.stringify({ error: { message: e.message, type, param: null, code } })}\n\n`);
+      res.end();
+    } else {
+      sendError(res, status, type, e.message, { code, ...(status === 429 ? { headers: { 'retry-after': '2' } } : {}) });
+    }
+  }
+
+  function usageOf(stats: { tokens: number; contextUsed: number }) {
+    const completion = stats.tokens;
+    const prompt = Math.max(0, stats.contextUsed - completion);
+    return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  }
+
+  /**
+   * One generation, chat or raw, framed as the endpoint's objects: JSON at the end, or SSE chunks
+   * (`data: {…}` frames, a final chunk with finish_reason, the usage chunk when asked, `[DONE]`).
+   */
+  async function generate(
+    res: http.ServerResponse,
+    log: Partial<ApiRequestLog>,
+    model: ApiModel,
+    ask: { chat: Omit<HostGenerateRequest, 'requestId'> } | { raw: Omit<HostCompleteRequest, 'requestId'> },
+    framing: { stream: boolean; includeUsage: boolean; kind: 'chat' | 'text' },
+  ): Promise<void> {
+    log.model = model.id;
+    const turn = await takeTurn(res);
+    if (!turn) return;
+    const chat = framing.kind === 'chat';
+    const id = chat ? `chatcmpl-${randomUUID()}` : `cmpl-${randomUUID()}`;
     const created = unix();
-    const stream = request.stream === true;
-    const includeUsage = stream && request.stream_options?.include_usage === true;
-    const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
-      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: model.id, system_fingerprint: null, choices, ...extra })}\n\n`;
+    const object = chat ? 'chat.completion.chunk' : 'text_completion';
+    const frame = (choices: unknown[], extra: Record<string, unknown> = {}) =>
+      `data: ${JSON.stringify({ id, object, created, model: model.id, system_fingerprint: null, choices, ...extra })}\n\n`;
+    const piece = (text: string, finish: string | null) =>
+      chat
+        ? { index: 0, delta: finish ? {} : { content: text }, logprobs: null, finish_reason: finish }
+        : { index: 0, text, logprobs: null, finish_reason: finish };
     let started = false;
-    const startStream = () => {
-      if (started) return;
-      started = true;
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      res.write(chunk([{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }]));
-    };
     try {
-      // Headers go out at once for a stream, so a client sees the answer begin even while the model loads.
-      if (stream) startStream();
+      if (framing.stream) {
+        // Headers go out at once, so a client sees the answer begin even while the model loads.
+        started = true;
+        res.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache',
+          connection: 'keep-alive',
+          'x-accel-buffering': 'no',
+        });
+        if (chat) res.write(frame([{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }]));
+      }
       const result = await opts.inference.complete({
-        ...host,
+        ...('chat' in ask ? ask.chat : { raw: ask.raw }),
         key: model.key,
-        signal: abort.signal,
+        signal: turn.signal,
         onDelta: (delta) => {
-          if (stream && delta) res.write(chunk([{ index: 0, delta: { content: delta }, logprobs: null, finish_reason: null }]));
+          if (framing.stream && delta) res.write(frame([piece(delta, null)]));
         },
       });
-      const completionTokens = result.stats.tokens;
-      const promptTokens = Math.max(0, result.stats.contextUsed - completionTokens);
-      const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+      const usage = usageOf(result.stats);
       const finish = result.stats.stopReason === 'maxTokens' ? 'length' : 'stop';
-      Object.assign(log, { promptTokens, completionTokens, tokensPerSecond: result.stats.tokensPerSecond });
-      if (abort.signal.aborted) return;
-      if (stream) {
-        res.write(chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: finish }]));
-        if (includeUsage) res.write(chunk([], { usage }));
+      Object.assign(log, { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens, tokensPerSecond: result.stats.tokensPerSecond });
+      if (turn.signal.aborted) return;
+      if (framing.stream) {
+        res.write(frame([piece('', finish)]));
+        if (framing.includeUsage) res.write(frame([], { usage }));
         res.end('data: [DONE]\n\n');
-      } else {
-        sendJson(res, 200, {
-          id,
-          object: 'chat.completion',
-          created,
-          model: model.id,
-          system_fingerprint: null,
-          choices: [{ index: 0, message: { role: 'assistant', content: result.text, refusal: null }, logprobs: null, finish_reason: finish }],
-          usage,
-        });
+        return;
       }
+      sendJson(res, 200, {
+        id,
+        object: chat ? 'chat.completion' : 'text_completion',
+        created,
+        model: model.id,
+        system_fingerprint: null,
+        choices: [
+          chat
+            ? { index: 0, message: { role: 'assistant', content: result.text, refusal: null }, logprobs: null, finish_reason: finish }
+            : { index: 0, text: result.text, logprobs: null, finish_reason: finish },
+        ],
+        usage,
+      });
     } catch (error) {
-      if (abort.signal.aborted) return;
-      const e = error instanceof ApiError ? error : new ApiError('INTERNAL', (error as Error).message);
-      const { status, type, code } = apiErrorToHttp(e);
-      log.status = status;
-      if (started) {
-        // Mid-stream: an error frame (the openai SDKs raise it), then the end.
-        res.write(`data: ${JSON.stringify({ error: { message: e.message, type, param: null, code } })}\n\n`);
-        res.end();
-      } else {
-        sendError(res, status, type, e.message, { code, ...(status === 429 ? { headers: { 'retry-after': '2' } } : {}) });
-      }
+      if (!turn.signal.aborted) failed(res, error, started, log);
     } finally {
-      release();
+      turn.release();
+    }
+  }
+
+  async function chat(req: http.IncomingMessage, res: http.ServerResponse, log: Partial<ApiRequestLog>): Promise<void> {
+    const request = await parseBody(req, res, ChatRequest);
+    if (!request) return;
+    let host;
+    try {
+      host = toHostRequest(request);
+    } catch (error) {
+      if (error instanceof Unsupported) return sendError(res, 400, 'invalid_request_error', error.message, { param: error.param, code: 'unsupported' });
+      throw error;
+    }
+    const model = await pickModel(res, request.model);
+    if (!model) return;
+    const stream = request.stream === true;
+    await generate(res, log, model, { chat: host }, { stream, includeUsage: stream && request.stream_options?.include_usage === true, kind: 'chat' });
+  }
+
+  async function completion(req: http.IncomingMessage, res: http.ServerResponse, log: Partial<ApiRequestLog>): Promise<void> {
+    const request = await parseBody(req, res, CompletionRequest);
+    if (!request) return;
+    let raw;
+    try {
+      raw = toRawCompletion(request);
+    } catch (error) {
+      if (error instanceof Unsupported) return sendError(res, 400, 'invalid_request_error', error.message, { param: error.param, code: 'unsupported' });
+      throw error;
+    }
+    const model = await pickModel(res, request.model);
+    if (!model) return;
+    const stream = request.stream === true;
+    await generate(res, log, model, { raw }, { stream, includeUsage: stream && request.stream_options?.include_usage === true, kind: 'text' });
+  }
+
+  async function embeddings(req: http.IncomingMessage, res: http.ServerResponse, log: Partial<ApiRequestLog>): Promise<void> {
+    const request = await parseBody(req, res, EmbeddingRequest);
+    if (!request) return;
+    let inputs: string[];
+    try {
+      inputs = embeddingInputs(request);
+    } catch (error) {
+      if (error instanceof Unsupported) return sendError(res, 400, 'invalid_request_error', error.message, { param: error.param, code: 'unsupported' });
+      throw error;
+    }
+    const model = await pickModel(res, request.model);
+    if (!model) return;
+    log.model = model.id;
+    const turn = await takeTurn(res);
+    if (!turn) return;
+    try {
+      const result = await opts.inference.embed(model.key, inputs);
+      log.promptTokens = result.tokens;
+      const base64 = request.encoding_format === 'base64';
+      sendJson(res, 200, {
+        object: 'list',
+        data: result.vectors.map((v, index) => ({ object: 'embedding', index, embedding: base64 ? base64Floats(v) : v })),
+        model: model.id,
+        usage: { prompt_tokens: result.tokens, total_tokens: result.tokens },
+      });
+    } catch (error) {
+      if (!turn.signal.aborted) failed(res, error, false, log);
+    } finally {
+      turn.release();
     }
   }
 
@@ -329,11 +428,8 @@ export async function startLocalApi(opts: LocalApiOptions): Promise<LocalApi> {
         : sendError(res, 404, 'not_found_error', `The model "${wanted.slice(0, 200)}" does not exist.`, { param: 'model', code: 'model_not_found' });
     }
     if (path === '/v1/chat/completions' && method === 'POST') return chat(req, res, log);
-    if ((path === '/v1/completions' || path === '/v1/embeddings') && method === 'POST') {
-      return sendError(res, 501, 'invalid_request_error', `${path} is not supported yet by Hubcap's local API; use /v1/chat/completions.`, {
-        code: 'not_implemented',
-      });
-    }
+    if (path === '/v1/completions' && method === 'POST') return completion(req, res, log);
+    if (path === '/v1/embeddings' && method === 'POST') return embeddings(req, res, log);
     return sendError(res, 404, 'not_found_error', `No such endpoint: ${method} ${path.slice(0, 200)}.`, { code: 'unknown_url' });
   }
 

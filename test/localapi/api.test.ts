@@ -151,6 +151,34 @@ describe('local OpenAI-compatible API', { timeout: 90_000 }, () => {
     expect(next.choices[0]?.message.role).toBe('assistant');
   });
 
+  it('completes raw text (no chat template), streaming too, and a chat still answers the same afterwards', async () => {
+    const before = await client.chat.completions.create(ask);
+    const raw = await client.completions.create({ model: MODEL, prompt: 'Once upon a time', max_tokens: 8, seed: 3 });
+    expect(raw.object).toBe('text_completion');
+    expect(raw.usage?.completion_tokens).toBeGreaterThan(0);
+    const stream = await client.completions.create({ model: MODEL, prompt: 'Once upon a time', max_tokens: 8, seed: 3, stream: true });
+    let text = '';
+    for await (const c of stream) text += c.choices[0]?.text ?? '';
+    expect(text).toBe(raw.choices[0]?.text);
+    // The raw completion used the chat's sequence: the chat sets its history again, so nothing leaks.
+    expect((await client.chat.completions.create(ask)).choices[0]?.message.content).toBe(before.choices[0]?.message.content);
+  });
+
+  it('makes embeddings, as floats or as the base64 the SDK asks for by default', async () => {
+    const floats = await client.embeddings.create({ model: MODEL, input: ['hello', 'world'], encoding_format: 'float' });
+    expect(floats.data.map((d) => d.index)).toEqual([0, 1]);
+    const dims = floats.data[0]?.embedding.length ?? 0;
+    expect(dims).toBeGreaterThan(0);
+    expect(floats.usage.prompt_tokens).toBeGreaterThan(0);
+    // The SDK's default (base64, decoded by it) gives the same numbers, as float32.
+    const decoded = await client.embeddings.create({ model: MODEL, input: 'hello' });
+    const a = decoded.data[0]?.embedding ?? [];
+    const b = floats.data[0]?.embedding ?? [];
+    expect(a.length).toBe(dims);
+    for (let i = 0; i < dims; i++) expect(a[i]).toBeCloseTo(b[i] as number, 4);
+    await expect(client.embeddings.create({ model: MODEL, input: [1, 2, 3] })).rejects.toBeInstanceOf(OpenAI.BadRequestError);
+  });
+
   it('refuses bad requests in OpenAI’s error shape, naming the field', async () => {
     const bad = async (body: unknown, headers: Record<string, string> = {}) => {
       const res = await fetch(`${api.url}/chat/completions`, {

@@ -9,7 +9,9 @@ import {
   GgufInsights,
   InsufficientMemoryError,
   LlamaChatSession,
+  LlamaCompletion,
   LlamaLogLevel,
+  type LlamaEmbeddingContext,
   type LlamaGrammar,
   readGgufFileInfo,
   type ChatHistoryItem,
@@ -20,7 +22,17 @@ import {
 import type { StopReason } from '../../contract/chat';
 import type { FitEstimate, FitVerdict, GpuBackend, HardwareView, LoadSettings } from '../../contract/inference';
 import { defaultThreads, type ThreadChoice } from '../threads';
-import type { HostFailure, HostFunctions, HostGenerateRequest, HostGenerateResult, HostLoadRequest, HostLoadResult, ParentFunctions } from '../host-protocol';
+import type {
+  HostCompleteRequest,
+  HostEmbedResult,
+  HostFailure,
+  HostFunctions,
+  HostGenerateRequest,
+  HostGenerateResult,
+  HostLoadRequest,
+  HostLoadResult,
+  ParentFunctions,
+} from '../host-protocol';
 
 /** An "auto" context is capped: a 128k-token window costs gigabytes of KV cache nobody asked for. */
 export const AUTO_CONTEXT_MAX = 8192;
@@ -54,6 +66,7 @@ interface Loaded {
   model: LlamaModel;
   context: LlamaContext;
   session: LlamaChatSession;
+  embedding?: Promise<LlamaEmbeddingContext>;
 }
 
 export class Engine implements HostFunctions {
@@ -216,6 +229,7 @@ export class Engine implements HostFunctions {
     this.#loaded = null;
     if (!loaded) return;
     for (const a of this.#aborts.values()) a.abort();
+    if (loaded.embedding) await (await loaded.embedding.catch(() => null))?.dispose().catch(() => undefined);
     await loaded.context.dispose().catch(() => undefined);
     await loaded.model.dispose().catch(() => undefined);
   }
@@ -305,6 +319,89 @@ export class Engine implements HostFunctions {
       throw error;
     } finally {
       this.#aborts.delete(req.requestId);
+    }
+  }
+
+  /**
+   * A raw completion on the chat's own sequence (the context has one): the chat sets its whole
+   * history again before its next answer, so what this leaves in the sequence is re-evaluated.
+   */
+  async complete(req: HostCompleteRequest): Promise<HostGenerateResult | HostFailure> {
+    const loaded = this.#loaded;
+    if (!loaded) return failure('NO_MODEL', 'No model is loaded.');
+    const { session, context, model } = loaded;
+    const promptTokens = model.tokenize(req.prompt).length;
+    if (promptTokens + 1 > context.contextSize) {
+      return failure('CONTEXT_OVERFLOW', `The prompt needs ${promptTokens} tokens and does not fit in the ${context.contextSize}-token context.`);
+    }
+    const sequence = session.sequence;
+    await sequence.clearHistory();
+    const completion = new LlamaCompletion({ contextSequence: sequence, autoDisposeSequence: false });
+    const abort = new AbortController();
+    this.#aborts.set(req.requestId, abort);
+    const s = req.sampling;
+    const started = performance.now();
+    let firstAt: number | null = null;
+    let tokens = 0;
+    const meter = sequence.tokenMeter.getState();
+    try {
+      const meta = await completion.generateCompletionWithMeta(req.prompt, {
+        signal: abort.signal,
+        stopOnAbortSignal: true,
+        maxTokens: s.maxTokens,
+        temperature: s.temperature,
+        topP: s.topP,
+        topK: s.topK,
+        minP: s.minP,
+        ...(s.seed === null ? {} : { seed: s.seed }),
+        repeatPenalty: s.repeatPenalty === 1 ? false : { penalty: s.repeatPenalty },
+        ...(req.stop?.length ? { customStopTriggers: req.stop } : {}),
+        onToken: (t) => {
+          firstAt ??= performance.now();
+          tokens += t.length;
+        },
+        onTextChunk: (text) => this.#parent.token(req.requestId, text, tokens),
+      });
+      const ended = performance.now();
+      tokens = Math.max(tokens, sequence.tokenMeter.diff(meter).usedOutputTokens);
+      const decodeMs = firstAt === null ? 0 : ended - firstAt;
+      const stopReason: StopReason = meta.metadata.stopReason === 'abort' ? 'stopped' : meta.metadata.stopReason === 'maxTokens' ? 'maxTokens' : 'end';
+      return {
+        text: meta.response,
+        stats: {
+          tokens,
+          tokensPerSecond: tokens > 1 && decodeMs > 0 ? ((tokens - 1) * 1000) / decodeMs : 0,
+          timeToFirstTokenMs: firstAt === null ? 0 : firstAt - started,
+          totalMs: ended - started,
+          stopReason,
+          contextUsed: promptTokens + tokens,
+          contextSize: context.contextSize,
+        },
+      };
+    } finally {
+      this.#aborts.delete(req.requestId);
+      completion.dispose();
+    }
+  }
+
+  async embed(texts: string[]): Promise<HostEmbedResult | HostFailure> {
+    const loaded = this.#loaded;
+    if (!loaded) return failure('NO_MODEL', 'No model is loaded.');
+    try {
+      loaded.embedding ??= loaded.model.createEmbeddingContext({ contextSize: Math.min(loaded.context.contextSize, 8192) });
+      const ctx = await loaded.embedding;
+      const vectors: number[][] = [];
+      let tokens = 0;
+      for (const text of texts) {
+        const n = loaded.model.tokenize(text).length;
+        if (n > loaded.context.contextSize) return failure('CONTEXT_OVERFLOW', `An input needs ${n} tokens; the model takes at most ${loaded.context.contextSize} at once.`);
+        tokens += n;
+        vectors.push([...(await ctx.getEmbeddingFor(text)).vector]);
+      }
+      return { vectors, tokens };
+    } catch (error) {
+      loaded.embedding = undefined;
+      return failure('LOAD_FAILED', `This model cannot make embeddings: ${errorText(error)}`);
     }
   }
 

@@ -43,6 +43,8 @@ const functions: HostFunctions = {
   load: (request) => engine.load(request),
   unload: () => engine.unload(),
   generate: (request) => engine.generate(request),
+  complete: (request) => engine.complete(request),
+  embed: (texts) => engine.embed(texts),
   abort: (requestId) => engine.abort(requestId),
 };
 const rpc: BirpcReturn<ParentFunctions, HostFunctions> = createBirpc<ParentFunctions, HostFunctions>(functions, {
