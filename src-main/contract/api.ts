@@ -1,7 +1,7 @@
 /**
  * The one API contract between the renderer and the core: every domain's requests and events,
  * merged into one typed table. The domain files (app, settings, hub, gallery, downloads, cache,
- * library, account, inference, chat, apps, publish) own their schemas and shapes; nothing else belongs here.
+ * library, account, inference, chat, apps, publish, localapi) own their schemas and shapes; nothing else belongs here.
  * Both transports (Electron IPC and the `hubcap serve` WebSocket) carry exactly this.
  */
 import type { z } from 'zod';
@@ -15,6 +15,7 @@ import { galleryRequests } from './gallery';
 import { hubEvents, hubRequests } from './hub';
 import { inferenceEvents, inferenceRequests } from './inference';
 import { libraryEvents, libraryRequests } from './library';
+import { localApiEvents, localApiRequests } from './localapi';
 import { publishEvents, publishRequests } from './publish';
 import { settingsEvents, settingsRequests } from './settings';
 
@@ -31,6 +32,7 @@ export const requests = {
   ...chatRequests,
   ...appsRequests,
   ...publishRequests,
+  ...localApiRequests,
 } as const;
 
 export const events = {
@@ -43,6 +45,7 @@ export const events = {
   ...chatEvents,
   ...appsEvents,
   ...publishEvents,
+  ...localApiEvents,
 } as const;
 
 export type Requests = typeof requests;

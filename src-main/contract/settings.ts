@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { LoadSettings } from './inference';
 import { LoadSettingsInput } from './inference';
+import { LocalApiSettingsInput } from './localapi';
 import { Empty, event, request } from './request';
 
 export const CACHE_DIR_SOURCES = ['setting', 'HF_HUB_CACHE', 'HUGGINGFACE_HUB_CACHE', 'HF_HOME', 'XDG_CACHE_HOME', 'default'] as const;
@@ -45,6 +46,7 @@ export interface SettingsView {
   theme: Theme;
   downloads: { concurrency: number; connections: number };
   inference: { unloadAfterMinutes: number; loadDefaults: LoadSettings };
+  localApi: { enabled: boolean; port: number; exposed: boolean; corsOrigins: string[] };
   /** Problems found while loading settings (e.g. a corrupt file set aside). */
   warnings: string[];
 }
@@ -67,6 +69,7 @@ export const SettingsPatch = z
     downloadConnections: SETTING_FIELDS.downloadConnections.optional(),
     unloadAfterMinutes: SETTING_FIELDS.unloadAfterMinutes.optional(),
     loadDefaults: LoadSettingsInput.optional(),
+    localApi: LocalApiSettingsInput.optional(),
   })
   .strict()
   .refine((p) => Object.keys(p).length > 0, 'Nothing to change.');

@@ -32,6 +32,8 @@ import type { HostLauncher } from '../inference/host-client';
 import { HubFit } from '../inference/hub-fit';
 import { InferenceService } from '../inference/service';
 import { libraryHandlers } from '../library/handlers';
+import { localApiHandlers } from '../localapi/handlers';
+import { LocalApiService } from '../localapi/service';
 import { uploadWorkerFactory } from '../publish/commit-runner';
 import { publishHandlers } from '../publish/handlers';
 import { PublishService } from '../publish/service';
@@ -86,6 +88,7 @@ export class Core {
   readonly inference: InferenceService;
   readonly apps: AppsService;
   readonly publish: PublishService;
+  readonly localApi: LocalApiService;
   readonly handlers: Handlers;
   readonly dataDir: string;
 
@@ -101,12 +104,16 @@ export class Core {
       homeDir: opts.homeDir,
       backend: opts.settingsBackend,
       hf,
-      onChange: (view) => this.events.emit('settings.changed', view),
+      onChange: (view) => {
+        this.events.emit('settings.changed', view);
+        void this.localApi?.apply();
+      },
       onOfflineChange: () => void this.hub.check(),
     });
     const cacheDir = () => opts.cacheDirOverride ?? this.settings.cacheDir();
+    const keychain = opts.keychain ?? osKeychain();
     this.account = new AccountService({
-      keychain: opts.keychain ?? osKeychain(),
+      keychain,
       hf,
       endpoint: hf.endpoint.url,
       offline,
@@ -188,6 +195,15 @@ export class Core {
       ...(opts.publishStallMs !== undefined ? { stallMs: opts.publishStallMs } : {}),
     });
 
+    this.localApi = new LocalApiService({
+      inference: this.inference,
+      items: () => this.library.items(),
+      keychain,
+      env: opts.env,
+      settings: () => this.settings.get().localApi,
+      onChange: (view) => this.events.emit('localApi.changed', view),
+    });
+
     this.handlers = {
       ...shellHandlers({
         transport: opts.transport,
@@ -224,9 +240,12 @@ export class Core {
       ...inferenceHandlers(this.inference, new HubFit(this.hubHttp, this.inference)),
       ...appsHandlers(this.apps),
       ...publishHandlers(this.publish),
+      ...localApiHandlers(this.localApi),
     };
 
     this.cache.warm();
+    // The CLI's one-shot commands never open a port; `hubcap api` starts its own.
+    if (opts.transport !== 'cli') void this.localApi.apply();
     if (opts.probeHubOnStart !== false) void this.hub.check();
   }
 
@@ -241,6 +260,7 @@ export class Core {
   }
 
   async close(): Promise<void> {
+    await this.localApi.close();
     this.inference.close();
     await this.downloads.close();
   }

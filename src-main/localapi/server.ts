@@ -14,6 +14,9 @@ import type { AddressInfo } from 'node:net';
 import { isAllowedHost, parseTarget, secretsEqual } from '../app/http-guards';
 import { ApiError } from '../contract/errors';
 import type { LibraryItem } from '../contract/library';
+import type { ApiRequestLog } from '../contract/localapi';
+
+export type { ApiRequestLog };
 import type { InferenceService } from '../inference/service';
 import type { z } from 'zod';
 import type { HostCompleteRequest, HostGenerateRequest } from '../inference/host-protocol';
@@ -35,17 +38,6 @@ export interface LocalApiOptions {
   onRequest?: (entry: ApiRequestLog) => void;
 }
 
-export interface ApiRequestLog {
-  at: string;
-  method: string;
-  path: string;
-  model: string | null;
-  status: number;
-  promptTokens: number;
-  completionTokens: number;
-  tokensPerSecond: number;
-  ms: number;
-}
 
 export interface LocalApi {
   url: string;

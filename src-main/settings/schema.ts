@@ -1,6 +1,7 @@
 /** The one schema of Hubcap's persisted settings, shared by the desktop shell and `hubcap serve`. */
 import { z } from 'zod';
 import { LOAD_SETTING_FIELDS } from '../contract/inference';
+import { LOCAL_API_DEFAULT_PORT } from '../contract/localapi';
 import { SETTING_FIELDS, THEMES } from '../contract/settings';
 
 export const WindowBounds = z.object({
@@ -30,6 +31,15 @@ export const StoredSettings = z.object({
       threads: LOAD_SETTING_FIELDS.threads.default(null),
     })
     .default({ gpuLayers: 'auto', contextSize: 'auto', batchSize: null, threads: null }),
+  /** The local OpenAI-compatible API: off until the user turns it on; loopback unless exposed. */
+  localApi: z
+    .object({
+      enabled: z.boolean().default(false),
+      port: z.number().int().min(1).max(65535).default(LOCAL_API_DEFAULT_PORT),
+      exposed: z.boolean().default(false),
+      corsOrigins: z.array(z.string().max(256)).max(32).default([]),
+    })
+    .default({ enabled: false, port: LOCAL_API_DEFAULT_PORT, exposed: false, corsOrigins: [] }),
 });
 export type StoredSettings = z.infer<typeof StoredSettings>;
 

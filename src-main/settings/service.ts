@@ -59,14 +59,16 @@ export class SettingsService {
       theme: s.theme,
       downloads: { concurrency: s.downloadConcurrency, connections: s.downloadConnections },
       inference: { unloadAfterMinutes: s.unloadAfterMinutes, loadDefaults: s.loadDefaults },
+      localApi: { ...s.localApi, corsOrigins: [...s.localApi.corsOrigins] },
       warnings: [...this.store.warnings],
     };
   }
 
   /** Applies a checked patch (the schema already bounded its values); every field is optional. */
   update(patch: SettingsPatch): SettingsView {
-    const { hubCacheDir, offline, ...rest } = patch;
+    const { hubCacheDir, offline, localApi, ...rest } = patch;
     const next: Partial<StoredSettings> = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+    if (localApi) next.localApi = { ...this.get().localApi, ...Object.fromEntries(Object.entries(localApi).filter(([, v]) => v !== undefined)) };
     if (hubCacheDir !== undefined) next.hubCacheDir = hubCacheDir === null ? null : this.#checkCacheDir(hubCacheDir);
     if (offline !== undefined) {
       if (!offline && this.#o.hf.offline) {

@@ -1,0 +1,58 @@
+/** The local OpenAI-compatible API as the app shows and runs it (Settings › Local API). */
+import { z } from 'zod';
+import { Empty, event, request } from './request';
+
+export interface ApiRequestLog {
+  at: string;
+  method: string;
+  path: string;
+  model: string | null;
+  status: number;
+  promptTokens: number;
+  completionTokens: number;
+  tokensPerSecond: number;
+  ms: number;
+}
+
+export interface LocalApiView {
+  enabled: boolean;
+  /** Listening now (the switch may be on while the port is taken: see `error`). */
+  running: boolean;
+  /** Base URL for clients, ending in /v1. */
+  url: string | null;
+  error: string | null;
+  key: { masked: string; source: 'HUBCAP_API_KEY' | 'keychain' | 'session' };
+  /** The latest requests, newest first. */
+  recent: ApiRequestLog[];
+}
+
+export const LOCAL_API_DEFAULT_PORT = 8484;
+
+/** An origin as browsers send it: scheme, host, optional port; no path. */
+const Origin = z
+  .string()
+  .trim()
+  .max(256)
+  .regex(/^(https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?|\*)$/, 'An origin looks like https://example.com or http://localhost:3000.');
+
+export const LocalApiSettingsInput = z
+  .object({
+    enabled: z.boolean(),
+    port: z.number().int().min(1).max(65535),
+    /** Listen on every interface instead of loopback only (other machines can then reach it). */
+    exposed: z.boolean(),
+    corsOrigins: z.array(Origin).max(32),
+  })
+  .partial()
+  .strict();
+
+export const localApiRequests = {
+  'localApi.get': request<LocalApiView>()(Empty),
+  /** The whole key, to paste into a client (it is not the Hub token). */
+  'localApi.key': request<{ key: string }>()(Empty),
+  'localApi.regenerateKey': request<LocalApiView>()(Empty),
+} as const;
+
+export const localApiEvents = {
+  'localApi.changed': event<LocalApiView>(),
+} as const;

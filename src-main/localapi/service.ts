@@ -1,0 +1,128 @@
+/**
+ * The local API in the app: started and stopped by Settings › Local API (off by default), on its
+ * own port, loopback unless exposed; the key kept in the keychain (or HUBCAP_API_KEY); the latest
+ * requests for the Settings page. A port already taken is shown, not thrown.
+ */
+import type { Keychain } from '../auth/keychain';
+import type { ApiRequestLog, LocalApiView } from '../contract/localapi';
+import type { LibraryItem } from '../contract/library';
+import type { InferenceService } from '../inference/service';
+import { apiKey, maskKey, regenerateApiKey, type ApiKey } from './api-key';
+import { startLocalApi, type LocalApi } from './server';
+
+export interface LocalApiSettings {
+  enabled: boolean;
+  port: number;
+  exposed: boolean;
+  corsOrigins: string[];
+}
+
+export interface LocalApiServiceOptions {
+  inference: Pick<InferenceService, 'complete' | 'embed' | 'status'>;
+  items: () => Promise<LibraryItem[]>;
+  keychain: Keychain;
+  env: Readonly<Record<string, string | undefined>>;
+  settings: () => LocalApiSettings;
+  onChange: (view: LocalApiView) => void;
+}
+
+const RECENT = 50;
+
+export class LocalApiService {
+  readonly #o: LocalApiServiceOptions;
+  #key: ApiKey | null = null;
+  #api: LocalApi | null = null;
+  #running: LocalApiSettings | null = null;
+  #error: string | null = null;
+  #recent: ApiRequestLog[] = [];
+  #applying: Promise<void> = Promise.resolve();
+
+  constructor(opts: LocalApiServiceOptions) {
+    this.#o = opts;
+  }
+
+  #keyNow(): ApiKey {
+    this.#key ??= apiKey(this.#o.env, this.#o.keychain);
+    return this.#key;
+  }
+
+  view(): LocalApiView {
+    const key = this.#keyNow();
+    return {
+      enabled: this.#o.settings().enabled,
+      running: this.#api !== null,
+      url: this.#api?.url ?? null,
+      error: this.#error,
+      key: { masked: maskKey(key.key), source: key.source },
+      recent: [...this.#recent],
+    };
+  }
+
+  key(): { key: string } {
+    return { key: this.#keyNow().key };
+  }
+
+  regenerate(): LocalApiView {
+    if (this.#keyNow().source === 'HUBCAP_API_KEY') return this.view();
+    this.#key = regenerateApiKey(this.#o.keychain);
+    this.#emit();
+    return this.view();
+  }
+
+  /** Brings the server in line with the settings (start, stop, or restart on another port). */
+  apply(): Promise<void> {
+    this.#applying = this.#applying.then(() => this.#apply()).catch(() => undefined);
+    return this.#applying;
+  }
+
+  async #apply(): Promise<void> {
+    const want = this.#o.settings();
+    const same = this.#running && want.enabled && want.port === this.#running.port && want.exposed === this.#running.exposed;
+    if (same) {
+      this.#running = { ...want };
+      return;
+    }
+    if (this.#api) {
+      await this.#api.close();
+      this.#api = null;
+      this.#running = null;
+    }
+    this.#error = null;
+    if (want.enabled) {
+      try {
+        this.#api = await startLocalApi({
+          inference: this.#o.inference,
+          items: this.#o.items,
+          key: () => this.#keyNow().key,
+          host: want.exposed ? '0.0.0.0' : '127.0.0.1',
+          port: want.port,
+          corsOrigins: () => this.#o.settings().corsOrigins,
+          onRequest: (entry) => {
+            this.#recent = [entry, ...this.#recent].slice(0, RECENT);
+            this.#emit();
+          },
+        });
+        this.#running = { ...want };
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        this.#error =
+          code === 'EADDRINUSE'
+            ? `Port ${want.port} is already in use by another program: choose another port.`
+            : code === 'EACCES'
+              ? `Port ${want.port} needs administrator rights here: choose one above 1024.`
+              : `The local API could not start: ${(error as Error).message}`;
+      }
+    }
+    this.#emit();
+  }
+
+  #emit(): void {
+    this.#o.onChange(this.view());
+  }
+
+  async close(): Promise<void> {
+    await this.#applying;
+    await this.#api?.close();
+    this.#api = null;
+  }
+}

@@ -1,0 +1,149 @@
+import { useState } from 'react';
+import { Check, Copy, Eye, PlugZap, RefreshCw } from 'lucide-react';
+import type { SettingsView } from '../../../src-main/contract/settings';
+import { useLocalApi, useRegenerateApiKey, useRevealApiKey } from '../../api/localapi';
+import { useUpdateSettings } from '../../api/settings';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { useCopy } from '../../components/PathField';
+import { Button } from '../../components/ui/button';
+import { Card, CardBody, CardHeader } from '../../components/ui/card';
+import { Input } from '../../components/ui/input';
+import { Switch } from '../../components/ui/switch';
+
+const SOURCE = { HUBCAP_API_KEY: 'from HUBCAP_API_KEY', keychain: 'kept in your OS keychain', session: 'for this run only (no keychain here)' } as const;
+
+/**
+ * Settings › Local API: every Library model for tools that speak OpenAI's API. Off by default;
+ * the base URL and key to paste into a client, and the latest requests.
+ */
+export function LocalApiCard({ settings }: { settings: SettingsView }) {
+  const update = useUpdateSettings();
+  const state = useLocalApi();
+  const reveal = useRevealApiKey();
+  const regenerate = useRegenerateApiKey();
+  const { copy, copied } = useCopy();
+  const [portDraft, setPortDraft] = useState<string | null>(null);
+  const [originsDraft, setOriginsDraft] = useState<string | null>(null);
+  const s = settings.localApi;
+  const view = state.data;
+  const port = portDraft ?? String(s.port);
+  const portValid = /^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535;
+  const origins = originsDraft ?? s.corsOrigins.join(' ');
+  return (
+    <Card>
+      <CardHeader
+        icon={<PlugZap />}
+        title="Local API"
+        description="An OpenAI-compatible API for other tools (Continue, Open WebUI, the openai SDKs): every GGUF model in your Library, loaded when asked for."
+        actions={<Switch checked={s.enabled} onCheckedChange={(enabled) => update.mutate({ localApi: { enabled } })} aria-label="Local API" />}
+      />
+      <CardBody>
+        <div className="grid gap-3 sm:grid-cols-[8rem_minmax(0,1fr)]">
+          <label className="block space-y-1 text-sm font-medium">
+            Port
+            <Input
+              inputMode="numeric"
+              value={port}
+              aria-invalid={!portValid}
+              aria-label="Local API port"
+              onChange={(e) => setPortDraft(e.target.value)}
+              onBlur={() => {
+                if (portValid && Number(port) !== s.port) update.mutate({ localApi: { port: Number(port) } });
+                setPortDraft(null);
+              }}
+            />
+          </label>
+          <label className="block space-y-1 text-sm font-medium">
+            Browser origins allowed <span className="font-normal text-muted-foreground">(CORS; none by default)</span>
+            <Input
+              value={origins}
+              placeholder="http://localhost:3000"
+              aria-label="Allowed origins"
+              onChange={(e) => setOriginsDraft(e.target.value)}
+              onBlur={() => {
+                const list = origins.split(/[\s,]+/).filter(Boolean);
+                if (list.join(' ') !== s.corsOrigins.join(' ')) update.mutate({ localApi: { corsOrigins: list } });
+                setOriginsDraft(null);
+              }}
+            />
+          </label>
+        </div>
+        <label className="flex items-center gap-2 text-sm">
+          <Switch checked={s.exposed} onCheckedChange={(exposed) => update.mutate({ localApi: { exposed } })} aria-label="Reachable from other machines" />
+          Reachable from other machines on the network
+        </label>
+        {s.exposed ? <p className="text-sm text-warning">Anyone who can reach this machine and has the key can use your models.</p> : null}
+        {view?.error ? <ErrorNotice error={new Error(view.error)} /> : null}
+        {view?.url ? (
+          <div className="space-y-2 text-sm" data-testid="local-api-running">
+            <div className="flex flex-wrap items-center gap-2">
+              <span className="text-muted-foreground">Base URL</span>
+              <code className="rounded-md bg-muted px-2 py-1 font-mono text-xs">{view.url}</code>
+              <Button size="sm" onClick={() => copy.mutate(view.url ?? '')} aria-label="Copy the base URL">
+                {copied ? <Check /> : <Copy />}
+                Copy
+              </Button>
+            </div>
+            <div className="flex flex-wrap items-center gap-2">
+              <span className="text-muted-foreground">Key</span>
+              <code className="rounded-md bg-muted px-2 py-1 font-mono text-xs" data-testid="local-api-key">
+                {reveal.data?.key ?? view.key.masked}
+              </code>
+              <span className="text-xs text-muted-foreground">{SOURCE[view.key.source]}</span>
+              <Button size="sm" onClick={() => reveal.mutate()} aria-label="Show the key">
+                <Eye />
+                Show
+              </Button>
+              <Button size="sm" onClick={() => reveal.mutate(undefined, { onSuccess: ({ key }) => copy.mutate(key) })} aria-label="Copy the key">
+                <Copy />
+                Copy
+              </Button>
+              {view.key.source !== 'HUBCAP_API_KEY' ? (
+                <Button size="sm" onClick={() => regenerate.mutate(undefined, { onSuccess: () => reveal.reset() })} aria-label="New key">
+                  <RefreshCw />
+                  New key
+                </Button>
+              ) : null}
+            </div>
+          </div>
+        ) : null}
+        {view?.recent.length ? (
+          <div className="overflow-x-auto rounded-lg border border-border">
+            <table className="w-full text-xs" aria-label="Recent API requests">
+              <thead className="bg-muted text-left text-muted-foreground">
+                <tr>
+                  <th className="px-2 py-1.5 font-medium">Time</th>
+                  <th className="px-2 py-1.5 font-medium">Request</th>
+                  <th className="px-2 py-1.5 font-medium">Model</th>
+                  <th className="px-2 py-1.5 text-right font-medium">Tokens</th>
+                  <th className="px-2 py-1.5 text-right font-medium">tok/s</th>
+                  <th className="px-2 py-1.5 text-right font-medium">Status</th>
+                </tr>
+              </thead>
+              <tbody>
+                {view.recent.slice(0, 10).map((r) => (
+                  <tr key={`${r.at}-${r.path}-${r.ms}`} className="border-t border-border">
+                    <td className="whitespace-nowrap px-2 py-1 tabular-nums">{new Date(r.at).toLocaleTimeString()}</td>
+                    <td className="whitespace-nowrap px-2 py-1 font-mono">
+                      {r.method} {r.path}
+                    </td>
+                    <td className="max-w-48 truncate px-2 py-1 font-mono" title={r.model ?? ''}>
+                      {r.model ?? '—'}
+                    </td>
+                    <td className="px-2 py-1 text-right tabular-nums">{r.promptTokens + r.completionTokens || '—'}</td>
+                    <td className="px-2 py-1 text-right tabular-nums">{r.tokensPerSecond ? r.tokensPerSecond.toFixed(1) : '—'}</td>
+                    <td className={`px-2 py-1 text-right tabular-nums ${r.status >= 400 ? 'text-danger' : ''}`}>{r.status}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : s.enabled && view?.running ? (
+          <p className="text-xs text-muted-foreground">No requests yet.</p>
+        ) : null}
+        {update.error ? <ErrorNotice error={update.error} /> : null}
+        {reveal.error ? <ErrorNotice error={reveal.error} /> : null}
+      </CardBody>
+    </Card>
+  );
+}

@@ -1,0 +1,58 @@
+/** Settings › Local API in Chromium: off by default, turned on, the URL and key to copy, a request from a client listed. */
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { SHOTS, screenshotOnFailure } from './chromium';
+import { openServedPage, type ServedPage } from './serve-process';
+
+let served: ServedPage;
+let page: Page;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+beforeAll(async () => {
+  served = await openServedPage({ route: '/settings', heading: 'Settings' });
+  page = served.page;
+});
+afterAll(async () => {
+  await served?.close();
+});
+screenshotOnFailure(() => page);
+
+describe('Settings › Local API', () => {
+  it('is off until turned on, then shows the base URL and key, and lists a client’s requests', async () => {
+    const card = page.locator('section', { has: page.getByRole('heading', { name: 'Local API' }) });
+    await card.scrollIntoViewIfNeeded();
+    const toggle = card.getByRole('switch', { name: 'Local API' });
+    expect(await toggle.getAttribute('aria-checked')).toBe('false');
+    const port = await freePort();
+    await card.getByLabel('Local API port').fill(String(port));
+    await card.getByLabel('Local API port').blur();
+    await toggle.click();
+    await card.getByTestId('local-api-running').getByText(`http://127.0.0.1:${port}/v1`).waitFor();
+    await card.getByRole('button', { name: 'Show the key' }).click();
+    await expect.poll(async () => (await card.getByTestId('local-api-key').textContent()) ?? '').toMatch(/^hc-[A-Za-z0-9_-]{30,}$/);
+    const key = (await card.getByTestId('local-api-key').textContent()) ?? '';
+
+    const res = await fetch(`http://127.0.0.1:${port}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ object: 'list', data: [] });
+    expect((await fetch(`http://127.0.0.1:${port}/v1/models`, { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
+    const table = card.getByRole('table', { name: 'Recent API requests' });
+    await table.getByText('401').waitFor();
+    await table.getByText('200').waitFor();
+    await card.screenshot({ path: path.join(SHOTS, 'settings-local-api.png') });
+
+    await toggle.click();
+    await card.getByTestId('local-api-running').waitFor({ state: 'detached' });
+    await expect(fetch(`http://127.0.0.1:${port}/v1/models`)).rejects.toThrow();
+  }, 60_000);
+});

@@ -1,0 +1,57 @@
+/** Settings › Local API: off by default, started and stopped by the setting, a taken port shown, the key regenerated. */
+import net from 'node:net';
+import { describe, expect, it } from 'vitest';
+import type { LocalApiView } from '../../src-main/contract/localapi';
+import { testCore } from '../helpers/core';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+describe('local API service', () => {
+  it('follows the setting, says when the port is taken, and a new key retires the old one', async () => {
+    const core = testCore();
+    try {
+      const seen: LocalApiView[] = [];
+      core.events.on((name, payload) => {
+        if (name === 'localApi.changed') seen.push(payload as LocalApiView);
+      });
+      expect(await core.handlers['localApi.get']({})).toMatchObject({ enabled: false, running: false, url: null });
+      const port = await freePort();
+      await core.handlers['settings.update']({ localApi: { enabled: true, port } });
+      await expect.poll(() => seen.at(-1)?.running).toBe(true);
+      const view = await core.handlers['localApi.get']({});
+      expect(view.url).toBe(`http://127.0.0.1:${port}/v1`);
+      expect(view.key.masked).toMatch(/^hc-…|^hc-[A-Za-z0-9_-]{2}…/);
+      const { key } = await core.handlers['localApi.key']({});
+      expect((await fetch(`${view.url}/models`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+      await expect.poll(() => seen.at(-1)?.recent[0]).toMatchObject({ path: '/v1/models', status: 200 });
+
+      await core.handlers['localApi.regenerateKey']({});
+      expect((await fetch(`${view.url}/models`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
+      const { key: fresh } = await core.handlers['localApi.key']({});
+      expect((await fetch(`${view.url}/models`, { headers: { authorization: `Bearer ${fresh}` } })).status).toBe(200);
+
+      // Another program holds the next port: said in words, nothing thrown.
+      const taken = net.createServer();
+      const busy = await freePort();
+      await new Promise<void>((r) => taken.listen(busy, '127.0.0.1', r));
+      await core.handlers['settings.update']({ localApi: { port: busy } });
+      await expect.poll(() => seen.at(-1)?.error).toMatch(new RegExp(`Port ${busy} is already in use`));
+      expect(seen.at(-1)?.running).toBe(false);
+      taken.close();
+
+      await core.handlers['settings.update']({ localApi: { enabled: false } });
+      await expect.poll(() => seen.at(-1)).toMatchObject({ enabled: false, running: false, error: null });
+      await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+      expect((await core.handlers['settings.get']({})).localApi).toEqual({ enabled: false, port: busy, exposed: false, corsOrigins: [] });
+    } finally {
+      await core.close();
+    }
+  });
+});
