@@ -276,7 +276,11 @@ export class InferenceService {
    * its numbers), streams the text to `onDelta`, and stops at once when `signal` aborts.
    */
   async complete(
-    req: (Omit<HostGenerateRequest, 'requestId'> | { raw: Omit<HostCompleteRequest, 'requestId'> }) & { key: string; onDelta: (delta: string) => void; signal: AbortSignal },
+    req: (Omit<HostGenerateRequest, 'requestId'> | { raw: Omit<HostCompleteRequest, 'requestId'> }) & {
+      key: string;
+      onDelta: (delta: string) => void;
+      signal: AbortSignal;
+    },
   ): Promise<HostGenerateResult & { modelName: string }> {
     if (this.#generation) throw new ApiError('BUSY', 'A chat in the app is being answered; try again when it is done.');
     if (this.#apiGeneration) throw new ApiError('BUSY', 'Another API request is being answered.');

@@ -38,7 +38,6 @@ export interface LocalApiOptions {
   onRequest?: (entry: ApiRequestLog) => void;
 }
 
-
 export interface LocalApi {
   url: string;
   port: number;

@@ -394,7 +394,8 @@ export class Engine implements HostFunctions {
       let tokens = 0;
       for (const text of texts) {
         const n = loaded.model.tokenize(text).length;
-        if (n > loaded.context.contextSize) return failure('CONTEXT_OVERFLOW', `An input needs ${n} tokens; the model takes at most ${loaded.context.contextSize} at once.`);
+        if (n > loaded.context.contextSize)
+          return failure('CONTEXT_OVERFLOW', `An input needs ${n} tokens; the model takes at most ${loaded.context.contextSize} at once.`);
         tokens += n;
         vectors.push([...(await ctx.getEmbeddingFor(text)).vector]);
       }
