@@ -10,6 +10,8 @@ export interface Capabilities {
   openExternal: boolean;
   /** Can the core write the clipboard (desktop; in a browser the page uses navigator.clipboard). */
   clipboard: boolean;
+  /** Can the core show the native "choose folders" dialog (desktop only; under serve paths are typed). */
+  pickFolders: boolean;
 }
 
 export interface AppInfo {
@@ -39,4 +41,6 @@ export const appRequests = {
     z.object({ url: z.url({ protocol: /^https?$/, error: 'Only http(s) links can be opened.' }).max(2048) }).strict(),
   ),
   'clipboard.writeText': request<{ copied: true }>()(z.object({ text: z.string().max(65_536) }).strict()),
+  /** The native folder dialog (desktop only): the folders chosen, none if cancelled. */
+  'places.pickFolders': request<{ paths: string[] }>()(Empty),
 } as const;

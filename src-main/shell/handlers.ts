@@ -19,6 +19,8 @@ export interface DesktopActions {
   showItemInFolder(absolutePath: string): void;
   /** The native "open files" dialog: absolute paths, or none if cancelled. */
   pickModelFiles(): Promise<string[]>;
+  /** The native dialog for folders (publishing a checkpoint folder). */
+  pickFolders(): Promise<string[]>;
 }
 
 export interface ShellHandlerDeps {
@@ -34,7 +36,7 @@ export interface ShellHandlerDeps {
 
 export function capabilities(desktop: DesktopActions | undefined): Capabilities {
   const on = Boolean(desktop);
-  return { openInFileManager: on, openExternal: on, clipboard: on };
+  return { openInFileManager: on, openExternal: on, clipboard: on, pickFolders: on };
 }
 
 export function appInfo(deps: Pick<ShellHandlerDeps, 'transport' | 'platform' | 'runtime' | 'desktop'>): AppInfo {
@@ -62,7 +64,9 @@ function isDirectory(p: string): boolean {
   }
 }
 
-export function shellHandlers(deps: ShellHandlerDeps): HandlerSlice<'app.info' | 'places.open' | 'links.openExternal' | 'clipboard.writeText'> {
+export function shellHandlers(
+  deps: ShellHandlerDeps,
+): HandlerSlice<'app.info' | 'places.open' | 'places.pickFolders' | 'links.openExternal' | 'clipboard.writeText'> {
   const { desktop } = deps;
   return {
     'app.info': async () => appInfo(deps),
@@ -79,6 +83,10 @@ export function shellHandlers(deps: ShellHandlerDeps): HandlerSlice<'app.info' |
       if (!isDirectory(target)) throw new ApiError('INVALID_PATH', `${target} does not exist yet.`);
       await desktop.openPath(target);
       return { opened: true };
+    },
+    'places.pickFolders': async () => {
+      if (!desktop) throw new ApiError('NOT_AVAILABLE', 'Choosing folders is a desktop feature: under hubcap serve, type the path on the server.');
+      return { paths: await desktop.pickFolders() };
     },
     'links.openExternal': async ({ url }) => {
       if (!desktop) throw new ApiError('NOT_AVAILABLE', 'The browser opens links itself under hubcap serve.');

@@ -15,6 +15,12 @@ export function useOpenPlace() {
   });
 }
 
+/** The native "choose folders" dialog (desktop only: `capabilities.pickFolders`). */
+export function usePickFolders() {
+  const api = useApi();
+  return useMutation({ mutationFn: () => api.call('places.pickFolders', {}) });
+}
+
 /**
  * Links outside the app: on the desktop the core opens them in the system browser (`viaCore`); in
  * a browser a plain `target=_blank` link does it, so components render one then.

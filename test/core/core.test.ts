@@ -55,7 +55,7 @@ describe('core settings', () => {
     expect(info.versions.node).toBe(process.versions.node);
     expect(info.versions.app).toMatch(/^\d+\.\d+\.\d+/);
     expect(info.versions.nodeLlamaCpp).toMatch(/^\d+\.\d+\.\d+/);
-    expect(info.capabilities).toEqual({ openInFileManager: false, openExternal: false, clipboard: false });
+    expect(info.capabilities).toEqual({ openInFileManager: false, openExternal: false, clipboard: false, pickFolders: false });
   });
 
   it('opens only named places, and only on desktop', async () => {
@@ -65,8 +65,18 @@ describe('core settings', () => {
     const showItemInFolder = vi.fn();
     const desktop = testCore({
       transport: 'electron',
-      desktop: { openPath, showItemInFolder, openExternal: vi.fn(), writeClipboard: vi.fn(), pickModelFiles: vi.fn(async () => []) },
+      desktop: {
+        openPath,
+        showItemInFolder,
+        openExternal: vi.fn(),
+        writeClipboard: vi.fn(),
+        pickModelFiles: vi.fn(async () => []),
+        pickFolders: vi.fn(async () => ['/home/me/out/lora']),
+      },
     });
+    // Folders are chosen in the native dialog on desktop only.
+    await expect(serve.handlers['places.pickFolders']({})).rejects.toMatchObject({ code: 'NOT_AVAILABLE' });
+    expect(await desktop.handlers['places.pickFolders']({})).toEqual({ paths: ['/home/me/out/lora'] });
     await desktop.handlers['places.open']({ place: 'dataDir' });
     expect(openPath).toHaveBeenCalledWith(desktop.settings.view().dataDir);
     await expect(desktop.handlers['places.open']({ place: 'hubCache' })).rejects.toMatchObject({ code: 'INVALID_PATH' });

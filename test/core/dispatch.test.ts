@@ -42,7 +42,14 @@ describe('dispatch: validate before any handler runs, structured errors out', ()
   it('rejects non-http links before they reach the desktop', async () => {
     const openExternal = vi.fn(async () => {});
     const core = testCore({
-      desktop: { openExternal, openPath: vi.fn(), showItemInFolder: vi.fn(), writeClipboard: vi.fn(), pickModelFiles: vi.fn(async () => []) },
+      desktop: {
+        openExternal,
+        openPath: vi.fn(),
+        showItemInFolder: vi.fn(),
+        writeClipboard: vi.fn(),
+        pickModelFiles: vi.fn(async () => []),
+        pickFolders: vi.fn(async () => []),
+      },
     });
     for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share']) {
       const r = await dispatch(core.handlers, 'links.openExternal', { url });

@@ -159,7 +159,7 @@ describe('desktop shell wiring', () => {
     const reply = sender.sent[0]?.[1] as { r: { ok: boolean; value: { transport: string; capabilities: Record<string, boolean> } } };
     expect(reply.r.ok).toBe(true);
     expect(reply.r.value.transport).toBe('electron');
-    expect(reply.r.value.capabilities).toEqual({ openInFileManager: true, openExternal: true, clipboard: true });
+    expect(reply.r.value.capabilities).toEqual({ openInFileManager: true, openExternal: true, clipboard: true, pickFolders: true });
   });
 
   it('runs inference in a utilityProcess started from the built host entry, only when first needed', async () => {

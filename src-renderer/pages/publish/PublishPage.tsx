@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
-import { FolderUp, Globe2, ListChecks, Plus, Send, X } from 'lucide-react';
+import { FolderOpen, FolderUp, Globe2, ListChecks, Plus, Send, X } from 'lucide-react';
 import { useSearchParams } from 'wouter';
+import { useAppInfo, usePickFolders } from '../../api/app';
 import { useLibrary } from '../../api/library';
 import { usePublishAccess, usePublishJobs, usePublishPlan, usePublishRepos, useStartPublish } from '../../api/publish';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -34,6 +35,8 @@ export function PublishPage() {
   const library = useLibrary();
   const item = useMemo(() => library.data?.find((i) => i.key === itemKey) ?? null, [library.data, itemKey]);
   const access = usePublishAccess();
+  const info = useAppInfo();
+  const pick = usePickFolders();
   const writable = access.data?.namespaces.filter((n) => n.canWrite) ?? [];
   // The owner and the name have defaults until the user picks them: the first namespace the token
   // can write, a name from what is published (derived, not copied into state by an effect).
@@ -168,7 +171,24 @@ export function PublishPage() {
               <Plus />
               Add
             </Button>
+            {info.data?.capabilities.pickFolders ? (
+              <Button
+                type="button"
+                onClick={() =>
+                  pick.mutate(undefined, {
+                    onSuccess: ({ paths }) => {
+                      const fresh = paths.filter((p) => !form.paths.includes(p));
+                      if (fresh.length) update({ paths: [...form.paths, ...fresh] });
+                    },
+                  })
+                }
+              >
+                <FolderOpen />
+                Choose folders…
+              </Button>
+            ) : null}
           </form>
+          {pick.error ? <ErrorNotice error={pick.error} /> : null}
           <details className="text-sm">
             <summary className="cursor-pointer text-muted-foreground">Where in the repo, and which files</summary>
             <div className="mt-3 grid gap-3 sm:grid-cols-3">
