@@ -21,7 +21,8 @@ export interface LocalApiView {
   /** Base URL for clients, ending in /v1. */
   url: string | null;
   error: string | null;
-  key: { masked: string; source: 'HUBCAP_API_KEY' | 'keychain' | 'session' };
+  /** null until the API is first turned on (no key is made, or put in the keychain, before). */
+  key: { masked: string; source: 'HUBCAP_API_KEY' | 'keychain' | 'session' } | null;
   /** The latest requests, newest first. */
   recent: ApiRequestLog[];
 }

@@ -41,13 +41,8 @@ const ResponseFormat = z.discriminatedUnion('type', [
 
 const count = (max: number) => z.number().int().min(1).max(max).nullish();
 
-export const ChatRequest = z.looseObject({
-  model: z.string().min(1).max(1024).optional(),
-  messages: z.array(Message).min(1, 'messages must not be empty').max(LIMITS.messages),
-  stream: z.boolean().nullish(),
-  stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
-  max_tokens: count(LIMITS.maxTokens),
-  max_completion_tokens: count(LIMITS.maxTokens),
+/** The sampling fields chat and text completions share. */
+const SAMPLING_FIELDS = {
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
   top_k: z.number().int().min(0).max(1000).nullish(),
@@ -55,9 +50,39 @@ export const ChatRequest = z.looseObject({
   repeat_penalty: z.number().min(0).max(10).nullish(),
   seed: z.number().int().nullish(),
   stop: z.union([z.string().max(256), z.array(z.string().min(1).max(256)).max(LIMITS.stops)]).nullish(),
+  n: z.number().int().min(1).max(128).nullish(),
+  stream: z.boolean().nullish(),
+  stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
+};
+
+type SamplingFields = { [K in keyof typeof SAMPLING_FIELDS]?: z.output<(typeof SAMPLING_FIELDS)[K]> };
+
+function samplingFrom(req: SamplingFields, maxTokens: number): { sampling: Sampling; stop: string[] } {
+  if ((req.n ?? 1) > 1) throw new Unsupported('n > 1 is not supported: ask for one answer per request.', 'n');
+  const stop = req.stop === null || req.stop === undefined ? [] : typeof req.stop === 'string' ? [req.stop] : req.stop;
+  return {
+    sampling: {
+      temperature: req.temperature ?? DEFAULT_SAMPLING.temperature,
+      topP: req.top_p ?? DEFAULT_SAMPLING.topP,
+      topK: req.top_k ?? DEFAULT_SAMPLING.topK,
+      minP: req.min_p ?? DEFAULT_SAMPLING.minP,
+      // OpenAI clients expect no repeat penalty unless asked (their penalties are ignored, see above).
+      repeatPenalty: req.repeat_penalty ?? 1,
+      seed: req.seed ?? null,
+      maxTokens,
+    },
+    stop: stop.filter((x) => x.length > 0),
+  };
+}
+
+export const ChatRequest = z.looseObject({
+  model: z.string().min(1).max(1024).optional(),
+  messages: z.array(Message).min(1, 'messages must not be empty').max(LIMITS.messages),
+  ...SAMPLING_FIELDS,
+  max_tokens: count(LIMITS.maxTokens),
+  max_completion_tokens: count(LIMITS.maxTokens),
   presence_penalty: z.number().min(-2).max(2).nullish(),
   frequency_penalty: z.number().min(-2).max(2).nullish(),
-  n: z.number().int().min(1).max(128).nullish(),
   response_format: ResponseFormat.nullish(),
   tools: z.array(z.unknown()).max(128).nullish(),
   tool_choice: z.unknown().optional(),
@@ -86,7 +111,7 @@ function text(content: z.output<typeof Content>, at: string): string {
 }
 
 export function toHostRequest(req: ChatRequest): Omit<HostGenerateRequest, 'requestId'> {
-  if ((req.n ?? 1) > 1) throw new Unsupported('n > 1 is not supported: ask for one answer per request.', 'n');
+  const { sampling, stop } = samplingFrom(req, req.max_completion_tokens ?? req.max_tokens ?? LIMITS.defaultMaxTokens);
   if (req.tools?.length && req.tool_choice !== 'none') {
     throw new Unsupported('Function calling (tools) is not supported by this server yet; send the request without tools.', 'tools');
   }
@@ -106,24 +131,13 @@ export function toHostRequest(req: ChatRequest): Omit<HostGenerateRequest, 'requ
   if (chars > LIMITS.promptChars) throw new Unsupported(`The messages hold ${chars} characters; at most ${LIMITS.promptChars} are accepted.`, 'messages');
   const last = turns.pop();
   if (!last || last.role !== 'user') throw new Unsupported('The last message must be from the user.', 'messages');
-  const sampling: Sampling = {
-    temperature: req.temperature ?? DEFAULT_SAMPLING.temperature,
-    topP: req.top_p ?? DEFAULT_SAMPLING.topP,
-    topK: req.top_k ?? DEFAULT_SAMPLING.topK,
-    minP: req.min_p ?? DEFAULT_SAMPLING.minP,
-    // OpenAI clients expect no repeat penalty unless asked (their penalties are ignored, see above).
-    repeatPenalty: req.repeat_penalty ?? 1,
-    seed: req.seed ?? null,
-    maxTokens: req.max_completion_tokens ?? req.max_tokens ?? LIMITS.defaultMaxTokens,
-  };
-  const stop = req.stop === null || req.stop === undefined ? [] : typeof req.stop === 'string' ? [req.stop] : req.stop;
   const rf = req.response_format;
   return {
     systemPrompt: system.join('\n\n'),
     history: turns,
     prompt: last.text,
     sampling,
-    ...(stop.length ? { stop: stop.filter((s) => s.length > 0) } : {}),
+    ...(stop.length ? { stop } : {}),
     ...(rf?.type === 'json_object'
       ? { format: { type: 'json' as const } }
       : rf?.type === 'json_schema'
@@ -137,17 +151,8 @@ export function toHostRequest(req: ChatRequest): Omit<HostGenerateRequest, 'requ
 export const CompletionRequest = z.looseObject({
   model: z.string().min(1).max(1024).optional(),
   prompt: z.union([z.string().max(LIMITS.promptChars), z.array(z.string().max(LIMITS.promptChars)).min(1).max(1)]),
-  stream: z.boolean().nullish(),
-  stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
+  ...SAMPLING_FIELDS,
   max_tokens: count(LIMITS.maxTokens),
-  temperature: z.number().min(0).max(2).nullish(),
-  top_p: z.number().min(0).max(1).nullish(),
-  top_k: z.number().int().min(0).max(1000).nullish(),
-  min_p: z.number().min(0).max(1).nullish(),
-  repeat_penalty: z.number().min(0).max(10).nullish(),
-  seed: z.number().int().nullish(),
-  stop: z.union([z.string().max(256), z.array(z.string().min(1).max(256)).max(LIMITS.stops)]).nullish(),
-  n: z.number().int().min(1).max(128).nullish(),
   echo: z.boolean().nullish(),
   suffix: z.string().max(LIMITS.messageChars).nullish(),
 });
@@ -157,24 +162,11 @@ export type CompletionRequest = z.output<typeof CompletionRequest>;
 const COMPLETION_DEFAULT_TOKENS = 16;
 
 export function toRawCompletion(req: CompletionRequest): { prompt: string; sampling: Sampling; stop?: string[] } {
-  if ((req.n ?? 1) > 1) throw new Unsupported('n > 1 is not supported: ask for one completion per request.', 'n');
+  const { sampling, stop } = samplingFrom(req, req.max_tokens ?? COMPLETION_DEFAULT_TOKENS);
   if (req.echo) throw new Unsupported('echo is not supported.', 'echo');
   if (req.suffix) throw new Unsupported('suffix (fill in the middle) is not supported.', 'suffix');
   const prompt = typeof req.prompt === 'string' ? req.prompt : (req.prompt[0] as string);
-  const stop = req.stop === null || req.stop === undefined ? [] : typeof req.stop === 'string' ? [req.stop] : req.stop;
-  return {
-    prompt,
-    sampling: {
-      temperature: req.temperature ?? DEFAULT_SAMPLING.temperature,
-      topP: req.top_p ?? DEFAULT_SAMPLING.topP,
-      topK: req.top_k ?? DEFAULT_SAMPLING.topK,
-      minP: req.min_p ?? DEFAULT_SAMPLING.minP,
-      repeatPenalty: req.repeat_penalty ?? 1,
-      seed: req.seed ?? null,
-      maxTokens: req.max_tokens ?? COMPLETION_DEFAULT_TOKENS,
-    },
-    ...(stop.filter(Boolean).length ? { stop: stop.filter(Boolean) } : {}),
-  };
+  return { prompt, sampling, ...(stop.length ? { stop } : {}) };
 }
 
 export const EmbeddingRequest = z.looseObject({

@@ -315,48 +315,44 @@ export async function startLocalApi(opts: LocalApiOptions): Promise<LocalApi> {
     }
   }
 
-  async function chat(req: http.IncomingMessage, res: http.ServerResponse, log: Partial<ApiRequestLog>): Promise<void> {
-    const request = await parseBody(req, res, ChatRequest);
-    if (!request) return;
-    let host;
+  /** What a request asks for, or null when it asks for something this server does not do (the 400 is sent). */
+  function convert<T>(res: http.ServerResponse, fn: () => T): T | null {
     try {
-      host = toHostRequest(request);
+      return fn();
     } catch (error) {
-      if (error instanceof Unsupported) return sendError(res, 400, 'invalid_request_error', error.message, { param: error.param, code: 'unsupported' });
-      throw error;
+      if (!(error instanceof Unsupported)) throw error;
+      sendError(res, 400, 'invalid_request_error', error.message, { param: error.param, code: 'unsupported' });
+      return null;
     }
-    const model = await pickModel(res, request.model);
-    if (!model) return;
-    const stream = request.stream === true;
-    await generate(res, log, model, { chat: host }, { stream, includeUsage: stream && request.stream_options?.include_usage === true, kind: 'chat' });
   }
 
-  async function completion(req: http.IncomingMessage, res: http.ServerResponse, log: Partial<ApiRequestLog>): Promise<void> {
-    const request = await parseBody(req, res, CompletionRequest);
-    if (!request) return;
-    let raw;
-    try {
-      raw = toRawCompletion(request);
-    } catch (error) {
-      if (error instanceof Unsupported) return sendError(res, 400, 'invalid_request_error', error.message, { param: error.param, code: 'unsupported' });
-      throw error;
+  /** /v1/chat/completions and /v1/completions: parsed, converted, its model found, then generated. */
+  async function completions(req: http.IncomingMessage, res: http.ServerResponse, log: Partial<ApiRequestLog>, kind: 'chat' | 'text'): Promise<void> {
+    let request: ChatRequest | CompletionRequest;
+    let ask: { chat: Omit<HostGenerateRequest, 'requestId'> } | { raw: Omit<HostCompleteRequest, 'requestId'> } | null;
+    if (kind === 'chat') {
+      const r = await parseBody(req, res, ChatRequest);
+      if (!r) return;
+      request = r;
+      ask = convert(res, () => ({ chat: toHostRequest(r) }));
+    } else {
+      const r = await parseBody(req, res, CompletionRequest);
+      if (!r) return;
+      request = r;
+      ask = convert(res, () => ({ raw: toRawCompletion(r) }));
     }
+    if (!ask) return;
     const model = await pickModel(res, request.model);
     if (!model) return;
     const stream = request.stream === true;
-    await generate(res, log, model, { raw }, { stream, includeUsage: stream && request.stream_options?.include_usage === true, kind: 'text' });
+    await generate(res, log, model, ask, { stream, includeUsage: stream && request.stream_options?.include_usage === true, kind });
   }
 
   async function embeddings(req: http.IncomingMessage, res: http.ServerResponse, log: Partial<ApiRequestLog>): Promise<void> {
     const request = await parseBody(req, res, EmbeddingRequest);
     if (!request) return;
-    let inputs: string[];
-    try {
-      inputs = embeddingInputs(request);
-    } catch (error) {
-      if (error instanceof Unsupported) return sendError(res, 400, 'invalid_request_error', error.message, { param: error.param, code: 'unsupported' });
-      throw error;
-    }
+    const inputs = convert(res, () => embeddingInputs(request));
+    if (!inputs) return;
     const model = await pickModel(res, request.model);
     if (!model) return;
     log.model = model.id;
@@ -418,8 +414,8 @@ export async function startLocalApi(opts: LocalApiOptions): Promise<LocalApi> {
         ? sendJson(res, 200, modelJson(found))
         : sendError(res, 404, 'not_found_error', `The model "${wanted.slice(0, 200)}" does not exist.`, { param: 'model', code: 'model_not_found' });
     }
-    if (path === '/v1/chat/completions' && method === 'POST') return chat(req, res, log);
-    if (path === '/v1/completions' && method === 'POST') return completion(req, res, log);
+    if (path === '/v1/chat/completions' && method === 'POST') return completions(req, res, log, 'chat');
+    if (path === '/v1/completions' && method === 'POST') return completions(req, res, log, 'text');
     if (path === '/v1/embeddings' && method === 'POST') return embeddings(req, res, log);
     return sendError(res, 404, 'not_found_error', `No such endpoint: ${method} ${path.slice(0, 200)}.`, { code: 'unknown_url' });
   }

@@ -41,19 +41,20 @@ export class LocalApiService {
     this.#o = opts;
   }
 
+  /** The key, made (and kept in the keychain) only when the API is turned on or the key is asked for. */
   #keyNow(): ApiKey {
     this.#key ??= apiKey(this.#o.env, this.#o.keychain);
     return this.#key;
   }
 
   view(): LocalApiView {
-    const key = this.#keyNow();
+    const key = this.#key;
     return {
       enabled: this.#o.settings().enabled,
       running: this.#api !== null,
       url: this.#api?.url ?? null,
       error: this.#error,
-      key: { masked: maskKey(key.key), source: key.source },
+      key: key ? { masked: maskKey(key.key), source: key.source } : null,
       recent: [...this.#recent],
     };
   }
@@ -89,6 +90,7 @@ export class LocalApiService {
     }
     this.#error = null;
     if (want.enabled) {
+      this.#keyNow();
       try {
         this.#api = await startLocalApi({
           inference: this.#o.inference,

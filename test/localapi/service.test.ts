@@ -21,13 +21,14 @@ describe('local API service', () => {
       core.events.on((name, payload) => {
         if (name === 'localApi.changed') seen.push(payload as LocalApiView);
       });
-      expect(await core.handlers['localApi.get']({})).toMatchObject({ enabled: false, running: false, url: null });
+      // Nothing is made (no key in the keychain) until the API is turned on.
+      expect(await core.handlers['localApi.get']({})).toMatchObject({ enabled: false, running: false, url: null, key: null });
       const port = await freePort();
       await core.handlers['settings.update']({ localApi: { enabled: true, port } });
       await expect.poll(() => seen.at(-1)?.running).toBe(true);
       const view = await core.handlers['localApi.get']({});
       expect(view.url).toBe(`http://127.0.0.1:${port}/v1`);
-      expect(view.key.masked).toMatch(/^hc-…|^hc-[A-Za-z0-9_-]{2}…/);
+      expect(view.key?.masked).toMatch(/^hc-…|^hc-[A-Za-z0-9_-]{2}…/);
       const { key } = await core.handlers['localApi.key']({});
       expect((await fetch(`${view.url}/models`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
       await expect.poll(() => seen.at(-1)?.recent[0]).toMatchObject({ path: '/v1/models', status: 200 });

@@ -19,7 +19,7 @@ import {
   type LlamaContext,
   type LlamaModel,
 } from 'node-llama-cpp';
-import type { StopReason } from '../../contract/chat';
+import type { AnswerStats, Sampling, StopReason } from '../../contract/chat';
 import type { FitEstimate, FitVerdict, GpuBackend, HardwareView, LoadSettings } from '../../contract/inference';
 import { defaultThreads, type ThreadChoice } from '../threads';
 import type {
@@ -67,6 +67,60 @@ interface Loaded {
   context: LlamaContext;
   session: LlamaChatSession;
   embedding?: Promise<LlamaEmbeddingContext>;
+}
+
+/**
+ * One answer's sampling options and its clock, shared by chat answers and raw completions: the
+ * options node-llama-cpp takes, token counting for the stream, and the stats at the end.
+ */
+class Answer {
+  readonly abort = new AbortController();
+  readonly #started = performance.now();
+  #firstAt: number | null = null;
+  tokens = 0;
+
+  constructor(
+    readonly requestId: string,
+    readonly parent: ParentFunctions,
+  ) {}
+
+  options(s: Sampling, stop: string[] | undefined) {
+    return {
+      signal: this.abort.signal,
+      stopOnAbortSignal: true,
+      maxTokens: s.maxTokens,
+      temperature: s.temperature,
+      topP: s.topP,
+      topK: s.topK,
+      minP: s.minP,
+      ...(s.seed === null ? {} : { seed: s.seed }),
+      repeatPenalty: s.repeatPenalty === 1 ? (false as const) : { penalty: s.repeatPenalty },
+      ...(stop?.length ? { customStopTriggers: stop } : {}),
+      onToken: (t: readonly unknown[]) => {
+        this.#firstAt ??= performance.now();
+        this.tokens += t.length;
+      },
+      onTextChunk: (text: string) => this.parent.token(this.requestId, text, this.tokens),
+    };
+  }
+
+  stats(reason: string, metered: number, contextUsed: number, contextSize: number): AnswerStats {
+    const ended = performance.now();
+    // onToken misses tokens node-llama-cpp holds back (an unfinished UTF-8 sequence, a possible
+    // stop string) and then drops at the end; the sequence's meter counts every generated token.
+    const tokens = Math.max(this.tokens, metered);
+    const decodeMs = this.#firstAt === null ? 0 : ended - this.#firstAt;
+    const stopReason: StopReason = reason === 'abort' ? 'stopped' : reason === 'maxTokens' ? 'maxTokens' : 'end';
+    return {
+      tokens,
+      tokensPerSecond: tokens > 1 && decodeMs > 0 ? ((tokens - 1) * 1000) / decodeMs : 0,
+      timeToFirstTokenMs: this.#firstAt === null ? 0 : this.#firstAt - this.#started,
+      totalMs: ended - this.#started,
+      stopReason,
+      contextUsed,
+      contextSize,
+    };
+  }
 }
 
 export class Engine implements HostFunctions {
@@ -264,50 +318,13 @@ export class Engine implements HostFunctions {
         return failure('VALIDATION_FAILED', `This JSON schema cannot be used to constrain the answer: ${errorText(error)}`);
       }
     }
-    const abort = new AbortController();
-    this.#aborts.set(req.requestId, abort);
-    const s = req.sampling;
-    const started = performance.now();
-    let firstAt: number | null = null;
-    let tokens = 0;
+    const answer = new Answer(req.requestId, this.#parent);
+    this.#aborts.set(req.requestId, answer.abort);
     const meter = session.sequence.tokenMeter.getState();
     try {
-      const meta = await session.promptWithMeta(req.prompt, {
-        signal: abort.signal,
-        stopOnAbortSignal: true,
-        maxTokens: s.maxTokens,
-        temperature: s.temperature,
-        topP: s.topP,
-        topK: s.topK,
-        minP: s.minP,
-        ...(s.seed === null ? {} : { seed: s.seed }),
-        repeatPenalty: s.repeatPenalty === 1 ? false : { penalty: s.repeatPenalty },
-        ...(req.stop?.length ? { customStopTriggers: req.stop } : {}),
-        ...(grammar ? { grammar } : {}),
-        onToken: (t) => {
-          firstAt ??= performance.now();
-          tokens += t.length;
-        },
-        onTextChunk: (text) => this.#parent.token(req.requestId, text, tokens),
-      });
-      const ended = performance.now();
-      // onToken misses tokens node-llama-cpp holds back (an unfinished UTF-8 sequence, a possible
-      // stop string) and then drops at the end; the sequence's meter counts every generated token.
-      tokens = Math.max(tokens, session.sequence.tokenMeter.diff(meter).usedOutputTokens);
-      const stopReason: StopReason = meta.stopReason === 'abort' ? 'stopped' : meta.stopReason === 'maxTokens' ? 'maxTokens' : 'end';
-      const decodeMs = firstAt === null ? 0 : ended - firstAt;
-      return {
-        text: meta.responseText,
-        stats: {
-          tokens,
-          tokensPerSecond: tokens > 1 && decodeMs > 0 ? ((tokens - 1) * 1000) / decodeMs : 0,
-          timeToFirstTokenMs: firstAt === null ? 0 : firstAt - started,
-          totalMs: ended - started,
-          stopReason,
-          contextUsed: session.sequence.contextTokens.length,
-          contextSize: context.contextSize,
-        },
-      };
+      const meta = await session.promptWithMeta(req.prompt, { ...answer.options(req.sampling, req.stop), ...(grammar ? { grammar } : {}) });
+      const metered = session.sequence.tokenMeter.diff(meter).usedOutputTokens;
+      return { text: meta.responseText, stats: answer.stats(meta.stopReason, metered, session.sequence.contextTokens.length, context.contextSize) };
     } catch (error) {
       const message = errorText(error);
       if (/compress chat history|context size|too long prompt/i.test(message)) {
@@ -337,47 +354,14 @@ export class Engine implements HostFunctions {
     const sequence = session.sequence;
     await sequence.clearHistory();
     const completion = new LlamaCompletion({ contextSequence: sequence, autoDisposeSequence: false });
-    const abort = new AbortController();
-    this.#aborts.set(req.requestId, abort);
-    const s = req.sampling;
-    const started = performance.now();
-    let firstAt: number | null = null;
-    let tokens = 0;
+    const answer = new Answer(req.requestId, this.#parent);
+    this.#aborts.set(req.requestId, answer.abort);
     const meter = sequence.tokenMeter.getState();
     try {
-      const meta = await completion.generateCompletionWithMeta(req.prompt, {
-        signal: abort.signal,
-        stopOnAbortSignal: true,
-        maxTokens: s.maxTokens,
-        temperature: s.temperature,
-        topP: s.topP,
-        topK: s.topK,
-        minP: s.minP,
-        ...(s.seed === null ? {} : { seed: s.seed }),
-        repeatPenalty: s.repeatPenalty === 1 ? false : { penalty: s.repeatPenalty },
-        ...(req.stop?.length ? { customStopTriggers: req.stop } : {}),
-        onToken: (t) => {
-          firstAt ??= performance.now();
-          tokens += t.length;
-        },
-        onTextChunk: (text) => this.#parent.token(req.requestId, text, tokens),
-      });
-      const ended = performance.now();
-      tokens = Math.max(tokens, sequence.tokenMeter.diff(meter).usedOutputTokens);
-      const decodeMs = firstAt === null ? 0 : ended - firstAt;
-      const stopReason: StopReason = meta.metadata.stopReason === 'abort' ? 'stopped' : meta.metadata.stopReason === 'maxTokens' ? 'maxTokens' : 'end';
-      return {
-        text: meta.response,
-        stats: {
-          tokens,
-          tokensPerSecond: tokens > 1 && decodeMs > 0 ? ((tokens - 1) * 1000) / decodeMs : 0,
-          timeToFirstTokenMs: firstAt === null ? 0 : firstAt - started,
-          totalMs: ended - started,
-          stopReason,
-          contextUsed: promptTokens + tokens,
-          contextSize: context.contextSize,
-        },
-      };
+      const meta = await completion.generateCompletionWithMeta(req.prompt, answer.options(req.sampling, req.stop));
+      const metered = sequence.tokenMeter.diff(meter).usedOutputTokens;
+      const stats = answer.stats(meta.metadata.stopReason, metered, 0, context.contextSize);
+      return { text: meta.response, stats: { ...stats, contextUsed: promptTokens + stats.tokens } };
     } finally {
       this.#aborts.delete(req.requestId);
       completion.dispose();

@@ -87,9 +87,9 @@ export function LocalApiCard({ settings }: { settings: SettingsView }) {
             <div className="flex flex-wrap items-center gap-2">
               <span className="text-muted-foreground">Key</span>
               <code className="rounded-md bg-muted px-2 py-1 font-mono text-xs" data-testid="local-api-key">
-                {reveal.data?.key ?? view.key.masked}
+                {reveal.data?.key ?? view.key?.masked ?? '…'}
               </code>
-              <span className="text-xs text-muted-foreground">{SOURCE[view.key.source]}</span>
+              {view.key ? <span className="text-xs text-muted-foreground">{SOURCE[view.key.source]}</span> : null}
               <Button size="sm" onClick={() => reveal.mutate()} aria-label="Show the key">
                 <Eye />
                 Show
@@ -98,7 +98,7 @@ export function LocalApiCard({ settings }: { settings: SettingsView }) {
                 <Copy />
                 Copy
               </Button>
-              {view.key.source !== 'HUBCAP_API_KEY' ? (
+              {view.key?.source !== 'HUBCAP_API_KEY' ? (
                 <Button size="sm" onClick={() => regenerate.mutate(undefined, { onSuccess: () => reveal.reset() })} aria-label="New key">
                   <RefreshCw />
                   New key
