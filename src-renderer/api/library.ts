@@ -103,6 +103,11 @@ export function useAddDropped() {
   return { add, show, state, clear: () => setState({ uploading: null, result: null, error: null }) };
 }
 
+/** The path of a dropped file, where the window knows it (the desktop); null under serve. */
+export function usePathForFile(): ((f: File) => string) | null {
+  return useApi().transport.pathForFile ?? null;
+}
+
 /** Does this window know file paths (the desktop), or must files be uploaded (a browser under serve)? */
 export function useHasFilePaths(): boolean {
   return Boolean(useApi().transport.pathForFile);

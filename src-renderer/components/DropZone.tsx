@@ -1,7 +1,8 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { CheckCircle2, FileUp, X, XCircle } from 'lucide-react';
 import { formatBytes } from '../../src-main/contract/present/format';
-import { useAddDropped, useFilesOpened, useHasFilePaths } from '../api/library';
+import { dropTarget, useCurrentDropTarget } from '../api/drop-target';
+import { useAddDropped, useFilesOpened, useHasFilePaths, usePathForFile } from '../api/library';
 import { Progress } from './ui/progress';
 import { Button } from './ui/button';
 
@@ -12,6 +13,8 @@ export function DropZone({ children }: { children: ReactNode }) {
   // Files opened from the OS (file association, a second launch) report here too.
   useFilesOpened(show);
   const byPath = useHasFilePaths();
+  const pathFor = usePathForFile();
+  const target = useCurrentDropTarget();
   useEffect(() => {
     let depth = 0;
     const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer?.types ?? []).includes('Files');
@@ -33,7 +36,11 @@ export function DropZone({ children }: { children: ReactNode }) {
       depth = 0;
       setDragging(false);
       const files = Array.from(e.dataTransfer?.files ?? []);
-      if (files.length) void add(files);
+      if (!files.length) return;
+      // The page on screen takes paths itself (Publish), where the window knows them.
+      const page = dropTarget.get();
+      if (page && pathFor) page.take(files.map((f) => pathFor(f)));
+      else void add(files);
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragleave', leave);
@@ -45,7 +52,7 @@ export function DropZone({ children }: { children: ReactNode }) {
       window.removeEventListener('dragover', over);
       window.removeEventListener('drop', drop);
     };
-  }, [add]);
+  }, [add, pathFor]);
   const { uploading, result, error } = state;
   return (
     <>
@@ -54,7 +61,7 @@ export function DropZone({ children }: { children: ReactNode }) {
         <div className="pointer-events-none fixed inset-0 z-50 flex items-center justify-center bg-background/80 backdrop-blur-sm" data-testid="drop-overlay">
           <div className="flex flex-col items-center gap-3 rounded-2xl border-2 border-dashed border-primary px-16 py-12 text-center">
             <FileUp className="size-10 text-primary" />
-            <p className="text-lg font-semibold">Drop to add to your Library</p>
+            <p className="text-lg font-semibold">{target && byPath ? target.label : 'Drop to add to your Library'}</p>
             <p className="text-sm text-muted-foreground">
               {byPath
                 ? '.gguf or .safetensors files, or a folder holding them. They are used where they are: nothing is copied.'

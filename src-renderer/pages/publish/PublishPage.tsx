@@ -1,7 +1,8 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { FolderOpen, FolderUp, Globe2, ListChecks, Plus, Send, X } from 'lucide-react';
 import { useSearchParams } from 'wouter';
 import { useAppInfo, usePickFolders } from '../../api/app';
+import { useDropTarget } from '../../api/drop-target';
 import { useLibrary } from '../../api/library';
 import { usePublishAccess, usePublishJobs, usePublishPlan, usePublishRepos, useStartPublish } from '../../api/publish';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -62,6 +63,7 @@ export function PublishPage() {
   };
   const [pathDraft, setPathDraft] = useState('');
   const plan = usePublishPlan();
+  const planReset = plan.reset;
   const start = useStartPublish();
   const jobs = usePublishJobs();
   const [jobId, setJobId] = useState<string | null>(null);
@@ -93,6 +95,16 @@ export function PublishPage() {
   const running = job !== null && !['done', 'failed', 'cancelled'].includes(job.state);
   const existing = repos.data?.repos ?? [];
   const isExisting = existing.some((r) => r.id === `${form.namespace}/${form.name.trim()}`);
+
+  // Files or folders dropped on the window while this page is open are what to publish (desktop).
+  const takeDropped = useCallback(
+    (paths: string[]) => {
+      setDraft((d) => ({ ...d, paths: [...d.paths, ...paths.filter((p) => !d.paths.includes(p))] }));
+      planReset();
+    },
+    [planReset],
+  );
+  useDropTarget('Drop to publish these files or folders', takeDropped);
 
   const addPath = () => {
     const p = pathDraft.trim();
