@@ -3,29 +3,14 @@
  * API alone, for a headless box. Its first line is the base URL (scripts read it); the key comes
  * from HUBCAP_API_KEY (pods, containers), else the OS keychain, else one made for this run.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { osKeychain } from '../auth/keychain';
 import { ApiError } from '../contract/errors';
-import { Core } from '../core/core';
-import { nodeHostLauncher, type HostLauncher } from '../inference/host-client';
 import { apiKey, maskKey } from '../localapi/api-key';
 import { startLocalApi } from '../localapi/server';
-import { confBackend } from '../settings/conf-backend';
-import { defaultDataDir } from '../settings/data-dir';
+import { hostCore, inferenceLauncher } from './context';
 
 export const DEFAULT_API_PORT = 8484;
-
-/** The built inference host beside this bundle, or its TypeScript source through tsx (development, tests). */
-export function inferenceLauncher(): HostLauncher {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const built = path.join(here, 'inference-host.js');
-  if (fs.existsSync(built)) return nodeHostLauncher(built, { env: process.env });
-  return nodeHostLauncher(path.join(here, '../inference/host/main.ts'), { env: process.env, execArgv: ['--import', 'tsx'] });
-}
 
 export function isLoopback(host: string): boolean {
   return host === '127.0.0.1' || host === 'localhost' || host === '::1';
@@ -44,16 +29,7 @@ export async function apiCommand(argv: string[]): Promise<void> {
   });
   const port = values.port === undefined ? DEFAULT_API_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ApiError('VALIDATION_FAILED', `--port must be 0-65535, got ${values.port}`);
-  const core = new Core({
-    transport: 'cli',
-    env: process.env,
-    homeDir: os.homedir(),
-    platform: process.platform,
-    dataDir: defaultDataDir(process.env, os.homedir(), process.platform),
-    settingsBackend: confBackend,
-    probeHubOnStart: false,
-    inferenceLauncher: inferenceLauncher(),
-  });
+  const core = hostCore('cli', { probeHubOnStart: false, inferenceLauncher: inferenceLauncher() });
   const key = apiKey(process.env, osKeychain());
   const api = await startLocalApi({
     inference: core.inference,

@@ -4,9 +4,12 @@
  * contract, so a flag means in the CLI what the matching control means in the app. Differences, on
  * purpose: no inference host, no Hub probe at start, and downloads that are not the app's queue.
  */
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Core } from '../core/core';
+import { Core, type CoreOptions } from '../core/core';
+import { nodeHostLauncher, type HostLauncher } from '../inference/host-client';
 import { dispatch } from '../core/dispatch';
 import type { ParsedInput, RequestInput, RequestName, RequestOutput } from '../contract/api';
 import { ApiError } from '../contract/errors';
@@ -14,20 +17,39 @@ import { readHfEnv } from '../hub/hf-env';
 import { defaultDataDir } from '../settings/data-dir';
 import { confBackend } from '../settings/conf-backend';
 
-export function cliCore(opts: { cacheDir?: string | undefined }, env: NodeJS.ProcessEnv = process.env): Core {
+/** The built inference host beside this bundle, or its TypeScript source through tsx (development, tests). */
+export function inferenceLauncher(): HostLauncher {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const built = path.join(here, 'inference-host.js');
+  if (fs.existsSync(built)) return nodeHostLauncher(built, { env: process.env });
+  return nodeHostLauncher(path.join(here, '../inference/host/main.ts'), { env: process.env, execArgv: ['--import', 'tsx'] });
+}
+
+/** The core with this machine's HOME, data folder and stored settings, for every command. */
+export function hostCore(transport: 'serve' | 'cli', extra: Partial<CoreOptions> = {}, env: NodeJS.ProcessEnv = process.env): Core {
   const homeDir = os.homedir();
   return new Core({
-    transport: 'cli',
+    transport,
     env,
     homeDir,
     platform: process.platform,
     dataDir: defaultDataDir(env, homeDir, process.platform),
     settingsBackend: confBackend,
-    probeHubOnStart: false,
-    ephemeralQueue: true,
     uploadWorker: fileURLToPath(new URL('./publish-worker.js', import.meta.url)),
-    ...(opts.cacheDir ? { cacheDirOverride: readHfEnv(env, homeDir).expand(opts.cacheDir) } : {}),
+    ...extra,
   });
+}
+
+export function cliCore(opts: { cacheDir?: string | undefined }, env: NodeJS.ProcessEnv = process.env): Core {
+  return hostCore(
+    'cli',
+    {
+      probeHubOnStart: false,
+      ephemeralQueue: true,
+      ...(opts.cacheDir ? { cacheDirOverride: readHfEnv(env, os.homedir()).expand(opts.cacheDir) } : {}),
+    },
+    env,
+  );
 }
 
 /** One contract request, validated and run exactly as the app's would be; failures throw ApiError. */

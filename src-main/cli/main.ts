@@ -3,23 +3,19 @@
  * without a desktop. Commands share the same core as the desktop app.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Core } from '../core/core';
-import { defaultDataDir } from '../settings/data-dir';
-import { confBackend } from '../settings/conf-backend';
 import { startServer } from '../serve/server';
 import { appVersion } from '../app/versions';
 import { downloadCommand } from './download';
 import { cacheCommand } from './cache';
 import { appsCommand } from './apps';
 import { uploadCommand } from './upload';
-import { apiCommand } from './api';
+import { apiCommand, isLoopback } from './api';
+import { hostCore, inferenceLauncher } from './context';
 import { osKeychain } from '../auth/keychain';
 import { apiKey } from '../localapi/api-key';
 import { startLocalApi, type LocalApi } from '../localapi/server';
-import { nodeHostLauncher } from '../inference/host-client';
 
 const USAGE = `Usage:
   hubcap serve [--port N] [--host ADDR]          Serve the Hubcap UI to a browser (loopback by default)
@@ -66,19 +62,10 @@ async function serve(argv: string[]): Promise<void> {
   const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url));
   if (!fs.existsSync(`${rendererDir}/index.html`)) throw new Error(`the UI is not built (${rendererDir}); run \`npm run build\``);
 
-  const core = new Core({
-    transport: 'serve',
-    env: process.env,
-    homeDir: os.homedir(),
-    platform: process.platform,
-    dataDir: defaultDataDir(process.env, os.homedir(), process.platform),
-    settingsBackend: confBackend,
-    inferenceLauncher: nodeHostLauncher(fileURLToPath(new URL('./inference-host.js', import.meta.url)), { env: process.env }),
-    uploadWorker: fileURLToPath(new URL('./publish-worker.js', import.meta.url)),
-  });
+  const core = hostCore('serve', { inferenceLauncher: inferenceLauncher() });
   for (const warning of core.settings.warnings) console.error(`hubcap: warning: ${warning}`);
   const server = await startServer({ core, rendererDir, host, port });
-  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
+  if (!isLoopback(host)) {
     console.error(`hubcap: warning: listening on ${host}; anyone who can reach it and has the key controls Hubcap.`);
   }
   process.stdout.write(`Hubcap is serving on ${server.url}\n`);
