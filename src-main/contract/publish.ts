@@ -60,6 +60,8 @@ export interface PublishPlan {
   createPr: boolean;
   /** The repo does not exist yet: publishing creates it. */
   createsRepo: boolean;
+  /** The branch does not exist yet: publishing creates it from main (not for pull requests). */
+  createsBranch: boolean;
   /** The existing repo's head the comparison was made against (the commit's parent). */
   parentCommit: string | null;
   files: PublishFile[];

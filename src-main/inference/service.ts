@@ -314,15 +314,9 @@ export class InferenceService {
     if (this.#status.model?.key !== key) await this.load(key, undefined, false);
     const model = this.#status.model;
     if (!model) throw new ApiError('NO_MODEL', 'The model did not stay loaded.');
-    this.#busy++;
-    try {
-      const result = await this.#rpc().embed(texts);
-      if (isHostFailure(result)) throw hostError(result);
-      return { ...result, modelName: model.name };
-    } finally {
-      this.#busy--;
-      this.#touch();
-    }
+    const result = await this.#call((rpc) => rpc.embed(texts));
+    if (isHostFailure(result)) throw hostError(result);
+    return { ...result, modelName: model.name };
   }
 
   #prepare(id: string): Conversation {

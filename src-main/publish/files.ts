@@ -91,13 +91,24 @@ export function collectFiles(paths: string[], opts: { pathInRepo: string; includ
       continue;
     }
     if (!st.isDirectory()) throw new ApiError('INVALID_PATH', `${abs} is neither a file nor a folder.`);
-    walk(abs, abs, add, skipped);
+    // Resolved once per chosen folder, not at every folder inside it.
+    walk({ root: abs, realRoot: fs.realpathSync(abs), inSnapshot: /[\\/]snapshots[\\/][0-9a-f]{40}/.test(abs), add, skipped }, abs);
   }
   files.sort((a, b) => a.path.localeCompare(b.path));
   return { files, skipped };
 }
 
-function walk(root: string, dir: string, add: (rel: string, abs: string, st: fs.Stats) => void, skipped: CollectedFiles['skipped']): void {
+interface Walk {
+  root: string;
+  realRoot: string;
+  /** A cache snapshot: its links into blobs/ are the files. */
+  inSnapshot: boolean;
+  add: (rel: string, abs: string, st: fs.Stats) => void;
+  skipped: CollectedFiles['skipped'];
+}
+
+function walk(w: Walk, dir: string): void {
+  const { root, realRoot, inSnapshot, add, skipped } = w;
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -105,8 +116,6 @@ function walk(root: string, dir: string, add: (rel: string, abs: string, st: fs.
     skipped.push({ path: dir, reason: `The folder cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).` });
     return;
   }
-  const realRoot = fs.realpathSync(root);
-  const inSnapshot = /[\\/]snapshots[\\/][0-9a-f]{40}/.test(root);
   for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     const abs = path.join(dir, e.name);
     const rel = path.relative(root, abs).split(path.sep).join('/');
@@ -132,7 +141,7 @@ function walk(root: string, dir: string, add: (rel: string, abs: string, st: fs.
         continue;
       }
     }
-    if (st.isDirectory()) walk(root, abs, add, skipped);
+    if (st.isDirectory()) walk(w, abs);
     else if (st.isFile()) {
       try {
         fs.accessSync(abs, fs.constants.R_OK);

@@ -181,6 +181,7 @@ export class PublishService {
       revision: target.revision,
       createPr: target.createPr,
       createsRepo: !state.exists,
+      createsBranch: !target.createPr && target.revision !== 'main' && !state.branchExists,
       parentCommit: head,
       files,
       totals: {
@@ -281,13 +282,12 @@ export class PublishService {
     try {
       if (plan.createsRepo) {
         const [namespace, name] = plan.repo.split('/') as [string, string];
-        const me = (await this.#scopes()).access.user;
         const res = await hub.fetch(hub.url('/api/repos/create'), {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({
             name,
-            ...(namespace !== me ? { organization: namespace } : {}),
+            ...(namespace !== plan.access.user ? { organization: namespace } : {}),
             type: plan.repoType,
             private: input.target.private,
             visibility: input.target.private ? 'private' : 'public',
@@ -306,7 +306,7 @@ export class PublishService {
           });
         } else job.view.createdRepo = true;
       }
-      if (!plan.createPr && plan.revision !== 'main' && !(await this.#repoState(repo, plan.revision)).branchExists) {
+      if (plan.createsBranch) {
         await hub.fetch(hub.url(`/api/${repoApiPath(repo)}/branch/${encodeURIComponent(plan.revision)}`), {
           method: 'POST',
           headers: { 'content-type': 'application/json' },

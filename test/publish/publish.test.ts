@@ -293,6 +293,24 @@ describe('publish', () => {
     expect(fs.readFileSync(path.join(snap, 'README.md'), 'utf8')).toContain('base_model: "acme/tiny-llm"');
   }, 90_000);
 
+  it('publishes to a branch that does not exist yet by creating it from main, leaving main as it was', async () => {
+    const hub = await fakeHub();
+    const p = publisher(hub, BOB_WRITE);
+    const file = path.join(tmpDir(), 'exp.txt');
+    fs.writeFileSync(file, 'experiment\n');
+    await p.finished((await p.start([file], { repo: 'bob/branchy' })).id);
+    fs.writeFileSync(file, 'experiment 2\n');
+    const plan = await p.plan([file], { repo: 'bob/branchy', revision: 'dev' });
+    expect(plan).toMatchObject({ createsRepo: false, createsBranch: true });
+    const done = await p.finished((await p.start([file], { repo: 'bob/branchy', revision: 'dev' })).id);
+    expect(done.state).toBe('done');
+    const repo = hub.repos.get('model:bob/branchy');
+    expect(repo?.refs.get('dev')).toBe(done.commit?.oid);
+    const main = repo?.commits.find((c) => c.sha === repo.refs.get('main'));
+    expect(main?.files.get('exp.txt')?.content.read(0, 100).toString()).toBe('experiment\n');
+    expect((await p.plan([file], { repo: 'bob/branchy', revision: 'dev' })).createsBranch).toBe(false);
+  }, 60_000);
+
   it('commits a large folder in parts, each on top of the last; a dataset repo too', async () => {
     const hub = await fakeHub();
     const dir = path.join(tmpDir(), 'shards');

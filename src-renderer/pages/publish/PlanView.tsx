@@ -25,6 +25,7 @@ export function PlanView({ plan }: { plan: PublishPlan }) {
             Into {where}: {plural(t.add, 'file')} to add, {t.replace} to replace, {t.unchanged} unchanged (skipped). {formatBytes(t.bytesToSend)} to send.
           </>
         )}
+        {plan.createsBranch ? ` The branch ${plan.revision} is created from main first.` : ''}
         {plan.commits > 1 ? ` In ${plan.commits} commits of up to 1,000 files; cancelling keeps the parts already committed.` : ''}
       </p>
       <div className="max-h-80 overflow-auto rounded-lg border border-border">
