@@ -1,11 +1,12 @@
 /**
- * `hubcap api [--port N] [--host H] [--cors ORIGIN…] [--show-key]`: the local OpenAI-compatible
+ * `hubcap api [--port N] [--host H] [--parallel N] [--cors ORIGIN…] [--show-key]`: the local OpenAI-compatible
  * API alone, for a headless box. Its first line is the base URL (scripts read it); the key comes
  * from HUBCAP_API_KEY (pods, containers), else the OS keychain, else one made for this run.
  */
 import { parseArgs } from 'node:util';
 import { osKeychain } from '../auth/keychain';
 import { ApiError } from '../contract/errors';
+import { LOCAL_API_DEFAULT_PARALLEL, LOCAL_API_MAX_PARALLEL } from '../contract/localapi';
 import { apiKey, maskKey } from '../localapi/api-key';
 import { startLocalApi } from '../localapi/server';
 import { hostCore, inferenceLauncher } from './context';
@@ -23,12 +24,16 @@ export async function apiCommand(argv: string[]): Promise<void> {
       port: { type: 'string' },
       host: { type: 'string', default: '127.0.0.1' },
       cors: { type: 'string', multiple: true, default: [] },
+      parallel: { type: 'string' },
       'show-key': { type: 'boolean', default: false },
     },
     strict: true,
   });
   const port = values.port === undefined ? DEFAULT_API_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ApiError('VALIDATION_FAILED', `--port must be 0-65535, got ${values.port}`);
+  const parallel = values.parallel === undefined ? LOCAL_API_DEFAULT_PARALLEL : Number(values.parallel);
+  if (!Number.isInteger(parallel) || parallel < 1 || parallel > LOCAL_API_MAX_PARALLEL)
+    throw new ApiError('VALIDATION_FAILED', `--parallel must be 1-${LOCAL_API_MAX_PARALLEL}, got ${values.parallel}`);
   const core = hostCore('cli', { probeHubOnStart: false, inferenceLauncher: inferenceLauncher() });
   const key = apiKey(process.env, osKeychain());
   const api = await startLocalApi({
@@ -38,6 +43,7 @@ export async function apiCommand(argv: string[]): Promise<void> {
     host: values.host,
     port,
     corsOrigins: () => values.cors,
+    parallel,
   });
   process.stdout.write(`${api.url}\n`);
   if (key.source === 'HUBCAP_API_KEY') process.stderr.write('hubcap: API key: from HUBCAP_API_KEY\n');

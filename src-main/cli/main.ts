@@ -38,7 +38,7 @@ const USAGE = `Usage:
          [--create-pr] [--message M] [--include GLOB] [--exclude GLOB] [--repo-type model|dataset]
          [--license ID] [--public] [--dry-run] [--json]
   hubcap api [--port N] [--host ADDR]            The local OpenAI-compatible API alone (http://127.0.0.1:8484/v1;
-         [--cors ORIGIN] [--show-key]            key from HUBCAP_API_KEY, else the OS keychain)
+         [--parallel N] [--cors ORIGIN] [--show-key]  key from HUBCAP_API_KEY, else the OS keychain)
   hubcap --version
 
 Honours HF_ENDPOINT, HF_HUB_CACHE / HF_HOME, HF_HUB_OFFLINE, HF_TOKEN and the token file.
@@ -75,7 +75,8 @@ async function serve(argv: string[]): Promise<void> {
     const apiPort = Number(values['api-port']);
     if (!Number.isInteger(apiPort) || apiPort < 0 || apiPort > 65535) throw new UsageError(`--api-port must be 0-65535, got ${values['api-port']}`);
     const key = apiKey(process.env, osKeychain());
-    api = await startLocalApi({ inference: core.inference, items: () => core.library.items(), key: () => key.key, host, port: apiPort });
+    const { parallel } = core.settings.get().localApi;
+    api = await startLocalApi({ inference: core.inference, items: () => core.library.items(), key: () => key.key, host, port: apiPort, parallel });
     process.stdout.write(`Local API on ${api.url}\n`);
     process.stderr.write(key.source === 'HUBCAP_API_KEY' ? 'hubcap: API key: from HUBCAP_API_KEY\n' : `hubcap: API key: ${key.key}\n`);
   }

@@ -58,6 +58,8 @@ export interface LoadedModel {
   backend: GpuBackend;
   /** The chat template node-llama-cpp resolved from the model ("ChatML", "Llama3_1", "Jinja"…). */
   chatTemplate: string;
+  /** Answers that can run at once (the context's sequences, each of `contextSize` tokens). */
+  sequences: number;
   /** CPU threads it evaluates with, and why when Hubcap chose them (null when set by hand). */
   threads: number;
   threadsReason: string | null;

@@ -28,6 +28,9 @@ export interface LocalApiView {
 }
 
 export const LOCAL_API_DEFAULT_PORT = 8484;
+/** As LM Studio's and Ollama's defaults: four sequences batched raise the aggregate on CPUs and GPUs alike. */
+export const LOCAL_API_DEFAULT_PARALLEL = 4;
+export const LOCAL_API_MAX_PARALLEL = 8;
 
 /** An origin as browsers send it: scheme, host, optional port; no path. */
 const Origin = z
@@ -43,6 +46,8 @@ export const LocalApiSettingsInput = z
     /** Listen on every interface instead of loopback only (other machines can then reach it). */
     exposed: z.boolean(),
     corsOrigins: z.array(Origin).max(32),
+    /** Requests for one model answered at once (its context's sequences, when it can afford them). */
+    parallel: z.number().int().min(1).max(LOCAL_API_MAX_PARALLEL),
   })
   .partial()
   .strict();

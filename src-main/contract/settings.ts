@@ -46,7 +46,7 @@ export interface SettingsView {
   theme: Theme;
   downloads: { concurrency: number; connections: number };
   inference: { unloadAfterMinutes: number; loadDefaults: LoadSettings };
-  localApi: { enabled: boolean; port: number; exposed: boolean; corsOrigins: string[] };
+  localApi: { enabled: boolean; port: number; exposed: boolean; corsOrigins: string[]; parallel: number };
   /** Problems found while loading settings (e.g. a corrupt file set aside). */
   warnings: string[];
 }

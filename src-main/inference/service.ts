@@ -49,8 +49,10 @@ export class InferenceService {
   #status: InferenceStatus = { host: 'stopped', model: null, loading: null, generating: null, problem: null };
   #hardware: HardwareView | null = null;
   #generation: { conversationId: string; requestId: string; message: ChatMessage; conversation: Conversation } | null = null;
-  /** An answer for the local API (no chat): its text goes to `onDelta`. One generation at a time, chat or API. */
-  #apiGeneration: { requestId: string; onDelta: (delta: string) => void } | null = null;
+  /** Answers for the local API (no chat), by request id: their text goes to `onDelta`. */
+  readonly #apiGenerations = new Map<string, (delta: string) => void>();
+  /** Answers at once the local API asked for while it runs (see reserveParallel); 1 when nobody asked. */
+  readonly #parallelWanted: number[] = [];
   #unloadTimer: NodeJS.Timeout | null = null;
   #hostTimer: NodeJS.Timeout | null = null;
 
@@ -124,9 +126,35 @@ export class InferenceService {
     return { ...this.#o.loadDefaults(), ...overrides };
   }
 
+  /**
+   * The local API, while it runs, asks for this many answers at once: models loaded from then on
+   * get that many sequences (when they fit). Returns the release, for when the API stops.
+   */
+  reserveParallel(n: number): () => void {
+    const entry = Math.max(1, Math.floor(n));
+    this.#parallelWanted.push(entry);
+    return () => {
+      const i = this.#parallelWanted.indexOf(entry);
+      if (i !== -1) this.#parallelWanted.splice(i, 1);
+    };
+  }
+
+  /**
+   * The fit with as many sequences as wanted and as fit: each costs a whole context of KV cache,
+   * so a model that cannot afford them gets fewer (halving down to one) rather than being refused.
+   */
+  async #fitWithSequences(file: string, settings: LoadSettings): Promise<{ fit: FitEstimate; sequences: number }> {
+    let sequences = Math.max(1, ...this.#parallelWanted);
+    for (;;) {
+      const fit = await this.#localFit(file, settings, sequences);
+      if (fit.verdict !== 'too-big' || sequences === 1) return { fit, sequences };
+      sequences = Math.max(1, Math.floor(sequences / 2));
+    }
+  }
+
   async fit(key: string, overrides?: Partial<LoadSettings>): Promise<FitEstimate> {
     const model = await this.#gguf(key);
-    return this.#localFit(model.path, this.#settings(overrides));
+    return (await this.#fitWithSequences(model.path, this.#settings(overrides))).fit;
   }
 
   /**
@@ -134,20 +162,20 @@ export class InferenceService {
    * scoring configurations costs a large part of a second, and the Chat page asks before every load.
    */
   readonly #fits = new Map<string, { at: number; fit: FitEstimate }>();
-  async #localFit(file: string, settings: LoadSettings): Promise<FitEstimate> {
+  async #localFit(file: string, settings: LoadSettings, sequences: number): Promise<FitEstimate> {
     const stat = fs.statSync(file);
-    const cacheKey = `${file}|${stat.size}|${stat.mtimeMs}|${JSON.stringify(settings)}`;
+    const cacheKey = `${file}|${stat.size}|${stat.mtimeMs}|${JSON.stringify(settings)}|${sequences}`;
     const known = this.#fits.get(cacheKey);
     if (known && Date.now() - known.at < 60_000) return known.fit;
-    const fit = await this.fitFile(file, settings);
+    const fit = await this.fitFile(file, settings, sequences);
     if (this.#fits.size > 50) this.#fits.clear();
     this.#fits.set(cacheKey, { at: Date.now(), fit });
     return fit;
   }
 
   /** Fit of a GGUF file at `path` (for the Hub: a local copy of its header). */
-  async fitFile(path: string, overrides?: Partial<LoadSettings>): Promise<FitEstimate> {
-    const result = await this.#call((rpc) => rpc.fit(path, this.#settings(overrides)));
+  async fitFile(path: string, overrides?: Partial<LoadSettings>, sequences = 1): Promise<FitEstimate> {
+    const result = await this.#call((rpc) => rpc.fit(path, this.#settings(overrides), sequences));
     if (isHostFailure(result)) throw hostError(result);
     return result;
   }
@@ -157,16 +185,16 @@ export class InferenceService {
     const model = await this.#gguf(key);
     const settings = this.#settings(overrides);
     if (this.#generation) await this.stop(this.#generation.conversationId);
-    this.#abortApiGeneration();
+    this.#abortApiGenerations();
     this.#changed({ loading: { key, name: model.name, progress: 0 }, problem: null });
     try {
-      const fit = await this.#localFit(model.path, settings);
+      const { fit, sequences } = await this.#fitWithSequences(model.path, settings);
       if (fit.verdict === 'too-big' && !force) {
         throw new ApiError('WONT_FIT', `${model.name} will not fit. ${describeFit(fit)}`, { fit });
       }
       // The host unloads the current model before loading the next one.
       this.#changed({ model: null });
-      const result = await this.#call((rpc) => rpc.load({ path: model.path, settings }));
+      const result = await this.#call((rpc) => rpc.load({ path: model.path, settings, sequences }));
       if (isHostFailure(result)) throw hostError(result);
       this.#o.onUsed?.(model);
       this.#changed({
@@ -190,7 +218,7 @@ export class InferenceService {
 
   async unload(): Promise<InferenceStatus> {
     if (this.#generation) await this.stop(this.#generation.conversationId);
-    this.#abortApiGeneration();
+    this.#abortApiGenerations();
     if (this.#host.running) await this.#call((rpc) => rpc.unload());
     this.#changed({ model: null });
     this.#touch();
@@ -265,53 +293,68 @@ export class InferenceService {
     return { stopped: true };
   }
 
-  #abortApiGeneration(): void {
-    const g = this.#apiGeneration;
-    if (g && this.#host.running) void this.#host.rpc().abort(g.requestId);
+  #abortApiGenerations(): void {
+    if (!this.#host.running) return;
+    for (const requestId of this.#apiGenerations.keys()) void this.#host.rpc().abort(requestId);
+  }
+
+  /** How many API answers for model `key` can run at once now: the loaded model's sequences less the app chat's. */
+  apiCapacity(key: string): number {
+    const m = this.#status.model;
+    if (!m || m.key !== key) return 1;
+    return Math.max(1, m.sequences - (this.#generation ? 1 : 0));
   }
 
   /**
    * One answer outside any chat, for the local API: loads the model first when another (or none)
    * is loaded (with the saved defaults and the fit check: a model that will not fit is refused with
-   * its numbers), streams the text to `onDelta`, and stops at once when `signal` aborts.
+   * its numbers), streams the text to `onDelta`, and stops at once when `signal` aborts. Answers
+   * for the loaded model run at once up to its sequences; the caller (the API's gate) sees to it
+   * that another model is asked for only when none is running.
    */
   async complete(
     req: (Omit<HostGenerateRequest, 'requestId'> | { raw: Omit<HostCompleteRequest, 'requestId'> }) & {
       key: string;
       onDelta: (delta: string) => void;
       signal: AbortSignal;
+      /** Told once the model is loaded, before the answer starts (more answers may be let in now). */
+      onReady?: () => void;
     },
   ): Promise<HostGenerateResult & { modelName: string }> {
-    if (this.#generation) throw new ApiError('BUSY', 'A chat in the app is being answered; try again when it is done.');
-    if (this.#apiGeneration) throw new ApiError('BUSY', 'Another API request is being answered.');
+    const other = this.#status.model?.key !== req.key;
+    if (other && this.#generation) throw new ApiError('BUSY', 'A chat in the app is being answered with another model; try again when it is done.');
+    if (other && this.#apiGenerations.size) throw new ApiError('BUSY', 'Other API requests are being answered with another model.');
     if (this.#status.loading && this.#status.loading.key !== req.key) throw new ApiError('BUSY', `${this.#status.loading.name} is loading.`);
-    if (this.#status.model?.key !== req.key) await this.load(req.key, undefined, false);
+    if (other) await this.load(req.key, undefined, false);
     const model = this.#status.model;
     if (!model) throw new ApiError('NO_MODEL', 'The model did not stay loaded.');
     req.signal.throwIfAborted();
+    req.onReady?.();
     const requestId = randomUUID();
-    this.#apiGeneration = { requestId, onDelta: req.onDelta };
-    this.#changed({ generating: `api:${requestId}` });
+    this.#apiGenerations.set(requestId, req.onDelta);
+    if (!this.#generation) this.#changed({ generating: 'api' });
     this.#clearUnloadTimer();
     const onAbort = () => void this.#host.rpc().abort(requestId);
     req.signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const { key: _key, onDelta: _onDelta, signal: _signal, ...ask } = req;
-      const result = 'raw' in ask ? await this.#rpc().complete({ ...ask.raw, requestId }) : await this.#rpc().generate({ ...ask, requestId });
+      const { key: _key, onDelta: _onDelta, signal: _signal, onReady: _onReady, ...ask } = req;
+      const result = 'raw' in ask ? await this.#rpc().complete({ ...ask.raw, requestId }) : await this.#rpc().generate({ ...ask, requestId, origin: 'api' });
       if (isHostFailure(result)) throw hostError(result);
       return { ...result, modelName: model.name };
     } finally {
       req.signal.removeEventListener('abort', onAbort);
-      this.#apiGeneration = null;
-      this.#changed({ generating: null });
+      this.#apiGenerations.delete(requestId);
+      if (!this.#generation && !this.#apiGenerations.size) this.#changed({ generating: null });
       this.#touch();
     }
   }
 
   /** Embeddings with the given model (loaded first when it is not). */
   async embed(key: string, texts: string[]): Promise<HostEmbedResult & { modelName: string }> {
-    if (this.#generation || this.#apiGeneration) throw new ApiError('BUSY', 'The model is answering; try again in a moment.');
-    if (this.#status.model?.key !== key) await this.load(key, undefined, false);
+    if (this.#status.model?.key !== key) {
+      if (this.#generation || this.#apiGenerations.size) throw new ApiError('BUSY', 'Another model is answering; try again in a moment.');
+      await this.load(key, undefined, false);
+    }
     const model = this.#status.model;
     if (!model) throw new ApiError('NO_MODEL', 'The model did not stay loaded.');
     const result = await this.#call((rpc) => rpc.embed(texts));
@@ -320,7 +363,13 @@ export class InferenceService {
   }
 
   #prepare(id: string): Conversation {
-    if (this.#apiGeneration) throw new ApiError('BUSY', 'The local API is answering a request; try again in a moment.');
+    const sequences = this.#status.model?.sequences ?? 1;
+    if (this.#apiGenerations.size >= sequences) {
+      throw new ApiError(
+        'BUSY',
+        `The local API is answering ${this.#apiGenerations.size === 1 ? 'a request' : `${this.#apiGenerations.size} requests`} with this model; try again in a moment.`,
+      );
+    }
     if (this.#generation) {
       throw new ApiError(
         'BUSY',
@@ -352,7 +401,7 @@ export class InferenceService {
     this.#clearUnloadTimer();
     const snapshot = structuredClone(c);
     void this.#rpc()
-      .generate({ requestId, systemPrompt: c.systemPrompt, history, prompt: prompt.text, sampling: c.sampling })
+      .generate({ requestId, origin: 'chat', systemPrompt: c.systemPrompt, history, prompt: prompt.text, sampling: c.sampling })
       .then(
         (result) => {
           if (isHostFailure(result)) {
@@ -379,7 +428,7 @@ export class InferenceService {
           message.error = `The answer could not be saved: ${(error as Error).message}`;
         }
         this.#o.emit('chat.changed', structuredClone(c));
-        this.#changed({ generating: null });
+        this.#changed({ generating: this.#apiGenerations.size ? 'api' : null });
         this.#touch();
       });
     this.#o.emit('chat.changed', snapshot);
@@ -400,9 +449,9 @@ export class InferenceService {
   }
 
   #onToken(requestId: string, delta: string, tokens: number): void {
-    const api = this.#apiGeneration;
-    if (api?.requestId === requestId) {
-      api.onDelta(delta);
+    const api = this.#apiGenerations.get(requestId);
+    if (api) {
+      api(delta);
       return;
     }
     const g = this.#generation;
@@ -433,7 +482,7 @@ export class InferenceService {
   /** Any use restarts the clocks: unload an unused model, then stop a host with nothing loaded. */
   #touch(): void {
     this.#clearTimers();
-    if (!this.#host.running || this.#busy > 0 || this.#generation || this.#apiGeneration || this.#status.loading) return;
+    if (!this.#host.running || this.#busy > 0 || this.#generation || this.#apiGenerations.size || this.#status.loading) return;
     if (this.#status.model) {
       const after = this.#o.unloadAfterMs();
       if (after > 0) {

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_SAMPLING, type Sampling } from '../contract/chat';
-import type { HistoryItem, HostGenerateRequest } from '../inference/host-protocol';
+import type { HistoryItem, HostGenerateRequest, ToolCallRecord, ToolChoice, ToolSpec } from '../inference/host-protocol';
 
 export const LIMITS = {
   messages: 1000,
@@ -21,14 +21,43 @@ export const LIMITS = {
 const Part = z.looseObject({ type: z.string().max(64), text: z.string().max(LIMITS.messageChars).optional() });
 const Content = z.union([z.string().max(LIMITS.messageChars), z.array(Part).max(256)]).nullish();
 
+const JsonObject = z.record(z.string(), z.unknown());
+
+/** OpenAI's rule for function names, which chat templates and GBNF rules also rely on. */
+const FunctionName = z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'a function name is 1 to 64 letters, digits, "_" or "-"');
+
+const MessageToolCall = z.looseObject({
+  id: z.string().min(1).max(256),
+  type: z.literal('function').optional(),
+  function: z.looseObject({ name: FunctionName, arguments: z.string().max(LIMITS.messageChars) }),
+});
+
 const Message = z.looseObject({
   role: z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function']),
   content: Content,
   name: z.string().max(256).optional(),
-  tool_calls: z.array(z.unknown()).max(128).nullish(),
+  tool_calls: z.array(MessageToolCall).max(128).nullish(),
+  tool_call_id: z.string().max(256).optional(),
 });
 
-const JsonObject = z.record(z.string(), z.unknown());
+const Tool = z.looseObject({
+  type: z.literal('function'),
+  function: z.looseObject({
+    name: FunctionName,
+    description: z
+      .string()
+      .max(16 * 1024)
+      .optional(),
+    // OpenAI's rule: the parameters are a JSON schema of an object (a function takes named arguments).
+    parameters: JsonObject.refine((p) => p.type === undefined || p.type === 'object', 'the parameters schema must be of type "object"').optional(),
+    strict: z.boolean().nullish(),
+  }),
+});
+
+const ToolChoiceField = z.union([
+  z.enum(['none', 'auto', 'required']),
+  z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: FunctionName }) }),
+]);
 
 const ResponseFormat = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('text') }),
@@ -84,8 +113,10 @@ export const ChatRequest = z.looseObject({
   presence_penalty: z.number().min(-2).max(2).nullish(),
   frequency_penalty: z.number().min(-2).max(2).nullish(),
   response_format: ResponseFormat.nullish(),
-  tools: z.array(z.unknown()).max(128).nullish(),
-  tool_choice: z.unknown().optional(),
+  tools: z.array(Tool).max(128).nullish(),
+  tool_choice: ToolChoiceField.nullish(),
+  parallel_tool_calls: z.boolean().nullish(),
+  functions: z.array(z.unknown()).nullish(),
 });
 export type ChatRequest = z.output<typeof ChatRequest>;
 
@@ -110,34 +141,91 @@ function text(content: z.output<typeof Content>, at: string): string {
     .join('');
 }
 
+/** The tools a request offers and how the model must use them (none when `tool_choice` is "none"). */
+function toolsOf(req: ChatRequest): { tools: ToolSpec[]; toolChoice: ToolChoice; maxToolCalls?: number } | null {
+  if (req.functions?.length) throw new Unsupported('The legacy "functions" field is not supported: send "tools".', 'functions');
+  const tools = req.tools ?? [];
+  const choice = req.tool_choice ?? 'auto';
+  if (!tools.length) {
+    if (choice !== 'none' && choice !== 'auto') throw new Unsupported('tool_choice asks for a tool call but no tools were given.', 'tool_choice');
+    return null;
+  }
+  if (choice === 'none') return null;
+  const names = new Set<string>();
+  const specs = tools.map((t, i) => {
+    if (names.has(t.function.name)) throw new Unsupported(`tools[${i}]: the function name "${t.function.name}" is used twice.`, `tools[${i}].function.name`);
+    names.add(t.function.name);
+    return {
+      name: t.function.name,
+      ...(t.function.description ? { description: t.function.description } : {}),
+      ...(t.function.parameters ? { parameters: t.function.parameters } : {}),
+    };
+  });
+  let toolChoice: ToolChoice = 'auto';
+  if (choice === 'required') toolChoice = 'required';
+  else if (typeof choice === 'object') {
+    if (!names.has(choice.function.name)) throw new Unsupported(`tool_choice names "${choice.function.name}", which is not in tools.`, 'tool_choice');
+    toolChoice = { name: choice.function.name };
+  }
+  return { tools: specs, toolChoice, ...(req.parallel_tool_calls === false ? { maxToolCalls: 1 } : {}) };
+}
+
 export function toHostRequest(req: ChatRequest): Omit<HostGenerateRequest, 'requestId'> {
   const { sampling, stop } = samplingFrom(req, req.max_completion_tokens ?? req.max_tokens ?? LIMITS.defaultMaxTokens);
-  if (req.tools?.length && req.tool_choice !== 'none') {
-    throw new Unsupported('Function calling (tools) is not supported by this server yet; send the request without tools.', 'tools');
-  }
+  const tools = toolsOf(req);
   const system: string[] = [];
   const turns: HistoryItem[] = [];
+  /** The calls of the last assistant turn, by id, waiting for their results. */
+  let pending = new Map<string, ToolCallRecord & { answered: boolean }>();
   let chars = 0;
   req.messages.forEach((m, i) => {
     const at = `messages[${i}]`;
-    if (m.role === 'tool' || m.role === 'function' || m.tool_calls?.length) {
-      throw new Unsupported(`${at} is a tool call or result: function calling is not supported by this server yet.`, `${at}.role`);
-    }
+    if (m.role === 'function') throw new Unsupported(`${at}: the legacy "function" role is not supported: send "tool" messages.`, `${at}.role`);
     const t = text(m.content, at);
     chars += t.length;
     if (m.role === 'system' || m.role === 'developer') system.push(t);
-    else turns.push({ role: m.role, text: t });
+    else if (m.role === 'user') turns.push({ role: 'user', text: t });
+    else if (m.role === 'assistant') {
+      pending = new Map((m.tool_calls ?? []).map((c) => [c.id, { name: c.function.name, arguments: c.function.arguments, result: '', answered: false }]));
+      turns.push({ role: 'assistant', text: t, ...(pending.size ? { calls: [...pending.values()] } : {}) });
+    } else {
+      const call = m.tool_call_id ? pending.get(m.tool_call_id) : [...pending.values()].find((c) => !c.answered);
+      if (!call || call.answered) {
+        throw new Unsupported(
+          `${at} is a tool result for ${m.tool_call_id ? `"${m.tool_call_id.slice(0, 100)}"` : 'no call'}, which the assistant message before it did not make.`,
+          `${at}.tool_call_id`,
+        );
+      }
+      call.result = t;
+      call.answered = true;
+    }
   });
   if (chars > LIMITS.promptChars) throw new Unsupported(`The messages hold ${chars} characters; at most ${LIMITS.promptChars} are accepted.`, 'messages');
-  const last = turns.pop();
-  if (!last || last.role !== 'user') throw new Unsupported('The last message must be from the user.', 'messages');
+  const last = turns.at(-1);
+  let prompt: string | null;
+  if (last?.role === 'user') {
+    turns.pop();
+    prompt = last.text;
+  } else if (last?.role === 'assistant' && last.calls?.length) {
+    const missing = [...pending.entries()].find(([, c]) => !c.answered);
+    if (missing) throw new Unsupported(`The tool call "${missing[0].slice(0, 100)}" has no result: send a "tool" message for each call.`, 'messages');
+    prompt = null; // the model goes on from its calls' results
+  } else {
+    throw new Unsupported('The last message must be from the user (or tool results after the assistant called tools).', 'messages');
+  }
+  // The records the host gets carry no bookkeeping.
+  const history = turns.map((h) =>
+    h.role === 'assistant' && h.calls ? { ...h, calls: h.calls.map(({ name, arguments: args, result }) => ({ name, arguments: args, result })) } : h,
+  );
   const rf = req.response_format;
+  if (tools && rf && rf.type !== 'text') throw new Unsupported('response_format cannot be combined with tools: ask for one or the other.', 'response_format');
   return {
     systemPrompt: system.join('\n\n'),
-    history: turns,
-    prompt: last.text,
+    history,
+    prompt,
     sampling,
     ...(stop.length ? { stop } : {}),
+    ...(tools ?? {}),
     ...(rf?.type === 'json_object'
       ? { format: { type: 'json' as const } }
       : rf?.type === 'json_schema'

@@ -1,10 +1,12 @@
 /**
  * The local OpenAI-compatible API: `GET /v1/models[/{id}]`, `POST /v1/chat/completions` and
  * `/v1/completions` (JSON or SSE exactly as OpenAI frames them), `POST /v1/embeddings`,
- * `GET /health`. Models are chosen only by id from the Library (no request can name a path) and loaded on demand in the inference host with the saved defaults
- * and the fit check. One answer at a time (the host runs one sequence): later requests wait in a
- * bounded FIFO queue, and a full queue is a 429 with Retry-After. A client that disconnects stops
- * its generation at once. Every request needs `Authorization: Bearer <key>`; the Host header is
+ * `GET /health`. Models are chosen only by id from the Library (no request can name a path) and
+ * loaded on demand in the inference host with the saved defaults and the fit check. Requests for
+ * the loaded model run at once up to its sequences (`parallel`, when the model can afford them);
+ * the rest wait in a bounded FIFO queue, and a full queue is a 429 with Retry-After. A client that
+ * disconnects stops its generation at once. Function calling (`tools`) is the model's own
+ * (node-llama-cpp's chat templates); `tool_choice` "required" or a name forces a call by grammar. Every request needs `Authorization: Bearer <key>`; the Host header is
  * checked against DNS rebinding; CORS is off unless origins are allowed; bodies and fields are
  * bounded. The Hub token is never reachable from here: this server has no Hub client at all.
  */
@@ -14,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { isAllowedHost, parseTarget, secretsEqual } from '../app/http-guards';
 import { ApiError } from '../contract/errors';
 import type { LibraryItem } from '../contract/library';
-import type { ApiRequestLog } from '../contract/localapi';
+import { LOCAL_API_DEFAULT_PARALLEL, type ApiRequestLog } from '../contract/localapi';
 
 export type { ApiRequestLog };
 import type { InferenceService } from '../inference/service';
@@ -25,11 +27,13 @@ import { apiModels, type ApiModel } from './model-ids';
 import { FifoGate, QueueFull } from './queue';
 
 export interface LocalApiOptions {
-  inference: Pick<InferenceService, 'complete' | 'embed' | 'status'>;
+  inference: Pick<InferenceService, 'complete' | 'embed' | 'status' | 'apiCapacity' | 'reserveParallel'>;
   items: () => Promise<LibraryItem[]>;
   key: () => string;
   host: string;
   port: number;
+  /** Answers at once for one model (its context's sequences, when it can afford them; default 4). */
+  parallel?: number;
   /** Origins allowed to call from a browser (CORS); none by default. */
   corsOrigins?: () => string[];
   /** Requests waiting for the model beyond the one being answered (default 8). */
@@ -129,7 +133,7 @@ function zodMessage(error: { issues: { path: PropertyKey[]; message: string }[] 
 const unix = () => Math.floor(Date.now() / 1000);
 
 export async function startLocalApi(opts: LocalApiOptions): Promise<LocalApi> {
-  const gate = new FifoGate(opts.maxQueue ?? 8);
+  const gate = new FifoGate(opts.maxQueue ?? 8, (key) => opts.inference.apiCapacity(key));
   let port = opts.port;
 
   const models = async (): Promise<ApiModel[]> => apiModels(await opts.items(), opts.inference.status().model?.key ?? null);
@@ -202,14 +206,14 @@ export async function startLocalApi(opts: LocalApiOptions): Promise<LocalApi> {
   }
 
   /** This request's turn at the model; null when the line is full (429 sent) or the client left. */
-  async function takeTurn(res: http.ServerResponse): Promise<{ release: () => void; signal: AbortSignal } | null> {
+  async function takeTurn(res: http.ServerResponse, key: string): Promise<{ release: () => void; signal: AbortSignal } | null> {
     // A client gone while waiting or answering stops everything it started.
     const abort = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) abort.abort();
     });
     try {
-      return { release: await gate.enter(abort.signal), signal: abort.signal };
+      return { release: await gate.enter(abort.signal, key), signal: abort.signal };
     } catch (error) {
       if (error instanceof QueueFull) {
         sendError(res, 429, 'rate_limit_error', `${gate.waiting} requests are already waiting for the model; try again shortly.`, {
@@ -252,7 +256,7 @@ export async function startLocalApi(opts: LocalApiOptions): Promise<LocalApi> {
     framing: { stream: boolean; includeUsage: boolean; kind: 'chat' | 'text' },
   ): Promise<void> {
     log.model = model.id;
-    const turn = await takeTurn(res);
+    const turn = await takeTurn(res, model.key);
     if (!turn) return;
     const chat = framing.kind === 'chat';
     const id = chat ? `chatcmpl-${randomUUID()}` : `cmpl-${randomUUID()}`;
@@ -281,15 +285,23 @@ export async function startLocalApi(opts: LocalApiOptions): Promise<LocalApi> {
         ...('chat' in ask ? ask.chat : { raw: ask.raw }),
         key: model.key,
         signal: turn.signal,
+        onReady: () => gate.poke(),
         onDelta: (delta) => {
           if (framing.stream && delta) res.write(frame([piece(delta, null)]));
         },
       });
       const usage = usageOf(result.stats);
-      const finish = result.stats.stopReason === 'maxTokens' ? 'length' : 'stop';
+      const calls = (result.toolCalls ?? []).map((c) => ({
+        id: `call_${randomUUID().replace(/-/g, '').slice(0, 24)}`,
+        type: 'function' as const,
+        function: c,
+      }));
+      const finish = calls.length ? 'tool_calls' : result.stats.stopReason === 'maxTokens' ? 'length' : 'stop';
       Object.assign(log, { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens, tokensPerSecond: result.stats.tokensPerSecond });
       if (turn.signal.aborted) return;
       if (framing.stream) {
+        // Each call whole in one delta (the SDKs accumulate argument pieces; one piece is a valid stream).
+        calls.forEach((c, index) => res.write(frame([{ index: 0, delta: { tool_calls: [{ index, ...c }] }, logprobs: null, finish_reason: null }])));
         res.write(frame([piece('', finish)]));
         if (framing.includeUsage) res.write(frame([], { usage }));
         res.end('data: [DONE]\n\n');
@@ -303,7 +315,17 @@ export async function startLocalApi(opts: LocalApiOptions): Promise<LocalApi> {
         system_fingerprint: null,
         choices: [
           chat
-            ? { index: 0, message: { role: 'assistant', content: result.text, refusal: null }, logprobs: null, finish_reason: finish }
+            ? {
+                index: 0,
+                message: {
+                  role: 'assistant',
+                  content: calls.length && !result.text ? null : result.text,
+                  refusal: null,
+                  ...(calls.length ? { tool_calls: calls } : {}),
+                },
+                logprobs: null,
+                finish_reason: finish,
+              }
             : { index: 0, text: result.text, logprobs: null, finish_reason: finish },
         ],
         usage,
@@ -356,7 +378,7 @@ export async function startLocalApi(opts: LocalApiOptions): Promise<LocalApi> {
     const model = await pickModel(res, request.model);
     if (!model) return;
     log.model = model.id;
-    const turn = await takeTurn(res);
+    const turn = await takeTurn(res, model.key);
     if (!turn) return;
     try {
       const result = await opts.inference.embed(model.key, inputs);
@@ -468,11 +490,13 @@ export async function startLocalApi(opts: LocalApiOptions): Promise<LocalApi> {
     server.listen(opts.port, opts.host, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
+  const releaseParallel = opts.inference.reserveParallel(opts.parallel ?? LOCAL_API_DEFAULT_PARALLEL);
   const shown = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   return {
     url: `http://${shown}:${port}/v1`,
     port,
     close: async () => {
+      releaseParallel();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },

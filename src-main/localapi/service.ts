@@ -6,19 +6,19 @@
 import type { Keychain } from '../auth/keychain';
 import type { ApiRequestLog, LocalApiView } from '../contract/localapi';
 import type { LibraryItem } from '../contract/library';
-import type { InferenceService } from '../inference/service';
 import { apiKey, maskKey, regenerateApiKey, type ApiKey } from './api-key';
-import { startLocalApi, type LocalApi } from './server';
+import { startLocalApi, type LocalApi, type LocalApiOptions } from './server';
 
 export interface LocalApiSettings {
   enabled: boolean;
   port: number;
   exposed: boolean;
   corsOrigins: string[];
+  parallel: number;
 }
 
 export interface LocalApiServiceOptions {
-  inference: Pick<InferenceService, 'complete' | 'embed' | 'status'>;
+  inference: LocalApiOptions['inference'];
   items: () => Promise<LibraryItem[]>;
   keychain: Keychain;
   env: Readonly<Record<string, string | undefined>>;
@@ -78,7 +78,8 @@ export class LocalApiService {
 
   async #apply(): Promise<void> {
     const want = this.#o.settings();
-    const same = this.#running && want.enabled && want.port === this.#running.port && want.exposed === this.#running.exposed;
+    const same =
+      this.#running && want.enabled && want.port === this.#running.port && want.exposed === this.#running.exposed && want.parallel === this.#running.parallel;
     if (same) {
       this.#running = { ...want };
       return;
@@ -99,6 +100,7 @@ export class LocalApiService {
           host: want.exposed ? '0.0.0.0' : '127.0.0.1',
           port: want.port,
           corsOrigins: () => this.#o.settings().corsOrigins,
+          parallel: want.parallel,
           onRequest: (entry) => {
             this.#recent = [entry, ...this.#recent].slice(0, RECENT);
             this.#emit();

@@ -1,7 +1,7 @@
 /** The one schema of Hubcap's persisted settings, shared by the desktop shell and `hubcap serve`. */
 import { z } from 'zod';
 import { LOAD_SETTING_FIELDS } from '../contract/inference';
-import { LOCAL_API_DEFAULT_PORT } from '../contract/localapi';
+import { LOCAL_API_DEFAULT_PARALLEL, LOCAL_API_DEFAULT_PORT, LOCAL_API_MAX_PARALLEL } from '../contract/localapi';
 import { SETTING_FIELDS, THEMES } from '../contract/settings';
 
 export const WindowBounds = z.object({
@@ -38,8 +38,9 @@ export const StoredSettings = z.object({
       port: z.number().int().min(1).max(65535).default(LOCAL_API_DEFAULT_PORT),
       exposed: z.boolean().default(false),
       corsOrigins: z.array(z.string().max(256)).max(32).default([]),
+      parallel: z.number().int().min(1).max(LOCAL_API_MAX_PARALLEL).default(LOCAL_API_DEFAULT_PARALLEL),
     })
-    .default({ enabled: false, port: LOCAL_API_DEFAULT_PORT, exposed: false, corsOrigins: [] }),
+    .default({ enabled: false, port: LOCAL_API_DEFAULT_PORT, exposed: false, corsOrigins: [], parallel: LOCAL_API_DEFAULT_PARALLEL }),
 });
 export type StoredSettings = z.infer<typeof StoredSettings>;
 

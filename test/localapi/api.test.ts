@@ -1,8 +1,9 @@
 /**
  * The local OpenAI-compatible API, driven with the official `openai` SDK against a real inference
  * host and a generated model: models, chat with and without streaming (the same answer for one
- * seed), JSON schema output that parses, an abort mid-stream, auth, bad ids, hostile requests, a
- * full queue, and a host killed mid-answer.
+ * seed), JSON schema output that parses, a tool call round trip, two streams answered at once on
+ * two sequences, an abort mid-stream, auth, bad ids, hostile requests, a full queue, and a host
+ * killed mid-answer (with another stream running beside it).
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +22,7 @@ const MODEL = path.basename(testModel());
 
 beforeAll(async () => {
   core = testCore({ inferenceLauncher: sourceHostLauncher(), inferenceHostIdleMs: 60_000 });
-  await core.handlers['settings.update']({ loadDefaults: { gpuLayers: 'auto', contextSize: 1024, batchSize: null, threads: 1 } });
+  await core.handlers['settings.update']({ loadDefaults: { gpuLayers: 'auto', contextSize: 2048, batchSize: null, threads: 1 } });
   await core.library.add([testModel()]);
   api = await startLocalApi({
     inference: core.inference,
@@ -30,6 +31,7 @@ beforeAll(async () => {
     host: '127.0.0.1',
     port: 0,
     maxQueue: 1,
+    parallel: 2,
     onRequest: (l) => logs.push(l),
   });
   client = new OpenAI({ baseURL: api.url, apiKey: KEY, maxRetries: 0, timeout: 60_000 });
@@ -130,6 +132,74 @@ describe('local OpenAI-compatible API', { timeout: 90_000 }, () => {
     expect(['red', 'green']).toContain(parsed.color);
   });
 
+  it('calls a tool when it must, streams the call, and answers from the tool result (a round trip)', async () => {
+    const tools: OpenAI.ChatCompletionTool[] = [
+      {
+        type: 'function',
+        function: {
+          name: 'get_weather',
+          description: 'The weather in a city now',
+          parameters: { type: 'object', properties: { city: { type: 'string', maxLength: 6 } }, required: ['city'], additionalProperties: false },
+        },
+      },
+      { type: 'function', function: { name: 'get_time', description: 'The time now' } },
+    ];
+    const question = { ...ask, max_tokens: 256, messages: [{ role: 'user' as const, content: 'Weather in Paris?' }], tools };
+    const called = await client.chat.completions.create({ ...question, tool_choice: { type: 'function', function: { name: 'get_weather' } } });
+    const choice = called.choices[0];
+    expect(choice?.finish_reason, JSON.stringify(choice)).toBe('tool_calls');
+    const call = choice?.message.tool_calls?.[0];
+    expect(call?.type).toBe('function');
+    expect(call?.id).toMatch(/^call_/);
+    if (call?.type !== 'function') throw new Error('no function call');
+    expect(call.function.name).toBe('get_weather');
+    expect(typeof (JSON.parse(call.function.arguments) as { city: unknown }).city).toBe('string');
+
+    // Streamed: the SDK's accumulator rebuilds the same call from the deltas.
+    const stream = client.chat.completions.stream({ ...question, tool_choice: 'required' });
+    const final = await stream.finalChatCompletion();
+    expect(final.choices[0]?.finish_reason).toBe('tool_calls');
+    const streamed = final.choices[0]?.message.tool_calls?.[0];
+    expect(streamed?.type === 'function' && ['get_weather', 'get_time'].includes(streamed.function.name)).toBe(true);
+
+    // The result goes back; the model answers in words (tool_choice none) or calls again (auto): both are valid OpenAI answers.
+    const history: OpenAI.ChatCompletionMessageParam[] = [
+      ...question.messages,
+      { role: 'assistant', content: null, tool_calls: [call] },
+      { role: 'tool', tool_call_id: call.id, content: '{"temperature_c": 18, "sky": "clear"}' },
+    ];
+    const answered = await client.chat.completions.create({ ...question, messages: history, tool_choice: 'none' });
+    expect(answered.choices[0]?.message.role).toBe('assistant');
+    expect(answered.choices[0]?.message.tool_calls ?? []).toEqual([]);
+    expect(answered.usage?.completion_tokens).toBeGreaterThan(0);
+    const auto = await client.chat.completions.create({ ...question, messages: history });
+    expect(['stop', 'length', 'tool_calls']).toContain(auto.choices[0]?.finish_reason);
+
+    // Parameters that are not an object schema are a 400 naming the field, not a failure mid-answer.
+    const bad = client.chat.completions.create({
+      ...question,
+      tools: [{ type: 'function', function: { name: 'odd', parameters: { type: 'string' } } }],
+      tool_choice: 'required',
+    });
+    await expect(bad).rejects.toThrow(/tools\[0\]\.function\.parameters/);
+  });
+
+  it('answers two streams at once on two sequences (batched), not one after the other', async () => {
+    const a = await client.chat.completions.create({ ...ask, ...long, stream: true });
+    const b = await client.chat.completions.create({ ...ask, ...long, stream: true, seed: 8 });
+    expect(core.inference.status().model?.sequences).toBe(2);
+    const ia = a[Symbol.asyncIterator]();
+    const ib = b[Symbol.asyncIterator]();
+    // Both keep receiving text while the other is still going: neither waits for the other's end.
+    for (let i = 0; i < 5; i++) {
+      expect((await ia.next()).done).toBe(false);
+      expect((await ib.next()).done).toBe(false);
+    }
+    a.controller.abort();
+    b.controller.abort();
+    await expect.poll(() => core.inference.status().generating, { timeout: 3000, interval: 20 }).toBeNull();
+  });
+
   it('stops generating at once when the client aborts mid-stream, and serves the next request', async () => {
     const controller = new AbortController();
     const stream = await client.chat.completions.create({ ...ask, ...long, stream: true }, { signal: controller.signal });
@@ -194,10 +264,14 @@ describe('local OpenAI-compatible API', { timeout: 90_000 }, () => {
     expect((await bad({ model: MODEL, messages: [{ role: 'user', content: 'x' }], temperature: 9 })).body.error.param).toBe('temperature');
     expect((await bad({ model: MODEL, messages: [{ role: 'user', content: 'x' }], max_tokens: 10_000_000 })).body.error.param).toBe('max_tokens');
     expect(
-      (await bad({ model: MODEL, messages: [{ role: 'user', content: 'x' }], tools: [{ type: 'function', function: { name: 'f' } }] })).body.error,
+      (await bad({ model: MODEL, messages: [{ role: 'user', content: 'x' }], tools: [{ type: 'function', function: { name: 'f g' } }] })).body.error,
     ).toMatchObject({
+      code: 'invalid_request',
+      param: 'tools[0].function.name',
+    });
+    expect((await bad({ model: MODEL, messages: [{ role: 'tool', tool_call_id: 'call_x', content: 'r' }] })).body.error).toMatchObject({
       code: 'unsupported',
-      param: 'tools',
+      param: 'messages[0].tool_call_id',
     });
     expect((await bad({ model: MODEL, messages: [{ role: 'assistant', content: 'x' }] })).body.error.message).toMatch(/last message must be from the user/);
     expect(
@@ -233,11 +307,13 @@ describe('local OpenAI-compatible API', { timeout: 90_000 }, () => {
   });
 
   it('says the line is full (429 with Retry-After) instead of queueing without end', async () => {
+    // Two run (two sequences), one waits (maxQueue 1), the next is refused.
+    const s0 = await client.chat.completions.create({ ...ask, ...long, stream: true });
+    await s0[Symbol.asyncIterator]().next();
     const first = client.chat.completions.create({ ...ask, ...long, stream: true });
     const s1 = await first;
     const it1 = s1[Symbol.asyncIterator]();
     await it1.next();
-    // One waits (maxQueue 1); the next is refused.
     const second = client.chat.completions.create(ask);
     await new Promise((r) => setTimeout(r, 100));
     const third = await fetch(`${api.url}/chat/completions`, {
@@ -247,11 +323,20 @@ describe('local OpenAI-compatible API', { timeout: 90_000 }, () => {
     });
     expect(third.status).toBe(429);
     expect(third.headers.get('retry-after')).toBe('2');
+    s0.controller.abort();
     s1.controller.abort();
     expect((await second).choices[0]?.message.role).toBe('assistant');
   });
 
-  it('a host killed mid-answer fails that request with a clear message; the next one works', async () => {
+  it('a host killed mid-answer fails every running request with a clear message; the next one works', async () => {
+    // Settled at once into a value, so its rejection is awaited below rather than unhandled.
+    const beside = client.chat.completions
+      .create({ ...ask, ...long, stream: true, seed: 9 })
+      .then(async (s) => {
+        for await (const _ of s) void _;
+        return null;
+      })
+      .catch((e: unknown) => e as Error);
     const stream = await client.chat.completions.create({ ...ask, ...long, stream: true });
     const failure = (async () => {
       for await (const c of stream) {
@@ -259,6 +344,7 @@ describe('local OpenAI-compatible API', { timeout: 90_000 }, () => {
       }
     })();
     await expect(failure).rejects.toThrow(/inference|crash|stopped|host/i);
+    expect((await beside)?.message).toMatch(/inference|crash|stopped|host/i);
     const next = await client.chat.completions.create(ask);
     expect(next.choices[0]?.message.role).toBe('assistant');
   });

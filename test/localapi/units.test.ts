@@ -94,9 +94,19 @@ describe('chat request', () => {
       return null;
     };
     expect(refuse({ messages: [{ role: 'user', content: 'x' }], n: 2 })).toBe('n');
-    expect(refuse({ messages: [{ role: 'user', content: 'x' }], tools: [{}] })).toBe('tools');
-    expect(refuse({ messages: [{ role: 'user', content: 'x' }], tools: [{}], tool_choice: 'none' })).toBeNull();
-    expect(refuse({ messages: [{ role: 'tool', content: 'x' }] })).toBe('messages[0].role');
+    const user = [{ role: 'user', content: 'x' }];
+    const tool = (name: string) => ({ type: 'function', function: { name } });
+    expect(refuse({ messages: user, tools: [tool('a'), tool('a')] })).toBe('tools[1].function.name');
+    expect(refuse({ messages: user, tool_choice: 'required' })).toBe('tool_choice');
+    expect(refuse({ messages: user, tools: [tool('a')], tool_choice: { type: 'function', function: { name: 'b' } } })).toBe('tool_choice');
+    expect(refuse({ messages: user, tools: [tool('a')], response_format: { type: 'json_object' } })).toBe('response_format');
+    expect(refuse({ messages: user, functions: [{ name: 'a' }] })).toBe('functions');
+    expect(refuse({ messages: [{ role: 'tool', tool_call_id: 'c1', content: 'x' }] })).toBe('messages[0].tool_call_id');
+    expect(refuse({ messages: [{ role: 'function', name: 'a', content: 'x' }] })).toBe('messages[0].role');
+    const called = { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'a', arguments: '{}' } }] };
+    expect(refuse({ messages: [...user, called] })).toBe('messages');
+    expect(refuse({ messages: [...user, called, { role: 'tool', tool_call_id: 'c2', content: 'r' }] })).toBe('messages[2].tool_call_id');
+    expect(() => ChatRequest.parse({ messages: user, tools: [tool('no spaces allowed')] })).toThrow(/function name/);
     expect(
       refuse({
         messages: [
@@ -106,6 +116,53 @@ describe('chat request', () => {
       }),
     ).toBe('messages');
     expect(() => ChatRequest.parse({ messages: [] })).toThrow(/must not be empty/);
+  });
+  it('maps tools, the choice, and a tool round trip into history with results', () => {
+    const weather = {
+      type: 'function',
+      function: { name: 'get_weather', description: 'Weather now', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+    };
+    const ask = parse({ messages: [{ role: 'user', content: 'Paris?' }], tools: [weather], tool_choice: 'required', parallel_tool_calls: false });
+    expect(ask).toMatchObject({
+      prompt: 'Paris?',
+      tools: [{ name: 'get_weather', description: 'Weather now', parameters: { type: 'object', properties: { city: { type: 'string' } } } }],
+      toolChoice: 'required',
+      maxToolCalls: 1,
+    });
+    expect(
+      parse({ messages: [{ role: 'user', content: 'x' }], tools: [weather], tool_choice: { type: 'function', function: { name: 'get_weather' } } }).toolChoice,
+    ).toEqual({
+      name: 'get_weather',
+    });
+    expect(parse({ messages: [{ role: 'user', content: 'x' }], tools: [weather], tool_choice: 'none' }).tools).toBeUndefined();
+    const back = parse({
+      messages: [
+        { role: 'user', content: 'Paris and Rome?' },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            { id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+            { id: 'c2', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Rome"}' } },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'c2', content: '25C' },
+        { role: 'tool', tool_call_id: 'c1', content: [{ type: 'text', text: '18C' }] },
+      ],
+      tools: [weather],
+    });
+    expect(back.prompt).toBeNull();
+    expect(back.history).toEqual([
+      { role: 'user', text: 'Paris and Rome?' },
+      {
+        role: 'assistant',
+        text: '',
+        calls: [
+          { name: 'get_weather', arguments: '{"city":"Paris"}', result: '18C' },
+          { name: 'get_weather', arguments: '{"city":"Rome"}', result: '25C' },
+        ],
+      },
+    ]);
   });
 });
 
@@ -126,5 +183,34 @@ describe('waiting line', () => {
     (await c)();
     expect(order).toEqual(['b', 'c']);
     expect(gate.waiting).toBe(0);
+  });
+});
+
+describe('waiting line with sequences', () => {
+  it("lets in up to the model's capacity at once, holds another model until all are done, and stays in order", async () => {
+    let capacity = 1;
+    const gate = new FifoGate(8, (key) => (key === 'a' ? capacity : 1));
+    const signal = new AbortController().signal;
+    const order: string[] = [];
+    const a1 = await gate.enter(signal, 'a');
+    const a2 = gate.enter(signal, 'a').then((r) => (order.push('a2'), r));
+    const b1 = gate.enter(signal, 'b').then((r) => (order.push('b1'), r));
+    const a3 = gate.enter(signal, 'a').then((r) => (order.push('a3'), r));
+    await Promise.resolve();
+    expect(order).toEqual([]);
+    capacity = 4; // the model finished loading with four sequences
+    gate.poke();
+    await new Promise((r) => setTimeout(r, 0));
+    // a2 joins a1; b1 waits for both, and a3 waits behind b1 (no overtaking)
+    expect(order).toEqual(['a2']);
+    expect(gate.running).toBe(2);
+    a1();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(order).toEqual(['a2']);
+    (await a2)();
+    (await b1)();
+    (await a3)();
+    expect(order).toEqual(['a2', 'b1', 'a3']);
+    expect(gate.running).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * node-llama-cpp inside the inference host: one Llama, at most one model and one chat session.
- * Runs only in the host process, so a native crash here never takes the app down.
+ * node-llama-cpp inside the inference host: one Llama, at most one model, its context with one or
+ * more sequences (answers that run at once, batched together by node-llama-cpp), each with its own
+ * LlamaChat. Runs only in the host process, so a native crash here never takes the app down.
  */
 import os from 'node:os';
 import {
@@ -8,15 +9,18 @@ import {
   getLlamaGpuTypes,
   GgufInsights,
   InsufficientMemoryError,
-  LlamaChatSession,
+  LlamaChat,
   LlamaCompletion,
   LlamaLogLevel,
   type LlamaEmbeddingContext,
   type LlamaGrammar,
   readGgufFileInfo,
   type ChatHistoryItem,
+  type ChatModelFunctions,
+  type ChatModelResponse,
   type Llama,
   type LlamaContext,
+  type LlamaContextSequence,
   type LlamaModel,
 } from 'node-llama-cpp';
 import type { AnswerStats, Sampling, StopReason } from '../../contract/chat';
@@ -32,6 +36,8 @@ import type {
   HostLoadRequest,
   HostLoadResult,
   ParentFunctions,
+  ToolCall,
+  ToolSpec,
 } from '../host-protocol';
 
 /** An "auto" context is capped: a 128k-token window costs gigabytes of KV cache nobody asked for. */
@@ -62,11 +68,47 @@ function errorText(error: unknown): string {
   );
 }
 
+/** One sequence of the context and the chat on it; taken by one answer at a time. */
+interface Slot {
+  sequence: LlamaContextSequence;
+  chat: LlamaChat;
+  busy: boolean;
+}
+
 interface Loaded {
   model: LlamaModel;
   context: LlamaContext;
-  session: LlamaChatSession;
+  slots: Slot[];
   embedding?: Promise<LlamaEmbeddingContext>;
+}
+
+/** The most sequences one context gets: past this, batching more answers stops paying on any machine we target. */
+export const MAX_SEQUENCES = 8;
+
+/** A function call's arguments as the model wrote them, parsed back for the chat template (raw text when they are not JSON). */
+function parsedArguments(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * What the model is told of the functions when it must call one: the chat templates' own function
+ * syntax cannot be forced (node-llama-cpp grammars and functions exclude each other), so a forced
+ * call is a JSON object under a grammar, as llama.cpp's server does for its generic tool format.
+ */
+function forcedToolsPrompt(tools: ToolSpec[]): string {
+  const lines = tools.map((t) => `- ${t.name}${t.description ? `: ${t.description}` : ''}\n  parameters: ${JSON.stringify(t.parameters ?? {})}`);
+  return `You must call one of these functions. Answer only with a JSON object {"name": <function name>, "arguments": <its parameters>}.\n${lines.join('\n')}`;
+}
+
+/** OpenAI's parameter schema with what GBNF has no use for taken out ($schema, titles), and "no parameters" made explicit. */
+function paramsSchema(t: ToolSpec): Record<string, unknown> {
+  const { $schema: _s, title: _t, ...rest } = t.parameters ?? {};
+  if (rest.type === 'object' && rest.properties === undefined) return { ...rest, properties: {} };
+  return Object.keys(rest).length ? rest : { type: 'object', properties: {} };
 }
 
 /**
@@ -197,7 +239,7 @@ export class Engine implements HostFunctions {
     };
   }
 
-  async fit(path: string, settings: LoadSettings): Promise<FitEstimate | HostFailure> {
+  async fit(path: string, settings: LoadSettings, sequences = 1): Promise<FitEstimate | HostFailure> {
     const llama = await this.llama();
     let insights: GgufInsights;
     let parameters = 0;
@@ -215,11 +257,19 @@ export class Engine implements HostFunctions {
       targetContextSize: targetContext,
     });
     const backend = backendOf(llama);
-    const v = r.resolvedValues;
+    const v = { ...r.resolvedValues };
+    // Each further sequence has its own KV cells of the whole context size (node-llama-cpp sizes
+    // the cache as context × sequences); the resolver scores one, so the difference is added here.
+    if (sequences > 1) {
+      const at = (n: number) => insights.estimateContextResourceRequirementsV2({ contextSize: v.contextSize, modelGpuLayers: v.gpuLayers, sequences: n });
+      const [one, many] = await Promise.all([at(1), at(sequences)]);
+      v.totalRamUsage += Math.max(0, many.cpuRam - one.cpuRam);
+      v.totalVramUsage += Math.max(0, many.gpuVram - one.gpuVram);
+    }
     const vram = backend === 'cpu' ? null : await llama.getVramState();
     const ram = { total: os.totalmem(), free: os.freemem() };
     let verdict: FitVerdict;
-    if (r.compatibilityScore === 0 || v.totalRamUsage > ram.total) verdict = 'too-big';
+    if (r.compatibilityScore === 0 || v.totalRamUsage > ram.total || (vram !== null && v.gpuLayers > 0 && v.totalVramUsage > vram.total)) verdict = 'too-big';
     else if (backend === 'cpu' || v.gpuLayers === 0) verdict = 'cpu';
     else if (v.gpuLayers >= insights.totalLayers) verdict = 'gpu';
     else verdict = 'partial';
@@ -238,7 +288,8 @@ export class Engine implements HostFunctions {
     };
   }
 
-  async load({ path, settings }: HostLoadRequest): Promise<HostLoadResult | HostFailure> {
+  async load({ path, settings, sequences: wanted }: HostLoadRequest): Promise<HostLoadResult | HostFailure> {
+    const sequences = Math.min(MAX_SEQUENCES, Math.max(1, Math.floor(wanted)));
     const llama = await this.llama();
     await this.unload();
     this.#recentLog = [];
@@ -256,16 +307,22 @@ export class Engine implements HostFunctions {
         contextSize: settings.contextSize === 'auto' ? { max: Math.min(AUTO_CONTEXT_MAX, trainContextSize ?? AUTO_CONTEXT_MAX) } : settings.contextSize,
         ...(settings.batchSize ? { batchSize: settings.batchSize } : {}),
         threads: settings.threads ?? chosen?.threads ?? 1,
+        sequences,
       });
-      const session = new LlamaChatSession({ contextSequence: context.getSequence(), autoDisposeSequence: false });
-      this.#loaded = { model, context, session };
+      const slots: Slot[] = [];
+      for (let i = 0; i < sequences; i++) {
+        const sequence = context.getSequence();
+        slots.push({ sequence, chat: new LlamaChat({ contextSequence: sequence, autoDisposeSequence: false }), busy: false });
+      }
+      this.#loaded = { model, context, slots };
       return {
         contextSize: context.contextSize,
         trainContextSize,
         gpuLayers: model.gpuLayers,
         totalLayers: model.fileInsights.totalLayers,
         backend: backendOf(llama),
-        chatTemplate: session.chatWrapper.wrapperName,
+        chatTemplate: (slots[0] as Slot).chat.chatWrapper.wrapperName,
+        sequences,
         threads: context.currentThreads,
         threadsReason: chosen?.reason ?? null,
         loadMs: performance.now() - started,
@@ -288,13 +345,54 @@ export class Engine implements HostFunctions {
     await loaded.model.dispose().catch(() => undefined);
   }
 
+  /**
+   * A free sequence for one answer: the app's chat prefers the first (its conversation's tokens are
+   * likely still there to reuse), API answers the last free one, so they disturb the chat least.
+   */
+  #take(loaded: Loaded, origin: 'chat' | 'api' | undefined): Slot | HostFailure {
+    const free = loaded.slots.filter((s) => !s.busy);
+    const slot = origin === 'chat' ? free[0] : free.at(-1);
+    if (!slot) return failure('BUSY', `All ${loaded.slots.length} sequences of this model are answering; try again when one is done.`);
+    slot.busy = true;
+    return slot;
+  }
+
+  async #grammarFor(schema: unknown): Promise<LlamaGrammar> {
+    const llama = await this.llama();
+    // The API checked the schema is a JSON object; node-llama-cpp refuses what it cannot express.
+    // (Its generic signature infers from a literal schema; ours arrives at run time.)
+    const fromSchema = llama.createGrammarForJsonSchema.bind(llama) as (schema: unknown) => Promise<LlamaGrammar>;
+    return fromSchema(schema);
+  }
+
+  /** Every tool's parameters compiled once up front, so a schema GBNF cannot express is a clear 400, not a failure mid-answer. */
+  async #checkTools(tools: ToolSpec[]): Promise<HostFailure | null> {
+    for (const [i, t] of tools.entries()) {
+      try {
+        await this.#grammarFor(paramsSchema(t));
+      } catch (error) {
+        return failure('VALIDATION_FAILED', `tools[${i}] ("${t.name}"): its parameters schema cannot be used: ${errorText(error)}`);
+      }
+    }
+    return null;
+  }
+
   async generate(req: HostGenerateRequest): Promise<HostGenerateResult | HostFailure> {
     const loaded = this.#loaded;
     if (!loaded) return failure('NO_MODEL', 'No model is loaded.');
-    const { session, context, model } = loaded;
+    const { context, model } = loaded;
+    const tools = req.tools?.length ? req.tools : undefined;
+    const forced =
+      tools && req.toolChoice && req.toolChoice !== 'auto'
+        ? typeof req.toolChoice === 'object'
+          ? tools.filter((t) => t.name === (req.toolChoice as { name: string }).name)
+          : tools
+        : null;
+    if (forced && forced.length === 0) return failure('VALIDATION_FAILED', 'tool_choice names a function that is not in tools.');
+    const systemPrompt = forced ? [req.systemPrompt, forcedToolsPrompt(forced)].filter((x) => x.trim()).join('\n\n') : req.systemPrompt;
     // Checked up front: node-llama-cpp would otherwise spend a long time trying to compress a
     // history that cannot fit, then fail with a message about compression nobody understands.
-    const needed = model.tokenize(req.prompt).length + (req.systemPrompt.trim() ? model.tokenize(req.systemPrompt).length : 0) + 8;
+    const needed = model.tokenize(req.prompt ?? '').length + (systemPrompt.trim() ? model.tokenize(systemPrompt).length : 0) + 8;
     if (needed > context.contextSize) {
       return failure(
         'CONTEXT_OVERFLOW',
@@ -302,29 +400,57 @@ export class Engine implements HostFunctions {
       );
     }
     const history: ChatHistoryItem[] = [];
-    if (req.systemPrompt.trim()) history.push({ type: 'system', text: req.systemPrompt });
-    for (const h of req.history) history.push(h.role === 'user' ? { type: 'user', text: h.text } : { type: 'model', response: [h.text] });
-    session.setChatHistory(history);
+    if (systemPrompt.trim()) history.push({ type: 'system', text: systemPrompt });
+    for (const h of req.history) {
+      if (h.role === 'user') {
+        history.push({ type: 'user', text: h.text });
+        continue;
+      }
+      const response: ChatModelResponse['response'] = h.text ? [h.text] : [];
+      for (const c of h.calls ?? []) response.push({ type: 'functionCall', name: c.name, params: parsedArguments(c.arguments), result: c.result });
+      history.push({ type: 'model', response });
+    }
+    if (req.prompt !== null) history.push({ type: 'user', text: req.prompt });
 
     let grammar: LlamaGrammar | undefined;
-    if (req.format) {
-      try {
-        const llama = await this.llama();
-        // The API checked the schema is a JSON object; node-llama-cpp refuses what it cannot express.
-        // (Its generic signature infers from a literal schema; ours arrives at run time.)
-        const fromSchema = llama.createGrammarForJsonSchema.bind(llama) as (schema: unknown) => Promise<LlamaGrammar>;
-        grammar = req.format.type === 'json' ? await llama.getGrammarFor('json') : await fromSchema(req.format.schema);
-      } catch (error) {
-        return failure('VALIDATION_FAILED', `This JSON schema cannot be used to constrain the answer: ${errorText(error)}`);
+    try {
+      const refused = tools ? await this.#checkTools(tools) : null;
+      if (refused) return refused;
+      if (forced) {
+        const call = (t: ToolSpec) => ({ type: 'object', properties: { name: { const: t.name }, arguments: paramsSchema(t) } });
+        grammar = await this.#grammarFor(forced.length === 1 ? call(forced[0] as ToolSpec) : { oneOf: forced.map(call) });
+      } else if (req.format) {
+        grammar = req.format.type === 'json' ? await (await this.llama()).getGrammarFor('json') : await this.#grammarFor(req.format.schema);
       }
+    } catch (error) {
+      return failure('VALIDATION_FAILED', `This JSON schema cannot be used to constrain the answer: ${errorText(error)}`);
     }
+    const functions: ChatModelFunctions | undefined =
+      tools && !forced
+        ? Object.fromEntries(tools.map((t) => [t.name, { ...(t.description ? { description: t.description } : {}), params: paramsSchema(t) as never }]))
+        : undefined;
+
+    const slot = this.#take(loaded, req.origin);
+    if ('failure' in slot) return slot;
     const answer = new Answer(req.requestId, this.#parent);
     this.#aborts.set(req.requestId, answer.abort);
-    const meter = session.sequence.tokenMeter.getState();
+    const meter = slot.sequence.tokenMeter.getState();
     try {
-      const meta = await session.promptWithMeta(req.prompt, { ...answer.options(req.sampling, req.stop), ...(grammar ? { grammar } : {}) });
-      const metered = session.sequence.tokenMeter.diff(meter).usedOutputTokens;
-      return { text: meta.responseText, stats: answer.stats(meta.stopReason, metered, session.sequence.contextTokens.length, context.contextSize) };
+      const options = answer.options(req.sampling, req.stop);
+      const result = functions
+        ? await slot.chat.generateResponse(history, { ...options, functions, documentFunctionParams: true, maxParallelFunctionCalls: req.maxToolCalls ?? 8 })
+        : await slot.chat.generateResponse(history, { ...options, ...(grammar ? { grammar } : {}) });
+      const metered = slot.sequence.tokenMeter.diff(meter).usedOutputTokens;
+      const stats = answer.stats(result.metadata.stopReason, metered, slot.sequence.contextTokens.length, context.contextSize);
+      let toolCalls: ToolCall[] | undefined = result.functionCalls?.map((c) => ({ name: c.functionName, arguments: JSON.stringify(c.params ?? {}) }));
+      let text = result.response;
+      // A forced call cut short (max tokens, a stop) is not JSON yet: it stays text with finish_reason "length".
+      const call = forced && stats.stopReason === 'end' ? (parsedArguments(text) as { name?: unknown; arguments?: unknown }) : null;
+      if (call && typeof call === 'object' && typeof call.name === 'string') {
+        toolCalls = [{ name: call.name, arguments: JSON.stringify(call.arguments ?? {}) }];
+        text = '';
+      }
+      return { text, stats, ...(toolCalls?.length ? { toolCalls: toolCalls.slice(0, req.maxToolCalls ?? toolCalls.length) } : {}) };
     } catch (error) {
       const message = errorText(error);
       if (/compress chat history|context size|too long prompt/i.test(message)) {
@@ -336,28 +462,31 @@ export class Engine implements HostFunctions {
       throw error;
     } finally {
       this.#aborts.delete(req.requestId);
+      slot.busy = false;
     }
   }
 
   /**
-   * A raw completion on the chat's own sequence (the context has one): the chat sets its whole
-   * history again before its next answer, so what this leaves in the sequence is re-evaluated.
+   * A raw completion on a free sequence: a chat on it next evaluates its history again (the
+   * sequence's tokens no longer match), so nothing of one leaks into the other.
    */
   async complete(req: HostCompleteRequest): Promise<HostGenerateResult | HostFailure> {
     const loaded = this.#loaded;
     if (!loaded) return failure('NO_MODEL', 'No model is loaded.');
-    const { session, context, model } = loaded;
+    const { context, model } = loaded;
     const promptTokens = model.tokenize(req.prompt).length;
     if (promptTokens + 1 > context.contextSize) {
       return failure('CONTEXT_OVERFLOW', `The prompt needs ${promptTokens} tokens and does not fit in the ${context.contextSize}-token context.`);
     }
-    const sequence = session.sequence;
-    await sequence.clearHistory();
+    const slot = this.#take(loaded, 'api');
+    if ('failure' in slot) return slot;
+    const sequence = slot.sequence;
     const completion = new LlamaCompletion({ contextSequence: sequence, autoDisposeSequence: false });
     const answer = new Answer(req.requestId, this.#parent);
     this.#aborts.set(req.requestId, answer.abort);
-    const meter = sequence.tokenMeter.getState();
     try {
+      await sequence.clearHistory();
+      const meter = sequence.tokenMeter.getState();
       const meta = await completion.generateCompletionWithMeta(req.prompt, answer.options(req.sampling, req.stop));
       const metered = sequence.tokenMeter.diff(meter).usedOutputTokens;
       const stats = answer.stats(meta.metadata.stopReason, metered, 0, context.contextSize);
@@ -365,6 +494,7 @@ export class Engine implements HostFunctions {
     } finally {
       this.#aborts.delete(req.requestId);
       completion.dispose();
+      slot.busy = false;
     }
   }
 

@@ -8,6 +8,8 @@ import { useCopy } from '../../components/PathField';
 import { Button } from '../../components/ui/button';
 import { Card, CardBody, CardHeader } from '../../components/ui/card';
 import { Input } from '../../components/ui/input';
+import { NativeSelect } from '../../components/ui/native-select';
+import { LOCAL_API_MAX_PARALLEL } from '../../../src-main/contract/localapi';
 import { Switch } from '../../components/ui/switch';
 
 const SOURCE = { HUBCAP_API_KEY: 'from HUBCAP_API_KEY', keychain: 'kept in your OS keychain', session: 'for this run only (no keychain here)' } as const;
@@ -38,7 +40,7 @@ export function LocalApiCard({ settings }: { settings: SettingsView }) {
         actions={<Switch checked={s.enabled} onCheckedChange={(enabled) => update.mutate({ localApi: { enabled } })} aria-label="Local API" />}
       />
       <CardBody>
-        <div className="grid gap-3 sm:grid-cols-[8rem_minmax(0,1fr)]">
+        <div className="grid gap-3 sm:grid-cols-[8rem_8rem_minmax(0,1fr)]">
           <label className="block space-y-1 text-sm font-medium">
             Port
             <Input
@@ -52,6 +54,24 @@ export function LocalApiCard({ settings }: { settings: SettingsView }) {
                 setPortDraft(null);
               }}
             />
+          </label>
+          <label
+            className="block space-y-1 text-sm font-medium"
+            title="Requests for one model answered at once; each costs a context of memory, and a model that cannot afford them gets fewer. Takes effect when a model loads."
+          >
+            At once
+            <NativeSelect
+              className="w-full"
+              value={s.parallel}
+              aria-label="Requests answered at once"
+              onChange={(e) => update.mutate({ localApi: { parallel: Number(e.target.value) } })}
+            >
+              {Array.from({ length: LOCAL_API_MAX_PARALLEL }, (_, i) => i + 1).map((n) => (
+                <option key={n} value={n}>
+                  {n === 1 ? '1 (queue)' : n}
+                </option>
+              ))}
+            </NativeSelect>
           </label>
           <label className="block space-y-1 text-sm font-medium">
             Browser origins allowed <span className="font-normal text-muted-foreground">(CORS; none by default)</span>
