@@ -1,4 +1,4 @@
-/** `hubcap download REPO [FILES|PATTERNS…] [--revision R] [--cache-dir D] [--repo-type T] [--force] [--connections N] [--json]`. */
+/** `hubcap download REPO [FILES|PATTERNS…] [--revision R] [--cache-dir D] [--repo-type T] [--force] [--connections auto|N] [--json]`. */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatBytes, formatDuration } from '../contract/present/format';
@@ -26,10 +26,10 @@ export async function downloadCommand(argv: string[]): Promise<number> {
   if (!repo) throw new ApiError('VALIDATION_FAILED', 'usage: hubcap download REPO [FILES|PATTERNS…] [--revision R]');
   const repoType = values['repo-type'] as RepoType;
   if (!REPO_TYPES.includes(repoType)) throw new ApiError('VALIDATION_FAILED', `--repo-type must be model, dataset or space`);
-  const connections = values.connections === undefined ? undefined : Number(values.connections);
+  const connections = values.connections === undefined || values.connections === 'auto' ? values.connections : Number(values.connections);
   const { min, max } = JOB_CONNECTION_BOUNDS;
-  if (connections !== undefined && !(Number.isInteger(connections) && connections >= min && connections <= max)) {
-    throw new ApiError('VALIDATION_FAILED', `--connections must be a whole number from ${min} to ${max}`);
+  if (typeof connections === 'number' && !(Number.isInteger(connections) && connections >= min && connections <= max)) {
+    throw new ApiError('VALIDATION_FAILED', `--connections must be auto or a whole number from ${min} to ${max}`);
   }
   const core = cliCore({ cacheDir: values['cache-dir'] });
   const { files, patterns } = splitSelection(selectors);

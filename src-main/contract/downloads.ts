@@ -30,8 +30,8 @@ export interface DownloadRequest {
   commit?: string;
   /** Rehash files already present and fetch again those whose bytes do not match. */
   force?: boolean;
-  /** Parallel range connections for this job's large files (default: the setting). */
-  connections?: number;
+  /** Range connections for this job's large files: 'auto' or the most (default: the setting). */
+  connections?: 'auto' | number;
 }
 
 /** An automatic retry in progress: what failed, and when the next attempt starts. */
@@ -60,6 +60,8 @@ export interface DownloadJob {
   speed: number;
   etaSeconds: number | null;
   retrying: RetryState | null;
+  /** Range connections in use now, across the job's files (live only). */
+  connections?: number;
   /** Files of the selection Hubcap will not store (names no file system can hold), with why. */
   skipped: { path: string; reason: string }[];
 }
@@ -103,8 +105,8 @@ export const DownloadStart = z
     patterns: RepoPathList.optional(),
     /** Rehash what is present and fetch again what does not match. */
     force: z.boolean().optional(),
-    /** Parallel range connections for this download's large files (default: the setting). */
-    connections: z.number().int().min(JOB_CONNECTION_BOUNDS.min).max(JOB_CONNECTION_BOUNDS.max).optional(),
+    /** Range connections for this download's large files: 'auto' or the most (default: the setting). */
+    connections: z.union([z.literal('auto'), z.number().int().min(JOB_CONNECTION_BOUNDS.min).max(JOB_CONNECTION_BOUNDS.max)]).optional(),
   })
   .strict();
 

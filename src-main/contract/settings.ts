@@ -11,12 +11,17 @@ export type CacheDirSource = (typeof CACHE_DIR_SOURCES)[number];
 export const THEMES = ['system', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
 
+/** Connections per large file: 'auto' (adapts to the link, up to 16) or the most it may use. */
+export type ConnectionsSetting = 'auto' | number;
+/** The choices the Settings page offers (any whole number in bounds is accepted). */
+export const CONNECTION_CHOICES = ['auto', 1, 2, 4, 8, 16] as const;
+
 /** The bounds of every numeric setting, once: requests here, stored settings in settings/schema.ts, the UI's inputs. */
 export const SETTING_BOUNDS = {
   /** Files downloaded at once, across all jobs. */
   downloadConcurrency: { min: 1, max: 8 },
-  /** Parallel range connections per large file (1 = one stream). */
-  downloadConnections: { min: 1, max: 8 },
+  /** The most range connections one large file may use ('auto' adapts up to 16). */
+  downloadConnections: { min: 1, max: 16 },
   /** Unload a loaded model after this many idle minutes; 0 keeps it loaded. */
   unloadAfterMinutes: { min: 0, max: 1440 },
 } as const;
@@ -25,7 +30,7 @@ const bounded = (b: { min: number; max: number }) => z.number().int().min(b.min)
 
 export const SETTING_FIELDS = {
   downloadConcurrency: bounded(SETTING_BOUNDS.downloadConcurrency),
-  downloadConnections: bounded(SETTING_BOUNDS.downloadConnections),
+  downloadConnections: z.union([z.literal('auto'), bounded(SETTING_BOUNDS.downloadConnections)]),
   unloadAfterMinutes: bounded(SETTING_BOUNDS.unloadAfterMinutes),
 };
 
@@ -44,7 +49,7 @@ export interface SettingsView {
   endpoint: { url: string; source: 'HF_ENDPOINT' | 'default' };
   offline: { enabled: boolean; source: 'HF_HUB_OFFLINE' | 'setting' | 'default' };
   theme: Theme;
-  downloads: { concurrency: number; connections: number };
+  downloads: { concurrency: number; connections: ConnectionsSetting };
   inference: { unloadAfterMinutes: number; loadDefaults: LoadSettings };
   localApi: { enabled: boolean; port: number; exposed: boolean; corsOrigins: string[]; parallel: number };
   /** Problems found while loading settings (e.g. a corrupt file set aside). */

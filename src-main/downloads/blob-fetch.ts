@@ -22,9 +22,12 @@ import { blobLockPath, lockFile } from '../cache/blob-lock';
 import { HubError } from '../hub/errors';
 import type { HubHttp } from '../hub/http';
 import { isByteCount } from '../hub/limits';
+import { ConnectionBudget, ConnectionController } from './connection-controller';
 import { createDiskHasher, type DiskHasher } from './hasher';
 import { errorFrom, openBody, type OpenedBody } from './http-stream';
 import { claimPartial, replacePartial, SequentialWriter, stillOurs, type PartialFile } from './partial-file';
+import { fetchRanges, RangedAttemptError } from './ranged-fetch';
+import { RangesRecord, SpanSet } from './range-state';
 
 export interface BlobRequest {
   /** The resolve URL of the file at a commit (on the Hub origin). */
@@ -57,11 +60,18 @@ export interface BlobFetchOptions {
   stallTimeoutMs?: number;
   /** Attempts in a row without progress before giving up. */
   maxRetries?: number;
-  /** Parallel range connections for large files (1 = one stream). */
-  connections?: number;
+  /** Range connections for a large file: the most the adaptive controller may use ('auto': 16). */
+  connections?: number | 'auto';
+  /** Connections beyond each file's first, shared by every download at once. */
+  budget?: ConnectionBudget;
+  /** The block a range connection is handed at a time (default: by file size, see blockBytesFor). */
   segmentBytes?: number;
   /** Files below this size always use one stream. */
   parallelThreshold?: number;
+  /** A range connection silent this long while others progress is replaced (default 3 s). */
+  connectionStallMs?: number;
+  /** Told how many connections the file uses now. */
+  onConnections?: (n: number) => void;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Hash in a worker thread (default: when there is a core to spare). */
   hashOffThread?: boolean;
@@ -90,6 +100,22 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
     );
   });
 }
+
+/** Auto's cap: past 16 connections a CDN edge gives no more and starts refusing (429). */
+export const AUTO_CONNECTIONS = 16;
+/** Files at least this large may use several connections. */
+export const PARALLEL_THRESHOLD = 16 << 20;
+
+/**
+ * A range connection's block: 1/64 of the file, 4 to 16 MiB. At 20 MB/s per connection a 16 MiB
+ * block takes ~0.8 s, so an 80 ms first-byte wait costs ~9% of one connection (one more makes it
+ * up), while the hash lag at the end (≤ connections × block, read back at ~1 GB/s) stays ~0.25 s.
+ */
+export function blockBytesFor(size: number): number {
+  return Math.min(16 << 20, Math.max(4 << 20, Math.ceil(size / 64)));
+}
+
+const defaultBudget = new ConnectionBudget(24);
 
 export function cancelledError(): HubError {
   return new HubError('CANCELLED', 'The download was stopped.');
@@ -190,11 +216,11 @@ async function transfer(hub: HubHttp, req: BlobRequest, opts: BlobFetchOptions, 
     throw await mapDisk(e, req.size);
   });
   let closed = false;
-  let written = partial.size;
-  const resumedFrom = written;
+  let written = new SpanSet(partial.done).prefix();
+  const resumedFrom = new SpanSet(partial.done).total();
   let hasher: DiskHasher = createDiskHasher(partial.fh.fd, req.etag, req.size, opts.hashOffThread);
-  hasher.advance(written);
-  opts.onBytes?.(0, written);
+  hasher.advance(new SpanSet(partial.done).prefix());
+  opts.onBytes?.(0, new SpanSet(partial.done).total());
 
   let bytesFetched = 0;
   let location: string | null = null;
@@ -203,13 +229,20 @@ async function transfer(hub: HubHttp, req: BlobRequest, opts: BlobFetchOptions, 
   let integrityFailures = 0;
   let restarts = 0;
   let linkRefreshed = false;
-  let segmentsAllowed = (opts.connections ?? 1) > 1;
+  const cap = opts.connections === 'auto' ? AUTO_CONNECTIONS : (opts.connections ?? 1);
+  // A partial written by several connections may have holes: only its record says what is there.
+  let done = new SpanSet(partial.done);
+  let segmentsAllowed = req.size >= (opts.parallelThreshold ?? PARALLEL_THRESHOLD);
+  written = done.prefix();
+  let record: RangesRecord | null = null;
 
   const restart = async () => {
     await hasher.dispose();
     // The blobs folder itself may have been deleted under us.
     await fs.promises.mkdir(blobsDir, { recursive: true });
     partial = await replacePartial(blobsDir, req.etag, partial);
+    record = null;
+    done = new SpanSet();
     closed = false;
     written = 0;
     hasher = createDiskHasher(partial.fh.fd, req.etag, req.size, opts.hashOffThread);
@@ -227,8 +260,7 @@ async function transfer(hub: HubHttp, req: BlobRequest, opts: BlobFetchOptions, 
       try {
         if (written < req.size) {
           const progressBefore = written;
-          const useSegments = segmentsAllowed && req.size - written >= (opts.parallelThreshold ?? 64 << 20);
-          const result = useSegments ? await fetchSegments() : await fetchStream();
+          const result = segmentsAllowed ? await fetchSegments() : await fetchStream();
           if (result === 'restart') {
             await restart();
             continue;
@@ -236,6 +268,8 @@ async function transfer(hub: HubHttp, req: BlobRequest, opts: BlobFetchOptions, 
           if (written > progressBefore) failures = 0;
         }
         if (written === req.size) {
+          // The record goes first: a crash after it leaves a whole file that reads as a whole prefix.
+          await (record as RangesRecord | null)?.remove();
           if (!(await stillOurs(partial))) throw new PartialGone();
           const onDisk = (await partial.fh.stat()).size;
           const digest = onDisk === req.size ? await hasher.digest().catch(() => null) : null;
@@ -404,89 +438,132 @@ async function transfer(hub: HubHttp, req: BlobRequest, opts: BlobFetchOptions, 
     return 'ok';
   }
 
+  /**
+   * The adaptive multi-connection path (ranged-fetch.ts), from the done spans on; its bytes land
+   * at their offsets, the record of done spans is kept beside the partial, the hasher follows the
+   * done prefix. Signed links that expire are resolved again once for all connections.
+   */
   async function fetchSegments(): Promise<'ok' | 'restart'> {
-    const segment = opts.segmentBytes ?? 16 << 20;
-    const connections = opts.connections ?? 4;
-    const starts: number[] = [];
-    for (let s = written; s < req.size; s += segment) starts.push(s);
-    const buffers = new Map<number, Buffer>();
-    const waiters = new Map<number, () => void>();
-    let next = 0;
-    let failed: unknown = null;
+    const current = partial;
+    // One connection writes a prefix, which needs no record (and reads as one to any tool); the
+    // record is made before a second connection can write past it, or at once when holes exist.
+    const spread = () => {
+      if (record) return;
+      record = new RangesRecord(current.path, req.size);
+      record.saveSync(done.spans());
+    };
+    if (done.prefix() !== done.total()) spread();
     const local = new AbortController();
     const onAbort = () => local.abort(opts.signal.reason);
     opts.signal.addEventListener('abort', onAbort, { once: true });
+    let gone = false;
     let rangeIgnored = false;
-
-    const worker = async () => {
-      while (!failed && next < starts.length) {
-        const i = next++;
-        const start = starts[i] as number;
-        const end = Math.min(req.size, start + segment) - 1;
-        // Bounded memory: stay at most `connections` segments ahead of the writer.
-        while (buffers.size >= connections * 2 && !failed) await new Promise((res) => setTimeout(res, 5));
-        try {
-          const opened = await openBody(hub, location ?? req.url, { start, end }, local.signal);
-          if (opened.status === 200) {
-            rangeIgnored = true;
-            opened.res.destroy();
-            throw new Error('range ignored');
-          }
-          if (opened.status !== 206) throw await errorFrom(opened, hub, req.ctx);
-          if (!rangeMatches(opened, start)) {
-            opened.res.destroy();
-            throw new Attempt(new HubError('NETWORK', 'The server answered a different range than asked.', { host: host() }));
-          }
-          location = opened.finalUrl;
-          const chunks: Buffer[] = [];
-          let got = 0;
-          for await (const c of opened.res) {
-            chunks.push(c as Buffer);
-            got += (c as Buffer).length;
-            if (got > end - start + 1) break;
-          }
-          const buf = Buffer.concat(chunks);
-          if (buf.length !== end - start + 1) throw new Attempt(new HubError('NETWORK', 'A range arrived short.', { host: host() }));
-          buffers.set(i, buf);
-          waiters.get(i)?.();
-        } catch (e) {
-          failed ??= e;
+    let savedAt = 0;
+    let savedBytes = done.total();
+    // A crash loses at most this much recorded progress: 0.25% of the file, 64 KiB to 2 MiB.
+    const saveEvery = Math.min(2 << 20, Math.max(64 << 10, Math.floor(req.size / 400)));
+    const watch = setInterval(() => {
+      void stillOurs(current).then((ok) => {
+        if (!ok) {
+          gone = true;
           local.abort();
-          for (const w of waiters.values()) w();
         }
+      });
+    }, 1000);
+    const startTotal = done.total();
+    let got = 0;
+    let linkGen = 0;
+    let refreshing: Promise<void> | null = null;
+    const resolveLink = async (signal: AbortSignal) => {
+      const opened = await openBody(hub, req.url, { start: 0, end: 0 }, signal);
+      if (opened.status !== 200 && opened.status !== 206) throw await errorFrom(opened, hub, req.ctx);
+      opened.res.destroy();
+      location = opened.finalUrl;
+      linkGen++;
+    };
+    const openRange = async (start: number, end: number | null, signal: AbortSignal): Promise<OpenedBody> => {
+      for (let tries = 0; ; tries++) {
+        const gen = linkGen;
+        const opened = await openBody(hub, location ?? req.url, { start, ...(end !== null ? { end } : {}) }, signal);
+        if (opened.status === 206 && rangeMatches(opened, start)) {
+          location = opened.finalUrl;
+          return opened;
+        }
+        if (opened.status === 200) {
+          opened.res.destroy();
+          rangeIgnored = true;
+          throw new Error('range ignored');
+        }
+        if (opened.status === 206) {
+          opened.res.destroy();
+          throw new RangedAttemptError(new HubError('NETWORK', 'The server answered a different range than asked.', { host: host() }));
+        }
+        const error = await errorFrom(opened, hub, req.ctx);
+        const onCdn = error.details.host !== undefined && !hub.isHubHost(error.details.host);
+        // An expired signed link: one resolve for all connections (those that failed on the old link wait for it).
+        if (onCdn && (error.code === 'FORBIDDEN' || error.code === 'NOT_FOUND') && tries < 2) {
+          if (gen === linkGen) refreshing ??= resolveLink(signal).finally(() => (refreshing = null));
+          await refreshing;
+          continue;
+        }
+        throw error;
       }
     };
-
-    const writer = new SequentialWriter(partial.fh, written, (end) => hasher.advance(end));
-    const workers = Array.from({ length: Math.min(connections, starts.length) }, () => worker());
     try {
-      for (let i = 0; i < starts.length; i++) {
-        while (!buffers.has(i) && !failed) await new Promise<void>((res) => waiters.set(i, res));
-        waiters.delete(i);
-        const buf = buffers.get(i);
-        if (!buf) break;
-        buffers.delete(i);
-        writer.push(buf);
-        await writer.drained();
-        written += buf.length;
-        bytesFetched += buf.length;
-        opts.onBytes?.(buf.length, written);
-      }
-    } finally {
-      local.abort();
-      opts.signal.removeEventListener('abort', onAbort);
-      await Promise.allSettled(workers);
-      await writer.flush();
-    }
-    if (rangeIgnored) {
-      segmentsAllowed = false;
-      return 'restart';
-    }
-    if (failed && written < req.size) {
-      if (failed instanceof Attempt || failed instanceof HubError) throw failed;
+      await fetchRanges({
+        size: req.size,
+        fh: partial.fh,
+        done,
+        signal: local.signal,
+        open: openRange,
+        controller: new ConnectionController({ cap }),
+        budget: opts.budget ?? defaultBudget,
+        blockBytes: opts.segmentBytes ?? blockBytesFor(req.size),
+        stallMs: opts.connectionStallMs ?? 3000,
+        aloneStallMs: opts.stallTimeoutMs ?? 10_000,
+        onReceived: (delta) => {
+          got += delta;
+          bytesFetched += delta;
+          opts.onBytes?.(delta, Math.min(req.size, startTotal + got));
+        },
+        onWritten: () => {
+          hasher.advance(done.prefix());
+          const total = done.total();
+          const t = Date.now();
+          const rec = record as RangesRecord | null;
+          if (rec && (total - savedBytes >= saveEvery || t - savedAt > 200 || total === req.size)) {
+            savedBytes = total;
+            savedAt = t;
+            // Synchronous: a few hundred bytes renamed into place take microseconds, while an async
+            // save waits behind every connection's writes in libuv's pool (measured: ~40 ms of
+            // progress lost at a kill -9 instead of ~0).
+            try {
+              rec.saveSync(done.spans());
+            } catch {
+              // a failed save loses only progress since the last one; the writes themselves report disk errors
+            }
+          }
+        },
+        onSpread: spread,
+        ...(opts.onConnections ? { onConnections: opts.onConnections } : {}),
+      });
+    } catch (error) {
       if (opts.signal.aborted) throw cancelledError();
-      throw new Attempt(new HubError('NETWORK', `A parallel range failed (${(failed as Error).message}).`, { host: host() }));
+      if (gone) throw new PartialGone();
+      if (rangeIgnored) {
+        segmentsAllowed = false;
+        return 'restart';
+      }
+      if (error instanceof RangedAttemptError) throw new Attempt(error.hubError);
+      throw error;
+    } finally {
+      clearInterval(watch);
+      opts.signal.removeEventListener('abort', onAbort);
+      await (record as RangesRecord | null)?.save(done.spans()).catch(() => undefined);
+      written = done.prefix();
+      opts.onConnections?.(0);
     }
+    written = done.prefix();
     return 'ok';
   }
 }

@@ -27,6 +27,7 @@ import { planDownload } from './plan';
 import type { QueueStore } from './queue-store';
 import type { DownloadJob, DownloadRequest, JobFile } from './types';
 import { isEtag } from '../hub/blob-id';
+import { ConnectionBudget } from './connection-controller';
 
 export interface ManagerOptions {
   hub: HubHttp;
@@ -34,8 +35,10 @@ export interface ManagerOptions {
   store: QueueStore;
   onChange?: (job: DownloadJob) => void;
   maxConcurrentFiles?: () => number;
-  /** Parallel range connections per large file, read at each file start. */
-  connections?: () => number;
+  /** Range connections per large file ('auto' or the most), read at each file start. */
+  connections?: () => 'auto' | number;
+  /** Connections beyond each file's first, shared by all files at once (default 24). */
+  connectionBudget?: number;
   /** Size from which parallel ranges are used, and the size of each range. */
   parallelThreshold?: number;
   segmentBytes?: number;
@@ -88,10 +91,14 @@ export class DownloadManager {
   readonly #resolving = new Set<string>();
   readonly #idle = new Set<() => void>();
   #active = 0;
+  readonly #budget: ConnectionBudget;
+  /** Live range connections per file being fetched (for the job's count). */
+  readonly #fileConnections = new WeakMap<JobFile, number>();
   #saveTimer: NodeJS.Timeout | null = null;
   #closed = false;
 
   constructor(opts: ManagerOptions) {
+    this.#budget = new ConnectionBudget(opts.connectionBudget ?? 24);
     this.#o = opts;
     for (const job of opts.store.load()) {
       // After a crash or restart, unfinished work comes back queued and resumes from disk.
@@ -168,6 +175,7 @@ export class DownloadManager {
     job.speed = 0;
     job.etaSeconds = null;
     job.retrying = null;
+    job.connections = 0;
     this.#meters.get(job.id)?.reset();
   }
 
@@ -471,7 +479,13 @@ export class DownloadManager {
           },
           {
             signal,
-            connections: job.request.connections ?? this.#o.connections?.() ?? 1,
+            connections: job.request.connections ?? this.#o.connections?.() ?? 'auto',
+            budget: this.#budget,
+            onConnections: (n) => {
+              this.#fileConnections.set(file, n);
+              job.connections = job.files.reduce((sum, f) => sum + (this.#fileConnections.get(f) ?? 0), 0);
+              this.#changed(job, false);
+            },
             ...(this.#o.parallelThreshold !== undefined ? { parallelThreshold: this.#o.parallelThreshold } : {}),
             ...(this.#o.segmentBytes !== undefined ? { segmentBytes: this.#o.segmentBytes } : {}),
             ...(this.#o.stallTimeoutMs !== undefined ? { stallTimeoutMs: this.#o.stallTimeoutMs } : {}),

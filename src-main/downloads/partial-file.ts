@@ -2,36 +2,47 @@
  * The temp file a download writes while it holds the blob's lock: `blobs/<etag>.<8 hex>.incomplete`,
  * the name huggingface_hub ≥ 1.18 uses, so each writer owns its file. Under the lock a partial left
  * by a crashed writer (ours, or Python's `<etag>.incomplete`) is adopted and resumed: nobody who
- * honours the lock can be writing it. Writes are positional and every write error surfaces.
+ * honours the lock can be writing it. Writes are positional and every write error surfaces. A
+ * partial written by several connections has a record of its done spans beside it (range-state.ts).
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { INCOMPLETE_SUFFIX, rangesPathOf, readRanges } from './range-state';
+
+export { INCOMPLETE_SUFFIX };
 
 export interface PartialFile {
   path: string;
   fh: fs.promises.FileHandle;
-  /** Bytes already there (a contiguous prefix of the blob). */
+  /** The file's size on disk. */
   size: number;
+  /** Spans of the blob already there: the prefix `[0, size)`, or the record of a multi-connection partial. */
+  done: [number, number][];
   dev: number;
   ino: number;
 }
 
-export const INCOMPLETE_SUFFIX = '.incomplete';
-
-/** Is this blobs/ entry a partial of that etag (`<etag>.incomplete` or `<etag>.<x>.incomplete`)? */
+/** Is this blobs/ entry a partial of that etag (`<etag>.incomplete` or `<etag>.<x>.incomplete`, not a ranges record)? */
 export function isPartialOf(name: string, etag: string): boolean {
-  return name.startsWith(`${etag}.`) && name.endsWith(INCOMPLETE_SUFFIX);
+  return name.startsWith(`${etag}.`) && name.endsWith(INCOMPLETE_SUFFIX) && !name.includes('.ranges.');
+}
+
+/** Is this blobs/ entry a ranges record (or its temp) of that etag? */
+function isRangesOf(name: string, etag: string): boolean {
+  return name.startsWith(`${etag}.`) && name.endsWith(INCOMPLETE_SUFFIX) && name.includes('.ranges.');
 }
 
 function uniqueName(blobsDir: string, etag: string): string {
   return path.join(blobsDir, `${etag}.${randomBytes(4).toString('hex')}${INCOMPLETE_SUFFIX}`);
 }
 
-async function openOwned(file: string, flags: string): Promise<PartialFile> {
+async function openOwned(file: string, flags: string, done?: [number, number][]): Promise<PartialFile> {
   const fh = await fs.promises.open(file, flags);
   const st = await fh.stat();
-  return { path: file, fh, size: st.size, dev: st.dev, ino: st.ino };
+  // A record never claims bytes past the file's end (it may have been truncated since).
+  const spans = (done ?? (st.size > 0 ? [[0, st.size] as [number, number]] : [])).filter(([, b]) => b <= st.size);
+  return { path: file, fh, size: st.size, done: spans, dev: st.dev, ino: st.ino };
 }
 
 /**
@@ -40,19 +51,30 @@ async function openOwned(file: string, flags: string): Promise<PartialFile> {
  * fresh empty one is created.
  */
 export async function claimPartial(blobsDir: string, etag: string, size: number): Promise<PartialFile> {
-  const candidates: { file: string; size: number }[] = [];
-  for (const name of await fs.promises.readdir(blobsDir).catch(() => [] as string[])) {
+  const candidates: { file: string; useful: number; done: [number, number][] | null }[] = [];
+  const names = await fs.promises.readdir(blobsDir).catch(() => [] as string[]);
+  for (const name of names) {
     if (!isPartialOf(name, etag)) continue;
     const file = path.join(blobsDir, name);
     const st = await fs.promises.lstat(file).catch(() => null);
-    if (st?.isFile() && st.size <= size) candidates.push({ file, size: st.size });
+    if (!st?.isFile() || st.size > size) continue;
+    const done = await readRanges(file, size);
+    candidates.push({ file, done, useful: done ? done.reduce((n, [a, b]) => n + b - a, 0) : st.size });
   }
-  candidates.sort((a, b) => b.size - a.size);
+  // Records whose partial is gone (a crash between the two renames, another tool's cleanup) are dropped.
+  const partials = new Set(candidates.map((c) => rangesPathOf(c.file)));
+  for (const name of names) {
+    if (isRangesOf(name, etag) && !partials.has(path.join(blobsDir, name))) await fs.promises.rm(path.join(blobsDir, name), { force: true });
+  }
+  candidates.sort((a, b) => b.useful - a.useful);
   for (const c of candidates) {
     const mine = uniqueName(blobsDir, etag);
     try {
+      // The record first: a crash between the renames leaves a partial without one, which is then
+      // read as a prefix; the hash before the rename catches that and the file is fetched again.
+      if (c.done) await fs.promises.rename(rangesPathOf(c.file), rangesPathOf(mine));
       await fs.promises.rename(c.file, mine);
-      return await openOwned(mine, 'r+');
+      return await openOwned(mine, 'r+', c.done ?? undefined);
     } catch {
       // gone meanwhile (another tool's cleanup): try the next one
     }
@@ -64,6 +86,7 @@ export async function claimPartial(blobsDir: string, etag: string, size: number)
 export async function replacePartial(blobsDir: string, etag: string, old: PartialFile): Promise<PartialFile> {
   await old.fh.close().catch(() => undefined);
   await fs.promises.rm(old.path, { force: true });
+  await fs.promises.rm(rangesPathOf(old.path), { force: true });
   return openOwned(uniqueName(blobsDir, etag), 'wx+');
 }
 

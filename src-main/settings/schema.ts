@@ -20,7 +20,7 @@ export const StoredSettings = z.object({
   theme: z.enum(THEMES).default('system'),
   windowBounds: WindowBounds.nullable().default(null),
   downloadConcurrency: SETTING_FIELDS.downloadConcurrency.default(3),
-  downloadConnections: SETTING_FIELDS.downloadConnections.default(1),
+  downloadConnections: SETTING_FIELDS.downloadConnections.default('auto'),
   unloadAfterMinutes: SETTING_FIELDS.unloadAfterMinutes.default(30),
   /** Defaults for every model load; the Chat page can override them per load. */
   loadDefaults: z

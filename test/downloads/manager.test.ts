@@ -295,13 +295,15 @@ describe('downloads: errors and offline mode', () => {
 
 describe('downloads: parallel ranges and repair', () => {
   it('fetches a large file as parallel ranges, surviving a dropped range', async () => {
-    const hub = await fakeHub();
+    // A link where one connection is slow, so the adaptive count grows past one.
+    const hub = await fakeHub({ link: { perConnection: 1_000_000 } });
     hub.faults.add({ kind: 'drop', origin: 'cdn', afterBytes: 100_000, pathIncludes: q8?.sha256 });
     const { m, cache } = manager(hubHttp(hub), { connections: () => 4, parallelThreshold: 1 << 20, segmentBytes: 1 << 20 });
     const job = await download(m, { repo: 'acme/tiny-llm', files: ['tiny-llm-Q8_0.gguf'] });
+    expect(job.error).toBeNull();
     expect(job.state).toBe('done');
     const ranges = requestsTo(hub, 'cdn', q8?.sha256).map((r) => r.range ?? '');
-    expect(ranges.filter((r) => /^bytes=\d+-\d+$/.test(r)).length).toBeGreaterThanOrEqual(6);
+    expect(ranges.filter((r) => /^bytes=\d+-\d+$/.test(r)).length).toBeGreaterThanOrEqual(2);
     expect(sha256File(path.join(repoFolder(cache), 'blobs', q8?.sha256 as string))).toBe(q8?.sha256);
   });
 });

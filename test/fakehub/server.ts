@@ -9,6 +9,7 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Link, type LinkShape } from './link';
 import { FaultBook, type Fault } from './faults';
 import { resolveRevision, type FakeCommit, type FakeFile, type FakeRepo, type FakeToken } from './model';
 import type { Content } from './content';
@@ -52,8 +53,10 @@ export interface FakeHubOptions {
   storageHost?: string;
   /** Upload knobs: multipart threshold and part size, a size refusal. */
   uploads?: UploadOptions;
-  /** Accept POST /__fakehub/faults (JSON Fault) and DELETE to clear, for use from the command line. */
+  /** Accept POST /__fakehub/faults (JSON Fault) and DELETE to clear, and POST /__fakehub/link (JSON LinkShape), for use from the command line. */
   adminFaults?: boolean;
+  /** A far link: rate caps, first-byte latency, stalls, expiring signed links (link.ts). */
+  link?: LinkShape;
 }
 
 export interface FakeHub {
@@ -67,6 +70,8 @@ export interface FakeHub {
   tokens: Map<string, FakeToken>;
   gatedAccess: Map<string, Set<string>>;
   faults: FaultBook;
+  /** The link's shape, changeable while running. */
+  link: Link;
   log: LoggedRequest[];
   addRepo(repo: FakeRepo): void;
   grantAccess(repoId: string, user: string): void;
@@ -140,8 +145,8 @@ export function parseRange(header: string | undefined, size: number): Range {
   return { start, end };
 }
 
-/** Streams [start, end] of a file, applying drop/stall/corrupt/throttle faults. */
-async function sendBody(res: http.ServerResponse, content: Content, start: number, end: number, faults: Fault[]): Promise<void> {
+/** Streams [start, end] of a file, applying drop/stall/corrupt/throttle faults and the link's shape. */
+async function sendBody(res: http.ServerResponse, content: Content, start: number, end: number, faults: Fault[], link: Link): Promise<void> {
   const drop = faults.find((f) => f.kind === 'drop');
   const stall = faults.find((f) => f.kind === 'stall');
   const corrupt = faults.find((f) => f.kind === 'corrupt');
@@ -149,19 +154,23 @@ async function sendBody(res: http.ServerResponse, content: Content, start: numbe
   const closed = new Promise<void>((r) => res.once('close', () => r()));
   let aborted = false;
   void closed.then(() => (aborted = true));
-  const chunkSize = throttle?.bytesPerSecond ? Math.max(1024, Math.floor(throttle.bytesPerSecond / 20)) : 256 * 1024;
+  const pace = link.pacer();
+  void closed.then(link.opened());
+  const chunkSize = throttle?.bytesPerSecond ? Math.max(1024, Math.floor(throttle.bytesPerSecond / 20)) : link.chunkBytes(256 * 1024);
+  const linkStall = link.stallPoint(end + 1 - start);
   let sent = 0;
   let pos = start;
   while (pos <= end && !aborted) {
     let n = Math.min(chunkSize, end + 1 - pos);
-    const cut = drop?.afterBytes ?? stall?.afterBytes;
+    const cut = drop?.afterBytes ?? stall?.afterBytes ?? linkStall ?? undefined;
     if (cut !== undefined && sent + n >= cut) n = Math.max(0, cut - sent);
     let buf = content.read(pos, pos + n);
     if (corrupt && corrupt.offset !== undefined && corrupt.offset >= pos && corrupt.offset < pos + n) {
       buf = Buffer.from(buf);
       buf[corrupt.offset - pos] = (buf[corrupt.offset - pos] as number) ^ 0xff;
     }
-    if (n > 0 && !res.write(buf)) await Promise.race([once(res, 'drain'), closed]);
+    if (n > 0) await pace(n);
+    if (n > 0 && !aborted && !res.write(buf)) await Promise.race([once(res, 'drain'), closed]);
     sent += n;
     pos += n;
     if (cut !== undefined && sent >= cut) {
@@ -183,6 +192,7 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
   const tokens = new Map(Object.entries(opts.tokens ?? {}));
   const gatedAccess = new Map<string, Set<string>>(Object.entries(opts.gatedAccess ?? {}).map(([k, v]) => [k, new Set(v)]));
   const faults = new FaultBook();
+  const link = new Link(opts.link);
   const log: LoggedRequest[] = [];
   const treePageSize = opts.treePageSize ?? 1000;
   let apiUrl = '';
@@ -325,7 +335,7 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
     }
     if (file.lfs) {
       res.writeHead(302, {
-        Location: `${cdnUrl}/lfs/${file.sha256}?sig=${commit.sha.slice(0, 8)}&expires=9999999999`,
+        Location: `${cdnUrl}/lfs/${file.sha256}?sig=${commit.sha.slice(0, 8)}&expires=${link.expiresAt()}`,
         'X-Repo-Commit': commit.sha,
         'X-Linked-Etag': `"${file.sha256}"`,
         'X-Linked-Size': String(file.content.size),
@@ -362,7 +372,7 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
       res.end();
       return;
     }
-    await sendBody(res, content, start, end, hits);
+    await sendBody(res, content, start, end, hits, link);
   };
 
   const paginate = <T>(req: http.IncomingMessage, res: http.ServerResponse, items: T[], pageSize: number, origin: string, hits: Fault[] = []) => {
@@ -548,6 +558,11 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
         else faults.add(JSON.parse((await readBody(req)) || '{}') as Fault);
         return json(res, 200, { ok: true });
       }
+      if (url.pathname === '/__fakehub/link' && opts.adminFaults) {
+        link.set(JSON.parse((await readBody(req)) || '{}') as LinkShape);
+        return json(res, 200, { ok: true, shape: link.shape });
+      }
+      await link.latency();
       if (await hostile(res, hits)) return;
       if (await uploads.handleApi(req, res, url)) return;
       if (url.pathname.startsWith('/api/')) return handleApi(req, res, url.pathname, url, hits);
@@ -579,6 +594,14 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
     const m = /^\/lfs\/([0-9a-f]{64})$/.exec(url.pathname);
     const file = m ? blobs().get(m[1] as string) : undefined;
     void (async () => {
+      await link.latency();
+      // A signed link past its expiry is refused, as S3 and CloudFront do.
+      const expires = Number(url.searchParams.get('expires') ?? 'NaN');
+      if (Number.isFinite(expires) && expires < Date.now()) {
+        res.writeHead(403, { 'Content-Type': 'application/xml' });
+        res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>');
+        return;
+      }
       if (await hostile(res, hits)) return;
       if (!file) {
         res.writeHead(404);
@@ -614,6 +637,7 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
     tokens,
     gatedAccess,
     faults,
+    link,
     log,
     addRepo: (repo) => repos.set(`${repo.type}:${repo.id}`, repo),
     grantAccess: (repoId, user) => {

@@ -83,6 +83,11 @@ export function JobCard({ job }: { job: DownloadJob }) {
         {job.state === 'downloading' && !job.retrying ? (
           <>
             <span>{formatBytes(job.speed)}/s</span>
+            {job.connections ? (
+              <span data-testid="job-connections" title="Range connections in use now; Auto opens more while the link gives more.">
+                {plural(job.connections, 'connection')}
+              </span>
+            ) : null}
             <span>ETA {formatDuration(job.etaSeconds)}</span>
           </>
         ) : null}

@@ -1,27 +1,27 @@
 import { Download } from 'lucide-react';
-import { SETTING_BOUNDS, type SettingsView } from '../../../src-main/contract/settings';
+import { CONNECTION_CHOICES, SETTING_BOUNDS, type SettingsView } from '../../../src-main/contract/settings';
 import { useUpdateSettings } from '../../api/settings';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Card, CardBody, CardHeader } from '../../components/ui/card';
 import { NativeSelect } from '../../components/ui/native-select';
 
-/** A small whole number from its setting's bounds (the contract's, not a copy). */
-function Stepper({
+/** A setting picked from a few choices (from the contract: its bounds or its list, not a copy). */
+function Stepper<T extends string | number>({
   label,
   value,
   onChange,
   id,
   help,
-  bounds,
+  choices,
 }: {
   label: string;
-  value: number;
-  onChange: (v: number) => void;
+  value: T;
+  onChange: (v: T) => void;
   id: string;
   help: string;
-  bounds: { min: number; max: number };
+  choices: readonly T[];
 }) {
-  const choices = Array.from({ length: bounds.max - bounds.min + 1 }, (_, i) => bounds.min + i);
+  const shown = choices.includes(value) ? choices : [...choices, value];
   return (
     <div className="flex items-center justify-between gap-6">
       <div>
@@ -30,16 +30,18 @@ function Stepper({
         </label>
         <p className="text-xs text-muted-foreground">{help}</p>
       </div>
-      <NativeSelect id={id} value={value} onChange={(e) => onChange(Number(e.target.value))}>
-        {choices.map((n) => (
+      <NativeSelect id={id} value={value} onChange={(e) => onChange(shown.find((c) => String(c) === e.target.value) ?? value)}>
+        {shown.map((n) => (
           <option key={n} value={n}>
-            {n}
+            {n === 'auto' ? 'Auto' : n}
           </option>
         ))}
       </NativeSelect>
     </div>
   );
 }
+
+const range = (b: { min: number; max: number }) => Array.from({ length: b.max - b.min + 1 }, (_, i) => b.min + i);
 
 export function DownloadsCard({ settings }: { settings: SettingsView }) {
   const update = useUpdateSettings();
@@ -49,7 +51,7 @@ export function DownloadsCard({ settings }: { settings: SettingsView }) {
       <CardBody>
         <Stepper
           id="concurrency"
-          bounds={SETTING_BOUNDS.downloadConcurrency}
+          choices={range(SETTING_BOUNDS.downloadConcurrency)}
           label="Files at once"
           value={settings.downloads.concurrency}
           onChange={(v) => update.mutate({ downloadConcurrency: v })}
@@ -57,11 +59,11 @@ export function DownloadsCard({ settings }: { settings: SettingsView }) {
         />
         <Stepper
           id="connections"
-          bounds={SETTING_BOUNDS.downloadConnections}
+          choices={CONNECTION_CHOICES as readonly ('auto' | number)[]}
           label="Connections per large file"
           value={settings.downloads.connections}
           onChange={(v) => update.mutate({ downloadConnections: v })}
-          help="Parallel ranges for files over 64 MB. Helps on slow, far links; one is fastest on a fast link (see docs/performance.md)."
+          help="For files over 16 MB. Auto opens more while the link gives more (far CDNs cap each connection); a number is the most it may use."
         />
         {update.error ? <ErrorNotice error={update.error} /> : null}
       </CardBody>

@@ -1,0 +1,171 @@
+/**
+ * How many range connections one file uses, decided from what the link gives: start with one,
+ * double while the file's throughput keeps rising (a far CDN edge caps each connection well below
+ * the link), settle between the last two counts when it plateaus, halve on 429/503 (the server
+ * asks for less), step down when throughput sags well below the plateau for a while (congestion),
+ * and now and then probe one more in case the link got better. Pure: fed byte counts and times,
+ * so it is tested without a network. A global budget bounds connections across all files.
+ */
+
+/** Connections all downloads together may hold beyond each file's first. */
+export class ConnectionBudget {
+  readonly #max: number;
+  #extra = 0;
+
+  constructor(max: number) {
+    this.#max = max;
+  }
+
+  get inUse(): number {
+    return this.#extra;
+  }
+
+  get max(): number {
+    return this.#max;
+  }
+
+  /** One more connection beyond a file's first, if the budget has room. */
+  tryAcquire(): boolean {
+    if (this.#extra >= this.#max) return false;
+    this.#extra++;
+    return true;
+  }
+
+  release(): void {
+    this.#extra = Math.max(0, this.#extra - 1);
+  }
+}
+
+export interface ControllerOptions {
+  /** The most connections for this file (the setting: Auto is 16). */
+  cap: number;
+  /** Measure this long after a change before judging it (covers first-byte latency). */
+  intervalMs?: number;
+  /** A rise smaller than this fraction is a plateau. */
+  minGain?: number;
+  /** After settling, try one more this often. */
+  probeEveryMs?: number;
+  /** After a 429/503, add nothing for this long. */
+  cooldownMs?: number;
+}
+
+type Phase = 'warming' | 'measuring' | 'holding';
+
+export class ConnectionController {
+  readonly cap: number;
+  readonly #interval: number;
+  readonly #minGain: number;
+  readonly #probeEvery: number;
+  readonly #cooldown: number;
+  #target = 1;
+  #phase: Phase = 'warming';
+  #phaseAt = 0;
+  #phaseBytes = 0;
+  /** The throughput with the count before the last change, and that count. */
+  #before: { n: number; rate: number } | null = null;
+  #plateau = 0;
+  #sagging = 0;
+  #quietUntil = 0;
+  #lastProbe = 0;
+  #started = false;
+
+  constructor(opts: ControllerOptions) {
+    this.cap = Math.max(1, Math.floor(opts.cap));
+    this.#interval = opts.intervalMs ?? 300;
+    this.#minGain = opts.minGain ?? 0.1;
+    this.#probeEvery = opts.probeEveryMs ?? 8000;
+    this.#cooldown = opts.cooldownMs ?? 5000;
+  }
+
+  /** Connections this file should have now. */
+  get target(): number {
+    return this.#target;
+  }
+
+  #to(phase: Phase, now: number, bytes: number): void {
+    this.#phase = phase;
+    this.#phaseAt = now;
+    this.#phaseBytes = bytes;
+  }
+
+  /**
+   * Fed the file's bytes received so far and the time (ms), at least every interval; returns the
+   * target. `active` is how many connections actually run (a budget may hold some back).
+   */
+  tick(now: number, bytes: number, active = this.#target): number {
+    if (!this.#started) {
+      this.#started = true;
+      this.#to('warming', now, bytes);
+      return this.#target;
+    }
+    const elapsed = now - this.#phaseAt;
+    if (elapsed < this.#interval) return this.#target;
+    const rate = ((bytes - this.#phaseBytes) * 1000) / elapsed;
+    switch (this.#phase) {
+      case 'warming':
+        // The first interval after a change pays the new connections' first-byte wait: not judged.
+        this.#to('measuring', now, bytes);
+        break;
+      case 'measuring': {
+        const before = this.#before;
+        if (before && rate < before.rate * (1 + this.#minGain)) {
+          // No real gain: settle between the last two counts (or go back when even that was one more).
+          this.#target = Math.max(before.n, Math.min(this.#target - 1, Math.round((before.n + this.#target) / 2)));
+          this.#plateau = Math.max(rate, before.rate);
+          this.#before = null;
+          this.#lastProbe = now;
+          this.#to('holding', now, bytes);
+          break;
+        }
+        const n = Math.min(this.cap, active);
+        if (n >= this.cap || now < this.#quietUntil || active < this.#target) {
+          // At the cap (or held back by the budget): this is the plateau for now.
+          this.#plateau = rate;
+          this.#before = null;
+          this.#lastProbe = now;
+          this.#to('holding', now, bytes);
+          break;
+        }
+        this.#before = { n, rate };
+        this.#target = Math.min(this.cap, n * 2);
+        this.#to('warming', now, bytes);
+        break;
+      }
+      case 'holding': {
+        // Congestion: well below the plateau three intervals running: one fewer, and a new baseline.
+        if (this.#plateau > 0 && rate < this.#plateau * 0.7 && this.#target > 1) {
+          this.#sagging++;
+          if (this.#sagging >= 3) {
+            this.#target -= 1;
+            this.#sagging = 0;
+            this.#plateau = rate;
+          }
+        } else {
+          this.#sagging = 0;
+          this.#plateau = Math.max(this.#plateau * 0.9, rate);
+        }
+        if (now - this.#lastProbe >= this.#probeEvery && now >= this.#quietUntil && this.#target < this.cap && active >= this.#target) {
+          this.#before = { n: this.#target, rate };
+          this.#target += 1;
+          this.#lastProbe = now;
+          this.#to('warming', now, bytes);
+          break;
+        }
+        this.#to('holding', now, bytes);
+        break;
+      }
+    }
+    return this.#target;
+  }
+
+  /** The server said 429 or 503: half as many, and no additions for a while. */
+  throttled(now: number, bytes: number): number {
+    this.#target = Math.max(1, Math.floor(this.#target / 2));
+    this.#quietUntil = now + this.#cooldown;
+    this.#before = null;
+    this.#plateau = 0;
+    this.#lastProbe = now;
+    this.#to('holding', now, bytes);
+    return this.#target;
+  }
+}

@@ -1,0 +1,72 @@
+/** The adaptive connection count against simulated links: it rises, plateaus, backs off, and keeps its bounds. */
+import { describe, expect, it } from 'vitest';
+import { ConnectionBudget, ConnectionController } from '../../src-main/downloads/connection-controller';
+
+const MB = 1e6;
+
+/** Drives a controller for `ms` against a link giving `rate(n)` bytes/s with n connections; returns the targets seen. */
+function drive(
+  c: ConnectionController,
+  rate: (n: number, t: number) => number,
+  ms: number,
+  start = { t: 0, bytes: 0 },
+): { targets: number[]; t: number; bytes: number } {
+  const targets: number[] = [];
+  let { t, bytes } = start;
+  c.tick(t, bytes);
+  for (; t < start.t + ms; t += 50) {
+    bytes += (rate(c.target, t) * 50) / 1000;
+    targets.push(c.tick(t + 50, bytes));
+  }
+  return { targets, t, bytes };
+}
+
+describe('connection controller', () => {
+  it('rises while a per-connection cap holds throughput back, and settles at the plateau of the line', () => {
+    // 20 MB/s per connection, 200 MB/s for the whole line: ten connections fill it.
+    const c = new ConnectionController({ cap: 16, intervalMs: 300 });
+    const { targets } = drive(c, (n) => Math.min(n * 20 * MB, 200 * MB), 20_000);
+    expect(Math.max(...targets)).toBeLessThanOrEqual(16);
+    const settled = targets.slice(-100);
+    expect(Math.min(...settled)).toBeGreaterThanOrEqual(10);
+    expect(Math.max(...settled)).toBeLessThanOrEqual(16);
+    // It reached the plateau fast: within 3 s it had at least 8.
+    expect(targets.slice(0, 60).some((n) => n >= 8)).toBe(true);
+  });
+
+  it('stays at one on a link one connection fills', () => {
+    const c = new ConnectionController({ cap: 16, intervalMs: 300, probeEveryMs: 8000 });
+    const { targets } = drive(c, () => 300 * MB, 20_000);
+    // One probe to two at the start and one now and then; otherwise one.
+    expect(targets.filter((n) => n === 1).length / targets.length).toBeGreaterThan(0.85);
+    expect(targets.at(-1)).toBeLessThanOrEqual(2);
+  });
+
+  it('halves on 429/503 and adds nothing during the cooldown', () => {
+    const c = new ConnectionController({ cap: 16, intervalMs: 300, cooldownMs: 5000 });
+    const run = drive(c, (n) => n * 20 * MB, 4000);
+    const before = c.target;
+    expect(before).toBeGreaterThanOrEqual(8);
+    expect(c.throttled(run.t, run.bytes)).toBe(Math.floor(before / 2));
+    const after = drive(c, (n) => n * 20 * MB, 4500, { t: run.t, bytes: run.bytes });
+    expect(Math.max(...after.targets)).toBe(Math.floor(before / 2));
+    expect(c.throttled(after.t, after.bytes)).toBe(Math.max(1, Math.floor(before / 4)));
+  });
+
+  it('never exceeds its cap, and steps down when the line congests', () => {
+    const c = new ConnectionController({ cap: 4, intervalMs: 300 });
+    const first = drive(c, (n) => n * 20 * MB, 5000);
+    expect(Math.max(...first.targets)).toBe(4);
+    // The line now gives half of what it did, whatever the count: one fewer after a few intervals.
+    const sag = drive(c, () => 40 * MB, 3000, { t: first.t, bytes: first.bytes });
+    expect(sag.targets.at(-1)).toBeLessThan(4);
+  });
+
+  it('the budget is shared: extra connections only while it has room', () => {
+    const b = new ConnectionBudget(2);
+    expect([b.tryAcquire(), b.tryAcquire(), b.tryAcquire()]).toEqual([true, true, false]);
+    b.release();
+    expect(b.tryAcquire()).toBe(true);
+    expect(b.inUse).toBe(2);
+  });
+});
