@@ -1,5 +1,5 @@
 /**
- * `hubcap api [--port N] [--host H] [--parallel N] [--cors ORIGIN…] [--show-key]`: the local OpenAI-compatible
+ * `hubcap api [--port N] [--host H] [--parallel auto|N] [--cors ORIGIN…] [--show-key]`: the local OpenAI-compatible
  * API alone, for a headless box. Its first line is the base URL (scripts read it); the key comes
  * from HUBCAP_API_KEY (pods, containers), else the OS keychain, else one made for this run.
  */
@@ -31,9 +31,9 @@ export async function apiCommand(argv: string[]): Promise<void> {
   });
   const port = values.port === undefined ? DEFAULT_API_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ApiError('VALIDATION_FAILED', `--port must be 0-65535, got ${values.port}`);
-  const parallel = values.parallel === undefined ? LOCAL_API_DEFAULT_PARALLEL : Number(values.parallel);
-  if (!Number.isInteger(parallel) || parallel < 1 || parallel > LOCAL_API_MAX_PARALLEL)
-    throw new ApiError('VALIDATION_FAILED', `--parallel must be 1-${LOCAL_API_MAX_PARALLEL}, got ${values.parallel}`);
+  const parallel = values.parallel === undefined || values.parallel === 'auto' ? LOCAL_API_DEFAULT_PARALLEL : Number(values.parallel);
+  if (parallel !== 'auto' && (!Number.isInteger(parallel) || parallel < 1 || parallel > LOCAL_API_MAX_PARALLEL))
+    throw new ApiError('VALIDATION_FAILED', `--parallel must be auto or 1-${LOCAL_API_MAX_PARALLEL}, got ${values.parallel}`);
   const core = hostCore('cli', { probeHubOnStart: false, inferenceLauncher: inferenceLauncher() });
   const key = apiKey(process.env, osKeychain());
   const api = await startLocalApi({

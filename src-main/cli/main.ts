@@ -38,7 +38,7 @@ const USAGE = `Usage:
          [--create-pr] [--message M] [--include GLOB] [--exclude GLOB] [--repo-type model|dataset]
          [--license ID] [--public] [--dry-run] [--json]
   hubcap api [--port N] [--host ADDR]            The local OpenAI-compatible API alone (http://127.0.0.1:8484/v1;
-         [--parallel N] [--cors ORIGIN] [--show-key]  key from HUBCAP_API_KEY, else the OS keychain)
+         [--parallel auto|N] [--cors ORIGIN] [--show-key]  key from HUBCAP_API_KEY, else the OS keychain)
   hubcap --version
 
 Honours HF_ENDPOINT, HF_HUB_CACHE / HF_HOME, HF_HUB_OFFLINE, HF_TOKEN and the token file.

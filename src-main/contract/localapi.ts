@@ -28,8 +28,14 @@ export interface LocalApiView {
 }
 
 export const LOCAL_API_DEFAULT_PORT = 8484;
-/** As LM Studio's and Ollama's defaults: four sequences batched raise the aggregate on CPUs and GPUs alike. */
-export const LOCAL_API_DEFAULT_PARALLEL = 4;
+/**
+ * Requests for one model answered at once: 'auto' is 4 on a GPU (batching raises the aggregate,
+ * as LM Studio's and Ollama's defaults assume) and 1 on the CPU, where four sequences made one
+ * client 35% slower for no aggregate gain (docs/performance.md, Local API).
+ */
+export type ParallelSetting = 'auto' | number;
+export const LOCAL_API_DEFAULT_PARALLEL: ParallelSetting = 'auto';
+export const LOCAL_API_GPU_PARALLEL = 4;
 export const LOCAL_API_MAX_PARALLEL = 8;
 
 /** An origin as browsers send it: scheme, host, optional port; no path. */
@@ -47,7 +53,7 @@ export const LocalApiSettingsInput = z
     exposed: z.boolean(),
     corsOrigins: z.array(Origin).max(32),
     /** Requests for one model answered at once (its context's sequences, when it can afford them). */
-    parallel: z.number().int().min(1).max(LOCAL_API_MAX_PARALLEL),
+    parallel: z.union([z.literal('auto'), z.number().int().min(1).max(LOCAL_API_MAX_PARALLEL)]),
   })
   .partial()
   .strict();

@@ -51,7 +51,7 @@ export interface SettingsView {
   theme: Theme;
   downloads: { concurrency: number; connections: ConnectionsSetting };
   inference: { unloadAfterMinutes: number; loadDefaults: LoadSettings };
-  localApi: { enabled: boolean; port: number; exposed: boolean; corsOrigins: string[]; parallel: number };
+  localApi: { enabled: boolean; port: number; exposed: boolean; corsOrigins: string[]; parallel: 'auto' | number };
   /** Problems found while loading settings (e.g. a corrupt file set aside). */
   warnings: string[];
 }

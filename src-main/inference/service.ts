@@ -9,6 +9,7 @@ import type { EventName, EventPayload } from '../contract/api';
 import type { ChatMessage, Conversation, ConversationSummary, Sampling } from '../contract/chat';
 import { ApiError, type ErrorCode } from '../contract/errors';
 import type { FitEstimate, HardwareView, InferenceStatus, LoadSettings } from '../contract/inference';
+import { LOCAL_API_GPU_PARALLEL } from '../contract/localapi';
 import { describeFit } from '../contract/present/fit';
 import type { RunnableModel } from '../library/library';
 import { ConversationStore, titleFrom } from './conversations';
@@ -52,7 +53,7 @@ export class InferenceService {
   /** Answers for the local API (no chat), by request id: their text goes to `onDelta`. */
   readonly #apiGenerations = new Map<string, (delta: string) => void>();
   /** Answers at once the local API asked for while it runs (see reserveParallel); 1 when nobody asked. */
-  readonly #parallelWanted: number[] = [];
+  readonly #parallelWanted: ('auto' | number)[] = [];
   #unloadTimer: NodeJS.Timeout | null = null;
   #hostTimer: NodeJS.Timeout | null = null;
 
@@ -130,8 +131,8 @@ export class InferenceService {
    * The local API, while it runs, asks for this many answers at once: models loaded from then on
    * get that many sequences (when they fit). Returns the release, for when the API stops.
    */
-  reserveParallel(n: number): () => void {
-    const entry = Math.max(1, Math.floor(n));
+  reserveParallel(n: 'auto' | number): () => void {
+    const entry = n === 'auto' ? n : Math.max(1, Math.floor(n));
     this.#parallelWanted.push(entry);
     return () => {
       const i = this.#parallelWanted.indexOf(entry);
@@ -144,7 +145,9 @@ export class InferenceService {
    * so a model that cannot afford them gets fewer (halving down to one) rather than being refused.
    */
   async #fitWithSequences(file: string, settings: LoadSettings): Promise<{ fit: FitEstimate; sequences: number }> {
-    let sequences = Math.max(1, ...this.#parallelWanted);
+    // 'auto': several only on a GPU (on the CPU batching sequences slowed each client, for no gain).
+    const onGpu = this.#parallelWanted.includes('auto') ? (await this.hardware()).backend !== 'cpu' : false;
+    let sequences = Math.max(1, ...this.#parallelWanted.map((p) => (p === 'auto' ? (onGpu ? LOCAL_API_GPU_PARALLEL : 1) : p)));
     for (;;) {
       const fit = await this.#localFit(file, settings, sequences);
       if (fit.verdict !== 'too-big' || sequences === 1) return { fit, sequences };

@@ -33,7 +33,7 @@ export interface LocalApiOptions {
   host: string;
   port: number;
   /** Answers at once for one model (its context's sequences, when it can afford them; default 4). */
-  parallel?: number;
+  parallel?: 'auto' | number;
   /** Origins allowed to call from a browser (CORS); none by default. */
   corsOrigins?: () => string[];
   /** Requests waiting for the model beyond the one being answered (default 8). */

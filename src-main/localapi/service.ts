@@ -14,7 +14,7 @@ export interface LocalApiSettings {
   port: number;
   exposed: boolean;
   corsOrigins: string[];
-  parallel: number;
+  parallel: 'auto' | number;
 }
 
 export interface LocalApiServiceOptions {

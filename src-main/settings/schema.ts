@@ -38,7 +38,7 @@ export const StoredSettings = z.object({
       port: z.number().int().min(1).max(65535).default(LOCAL_API_DEFAULT_PORT),
       exposed: z.boolean().default(false),
       corsOrigins: z.array(z.string().max(256)).max(32).default([]),
-      parallel: z.number().int().min(1).max(LOCAL_API_MAX_PARALLEL).default(LOCAL_API_DEFAULT_PARALLEL),
+      parallel: z.union([z.literal('auto'), z.number().int().min(1).max(LOCAL_API_MAX_PARALLEL)]).default(LOCAL_API_DEFAULT_PARALLEL),
     })
     .default({ enabled: false, port: LOCAL_API_DEFAULT_PORT, exposed: false, corsOrigins: [], parallel: LOCAL_API_DEFAULT_PARALLEL }),
 });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startFakeHub, type FakeHub } from '../fakehub/server';
-import { MiB, standardRepos, tinyLlm, TOKENS } from '../fakehub/fixtures';
+import { bigRepo, MiB, standardRepos, tinyLlm, TOKENS } from '../fakehub/fixtures';
 import { SHOTS, screenshotOnFailure } from './chromium';
 import { partialOf } from '../helpers/files';
 import { openServedPage, type ServedPage, type ServeProcess } from './serve-process';
@@ -63,6 +63,32 @@ describe('downloads through the UI', () => {
     const resumed = hub.log.filter((r) => r.origin === 'cdn' && r.url.includes(q8?.sha256 as string)).at(-1);
     expect(resumed?.headers.range).not.toBe('bytes=0-');
     await page.screenshot({ path: path.join(SHOTS, 'downloads-done.png') });
+  });
+
+  it('shows how many connections a large file uses on a far link, and the live speed', async () => {
+    hub.addRepo(bigRepo(32 * MiB));
+    // 1.5 MB/s per connection, 12 MB/s for the line: Auto opens several.
+    hub.link.set({ perConnection: 1.5e6, aggregate: 12e6, firstByteMs: 20 });
+    try {
+      await startDownload('acme/big', 'main', 'big.gguf');
+      const card = job('acme/big');
+      await expect
+        .poll(
+          async () =>
+            (await card
+              .getByTestId('job-connections')
+              .textContent()
+              .catch(() => '')) ?? '',
+          { timeout: 20_000 },
+        )
+        .toMatch(/^([3-9]|1\d) connections$/);
+      expect((await card.getByTestId('job-stats').textContent()) ?? '').toMatch(/[\d.]+ [kM]B\/s/);
+      await page.screenshot({ path: path.join(SHOTS, 'downloads-connections.png') });
+      await expect.poll(() => card.getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+      await expect(card.getByTestId('job-connections').count()).resolves.toBe(0);
+    } finally {
+      hub.link.set({});
+    }
   });
 
   it('cancels a download, deleting the partial file unless asked to keep it', async () => {

@@ -50,7 +50,7 @@ describe('local API service', () => {
       await core.handlers['settings.update']({ localApi: { enabled: false } });
       await expect.poll(() => seen.at(-1)).toMatchObject({ enabled: false, running: false, error: null });
       await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
-      expect((await core.handlers['settings.get']({})).localApi).toEqual({ enabled: false, port: busy, exposed: false, corsOrigins: [], parallel: 4 });
+      expect((await core.handlers['settings.get']({})).localApi).toEqual({ enabled: false, port: busy, exposed: false, corsOrigins: [], parallel: 'auto' });
     } finally {
       await core.close();
     }

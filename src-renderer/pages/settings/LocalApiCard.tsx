@@ -57,15 +57,16 @@ export function LocalApiCard({ settings }: { settings: SettingsView }) {
           </label>
           <label
             className="block space-y-1 text-sm font-medium"
-            title="Requests for one model answered at once; each costs a context of memory, and a model that cannot afford them gets fewer. Takes effect when a model loads."
+            title="Requests for one model answered at once; each costs a context of memory, and a model that cannot afford them gets fewer. Auto: 4 on a GPU, 1 on the CPU (where batching slowed each client). Takes effect when a model loads."
           >
             At once
             <NativeSelect
               className="w-full"
-              value={s.parallel}
+              value={String(s.parallel)}
               aria-label="Requests answered at once"
-              onChange={(e) => update.mutate({ localApi: { parallel: Number(e.target.value) } })}
+              onChange={(e) => update.mutate({ localApi: { parallel: e.target.value === 'auto' ? 'auto' : Number(e.target.value) } })}
             >
+              <option value="auto">Auto</option>
               {Array.from({ length: LOCAL_API_MAX_PARALLEL }, (_, i) => i + 1).map((n) => (
                 <option key={n} value={n}>
                   {n === 1 ? '1 (queue)' : n}
