@@ -10,14 +10,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fetchBlob, type BlobRequest } from '../../src-main/downloads/blob-fetch';
 import { ConnectionBudget } from '../../src-main/downloads/connection-controller';
-import { repoFolderName } from '../../src-main/cache/layout';
-import { fileMetadata, resolveUrl } from '../../src-main/hub/resolve';
 import { buildRepo } from '../fakehub/model';
 import { seededContent } from '../fakehub/content';
 import type { FakeHub } from '../fakehub/server';
 import { cliEnv, collect, runCli, startCli } from '../helpers/cli';
-import { fakeHub, hubHttp, manager } from '../helpers/hub';
-import { tmpDir } from '../helpers/tmp';
+import { blobRequest, fakeHub, hubHttp, manager } from '../helpers/hub';
 
 const MiB = 1 << 20;
 const MB = 1e6;
@@ -30,17 +27,7 @@ function bigFiles(sizes: Record<string, number>) {
 }
 
 async function request(hub: FakeHub, file: string): Promise<BlobRequest> {
-  const http = hubHttp(hub);
-  const repo = { type: 'model' as const, id: 'acme/big' };
-  const meta = await fileMetadata(http, repo, 'main', file);
-  return {
-    url: resolveUrl(http, repo, meta.commit, file),
-    etag: meta.etag,
-    size: meta.size,
-    cacheDir: path.join(tmpDir(), 'hub'),
-    repoFolder: repoFolderName(repo),
-    ctx: { repo: repo.id, revision: 'main', path: file },
-  };
+  return blobRequest(hub, 'acme/big', file);
 }
 
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');

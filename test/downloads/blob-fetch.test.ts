@@ -6,11 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fetchBlob, type BlobRequest, type RetryInfo } from '../../src-main/downloads/blob-fetch';
-import { fileMetadata, resolveUrl } from '../../src-main/hub/resolve';
-import { repoFolderName } from '../../src-main/cache/layout';
 import { blobLockPath, tryLockFile } from '../../src-main/cache/blob-lock';
 import { HubError } from '../../src-main/hub/errors';
-import { fakeHub, hubHttp, requestsTo } from '../helpers/hub';
+import { blobRequest, fakeHub, hubHttp, requestsTo } from '../helpers/hub';
 import { tmpDir } from '../helpers/tmp';
 import { partialOf } from '../helpers/files';
 import type { FakeHub } from '../fakehub/server';
@@ -20,16 +18,7 @@ const FILE = 'tiny-llm-Q4_K_M.gguf';
 const noSleep = async () => {};
 
 async function request(hub: FakeHub, file = FILE): Promise<BlobRequest> {
-  const http = hubHttp(hub);
-  const meta = await fileMetadata(http, REPO, 'main', file);
-  return {
-    url: resolveUrl(http, REPO, meta.commit, file),
-    etag: meta.etag,
-    size: meta.size,
-    cacheDir: path.join(tmpDir(), 'hub'),
-    repoFolder: repoFolderName(REPO),
-    ctx: { repo: REPO.id, revision: 'main', path: file },
-  };
+  return blobRequest(hub, REPO.id, file);
 }
 
 function original(hub: FakeHub, file = FILE): Buffer {

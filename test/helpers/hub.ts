@@ -7,6 +7,9 @@ import type { DownloadJob, DownloadRequest } from '../../src-main/downloads/type
 import { startFakeHub, type FakeHub, type FakeHubOptions } from '../fakehub/server';
 import { standardRepos, TOKENS } from '../fakehub/fixtures';
 import { tmpDir } from './tmp';
+import type { BlobRequest } from '../../src-main/downloads/blob-fetch';
+import { fileMetadata, resolveUrl } from '../../src-main/hub/resolve';
+import { repoFolderName } from '../../src-main/cache/layout';
 
 const hubs: FakeHub[] = [];
 const managers: DownloadManager[] = [];
@@ -55,4 +58,19 @@ export function requestsTo(hub: FakeHub, origin: 'api' | 'cdn', part = ''): { ur
       ...(r.headers.range ? { range: r.headers.range } : {}),
       ...(r.headers.authorization ? { auth: r.headers.authorization } : {}),
     }));
+}
+
+/** What fetchBlob needs for one file of a model repo at main, into a fresh cache. */
+export async function blobRequest(hub: FakeHub, repoId: string, file: string): Promise<BlobRequest> {
+  const http = hubHttp(hub);
+  const repo = { type: 'model' as const, id: repoId };
+  const meta = await fileMetadata(http, repo, 'main', file);
+  return {
+    url: resolveUrl(http, repo, meta.commit, file),
+    etag: meta.etag,
+    size: meta.size,
+    cacheDir: path.join(tmpDir(), 'hub'),
+    repoFolder: repoFolderName(repo),
+    ctx: { repo: repo.id, revision: 'main', path: file },
+  };
 }
