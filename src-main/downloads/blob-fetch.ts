@@ -216,11 +216,13 @@ async function transfer(hub: HubHttp, req: BlobRequest, opts: BlobFetchOptions, 
     throw await mapDisk(e, req.size);
   });
   let closed = false;
-  let written = new SpanSet(partial.done).prefix();
-  const resumedFrom = new SpanSet(partial.done).total();
+  // A partial written by several connections may have holes: only its record says what is there.
+  let done = new SpanSet(partial.done);
+  let written = done.prefix();
+  const resumedFrom = done.total();
   let hasher: DiskHasher = createDiskHasher(partial.fh.fd, req.etag, req.size, opts.hashOffThread);
-  hasher.advance(new SpanSet(partial.done).prefix());
-  opts.onBytes?.(0, new SpanSet(partial.done).total());
+  hasher.advance(written);
+  opts.onBytes?.(0, resumedFrom);
 
   let bytesFetched = 0;
   let location: string | null = null;
@@ -230,10 +232,7 @@ async function transfer(hub: HubHttp, req: BlobRequest, opts: BlobFetchOptions, 
   let restarts = 0;
   let linkRefreshed = false;
   const cap = opts.connections === 'auto' ? AUTO_CONNECTIONS : (opts.connections ?? 1);
-  // A partial written by several connections may have holes: only its record says what is there.
-  let done = new SpanSet(partial.done);
   let segmentsAllowed = req.size >= (opts.parallelThreshold ?? PARALLEL_THRESHOLD);
-  written = done.prefix();
   let record: RangesRecord | null = null;
 
   const restart = async () => {

@@ -53,9 +53,10 @@ export class RangedAttemptError extends Error {
   }
 }
 
+/** A connection cut on purpose (it went silent): its span goes to a fresh request, nothing failed. */
 class Cut extends Error {
-  constructor(readonly why: 'stalled' | 'stolen' | 'shrunk' | 'done') {
-    super(why);
+  constructor() {
+    super('stalled');
   }
 }
 
@@ -265,11 +266,11 @@ export function fetchRanges(o: RangedFetchOptions): Promise<void> {
         // Cut a silent connection; its span goes to a fresh request at once (a stalled flow to a
         // far CDN rarely recovers by itself). With one connection by choice the classic whole-attempt
         // timeout below applies instead (HF_HUB_DOWNLOAD_TIMEOUT's meaning).
-        if ((conns.size > 1 || o.controller.cap > 1) && silent > o.stallMs) c.res.destroy(new Cut('stalled'));
+        if ((conns.size > 1 || o.controller.cap > 1) && silent > o.stallMs) c.res.destroy(new Cut());
       }
       if (t - lastProgressAt > o.aloneStallMs && conns.size > 0) {
         fail(new RangedAttemptError(new HubError('NETWORK', `No data arrived for ${Math.round(o.aloneStallMs / 1000)} s.`)));
-        for (const c of conns) c.res?.destroy(new Cut('stalled'));
+        for (const c of conns) c.res?.destroy(new Cut());
       }
       pump();
     }, 100);
