@@ -5,6 +5,9 @@
 import type { AnswerStats, Sampling } from '../contract/chat';
 import type { FitEstimate, HardwareView, LoadSettings, LoadedModel } from '../contract/inference';
 
+/** The chat's sampling, plus OpenAI's penalties as llama.cpp applies them (logit − count × frequency − presence); absent: off. */
+export type HostSampling = Sampling & { frequencyPenalty?: number; presencePenalty?: number };
+
 export interface HostLoadRequest {
   path: string;
   settings: LoadSettings;
@@ -49,7 +52,7 @@ export interface HostGenerateRequest {
   history: HistoryItem[];
   /** The user's message; null continues the last assistant turn (after its tool calls' results). */
   prompt: string | null;
-  sampling: Sampling;
+  sampling: HostSampling;
   /** Texts that end the answer when generated (OpenAI's `stop`); not part of the answer. */
   stop?: string[];
   /** Constrain the answer: any JSON, or JSON matching a schema (node-llama-cpp's grammars). */
@@ -64,7 +67,7 @@ export interface HostGenerateRequest {
 export interface HostCompleteRequest {
   requestId: string;
   prompt: string;
-  sampling: Sampling;
+  sampling: HostSampling;
   stop?: string[];
 }
 

@@ -1,12 +1,13 @@
 /**
  * OpenAI's chat completion request, as clients send it: validated and bounded with zod (unknown
  * fields are ignored, wrong types are a 400 naming the field), then turned into what the
- * inference host runs. Parameters node-llama-cpp has no equivalent for are accepted and ignored:
- * `presence_penalty`, `frequency_penalty`, `logit_bias`, `logprobs`, `user` (README, Local API).
+ * inference host runs. `presence_penalty` and `frequency_penalty` map onto node-llama-cpp's repeat
+ * penalty (the same formula as OpenAI's; negative values, which reward repetition, are ignored).
+ * Parameters it has no equivalent for are accepted and ignored: `logit_bias`, `logprobs`, `user`.
  */
 import { z } from 'zod';
-import { DEFAULT_SAMPLING, type Sampling } from '../contract/chat';
-import type { HistoryItem, HostGenerateRequest, ToolCallRecord, ToolChoice, ToolSpec } from '../inference/host-protocol';
+import { DEFAULT_SAMPLING } from '../contract/chat';
+import type { HistoryItem, HostGenerateRequest, HostSampling, ToolCallRecord, ToolChoice, ToolSpec } from '../inference/host-protocol';
 
 export const LIMITS = {
   messages: 1000,
@@ -82,11 +83,13 @@ const SAMPLING_FIELDS = {
   n: z.number().int().min(1).max(128).nullish(),
   stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
+  presence_penalty: z.number().min(-2).max(2).nullish(),
+  frequency_penalty: z.number().min(-2).max(2).nullish(),
 };
 
 type SamplingFields = { [K in keyof typeof SAMPLING_FIELDS]?: z.output<(typeof SAMPLING_FIELDS)[K]> };
 
-function samplingFrom(req: SamplingFields, maxTokens: number): { sampling: Sampling; stop: string[] } {
+function samplingFrom(req: SamplingFields, maxTokens: number): { sampling: HostSampling; stop: string[] } {
   if ((req.n ?? 1) > 1) throw new Unsupported('n > 1 is not supported: ask for one answer per request.', 'n');
   const stop = req.stop === null || req.stop === undefined ? [] : typeof req.stop === 'string' ? [req.stop] : req.stop;
   return {
@@ -95,10 +98,12 @@ function samplingFrom(req: SamplingFields, maxTokens: number): { sampling: Sampl
       topP: req.top_p ?? DEFAULT_SAMPLING.topP,
       topK: req.top_k ?? DEFAULT_SAMPLING.topK,
       minP: req.min_p ?? DEFAULT_SAMPLING.minP,
-      // OpenAI clients expect no repeat penalty unless asked (their penalties are ignored, see above).
+      // OpenAI clients expect no repeat penalty unless asked (they ask with presence/frequency penalties).
       repeatPenalty: req.repeat_penalty ?? 1,
       seed: req.seed ?? null,
       maxTokens,
+      ...((req.frequency_penalty ?? 0) > 0 ? { frequencyPenalty: req.frequency_penalty as number } : {}),
+      ...((req.presence_penalty ?? 0) > 0 ? { presencePenalty: req.presence_penalty as number } : {}),
     },
     stop: stop.filter((x) => x.length > 0),
   };
@@ -110,8 +115,6 @@ export const ChatRequest = z.looseObject({
   ...SAMPLING_FIELDS,
   max_tokens: count(LIMITS.maxTokens),
   max_completion_tokens: count(LIMITS.maxTokens),
-  presence_penalty: z.number().min(-2).max(2).nullish(),
-  frequency_penalty: z.number().min(-2).max(2).nullish(),
   response_format: ResponseFormat.nullish(),
   tools: z.array(Tool).max(128).nullish(),
   tool_choice: ToolChoiceField.nullish(),
@@ -249,7 +252,7 @@ export type CompletionRequest = z.output<typeof CompletionRequest>;
 /** OpenAI's default length for a completion (16 tokens), kept: clients that want more say so. */
 const COMPLETION_DEFAULT_TOKENS = 16;
 
-export function toRawCompletion(req: CompletionRequest): { prompt: string; sampling: Sampling; stop?: string[] } {
+export function toRawCompletion(req: CompletionRequest): { prompt: string; sampling: HostSampling; stop?: string[] } {
   const { sampling, stop } = samplingFrom(req, req.max_tokens ?? COMPLETION_DEFAULT_TOKENS);
   if (req.echo) throw new Unsupported('echo is not supported.', 'echo');
   if (req.suffix) throw new Unsupported('suffix (fill in the middle) is not supported.', 'suffix');

@@ -286,7 +286,8 @@ describe('local OpenAI-compatible API', { timeout: 90_000 }, () => {
     const extra = await fetch(`${api.url}/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ ...ask, logit_bias: { 1: 2 }, user: 'me', some_future_field: true }),
+      // Penalties go to llama.cpp's sampler (the host takes them); logit_bias and user are ignored.
+      body: JSON.stringify({ ...ask, presence_penalty: 1.5, frequency_penalty: 0.5, logit_bias: { 1: 2 }, user: 'me', some_future_field: true }),
     });
     expect(extra.status).toBe(200);
   });

@@ -79,7 +79,7 @@ describe('chat request', () => {
         { role: 'assistant', text: 'a1' },
       ],
       prompt: 'q2',
-      sampling: { temperature: 0, topP: 0.5, topK: 40, minP: 0.05, repeatPenalty: 1, seed: 3, maxTokens: 9 },
+      sampling: { temperature: 0, topP: 0.5, topK: 40, minP: 0.05, repeatPenalty: 1, seed: 3, maxTokens: 9, presencePenalty: 1 },
       stop: ['END'],
       format: { type: 'json' },
     });

@@ -23,7 +23,7 @@ import {
   type LlamaContextSequence,
   type LlamaModel,
 } from 'node-llama-cpp';
-import type { AnswerStats, Sampling, StopReason } from '../../contract/chat';
+import type { AnswerStats, StopReason } from '../../contract/chat';
 import type { FitEstimate, FitVerdict, GpuBackend, HardwareView, LoadSettings } from '../../contract/inference';
 import { defaultThreads, type ThreadChoice } from '../threads';
 import type {
@@ -35,6 +35,7 @@ import type {
   HostGenerateResult,
   HostLoadRequest,
   HostLoadResult,
+  HostSampling,
   ParentFunctions,
   ToolCall,
   ToolSpec,
@@ -126,7 +127,7 @@ class Answer {
     readonly parent: ParentFunctions,
   ) {}
 
-  options(s: Sampling, stop: string[] | undefined) {
+  options(s: HostSampling, stop: string[] | undefined) {
     return {
       signal: this.abort.signal,
       stopOnAbortSignal: true,
@@ -136,7 +137,14 @@ class Answer {
       topK: s.topK,
       minP: s.minP,
       ...(s.seed === null ? {} : { seed: s.seed }),
-      repeatPenalty: s.repeatPenalty === 1 ? (false as const) : { penalty: s.repeatPenalty },
+      repeatPenalty:
+        s.repeatPenalty === 1 && !s.frequencyPenalty && !s.presencePenalty
+          ? (false as const)
+          : {
+              penalty: s.repeatPenalty,
+              ...(s.frequencyPenalty ? { frequencyPenalty: s.frequencyPenalty } : {}),
+              ...(s.presencePenalty ? { presencePenalty: s.presencePenalty } : {}),
+            },
       ...(stop?.length ? { customStopTriggers: stop } : {}),
       onToken: (t: readonly unknown[]) => {
         this.#firstAt ??= performance.now();
