@@ -15,6 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import OpenAI from 'openai';
 import { getLlama, LlamaChatSession, LlamaLogLevel } from 'node-llama-cpp';
+import { PROMPT, rawRound, SAMPLING, SYSTEM, type Round } from './raw-round';
 import { Core } from '../src-main/core/core';
 import { nodeHostLauncher } from '../src-main/inference/host-client';
 import { defaultThreads } from '../src-main/inference/threads';
@@ -26,13 +27,9 @@ const { values } = parseArgs({ options: { tokens: { type: 'string' }, rounds: { 
 const TOKENS = Number(values.tokens ?? 128);
 const ROUNDS = Number(values.rounds ?? 3);
 const CONTEXT = 2048;
-const SYSTEM = 'You are a helpful assistant.';
-const PROMPT = 'Tell me a long story about the sea, the wind and the ships.';
-const SAMPLING = { temperature: 0.8, topP: 0.95, topK: 40, minP: 0.05, repeatPenalty: 1.1, seed: 42 };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)] as number;
-type Round = { tps: number; ttft: number; tokens: number };
 
 console.log(`Generating the benchmark model (${JSON.stringify(BENCH_100M)})…`);
 const modelPath = cachedLlamaModel('bench100m', BENCH_100M);
@@ -50,24 +47,7 @@ async function rawPhase(label: string): Promise<Round[]> {
   const model = await llama.loadModel({ modelPath });
   const context = await model.createContext({ contextSize: CONTEXT, threads: THREADS });
   const session = new LlamaChatSession({ contextSequence: context.getSequence(), autoDisposeSequence: false });
-  const round = async (): Promise<Round> => {
-    session.setChatHistory([{ type: 'system', text: SYSTEM }]);
-    let first = 0;
-    let last = 0;
-    let n = 0;
-    const start = performance.now();
-    await session.promptWithMeta(PROMPT, {
-      ...SAMPLING,
-      maxTokens: TOKENS,
-      repeatPenalty: { penalty: SAMPLING.repeatPenalty },
-      onToken: (t) => {
-        last = performance.now();
-        if (!first) first = last;
-        n += t.length;
-      },
-    });
-    return { tps: ((n - 1) * 1000) / (last - first), ttft: first - start, tokens: n };
-  };
+  const round = () => rawRound(session, TOKENS);
   await round();
   const rounds: Round[] = [];
   for (let i = 0; i < ROUNDS; i++) rounds.push(await round());

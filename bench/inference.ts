@@ -19,6 +19,7 @@ import os from 'node:os';
 import { defaultThreads } from '../src-main/inference/threads';
 import { parseArgs } from 'node:util';
 import { getLlama, LlamaChatSession, LlamaLogLevel } from 'node-llama-cpp';
+import { PROMPT, rawRound, SAMPLING, SYSTEM, type Round } from './raw-round';
 import { BENCH_100M, cachedLlamaModel } from '../test/fixtures/llama-model';
 import { launchChromium } from '../test/e2e/chromium';
 import { startServe } from '../test/e2e/serve-process';
@@ -31,9 +32,6 @@ const TOKENS = Number(values.tokens ?? 128);
 const ROUNDS = Number(values.rounds ?? 3);
 const GPU = values.gpu === true;
 const CONTEXT = 2048;
-const SYSTEM = 'You are a helpful assistant.';
-const PROMPT = 'Tell me a long story about the sea, the wind and the ships.';
-const SAMPLING = { temperature: 0.8, topP: 0.95, topK: 40, minP: 0.05, repeatPenalty: 1.1, seed: 42, maxTokens: TOKENS };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
@@ -41,7 +39,6 @@ console.log(`Generating the benchmark model (${JSON.stringify(BENCH_100M)})…`)
 const modelPath = cachedLlamaModel('bench100m', BENCH_100M);
 
 // ---------- raw node-llama-cpp, in this process ----------
-type Round = { tps: number; ttft: number; tokens: number };
 const llama = await getLlama({ gpu: GPU ? 'auto' : false, build: 'never', logLevel: LlamaLogLevel.error });
 /** What Hubcap's host chooses for this model when the setting is empty (checked against the host below). */
 const THREADS = await (async () => {
@@ -70,24 +67,7 @@ async function rawPhase(
   console.log(
     `raw (${label}): ${llama.gpu || 'cpu'}, ${model.fileInsights.totalLayers} layers, ${context.contextSize} ctx, threads ${context.currentThreads}, loaded in ${loadMs.toFixed(0)} ms`,
   );
-  const round = async (): Promise<Round> => {
-    session.setChatHistory([{ type: 'system', text: SYSTEM }]);
-    let first = 0;
-    let last = 0;
-    let n = 0;
-    const start = performance.now();
-    await session.promptWithMeta(PROMPT, {
-      ...SAMPLING,
-      maxTokens: tokens,
-      repeatPenalty: { penalty: SAMPLING.repeatPenalty },
-      onToken: (tokens) => {
-        last = performance.now();
-        if (!first) first = last;
-        n += tokens.length;
-      },
-    });
-    return { tps: ((n - 1) * 1000) / (last - first), ttft: first - start, tokens: n };
-  };
+  const round = () => rawRound(session, tokens);
   await round();
   const rounds: Round[] = [];
   for (let i = 0; i < count; i++) {
@@ -180,7 +160,7 @@ const loaded = await invoke<{ model: { contextSize: number; backend: string; thr
 if (loaded.value.model.threads !== THREADS) throw new Error(`The host chose ${loaded.value.model.threads} threads, the benchmark expected ${THREADS}.`);
 console.log(`hubcap: ${loaded.value.model.backend}, ${loaded.value.model.contextSize} ctx, load seen by the page in ${loaded.ms.toFixed(0)} ms`);
 const chat = await invoke<{ id: string }>('chat.create', { systemPrompt: SYSTEM });
-await invoke('chat.update', { id: chat.value.id, sampling: SAMPLING });
+await invoke('chat.update', { id: chat.value.id, sampling: { ...SAMPLING, maxTokens: TOKENS } });
 
 async function hubcapRound(): Promise<{ tps: number; ttft: number; tokens: number }> {
   const r = await page.evaluate(
