@@ -11,6 +11,6 @@ export function appsHandlers(apps: AppsService): HandlerSlice<RequestsOf<'apps'>
     'apps.adopt': (req) => apps.adopt(req),
     'apps.adoptRepo': (req) => apps.adoptAll(req),
     'apps.reclaimPlan': async () => apps.reclaimPlan(),
-    'apps.reclaim': () => apps.reclaim(),
+    'apps.reclaim': ({ allowLink }) => apps.reclaim({ allowLink }),
   };
 }

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../contract/errors';
 import { writePrivateFileAtomic } from '../app/atomic-write';
+import { openUntrusted, type UntrustedOpenOptions } from '../app/untrusted-file';
 import { createDiskHasher } from '../downloads/hasher';
 import { SHA256_RE } from '../hub/blob-id';
 
@@ -47,12 +48,18 @@ export class FileHashes {
     return r && r.size === st.size && r.mtimeMs === st.mtimeMs ? r.sha256 : null;
   }
 
-  async sha256(file: string, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<string> {
-    const before = await fs.promises.stat(file);
+  /**
+   * `opts`: where the file must be (another app's folder: its links may not lead out of it). The
+   * file is opened as untrusted: a FIFO or a device is refused, never waited on.
+   */
+  async sha256(file: string, onProgress?: (done: number, total: number) => void, signal?: AbortSignal, opts: UntrustedOpenOptions = {}): Promise<string> {
+    const { fh, stat: before } = await openUntrusted(file, opts);
     const known = this.known(file, before);
-    if (known) return known;
+    if (known) {
+      await fh.close();
+      return known;
+    }
     // The downloads' disk hasher: a big file is read and hashed in a worker, off the core's thread.
-    const fh = await fs.promises.open(file, 'r');
     const hasher = createDiskHasher(fh.fd, SHA256_SELECTOR, before.size);
     const stop = () => void hasher.dispose();
     signal?.addEventListener('abort', stop, { once: true });
@@ -70,8 +77,8 @@ export class FileHashes {
       await hasher.dispose();
       await fh.close();
     }
-    const after = await fs.promises.stat(file);
-    if (after.size !== before.size || after.mtimeMs !== before.mtimeMs)
+    const after = await fs.promises.stat(file).catch(() => null);
+    if (!after || after.size !== before.size || after.mtimeMs !== before.mtimeMs)
       throw new ApiError('CONFLICT', `${file} changed while it was being read (is another app still writing it?). Try again once it is finished.`);
     this.#known.set(file, { size: before.size, mtimeMs: before.mtimeMs, sha256 });
     this.#dirty = true;

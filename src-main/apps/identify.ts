@@ -23,6 +23,8 @@ export interface IdentifyRequest {
   /** A quantization the file should have (Ollama's `hf.co/…:Q4_K_M` tag). */
   quant?: string | null;
   revision: string;
+  /** The folder of the app the file belongs to: a link in it may lead only inside it. */
+  root: string;
 }
 
 /** Listed files that could be this one, best first: the named path, then the quantization, then the same name, then any of its size. */
@@ -58,7 +60,7 @@ export async function identify(
       : `no file of ${repo.id} at ${req.revision} has its size`;
     throw new ApiError('NOT_FOUND', `${path.basename(req.path)} is not from ${repo.id}: ${what}.`, { repo: repo.id, revision: req.revision });
   }
-  const sha256 = await hashes.sha256(req.path, onProgress);
+  const sha256 = await hashes.sha256(req.path, onProgress, undefined, { root: req.root, followLinks: true });
   const match = candidates.find((f) => f.lfs?.oid === sha256);
   if (!match) {
     const named = candidates[0] as TreeFile;

@@ -15,7 +15,9 @@ import { isValidRepoId } from '../hub/repo-id';
 import { scanCache } from '../cache/scan';
 import { inspectModelFile } from '../library/registry';
 import { FormatError } from '../library/format-error';
+import { ApiError } from '../contract/errors';
 import { COMFYUI_KINDS, type AppLocation } from './locations';
+import { describeKind, isInside as inside, lstatUntrusted, readUntrusted } from '../app/untrusted-file';
 
 /** More model files than any real set of apps holds; beyond it the scan stops and says so. */
 export const MAX_FILES = 20_000;
@@ -38,11 +40,6 @@ interface Candidate {
   hint: HubHint | null;
   sha256: string | null;
   format?: 'gguf' | 'safetensors';
-}
-
-function inside(root: string, p: string): boolean {
-  const rel = path.relative(root, p);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 /**
@@ -160,6 +157,24 @@ async function hfCache(loc: AppLocation, notes: string[], signal?: AbortSignal):
   return out;
 }
 
+/**
+ * Why an Ollama blob cannot be used, or null: it must be a regular file, or a link to one that stays
+ * inside Ollama's folder (a store moved by the user keeps its links relative; a link out of it could
+ * be planted). A FIFO or device is never opened.
+ */
+async function blobProblem(root: string, blob: string): Promise<string | null> {
+  const st = await lstatUntrusted(blob);
+  if (!st) return 'is missing';
+  if (st.isFile()) return null;
+  if (!st.isSymbolicLink()) return `is ${describeKind(st)}`;
+  const target = await fs.promises.realpath(blob).catch(() => null);
+  if (!target) return 'is a broken link';
+  const realRoot = await fs.promises.realpath(root).catch(() => root);
+  if (!inside(realRoot, target)) return `links out of Ollama's folder (to ${target}), so it is not followed`;
+  const tst = await lstatUntrusted(target);
+  return tst?.isFile() ? null : `is a link to ${tst ? describeKind(tst) : 'nothing'}`;
+}
+
 /** Ollama: each manifest's model layer is a GGUF blob named by its sha256; `hf.co/<user>/<repo>:<quant>` names the Hub repo. */
 async function ollama(loc: AppLocation, notes: string[], signal?: AbortSignal): Promise<Candidate[]> {
   const manifests: string[] = [];
@@ -186,9 +201,8 @@ async function ollama(loc: AppLocation, notes: string[], signal?: AbortSignal): 
     const [registry, namespace, model, tag] = path.relative(dir, m).split(path.sep) as [string, string, string, string];
     let digest: string | undefined;
     try {
-      const st = await fs.promises.stat(m);
-      if (st.size > MAX_MANIFEST_BYTES) throw new Error('it is too large for a manifest');
-      const json = JSON.parse(await fs.promises.readFile(m, 'utf8')) as { layers?: { mediaType?: unknown; digest?: unknown }[] };
+      const text = (await readUntrusted(m, MAX_MANIFEST_BYTES, { root: loc.root, followLinks: true })).toString('utf8');
+      const json = JSON.parse(text) as { layers?: { mediaType?: unknown; digest?: unknown }[] };
       const layer = Array.isArray(json.layers) ? json.layers.find((l) => l?.mediaType === OLLAMA_MODEL_LAYER) : undefined;
       digest = typeof layer?.digest === 'string' ? layer.digest : undefined;
       if (!digest) throw new Error('it has no model layer');
@@ -204,8 +218,9 @@ async function ollama(loc: AppLocation, notes: string[], signal?: AbortSignal): 
       continue;
     }
     const blob = path.join(loc.root, 'blobs', `sha256-${hex}`);
-    if (!fs.existsSync(blob)) {
-      notes.push(`Skipped ${registry}/${namespace}/${model}:${tag}: its model blob is missing.`);
+    const problem = await blobProblem(loc.root, blob);
+    if (problem) {
+      notes.push(`Skipped ${registry}/${namespace}/${model}:${tag}: its model blob ${problem}.`);
       continue;
     }
     const name = registry === 'registry.ollama.ai' && namespace === 'library' ? `${model}:${tag}` : `${registry}/${namespace}/${model}:${tag}`;
@@ -254,9 +269,12 @@ export async function hintForPath(locations: AppLocation[], file: string): Promi
 }
 
 /** Reads every location: the folders (with notes) and the model files in them, headers read. */
-export async function scanApps(locations: AppLocation[], opts: ScanOptions = {}): Promise<{ folders: AppFolder[]; models: Omit<FoundModel, 'libraryKey'>[] }> {
+export async function scanApps(
+  locations: AppLocation[],
+  opts: ScanOptions = {},
+): Promise<{ folders: AppFolder[]; models: Omit<FoundModel, 'libraryKey'>[]; roots: Map<string, string> }> {
   const folders: AppFolder[] = [];
-  const found: Candidate[] = [];
+  const found: (Candidate & { root: string })[] = [];
   for (const loc of locations) {
     opts.signal?.throwIfAborted();
     const st = await fs.promises.stat(loc.root).catch(() => null);
@@ -264,23 +282,25 @@ export async function scanApps(locations: AppLocation[], opts: ScanOptions = {})
     folders.push(folder);
     if (!folder.exists) continue;
     opts.onProgress?.({ phase: 'listing', done: folders.length, total: locations.length, current: loc.root });
-    for (const c of await candidates(loc, folder.notes, opts.signal)) if (!isLaterPart(c.path)) found.push(c);
+    for (const c of await candidates(loc, folder.notes, opts.signal)) if (!isLaterPart(c.path)) found.push({ ...c, root: loc.root });
   }
   const models: Omit<FoundModel, 'libraryKey'>[] = [];
+  const roots = new Map<string, string>();
   let done = 0;
-  for (const c of found) {
+  for (const { root, ...c } of found) {
     opts.signal?.throwIfAborted();
     opts.onProgress?.({ phase: 'reading', done: done++, total: found.length, current: c.path });
     const format = c.format ?? (/\.safetensors$/i.test(c.path) ? 'safetensors' : 'gguf');
+    roots.set(c.path, root);
     try {
       // Ollama's blobs have no extension; inspectModelFile reads them as GGUF by default.
-      const info = await inspectModelFile(c.path);
+      const info = await inspectModelFile(c.path, { root, followLinks: true });
       models.push({ ...c, format: info.kind, size: info.size, summary: info.summary, problem: null });
     } catch (error) {
-      const size = (await fs.promises.stat(c.path).catch(() => null))?.size ?? 0;
-      const problem = error instanceof FormatError ? error.message : `Its header could not be read (${(error as Error).message}).`;
+      const size = (await lstatUntrusted(c.path).catch(() => null))?.size ?? 0;
+      const problem = error instanceof FormatError || error instanceof ApiError ? error.message : `Its header could not be read (${(error as Error).message}).`;
       models.push({ ...c, format, size, summary: null, problem });
     }
   }
-  return { folders, models };
+  return { folders, models, roots };
 }

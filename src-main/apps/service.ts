@@ -29,7 +29,7 @@ import { SPLIT_GGUF } from '../hub/split-gguf';
 import type { Library } from '../library/library';
 import { repoDir } from '../cache/layout';
 import { writeTreeRecord } from '../cache/tree-record';
-import { placeBlob, shareBlob } from './adopt';
+import { placeBlob, shareBlob, sourceFileSync } from './adopt';
 import { FileHashes } from './hashes';
 import { identify } from './identify';
 import { appLocations, userLocation, type AppLocation, type AppLayout } from './locations';
@@ -65,6 +65,8 @@ export class AppsService {
   readonly #d: AppsDeps;
   readonly #hashes: FileHashes;
   #last: AppsReport | null = null;
+  /** The app folder each file of the last scan was found in: its links may lead only inside it. */
+  #roots = new Map<string, string>();
 
   constructor(deps: AppsDeps) {
     this.#d = deps;
@@ -112,7 +114,8 @@ export class AppsService {
   }
 
   async #scan({ folders = [], hash = false, signal }: { folders?: string[]; hash?: boolean; signal: AbortSignal }): Promise<AppsReport> {
-    const { folders: seen, models } = await scanApps(this.locations(folders), { signal, onProgress: (p) => this.#d.onProgress?.(p) });
+    const { folders: seen, models, roots } = await scanApps(this.locations(folders), { signal, onProgress: (p) => this.#d.onProgress?.(p) });
+    this.#roots = roots;
     const libraryByPath = new Map(this.#d.library.registry.list().map((i) => [i.path, i.key] as const));
     const found: FoundModel[] = models.map((m) => ({ ...m, libraryKey: libraryByPath.get(m.path) ?? null }));
     // Hashing confirms duplicates; without it only names that are hashes (Ollama's, the caches') count.
@@ -125,11 +128,14 @@ export class AppsService {
         for (const [i, m] of toHash.entries()) {
           signal?.throwIfAborted();
           this.#d.onProgress?.({ phase: 'hashing', done: i, total: toHash.length, current: m.path });
-          m.sha256 = await this.#hashes.sha256(m.path, undefined, signal).catch(() => null);
+          m.sha256 = await this.#hashes.sha256(m.path, undefined, signal, { root: this.#rootFor(m.path), followLinks: true }).catch(() => null);
         }
       });
     } else {
-      for (const m of found) if (!m.sha256) m.sha256 = this.#hashes.known(m.path, fs.statSync(m.path)) ?? null;
+      for (const m of found) {
+        const st = m.sha256 ? null : fs.statSync(m.path, { throwIfNoEntry: false });
+        if (st) m.sha256 = this.#hashes.known(m.path, st) ?? null;
+      }
     }
     const duplicates = this.#duplicates(found);
     this.#last = {
@@ -199,6 +205,15 @@ export class AppsService {
     return Array.from({ length: total }, (_, i) => path.join(path.dirname(file), `${m[1]}-${String(i + 1).padStart(5, '0')}-of-${m[3]}.gguf`));
   }
 
+  /** The app folder `file` is in: the last scan's, else a known folder holding it, else its own folder. */
+  #rootFor(file: string): string {
+    const scanned = this.#roots.get(file);
+    if (scanned) return scanned;
+    const resolved = path.resolve(file);
+    const loc = this.locations().find((l) => resolved.startsWith(l.root + path.sep));
+    return loc?.root ?? path.dirname(resolved);
+  }
+
   async #hintFor(file: string) {
     const scanned = this.#last?.models.find((m) => m.path === file);
     return scanned ? scanned.hint : hintForPath(this.locations(), file);
@@ -220,6 +235,7 @@ export class AppsService {
       file: req.file ?? (sameRepo ? hint?.file : null) ?? null,
       quant: sameRepo ? (hint?.quant ?? null) : null,
       revision: req.revision,
+      root: this.#rootFor(req.path),
     });
   }
 
@@ -242,7 +258,7 @@ export class AppsService {
       throw new ApiError('CONFLICT', `${path.basename(other.id.path)} is from ${other.id.repo}, not ${first.id.repo}: add files of one repo at a time.`);
     const cacheDir = this.#d.cacheDir();
     const steps = [];
-    for (const f of found) steps.push(await placeBlob(cacheDir, f.id, req.mode, req.dryRun));
+    for (const f of found) steps.push(await placeBlob(cacheDir, f.id, req.mode, req.dryRun, this.#rootFor(f.id.path)));
     const result: AdoptResult = {
       repo: first.id.repo,
       commit: first.id.commit,
@@ -282,37 +298,58 @@ export class AppsService {
         );
         continue;
       }
+      // Only regular files really inside their app's folder are shared; links are never acted on.
+      const usable = others.flatMap((o) => {
+        const src = sourceFileSync(o.path, this.#rootFor(o.path));
+        if (typeof src === 'string') {
+          notes.push(`${o.path} is not used: ${src}.`);
+          return [];
+        }
+        return [{ ...o, st: src }];
+      });
       for (const c of cached) {
-        const blob = fs.statSync(c.path, { throwIfNoEntry: false });
-        if (!blob) continue;
+        const blob = fs.lstatSync(c.path, { throwIfNoEntry: false });
+        if (!blob?.isFile()) continue;
         // Its bytes are held by another name too (a hard link to an app's file): replacing it frees nothing.
         if (blob.nlink > 1) continue;
-        const source = others.find((o) => {
-          const st = fs.statSync(o.path, { throwIfNoEntry: false });
-          return st && st.dev === blob.dev && st.ino !== blob.ino;
-        });
+        const source = usable.find((o) => o.st.dev === blob.dev && o.st.ino !== blob.ino);
         if (source) steps.push({ sha256: d.sha256, blob: c.path, source: source.path, app: source.app, bytes: d.size });
-        else if (!others.some((o) => fs.statSync(o.path, { throwIfNoEntry: false })?.ino === blob.ino))
-          notes.push(`${path.basename(others[0]?.path ?? '')} and the cache's copy are on different drives: they cannot share their bytes.`);
+        else if (usable.length && !usable.some((o) => o.st.dev === blob.dev && o.st.ino === blob.ino))
+          notes.push(`${path.basename(usable[0]?.path ?? '')} and the cache's copy are on different drives: they cannot share their bytes.`);
       }
     }
     return { steps, bytes: steps.reduce((a, s) => a + s.bytes, 0), notes };
   }
 
-  /** Executes the plan the last scan gives, confirming each source's bytes again first. */
-  async reclaim(): Promise<ReclaimResult> {
+  /**
+   * Executes the plan the last scan gives, confirming each source's bytes again first. By clone
+   * only, unless the user allows hard links (then the cache's copy shares the app's bytes: an app
+   * rewriting its file in place changes the cache). A step that cannot be done is a note, and its
+   * blob stays as it was.
+   */
+  async reclaim(opts: { allowLink?: boolean } = {}): Promise<ReclaimResult> {
     const plan = this.reclaimPlan();
     const done: ReclaimResult['steps'] = [];
+    const notes: string[] = [];
     const cacheDir = this.#d.cacheDir();
     for (const step of plan.steps) {
-      // The other app may have changed its file since the scan: the bytes must still be these.
-      if ((await this.#hashes.sha256(step.source)) !== step.sha256) continue;
-      const repoFolder = path.basename(path.dirname(path.dirname(step.blob)));
+      const root = this.#rootFor(step.source);
       if (!step.blob.startsWith(cacheDir + path.sep)) continue;
-      done.push({ ...step, how: await shareBlob(cacheDir, repoFolder, step.blob, step.source) });
+      const repoFolder = path.basename(path.dirname(path.dirname(step.blob)));
+      try {
+        // The other app may have changed its file since the scan: the bytes must still be these.
+        if ((await this.#hashes.sha256(step.source, undefined, undefined, { root, followLinks: true })) !== step.sha256) {
+          notes.push(`${step.source} changed since the scan; its blob was left as it was.`);
+          continue;
+        }
+        const how = await shareBlob(cacheDir, repoFolder, step.blob, { path: step.source, root, sha256: step.sha256 }, opts.allowLink === true);
+        done.push({ ...step, how });
+      } catch (error) {
+        notes.push(`${path.basename(step.blob)} was left as it was: ${(error as Error).message}`);
+      }
     }
     this.#d.cache.invalidate();
-    return { steps: done, freed: done.reduce((a, s) => a + s.bytes, 0) };
+    return { steps: done, freed: done.reduce((a, s) => a + s.bytes, 0), notes };
   }
 
   async #settled(id: string): Promise<DownloadJob> {

@@ -6,11 +6,11 @@
  * unverifiable, never silently counted as fine.
  */
 import { createHash, type Hash } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { CachedRepo } from './scan';
 import { readTreeRecord } from './tree-record';
 import { hashAlgorithm, isEtag } from '../hub/blob-id';
+import { untrustedReadStream, type UntrustedOpenOptions } from '../app/untrusted-file';
 
 export interface BlobCheck {
   blobPath: string;
@@ -32,21 +32,33 @@ export interface RepoVerification {
 /** The Hub's blob names for a commit (path → etag), when it can be asked; null otherwise. */
 export type ExpectedHashes = (commit: string) => Promise<Map<string, string> | null>;
 
-async function digestFile(file: string, h: Hash): Promise<string> {
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+/** Others write the cache: a blob may be a FIFO or a link out of it, so it is opened as untrusted. */
+async function digestFile(file: string, algo: (size: number) => Hash, opts: UntrustedOpenOptions): Promise<string> {
+  const { stream, stat } = await untrustedReadStream(file, { ...opts, highWaterMark: 1 << 20 });
+  const h = algo(stat.size);
+  for await (const chunk of stream) h.update(chunk as Buffer);
   return h.digest('hex');
 }
 
-export function sha256File(file: string): Promise<string> {
-  return digestFile(file, createHash('sha256'));
+export function sha256File(file: string, opts: UntrustedOpenOptions = {}): Promise<string> {
+  return digestFile(file, () => createHash('sha256'), opts);
 }
 
-/** Hashes a file the way its blob name is made: sha256 (64-hex etag) or git's blob sha1 (40-hex). */
-export async function hashBlob(file: string, etag: string): Promise<string> {
-  const { algo, prefix } = hashAlgorithm(etag, (await fs.promises.stat(file)).size);
-  const h = createHash(algo);
-  if (prefix) h.update(prefix);
-  return digestFile(file, h);
+/**
+ * Hashes a file the way its blob name is made: sha256 (64-hex etag) or git's blob sha1 (40-hex).
+ * `opts.root` with `followLinks` lets a snapshot link (or a 2.x shared-store link) lead inside the cache.
+ */
+export async function hashBlob(file: string, etag: string, opts: UntrustedOpenOptions = {}): Promise<string> {
+  return digestFile(
+    file,
+    (size) => {
+      const { algo, prefix } = hashAlgorithm(etag, size);
+      const h = createHash(algo);
+      if (prefix) h.update(prefix);
+      return h;
+    },
+    opts,
+  );
 }
 
 export async function verifyRepo(
@@ -79,7 +91,7 @@ export async function verifyRepo(
   const checks: BlobCheck[] = [];
   let done = 0;
   for (const [blobPath, { etag, uses }] of blobs) {
-    const actual = await hashBlob(blobPath, etag).catch(() => 'unreadable');
+    const actual = await hashBlob(blobPath, etag, { root: path.dirname(repo.path), followLinks: true }).catch(() => 'unreadable');
     checks.push({ blobPath, etag, ok: actual === etag, actual, uses, files: uses.map((u) => `${u.commit.slice(0, 8)}/${u.path}`) });
     opts.onProgress?.(++done, blobs.size);
   }

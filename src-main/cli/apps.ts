@@ -26,6 +26,10 @@ function printReport(r: AppsReport): void {
   else if (!r.hashed && r.models.length) process.stdout.write('Run with --hash to look for duplicates by content.\n');
 }
 
+/** Said before any hard link is made: the user chose it, knowing this. */
+const HARD_LINK_WARNING =
+  'warning: a hard link makes the cache and the other app share the same bytes: if that app rewrites its file in place, the cached model changes too (hubcap cache verify would then report it as corrupt).';
+
 export async function appsCommand(command: 'scan-apps' | 'adopt', argv: string[]): Promise<number> {
   if (command === 'scan-apps') {
     const { values, positionals } = parseArgs({
@@ -34,6 +38,7 @@ export async function appsCommand(command: 'scan-apps' | 'adopt', argv: string[]
         json: { type: 'boolean' },
         hash: { type: 'boolean' },
         reclaim: { type: 'boolean' },
+        link: { type: 'boolean' },
         'dry-run': { type: 'boolean' },
         'cache-dir': { type: 'string' },
       },
@@ -57,8 +62,14 @@ export async function appsCommand(command: 'scan-apps' | 'adopt', argv: string[]
         process.stdout.write(`${values['dry-run'] ? 'Would free' : 'Nothing to free:'} ${formatBytes(plan.bytes)}.\n`);
         return 0;
       }
-      const done = await call(core, 'apps.reclaim', { confirm: true });
-      process.stdout.write(`Freed ${formatBytes(done.freed)} (${done.steps.map((s) => s.how).join(', ')}); other apps' folders were not changed.\n`);
+      if (values.link) process.stderr.write(`${HARD_LINK_WARNING}\n`);
+      const done = await call(core, 'apps.reclaim', { confirm: true, allowLink: values.link === true });
+      for (const n of done.notes) process.stdout.write(`note: ${n}\n`);
+      if (!values.link && done.steps.length < plan.steps.length)
+        process.stdout.write('Where the disk cannot clone, --link shares the bytes by hard link instead (read the warning it prints first).\n');
+      process.stdout.write(
+        `Freed ${formatBytes(done.freed)}${done.steps.length ? ` (${done.steps.map((s) => s.how).join(', ')})` : ''}; other apps' folders were not changed.\n`,
+      );
       return 0;
     } finally {
       await core.close();
@@ -80,6 +91,7 @@ export async function appsCommand(command: 'scan-apps' | 'adopt', argv: string[]
   });
   if (!positionals.length) throw new Error('adopt needs the path of a model file (hubcap adopt PATH… [--repo ORG/NAME])');
   const mode = (values.mode ?? 'auto') as AdoptMode;
+  if (mode === 'link') process.stderr.write(`${HARD_LINK_WARNING}\n`);
   const core = cliCore({ cacheDir: values['cache-dir'] });
   try {
     let failed = 0;

@@ -30,9 +30,11 @@ const USAGE = `Usage:
   hubcap cache mv NEW_FOLDER                     Move the whole cache (another drive too; resumable)
   hubcap scan-apps [FOLDER…] [--hash] [--json]   Find models other apps downloaded (LM Studio, Ollama,
                                                  llama.cpp, Jan, GPT4All, text-generation-webui, ComfyUI)
-         [--reclaim [--dry-run]]                 (free the space the cache duplicates of them)
+         [--reclaim [--dry-run] [--link]]        (free the space the cache duplicates of them: by clone;
+                                                 --link allows hard links, which share the app's bytes)
   hubcap adopt PATH… [--repo ORG/NAME] [--file F] Put a file already on disk into the Hugging Face cache,
          [--revision R] [--mode auto|clone|link|copy] [--dry-run] [--json]   confirmed by sha256, no download
+                                                 (auto: a clone, else a copy; link only when asked)
   hubcap upload REPO [PATH…]                     Publish files or folders to your own Hub repo (created if
          [--path-in-repo P] [--revision BRANCH]   missing, private unless --public); unchanged files skipped
          [--create-pr] [--message M] [--include GLOB] [--exclude GLOB] [--repo-type model|dataset]

@@ -140,6 +140,8 @@ export interface ReclaimPlan {
 export interface ReclaimResult {
   steps: (ReclaimStep & { how: 'clone' | 'link' })[];
   freed: number;
+  /** Steps left undone, and why (their blobs stay as they were). */
+  notes: string[];
 }
 
 export const MAX_USER_FOLDERS = 50;
@@ -179,7 +181,11 @@ export const appsRequests = {
   ),
   /** What reclaiming would free, from the last scan (scan with hashing to find every duplicate). */
   'apps.reclaimPlan': request<ReclaimPlan>()(z.object({}).strict()),
-  'apps.reclaim': request<ReclaimResult>()(z.object({ confirm: z.literal(true) }).strict()),
+  /**
+   * By clone only, unless `allowLink`: a hard link makes the cache share the other app's bytes, so
+   * that app rewriting its file in place would change the cache (the UI says so before asking).
+   */
+  'apps.reclaim': request<ReclaimResult>()(z.object({ confirm: z.literal(true), allowLink: z.boolean().default(false) }).strict()),
   'apps.adopt': request<AdoptResult>()(
     z
       .object({

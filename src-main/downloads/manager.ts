@@ -366,7 +366,7 @@ export class DownloadManager {
       if (f.state !== 'done') continue;
       let ok = false;
       try {
-        ok = (await hashBlob(snapshotFilePath(dir, commit, f.path), f.etag)) === f.etag;
+        ok = (await hashBlob(snapshotFilePath(dir, commit, f.path), f.etag, { root: path.dirname(dir), followLinks: true })) === f.etag;
       } catch {
         ok = false;
       }

@@ -18,6 +18,7 @@ import { FormatError } from './format-error';
 import { readGgufHeader, summarizeGguf } from './gguf-header';
 import { readSafetensorsHeader } from './safetensors-header';
 import { fileReadAt } from './read-file';
+import { openUntrusted, type UntrustedOpenOptions } from '../app/untrusted-file';
 
 interface Entry {
   id: string;
@@ -55,10 +56,17 @@ export interface RegistryOptions {
   cacheBlobsOfSize?: (size: number) => { sha256: string; label: string }[];
 }
 
-export async function inspectModelFile(file: string): Promise<{ kind: 'gguf' | 'safetensors'; summary: ModelSummary; size: number }> {
-  const fh = await fs.promises.open(file, 'r');
+/**
+ * Reads a model file's header. The file is someone else's (a drop, another app's folder, the shared
+ * cache), so it is opened through untrusted-file: regular files only, links only as `opts` allows.
+ */
+export async function inspectModelFile(
+  file: string,
+  opts: UntrustedOpenOptions = {},
+): Promise<{ kind: 'gguf' | 'safetensors'; summary: ModelSummary; size: number }> {
+  const { fh, stat } = await openUntrusted(file, opts);
   try {
-    const size = (await fh.stat()).size;
+    const size = stat.size;
     const readAt = fileReadAt(fh);
     if (/\.safetensors$/i.test(file)) {
       const h = await readSafetensorsHeader(readAt, size);

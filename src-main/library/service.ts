@@ -1,8 +1,8 @@
 /** The Library: every GGUF and safetensors model runnable here, from the cache and added by hand. */
 import path from 'node:path';
 import type { LibraryItem, ModelSummary } from '../contract/library';
-import type { CacheScan, CachedRevision } from '../cache/scan';
-import { cacheItemKey, parseItemKey, type RepoRef } from '../contract/keys';
+import type { CacheScan, CachedRepo, CachedRevision } from '../cache/scan';
+import { cacheItemKey, parseItemKey } from '../contract/keys';
 import { FormatError } from './format-error';
 import { inspectModelFile, type LocalRegistry } from './registry';
 import { SPLIT_GGUF, splitModelName } from '../hub/split-gguf';
@@ -10,10 +10,11 @@ import { SPLIT_GGUF, splitModelName } from '../hub/split-gguf';
 /** Header summaries of cached files, by blob (content never changes under a blob name); a header that does not read gives its reason instead. */
 export class SummaryCache {
   #byBlob = new Map<string, { summary: ModelSummary | null; problem: string | null }>();
-  async get(file: string, blob: string): Promise<{ summary: ModelSummary | null; problem: string | null }> {
+  /** `cacheDir`: the snapshot link (and a 2.x shared-store link) may lead anywhere inside it, never out. */
+  async get(file: string, blob: string, cacheDir: string): Promise<{ summary: ModelSummary | null; problem: string | null }> {
     let known = this.#byBlob.get(blob);
     if (!known) {
-      known = await inspectModelFile(file).then(
+      known = await inspectModelFile(file, { root: cacheDir, followLinks: true }).then(
         (i) => ({ summary: i.summary, problem: null }),
         (error: unknown) => ({
           summary: null,
@@ -68,7 +69,7 @@ export async function cachedLibraryItem(scan: CacheScan, key: string, summaries:
   return parts ? cacheItem(repo, rev, parts, summaries) : null;
 }
 
-async function cacheItem(repo: RepoRef, rev: CachedRevision, parts: ScanFile[], summaries: SummaryCache): Promise<LibraryItem> {
+async function cacheItem(repo: CachedRepo, rev: CachedRevision, parts: ScanFile[], summaries: SummaryCache): Promise<LibraryItem> {
   const first = parts[0] as ScanFile;
   const name = parts.length > 1 ? splitModelName(first.path) : first.path;
   const file = path.join(rev.snapshotPath, first.path);
@@ -80,7 +81,7 @@ async function cacheItem(repo: RepoRef, rev: CachedRevision, parts: ScanFile[], 
     path: file,
     parts: parts.length,
     size: parts.reduce((a, p) => a + p.size, 0),
-    ...(await summaries.get(file, first.blobPath)),
+    ...(await summaries.get(file, first.blobPath, path.dirname(repo.path))),
     repo: repo.id,
     revision: rev.refs[0] ?? rev.commit.slice(0, 8),
     addedAt: null,

@@ -53,7 +53,7 @@ export function useReclaim() {
   const api = useApi();
   const client = useQueryClient();
   return useMutation({
-    mutationFn: () => api.call('apps.reclaim', { confirm: true }),
+    mutationFn: (opts: { allowLink: boolean } = { allowLink: false }) => api.call('apps.reclaim', { confirm: true, allowLink: opts.allowLink }),
     onSuccess: () => void client.invalidateQueries({ queryKey: ['cache.scan'] }),
   });
 }

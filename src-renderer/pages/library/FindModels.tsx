@@ -8,6 +8,7 @@ import { Badge } from '../../components/ui/badge';
 import { Button } from '../../components/ui/button';
 import { Input } from '../../components/ui/input';
 import { Sheet } from '../../components/ui/sheet';
+import { Switch } from '../../components/ui/switch';
 
 const HOW: Record<AdoptResult['steps'][number]['how'], string> = {
   present: 'Already in the Hugging Face cache: nothing to write.',
@@ -65,9 +66,10 @@ function Adopt({ model }: { model: FoundModel }) {
           </p>
           <p className="mt-1 text-muted-foreground">
             {step.how === 'copy'
-              ? `${HOW.copy}: ${formatBytes(step.bytes)} more on the cache’s drive (the file and the cache are on different drives).`
+              ? `${HOW.copy}: ${formatBytes(step.bytes)} more on the cache’s drive (this disk cannot clone files, or they are on different drives).`
               : HOW[step.how]}
           </p>
+          {step.how === 'copy' ? <p className="mt-1 text-muted-foreground">{HOW.link}</p> : null}
           <div className="mt-2 flex gap-2">
             <Button
               size="sm"
@@ -78,6 +80,16 @@ function Adopt({ model }: { model: FoundModel }) {
               {step.how === 'link' ? <Link2 /> : step.how === 'copy' ? <Copy /> : <Sparkles />}
               {run.isPending ? 'Adding…' : step.how === 'copy' ? `Copy ${formatBytes(step.bytes)}` : 'Add it'}
             </Button>
+            {step.how === 'copy' ? (
+              <Button
+                size="sm"
+                variant="outline"
+                onClick={() => run.mutate({ path: model.path, ...named, mode: 'link', dryRun: false })}
+                disabled={run.isPending}
+              >
+                <Link2 /> Hard link instead
+              </Button>
+            ) : null}
             <Button size="sm" variant="ghost" onClick={() => plan.reset()}>
               Cancel
             </Button>
@@ -142,11 +154,17 @@ function byRepo(models: FoundModel[]): [string, FoundModel[]][] {
 function Reclaim() {
   const plan = useReclaimPlan();
   const run = useReclaim();
+  const [allowLink, setAllowLink] = useState(false);
   if (run.data)
     return (
-      <p className="text-xs text-success" data-testid="reclaimed">
-        Freed {formatBytes(run.data.freed)}.
-      </p>
+      <div className="text-xs" data-testid="reclaimed">
+        <p className="text-success">Freed {formatBytes(run.data.freed)}.</p>
+        {run.data.notes.map((n) => (
+          <p key={n} className="mt-1 text-muted-foreground">
+            {n}
+          </p>
+        ))}
+      </div>
     );
   if (!plan.data)
     return (
@@ -163,11 +181,19 @@ function Reclaim() {
             file in {[...new Set(plan.data.steps.map((s) => APP_NAMES[s.app]))].join(', ')}.
           </p>
           <p className="mt-1 text-muted-foreground">
-            A clone where the disk can (the copies stay independent), else a hard link: then an app that rewrote its file in place would change the cache’s copy
-            too. Nothing in other apps’ folders is changed.
+            By copy-on-write clone, where the disk can: the copies stay independent. Nothing in other apps’ folders is changed.
           </p>
+          <label className="mt-2 flex items-start gap-2">
+            <Switch checked={allowLink} onCheckedChange={setAllowLink} aria-label="Allow hard links" />
+            <span>
+              Where the disk cannot clone, share by hard link.{' '}
+              <span className="text-warning">
+                Then the cache and the app share the same bytes: if the app rewrites its file in place, the cached model changes too.
+              </span>
+            </span>
+          </label>
           <div className="mt-2 flex gap-2">
-            <Button size="sm" variant="primary" onClick={() => run.mutate()} disabled={run.isPending}>
+            <Button size="sm" variant="primary" onClick={() => run.mutate({ allowLink })} disabled={run.isPending}>
               Free {formatBytes(plan.data.bytes)}
             </Button>
             <Button size="sm" variant="ghost" onClick={() => plan.reset()}>
