@@ -1,0 +1,52 @@
+/**
+ * The real second writer of today's cache: a Python with huggingface_hub 2.0.0 and hf_xet, in the
+ * repo's `.venv-hf2` (made by `.ci/run`), or wherever HUBCAP_HF2_PYTHON points. Missing, it fails
+ * with the install hint: these tests never skip.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+
+const REPO = new URL('../../', import.meta.url).pathname;
+export const HF2_HINT = 'python3 -m venv .venv-hf2 && .venv-hf2/bin/pip install huggingface_hub==2.0.0';
+
+let checked: string | null = null;
+
+/** The Python to run, checked once to import huggingface_hub 2.0.0 and hf_xet. */
+export function hfPython(): string {
+  if (checked) return checked;
+  const python = process.env.HUBCAP_HF2_PYTHON ?? `${REPO}.venv-hf2/bin/python`;
+  const probe = fs.existsSync(python)
+    ? spawnSync(python, ['-c', 'import huggingface_hub, hf_xet; print(huggingface_hub.__version__)'], { encoding: 'utf8' })
+    : null;
+  if (probe?.status !== 0 || probe.stdout.trim() !== '2.0.0') {
+    const why = probe
+      ? probe.stdout.trim()
+        ? `it has huggingface_hub ${probe.stdout.trim()}`
+        : probe.stderr.trim().split('\n').pop()
+      : `${python} does not exist`;
+    throw new Error(`These tests need huggingface_hub 2.0.0 with hf_xet (${why}). In the repo root run:  ${HF2_HINT}`);
+  }
+  return (checked = python);
+}
+
+export interface PyResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a Python snippet (or a script with args) with the given environment added. */
+export function runHfPython(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<PyResult> {
+  const proc = spawn(hfPython(), args, { env: { ...process.env, HF_HUB_DISABLE_TELEMETRY: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve) =>
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+}
