@@ -1,0 +1,131 @@
+/**
+ * Request bodies within bounds: one body past `MAX_BODY_BYTES` is a 413 before it is parsed, and
+ * all bodies in flight together stay within a fixed budget, so many clients (or one with many
+ * sockets) cannot push memory past it: a body that does not fit is a 503 with Retry-After, read
+ * and thrown away rather than kept. A request's bytes count until its answer is done, since its
+ * parsed form lives that long too.
+ */
+import type http from 'node:http';
+import type { z } from 'zod';
+import { RETRY_AFTER_S, sendError, zodMessage } from './answers';
+
+/** A request body past this is refused (413) before it is parsed. */
+export const MAX_BODY_BYTES = 4 << 20;
+/** All request bodies being read or answered at once, together (16 bodies of the largest size). */
+export const BODY_BUDGET_BYTES = 64 << 20;
+
+/** One request's share of the budget: bytes taken as they arrive, all given back when its answer is done. */
+export interface BodyHold {
+  take(bytes: number): boolean;
+  release(): void;
+}
+
+export class BodyBudget {
+  readonly limit: number;
+  #used = 0;
+
+  constructor(limit: number = BODY_BUDGET_BYTES) {
+    this.limit = limit;
+  }
+
+  get used(): number {
+    return this.#used;
+  }
+
+  hold(): BodyHold {
+    let held = 0;
+    let released = false;
+    return {
+      take: (bytes) => {
+        if (released || this.#used + bytes > this.limit) return false;
+        this.#used += bytes;
+        held += bytes;
+        return true;
+      },
+      release: () => {
+        if (released) return;
+        released = true;
+        this.#used -= held;
+        held = 0;
+      },
+    };
+  }
+}
+
+export type BodyResult = Buffer | 'too-large' | 'busy';
+
+/**
+ * The whole body, or why not. A declared length is taken from the budget before a byte is read; a
+ * chunked body chunk by chunk. A refused body is drained (read, not kept) so the client gets the answer.
+ */
+export function readBody(req: http.IncomingMessage, hold: BodyHold): Promise<BodyResult> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? '0');
+    if (declared > MAX_BODY_BYTES) {
+      resolve('too-large');
+      req.resume();
+      return;
+    }
+    if (declared > 0 && !hold.take(declared)) {
+      resolve('busy');
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let seen = 0;
+    let refused = false;
+    req.on('data', (c: Buffer) => {
+      if (refused) return;
+      seen += c.length;
+      if (seen > MAX_BODY_BYTES) {
+        resolve('too-large');
+        req.destroy();
+        return;
+      }
+      if (!(declared > 0) && !hold.take(c.length)) {
+        refused = true;
+        chunks.length = 0;
+        resolve('busy');
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** The body parsed with `schema`; on any problem the answer is sent and null returned. */
+export async function parseBody<S extends z.ZodType>(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  hold: BodyHold,
+  schema: S,
+): Promise<z.output<S> | null> {
+  const body = await readBody(req, hold);
+  if (body === 'too-large') {
+    sendError(res, 413, 'invalid_request_error', `The request body is larger than ${MAX_BODY_BYTES} bytes.`, { code: 'request_too_large' });
+    return null;
+  }
+  if (body === 'busy') {
+    sendError(res, 503, 'server_error', 'The server is reading as many request bodies as it holds at once; try again shortly.', {
+      code: 'server_busy',
+      headers: { 'retry-after': RETRY_AFTER_S },
+    });
+    return null;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body.toString('utf8'));
+  } catch {
+    sendError(res, 400, 'invalid_request_error', 'The request body is not valid JSON.', { code: 'invalid_json' });
+    return null;
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const { message, param } = zodMessage(parsed.error);
+    sendError(res, 400, 'invalid_request_error', message, { param, code: 'invalid_request' });
+    return null;
+  }
+  return parsed.data;
+}
