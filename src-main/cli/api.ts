@@ -1,20 +1,45 @@
 /**
  * `hubcap api [--port N] [--host H] [--parallel auto|N] [--cors ORIGIN…] [--show-key]`: the local OpenAI-compatible
  * API alone, for a headless box. Its first line is the base URL (scripts read it); the key comes
- * from HUBCAP_API_KEY (pods, containers), else the OS keychain, else one made for this run.
+ * from HUBCAP_API_KEY (pods, containers), else the OS keychain, else one made for this run. It is
+ * printed masked unless --show-key. `serve --api-port` starts the same server the same way.
  */
 import { parseArgs } from 'node:util';
-import { osKeychain } from '../auth/keychain';
+import type { Core } from '../core/core';
 import { ApiError } from '../contract/errors';
-import { LOCAL_API_DEFAULT_PARALLEL, LOCAL_API_MAX_PARALLEL } from '../contract/localapi';
-import { apiKey, maskKey } from '../localapi/api-key';
-import { startLocalApi } from '../localapi/server';
+import { LOCAL_API_DEFAULT_PARALLEL, LOCAL_API_MAX_PARALLEL, type ParallelSetting } from '../contract/localapi';
+import { maskKey, type ApiKey } from '../localapi/api-key';
+import { startLocalApi, type LocalApi } from '../localapi/server';
 import { hostCore, inferenceLauncher } from './context';
+import { stopOnSignals } from './signals';
 
 export const DEFAULT_API_PORT = 8484;
 
 export function isLoopback(host: string): boolean {
   return host === '127.0.0.1' || host === 'localhost' || host === '::1';
+}
+
+/** The key line for stderr: masked unless asked for in full, and where the key comes from. */
+export function keyLine(key: ApiKey, showKey: boolean, whereToSee: string): string {
+  if (key.source === 'HUBCAP_API_KEY') return showKey ? `hubcap: API key (from HUBCAP_API_KEY): ${key.key}\n` : 'hubcap: API key: from HUBCAP_API_KEY\n';
+  const where = key.source === 'keychain' ? 'in the OS keychain' : 'this run only: no keychain here; set HUBCAP_API_KEY to keep one';
+  return `hubcap: API key (${where}): ${showKey ? key.key : `${maskKey(key.key)}; --show-key prints it${whereToSee}`}\n`;
+}
+
+/**
+ * The local API on the core's key service, which every request asks, so a key replaced in
+ * Settings › Local API (or in the keychain by another Hubcap) stops working here too.
+ */
+export function startCliApi(core: Core, opts: { host: string; port: number; parallel: ParallelSetting; cors?: string[] }): Promise<LocalApi> {
+  return startLocalApi({
+    inference: core.inference,
+    items: () => core.library.items(),
+    key: () => core.localApi.currentKey().key,
+    host: opts.host,
+    port: opts.port,
+    parallel: opts.parallel,
+    corsOrigins: () => opts.cors ?? [],
+  });
 }
 
 export async function apiCommand(argv: string[]): Promise<void> {
@@ -35,26 +60,10 @@ export async function apiCommand(argv: string[]): Promise<void> {
   if (parallel !== 'auto' && (!Number.isInteger(parallel) || parallel < 1 || parallel > LOCAL_API_MAX_PARALLEL))
     throw new ApiError('VALIDATION_FAILED', `--parallel must be auto or 1-${LOCAL_API_MAX_PARALLEL}, got ${values.parallel}`);
   const core = hostCore('cli', { probeHubOnStart: false, inferenceLauncher: inferenceLauncher() });
-  const key = apiKey(process.env, osKeychain());
-  const api = await startLocalApi({
-    inference: core.inference,
-    items: () => core.library.items(),
-    key: () => key.key,
-    host: values.host,
-    port,
-    corsOrigins: () => values.cors,
-    parallel,
-  });
+  const api = await startCliApi(core, { host: values.host, port, parallel, cors: values.cors });
   process.stdout.write(`${api.url}\n`);
-  if (key.source === 'HUBCAP_API_KEY') process.stderr.write('hubcap: API key: from HUBCAP_API_KEY\n');
-  else if (key.source === 'session' || values['show-key'])
-    process.stderr.write(
-      `hubcap: API key${key.source === 'session' ? ' (this run only: no keychain here; set HUBCAP_API_KEY to keep one)' : ''}: ${key.key}\n`,
-    );
-  else process.stderr.write(`hubcap: API key (in the OS keychain): ${maskKey(key.key)}; --show-key prints it\n`);
+  process.stderr.write(keyLine(core.localApi.currentKey(), values['show-key'], ''));
   if (!isLoopback(values.host))
     process.stderr.write(`hubcap: warning: listening on ${values.host}; anyone who can reach it and has the key can use your models.\n`);
-  const stop = () => void Promise.all([api.close(), core.close()]).then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOnSignals(() => Promise.all([api.close(), core.close()]));
 }

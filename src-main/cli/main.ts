@@ -11,15 +11,15 @@ import { downloadCommand } from './download';
 import { cacheCommand } from './cache';
 import { appsCommand } from './apps';
 import { uploadCommand } from './upload';
-import { apiCommand, isLoopback } from './api';
+import { apiCommand, isLoopback, keyLine, startCliApi } from './api';
 import { hostCore, inferenceLauncher } from './context';
-import { osKeychain } from '../auth/keychain';
-import { apiKey } from '../localapi/api-key';
-import { startLocalApi, type LocalApi } from '../localapi/server';
+import type { LocalApi } from '../localapi/server';
+import { stopOnSignals } from './signals';
 
 const USAGE = `Usage:
   hubcap serve [--port N] [--host ADDR]          Serve the Hubcap UI to a browser (loopback by default)
-         [--api-port N]                          …and the local OpenAI-compatible API on its own port
+         [--api-port N] [--show-key]             …and the local OpenAI-compatible API on its own port
+                                                 (its key printed masked unless --show-key)
   hubcap download REPO [FILES|PATTERNS…]         Download into the Hugging Face cache
          [--revision R] [--cache-dir D] [--repo-type model|dataset] [--json]
          [--force]                               (rehash what is there; fetch again what is corrupt)
@@ -51,7 +51,13 @@ class UsageError extends Error {}
 async function serve(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { port: { type: 'string' }, host: { type: 'string' }, 'api-port': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'api-port': { type: 'string' },
+      'show-key': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
     strict: true,
   });
   if (values.help) {
@@ -61,7 +67,8 @@ async function serve(argv: string[]): Promise<void> {
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got ${values.port}`);
   const host = values.host ?? '127.0.0.1';
-  const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url));
+  // HUBCAP_UI_DIR: a built UI elsewhere, for running the CLI from its TypeScript source (tests, development).
+  const rendererDir = process.env.HUBCAP_UI_DIR ?? fileURLToPath(new URL('../renderer/', import.meta.url));
   if (!fs.existsSync(`${rendererDir}/index.html`)) throw new Error(`the UI is not built (${rendererDir}); run \`npm run build\``);
 
   const core = hostCore('serve', { inferenceLauncher: inferenceLauncher() });
@@ -76,17 +83,12 @@ async function serve(argv: string[]): Promise<void> {
   if (values['api-port'] !== undefined) {
     const apiPort = Number(values['api-port']);
     if (!Number.isInteger(apiPort) || apiPort < 0 || apiPort > 65535) throw new UsageError(`--api-port must be 0-65535, got ${values['api-port']}`);
-    const key = apiKey(process.env, osKeychain());
-    const { parallel } = core.settings.get().localApi;
-    api = await startLocalApi({ inference: core.inference, items: () => core.library.items(), key: () => key.key, host, port: apiPort, parallel });
+    // The key is the Settings service's, asked at every request: "New key" in the UI retires the old one here at once.
+    api = await startCliApi(core, { host, port: apiPort, parallel: core.settings.get().localApi.parallel });
     process.stdout.write(`Local API on ${api.url}\n`);
-    process.stderr.write(key.source === 'HUBCAP_API_KEY' ? 'hubcap: API key: from HUBCAP_API_KEY\n' : `hubcap: API key: ${key.key}\n`);
+    process.stderr.write(keyLine(core.localApi.currentKey(), values['show-key'], ', Settings › Local API shows and replaces it'));
   }
-  const stop = () => {
-    void Promise.all([server.close(), api?.close(), core.close()]).then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOnSignals(() => Promise.all([server.close(), api?.close(), core.close()]));
 }
 
 export async function main(argv: string[]): Promise<number> {

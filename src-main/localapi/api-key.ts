@@ -30,6 +30,11 @@ export function apiKey(env: Readonly<Record<string, string | undefined>>, keycha
   return { key: newApiKey(), source: 'session' };
 }
 
+/** The key kept in the keychain now (another Hubcap process may have rotated it), or null. */
+export function keptApiKey(keychain: Keychain): string | null {
+  return keychain.available ? keychain.get(ACCOUNT) : null;
+}
+
 /** A new key (the old one stops working at once). */
 export function regenerateApiKey(keychain: Keychain): ApiKey {
   const key = newApiKey();
@@ -37,6 +42,7 @@ export function regenerateApiKey(keychain: Keychain): ApiKey {
   return { key, source: keychain.available ? 'keychain' : 'session' };
 }
 
+/** How a key is printed unless asked for in full: enough to tell two apart, not enough to use. */
 export function maskKey(key: string): string {
   return key.length > 10 ? `${key.slice(0, 5)}…${key.slice(-4)}` : '…';
 }

@@ -2,11 +2,17 @@
  * The local API in the app: started and stopped by Settings › Local API (off by default), on its
  * own port, loopback unless exposed; the key kept in the keychain (or HUBCAP_API_KEY); the latest
  * requests for the Settings page. A port already taken is shown, not thrown.
+ *
+ * It is the one holder of the key for every server of this process (the Settings one, `serve
+ * --api-port`, `hubcap api`): they ask `key()` at every request, so "New key" retires the old one
+ * at once. A key kept in the keychain is read again at most once a second, so a key rotated by
+ * another Hubcap process (the desktop app, another `serve`) is retired here within a second too.
  */
 import type { Keychain } from '../auth/keychain';
+import { ApiError } from '../contract/errors';
 import type { ApiRequestLog, LocalApiView } from '../contract/localapi';
 import type { LibraryItem } from '../contract/library';
-import { apiKey, maskKey, regenerateApiKey, type ApiKey } from './api-key';
+import { apiKey, keptApiKey, maskKey, regenerateApiKey, type ApiKey } from './api-key';
 import { startLocalApi, type LocalApi, type LocalApiOptions } from './server';
 
 export interface LocalApiSettings {
@@ -24,13 +30,17 @@ export interface LocalApiServiceOptions {
   env: Readonly<Record<string, string | undefined>>;
   settings: () => LocalApiSettings;
   onChange: (view: LocalApiView) => void;
+  /** How old the key read from the keychain may be before it is read again (default 1 s). */
+  rereadMs?: number;
 }
 
 const RECENT = 50;
+const REREAD_MS = 1000;
 
 export class LocalApiService {
   readonly #o: LocalApiServiceOptions;
   #key: ApiKey | null = null;
+  #keyReadAt = 0;
   #api: LocalApi | null = null;
   #running: LocalApiSettings | null = null;
   #error: string | null = null;
@@ -43,7 +53,18 @@ export class LocalApiService {
 
   /** The key, made (and kept in the keychain) only when the API is turned on or the key is asked for. */
   #keyNow(): ApiKey {
-    this.#key ??= apiKey(this.#o.env, this.#o.keychain);
+    const now = Date.now();
+    if (!this.#key) {
+      this.#key = apiKey(this.#o.env, this.#o.keychain);
+      this.#keyReadAt = now;
+    } else if (this.#key.source === 'keychain' && now - this.#keyReadAt >= (this.#o.rereadMs ?? REREAD_MS)) {
+      this.#keyReadAt = now;
+      const kept = keptApiKey(this.#o.keychain);
+      if (kept && kept !== this.#key.key) {
+        this.#key = { key: kept, source: 'keychain' };
+        this.#emit();
+      }
+    }
     return this.#key;
   }
 
@@ -63,9 +84,21 @@ export class LocalApiService {
     return { key: this.#keyNow().key };
   }
 
+  /** The key of this moment and where it comes from, for servers this process starts outside the settings (the CLI's). */
+  currentKey(): ApiKey {
+    return this.#keyNow();
+  }
+
+  /** A new key for every server of this process at once (and, through the keychain, of the others within a second). */
   regenerate(): LocalApiView {
-    if (this.#keyNow().source === 'HUBCAP_API_KEY') return this.view();
+    if (this.#keyNow().source === 'HUBCAP_API_KEY') {
+      throw new ApiError(
+        'NOT_AVAILABLE',
+        'The key comes from HUBCAP_API_KEY, so Hubcap cannot replace it: change that variable and restart to use another key.',
+      );
+    }
     this.#key = regenerateApiKey(this.#o.keychain);
+    this.#keyReadAt = Date.now();
     this.#emit();
     return this.view();
   }

@@ -2,7 +2,10 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { LocalApiView } from '../../src-main/contract/localapi';
+import { maskKey } from '../../src-main/localapi/api-key';
+import { LocalApiService } from '../../src-main/localapi/service';
 import { testCore } from '../helpers/core';
+import { memoryKeychain } from '../helpers/keychain';
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -54,5 +57,47 @@ describe('local API service', () => {
     } finally {
       await core.close();
     }
+  });
+
+  it('cannot replace a key from HUBCAP_API_KEY, and says so instead of pretending', async () => {
+    const core = testCore({ env: { HF_ENDPOINT: 'http://127.0.0.1:1', HUBCAP_API_KEY: 'hc-from-the-environment' } });
+    try {
+      expect(await core.handlers['localApi.key']({})).toEqual({ key: 'hc-from-the-environment' });
+      await expect(core.handlers['localApi.regenerateKey']({})).rejects.toMatchObject({
+        code: 'NOT_AVAILABLE',
+        message: expect.stringMatching(/HUBCAP_API_KEY/),
+      });
+      expect(await core.handlers['localApi.key']({})).toEqual({ key: 'hc-from-the-environment' });
+      expect((await core.handlers['localApi.get']({})).key).toMatchObject({ source: 'HUBCAP_API_KEY' });
+    } finally {
+      await core.close();
+    }
+  });
+
+  it('follows a key another process put in the keychain, and tells the page', () => {
+    const keychain = memoryKeychain();
+    const views: LocalApiView[] = [];
+    const make = (onChange: (v: LocalApiView) => void) =>
+      new LocalApiService({
+        inference: {} as never,
+        items: async () => [],
+        keychain,
+        env: {},
+        settings: () => ({ enabled: false, port: 1, exposed: false, corsOrigins: [], parallel: 'auto' }),
+        onChange,
+        rereadMs: 0,
+      });
+    const desktop = make(() => {});
+    const cli = make((v) => views.push(v));
+    const first = cli.currentKey();
+    expect(first).toMatchObject({ source: 'keychain' });
+    expect(desktop.key().key).toBe(first.key);
+    desktop.regenerate();
+    const second = cli.currentKey().key;
+    expect(second).not.toBe(first.key);
+    expect(second).toBe(desktop.key().key);
+    // One change told (the new key, masked), none for reading the same key again.
+    expect(cli.currentKey().key).toBe(second);
+    expect(views.map((v) => v.key?.masked)).toEqual([maskKey(second)]);
   });
 });
