@@ -2,16 +2,26 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { AccountView } from '../../src-main/contract/account';
 import { useApi, useApiQuery, useEventIntoQuery } from './context';
+import { forgetAccountAnswers } from './session-sync';
 
 export function useAccount() {
   useEventIntoQuery('account.changed', 'account.get');
   return useApiQuery('account.get', {});
 }
 
-/** Each account action answers with the new view, which replaces the cached one. */
+/**
+ * Each account action answers with the new view, which replaces the cached one; what depended on
+ * the old token is asked again (the event does the same for other windows).
+ */
 function useAccountAction<I>(fn: (input: I) => Promise<AccountView>) {
   const client = useQueryClient();
-  return useMutation({ mutationFn: fn, onSuccess: (view) => client.setQueryData(['account.get', {}], view) });
+  return useMutation({
+    mutationFn: fn,
+    onSuccess: (view) => {
+      client.setQueryData(['account.get', {}], view);
+      forgetAccountAnswers(client);
+    },
+  });
 }
 
 export function useLogin() {

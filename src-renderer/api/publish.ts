@@ -1,5 +1,6 @@
 /**
- * Publishing in the renderer: what the token may do (asked again whenever the account changes),
+ * Publishing in the renderer: what the token may do (asked again whenever the account changes, by
+ * api/session-sync.ts),
  * a namespace's repos, the plan, and the jobs kept live by `publish.changed`.
  */
 import { useEffect } from 'react';
@@ -20,10 +21,8 @@ function putJob(client: QueryClient, job: PublishJob): void {
   });
 }
 
+/** Asked again whenever the account changes, from any page (api/session-sync.ts). */
 export function usePublishAccess() {
-  const api = useApi();
-  const client = useQueryClient();
-  useEffect(() => api.on('account.changed', () => void client.invalidateQueries({ queryKey: ['publish.access'] })), [api, client]);
   return useApiQuery('publish.access', {}, { staleTime: 60_000, retry: false });
 }
 

@@ -2,6 +2,7 @@ import { Redirect, Route, Router, Switch } from 'wouter';
 import { useAccount } from '../api/account';
 import { useCacheFreshness } from '../api/cache';
 import { useHubStatus } from '../api/hub';
+import { useSessionSync } from '../api/session-sync';
 import { useSettings } from '../api/settings';
 import { TooltipProvider } from '../components/ui/tooltip';
 import { DropZone } from '../components/DropZone';
@@ -25,6 +26,7 @@ export function App() {
   useCacheFreshness();
   useHubStatus();
   useAccount();
+  useSessionSync();
   const settings = useSettings();
   useApplyTheme(settings.data?.theme);
   return (

@@ -4,6 +4,7 @@ import { Check, MessageSquarePlus, Pencil, Trash2, X } from 'lucide-react';
 import type { ConversationSummary } from '../../../src-main/contract/chat';
 import { plural } from '../../../src-main/contract/present/format';
 import { useConversations, useDeleteConversation, useUpdateConversation } from '../../api/chat';
+import { useInferenceStatus } from '../../api/inference';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Button } from '../../components/ui/button';
 import { Dialog } from '../../components/ui/dialog';
@@ -44,7 +45,7 @@ function DeleteChat({ c, active, onClose }: { c: ConversationSummary; active: bo
   );
 }
 
-function Row({ c, active, onPicked }: { c: ConversationSummary; active: boolean; onPicked: () => void }) {
+function Row({ c, active, onPicked, loadedName }: { c: ConversationSummary; active: boolean; onPicked: () => void; loadedName: string | null }) {
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [title, setTitle] = useState(c.title);
@@ -75,7 +76,8 @@ function Row({ c, active, onPicked }: { c: ConversationSummary; active: boolean;
       <Link href={`/chat/${c.id}`} onClick={onPicked} className="min-w-0 flex-1 px-2 py-1.5">
         <span className={cn('block truncate text-sm', active && 'font-medium text-primary')}>{c.title}</span>
         <span className="block truncate text-xs text-muted-foreground">
-          {c.modelName ?? 'No model yet'} · {plural(c.messages, 'message')}
+          {/* A chat with no message yet answers with whatever is loaded: say so, not "no model". */}
+          {c.modelName ?? (loadedName ? `${loadedName} (loaded)` : 'No model loaded')} · {plural(c.messages, 'message')}
         </span>
       </Link>
       <div className="hidden shrink-0 group-focus-within:flex group-hover:flex">
@@ -95,6 +97,7 @@ function Row({ c, active, onPicked }: { c: ConversationSummary; active: boolean;
 export function ConversationList({ activeId, onNew, onPicked = () => {} }: { activeId: string | null; onNew: () => void; onPicked?: () => void }) {
   const [search, setSearch] = useState('');
   const list = useConversations(search);
+  const loadedName = useInferenceStatus().data?.model?.name ?? null;
   return (
     <div className="flex h-full min-h-0 flex-col">
       <div className="space-y-2 p-3">
@@ -106,7 +109,7 @@ export function ConversationList({ activeId, onNew, onPicked = () => {} }: { act
       </div>
       <ul className="min-h-0 flex-1 space-y-0.5 overflow-y-auto px-2 pb-3">
         {list.data?.map((c) => (
-          <Row key={c.id} c={c} active={c.id === activeId} onPicked={onPicked} />
+          <Row key={c.id} c={c} active={c.id === activeId} onPicked={onPicked} loadedName={loadedName} />
         ))}
         {list.data && !list.data.length ? (
           <li className="px-2 py-4 text-center text-xs text-muted-foreground">{search ? 'No chat matches.' : 'No chats yet.'}</li>

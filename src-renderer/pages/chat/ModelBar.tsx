@@ -108,6 +108,12 @@ export function ModelBar({
       {loading ? <Progress value={loading.progress * 100} label={`Loading ${loading.name}`} /> : null}
       {loaded && !loading ? (
         <p className="flex flex-wrap items-center gap-x-3 text-xs text-muted-foreground" data-testid="loaded-model">
+          {/* These figures are the loaded model's: when another is picked, the line says whose they are. */}
+          {isLoaded ? null : (
+            <span className="text-warning" data-testid="picked-not-loaded">
+              Not loaded yet: the chat answers with
+            </span>
+          )}
           <span className="font-medium text-foreground">{loaded.name}</span>
           <span>
             {loaded.backend === 'cpu' ? <Cpu className="inline size-3.5" /> : null} {loaded.backend.toUpperCase()}
