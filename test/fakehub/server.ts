@@ -15,6 +15,7 @@ import { resolveRevision, type FakeCommit, type FakeFile, type FakeRepo, type Fa
 import type { Content } from './content';
 import { hubError, json, readBody } from './http-util';
 import { createUploads, type UploadOptions } from './uploads';
+import { startXetHub, XET_FILEINFO_TYPE, type XetHub, type XetHubOptions } from './xet/hub-side';
 
 export type Origin = 'api' | 'cdn' | 'upload';
 
@@ -57,6 +58,8 @@ export interface FakeHubOptions {
   adminFaults?: boolean;
   /** A far link: rate caps, first-byte latency, stalls, expiring signed links (link.ts). */
   link?: LinkShape;
+  /** Store LFS files in Xet: a CAS on the storage host, Xet metadata on the Hub (xet/hub-side.ts). */
+  xet?: XetHubOptions;
 }
 
 export interface FakeHub {
@@ -72,6 +75,8 @@ export interface FakeHub {
   faults: FaultBook;
   /** The link's shape, changeable while running. */
   link: Link;
+  /** The Xet side (CAS, its knobs and log), when started with `xet`. */
+  xet: XetHub | null;
   log: LoggedRequest[];
   addRepo(repo: FakeRepo): void;
   grantAccess(repoId: string, user: string): void;
@@ -198,6 +203,7 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
   let apiUrl = '';
   let cdnUrl = '';
   let uploadUrl = '';
+  let xet: XetHub | null = null;
 
   /** LFS objects by sha256, served by the CDN origin. */
   const blobs = () => {
@@ -267,12 +273,13 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
     return commit;
   };
 
-  const treeEntry = (f: FakeFile, expand: boolean, hits: Fault[] = []) => ({
+  const treeEntry = (f: FakeFile, expand: boolean, hits: Fault[], repo: FakeRepo) => ({
     type: 'file',
     oid: f.oid,
     size: f.content.size,
     path: f.path,
     ...(f.lfs ? { lfs: { oid: f.sha256, size: f.content.size, pointerSize: 134 } } : {}),
+    ...(xet ? xet.treeFields(repo, f) : {}),
     ...(expand ? { lastCommit: f.lastCommit, securityFileStatus: { status: 'safe' } } : {}),
     ...(hits.find((h) => h.kind === 'treeEntry')?.set ?? {}),
   });
@@ -311,7 +318,7 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
     })),
     spaces: [],
     usedStorage: [...commit.files.values()].reduce((a, f) => a + f.content.size, 0),
-    xetEnabled: false,
+    xetEnabled: xet !== null,
   });
 
   const handleResolve = async (
@@ -334,7 +341,23 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
       return;
     }
     if (file.lfs) {
+      const xetHeaders = xet?.resolveHeaders(repo, file, commit.sha) ?? {};
+      if (xetHeaders['X-Xet-Hash'] && (req.headers.accept ?? '').includes(XET_FILEINFO_TYPE)) {
+        // @huggingface/hub asks for this form; the body's fields are not read by it (shape inferred).
+        const body = JSON.stringify({ hash: xetHeaders['X-Xet-Hash'], size: file.content.size, etag: file.sha256 });
+        res.writeHead(200, {
+          'Content-Type': XET_FILEINFO_TYPE,
+          'X-Repo-Commit': commit.sha,
+          'X-Linked-Etag': `"${file.sha256}"`,
+          'X-Linked-Size': String(file.content.size),
+          ETag: `"${file.oid}"`,
+          ...xetHeaders,
+        });
+        res.end(req.method === 'HEAD' ? undefined : body);
+        return;
+      }
       res.writeHead(302, {
+        ...xetHeaders,
         Location: `${cdnUrl}/lfs/${file.sha256}?sig=${commit.sha.slice(0, 8)}&expires=${link.expiresAt()}`,
         'X-Repo-Commit': commit.sha,
         'X-Linked-Etag': `"${file.sha256}"`,
@@ -515,7 +538,7 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
       const inScope = (p: string) => p.startsWith(prefix) && (recursive || !p.slice(prefix.length).includes('/'));
       const entries = [
         ...[...dirs].filter(inScope).map((d) => ({ type: 'directory', oid: folderOid(d), size: 0, path: d })),
-        ...[...commit.files.values()].filter((f) => inScope(f.path)).map((f) => treeEntry(f, expand, hits)),
+        ...[...commit.files.values()].filter((f) => inScope(f.path)).map((f) => treeEntry(f, expand, hits, repo)),
       ].sort((a, b) => a.path.localeCompare(b.path));
       return paginate(req, res, entries, expand ? Math.min(50, treePageSize) : treePageSize, apiUrl, hits);
     }
@@ -535,7 +558,7 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
       const out = paths
         .map((p) => commit.files.get(p))
         .filter((f): f is FakeFile => Boolean(f))
-        .map((f) => treeEntry(f, expand, hits));
+        .map((f) => treeEntry(f, expand, hits, repo));
       return json(res, 200, out);
     }
     return hubError(res, 404, null, 'Not Found');
@@ -564,6 +587,13 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
       }
       await link.latency();
       if (await hostile(res, hits)) return;
+      const xetAccess = {
+        open: (r: http.ServerResponse, type: 'model' | 'dataset', id: string, rev: string) => {
+          const repo = findRepo(type, id);
+          return checkRepo(r, repo, caller(req), true) && resolveOr404(r, repo, rev) !== null;
+        },
+      };
+      if (xet?.handleApi(req, res, url.pathname, xetAccess)) return;
       if (await uploads.handleApi(req, res, url)) return;
       if (url.pathname.startsWith('/api/')) return handleApi(req, res, url.pathname, url, hits);
       const r = /^\/(?:(datasets)\/)?(.+?)\/resolve\/([^/]+)\/(.+)$/.exec(url.pathname);
@@ -627,6 +657,7 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
   cdnUrl = `http://${storageHost}:${(cdn.address() as AddressInfo).port}`;
   await new Promise<void>((r) => upload.listen(opts.uploadPort ?? 0, storageHost, r));
   uploadUrl = `http://${storageHost}:${(upload.address() as AddressInfo).port}`;
+  if (opts.xet) xet = await startXetHub(opts.xet, storageHost, link, () => apiUrl, repos.values());
 
   return {
     url: apiUrl,
@@ -638,6 +669,7 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
     gatedAccess,
     faults,
     link,
+    xet,
     log,
     addRepo: (repo) => repos.set(`${repo.type}:${repo.id}`, repo),
     grantAccess: (repoId, user) => {
@@ -651,6 +683,7 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
         await new Promise<void>((r) => s.close(() => r()));
       }
       uploads.close();
+      await xet?.close();
     },
   };
 }

@@ -1,0 +1,66 @@
+/**
+ * Xet fixtures: files whose chunks exercise every storage scheme (random bytes stay uncompressed,
+ * text takes LZ4, smooth float32 weights take byte grouping + LZ4), repeat themselves (chunks
+ * deduplicated within the file), and span several xorbs when the store's xorbs are small.
+ */
+import { bufferContent, seededContent, type Content } from '../content';
+import { MiB } from '../fixtures';
+import { buildRepo, type FakeRepo } from '../model';
+
+function textBytes(size: number): Buffer {
+  const parts: string[] = [];
+  for (let i = 0, n = 0; n < size; i++) {
+    const line = `{"token": ${i}, "text": "the quick brown fox jumps over the lazy dog", "id": ${(i * 7919) % 100_003}}\n`;
+    parts.push(line);
+    n += line.length;
+  }
+  return Buffer.from(parts.join('')).subarray(0, size);
+}
+
+/** Weights-like float32s: a slow wave plus small noise, whose exponent bytes repeat (what BG4 is for). */
+function floatBytes(size: number, seed: number): Buffer {
+  const out = Buffer.alloc(size);
+  let x = seed;
+  for (let i = 0; i + 4 <= size; i += 4) {
+    x = (x * 1_103_515_245 + 12_345) >>> 0;
+    out.writeFloatLE(0.02 * Math.sin(i / 4000) + ((x >>> 8) / 2 ** 24) * 1e-3, i);
+  }
+  return out;
+}
+
+/** 1 MiB of random bytes, stored first: the mixed file reuses two disjoint pieces of its xorb. */
+export function baseXetContent(): Content {
+  return seededContent('xet-base', 1 * MiB);
+}
+
+/**
+ * About 5 MiB: random, text, floats, the head and the tail of the base file (one xorb asked for at
+ * two disjoint ranges: a multi-range fetch), the random part again, and an odd tail.
+ */
+export function mixedXetContent(): Content {
+  const random = seededContent('xet-random', 1 * MiB).read(0, 1 * MiB);
+  const base = baseXetContent().read(0, 1 * MiB);
+  return bufferContent(
+    Buffer.concat([
+      random,
+      textBytes(1 * MiB),
+      floatBytes(1 * MiB + 3, 7),
+      base.subarray(0, 300_000),
+      floatBytes(200_000, 9),
+      base.subarray(700_000),
+      random,
+      textBytes(600_000 + 12_345),
+    ]),
+  );
+}
+
+export const XET_REPO = 'acme/xet-model';
+export const XET_FILE = 'model.safetensors';
+
+export function xetRepo(id = XET_REPO, content: Content = mixedXetContent()): FakeRepo {
+  return buildRepo({
+    id,
+    tags: ['safetensors'],
+    commits: [{ files: { 'base.bin': baseXetContent(), [XET_FILE]: content, 'config.json': '{"model_type":"llama"}' } }],
+  });
+}
