@@ -10,6 +10,10 @@ import path from 'node:path';
 import { parseRepoSpec, repoKey } from '../contract/keys';
 import { COMMIT_RE } from '../hub/repo-id';
 import { parseRepoFolderName } from './layout';
+import { STORE_DIR, STORE_MARKER, storeState, storeTargetOf } from './shared-store';
+import { emptyStore, settleStore, type StoreSummary, type StoreTally } from './store-accounting';
+import { readUntrustedSync } from '../app/untrusted-file';
+import { safeLstat, safeReaddir, safeReadlink, safeRealpath, safeStat, walkEntries, walkFiles } from './scan-fs';
 import type { RepoType } from '../hub/repo-id';
 
 export interface CachedFile {
@@ -22,6 +26,8 @@ export interface CachedFile {
   lastModified: number;
   /** false when the snapshot holds a copy (no-symlink caches). */
   linked: boolean;
+  /** The shared-store payload its repo blob links to (huggingface_hub 2.x, §1.13). */
+  storePath?: string;
 }
 
 export interface CachedRevision {
@@ -41,8 +47,12 @@ export interface CachedRepo {
   folder: string;
   path: string;
   revisions: CachedRevision[];
-  /** Sum of distinct blobs across revisions. */
+  /** Bytes it holds alone: its distinct blobs, less store payloads other repos link to too. */
   sizeOnDisk: number;
+  /** Bytes of store payloads it uses that other repos use too (counted once, in the cache's total). */
+  sharedBytes: number;
+  /** The repos (keys) it shares payloads with. */
+  sharedWith: string[];
   nbFiles: number;
   lastAccessed: number;
   lastModified: number;
@@ -61,6 +71,8 @@ export type CacheWarningKind =
   | 'ref-to-missing-commit'
   | 'bad-ref'
   | 'unknown-entry'
+  | 'store-unknown-layout'
+  | 'store-unmarked'
   | 'unreadable';
 
 export interface CacheWarning {
@@ -89,6 +101,8 @@ export interface CacheScan {
   incomplete: LooseFile[];
   /** Blobs no snapshot uses. */
   orphans: LooseFile[];
+  /** huggingface_hub 2.x's shared blob store (§1.13). */
+  store: StoreSummary;
   scannedAt: string;
 }
 
@@ -99,7 +113,17 @@ function isInside(child: string, parent: string): boolean {
 }
 
 export function scanCache(root: string): CacheScan {
-  const scan: CacheScan = { root, exists: false, repos: [], sizeOnDisk: 0, warnings: [], incomplete: [], orphans: [], scannedAt: new Date().toISOString() };
+  const scan: CacheScan = {
+    root,
+    exists: false,
+    repos: [],
+    sizeOnDisk: 0,
+    warnings: [],
+    incomplete: [],
+    orphans: [],
+    store: emptyStore(root),
+    scannedAt: new Date().toISOString(),
+  };
   let entries: fs.Dirent[];
   try {
     if (!fs.statSync(root).isDirectory()) {
@@ -112,9 +136,25 @@ export function scanCache(root: string): CacheScan {
   }
   scan.exists = true;
   const realRoot = fs.realpathSync(root);
+  const tally: StoreTally = { state: storeState(root), payloads: new Map(), users: new Map() };
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     if (SKIP_TOP.has(entry.name) || entry.name.startsWith('.hubcap-')) continue;
     const full = path.join(root, entry.name);
+    if (entry.name === STORE_DIR && tally.state !== 'none') {
+      if (tally.state === 'unknown')
+        scan.warnings.push({
+          kind: 'store-unknown-layout',
+          path: full,
+          message: `blobs/ is a shared blob store of a layout this Hubcap does not know (${STORE_MARKER} is not "1"): it is left alone, and repos linking into it are not counted.`,
+        });
+      else if (tally.state === 'unmarked')
+        scan.warnings.push({
+          kind: 'store-unmarked',
+          path: full,
+          message: `blobs/ has no ${STORE_MARKER} marker: it is neither a repo nor a shared blob store, and neither Hubcap nor huggingface_hub uses it.`,
+        });
+      continue;
+    }
     const ref = parseRepoFolderName(entry.name);
     if (!entry.isDirectory()) {
       scan.warnings.push({ kind: ref ? 'not-a-directory' : 'unknown-entry', path: full, message: `${entry.name} is not a repo folder.` });
@@ -124,12 +164,10 @@ export function scanCache(root: string): CacheScan {
       scan.warnings.push({ kind: 'bad-name', path: full, message: `${entry.name} is not a cache repo folder (expected models--org--name).` });
       continue;
     }
-    const repo = scanRepo(full, entry.name, ref.type, ref.id, realRoot, scan);
-    if (repo) {
-      scan.repos.push(repo);
-      scan.sizeOnDisk += repo.sizeOnDisk;
-    }
+    const repo = scanRepo(full, entry.name, ref.type, ref.id, realRoot, scan, tally);
+    if (repo) scan.repos.push(repo);
   }
+  settleStore(scan, tally);
   return scan;
 }
 
@@ -137,9 +175,10 @@ interface BlobInfo {
   size: number;
   atime: number;
   mtime: number;
+  storePath?: string;
 }
 
-function scanRepo(dir: string, folder: string, type: RepoType, id: string, realRoot: string, scan: CacheScan): CachedRepo | null {
+function scanRepo(dir: string, folder: string, type: RepoType, id: string, realRoot: string, scan: CacheScan, tally: StoreTally): CachedRepo | null {
   const label = repoKey({ type, id });
   const warn = (kind: CacheWarningKind, p: string, message: string) => scan.warnings.push({ kind, path: p, message, repo: label });
   const snapshotsDir = path.join(dir, 'snapshots');
@@ -154,6 +193,17 @@ function scanRepo(dir: string, folder: string, type: RepoType, id: string, realR
     if (b.name.endsWith('.incomplete')) {
       const st = safeStat(p);
       if (st) scan.incomplete.push({ path: p, repo: label, repoFolder: folder, etag: b.name.split('.')[0] ?? '', size: st.size, lastModified: st.mtimeMs });
+      continue;
+    }
+    if (b.isSymbolicLink() && tally.state === 'v1') {
+      // A 2.x repo blob: a link into the shared store, its bytes counted once for the cache.
+      const target = storeTargetOf(scan.root, p, safeReadlink(p) ?? '');
+      const payload = target ? storePayloadInfo(tally, target) : null;
+      if (target && payload) {
+        blobs.set(p, { ...payload, storePath: target });
+        blobNames.push(b.name);
+        tally.users.set(target, (tally.users.get(target) ?? new Set()).add(label));
+      }
       continue;
     }
     if (!b.isFile()) continue;
@@ -230,7 +280,15 @@ function scanRepo(dir: string, folder: string, type: RepoType, id: string, realR
         info = { size: st.size, atime: st.atimeMs, mtime: st.mtimeMs };
         blobs.set(blob, info);
       }
-      files.push({ path: rel, blobPath: blob, size: info.size, lastAccessed: info.atime, lastModified: info.mtime, linked });
+      files.push({
+        path: rel,
+        blobPath: blob,
+        size: info.size,
+        lastAccessed: info.atime,
+        lastModified: info.mtime,
+        linked,
+        ...(info.storePath ? { storePath: info.storePath } : {}),
+      });
       revBlobs.set(blob, info.size);
       used.set(blob, info);
       lastModified = Math.max(lastModified, info.mtime);
@@ -269,7 +327,10 @@ function scanRepo(dir: string, folder: string, type: RepoType, id: string, realR
     folder,
     path: dir,
     revisions,
+    // Settled once every repo is read (settleStore): payloads other repos use leave this sum.
     sizeOnDisk: usedInfos.reduce((a, b) => a + b.size, 0),
+    sharedBytes: 0,
+    sharedWith: [],
     nbFiles: used.size,
     lastAccessed: usedInfos.length ? Math.max(...usedInfos.map((b) => b.atime)) : (repoStat?.atimeMs ?? 0),
     lastModified: usedInfos.length ? Math.max(...usedInfos.map((b) => b.mtime)) : (repoStat?.mtimeMs ?? 0),
@@ -277,71 +338,23 @@ function scanRepo(dir: string, folder: string, type: RepoType, id: string, realR
   };
 }
 
-function safeReaddir(dir: string): fs.Dirent[] {
-  try {
-    return fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
+/** A payload's size and times, stat'ed once per scan however many repos link to it. */
+function storePayloadInfo(tally: StoreTally, payload: string): BlobInfo | null {
+  const known = tally.payloads.get(payload);
+  if (known !== undefined) return known;
+  const st = safeLstat(payload);
+  const info = st?.isFile() ? { size: st.size, atime: st.atimeMs, mtime: st.mtimeMs } : null;
+  tally.payloads.set(payload, info);
+  return info;
 }
-function safeStat(p: string): fs.Stats | null {
-  try {
-    return fs.statSync(p);
-  } catch {
-    return null;
-  }
-}
-function safeLstat(p: string): fs.Stats | null {
-  try {
-    return fs.lstatSync(p);
-  } catch {
-    return null;
-  }
-}
+
+/** A ref file: small, and someone else's (a FIFO there must not block the scan). */
 function safeRead(p: string): string | null {
   try {
-    return fs.readFileSync(p, 'utf8');
+    return readUntrustedSync(p, 4096).toString('utf8');
   } catch {
     return null;
   }
-}
-function safeReadlink(p: string): string | null {
-  try {
-    return fs.readlinkSync(p);
-  } catch {
-    return null;
-  }
-}
-function safeRealpath(p: string): string | null {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return null;
-  }
-}
-
-function* walkFiles(dir: string): Generator<string> {
-  for (const e of safeReaddir(dir)) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) yield* walkFiles(p);
-    else if (e.isFile()) yield p;
-  }
-}
-
-/** Files and links below a snapshot, without following links to folders (iterative: no generator overhead). */
-function walkEntries(dir: string): { path: string; isSymbolicLink: boolean }[] {
-  const out: { path: string; isSymbolicLink: boolean }[] = [];
-  const stack = [dir];
-  while (stack.length) {
-    const current = stack.pop() as string;
-    for (const e of safeReaddir(current)) {
-      const p = path.join(current, e.name);
-      if (e.isDirectory()) stack.push(p);
-      else if (e.isSymbolicLink()) out.push({ path: p, isSymbolicLink: true });
-      else if (e.isFile()) out.push({ path: p, isSymbolicLink: false });
-    }
-  }
-  return out;
 }
 
 /**

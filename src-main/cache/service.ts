@@ -9,7 +9,7 @@ import type { CacheFileView, CacheOverview, DeletePlanView, DeleteTargetInput, V
 import { ApiError } from '../contract/errors';
 import { isLockHeld, blobLockPath } from './blob-lock';
 import { executePlan, planDeletion, type DeletePlan, type DeleteTarget } from './delete-plan';
-import { findCachedRepo, scanCache, type CacheScan, type CachedRepo } from './scan';
+import { findCachedRepo, scanCache, type CacheScan, type CachedFile, type CachedRepo } from './scan';
 import { parseRepoSpec, repoKey } from '../contract/keys';
 import { verifyRepo, type ExpectedHashes } from './verify';
 
@@ -30,11 +30,21 @@ export function overview(scan: CacheScan, activeIncomplete: ReadonlySet<string>)
     root: scan.root,
     exists: scan.exists,
     sizeOnDisk: scan.sizeOnDisk,
+    store: {
+      state: scan.store.state,
+      path: scan.store.path,
+      payloads: scan.store.payloads,
+      bytes: scan.store.bytes,
+      sharedBytes: scan.store.sharedBytes,
+      unlinked: scan.store.unlinked.map((p) => ({ path: p.path, size: p.size, lastModified: p.lastModified })),
+    },
     repos: scan.repos.map((r) => {
       const uses = new Map<string, number>();
       for (const v of r.revisions) for (const b of new Set(v.files.map((f) => f.blobPath))) uses.set(b, (uses.get(b) ?? 0) + 1);
+      // A payload other repos link to is not this revision's alone, however few of its revisions use it.
+      const sharedOut = (f: CachedFile) => (f.storePath ? (scan.store.users.get(f.storePath)?.size ?? 0) > 1 : false);
       const unique = (v: (typeof r.revisions)[number]) => {
-        const sizes = new Map(v.files.map((f) => [f.blobPath, f.size]));
+        const sizes = new Map(v.files.filter((f) => !sharedOut(f)).map((f) => [f.blobPath, f.size]));
         return [...sizes].reduce((a, [b, size]) => a + (uses.get(b) === 1 ? size : 0), 0);
       };
       return {
@@ -43,6 +53,8 @@ export function overview(scan: CacheScan, activeIncomplete: ReadonlySet<string>)
         id: r.id,
         path: r.path,
         sizeOnDisk: r.sizeOnDisk,
+        sharedBytes: r.sharedBytes,
+        sharedWith: r.sharedWith,
         nbFiles: r.nbFiles,
         lastAccessed: r.lastAccessed,
         lastModified: r.lastModified,

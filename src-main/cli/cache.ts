@@ -50,6 +50,23 @@ function target(scan: CacheOverview, spec: string): DeleteTargetInput {
   return { kind: 'revision', repo: repo.key, commit: found.commit };
 }
 
+/** What `cache ls` says of huggingface_hub 2.x's shared store: each payload once, who shares, what is left over. */
+function storeLines(scan: CacheOverview): string[] {
+  if (scan.store.state !== 'v1') return [];
+  const lines = [
+    `Shared blob store (huggingface_hub 2.x): ${plural(scan.store.payloads, 'payload')}, ${formatBytes(scan.store.bytes)}, of which ${formatBytes(scan.store.sharedBytes)} used by several repos`,
+  ];
+  for (const r of scan.repos.filter((x) => x.sharedBytes > 0)) {
+    lines.push(`  ${r.id} shares ${formatBytes(r.sharedBytes)} with ${r.sharedWith.map((k) => k.replace(/^\w+:/, '')).join(', ')}`);
+  }
+  const unlinked = scan.store.unlinked;
+  if (unlinked.length)
+    lines.push(
+      `  ${plural(unlinked.length, 'payload')} no repo uses (${formatBytes(unlinked.reduce((a, p) => a + p.size, 0))}): hubcap cache prune collects them`,
+    );
+  return lines;
+}
+
 /** Prints a plan; executes it unless this is a dry run. */
 async function planThenRun(core: Core, targets: DeleteTargetInput[], dryRun: boolean): Promise<number> {
   const plan: DeletePlanView = await call(core, 'cache.planDelete', { targets });
@@ -84,7 +101,8 @@ export async function cacheCommand(argv: string[]): Promise<number> {
           process.stdout.write(`No models in ${scan.root}\n`);
           return 0;
         }
-        const rows = [['REPO', 'TYPE', 'REVISIONS', 'FILES', 'SIZE', 'REFS', 'LAST MODIFIED']];
+        // SIZE is what a repo holds alone; SHARED is what it shares through the store (counted once, in the total).
+        const rows = [['REPO', 'TYPE', 'REVISIONS', 'FILES', 'SIZE', 'SHARED', 'REFS', 'LAST MODIFIED']];
         for (const r of scan.repos) {
           const refs = r.revisions.flatMap((v) => v.refs);
           rows.push([
@@ -93,11 +111,13 @@ export async function cacheCommand(argv: string[]): Promise<number> {
             String(r.revisions.length),
             String(r.nbFiles),
             formatBytes(r.sizeOnDisk),
+            r.sharedBytes ? `${formatBytes(r.sharedBytes)} with ${plural(r.sharedWith.length, 'repo')}` : '-',
             refs.join(',') || '(detached)',
             new Date(r.lastModified).toISOString().slice(0, 10),
           ]);
         }
         process.stdout.write(`${table(rows)}\n\n${plural(scan.repos.length, 'repo')}, ${formatBytes(scan.sizeOnDisk)} in ${scan.root}\n`);
+        for (const line of storeLines(scan)) process.stdout.write(`${line}\n`);
         for (const w of scan.warnings) process.stderr.write(`warning: ${safe(w.message)}\n`);
         return 0;
       }

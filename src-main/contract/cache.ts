@@ -20,11 +20,28 @@ export interface CacheRepoView {
   type: RepoType;
   id: string;
   path: string;
+  /** Bytes it holds alone (deleting all of it frees at most this, less hard-linked blobs). */
   sizeOnDisk: number;
+  /** Bytes of shared-store payloads it uses that other repos use too (huggingface_hub 2.x). */
+  sharedBytes: number;
+  /** The repos (keys) it shares those payloads with. */
+  sharedWith: string[];
   nbFiles: number;
   lastAccessed: number;
   lastModified: number;
   revisions: CacheRevisionView[];
+}
+
+/** huggingface_hub 2.x's shared blob store (`<cache>/blobs/`), counted once. */
+export interface SharedStoreView {
+  /** none: the cache has no store; v1: read and written; unknown: another layout, left alone; unmarked: not a store. */
+  state: 'none' | 'v1' | 'unknown' | 'unmarked';
+  path: string;
+  payloads: number;
+  bytes: number;
+  sharedBytes: number;
+  /** Payloads no repo links to any more (`cache prune` collects those whose manifest agrees). */
+  unlinked: { path: string; size: number; lastModified: number }[];
 }
 
 export interface LooseFileView {
@@ -39,7 +56,9 @@ export interface LooseFileView {
 export interface CacheOverview {
   root: string;
   exists: boolean;
+  /** Every byte once: repos' own blobs plus each store payload (what huggingface_hub 2.0 calls the physical size). */
   sizeOnDisk: number;
+  store: SharedStoreView;
   repos: CacheRepoView[];
   warnings: { kind: string; path: string; message: string; repo?: string }[];
   incomplete: LooseFileView[];

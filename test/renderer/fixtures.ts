@@ -32,6 +32,8 @@ export function repo(over: Partial<CacheRepoView> = {}): CacheRepoView {
     id: 'acme/tiny',
     path: '/cache/models--acme--tiny',
     sizeOnDisk: 10,
+    sharedBytes: 0,
+    sharedWith: [],
     nbFiles: 1,
     lastAccessed: 0,
     lastModified: 0,
@@ -41,5 +43,16 @@ export function repo(over: Partial<CacheRepoView> = {}): CacheRepoView {
 }
 
 export function scan(over: Partial<CacheOverview> = {}): CacheOverview {
-  return { root: '/cache', exists: true, sizeOnDisk: 0, repos: [], orphans: [], incomplete: [], warnings: [], scannedAt: '2026-12-01T00:00:00.000Z', ...over };
+  return {
+    root: '/cache',
+    exists: true,
+    sizeOnDisk: 0,
+    store: { state: 'none', path: '/cache/blobs', payloads: 0, bytes: 0, sharedBytes: 0, unlinked: [] },
+    repos: [],
+    orphans: [],
+    incomplete: [],
+    warnings: [],
+    scannedAt: '2026-12-01T00:00:00.000Z',
+    ...over,
+  };
 }

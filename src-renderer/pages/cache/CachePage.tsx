@@ -54,7 +54,11 @@ export function CachePage() {
               title={`${formatBytes(scan.data.sizeOnDisk)} in ${plural(scan.data.repos.length, 'repo')}`}
               description={
                 scan.data.exists
-                  ? 'Disk usage by repo (colour) and revision (tile). Click a tile to open it.'
+                  ? `Disk usage by repo (colour) and revision (tile). Click a tile to open it.${
+                      scan.data.store.state === 'v1'
+                        ? ` Python's shared blob store holds ${formatBytes(scan.data.store.bytes)} in ${plural(scan.data.store.payloads, 'payload')}, each counted once (${formatBytes(scan.data.store.sharedBytes)} used by several repos).`
+                        : ''
+                    }`
                   : 'The cache folder does not exist yet; it is created on the first download.'
               }
             />

@@ -27,6 +27,12 @@ export function RepoDetail({ repo, ask }: { repo: CacheRepoView; ask: AskDelete 
           <p className="text-sm text-muted-foreground">
             {formatBytes(repo.sizeOnDisk)} on disk · {plural(repo.nbFiles, 'blob')} · last used {formatAgo(repo.lastAccessed)}
           </p>
+          {repo.sharedBytes > 0 ? (
+            <p className="text-sm text-muted-foreground" data-testid="repo-shared">
+              Also uses {formatBytes(repo.sharedBytes)} it shares with {repo.sharedWith.map((k) => k.replace(/^\w+:/, '')).join(', ')} (Python&apos;s shared
+              blob store): deleting it frees none of that while they keep it.
+            </p>
+          ) : null}
         </div>
         {info.data?.capabilities.openInFileManager ? (
           <Button size="sm" onClick={() => show.mutate({ place: 'cacheRepo', repo: repo.key })}>
