@@ -24,6 +24,7 @@ export const LAYERS = [
   ['contract'],
   ['app', 'ui-assets', 'types'],
   ['hub'],
+  ['xet'],
   ['settings'],
   ['cache'],
   ['downloads', 'library', 'auth'],
@@ -76,6 +77,23 @@ function rendererImports(extra) {
   };
 }
 
+/**
+ * Folders that open paths another app, another user or a folder the user picked can control (other
+ * apps' folders, the shared cache, dropped files, publish sources). There a FIFO, a device or a
+ * planted link must never be opened blindly (#23), so file opens go through one module.
+ */
+const FOREIGN_PATH_FOLDERS = ['apps', 'library', 'publish', 'cache', 'downloads', 'xet'];
+const OPENERS = '^(open|openSync|readFile|readFileSync|createReadStream|openAsBlob)$';
+const UNTRUSTED_ONLY =
+  'Open files here through src-main/app/untrusted-file.ts (lstat first, regular files only, no blind links, O_NOFOLLOW|O_NONBLOCK, deadlines); read our own records with readOwnFileSync (app/atomic-write.ts).';
+
+export const UNTRUSTED_FILE_RULE = [
+  'error',
+  { selector: `MemberExpression[object.name=/^(fs|fsp|fsPromises)$/][property.name=/${OPENERS}/]`, message: UNTRUSTED_ONLY },
+  { selector: `MemberExpression[object.property.name='promises'][property.name=/${OPENERS}/]`, message: UNTRUSTED_ONLY },
+  { selector: `ImportDeclaration[source.value=/^(node:)?fs(\\/promises)?$/] > ImportSpecifier[imported.name=/${OPENERS}/]`, message: UNTRUSTED_ONLY },
+];
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'test/lint/fixtures/**'] },
   js.configs.recommended,
@@ -90,6 +108,7 @@ export default tseslint.config(
     },
   },
   ...layerConfigs(),
+  { files: FOREIGN_PATH_FOLDERS.map((f) => `src-main/${f}/**/*.ts`), rules: { 'no-restricted-syntax': UNTRUSTED_FILE_RULE } },
   {
     files: ['src-renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },

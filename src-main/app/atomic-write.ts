@@ -26,6 +26,14 @@ export function writeFileAtomic(file: string, data: string | Buffer, opts: Atomi
   }
 }
 
+/**
+ * Reads back a file of ours (a record in the data folder, a journal we wrote): the twin of the
+ * writers above. Paths others control go through untrusted-file.ts instead.
+ */
+export function readOwnFileSync(file: string): string {
+  return fs.readFileSync(file, 'utf8');
+}
+
 /** Private data: readable and writable by this user only. */
 export function writePrivateFileAtomic(file: string, data: string | Buffer): void {
   writeFileAtomic(file, data, { mode: 0o600 });

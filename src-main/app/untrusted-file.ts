@@ -142,12 +142,26 @@ export async function openUntrusted(file: string, opts: UntrustedOpenOptions = {
   }
 }
 
-/** Synchronous twin for the cache's small text files (refs, records) read on a sync scan path. */
-export function readUntrustedSync(file: string, maxBytes: number): Buffer {
-  const st = fs.lstatSync(file);
+/**
+ * Synchronous twin for the cache's small text files (refs, records, a card) read on a sync scan
+ * path: the same checks, without deadlines (a sync call cannot be abandoned; these are local
+ * metadata reads, and O_NONBLOCK is what keeps a FIFO from blocking).
+ */
+export function readUntrustedSync(file: string, maxBytes: number, opts: Pick<UntrustedOpenOptions, 'root' | 'followLinks'> = {}): Buffer {
+  let st = fs.lstatSync(file);
+  let target = file;
+  if (opts.root) {
+    const real = fs.realpathSync(file);
+    if (st.isSymbolicLink() && !opts.followLinks) throw refuse(file, 'a link, and links are not followed here');
+    if (!isInside(fs.realpathSync(opts.root), real)) throw refuse(file, `outside ${opts.root} (it is really ${real})`, { target: real });
+    if (st.isSymbolicLink()) {
+      target = real;
+      st = fs.lstatSync(real);
+    }
+  }
   if (!st.isFile()) throw refuse(file, describeKind(st));
   if (st.size > maxBytes) throw refuse(file, `larger than ${maxBytes} bytes`);
-  const fd = fs.openSync(file, fs.constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+  const fd = fs.openSync(target, fs.constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
   try {
     const opened = fs.fstatSync(fd);
     if (!opened.isFile() || !sameFile(opened, st)) throw refuse(file, 'a different file from the one examined');
@@ -188,6 +202,34 @@ export async function untrustedReadStream(
   const { fh, stat } = await openUntrusted(file, opts);
   const stream = fh.createReadStream({ start: opts.start, end: opts.end, highWaterMark: opts.highWaterMark, autoClose: true });
   return { stream, stat };
+}
+
+/**
+ * A new file in a place others write (a partial download in the shared cache): created with O_EXCL
+ * and O_NOFOLLOW, so nothing someone put at that name (a link, a FIFO) is ever opened instead.
+ */
+export async function createExclusive(file: string, mode = 0o666): Promise<fs.promises.FileHandle> {
+  return fs.promises.open(file, fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, mode);
+}
+
+/**
+ * A lock file in a shared place (the cache's `.locks/`, as Python's filelock makes them): created
+ * if missing, opened without following a link, and refused unless it is a regular file, so a FIFO
+ * or a link planted at its name is never locked or written through.
+ */
+export async function openLockFile(file: string, mode = 0o664): Promise<fs.promises.FileHandle> {
+  const fh = await fs.promises
+    .open(file, fs.constants.O_RDWR | fs.constants.O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, mode)
+    .catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ELOOP') throw refuse(file, 'a link, and a lock file must not be one');
+      throw error;
+    });
+  const st = await fh.stat();
+  if (!st.isFile()) {
+    await fh.close();
+    throw refuse(file, describeKind(st));
+  }
+  return fh;
 }
 
 /** lstat a path someone else controls, with a deadline; null when it does not exist. */

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../contract/errors';
-import { writePrivateFileAtomic } from '../app/atomic-write';
+import { readOwnFileSync, writePrivateFileAtomic } from '../app/atomic-write';
 import { openUntrusted, type UntrustedOpenOptions } from '../app/untrusted-file';
 import { createDiskHasher } from '../downloads/hasher';
 import { SHA256_RE } from '../hub/blob-id';
@@ -33,7 +33,7 @@ export class FileHashes {
   constructor(dataDir: string) {
     this.#file = path.join(dataDir, 'file-hashes.json');
     try {
-      const parsed = JSON.parse(fs.readFileSync(this.#file, 'utf8')) as { files?: Record<string, Remembered> };
+      const parsed = JSON.parse(readOwnFileSync(this.#file)) as { files?: Record<string, Remembered> };
       for (const [p, r] of Object.entries(parsed.files ?? {})) {
         if (typeof r?.sha256 === 'string' && SHA256_RE.test(r.sha256) && Number.isFinite(r.size) && Number.isFinite(r.mtimeMs)) this.#known.set(p, r);
       }

@@ -34,6 +34,7 @@ import { FileHashes } from './hashes';
 import { identify } from './identify';
 import { appLocations, userLocation, type AppLocation, type AppLayout } from './locations';
 import { hintForPath, scanApps } from './scan';
+import { readUntrustedSync } from '../app/untrusted-file';
 
 export interface AppsDeps {
   /** The remembered hashes (shared with publishing, which hashes the same kind of files). */
@@ -77,7 +78,8 @@ export class AppsService {
     const { platform, homeDir, env } = this.#d;
     let lmStudioSettings: string | null = null;
     try {
-      lmStudioSettings = fs.readFileSync(path.join(homeDir, '.lmstudio', 'settings.json'), 'utf8');
+      // LM Studio's own file: bounded, and never a FIFO waited on.
+      lmStudioSettings = readUntrustedSync(path.join(homeDir, '.lmstudio', 'settings.json'), 1 << 20).toString('utf8');
     } catch {
       // no LM Studio settings: its default folder
     }

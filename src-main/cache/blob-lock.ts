@@ -12,6 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import fdLock from 'fd-lock';
+import { openLockFile } from '../app/untrusted-file';
 
 export interface HeldLock {
   readonly path: string;
@@ -24,20 +25,23 @@ export interface LockWaitOptions {
   onWaiting?: () => void;
   /** Poll interval while another program holds it (Python's filelock polls every 50 ms). */
   pollMs?: number;
+  /** The lock file's mode: 0664 for blob locks, 0666 for shared-store payload locks (as Python makes them). */
+  mode?: number;
 }
 
 export function blobLockPath(cacheDir: string, repoFolder: string, etag: string): string {
   return path.join(cacheDir, '.locks', repoFolder, `${etag}.lock`);
 }
 
-/** Opens the lock file (0664, like Python) and tries once; null when another holder has it. */
-async function tryOnce(file: string): Promise<HeldLock | null> {
+/** Opens the lock file (0664, like Python; never through a link) and tries once; null when another holder has it. */
+async function tryOnce(file: string, mode = 0o664): Promise<HeldLock | null> {
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
-  const fh = await fs.promises.open(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o664);
+  const fh = await openLockFile(file, mode);
   let locked = false;
   try {
     // Python chmods after opening so a cache shared by several users stays lockable by all.
-    await fh.chmod(0o664).catch(() => undefined);
+    if (!(await fh.stat()).isFile()) throw new Error(`${file} is not a regular file: it cannot be a lock`);
+    await fh.chmod(mode).catch(() => undefined);
     locked = fdLock(fh.fd);
     if (!locked) return null;
     // Someone may have deleted (or replaced) the lock file between our open and our lock: then we
@@ -66,7 +70,7 @@ export async function lockFile(file: string, opts: LockWaitOptions = {}): Promis
   let told = false;
   for (;;) {
     if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error('aborted');
-    const held = await tryOnce(file);
+    const held = await tryOnce(file, opts.mode);
     if (held) return held;
     if (!told) {
       told = true;
@@ -85,8 +89,8 @@ export async function lockFile(file: string, opts: LockWaitOptions = {}): Promis
 }
 
 /** Takes the lock only if it is free right now (for "is anyone writing this?" checks). */
-export function tryLockFile(file: string): Promise<HeldLock | null> {
-  return tryOnce(file);
+export function tryLockFile(file: string, mode?: number): Promise<HeldLock | null> {
+  return tryOnce(file, mode);
 }
 
 /** Is some process (this one included) holding this lock right now? Never creates anything. */

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../contract/errors';
 import { writeFileAtomic } from '../app/atomic-write';
+import { readUntrustedSync } from '../app/untrusted-file';
 import { COMMIT_RE, isSafeRepoPath, isValidRevision, type RepoRef, type RepoType } from '../hub/repo-id';
 import { isEtag } from '../hub/blob-id';
 
@@ -76,7 +77,7 @@ export function writeRef(dir: string, revision: string, commit: string): void {
   const file = path.join(dir, 'refs', ...revision.split('/'));
   let current: string | null = null;
   try {
-    current = fs.readFileSync(file, 'utf8');
+    current = readUntrustedSync(file, 4096).toString('utf8');
   } catch {
     current = null;
   }
@@ -86,7 +87,7 @@ export function writeRef(dir: string, revision: string, commit: string): void {
 export function readRef(dir: string, revision: string): string | null {
   if (!isValidRevision(revision)) return null;
   try {
-    const v = fs.readFileSync(path.join(dir, 'refs', ...revision.split('/')), 'utf8');
+    const v = readUntrustedSync(path.join(dir, 'refs', ...revision.split('/')), 4096).toString('utf8');
     return COMMIT_RE.test(v) ? v : null;
   } catch {
     return null;

@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../contract/errors';
-import { writeFileAtomic } from '../app/atomic-write';
+import { readOwnFileSync, writeFileAtomic } from '../app/atomic-write';
 import { isLockHeld } from './blob-lock';
 
 export const MOVE_JOURNAL = '.hubcap-move.json';
@@ -112,7 +112,7 @@ export async function moveCache(
   if (!fs.existsSync(from)) throw new ApiError('NOT_FOUND', `There is no cache at ${from} to move.`);
   if (inside(from, to) || inside(to, from)) throw new ApiError('INVALID_PATH', `${to} is inside the cache or contains it: choose a folder elsewhere.`);
   const journalFile = path.join(to, MOVE_JOURNAL);
-  const journal = fs.existsSync(journalFile) ? (JSON.parse(fs.readFileSync(journalFile, 'utf8')) as { from?: string }) : null;
+  const journal = fs.existsSync(journalFile) ? (JSON.parse(readOwnFileSync(journalFile)) as { from?: string }) : null;
   const resumed = journal?.from === from;
   if (journal && !resumed) throw new ApiError('CONFLICT', `${to} holds an unfinished move of another cache (${journal.from}).`);
   if (!resumed && fs.existsSync(to) && fs.readdirSync(to).length)

@@ -3,7 +3,6 @@
  * mode): the files of a cached revision (the recorded listing when there is one, so files not
  * downloaded still show), its refs, and the card when README.md is cached.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { CachePresence } from '../contract/cache';
 import { ApiError } from '../contract/errors';
@@ -15,6 +14,7 @@ import { cardBody } from '../hub/model-card';
 import { isEtag } from '../hub/blob-id';
 import { findCachedRepo, type CacheScan, type CachedRepo } from './scan';
 import { readTreeRecord } from './tree-record';
+import { readUntrustedSync } from '../app/untrusted-file';
 
 /** A linked file's blob name; a copy (symlink-less cache) has none we can trust without hashing. */
 function etagOf(blobPath: string, linked: boolean): string | null {
@@ -43,10 +43,10 @@ function cachedRevision(repo: CachedRepo, revision: string) {
   return commit ? repo.revisions.find((r) => r.commit === commit) : undefined;
 }
 
-function readCard(file: string): string | null {
+function readCard(file: string, cacheDir: string): string | null {
   try {
-    if (fs.statSync(file).size > BODY_LIMITS.card) return null;
-    return cardBody(fs.readFileSync(file, 'utf8'));
+    // The snapshot's README is a link to its blob: followed only inside the cache (never to a file elsewhere).
+    return cardBody(readUntrustedSync(file, BODY_LIMITS.card, { root: cacheDir, followLinks: true }).toString('utf8'));
   } catch {
     return null;
   }
@@ -70,7 +70,7 @@ export function cachedModelDetails(scan: CacheScan, repoRef: RepoRef, revision: 
     ? [...record].map(([p, r]) => ({ path: p, size: r.size, lfs: r.lfs, etag: r.etag }))
     : rev.files.map((f) => ({ path: f.path, size: f.size, lfs: false, etag: etagOf(f.blobPath, f.linked) ?? '' }));
   const readme = rev.files.find((f) => f.path === 'README.md');
-  const card = readme ? readCard(path.join(rev.snapshotPath, 'README.md')) : null;
+  const card = readme ? readCard(path.join(rev.snapshotPath, 'README.md'), path.dirname(repo.path)) : null;
   return {
     id: repo.id,
     revision,

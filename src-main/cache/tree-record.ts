@@ -4,11 +4,11 @@
  * uses it to tell a partial snapshot from a complete one, and so does Hubcap. A commit's listing
  * never changes, so the record is written once and trusted; an unknown format_version is ignored.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { TreeFile } from '../hub/tree';
 import { COMMIT_RE } from '../hub/repo-id';
 import { writeFileAtomic } from '../app/atomic-write';
+import { readUntrustedSync } from '../app/untrusted-file';
 import { isEtag, SHA256_RE } from '../hub/blob-id';
 
 export const TREE_FORMAT_VERSION = 1;
@@ -56,9 +56,7 @@ export function readTreeRecord(repoDir: string, commit: string): Map<string, Rec
   if (!COMMIT_RE.test(commit)) return null;
   let data: unknown;
   try {
-    const file = treeRecordPath(repoDir, commit);
-    if (fs.statSync(file).size > 256 << 20) return null;
-    data = JSON.parse(fs.readFileSync(file, 'utf8'));
+    data = JSON.parse(readUntrustedSync(treeRecordPath(repoDir, commit), 256 << 20).toString('utf8'));
   } catch {
     return null;
   }

@@ -7,6 +7,7 @@ import { isTerminal, JOB_CONNECTION_BOUNDS, splitSelection, type DownloadJob } f
 import { REPO_TYPES, type RepoType } from '../contract/keys';
 import { repoDir } from '../cache/layout';
 import { call, cliCore } from './context';
+import { stopOnSignals } from './signals';
 
 export async function downloadCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -61,8 +62,8 @@ export async function downloadCommand(argv: string[]): Promise<number> {
     if (id === null) early.push(job);
     else if (job.id === id) seen(job);
   });
-  const stop = () => void core.close().then(() => process.exit(130));
-  process.once('SIGINT', stop);
+  // The download stays resumable: its partial is kept; the next run continues it.
+  stopOnSignals(() => core.close(), { code: 130 });
   const started = Date.now();
   const job = await call(core, 'downloads.start', {
     repoType,

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { INCOMPLETE_SUFFIX, rangesPathOf, readRanges } from './range-state';
+import { createExclusive, openUntrusted } from '../app/untrusted-file';
 
 export { INCOMPLETE_SUFFIX };
 
@@ -37,8 +38,9 @@ function uniqueName(blobsDir: string, etag: string): string {
   return path.join(blobsDir, `${etag}.${randomBytes(4).toString('hex')}${INCOMPLETE_SUFFIX}`);
 }
 
-async function openOwned(file: string, flags: string, done?: [number, number][]): Promise<PartialFile> {
-  const fh = await fs.promises.open(file, flags);
+/** The cache is shared: a claimed partial is opened as untrusted (a FIFO or link swapped in is refused), a fresh one created exclusively. */
+async function openOwned(file: string, how: 'claimed' | 'fresh', done?: [number, number][]): Promise<PartialFile> {
+  const fh = how === 'fresh' ? await createExclusive(file) : (await openUntrusted(file, { access: 'readWrite' })).fh;
   const st = await fh.stat();
   // A record never claims bytes past the file's end (it may have been truncated since).
   const spans = (done ?? (st.size > 0 ? [[0, st.size] as [number, number]] : [])).filter(([, b]) => b <= st.size);
@@ -74,12 +76,12 @@ export async function claimPartial(blobsDir: string, etag: string, size: number)
       // read as a prefix; the hash before the rename catches that and the file is fetched again.
       if (c.done) await fs.promises.rename(rangesPathOf(c.file), rangesPathOf(mine));
       await fs.promises.rename(c.file, mine);
-      return await openOwned(mine, 'r+', c.done ?? undefined);
+      return await openOwned(mine, 'claimed', c.done ?? undefined);
     } catch {
       // gone meanwhile (another tool's cleanup): try the next one
     }
   }
-  return openOwned(uniqueName(blobsDir, etag), 'wx+');
+  return openOwned(uniqueName(blobsDir, etag), 'fresh');
 }
 
 /** A fresh, empty partial (the old one was deleted under us, or is being restarted). */
@@ -87,7 +89,7 @@ export async function replacePartial(blobsDir: string, etag: string, old: Partia
   await old.fh.close().catch(() => undefined);
   await fs.promises.rm(old.path, { force: true });
   await fs.promises.rm(rangesPathOf(old.path), { force: true });
-  return openOwned(uniqueName(blobsDir, etag), 'wx+');
+  return openOwned(uniqueName(blobsDir, etag), 'fresh');
 }
 
 /** Does the path still name the file we are writing (another tool may delete in-flight partials)? */

@@ -2,9 +2,8 @@
  * The download queue on disk (dataDir/downloads.json), so downloads survive a crash or restart: an
  * interrupted job comes back queued and resumes from its .incomplete files. Written atomically.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { writePrivateFileAtomic } from '../app/atomic-write';
+import { readOwnFileSync, writePrivateFileAtomic } from '../app/atomic-write';
 import type { DownloadJob } from './types';
 
 export interface QueueStore {
@@ -17,7 +16,7 @@ export function fileQueueStore(dataDir: string): QueueStore {
   return {
     load() {
       try {
-        const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: number; jobs?: DownloadJob[] };
+        const parsed = JSON.parse(readOwnFileSync(file)) as { version?: number; jobs?: DownloadJob[] };
         return Array.isArray(parsed.jobs) ? parsed.jobs : [];
       } catch {
         return [];

@@ -11,7 +11,7 @@ import { ApiError } from '../contract/errors';
 import { localItemKey } from '../contract/keys';
 import type { OtherApp } from '../contract/apps';
 import type { AddResult, LibraryItem, ModelSummary } from '../contract/library';
-import { writePrivateFileAtomic } from '../app/atomic-write';
+import { readOwnFileSync, writePrivateFileAtomic } from '../app/atomic-write';
 import { sha256File } from '../cache/verify';
 import { SPLIT_GGUF, splitModelName } from '../hub/split-gguf';
 import { FormatError } from './format-error';
@@ -99,7 +99,7 @@ export class LocalRegistry {
     this.managedDir = path.resolve(opts.managedDir ?? path.join(opts.dataDir, 'models'));
     this.#file = path.join(opts.dataDir, 'library.json');
     try {
-      const parsed = JSON.parse(fs.readFileSync(this.#file, 'utf8')) as { entries?: Entry[] };
+      const parsed = JSON.parse(readOwnFileSync(this.#file)) as { entries?: Entry[] };
       this.#entries = Array.isArray(parsed.entries) ? parsed.entries : [];
     } catch {
       this.#entries = [];

@@ -6,12 +6,12 @@
  * the rest are hashed here (large files off the core's thread, remembered by path, size and mtime).
  */
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import type { PublishAction } from '../contract/publish';
 import type { HubHttp } from '../hub/http';
 import { BODY_LIMITS } from '../hub/limits';
 import { repoApiPath, type RepoRef } from '../hub/repo-id';
 import type { LocalFile } from './files';
+import { openUntrusted, readUntrusted } from '../app/untrusted-file';
 
 export interface RemoteComparison {
   head: string;
@@ -34,7 +34,7 @@ interface PreuploadAnswer {
 }
 
 async function sample(file: LocalFile): Promise<string> {
-  const fh = await fs.promises.open(file.localPath, 'r');
+  const { fh } = await openUntrusted(file.localPath);
   try {
     const buf = Buffer.alloc(Math.min(512, file.size));
     await fh.read(buf, 0, buf.length, 0);
@@ -45,7 +45,8 @@ async function sample(file: LocalFile): Promise<string> {
 }
 
 async function gitBlobSha1(file: string): Promise<string> {
-  const data = await fs.promises.readFile(file);
+  // Only files below the LFS threshold are hashed this way: small, but bounded all the same.
+  const data = await readUntrusted(file, 64 << 20);
   return createHash('sha1').update(`blob ${data.length}\0`).update(data).digest('hex');
 }
 

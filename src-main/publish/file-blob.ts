@@ -5,8 +5,9 @@
  * body is the progress. Our own class rather than the library's FileBlob, which it does not export
  * and which cannot count.
  */
-import fs from 'node:fs';
+import type fs from 'node:fs';
 import { ApiError } from '../contract/errors';
+import { openUntrusted } from '../app/untrusted-file';
 
 export type ReadListener = (start: number, streamId: number, bytes: number) => void;
 
@@ -38,7 +39,7 @@ export class CountingFileBlob extends Blob {
   }
 
   override async arrayBuffer(): Promise<ArrayBuffer> {
-    const fh = await fs.promises.open(this.path, 'r');
+    const { fh } = await openUntrusted(this.path);
     try {
       const buf = Buffer.alloc(this.size);
       const { bytesRead } = await fh.read(buf, 0, this.size, this.start);
@@ -88,7 +89,7 @@ export class CountingFileBlob extends Blob {
       {
         async pull(controller) {
           try {
-            fh ??= await fs.promises.open(file, 'r');
+            fh ??= (await openUntrusted(file)).fh;
             if (pos >= end) {
               await close();
               controller.close();

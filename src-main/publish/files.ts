@@ -87,7 +87,8 @@ export function collectFiles(paths: string[], opts: { pathInRepo: string; includ
       } catch {
         throw new ApiError('INVALID_PATH', `${abs} cannot be read (permission denied).`);
       }
-      add(path.basename(abs), abs, st);
+      // Read later through untrusted-file, which opens no link: the file the user chose, resolved once.
+      add(path.basename(abs), fs.realpathSync(abs), st);
       continue;
     }
     if (!st.isDirectory()) throw new ApiError('INVALID_PATH', `${abs} is neither a file nor a folder.`);
@@ -138,6 +139,11 @@ function walk(w: Walk, dir: string): void {
       }
       if (st.isDirectory()) {
         skipped.push({ path: abs, reason: 'A link to a folder; not followed.' });
+        continue;
+      }
+      if (st.isFile()) {
+        // Checked here: what is read later is the link's target, opened as a regular file (no link followed then).
+        add(rel, target, st);
         continue;
       }
     }

@@ -5,13 +5,14 @@
  * adapter_config.json, a LoRA's safetensors metadata, a GGUF's general.* keys, a config.json. A base
  * model is never guessed: when the files do not name one, the card asks the user to add it.
  */
-import fs from 'node:fs';
+import type fs from 'node:fs';
 import { formatBytes } from '../contract/present/format';
 import { readGgufHeader, metaNumber, metaString, FILE_TYPES } from '../library/gguf-header';
 import { fileReadAt } from '../library/read-file';
 import { readSafetensorsHeader } from '../library/safetensors-header';
 import { SPLIT_GGUF } from '../hub/split-gguf';
 import type { LocalFile } from './files';
+import { openUntrusted, readUntrustedSync } from '../app/untrusted-file';
 
 export type CardKind = 'gguf' | 'peft-lora' | 'diffusers-lora' | 'transformers' | 'files';
 
@@ -59,7 +60,7 @@ const PEFT_TASKS: Record<string, string> = {
 function readJson(file: LocalFile | undefined): Record<string, unknown> | null {
   if (!file || file.size > 1 << 20) return null;
   try {
-    const v = JSON.parse(fs.readFileSync(file.localPath, 'utf8')) as unknown;
+    const v = JSON.parse(readUntrustedSync(file.localPath, 1 << 20).toString('utf8')) as unknown;
     return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
   } catch {
     return null;
@@ -69,7 +70,7 @@ function readJson(file: LocalFile | undefined): Record<string, unknown> | null {
 async function withFile<T>(file: LocalFile, read: (readAt: ReturnType<typeof fileReadAt>) => Promise<T>): Promise<T | null> {
   let fh: fs.promises.FileHandle | null = null;
   try {
-    fh = await fs.promises.open(file.localPath, 'r');
+    fh = (await openUntrusted(file.localPath)).fh;
     return await read(fileReadAt(fh));
   } catch {
     return null;

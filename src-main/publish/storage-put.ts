@@ -6,16 +6,18 @@
  * docs/performance.md) and its Readable.toWeb bridge reads ahead of the socket. Only the transport
  * changes: the URL, headers and answer are the library's, and the Hub's token never goes here.
  */
-import fs from 'node:fs';
 import { ApiError } from '../contract/errors';
 import http from 'node:http';
 import https from 'node:https';
 import type { CountingFileBlob } from './file-blob';
+import { untrustedReadStream } from '../app/untrusted-file';
 
 /** Bytes read from disk ahead of the socket: small, so memory stays flat whatever the file's size. */
 const CHUNK = 256 * 1024;
 
-export function putFile(url: string, blob: CountingFileBlob, headers: Headers, signal: AbortSignal, onRead: (bytes: number) => void): Promise<Response> {
+export async function putFile(url: string, blob: CountingFileBlob, headers: Headers, signal: AbortSignal, onRead: (bytes: number) => void): Promise<Response> {
+  // Opened (and checked: a regular file, the one chosen) before the request, so a refusal sends nothing.
+  const file = blob.size === 0 ? null : (await untrustedReadStream(blob.path, { start: blob.start, end: blob.end - 1, highWaterMark: CHUNK })).stream;
   const u = new URL(url);
   const client = u.protocol === 'https:' ? https : http;
   const outgoing: Record<string, string> = {};
@@ -25,6 +27,7 @@ export function putFile(url: string, blob: CountingFileBlob, headers: Headers, s
   outgoing['content-length'] = String(blob.size);
   return new Promise<Response>((resolve, reject) => {
     if (signal.aborted) {
+      file?.destroy();
       reject(signal.reason instanceof Error ? signal.reason : new DOMException('Aborted', 'AbortError'));
       return;
     }
@@ -45,11 +48,10 @@ export function putFile(url: string, blob: CountingFileBlob, headers: Headers, s
       res.on('error', reject);
     });
     req.on('error', reject);
-    if (blob.size === 0) {
+    if (!file) {
       req.end();
       return;
     }
-    const file = fs.createReadStream(blob.path, { start: blob.start, end: blob.end - 1, highWaterMark: CHUNK });
     let sent = 0;
     file.on('data', (c) => {
       sent += c.length;
