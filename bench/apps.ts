@@ -89,7 +89,7 @@ for (const mode of ['clone', 'link', 'copy'] as const) {
   execFileSync('sync');
   const before = free();
   try {
-    const step = await placeBlob(cache, id, mode, false);
+    const step = await placeBlob(cache, id, mode, false, path.dirname(id.path));
     execFileSync('sync');
     written[mode] = `${step.how}: ${step.bytes} bytes reported, ${Math.max(0, before - free())} bytes less free space (file ${id.size})`;
   } catch (error) {

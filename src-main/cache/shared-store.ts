@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { readUntrustedSync } from '../app/untrusted-file';
 
 export const STORE_DIR = 'blobs';
 export const STORE_MARKER = '.huggingface-shared-blobs';
@@ -32,14 +33,7 @@ export function storeState(cacheDir: string): StoreState {
   const marker = path.join(dir, STORE_MARKER);
   if (!lstat(marker)?.isFile()) return 'unmarked';
   try {
-    const fd = fs.openSync(marker, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
-    try {
-      const buf = Buffer.alloc(64);
-      const n = fs.readSync(fd, buf, 0, 64, 0);
-      return buf.toString('utf8', 0, n) === `${STORE_LAYOUT}\n` ? 'v1' : 'unknown';
-    } finally {
-      fs.closeSync(fd);
-    }
+    return readUntrustedSync(marker, 64).toString('utf8') === `${STORE_LAYOUT}\n` ? 'v1' : 'unknown';
   } catch {
     return 'unknown';
   }
@@ -93,7 +87,7 @@ export function validReferences(cacheDir: string, payload: string): Set<string> 
   if (!st?.isFile() || st.size > MAX_MANIFEST_BYTES) return null;
   let text: string;
   try {
-    text = fs.readFileSync(manifest, 'utf8');
+    text = readUntrustedSync(manifest, MAX_MANIFEST_BYTES).toString('utf8');
   } catch {
     return null;
   }
