@@ -14,6 +14,7 @@ import { describeFit } from '../contract/present/fit';
 import type { RunnableModel } from '../library/library';
 import { ConversationStore, titleFrom } from './conversations';
 import { InferenceHost, type HostLauncher, type HostRpc } from './host-client';
+import { describeKind } from '../app/untrusted-file';
 import {
   isHostFailure,
   type HistoryItem,
@@ -113,8 +114,10 @@ export class InferenceService {
   async #gguf(key: string): Promise<RunnableModel> {
     const model = await this.#o.resolve(key);
     if (model.kind !== 'gguf') throw new ApiError('NOT_AVAILABLE', `${model.name} is a safetensors checkpoint; Hubcap's chat runs GGUF models (llama.cpp).`);
-    if (model.missing || !fs.existsSync(model.path))
-      throw new ApiError('INVALID_PATH', `${model.path} is missing: it was moved, deleted or its drive is not connected.`);
+    const st = model.missing ? null : await fs.promises.stat(model.path).catch(() => null);
+    if (!st) throw new ApiError('INVALID_PATH', `${model.path} is missing: it was moved, deleted or its drive is not connected.`);
+    // llama.cpp would open a FIFO or a device put in its place and wait on it forever (in the host, but the load would never end).
+    if (!st.isFile()) throw new ApiError('INVALID_PATH', `${model.path} is not a regular file (${describeKind(st)}), so it is not loaded.`);
     if (model.problem)
       throw new ApiError(
         'LOAD_FAILED',

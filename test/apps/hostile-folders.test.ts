@@ -228,6 +228,14 @@ describe('named pipes where models should be', () => {
     const refused = await quickly(call<AddResult>('library.add', { paths: [pipe] }));
     expect(refused.skipped[0]?.reason).toMatch(/Not a regular file|named pipe/);
     await quickly(call<LibraryItem[]>('library.list', {}));
+    // A Library file later replaced by a pipe is not handed to llama.cpp (which would wait on it forever).
+    const mine = (await call<LibraryItem[]>('library.list', {})).find((i) => i.path === fs.realpathSync(model));
+    fs.rmSync(model);
+    execFileSync('mkfifo', [model]);
+    await expect(quickly(call('inference.load', { key: mine?.key }))).rejects.toMatchObject({
+      code: 'INVALID_PATH',
+      message: expect.stringMatching(/not a regular file/),
+    });
   });
 
   it('a FIFO as a blob in the Hugging Face cache: the Library, verify and the model page answer', async () => {
