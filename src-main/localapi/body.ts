@@ -11,8 +11,12 @@ import { RETRY_AFTER_S, sendError, zodMessage } from './answers';
 
 /** A request body past this is refused (413) before it is parsed. */
 export const MAX_BODY_BYTES = 4 << 20;
-/** All request bodies being read or answered at once, together (16 bodies of the largest size). */
-export const BODY_BUDGET_BYTES = 64 << 20;
+/**
+ * All request bodies being read or answered at once, together (8 bodies of the largest size): a
+ * body's parse costs about twice its size again for a moment, so this keeps the whole process
+ * near 300 MB however many clients send at once (docs/performance.md, Local API).
+ */
+export const BODY_BUDGET_BYTES = 32 << 20;
 
 /** One request's share of the budget: bytes taken as they arrive, all given back when its answer is done. */
 export interface BodyHold {
@@ -71,26 +75,29 @@ export function readBody(req: http.IncomingMessage, hold: BodyHold): Promise<Bod
       req.resume();
       return;
     }
+    // A declared length is read into one buffer of that size (no second copy to join the chunks).
+    const whole = declared > 0 ? Buffer.allocUnsafe(declared) : null;
     const chunks: Buffer[] = [];
     let seen = 0;
     let refused = false;
     req.on('data', (c: Buffer) => {
       if (refused) return;
-      seen += c.length;
-      if (seen > MAX_BODY_BYTES) {
+      if (seen + c.length > MAX_BODY_BYTES) {
         resolve('too-large');
         req.destroy();
         return;
       }
-      if (!(declared > 0) && !hold.take(c.length)) {
+      if (whole) c.copy(whole, seen);
+      else if (hold.take(c.length)) chunks.push(c);
+      else {
         refused = true;
         chunks.length = 0;
         resolve('busy');
         return;
       }
-      chunks.push(c);
+      seen += c.length;
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => resolve(whole ? whole.subarray(0, seen) : Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LibraryItem } from '../../src-main/contract/library';
 import { ChatRequest, toHostRequest, Unsupported } from '../../src-main/localapi/chat-request';
-import { apiModels } from '../../src-main/localapi/model-ids';
+import { apiModels, resolveModel } from '../../src-main/localapi/model-ids';
 import { FifoGate, QueueFull } from '../../src-main/localapi/queue';
 
 const item = (patch: Partial<LibraryItem>): LibraryItem => ({
@@ -43,6 +43,49 @@ describe('model ids', () => {
     const loaded = apiModels(items, 'local:00000000-0000-4000-8000-000000000002');
     expect(loaded[0]?.id).toBe('a.gguf@00000000');
     expect(new Set(loaded.map((m) => m.id))).toEqual(new Set(ids));
+  });
+});
+
+describe('a model named by repo id', () => {
+  const cached = (repo: string, file: string, commit = 'a'.repeat(40), revision = 'main') =>
+    item({ key: `cache:model:${repo}@${commit}:${file}`, source: 'cache', name: file, repo, revision });
+  const models = apiModels(
+    [
+      cached('acme/solo', 'solo-Q8_0.gguf'),
+      cached('acme/tiny', 'tiny-Q4_K_M.gguf'),
+      cached('acme/tiny', 'tiny-Q4_K_M.gguf', 'b'.repeat(40), 'v2'),
+      cached('acme/tiny', 'tiny-Q8_0-00001-of-00002.gguf'),
+      cached('acme/two', 'two-IQ4_XS.gguf'),
+      cached('acme/two', 'two-Q6_K.gguf'),
+      item({ name: 'acme.gguf' }),
+    ],
+    null,
+  );
+  const id = (name: string) => {
+    const pick = resolveModel(models, name);
+    return 'model' in pick ? pick.model.id : 'ambiguous' in pick ? pick.ambiguous.map((m) => m.id) : null;
+  };
+
+  it('is its one runnable GGUF, whatever the case, with or without hf.co/', () => {
+    expect(id('acme/solo')).toBe('acme/solo/solo-Q8_0.gguf');
+    expect(id('ACME/solo')).toBe('acme/solo/solo-Q8_0.gguf');
+    expect(id('hf.co/acme/solo')).toBe('acme/solo/solo-Q8_0.gguf');
+  });
+
+  it('names a quantization after a colon (a split GGUF by its parts), and lists the choices when that is not enough', () => {
+    expect(id('acme/tiny:Q8_0')).toBe('acme/tiny/tiny-Q8_0-00001-of-00002.gguf');
+    expect(id('acme/two:iq4_xs')).toBe('acme/two/two-IQ4_XS.gguf');
+    // Two revisions of the Q4_K_M file: the quantization alone does not choose.
+    expect(id('acme/tiny:Q4_K_M')).toEqual(['acme/tiny/tiny-Q4_K_M.gguf', 'acme/tiny/tiny-Q4_K_M.gguf@v2']);
+    expect(id('acme/two')).toEqual(['acme/two/two-IQ4_XS.gguf', 'acme/two/two-Q6_K.gguf']);
+  });
+
+  it('is nothing for a repo not in the Library, a quantization it lacks, or a path', () => {
+    expect(id('acme/none')).toBeNull();
+    expect(id('acme/solo:Q4_K_M')).toBeNull();
+    expect(id('../../etc/passwd')).toBeNull();
+    expect(id('/etc/passwd')).toBeNull();
+    expect(id('acme.gguf')).toBe('acme.gguf');
   });
 });
 
