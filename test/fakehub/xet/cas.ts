@@ -20,7 +20,7 @@ export interface CasRequest {
   url: string;
   headers: http.IncomingHttpHeaders;
   status?: number;
-  /** Body bytes sent (headers excluded), once the answer is over. */
+  /** Body bytes sent (multipart framing included, headers excluded), once the answer is over. */
   bytes?: number;
 }
 
@@ -160,12 +160,16 @@ export async function startCas(opts: { host: string; store: XorbStore; link: Lin
     }
     const boundary = `fakecas${randomBytes(8).toString('hex')}`;
     res.writeHead(206, { 'Content-Type': `multipart/byteranges; boundary=${boundary}` });
+    const frame = (text: string) => {
+      sent.n += Buffer.byteLength(text);
+      return text;
+    };
     for (const r of asked) {
-      res.write(`--${boundary}\r\nContent-Type: application/octet-stream\r\nContent-Range: bytes ${r.start}-${r.end}/${xorb.size}\r\n\r\n`);
+      res.write(frame(`--${boundary}\r\nContent-Type: application/octet-stream\r\nContent-Range: bytes ${r.start}-${r.end}/${xorb.size}\r\n\r\n`));
       if (!(await streamBytes(res, xorb, r, hits, link, sent))) return;
-      res.write('\r\n');
+      res.write(frame('\r\n'));
     }
-    res.end(`--${boundary}--\r\n`);
+    res.end(frame(`--${boundary}--\r\n`));
   };
 
   const server = http.createServer((req, res) => {

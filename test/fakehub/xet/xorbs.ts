@@ -12,7 +12,7 @@
  * beyond its compressed chunks and the chunk list.
  */
 import { createChunker, fileHash, finalize, hashToHex, nextBlock, xorbHash, type Chunk } from '@huggingface/xetchunk-wasm';
-import lz4 from 'lz4-napi';
+import { compressFrameSync } from 'lz4-napi';
 import type { Content } from '../content';
 
 export type Scheme = 0 | 1 | 2;
@@ -84,9 +84,8 @@ export function chunkHeader(scheme: Scheme, compressed: number, uncompressed: nu
 export function encodeChunk(data: Uint8Array, policy: CompressionPolicy): { scheme: Scheme; payload: Buffer | null } {
   if (policy === 'none') return { scheme: 0, payload: null };
   const candidates: { scheme: Scheme; payload: Buffer }[] = [];
-  if (policy === 'lz4' || policy === 'auto')
-    candidates.push({ scheme: 1, payload: lz4.compressFrameSync(Buffer.from(data.buffer, data.byteOffset, data.length)) });
-  if (policy === 'bg4' || policy === 'auto') candidates.push({ scheme: 2, payload: lz4.compressFrameSync(bg4Split(data)) });
+  if (policy === 'lz4' || policy === 'auto') candidates.push({ scheme: 1, payload: compressFrameSync(Buffer.from(data.buffer, data.byteOffset, data.length)) });
+  if (policy === 'bg4' || policy === 'auto') candidates.push({ scheme: 2, payload: compressFrameSync(bg4Split(data)) });
   const best = candidates.sort((a, b) => a.payload.length - b.payload.length)[0];
   if (!best || best.payload.length >= data.length) return { scheme: 0, payload: null };
   return best;

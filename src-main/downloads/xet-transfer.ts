@@ -1,0 +1,320 @@
+/**
+ * A Xet transfer into one temp file (docs/hub-protocol.md §3.4): the plan is asked for in windows,
+ * each window's xorb ranges are fetched in parallel (a range that serves several terms, as a file
+ * that repeats itself does, travels once), chunks are decoded as they stream and written at their
+ * file offsets, and the file is verified before anyone may publish it: its sha256 read back from
+ * disk by the same hasher as the classic path, and its Xet file hash from the chunks written.
+ * Expired URLs re-plan the window, 429/5xx/network failures back off, and a cut connection resumes
+ * at the chunk it stopped at. Publishing (lock, rename, cache) is the caller's: this only fills and
+ * checks the file it is given.
+ *
+ * Why not @huggingface/hub's XetBlob: it streams a Blob (no positional writes into our partial, no
+ * verification, no per-chunk resume), and it sends neither our user agent nor our bounds.
+ */
+import type { FileHandle } from 'node:fs/promises';
+import { HubError } from '../hub/errors';
+import type { HubHttp } from '../hub/http';
+import { CasClient, openXorb } from '../xet/cas-client';
+import { ChunkStreamDecoder } from '../xet/chunk-format';
+import { XetDataError } from '../xet/errors';
+import { chunkHash, xetFileHash, type ChunkId } from '../xet/hashes';
+import { MultipartByteranges } from '../xet/multipart';
+import type { XetFetch, XetPlan, XetRange, XetTerm } from '../xet/reconstruction';
+import { XetTokenSource } from '../xet/token';
+import { createDiskHasher, type DiskHasher } from './hasher';
+import { SpanSet } from './range-state';
+
+export interface XetTransferRequest {
+  xetHash: string;
+  /** The `xet-auth` link (the read-token route on the Hub). */
+  refreshUrl: string;
+  size: number;
+  sha256: string;
+  ctx: { repo?: string; path?: string };
+}
+
+export interface XetTransferOptions {
+  signal: AbortSignal;
+  /** Xorb ranges fetched at once (default 8). */
+  connections?: number;
+  /** Bytes of the file one plan covers (default 256 MiB, as hf_xet asks). */
+  windowBytes?: number;
+  onBytes?: (delta: number, position: number) => void;
+  /** Failures in a row without progress before giving up (default 8). */
+  maxRetries?: number;
+  stallTimeoutMs?: number;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  hashOffThread?: boolean;
+  /** For the CAS plan requests (tests). */
+  fetch?: typeof fetch;
+}
+
+export interface XetTransferResult {
+  bytesFetched: number;
+  /** Ranges fetched and ranges that served more than one term (fetched once). */
+  ranges: number;
+  sharedRanges: number;
+}
+
+export const XET_WINDOW_BYTES = 256 << 20;
+
+interface Placement {
+  term: XetTerm;
+  /** Where the term's next chunk lands in the file. */
+  cursor: number;
+}
+
+interface Job {
+  xorb: string;
+  url: string;
+  range: XetRange;
+  placements: Placement[];
+  /** Chunks decoded so far, and the bytes they took in the xorb. */
+  chunk: number;
+  consumed: number;
+  corruptions: number;
+}
+
+const sleepFor = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason as Error)), { once: true });
+  });
+
+/** Each term goes to the first range of its xorb that covers it; ranges nobody needs are dropped. */
+export function jobsOf(plan: XetPlan, windowStart: number): Job[] {
+  const jobs = new Map<string, Job>();
+  let pos = windowStart - plan.offset;
+  for (const term of plan.terms) {
+    let found: { f: XetFetch; r: XetRange } | null = null;
+    for (const f of plan.fetches) {
+      if (f.xorb !== term.xorb) continue;
+      const r = f.ranges.find((x) => x.chunks.start <= term.chunks.start && x.chunks.end >= term.chunks.end);
+      if (r) {
+        found = { f, r };
+        break;
+      }
+    }
+    if (!found) throw new XetDataError('plan', `the reconstruction plan has no fetch for a term of xorb ${term.xorb.slice(0, 12)}…`);
+    const key = `${found.f.url}#${found.r.bytes.start}`;
+    const job = jobs.get(key) ?? {
+      xorb: term.xorb,
+      url: found.f.url,
+      range: found.r,
+      placements: [],
+      chunk: found.r.chunks.start,
+      consumed: 0,
+      corruptions: 0,
+    };
+    job.placements.push({ term, cursor: pos });
+    jobs.set(key, job);
+    pos += term.unpacked;
+  }
+  return [...jobs.values()];
+}
+
+export function transferXet(hub: HubHttp, fh: FileHandle, req: XetTransferRequest, opts: XetTransferOptions): Promise<XetTransferResult> {
+  return new XetTransfer(hub, fh, req, opts).run();
+}
+
+type Window = { start: number; end: number };
+
+/** One file's transfer: its plan windows, the bytes done, the chunk hashes, the disk hasher. */
+class XetTransfer {
+  readonly #fh: FileHandle;
+  readonly #req: XetTransferRequest;
+  readonly #opts: XetTransferOptions;
+  readonly #file: string;
+  readonly #cas: CasClient;
+  readonly #done = new SpanSet();
+  readonly #chunks = new Map<number, ChunkId>();
+  readonly #hasher: DiskHasher;
+  readonly #result: XetTransferResult = { bytesFetched: 0, ranges: 0, sharedRanges: 0 };
+  #failures = 0;
+
+  constructor(hub: HubHttp, fh: FileHandle, req: XetTransferRequest, opts: XetTransferOptions) {
+    this.#fh = fh;
+    this.#req = req;
+    this.#opts = opts;
+    this.#file = req.ctx.path ?? req.sha256;
+    this.#cas = new CasClient(new XetTokenSource(hub, req.refreshUrl), req.ctx, opts.fetch);
+    this.#hasher = createDiskHasher(fh.fd, req.sha256, req.size, opts.hashOffThread);
+  }
+
+  async run(): Promise<XetTransferResult> {
+    const req = this.#req;
+    const windowBytes = this.#opts.windowBytes ?? XET_WINDOW_BYTES;
+    try {
+      for (let start = 0; start < req.size; start += windowBytes) await this.#window({ start, end: Math.min(req.size, start + windowBytes) });
+      if (this.#done.total() !== req.size) throw new XetDataError('plan', `the reconstruction plans covered ${this.#done.total()} of ${req.size} bytes`);
+      const digest = await this.#hasher.digest().catch(() => null);
+      const xetOk = xetHashOf(this.#chunks, req.size) === req.xetHash;
+      if (digest !== req.sha256 || !xetOk) {
+        const which = [digest !== req.sha256 ? 'its sha256' : null, xetOk ? null : 'its Xet hash'].filter(Boolean).join(' and ');
+        throw new HubError('INTEGRITY', `${this.#file} arrived corrupted from the Xet storage: ${which} did not match; nothing was saved.`, { ...req.ctx });
+      }
+      return this.#result;
+    } catch (error) {
+      if (error instanceof XetDataError)
+        throw new HubError('INTEGRITY', `${this.#file} arrived damaged from the Xet storage (${error.message}); nothing was saved.`, { ...req.ctx });
+      throw error;
+    } finally {
+      await this.#hasher.dispose();
+    }
+  }
+
+  /** Waits before trying again, or rethrows what asking again will not fix. */
+  async #retry(error: unknown, what: string): Promise<void> {
+    if (this.#opts.signal.aborted) throw error;
+    const e = error instanceof HubError ? error : null;
+    if (!e?.transient) throw error;
+    this.#failures += 1;
+    if (this.#failures > (this.#opts.maxRetries ?? 8))
+      throw new HubError(e.code, `${what}: ${e.message} (gave up after ${this.#failures} attempts)`, { ...e.details, attempts: this.#failures });
+    const ra = e.details.retryAfterSeconds;
+    await (this.#opts.sleep ?? sleepFor)(ra !== undefined ? Math.min(60_000, ra * 1000) : Math.min(8000, 250 * 2 ** (this.#failures - 1)), this.#opts.signal);
+  }
+
+  async #plan(window: Window): Promise<XetPlan> {
+    for (;;) {
+      try {
+        return await this.#cas.plan(this.#req.xetHash, window, this.#req.size, this.#opts.signal);
+      } catch (error) {
+        await this.#retry(error, `Planning ${this.#file}`);
+      }
+    }
+  }
+
+  async #window(window: Window): Promise<void> {
+    const plan = await this.#plan(window);
+    const jobs = jobsOf(plan, window.start);
+    this.#result.ranges += jobs.length;
+    this.#result.sharedRanges += jobs.filter((j) => j.placements.length > 1).length;
+    // Jobs of one fetch entry go as one multi-range request, as the plan signed them together.
+    const groups = new Map<string, Job[]>();
+    for (const j of jobs) groups.set(j.url, [...(groups.get(j.url) ?? []), j]);
+    const queue = [...groups.values()];
+    let replan: Promise<XetPlan> | null = null;
+    const worker = async () => {
+      for (let group = queue.shift(); group; group = queue.shift()) {
+        for (let left = unfinished(group); left.length; left = unfinished(left)) {
+          try {
+            await this.#fetch(left, window);
+          } catch (error) {
+            if (error instanceof XetDataError) {
+              // Bytes that do not decode are refetched once from the range's start, then the file fails.
+              for (const j of left) if (++j.corruptions > 1) throw error;
+              for (const j of left) resetJob(j, jobsOf(plan, window.start));
+            } else if (error instanceof HubError && error.code === 'FORBIDDEN' && error.details.host) {
+              // An expired presigned URL: a fresh plan signs the same xorb bytes again.
+              replan ??= this.#plan(window).finally(() => (replan = null));
+              const fresh = await replan;
+              for (const j of left) j.url = urlFor(fresh, j);
+            } else await this.#retry(error, `Downloading ${this.#file} from the Xet storage`);
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(this.#opts.connections ?? 8, queue.length)) }, worker));
+  }
+
+  /** Writes one decoded chunk wherever the job's terms place it, clipped to the window. */
+  async #write(job: Job, data: Buffer, window: Window): Promise<void> {
+    for (const p of job.placements) {
+      if (job.chunk < p.term.chunks.start || job.chunk >= p.term.chunks.end) continue;
+      const at = p.cursor;
+      p.cursor += data.length;
+      if (at + data.length > this.#req.size) throw new XetDataError('plan', 'the reconstruction plan places bytes past the end of the file');
+      this.#chunks.set(at, { hash: chunkHash(data), length: data.length });
+      const from = Math.max(at, window.start);
+      const to = Math.min(at + data.length, window.end);
+      if (to <= from) continue;
+      await this.#fh.write(data, from - at, to - from, from);
+      const before = this.#done.total();
+      this.#done.add(from, to);
+      const gained = this.#done.total() - before;
+      if (gained > 0) this.#opts.onBytes?.(gained, this.#done.prefix());
+      this.#hasher.advance(this.#done.prefix());
+    }
+    job.chunk += 1;
+  }
+
+  /** Streams the jobs' remaining chunks: one range, or several of one URL as a multi-range GET. */
+  async #fetch(group: Job[], window: Window): Promise<void> {
+    const asked = group.map((j) => ({ start: j.range.bytes.start + j.consumed, end: j.range.bytes.end }));
+    const opened = await openXorb(group[0]?.url ?? '', asked, this.#opts.signal);
+    const decoders = group.map(() => new ChunkStreamDecoder());
+    const multi = group.length > 1 ? new MultipartByteranges(opened.contentType) : null;
+    let timer: NodeJS.Timeout | undefined;
+    const stallMs = this.#opts.stallTimeoutMs ?? 10_000;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(
+        () => opened.res.destroy(new HubError('NETWORK', `No data arrived for ${Math.round(stallMs / 1000)} s.`, { host: opened.host })),
+        stallMs,
+      );
+    };
+    const feed = async (i: number, data: Buffer) => {
+      const job = group[i] as Job;
+      for (const c of (decoders[i] as ChunkStreamDecoder).push(data)) {
+        if (job.chunk >= job.range.chunks.end) throw new XetDataError('chunk-size', 'a xorb range held more chunks than the plan says');
+        await this.#write(job, c.data, window);
+        job.consumed += c.bytes;
+        this.#failures = 0;
+      }
+    };
+    try {
+      arm();
+      for await (const buf of opened.res as AsyncIterable<Buffer>) {
+        arm();
+        this.#result.bytesFetched += buf.length;
+        if (!multi) await feed(0, buf);
+        else
+          for (const piece of multi.push(buf)) {
+            const i = asked.findIndex((a) => a.start === piece.range.start && a.end === piece.range.end);
+            if (i < 0) throw new XetDataError('multipart', 'a multi-range answer sent a range that was not asked for');
+            await feed(i, piece.data);
+          }
+      }
+      multi?.end();
+      // An answer that stops early is a cut connection: resumed at the chunk it stopped at.
+      if (group.some((j) => j.chunk !== j.range.chunks.end)) throw new HubError('NETWORK', 'The Xet storage ended a range early.', { host: opened.host });
+      for (const d of decoders) d.end();
+    } catch (error) {
+      if (error instanceof XetDataError || this.#opts.signal.aborted) throw error;
+      throw error instanceof HubError ? error : new HubError('NETWORK', 'The connection to the Xet storage was cut.', { host: opened.host });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+const unfinished = (jobs: Job[]) => jobs.filter((j) => j.chunk < j.range.chunks.end);
+
+/** Puts a job back to its range's start, with its terms' cursors where the plan places them. */
+function resetJob(job: Job, fresh: Job[]): void {
+  const again = fresh.find((f) => f.url === job.url && f.range.bytes.start === job.range.bytes.start);
+  if (!again) return;
+  job.chunk = again.chunk;
+  job.consumed = 0;
+  job.placements = again.placements;
+}
+
+/** The URL of a fresh plan that serves this job's remaining chunks (absolute xorb bytes do not move). */
+function urlFor(plan: XetPlan, job: Job): string {
+  for (const f of plan.fetches)
+    if (f.xorb === job.xorb && f.ranges.some((r) => r.chunks.start <= job.chunk && r.chunks.end >= job.range.chunks.end && r.bytes.end >= job.range.bytes.end))
+      return f.url;
+  throw new XetDataError('plan', 'a new reconstruction plan no longer serves chunks it served before');
+}
+
+/** The Xet file hash of the chunks written, when they tile the file exactly; null otherwise. */
+function xetHashOf(chunks: Map<number, ChunkId>, size: number): string | null {
+  const ordered = [...chunks.entries()].sort((a, b) => a[0] - b[0]);
+  let pos = 0;
+  for (const [at, c] of ordered) {
+    if (at !== pos) return null;
+    pos += c.length;
+  }
+  return pos === size ? xetFileHash(ordered.map(([, c]) => c)) : null;
+}

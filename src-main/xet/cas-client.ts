@@ -1,0 +1,123 @@
+/**
+ * Talking to the CAS (docs/hub-protocol.md §3.4): reconstruction plans with the CAS token, sent to
+ * the CAS origin only (never the user's Hub token), v2 first and v1 when the CAS has no v2 (404 or
+ * 501, remembered); and xorb bytes from presigned URLs with no Authorization at all. Knows nothing
+ * of files: it hands back checked plans and open response streams.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { downloadHostError, HubError, networkError } from '../hub/errors';
+import { limitBody, USER_AGENT } from '../hub/http';
+import { BODY_LIMITS } from '../hub/limits';
+import { parsePlan, type XetPlan, type XetRange } from './reconstruction';
+import type { XetToken, XetTokenSource } from './token';
+
+const agentOpts = { keepAlive: true, maxSockets: 64 };
+const httpAgent = new http.Agent(agentOpts);
+const httpsAgent = new https.Agent(agentOpts);
+
+export interface CasContext {
+  repo?: string;
+  path?: string;
+}
+
+export class CasClient {
+  readonly #tokens: XetTokenSource;
+  readonly #fetch: typeof fetch;
+  readonly #ctx: CasContext;
+  #v1Only = false;
+
+  constructor(tokens: XetTokenSource, ctx: CasContext, fetchImpl: typeof fetch = fetch) {
+    this.#tokens = tokens;
+    this.#ctx = ctx;
+    this.#fetch = fetchImpl;
+  }
+
+  /** The checked plan for bytes [start, end) of a file of `size` bytes. */
+  async plan(xetHash: string, window: { start: number; end: number }, size: number, signal: AbortSignal): Promise<XetPlan> {
+    let token = await this.#tokens.get(signal);
+    for (let attempt = 0; ; attempt++) {
+      const version = this.#v1Only ? 1 : 2;
+      const url = `${token.casUrl}/v${version}/reconstructions/${xetHash}`;
+      const res = await this.#get(url, token, window, signal);
+      if (version === 2 && (res.status === 404 || res.status === 501)) {
+        await res.body?.cancel();
+        this.#v1Only = true;
+        continue;
+      }
+      if (res.status === 401 && attempt === 0) {
+        await res.body?.cancel();
+        token = await this.#tokens.get(signal, token);
+        continue;
+      }
+      const host = new URL(url).host;
+      if (!res.ok) {
+        await res.body?.cancel();
+        throw downloadHostError(res.status, res.headers, host, this.#ctx);
+      }
+      let body: unknown;
+      try {
+        body = await limitBody(res, BODY_LIMITS.json, host).json();
+      } catch (error) {
+        if (error instanceof HubError) throw error;
+        throw new HubError('SERVER_ERROR', `The Xet storage (${host}) sent a reconstruction plan that is not JSON.`, { host });
+      }
+      return parsePlan(body, version, window, size);
+    }
+  }
+
+  async #get(url: string, token: XetToken, window: { start: number; end: number }, signal: AbortSignal): Promise<Response> {
+    // The CAS token goes to the CAS origin the token itself named, and nowhere else.
+    if (new URL(url).origin !== new URL(token.casUrl).origin) throw new HubError('INTEGRITY', 'A Xet plan URL left the CAS origin.');
+    try {
+      return await this.#fetch(url, {
+        signal,
+        redirect: 'error',
+        headers: { authorization: `Bearer ${token.accessToken}`, range: `bytes=${window.start}-${window.end - 1}`, 'user-agent': USER_AGENT },
+      });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw networkError(error, url);
+    }
+  }
+}
+
+export interface OpenedXorb {
+  res: http.IncomingMessage;
+  /** multipart/byteranges: several parts; else one 206 body for the single range asked. */
+  contentType: string;
+  host: string;
+}
+
+/**
+ * GETs byte ranges of a xorb from its presigned URL: no Authorization header (the URL is the
+ * credential; S3 refuses both at once), no redirects. A non-206 answer is a HubError (403: the
+ * URL expired, FORBIDDEN with the host, which the caller answers by asking for a new plan).
+ */
+export function openXorb(url: string, ranges: XetRange['bytes'][], signal: AbortSignal): Promise<OpenedXorb> {
+  const u = new URL(url);
+  const host = u.host;
+  const range = `bytes=${ranges.map((r) => `${r.start}-${r.end}`).join(',')}`;
+  return new Promise((resolve, reject) => {
+    const mod = u.protocol === 'https:' ? https : http;
+    const req = mod.get(
+      url,
+      { headers: { range, 'accept-encoding': 'identity', 'user-agent': USER_AGENT }, agent: u.protocol === 'https:' ? httpsAgent : httpAgent, signal },
+      (res) => {
+        if (res.statusCode !== 206) {
+          res.resume();
+          const headers = new Headers();
+          for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers.set(k, v);
+          reject(
+            res.statusCode === 200
+              ? new HubError('SERVER_ERROR', `The Xet storage (${host}) ignored the byte range asked for.`, { host })
+              : downloadHostError(res.statusCode ?? 0, headers, host, {}),
+          );
+          return;
+        }
+        resolve({ res, contentType: res.headers['content-type'] ?? '', host });
+      },
+    );
+    req.on('error', (e) => reject(signal.aborted ? e : networkError(e, url)));
+  });
+}

@@ -1,0 +1,123 @@
+/**
+ * Xorb chunks (docs/hub-protocol.md §3.4; xet-core xet_core_structures/xorb_object): an 8-byte
+ * header (version u8 = 0, compressed length u24 LE, scheme u8, uncompressed length u24 LE), then the
+ * data: stored as is (0), one LZ4 frame (1), or byte-grouped by 4 then one LZ4 frame (2). Pure
+ * functions on bytes; every length is checked against the limits before it sizes anything.
+ * LZ4 is lz4-napi (lz4_flex, the same Rust crate xet-core uses).
+ */
+import { decompressFrameSync } from 'lz4-napi';
+import { XetDataError } from './errors';
+
+export const CHUNK_HEADER_BYTES = 8;
+/** xet-core's MAX_CHUNK_SIZE (2 × the 64 KiB target): no chunk is larger uncompressed. */
+export const MAX_CHUNK_BYTES = 128 << 10;
+/** xet-core refuses compressed lengths above twice the chunk limit. */
+export const MAX_COMPRESSED_BYTES = 2 * MAX_CHUNK_BYTES;
+
+export type Scheme = 0 | 1 | 2;
+
+export interface ChunkHeader {
+  compressedLength: number;
+  scheme: Scheme;
+  uncompressedLength: number;
+}
+
+export function parseChunkHeader(buf: Uint8Array, at = 0): ChunkHeader {
+  if (buf.length - at < CHUNK_HEADER_BYTES) throw new XetDataError('chunk-truncated', 'the body ended inside a chunk header');
+  const version = buf[at] as number;
+  const compressedLength = (buf[at + 1] as number) | ((buf[at + 2] as number) << 8) | ((buf[at + 3] as number) << 16);
+  const scheme = buf[at + 4] as number;
+  const uncompressedLength = (buf[at + 5] as number) | ((buf[at + 6] as number) << 8) | ((buf[at + 7] as number) << 16);
+  if (version !== 0) throw new XetDataError('chunk-header', `a chunk header has version ${version} (this client reads version 0)`);
+  if (scheme !== 0 && scheme !== 1 && scheme !== 2)
+    throw new XetDataError('chunk-scheme', `a chunk uses compression scheme ${scheme}, which this client does not know`);
+  if (compressedLength > MAX_COMPRESSED_BYTES || uncompressedLength > MAX_CHUNK_BYTES || uncompressedLength === 0)
+    throw new XetDataError('chunk-header', `a chunk header claims impossible lengths (${compressedLength} compressed, ${uncompressedLength} uncompressed)`);
+  if (scheme === 0 && compressedLength !== uncompressedLength)
+    throw new XetDataError('chunk-header', `an uncompressed chunk claims ${compressedLength} stored bytes for ${uncompressedLength}`);
+  return { compressedLength, scheme, uncompressedLength };
+}
+
+/** The inverse of xet-core's bg4_split: group g holds bytes g, g+4, g+8… of the original. */
+export function bg4Regroup(grouped: Uint8Array): Buffer {
+  const n = grouped.length;
+  const split = Math.floor(n / 4);
+  const rem = n % 4;
+  const sizes = [split + Math.min(1, rem), split + Math.min(1, Math.max(0, rem - 1)), split + Math.min(1, Math.max(0, rem - 2)), split];
+  const out = Buffer.allocUnsafe(n);
+  let base = 0;
+  for (let g = 0; g < 4; g++) {
+    const size = sizes[g] as number;
+    for (let i = 0; i < size; i++) out[4 * i + g] = grouped[base + i] as number;
+    base += size;
+  }
+  return out;
+}
+
+function lz4Frame(data: Buffer): Buffer {
+  try {
+    return decompressFrameSync(data);
+  } catch (error) {
+    throw new XetDataError('chunk-size', `a chunk does not decompress (${(error as Error).message.slice(0, 200)})`);
+  }
+}
+
+/** The chunk's bytes from its header and stored data; their length is checked against the header. */
+export function decodeChunkData(header: ChunkHeader, data: Buffer): Buffer {
+  if (data.length !== header.compressedLength) throw new XetDataError('chunk-truncated', `a chunk has ${data.length} of its ${header.compressedLength} bytes`);
+  const out = header.scheme === 0 ? data : header.scheme === 1 ? lz4Frame(data) : bg4Regroup(lz4Frame(data));
+  if (out.length !== header.uncompressedLength)
+    throw new XetDataError('chunk-size', `a chunk decompressed to ${out.length} bytes where its header says ${header.uncompressedLength}`);
+  return out;
+}
+
+export interface DecodedChunk {
+  data: Buffer;
+  /** Serialized size (header + stored data): where the next chunk starts. */
+  bytes: number;
+}
+
+/**
+ * Decodes chunks from a byte stream as it arrives: `push` returns every chunk completed so far and
+ * keeps at most one partial chunk (≤ 256 KiB + header), so memory is bounded whatever the body's size.
+ */
+export class ChunkStreamDecoder {
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  #header: ChunkHeader | null = null;
+  /** Bytes consumed by whole chunks: a resume starts here. */
+  consumed = 0;
+
+  push(buf: Buffer): DecodedChunk[] {
+    this.#pending.push(buf);
+    this.#pendingBytes += buf.length;
+    const out: DecodedChunk[] = [];
+    for (;;) {
+      if (!this.#header) {
+        if (this.#pendingBytes < CHUNK_HEADER_BYTES) break;
+        this.#header = parseChunkHeader(this.#take(CHUNK_HEADER_BYTES));
+      }
+      const need = this.#header.compressedLength;
+      if (this.#pendingBytes < need) break;
+      const data = decodeChunkData(this.#header, this.#take(need));
+      this.#header = null;
+      this.consumed += CHUNK_HEADER_BYTES + need;
+      out.push({ data, bytes: CHUNK_HEADER_BYTES + need });
+    }
+    return out;
+  }
+
+  /** The body is over: anything left is a chunk cut short. */
+  end(): void {
+    if (this.#pendingBytes > 0 || this.#header) throw new XetDataError('chunk-truncated', 'the body ended inside a chunk');
+  }
+
+  #take(n: number): Buffer {
+    const all = this.#pending.length === 1 ? (this.#pending[0] as Buffer) : Buffer.concat(this.#pending);
+    const head = Buffer.from(all.subarray(0, n));
+    const rest = all.subarray(n);
+    this.#pending = rest.length ? [rest] : [];
+    this.#pendingBytes = rest.length;
+    return head;
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * transferXet against the fake CAS: a Xet file written at its offsets into one temp file and
+ * verified (sha256 read back from disk, Xet file hash from the chunks), through every answer the
+ * CAS can give: windows, v1 fallback, multi-range, shared ranges, expiry, 429, cut connections, and
+ * corrupt bytes that must fail naming the file.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { transferXet, type XetTransferOptions, type XetTransferRequest } from '../../src-main/downloads/xet-transfer';
+import { HubError } from '../../src-main/hub/errors';
+import type { FakeHub } from '../fakehub/server';
+import type { XetKnobs } from '../fakehub/xet/knobs';
+import { mixedXetContent, XET_FILE, XET_REPO, xetRepo } from '../fakehub/xet/fixtures';
+import { fakeHub, hubHttp } from '../helpers/hub';
+import { tmpDir } from '../helpers/tmp';
+
+const content = mixedXetContent();
+const bytes = content.read(0, content.size);
+const sha256 = createHash('sha256').update(bytes).digest('hex');
+const TOKEN = 'hf_alice_read_token_0000000000000000';
+
+function must<T>(v: T | null | undefined, what: string): T {
+  if (v === null || v === undefined) throw new Error(`missing: ${what}`);
+  return v;
+}
+
+async function xetHub(knobs: XetKnobs = {}): Promise<FakeHub> {
+  return fakeHub({ repos: [xetRepo()], storageHost: '127.0.0.2', xet: { maxXorbBytes: 1 << 20, knobs } });
+}
+
+function requestFor(hub: FakeHub): XetTransferRequest {
+  const repo = must(hub.repos.get(`model:${XET_REPO}`), 'repo');
+  const commit = must(repo.commits[0], 'commit');
+  const x = must(must(hub.xet, 'xet').fileOf(repo, must(commit.files.get(XET_FILE), 'file')), 'xet file');
+  return {
+    xetHash: x.hash,
+    refreshUrl: `${hub.url}/api/models/${XET_REPO}/xet-read-token/${commit.sha}`,
+    size: content.size,
+    sha256,
+    ctx: { repo: XET_REPO, path: XET_FILE },
+  };
+}
+
+async function transfer(hub: FakeHub, extra: Partial<XetTransferOptions> = {}) {
+  const file = path.join(tmpDir(), 'blob.incomplete');
+  const fh = await fs.promises.open(file, 'w+');
+  try {
+    const r = await transferXet(hubHttp(hub, { token: TOKEN }), fh, requestFor(hub), {
+      signal: new AbortController().signal,
+      hashOffThread: false,
+      sleep: async () => {},
+      ...extra,
+    });
+    return { r, file };
+  } finally {
+    await fh.close();
+  }
+}
+
+const cas = (hub: FakeHub) => must(hub.xet, 'xet').cas;
+const xorbGets = (hub: FakeHub) => cas(hub).log.filter((q) => q.url.startsWith('/xorbs/'));
+
+describe('transferXet', () => {
+  it('writes the file from xorb ranges and verifies it; tokens go only where they belong', async () => {
+    const hub = await xetHub();
+    const { r, file } = await transfer(hub);
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+    // The repeated megabyte travels once: one range serves two terms.
+    expect(r.sharedRanges).toBeGreaterThan(0);
+    // Two disjoint ranges of one xorb went as one multi-range request.
+    expect(xorbGets(hub).some((q) => (q.headers.range ?? '').includes(','))).toBe(true);
+    // No Authorization on presigned URLs; the CAS saw its own token, never the user's.
+    expect(xorbGets(hub).every((q) => q.headers.authorization === undefined && q.status === 206)).toBe(true);
+    const plans = cas(hub).log.filter((q) => q.url.startsWith('/v2/reconstructions/'));
+    expect(plans.length).toBe(1);
+    expect(plans.every((q) => q.headers.authorization?.startsWith('Bearer xet_'))).toBe(true);
+    expect(cas(hub).log.some((q) => JSON.stringify(q.headers).includes(TOKEN))).toBe(false);
+    // Nothing went through the whole-file bridge.
+    expect(hub.log.filter((q) => q.origin === 'cdn')).toEqual([]);
+    const fetched = xorbGets(hub).reduce((n, q) => n + (q.bytes ?? 0), 0);
+    expect(r.bytesFetched).toBe(fetched);
+  });
+
+  it('asks for the plan in windows and falls back to v1 when the CAS has no v2', async () => {
+    const hub = await xetHub({ v2Status: 501 });
+    const { file } = await transfer(hub, { windowBytes: 1 << 20, connections: 3 });
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+    const log = cas(hub).log;
+    expect(log.filter((q) => q.url.startsWith('/v2/')).length).toBe(1);
+    expect(log.filter((q) => q.url.startsWith('/v1/')).length).toBe(Math.ceil(content.size / (1 << 20)));
+    expect(log.filter((q) => q.url.startsWith('/v1/')).map((q) => q.headers.range)[1]).toBe(`bytes=${1 << 20}-${(2 << 20) - 1}`);
+  });
+
+  it('re-plans when a presigned URL has expired, and backs off a 429', async () => {
+    const hub = await xetHub();
+    cas(hub).faults.add({ kind: 'expire', times: 2 });
+    cas(hub).faults.add({ kind: 'status', status: 429, retryAfter: 0 });
+    cas(hub).faults.add({ kind: 'status', target: 'reconstruction', status: 503 });
+    const { file } = await transfer(hub, { connections: 1 });
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+    expect(cas(hub).log.filter((q) => q.url.startsWith('/v2/reconstructions/')).length).toBeGreaterThanOrEqual(3);
+    expect(xorbGets(hub).filter((q) => q.status === 403).length).toBe(2);
+  });
+
+  it('resumes a cut connection at the chunk it stopped at', async () => {
+    const hub = await xetHub({ maxRangesPerFetch: 1 });
+    cas(hub).faults.add({ kind: 'drop', afterBytes: 300_000 });
+    const { file } = await transfer(hub, { connections: 1 });
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+    const [cut, resumed] = xorbGets(hub);
+    const start = (q: typeof cut) => Number(/bytes=(\d+)-/.exec(q?.headers.range ?? '')?.[1]);
+    expect(cut?.url).toBe(resumed?.url);
+    expect(start(resumed)).toBeGreaterThan(start(cut));
+    // Resumed at a chunk boundary before the cut: less than one chunk travels twice.
+    expect(start(resumed)).toBeLessThanOrEqual(300_000);
+    expect(300_000 - start(resumed)).toBeLessThan(256 << 10);
+  });
+
+  it('fails naming the file when a xorb byte is flipped; the file is not passed off as good', async () => {
+    const hub = await xetHub();
+    const x = requestFor(hub);
+    const store = cas(hub).store;
+    const term = must(must(store.files.get(x.xetHash), 'file').terms[0], 'term');
+    const chunk = must(must(store.xorbs.get(term.xorb), 'xorb').chunks[term.start], 'chunk');
+    cas(hub).faults.add({ kind: 'corrupt', xorb: term.xorb, offset: chunk.offset + 100, times: Infinity });
+    const e = await transfer(hub).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(HubError);
+    expect((e as HubError).code).toBe('INTEGRITY');
+    expect((e as HubError).message).toContain(XET_FILE);
+    expect((e as HubError).message).toContain('its sha256 and its Xet hash did not match');
+  });
+
+  it('refetches a range whose chunk header is damaged, and fails when it stays damaged', async () => {
+    const hub = await xetHub();
+    const x = requestFor(hub);
+    const term = must(must(cas(hub).store.files.get(x.xetHash), 'file').terms[0], 'term');
+    cas(hub).faults.add({ kind: 'corrupt', xorb: term.xorb, offset: 0 });
+    const { file } = await transfer(hub);
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+    cas(hub).faults.add({ kind: 'corrupt', xorb: term.xorb, offset: 0, times: Infinity });
+    const e = await transfer(hub).catch((err: unknown) => err);
+    expect((e as HubError).code).toBe('INTEGRITY');
+    expect((e as HubError).message).toMatch(/model\.safetensors arrived damaged from the Xet storage \(a chunk header has version 255/);
+  });
+});

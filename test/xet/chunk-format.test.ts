@@ -1,0 +1,95 @@
+/** Xorb chunks on bytes alone: headers, the three schemes, byte grouping, and the streaming decoder. */
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { bg4Regroup, ChunkStreamDecoder, decodeChunkData, MAX_CHUNK_BYTES, parseChunkHeader } from '../../src-main/xet/chunk-format';
+import { XetDataError } from '../../src-main/xet/errors';
+import { bg4Split, chunkHeader, encodeChunk, type CompressionPolicy } from '../fakehub/xet/xorbs';
+
+function serialize(data: Buffer, policy: CompressionPolicy): Buffer {
+  const { scheme, payload } = encodeChunk(data, policy);
+  const stored = payload ?? data;
+  return Buffer.concat([chunkHeader(scheme, stored.length, data.length), stored]);
+}
+
+const problem = (f: () => unknown) => {
+  try {
+    f();
+  } catch (e) {
+    return e instanceof XetDataError ? e.problem : `not typed: ${String(e)}`;
+  }
+  return 'no error';
+};
+
+const text = Buffer.from('the quick brown fox jumps over the lazy dog. '.repeat(1500));
+const floats = Buffer.alloc(40_002);
+for (let i = 0; i + 4 <= floats.length; i += 4) floats.writeFloatLE(Math.sin(i / 1000) * 0.01, i);
+
+describe('chunk headers', () => {
+  it('reads version 0 headers with little-endian 24-bit lengths', () => {
+    expect(parseChunkHeader(chunkHeader(1, 0x012345, 0x01abcd))).toEqual({ compressedLength: 0x012345, scheme: 1, uncompressedLength: 0x01abcd });
+  });
+
+  it('refuses other versions, unknown schemes, impossible lengths and short headers, each by kind', () => {
+    const h = chunkHeader(0, 100, 100);
+    expect(problem(() => parseChunkHeader(Buffer.concat([Buffer.from([1]), h.subarray(1)])))).toBe('chunk-header');
+    expect(problem(() => parseChunkHeader(chunkHeader(3 as 0, 100, 100)))).toBe('chunk-scheme');
+    expect(problem(() => parseChunkHeader(chunkHeader(1, 100, MAX_CHUNK_BYTES + 1)))).toBe('chunk-header');
+    expect(problem(() => parseChunkHeader(chunkHeader(1, 2 * MAX_CHUNK_BYTES + 1, 100)))).toBe('chunk-header');
+    expect(problem(() => parseChunkHeader(chunkHeader(0, 99, 100)))).toBe('chunk-header');
+    expect(problem(() => parseChunkHeader(chunkHeader(1, 10, 0)))).toBe('chunk-header');
+    expect(problem(() => parseChunkHeader(h.subarray(0, 7)))).toBe('chunk-truncated');
+  });
+});
+
+describe('schemes', () => {
+  it('byte grouping by 4 is undone for every length remainder', () => {
+    for (let n = 0; n < 13; n++) {
+      const data = randomBytes(n);
+      expect(bg4Regroup(bg4Split(data)).equals(data)).toBe(true);
+    }
+    const big = randomBytes(65_537);
+    expect(bg4Regroup(bg4Split(big)).equals(big)).toBe(true);
+  });
+
+  it.each([
+    ['none', randomBytes(5000), 0],
+    ['lz4', text, 1],
+    ['bg4', floats, 2],
+  ] as const)('decodes scheme %s', (policy, data, scheme) => {
+    const chunk = serialize(data, policy);
+    const header = parseChunkHeader(chunk);
+    expect(header.scheme).toBe(scheme);
+    expect(decodeChunkData(header, chunk.subarray(8)).equals(data)).toBe(true);
+  });
+
+  it('refuses a chunk that decompresses to another size, does not decompress, or is short', () => {
+    const chunk = serialize(text, 'lz4');
+    const h = parseChunkHeader(chunk);
+    expect(problem(() => decodeChunkData({ ...h, uncompressedLength: h.uncompressedLength - 1 }, chunk.subarray(8)))).toBe('chunk-size');
+    expect(problem(() => decodeChunkData(h, Buffer.alloc(h.compressedLength, 0x55)))).toBe('chunk-size');
+    expect(problem(() => decodeChunkData(h, chunk.subarray(8, chunk.length - 1)))).toBe('chunk-truncated');
+  });
+});
+
+describe('ChunkStreamDecoder', () => {
+  const stream = Buffer.concat([serialize(randomBytes(3000), 'none'), serialize(text, 'lz4'), serialize(floats, 'bg4')]);
+
+  it('gives the same chunks however the bytes are split, holding one partial chunk at most', () => {
+    for (const step of [1, 7, 4096, stream.length]) {
+      const d = new ChunkStreamDecoder();
+      const out: Buffer[] = [];
+      for (let i = 0; i < stream.length; i += step) out.push(...d.push(stream.subarray(i, i + step)).map((c) => c.data));
+      d.end();
+      expect(out.map((b) => b.length)).toEqual([3000, text.length, floats.length]);
+      expect(out[1]?.equals(text)).toBe(true);
+      expect(d.consumed).toBe(stream.length);
+    }
+  });
+
+  it('says where the last whole chunk ended, and that a body cut inside a chunk is truncated', () => {
+    const d = new ChunkStreamDecoder();
+    d.push(stream.subarray(0, 3008 + 20));
+    expect(d.consumed).toBe(3008);
+    expect(problem(() => d.end())).toBe('chunk-truncated');
+  });
+});

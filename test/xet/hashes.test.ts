@@ -1,0 +1,32 @@
+/** Xet hashes on bytes alone: the chunk hash and file hash match the real chunker's, and the fake CAS's. */
+import { getChunks, hashToHex } from '@huggingface/xetchunk-wasm';
+import { describe, expect, it } from 'vitest';
+import { chunkHash, xetFileHash } from '../../src-main/xet/hashes';
+import { mixedXetContent } from '../fakehub/xet/fixtures';
+import { XorbStore } from '../fakehub/xet/xorbs';
+
+describe('Xet hashes', () => {
+  const content = mixedXetContent();
+  const bytes = content.read(0, content.size);
+  const chunks = getChunks(bytes);
+
+  it('hashes a chunk as the real chunker does (blake3 keyed with DATA_KEY)', () => {
+    let pos = 0;
+    for (const c of chunks) {
+      expect(hashToHex(chunkHash(bytes.subarray(pos, pos + c.length)))).toBe(hashToHex(c.hash));
+      pos += c.length;
+    }
+    expect(pos).toBe(bytes.length);
+  });
+
+  it('gives the file hash the CAS names the file by', () => {
+    const recomputed: { hash: Uint8Array; length: number }[] = [];
+    let pos = 0;
+    for (const c of chunks) {
+      recomputed.push({ hash: chunkHash(bytes.subarray(pos, pos + c.length)), length: c.length });
+      pos += c.length;
+    }
+    expect(xetFileHash(recomputed)).toBe(new XorbStore().add(content).hash);
+    expect(xetFileHash([])).toBe('0'.repeat(64));
+  });
+});
