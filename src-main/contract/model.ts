@@ -1,4 +1,6 @@
 /** A model's page: what the Hub says about one repo at one revision. */
+import type { ErrorCode } from './errors';
+
 export interface ModelFile {
   path: string;
   size: number;
@@ -39,4 +41,9 @@ export interface ModelDetails {
   url: string;
   /** `cache`: read from the local cache (offline): no counts, and only what the cache holds. */
   source: 'hub' | 'cache';
+  /**
+   * Set when the page comes from the cache because the Hub did not answer (not offline mode): what
+   * went wrong, kept for a details line and bug reports, never as the page's headline.
+   */
+  hubProblem?: { code: ErrorCode; message: string };
 }

@@ -3,6 +3,7 @@ import type { HandlerSlice, RequestsOf } from '../contract/handlers';
 import type { HubStatus } from '../contract/hub';
 import type { RepoRef } from '../contract/keys';
 import type { ModelDetails } from '../contract/model';
+import { HubError } from './errors';
 import type { HubHttp } from './http';
 import { modelDetails } from './model-details';
 import { parseRepoId } from './repo-id';
@@ -29,7 +30,27 @@ export function hubHandlers(deps: HubHandlerDeps): HandlerSlice<RequestsOf<'hub'
       return deps.status();
     },
     'gallery.search': (input) => searchModels(deps.http, input),
-    'gallery.model': async ({ repo, revision }) =>
-      deps.http.isOffline() && deps.offlineDetails ? deps.offlineDetails(parseRepoId(repo), revision) : modelDetails(deps.http, repo, revision, deps.onListing),
+    'gallery.model': async ({ repo, revision }) => {
+      const offline = deps.offlineDetails;
+      if (deps.http.isOffline() && offline) return offline(parseRepoId(repo), revision);
+      try {
+        return await modelDetails(deps.http, repo, revision, deps.onListing);
+      } catch (error) {
+        // The Hub down is just offline: a model this machine holds is shown from the cache.
+        if (!offline || !hubDown(error)) throw error;
+        let cached: ModelDetails;
+        try {
+          cached = offline(parseRepoId(repo), revision);
+        } catch {
+          throw error;
+        }
+        return { ...cached, hubProblem: { code: error.code, message: error.message } };
+      }
+    },
   };
+}
+
+/** The Hub did not answer, or answered with its own failure: nothing about this repo was said. */
+function hubDown(error: unknown): error is HubError {
+  return error instanceof HubError && (error.code === 'NETWORK' || error.code === 'SERVER_ERROR');
 }

@@ -1,5 +1,5 @@
 /** The Hub as the Gallery sees it: search pages, a model's details, and whether one GGUF fits here. */
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQueries } from '@tanstack/react-query';
 import type { ApiError } from '../../src-main/contract/errors';
 import type { GallerySort, SearchPage } from '../../src-main/contract/gallery';
 import { useApi, useApiQuery } from './context';
@@ -40,4 +40,15 @@ export function useModelDetails(repo: string, revision: string) {
 /** node-llama-cpp's estimate from the file's header alone; a commit's file never changes, so it is asked once. */
 export function useHubFit(repo: string, commit: string, path: string, enabled = true) {
   return useApiQuery('gallery.fit', { repo, revision: commit, path }, { staleTime: Infinity, retry: false, enabled });
+}
+
+/** The same estimates for every quantization of a page at once (shared with useHubFit's cache), to pick one to recommend. */
+export function useHubFits(repo: string, commit: string, paths: readonly string[], enabled = true) {
+  const api = useApi();
+  return useQueries({
+    queries: paths.map((path) => {
+      const input = { repo, revision: commit, path };
+      return { queryKey: ['gallery.fit', input], queryFn: () => api.call('gallery.fit', input), staleTime: Infinity, retry: false, enabled };
+    }),
+  });
 }

@@ -6,6 +6,7 @@ import { useConnectionState } from '../api/context';
 import { useHubStatus } from '../api/hub';
 import { Tooltip } from '../components/ui/tooltip';
 import { cn } from '../lib/cn';
+import { plainError } from '../lib/plain-error';
 
 function HubPill({ status }: { status: HubStatus }) {
   const r = status.reachability;
@@ -18,7 +19,7 @@ function HubPill({ status }: { status: HubStatus }) {
   }[r];
   const Icon = look.icon;
   return (
-    <Tooltip content={status.detail ?? `Hub endpoint: ${status.endpoint}`}>
+    <Tooltip content={status.detail ? plainError(new Error(status.detail)).text : `Hub endpoint: ${status.endpoint}`}>
       <span data-testid="status-hub" className={cn('flex items-center gap-1.5', look.cls)}>
         <Icon className={cn('size-3.5', r === 'checking' && 'animate-spin')} aria-hidden />
         {look.text}

@@ -1,12 +1,8 @@
-import { Link } from 'wouter';
 import { CheckCircle2, Download, Loader2, XCircle } from 'lucide-react';
 import type { DownloadJob } from '../../../src-main/contract/downloads';
-import { ApiError } from '../../../src-main/contract/errors';
 import { formatBytes, formatDuration, plural } from '../../../src-main/contract/present/format';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { ExternalLinkButton } from '../../components/ExternalLink';
+import { DownloadProblem } from '../../components/DownloadProblem';
 import { Badge } from '../../components/ui/badge';
-import { Button } from '../../components/ui/button';
 import { Progress } from '../../components/ui/progress';
 import { JobActions } from './JobActions';
 import { RetryCountdown } from './RetryCountdown';
@@ -20,24 +16,6 @@ const STATE_LOOK: Record<DownloadJob['state'], { label: string; tone: 'neutral' 
   error: { label: 'Failed', tone: 'danger' },
   cancelled: { label: 'Cancelled', tone: 'neutral' },
 };
-
-/** A failed job: the reason, and the step that fixes it (request access, sign in). */
-function JobError({ job }: { job: DownloadJob }) {
-  const e = job.error;
-  if (!e) return null;
-  const repoUrl = (e.details as { repoUrl?: string } | undefined)?.repoUrl;
-  return (
-    <div className="flex flex-wrap items-center gap-2">
-      <ErrorNotice error={new ApiError(e.code, e.message, e.details)} className="flex-1" />
-      {e.code === 'GATED' && repoUrl ? <ExternalLinkButton href={repoUrl}>Request access</ExternalLinkButton> : null}
-      {e.code === 'GATED' || e.code === 'UNAUTHORIZED' || e.code === 'REPO_NOT_FOUND' ? (
-        <Button size="sm" asChild>
-          <Link href="/account">Sign in</Link>
-        </Button>
-      ) : null}
-    </div>
-  );
-}
 
 function StateIcon({ state }: { state: DownloadJob['state'] }) {
   if (state === 'done') return <CheckCircle2 className="size-5 text-success" />;
@@ -104,7 +82,7 @@ export function JobCard({ job }: { job: DownloadJob }) {
           {plural(job.skipped.length, 'file')} not stored: {job.skipped.map((s) => `${s.path} (${s.reason})`).join('; ')}
         </p>
       ) : null}
-      <JobError job={job} />
+      <DownloadProblem job={job} />
     </li>
   );
 }

@@ -1,24 +1,32 @@
 import { useEffect, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { Link, useSearchParams } from 'wouter';
-import { CloudOff } from 'lucide-react';
+import { Link, useLocation, useSearchParams } from 'wouter';
+import { ArrowRight, CloudOff } from 'lucide-react';
 import { GALLERY_SORTS, type GallerySort, type ModelCardView } from '../../../src-main/contract/gallery';
 import { isTerminal } from '../../../src-main/contract/downloads';
+import type { ApiError } from '../../../src-main/contract/errors';
 import { repoKey } from '../../../src-main/contract/keys';
 import { useCacheScan } from '../../api/cache';
 import { useDownloads } from '../../api/downloads';
 import { useGallerySearch, type GalleryCriteria } from '../../api/gallery';
+import { useHubStatus } from '../../api/hub';
 import { useSettings } from '../../api/settings';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { HubDownNotice } from '../../components/HubDownNotice';
 import { Button } from '../../components/ui/button';
+import { cn } from '../../lib/cn';
 import { useDebounced } from '../../lib/use-debounced';
+import { modelPagePath, parseModelReference } from './model-reference';
 import { ModelRow, type LocalMark } from './ModelRow';
 import { NativeSelect } from '../../components/ui/native-select';
 import { SearchInput } from '../../components/ui/search-input';
 import { Page } from '../../components/Page';
 
 const SORTS = new Set<string>(GALLERY_SORTS);
+
+/** The Hub not answering (or answering 5xx) is said like offline mode, not as an error code. */
+const hubDown = (e: ApiError) => e.code === 'NETWORK' || e.code === 'SERVER_ERROR';
 const FORMATS = new Set(['gguf', 'safetensors']);
 
 /** The search lives in the URL (`#/gallery?q=…&format=…&task=…&sort=…`): Back, Forward and reload keep it. */
@@ -74,7 +82,12 @@ export function GalleryPage() {
   }, [search]);
   const local = useLocalMarks();
   const offline = settings.data?.offline.enabled ?? false;
-  const results = useGallerySearch({ ...criteria, search }, !offline);
+  const [, navigate] = useLocation();
+  const endpoint = useHubStatus().data?.endpoint;
+  // A pasted URL or repo id names a model: Enter (or pasting a URL) opens it; the list searches its id.
+  const reference = parseModelReference(text, endpoint);
+  const pastedUrl = (t: string) => /^(?:https?:\/\/|(?:www\.)?(?:huggingface\.co|hf\.co)\/)/i.test(t.trim());
+  const results = useGallerySearch({ ...criteria, search: reference && search === text ? reference.repo : search }, !offline);
   const models = results.data?.pages.flatMap((p) => p.models) ?? [];
   const parent = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({ count: models.length, getScrollElement: () => parent.current, estimateSize: () => 64, overscan: 10 });
@@ -101,13 +114,30 @@ export function GalleryPage() {
       ) : (
         <>
           <div className="flex flex-wrap items-center gap-3">
-            <SearchInput
+            <form
+              role="search"
               className="min-w-64 flex-1"
-              value={text}
-              onChange={(e) => setText(e.target.value)}
-              placeholder="Search models, e.g. llama gguf"
-              aria-label="Search models"
-            />
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (reference) navigate(modelPagePath(reference));
+              }}
+            >
+              <SearchInput
+                value={text}
+                onChange={(e) => setText(e.target.value)}
+                onPaste={(e) => {
+                  const pasted = e.clipboardData.getData('text');
+                  const ref = pastedUrl(pasted) ? parseModelReference(pasted, endpoint) : null;
+                  if (ref) {
+                    e.preventDefault();
+                    setText(pasted.trim());
+                    navigate(modelPagePath(ref));
+                  }
+                }}
+                placeholder="Search, or paste a Hub link or org/name"
+                aria-label="Search models"
+              />
+            </form>
             <NativeSelect aria-label="Format" value={library} onChange={(e) => set({ format: e.target.value })}>
               <option value="">All formats</option>
               <option value="gguf">GGUF</option>
@@ -127,8 +157,42 @@ export function GalleryPage() {
               <option value="updated">Recently updated</option>
             </NativeSelect>
           </div>
-          {results.error ? <ErrorNotice error={results.error} onRetry={() => void results.refetch()} /> : null}
-          <div ref={parent} className="min-h-0 flex-1 overflow-y-auto rounded-xl border border-border bg-card" data-testid="gallery-results">
+          {reference ? (
+            <Link
+              href={modelPagePath(reference)}
+              data-testid="model-jump"
+              className="flex items-center gap-2 rounded-xl border border-primary/40 bg-accent px-4 py-2.5 text-sm hover:bg-accent/70"
+            >
+              <span className="min-w-0 flex-1 truncate">
+                Open <span className="font-medium">{reference.repo}</span>
+                {reference.quant ? ` at ${reference.quant}` : ''}
+                {reference.file ? `: ${reference.file}` : ''}
+                {reference.revision ? ` (${reference.revision})` : ''}
+              </span>
+              <span className="text-xs text-muted-foreground">Enter</span>
+              <ArrowRight className="size-4" aria-hidden />
+            </Link>
+          ) : null}
+          {results.error && hubDown(results.error) ? (
+            <HubDownNotice
+              title={
+                results.error.code === 'NETWORK'
+                  ? 'Hub unreachable: searching needs it. Everything already on this machine is in your Library.'
+                  : 'The Hub is answering with errors: searching needs it. Everything already on this machine is in your Library.'
+              }
+              problem={results.error}
+              onRetry={() => void results.refetch()}
+              retrying={results.isFetching}
+              library
+            />
+          ) : results.error ? (
+            <ErrorNotice error={results.error} onRetry={() => void results.refetch()} />
+          ) : null}
+          <div
+            ref={parent}
+            className={cn('min-h-0 flex-1 overflow-y-auto rounded-xl border border-border bg-card', results.error && !models.length && 'hidden')}
+            data-testid="gallery-results"
+          >
             <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
               {items.map((row) => (
                 <div key={row.key} className="absolute left-0 w-full" style={{ top: row.start, height: row.size }}>

@@ -1,5 +1,5 @@
 import { useLocation } from 'wouter';
-import { CheckCircle2, Download, Loader2, MessageSquare } from 'lucide-react';
+import { CheckCircle2, Download, Loader2, MessageSquare, RotateCcw } from 'lucide-react';
 import type { FileGroup } from '../../../src-main/contract/model';
 import { chatIntent } from '../../api/chat';
 import { useLibrary } from '../../api/library';
@@ -55,6 +55,15 @@ export function GroupStatus({ group, state, offline, onDownload }: { group: File
           </Button>
         ) : null}
       </span>
+    );
+  }
+  if (state.state === 'failed') {
+    // Why is said under the row (RowDownload); here, the way to try again.
+    return (
+      <Button size="sm" onClick={onDownload} aria-label={`Download ${group.label} again`} data-testid="group-state" data-state="failed">
+        <RotateCcw />
+        Try again
+      </Button>
     );
   }
   if (offline) {

@@ -2,7 +2,7 @@ import { Link, useSearchParams } from 'wouter';
 import { ArrowLeft, Database, Download, FileText, Heart } from 'lucide-react';
 import { ApiError } from '../../../src-main/contract/errors';
 import { repoKey } from '../../../src-main/contract/keys';
-import type { ModelDetails } from '../../../src-main/contract/model';
+import type { FileGroup, ModelDetails } from '../../../src-main/contract/model';
 import { formatBytes, formatCount, plural } from '../../../src-main/contract/present/format';
 import { useCachePresence } from '../../api/cache';
 import { useDownloads } from '../../api/downloads';
@@ -10,6 +10,7 @@ import { useModelDetails } from '../../api/gallery';
 import { useHubStatus } from '../../api/hub';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ExternalLinkButton } from '../../components/ExternalLink';
+import { HubDownNotice } from '../../components/HubDownNotice';
 import { Page } from '../../components/Page';
 import { SafeMarkdown } from '../../components/SafeMarkdown';
 import { AccessBadges } from '../../components/AccessBadges';
@@ -30,6 +31,9 @@ export function ModelPage({ id }: { id: string }) {
   const [params, setParams] = useSearchParams();
   const revision = params.get('revision') ?? 'main';
   const setRevision = (r: string) => setParams(r === 'main' ? {} : { revision: r });
+  // A pasted link may name a file (…/blob/main/x.gguf) or a quantization (hf.co/org/name:Q4_K_M).
+  const wantFile = params.get('file');
+  const wantQuant = params.get('quant');
   const details = useModelDetails(id, revision);
   const presence = useCachePresence(repoKey({ type: 'model', id }));
   const jobs = useDownloads().data ?? [];
@@ -38,6 +42,8 @@ export function ModelPage({ id }: { id: string }) {
   const gguf = m?.groups.filter((g) => g.kind === 'gguf') ?? [];
   const others = m?.groups.filter((g) => g.kind !== 'gguf') ?? [];
   const error = details.error;
+  const focus = m ? focusedGroup(m, wantFile, wantQuant) : null;
+  const missing = m && (wantFile || wantQuant) && !focus ? (wantFile ?? wantQuant) : null;
   return (
     <Page>
       <Link href="/gallery" className="inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground">
@@ -66,7 +72,7 @@ export function ModelPage({ id }: { id: string }) {
               <div className="mt-1 flex flex-wrap items-center gap-2 text-sm text-muted-foreground">
                 {m.source === 'cache' ? (
                   <Badge tone="warning" data-testid="from-cache">
-                    <Database /> From the cache (offline)
+                    <Database /> {m.hubProblem ? 'From this machine' : 'From the cache (offline)'}
                   </Badge>
                 ) : (
                   <>
@@ -95,12 +101,25 @@ export function ModelPage({ id }: { id: string }) {
             </label>
             {m.source === 'hub' ? <ExternalLinkButton href={m.url}>Open on the Hub</ExternalLinkButton> : null}
           </div>
+          {m.hubProblem ? (
+            <HubDownNotice
+              title="Hub unreachable, showing what's on this machine."
+              problem={new ApiError(m.hubProblem.code, m.hubProblem.message)}
+              onRetry={() => void details.refetch()}
+              retrying={details.isFetching}
+            />
+          ) : null}
           {m.gated && m.source === 'hub' ? <GatedNotice repoUrl={m.url} signedIn={signedIn} /> : null}
+          {missing ? (
+            <p role="status" data-testid="focus-missing" className="rounded-md border border-warning/40 bg-warning/10 px-3 py-2 text-sm">
+              {m.id} has no {wantFile ? 'file' : 'quantization'} “{missing}” at {m.revision}: here is everything it has.
+            </p>
+          ) : null}
           {gguf.length ? (
             <Card>
               <CardHeader icon={<Download />} title="GGUF quantizations" description="Pick one: each is the whole model at a different size and quality." />
               <CardBody>
-                <GgufTable model={m} groups={gguf} presence={presence.data} jobs={jobs} />
+                <GgufTable model={m} groups={gguf} presence={presence.data} jobs={jobs} focus={focus} />
               </CardBody>
             </Card>
           ) : null}
@@ -115,7 +134,7 @@ export function ModelPage({ id }: { id: string }) {
               actions={m.source === 'hub' ? <WholeRevision model={m} /> : undefined}
             />
             <CardBody>
-              <FileGroups model={m} groups={others} presence={presence.data} jobs={jobs} />
+              <FileGroups model={m} groups={others} presence={presence.data} jobs={jobs} focus={focus} />
             </CardBody>
           </Card>
           <Card>
@@ -124,7 +143,9 @@ export function ModelPage({ id }: { id: string }) {
               {m.card ? (
                 <SafeMarkdown text={m.card} testId="model-card-text" />
               ) : (
-                <p className="text-sm text-muted-foreground">{m.cardNote ?? 'This model has no card.'}</p>
+                <p className="text-sm text-muted-foreground">
+                  {m.hubProblem && !m.card ? 'The model card is not on this machine.' : (m.cardNote ?? 'This model has no card.')}
+                </p>
               )}
             </CardBody>
           </Card>
@@ -134,6 +155,13 @@ export function ModelPage({ id }: { id: string }) {
       ) : null}
     </Page>
   );
+}
+
+/** The row a pasted link named: the group holding that file, or the quantization of that name. */
+function focusedGroup(m: ModelDetails, file: string | null, quant: string | null): FileGroup | null {
+  if (file) return m.groups.find((g) => g.files.some((f) => f.path === file)) ?? null;
+  if (quant) return m.groups.find((g) => g.kind === 'gguf' && g.label.toLowerCase() === quant.toLowerCase()) ?? null;
+  return null;
 }
 
 function WholeRevision({ model }: { model: ModelDetails }) {

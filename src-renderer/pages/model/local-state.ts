@@ -14,6 +14,8 @@ export interface GroupsProps {
 export type GroupState =
   | { state: 'absent' }
   | { state: 'downloading'; percent: number; jobId: string }
+  /** The last download of it failed (and none runs now): the row says why and how to fix it. */
+  | { state: 'failed'; jobId: string }
   /** `libraryKey`: a GGUF the Library can run (first part, at a commit the cache holds). */
   | { state: 'downloaded'; libraryKey: string | null };
 
@@ -34,10 +36,18 @@ export function groupState(group: FileGroup, repoId: string, sha: string, presen
   for (const job of jobs) {
     if (isTerminal(job.state) || job.request.repoType !== 'model' || job.request.repo !== repoId) continue;
     const mine = job.files.filter((f) => paths.has(f.path));
-    if (!mine.length) continue;
+    if (!mine.length && !coversGroup(job, paths)) continue;
     const size = mine.reduce((a, f) => a + f.size, 0);
     const done = mine.reduce((a, f) => a + f.done, 0);
     return { state: 'downloading', percent: size ? Math.floor((done / size) * 100) : 0, jobId: job.id };
   }
-  return { state: 'absent' };
+  const failed = jobs
+    .filter((j) => j.state === 'error' && j.request.repoType === 'model' && j.request.repo === repoId && coversGroup(j, paths))
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+  return failed ? { state: 'failed', jobId: failed.id } : { state: 'absent' };
+}
+
+/** A job asked for (or listed) one of these files: a failure before listing still names them in its request. */
+function coversGroup(job: DownloadJob, paths: ReadonlySet<string>): boolean {
+  return job.files.some((f) => paths.has(f.path)) || (job.request.files ?? []).some((f) => paths.has(f));
 }

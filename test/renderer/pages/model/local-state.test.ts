@@ -53,12 +53,16 @@ describe('groupState', () => {
     expect(groupState({ ...q4, kind: 'config' }, 'acme/m', SHA, both, [])).toEqual({ state: 'downloaded', libraryKey: null });
   });
 
-  it('shows a running download of the group with its percent, and ignores finished or other repos’ jobs', () => {
+  it('shows a running download of the group with its percent, a failed one as failed, and ignores finished or other repos’ jobs', () => {
     const files = q4.files.map((f, i) => ({ ...f, done: i === 0 ? 10 : 5, state: 'downloading' as const }));
     const running = job({ request: { repoType: 'model', repo: 'acme/m', revision: 'main' }, state: 'downloading', files });
     expect(groupState(q4, 'acme/m', SHA, undefined, [running])).toEqual({ state: 'downloading', percent: 50, jobId: running.id });
     const other = job({ request: { repoType: 'model', repo: 'acme/other', revision: 'main' }, state: 'downloading', files });
-    const finished = job({ request: { repoType: 'model', repo: 'acme/m', revision: 'main' }, state: 'error', files });
+    const finished = job({ request: { repoType: 'model', repo: 'acme/m', revision: 'main' }, state: 'cancelled', files });
     expect(groupState(q4, 'acme/m', SHA, undefined, [other, finished]).state).toBe('absent');
+    // A failure stays with its row (why, and the fix), until a new download of it starts.
+    const failed = job({ request: { repoType: 'model', repo: 'acme/m', revision: 'main' }, state: 'error', files });
+    expect(groupState(q4, 'acme/m', SHA, undefined, [other, failed])).toEqual({ state: 'failed', jobId: failed.id });
+    expect(groupState(q4, 'acme/m', SHA, undefined, [failed, running]).state).toBe('downloading');
   });
 });
