@@ -9,13 +9,18 @@ import path from 'node:path';
 import { ApiError } from '../contract/errors';
 import { plural } from '../contract/present/format';
 import { repoKey } from '../contract/keys';
-import { findCachedRepo, type CacheScan, type CachedRepo } from './scan';
+import { findCachedRepo, type CacheScan, type CachedFile, type CachedRepo } from './scan';
+import { payloadFates } from './store-plan';
+import { sweepPayload } from './store-write';
+import { tryLockFile, type HeldLock } from './blob-lock';
 import { readTreeRecord } from './tree-record';
 
 export type DeleteTarget =
   | { kind: 'repo'; repo: string }
   | { kind: 'revision'; repo: string; commit: string }
   | { kind: 'orphans' }
+  /** Shared-store payloads no repo links to (what `hf cache prune` collects). */
+  | { kind: 'store' }
   /** Unfinished downloads, except the ones being written now. */
   | { kind: 'incomplete'; exclude?: string[] }
   /** Revisions no ref points at (what `hf cache prune` removes), except snapshot folders in use. */
@@ -29,8 +34,14 @@ export interface DeletePlan {
   blobs: string[];
   /** Loose files: orphan blobs and .incomplete files. */
   loose: string[];
+  /** Shared-store payloads to sweep afterwards (each under its lock; collected only if nothing leads to it). */
+  payloads: { path: string; keepLinks: string[]; freedSize: number }[];
   freedBytes: number;
   summary: { label: string; bytes: number }[];
+  /** What the deletion leaves on disk, and why (shared payloads, hard-linked blobs, unreadable manifests). */
+  kept: { label: string; bytes: number }[];
+  /** Lock files of what is deleted: taken for the whole deletion (a writer holding one makes it refuse). */
+  locks: string[];
 }
 
 function findRepo(scan: CacheScan, spec: string): CachedRepo {
@@ -39,10 +50,31 @@ function findRepo(scan: CacheScan, spec: string): CachedRepo {
   return repo;
 }
 
+/** Bytes a set of removed files frees in the repo folder itself, and what stays because of hard links. */
+interface Freed {
+  label: string;
+  local: number;
+  hard: number;
+  payloads: Set<string>;
+  /** Left out of the summary when it frees nothing (the store sweep of a prune). */
+  optional?: boolean;
+}
+
+function tally(entry: Freed, f: CachedFile, removedLinks: Set<string>): void {
+  if (f.storePath) {
+    removedLinks.add(path.resolve(f.blobPath));
+    entry.payloads.add(f.storePath);
+  } else if (f.hardLinks) entry.hard += f.size;
+  else entry.local += f.size;
+}
+
 export function planDeletion(scan: CacheScan, targets: DeleteTarget[]): DeletePlan {
-  const plan: DeletePlan = { repos: [], snapshots: [], refs: [], blobs: [], loose: [], freedBytes: 0, summary: [] };
+  const plan: DeletePlan = { repos: [], snapshots: [], refs: [], blobs: [], loose: [], payloads: [], freedBytes: 0, summary: [], kept: [], locks: [] };
   const byRepo = new Map<CachedRepo, Set<string>>();
   const wholeRepos = new Set<CachedRepo>();
+  const entries: Freed[] = [];
+  const removedLinks = new Set<string>();
+  const lockDir = (repo: { folder: string }) => path.join(scan.root, '.locks', repo.folder);
   for (const t of targets) {
     if (t.kind === 'repo') wholeRepos.add(findRepo(scan, t.repo));
     else if (t.kind === 'revision') {
@@ -53,11 +85,25 @@ export function planDeletion(scan: CacheScan, targets: DeleteTarget[]): DeletePl
       set.add(rev.commit);
       byRepo.set(repo, set);
     } else if (t.kind === 'orphans') {
+      const entry: Freed = { label: plural(scan.orphans.length, 'orphan blob'), local: 0, hard: 0, payloads: new Set() };
       for (const o of scan.orphans) {
         plan.loose.push(o.path);
-        plan.freedBytes += o.size;
+        if (o.storePath) {
+          removedLinks.add(path.resolve(o.path));
+          entry.payloads.add(o.storePath);
+        } else entry.local += o.size;
       }
-      plan.summary.push({ label: plural(scan.orphans.length, 'orphan blob'), bytes: scan.orphans.reduce((a, o) => a + o.size, 0) });
+      entries.push(entry);
+    } else if (t.kind === 'store') {
+      // Payloads no repo links to: collected when their manifest is readable and lists nothing live.
+      const unlinked = scan.store.unlinked;
+      entries.push({
+        label: plural(unlinked.length, 'unused shared-store payload'),
+        local: 0,
+        hard: 0,
+        payloads: new Set(unlinked.map((u) => u.path)),
+        optional: true,
+      });
     } else if (t.kind === 'detached') {
       const skip = new Set(t.exclude ?? []);
       for (const repo of scan.repos) {
@@ -69,20 +115,7 @@ export function planDeletion(scan: CacheScan, targets: DeleteTarget[]): DeletePl
         }
       }
     } else {
-      const skip = new Set(t.exclude ?? []);
-      const files = scan.incomplete.filter((f) => !skip.has(f.path));
-      for (const f of files) {
-        plan.loose.push(f.path);
-        plan.freedBytes += f.size;
-      }
-      // One line per file, named after the file it would have become where the cache knows it.
-      const names = fileNamesByEtag(scan);
-      for (const f of files.slice(0, 50)) {
-        const name = names.get(`${f.repo}|${f.etag}`);
-        plan.summary.push({ label: `unfinished download of ${name ?? `${f.etag.slice(0, 12)}…`} in ${f.repo.replace(/^\w+:/, '')}`, bytes: f.size });
-      }
-      if (files.length > 50)
-        plan.summary.push({ label: `${plural(files.length - 50, 'more unfinished download')}`, bytes: files.slice(50).reduce((a, f) => a + f.size, 0) });
+      planIncomplete(scan, t.exclude ?? [], plan);
     }
   }
   for (const [repo, commits] of byRepo) {
@@ -90,33 +123,95 @@ export function planDeletion(scan: CacheScan, targets: DeleteTarget[]): DeletePl
   }
   for (const repo of wholeRepos) {
     plan.repos.push(repo.path);
-    plan.freedBytes += repo.sizeOnDisk;
-    plan.summary.push({ label: repo.id, bytes: repo.sizeOnDisk });
+    plan.locks.push(lockDir(repo));
+    const entry: Freed = { label: repo.id, local: 0, hard: 0, payloads: new Set() };
+    const seen = new Set<string>();
+    for (const rev of repo.revisions) for (const f of rev.files) if (!seen.has(f.blobPath) && seen.add(f.blobPath)) tally(entry, f, removedLinks);
+    // Its orphan links into the store go with the folder too.
+    for (const o of scan.orphans) if (o.repoFolder === repo.folder && o.storePath) removedLinks.add(path.resolve(o.path));
+    entries.push(entry);
     byRepo.delete(repo);
   }
   for (const [repo, commits] of byRepo) {
     const keptBlobs = new Set<string>();
     for (const rev of repo.revisions) if (!commits.has(rev.commit)) for (const f of rev.files) keptBlobs.add(f.blobPath);
-    const freed = new Map<string, number>();
+    const freed = new Map<string, CachedFile>();
+    const labels: string[] = [];
     for (const rev of repo.revisions) {
       if (!commits.has(rev.commit)) continue;
       plan.snapshots.push(rev.snapshotPath);
       for (const ref of rev.refs) plan.refs.push(path.join(repo.path, 'refs', ...ref.split('/')));
       for (const f of rev.files) {
         if (keptBlobs.has(f.blobPath)) continue;
-        freed.set(f.blobPath, f.size);
-        // Copies stored in the snapshot go with its folder; only real blobs are removed separately.
-        if (f.linked) plan.blobs.push(f.blobPath);
+        freed.set(f.blobPath, f);
+        // Copies stored in the snapshot go with its folder; only real blobs (and store links) are removed separately.
+        if (f.linked) {
+          plan.blobs.push(f.blobPath);
+          plan.locks.push(path.join(lockDir(repo), `${path.basename(f.blobPath)}.lock`));
+        }
       }
-      plan.summary.push({ label: `${repo.id}@${rev.refs[0] ?? rev.commit.slice(0, 8)}`, bytes: 0 });
+      labels.push(`${repo.id}@${rev.refs[0] ?? rev.commit.slice(0, 8)}`);
     }
-    const bytes = [...freed.values()].reduce((a, b) => a + b, 0);
-    plan.freedBytes += bytes;
-    const last = plan.summary.at(-1);
-    if (last) last.bytes += bytes;
+    // One line per revision, the repo's freed bytes on the last (as before the store existed).
+    for (const label of labels.slice(0, -1)) plan.summary.push({ label, bytes: 0 });
+    const entry: Freed = { label: labels.at(-1) ?? repo.id, local: 0, hard: 0, payloads: new Set() };
+    for (const f of freed.values()) tally(entry, f, removedLinks);
+    entries.push(entry);
   }
+  settle(scan, plan, entries, removedLinks);
   plan.blobs = [...new Set(plan.blobs)];
+  plan.locks = [...new Set(plan.locks)];
   return plan;
+}
+
+/** Each entry's bytes: its own files, plus the payloads that become free (each counted once, on its first entry). */
+function settle(scan: CacheScan, plan: DeletePlan, entries: Freed[], removedLinks: Set<string>): void {
+  const fates = new Map(
+    payloadFates(
+      scan,
+      removedLinks,
+      entries.flatMap((e) => [...e.payloads]),
+    ).map((f) => [f.payload, f]),
+  );
+  const counted = new Set<string>();
+  let sharedKept = 0;
+  let unknownKept = 0;
+  for (const e of entries) {
+    let bytes = e.local;
+    for (const p of e.payloads) {
+      const fate = fates.get(p);
+      if (!fate || counted.has(p)) continue;
+      counted.add(p);
+      plan.payloads.push({ path: p, keepLinks: fate.remaining, freedSize: fate.freed ? fate.size : 0 });
+      if (fate.freed) bytes += fate.size;
+      else if (fate.why === 'shared') sharedKept += fate.size;
+      else unknownKept += fate.size;
+    }
+    if (e.optional && bytes === 0) continue;
+    plan.summary.push({ label: e.label, bytes });
+    plan.freedBytes += bytes;
+    if (e.hard) plan.kept.push({ label: `${e.label}: hard-linked to a file outside the cache (the other name keeps the bytes)`, bytes: e.hard });
+  }
+  if (sharedKept) plan.kept.push({ label: 'shared-store payloads other repos still use', bytes: sharedKept });
+  if (unknownKept)
+    plan.kept.push({ label: 'shared-store payloads whose manifest is missing or unreadable (kept rather than risk a loss)', bytes: unknownKept });
+}
+
+function planIncomplete(scan: CacheScan, exclude: string[], plan: DeletePlan): void {
+  const skip = new Set(exclude);
+  const files = scan.incomplete.filter((f) => !skip.has(f.path));
+  for (const f of files) {
+    plan.loose.push(f.path);
+    plan.freedBytes += f.size;
+  }
+  // One line per file, named after the file it would have become where the cache knows it.
+  const names = fileNamesByEtag(scan);
+  for (const f of files.slice(0, 50)) {
+    const name = names.get(`${f.repo}|${f.etag}`);
+    plan.summary.push({ label: `unfinished download of ${name ?? `${f.etag.slice(0, 12)}…`} in ${f.repo.replace(/^\w+:/, '')}`, bytes: f.size });
+  }
+  if (files.length > 50)
+    plan.summary.push({ label: `${plural(files.length - 50, 'more unfinished download')}`, bytes: files.slice(50).reduce((a, f) => a + f.size, 0) });
 }
 
 /** `type:id|etag` → a file name, from the snapshots and the recorded listings (trees/). */
@@ -149,21 +244,85 @@ export interface ExecuteResult {
   errors: string[];
 }
 
-export function executePlan(root: string, plan: DeletePlan): ExecuteResult {
-  const result: ExecuteResult = { deleted: 0, freedBytes: plan.freedBytes, errors: [] };
-  const order = [...plan.repos, ...plan.snapshots, ...plan.refs, ...plan.blobs, ...plan.loose];
-  for (const p of order) {
+/**
+ * Runs a plan under the locks Python takes: every lock of what is deleted (a repo's `.locks/<folder>/`,
+ * a blob's `<etag>.lock`) is taken, without waiting, for the whole deletion, so a download into it
+ * cannot start meanwhile, and one already running makes it refuse with the reason; then files go
+ * (links before what they lead to), then each touched payload is swept under its own lock.
+ */
+export async function executePlan(root: string, plan: DeletePlan): Promise<ExecuteResult> {
+  const held = await takeLocks(plan.locks);
+  try {
+    const result: ExecuteResult = { deleted: 0, freedBytes: 0, errors: [] };
+    const order = [...plan.repos, ...plan.snapshots, ...plan.refs, ...plan.blobs, ...plan.loose];
+    for (const p of order) {
+      try {
+        if (!fs.existsSync(path.dirname(p))) continue;
+        assertInside(root, p);
+        const st = fs.lstatSync(p, { throwIfNoEntry: false });
+        fs.rmSync(p, { recursive: true, force: true });
+        if (st) result.deleted += 1;
+      } catch (error) {
+        result.errors.push(`${p}: ${(error as Error).message}`);
+      }
+    }
+    tidyRefs(root, plan.refs);
+    // What the folders held alone, as planned; the store's share is what its sweeps really free.
+    const storePlanned = plan.payloads.length ? await sweepAll(root, plan, result) : 0;
+    result.freedBytes += plan.freedBytes - storePlanned;
+    return result;
+  } finally {
+    for (const l of held) await l.release().catch(() => undefined);
+  }
+}
+
+/** Sweeps every touched payload; returns the bytes the plan had counted for them. */
+async function sweepAll(root: string, plan: DeletePlan, result: ExecuteResult): Promise<number> {
+  let planned = 0;
+  for (const p of plan.payloads) {
+    planned += p.freedSize;
     try {
-      if (!fs.existsSync(path.dirname(p))) continue;
-      assertInside(root, p);
-      fs.rmSync(p, { recursive: true, force: true });
-      result.deleted += 1;
+      const { outcome, freed } = await sweepPayload(root, p.path, p.keepLinks);
+      result.freedBytes += freed;
+      if (outcome === 'collected') result.deleted += 1;
     } catch (error) {
-      result.errors.push(`${p}: ${(error as Error).message}`);
+      result.errors.push(`${p.path}: ${(error as Error).message}`);
     }
   }
-  // Empty folders left under a repo's refs/ (PR refs live in refs/refs/pr/) are tidied up, up to refs/ itself.
-  for (const ref of plan.refs) {
+  return planned;
+}
+
+/** Lock files below the given folders (a repo's) or the files themselves (a blob's); refuses when one is held. */
+async function takeLocks(paths: string[]): Promise<HeldLock[]> {
+  const held: HeldLock[] = [];
+  const files: string[] = [];
+  for (const p of paths) {
+    const st = fs.lstatSync(p, { throwIfNoEntry: false });
+    if (st?.isDirectory())
+      for (const e of fs.readdirSync(p, { withFileTypes: true })) if (e.isFile() && e.name.endsWith('.lock')) files.push(path.join(p, e.name));
+    if (!st && !p.endsWith('.lock')) continue;
+    if (!st || st.isFile()) files.push(p);
+  }
+  try {
+    for (const f of files) {
+      const lock = await tryLockFile(f);
+      if (!lock)
+        throw new ApiError(
+          'BUSY',
+          `Another program (Python, or a second Hubcap) is downloading into this right now (it holds ${path.basename(path.dirname(f))}/${path.basename(f)}): nothing was deleted. Let it finish, then delete again.`,
+        );
+      held.push(lock);
+    }
+    return held;
+  } catch (error) {
+    for (const l of held) await l.release().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Empty folders left under a repo's refs/ (PR refs live in refs/refs/pr/) are tidied up, up to refs/ itself. */
+function tidyRefs(root: string, refs: string[]): void {
+  for (const ref of refs) {
     const repoFolder = path.relative(root, ref).split(path.sep)[0];
     if (!repoFolder || repoFolder === '..') continue;
     const refsDir = path.join(root, repoFolder, 'refs');
@@ -177,5 +336,4 @@ export function executePlan(root: string, plan: DeletePlan): ExecuteResult {
       dir = path.dirname(dir);
     }
   }
-  return result;
 }

@@ -63,7 +63,7 @@ export function cacheHandlers(deps: CacheHandlerDeps): HandlerSlice<RequestsOf<'
     },
     'cache.delete': async ({ targets }) => {
       const scan = scanCache(index.root);
-      const result = cache.deleteFromCache(scan, targets, await inUse(scan));
+      const result = await cache.deleteFromCache(scan, targets, await inUse(scan));
       index.invalidate();
       return result;
     },

@@ -28,6 +28,8 @@ export interface CachedFile {
   linked: boolean;
   /** The shared-store payload its repo blob links to (huggingface_hub 2.x, §1.13). */
   storePath?: string;
+  /** Names its blob has when more than one (a hard link to another app's file: deleting frees nothing). */
+  hardLinks?: number;
 }
 
 export interface CachedRevision {
@@ -89,6 +91,8 @@ export interface LooseFile {
   etag: string;
   size: number;
   lastModified: number;
+  /** An orphan repo blob that links into the shared store: its payload. */
+  storePath?: string;
 }
 
 export interface CacheScan {
@@ -176,6 +180,7 @@ interface BlobInfo {
   atime: number;
   mtime: number;
   storePath?: string;
+  nlink?: number;
 }
 
 function scanRepo(dir: string, folder: string, type: RepoType, id: string, realRoot: string, scan: CacheScan, tally: StoreTally): CachedRepo | null {
@@ -209,7 +214,7 @@ function scanRepo(dir: string, folder: string, type: RepoType, id: string, realR
     if (!b.isFile()) continue;
     const st = safeStat(p);
     if (st) {
-      blobs.set(p, { size: st.size, atime: st.atimeMs, mtime: st.mtimeMs });
+      blobs.set(p, { size: st.size, atime: st.atimeMs, mtime: st.mtimeMs, nlink: st.nlink });
       blobNames.push(b.name);
     }
   }
@@ -277,7 +282,7 @@ function scanRepo(dir: string, folder: string, type: RepoType, id: string, realR
           warn('dangling-link', file.path, `${rel} points at a missing blob.`);
           continue;
         }
-        info = { size: st.size, atime: st.atimeMs, mtime: st.mtimeMs };
+        info = { size: st.size, atime: st.atimeMs, mtime: st.mtimeMs, nlink: st.nlink };
         blobs.set(blob, info);
       }
       files.push({
@@ -288,6 +293,7 @@ function scanRepo(dir: string, folder: string, type: RepoType, id: string, realR
         lastModified: info.mtime,
         linked,
         ...(info.storePath ? { storePath: info.storePath } : {}),
+        ...(!info.storePath && (info.nlink ?? 1) > 1 ? { hardLinks: info.nlink } : {}),
       });
       revBlobs.set(blob, info.size);
       used.set(blob, info);
@@ -315,7 +321,15 @@ function scanRepo(dir: string, folder: string, type: RepoType, id: string, realR
     const p = path.join(blobsDir, name);
     if (!used.has(p)) {
       const info = blobs.get(p) as BlobInfo;
-      scan.orphans.push({ path: p, repo: label, repoFolder: folder, etag: name, size: info.size, lastModified: info.mtime });
+      scan.orphans.push({
+        path: p,
+        repo: label,
+        repoFolder: folder,
+        etag: name,
+        size: info.size,
+        lastModified: info.mtime,
+        ...(info.storePath ? { storePath: info.storePath } : {}),
+      });
     }
   }
   revisions.sort((a, b) => b.lastModified - a.lastModified);

@@ -6,6 +6,7 @@
  * and, for tools that take no lock, of how recently it changed.
  */
 import type { CacheFileView, CacheOverview, DeletePlanView, DeleteTargetInput, VerifyView } from '../contract/cache';
+import path from 'node:path';
 import { ApiError } from '../contract/errors';
 import { isLockHeld, blobLockPath } from './blob-lock';
 import { executePlan, planDeletion, type DeletePlan, type DeleteTarget } from './delete-plan';
@@ -107,6 +108,7 @@ function view(plan: DeletePlan): DeletePlanView {
   return {
     freedBytes: plan.freedBytes,
     summary: plan.summary,
+    kept: plan.kept,
     counts: { repos: plan.repos.length, revisions: plan.snapshots.length, blobs: plan.blobs.length, files: plan.loose.length },
   };
 }
@@ -115,10 +117,20 @@ export function planDelete(scan: CacheScan, targets: DeleteTargetInput[], inUse:
   return view(planDeletion(scan, toTargets(targets, inUse)));
 }
 
-export function deleteFromCache(scan: CacheScan, targets: DeleteTargetInput[], inUse: InUse): DeletePlanView & { errors: string[] } {
+/**
+ * Runs the plan; what it says it freed is what the disk lost. Refused, with the reason, while an
+ * unfinished download inside a repo being deleted is being written (by us, Python or anyone).
+ */
+export async function deleteFromCache(scan: CacheScan, targets: DeleteTargetInput[], inUse: InUse): Promise<DeletePlanView & { errors: string[] }> {
   const plan = planDeletion(scan, toTargets(targets, inUse));
-  const result = executePlan(scan.root, plan);
-  return { ...view(plan), errors: result.errors };
+  const writing = scan.incomplete.find((f) => inUse.partials.has(f.path) && plan.repos.some((r) => f.path.startsWith(r + path.sep)));
+  if (writing)
+    throw new ApiError(
+      'BUSY',
+      `${writing.repo.replace(/^\w+:/, '')} is being downloaded into right now (${path.basename(writing.path)} is being written): nothing was deleted. Let the download finish, then delete again.`,
+    );
+  const result = await executePlan(scan.root, plan);
+  return { ...view(plan), freedBytes: result.freedBytes, errors: result.errors };
 }
 
 export async function verify(root: string, key: string, expected?: ExpectedHashes): Promise<VerifyView> {

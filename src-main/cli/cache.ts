@@ -71,6 +71,7 @@ function storeLines(scan: CacheOverview): string[] {
 async function planThenRun(core: Core, targets: DeleteTargetInput[], dryRun: boolean): Promise<number> {
   const plan: DeletePlanView = await call(core, 'cache.planDelete', { targets });
   for (const s of plan.summary) process.stdout.write(`${dryRun ? 'would delete' : 'deleting'} ${safe(s.label)} (${formatBytes(s.bytes)})\n`);
+  for (const k of plan.kept) process.stdout.write(`${dryRun ? 'would keep' : 'keeping'} ${formatBytes(k.bytes)}: ${safe(k.label)}\n`);
   if (dryRun) {
     process.stdout.write(`Would free ${formatBytes(plan.freedBytes)}.\n`);
     return 0;
@@ -131,7 +132,8 @@ export async function cacheCommand(argv: string[]): Promise<number> {
       }
       case 'prune': {
         // Stale unfinished downloads (nobody holds their lock) and revisions no ref points at.
-        const targets: DeleteTargetInput[] = [{ kind: 'incomplete' }, { kind: 'detached' }];
+        // And, as `hf cache prune`, shared-store payloads no repo links to any more.
+        const targets: DeleteTargetInput[] = [{ kind: 'incomplete' }, { kind: 'detached' }, { kind: 'store' }];
         const plan = await call(core, 'cache.planDelete', { targets });
         const active = scan.incomplete.filter((f) => f.active).length;
         if (!plan.summary.length) {

@@ -74,8 +74,11 @@ export interface CacheFileView {
 }
 
 export interface DeletePlanView {
+  /** Exactly what the disk gets back: a shared payload only with its last reference, a hard-linked blob never. */
   freedBytes: number;
   summary: { label: string; bytes: number }[];
+  /** What stays on disk although its files go, and why (shared with other repos, hard-linked elsewhere). */
+  kept: { label: string; bytes: number }[];
   counts: { repos: number; revisions: number; blobs: number; files: number };
 }
 
@@ -111,6 +114,8 @@ export const DeleteTargetInput = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('repo'), repo: RepoKeySchema }).strict(),
   z.object({ kind: z.literal('revision'), repo: RepoKeySchema, commit: z.string().regex(/^[0-9a-f]{40}$/, 'Not a commit id.') }).strict(),
   z.object({ kind: z.literal('orphans') }).strict(),
+  // Shared-store payloads no repo links to any more (what `hf cache prune` collects).
+  z.object({ kind: z.literal('store') }).strict(),
   z.object({ kind: z.literal('incomplete') }).strict(),
   // Revisions no ref points at: what `hf cache prune` removes (snapshots being downloaded into are kept).
   z.object({ kind: z.literal('detached') }).strict(),

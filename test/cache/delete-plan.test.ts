@@ -8,14 +8,14 @@ import { A, B, commitOf, pythonCache, writePythonRevision } from '../helpers/pyt
 import { tmpDir } from '../helpers/tmp';
 
 describe('delete plans', () => {
-  it('frees only blobs no remaining revision uses', () => {
+  it('frees only blobs no remaining revision uses', async () => {
     const cache = pythonCache();
     const plan = planDeletion(scanCache(cache), [{ kind: 'revision', repo: 'model:org/llm', commit: A }]);
     expect(plan.freedBytes).toBe(1000);
     expect(plan.snapshots).toHaveLength(1);
     expect(plan.refs.map((r) => path.basename(r))).toEqual(['v1']);
     expect(plan.blobs).toHaveLength(1);
-    executePlan(cache, plan);
+    await executePlan(cache, plan);
     const after = scanCache(cache);
     const llm = after.repos.find((r) => r.id === 'org/llm');
     expect(llm?.revisions.map((r) => r.commit)).toEqual([B]);
@@ -23,7 +23,7 @@ describe('delete plans', () => {
     expect(after.warnings).toEqual([]);
   });
 
-  it('deletes the whole repo folder when every revision is selected, counting its full size', () => {
+  it('deletes the whole repo folder when every revision is selected, counting its full size', async () => {
     const cache = pythonCache();
     const plan = planDeletion(scanCache(cache), [
       { kind: 'revision', repo: 'model:org/llm', commit: A },
@@ -32,12 +32,12 @@ describe('delete plans', () => {
     expect(plan.repos).toEqual([path.join(cache, 'models--org--llm')]);
     expect(plan.freedBytes).toBe(3007);
     expect(plan.snapshots).toEqual([]);
-    executePlan(cache, plan);
+    await executePlan(cache, plan);
     expect(fs.existsSync(path.join(cache, 'models--org--llm'))).toBe(false);
     expect(fs.existsSync(path.join(cache, 'datasets--org--data'))).toBe(true);
   });
 
-  it('a dry run is the same plan and touches nothing', () => {
+  it('a dry run is the same plan and touches nothing', async () => {
     const cache = pythonCache();
     const before = scanCache(cache).sizeOnDisk;
     const plan = planDeletion(scanCache(cache), [{ kind: 'repo', repo: 'org/llm' }]);
@@ -45,16 +45,16 @@ describe('delete plans', () => {
     expect(scanCache(cache).sizeOnDisk).toBe(before);
   });
 
-  it('never deletes what a link outside the cache points to', () => {
+  it('never deletes what a link outside the cache points to', async () => {
     const cache = pythonCache();
     const outside = path.join(tmpDir(), 'precious');
     fs.writeFileSync(outside, 'keep me');
     fs.symlinkSync(outside, path.join(cache, 'models--org--llm', 'snapshots', A, 'link.txt'));
-    executePlan(cache, planDeletion(scanCache(cache), [{ kind: 'repo', repo: 'org/llm' }]));
+    await executePlan(cache, planDeletion(scanCache(cache), [{ kind: 'repo', repo: 'org/llm' }]));
     expect(fs.readFileSync(outside, 'utf8')).toBe('keep me');
   });
 
-  it('cleans orphan blobs and unfinished downloads, sparing active ones', () => {
+  it('cleans orphan blobs and unfinished downloads, sparing active ones', async () => {
     const cache = pythonCache();
     const blobs = path.join(cache, 'models--org--llm', 'blobs');
     fs.writeFileSync(path.join(blobs, 'd'.repeat(64)), Buffer.alloc(30));
@@ -63,7 +63,7 @@ describe('delete plans', () => {
     const active = path.join(blobs, `${'c'.repeat(64)}.incomplete`);
     const plan = planDeletion(scanCache(cache), [{ kind: 'orphans' }, { kind: 'incomplete', exclude: [active] }]);
     expect(plan.freedBytes).toBe(80);
-    executePlan(cache, plan);
+    await executePlan(cache, plan);
     expect(fs.readdirSync(blobs).sort()).toEqual(expect.arrayContaining([`${'c'.repeat(64)}.incomplete`]));
     expect(fs.existsSync(path.join(blobs, 'd'.repeat(64)))).toBe(false);
   });
@@ -74,7 +74,7 @@ describe('delete plans', () => {
     expect(() => planDeletion(scan, [{ kind: 'revision', repo: 'org/llm', commit: 'f'.repeat(40) }])).toThrow(/not a cached revision/);
   });
 
-  it('removes revisions no ref points at (hf cache prune), except a snapshot in use, and tidies empty ref folders', () => {
+  it('removes revisions no ref points at (hf cache prune), except a snapshot in use, and tidies empty ref folders', async () => {
     const cache = pythonCache();
     const llm = path.join(cache, 'models--org--llm');
     const C = commitOf('c');
@@ -85,16 +85,16 @@ describe('delete plans', () => {
     const plan = planDeletion(scanCache(cache), [{ kind: 'detached', exclude: [inUse] }]);
     expect(plan.snapshots).toEqual([path.join(llm, 'snapshots', C)]);
     expect(plan.freedBytes).toBe(1);
-    executePlan(cache, plan);
+    await executePlan(cache, plan);
     expect(fs.readdirSync(path.join(llm, 'snapshots')).sort()).toEqual([A, B, D].sort());
 
     // Deleting B takes main and refs/pr/1 (stored as refs/refs/pr/1, as Python does) with it, and the emptied folders.
-    executePlan(cache, planDeletion(scanCache(cache), [{ kind: 'revision', repo: 'org/llm', commit: 'main' }]));
+    await executePlan(cache, planDeletion(scanCache(cache), [{ kind: 'revision', repo: 'org/llm', commit: 'main' }]));
     expect(fs.existsSync(path.join(llm, 'refs', 'pr'))).toBe(false);
     expect(fs.readdirSync(path.join(llm, 'refs'))).toEqual(['v1']);
   });
 
-  it('finds a revision by a short commit or a ref name, and frees a blob shared only by deleted revisions once', () => {
+  it('finds a revision by a short commit or a ref name, and frees a blob shared only by deleted revisions once', async () => {
     const cache = tmpDir();
     const same = { path: 'w.bin', data: Buffer.alloc(500, 7), lfs: true };
     writePythonRevision(cache, 'models--org--m', A, [same], { refs: ['a'] });
@@ -109,18 +109,18 @@ describe('delete plans', () => {
     expect(plan.summary.map((s) => s.label).sort()).toEqual(['org/m@a', 'org/m@b']);
   });
 
-  it('deletes copies (a symlink-less cache) with their snapshot folder, counting their bytes', () => {
+  it('deletes copies (a symlink-less cache) with their snapshot folder, counting their bytes', async () => {
     const cache = tmpDir();
     writePythonRevision(cache, 'models--win--m', A, [{ path: 'a.bin', data: Buffer.alloc(10) }], { refs: ['v1'], symlinks: false });
     writePythonRevision(cache, 'models--win--m', B, [{ path: 'b.bin', data: Buffer.alloc(20) }], { refs: ['main'], symlinks: false });
     const plan = planDeletion(scanCache(cache), [{ kind: 'revision', repo: 'win/m', commit: 'v1' }]);
     expect(plan.blobs).toEqual([]);
     expect(plan.freedBytes).toBe(10);
-    executePlan(cache, plan);
+    await executePlan(cache, plan);
     expect(scanCache(cache).repos[0]?.revisions.map((r) => r.commit)).toEqual([B]);
   });
 
-  it('names an unfinished download after the file it would become', () => {
+  it('names an unfinished download after the file it would become', async () => {
     const cache = pythonCache();
     const scan = scanCache(cache);
     const weight = scan.repos
@@ -133,18 +133,21 @@ describe('delete plans', () => {
     expect(plan.summary).toEqual([{ label: 'unfinished download of w/model.gguf in org/llm', bytes: 9 }]);
   });
 
-  it('refuses to execute a plan that reaches outside the cache', () => {
+  it('refuses to execute a plan that reaches outside the cache', async () => {
     const cache = pythonCache();
     const outside = path.join(tmpDir(), 'precious');
     fs.writeFileSync(outside, 'keep me');
-    const result = executePlan(cache, {
+    const result = await executePlan(cache, {
       repos: [],
       snapshots: [],
       refs: [],
       blobs: [],
       loose: [outside, path.join(cache, '..', path.basename(cache) + '-x')],
+      payloads: [],
       freedBytes: 0,
       summary: [],
+      kept: [],
+      locks: [],
     });
     expect(fs.readFileSync(outside, 'utf8')).toBe('keep me');
     expect(result.errors[0]).toMatch(/outside the cache/);

@@ -13,6 +13,8 @@ export interface StoreFile {
   data: Buffer;
   /** Stored with Xet: the file goes to the shared store under this hash. */
   xet?: boolean;
+  /** Stored with LFS (a sha256 blob name) but not Xet: a repo blob of its own. */
+  lfs?: boolean;
 }
 
 export interface StoreRepo {
@@ -32,7 +34,7 @@ export async function pyBuild(cache: string, repos: StoreRepo[], env: Record<str
     folder: r.folder,
     commit: r.commit,
     refs: r.refs ?? ['main'],
-    files: r.files.map((f) => ({ path: f.path, hex: f.data.toString('hex'), xet: f.xet ? xetHashOf(f.data) : null })),
+    files: r.files.map((f) => ({ path: f.path, hex: f.data.toString('hex'), xet: f.xet ? xetHashOf(f.data) : null, lfs: f.lfs === true })),
   }));
   const r = await runHfPython([SCRIPT, 'build', cache, JSON.stringify(spec)], env);
   if (r.code !== 0) throw new Error(`hf2_store.py build failed: ${r.stderr}`);
@@ -60,6 +62,33 @@ export async function pyLoad(cache: string, repo: string, file: string): Promise
 /** The `hf` command line of huggingface_hub 2.0 (cache rm, cache prune…) on this cache. */
 export async function hfCli(cache: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return runHfPython(['-m', 'huggingface_hub.cli.hf', ...args], { HF_HUB_CACHE: cache });
+}
+
+export const SHARED = Buffer.alloc(5000, 7);
+export const ONLY_A = Buffer.alloc(3000, 8);
+export const ONLY_B = Buffer.alloc(2000, 9);
+
+/** Two repos sharing one Xet payload, each with a payload of its own, org/a with a plain (non-Xet) file too. */
+export function twoRepos(): StoreRepo[] {
+  return [
+    {
+      folder: 'models--org--a',
+      commit: commitOf('a1'),
+      files: [
+        { path: 'shared.gguf', data: SHARED, xet: true },
+        { path: 'a.gguf', data: ONLY_A, xet: true },
+        { path: 'config.json', data: Buffer.from('{"a":1}') },
+      ],
+    },
+    {
+      folder: 'models--org--b',
+      commit: commitOf('b1'),
+      files: [
+        { path: 'w/shared.gguf', data: SHARED, xet: true },
+        { path: 'b.gguf', data: ONLY_B, xet: true },
+      ],
+    },
+  ];
 }
 
 export { commitOf, sha256, hfPython };

@@ -11,34 +11,7 @@ import { overview } from '../../src-main/cache/service';
 import { verifyRepo } from '../../src-main/cache/verify';
 import { runCli } from '../helpers/cli';
 import { tmpDir } from '../helpers/tmp';
-import { commitOf, pyBuild, pyScan, xetHashOf, type StoreRepo } from './hf2-store';
-
-const SHARED = Buffer.alloc(5000, 7);
-const ONLY_A = Buffer.alloc(3000, 8);
-const ONLY_B = Buffer.alloc(2000, 9);
-
-/** Two repos sharing one Xet payload, each with a payload of its own and a plain (non-Xet) file. */
-export function twoRepos(): StoreRepo[] {
-  return [
-    {
-      folder: 'models--org--a',
-      commit: commitOf('a1'),
-      files: [
-        { path: 'shared.gguf', data: SHARED, xet: true },
-        { path: 'a.gguf', data: ONLY_A, xet: true },
-        { path: 'config.json', data: Buffer.from('{"a":1}') },
-      ],
-    },
-    {
-      folder: 'models--org--b',
-      commit: commitOf('b1'),
-      files: [
-        { path: 'w/shared.gguf', data: SHARED, xet: true },
-        { path: 'b.gguf', data: ONLY_B, xet: true },
-      ],
-    },
-  ];
-}
+import { pyBuild, pyScan, SHARED, twoRepos, xetHashOf } from './hf2-store';
 
 /** Bytes of every regular file under the repos' blobs/ folders and the store: what the cache holds. */
 function bytesOnDisk(cache: string): number {

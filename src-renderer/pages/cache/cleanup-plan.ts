@@ -9,7 +9,7 @@ export interface CleanupPlan {
 
 /**
  * What a clean-up may take from a scan: orphan blobs, unfinished downloads nobody is writing, and
- * revisions no branch or tag points at. An unfinished download in use stays, and the text says so.
+ * revisions no branch or tag points at, and shared-store payloads no repo links to. An unfinished download in use stays, and the text says so.
  */
 export function cleanupPlan(scan: CacheOverview): CleanupPlan {
   const stale = scan.incomplete.filter((f) => !f.active);
@@ -19,12 +19,15 @@ export function cleanupPlan(scan: CacheOverview): CleanupPlan {
     ...(scan.orphans.length ? [{ kind: 'orphans' as const }] : []),
     ...(stale.length ? [{ kind: 'incomplete' as const }] : []),
     ...(detached.length ? [{ kind: 'detached' as const }] : []),
+    // Shared-store payloads no repo links to (Python's `hf cache prune` collects them too).
+    ...(scan.store.unlinked.length ? [{ kind: 'store' as const }] : []),
   ];
   const sum = (list: { size: number }[]) => formatBytes(list.reduce((a, f) => a + f.size, 0));
   const parts = [
     scan.orphans.length ? `${plural(scan.orphans.length, 'orphan blob')} (${sum(scan.orphans)})` : null,
     stale.length ? `${plural(stale.length, 'stale unfinished download')} (${sum(stale)})` : null,
     detached.length ? `${plural(detached.length, 'detached revision')} (no branch or tag points at ${detached.length === 1 ? 'it' : 'them'})` : null,
+    scan.store.unlinked.length ? `${plural(scan.store.unlinked.length, 'shared-store payload')} no repo uses (${sum(scan.store.unlinked)})` : null,
   ].filter(Boolean);
   const busy = inUse
     ? ` ${plural(inUse, 'unfinished download')} ${inUse === 1 ? 'is' : 'are'} being written right now and ${inUse === 1 ? 'stays' : 'stay'}.`
