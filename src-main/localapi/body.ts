@@ -3,7 +3,8 @@
  * all bodies in flight together stay within a fixed budget, so many clients (or one with many
  * sockets) cannot push memory past it: a body that does not fit is a 503 with Retry-After, read
  * and thrown away rather than kept. A request's bytes count until its answer is done, since its
- * parsed form lives that long too.
+ * parsed form lives that long too. A body must also arrive within a deadline (408 past it), so a
+ * client trickling bytes cannot hold its share of the budget for good.
  */
 import type http from 'node:http';
 import type { z } from 'zod';
@@ -17,19 +18,25 @@ export const MAX_BODY_BYTES = 4 << 20;
  * near 300 MB however many clients send at once (docs/performance.md, Local API).
  */
 export const BODY_BUDGET_BYTES = 32 << 20;
+/** Time for a whole body to arrive once its headers have (4 MiB at 70 KB/s). */
+export const BODY_DEADLINE_MS = 60_000;
 
 /** One request's share of the budget: bytes taken as they arrive, all given back when its answer is done. */
 export interface BodyHold {
   take(bytes: number): boolean;
   release(): void;
+  /** How long the body may take to arrive. */
+  readonly deadlineMs: number;
 }
 
 export class BodyBudget {
   readonly limit: number;
+  readonly deadlineMs: number;
   #used = 0;
 
-  constructor(limit: number = BODY_BUDGET_BYTES) {
+  constructor(limit: number = BODY_BUDGET_BYTES, deadlineMs: number = BODY_DEADLINE_MS) {
     this.limit = limit;
+    this.deadlineMs = deadlineMs;
   }
 
   get used(): number {
@@ -40,6 +47,7 @@ export class BodyBudget {
     let held = 0;
     let released = false;
     return {
+      deadlineMs: this.deadlineMs,
       take: (bytes) => {
         if (released || this.#used + bytes > this.limit) return false;
         this.#used += bytes;
@@ -56,11 +64,12 @@ export class BodyBudget {
   }
 }
 
-export type BodyResult = Buffer | 'too-large' | 'busy';
+export type BodyResult = Buffer | 'too-large' | 'busy' | 'too-slow';
 
 /**
  * The whole body, or why not. A declared length is taken from the budget before a byte is read; a
- * chunked body chunk by chunk. A refused body is drained (read, not kept) so the client gets the answer.
+ * chunked body chunk by chunk. A refused body is drained (read, not kept) so the client gets the
+ * answer; its bytes go back to the budget with that answer.
  */
 export function readBody(req: http.IncomingMessage, hold: BodyHold): Promise<BodyResult> {
   return new Promise((resolve, reject) => {
@@ -80,6 +89,12 @@ export function readBody(req: http.IncomingMessage, hold: BodyHold): Promise<Bod
     const chunks: Buffer[] = [];
     let seen = 0;
     let refused = false;
+    const timer = setTimeout(() => {
+      refused = true;
+      chunks.length = 0;
+      resolve('too-slow');
+    }, hold.deadlineMs);
+    req.once('close', () => clearTimeout(timer));
     req.on('data', (c: Buffer) => {
       if (refused) return;
       if (seen + c.length > MAX_BODY_BYTES) {
@@ -97,7 +112,10 @@ export function readBody(req: http.IncomingMessage, hold: BodyHold): Promise<Bod
       }
       seen += c.length;
     });
-    req.on('end', () => resolve(whole ? whole.subarray(0, seen) : Buffer.concat(chunks)));
+    req.on('end', () => {
+      clearTimeout(timer);
+      if (!refused) resolve(whole ? whole.subarray(0, seen) : Buffer.concat(chunks));
+    });
     req.on('error', reject);
   });
 }
@@ -119,6 +137,10 @@ export async function parseBody<S extends z.ZodType>(
       code: 'server_busy',
       headers: { 'retry-after': RETRY_AFTER_S },
     });
+    return null;
+  }
+  if (body === 'too-slow') {
+    sendError(res, 408, 'invalid_request_error', `The request body did not arrive within ${hold.deadlineMs / 1000} s.`, { code: 'request_timeout' });
     return null;
   }
   let raw: unknown;

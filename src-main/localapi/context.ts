@@ -25,6 +25,8 @@ export interface LocalApiOptions {
   maxQueue?: number;
   /** Bytes of request bodies held at once, all requests together (default `BODY_BUDGET_BYTES`). */
   bodyBudget?: number;
+  /** Time for one request body to arrive (default `BODY_DEADLINE_MS`). */
+  bodyDeadlineMs?: number;
   /** Requests in flight from one client address (default `MAX_REQUESTS_PER_CLIENT`). */
   maxPerClient?: number;
   /** Told of every finished request, for the "recent requests" list. */

@@ -83,7 +83,7 @@ export async function startLocalApi(opts: LocalApiOptions): Promise<LocalApi> {
   const ctx: ApiContext = {
     opts,
     gate: new FifoGate(opts.maxQueue ?? 8, (key) => opts.inference.apiCapacity(key)),
-    budget: new BodyBudget(opts.bodyBudget),
+    budget: new BodyBudget(opts.bodyBudget, opts.bodyDeadlineMs),
     models: async () => apiModels(await opts.items(), opts.inference.status().model?.key ?? null),
   };
   const clients = new ClientLimiter(opts.maxPerClient);

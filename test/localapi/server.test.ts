@@ -1,7 +1,8 @@
 /**
  * The door every request passes, with bodies held back on purpose so the server's decisions are
  * seen, not raced: the body budget refuses what does not fit (503, Retry-After) while the bodies
- * it took are still arriving, and gives the bytes back when their answers are done; one address
+ * it took are still arriving, and gives the bytes back when their answers are done; a body that
+ * trickles past its deadline is a 408; one address
  * gets at most its share of requests in flight (429, Retry-After) while another is still let in.
  */
 import http from 'node:http';
@@ -93,6 +94,17 @@ describe('local API door', () => {
     const small = held(port, chatOfSize(1024), { sent: 0, chunked: true });
     small.finish();
     expect((await small.answer).status).toBe(404);
+  });
+
+  it('answers 408 to a body that does not arrive in time, and gives its share of the budget back', async () => {
+    const { port } = await start({ bodyBudget: 16 << 10, bodyDeadlineMs: 300 });
+    const body = chatOfSize(16 << 10);
+    const trickle = held(port, body, { sent: 10 });
+    expect(await trickle.answer).toEqual({ status: 408, retryAfter: undefined });
+    trickle.finish();
+    const next = held(port, body, { sent: 0 });
+    next.finish();
+    expect((await next.answer).status).toBe(404);
   });
 
   it('lets one address have its share of requests in flight (429 past it) while another is still let in', async () => {
