@@ -73,15 +73,20 @@ export async function downloadCommand(argv: string[]): Promise<number> {
     ...(patterns.length ? { patterns } : {}),
     ...(values.force ? { force: true } : {}),
     ...(connections ? { connections } : {}),
+  }).catch((error: unknown) => {
+    throw error instanceof ApiError ? new ApiError(error.code, withHeadlessHint(error.code, error.message), error.details) : error;
   });
   id = job.id;
   for (const j of [...early.splice(0), job]) if (j.id === id) seen(j);
   const done = await finished;
   await core.close();
-  if (tty) process.stderr.write('\n');
+  // The progress line ends on what happened, never on the last throttled "99 %".
+  if (tty) process.stderr.write(done.state === 'done' ? `\r${done.request.repo}  100%  ${formatBytes(done.bytesTotal)}\x1b[K\n` : '\n');
   for (const s of done.skipped) process.stderr.write(`hubcap: skipped ${s.path}: ${s.reason}\n`);
-  if (done.state !== 'done') throw new ApiError(done.error?.code ?? 'INTERNAL', done.error?.message ?? 'The download did not finish.');
+  if (done.state !== 'done')
+    throw new ApiError(done.error?.code ?? 'INTERNAL', withHeadlessHint(done.error?.code, done.error?.message ?? 'The download did not finish.'));
   const snapshot = path.join(repoDir(done.cacheDir, { type: repoType, id: done.request.repo }), 'snapshots', done.commit as string);
+  if (!values.json && !values.quiet) process.stderr.write(`${summaryLine(done, Date.now() - started, snapshot)}\n`);
   if (values.json) {
     process.stdout.write(
       `${JSON.stringify({ ok: true, repo: done.request.repo, revision: done.request.revision, commit: done.commit, snapshot, files: done.files.map((f) => f.path), bytes: done.bytesTotal, seconds: (Date.now() - started) / 1000, ...(process.env.HUBCAP_BENCH ? { maxRssBytes: process.resourceUsage().maxRSS * 1024 } : {}) })}\n`,
@@ -90,4 +95,19 @@ export async function downloadCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${snapshot}\n`);
   }
   return 0;
+}
+
+/** "hubcap: 3 files, 5.24 MB in 2.1 s → <snapshot>": what a finished download did, in one line. */
+export function summaryLine(job: Pick<DownloadJob, 'files' | 'bytesTotal'>, ms: number, snapshot: string): string {
+  const n = job.files.length;
+  return `hubcap: ${n} file${n === 1 ? '' : 's'}, ${formatBytes(job.bytesTotal)} in ${(ms / 1000).toFixed(1)} s → ${snapshot}`;
+}
+
+/**
+ * A box without a browser signs in with an environment variable or the token file Python's `hf`
+ * writes (Hubcap reads both); the error says so on the same line (errors are one line).
+ */
+export function withHeadlessHint(code: string | undefined, message: string): string {
+  if (code !== 'GATED' && code !== 'UNAUTHORIZED') return message;
+  return `${message} Without a browser: set HF_TOKEN=hf_… for this command, or sign in once with \`hf auth login\` (Hubcap reads the token file it writes).`;
 }

@@ -34,6 +34,16 @@ describe('hubcap download / cache', () => {
     expect(fs.existsSync(path.join(env.HF_HUB_CACHE, 'models--acme--tiny-llm'))).toBe(false);
   });
 
+  it('ends with a summary line (files, bytes, time, where) and the snapshot path on stdout', async () => {
+    const hub = await fakeHub();
+    const plain = await run(['download', 'acme/tiny-llm', 'README.md'], envFor(hub.url));
+    expect(plain.code).toBe(0);
+    expect(plain.stdout.trim()).toMatch(/snapshots\/[0-9a-f]{40}$/);
+    const [summary, where] = (plain.stderr.trim().split('\n').pop() as string).split(' → ');
+    expect(summary).toMatch(/^hubcap: 1 file, \d+ B in \d+\.\d s$/);
+    expect(where).toBe(plain.stdout.trim());
+  });
+
   it('fails with a one-line reason and a non-zero exit', async () => {
     const hub = await fakeHub();
     const env = envFor(hub.url);
@@ -41,6 +51,8 @@ describe('hubcap download / cache', () => {
     expect(gated.code).toBe(1);
     expect(gated.stderr.trim().split('\n')).toHaveLength(1);
     expect(gated.stderr).toMatch(/^hubcap: acme\/gated-llm is gated/);
+    // A headless box is told how to sign in without a browser.
+    expect(gated.stderr).toMatch(/HF_TOKEN=hf_… .*`hf auth login`/);
     const offline = await run(['download', 'acme/tiny-llm', 'config.json'], { ...env, HF_HUB_OFFLINE: '1' });
     expect(offline.stderr).toMatch(/Offline mode is on/);
     expect((await run(['download', '../etc'], env)).stderr).toMatch(/not a valid repo id/);
