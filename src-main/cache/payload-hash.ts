@@ -1,0 +1,69 @@
+/**
+ * Trusting nothing another program wrote (#24.4): before a payload of the shared store is linked
+ * into a repo, or a present blob counted as done, its sha256 is checked against the name it is
+ * reached by. Hashing a multi-GB file on every use would be unbearable, so each result is
+ * remembered by what identifies those exact bytes on disk — device, inode, size, mtime and ctime
+ * (an in-place write changes mtime; a chmod or rename changes ctime and costs one more hash).
+ */
+import { createHash } from 'node:crypto';
+import type fs from 'node:fs';
+import { untrustedReadStream } from '../app/untrusted-file';
+
+const MAX_REMEMBERED = 10_000;
+const known = new Map<string, string>();
+
+function identity(st: fs.Stats): string {
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+}
+
+export interface HashProgress {
+  (done: number, total: number): void;
+}
+
+/** Counters, for tests and the bench: how many files were really read. */
+export const hashStats = { hashed: 0, remembered: 0 };
+
+/**
+ * The sha256 of a regular file, from memory when these exact bytes were hashed before. Reads
+ * through untrusted-file: a FIFO or a link planted at the name is refused, not followed.
+ */
+export async function sha256Once(file: string, opts: { onProgress?: HashProgress; signal?: AbortSignal } = {}): Promise<string> {
+  const { stream, stat } = await untrustedReadStream(file, { highWaterMark: 1 << 20 });
+  const key = identity(stat);
+  const hit = known.get(key);
+  if (hit) {
+    stream.destroy();
+    hashStats.remembered += 1;
+    return hit;
+  }
+  const h = createHash('sha256');
+  let done = 0;
+  let lastReport = 0;
+  try {
+    for await (const chunk of stream) {
+      opts.signal?.throwIfAborted();
+      h.update(chunk as Buffer);
+      done += (chunk as Buffer).length;
+      // Progress on big files only, a few times a second's worth of bytes at most.
+      if (opts.onProgress && done - lastReport >= 64 << 20) {
+        lastReport = done;
+        opts.onProgress(done, stat.size);
+      }
+    }
+  } finally {
+    stream.destroy();
+  }
+  const digest = h.digest('hex');
+  hashStats.hashed += 1;
+  if (known.size >= MAX_REMEMBERED) known.delete(known.keys().next().value as string);
+  known.set(key, digest);
+  opts.onProgress?.(stat.size, stat.size);
+  return digest;
+}
+
+/** Forgets everything (tests). */
+export function forgetHashes(): void {
+  known.clear();
+  hashStats.hashed = 0;
+  hashStats.remembered = 0;
+}
