@@ -232,6 +232,24 @@ export async function openLockFile(file: string, mode = 0o664): Promise<fs.promi
   return fh;
 }
 
+/**
+ * Copies (or clones, with `COPYFILE_FICLONE_FORCE` in `flags`) a file someone else controls: the
+ * source is opened and checked as untrusted first, then the copy reads that very open file (on
+ * Linux through `/proc/self/fd`, which keeps the kernel's copy and reflink paths), so a FIFO or a
+ * link swapped in after the check is never opened by the copy.
+ */
+export async function copyUntrusted(src: string, dest: string, flags = 0, opts: UntrustedOpenOptions = {}): Promise<fs.Stats> {
+  const { fh, stat } = await openUntrusted(src, opts);
+  try {
+    const from = process.platform === 'linux' ? `/proc/self/fd/${fh.fd}` : src;
+    // No deadline: a copy of tens of GB takes what it takes; the open above is what could block.
+    await fs.promises.copyFile(from, dest, flags);
+    return stat;
+  } finally {
+    await fh.close();
+  }
+}
+
 /** lstat a path someone else controls, with a deadline; null when it does not exist. */
 export async function lstatUntrusted(file: string, deadlineMs = DEFAULT_DEADLINE_MS): Promise<fs.Stats | null> {
   try {

@@ -19,7 +19,7 @@ import { ApiError } from '../contract/errors';
 import { blobLockPath, lockFile } from '../cache/blob-lock';
 import { blobPath, ensureCacheDir, repoDir, repoFolderName } from '../cache/layout';
 import { sha256File } from '../cache/verify';
-import { describeKind, isInside, openUntrusted } from '../app/untrusted-file';
+import { copyUntrusted, describeKind, isInside, openUntrusted } from '../app/untrusted-file';
 
 type How = AdoptPlanStep['how'];
 
@@ -31,9 +31,10 @@ function existingAncestor(p: string): string {
 }
 
 async function place(src: string, dest: string, how: Exclude<How, 'present'>): Promise<void> {
-  if (how === 'clone') await fs.promises.copyFile(src, dest, fs.constants.COPYFILE_FICLONE_FORCE | fs.constants.COPYFILE_EXCL);
+  // The copy reads the file it opened and checked (a FIFO swapped in meanwhile is never opened); a link never follows one.
+  if (how === 'clone') await copyUntrusted(src, dest, fs.constants.COPYFILE_FICLONE_FORCE | fs.constants.COPYFILE_EXCL);
   else if (how === 'link') await fs.promises.link(src, dest);
-  else await fs.promises.copyFile(src, dest, fs.constants.COPYFILE_EXCL);
+  else await copyUntrusted(src, dest, fs.constants.COPYFILE_EXCL);
 }
 
 /** Clone, then copy; a hard link only when asked for by name. Each tried for real (a failed clone writes nothing). */
