@@ -100,7 +100,8 @@ export function useAddDropped() {
     },
     [client],
   );
-  return { add, show, state, clear: () => setState({ uploading: null, result: null, error: null }) };
+  const clear = useCallback(() => setState({ uploading: null, result: null, error: null }), []);
+  return { add, show, state, clear };
 }
 
 /** The path of a dropped file, where the window knows it (the desktop); null under serve. */

@@ -6,6 +6,7 @@ import { useSessionSync } from '../api/session-sync';
 import { useSettings } from '../api/settings';
 import { TooltipProvider } from '../components/ui/tooltip';
 import { DropZone } from '../components/DropZone';
+import { ToastTray } from '../components/toasts/ToastTray';
 import { AccountPage } from '../pages/account/AccountPage';
 import { CachePage } from '../pages/cache/CachePage';
 import { ChatPage } from '../pages/chat/ChatPage';
@@ -59,6 +60,7 @@ export function App() {
                 </Switch>
               </main>
             </div>
+            <ToastTray />
             <StatusBar />
           </div>
         </DropZone>

@@ -1,10 +1,8 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import { CheckCircle2, FileUp, X, XCircle } from 'lucide-react';
-import { formatBytes } from '../../src-main/contract/present/format';
+import { FileUp } from 'lucide-react';
 import { dropTarget, useCurrentDropTarget } from '../api/drop-target';
 import { useAddDropped, useFilesOpened, useHasFilePaths, usePathForFile } from '../api/library';
-import { Progress } from './ui/progress';
-import { Button } from './ui/button';
+import { useDropToasts } from './toasts/drop-toasts';
 
 /** Drop .gguf / .safetensors files or folders anywhere in the window. */
 export function DropZone({ children }: { children: ReactNode }) {
@@ -53,7 +51,7 @@ export function DropZone({ children }: { children: ReactNode }) {
       window.removeEventListener('drop', drop);
     };
   }, [add, pathFor]);
-  const { uploading, result, error } = state;
+  useDropToasts(state, clear);
   return (
     <>
       {children}
@@ -68,44 +66,6 @@ export function DropZone({ children }: { children: ReactNode }) {
                 : '.gguf or .safetensors files. They are sent to the server running hubcap serve, into its models folder.'}
             </p>
           </div>
-        </div>
-      ) : null}
-      {uploading || result || error ? (
-        <div
-          className="fixed bottom-12 right-6 z-40 w-96 space-y-2 rounded-xl border border-border bg-card p-4 shadow-lg"
-          data-testid="drop-result"
-          role="status"
-        >
-          <div className="flex items-center justify-between">
-            <span className="text-sm font-semibold">{uploading ? 'Adding to your Library…' : 'Library'}</span>
-            {!uploading ? (
-              <Button size="icon" variant="ghost" onClick={clear} aria-label="Dismiss">
-                <X />
-              </Button>
-            ) : null}
-          </div>
-          {uploading ? (
-            <>
-              <p className="truncate text-xs text-muted-foreground">
-                {uploading.name}: {formatBytes(uploading.sent)} of {formatBytes(uploading.total)}
-              </p>
-              <Progress value={(uploading.sent / Math.max(1, uploading.total)) * 100} label={`Uploading ${uploading.name}`} />
-            </>
-          ) : null}
-          {result?.added.map((a) => (
-            <p key={a.key} className="flex items-start gap-2 text-sm text-success">
-              <CheckCircle2 className="mt-0.5 size-4 shrink-0" /> Added {a.name}
-            </p>
-          ))}
-          {result?.skipped.map((s) => (
-            <p key={s.path} className="flex items-start gap-2 text-sm text-danger">
-              <XCircle className="mt-0.5 size-4 shrink-0" />
-              <span>
-                <b>{s.path.split(/[\\/]/).pop()}</b>: {s.reason}
-              </span>
-            </p>
-          ))}
-          {error ? <p className="text-sm text-danger">{error}</p> : null}
         </div>
       ) : null}
     </>

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { sampleGguf } from '../fixtures/gguf-writer';
 import { SHOTS, screenshotOnFailure } from './chromium';
+import { dropFiles } from './drop-files';
 import { openServedPage, type ServedPage, type ServeProcess } from './serve-process';
 
 let served: ServedPage;
@@ -20,19 +21,7 @@ afterAll(async () => {
 });
 screenshotOnFailure(() => page);
 
-/** Dispatches drag events carrying files, as the OS would when files are dropped on the window. */
-async function drop(files: { name: string; bytes: number[] }[], release = true) {
-  await page.evaluate(
-    ({ files, release }) => {
-      const dt = new DataTransfer();
-      for (const f of files) dt.items.add(new File([new Uint8Array(f.bytes)], f.name));
-      window.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true }));
-      window.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
-      if (release) window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    },
-    { files, release },
-  );
-}
+const drop = (files: { name: string; bytes: number[] }[], release = true) => dropFiles(page, files, release);
 
 describe('drag in local checkpoints', () => {
   it('shows a drop overlay while files are dragged over the window', async () => {
