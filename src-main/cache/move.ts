@@ -13,6 +13,7 @@ import path from 'node:path';
 import { ApiError } from '../contract/errors';
 import { readOwnFileSync, writeFileAtomic } from '../app/atomic-write';
 import { isLockHeld } from './blob-lock';
+import { copyUntrusted } from '../app/untrusted-file';
 
 export const MOVE_JOURNAL = '.hubcap-move.json';
 const PARTIAL = '.hubcap-moving';
@@ -55,11 +56,12 @@ async function anyLockHeld(cache: string): Promise<string | null> {
 }
 
 /** Files below a folder, relative, symlinks as links (never followed). */
-async function entries(root: string): Promise<{ rel: string; kind: 'file' | 'link' | 'dir' }[]> {
-  const out: { rel: string; kind: 'file' | 'link' | 'dir' }[] = [];
+async function entries(root: string): Promise<{ rel: string; kind: 'file' | 'link' | 'dir' | 'special' }[]> {
+  const out: { rel: string; kind: 'file' | 'link' | 'dir' | 'special' }[] = [];
   for (const e of await fs.promises.readdir(root, { recursive: true, withFileTypes: true })) {
     const rel = path.relative(root, path.join(e.parentPath, e.name));
-    out.push({ rel, kind: e.isSymbolicLink() ? 'link' : e.isDirectory() ? 'dir' : 'file' });
+    // A FIFO, socket or device is no cache content: never copied (opening a FIFO would wait forever).
+    out.push({ rel, kind: e.isSymbolicLink() ? 'link' : e.isDirectory() ? 'dir' : e.isFile() ? 'file' : 'special' });
   }
   return out;
 }
@@ -81,7 +83,7 @@ async function copyFolder(src: string, dest: string, onBytes: (n: number, curren
     }
     const tmp = `${to}${PARTIAL}`;
     await fs.promises.rm(tmp, { force: true });
-    await fs.promises.copyFile(from, tmp);
+    await copyUntrusted(from, tmp);
     await fs.promises.rename(tmp, to);
     onBytes(size, f.rel);
   }
@@ -148,8 +150,8 @@ export async function moveCache(
         },
         opts.signal,
       );
-    } else {
-      await fs.promises.copyFile(src, dest);
+    } else if (st.isFile()) {
+      await copyUntrusted(src, dest);
       done += st.size;
     }
     // Only now, with all of it in the target, does the source copy go.
