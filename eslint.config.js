@@ -30,6 +30,7 @@ export const LAYERS = [
   ['downloads', 'library', 'auth'],
   ['inference', 'apps'],
   ['publish', 'localapi'],
+  ['mirror'],
   ['shell'],
   ['core'],
   ['serve'],
@@ -82,7 +83,7 @@ function rendererImports(extra) {
  * apps' folders, the shared cache, dropped files, publish sources). There a FIFO, a device or a
  * planted link must never be opened blindly (#23), so file opens go through one module.
  */
-const FOREIGN_PATH_FOLDERS = ['apps', 'library', 'publish', 'cache', 'downloads', 'xet'];
+const FOREIGN_PATH_FOLDERS = ['apps', 'library', 'publish', 'cache', 'downloads', 'xet', 'mirror'];
 const OPENERS = '^(open|openSync|readFile|readFileSync|createReadStream|openAsBlob)$';
 const UNTRUSTED_ONLY =
   'Open files here through src-main/app/untrusted-file.ts (lstat first, regular files only, no blind links, O_NOFOLLOW|O_NONBLOCK, deadlines); read our own records with readOwnFileSync (app/atomic-write.ts).';

@@ -15,11 +15,13 @@ import { apiCommand, isLoopback, keyLine, startCliApi } from './api';
 import { hostCore, inferenceLauncher } from './context';
 import type { LocalApi } from '../localapi/server';
 import { stopOnSignals } from './signals';
+import { endpointLine, mirrorCommand, mirrorNotes, startCliMirror, type CliMirror } from './mirror';
 
 const USAGE = `Usage:
   hubcap serve [--port N] [--host ADDR]          Serve the Hubcap UI to a browser (loopback by default)
          [--api-port N] [--show-key]             …and the local OpenAI-compatible API on its own port
                                                  (its key printed masked unless --show-key)
+         [--mirror-port N]                       …and the Hub mirror of this cache on its own port
   hubcap download REPO [FILES|PATTERNS…]         Download into the Hugging Face cache
          [--revision R] [--cache-dir D] [--repo-type model|dataset] [--json]
          [--force]                               (rehash what is there; fetch again what is corrupt)
@@ -41,6 +43,9 @@ const USAGE = `Usage:
          [--license ID] [--public] [--dry-run] [--json]
   hubcap api [--port N] [--host ADDR]            The local OpenAI-compatible API alone (http://127.0.0.1:8484/v1;
          [--parallel auto|N] [--cors ORIGIN] [--show-key]  key from HUBCAP_API_KEY, else the OS keychain)
+  hubcap mirror [--port N] [--host ADDR]         This cache as a read-only Hub for other machines
+         [--allow NETS] [--rate-limit RATE]      (first line: the HF_ENDPOINT to give them, key masked
+         [--show-key] [--json]                   unless --show-key; --allow 10.0.0.0/8,…; RATE like 50M)
   hubcap --version
 
 Honours HF_ENDPOINT, HF_HUB_CACHE / HF_HOME, HF_HUB_OFFLINE, HF_TOKEN and the token file.
@@ -55,6 +60,7 @@ async function serve(argv: string[]): Promise<void> {
       port: { type: 'string' },
       host: { type: 'string' },
       'api-port': { type: 'string' },
+      'mirror-port': { type: 'string' },
       'show-key': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -88,7 +94,17 @@ async function serve(argv: string[]): Promise<void> {
     process.stdout.write(`Local API on ${api.url}\n`);
     process.stderr.write(keyLine(core.localApi.currentKey(), values['show-key'], ', Settings › Local API shows and replaces it'));
   }
-  stopOnSignals(() => Promise.all([server.close(), api?.close(), core.close()]));
+  // The Hub mirror of this cache beside the UI, on its own port and the same address.
+  let mirror: CliMirror | null = null;
+  if (values['mirror-port'] !== undefined) {
+    const mirrorPort = Number(values['mirror-port']);
+    if (!Number.isInteger(mirrorPort) || mirrorPort < 0 || mirrorPort > 65535)
+      throw new UsageError(`--mirror-port must be 0-65535, got ${values['mirror-port']}`);
+    mirror = await startCliMirror(core, { host, port: mirrorPort });
+    process.stdout.write(`Hub mirror on ${endpointLine(mirror, values['show-key'])}\n`);
+    process.stderr.write(mirrorNotes(mirror, host, values['show-key']));
+  }
+  stopOnSignals(() => Promise.all([server.close(), api?.close(), mirror?.mirror.close(), core.close()]));
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -106,6 +122,9 @@ export async function main(argv: string[]): Promise<number> {
         return await uploadCommand(rest);
       case 'api':
         await apiCommand(rest);
+        return 0;
+      case 'mirror':
+        await mirrorCommand(rest);
         return 0;
       case 'scan-apps':
       case 'adopt':

@@ -1,0 +1,131 @@
+/**
+ * `hubcap mirror [--port N] [--host ADDR] [--allow NETS] [--rate-limit RATE] [--show-key] [--json]`:
+ * this machine's cache as a read-only Hub for others (#28). The first line is the endpoint to give
+ * them (`HF_ENDPOINT=…`; the key in it masked unless --show-key); `serve --mirror-port` starts the
+ * same server beside the UI.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Core } from '../core/core';
+import { ApiError } from '../contract/errors';
+import { osKeychain, type Keychain } from '../auth/keychain';
+import { MirrorAccess } from '../mirror/access';
+import { parseAllowList } from '../mirror/allow-list';
+import { maskKey, mirrorKey, type MirrorKey } from '../mirror/key';
+import { startMirror, type Mirror } from '../mirror/server';
+import { hostCore } from './context';
+import { isLoopback } from './api';
+import { stopOnSignals } from './signals';
+
+export const DEFAULT_MIRROR_PORT = 8686;
+
+export interface CliMirrorOptions {
+  host: string;
+  port: number;
+  allow?: string | undefined;
+  /** Bytes per second per client, 0 for none. */
+  rateLimit?: number;
+  keychain?: Keychain;
+}
+
+export interface CliMirror {
+  mirror: Mirror;
+  key: MirrorKey;
+  /** The endpoint others set as HF_ENDPOINT (key in full). */
+  endpoint: string;
+}
+
+/** `50M`, `1.5G`, `800k` or a byte count per second. */
+export function parseRate(value: string | undefined): number {
+  if (value === undefined) return 0;
+  const m = /^(\d+(?:\.\d+)?)([kKmMgG]?)(?:i?B?)?(?:\/s)?$/.exec(value.trim());
+  const mult = { '': 1, k: 1 << 10, m: 1 << 20, g: 1 << 30 }[(m?.[2] ?? '').toLowerCase() as '' | 'k' | 'm' | 'g'];
+  const n = m ? Math.floor(Number(m[1]) * mult) : NaN;
+  if (!Number.isSafeInteger(n) || n < 0) throw new ApiError('VALIDATION_FAILED', `--rate-limit must be like 50M (bytes per second per client), got ${value}`);
+  return n;
+}
+
+/** The address others reach: the bound one, or this machine's first LAN address when bound to all. */
+export function addressForOthers(host: string): string {
+  if (host !== '0.0.0.0' && host !== '::') return host.includes(':') ? `[${host}]` : host;
+  for (const list of Object.values(os.networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return '127.0.0.1';
+}
+
+export async function startCliMirror(core: Core, opts: CliMirrorOptions): Promise<CliMirror> {
+  const key = mirrorKey(process.env, opts.keychain ?? osKeychain());
+  const access = new MirrorAccess({
+    endpoint: core.hubHttp.endpoint,
+    offline: () => core.settings.isOffline(),
+    recordFile: path.join(core.dataDir, 'mirror-visibility.json'),
+  });
+  const mirror = await startMirror({
+    scan: () => core.cache.scan(),
+    key: () => key.key,
+    access,
+    allow: parseAllowList(opts.allow),
+    host: opts.host,
+    port: opts.port,
+    rateLimit: opts.rateLimit ?? 0,
+  });
+  return { mirror, key, endpoint: `http://${addressForOthers(opts.host)}:${mirror.port}/${key.key}` };
+}
+
+/** The endpoint line, with the key masked unless asked for in full. */
+export function endpointLine(m: CliMirror, showKey: boolean): string {
+  return showKey ? m.endpoint : m.endpoint.replace(m.key.key, maskKey(m.key.key));
+}
+
+export function mirrorNotes(m: CliMirror, host: string, showKey: boolean): string {
+  const where =
+    m.key.source === 'HUBCAP_MIRROR_KEY'
+      ? 'from HUBCAP_MIRROR_KEY'
+      : m.key.source === 'keychain'
+        ? 'kept in the OS keychain'
+        : 'this run only: no keychain here; set HUBCAP_MIRROR_KEY to keep one';
+  const lines = [`hubcap: mirror key ${where}${showKey ? '' : '; --show-key prints the endpoint in full'}`];
+  lines.push(`hubcap: on each client: export HF_ENDPOINT=${endpointLine(m, showKey)}`);
+  if (!isLoopback(host)) lines.push(`hubcap: warning: listening on ${host}; anyone who can reach it and has the key can download what this cache holds.`);
+  return `${lines.join('\n')}\n`;
+}
+
+export async function mirrorCommand(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string', default: '127.0.0.1' },
+      allow: { type: 'string' },
+      'rate-limit': { type: 'string' },
+      'show-key': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const port = values.port === undefined ? DEFAULT_MIRROR_PORT : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ApiError('VALIDATION_FAILED', `--port must be 0-65535, got ${values.port}`);
+  const core = hostCore('cli', { probeHubOnStart: false });
+  const m = await startCliMirror(core, { host: values.host, port, allow: values.allow, rateLimit: parseRate(values['rate-limit']) });
+  let timer: NodeJS.Timeout | undefined;
+  if (values.json) {
+    const line = (extra: object) => process.stdout.write(`${JSON.stringify({ endpoint: endpointLine(m, values['show-key']), ...extra })}\n`);
+    line({ url: m.mirror.url, keySource: m.key.source, stats: m.mirror.stats() });
+    // Then the figures whenever they change, at most every 2 s.
+    let last = JSON.stringify(m.mirror.stats());
+    timer = setInterval(() => {
+      const now = JSON.stringify(m.mirror.stats());
+      if (now !== last) line({ stats: m.mirror.stats() });
+      last = now;
+    }, 2000);
+  } else {
+    process.stdout.write(`${endpointLine(m, values['show-key'])}\n`);
+  }
+  process.stderr.write(mirrorNotes(m, values.host, values['show-key']));
+  stopOnSignals(() => {
+    clearInterval(timer);
+    return Promise.all([m.mirror.close(), core.close()]);
+  });
+}

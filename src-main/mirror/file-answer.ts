@@ -1,0 +1,97 @@
+/**
+ * `resolve` answered from a blob, as Python's get_hf_file_metadata and http_get read it
+ * (docs/hub-protocol.md §3.2–3.3): 200 with `X-Repo-Commit`, a strong `ETag` and `X-Linked-Etag`
+ * equal to the blob's name, `X-Linked-Size` and `Content-Length`, `Accept-Ranges: bytes`; no Xet
+ * headers, so every client takes the plain HTTP path. One byte range (206 with `Content-Range`,
+ * 416 past the end), `If-None-Match` (304) and `If-Range`. Bytes are streamed from the verified
+ * handle; a client that goes away ends the stream and closes the file.
+ */
+import type http from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import type { Transform } from 'node:stream';
+import type { UntrustedFile } from '../app/untrusted-file';
+import { etagMatches, strongEtag } from './answers';
+import type { MirrorFile } from './catalog';
+
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * One range from a Range header: a range, 'unsatisfiable', or null to send the whole file (no
+ * header, another unit, several ranges or a malformed one: RFC 9110 lets a server ignore those).
+ */
+export function parseRange(header: string | undefined, size: number): ByteRange | 'unsatisfiable' | null {
+  if (!header) return null;
+  const m = /^bytes=(\d{0,19})-(\d{0,19})$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return null;
+  if (m[1] === '') {
+    const n = Number(m[2]);
+    if (n === 0) return 'unsatisfiable';
+    return size === 0 ? 'unsatisfiable' : { start: Math.max(0, size - n), end: size - 1 };
+  }
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (start >= size) return 'unsatisfiable';
+  if (end < start) return null;
+  return { start, end };
+}
+
+export interface FileAnswer {
+  file: MirrorFile;
+  commit: string;
+  cacheControl: string;
+  /** The verified, open blob (null for HEAD and 304, which send no bytes). Closed here. */
+  open: () => Promise<UntrustedFile>;
+  throttle: Transform | null;
+  onBytes: (n: number) => void;
+}
+
+export async function answerFile(req: http.IncomingMessage, res: http.ServerResponse, a: FileAnswer): Promise<void> {
+  const { file } = a;
+  const etag = strongEtag(file.etag);
+  const common: Record<string, string> = {
+    ETag: etag,
+    'X-Linked-Etag': etag,
+    'X-Linked-Size': String(file.size),
+    'X-Repo-Commit': a.commit,
+    'Accept-Ranges': 'bytes',
+    'Cache-Control': a.cacheControl,
+    'Content-Type': 'application/octet-stream',
+    'Content-Disposition': `inline; filename*=UTF-8''${encodeURIComponent(file.path.split('/').pop() ?? 'file')}`,
+  };
+  if (etagMatches(req.headers['if-none-match'], etag)) {
+    res.writeHead(304, common);
+    res.end();
+    return;
+  }
+  const ifRange = req.headers['if-range'] as string | undefined;
+  const wanted = ifRange === undefined || etagMatches(ifRange, etag, false) ? parseRange(req.headers.range, file.size) : null;
+  if (wanted === 'unsatisfiable') {
+    res.writeHead(416, { ...common, 'Content-Range': `bytes */${file.size}`, 'Content-Length': '0' });
+    res.end();
+    return;
+  }
+  // Verify before the first byte (HEAD too: a blob that fails is not announced as servable).
+  const opened = await a.open();
+  const range = wanted ?? { start: 0, end: file.size - 1 };
+  const length = file.size === 0 ? 0 : range.end - range.start + 1;
+  try {
+    res.writeHead(wanted ? 206 : 200, {
+      ...common,
+      'Content-Length': String(length),
+      ...(wanted ? { 'Content-Range': `bytes ${range.start}-${range.end}/${file.size}` } : {}),
+    });
+    if (req.method === 'HEAD' || length === 0) {
+      res.end();
+      return;
+    }
+    const stream = opened.fh.createReadStream({ start: range.start, end: range.end, highWaterMark: 256 << 10, autoClose: false });
+    stream.on('data', (chunk: string | Buffer) => a.onBytes(chunk.length));
+    // A client gone mid-file rejects the pipeline: nothing to report, the file is closed below.
+    await (a.throttle ? pipeline(stream, a.throttle, res) : pipeline(stream, res)).catch(() => res.destroy());
+  } finally {
+    await opened.fh.close().catch(() => undefined);
+  }
+}

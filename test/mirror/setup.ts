@@ -1,0 +1,52 @@
+/** A cache filled from the fakehub by Hubcap's own engine, and a mirror over it, for test/mirror/*. */
+import { afterEach } from 'vitest';
+import { CacheIndex } from '../../src-main/cache/index';
+import { MirrorAccess } from '../../src-main/mirror/access';
+import { parseAllowList } from '../../src-main/mirror/allow-list';
+import { startMirror, type Mirror, type MirrorOptions } from '../../src-main/mirror/server';
+import { forgetVerified } from '../../src-main/mirror/verified-blob';
+import type { FakeHub } from '../fakehub/server';
+import { download, hubHttp, manager } from '../helpers/hub';
+
+export const KEY = 'test-mirror-key-0123456789abcdef';
+
+const mirrors: Mirror[] = [];
+afterEach(async () => {
+  for (const m of mirrors.splice(0)) await m.close();
+  forgetVerified();
+});
+
+/** Downloads `repos` (id, or id@revision) from the fakehub into a fresh cache, as a user of Hubcap would. */
+export async function filledCache(hub: FakeHub, repos: string[], token: string | null = null): Promise<string> {
+  const { m, cache } = manager(hubHttp(hub, { token }));
+  for (const spec of repos) {
+    const [repo = '', revision = 'main'] = spec.split('@');
+    const job = await download(m, { repo, revision });
+    if (job.state !== 'done') throw new Error(`filling the cache: ${spec} ended ${job.state}: ${JSON.stringify(job.error)}`);
+  }
+  return cache;
+}
+
+export interface TestMirror {
+  mirror: Mirror;
+  /** The endpoint a client sets as HF_ENDPOINT. */
+  endpoint: string;
+  index: CacheIndex;
+  access: MirrorAccess;
+}
+
+export async function mirrorOver(cache: string, upstream: string, extra: Partial<MirrorOptions> = {}): Promise<TestMirror> {
+  const index = new CacheIndex(() => cache, 0);
+  const access = new MirrorAccess({ endpoint: upstream, offline: () => false, timeoutMs: 5000 });
+  const mirror = await startMirror({
+    scan: () => index.scan(),
+    key: () => KEY,
+    access,
+    allow: parseAllowList(null),
+    host: '127.0.0.1',
+    port: 0,
+    ...extra,
+  });
+  mirrors.push(mirror);
+  return { mirror, endpoint: `${mirror.url}/${KEY}`, index, access };
+}
