@@ -144,6 +144,7 @@ export class Core {
       cacheDir,
       store: opts.ephemeralQueue ? memoryQueueStore() : fileQueueStore(opts.dataDir),
       disableSymlinks: hf.disableSymlinks,
+      disableXet: hf.disableXet,
       stallTimeoutMs: hf.downloadTimeoutMs,
       maxConcurrentFiles: () => this.settings.get().downloadConcurrency,
       connections: () => this.settings.get().downloadConnections,

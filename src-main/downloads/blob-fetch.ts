@@ -28,6 +28,7 @@ import { errorFrom, openBody, type OpenedBody } from './http-stream';
 import { claimPartial, replacePartial, SequentialWriter, stillOurs, type PartialFile } from './partial-file';
 import { fetchRanges, RangedAttemptError } from './ranged-fetch';
 import { RangesRecord, SpanSet } from './range-state';
+import { fetchXetBlob, type XetBlobOptions } from './xet-blob';
 
 export interface BlobRequest {
   /** The resolve URL of the file at a commit (on the Hub origin). */
@@ -40,6 +41,8 @@ export interface BlobRequest {
   ctx: { repo?: string; revision?: string; path?: string; repoUrl?: string };
   /** Fetch even when a blob of the right size is there (its bytes were found corrupt). */
   replace?: boolean;
+  /** The file is stored in Xet: its Xet hash and where its read token comes from. */
+  xet?: { hash: string; refreshUrl: string };
 }
 
 export interface RetryInfo {
@@ -75,6 +78,8 @@ export interface BlobFetchOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Hash in a worker thread (default: when there is a core to spare). */
   hashOffThread?: boolean;
+  /** Take the Xet road for Xet files (default true; false for HF_HUB_DISABLE_XET). */
+  xet?: boolean;
 }
 
 export interface BlobFetchResult {
@@ -84,6 +89,8 @@ export interface BlobFetchResult {
   waited: boolean;
   resumedFrom: number;
   bytesFetched: number;
+  /** How the bytes came: Xet ranges or one whole-file URL (absent when nothing was fetched). */
+  protocol?: 'xet' | 'http';
 }
 
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -199,10 +206,42 @@ export async function fetchBlob(hub: HubHttp, req: BlobRequest, opts: BlobFetchO
   try {
     // The other writer may have just finished it: then nothing is fetched.
     if (!req.replace && (await isPresent(finalPath, req.size))) return { ...present, waited };
-    return { ...(await transfer(hub, req, opts, blobsDir, finalPath)), waited };
+    if (req.xet && opts.xet !== false && req.etag.length === 64) {
+      const viaXet = await fetchXetBlob(hub, { etag: req.etag, size: req.size, ctx: req.ctx, xet: req.xet }, xetOptions(opts), blobsDir, finalPath).catch(
+        async (error: unknown) => {
+          if (opts.signal.aborted) throw cancelledError();
+          if (!xetFallsBack(error)) throw (await diskError(error, blobsDir, req.size, req.ctx.path)) ?? error;
+          return null;
+        },
+      );
+      if (viaXet) return { path: viaXet.path, alreadyPresent: false, waited, resumedFrom: 0, bytesFetched: viaXet.bytesFetched, protocol: 'xet' };
+    }
+    return { ...(await transfer(hub, req, opts, blobsDir, finalPath)), waited, protocol: 'http' };
   } finally {
     await lock.release().catch(() => undefined);
   }
+}
+
+/** The Xet road's options from the classic ones. */
+function xetOptions(opts: BlobFetchOptions): XetBlobOptions {
+  return {
+    signal: opts.signal,
+    connections: opts.connections === 'auto' || opts.connections === undefined ? 8 : Math.max(1, opts.connections),
+    ...(opts.onBytes ? { onBytes: opts.onBytes } : {}),
+    ...(opts.stallTimeoutMs !== undefined ? { stallTimeoutMs: opts.stallTimeoutMs } : {}),
+    ...(opts.maxRetries !== undefined ? { maxRetries: opts.maxRetries } : {}),
+    ...(opts.sleep ? { sleep: opts.sleep } : {}),
+    ...(opts.hashOffThread !== undefined ? { hashOffThread: opts.hashOffThread } : {}),
+  };
+}
+
+/**
+ * A Xet failure that the classic road may not meet (no read token here, a CAS that cannot be
+ * reached or refuses): the whole-file URL is tried instead. Corrupt data, a full disk or a cancel
+ * are the file's answer, whatever the road.
+ */
+function xetFallsBack(error: unknown): boolean {
+  return error instanceof HubError && !['INTEGRITY', 'CANCELLED', 'OFFLINE', 'DISK_FULL', 'DISK_ERROR'].includes(error.code);
 }
 
 /** The download proper, under the lock. */

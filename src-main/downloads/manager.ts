@@ -21,6 +21,7 @@ import type { HubHttp } from '../hub/http';
 import { COMMIT_RE, checkRevision, parseRepoId, type RepoRef } from '../hub/repo-id';
 import { repoPageUrl, resolveUrl, type PlannedFile } from '../hub/resolve';
 import { fetchBlob } from './blob-fetch';
+import { xetRefreshUrl } from './xet-blob';
 import { isPartialOf } from './partial-file';
 import { matchesAny } from './patterns';
 import { planDownload } from './plan';
@@ -47,6 +48,8 @@ export interface ManagerOptions {
   maxRetries?: number;
   /** Copies into snapshots instead of links (HF_HUB_DISABLE_SYMLINKS). */
   disableSymlinks?: boolean;
+  /** Xet files too take the classic whole-file road (HF_HUB_DISABLE_XET). */
+  disableXet?: boolean;
   /** Minimum interval between progress events of one job. */
   progressIntervalMs?: number;
 }
@@ -94,6 +97,8 @@ export class DownloadManager {
   readonly #budget: ConnectionBudget;
   /** Live range connections per file being fetched (for the job's count). */
   readonly #fileConnections = new WeakMap<JobFile, number>();
+  /** sha256 → Xet file hash, for files the Hub said are stored in Xet (learnt when planning). */
+  readonly #xetHashes = new Map<string, string>();
   #saveTimer: NodeJS.Timeout | null = null;
   #closed = false;
 
@@ -319,6 +324,7 @@ export class DownloadManager {
       }
       if (job.state !== 'resolving') return; // paused or cancelled meanwhile
       const previous = new Map(job.files.map((f) => [f.path, f]));
+      for (const p of planned) if (p.xetHash && p.etag.length === 64) this.#xetHashes.set(p.etag, p.xetHash);
       job.commit = commit;
       job.files = planned.map((p) => {
         const done = this.#snapshotMatches(dir, commit, p) || this.#linkIfBlobPresent(job, dir, commit, p);
@@ -442,6 +448,12 @@ export class DownloadManager {
     }
   }
 
+  /** The Xet side of a blob request, when the Hub marked the file as Xet. */
+  #xetOf(repo: RepoRef, commit: string, file: JobFile): { xet?: { hash: string; refreshUrl: string } } {
+    const hash = this.#xetHashes.get(file.etag);
+    return hash ? { xet: { hash, refreshUrl: xetRefreshUrl(this.#o.hub, repo, commit) } } : {};
+  }
+
   async #runFile(job: DownloadJob, file: JobFile): Promise<void> {
     this.#active += 1;
     file.state = 'downloading';
@@ -476,9 +488,11 @@ export class DownloadManager {
             repoFolder: repoFolderName(repo),
             ctx: { repo: repo.id, revision: job.request.revision, path: file.path, repoUrl: repoPageUrl(this.#o.hub, repo) },
             ...(file.replace ? { replace: true } : {}),
+            ...this.#xetOf(repo, commit, file),
           },
           {
             signal,
+            xet: this.#o.disableXet !== true,
             connections: job.request.connections ?? this.#o.connections?.() ?? 'auto',
             budget: this.#budget,
             onConnections: (n) => {

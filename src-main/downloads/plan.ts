@@ -41,7 +41,8 @@ export async function planDownload(hub: HubHttp, repo: RepoRef, revision: string
   }
   if (wanted.length === 1 && !selection.patterns?.length) {
     const meta = await fileMetadata(hub, repo, revision, wanted[0] as string);
-    return { commit: meta.commit, files: [{ path: meta.path, size: meta.size, etag: meta.etag, lfs: meta.lfs }], listing: null, skipped: [] };
+    const file = { path: meta.path, size: meta.size, etag: meta.etag, lfs: meta.lfs, ...(meta.xetHash ? { xetHash: meta.xetHash } : {}) };
+    return { commit: meta.commit, files: [file], listing: null, skipped: [] };
   }
   const commit = COMMIT_RE.test(revision) ? revision : await resolveCommit(hub, repo, revision);
   const listing = await listTree(hub, repo, commit, { repoUrl: repoPageUrl(hub, repo) });
@@ -58,7 +59,7 @@ export async function planDownload(hub: HubHttp, repo: RepoRef, revision: string
       skipped.push({ path: quoteName(entry.path), reason });
       continue;
     }
-    files.push({ path: entry.path, size: entry.size, etag: blobIdOf(entry), lfs: entry.lfs !== null });
+    files.push({ path: entry.path, size: entry.size, etag: blobIdOf(entry), lfs: entry.lfs !== null, ...(entry.xetHash ? { xetHash: entry.xetHash } : {}) });
   }
   const missing = wanted.filter((p) => !seen.has(p));
   if (missing.length) {

@@ -40,6 +40,8 @@ export interface XetTransferOptions {
   /** Bytes of the file one plan covers (default 256 MiB, as hf_xet asks). */
   windowBytes?: number;
   onBytes?: (delta: number, position: number) => void;
+  /** The file's done spans as they grow (at most twice a second), for a record beside the partial. */
+  onSpans?: (spans: [number, number][]) => void;
   /** Failures in a row without progress before giving up (default 8). */
   maxRetries?: number;
   stallTimeoutMs?: number;
@@ -131,6 +133,7 @@ class XetTransfer {
   readonly #hasher: DiskHasher;
   readonly #result: XetTransferResult = { bytesFetched: 0, ranges: 0, sharedRanges: 0 };
   #failures = 0;
+  #spansAt = 0;
 
   constructor(hub: HubHttp, fh: FileHandle, req: XetTransferRequest, opts: XetTransferOptions) {
     this.#fh = fh;
@@ -155,6 +158,9 @@ class XetTransfer {
       }
       return this.#result;
     } catch (error) {
+      // A read-token answer that is not one says nothing about the file: the classic road may still work.
+      if (error instanceof XetDataError && error.problem === 'token')
+        throw new HubError('SERVER_ERROR', `The Hub's Xet read token for ${this.#file} was unusable (${error.message}).`, { permanent: true });
       if (error instanceof XetDataError)
         throw new HubError('INTEGRITY', `${this.#file} arrived damaged from the Xet storage (${error.message}); nothing was saved.`, { ...req.ctx });
       throw error;
@@ -234,6 +240,10 @@ class XetTransfer {
       this.#done.add(from, to);
       const gained = this.#done.total() - before;
       if (gained > 0) this.#opts.onBytes?.(gained, this.#done.prefix());
+      if (this.#opts.onSpans && Date.now() - this.#spansAt >= 500) {
+        this.#spansAt = Date.now();
+        this.#opts.onSpans(this.#done.spans());
+      }
       this.#hasher.advance(this.#done.prefix());
     }
     job.chunk += 1;

@@ -40,6 +40,8 @@ export interface HfEnv {
   disableImplicitToken: boolean;
   /** HF_HUB_DISABLE_SYMLINKS: write copies into snapshots instead of links. */
   disableSymlinks: boolean;
+  /** HF_HUB_DISABLE_XET: Xet files too take the classic whole-file download. */
+  disableXet: boolean;
   /** HF_HUB_DOWNLOAD_TIMEOUT (seconds, default 10): a download stream idle this long is dropped and resumed. */
   downloadTimeoutMs: number;
   /** HF_HUB_ETAG_TIMEOUT (seconds, default 10): how long a metadata request (HEAD) may take. */
@@ -140,6 +142,7 @@ export function readHfEnv(env: Env, homeDir: string): HfEnv {
     offline: envFlag(env.HF_HUB_OFFLINE) || envFlag(env.TRANSFORMERS_OFFLINE),
     disableImplicitToken: envFlag(env.HF_HUB_DISABLE_IMPLICIT_TOKEN),
     disableSymlinks: envFlag(env.HF_HUB_DISABLE_SYMLINKS),
+    disableXet: envFlag(env.HF_HUB_DISABLE_XET),
     downloadTimeoutMs: seconds(env.HF_HUB_DOWNLOAD_TIMEOUT, 10),
     etagTimeoutMs: seconds(env.HF_HUB_ETAG_TIMEOUT, 10),
   };

@@ -9,7 +9,7 @@ import type { HubHttp } from './http';
 import { parseByteCount } from './limits';
 import { nextHop, staysOnOrigin } from './redirects';
 import { COMMIT_RE, repoUrlPath, type RepoRef } from './repo-id';
-import { isEtag } from './blob-id';
+import { isEtag, SHA256_RE } from './blob-id';
 
 /** A file the Hub described: size and blob name (sha256 for LFS files, git sha1 otherwise). */
 export interface PlannedFile {
@@ -17,6 +17,8 @@ export interface PlannedFile {
   size: number;
   etag: string;
   lfs: boolean;
+  /** The Xet file hash, for files the Hub stores in Xet (docs/hub-protocol.md §3.4). */
+  xetHash?: string;
 }
 
 export interface FileMetadata extends PlannedFile {
@@ -77,7 +79,8 @@ export async function fileMetadata(hub: HubHttp, repo: RepoRef, revision: string
     if (size === null) {
       throw new HubError('SERVER_ERROR', `The Hub gave ${filePath} an invalid size (${JSON.stringify((sizeHeader ?? 'none').slice(0, 40))}).`, ctx);
     }
-    return { path: filePath, size, etag, lfs: linked !== null, commit };
+    const xetHash = (res.headers.get('x-xet-hash') ?? '').trim().toLowerCase();
+    return { path: filePath, size, etag, lfs: linked !== null, commit, ...(SHA256_RE.test(xetHash) ? { xetHash } : {}) };
   }
 }
 

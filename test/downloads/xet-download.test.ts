@@ -1,0 +1,94 @@
+/**
+ * The download engine takes the Xet road for files the Hub marks as Xet (tree `xetHash`, or
+ * `X-Xet-Hash` on a single file's HEAD), and the classic road for everything else, under
+ * HF_HUB_DISABLE_XET, and on a mirror without a CAS. Either way the blob is verified before it
+ * lands; a corrupt Xet file lands nothing.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { FakeHub } from '../fakehub/server';
+import { mixedXetContent, XET_FILE, XET_REPO, xetRepo } from '../fakehub/xet/fixtures';
+import { download, fakeHub, hubHttp, manager, requestsTo } from '../helpers/hub';
+
+const content = mixedXetContent();
+const bytes = content.read(0, content.size);
+const sha256 = createHash('sha256').update(bytes).digest('hex');
+const folder = (cache: string) => path.join(cache, 'models--acme--xet-model');
+
+function must<T>(v: T | null | undefined, what: string): T {
+  if (v === null || v === undefined) throw new Error(`missing: ${what}`);
+  return v;
+}
+
+const xetHub = (): Promise<FakeHub> => fakeHub({ repos: [xetRepo()], storageHost: '127.0.0.2', xet: { maxXorbBytes: 1 << 20 } });
+const cas = (hub: FakeHub) => must(hub.xet, 'xet').cas;
+const xorbGets = (hub: FakeHub) => cas(hub).log.filter((q) => q.url.startsWith('/xorbs/'));
+const blobOf = (cache: string) => path.join(folder(cache), 'blobs', sha256);
+
+describe('downloads of Xet files', () => {
+  it('takes the Xet road for a whole revision, verified, and the classic road for the rest', async () => {
+    const hub = await xetHub();
+    const { m, cache } = manager(hubHttp(hub));
+    const job = await download(m, { repo: XET_REPO });
+    expect(job.state).toBe('done');
+    expect(fs.readFileSync(blobOf(cache)).equals(bytes)).toBe(true);
+    expect(xorbGets(hub).length).toBeGreaterThan(0);
+    // No Xet file went through the whole-file bridge; the small regular file came from the Hub.
+    expect(requestsTo(hub, 'cdn')).toEqual([]);
+    expect(fs.readdirSync(path.join(folder(cache), 'blobs')).filter((n) => n.includes('.incomplete'))).toEqual([]);
+  });
+
+  it('takes the Xet road for one file asked by name (X-Xet-Hash on its HEAD)', async () => {
+    const hub = await xetHub();
+    const { m, cache } = manager(hubHttp(hub));
+    const job = await download(m, { repo: XET_REPO, files: [XET_FILE] });
+    expect(job.state).toBe('done');
+    expect(fs.readFileSync(blobOf(cache)).equals(bytes)).toBe(true);
+    expect(xorbGets(hub).length).toBeGreaterThan(0);
+  });
+
+  it('keeps the classic road under HF_HUB_DISABLE_XET', async () => {
+    const hub = await xetHub();
+    const { m, cache } = manager(hubHttp(hub), { disableXet: true });
+    const job = await download(m, { repo: XET_REPO, files: [XET_FILE] });
+    expect(job.state).toBe('done');
+    expect(fs.readFileSync(blobOf(cache)).equals(bytes)).toBe(true);
+    expect(cas(hub).log).toEqual([]);
+    expect(requestsTo(hub, 'cdn', sha256).length).toBeGreaterThan(0);
+  });
+
+  it('falls back to the classic road on a mirror that has no CAS (no read token)', async () => {
+    const hub = await xetHub();
+    hub.faults.add({ kind: 'status', origin: 'api', pathIncludes: 'xet-read-token', status: 404, times: Infinity });
+    const { m, cache } = manager(hubHttp(hub));
+    const job = await download(m, { repo: XET_REPO, files: [XET_FILE] });
+    expect(job.state).toBe('done');
+    expect(fs.readFileSync(blobOf(cache)).equals(bytes)).toBe(true);
+    expect(xorbGets(hub)).toEqual([]);
+    expect(requestsTo(hub, 'cdn', sha256).length).toBeGreaterThan(0);
+  });
+
+  it('lands nothing when the Xet storage keeps sending a corrupt xorb, and says which file', async () => {
+    const hub = await xetHub();
+    const store = cas(hub).store;
+    const file = must(
+      [...store.files.values()].find((f) => f.size === content.size),
+      'xet file',
+    );
+    const term = must(file.terms[0], 'term');
+    const chunk = must(must(store.xorbs.get(term.xorb), 'xorb').chunks[term.start], 'chunk');
+    cas(hub).faults.add({ kind: 'corrupt', xorb: term.xorb, offset: chunk.offset + 100, times: Infinity });
+    const { m, cache } = manager(hubHttp(hub), { maxRetries: 1 });
+    const job = await download(m, { repo: XET_REPO, files: [XET_FILE] });
+    expect(job.state).toBe('error');
+    expect(job.error?.code).toBe('INTEGRITY');
+    expect(job.error?.message).toContain(XET_FILE);
+    expect(fs.existsSync(blobOf(cache))).toBe(false);
+    const blobs = path.join(folder(cache), 'blobs');
+    expect(fs.existsSync(blobs) ? fs.readdirSync(blobs) : []).toEqual([]);
+    // Fetched twice (once more after the first failed check), never through the bridge.
+    expect(requestsTo(hub, 'cdn')).toEqual([]);
+  });
+});
