@@ -1,10 +1,11 @@
 import { Link, useLocation } from 'wouter';
-import { FileUp, FolderSearch, HardDrive, MessageSquare, TriangleAlert, Upload } from 'lucide-react';
+import { FileUp, FolderSearch, HardDrive, MessageSquare, TriangleAlert, Upload, Zap } from 'lucide-react';
 import { APP_NAMES } from '../../../src-main/contract/apps';
 import { parseItemKey, repoKey } from '../../../src-main/contract/keys';
 import type { LibraryItem } from '../../../src-main/contract/library';
 import { formatAgo, formatBytes, formatCount } from '../../../src-main/contract/present/format';
 import { chatIntent } from '../../api/chat';
+import { useInferenceStatus } from '../../api/inference';
 import { Badge } from '../../components/ui/badge';
 import { Button } from '../../components/ui/button';
 import { Tooltip } from '../../components/ui/tooltip';
@@ -22,9 +23,17 @@ function params(n: number | null | undefined): string | null {
   return n ? `${formatCount(n)} params` : null;
 }
 
-/** One runnable model: what it is, where it is, and what can be done with it. */
+/** Where it is, in words: never an internal path (the folder Hubcap made for an upload is a UUID). */
+function where(item: LibraryItem): string {
+  if (item.source === 'cache') return `${item.repo} @ ${item.revision}`;
+  if (item.inHubcapFolder) return "In Hubcap's models folder";
+  return item.path;
+}
+
+/** One runnable model: what it is, where it is, whether it is loaded, and what can be done with it (each action named). */
 export function ItemCard({ item }: { item: LibraryItem }) {
   const [, navigate] = useLocation();
+  const loaded = useInferenceStatus().data?.model?.key === item.key;
   const s = item.summary;
   const facts = [s?.architecture, params(s?.parameters), s?.quantization, s?.contextLength ? `${s.contextLength.toLocaleString()} ctx` : null].filter(Boolean);
   return (
@@ -34,10 +43,15 @@ export function ItemCard({ item }: { item: LibraryItem }) {
           <h3 className="truncate font-medium" title={item.name}>
             {item.name}
           </h3>
-          <p className="truncate text-xs text-muted-foreground" title={item.path}>
-            {item.source === 'cache' ? `${item.repo} @ ${item.revision}` : item.path}
+          <p className="truncate text-xs text-muted-foreground" title={item.inHubcapFolder ? undefined : item.path} data-testid="item-where">
+            {where(item)}
           </p>
         </div>
+        {loaded ? (
+          <Badge tone="success" data-testid="item-loaded">
+            <Zap /> Loaded
+          </Badge>
+        ) : null}
         <Badge tone={item.kind === 'gguf' ? 'primary' : 'neutral'}>{item.kind === 'gguf' ? 'GGUF' : 'safetensors'}</Badge>
       </div>
       <div className="flex flex-wrap gap-1.5 text-xs">
@@ -60,12 +74,14 @@ export function ItemCard({ item }: { item: LibraryItem }) {
           </Tooltip>
         ) : null}
       </div>
-      <div className="mt-auto flex items-center gap-1 text-xs text-muted-foreground">
+      <div className="flex items-center gap-1 text-xs text-muted-foreground">
         {item.source === 'cache' ? <HardDrive className="size-3.5" /> : <FileUp className="size-3.5" />}
-        <span className="flex-1">
+        <span className="flex-1" data-testid="item-facts">
           {formatBytes(item.size)} · {item.source === 'cache' ? 'Hugging Face cache' : item.foundIn ? `in ${APP_NAMES[item.foundIn]}'s folder` : 'added by you'}{' '}
-          · {item.lastUsed ? `used ${formatAgo(item.lastUsed)}` : 'never used'}
+          · {loaded ? 'loaded now' : item.lastUsed ? `used ${formatAgo(item.lastUsed)}` : 'never used'}
         </span>
+      </div>
+      <div className="mt-auto flex flex-wrap items-center gap-1 border-t border-border pt-2 text-xs text-muted-foreground">
         {item.kind === 'gguf' && !item.problem ? (
           <Tooltip content={item.missing ? 'The file is missing.' : 'Load it and chat'}>
             <span>
@@ -80,23 +96,26 @@ export function ItemCard({ item }: { item: LibraryItem }) {
                 }}
               >
                 <MessageSquare />
+                Chat
               </Button>
             </span>
           </Tooltip>
         ) : null}
         {!item.missing ? (
           <Tooltip content="Publish it to your Hub repo">
-            <Button size="icon" variant="ghost" asChild aria-label={`Publish ${item.name}`}>
+            <Button size="sm" variant="ghost" asChild aria-label={`Publish ${item.name}`}>
               <Link href={`/publish?item=${encodeURIComponent(item.key)}`}>
                 <Upload />
+                Publish
               </Link>
             </Button>
           </Tooltip>
         ) : null}
         {item.source === 'cache' ? (
-          <Button size="icon" variant="ghost" asChild aria-label={`Show ${item.name} in the cache`}>
+          <Button size="sm" variant="ghost" asChild aria-label={`Show ${item.name} in the cache`}>
             <Link href={cacheHref(item.key)}>
               <FolderSearch />
+              In the cache
             </Link>
           </Button>
         ) : (

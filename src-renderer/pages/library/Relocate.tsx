@@ -17,8 +17,9 @@ export function Relocate({ item }: { item: LibraryItem }) {
   if (item.inHubcapFolder || item.foundIn) return null;
   return (
     <>
-      <Button size="icon" variant="ghost" disabled={item.missing} aria-label={`Keep ${item.name} in Hubcap's folder`} onClick={() => setOpen(true)}>
+      <Button size="sm" variant="ghost" disabled={item.missing} aria-label={`Keep ${item.name} in Hubcap's folder`} onClick={() => setOpen(true)}>
         <FolderInput />
+        Keep a copy
       </Button>
       <Dialog
         open={open}

@@ -15,13 +15,14 @@ export function ShowInFolder({ item }: { item: LibraryItem }) {
     >
       <span>
         <Button
-          size="icon"
+          size="sm"
           variant="ghost"
           disabled={!can || item.missing}
           aria-label={`Show ${item.name} in the file manager`}
           onClick={() => show.mutate({ place: 'libraryItem', key: item.key })}
         >
           <FolderOpen />
+          Show file
         </Button>
       </span>
     </Tooltip>

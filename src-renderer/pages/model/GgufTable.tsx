@@ -1,5 +1,6 @@
-import { Fragment, useEffect, useRef } from 'react';
+import { Fragment, useEffect, useRef, useState } from 'react';
 import { Sparkles } from 'lucide-react';
+import type { FitEstimate } from '../../../src-main/contract/inference';
 import type { FileGroup } from '../../../src-main/contract/model';
 import { formatBytes } from '../../../src-main/contract/present/format';
 import { useHubFits } from '../../api/gallery';
@@ -11,26 +12,30 @@ import { GroupStatus } from './GroupStatus';
 import { groupState, type GroupsProps } from './local-state';
 import { recommendQuant } from './recommend';
 import { RowDownload } from './RowDownload';
+import { TooBigConfirm } from './TooBigConfirm';
 import { useDownloadFromPage } from './use-download-from-page';
 
-/** The recommended row, once every estimate has answered (a late one could change it). */
-function useRecommended(model: GroupsProps['model'], groups: readonly FileGroup[]): string | null {
+/** Every row's estimate, and the recommended row once every estimate has answered (a late one could change it). */
+function useFits(model: GroupsProps['model'], groups: readonly FileGroup[]): { fits: (FitEstimate | undefined)[]; recommended: string | null } {
   const online = model.source === 'hub';
-  const fits = useHubFits(
+  const answers = useHubFits(
     model.id,
     model.sha,
     groups.map((g) => g.files[0]?.path ?? ''),
     online,
   );
-  if (!online || fits.some((f) => f.isPending)) return null;
-  return recommendQuant(groups.map((g, i) => ({ label: g.label, size: g.size, fit: fits[i]?.data })));
+  const fits = answers.map((a) => a.data);
+  if (!online || answers.some((f) => f.isPending)) return { fits, recommended: null };
+  return { fits, recommended: recommendQuant(groups.map((g, i) => ({ label: g.label, size: g.size, fit: fits[i] }))) };
 }
 
 /** The quantizations, one row each (split files as one), with size, fit and what this machine has of each. */
 export function GgufTable({ model, groups, presence, jobs, focus }: GroupsProps & { focus: FileGroup | null }) {
   const start = useDownloadFromPage(model);
   const offline = model.source === 'cache';
-  const recommended = useRecommended(model, groups);
+  const { fits, recommended } = useFits(model, groups);
+  const [confirm, setConfirm] = useState<{ group: FileGroup; fit: FitEstimate } | null>(null);
+  const download = (g: FileGroup) => start.download(g.files.map((f) => f.path));
   const focused = useRef<HTMLTableRowElement>(null);
   useEffect(() => {
     // A block body: Chromium's scrollIntoView returns a promise, which React would take for a cleanup.
@@ -50,7 +55,7 @@ export function GgufTable({ model, groups, presence, jobs, focus }: GroupsProps 
             </tr>
           </thead>
           <tbody>
-            {groups.map((g) => {
+            {groups.map((g, i) => {
               const state = groupState(g, model.id, model.sha, presence, jobs);
               const live = state.state === 'downloading' || state.state === 'failed';
               return (
@@ -83,7 +88,16 @@ export function GgufTable({ model, groups, presence, jobs, focus }: GroupsProps 
                       {g.files[0] ? <FitCell model={model} path={g.files[0].path} libraryKey={state.state === 'downloaded' ? state.libraryKey : null} /> : null}
                     </td>
                     <td className="whitespace-nowrap py-1.5 pl-3 text-right">
-                      <GroupStatus group={g} state={state} offline={offline} onDownload={() => start.download(g.files.map((f) => f.path))} />
+                      <GroupStatus
+                        group={g}
+                        state={state}
+                        offline={offline}
+                        onDownload={() => {
+                          const fit = fits[i];
+                          if (fit?.verdict === 'too-big') setConfirm({ group: g, fit });
+                          else download(g);
+                        }}
+                      />
                     </td>
                   </tr>
                   {live ? (
@@ -105,6 +119,7 @@ export function GgufTable({ model, groups, presence, jobs, focus }: GroupsProps 
           : "Fit estimates come from each file's header alone (a few MB read over HTTP ranges), checked by node-llama-cpp against this machine's GPU and RAM for a context of up to 8,192 tokens. Hover a badge for the numbers."}
       </p>
       {start.error ? <ErrorNotice error={start.error} /> : null}
+      {confirm ? <TooBigConfirm group={confirm.group} fit={confirm.fit} onDownload={() => download(confirm.group)} onClose={() => setConfirm(null)} /> : null}
     </div>
   );
 }
