@@ -1,0 +1,132 @@
+/**
+ * The clients people use, through the mirror (#28.1, #28.5): huggingface_hub 2.0 on a second
+ * machine (a network namespace that cannot reach the fakehub) gets identical files with
+ * snapshot_download, hf_hub_download and `hf download`, and works offline afterwards; a second
+ * client costs the Hub nothing; with the uplink cut, cached models still come; Hubcap itself takes
+ * the mirror as its endpoint.
+ */
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeHub, type FakeHub } from '../fakehub/server';
+import { standardRepos, TOKENS } from '../fakehub/fixtures';
+import type { FakeRepo } from '../fakehub/model';
+import { download, manager } from '../helpers/hub';
+import { tmpDir } from '../helpers/tmp';
+import { HubHttp } from '../../src-main/hub/http';
+import { parseAllowList } from '../../src-main/mirror/allow-list';
+import { filledCache, KEY, mirrorOver } from './setup';
+import { secondMachine, type SecondMachine } from './second-machine';
+
+const REPO = 'acme/tiny-llm';
+const SCRIPT = new URL('./mirror_client.py', import.meta.url).pathname;
+
+let machine: SecondMachine | null = null;
+let hub: FakeHub | null = null;
+afterEach(async () => {
+  machine?.close();
+  machine = null;
+  await hub?.close().catch(() => undefined);
+  hub = null;
+});
+
+function expectedFiles(h: FakeHub, revision = 'main'): Record<string, string> {
+  const repo = h.repos.get(`model:${REPO}`) as FakeRepo;
+  const commit = repo.commits.find((c) => c.sha === repo.refs.get(revision)) ?? repo.commits.at(-1);
+  return Object.fromEntries([...(commit?.files.values() ?? [])].map((f) => [f.path, f.sha256]));
+}
+
+/** Requests that carried file bytes from the Hub (resolve or the CDN) since `from`. */
+const fileRequests = (h: FakeHub, from: number) => h.log.slice(from).filter((r) => r.origin === 'cdn' || r.url.includes('/resolve/'));
+
+async function setup() {
+  hub = await startFakeHub({ repos: standardRepos(), tokens: TOKENS });
+  const cache = await filledCache(hub, [REPO, `${REPO}@v1.0`]);
+  machine = secondMachine();
+  const m = await mirrorOver(cache, hub.url, { host: machine.hostAddress, allow: parseAllowList(`${machine.clientAddress}/32`) });
+  const endpoint = `http://${machine.hostAddress}:${m.mirror.port}/${KEY}`;
+  return { hub, machine, m, endpoint, cache };
+}
+
+describe('mirror: the clients people use', () => {
+  it('Python 2.0 on a second machine: identical files, offline afterwards, a second client and a cut uplink cost the Hub nothing', async () => {
+    const { hub: h, machine: second, endpoint, m } = await setup();
+    const from = h.log.length;
+    const c1 = tmpDir();
+    const first = await second.python([SCRIPT, 'snapshot', REPO, c1], { HF_ENDPOINT: endpoint });
+    expect(first.code, first.stderr).toBe(0);
+    const got = JSON.parse(first.stdout) as { folder: string; files: Record<string, string> };
+    expect(got.files).toEqual(expectedFiles(h));
+    // Offline on that machine afterwards: Python finds the snapshot by itself.
+    const offline = await second.python([SCRIPT, 'snapshot', REPO, c1], { HF_ENDPOINT: endpoint, HF_HUB_OFFLINE: '1' });
+    expect(offline.code, offline.stderr).toBe(0);
+    expect(JSON.parse(offline.stdout)).toEqual(got);
+    const one = await second.python([SCRIPT, 'file', REPO, c1, 'main', 'tiny-llm-Q8_0.gguf'], { HF_ENDPOINT: 'http://127.0.0.1:1', HF_HUB_OFFLINE: '1' });
+    expect(JSON.parse(one.stdout).sha256).toBe(expectedFiles(h)['tiny-llm-Q8_0.gguf']);
+
+    // A second client: everything from the mirror.
+    const c2 = tmpDir();
+    const again = await second.python([SCRIPT, 'snapshot', REPO, c2], { HF_ENDPOINT: endpoint });
+    expect(JSON.parse(again.stdout).files).toEqual(expectedFiles(h));
+    expect(fileRequests(h, from)).toEqual([]);
+    const served = m.mirror.stats();
+    expect(served.bytesUpstream).toBe(0);
+    expect(served.bytesFromCache).toBe(
+      2 * Object.keys(got.files).reduce((a, p) => a + ((h.repos.get(`model:${REPO}`) as FakeRepo).commits.at(-1)?.files.get(p)?.content.size ?? 0), 0),
+    );
+
+    // The uplink cut: the repo was seen public, so it keeps coming.
+    await h.close();
+    const c3 = tmpDir();
+    const cut = await second.python([SCRIPT, 'snapshot', REPO, c3, 'v1.0'], { HF_ENDPOINT: endpoint });
+    expect(cut.code, cut.stderr).toBe(0);
+    expect(JSON.parse(cut.stdout).files).toEqual(expectedFiles(h, 'v1.0'));
+  });
+
+  it('hf_hub_download by tag and `hf download` get the same bytes as from the Hub', async () => {
+    const { hub: h, machine: second, endpoint } = await setup();
+    const c = tmpDir();
+    const byTag = await second.python([SCRIPT, 'file', REPO, c, 'v1.0', 'config.json'], { HF_ENDPOINT: endpoint });
+    expect(byTag.code, byTag.stderr).toBe(0);
+    expect(JSON.parse(byTag.stdout).sha256).toBe(expectedFiles(h, 'v1.0')['config.json']);
+    const cli = await second.python(
+      [
+        '-c',
+        'import sys; from huggingface_hub.cli.hf import main; sys.argv = ["hf", *sys.argv[1:]]; sys.exit(main())',
+        'download',
+        REPO,
+        'tiny-llm-Q4_K_M.gguf',
+        '--cache-dir',
+        c,
+      ],
+      { HF_ENDPOINT: endpoint },
+    );
+    expect(cli.code, cli.stderr).toBe(0);
+    const printed = cli.stdout.trim().split('\n').pop() as string;
+    expect(path.basename(printed)).toBe('tiny-llm-Q4_K_M.gguf');
+    const check = await second.python([SCRIPT, 'file', REPO, c, 'main', 'tiny-llm-Q4_K_M.gguf'], { HF_ENDPOINT: endpoint, HF_HUB_OFFLINE: '1' });
+    expect(JSON.parse(check.stdout).sha256).toBe(expectedFiles(h)['tiny-llm-Q4_K_M.gguf']);
+  });
+
+  it('Hubcap itself, pointed at the mirror (a desktop using the lab box), downloads the repo', async () => {
+    hub = await startFakeHub({ repos: standardRepos(), tokens: TOKENS });
+    const cache = await filledCache(hub, [REPO]);
+    const m = await mirrorOver(cache, hub.url);
+    const from = hub.log.length;
+    const desktop = new HubHttp({ endpoint: `${m.mirror.url}/${KEY}`, token: () => null, offline: () => false });
+    const { m: engine, cache: theirs } = manager(desktop);
+    const job = await download(engine, { repo: REPO });
+    expect(job.state, JSON.stringify(job.error)).toBe('done');
+    expect(fileRequests(hub, from)).toEqual([]);
+    // Python reads what Hubcap wrote from the mirror, offline.
+    const c = await secondMachineless(theirs);
+    expect(c).toEqual(expectedFiles(hub));
+  });
+});
+
+/** Python 2.0 on this machine reading a cache offline: path → sha256. */
+async function secondMachineless(cache: string): Promise<Record<string, string>> {
+  const { runHfPython } = await import('../helpers/hf-python');
+  const r = await runHfPython([SCRIPT, 'snapshot', REPO, cache], { HF_HUB_OFFLINE: '1' });
+  if (r.code !== 0) throw new Error(r.stderr);
+  return (JSON.parse(r.stdout) as { files: Record<string, string> }).files;
+}

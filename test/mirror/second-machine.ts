@@ -1,0 +1,87 @@
+/**
+ * A second machine for the mirror's clients: a network namespace joined to this one by a veth pair
+ * (created here, removed by `close`), so a client there reaches the mirror over a real interface
+ * and cannot reach the fakehub on loopback at all. Where namespaces are refused (no root, a
+ * container without CAP_NET_ADMIN) it falls back to loopback and says so in the output.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { hfPython, type PyResult } from '../helpers/hf-python';
+
+export interface SecondMachine {
+  /** Where the mirror must listen for it, and the address it comes from. */
+  hostAddress: string;
+  clientAddress: string;
+  namespace: string | null;
+  /** Runs Python 2.0 there with `env` (and nothing of this machine's HF_* settings). */
+  python(args: string[], env: Record<string, string>, timeoutMs?: number): Promise<PyResult>;
+  close(): void;
+}
+
+function ip(args: string[]): void {
+  execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+function run(cmd: string[], env: Record<string, string>, timeoutMs: number): Promise<PyResult> {
+  const base = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', HF_HUB_DISABLE_TELEMETRY: '1' };
+  const proc = spawn(cmd[0] as string, cmd.slice(1), { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve) =>
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+}
+
+export function secondMachine(): SecondMachine {
+  const python = hfPython();
+  const name = `hcm-${randomBytes(3).toString('hex')}`;
+  const octet = 16 + ((randomBytes(1)[0] as number) % 200);
+  const hostAddress = `10.231.${octet}.1`;
+  const clientAddress = `10.231.${octet}.2`;
+  try {
+    ip(['netns', 'add', name]);
+    try {
+      ip(['link', 'add', `${name}-h`, 'type', 'veth', 'peer', 'name', `${name}-c`]);
+      ip(['link', 'set', `${name}-c`, 'netns', name]);
+      ip(['addr', 'add', `${hostAddress}/30`, 'dev', `${name}-h`]);
+      ip(['link', 'set', `${name}-h`, 'up']);
+      ip(['netns', 'exec', name, 'ip', 'addr', 'add', `${clientAddress}/30`, 'dev', `${name}-c`]);
+      ip(['netns', 'exec', name, 'ip', 'link', 'set', `${name}-c`, 'up']);
+      ip(['netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up']);
+    } catch (error) {
+      ip(['netns', 'del', name]);
+      throw error;
+    }
+    console.log(`second machine: network namespace ${name} at ${clientAddress}, the mirror at ${hostAddress}`);
+    return {
+      hostAddress,
+      clientAddress,
+      namespace: name,
+      python: (args, env, timeoutMs = 120_000) => run(['ip', 'netns', 'exec', name, python, ...args], env, timeoutMs),
+      close: () => {
+        try {
+          ip(['link', 'del', `${name}-h`]);
+        } catch {
+          // gone with the namespace already
+        }
+        ip(['netns', 'del', name]);
+      },
+    };
+  } catch (error) {
+    const why = ((error as { stderr?: Buffer }).stderr?.toString() || (error as Error).message).trim().split('\n')[0];
+    console.log(`second machine: network namespaces refused here (${why}); loopback fallback: clients run on this machine`);
+    return {
+      hostAddress: '127.0.0.1',
+      clientAddress: '127.0.0.1',
+      namespace: null,
+      python: (args, env, timeoutMs = 120_000) => run([python, ...args], env, timeoutMs),
+      close: () => undefined,
+    };
+  }
+}
