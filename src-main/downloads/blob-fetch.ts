@@ -16,19 +16,19 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { formatBytes } from '../contract/present/format';
 import { checkEtag } from '../cache/layout';
 import { blobLockPath, lockFile } from '../cache/blob-lock';
 import { HubError } from '../hub/errors';
 import type { HubHttp } from '../hub/http';
 import { isByteCount } from '../hub/limits';
 import { ConnectionBudget, ConnectionController } from './connection-controller';
+import { abortableSleep, cancelledError, diskError, freeBytes, gaveUp } from './failures';
 import { createDiskHasher, type DiskHasher } from './hasher';
 import { errorFrom, openBody, type OpenedBody } from './http-stream';
 import { claimPartial, replacePartial, SequentialWriter, stillOurs, type PartialFile } from './partial-file';
 import { fetchRanges, RangedAttemptError } from './ranged-fetch';
 import { RangesRecord, SpanSet } from './range-state';
-import { fetchXetBlob, type XetBlobOptions } from './xet-blob';
+import { fetchXetBlob, xetFallsBack, xetOptions } from './xet-blob';
 
 export interface BlobRequest {
   /** The resolve URL of the file at a commit (on the Hub origin). */
@@ -93,21 +93,6 @@ export interface BlobFetchResult {
   protocol?: 'xet' | 'http';
 }
 
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason as Error);
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        reject(signal.reason as Error);
-      },
-      { once: true },
-    );
-  });
-}
-
 /** Auto's cap: past 16 connections a CDN edge gives no more and starts refusing (429). */
 export const AUTO_CONNECTIONS = 16;
 /** Files at least this large may use several connections. */
@@ -123,36 +108,6 @@ export function blockBytesFor(size: number): number {
 }
 
 const defaultBudget = new ConnectionBudget(24);
-
-export function cancelledError(): HubError {
-  return new HubError('CANCELLED', 'The download was stopped.');
-}
-
-async function freeBytes(dir: string): Promise<number | null> {
-  try {
-    const s = await fs.promises.statfs(dir);
-    return s.bavail * s.bsize;
-  } catch {
-    return null;
-  }
-}
-
-/** A write, close, rename or mkdir failure in words: how much space is needed, and where. */
-export async function diskError(error: unknown, dir: string, needed: number, file: string | undefined): Promise<HubError | null> {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  const what = file ?? 'this file';
-  if (code === 'ENOSPC' || code === 'EDQUOT') {
-    const free = await freeBytes(dir);
-    return new HubError(
-      'DISK_FULL',
-      `The disk holding ${dir} is full: ${what} needs ${formatBytes(needed)} more${free !== null ? ` and ${formatBytes(free)} are free` : ''}. The partial download is kept: free some space, then resume.`,
-      { path: file, serverMessage: code },
-    );
-  }
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new HubError('INVALID_PATH', `Hubcap cannot write to ${dir} (${code}).`);
-  if (code === 'EIO') return new HubError('DISK_ERROR', `The disk reported an I/O error while writing ${what} in ${dir}. The partial download is kept.`);
-  return null;
-}
 
 /** A transient failure of one attempt: retried from the bytes already on disk. */
 class Attempt extends Error {
@@ -220,28 +175,6 @@ export async function fetchBlob(hub: HubHttp, req: BlobRequest, opts: BlobFetchO
   } finally {
     await lock.release().catch(() => undefined);
   }
-}
-
-/** The Xet road's options from the classic ones. */
-function xetOptions(opts: BlobFetchOptions): XetBlobOptions {
-  return {
-    signal: opts.signal,
-    connections: opts.connections === 'auto' || opts.connections === undefined ? 8 : Math.max(1, opts.connections),
-    ...(opts.onBytes ? { onBytes: opts.onBytes } : {}),
-    ...(opts.stallTimeoutMs !== undefined ? { stallTimeoutMs: opts.stallTimeoutMs } : {}),
-    ...(opts.maxRetries !== undefined ? { maxRetries: opts.maxRetries } : {}),
-    ...(opts.sleep ? { sleep: opts.sleep } : {}),
-    ...(opts.hashOffThread !== undefined ? { hashOffThread: opts.hashOffThread } : {}),
-  };
-}
-
-/**
- * A Xet failure that the classic road may not meet (no read token here, a CAS that cannot be
- * reached or refuses): the whole-file URL is tried instead. Corrupt data, a full disk or a cancel
- * are the file's answer, whatever the road.
- */
-function xetFallsBack(error: unknown): boolean {
-  return error instanceof HubError && !['INTEGRITY', 'CANCELLED', 'OFFLINE', 'DISK_FULL', 'DISK_ERROR'].includes(error.code);
 }
 
 /** The download proper, under the lock. */
@@ -606,25 +539,4 @@ async function transfer(hub: HubHttp, req: BlobRequest, opts: BlobFetchOptions, 
     written = done.prefix();
     return 'ok';
   }
-}
-
-/** The last transient error, said once with what was tried and the one next step. */
-function gaveUp(e: HubError, attempts: number, file: string, host: string, hub: HubHttp): HubError {
-  const where = hub.isHubHost(host) ? `the Hub (${host})` : `the download host (${host})`;
-  const reason = e.message.replace(/\.$/, '');
-  const next =
-    e.code === 'RATE_LIMITED'
-      ? 'Wait a few minutes, then press Retry.'
-      : e.code === 'SERVER_ERROR'
-        ? 'The service may be having trouble: press Retry later.'
-        : 'Check the network connection, then press Retry; the partial download is kept.';
-  return new HubError(e.code, `${file} could not be downloaded from ${where} after ${attempts} attempts (last: ${lowerFirst(reason)}). ${next}`, {
-    ...e.details,
-    host,
-    attempts,
-  });
-}
-
-function lowerFirst(s: string): string {
-  return /^[A-Z][a-z]/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s;
 }

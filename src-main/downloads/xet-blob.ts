@@ -76,3 +76,36 @@ export async function fetchXetBlob(
     }
   }
 }
+
+/** What the Xet road takes from a blob download's options. */
+export interface XetRoadOptions {
+  signal: AbortSignal;
+  connections?: number | 'auto';
+  onBytes?: (delta: number, position: number) => void;
+  stallTimeoutMs?: number;
+  maxRetries?: number;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  hashOffThread?: boolean;
+}
+
+/** The Xet road's options from the classic ones. */
+export function xetOptions(opts: XetRoadOptions): XetBlobOptions {
+  return {
+    signal: opts.signal,
+    connections: opts.connections === 'auto' || opts.connections === undefined ? 8 : Math.max(1, opts.connections),
+    ...(opts.onBytes ? { onBytes: opts.onBytes } : {}),
+    ...(opts.stallTimeoutMs !== undefined ? { stallTimeoutMs: opts.stallTimeoutMs } : {}),
+    ...(opts.maxRetries !== undefined ? { maxRetries: opts.maxRetries } : {}),
+    ...(opts.sleep ? { sleep: opts.sleep } : {}),
+    ...(opts.hashOffThread !== undefined ? { hashOffThread: opts.hashOffThread } : {}),
+  };
+}
+
+/**
+ * A Xet failure that the classic road may not meet (no read token here, a CAS that cannot be
+ * reached or refuses): the whole-file URL is tried instead. Corrupt data, a full disk or a cancel
+ * are the file's answer, whatever the road.
+ */
+export function xetFallsBack(error: unknown): boolean {
+  return error instanceof HubError && !['INTEGRITY', 'CANCELLED', 'OFFLINE', 'DISK_FULL', 'DISK_ERROR'].includes(error.code);
+}

@@ -21,6 +21,7 @@ import { chunkHash, xetFileHash, type ChunkId } from '../xet/hashes';
 import { MultipartByteranges } from '../xet/multipart';
 import type { XetFetch, XetPlan, XetRange, XetTerm } from '../xet/reconstruction';
 import { XetTokenSource } from '../xet/token';
+import { abortableSleep } from './failures';
 import { createDiskHasher, type DiskHasher } from './hasher';
 import { SpanSet } from './range-state';
 
@@ -76,12 +77,6 @@ interface Job {
   consumed: number;
   corruptions: number;
 }
-
-const sleepFor = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason as Error)), { once: true });
-  });
 
 /** Each term goes to the first range of its xorb that covers it; ranges nobody needs are dropped. */
 export function jobsOf(plan: XetPlan, windowStart: number): Job[] {
@@ -178,7 +173,10 @@ class XetTransfer {
     if (this.#failures > (this.#opts.maxRetries ?? 8))
       throw new HubError(e.code, `${what}: ${e.message} (gave up after ${this.#failures} attempts)`, { ...e.details, attempts: this.#failures });
     const ra = e.details.retryAfterSeconds;
-    await (this.#opts.sleep ?? sleepFor)(ra !== undefined ? Math.min(60_000, ra * 1000) : Math.min(8000, 250 * 2 ** (this.#failures - 1)), this.#opts.signal);
+    await (this.#opts.sleep ?? abortableSleep)(
+      ra !== undefined ? Math.min(60_000, ra * 1000) : Math.min(8000, 250 * 2 ** (this.#failures - 1)),
+      this.#opts.signal,
+    );
   }
 
   async #plan(window: Window): Promise<XetPlan> {
