@@ -9,7 +9,7 @@ import type { HubHttp } from '../hub/http';
 import { blobIdOf, listTree } from '../hub/tree';
 import type { CacheIndex } from './index';
 import { ApiError } from '../contract/errors';
-import { moveCache, type MoveProgress } from './move';
+import { hubCacheShellLine, moveCache, type MoveProgress } from './move';
 import { presence } from './presence';
 import { scanCache } from './scan';
 import * as cache from './service';
@@ -47,9 +47,14 @@ export function cacheHandlers(deps: CacheHandlerDeps): HandlerSlice<RequestsOf<'
       const result = await moveCache(deps.cacheDir(), to, { onProgress: deps.onMoveProgress });
       deps.useCacheDir(result.to);
       index.invalidate();
+      const shellLine = hubCacheShellLine(result.to, process.env.SHELL ?? '', process.platform);
       return {
         ...result,
-        pythonNote: `Python tools look where HF_HUB_CACHE (or HF_HOME) says: set HF_HUB_CACHE=${result.to} for them to use it too.`,
+        shellLine,
+        pythonNote:
+          `Python tools (huggingface_hub, the hf command, transformers) look where HF_HUB_CACHE (or HF_HOME) says: set HF_HUB_CACHE=${result.to} for them. ` +
+          (result.leftLink ? `Until then the old folder ${result.from} leads to the new one, so they keep working. ` : '') +
+          `For your shell: ${shellLine}`,
       };
     },
     'cache.scan': async ({ fresh }) => {

@@ -97,6 +97,10 @@ export interface CacheMoveResult {
   bytes: number;
   how: 'rename' | 'copy';
   resumed: boolean;
+  /** The old place is now a link to the new one (programs still set to it keep working). */
+  leftLink: boolean;
+  /** The exact line for the user's shell that points Python tools at the new place (HF_HUB_CACHE). */
+  shellLine: string;
   /** What Python tools need to find it there (they read the environment, not Hubcap's settings). */
   pythonNote: string;
 }

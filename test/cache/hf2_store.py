@@ -8,6 +8,9 @@
   scan CACHE              scan_cache_dir as JSON: physical size, repos with their logical sizes, warnings
   load CACHE REPO FILE    offline hf_hub_download, then the sha256 of what it returns
   link CACHE FOLDER ETAG XET SIZE   try_link_from_shared_store only (a second repo reusing a payload)
+  write CACHE FOLDER COMMIT PATH HEX LOCK_ETAG   as hf_hub_download's last steps: under the blob lock
+                          .locks/FOLDER/LOCK_ETAG.lock (WeakFileLock), the blob (temp + rename), its snapshot
+                          link and refs/main; prints "waiting" before taking the lock and "done" after
 """
 import hashlib
 import json
@@ -16,7 +19,7 @@ import sys
 
 from huggingface_hub import hf_hub_download, scan_cache_dir
 from huggingface_hub.file_download import _create_symlink
-from huggingface_hub.utils import _shared_blobs
+from huggingface_hub.utils import WeakFileLock, _shared_blobs
 
 
 def build(cache, spec):
@@ -30,26 +33,33 @@ def build(cache, spec):
             pointer = os.path.join(folder, "snapshots", repo["commit"], *f["path"].split("/"))
             os.makedirs(os.path.dirname(blob), exist_ok=True)
             os.makedirs(os.path.dirname(pointer), exist_ok=True)
-            shared = False
-            if f.get("xet") and not os.path.lexists(blob):
-                shared = _shared_blobs.try_link_from_shared_store(
-                    blob_path=blob, xet_hash=f["xet"], cache_dir=cache, expected_size=len(data)
-                )
-            if not shared and not os.path.lexists(blob):
-                with open(blob + ".tmp", "wb") as out:
-                    out.write(data)
-                os.replace(blob + ".tmp", blob)
-                if f.get("xet"):
-                    shared = _shared_blobs.publish_blob_to_shared_store(
-                        blob_path=blob, xet_hash=f["xet"], cache_dir=cache, expected_size=len(data)
-                    )
-            if not os.path.lexists(pointer):
-                _create_symlink(blob, pointer, new_blob=not shared)
+            lock = os.path.join(cache, ".locks", repo["folder"], f"{etag}.lock")
+            os.makedirs(os.path.dirname(lock), exist_ok=True)
+            with WeakFileLock(lock):
+                write_blob(cache, f, data, blob, pointer)
         for ref in repo.get("refs", []):
             path = os.path.join(folder, "refs", *ref.split("/"))
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "w") as out:
                 out.write(repo["commit"])
+
+
+def write_blob(cache, f, data, blob, pointer):
+    shared = False
+    if f.get("xet") and not os.path.lexists(blob):
+        shared = _shared_blobs.try_link_from_shared_store(
+            blob_path=blob, xet_hash=f["xet"], cache_dir=cache, expected_size=len(data)
+        )
+    if not shared and not os.path.lexists(blob):
+        with open(blob + ".tmp", "wb") as out:
+            out.write(data)
+        os.replace(blob + ".tmp", blob)
+        if f.get("xet"):
+            shared = _shared_blobs.publish_blob_to_shared_store(
+                blob_path=blob, xet_hash=f["xet"], cache_dir=cache, expected_size=len(data)
+            )
+    if not os.path.lexists(pointer):
+        _create_symlink(blob, pointer, new_blob=not shared)
 
 
 def git_sha1(data):
@@ -92,6 +102,24 @@ def main():
         blob = os.path.join(cache, folder, "blobs", etag)
         os.makedirs(os.path.dirname(blob), exist_ok=True)
         print(_shared_blobs.try_link_from_shared_store(blob_path=blob, xet_hash=xet, cache_dir=cache, expected_size=size))
+    elif mode == "write":
+        folder, commit, file, data, lock_etag = sys.argv[3], sys.argv[4], sys.argv[5], bytes.fromhex(sys.argv[6]), sys.argv[7]
+        lock = os.path.join(cache, ".locks", folder, f"{lock_etag}.lock")
+        print("waiting", flush=True)
+        with WeakFileLock(lock):
+            repo = os.path.join(cache, folder)
+            blob = os.path.join(repo, "blobs", hashlib.sha256(data).hexdigest())
+            os.makedirs(os.path.dirname(blob), exist_ok=True)
+            with open(blob + ".tmp", "wb") as out:
+                out.write(data)
+            os.replace(blob + ".tmp", blob)
+            pointer = os.path.join(repo, "snapshots", commit, file)
+            os.makedirs(os.path.dirname(pointer), exist_ok=True)
+            _create_symlink(blob, pointer, new_blob=True)
+            os.makedirs(os.path.join(repo, "refs"), exist_ok=True)
+            with open(os.path.join(repo, "refs", "main"), "w") as out:
+                out.write(commit)
+        print("done", flush=True)
     else:
         raise SystemExit(f"unknown mode {mode}")
 

@@ -40,7 +40,7 @@ describe('moving the cache', () => {
       if (!r.ok) throw new Error(r.error.message);
       expect(r.value as CacheMoveResult).toMatchObject({ how: 'rename', resumed: false, pythonNote: expect.stringContaining(`HF_HUB_CACHE=${to}`) });
       expect(shape(to)).toEqual(before);
-      expect(fs.existsSync(from)).toBe(false);
+      expect(fs.lstatSync(from).isSymbolicLink()).toBe(true); // the old place leads to the new one
       const settings = await dispatch(core.handlers, 'settings.get', {});
       expect((settings.ok && (settings.value as SettingsView).hubCache.path) || null).toBe(to);
     } finally {
@@ -104,7 +104,7 @@ describe('moving the cache', () => {
     expect(second.stderr).toBe('');
     expect(second.stdout).toMatch(/^Finished moving .* \(copied, then removed\)/);
     expect(shape(to)).toEqual(before);
-    expect(fs.existsSync(from)).toBe(false);
+    expect(fs.lstatSync(from).isSymbolicLink()).toBe(true); // the old place leads to the new one
     expect(fs.existsSync(path.join(to, MOVE_JOURNAL))).toBe(false);
     expect(fs.readdirSync(path.join(to, 'models--org--big', 'blobs')).filter((n) => n.endsWith('.hubcap-moving'))).toEqual([]);
     expect(sha256(fs.readFileSync(path.join(to, 'models--org--big', 'snapshots', A, 'big.gguf')))).toBe(sha256(big));
