@@ -24,6 +24,9 @@ afterAll(async () => {
 screenshotOnFailure(() => page);
 
 async function setSampling(values: Record<string, string>) {
+  // Below 1440 px the settings panel starts closed; once opened it stays open (remembered).
+  const show = page.getByRole('button', { name: 'Show chat settings' });
+  if (await show.count()) await show.click();
   for (const [label, value] of Object.entries(values)) await page.getByLabel(label, { exact: true }).fill(value);
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect.poll(() => page.getByRole('button', { name: 'Save settings' }).isDisabled()).toBe(true);
@@ -84,7 +87,8 @@ describe('chat with a Library model', () => {
     expect(await stats.last().textContent()).toMatch(/stopped/);
     await page.getByRole('button', { name: 'Send', exact: true }).waitFor();
 
-    // Saved: listed in the sidebar, and still there after a reload.
+    // Saved: listed in the sidebar (opened once: below 1440 px it starts closed, then stays as left), and still there after a reload.
+    await page.getByRole('button', { name: 'Show chats' }).click();
     await page.reload();
     await expect.poll(() => page.getByTestId('conversation').count(), { timeout: 15_000 }).toBe(1);
     await expect.poll(() => page.getByTestId('message-assistant').count(), { timeout: 15_000 }).toBe(2);

@@ -194,6 +194,8 @@ describe('chats that do not pile up', () => {
       .getByRole('button', { name: /Start a chat|New chat/ })
       .first()
       .click();
+    // Below 1440 px the list starts closed (the conversation gets the room); the user opens it.
+    await page.getByRole('button', { name: 'Show chats' }).click();
     await expect.poll(() => page.getByTestId('conversation').count()).toBe(1);
     await page.getByRole('button', { name: 'New chat' }).click();
     await page.getByRole('button', { name: 'New chat' }).click();

@@ -6,6 +6,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Button } from '../../components/ui/button';
 import { Sheet } from '../../components/ui/sheet';
 import { useMediaQuery, WIDE } from '../../lib/use-media-query';
+import { useRememberedPanel } from '../../lib/use-remembered-panel';
 import { ConversationList } from './ConversationList';
 import { ConversationView } from './ConversationView';
 import { ModelBar } from './ModelBar';
@@ -20,6 +21,9 @@ export function ChatPage() {
   const params = useParams<{ id?: string }>();
   const [, navigate] = useLocation();
   const wide = useMediaQuery(WIDE);
+  // The list is a column when there is room and the user wants it (closed by default below 1440 px,
+  // as last left after that), a panel over the chat in narrow windows.
+  const [listColumn, setListColumn] = useRememberedPanel('chats');
   const [listOpen, setListOpen] = useState(false);
   const list = useConversations();
   const open = useOpenEmptyChat();
@@ -37,17 +41,22 @@ export function ChatPage() {
   return (
     <div className="flex h-full min-h-0">
       <h1 className="sr-only">Chat</h1>
-      {wide ? (
+      {wide && listColumn ? (
         <aside className="w-64 shrink-0 border-r border-border bg-card/50" aria-label="Conversations">
           {conversations}
         </aside>
-      ) : (
+      ) : !wide ? (
         <Sheet side="left" title="Chats" open={listOpen} onOpenChange={setListOpen}>
           {conversations}
         </Sheet>
-      )}
+      ) : null}
       <div className="flex min-w-0 flex-1 flex-col">
-        <ModelBar preferredKey={conversation.data?.modelKey ?? null} autoLoad={intent} onShowChats={wide ? null : () => setListOpen(true)} />
+        <ModelBar
+          preferredKey={conversation.data?.modelKey ?? null}
+          autoLoad={intent}
+          chats={wide ? { open: listColumn, toggle: () => setListColumn(!listColumn) } : { open: listOpen, toggle: () => setListOpen(true) }}
+          onNewChat={wide && listColumn ? null : startChat}
+        />
         {id ? (
           <ConversationView key={id} id={id} wide={wide} />
         ) : (

@@ -6,6 +6,7 @@ import { useInferenceStatus } from '../../api/inference';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Button } from '../../components/ui/button';
 import { Sheet } from '../../components/ui/sheet';
+import { useRememberedPanel } from '../../lib/use-remembered-panel';
 import { ChatSettings } from './ChatSettings';
 import { Composer } from './Composer';
 import { ContextMeter } from './ContextMeter';
@@ -16,8 +17,11 @@ export function ConversationView({ id, wide }: { id: string; wide: boolean }) {
   const status = useInferenceStatus();
   const conversation = useConversation(id);
   const [editing, setEditing] = useState<ChatMessage | null>(null);
-  // Beside the chat when there is room, over it when not (closed until asked for).
-  const [panel, setPanel] = useState(wide);
+  // Beside the chat when wide (closed by default below 1440 px, then as last left), over it when narrow.
+  const [column, setColumn] = useRememberedPanel('chat-settings');
+  const [sheet, setSheet] = useState(false);
+  const panel = wide ? column : sheet;
+  const setPanel = wide ? setColumn : setSheet;
   const regenerate = useRegenerate(id);
   if (conversation.error) return <ErrorNotice error={conversation.error} className="m-6" />;
   const c = conversation.data;
@@ -26,7 +30,7 @@ export function ConversationView({ id, wide }: { id: string; wide: boolean }) {
   const settings = <ChatSettings key={`${c.id}:${c.updatedAt}`} conversation={c} disabled={busy} />;
   return (
     <div className="flex min-h-0 flex-1">
-      <div className="flex min-w-0 flex-1 flex-col">
+      <div className="flex min-w-0 flex-1 flex-col" data-testid="conversation-column">
         <div className="flex items-center gap-3 border-b border-border px-4 py-2">
           <h2 className="min-w-0 flex-1 truncate text-sm font-medium" data-testid="chat-title">
             {c.title}

@@ -70,7 +70,8 @@ export function MessageList({
             {m.text || m.pending ? (
               <div
                 className={cn(
-                  'inline-block rounded-xl px-3.5 py-2 text-left',
+                  // A long unbroken token or a wide code block stays inside its bubble (wraps, or scrolls there).
+                  'inline-block max-w-full rounded-xl px-3.5 py-2 text-left [overflow-wrap:anywhere] [&_pre]:max-w-full',
                   m.role === 'user' ? 'whitespace-pre-wrap bg-accent' : 'bg-card border border-border',
                 )}
               >

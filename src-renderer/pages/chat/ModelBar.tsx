@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'wouter';
-import { Cpu, MessagesSquare, Power, TriangleAlert, Zap } from 'lucide-react';
+import { Cpu, MessageSquarePlus, MessagesSquare, Power, TriangleAlert, Zap } from 'lucide-react';
 import { ApiError } from '../../../src-main/contract/errors';
 import type { FitEstimate } from '../../../src-main/contract/inference';
 import { useInferenceStatus, useLoadModel, useModelFit, useUnloadModel } from '../../api/inference';
@@ -20,13 +20,16 @@ import { LoadOptions, type Overrides } from './LoadOptions';
 export function ModelBar({
   preferredKey,
   autoLoad,
-  onShowChats,
+  chats,
+  onNewChat,
 }: {
   preferredKey: string | null;
   /** Asked for from elsewhere ("Chat with this model"): selected and loaded as the page opens. */
   autoLoad: string | null;
-  /** Narrow windows: the conversations are a panel, opened from here. */
-  onShowChats: (() => void) | null;
+  /** The conversations, shown and hidden from here (a column when wide, a panel when narrow). */
+  chats: { open: boolean; toggle: () => void };
+  /** While the list (and its New chat) is out of sight, New chat is here. */
+  onNewChat: (() => void) | null;
 }) {
   const status = useInferenceStatus();
   const library = useLibrary();
@@ -55,9 +58,12 @@ export function ModelBar({
   return (
     <div className="space-y-2 border-b border-border px-4 py-3">
       <div className="flex flex-wrap items-center gap-2">
-        {onShowChats ? (
-          <Button size="icon" variant="ghost" aria-label="Show chats" onClick={onShowChats}>
-            <MessagesSquare />
+        <Button size="icon" variant="ghost" aria-label={chats.open ? 'Hide chats' : 'Show chats'} aria-pressed={chats.open} onClick={chats.toggle}>
+          <MessagesSquare />
+        </Button>
+        {onNewChat ? (
+          <Button size="icon" variant="ghost" aria-label="New chat" onClick={onNewChat}>
+            <MessageSquarePlus />
           </Button>
         ) : null}
         <label htmlFor="model-picker" className="sr-only">
@@ -70,7 +76,8 @@ export function ModelBar({
             setSelected(e.target.value);
             load.reset();
           }}
-          className="min-w-0 max-w-md flex-1"
+          // Never squeezed until its names are cut: below 16rem it takes a line of its own.
+          className="min-w-64 max-w-md flex-1"
           disabled={models.length === 0}
         >
           {models.length === 0 ? <option value="">No GGUF models in your Library</option> : null}
