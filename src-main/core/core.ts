@@ -16,6 +16,7 @@ import { accountHandlers } from '../auth/handlers';
 import { osKeychain, type Keychain } from '../auth/keychain';
 import { cacheHandlers } from '../cache/handlers';
 import { CacheIndex } from '../cache/index';
+import { storeDisabledByEnv } from '../cache/store-publish';
 import { repoDir } from '../cache/layout';
 import { writeTreeRecord } from '../cache/tree-record';
 import { findRepo } from '../cache/service';
@@ -145,6 +146,8 @@ export class Core {
       store: opts.ephemeralQueue ? memoryQueueStore() : fileQueueStore(opts.dataDir),
       disableSymlinks: hf.disableSymlinks,
       disableXet: hf.disableXet,
+      // The shared blob store is used where Python made it; a plain cache stays plain (#24.3).
+      sharedStore: () => ({ disabled: storeDisabledByEnv(opts.env), create: false }),
       stallTimeoutMs: hf.downloadTimeoutMs,
       maxConcurrentFiles: () => this.settings.get().downloadConcurrency,
       connections: () => this.settings.get().downloadConnections,

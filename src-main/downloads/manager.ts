@@ -11,7 +11,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../contract/errors';
 import { isTerminal } from '../contract/downloads';
-import { blobPath, ensureCacheDir, linkSnapshotFile, markNoExist, readRef, repoDir, repoFolderName, snapshotFilePath, writeRef } from '../cache/layout';
+import {
+  blobPath,
+  ensureCacheDir,
+  linkSnapshotFile,
+  markNoExist,
+  readRef,
+  repoDir,
+  repoFolderName,
+  snapshotFilePath,
+  symlinksSupported,
+  writeRef,
+} from '../cache/layout';
+import { linkFromStore, publishToStore, storeInUse, type StoreFile, type StorePolicy } from '../cache/store-publish';
 import { blobLockPath, tryLockFile } from '../cache/blob-lock';
 import { readTreeRecord, writeTreeRecord } from '../cache/tree-record';
 import { hashBlob } from '../cache/verify';
@@ -50,6 +62,8 @@ export interface ManagerOptions {
   disableSymlinks?: boolean;
   /** Xet files too take the classic whole-file road (HF_HUB_DISABLE_XET). */
   disableXet?: boolean;
+  /** huggingface_hub 2.x's shared blob store: whether Xet files go through it, and whether it may be made (#24.3). */
+  sharedStore?: () => StorePolicy;
   /** Minimum interval between progress events of one job. */
   progressIntervalMs?: number;
 }
@@ -454,6 +468,14 @@ export class DownloadManager {
     return hash ? { xet: { hash, refreshUrl: xetRefreshUrl(this.#o.hub, repo, commit) } } : {};
   }
 
+  /** The file as a shared-store entry: a Xet file, in a cache whose store is in use (and links work). */
+  #storeFileOf(job: DownloadJob, repo: RepoRef, file: JobFile): StoreFile | null {
+    const xetHash = this.#xetHashes.get(file.etag);
+    const policy = this.#o.sharedStore?.();
+    if (!xetHash || !policy || !symlinksSupported(job.cacheDir, this.#o.disableSymlinks === true) || !storeInUse(job.cacheDir, policy)) return null;
+    return { cacheDir: job.cacheDir, repoFolder: repoFolderName(repo), etag: file.etag, xetHash, size: file.size };
+  }
+
   async #runFile(job: DownloadJob, file: JobFile): Promise<void> {
     this.#active += 1;
     file.state = 'downloading';
@@ -466,7 +488,10 @@ export class DownloadManager {
     try {
       const blob = blobPath(dir, file.etag);
       let fresh = false;
-      for (;;) {
+      // A Xet file in a cache with the shared store: linked from it, no byte fetched, when its payload checks out (#24.3, #24.4).
+      const store = this.#storeFileOf(job, repo, file);
+      let linked = store !== null && !file.replace && (await linkFromStore(store, { signal }).catch(() => 'absent')) === 'linked';
+      while (!linked) {
         const shared = this.#blobs.get(blob);
         if (shared) {
           // Another job of ours is fetching the same blob: wait for it instead of downloading twice.
@@ -540,9 +565,11 @@ export class DownloadManager {
         }
         break;
       }
+      // A verified download of a Xet file goes into the store in Python's order, its manifest line registered.
+      if (fresh && store) linked = await publishToStore(store, this.#o.sharedStore?.() ?? { disabled: true, create: false }, { signal }).catch(() => false);
       linkSnapshotFile(job.cacheDir, dir, commit, file.path, file.etag, {
         disableSymlinks: this.#o.disableSymlinks === true,
-        freshBlob: fresh && !this.#blobs.has(blob),
+        freshBlob: fresh && !linked && !this.#blobs.has(blob),
       });
       writeRef(dir, job.request.revision, commit);
       job.bytesDone += file.size - file.done;
