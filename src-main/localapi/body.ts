@@ -120,6 +120,20 @@ export function readBody(req: http.IncomingMessage, hold: BodyHold): Promise<Bod
   });
 }
 
+/** Resolves when the request's body has been read to its end (or its connection closed), or after `ms`. */
+function drained(req: http.IncomingMessage, ms: number): Promise<void> {
+  if (req.readableEnded || req.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    req.once('end', done);
+    req.once('close', done);
+  });
+}
+
 /** The body parsed with `schema`; on any problem the answer is sent and null returned. */
 export async function parseBody<S extends z.ZodType>(
   req: http.IncomingMessage,
@@ -133,10 +147,22 @@ export async function parseBody<S extends z.ZodType>(
     return null;
   }
   if (body === 'busy') {
-    sendError(res, 503, 'server_error', 'The server is reading as many request bodies as it holds at once; try again shortly.', {
-      code: 'server_busy',
-      headers: { 'retry-after': RETRY_AFTER_S },
+    // Answered at once, but the response is ended only once the refused body has been read (and
+    // dropped): ending it would close the connection under a client still sending, which then sees
+    // EPIPE instead of the 503. The answer is complete by its Content-Length; the wait is bounded.
+    const text = JSON.stringify({
+      error: {
+        message: 'The server is reading as many request bodies as it holds at once; try again shortly.',
+        type: 'server_error',
+        param: null,
+        code: 'server_busy',
+      },
     });
+    if (!res.headersSent) {
+      res.writeHead(503, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'retry-after': RETRY_AFTER_S });
+      res.write(text);
+      void drained(req, hold.deadlineMs).then(() => res.end());
+    }
     return null;
   }
   if (body === 'too-slow') {
