@@ -169,7 +169,8 @@ export async function fetchBlob(hub: HubHttp, req: BlobRequest, opts: BlobFetchO
           return null;
         },
       );
-      if (viaXet) return { path: viaXet.path, alreadyPresent: false, waited, resumedFrom: 0, bytesFetched: viaXet.bytesFetched, protocol: 'xet' };
+      if (viaXet)
+        return { path: viaXet.path, alreadyPresent: false, waited, resumedFrom: viaXet.resumedFrom, bytesFetched: viaXet.bytesFetched, protocol: 'xet' };
     }
     return { ...(await transfer(hub, req, opts, blobsDir, finalPath)), waited, protocol: 'http' };
   } finally {

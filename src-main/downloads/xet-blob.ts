@@ -2,20 +2,21 @@
  * The Xet road for one blob (docs/hub-protocol.md §3.4), taken by fetchBlob under the blob's lock
  * for files the Hub marks as Xet: a partial is claimed as for the classic road, filled by
  * transferXet (which verifies sha256 and the Xet file hash before returning), then renamed to the
- * blob's name. Its done spans are recorded beside it from the first byte, so a partial with holes is
- * never mistaken for a prefix by a later classic resume. A corrupt answer is fetched again once
- * from nothing (the sha256 alone cannot say which bytes were wrong), then the file fails with
- * nothing landed.
+ * blob's name. A journal beside it (xet-journal.ts) records from the first byte which chunks of
+ * which ranges are written, so a stop or a kill -9 resumes at the chunk, and a partial with holes is
+ * never mistaken for a prefix by a classic resume. A corrupt answer is fetched again once from
+ * nothing (the sha256 alone cannot say which bytes were wrong), then the file fails with nothing
+ * landed.
  *
- * Not yet (#25 points 3 and 4): resuming a Xet partial by its done terms, and reusing chunks of
- * files already on disk; today a Xet partial is refilled from the start.
+ * Not yet (#25 point 4): reusing chunks of other files already on disk.
  */
 import fs from 'node:fs';
 import { HubError } from '../hub/errors';
 import type { HubHttp } from '../hub/http';
 import type { RepoRef } from '../hub/repo-id';
 import { claimPartial, replacePartial, stillOurs, type PartialFile } from './partial-file';
-import { RangesRecord } from './range-state';
+import { rangesPathOf } from './range-state';
+import { readXetProgress, XetJournal } from './xet-journal';
 import { transferXet, type XetTransferOptions } from './xet-transfer';
 
 export interface XetBlobRequest {
@@ -39,40 +40,46 @@ export async function fetchXetBlob(
   opts: XetBlobOptions,
   blobsDir: string,
   finalPath: string,
-): Promise<{ path: string; bytesFetched: number; sharedRanges: number }> {
+): Promise<{ path: string; bytesFetched: number; sharedRanges: number; resumedFrom: number }> {
   let partial: PartialFile = await claimPartial(blobsDir, req.etag, req.size);
   let closed = false;
+  let corrupt = false;
   try {
     for (let attempt = 1; ; attempt++) {
-      const record = new RangesRecord(partial.path, req.size);
-      // Before any byte lands out of order: nothing of this partial is a trusted prefix any more.
-      record.saveSync([]);
+      const resume = await readXetProgress(partial.path, req.size, req.xet.hash);
+      const journal = new XetJournal(partial.path, req.size, req.xet.hash);
+      // Before any byte lands out of order, a partial with no Xet progress is marked as holding nothing
+      // trusted (a classic prefix would otherwise be read into it); one with progress keeps its record.
+      if (resume.size === 0) journal.save([]);
       try {
         const r = await transferXet(
           hub,
           partial.fh,
           { xetHash: req.xet.hash, refreshUrl: req.xet.refreshUrl, size: req.size, sha256: req.etag, ctx: req.ctx },
-          { ...opts, onSpans: (spans) => void record.save(spans).catch(() => undefined) },
+          { ...opts, journal, resume },
         );
-        await record.remove();
+        await fs.promises.rm(rangesPathOf(partial.path), { force: true });
         if (!(await stillOurs(partial)))
           throw new HubError('INTEGRITY', `Another program deleted the partial download of ${req.ctx.path ?? req.etag}.`, { ...req.ctx });
         await partial.fh.truncate(req.size);
         closed = true;
         await partial.fh.close();
         await fs.promises.rename(partial.path, finalPath);
-        return { path: finalPath, bytesFetched: r.bytesFetched, sharedRanges: r.sharedRanges };
+        return { path: finalPath, bytesFetched: r.bytesFetched, sharedRanges: r.sharedRanges, resumedFrom: r.resumedBytes };
       } catch (error) {
-        if (!(error instanceof HubError) || error.code !== 'INTEGRITY' || attempt >= 2 || opts.signal.aborted) throw error;
+        corrupt = error instanceof HubError && error.code === 'INTEGRITY';
+        if (!corrupt || attempt >= 2 || opts.signal.aborted) throw error;
         partial = await replacePartial(blobsDir, req.etag, partial);
       }
     }
   } finally {
     if (!closed) {
       await partial.fh.close().catch(() => undefined);
-      // Phase one resumes nothing of a Xet partial: it goes, with its record (we hold the lock).
-      await fs.promises.rm(partial.path, { force: true });
-      await new RangesRecord(partial.path, req.size).remove();
+      // Bytes that proved wrong go with their journal (we hold the lock); any other stop keeps both for a resume.
+      if (corrupt) {
+        await fs.promises.rm(partial.path, { force: true });
+        await fs.promises.rm(rangesPathOf(partial.path), { force: true });
+      }
     }
   }
 }

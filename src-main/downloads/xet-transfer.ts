@@ -23,6 +23,7 @@ import type { XetFetch, XetPlan, XetRange, XetTerm } from '../xet/reconstruction
 import { XetTokenSource } from '../xet/token';
 import { abortableSleep } from './failures';
 import { createDiskHasher, type DiskHasher } from './hasher';
+import type { RangeProgress, XetJournal } from './xet-journal';
 import { SpanSet } from './range-state';
 
 export interface XetTransferRequest {
@@ -41,8 +42,9 @@ export interface XetTransferOptions {
   /** Bytes of the file one plan covers (default 256 MiB, as hf_xet asks). */
   windowBytes?: number;
   onBytes?: (delta: number, position: number) => void;
-  /** The file's done spans as they grow (at most twice a second), for a record beside the partial. */
-  onSpans?: (spans: [number, number][]) => void;
+  /** Where progress is recorded by range and chunk (beside the partial), and what an earlier run recorded. */
+  journal?: XetJournal;
+  resume?: Map<string, RangeProgress>;
   /** Failures in a row without progress before giving up (default 8). */
   maxRetries?: number;
   stallTimeoutMs?: number;
@@ -57,6 +59,8 @@ export interface XetTransferResult {
   /** Ranges fetched and ranges that served more than one term (fetched once). */
   ranges: number;
   sharedRanges: number;
+  /** Bytes an earlier run had written, taken back from the journal. */
+  resumedBytes: number;
 }
 
 export const XET_WINDOW_BYTES = 256 << 20;
@@ -75,7 +79,11 @@ interface Job {
   /** Chunks decoded so far, and the bytes they took in the xorb. */
   chunk: number;
   consumed: number;
+  /** Lengths of the chunks decoded so far, in order (for the journal). */
+  lengths: number[];
   corruptions: number;
+  /** The range's name in the journal: window, xorb, first chunk, first byte. */
+  key: string;
 }
 
 /** Each term goes to the first range of its xorb that covers it; ranges nobody needs are dropped. */
@@ -101,7 +109,9 @@ export function jobsOf(plan: XetPlan, windowStart: number): Job[] {
       placements: [],
       chunk: found.r.chunks.start,
       consumed: 0,
+      lengths: [],
       corruptions: 0,
+      key: `${windowStart}:${term.xorb}:${found.r.chunks.start}:${found.r.bytes.start}`,
     };
     job.placements.push({ term, cursor: pos });
     jobs.set(key, job);
@@ -124,11 +134,11 @@ class XetTransfer {
   readonly #file: string;
   readonly #cas: CasClient;
   readonly #done = new SpanSet();
-  readonly #chunks = new Map<number, ChunkId>();
+  /** Chunks by file offset; a chunk restored from the journal is hashed again from disk at the end. */
+  readonly #chunks = new Map<number, { hash: Uint8Array | null; length: number }>();
   readonly #hasher: DiskHasher;
-  readonly #result: XetTransferResult = { bytesFetched: 0, ranges: 0, sharedRanges: 0 };
+  readonly #result: XetTransferResult = { bytesFetched: 0, ranges: 0, sharedRanges: 0, resumedBytes: 0 };
   #failures = 0;
-  #spansAt = 0;
 
   constructor(hub: HubHttp, fh: FileHandle, req: XetTransferRequest, opts: XetTransferOptions) {
     this.#fh = fh;
@@ -146,7 +156,7 @@ class XetTransfer {
       for (let start = 0; start < req.size; start += windowBytes) await this.#window({ start, end: Math.min(req.size, start + windowBytes) });
       if (this.#done.total() !== req.size) throw new XetDataError('plan', `the reconstruction plans covered ${this.#done.total()} of ${req.size} bytes`);
       const digest = await this.#hasher.digest().catch(() => null);
-      const xetOk = xetHashOf(this.#chunks, req.size) === req.xetHash;
+      const xetOk = (await this.#xetHash()) === req.xetHash;
       if (digest !== req.sha256 || !xetOk) {
         const which = [digest !== req.sha256 ? 'its sha256' : null, xetOk ? null : 'its Xet hash'].filter(Boolean).join(' and ');
         throw new HubError('INTEGRITY', `${this.#file} arrived corrupted from the Xet storage: ${which} did not match; nothing was saved.`, { ...req.ctx });
@@ -189,9 +199,62 @@ class XetTransfer {
     }
   }
 
+  /** The Xet file hash of the chunks written, when they tile the file exactly (restored ones read back); null otherwise. */
+  async #xetHash(): Promise<string | null> {
+    const ordered = [...this.#chunks.entries()].sort((a, b) => a[0] - b[0]);
+    let pos = 0;
+    const ids: ChunkId[] = [];
+    for (const [at, c] of ordered) {
+      if (at !== pos) return null;
+      let hash = c.hash;
+      if (!hash) {
+        const buf = Buffer.allocUnsafe(c.length);
+        const { bytesRead } = await this.#fh.read(buf, 0, c.length, at);
+        if (bytesRead !== c.length) return null;
+        hash = chunkHash(buf);
+      }
+      ids.push({ hash, length: c.length });
+      pos += c.length;
+    }
+    return pos === this.#req.size ? xetFileHash(ids) : null;
+  }
+
+  /** Takes back what the journal of an earlier run says this range already wrote. */
+  #restore(job: Job, window: Window): void {
+    const p = this.#opts.resume?.get(job.key);
+    if (!p || p.n > job.range.chunks.end - job.range.chunks.start) return;
+    const before = this.#done.total();
+    for (const length of p.l) for (const w of this.#place(job, length, window, null)) this.#done.add(w.from, w.to);
+    job.consumed = p.k;
+    this.#result.resumedBytes += this.#done.total() - before;
+    const prefix = this.#done.prefix();
+    this.#opts.onBytes?.(0, prefix);
+    this.#hasher.advance(prefix);
+    this.#opts.journal?.progress(job.key, job.lengths.length, job.consumed, job.lengths, () => this.#done.spans(), this.#done.total());
+  }
+
+  /** Moves the job past one chunk of `length` bytes (its terms' cursors, the chunk map); returns where its bytes go. */
+  #place(job: Job, length: number, window: Window, hash: Uint8Array | null): { at: number; from: number; to: number }[] {
+    const writes: { at: number; from: number; to: number }[] = [];
+    for (const p of job.placements) {
+      if (job.chunk < p.term.chunks.start || job.chunk >= p.term.chunks.end) continue;
+      const at = p.cursor;
+      p.cursor += length;
+      if (at + length > this.#req.size) throw new XetDataError('plan', 'the reconstruction plan places bytes past the end of the file');
+      if (hash || !this.#chunks.has(at)) this.#chunks.set(at, { hash, length });
+      const from = Math.max(at, window.start);
+      const to = Math.min(at + length, window.end);
+      if (to > from) writes.push({ at, from, to });
+    }
+    job.chunk += 1;
+    job.lengths.push(length);
+    return writes;
+  }
+
   async #window(window: Window): Promise<void> {
     const plan = await this.#plan(window);
     const jobs = jobsOf(plan, window.start);
+    for (const j of jobs) this.#restore(j, window);
     this.#result.ranges += jobs.length;
     this.#result.sharedRanges += jobs.filter((j) => j.placements.length > 1).length;
     // Jobs of one fetch entry go as one multi-range request, as the plan signed them together.
@@ -224,27 +287,14 @@ class XetTransfer {
 
   /** Writes one decoded chunk wherever the job's terms place it, clipped to the window. */
   async #write(job: Job, data: Buffer, window: Window): Promise<void> {
-    for (const p of job.placements) {
-      if (job.chunk < p.term.chunks.start || job.chunk >= p.term.chunks.end) continue;
-      const at = p.cursor;
-      p.cursor += data.length;
-      if (at + data.length > this.#req.size) throw new XetDataError('plan', 'the reconstruction plan places bytes past the end of the file');
-      this.#chunks.set(at, { hash: chunkHash(data), length: data.length });
-      const from = Math.max(at, window.start);
-      const to = Math.min(at + data.length, window.end);
-      if (to <= from) continue;
-      await this.#fh.write(data, from - at, to - from, from);
-      const before = this.#done.total();
-      this.#done.add(from, to);
-      const gained = this.#done.total() - before;
-      if (gained > 0) this.#opts.onBytes?.(gained, this.#done.prefix());
-      if (this.#opts.onSpans && Date.now() - this.#spansAt >= 500) {
-        this.#spansAt = Date.now();
-        this.#opts.onSpans(this.#done.spans());
-      }
-      this.#hasher.advance(this.#done.prefix());
+    const before = this.#done.total();
+    for (const w of this.#place(job, data.length, window, chunkHash(data))) {
+      await this.#fh.write(data, w.from - w.at, w.to - w.from, w.from);
+      this.#done.add(w.from, w.to);
     }
-    job.chunk += 1;
+    const gained = this.#done.total() - before;
+    if (gained > 0) this.#opts.onBytes?.(gained, this.#done.prefix());
+    this.#hasher.advance(this.#done.prefix());
   }
 
   /** Streams the jobs' remaining chunks: one range, or several of one URL as a multi-range GET. */
@@ -268,6 +318,7 @@ class XetTransfer {
         if (job.chunk >= job.range.chunks.end) throw new XetDataError('chunk-size', 'a xorb range held more chunks than the plan says');
         await this.#write(job, c.data, window);
         job.consumed += c.bytes;
+        this.#opts.journal?.progress(job.key, job.lengths.length, job.consumed, job.lengths, () => this.#done.spans(), this.#done.total());
         this.#failures = 0;
       }
     };
@@ -305,6 +356,7 @@ function resetJob(job: Job, fresh: Job[]): void {
   if (!again) return;
   job.chunk = again.chunk;
   job.consumed = 0;
+  job.lengths = [];
   job.placements = again.placements;
 }
 
@@ -314,15 +366,4 @@ function urlFor(plan: XetPlan, job: Job): string {
     if (f.xorb === job.xorb && f.ranges.some((r) => r.chunks.start <= job.chunk && r.chunks.end >= job.range.chunks.end && r.bytes.end >= job.range.bytes.end))
       return f.url;
   throw new XetDataError('plan', 'a new reconstruction plan no longer serves chunks it served before');
-}
-
-/** The Xet file hash of the chunks written, when they tile the file exactly; null otherwise. */
-function xetHashOf(chunks: Map<number, ChunkId>, size: number): string | null {
-  const ordered = [...chunks.entries()].sort((a, b) => a[0] - b[0]);
-  let pos = 0;
-  for (const [at, c] of ordered) {
-    if (at !== pos) return null;
-    pos += c.length;
-  }
-  return pos === size ? xetFileHash(ordered.map(([, c]) => c)) : null;
 }

@@ -1,0 +1,35 @@
+/** The Xet journal beside a partial: round trip, a record of another file or a bent one resumes nothing, the classic reader still sees its spans. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readRanges, rangesPathOf } from '../../src-main/downloads/range-state';
+import { readXetProgress, XetJournal } from '../../src-main/downloads/xet-journal';
+import { tmpDir } from '../helpers/tmp';
+
+const HASH = 'a'.repeat(64);
+
+describe('XetJournal', () => {
+  it('records ranges by chunk, read back by the Xet road, with spans the classic road reads', async () => {
+    const partial = path.join(tmpDir(), `${'b'.repeat(64)}.0001.incomplete`);
+    fs.writeFileSync(partial, '');
+    const j = new XetJournal(partial, 1000, HASH);
+    const lengths = [100, 200];
+    j.progress('0:x:0:0', 1, 108, lengths, () => [[0, 100]], 100);
+    j.save([[0, 100]]);
+    const back = await readXetProgress(partial, 1000, HASH);
+    // Only the consistent point is saved (one chunk), though the list had grown.
+    expect(back.get('0:x:0:0')).toEqual({ n: 1, k: 108, l: [100] });
+    expect(await readRanges(partial, 1000)).toEqual([[0, 100]]);
+    expect((await readXetProgress(partial, 1000, 'c'.repeat(64))).size).toBe(0);
+    expect((await readXetProgress(partial, 999, HASH)).size).toBe(0);
+  });
+
+  it('drops entries that do not hold together, and a record that is not one', async () => {
+    const partial = path.join(tmpDir(), 'p.incomplete');
+    const ranges = { good: { n: 1, k: 9, l: [1] }, short: { n: 2, k: 9, l: [1] }, huge: { n: 1, k: 9, l: [1 << 20] }, neg: { n: 1, k: -1, l: [1] } };
+    fs.writeFileSync(rangesPathOf(partial), JSON.stringify({ v: 1, size: 10, done: [], xet: { hash: HASH, ranges } }));
+    expect([...(await readXetProgress(partial, 10, HASH)).keys()]).toEqual(['good']);
+    fs.writeFileSync(rangesPathOf(partial), '{not json');
+    expect((await readXetProgress(partial, 10, HASH)).size).toBe(0);
+  });
+});

@@ -1,0 +1,108 @@
+/**
+ * A Xet download killed with SIGKILL resumes from its journal (#25 point 3): the next run takes
+ * back every chunk the journal names, fetches the rest from the chunk each range stopped at, and
+ * the bytes sent over both runs are the file once plus under 1 %. Also: a classic resume never
+ * reads a holed Xet partial as a prefix.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { seededContent } from '../fakehub/content';
+import { MiB } from '../fakehub/fixtures';
+import { buildRepo } from '../fakehub/model';
+import type { FakeHub } from '../fakehub/server';
+import { fetchBlob } from '../../src-main/downloads/blob-fetch';
+import { mixedXetContent, XET_FILE, XET_REPO, xetRepo } from '../fakehub/xet/fixtures';
+import { cliEnv, collect, runCli, startCli } from '../helpers/cli';
+import { blobRequest, fakeHub, hubHttp, requestsTo } from '../helpers/hub';
+
+const MB = 1e6;
+const size = 48 * MiB;
+const content = seededContent('xet-resume', size);
+
+function must<T>(v: T | null | undefined, what: string): T {
+  if (v === null || v === undefined) throw new Error(`missing: ${what}`);
+  return v;
+}
+
+const xorbBytes = (hub: FakeHub) =>
+  must(hub.xet, 'xet')
+    .cas.log.filter((q) => q.url.startsWith('/xorbs/'))
+    .reduce((n, q) => n + (q.bytes ?? 0), 0);
+
+describe('Xet resume', () => {
+  it('after kill -9 mid-download, resumes at the chunks its journal names: under 1% fetched twice, right sha256', { timeout: 120_000 }, async () => {
+    const hub = await fakeHub({
+      repos: [buildRepo({ id: 'acme/xet-big', commits: [{ files: { 'big.safetensors': content } }] })],
+      storageHost: '127.0.0.2',
+      // Small xorbs: many ranges in flight at once, as a large file has.
+      xet: { maxXorbBytes: 4 << 20, compression: 'none' },
+      link: { perConnection: 1 * MB, aggregate: 8 * MB },
+    });
+    const env = cliEnv(hub.url);
+    const blobs = path.join(env.HF_HUB_CACHE, 'models--acme--xet-big', 'blobs');
+    const recorded = (): number => {
+      const rec = fs.existsSync(blobs) ? fs.readdirSync(blobs).find((n) => n.endsWith('.ranges.incomplete')) : undefined;
+      if (!rec) return 0;
+      try {
+        const parsed = JSON.parse(fs.readFileSync(path.join(blobs, rec), 'utf8')) as { done: [number, number][]; xet?: unknown };
+        return parsed.xet ? parsed.done.reduce((n, [a, b]) => n + b - a, 0) : 0;
+      } catch {
+        return 0;
+      }
+    };
+    const child = startCli(['download', 'acme/xet-big', '--quiet'], env);
+    const exited = collect(child);
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && recorded() < size / 2) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGKILL');
+    await exited;
+    const kept = recorded();
+    expect(kept).toBeGreaterThanOrEqual(size / 2);
+    expect(kept).toBeLessThan(size);
+    const cas = must(hub.xet, 'xet').cas;
+    await expect.poll(() => cas.log.filter((q) => q.url.startsWith('/xorbs/')).every((q) => q.bytes !== undefined), { timeout: 5000 }).toBe(true);
+
+    hub.link.set({});
+    const again = await runCli(['download', 'acme/xet-big', '--json'], env);
+    expect(again.code, again.stderr).toBe(0);
+    const sha = createHash('sha256').update(content.read(0, size)).digest('hex');
+    const blob = path.join(blobs, sha);
+    expect(createHash('sha256').update(fs.readFileSync(blob)).digest('hex')).toBe(sha);
+    expect(fs.readdirSync(blobs)).toEqual([sha]);
+    // Xorb bytes over both runs: the file once (plus 8-byte chunk headers), plus under 1 %.
+    const headers = 8 * Math.ceil(size / (48 << 10));
+    expect(xorbBytes(hub)).toBeLessThan(size * 1.01 + headers);
+  });
+
+  it('a stopped Xet partial resumed by the classic road keeps only its recorded spans, never a false prefix', async () => {
+    const hub = await fakeHub({ repos: [xetRepo()], storageHost: '127.0.0.2', xet: { maxXorbBytes: 1 << 20 } });
+    const mixed = mixedXetContent();
+    const req = await blobRequest(hub, XET_REPO, XET_FILE);
+    const repo = must(hub.repos.get(`model:${XET_REPO}`), 'repo');
+    const xetHash = must(must(hub.xet, 'xet').fileOf(repo, must(repo.commits[0]?.files.get(XET_FILE), 'file')), 'xet file').hash;
+    const stop = new AbortController();
+    const first = fetchBlob(
+      hubHttp(hub),
+      { ...req, xet: { hash: xetHash, refreshUrl: `${hub.url}/api/models/${XET_REPO}/xet-read-token/main` } },
+      { signal: stop.signal, hashOffThread: false, onBytes: (_d, at) => (at > mixed.size / 3 ? stop.abort() : undefined) },
+    );
+    await expect(first).rejects.toMatchObject({ code: 'CANCELLED' });
+    const blobs = path.join(req.cacheDir, req.repoFolder, 'blobs');
+    const rec = must(
+      fs.readdirSync(blobs).find((n) => n.endsWith('.ranges.incomplete')),
+      'the journal',
+    );
+    const spans = (JSON.parse(fs.readFileSync(path.join(blobs, rec), 'utf8')) as { done: [number, number][] }).done;
+    const recorded = spans.reduce((n, [a, b]) => n + b - a, 0);
+    expect(recorded).toBeGreaterThan(0);
+    const r = await fetchBlob(hubHttp(hub), req, { signal: new AbortController().signal, hashOffThread: false, xet: false });
+    expect(r.protocol).toBe('http');
+    // What the classic road trusted is exactly the recorded spans, and it fetched only the rest (no restart).
+    expect(r.resumedFrom).toBe(recorded);
+    expect(r.bytesFetched).toBeLessThanOrEqual(mixed.size - (spans[0]?.[0] === 0 ? spans[0][1] : 0));
+    expect(fs.readFileSync(r.path).equals(mixed.read(0, mixed.size))).toBe(true);
+    expect(requestsTo(hub, 'cdn').length).toBeGreaterThan(0);
+  });
+});
