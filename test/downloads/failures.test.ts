@@ -13,9 +13,7 @@ describe('download failures', () => {
     const dir = tmpDir();
     const e = await diskError(errno('ENOSPC'), dir, 5_000_000, 'model.gguf');
     expect(e?.code).toBe('DISK_FULL');
-    expect(e?.message).toMatch(
-      new RegExp(`The disk holding ${dir} is full: model.gguf needs 5\\.00 MB more and .+ are free\\. The partial download is kept`),
-    );
+    expect(e?.message).toMatch(new RegExp(`The disk holding ${dir} is full: model.gguf needs 5\\.00 MB more and .+ are free\\. The partial download is kept`));
   });
 
   it('names refusals and I/O errors, and leaves other errors to the caller', async () => {
