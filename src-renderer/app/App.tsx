@@ -13,6 +13,7 @@ import { ChatPage } from '../pages/chat/ChatPage';
 import { DownloadsPage } from '../pages/downloads/DownloadsPage';
 import { GalleryPage } from '../pages/gallery/GalleryPage';
 import { LibraryPage } from '../pages/library/LibraryPage';
+import { LocalApiPage } from '../pages/local-api/LocalApiPage';
 import { ModelPage } from '../pages/model/ModelPage';
 import { PublishPage } from '../pages/publish/PublishPage';
 import { SettingsPage } from '../pages/settings/SettingsPage';
@@ -46,6 +47,7 @@ export function App() {
                   <Route path="/account" component={AccountPage} />
                   <Route path="/library" component={LibraryPage} />
                   <Route path="/publish" component={PublishPage} />
+                  <Route path="/local-api" component={LocalApiPage} />
                   <Route path="/gallery" component={GalleryPage} />
                   {/* Keyed by the model: another model is a fresh page, never the last one's state. */}
                   <Route path="/model/:id">{(p) => <ModelPage key={p.id} id={decodeURIComponent(p.id)} />}</Route>

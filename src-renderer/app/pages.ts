@@ -1,4 +1,4 @@
-import { Boxes, Compass, Download, HardDrive, MessageSquare, Settings, Upload, UserRound, type LucideIcon } from 'lucide-react';
+import { Boxes, Compass, Download, HardDrive, MessageSquare, PlugZap, Settings, Upload, UserRound, type LucideIcon } from 'lucide-react';
 
 export interface PageDef {
   path: string;
@@ -21,6 +21,7 @@ export const PAGES: PageDef[] = [
     icon: MessageSquare,
   },
   { path: '/publish', label: 'Publish', icon: Upload },
+  { path: '/local-api', label: 'Local API', icon: PlugZap },
   { path: '/account', label: 'Account', icon: UserRound },
   { path: '/settings', label: 'Settings', icon: Settings },
 ];

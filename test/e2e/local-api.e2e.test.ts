@@ -1,4 +1,4 @@
-/** Settings › Local API in Chromium: off by default, turned on, the URL and key to copy, a request from a client listed. */
+/** The Local API page in Chromium: in the navigation, off by default, turned on, the URL and key to copy, client snippets, a request from a client listed. */
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ function freePort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  served = await openServedPage({ route: '/settings', heading: 'Settings' });
+  served = await openServedPage({ route: '/library', heading: 'Library' });
   page = served.page;
 });
 afterAll(async () => {
@@ -27,9 +27,11 @@ afterAll(async () => {
 });
 screenshotOnFailure(() => page);
 
-describe('Settings › Local API', () => {
+describe('the Local API page', () => {
   it('is off until turned on, then shows the base URL and key, and lists a client’s requests', async () => {
-    const card = page.locator('section', { has: page.getByRole('heading', { name: 'Local API' }) });
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Local API' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Local API' }).waitFor();
+    const card = page.locator('section', { has: page.getByRole('heading', { name: 'Server' }) });
     await card.scrollIntoViewIfNeeded();
     const toggle = card.getByRole('switch', { name: 'Local API' });
     expect(await toggle.getAttribute('aria-checked')).toBe('false');
@@ -50,6 +52,22 @@ describe('Settings › Local API', () => {
     await table.getByText('401').waitFor();
     await table.getByText('200').waitFor();
     await card.screenshot({ path: path.join(SHOTS, 'settings-local-api.png') });
+
+    // Snippets for each client, with this URL and never the key.
+    const snippet = page.getByTestId('snippet');
+    expect(await snippet.textContent()).toContain(`curl http://127.0.0.1:${port}/v1/chat/completions`);
+    for (const client of ['Python (openai)', 'JavaScript (openai)', 'Continue', 'Open WebUI']) {
+      await page.getByRole('tab', { name: client }).click();
+      expect(await snippet.textContent()).toContain(`http://127.0.0.1:${port}/v1`);
+      expect(await snippet.textContent()).not.toContain(key);
+    }
+    await page.screenshot({ path: path.join(SHOTS, 'local-api-page.png'), fullPage: true });
+    await page.setViewportSize({ width: 720, height: 900 });
+    await page.screenshot({ path: path.join(SHOTS, 'local-api-page-720.png'), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: path.join(SHOTS, 'local-api-page-720-dark.png'), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     await toggle.click();
     await card.getByTestId('local-api-running').waitFor({ state: 'detached' });

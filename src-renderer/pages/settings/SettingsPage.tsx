@@ -9,7 +9,6 @@ import { DataCard } from './DataCard';
 import { DownloadsCard } from './DownloadsCard';
 import { HubCard } from './HubCard';
 import { InferenceSettingsCard } from './InferenceSettingsCard';
-import { LocalApiCard } from './LocalApiCard';
 import { Page } from '../../components/Page';
 
 export function SettingsPage() {
@@ -31,7 +30,6 @@ export function SettingsPage() {
           <HubCard settings={settings.data} />
           <DownloadsCard settings={settings.data} />
           <InferenceSettingsCard settings={settings.data} />
-          <LocalApiCard settings={settings.data} />
           <AppearanceCard settings={settings.data} />
           <DataCard settings={settings.data} />
           <AboutCard />

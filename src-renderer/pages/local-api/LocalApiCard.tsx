@@ -15,8 +15,8 @@ import { Switch } from '../../components/ui/switch';
 const SOURCE = { HUBCAP_API_KEY: 'from HUBCAP_API_KEY', keychain: 'kept in your OS keychain', session: 'for this run only (no keychain here)' } as const;
 
 /**
- * Settings › Local API: every Library model for tools that speak OpenAI's API. Off by default;
- * the base URL and key to paste into a client, and the latest requests.
+ * The Local API page's controls: every Library model for tools that speak OpenAI's API. Off by
+ * default; where it listens, the base URL and key to paste into a client, and the latest requests.
  */
 export function LocalApiCard({ settings }: { settings: SettingsView }) {
   const update = useUpdateSettings();
@@ -35,8 +35,8 @@ export function LocalApiCard({ settings }: { settings: SettingsView }) {
     <Card>
       <CardHeader
         icon={<PlugZap />}
-        title="Local API"
-        description="An OpenAI-compatible API for other tools (Continue, Open WebUI, the openai SDKs): every GGUF model in your Library, loaded when asked for."
+        title="Server"
+        description="Off by default. On, it listens on this port (this machine only, unless you open it to the network) and asks every request for the key."
         actions={<Switch checked={s.enabled} onCheckedChange={(enabled) => update.mutate({ localApi: { enabled } })} aria-label="Local API" />}
       />
       <CardBody>
