@@ -22,6 +22,8 @@ export function hubError(res: http.ServerResponse, status: number, code: string 
     res.destroy();
     return;
   }
+  // A body the request still carries is drained, so the client is not cut off while sending it.
+  res.req.resume();
   const body = JSON.stringify({ error: message });
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',

@@ -139,7 +139,7 @@ export async function startMirror(opts: MirrorOptions): Promise<Mirror> {
     const parsed = parseTarget(req.url);
     // Outside the allow-list or without the key, the answer is the Hub's plain 404: nothing says a mirror is here.
     if (!opts.allow(client) || !parsed.ok || !secretsEqual(parsed.key, opts.key())) {
-      if (parsed.ok || parsed.reason !== 'malformed path') return hubError(res, 404, null, 'Not Found');
+      if (parsed.ok || parsed.reason === 'no key') return hubError(res, 404, null, 'Not Found');
       return hubError(res, 400, null, 'Malformed path.');
     }
     const r = parsed.route;

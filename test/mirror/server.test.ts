@@ -4,31 +4,16 @@
  * resolve with HEAD, Range, conditional requests and the headers Python reads.
  */
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeHub } from '../helpers/hub';
 import { buildRepo, type FakeRepo } from '../fakehub/model';
 import { seededContent } from '../fakehub/content';
 import { standardRepos } from '../fakehub/fixtures';
-import { filledCache, KEY, mirrorOver } from './setup';
+import { filledCache, KEY, mirrorOver, raw } from './setup';
 import { verifyStats } from '../../src-main/mirror/verified-blob';
 
 const REPO = 'acme/tiny-llm';
-
-/** A request with the target sent exactly as written (fetch would normalise `..` away). */
-export function raw(base: string, target: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
-  const u = new URL(base);
-  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-    const req = http.request({ host: u.hostname, port: u.port, path: target, method: opts.method ?? 'GET', headers: opts.headers ?? {} }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.on('error', reject);
-    req.end(opts.body);
-  });
-}
 
 function manyFiles(): FakeRepo {
   const files: Record<string, string> = {};

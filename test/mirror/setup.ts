@@ -1,4 +1,5 @@
 /** A cache filled from the fakehub by Hubcap's own engine, and a mirror over it, for test/mirror/*. */
+import http from 'node:http';
 import { afterEach } from 'vitest';
 import { CacheIndex } from '../../src-main/cache/index';
 import { MirrorAccess } from '../../src-main/mirror/access';
@@ -49,4 +50,21 @@ export async function mirrorOver(cache: string, upstream: string, extra: Partial
   });
   mirrors.push(mirror);
   return { mirror, endpoint: `${mirror.url}/${KEY}`, index, access };
+}
+
+/** A request with the target sent exactly as written (fetch would normalise `..` away). */
+export function raw(base: string, target: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+  const u = new URL(base);
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+    const req = http.request(
+      { host: u.hostname, port: u.port, path: target, method: opts.method ?? 'GET', headers: opts.headers ?? {}, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      },
+    );
+    req.on('error', reject);
+    req.end(opts.body);
+  });
 }
