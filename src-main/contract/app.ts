@@ -23,6 +23,22 @@ export interface AppInfo {
   capabilities: Capabilities;
 }
 
+/** One folder (or file) as a picker without a native dialog shows it, with what it holds. */
+export interface FolderListing {
+  path: string;
+  kind: 'folder' | 'file';
+  /** null at the top of what may be browsed (the home folder under serve). */
+  parent: string | null;
+  home: string;
+  /** Its subfolders' names (bounded). */
+  folders: string[];
+  /** Files and bytes under it, as publishing would send them (.git and .cache left out). */
+  files: number;
+  bytes: number;
+  /** A bound was hit: more names, or more files, than counted. */
+  truncated: boolean;
+}
+
 /** Places the core may open in the file manager: named, never a raw path from the renderer. */
 export const PLACES = ['hubCache', 'dataDir'] as const;
 export type Place = (typeof PLACES)[number];
@@ -43,4 +59,6 @@ export const appRequests = {
   'clipboard.writeText': request<{ copied: true }>()(z.object({ text: z.string().max(65_536) }).strict()),
   /** The native folder dialog (desktop only): the folders chosen, none if cancelled. */
   'places.pickFolders': request<{ paths: string[] }>()(Empty),
+  /** A folder's subfolders and size, for Browse where there is no native dialog; under serve, the home folder and below only. */
+  'places.browse': request<FolderListing>()(z.object({ path: z.string().min(1).max(4096).optional() }).strict()),
 } as const;

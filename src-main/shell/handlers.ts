@@ -4,11 +4,13 @@
  * each of these says so (the browser page opens links and writes the clipboard itself).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import { appVersion, packageVersion } from '../app/versions';
 import type { AppInfo, Capabilities } from '../contract/app';
 import { ApiError } from '../contract/errors';
 import type { HandlerSlice } from '../contract/handlers';
 import { PRODUCT_NAME } from '../settings/data-dir';
+import { browse } from './browse';
 
 /** What only the desktop shell can do; absent under `hubcap serve`. */
 export interface DesktopActions {
@@ -66,7 +68,7 @@ function isDirectory(p: string): boolean {
 
 export function shellHandlers(
   deps: ShellHandlerDeps,
-): HandlerSlice<'app.info' | 'places.open' | 'places.pickFolders' | 'links.openExternal' | 'clipboard.writeText'> {
+): HandlerSlice<'app.info' | 'places.open' | 'places.pickFolders' | 'places.browse' | 'links.openExternal' | 'clipboard.writeText'> {
   const { desktop } = deps;
   return {
     'app.info': async () => appInfo(deps),
@@ -88,6 +90,8 @@ export function shellHandlers(
       if (!desktop) throw new ApiError('NOT_AVAILABLE', 'Choosing folders is a desktop feature: under hubcap serve, type the path on the server.');
       return { paths: await desktop.pickFolders() };
     },
+    // Under serve the page's user is remote: only the home folder and below are theirs to see.
+    'places.browse': ({ path }) => browse(path, os.homedir(), deps.transport !== 'electron'),
     'links.openExternal': async ({ url }) => {
       if (!desktop) throw new ApiError('NOT_AVAILABLE', 'The browser opens links itself under hubcap serve.');
       await desktop.openExternal(url);

@@ -42,3 +42,8 @@ export function useCopyText() {
     },
   });
 }
+
+/** One folder as a picker without a native dialog shows it (its subfolders, files and size); none asked until `enabled`. */
+export function useBrowse(path: string | undefined, enabled = true) {
+  return useApiQuery('places.browse', path ? { path } : {}, { enabled, retry: false, staleTime: 10_000 });
+}

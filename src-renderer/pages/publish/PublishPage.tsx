@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { FolderOpen, FolderUp, Globe2, ListChecks, Plus, Send, X } from 'lucide-react';
+import { FolderUp, Globe2, ListChecks, Plus, Send, X } from 'lucide-react';
 import { useSearchParams } from 'wouter';
-import { useAppInfo, usePickFolders } from '../../api/app';
+import { useAppInfo } from '../../api/app';
+import { BrowseButton } from '../../components/FolderPicker';
+import { SourceSize } from './SourceSize';
 import { useDropTarget } from '../../api/drop-target';
 import { useLibrary } from '../../api/library';
 import { usePublishAccess, usePublishJobs, usePublishPlan, usePublishRepos, useStartPublish } from '../../api/publish';
@@ -37,7 +39,6 @@ export function PublishPage() {
   const item = useMemo(() => library.data?.find((i) => i.key === itemKey) ?? null, [library.data, itemKey]);
   const access = usePublishAccess();
   const info = useAppInfo();
-  const pick = usePickFolders();
   const writable = access.data?.namespaces.filter((n) => n.canWrite) ?? [];
   // The owner and the name have defaults until the user picks them: the first namespace the token
   // can write, a name from what is published (derived, not copied into state by an effect).
@@ -160,6 +161,7 @@ export function PublishPage() {
               <span className="min-w-0 flex-1 truncate" title={p}>
                 {p}
               </span>
+              <SourceSize path={p} />
               <Button size="icon" variant="ghost" aria-label={`Remove ${p}`} onClick={() => update({ paths: form.paths.filter((x) => x !== p) })}>
                 <X />
               </Button>
@@ -183,24 +185,15 @@ export function PublishPage() {
               <Plus />
               Add
             </Button>
-            {info.data?.capabilities.pickFolders ? (
-              <Button
-                type="button"
-                onClick={() =>
-                  pick.mutate(undefined, {
-                    onSuccess: ({ paths }) => {
-                      const fresh = paths.filter((p) => !form.paths.includes(p));
-                      if (fresh.length) update({ paths: [...form.paths, ...fresh] });
-                    },
-                  })
-                }
-              >
-                <FolderOpen />
-                Choose folders…
-              </Button>
-            ) : null}
+            <BrowseButton
+              title="Choose a folder to publish"
+              label={info.data?.capabilities.pickFolders ? 'Choose folders…' : 'Browse…'}
+              onPick={(paths) => {
+                const fresh = paths.filter((p) => !form.paths.includes(p));
+                if (fresh.length) update({ paths: [...form.paths, ...fresh] });
+              }}
+            />
           </form>
-          {pick.error ? <ErrorNotice error={pick.error} /> : null}
           <details className="text-sm">
             <summary className="cursor-pointer text-muted-foreground">Where in the repo, and which files</summary>
             <div className="mt-3 grid gap-3 sm:grid-cols-3">

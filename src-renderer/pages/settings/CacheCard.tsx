@@ -4,6 +4,7 @@ import { formatBytes } from '../../../src-main/contract/present/format';
 import { useMoveCache } from '../../api/cache';
 import type { CacheDirSource, SettingsView } from '../../../src-main/contract/settings';
 import { useUpdateSettings } from '../../api/settings';
+import { BrowseButton } from '../../components/FolderPicker';
 import { PathField } from '../../components/PathField';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Badge } from '../../components/ui/badge';
@@ -55,15 +56,17 @@ export function CacheCard({ settings }: { settings: SettingsView }) {
           <label htmlFor="cache-dir" className="text-sm font-medium">
             Change location
           </label>
-          <div className="flex gap-2">
+          <div className="flex flex-wrap gap-2">
             <Input
               id="cache-dir"
               value={draft}
               onChange={(e) => setDraft(e.target.value)}
               spellCheck={false}
               aria-invalid={update.isError || undefined}
-              className="font-mono"
+              className="min-w-64 flex-1 font-mono"
             />
+            {/* A folder picked here may be a parent: add a new folder's name after it to start one. */}
+            <BrowseButton title="Choose where the cache goes" onPick={([p]) => p && setDraft(p)} />
             <Button type="submit" variant="primary" disabled={update.isPending || draft.trim() === hubCache.path}>
               Save
             </Button>
