@@ -61,4 +61,6 @@ export const appRequests = {
   'places.pickFolders': request<{ paths: string[] }>()(Empty),
   /** A folder's subfolders and size, for Browse where there is no native dialog; under serve, the home folder and below only. */
   'places.browse': request<FolderListing>()(z.object({ path: z.string().min(1).max(4096).optional() }).strict()),
+  /** Free space where downloads go (the cache's drive), to ask before one that would not fit; null when unknown. */
+  'places.cacheFreeSpace': request<{ path: string; freeBytes: number | null }>()(Empty),
 } as const;

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { appVersion, packageVersion } from '../app/versions';
 import type { AppInfo, Capabilities } from '../contract/app';
 import { ApiError } from '../contract/errors';
@@ -58,6 +59,18 @@ export function appInfo(deps: Pick<ShellHandlerDeps, 'transport' | 'platform' | 
   };
 }
 
+/** Free bytes on the drive of `dir`, or of its nearest existing parent (the cache may not exist yet). */
+async function freeSpace(dir: string): Promise<number | null> {
+  for (let d = dir; ; d = path.dirname(d)) {
+    try {
+      const s = await fs.promises.statfs(d);
+      return s.bavail * s.bsize;
+    } catch {
+      if (path.dirname(d) === d) return null;
+    }
+  }
+}
+
 function isDirectory(p: string): boolean {
   try {
     return fs.statSync(p).isDirectory();
@@ -68,7 +81,7 @@ function isDirectory(p: string): boolean {
 
 export function shellHandlers(
   deps: ShellHandlerDeps,
-): HandlerSlice<'app.info' | 'places.open' | 'places.pickFolders' | 'places.browse' | 'links.openExternal' | 'clipboard.writeText'> {
+): HandlerSlice<'app.info' | 'places.open' | 'places.pickFolders' | 'places.browse' | 'places.cacheFreeSpace' | 'links.openExternal' | 'clipboard.writeText'> {
   const { desktop } = deps;
   return {
     'app.info': async () => appInfo(deps),
@@ -92,6 +105,10 @@ export function shellHandlers(
     },
     // Under serve the page's user is remote: only the home folder and below are theirs to see.
     'places.browse': ({ path }) => browse(path, os.homedir(), deps.transport !== 'electron'),
+    'places.cacheFreeSpace': async () => {
+      const dir = deps.folders.hubCache();
+      return { path: dir, freeBytes: await freeSpace(dir) };
+    },
     'links.openExternal': async ({ url }) => {
       if (!desktop) throw new ApiError('NOT_AVAILABLE', 'The browser opens links itself under hubcap serve.');
       await desktop.openExternal(url);

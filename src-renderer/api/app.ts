@@ -47,3 +47,8 @@ export function useCopyText() {
 export function useBrowse(path: string | undefined, enabled = true) {
   return useApiQuery('places.browse', path ? { path } : {}, { enabled, retry: false, staleTime: 10_000 });
 }
+
+/** Free space on the cache's drive (asked again after a while: downloads and deletes change it). */
+export function useCacheFreeSpace() {
+  return useApiQuery('places.cacheFreeSpace', {}, { staleTime: 15_000, retry: false });
+}

@@ -37,7 +37,7 @@ describe('asked first', () => {
     const dialog = page.getByRole('dialog', { name: 'Download F16 anyway?' });
     await dialog.waitFor();
     expect(await dialog.textContent()).toMatch(/Too big for this machine: needs about .* of RAM/);
-    expect(await dialog.getByTestId('too-big-numbers').textContent()).toMatch(/The download is 831 kB\. This machine has [\d.]+ GB of RAM/);
+    expect(await dialog.getByTestId('ask-numbers').textContent()).toMatch(/The download is 831 kB\. This machine has [\d.]+ GB of RAM/);
     await page.screenshot({ path: path.join(SHOTS, 'too-big-confirm.png') });
     await dialog.getByRole('button', { name: 'Keep' }).click();
     expect(await page.getByTestId('row-download').count()).toBe(0);

@@ -3,6 +3,7 @@ import { Sparkles } from 'lucide-react';
 import type { FitEstimate } from '../../../src-main/contract/inference';
 import type { FileGroup } from '../../../src-main/contract/model';
 import { formatBytes } from '../../../src-main/contract/present/format';
+import { useCacheFreeSpace } from '../../api/app';
 import { useHubFits } from '../../api/gallery';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Badge } from '../../components/ui/badge';
@@ -12,7 +13,7 @@ import { GroupStatus } from './GroupStatus';
 import { groupState, type GroupsProps } from './local-state';
 import { recommendQuant } from './recommend';
 import { RowDownload } from './RowDownload';
-import { TooBigConfirm } from './TooBigConfirm';
+import { askReason, DownloadConfirm, type AskReason } from './DownloadConfirm';
 import { useDownloadFromPage } from './use-download-from-page';
 
 /** Every row's estimate, and the recommended row once every estimate has answered (a late one could change it). */
@@ -34,7 +35,8 @@ export function GgufTable({ model, groups, presence, jobs, focus }: GroupsProps 
   const start = useDownloadFromPage(model);
   const offline = model.source === 'cache';
   const { fits, recommended } = useFits(model, groups);
-  const [confirm, setConfirm] = useState<{ group: FileGroup; fit: FitEstimate } | null>(null);
+  const disk = useCacheFreeSpace().data;
+  const [confirm, setConfirm] = useState<{ group: FileGroup; reason: AskReason } | null>(null);
   const download = (g: FileGroup) => start.download(g.files.map((f) => f.path));
   const focused = useRef<HTMLTableRowElement>(null);
   useEffect(() => {
@@ -93,8 +95,8 @@ export function GgufTable({ model, groups, presence, jobs, focus }: GroupsProps 
                         state={state}
                         offline={offline}
                         onDownload={() => {
-                          const fit = fits[i];
-                          if (fit?.verdict === 'too-big') setConfirm({ group: g, fit });
+                          const reason = askReason(g, fits[i], disk);
+                          if (reason) setConfirm({ group: g, reason });
                           else download(g);
                         }}
                       />
@@ -119,7 +121,9 @@ export function GgufTable({ model, groups, presence, jobs, focus }: GroupsProps 
           : "Fit estimates come from each file's header alone (a few MB read over HTTP ranges), checked by node-llama-cpp against this machine's GPU and RAM for a context of up to 8,192 tokens. Hover a badge for the numbers."}
       </p>
       {start.error ? <ErrorNotice error={start.error} /> : null}
-      {confirm ? <TooBigConfirm group={confirm.group} fit={confirm.fit} onDownload={() => download(confirm.group)} onClose={() => setConfirm(null)} /> : null}
+      {confirm ? (
+        <DownloadConfirm group={confirm.group} reason={confirm.reason} onDownload={() => download(confirm.group)} onClose={() => setConfirm(null)} />
+      ) : null}
     </div>
   );
 }
