@@ -11,6 +11,7 @@ import { plural } from '../contract/present/format';
 import { repoKey } from '../contract/keys';
 import { findCachedRepo, type CacheScan, type CachedFile, type CachedRepo } from './scan';
 import { payloadFates } from './store-plan';
+import type { FsKind } from './fs-kind';
 import { sweepPayload } from './store-write';
 import { tryLockFile, type HeldLock } from './blob-lock';
 import { readTreeRecord } from './tree-record';
@@ -68,7 +69,12 @@ function tally(entry: Freed, f: CachedFile, removedLinks: Set<string>): void {
   else entry.local += f.size;
 }
 
-export function planDeletion(scan: CacheScan, targets: DeleteTarget[]): DeletePlan {
+export interface PlanOptions {
+  /** The cache's file system when locks may not reach other machines (NFS, SMB, FUSE…): payloads are collected only by an explicit prune. */
+  sharedFs?: FsKind;
+}
+
+export function planDeletion(scan: CacheScan, targets: DeleteTarget[], opts: PlanOptions = {}): DeletePlan {
   const plan: DeletePlan = { repos: [], snapshots: [], refs: [], blobs: [], loose: [], payloads: [], freedBytes: 0, summary: [], kept: [], locks: [] };
   const byRepo = new Map<CachedRepo, Set<string>>();
   const wholeRepos = new Set<CachedRepo>();
@@ -158,14 +164,14 @@ export function planDeletion(scan: CacheScan, targets: DeleteTarget[]): DeletePl
     for (const f of freed.values()) tally(entry, f, removedLinks);
     entries.push(entry);
   }
-  settle(scan, plan, entries, removedLinks);
+  settle(scan, plan, entries, removedLinks, opts.sharedFs?.shared ? opts.sharedFs.type : null);
   plan.blobs = [...new Set(plan.blobs)];
   plan.locks = [...new Set(plan.locks)];
   return plan;
 }
 
 /** Each entry's bytes: its own files, plus the payloads that become free (each counted once, on its first entry). */
-function settle(scan: CacheScan, plan: DeletePlan, entries: Freed[], removedLinks: Set<string>): void {
+function settle(scan: CacheScan, plan: DeletePlan, entries: Freed[], removedLinks: Set<string>, sharedFs: string | null): void {
   const fates = new Map(
     payloadFates(
       scan,
@@ -176,12 +182,22 @@ function settle(scan: CacheScan, plan: DeletePlan, entries: Freed[], removedLink
   const counted = new Set<string>();
   let sharedKept = 0;
   let unknownKept = 0;
+  let leftForPrune = 0;
   for (const e of entries) {
     let bytes = e.local;
+    if (sharedFs && e.optional && e.payloads.size)
+      e.label += ` (collected because you asked: this cache is on ${sharedFs}, where another machine's locks are not seen)`;
     for (const p of e.payloads) {
       const fate = fates.get(p);
       if (!fate || counted.has(p)) continue;
       counted.add(p);
+      // On a network file system a delete never collects payloads by itself: another machine may be linking them now.
+      if (sharedFs && !e.optional) {
+        if (fate.freed) leftForPrune += fate.size;
+        else if (fate.why === 'shared') sharedKept += fate.size;
+        else unknownKept += fate.size;
+        continue;
+      }
       plan.payloads.push({ path: p, keepLinks: fate.remaining, freedSize: fate.freed ? fate.size : 0 });
       if (fate.freed) bytes += fate.size;
       else if (fate.why === 'shared') sharedKept += fate.size;
@@ -193,6 +209,11 @@ function settle(scan: CacheScan, plan: DeletePlan, entries: Freed[], removedLink
     if (e.hard) plan.kept.push({ label: `${e.label}: hard-linked to a file outside the cache (the other name keeps the bytes)`, bytes: e.hard });
   }
   if (sharedKept) plan.kept.push({ label: 'shared-store payloads other repos still use', bytes: sharedKept });
+  if (leftForPrune)
+    plan.kept.push({
+      label: `shared-store payloads left for \`hubcap cache prune\`: this cache is on ${sharedFs}, where another machine may be linking them right now, so they are collected only when you ask`,
+      bytes: leftForPrune,
+    });
   if (unknownKept)
     plan.kept.push({ label: 'shared-store payloads whose manifest is missing or unreadable (kept rather than risk a loss)', bytes: unknownKept });
 }

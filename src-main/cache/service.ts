@@ -13,6 +13,7 @@ import { executePlan, planDeletion, type DeletePlan, type DeleteTarget } from '.
 import { findCachedRepo, scanCache, type CacheScan, type CachedFile, type CachedRepo } from './scan';
 import { parseRepoSpec, repoKey } from '../contract/keys';
 import { verifyRepo, type ExpectedHashes } from './verify';
+import { cacheFsKind } from './fs-kind';
 
 /** A partial unchanged for this long, whose lock is free, is stale. */
 export const STALE_AFTER_MS = 60_000;
@@ -114,7 +115,7 @@ function view(plan: DeletePlan): DeletePlanView {
 }
 
 export function planDelete(scan: CacheScan, targets: DeleteTargetInput[], inUse: InUse): DeletePlanView {
-  return view(planDeletion(scan, toTargets(targets, inUse)));
+  return view(planDeletion(scan, toTargets(targets, inUse), { sharedFs: cacheFsKind(scan.root) }));
 }
 
 /**
@@ -122,7 +123,7 @@ export function planDelete(scan: CacheScan, targets: DeleteTargetInput[], inUse:
  * unfinished download inside a repo being deleted is being written (by us, Python or anyone).
  */
 export async function deleteFromCache(scan: CacheScan, targets: DeleteTargetInput[], inUse: InUse): Promise<DeletePlanView & { errors: string[] }> {
-  const plan = planDeletion(scan, toTargets(targets, inUse));
+  const plan = planDeletion(scan, toTargets(targets, inUse), { sharedFs: cacheFsKind(scan.root) });
   const writing = scan.incomplete.find((f) => inUse.partials.has(f.path) && plan.repos.some((r) => f.path.startsWith(r + path.sep)));
   if (writing)
     throw new ApiError(

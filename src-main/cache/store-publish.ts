@@ -13,7 +13,7 @@ import { envFlag, type Env } from '../hub/hf-env';
 import { sha256Once, type HashProgress } from './payload-hash';
 import { payloadPath, STORE_LAYOUT, STORE_MARKER, storeDir, storeState, XET_HASH_RE } from './shared-store';
 import { appendReference, lockPayload } from './store-write';
-import { createExclusive } from '../app/untrusted-file';
+import { copyUntrusted, createExclusive } from '../app/untrusted-file';
 
 export interface StorePolicy {
   /** HF_HUB_DISABLE_SHARED_BLOBS or HF_HUB_DISABLE_XET: Python keeps out of the store, and so do we. */
@@ -122,6 +122,12 @@ export async function linkFromStore(f: StoreFile, opts: { onHash?: HashProgress;
       await appendReference(f.cacheDir, payload, blobOf(f));
       await fs.promises.rename(tmpLink, blobOf(f));
     });
+    // On a network drive another machine's collection does not see our lock: if it took the payload
+    // between our manifest line and our link, the link leads nowhere. Checked after: then download.
+    if (!(await fs.promises.lstat(payload).catch(() => null))?.isFile()) {
+      await fs.promises.rm(blobOf(f), { force: true });
+      return 'absent';
+    }
     return 'linked';
   } finally {
     await lock.release().catch(() => undefined);
@@ -142,24 +148,39 @@ export async function publishToStore(f: StoreFile, policy: StorePolicy, opts: { 
   const payload = payloadPath(f.cacheDir, f.xetHash);
   const lock = await lockPayload(payload, opts.signal);
   try {
-    return await withTempLink(f, async (tmpLink) => {
-      const keep = (await payloadState(f)) === 'usable';
-      await appendReference(f.cacheDir, payload, blob);
-      let moved = false;
-      if (!keep) {
-        await fs.promises.chmod(blob, modes(f.cacheDir).file);
-        await fs.promises.rename(blob, payload);
-        moved = true;
-      }
-      try {
-        await fs.promises.rename(tmpLink, blob);
-      } catch (error) {
-        // Put the bytes back under the repo's name before anyone can collect them (Python does the same).
-        if (moved) await fs.promises.copyFile(payload, blob);
-        throw error;
-      }
-      return true;
-    });
+    // A second name for our verified bytes until the link is in place and the payload still there:
+    // another machine's collection (network drives) can then cost a link, never the bytes.
+    const spare = path.join(path.dirname(blob), `.${f.etag}.${randomBytes(4).toString('hex')}.keep`);
+    const kept = await fs.promises
+      .link(blob, spare)
+      .then(() => true)
+      .catch(() => false);
+    try {
+      return await withTempLink(f, async (tmpLink) => {
+        const keep = (await payloadState(f)) === 'usable';
+        await appendReference(f.cacheDir, payload, blob);
+        let moved = false;
+        if (!keep) {
+          await fs.promises.chmod(blob, modes(f.cacheDir).file);
+          await fs.promises.rename(blob, payload);
+          moved = true;
+        }
+        try {
+          await fs.promises.rename(tmpLink, blob);
+        } catch (error) {
+          // Put the bytes back under the repo's name before anyone can collect them (Python does the same).
+          if (moved) await copyUntrusted(payload, blob);
+          throw error;
+        }
+        if (kept && !(await fs.promises.lstat(payload).catch(() => null))?.isFile()) {
+          await fs.promises.rename(spare, blob); // collected under us: the repo keeps its own copy
+          return false;
+        }
+        return true;
+      });
+    } finally {
+      await fs.promises.rm(spare, { force: true });
+    }
   } finally {
     await lock.release().catch(() => undefined);
   }

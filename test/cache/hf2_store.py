@@ -8,6 +8,9 @@
   scan CACHE              scan_cache_dir as JSON: physical size, repos with their logical sizes, warnings
   load CACHE REPO FILE    offline hf_hub_download, then the sha256 of what it returns
   link CACHE FOLDER ETAG XET SIZE   try_link_from_shared_store only (a second repo reusing a payload)
+  churn CACHE ROUNDS SHARED_HEX  a busy second machine: each round builds models--py--r<i%3> (a payload shared
+                          with everyone and one of its own) as hf_hub_download does, deletes the next repo
+                          with DeleteCacheStrategy, and every fifth round prunes unreferenced payloads
   write CACHE FOLDER COMMIT PATH HEX LOCK_ETAG   as hf_hub_download's last steps: under the blob lock
                           .locks/FOLDER/LOCK_ETAG.lock (WeakFileLock), the blob (temp + rename), its snapshot
                           link and refs/main; prints "waiting" before taking the lock and "done" after
@@ -62,6 +65,39 @@ def write_blob(cache, f, data, blob, pointer):
         _create_symlink(blob, pointer, new_blob=not shared)
 
 
+def churn(cache, rounds, shared):
+    for i in range(rounds):
+        own = hashlib.sha256(f"py-{i}".encode()).digest() * 40
+        files = [
+            {"path": "shared.bin", "hex": shared.hex(), "xet": xet_of(shared)},
+            {"path": f"own{i}.bin", "hex": own.hex(), "xet": xet_of(own)},
+        ]
+        build(cache, [{"folder": f"models--py--r{i % 3}", "commit": hashlib.sha1(f"py{i}".encode()).hexdigest(), "refs": ["main"], "files": files}])
+        info = scan_quietly(cache)
+        doomed = [r for r in info.repos if r.repo_id == f"py/r{(i + 1) % 3}"]
+        if doomed:
+            info.delete_revisions(*[rev.commit_hash for rev in doomed[0].revisions]).execute()
+        if i % 5 == 4:
+            for store_path in _shared_blobs.unreferenced_shared_blobs(cache):
+                _shared_blobs.sweep_shared_blob(store_path, cache_dir=cache)
+        print(f"round {i}", flush=True)
+
+
+def scan_quietly(cache):
+    # scan_cache_dir itself fails when another machine deletes a repo folder while it walks it
+    # (FileNotFoundError from its refs glob): the scan is simply done again, as a user would.
+    for _ in range(20):
+        try:
+            return scan_cache_dir(cache)
+        except FileNotFoundError:
+            continue
+    return scan_cache_dir(cache)
+
+
+def xet_of(data):
+    return hashlib.sha256(b"xet:" + data).hexdigest()
+
+
 def git_sha1(data):
     h = hashlib.sha1()
     h.update(f"blob {len(data)}\0".encode())
@@ -102,6 +138,8 @@ def main():
         blob = os.path.join(cache, folder, "blobs", etag)
         os.makedirs(os.path.dirname(blob), exist_ok=True)
         print(_shared_blobs.try_link_from_shared_store(blob_path=blob, xet_hash=xet, cache_dir=cache, expected_size=size))
+    elif mode == "churn":
+        churn(cache, int(sys.argv[3]), bytes.fromhex(sys.argv[4]))
     elif mode == "write":
         folder, commit, file, data, lock_etag = sys.argv[3], sys.argv[4], sys.argv[5], bytes.fromhex(sys.argv[6]), sys.argv[7]
         lock = os.path.join(cache, ".locks", folder, f"{lock_etag}.lock")
