@@ -1,9 +1,10 @@
 import { Link } from 'wouter';
-import { CircleDot, CloudAlert, CloudOff, Loader2, Plug, UserRound, WifiOff } from 'lucide-react';
+import { CircleDot, CloudAlert, CloudOff, Loader2, Plug, PlugZap, UserRound, WifiOff } from 'lucide-react';
 import type { HubStatus } from '../../src-main/contract/hub';
 import { useAppInfo } from '../api/app';
 import { useConnectionState } from '../api/context';
 import { useHubStatus } from '../api/hub';
+import { useLocalApi } from '../api/localapi';
 import { Tooltip } from '../components/ui/tooltip';
 import { cn } from '../lib/cn';
 import { plainError } from '../lib/plain-error';
@@ -25,6 +26,18 @@ function HubPill({ status }: { status: HubStatus }) {
         {look.text}
       </span>
     </Tooltip>
+  );
+}
+
+/** While the Local API listens, a chip that says so and opens its page. */
+function LocalApiChip() {
+  const view = useLocalApi().data;
+  if (!view?.running || !view.url) return null;
+  return (
+    <Link href="/local-api" data-testid="status-local-api" className="flex items-center gap-1.5 text-success hover:text-foreground">
+      <PlugZap className="size-3.5" aria-hidden />
+      Local API on {new URL(view.url).host}
+    </Link>
   );
 }
 
@@ -51,6 +64,7 @@ export function StatusBar() {
         </span>
       ) : null}
       <span className="flex-1" />
+      <LocalApiChip />
       <Link href="/account" data-testid="status-account" className="flex items-center gap-1.5 hover:text-foreground">
         <UserRound className="size-3.5" aria-hidden />
         {account?.signedIn ? `Signed in as ${account.name} (${account.role === 'fineGrained' ? 'fine-grained' : account.role})` : 'Anonymous'}

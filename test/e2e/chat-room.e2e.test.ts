@@ -91,6 +91,11 @@ describe('chat with room', () => {
     await page.getByRole('complementary', { name: 'Chat settings panel' }).waitFor();
     await page.getByRole('button', { name: 'Show chats' }).click();
     await page.getByRole('complementary', { name: 'Conversations' }).waitFor();
+    // A new chat answers with the loaded model, and its row says so (not "No model yet").
+    await page.getByRole('complementary', { name: 'Conversations' }).getByRole('button', { name: 'New chat' }).click();
+    await expect
+      .poll(() => page.getByTestId('conversation').filter({ hasText: '0 messages' }).textContent())
+      .toMatch(/tiny-llama-F32\.gguf \(loaded\) · 0 messages/);
     await page.reload();
     await page.getByRole('complementary', { name: 'Chat settings panel' }).waitFor();
     await page.getByRole('complementary', { name: 'Conversations' }).waitFor();

@@ -52,6 +52,11 @@ describe('the Local API page', () => {
     await table.getByText('401').waitFor();
     await table.getByText('200').waitFor();
     await card.screenshot({ path: path.join(SHOTS, 'settings-local-api.png') });
+    // A chip in the status bar says it is on, from any page, and opens this page.
+    await page.goto(`${page.url().split('#')[0]}#/library`);
+    await page.getByTestId('status-local-api').click();
+    await page.getByRole('heading', { level: 1, name: 'Local API' }).waitFor();
+    expect(await page.getByTestId('status-local-api').textContent()).toBe(`Local API on 127.0.0.1:${port}`);
 
     // Snippets for each client, with this URL and never the key.
     const snippet = page.getByTestId('snippet');
@@ -71,6 +76,7 @@ describe('the Local API page', () => {
 
     await toggle.click();
     await card.getByTestId('local-api-running').waitFor({ state: 'detached' });
+    await expect.poll(() => page.getByTestId('status-local-api').count()).toBe(0);
     await expect(fetch(`http://127.0.0.1:${port}/v1/models`)).rejects.toThrow();
   }, 60_000);
 });
