@@ -45,7 +45,8 @@ const USAGE = `Usage:
          [--parallel auto|N] [--cors ORIGIN] [--show-key]  key from HUBCAP_API_KEY, else the OS keychain)
   hubcap mirror [--port N] [--host ADDR]         This cache as a read-only Hub for other machines
          [--allow NETS] [--rate-limit RATE]      (first line: the HF_ENDPOINT to give them, key masked
-         [--show-key] [--json]                   unless --show-key; --allow 10.0.0.0/8,…; RATE like 50M)
+         [--cache-only] [--show-key] [--json]    unless --show-key; --allow 10.0.0.0/8,…; RATE like 50M;
+                                                 public repos it lacks are fetched once unless --cache-only)
   hubcap --version
 
 Honours HF_ENDPOINT, HF_HUB_CACHE / HF_HOME, HF_HUB_OFFLINE, HF_TOKEN and the token file.

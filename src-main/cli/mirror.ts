@@ -1,5 +1,5 @@
 /**
- * `hubcap mirror [--port N] [--host ADDR] [--allow NETS] [--rate-limit RATE] [--show-key] [--json]`:
+ * `hubcap mirror [--port N] [--host ADDR] [--allow NETS] [--rate-limit RATE] [--cache-only] [--show-key] [--json]`:
  * this machine's cache as a read-only Hub for others (#28). The first line is the endpoint to give
  * them (`HF_ENDPOINT=…`; the key in it masked unless --show-key); `serve --mirror-port` starts the
  * same server beside the UI.
@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Core } from '../core/core';
 import { ApiError } from '../contract/errors';
+import { isTerminal, type DownloadRequest } from '../contract/downloads';
 import { osKeychain, type Keychain } from '../auth/keychain';
 import { MirrorAccess } from '../mirror/access';
 import { parseAllowList } from '../mirror/allow-list';
@@ -27,6 +28,8 @@ export interface CliMirrorOptions {
   /** Bytes per second per client, 0 for none. */
   rateLimit?: number;
   keychain?: Keychain;
+  /** Fetch public repos the cache lacks from the Hub (through the download engine). Default on. */
+  pullThrough?: boolean;
 }
 
 export interface CliMirror {
@@ -63,15 +66,31 @@ export async function startCliMirror(core: Core, opts: CliMirrorOptions): Promis
     recordFile: path.join(core.dataDir, 'mirror-visibility.json'),
   });
   const mirror = await startMirror({
-    scan: () => core.cache.scan(),
+    scan: (fresh) => core.cache.scan(fresh),
     key: () => key.key,
     access,
     allow: parseAllowList(opts.allow),
     host: opts.host,
     port: opts.port,
     rateLimit: opts.rateLimit ?? 0,
+    ...(opts.pullThrough === false
+      ? {}
+      : { pull: { endpoint: core.hubHttp.endpoint, offline: () => core.settings.isOffline(), download: (request) => engineDownload(core, request) } }),
   });
   return { mirror, key, endpoint: `http://${addressForOthers(opts.host)}:${mirror.port}/${key.key}` };
+}
+
+/** One download through the core's engine (a job like any other), resolved with its bytes once done. */
+async function engineDownload(core: Core, request: DownloadRequest): Promise<number> {
+  const { id } = core.downloads.add(request);
+  for (;;) {
+    const job = core.downloads.get(id);
+    if (isTerminal(job.state)) {
+      if (job.state !== 'done') throw new ApiError(job.error?.code ?? 'CANCELLED', job.error?.message ?? `The download was ${job.state}.`);
+      return job.bytesDone;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 /** The endpoint line, with the key masked unless asked for in full. */
@@ -101,14 +120,17 @@ export async function mirrorCommand(argv: string[]): Promise<void> {
       allow: { type: 'string' },
       'rate-limit': { type: 'string' },
       'show-key': { type: 'boolean', default: false },
+      'cache-only': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
     strict: true,
   });
   const port = values.port === undefined ? DEFAULT_MIRROR_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ApiError('VALIDATION_FAILED', `--port must be 0-65535, got ${values.port}`);
-  const core = hostCore('cli', { probeHubOnStart: false });
-  const m = await startCliMirror(core, { host: values.host, port, allow: values.allow, rateLimit: parseRate(values['rate-limit']) });
+  // Its pull-through jobs are its own, not the desktop app's queue.
+  const core = hostCore('cli', { probeHubOnStart: false, ephemeralQueue: true });
+  const rateLimit = parseRate(values['rate-limit']);
+  const m = await startCliMirror(core, { host: values.host, port, allow: values.allow, rateLimit, pullThrough: !values['cache-only'] });
   let timer: NodeJS.Timeout | undefined;
   if (values.json) {
     const line = (extra: object) => process.stdout.write(`${JSON.stringify({ endpoint: endpointLine(m, values['show-key']), ...extra })}\n`);

@@ -19,9 +19,11 @@ import { parseTarget, type MirrorRoute } from './routes';
 import { MirrorStats, type MirrorStatsView } from './stats';
 import { ClientBuckets } from './throttle';
 import { openVerified } from './verified-blob';
+import { PullThrough, type PullOptions } from './pull';
 
 export interface MirrorOptions {
-  scan: () => CacheScan;
+  /** The cache as scanned; `fresh` after a pull-through wrote into it. */
+  scan: (fresh?: boolean) => CacheScan;
   /** The key every request must start with; asked at each request, so a new key takes effect at once. */
   key: () => string;
   access: MirrorAccess;
@@ -30,6 +32,8 @@ export interface MirrorOptions {
   port: number;
   /** Bytes per second per client address; 0 for no limit. */
   rateLimit?: number;
+  /** Pull-through of public repos the cache lacks (off when absent: the mirror serves what it holds). */
+  pull?: Omit<PullOptions, 'onUpstreamBytes'>;
 }
 
 export interface Mirror {
@@ -85,6 +89,41 @@ interface Ctx {
 export async function startMirror(opts: MirrorOptions): Promise<Mirror> {
   const stats = new MirrorStats();
   const buckets = new ClientBuckets(opts.rateLimit ?? 0);
+  const pull = opts.pull ? new PullThrough({ ...opts.pull, onUpstreamBytes: (n) => (stats.bytesUpstream += n) }) : null;
+
+  /** Does answering this need what the cache lacks? A file not held, or a revision not there at all. */
+  const lacks = (r: MirrorRoute, rev: MirrorRevision | null): boolean => {
+    if (!rev) return true;
+    // A listing of a revision held in part is the Hub's to give.
+    if (r.kind !== 'resolve') return !rev.complete;
+    const file = rev.files.find((f) => f.path === r.path);
+    return file ? !file.blobPath : !rev.complete;
+  };
+
+  /** Fetches what a public repo's request lacks; false when an answer was already sent. */
+  async function pullThrough(r: MirrorRoute, req: http.IncomingMessage, res: http.ServerResponse, prefix: string, commit: string | null): Promise<boolean> {
+    if (!pull) return true;
+    if (r.kind !== 'resolve') {
+      const body = r.kind === 'paths-info' ? await readBody(req) : undefined;
+      if (body === null) {
+        hubError(res, 400, null, 'Request body too large or too slow.');
+        return false;
+      }
+      await pull.listing(req, res, (req.url ?? '').slice(prefix.length), nextPageUrl(req, prefix, ''), body);
+      return false;
+    }
+    try {
+      await pull.file(r.repo, r.revision, commit, r.path);
+      return true;
+    } catch (error) {
+      const code = error instanceof ApiError ? error.code : 'INTERNAL';
+      const hub = { ENTRY_NOT_FOUND: [404, 'EntryNotFound'], REVISION_NOT_FOUND: [404, 'RevisionNotFound'], REPO_NOT_FOUND: [404, 'RepoNotFound'] } as const;
+      const known = hub[code as keyof typeof hub];
+      const status = known?.[0] ?? (code === 'RATE_LIMITED' ? 429 : code === 'NETWORK' || code === 'OFFLINE' ? 503 : 502);
+      hubError(res, status, known?.[1] ?? null, known ? (error as Error).message : `Fetching ${r.path} from the Hub failed: ${(error as Error).message}`);
+      return false;
+    }
+  }
 
   async function route(r: MirrorRoute, ctx: Ctx): Promise<void> {
     const { req, res, rev, cc } = ctx;
@@ -147,12 +186,30 @@ export async function startMirror(opts: MirrorOptions): Promise<Mirror> {
     const allowed = r.kind === 'paths-info' ? ['POST'] : ['GET', 'HEAD'];
     if (!allowed.includes(req.method ?? '')) return hubError(res, 405, null, 'This mirror is read-only.', { Allow: allowed.join(', ') });
     const authorized = req.headers.authorization !== undefined;
-    const cached = findCached(opts.scan(), r.repo);
+    // Pulling through, a branch is what the Hub says now (remembered briefly), else the cache's ref.
+    const upstream = pull ? await pull.commitOf(r.repo, r.revision) : null;
+    let cached = findCached(opts.scan(), r.repo);
+    let commit = upstream ?? (cached ? resolveCachedRevision(cached, r.revision) : null);
+    let rev = cached && commit ? revisionFiles(cached, commit) : null;
+    let visibility: Visibility | null = null;
+    if (pull && lacks(r, rev)) {
+      visibility = await opts.access.visibility(r.repo);
+      // Public repos only: a gated or private one would be fetched on the owner's token.
+      if (visibility === 'public') {
+        if (!(await pullThrough(r, req, res, parsed.prefix, commit))) return;
+        cached = findCached(opts.scan(true), r.repo);
+        commit ??= cached ? resolveCachedRevision(cached, r.revision) : null;
+        rev = cached && commit ? revisionFiles(cached, commit) : null;
+      }
+    }
+    // Not pulled (a gated or private repo, or the Hub unsure): the cache's own ref answers.
+    if (!rev && cached && upstream && !COMMIT_RE.test(r.revision)) {
+      commit = resolveCachedRevision(cached, r.revision);
+      rev = commit ? revisionFiles(cached, commit) : null;
+    }
     if (!cached) return repoNotFound(res, authorized);
-    const commit = resolveCachedRevision(cached, r.revision);
-    const rev = commit ? revisionFiles(cached, commit) : null;
     if (!rev) return hubError(res, 404, 'RevisionNotFound', `Invalid rev id: ${r.revision}`);
-    const visibility = await opts.access.visibility(r.repo);
+    visibility ??= await opts.access.visibility(r.repo);
     if (!visibility) return hubError(res, 503, null, `Whether ${r.repo.id} is public is checked with the Hub, which cannot be reached now.`);
     // A gated repo's listings are public on the Hub, its files are not; a private repo shows nothing.
     if (visibility === 'private' || (visibility === 'gated' && r.kind === 'resolve')) {
