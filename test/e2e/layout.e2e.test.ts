@@ -25,6 +25,7 @@ const PAGES: { name: string; route: string; ready: (p: Page) => Promise<unknown>
   { name: 'account', route: '/account', ready: (p) => p.getByRole('heading', { level: 1, name: 'Account' }).waitFor() },
   { name: 'settings', route: '/settings', ready: (p) => p.getByTestId('hardware').waitFor() },
   { name: 'publish', route: '/publish', ready: (p) => p.getByRole('button', { name: 'Review' }).waitFor() },
+  { name: 'local-api', route: '/local-api', ready: (p) => p.getByRole('switch', { name: 'Local API' }).waitFor() },
 ];
 
 beforeAll(async () => {
