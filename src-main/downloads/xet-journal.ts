@@ -5,7 +5,7 @@
  * bytes to hash again for the Xet file hash). It lives in the partial's ranges record, beside the
  * done spans the classic road reads (which ignores the `xet` field), so claimPartial moves it with
  * the partial and a classic resume still finds valid spans. Saved atomically and synchronously,
- * after the bytes it describes are written, every 0.25 % of the file (64 KiB to 2 MiB) or 200 ms:
+ * after the bytes it describes are written, every 0.1 % of the file (32 KiB to 1 MiB) or 200 ms:
  * a kill -9 loses at most that much.
  */
 import fs from 'node:fs';
@@ -70,7 +70,7 @@ export class XetJournal {
     this.#path = rangesPathOf(partialPath);
     this.#size = size;
     this.#hash = xetHash;
-    this.#every = Math.min(2 << 20, Math.max(64 << 10, Math.floor(size / 400)));
+    this.#every = Math.min(1 << 20, Math.max(32 << 10, Math.floor(size / 1000)));
   }
 
   /**

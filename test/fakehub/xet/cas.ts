@@ -7,7 +7,6 @@
  * (206 + Content-Range) and multi-range answers (multipart/byteranges).
  */
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Link } from '../link';
@@ -54,6 +53,19 @@ function text(res: http.ServerResponse, status: number, body: string, headers: R
   res.end(body);
 }
 
+/** Waits for room in the socket (or its end), leaving no listener behind. */
+function drainOrClose(res: http.ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
 /** Streams xorb bytes [start, end] through the link's pacer, applying corrupt and drop faults. */
 async function streamBytes(res: http.ServerResponse, xorb: Xorb, r: ByteRange, faults: XetFault[], link: Link, sent: { n: number }): Promise<boolean> {
   const pace = link.pacer();
@@ -73,7 +85,7 @@ async function streamBytes(res: http.ServerResponse, xorb: Xorb, r: ByteRange, f
     }
     if (n > 0) await pace(n);
     if (res.destroyed) return false;
-    if (n > 0 && !res.write(buf)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    if (n > 0 && !res.write(buf)) await drainOrClose(res);
     sent.n += n;
     pos += n;
     if (drop?.afterBytes !== undefined && sent.n >= drop.afterBytes) {

@@ -3,6 +3,7 @@
  * text takes LZ4, smooth float32 weights take byte grouping + LZ4), repeat themselves (chunks
  * deduplicated within the file), and span several xorbs when the store's xorbs are small.
  */
+import { createCipheriv, createHash } from 'node:crypto';
 import { bufferContent, seededContent, type Content } from '../content';
 import { MiB } from '../fixtures';
 import { buildRepo, type FakeRepo } from '../model';
@@ -26,6 +27,26 @@ function floatBytes(size: number, seed: number): Buffer {
     out.writeFloatLE(0.02 * Math.sin(i / 4000) + ((x >>> 8) / 2 ** 24) * 1e-3, i);
   }
   return out;
+}
+
+/**
+ * Bytes that never repeat (AES-128-CTR keystream, seekable), for Xet sizes and speeds: the fake
+ * Hub's seededContent repeats every MiB but for a stamp, so content-defined chunking dedups most of
+ * it and a Xet download of it moves a fraction of its size.
+ */
+export function noiseContent(seed: string, size: number): Content {
+  const key = createHash('sha256').update(seed).digest().subarray(0, 16);
+  return {
+    size,
+    read(start, end) {
+      const first = Math.floor(start / 16);
+      const iv = Buffer.alloc(16);
+      iv.writeBigUInt64BE(BigInt(first), 8);
+      const c = createCipheriv('aes-128-ctr', key, iv);
+      const out = c.update(Buffer.alloc(Math.max(0, end - first * 16)));
+      return out.subarray(start - first * 16);
+    },
+  };
 }
 
 /** 1 MiB of random bytes, stored first: the mixed file reuses two disjoint pieces of its xorb. */

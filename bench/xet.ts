@@ -1,0 +1,118 @@
+/**
+ * Xet download benchmark (#25) on the fake CAS, every client in the same run, alternating, to the
+ * same disk: Hubcap's Xet road, Hubcap's classic road (HF_HUB_DISABLE_XET=1, through the fake's
+ * whole-file bridge) and Python's huggingface_hub 2.0 with hf_xet (the repo's .venv-hf2), each
+ * downloading the same Xet file, on loopback and with a per-connection cap (a far CDN). Hubcap
+ * verifies sha256 and the Xet hash; hf_xet verifies nothing. Also Hubcap's peak RSS, and the xorb
+ * bytes a second repo holding the same file costs.
+ *
+ *   npm run build && npx tsx bench/xet.ts [--mib 64] [--runs 3] [--cap 8]   (cap in MB/s per connection)
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildRepo } from '../test/fakehub/model';
+import { startFakeHub } from '../test/fakehub/server';
+import { noiseContent } from '../test/fakehub/xet/fixtures';
+
+const { values } = parseArgs({
+  options: { mib: { type: 'string', default: '64' }, runs: { type: 'string', default: '3' }, cap: { type: 'string', default: '8' } },
+});
+const size = Number(values.mib) * 1024 * 1024;
+const runs = Number(values.runs);
+const CLI = new URL('../out/main/cli.js', import.meta.url).pathname;
+const PYTHON = new URL('../.venv-hf2/bin/python', import.meta.url).pathname;
+if (!fs.existsSync(CLI)) throw new Error('Build first: npm run build');
+if (!fs.existsSync(PYTHON)) throw new Error('Needs .venv-hf2 (huggingface_hub 2.0 + hf_xet): see test/helpers/hf-python.ts');
+
+const content = noiseContent('xet-bench', size);
+const file = 'model.safetensors';
+const repos = ['acme/xet-bench', 'other/xet-bench-copy'].map((id) => buildRepo({ id, commits: [{ files: { [file]: content } }] }));
+const t0 = Date.now();
+const hub = await startFakeHub({ repos, storageHost: '127.0.0.2', xet: { compression: 'none' } });
+process.stdout.write(`fake CAS ready (${((Date.now() - t0) / 1000).toFixed(1)} s to chunk and hash ${values.mib} MiB)\n`);
+const cas = hub.xet?.cas;
+if (!cas) throw new Error('no CAS');
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hubcap-xet-bench-'));
+const env: Record<string, string> = {
+  ...(process.env as Record<string, string>),
+  HF_ENDPOINT: hub.url,
+  HOME: work,
+  HUBCAP_DATA_DIR: path.join(work, 'data'),
+  HUBCAP_BENCH: '1',
+  HF_HUB_DISABLE_TELEMETRY: '1',
+};
+
+function timed(cmd: string, args: string[], extra: Record<string, string>): Promise<{ seconds: number; out: string }> {
+  const start = process.hrtime.bigint();
+  const p = spawn(cmd, args, { env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve, reject) =>
+    p.on('exit', (code) =>
+      code === 0 ? resolve({ seconds: Number(process.hrtime.bigint() - start) / 1e9, out }) : reject(new Error(`${cmd} exited ${code}: ${err.slice(-800)}`)),
+    ),
+  );
+}
+
+type Client = 'hubcap-xet' | 'hubcap-classic' | 'python-hf_xet';
+
+async function run(client: Client, cache: string, repo = 'acme/xet-bench'): Promise<{ seconds: number; rssMB?: number }> {
+  if (client === 'python-hf_xet') {
+    const code = 'import sys\nfrom huggingface_hub import hf_hub_download\nhf_hub_download(sys.argv[1], sys.argv[2], cache_dir=sys.argv[3])';
+    return timed(PYTHON, ['-c', code, repo, file, cache], { HF_HOME: path.join(cache, 'hf-home') });
+  }
+  const r = await timed(
+    process.execPath,
+    [CLI, 'download', repo, file, '--cache-dir', cache, '--json'],
+    client === 'hubcap-classic' ? { HF_HUB_DISABLE_XET: '1' } : {},
+  );
+  const last = JSON.parse(r.out.trim().split('\n').pop() ?? '{}') as { maxRssBytes?: number };
+  return { seconds: r.seconds, rssMB: +((last.maxRssBytes ?? 0) / 1e6).toFixed(1) };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const clients: Client[] = ['hubcap-xet', 'python-hf_xet', 'hubcap-classic'];
+
+for (const [name, shape] of [
+  ['loopback', {}],
+  [`${values.cap} MB/s per connection`, { perConnection: Number(values.cap) * 1e6 }],
+] as const) {
+  hub.link.set(shape);
+  const times = new Map<Client, number[]>(clients.map((c) => [c, []]));
+  let rss = 0;
+  for (let i = 0; i < runs; i++)
+    for (const c of i % 2 ? [...clients].reverse() : clients) {
+      const cache = fs.mkdtempSync(path.join(work, `${c}-`));
+      const r = await run(c, cache);
+      times.get(c)?.push(r.seconds);
+      if (r.rssMB) rss = Math.max(rss, c === 'hubcap-xet' ? r.rssMB : rss);
+      fs.rmSync(cache, { recursive: true, force: true });
+    }
+  const med = (c: Client) => median(times.get(c) ?? []);
+  const mbps = (c: Client) => (size / 1e6 / med(c)).toFixed(0);
+  process.stdout.write(`\n${name}, ${values.mib} MiB, median of ${runs} (whole process):\n`);
+  for (const c of clients)
+    process.stdout.write(`  ${c.padEnd(15)} ${med(c).toFixed(2)} s  ${mbps(c)} MB/s  [${(times.get(c) ?? []).map((t) => t.toFixed(2)).join(', ')}]\n`);
+  process.stdout.write(`  hubcap-xet / python-hf_xet speed: ${(med('python-hf_xet') / med('hubcap-xet')).toFixed(2)}x; hubcap-xet peak RSS ${rss} MB\n`);
+}
+
+// A second repo holding the same file, into the same cache: what travels again.
+hub.link.set({});
+const cache = fs.mkdtempSync(path.join(work, 'dedup-'));
+await run('hubcap-xet', cache);
+// Each answer's byte count lands when its connection closes: wait for all of them.
+const settled = async () => {
+  while (cas.log.some((q) => q.url.startsWith('/xorbs/') && q.bytes === undefined && q.status === 206)) await new Promise((r) => setTimeout(r, 50));
+  return cas.log.filter((q) => q.url.startsWith('/xorbs/')).reduce((n, q) => n + (q.bytes ?? 0), 0);
+};
+const before = await settled();
+await run('hubcap-xet', cache, 'other/xet-bench-copy');
+const after = await settled();
+process.stdout.write(`\nsecond repo, same file, same cache: ${after - before} xorb bytes fetched (target 0)\n`);
+await hub.close();
+fs.rmSync(work, { recursive: true, force: true });
