@@ -86,7 +86,14 @@ export function findRepo(scan: CacheScan, spec: string): CachedRepo {
 export function revisionFiles(scan: CacheScan, key: string, commit: string): CacheFileView[] {
   const rev = findRepo(scan, key).revisions.find((r) => r.commit === commit);
   if (!rev) throw new ApiError('NOT_FOUND', 'That revision is no longer in the cache.');
-  return rev.files.map((f) => ({ path: f.path, size: f.size, linked: f.linked, lastAccessed: f.lastAccessed }));
+  return rev.files.map((f) => ({
+    path: f.path,
+    size: f.size,
+    linked: f.linked,
+    lastAccessed: f.lastAccessed,
+    ...(f.hardLinks ? { hardLinks: f.hardLinks } : {}),
+    ...(f.storePath ? { shared: true } : {}),
+  }));
 }
 
 /** What is in use and must survive any cleanup: partials being written, snapshots being filled. */

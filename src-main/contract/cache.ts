@@ -71,6 +71,10 @@ export interface CacheFileView {
   size: number;
   linked: boolean;
   lastAccessed: number;
+  /** Names its bytes have when more than one: hard-linked to another file (another app's), which can change them in place. */
+  hardLinks?: number;
+  /** Read through huggingface_hub 2.x's shared store (its payload may be shared with other repos). */
+  shared?: boolean;
 }
 
 export interface DeletePlanView {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { executePlan, planDeletion } from '../../src-main/cache/delete-plan';
 import { scanCache } from '../../src-main/cache/scan';
-import { deleteFromCache } from '../../src-main/cache/service';
+import { deleteFromCache, revisionFiles } from '../../src-main/cache/service';
 import { runCli } from '../helpers/cli';
 import { startPythonWriter } from '../helpers/python';
 import { tmpDir } from '../helpers/tmp';
@@ -108,6 +108,9 @@ describe('deleting from the shared blob store', () => {
     await pyBuild(cache, [{ folder: 'models--org--adopted', commit: commitOf('h'), files: [{ path: 'm.gguf', data: ONLY_A, lfs: true }] }]);
     const other = path.join(tmpDir(), 'lmstudio.gguf');
     fs.linkSync(path.join(cache, 'models--org--adopted', 'blobs', sha256(ONLY_A)), other);
+    // The Cache page can show it: the file says its bytes have another name.
+    const scan = scanCache(cache);
+    expect(revisionFiles(scan, 'model:org/adopted', commitOf('h'))).toEqual([expect.objectContaining({ path: 'm.gguf', hardLinks: 2 })]);
     const dry = await runCli(['cache', 'rm', 'org/adopted', '--dry-run'], env(cache));
     expect(dry.stdout).toContain('Would free 0 B.');
     expect(dry.stdout).toContain('would keep 3.00 kB: org/adopted: hard-linked to a file outside the cache');

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scanCache } from '../../src-main/cache/scan';
-import { overview } from '../../src-main/cache/service';
+import { overview, revisionFiles } from '../../src-main/cache/service';
 import { verifyRepo } from '../../src-main/cache/verify';
 import { runCli } from '../helpers/cli';
 import { tmpDir } from '../helpers/tmp';
@@ -45,6 +45,9 @@ describe('reading the shared blob store of huggingface_hub 2.0', () => {
     const file = a?.revisions[0]?.files.find((f) => f.path === 'shared.gguf');
     expect(file?.storePath).toBe(path.join(cache, 'blobs', xetHashOf(SHARED).slice(0, 2), xetHashOf(SHARED)));
 
+    // A revision's files say which are read through the store.
+    const files = revisionFiles(scan, 'model:org/a', a?.revisions[0]?.commit as string);
+    expect(files.filter((f) => f.shared).map((f) => f.path)).toEqual(['a.gguf', 'shared.gguf']);
     // The overview: a revision's own bytes leave out what other repos share.
     const view = overview(scan, new Set());
     expect(view.repos.find((r) => r.id === 'org/a')?.revisions[0]?.uniqueBytes).toBe(3007);
