@@ -80,19 +80,25 @@ function rendererImports(extra) {
 
 /**
  * Folders that open paths another app, another user or a folder the user picked can control (other
- * apps' folders, the shared cache, dropped files, publish sources). There a FIFO, a device or a
- * planted link must never be opened blindly (#23), so file opens go through one module.
+ * apps' folders, the shared cache, dropped files, publish sources, token files under HF_HOME). There
+ * a FIFO, a device or a planted link must never be opened, copied from or written through blindly
+ * (#23), so file opens, copies and in-place writes go through one module.
  */
-const FOREIGN_PATH_FOLDERS = ['apps', 'library', 'publish', 'cache', 'downloads', 'xet', 'mirror'];
-const OPENERS = '^(open|openSync|readFile|readFileSync|createReadStream|openAsBlob)$';
+const FOREIGN_PATH_FOLDERS = ['apps', 'library', 'publish', 'cache', 'downloads', 'xet', 'auth', 'mirror'];
+const OPENERS =
+  '^(open|openSync|readFile|readFileSync|createReadStream|openAsBlob|copyFile|copyFileSync|cp|cpSync|writeFile|writeFileSync|appendFile|appendFileSync|createWriteStream|truncate|truncateSync)$';
 const UNTRUSTED_ONLY =
-  'Open files here through src-main/app/untrusted-file.ts (lstat first, regular files only, no blind links, O_NOFOLLOW|O_NONBLOCK, deadlines); read our own records with readOwnFileSync (app/atomic-write.ts).';
+  'Open, copy or write files here through src-main/app/untrusted-file.ts (lstat first, regular files only, no blind links, O_NOFOLLOW|O_NONBLOCK, O_EXCL for new names, deadlines); read our own records with readOwnFileSync (app/atomic-write.ts).';
+const FS_MODULE = '/^(node:)?fs(\\/promises)?$/';
 
 export const UNTRUSTED_FILE_RULE = [
   'error',
   { selector: `MemberExpression[object.name=/^(fs|fsp|fsPromises)$/][property.name=/${OPENERS}/]`, message: UNTRUSTED_ONLY },
   { selector: `MemberExpression[object.property.name='promises'][property.name=/${OPENERS}/]`, message: UNTRUSTED_ONLY },
-  { selector: `ImportDeclaration[source.value=/^(node:)?fs(\\/promises)?$/] > ImportSpecifier[imported.name=/${OPENERS}/]`, message: UNTRUSTED_ONLY },
+  { selector: `ImportDeclaration[source.value=${FS_MODULE}] > ImportSpecifier[imported.name=/${OPENERS}/]`, message: UNTRUSTED_ONLY },
+  // const { open } = fs.promises / = fs
+  { selector: `VariableDeclarator[init.name=/^(fs|fsp|fsPromises)$/] > ObjectPattern > Property[key.name=/${OPENERS}/]`, message: UNTRUSTED_ONLY },
+  { selector: `VariableDeclarator[init.property.name='promises'] > ObjectPattern > Property[key.name=/${OPENERS}/]`, message: UNTRUSTED_ONLY },
 ];
 
 export default tseslint.config(

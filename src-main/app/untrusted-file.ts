@@ -12,6 +12,7 @@
  * `readFile` and `createReadStream` out of the folders that handle such paths, so this is the only
  * door.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../contract/errors';
@@ -20,6 +21,8 @@ import { ApiError } from '../contract/errors';
 const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
 const O_NONBLOCK = fs.constants.O_NONBLOCK ?? 0;
 const O_NOCTTY = fs.constants.O_NOCTTY ?? 0;
+/** A new file only: nothing already at the name (a link, a FIFO) is ever opened. */
+const EXCLUSIVE = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | O_NOFOLLOW | O_NONBLOCK;
 
 /** Long enough for a slow network drive, short enough that a hung one is reported, not waited on. */
 export const DEFAULT_DEADLINE_MS = 15_000;
@@ -92,7 +95,7 @@ export async function withDeadline<T>(step: Promise<T>, ms: number, what: string
 }
 
 /** Where a path leads, checked: the regular file to open and its lstat. Refuses everything else. */
-async function examine(file: string, opts: UntrustedOpenOptions, ms: number): Promise<{ target: string; st: fs.Stats }> {
+async function examine(file: string, opts: UntrustedOpenOptions, ms: number): Promise<{ target: string; st: fs.Stats; realRoot: string | null }> {
   const st = await withDeadline(fs.promises.lstat(file), ms, `Reading ${file}`);
   const realRoot = opts.root ? await withDeadline(fs.promises.realpath(opts.root), ms, `Reading ${opts.root}`) : null;
   if (st.isSymbolicLink()) {
@@ -104,7 +107,7 @@ async function examine(file: string, opts: UntrustedOpenOptions, ms: number): Pr
     if (!isInside(realRoot, target)) throw refuse(file, `a link out of ${opts.root} (to ${target})`, { target });
     const tst = await withDeadline(fs.promises.lstat(target), ms, `Reading ${target}`);
     if (!tst.isFile()) throw refuse(file, `a link to ${describeKind(tst)}`, { target });
-    return { target, st: tst };
+    return { target, st: tst, realRoot };
   }
   if (!st.isFile()) throw refuse(file, describeKind(st));
   if (realRoot) {
@@ -112,7 +115,7 @@ async function examine(file: string, opts: UntrustedOpenOptions, ms: number): Pr
     const real = await withDeadline(fs.promises.realpath(file), ms, `Reading ${file}`);
     if (!isInside(realRoot, real)) throw refuse(file, `outside ${opts.root} (it is really ${real})`, { target: real });
   }
-  return { target: file, st };
+  return { target: file, st, realRoot };
 }
 
 function sameFile(a: fs.Stats, b: fs.Stats): boolean {
@@ -122,7 +125,7 @@ function sameFile(a: fs.Stats, b: fs.Stats): boolean {
 /** Opens a regular file someone else controls, checked as the header says. Close `fh` when done. */
 export async function openUntrusted(file: string, opts: UntrustedOpenOptions = {}): Promise<UntrustedFile> {
   const ms = opts.deadlineMs ?? DEFAULT_DEADLINE_MS;
-  const { target, st } = await examine(file, opts, ms);
+  const { target, st, realRoot } = await examine(file, opts, ms);
   const flags = (opts.access === 'readWrite' ? fs.constants.O_RDWR : fs.constants.O_RDONLY) | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
   const fh = await withDeadline(fs.promises.open(target, flags), ms, `Opening ${file}`, (late) => void late.close().catch(() => undefined)).catch(
     (error: NodeJS.ErrnoException) => {
@@ -135,6 +138,12 @@ export async function openUntrusted(file: string, opts: UntrustedOpenOptions = {
     const opened = await withDeadline(fh.stat(), ms, `Reading ${file}`);
     if (!opened.isFile()) throw refuse(file, describeKind(opened));
     if (!sameFile(opened, st)) throw refuse(file, 'a different file from the one examined (it was replaced while being opened)');
+    // Where the opened file really is (Linux): a folder on its path swapped for a link between the
+    // checks and the open cannot lead outside the root unnoticed.
+    if (realRoot && process.platform === 'linux') {
+      const where = await withDeadline(fs.promises.readlink(`/proc/self/fd/${fh.fd}`), ms, `Reading ${file}`).catch(() => null);
+      if (where && where.startsWith('/') && !isInside(realRoot, where)) throw refuse(file, `outside ${opts.root} (it is really ${where})`, { target: where });
+    }
     return { fh, stat: opened, realPath: target };
   } catch (error) {
     await fh.close().catch(() => undefined);
@@ -247,6 +256,63 @@ export async function copyUntrusted(src: string, dest: string, flags = 0, opts: 
     return stat;
   } finally {
     await fh.close();
+  }
+}
+
+/** Sync twin of copyUntrusted, for the cache's copy-instead-of-link mode (no symlinks on this disk). */
+export function copyUntrustedSync(src: string, dest: string, flags = 0): void {
+  const st = fs.lstatSync(src);
+  if (!st.isFile()) throw refuse(src, describeKind(st));
+  const fd = fs.openSync(src, fs.constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+  try {
+    const opened = fs.fstatSync(fd);
+    if (!opened.isFile() || !sameFile(opened, st)) throw refuse(src, 'a different file from the one examined');
+    fs.copyFileSync(process.platform === 'linux' ? `/proc/self/fd/${fd}` : src, dest, flags);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Writes a file in a place others write (the shared cache) without ever opening what is at its
+ * name: `tmp` is cleared and created anew with O_EXCL|O_NOFOLLOW (a link or FIFO planted there is
+ * unlinked, never followed or waited on), then renamed over `file` (which replaces whatever was there).
+ */
+export function replaceFileSync(file: string, data: string | Buffer, tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`): void {
+  fs.rmSync(tmp, { force: true });
+  writeExclusiveSync(tmp, data);
+  try {
+    fs.renameSync(tmp, file);
+  } catch (error) {
+    fs.rmSync(tmp, { force: true });
+    throw error;
+  }
+}
+
+/** Async twin of replaceFileSync. */
+export async function replaceFile(file: string, data: string | Buffer, tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`): Promise<void> {
+  await fs.promises.rm(tmp, { force: true });
+  const fh = await fs.promises.open(tmp, EXCLUSIVE, 0o666);
+  try {
+    await fh.writeFile(data);
+  } finally {
+    await fh.close();
+  }
+  try {
+    await fs.promises.rename(tmp, file);
+  } catch (error) {
+    await fs.promises.rm(tmp, { force: true });
+    throw error;
+  }
+}
+
+/** Creates a new file (fails when the name exists: nothing there is ever opened), as CACHEDIR.TAG or a probe. */
+export function writeExclusiveSync(file: string, data: string | Buffer): void {
+  const fd = fs.openSync(file, EXCLUSIVE, 0o666);
+  try {
+    fs.writeFileSync(fd, data);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

@@ -13,6 +13,7 @@ import { HubError } from '../hub/errors';
 import { HubHttp } from '../hub/http';
 import type { HfEnv } from '../hub/hf-env';
 import type { Keychain } from './keychain';
+import { readUntrustedSync } from '../app/untrusted-file';
 
 type StoredInfo = Omit<TokenInfo, 'masked' | 'storage' | 'active'>;
 
@@ -94,7 +95,12 @@ export class AccountService {
 
   #fileToken(): string | null {
     try {
-      return fs.readFileSync(this.#o.hf.tokenPath, 'utf8').replace(/\s+/g, '') || null;
+      // HF_HOME may be shared or synced: a FIFO there must not block the core (a link, as dotfile managers make, is fine).
+      return (
+        readUntrustedSync(this.#o.hf.tokenPath, 64 << 10, ANY_LINK)
+          .toString('utf8')
+          .replace(/\s+/g, '') || null
+      );
     } catch {
       return null;
     }
@@ -263,10 +269,17 @@ interface WhoAmI {
   };
 }
 
+/** The user's own token files may be links anywhere; what they lead to must be a regular file. */
+const ANY_LINK = { root: '/', followLinks: true };
+
 /** Section names of Python's stored_tokens INI file (never the values). */
 function storedTokenNames(file: string): string[] {
   try {
-    return [...fs.readFileSync(file, 'utf8').matchAll(/^\[([^\]]+)\]\s*$/gm)].map((m) => m[1] as string);
+    return [
+      ...readUntrustedSync(file, 1 << 20, ANY_LINK)
+        .toString('utf8')
+        .matchAll(/^\[([^\]]+)\]\s*$/gm),
+    ].map((m) => m[1] as string);
   } catch {
     return [];
   }

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../contract/errors';
 import { writeFileAtomic } from '../app/atomic-write';
-import { readUntrustedSync } from '../app/untrusted-file';
+import { copyUntrustedSync, readUntrustedSync, replaceFileSync, writeExclusiveSync } from '../app/untrusted-file';
 import { COMMIT_RE, isSafeRepoPath, isValidRevision, type RepoRef, type RepoType } from '../hub/repo-id';
 import { isEtag } from '../hub/blob-id';
 
@@ -63,7 +63,7 @@ export function ensureCacheDir(cacheDir: string): void {
   const tag = path.join(cacheDir, 'CACHEDIR.TAG');
   if (!fs.existsSync(tag)) {
     try {
-      fs.writeFileSync(tag, CACHEDIR_TAG, { flag: 'wx' });
+      writeExclusiveSync(tag, CACHEDIR_TAG);
     } catch {
       // another process wrote it first, or a read-only folder: the tag is optional
     }
@@ -101,7 +101,8 @@ export function markNoExist(dir: string, commit: string, repoPath: string): void
   fs.mkdirSync(path.dirname(file), { recursive: true });
   // Every repo folder keeps a snapshots/ folder: Python's scanner rejects one without.
   fs.mkdirSync(path.join(dir, 'snapshots'), { recursive: true });
-  fs.writeFileSync(file, '');
+  // Replaced, never opened: a link or FIFO someone put at that name is not written through or waited on.
+  replaceFileSync(file, '');
 }
 
 const symlinkSupport = new Map<string, boolean>();
@@ -115,7 +116,7 @@ export function symlinksSupported(cacheDir: string, disabled = false): boolean {
   const probe = path.join(cacheDir, `.hubcap-symlink-probe-${randomBytes(4).toString('hex')}`);
   try {
     fs.mkdirSync(probe, { recursive: true });
-    fs.writeFileSync(path.join(probe, 'src'), '');
+    writeExclusiveSync(path.join(probe, 'src'), '');
     fs.symlinkSync('src', path.join(probe, 'dst'));
     ok = true;
   } catch {
@@ -148,7 +149,7 @@ export function linkSnapshotFile(
   } else if (opts.freshBlob) {
     fs.renameSync(blob, target);
   } else {
-    fs.copyFileSync(blob, target);
+    copyUntrustedSync(blob, target);
   }
   return target;
 }

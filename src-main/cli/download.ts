@@ -63,7 +63,7 @@ export async function downloadCommand(argv: string[]): Promise<number> {
     else if (job.id === id) seen(job);
   });
   // The download stays resumable: its partial is kept; the next run continues it.
-  stopOnSignals(() => core.close(), { code: 130 });
+  stopOnSignals(() => core.close());
   const started = Date.now();
   const job = await call(core, 'downloads.start', {
     repoType,

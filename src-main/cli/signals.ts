@@ -1,57 +1,41 @@
 /**
- * Ending a long-running command (`serve`, `api`, `download`) on SIGINT/SIGTERM within a bound, in
- * every state. A graceful close gets `graceMs`; then the process ends anyway. Node's own exit joins
- * its thread pool, so a file call that never returns (a hung network drive) would hold
- * `process.exit()` forever: the pool is probed first, and a wedged one ends the process with
- * SIGKILL (the only exit that does not wait on those threads), saying why.
+ * Ending a long-running command (`serve`, `api`, `download`, `mirror`) on SIGINT/SIGTERM within a
+ * bound, in every state. A graceful close gets `graceMs`; then the process ends by the signal it
+ * was sent, re-raised with its default action, as Unix tools do after cleaning up (exit status
+ * 128 + signal). Not `process.exit()`: Node's exit joins its thread pool, so one file call that
+ * never returns (a FIFO opened by anyone, a hung network drive) would hold it forever.
  */
-import fs from 'node:fs';
 
-/** SIGTERM must end the process within 2 s: graceful close, pool probe and exit fit in it. */
+/** SIGTERM must end the process within 2 s: the graceful close gets most of it. */
 export const GRACE_MS = 900;
-const PROBE_MS = 300;
 
-/** True when a trivial thread-pool call answers: process.exit() will then not hang. */
-async function poolAnswers(): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const probe = fs.promises.stat('/').then(
-    () => true,
-    () => true,
-  );
-  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), PROBE_MS)));
-  try {
-    return await Promise.race([probe, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Ends the process now with `code`, even when a thread of the pool is stuck in a file call. */
-export async function exitNow(code: number): Promise<never> {
-  if (!(await poolAnswers())) {
-    process.stderr.write('hubcap: a file operation never returned (a hung drive?); stopping without waiting for it.\n');
-    process.kill(process.pid, 'SIGKILL');
-  }
-  process.exit(code);
+/** Ends the process now by `signal`'s default action (immediate: nothing waits on pool threads). */
+export function dieBy(signal: NodeJS.Signals): never {
+  process.removeAllListeners(signal);
+  process.kill(process.pid, signal);
+  // A signal a process sends itself is delivered before kill() returns; should it not be, wait a
+  // moment without the event loop (nothing here may depend on the pool), then end for certain.
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+  process.kill(process.pid, 'SIGKILL');
+  throw new Error('unreachable');
 }
 
 /**
- * On SIGINT or SIGTERM: `close()` (servers, core), then exit with `code`; past `graceMs`, or on a
- * second signal, exit without waiting for the close.
+ * On SIGINT or SIGTERM: `close()` (servers, core), then end by that signal; past `graceMs`, or on
+ * a second signal, without waiting for the close.
  */
-export function stopOnSignals(close: () => Promise<unknown>, opts: { code?: number; graceMs?: number } = {}): void {
-  const code = opts.code ?? 0;
+export function stopOnSignals(close: () => Promise<unknown>, opts: { graceMs?: number } = {}): void {
   let stopping = false;
-  const stop = () => {
-    if (stopping) {
-      void exitNow(code);
-      return;
-    }
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) dieBy(signal);
     stopping = true;
-    setTimeout(() => void exitNow(code), opts.graceMs ?? GRACE_MS);
+    setTimeout(() => {
+      process.stderr.write('hubcap: stopping did not finish in time (a file or network call did not return); stopping now.\n');
+      dieBy(signal);
+    }, opts.graceMs ?? GRACE_MS);
     void close()
       .catch((error: unknown) => process.stderr.write(`hubcap: while stopping: ${(error as Error).message}\n`))
-      .then(() => exitNow(code));
+      .then(() => dieBy(signal));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

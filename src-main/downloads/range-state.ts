@@ -8,7 +8,7 @@
  * rename catches (the file is then fetched again).
  */
 import fs from 'node:fs';
-import { readUntrusted } from '../app/untrusted-file';
+import { readUntrusted, replaceFile, replaceFileSync } from '../app/untrusted-file';
 
 export const INCOMPLETE_SUFFIX = '.incomplete';
 
@@ -129,8 +129,7 @@ export class RangesRecord {
   /** The first record, written before any byte lands past the prefix (so a crash can never leave holes unrecorded). */
   saveSync(spans: [number, number][]): void {
     const tmp = `${this.#path.slice(0, -INCOMPLETE_SUFFIX.length)}.next${INCOMPLETE_SUFFIX}`;
-    fs.writeFileSync(tmp, JSON.stringify({ v: 1, size: this.#size, done: spans }));
-    fs.renameSync(tmp, this.#path);
+    replaceFileSync(this.#path, JSON.stringify({ v: 1, size: this.#size, done: spans }), tmp);
   }
 
   save(spans: [number, number][]): Promise<void> {
@@ -141,8 +140,7 @@ export class RangesRecord {
       const done = this.#pending ?? [];
       this.#pending = null;
       const tmp = `${this.#path.slice(0, -INCOMPLETE_SUFFIX.length)}.next${INCOMPLETE_SUFFIX}`;
-      await fs.promises.writeFile(tmp, JSON.stringify({ v: 1, size: this.#size, done }));
-      await fs.promises.rename(tmp, this.#path);
+      await replaceFile(this.#path, JSON.stringify({ v: 1, size: this.#size, done }), tmp);
     });
     return this.#chain;
   }

@@ -8,9 +8,9 @@
  * after the bytes it describes are written, every 0.1 % of the file (32 KiB to 1 MiB) or 200 ms:
  * a kill -9 loses at most that much.
  */
-import fs from 'node:fs';
 import { readUntrusted } from '../app/untrusted-file';
 import { INCOMPLETE_SUFFIX, rangesPathOf } from './range-state';
+import { replaceFileSync } from '../app/untrusted-file';
 
 export interface RangeProgress {
   /** Chunks of the range written, the xorb bytes they took, and each one's length. */
@@ -96,8 +96,7 @@ export class XetJournal {
     const body: RecordFile = { v: 1, size: this.#size, done, xet: { hash: this.#hash, ranges } };
     const tmp = `${this.#path.slice(0, -INCOMPLETE_SUFFIX.length)}.next${INCOMPLETE_SUFFIX}`;
     try {
-      fs.writeFileSync(tmp, JSON.stringify(body));
-      fs.renameSync(tmp, this.#path);
+      replaceFileSync(this.#path, JSON.stringify(body), tmp);
     } catch {
       // a failed save loses only progress since the last one; writes report disk errors themselves
     }

@@ -18,7 +18,7 @@ import { FormatError } from './format-error';
 import { readGgufHeader, summarizeGguf } from './gguf-header';
 import { readSafetensorsHeader } from './safetensors-header';
 import { fileReadAt } from './read-file';
-import { openUntrusted, type UntrustedOpenOptions } from '../app/untrusted-file';
+import { copyUntrusted, openUntrusted, type UntrustedOpenOptions } from '../app/untrusted-file';
 
 interface Entry {
   id: string;
@@ -260,7 +260,7 @@ export class LocalRegistry {
           }
         }
         if (!renamed) {
-          await fs.promises.copyFile(src, tmp, fs.constants.COPYFILE_EXCL);
+          await copyUntrusted(src, tmp, fs.constants.COPYFILE_EXCL);
           await fs.promises.rename(tmp, dest);
         }
         written.push(dest);

@@ -66,6 +66,9 @@ export class BodyBudget {
 
 export type BodyResult = Buffer | 'too-large' | 'busy' | 'too-slow';
 
+/** A chunked body's first buffer; it doubles from there up to MAX_BODY_BYTES. */
+const CHUNKED_START = 64 << 10;
+
 /**
  * The whole body, or why not. A declared length is taken from the budget before a byte is read; a
  * chunked body chunk by chunk. A refused body is drained (read, not kept) so the client gets the
@@ -84,14 +87,16 @@ export function readBody(req: http.IncomingMessage, hold: BodyHold): Promise<Bod
       req.resume();
       return;
     }
-    // A declared length is read into one buffer of that size (no second copy to join the chunks).
-    const whole = declared > 0 ? Buffer.allocUnsafe(declared) : null;
-    const chunks: Buffer[] = [];
+    // A declared length is read into one buffer of that size (no second copy to join the chunks). A
+    // chunked body goes into one buffer too, doubled as it grows and charged to the budget by its
+    // size: keeping each chunk would let a body sent in 1-byte chunks cost millions of objects
+    // (measured: 1.7 GB of RSS for 4 MiB) while the budget counted only its bytes.
+    let whole = declared > 0 ? Buffer.allocUnsafe(declared) : null;
     let seen = 0;
     let refused = false;
     const timer = setTimeout(() => {
       refused = true;
-      chunks.length = 0;
+      whole = null;
       resolve('too-slow');
     }, hold.deadlineMs);
     req.once('close', () => clearTimeout(timer));
@@ -102,19 +107,25 @@ export function readBody(req: http.IncomingMessage, hold: BodyHold): Promise<Bod
         req.destroy();
         return;
       }
-      if (whole) c.copy(whole, seen);
-      else if (hold.take(c.length)) chunks.push(c);
-      else {
-        refused = true;
-        chunks.length = 0;
-        resolve('busy');
-        return;
+      if (declared === 0 && (!whole || seen + c.length > whole.length)) {
+        const had = whole?.length ?? 0;
+        const size = Math.min(MAX_BODY_BYTES, Math.max(CHUNKED_START, had * 2, seen + c.length));
+        if (!hold.take(size - had)) {
+          refused = true;
+          whole = null;
+          resolve('busy');
+          return;
+        }
+        const grown = Buffer.allocUnsafe(size);
+        whole?.copy(grown, 0, 0, seen);
+        whole = grown;
       }
+      if (whole) c.copy(whole, seen);
       seen += c.length;
     });
     req.on('end', () => {
       clearTimeout(timer);
-      if (!refused) resolve(whole ? whole.subarray(0, seen) : Buffer.concat(chunks));
+      if (!refused) resolve(whole ? whole.subarray(0, seen) : Buffer.alloc(0));
     });
     req.on('error', reject);
   });

@@ -137,7 +137,33 @@ describe('named pipes where files should be, with real processes', () => {
     try {
       await lineMatching(p, /ready/);
       expect(await termTime(p)).toBeLessThan(2000);
-      expect(err).toMatch(/never returned/);
+      expect(err).toMatch(/did not return/);
+    } finally {
+      p.kill('SIGKILL');
+    }
+  }, 30_000);
+
+  it('SIGTERM ends the process within 2 s when one pool thread is stuck and the rest answer (process.exit would join it)', async () => {
+    const dir = tmpDir();
+    const pipe = path.join(dir, 'p');
+    execFileSync('mkfifo', [pipe]);
+    const script = `
+      import fs from 'node:fs';
+      import { stopOnSignals } from ${JSON.stringify(new URL('../../src-main/cli/signals.ts', import.meta.url).pathname)};
+      fs.promises.open(${JSON.stringify(pipe)}, 'r').catch(() => {});
+      stopOnSignals(() => fs.promises.stat('/tmp'));
+      setInterval(() => {}, 1000);
+      setTimeout(() => console.log('ready'), 300);
+    `;
+    const file = path.join(dir, 'stuck1.ts');
+    fs.writeFileSync(file, script);
+    const p = spawn(process.execPath, ['--import', 'tsx', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      await lineMatching(p, /ready/);
+      const exited = new Promise<NodeJS.Signals | null>((r) => p.once('exit', (_code, signal) => r(signal)));
+      expect(await termTime(p)).toBeLessThan(2000);
+      // Ended by the signal it was sent (exit status 143), as Unix tools do after cleaning up.
+      expect(await exited).toBe('SIGTERM');
     } finally {
       p.kill('SIGKILL');
     }

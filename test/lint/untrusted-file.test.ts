@@ -18,10 +18,20 @@ describe('opening files others control', () => {
     "import fsp from 'node:fs/promises';\nexport const f = (p: string) => fsp.readFile(p);\n",
     "import { readFile } from 'node:fs/promises';\nexport const f = (p: string) => readFile(p);\n",
     "import { createReadStream } from 'node:fs';\nexport const f = (p: string) => createReadStream(p);\n",
+    // Copies and in-place writes open their target or source too (a FIFO blocks them; a link is followed).
+    "import fs from 'node:fs';\nexport const f = (p: string) => fs.promises.copyFile(p, 'x');\n",
+    "import fs from 'node:fs';\nexport const f = (p: string) => fs.copyFileSync(p, 'x');\n",
+    "import fs from 'node:fs';\nexport const f = (p: string) => fs.writeFileSync(p, '');\n",
+    "import fs from 'node:fs';\nexport const f = (p: string) => fs.promises.writeFile(p, '');\n",
+    "import fs from 'node:fs';\nexport const f = (p: string) => fs.createWriteStream(p);\n",
+    "import fs from 'node:fs';\nexport const f = (p: string) => fs.appendFileSync(p, '');\n",
+    // Destructured, the same calls.
+    "import fs from 'node:fs';\nconst { open } = fs.promises;\nexport const f = (p: string) => open(p, 'r');\n",
+    "import fs from 'node:fs';\nconst { readFileSync } = fs;\nexport const f = (p: string) => readFileSync(p);\n",
   ];
 
   it('refuses a plain open in every folder that reads other apps’ files, the cache, drops or publish sources', async () => {
-    for (const folder of ['apps', 'library', 'publish', 'cache', 'downloads'])
+    for (const folder of ['apps', 'library', 'publish', 'cache', 'downloads', 'auth'])
       for (const code of opens) expect(await ruleIds(code, `src-main/${folder}/example.ts`), `${folder}: ${code}`).toContain('no-restricted-syntax');
   });
 
