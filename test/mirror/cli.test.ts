@@ -4,9 +4,12 @@
  * serve --host does, and the printed endpoint works.
  */
 import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliEnv, startCli } from '../helpers/cli';
 import { fakeHub } from '../helpers/hub';
+import { tmpDir } from '../helpers/tmp';
 
 const KEY = 'cli-test-mirror-key-0000000000000';
 const running: ChildProcess[] = [];
@@ -45,9 +48,9 @@ describe('hubcap mirror', () => {
     await until(() => masked.stderr().includes('HF_ENDPOINT'));
     expect(masked.stderr()).toContain('mirror key from HUBCAP_MIRROR_KEY; --show-key prints the endpoint in full');
     expect(masked.stderr()).not.toContain('warning');
-    const full = await firstLine(['--port', '0', '--show-key'], env);
+    const full = await firstLine(['--port', '0', '--show-key', '--cache-only'], env);
     expect(full.line).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/${KEY}$`));
-    // An empty cache: the Hub's answer for a repo it does not hold.
+    // An empty cache and no pull-through: the Hub's answer for a repo it does not hold.
     const res = await fetch(`${full.line}/api/models/acme/tiny-llm`);
     expect([res.status, res.headers.get('x-error-code')]).toEqual([401, 'RepoNotFound']);
   });
@@ -62,6 +65,23 @@ describe('hubcap mirror', () => {
     expect(first.stats).toEqual({ clients: 0, connected: 0, requests: 0, bytesFromCache: 0, bytesUpstream: 0, refusedBlobs: 0 });
     await until(() => j.stderr().includes('warning'));
     expect(j.stderr()).toContain('hubcap: warning: listening on 0.0.0.0; anyone who can reach it and has the key');
+  });
+
+  it('serve --mirror-port starts the mirror beside the UI on the same address', async () => {
+    const hub = await fakeHub();
+    const ui = tmpDir('hubcap-ui-');
+    fs.writeFileSync(path.join(ui, 'index.html'), '<!doctype html><title>Hubcap</title>');
+    const env = { ...cliEnv(hub.url), HUBCAP_MIRROR_KEY: KEY, HUBCAP_UI_DIR: ui };
+    const proc = startCli(['serve', '--port', '0', '--mirror-port', '0', '--show-key'], env);
+    running.push(proc);
+    let out = '';
+    proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    await until(() => /Hub mirror on \S+\n/.test(out) || proc.exitCode !== null);
+    const endpoint = /Hub mirror on (\S+)\n/.exec(out)?.[1] as string;
+    expect(endpoint).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/${KEY}$`));
+    // Pulling through by default: a public repo this cache lacks comes from the Hub.
+    const res = await fetch(`${endpoint}/api/models/acme/tiny-llm`);
+    expect([res.status, ((await res.json()) as { id: string }).id]).toEqual([200, 'acme/tiny-llm']);
   });
 
   it('refuses a bad --allow or --rate-limit with the reason', async () => {
