@@ -89,6 +89,7 @@ export interface XetRoadOptions {
   signal: AbortSignal;
   connections?: number | 'auto';
   onBytes?: (delta: number, position: number) => void;
+  onConnections?: (n: number) => void;
   stallTimeoutMs?: number;
   maxRetries?: number;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -101,6 +102,7 @@ export function xetOptions(opts: XetRoadOptions): XetBlobOptions {
     signal: opts.signal,
     connections: opts.connections === 'auto' || opts.connections === undefined ? 8 : Math.max(1, opts.connections),
     ...(opts.onBytes ? { onBytes: opts.onBytes } : {}),
+    ...(opts.onConnections ? { onConnections: opts.onConnections } : {}),
     ...(opts.stallTimeoutMs !== undefined ? { stallTimeoutMs: opts.stallTimeoutMs } : {}),
     ...(opts.maxRetries !== undefined ? { maxRetries: opts.maxRetries } : {}),
     ...(opts.sleep ? { sleep: opts.sleep } : {}),

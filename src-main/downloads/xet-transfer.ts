@@ -42,6 +42,8 @@ export interface XetTransferOptions {
   /** Bytes of the file one plan covers (default 256 MiB, as hf_xet asks). */
   windowBytes?: number;
   onBytes?: (delta: number, position: number) => void;
+  /** Told how many xorb connections the file uses now (as the classic road's range connections). */
+  onConnections?: (n: number) => void;
   /** Where progress is recorded by range and chunk (beside the partial), and what an earlier run recorded. */
   journal?: XetJournal;
   resume?: Map<string, RangeProgress>;
@@ -139,6 +141,7 @@ class XetTransfer {
   readonly #hasher: DiskHasher;
   readonly #result: XetTransferResult = { bytesFetched: 0, ranges: 0, sharedRanges: 0, resumedBytes: 0 };
   #failures = 0;
+  #open = 0;
 
   constructor(hub: HubHttp, fh: FileHandle, req: XetTransferRequest, opts: XetTransferOptions) {
     this.#fh = fh;
@@ -266,7 +269,8 @@ class XetTransfer {
       for (let group = queue.shift(); group; group = queue.shift()) {
         for (let left = unfinished(group); left.length; left = unfinished(left)) {
           try {
-            await this.#fetch(left, window);
+            this.#opts.onConnections?.(++this.#open);
+            await this.#fetch(left, window).finally(() => this.#opts.onConnections?.(--this.#open));
           } catch (error) {
             if (error instanceof XetDataError) {
               // Bytes that do not decode are refetched once from the range's start, then the file fails.

@@ -65,8 +65,12 @@ const xorbGets = (hub: FakeHub) => cas(hub).log.filter((q) => q.url.startsWith('
 describe('transferXet', () => {
   it('writes the file from xorb ranges and verifies it; tokens go only where they belong', async () => {
     const hub = await xetHub();
-    const { r, file } = await transfer(hub);
+    const seen: number[] = [];
+    const { r, file } = await transfer(hub, { onConnections: (n) => seen.push(n) });
     expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+    // Connections are reported as for the classic road: several at once, none at the end.
+    expect(Math.max(...seen)).toBeGreaterThan(1);
+    expect(seen.at(-1)).toBe(0);
     // The repeated megabyte travels once: one range serves two terms.
     expect(r.sharedRanges).toBeGreaterThan(0);
     // Two disjoint ranges of one xorb went as one multi-range request.
