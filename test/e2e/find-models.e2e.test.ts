@@ -30,7 +30,7 @@ afterAll(async () => {
 screenshotOnFailure(() => page);
 
 describe('models other apps downloaded', () => {
-  it('finds them after asking, adds one to the Library in place, and hard-links one into the Hugging Face cache', async () => {
+  it('finds them after asking, adds one to the Library in place, and puts one into the Hugging Face cache by clone or copy (a hard link only on request)', async () => {
     await page.goto(`${serve.baseUrl}#/library`);
     await page.getByTestId('empty-library').waitFor();
     await page.getByRole('button', { name: 'Find models you already have' }).click();
@@ -61,9 +61,15 @@ describe('models other apps downloaded', () => {
     const plan = lm.getByTestId('adopt-plan');
     await plan.waitFor({ timeout: 15_000 });
     expect(await plan.textContent()).toMatch(/Confirmed by its sha256: it is hubcap-test\/tiny-llama-GGUF\/tiny-llama-F32\.gguf/);
-    expect(await plan.textContent()).toMatch(/no extra space/);
+    // A clone where the disk can; else a copy, with a hard link offered only with its warning (never chosen for the user).
+    const text = (await plan.textContent()) ?? '';
+    expect(text).toMatch(/A copy-on-write clone: no extra space|A copy: 604 kB more on the cache’s drive/);
+    if (/A copy:/.test(text)) {
+      expect(text).toMatch(/share the same bytes/);
+      expect(await plan.getByRole('button', { name: 'Hard link instead' }).count()).toBe(1);
+    }
     await page.screenshot({ path: path.join(SHOTS, 'find-models-adopt-plan.png') });
-    await plan.getByRole('button', { name: 'Add it' }).click();
+    await plan.getByRole('button', { name: /^(Add it|Copy 604 kB)$/ }).click();
     await lm.getByTestId('adopted').waitFor({ timeout: 15_000 });
 
     // The webui file claims a repo its bytes are not from: GGUF problem shown, no cache offer.
@@ -90,7 +96,7 @@ describe('models other apps downloaded', () => {
     await expect.poll(() => lm.getByTestId('found-model').count(), { timeout: 15_000 }).toBe(2);
     const repo = lm.getByTestId('adopt-repo');
     await repo.getByRole('button', { name: 'Add all 2 files of hubcap-test/tiny-llama-GGUF to the Hugging Face cache' }).click();
-    await repo.getByText(/All 2 confirmed by sha256 at commit [0-9a-f]{8}; no extra space/).waitFor({ timeout: 15_000 });
+    await repo.getByText(/All 2 confirmed by sha256 at commit [0-9a-f]{8}; (no extra space|[\d.]+ [kMG]?B to copy)/).waitFor({ timeout: 15_000 });
     await page.screenshot({ path: path.join(SHOTS, 'find-models-adopt-repo.png') });
     await repo.getByRole('button', { name: 'Add them' }).click();
     await lm.getByTestId('adopted-repo').waitFor({ timeout: 15_000 });
@@ -111,6 +117,9 @@ describe('models other apps downloaded', () => {
     await expect.poll(() => page.getByTestId('cache-path').textContent()).toContain(to);
     await page.screenshot({ path: path.join(SHOTS, 'settings-cache-moved.png') });
     expect(fs.existsSync(path.join(to, 'models--hubcap-test--tiny-llama-GGUF', 'snapshots'))).toBe(true);
-    expect(fs.existsSync(path.join(serve.hfHome, 'hub'))).toBe(false);
+    // The old place is now a link to the new one, so a program still set to it lands there too.
+    const old = path.join(serve.hfHome, 'hub');
+    expect(fs.lstatSync(old).isSymbolicLink()).toBe(true);
+    expect(fs.realpathSync(old)).toBe(fs.realpathSync(to));
   });
 });
