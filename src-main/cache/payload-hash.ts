@@ -61,6 +61,16 @@ export async function sha256Once(file: string, opts: { onProgress?: HashProgress
   return digest;
 }
 
+/**
+ * Whether a blob already in the cache holds what its name says, before it is counted as done
+ * (#24.4): another program (Python's Xet path checks lengths only) may have put it there. sha256
+ * names are checked, hashed once per inode; git blob names (small regular files) are not.
+ */
+export async function presentBlobIsRight(file: string, etag: string, opts: { onProgress?: HashProgress; signal?: AbortSignal } = {}): Promise<boolean> {
+  if (!/^[0-9a-f]{64}$/.test(etag)) return true;
+  return (await sha256Once(file, opts).catch(() => null)) === etag;
+}
+
 /** Forgets everything (tests). */
 export function forgetHashes(): void {
   known.clear();

@@ -24,6 +24,7 @@ import {
   writeRef,
 } from '../cache/layout';
 import { linkFromStore, publishToStore, storeInUse, type StoreFile, type StorePolicy } from '../cache/store-publish';
+import { presentBlobIsRight } from '../cache/payload-hash';
 import { blobLockPath, tryLockFile } from '../cache/blob-lock';
 import { readTreeRecord, writeTreeRecord } from '../cache/tree-record';
 import { hashBlob } from '../cache/verify';
@@ -562,6 +563,11 @@ export class DownloadManager {
           fresh = (await run).fresh;
         } finally {
           this.#blobs.delete(blob);
+        }
+        // A blob someone else put there is checked (hashed once per inode) before it counts as done; wrong bytes are fetched again (#24.4).
+        if (!fresh && !file.replace && !(await presentBlobIsRight(blob, file.etag, { signal }))) {
+          file.replace = true;
+          continue;
         }
         break;
       }
