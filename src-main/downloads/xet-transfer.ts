@@ -63,6 +63,8 @@ export interface XetTransferResult {
   sharedRanges: number;
   /** Bytes an earlier run had written, taken back from the journal. */
   resumedBytes: number;
+  /** Whether the Xet file hash of the chunks written was the one the Hub named. */
+  xetHashMatched: boolean;
 }
 
 export const XET_WINDOW_BYTES = 256 << 20;
@@ -139,7 +141,7 @@ class XetTransfer {
   /** Chunks by file offset; a chunk restored from the journal is hashed again from disk at the end. */
   readonly #chunks = new Map<number, { hash: Uint8Array | null; length: number }>();
   readonly #hasher: DiskHasher;
-  readonly #result: XetTransferResult = { bytesFetched: 0, ranges: 0, sharedRanges: 0, resumedBytes: 0 };
+  readonly #result: XetTransferResult = { bytesFetched: 0, ranges: 0, sharedRanges: 0, resumedBytes: 0, xetHashMatched: false };
   #failures = 0;
   #open = 0;
 
@@ -160,7 +162,10 @@ class XetTransfer {
       if (this.#done.total() !== req.size) throw new XetDataError('plan', `the reconstruction plans covered ${this.#done.total()} of ${req.size} bytes`);
       const digest = await this.#hasher.digest().catch(() => null);
       const xetOk = (await this.#xetHash()) === req.xetHash;
-      if (digest !== req.sha256 || !xetOk) {
+      this.#result.xetHashMatched = xetOk;
+      // The sha256 is the file's name and the Hub's word for its bytes: it alone decides. The Xet hash
+      // says whether the plan's chunks were the file's (a mismatch with a right sha256 is reported, not fatal).
+      if (digest !== req.sha256) {
         const which = [digest !== req.sha256 ? 'its sha256' : null, xetOk ? null : 'its Xet hash'].filter(Boolean).join(' and ');
         throw new HubError('INTEGRITY', `${this.#file} arrived corrupted from the Xet storage: ${which} did not match; nothing was saved.`, { ...req.ctx });
       }

@@ -73,6 +73,7 @@ describe('transferXet', () => {
     expect(seen.at(-1)).toBe(0);
     // The repeated megabyte travels once: one range serves two terms.
     expect(r.sharedRanges).toBeGreaterThan(0);
+    expect(r.xetHashMatched).toBe(true);
     // Two disjoint ranges of one xorb went as one multi-range request.
     expect(xorbGets(hub).some((q) => (q.headers.range ?? '').includes(','))).toBe(true);
     // No Authorization on presigned URLs; the CAS saw its own token, never the user's.
@@ -134,6 +135,20 @@ describe('transferXet', () => {
     expect((e as HubError).code).toBe('INTEGRITY');
     expect((e as HubError).message).toContain(XET_FILE);
     expect((e as HubError).message).toContain('its sha256 and its Xet hash did not match');
+  });
+
+  it('lets the sha256 decide: a plan whose chunks hash to another Xet hash is reported, the right bytes kept', async () => {
+    const hub = await xetHub();
+    const x = requestFor(hub);
+    const other = 'e'.repeat(64);
+    cas(hub).store.files.set(other, must(cas(hub).store.files.get(x.xetHash), 'file'));
+    const file = path.join(tmpDir(), 'blob.incomplete');
+    const fh = await fs.promises.open(file, 'w+');
+    const r = await transferXet(hubHttp(hub), fh, { ...x, xetHash: other }, { signal: new AbortController().signal, hashOffThread: false }).finally(() =>
+      fh.close(),
+    );
+    expect(r.xetHashMatched).toBe(false);
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true);
   });
 
   it('refetches a range whose chunk header is damaged, and fails when it stays damaged', async () => {
