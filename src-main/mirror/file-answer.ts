@@ -3,13 +3,15 @@
  * (docs/hub-protocol.md §3.2–3.3): 200 with `X-Repo-Commit`, a strong `ETag` and `X-Linked-Etag`
  * equal to the blob's name, `X-Linked-Size` and `Content-Length`, `Accept-Ranges: bytes`; no Xet
  * headers, so every client takes the plain HTTP path. One byte range (206 with `Content-Range`,
- * 416 past the end), `If-None-Match` (304) and `If-Range`. Bytes are streamed from the verified
- * handle; a client that goes away ends the stream and closes the file.
+ * 416 past the end), `If-None-Match` (304) and `If-Range`. HEAD needs no hash (no byte goes out),
+ * so a client's short metadata timeout is met even for a 40 GB blob not yet verified. Bytes are
+ * streamed from the checked handle; a client that goes away ends the stream and closes the file.
  */
 import type http from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import type { Transform } from 'node:stream';
-import type { UntrustedFile } from '../app/untrusted-file';
+import { Transform } from 'node:stream';
+import { verifyingStream, verifyOpened, type OpenBlob } from './verified-blob';
+import { ApiError } from '../contract/errors';
 import { etagMatches, strongEtag } from './answers';
 import type { MirrorFile } from './catalog';
 
@@ -42,10 +44,12 @@ export interface FileAnswer {
   file: MirrorFile;
   commit: string;
   cacheControl: string;
-  /** The verified, open blob (null for HEAD and 304, which send no bytes). Closed here. */
-  open: () => Promise<UntrustedFile>;
+  /** The blob, opened and its size checked (verification is done here, as the answer needs it). Closed here. */
+  open: () => Promise<OpenBlob>;
   throttle: Transform | null;
   onBytes: (n: number) => void;
+  /** A blob found bad while it streamed (the answer was cut short). */
+  onRefused?: (error: ApiError) => void;
 }
 
 export async function answerFile(req: http.IncomingMessage, res: http.ServerResponse, a: FileAnswer): Promise<void> {
@@ -73,11 +77,13 @@ export async function answerFile(req: http.IncomingMessage, res: http.ServerResp
     res.end();
     return;
   }
-  // Verify before the first byte (HEAD too: a blob that fails is not announced as servable).
   const opened = await a.open();
   const range = wanted ?? { start: 0, end: file.size - 1 };
   const length = file.size === 0 ? 0 : range.end - range.start + 1;
+  // A whole answer is verified as it streams; a part of a blob only once the whole is known good.
+  const whole = !wanted && length > 0 && req.method === 'GET';
   try {
+    if (!opened.known && !whole && req.method === 'GET' && length > 0) await verifyOpened(opened, file.etag);
     res.writeHead(wanted ? 206 : 200, {
       ...common,
       'Content-Length': String(length),
@@ -88,9 +94,23 @@ export async function answerFile(req: http.IncomingMessage, res: http.ServerResp
       return;
     }
     const stream = opened.fh.createReadStream({ start: range.start, end: range.end, highWaterMark: 256 << 10, autoClose: false });
-    stream.on('data', (chunk: string | Buffer) => a.onBytes(chunk.length));
-    // A client gone mid-file rejects the pipeline: nothing to report, the file is closed below.
-    await (a.throttle ? pipeline(stream, a.throttle, res) : pipeline(stream, res)).catch(() => res.destroy());
+    // Counted as they leave for the client, after the check and the rate.
+    const counted = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        a.onBytes(chunk.length);
+        done(null, chunk);
+      },
+    });
+    const stages: NodeJS.ReadWriteStream[] = [
+      ...(whole && !opened.known ? [verifyingStream(opened, file.etag)] : []),
+      ...(a.throttle ? [a.throttle] : []),
+      counted,
+    ];
+    // A client gone mid-file, or a blob found bad at its end, rejects the pipeline: the answer is cut short.
+    await pipeline([stream, ...stages, res]).catch((error: unknown) => {
+      res.destroy();
+      if (error instanceof ApiError) a.onRefused?.(error);
+    });
   } finally {
     await opened.fh.close().catch(() => undefined);
   }

@@ -18,7 +18,7 @@ import { page, parsePathsBody, pathsInfo, repoInfo, treeEntries, TREE_PAGE, TREE
 import { parseTarget, type MirrorRoute } from './routes';
 import { MirrorStats, type MirrorStatsView } from './stats';
 import { ClientBuckets } from './throttle';
-import { openVerified } from './verified-blob';
+import { openBlob } from './verified-blob';
 import { PullThrough, type PullOptions } from './pull';
 
 export interface MirrorOptions {
@@ -162,9 +162,10 @@ export async function startMirror(opts: MirrorOptions): Promise<Mirror> {
         file,
         commit: rev.commit,
         cacheControl: cc,
-        open: () => openVerified(blob, file.etag, file.size, opts.scan().root),
+        open: () => openBlob(blob, file.etag, file.size, opts.scan().root),
         throttle: buckets.limited && req.method === 'GET' ? buckets.stream(ctx.client) : null,
         onBytes: (n) => (stats.bytesFromCache += n),
+        onRefused: () => (stats.refusedBlobs += 1),
       });
     } catch (error) {
       if (error instanceof ApiError && error.code === 'INTEGRITY') stats.refusedBlobs += 1;
