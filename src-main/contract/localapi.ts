@@ -27,6 +27,17 @@ export interface LocalApiView {
   recent: ApiRequestLog[];
 }
 
+/** A model as clients name it (`model` in a request), with what it is. */
+export interface LocalApiModel {
+  id: string;
+  /** The Library item it runs. */
+  key: string;
+  name: string;
+  /** The Hub repo a cached model comes from; null for a local file. */
+  repo: string | null;
+  loaded: boolean;
+}
+
 export const LOCAL_API_DEFAULT_PORT = 8484;
 /**
  * Requests for one model answered at once: 'auto' is 4 on a GPU (batching raises the aggregate,
@@ -63,6 +74,8 @@ export const localApiRequests = {
   /** The whole key, to paste into a client (it is not the Hub token). */
   'localApi.key': request<{ key: string }>()(Empty),
   'localApi.regenerateKey': request<LocalApiView>()(Empty),
+  /** The model ids /v1/models lists (the loaded one first): what to put in a client's `model`. */
+  'localApi.models': request<LocalApiModel[]>()(Empty),
 } as const;
 
 export const localApiEvents = {

@@ -7,5 +7,6 @@ export function localApiHandlers(api: LocalApiService): HandlerSlice<RequestsOf<
     'localApi.get': async () => api.view(),
     'localApi.key': async () => api.key(),
     'localApi.regenerateKey': async () => api.regenerate(),
+    'localApi.models': () => api.models(),
   };
 }

@@ -10,7 +10,8 @@
  */
 import type { Keychain } from '../auth/keychain';
 import { ApiError } from '../contract/errors';
-import type { ApiRequestLog, LocalApiView } from '../contract/localapi';
+import type { ApiRequestLog, LocalApiModel, LocalApiView } from '../contract/localapi';
+import { apiModels } from './model-ids';
 import type { LibraryItem } from '../contract/library';
 import { apiKey, keptApiKey, maskKey, regenerateApiKey, type ApiKey } from './api-key';
 import { startLocalApi, type LocalApi, type LocalApiOptions } from './server';
@@ -38,6 +39,12 @@ const RECENT = 50;
 const REREAD_MS = 1000;
 
 export class LocalApiService {
+  /** The ids clients use, as /v1/models lists them (same function, so the page and the API agree). */
+  async models(): Promise<LocalApiModel[]> {
+    const loaded = this.#o.inference.status().model?.key ?? null;
+    return apiModels(await this.#o.items(), loaded).map((m) => ({ id: m.id, key: m.key, name: m.name, repo: m.repo, loaded: m.key === loaded }));
+  }
+
   readonly #o: LocalApiServiceOptions;
   #key: ApiKey | null = null;
   #keyReadAt = 0;

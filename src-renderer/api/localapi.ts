@@ -1,4 +1,5 @@
 /** The local OpenAI-compatible API in the renderer: its state (live by `localApi.changed`), the key on demand, a new key. */
+import { useEffect } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { LocalApiView } from '../../src-main/contract/localapi';
 import { useApi, useApiQuery, useEventIntoQuery } from './context';
@@ -21,4 +22,12 @@ export function useRegenerateApiKey() {
     mutationFn: () => api.call('localApi.regenerateKey', {}),
     onSuccess: (view: LocalApiView) => client.setQueryData(['localApi.get', {}], view),
   });
+}
+
+/** The ids clients put in `model` (as /v1/models lists them), fresh when the Library or the loaded model changes. */
+export function useLocalApiModels() {
+  const api = useApi();
+  const client = useQueryClient();
+  useEffect(() => api.on('inference.changed', () => void client.invalidateQueries({ queryKey: ['localApi.models'] })), [api, client]);
+  return useApiQuery('localApi.models', {}, { staleTime: 2000, refetchOnMount: true });
 }

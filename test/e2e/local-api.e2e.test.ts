@@ -47,6 +47,10 @@ describe('the Local API page', () => {
     const res = await fetch(`http://127.0.0.1:${port}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ object: 'list', data: [] });
+    // The page lists the same ids /v1/models gives (none yet), and says where models come from.
+    await page.getByTestId('api-model-ids').waitFor({ state: 'attached' });
+    await page.getByText('No GGUF model in your Library yet').waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'local-api-page.png'), fullPage: true });
     expect((await fetch(`http://127.0.0.1:${port}/v1/models`, { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
     const table = card.getByRole('table', { name: 'Recent API requests' });
     await table.getByText('401').waitFor();

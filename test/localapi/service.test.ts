@@ -1,6 +1,7 @@
 /** Settings › Local API: off by default, started and stopped by the setting, a taken port shown, the key regenerated. */
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
+import type { LibraryItem } from '../../src-main/contract/library';
 import type { LocalApiView } from '../../src-main/contract/localapi';
 import { maskKey } from '../../src-main/localapi/api-key';
 import { LocalApiService } from '../../src-main/localapi/service';
@@ -99,5 +100,43 @@ describe('local API service', () => {
     // One change told (the new key, masked), none for reading the same key again.
     expect(cli.currentKey().key).toBe(second);
     expect(views.map((v) => v.key?.masked)).toEqual([maskKey(second)]);
+  });
+});
+
+describe('the model ids the Local API page lists', () => {
+  it('are the ids /v1/models gives, the loaded one first and marked', async () => {
+    const item = (key: string, name: string, repo: string | null): LibraryItem => ({
+      key,
+      source: key.startsWith('cache:') ? 'cache' : 'local',
+      kind: 'gguf',
+      name,
+      path: `/m/${name}`,
+      parts: 1,
+      size: 1,
+      summary: null,
+      repo,
+      revision: 'main',
+      addedAt: null,
+      lastUsed: null,
+      missing: false,
+      inHubcapFolder: false,
+      foundIn: null,
+      problem: null,
+    });
+    const cached = item(`cache:model:org/tiny@${'c'.repeat(40)}:tiny-Q4_K_M.gguf`, 'tiny-Q4_K_M.gguf', 'org/tiny');
+    const local = item('local:0123456789abcdef', 'mine.gguf', null);
+    const broken = { ...item('local:fedcba9876543210', 'broken.gguf', null), problem: 'not a GGUF' };
+    const service = new LocalApiService({
+      inference: { status: () => ({ model: { key: local.key } }) } as never,
+      items: async () => [cached, local, broken],
+      keychain: memoryKeychain(),
+      env: {},
+      settings: () => ({ enabled: false, port: 1, exposed: false, corsOrigins: [], parallel: 'auto' }),
+      onChange: () => {},
+    });
+    expect(await service.models()).toEqual([
+      { id: 'mine.gguf', key: local.key, name: 'mine.gguf', repo: null, loaded: true },
+      { id: 'org/tiny/tiny-Q4_K_M.gguf', key: cached.key, name: 'tiny-Q4_K_M.gguf', repo: 'org/tiny', loaded: false },
+    ]);
   });
 });

@@ -6,6 +6,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Page } from '../../components/Page';
 import { PageHeader } from '../../components/PageHeader';
 import { LocalApiCard } from './LocalApiCard';
+import { ModelIds } from './ModelIds';
 import { Snippets } from './Snippets';
 
 /**
@@ -30,6 +31,7 @@ export function LocalApiPage() {
       />
       {settings.error ? <ErrorNotice error={settings.error} /> : null}
       {settings.data ? <LocalApiCard settings={settings.data} /> : null}
+      <ModelIds />
       {baseUrl ? <Snippets baseUrl={baseUrl} model={model} /> : null}
     </Page>
   );
