@@ -1,9 +1,12 @@
 /**
  * The Library: every model runnable here, from the cache and added by hand, found by key without
  * rebuilding the whole list, and "last used" kept where each kind keeps it (the registry for local
- * checkpoints; the blob's access time for the cache, as huggingface_hub reads it).
+ * checkpoints; for the cache a record of loads here, plus the blob's access time as huggingface_hub
+ * reads it, counted only when it is not the download's own read).
  */
 import fs from 'node:fs';
+import path from 'node:path';
+import { readOwnFileSync, writePrivateFileAtomic } from '../app/atomic-write';
 import { ApiError } from '../contract/errors';
 import { parseItemKey } from '../contract/keys';
 import type { AddResult, LibraryItem } from '../contract/library';
@@ -26,9 +29,19 @@ export class Library {
   readonly registry: LocalRegistry;
   readonly #cache: CacheIndex;
   readonly #summaries = new SummaryCache();
+  /** Cached models loaded here: key → when (a small record of ours in the data folder). */
+  readonly #usedFile: string;
+  #used = new Map<string, string>();
 
   constructor(opts: { dataDir: string; cache: CacheIndex }) {
     this.#cache = opts.cache;
+    this.#usedFile = path.join(opts.dataDir, 'cache-usage.json');
+    try {
+      const parsed = JSON.parse(readOwnFileSync(this.#usedFile)) as { used?: Record<string, unknown> };
+      for (const [k, v] of Object.entries(parsed.used ?? {})) if (typeof v === 'string' && !Number.isNaN(Date.parse(v))) this.#used.set(k, v);
+    } catch {
+      // none yet, or unreadable: nothing recorded
+    }
     this.registry = new LocalRegistry({
       dataDir: opts.dataDir,
       // A dropped file already in the cache is recognised: LFS blobs are named by their sha256.
@@ -46,12 +59,13 @@ export class Library {
   }
 
   items(): Promise<LibraryItem[]> {
-    return libraryItems(this.#cache.scan(), this.registry, this.#summaries);
+    return libraryItems(this.#cache.scan(), this.registry, this.#summaries, this.#usedAt);
   }
 
   async item(key: string): Promise<LibraryItem> {
     const k = parseItemKey(key);
-    const found = k?.source === 'local' ? this.registry.list().find((i) => i.key === key) : await cachedLibraryItem(this.#cache.scan(), key, this.#summaries);
+    const found =
+      k?.source === 'local' ? this.registry.list().find((i) => i.key === key) : await cachedLibraryItem(this.#cache.scan(), key, this.#summaries, this.#usedAt);
     if (!found) throw new ApiError('NOT_FOUND', 'That model is no longer in your Library.');
     return found;
   }
@@ -68,13 +82,21 @@ export class Library {
       this.registry.markUsed(k.id);
       return;
     }
+    this.#used.delete(model.key);
+    this.#used.set(model.key, new Date().toISOString());
+    // Bounded: the newest 5,000 keys (more models than any cache holds).
+    if (this.#used.size > 5000) this.#used.delete(this.#used.keys().next().value as string);
     try {
+      writePrivateFileAtomic(this.#usedFile, JSON.stringify({ version: 1, used: Object.fromEntries(this.#used) }));
+      // And the access time, as huggingface_hub's scan reads "last accessed".
       fs.utimesSync(model.path, new Date(), fs.statSync(model.path).mtime);
       this.#cache.invalidate();
     } catch {
       // "last used" is a courtesy; a blob we cannot touch changes nothing else
     }
   }
+
+  readonly #usedAt = (key: string): string | null => this.#used.get(key) ?? null;
 
   add(paths: string[], opts?: AddOptions): Promise<AddResult> {
     return this.registry.add(paths, opts);

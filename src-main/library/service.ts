@@ -48,28 +48,44 @@ function modelsOf(rev: CachedRevision): ScanFile[][] {
   return out;
 }
 
-export async function libraryItems(scan: CacheScan, registry: LocalRegistry, summaries: SummaryCache): Promise<LibraryItem[]> {
+/** When a cached model was last loaded here, as recorded (null: never, as far as Hubcap knows). */
+export type UsedAt = (key: string) => string | null;
+
+/**
+ * A read this long after the blob was written is a use (Python or another tool loading it); reads
+ * right after the download (its own hashing) are not.
+ */
+const USE_AFTER_WRITE_MS = 60_000;
+
+function lastUsedOf(key: string, parts: ScanFile[], usedAt: UsedAt): string | null {
+  const recorded = usedAt(key);
+  const read = Math.max(...parts.map((p) => (p.lastAccessed > p.lastModified + USE_AFTER_WRITE_MS ? p.lastAccessed : 0)));
+  const best = Math.max(recorded ? Date.parse(recorded) : 0, read);
+  return best > 0 ? new Date(best).toISOString() : null;
+}
+
+export async function libraryItems(scan: CacheScan, registry: LocalRegistry, summaries: SummaryCache, usedAt: UsedAt): Promise<LibraryItem[]> {
   const items: LibraryItem[] = [...registry.list()];
   for (const repo of scan.repos) {
     for (const rev of repo.revisions) {
-      for (const parts of modelsOf(rev)) items.push(await cacheItem(repo, rev, parts, summaries));
+      for (const parts of modelsOf(rev)) items.push(await cacheItem(repo, rev, parts, summaries, usedAt));
     }
   }
   return items;
 }
 
 /** One cached model by its key, found in the scan directly (no Library rebuilt to find it). */
-export async function cachedLibraryItem(scan: CacheScan, key: string, summaries: SummaryCache): Promise<LibraryItem | null> {
+export async function cachedLibraryItem(scan: CacheScan, key: string, summaries: SummaryCache, usedAt: UsedAt): Promise<LibraryItem | null> {
   const k = parseItemKey(key);
   if (k?.source !== 'cache') return null;
   const repo = scan.repos.find((r) => r.type === k.repo.type && r.id === k.repo.id);
   const rev = repo?.revisions.find((r) => r.commit === k.commit);
   if (!repo || !rev) return null;
   const parts = modelsOf(rev).find((p) => p[0]?.path === k.path);
-  return parts ? cacheItem(repo, rev, parts, summaries) : null;
+  return parts ? cacheItem(repo, rev, parts, summaries, usedAt) : null;
 }
 
-async function cacheItem(repo: CachedRepo, rev: CachedRevision, parts: ScanFile[], summaries: SummaryCache): Promise<LibraryItem> {
+async function cacheItem(repo: CachedRepo, rev: CachedRevision, parts: ScanFile[], summaries: SummaryCache, usedAt: UsedAt): Promise<LibraryItem> {
   const first = parts[0] as ScanFile;
   const name = parts.length > 1 ? splitModelName(first.path) : first.path;
   const file = path.join(rev.snapshotPath, first.path);
@@ -85,7 +101,7 @@ async function cacheItem(repo: CachedRepo, rev: CachedRevision, parts: ScanFile[
     repo: repo.id,
     revision: rev.refs[0] ?? rev.commit.slice(0, 8),
     addedAt: null,
-    lastUsed: new Date(Math.max(...parts.map((p) => p.lastAccessed))).toISOString(),
+    lastUsed: lastUsedOf(cacheItemKey(repo, rev.commit, first.path), parts, usedAt),
     missing: false,
     inHubcapFolder: false,
     foundIn: null,
