@@ -14,6 +14,8 @@ import type { Visibility } from './answers';
 /** How long what the Hub said stays fresh before it is asked again. */
 export const VISIBILITY_TTL_MS = 10 * 60_000;
 export const GRANT_TTL_MS = 5 * 60_000;
+/** After the Hub could not be reached, how long before it is asked again. */
+export const UNREACHABLE_RETRY_MS = 60_000;
 export const REFUSAL_TTL_MS = 30_000;
 
 export type Grant = { ok: true } | { ok: false; status: number; code: string | null; message: string };
@@ -76,7 +78,11 @@ export class MirrorAccess {
     } catch {
       asked = null; // unreachable, offline or timed out: fall back to what was known
     }
-    if (asked === null) return known?.v ?? null;
+    if (asked === null) {
+      // Not asked again for a minute: with the uplink black-holed, every request would wait out the timeout.
+      if (known) this.#visibility.set(keyOf(repo), { v: known.v, at: now - VISIBILITY_TTL_MS + UNREACHABLE_RETRY_MS });
+      return known?.v ?? null;
+    }
     this.#visibility.set(keyOf(repo), { v: asked, at: now });
     if (known?.v !== asked) this.#save();
     return asked;

@@ -60,7 +60,8 @@ export class PullThrough {
         commit = typeof sha === 'string' && COMMIT_RE.test(sha) ? sha : null;
       } else await res.body?.cancel();
     } catch {
-      return known?.commit ?? null;
+      // Unreachable: the cache's refs answer, and the Hub is not asked again for BRANCH_TTL_MS.
+      commit = known?.commit ?? null;
     }
     this.#branches.set(key, { commit, at: now });
     if (this.#branches.size > 10_000) this.#branches.delete(this.#branches.keys().next().value as string);

@@ -9,6 +9,7 @@ import { standardRepos, TOKENS } from '../fakehub/fixtures';
 import { memoryKeychain } from '../helpers/keychain';
 import { unavailableKeychain } from '../../src-main/auth/keychain';
 import { parseAllowList } from '../../src-main/mirror/allow-list';
+import { MirrorAccess, UNREACHABLE_RETRY_MS, VISIBILITY_TTL_MS } from '../../src-main/mirror/access';
 import { mirrorKey, regenerateMirrorKey } from '../../src-main/mirror/key';
 import { filledCache, KEY, mirrorOver } from './setup';
 import { secondMachine, type SecondMachine } from './second-machine';
@@ -114,6 +115,27 @@ describe('mirror: access', () => {
     expect(mirrorKey({ HUBCAP_MIRROR_KEY: 'box-key-from-the-env-0001' }, keychain)).toEqual({ key: 'box-key-from-the-env-0001', source: 'HUBCAP_MIRROR_KEY' });
     expect(() => mirrorKey({ HUBCAP_MIRROR_KEY: 'has/slash-and-more-chars' }, keychain)).toThrow(/HUBCAP_MIRROR_KEY/);
     expect(mirrorKey({}, unavailableKeychain('none here')).source).toBe('session');
+  });
+
+  it('asks an unreachable Hub again only after a minute, keeping what it said before', async () => {
+    let calls = 0;
+    let up = true;
+    const fetchStub: typeof fetch = async () => {
+      calls += 1;
+      if (!up) throw new TypeError('fetch failed');
+      return new Response(JSON.stringify({ id: 'acme/x', private: false, gated: false }), { status: 200, headers: { 'content-type': 'application/json' } });
+    };
+    const access = new MirrorAccess({ endpoint: 'http://hub.invalid', offline: () => false, fetch: fetchStub });
+    const repo = { type: 'model' as const, id: 'acme/x' };
+    expect(await access.visibility(repo, 0)).toBe('public');
+    up = false;
+    const later = VISIBILITY_TTL_MS + 1;
+    expect(await access.visibility(repo, later)).toBe('public');
+    expect(await access.visibility(repo, later + 1000)).toBe('public');
+    expect(calls).toBe(2);
+    expect(await access.visibility(repo, later + UNREACHABLE_RETRY_MS + 1)).toBe('public');
+    expect(calls).toBe(3);
+    expect(await access.visibility({ type: 'model', id: 'acme/never-seen' }, later)).toBeNull();
   });
 
   it('parses the allow-list of networks; loopback is always this machine', () => {
