@@ -28,6 +28,7 @@ import { errorFrom, openBody, type OpenedBody } from './http-stream';
 import { claimPartial, replacePartial, SequentialWriter, stillOurs, type PartialFile } from './partial-file';
 import { fetchRanges, RangedAttemptError } from './ranged-fetch';
 import { RangesRecord, SpanSet } from './range-state';
+import { copyLocalBlob } from './local-copy';
 import { fetchXetBlob, xetFallsBack, xetOptions } from './xet-blob';
 
 export interface BlobRequest {
@@ -89,8 +90,8 @@ export interface BlobFetchResult {
   waited: boolean;
   resumedFrom: number;
   bytesFetched: number;
-  /** How the bytes came: Xet ranges or one whole-file URL (absent when nothing was fetched). */
-  protocol?: 'xet' | 'http';
+  /** How the bytes came: Xet ranges, one whole-file URL, or a copy of the same blob in another repo here (absent when nothing was done). */
+  protocol?: 'xet' | 'http' | 'local';
 }
 
 /** Auto's cap: past 16 connections a CDN edge gives no more and starts refusing (429). */
@@ -161,6 +162,9 @@ export async function fetchBlob(hub: HubHttp, req: BlobRequest, opts: BlobFetchO
   try {
     // The other writer may have just finished it: then nothing is fetched.
     if (!req.replace && (await isPresent(finalPath, req.size))) return { ...present, waited };
+    // The same bytes in another repo of this cache: copied and verified, not downloaded.
+    if (!req.replace && (await copyLocalBlob(req.cacheDir, req.repoFolder, req.etag, req.size, finalPath, opts.signal).catch(() => null)))
+      return { path: finalPath, alreadyPresent: false, waited, resumedFrom: 0, bytesFetched: 0, protocol: 'local' };
     if (req.xet && opts.xet !== false && req.etag.length === 64) {
       const viaXet = await fetchXetBlob(hub, { etag: req.etag, size: req.size, ctx: req.ctx, xet: req.xet }, xetOptions(opts), blobsDir, finalPath).catch(
         async (error: unknown) => {

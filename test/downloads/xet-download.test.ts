@@ -91,4 +91,32 @@ describe('downloads of Xet files', () => {
     // Fetched twice (once more after the first failed check), never through the bridge.
     expect(requestsTo(hub, 'cdn')).toEqual([]);
   });
+
+  it('copies the same blob from another repo of this cache instead of downloading it, unless the copy is corrupt', async () => {
+    const hub = await fakeHub({
+      repos: [xetRepo(), xetRepo('other/xet-copy'), xetRepo('third/xet-copy')],
+      storageHost: '127.0.0.2',
+      xet: { maxXorbBytes: 1 << 20 },
+    });
+    const { m, cache } = manager(hubHttp(hub));
+    expect((await download(m, { repo: XET_REPO, files: [XET_FILE] })).state).toBe('done');
+    const fetched = xorbGets(hub).length;
+    expect((await download(m, { repo: 'other/xet-copy', files: [XET_FILE] })).state).toBe('done');
+    const copy = path.join(cache, 'models--other--xet-copy', 'blobs', sha256);
+    expect(fs.readFileSync(copy).equals(bytes)).toBe(true);
+    // Not a byte of the second repo travelled.
+    expect(xorbGets(hub).length).toBe(fetched);
+    expect(requestsTo(hub, 'cdn')).toEqual([]);
+    // A local copy that does not check out is not used: the third repo downloads.
+    for (const dir of ['models--acme--xet-model', 'models--other--xet-copy']) {
+      const blob = path.join(cache, dir, 'blobs', sha256);
+      const damaged = fs.readFileSync(blob);
+      damaged[1000] = (damaged[1000] as number) ^ 0xff;
+      fs.chmodSync(blob, 0o644);
+      fs.writeFileSync(blob, damaged);
+    }
+    expect((await download(m, { repo: 'third/xet-copy', files: [XET_FILE] })).state).toBe('done');
+    expect(fs.readFileSync(path.join(cache, 'models--third--xet-copy', 'blobs', sha256)).equals(bytes)).toBe(true);
+    expect(xorbGets(hub).length).toBeGreaterThan(fetched);
+  });
 });
