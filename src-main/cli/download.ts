@@ -109,5 +109,5 @@ export function summaryLine(job: Pick<DownloadJob, 'files' | 'bytesTotal'>, ms: 
  */
 export function withHeadlessHint(code: string | undefined, message: string): string {
   if (code !== 'GATED' && code !== 'UNAUTHORIZED') return message;
-  return `${message} Without a browser: set HF_TOKEN=hf_… for this command, or sign in once with \`hf auth login\` (Hubcap reads the token file it writes).`;
+  return `${message} Without a browser: sign in once with \`hubcap login\` (the token goes to this machine's keychain), or set HF_TOKEN=hf_… for this command where there is no keychain; a token file from \`hf auth login\` is read too.`;
 }

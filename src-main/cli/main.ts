@@ -16,6 +16,7 @@ import { hostCore, inferenceLauncher } from './context';
 import type { LocalApi } from '../localapi/server';
 import { stopOnSignals } from './signals';
 import { endpointLine, mirrorCommand, mirrorNotes, startCliMirror, type CliMirror } from './mirror';
+import { accountCommand } from './login';
 
 const USAGE = `Usage:
   hubcap serve [--port N] [--host ADDR]          Serve the Hubcap UI to a browser (loopback by default)
@@ -47,6 +48,8 @@ const USAGE = `Usage:
          [--allow NETS] [--rate-limit RATE]      (first line: the HF_ENDPOINT to give them, key masked
          [--cache-only] [--show-key] [--json]    unless --show-key; --allow 10.0.0.0/8,…; RATE like 50M;
                                                  public repos it lacks are fetched once unless --cache-only)
+  hubcap login [--name N]                        Keep a Hub token in the OS keychain (read from stdin, never an argument)
+  hubcap logout [NAME] | hubcap whoami [--json]  Forget it; say which token is in use
   hubcap --version
 
 Honours HF_ENDPOINT, HF_HUB_CACHE / HF_HOME, HF_HUB_OFFLINE, HF_TOKEN and the token file.
@@ -130,6 +133,10 @@ export async function main(argv: string[]): Promise<number> {
       case 'scan-apps':
       case 'adopt':
         return await appsCommand(command, rest);
+      case 'login':
+      case 'logout':
+      case 'whoami':
+        return await accountCommand(command, rest);
       case '--version':
       case '-v':
         process.stdout.write(`${appVersion}\n`);

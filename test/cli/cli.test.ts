@@ -52,7 +52,7 @@ describe('hubcap download / cache', () => {
     expect(gated.stderr.trim().split('\n')).toHaveLength(1);
     expect(gated.stderr).toMatch(/^hubcap: acme\/gated-llm is gated/);
     // A headless box is told how to sign in without a browser.
-    expect(gated.stderr).toMatch(/HF_TOKEN=hf_… .*`hf auth login`/);
+    expect(gated.stderr).toMatch(/`hubcap login`.*HF_TOKEN=hf_…/);
     const offline = await run(['download', 'acme/tiny-llm', 'config.json'], { ...env, HF_HUB_OFFLINE: '1' });
     expect(offline.stderr).toMatch(/Offline mode is on/);
     expect((await run(['download', '../etc'], env)).stderr).toMatch(/not a valid repo id/);
