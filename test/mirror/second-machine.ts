@@ -41,9 +41,11 @@ function run(cmd: string[], env: Record<string, string>, timeoutMs: number): Pro
 export function secondMachine(): SecondMachine {
   const python = hfPython();
   const name = `hcm-${randomBytes(3).toString('hex')}`;
-  const octet = 16 + ((randomBytes(1)[0] as number) % 200);
-  const hostAddress = `10.231.${octet}.1`;
-  const clientAddress = `10.231.${octet}.2`;
+  // A random /30 in 10.200.0.0/13: test files running at once never pick the same one in practice.
+  const [a = 0, b = 0, c = 0] = randomBytes(3);
+  const base = `10.${200 + (a % 8)}.${b}`;
+  const hostAddress = `${base}.${(c % 64) * 4 + 1}`;
+  const clientAddress = `${base}.${(c % 64) * 4 + 2}`;
   try {
     ip(['netns', 'add', name]);
     try {
