@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { lockFile, type HeldLock } from './blob-lock';
-import { createExclusive, openLockFile } from '../app/untrusted-file';
+import { createExclusive, openLockFile, readUntrustedSync } from '../app/untrusted-file';
 import { linkedPayload, manifestPath, payloadLockPath, relativeBlobPath, storeDir, storeState, validReferences, XET_HASH_RE } from './shared-store';
 
 /** The payload's lock, as Python takes it (0666 so every user of a shared cache can take it). */
@@ -70,6 +70,22 @@ export async function rewriteManifest(cacheDir: string, payload: string, referen
   }
 }
 
+/** Manifest lines whose link text leads to this payload (whether or not it is there right now). */
+function listedLinksTo(cacheDir: string, payload: string): string[] {
+  const manifest = manifestPath(payload);
+  let text = '';
+  try {
+    text = readUntrustedSync(manifest, 1 << 30).toString('utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split(/\r?\n/)
+    .filter((l) => l && !path.isAbsolute(l) && !l.split('/').includes('..'))
+    .map((l) => path.join(cacheDir, ...l.split('/')))
+    .filter((b) => linkedPayload(cacheDir, b) === path.resolve(payload));
+}
+
 export type SweepOutcome = 'collected' | 'kept' | 'unknown';
 
 /**
@@ -94,8 +110,18 @@ export async function sweepPayload(
     }
     const st = fs.lstatSync(payload, { throwIfNoEntry: false });
     if (!st?.isFile()) return { outcome: 'unknown', freed: 0 };
-    fs.unlinkSync(payload);
-    fs.rmSync(manifestPath(payload), { force: true });
+    // Set aside first, then look again: a writer whose lock we cannot see (another machine on a
+    // network drive) may have registered a link meanwhile; then the payload goes back.
+    const aside = `${payload}.${randomBytes(4).toString('hex')}.collecting`;
+    await fs.promises.rename(payload, aside);
+    const late = listedLinksTo(cacheDir, payload);
+    if (late.length) {
+      await fs.promises.rename(aside, payload);
+      await rewriteManifest(cacheDir, payload, late);
+      return { outcome: 'kept', freed: 0 };
+    }
+    await fs.promises.unlink(aside);
+    await fs.promises.rm(manifestPath(payload), { force: true });
     return { outcome: 'collected', freed: st.size };
   } finally {
     await lock.release().catch(() => undefined);

@@ -1,7 +1,7 @@
 /**
  * #24.6: a cache on a network drive. Two bindfs FUSE mounts of one folder have separate lock
  * domains, like two machines on NFS: a lock taken through one is not seen through the other.
- * Hubcap works through one mount, huggingface_hub 2.0 through the other, both downloading,
+ * Hubcap works through one mount, huggingface_hub 2.0 and a second Hubcap through the other, all downloading,
  * deleting and pruning the same store at once, for 20 rounds: no file ever holds a wrong byte, and
  * a delete on such a drive leaves payloads for an explicit prune, saying why.
  */
@@ -83,7 +83,7 @@ describe('a cache on a network drive (two bindfs mounts, two lock domains)', () 
     expect(prune.summary).toEqual([]); // nothing unlinked yet
   });
 
-  it('Hubcap and Python 2.0 on two machines, downloading, deleting and pruning at once: 20 rounds, 0 corrupt files', async () => {
+  it('two Hubcaps and Python 2.0 across two machines, downloading, deleting and pruning at once: 20 rounds, 0 corrupt files', async () => {
     const { real, a, b } = twoMachines();
     const ROUNDS = 20;
     forgetHashes();
@@ -105,15 +105,19 @@ describe('a cache on a network drive (two bindfs mounts, two lock domains)', () 
         void pyDone.then(check);
         check();
       });
-    for (let i = 0; i < ROUNDS; i++) {
-      await pythonAt(Math.floor(i / 2) + 1);
-      const folder = `models--hub--r${i % 3}`;
-      await hubcapGet(a, folder, `hub${i}`, 'shared.bin', SHARED);
-      await hubcapGet(a, folder, `hub${i}`, `own${i}.bin`, Buffer.alloc(3000 + i, i));
-      const doomed = scanCache(a).repos.find((r) => r.id === `hub/r${(i + 1) % 3}`);
-      if (doomed) await executePlan(a, planDeletion(scanCache(a), [{ kind: 'repo', repo: 'model:hub/' + `r${(i + 1) % 3}` }], { sharedFs: cacheFsKind(a) }));
-      if (i % 5 === 4) await executePlan(a, planDeletion(scanCache(a), [{ kind: 'store' }], { sharedFs: cacheFsKind(a) }));
-    }
+    // Two Hubcaps: one through mount a, a second through mount b beside Python (each its own lock domain from a).
+    const hubcap = async (cache: string, org: string, fill: number) => {
+      for (let i = 0; i < ROUNDS; i++) {
+        await pythonAt(Math.floor(i / 2) + 1);
+        await hubcapGet(cache, `models--${org}--r${i % 3}`, `${org}${i}`, 'shared.bin', SHARED);
+        await hubcapGet(cache, `models--${org}--r${i % 3}`, `${org}${i}`, `own${i}.bin`, Buffer.alloc(3000 + i, fill + i));
+        const doomed = `${org}/r${(i + 1) % 3}`;
+        if (scanCache(cache).repos.some((r) => r.id === doomed))
+          await executePlan(cache, planDeletion(scanCache(cache), [{ kind: 'repo', repo: `model:${doomed}` }], { sharedFs: cacheFsKind(cache) }));
+        if (i % 5 === 4) await executePlan(cache, planDeletion(scanCache(cache), [{ kind: 'store' }], { sharedFs: cacheFsKind(cache) }));
+      }
+    };
+    await Promise.all([hubcap(a, 'hub', 0), hubcap(b, 'hub2', 100)]);
     expect(await pyDone, pyErr.slice(-2000)).toBe(0);
 
     // Every file either side can read holds exactly the bytes its name says: 0 corrupt.
@@ -125,10 +129,15 @@ describe('a cache on a network drive (two bindfs mounts, two lock domains)', () 
       checked += checks.filter((c) => c.ok).length;
     }
     expect(checked).toBeGreaterThan(0);
-    // And Hubcap's own latest files are all there, whole.
-    const last = scanCache(real).repos.find((r) => r.id === `hub/r${(ROUNDS - 1) % 3}`);
-    const { checks } = await verifyRepo(last as never);
-    expect(checks.length).toBe(2);
-    expect(checks.every((c) => c.ok)).toBe(true);
+    // Each Hubcap's latest files are whole, or, where a collector on the other machine took a payload
+    // after its last look (a window no client can close without shared locks), the scan says so: never silently.
+    const after = scanCache(real);
+    for (const org of ['hub', 'hub2']) {
+      const last = after.repos.find((r) => r.id === `${org}/r${(ROUNDS - 1) % 3}`);
+      const { checks } = await verifyRepo(last as never);
+      const missing = after.warnings.filter((w) => w.kind === 'dangling-link' && w.repo === `model:${org}/r${(ROUNDS - 1) % 3}`);
+      expect(checks.length + missing.length).toBe(2);
+      expect(checks.every((c) => c.ok)).toBe(true);
+    }
   }, 300_000);
 });
