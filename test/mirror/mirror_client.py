@@ -2,6 +2,7 @@
 
 usage: mirror_client.py snapshot REPO CACHE [REVISION]   -> {"folder": ..., "files": {path: sha256}}
        mirror_client.py file REPO CACHE REVISION PATH    -> {"path": ..., "sha256": ...}
+(MIRROR_REPO_TYPE=dataset for a dataset)
 """
 import hashlib
 import json
@@ -20,9 +21,10 @@ def sha256(p):
 
 
 mode, repo, cache = sys.argv[1:4]
+repo_type = os.environ.get("MIRROR_REPO_TYPE", "model")
 if mode == "snapshot":
     revision = sys.argv[4] if len(sys.argv) > 4 else None
-    folder = snapshot_download(repo, cache_dir=cache, revision=revision)
+    folder = snapshot_download(repo, cache_dir=cache, revision=revision, repo_type=repo_type)
     files = {}
     for root, _, names in os.walk(folder):
         for n in names:
@@ -31,5 +33,5 @@ if mode == "snapshot":
     print(json.dumps({"folder": folder, "files": files}))
 else:
     revision, path = sys.argv[4:6]
-    p = hf_hub_download(repo, path, cache_dir=cache, revision=revision)
+    p = hf_hub_download(repo, path, cache_dir=cache, revision=revision, repo_type=repo_type)
     print(json.dumps({"path": p, "sha256": sha256(p)}))

@@ -9,7 +9,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeHub, type FakeHub } from '../fakehub/server';
 import { standardRepos, TOKENS } from '../fakehub/fixtures';
-import type { FakeRepo } from '../fakehub/model';
+import { buildRepo, type FakeRepo } from '../fakehub/model';
+import { seededContent } from '../fakehub/content';
+import { runHfPython } from '../helpers/hf-python';
 import { download, manager } from '../helpers/hub';
 import { tmpDir } from '../helpers/tmp';
 import { HubHttp } from '../../src-main/hub/http';
@@ -105,6 +107,22 @@ describe('mirror: the clients people use', () => {
     expect(path.basename(printed)).toBe('tiny-llm-Q4_K_M.gguf');
     const check = await second.python([SCRIPT, 'file', REPO, c, 'main', 'tiny-llm-Q4_K_M.gguf'], { HF_ENDPOINT: endpoint, HF_HUB_OFFLINE: '1' });
     expect(JSON.parse(check.stdout).sha256).toBe(expectedFiles(h)['tiny-llm-Q4_K_M.gguf']);
+  });
+
+  it('a dataset by refs/pr/N: Python gets that revision’s files', async () => {
+    const data = buildRepo({
+      id: 'acme/corpus',
+      type: 'dataset',
+      commits: [{ files: { 'train.jsonl': '{"a":1}\n', 'data/shard-0.parquet': seededContent('p0', 70_000) } }, { files: { 'train.jsonl': '{"a":2}\n' } }],
+      refs: { 'refs/pr/1': 0 },
+    });
+    hub = await startFakeHub({ repos: [...standardRepos(), data], tokens: TOKENS });
+    const cache = await filledCache(hub, ['datasets/acme/corpus@refs/pr/1']);
+    const m = await mirrorOver(cache, hub.url);
+    const pr = data.commits[0];
+    const r = await runHfPython([SCRIPT, 'snapshot', 'acme/corpus', tmpDir(), 'refs/pr/1'], { HF_ENDPOINT: m.endpoint, MIRROR_REPO_TYPE: 'dataset' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).files).toEqual(Object.fromEntries([...(pr?.files.values() ?? [])].map((f) => [f.path, f.sha256])));
   });
 
   it('Hubcap itself, pointed at the mirror (a desktop using the lab box), downloads the repo', async () => {

@@ -17,12 +17,13 @@ afterEach(async () => {
   forgetVerified();
 });
 
-/** Downloads `repos` (id, or id@revision) from the fakehub into a fresh cache, as a user of Hubcap would. */
+/** Downloads `repos` (id, datasets/id, either @revision) from the fakehub into a fresh cache, as a user of Hubcap would. */
 export async function filledCache(hub: FakeHub, repos: string[], token: string | null = null): Promise<string> {
   const { m, cache } = manager(hubHttp(hub, { token }));
   for (const spec of repos) {
-    const [repo = '', revision = 'main'] = spec.split('@');
-    const job = await download(m, { repo, revision });
+    const [name = '', revision = 'main'] = spec.split('@');
+    const dataset = name.startsWith('datasets/');
+    const job = await download(m, { repo: dataset ? name.slice('datasets/'.length) : name, revision, repoType: dataset ? 'dataset' : 'model' });
     if (job.state !== 'done') throw new Error(`filling the cache: ${spec} ended ${job.state}: ${JSON.stringify(job.error)}`);
   }
   return cache;
