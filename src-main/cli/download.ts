@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatBytes, formatDuration } from '../contract/present/format';
 import { ApiError } from '../contract/errors';
-import { isTerminal, JOB_CONNECTION_BOUNDS, splitSelection, type DownloadJob } from '../contract/downloads';
+import { isTerminal, JOB_CONNECTION_BOUNDS, savedBytes, splitSelection, type DownloadJob } from '../contract/downloads';
 import { REPO_TYPES, type RepoType } from '../contract/keys';
 import { repoDir } from '../cache/layout';
 import { call, cliCore } from './context';
@@ -89,7 +89,7 @@ export async function downloadCommand(argv: string[]): Promise<number> {
   if (!values.json && !values.quiet) process.stderr.write(`${summaryLine(done, Date.now() - started, snapshot)}\n`);
   if (values.json) {
     process.stdout.write(
-      `${JSON.stringify({ ok: true, repo: done.request.repo, revision: done.request.revision, commit: done.commit, snapshot, files: done.files.map((f) => f.path), bytes: done.bytesTotal, seconds: (Date.now() - started) / 1000, ...(process.env.HUBCAP_BENCH ? { maxRssBytes: process.resourceUsage().maxRSS * 1024 } : {}) })}\n`,
+      `${JSON.stringify({ ok: true, repo: done.request.repo, revision: done.request.revision, commit: done.commit, snapshot, files: done.files.map((f) => f.path), via: Object.fromEntries(done.files.map((f) => [f.path, f.via ?? null])), savedBytes: savedBytes(done.files), bytes: done.bytesTotal, seconds: (Date.now() - started) / 1000, ...(process.env.HUBCAP_BENCH ? { maxRssBytes: process.resourceUsage().maxRSS * 1024 } : {}) })}\n`,
     );
   } else {
     process.stdout.write(`${snapshot}\n`);

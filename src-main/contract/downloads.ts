@@ -9,6 +9,18 @@ export type JobState = 'queued' | 'resolving' | 'downloading' | 'paused' | 'done
 /** `waiting`: another program (Python, a second Hubcap) holds the file's lock and is downloading it. */
 export type FileState = 'pending' | 'waiting' | 'downloading' | 'done' | 'error';
 
+/**
+ * How a file's bytes came: `xet` (xorb ranges from the Hub's CAS), `http` (the classic whole-file
+ * download), or from this machine with no byte downloaded: `local` (the same blob in another repo
+ * of the cache), `store` (linked from the shared blob store), `present` (already in place).
+ */
+export type FileVia = 'xet' | 'http' | 'local' | 'store' | 'present';
+
+/** Bytes that came from this machine instead of the network (what deduplication saved). */
+export function savedBytes(files: readonly JobFile[]): number {
+  return files.reduce((sum, f) => sum + (f.via === 'local' || f.via === 'store' || f.via === 'present' ? f.size : 0), 0);
+}
+
 export interface JobFile {
   path: string;
   size: number;
@@ -18,6 +30,8 @@ export interface JobFile {
   state: FileState;
   /** Fetch it even though a blob of its size is present (verify found it corrupt). */
   replace?: boolean;
+  /** Once done: how its bytes came. */
+  via?: FileVia;
 }
 
 export interface DownloadRequest {

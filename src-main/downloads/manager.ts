@@ -492,12 +492,14 @@ export class DownloadManager {
       // A Xet file in a cache with the shared store: linked from it, no byte fetched, when its payload checks out (#24.3, #24.4).
       const store = this.#storeFileOf(job, repo, file);
       let linked = store !== null && !file.replace && (await linkFromStore(store, { signal }).catch(() => 'absent')) === 'linked';
+      if (linked) file.via = 'store';
       while (!linked) {
         const shared = this.#blobs.get(blob);
         if (shared) {
           // Another job of ours is fetching the same blob: wait for it instead of downloading twice.
           try {
             await shared;
+            file.via = 'present';
             break;
           } catch (error) {
             if (signal.aborted || (error instanceof HubError && error.code !== 'CANCELLED')) throw error;
@@ -557,7 +559,10 @@ export class DownloadManager {
               this.#changed(job, true);
             },
           },
-        ).then((r) => ({ fresh: !r.alreadyPresent }));
+        ).then((r) => {
+          file.via = r.alreadyPresent ? 'present' : (r.protocol ?? 'http');
+          return { fresh: !r.alreadyPresent };
+        });
         this.#blobs.set(blob, run);
         try {
           fresh = (await run).fresh;

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { FakeHub } from '../fakehub/server';
 import { mixedXetContent, XET_FILE, XET_REPO, xetRepo } from '../fakehub/xet/fixtures';
 import { download, fakeHub, hubHttp, manager, requestsTo } from '../helpers/hub';
+import { savedBytes } from '../../src-main/contract/downloads';
 
 const content = mixedXetContent();
 const bytes = content.read(0, content.size);
@@ -34,6 +35,9 @@ describe('downloads of Xet files', () => {
     const job = await download(m, { repo: XET_REPO });
     expect(job.state).toBe('done');
     expect(fs.readFileSync(blobOf(cache)).equals(bytes)).toBe(true);
+    // Each file says which road carried it (the Downloads page and --json show it).
+    expect(Object.fromEntries(job.files.map((f) => [f.path, f.via]))).toEqual({ [XET_FILE]: 'xet', 'base.bin': 'xet', 'config.json': 'http' });
+    expect(savedBytes(job.files)).toBe(0);
     expect(xorbGets(hub).length).toBeGreaterThan(0);
     // No Xet file went through the whole-file bridge; the small regular file came from the Hub.
     expect(requestsTo(hub, 'cdn')).toEqual([]);
@@ -55,6 +59,7 @@ describe('downloads of Xet files', () => {
     const job = await download(m, { repo: XET_REPO, files: [XET_FILE] });
     expect(job.state).toBe('done');
     expect(fs.readFileSync(blobOf(cache)).equals(bytes)).toBe(true);
+    expect(job.files[0]?.via).toBe('http');
     expect(cas(hub).log).toEqual([]);
     expect(requestsTo(hub, 'cdn', sha256).length).toBeGreaterThan(0);
   });
@@ -101,7 +106,10 @@ describe('downloads of Xet files', () => {
     const { m, cache } = manager(hubHttp(hub));
     expect((await download(m, { repo: XET_REPO, files: [XET_FILE] })).state).toBe('done');
     const fetched = xorbGets(hub).length;
-    expect((await download(m, { repo: 'other/xet-copy', files: [XET_FILE] })).state).toBe('done');
+    const second = await download(m, { repo: 'other/xet-copy', files: [XET_FILE] });
+    expect(second.state).toBe('done');
+    expect(second.files[0]?.via).toBe('local');
+    expect(savedBytes(second.files)).toBe(bytes.length);
     const copy = path.join(cache, 'models--other--xet-copy', 'blobs', sha256);
     expect(fs.readFileSync(copy).equals(bytes)).toBe(true);
     // Not a byte of the second repo travelled.

@@ -166,7 +166,7 @@ describe('the Library', () => {
     );
     const reg = new LocalRegistry({ dataDir: tmpDir() });
     await reg.add([put(tmpDir(), 'mine.gguf', sampleGguf({ name: 'mine' }))]);
-    const items = await libraryItems(scanCache(cache), reg, new SummaryCache());
+    const items = await libraryItems(scanCache(cache), reg, new SummaryCache(), () => null);
     expect(items.map((i) => [i.source, i.name, i.parts, i.repo, i.revision, i.summary?.quantization])).toEqual([
       ['local', 'mine.gguf', 1, null, null, 'Q4_K_M'],
       ['cache', 'llm-Q8_0.gguf', 1, 'org/llm', 'main', 'Q8_0'],

@@ -1,5 +1,5 @@
 import { CheckCircle2, Download, Loader2, XCircle } from 'lucide-react';
-import type { DownloadJob } from '../../../src-main/contract/downloads';
+import { savedBytes, type DownloadJob } from '../../../src-main/contract/downloads';
 import { formatBytes, formatDuration, plural } from '../../../src-main/contract/present/format';
 import { DownloadProblem } from '../../components/DownloadProblem';
 import { Badge } from '../../components/ui/badge';
@@ -28,6 +28,8 @@ export function JobCard({ job }: { job: DownloadJob }) {
   const look = STATE_LOOK[job.state];
   const pct = job.bytesTotal ? (job.bytesDone / job.bytesTotal) * 100 : job.state === 'done' ? 100 : 0;
   const filesDone = job.files.filter((f) => f.state === 'done').length;
+  const xetFiles = job.files.filter((f) => f.via === 'xet').length;
+  const saved = savedBytes(job.files);
   const waiting = job.files.filter((f) => f.state === 'waiting');
   const selection = [...(job.request.files ?? []), ...(job.request.patterns ?? [])];
   return (
@@ -58,6 +60,16 @@ export function JobCard({ job }: { job: DownloadJob }) {
         <span>
           {filesDone}/{job.files.length || '…'} files
         </span>
+        {xetFiles ? (
+          <span data-testid="job-via-xet" title="Fetched as xorb ranges from the Hub's Xet storage, verified by sha256.">
+            {plural(xetFiles, 'file')} via Xet
+          </span>
+        ) : null}
+        {saved ? (
+          <span data-testid="job-saved" title="Taken from files already on this machine (another repo, the shared store) instead of the network.">
+            {formatBytes(saved)} from this machine
+          </span>
+        ) : null}
         {job.state === 'downloading' && !job.retrying ? (
           <>
             <span>{formatBytes(job.speed)}/s</span>
