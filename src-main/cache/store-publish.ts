@@ -24,7 +24,13 @@ export interface StorePolicy {
 
 /** The environment's part of the policy, with Python's flag semantics. */
 export function storeDisabledByEnv(env: Env): boolean {
-  return envFlag(env.HF_HUB_DISABLE_SHARED_BLOBS) || envFlag(env.HF_HUB_DISABLE_XET);
+  return storeDisabledBy(env) !== null;
+}
+
+/** Which variable keeps the store out of use, for Settings to say. */
+export function storeDisabledBy(env: Env): 'HF_HUB_DISABLE_SHARED_BLOBS' | 'HF_HUB_DISABLE_XET' | null {
+  if (envFlag(env.HF_HUB_DISABLE_SHARED_BLOBS)) return 'HF_HUB_DISABLE_SHARED_BLOBS';
+  return envFlag(env.HF_HUB_DISABLE_XET) ? 'HF_HUB_DISABLE_XET' : null;
 }
 
 /** Whether a download into this cache goes through the store: it exists (v1), or may be made. */

@@ -42,6 +42,17 @@ export interface CacheDirView {
   exists: boolean;
 }
 
+/**
+ * huggingface_hub 2.x's shared blob store in this cache (docs/hub-protocol.md §1.13): whether it is
+ * there, whether Hubcap makes it in a plain cache (as Python ≥ 2.0 would on its first Xet
+ * download; off by default, so a plain cache stays plain), and the variable that turns it off.
+ */
+export interface SharedStoreView {
+  state: 'v1' | 'none' | 'unknown' | 'unmarked';
+  create: boolean;
+  disabledBy: 'HF_HUB_DISABLE_SHARED_BLOBS' | 'HF_HUB_DISABLE_XET' | null;
+}
+
 export interface SettingsView {
   hubCache: CacheDirView;
   dataDir: string;
@@ -50,6 +61,7 @@ export interface SettingsView {
   offline: { enabled: boolean; source: 'HF_HUB_OFFLINE' | 'setting' | 'default' };
   theme: Theme;
   downloads: { concurrency: number; connections: ConnectionsSetting };
+  sharedStore: SharedStoreView;
   inference: { unloadAfterMinutes: number; loadDefaults: LoadSettings };
   localApi: { enabled: boolean; port: number; exposed: boolean; corsOrigins: string[]; parallel: 'auto' | number };
   /** Problems found while loading settings (e.g. a corrupt file set aside). */
@@ -72,6 +84,8 @@ export const SettingsPatch = z
     theme: z.enum(THEMES).optional(),
     downloadConcurrency: SETTING_FIELDS.downloadConcurrency.optional(),
     downloadConnections: SETTING_FIELDS.downloadConnections.optional(),
+    /** Make the shared blob store in a cache that has none, on the first Xet download. */
+    createSharedStore: z.boolean().optional(),
     unloadAfterMinutes: SETTING_FIELDS.unloadAfterMinutes.optional(),
     loadDefaults: LoadSettingsInput.optional(),
     localApi: LocalApiSettingsInput.optional(),

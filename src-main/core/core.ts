@@ -16,7 +16,8 @@ import { accountHandlers } from '../auth/handlers';
 import { osKeychain, type Keychain } from '../auth/keychain';
 import { cacheHandlers } from '../cache/handlers';
 import { CacheIndex } from '../cache/index';
-import { storeDisabledByEnv } from '../cache/store-publish';
+import { storeDisabledBy, storeDisabledByEnv } from '../cache/store-publish';
+import { storeState } from '../cache/shared-store';
 import { repoDir } from '../cache/layout';
 import { writeTreeRecord } from '../cache/tree-record';
 import { findRepo } from '../cache/service';
@@ -110,6 +111,7 @@ export class Core {
         void this.localApi?.apply();
       },
       onOfflineChange: () => void this.hub.check(),
+      sharedStore: (dir) => ({ state: storeState(dir), disabledBy: storeDisabledBy(opts.env) }),
     });
     const cacheDir = () => opts.cacheDirOverride ?? this.settings.cacheDir();
     const keychain = opts.keychain ?? osKeychain();
@@ -147,7 +149,7 @@ export class Core {
       disableSymlinks: hf.disableSymlinks,
       disableXet: hf.disableXet,
       // The shared blob store is used where Python made it; a plain cache stays plain (#24.3).
-      sharedStore: () => ({ disabled: storeDisabledByEnv(opts.env), create: false }),
+      sharedStore: () => ({ disabled: storeDisabledByEnv(opts.env), create: this.settings.get().createSharedStore }),
       stallTimeoutMs: hf.downloadTimeoutMs,
       maxConcurrentFiles: () => this.settings.get().downloadConcurrency,
       connections: () => this.settings.get().downloadConnections,

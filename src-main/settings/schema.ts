@@ -21,6 +21,8 @@ export const StoredSettings = z.object({
   windowBounds: WindowBounds.nullable().default(null),
   downloadConcurrency: SETTING_FIELDS.downloadConcurrency.default(3),
   downloadConnections: SETTING_FIELDS.downloadConnections.default('auto'),
+  /** Make huggingface_hub 2.x's shared blob store in a plain cache (Python ≥ 2.0 would); off: a plain cache stays plain. */
+  createSharedStore: z.boolean().default(false),
   unloadAfterMinutes: SETTING_FIELDS.unloadAfterMinutes.default(30),
   /** Defaults for every model load; the Chat page can override them per load. */
   loadDefaults: z

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../contract/errors';
-import type { SettingsPatch, SettingsView } from '../contract/settings';
+import type { SettingsPatch, SettingsView, SharedStoreView } from '../contract/settings';
 import { resolveCacheDir, type HfEnv } from '../hub/hf-env';
 import type { StoredSettings } from './schema';
 import { SettingsStore, type SettingsBackendFactory } from './store';
@@ -19,6 +19,8 @@ export interface SettingsServiceOptions {
   onChange?: (view: SettingsView) => void;
   /** Offline mode was switched on or off. */
   onOfflineChange?: () => void;
+  /** The shared blob store of a cache folder, as the cache reads it (passed in: the cache sits above settings). */
+  sharedStore?: (cacheDir: string) => Omit<SharedStoreView, 'create'>;
 }
 
 export class SettingsService {
@@ -58,6 +60,7 @@ export class SettingsService {
       offline: { enabled: hf.offline || s.offline, source: hf.offline ? 'HF_HUB_OFFLINE' : s.offline ? 'setting' : 'default' },
       theme: s.theme,
       downloads: { concurrency: s.downloadConcurrency, connections: s.downloadConnections },
+      sharedStore: { ...(this.#o.sharedStore?.(resolved.path) ?? { state: 'none', disabledBy: null }), create: s.createSharedStore },
       inference: { unloadAfterMinutes: s.unloadAfterMinutes, loadDefaults: s.loadDefaults },
       localApi: { ...s.localApi, corsOrigins: [...s.localApi.corsOrigins] },
       warnings: [...this.store.warnings],

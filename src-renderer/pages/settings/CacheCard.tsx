@@ -11,6 +11,7 @@ import { Badge } from '../../components/ui/badge';
 import { Button } from '../../components/ui/button';
 import { Card, CardBody, CardHeader } from '../../components/ui/card';
 import { Input } from '../../components/ui/input';
+import { Switch } from '../../components/ui/switch';
 
 const SOURCE_TEXT: Record<CacheDirSource, string> = {
   setting: 'Set in Hubcap',
@@ -97,7 +98,39 @@ export function CacheCard({ settings }: { settings: SettingsView }) {
             </p>
           ) : null}
         </form>
+        <SharedStore settings={settings} />
       </CardBody>
     </Card>
+  );
+}
+
+/** huggingface_hub 2.x's shared blob store: which this cache is, and whether Hubcap may make one. */
+function SharedStore({ settings }: { settings: SettingsView }) {
+  const update = useUpdateSettings();
+  const { state, create, disabledBy } = settings.sharedStore;
+  const now = disabledBy
+    ? `${disabledBy} is set, so neither Python nor Hubcap uses the shared store here.`
+    : state === 'v1'
+      ? 'This cache has the shared blob store: each Xet-stored file is kept once for every repo that has it, as huggingface_hub 2.x does.'
+      : state === 'none'
+        ? create
+          ? 'This cache is plain; Hubcap makes the shared store on the next download of a Xet-stored file, as huggingface_hub 2.x would.'
+          : 'This cache is plain, and Hubcap keeps it so. (huggingface_hub 2.x makes the shared store on its first download of a Xet-stored file.)'
+        : 'This cache has a blobs/ folder Hubcap does not recognise as the shared store (another layout version?): it is left alone.';
+  return (
+    <div className="space-y-1 border-t border-border pt-3" data-testid="shared-store">
+      <label className="flex items-center gap-2 text-sm font-medium">
+        <Switch
+          checked={create}
+          disabled={update.isPending || disabledBy !== null}
+          onCheckedChange={(v) => update.mutate({ createSharedStore: v })}
+          aria-label="Make the shared blob store in a plain cache"
+        />
+        Make the shared blob store in a plain cache
+      </label>
+      <p className="text-xs text-muted-foreground" data-testid="shared-store-state">
+        {now}
+      </p>
+    </div>
   );
 }
