@@ -13,6 +13,7 @@ import { hubCacheShellLine, moveCache, type MoveProgress } from './move';
 import { presence } from './presence';
 import { scanCache } from './scan';
 import * as cache from './service';
+import { unshareBlob } from './unshare';
 import type { ExpectedHashes } from './verify';
 
 export interface CacheHandlerDeps {
@@ -73,6 +74,15 @@ export function cacheHandlers(deps: CacheHandlerDeps): HandlerSlice<RequestsOf<'
       return result;
     },
     'cache.verify': ({ repo }) => cache.verify(index.root, repo, expected(repo)),
+    'cache.unshare': async ({ repo, commit, path }) => {
+      // The blob is found from a fresh scan, never from a path the client sends.
+      const cached = cache.findRepo(scanCache(index.root), repo);
+      const file = cached.revisions.find((r) => r.commit === commit)?.files.find((f) => f.path === path);
+      if (!file?.linked || !file.hardLinks) throw new ApiError('NOT_FOUND', `${path} is not a hard-linked file of that revision.`);
+      const result = await unshareBlob(index.root, cached.folder, file.blobPath);
+      index.invalidate();
+      return result;
+    },
     'cache.presence': async ({ repo }) => presence(index.scan(), repo),
     'cache.repair': async ({ repo }) => {
       const { repo: cached, refetch } = await cache.repairPlan(index.root, repo, expected(repo));

@@ -145,7 +145,7 @@ export async function verify(root: string, key: string, expected?: ExpectedHashe
   const result = await verifyRepo(findRepo(scanCache(root), key), expected ? { expected } : {});
   return {
     checked: result.checks.length,
-    corrupt: result.checks.filter((c) => !c.ok).map((c) => ({ etag: c.etag, files: c.files, uses: c.uses })),
+    corrupt: result.checks.filter((c) => !c.ok).map((c) => ({ etag: c.etag, files: c.files, uses: c.uses, ...(c.hardLinked ? { changedInPlace: true } : {}) })),
     unverifiable: result.unverifiable,
   };
 }

@@ -6,6 +6,7 @@
  * unverifiable, never silently counted as fine.
  */
 import { createHash, type Hash } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { CachedRepo } from './scan';
 import { readTreeRecord } from './tree-record';
@@ -21,6 +22,8 @@ export interface BlobCheck {
   files: string[];
   /** The same, as commit and path (for a repair). */
   uses: { commit: string; path: string }[];
+  /** The blob has other names (a hard link to another app's file): a mismatch is that program writing in place. */
+  hardLinked: boolean;
 }
 
 export interface RepoVerification {
@@ -92,7 +95,9 @@ export async function verifyRepo(
   let done = 0;
   for (const [blobPath, { etag, uses }] of blobs) {
     const actual = await hashBlob(blobPath, etag, { root: path.dirname(repo.path), followLinks: true }).catch(() => 'unreadable');
-    checks.push({ blobPath, etag, ok: actual === etag, actual, uses, files: uses.map((u) => `${u.commit.slice(0, 8)}/${u.path}`) });
+    const st = await fs.promises.lstat(blobPath).catch(() => null);
+    const hardLinked = Boolean(st?.isFile() && st.nlink > 1);
+    checks.push({ blobPath, etag, ok: actual === etag, actual, uses, files: uses.map((u) => `${u.commit.slice(0, 8)}/${u.path}`), hardLinked });
     opts.onProgress?.(++done, blobs.size);
   }
   return { checks, unverifiable };

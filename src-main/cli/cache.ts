@@ -159,6 +159,10 @@ export async function cacheCommand(argv: string[]): Promise<number> {
           process.stdout.write(`${repo.id}: ${checked - corrupt.length}/${plural(checked, 'blob')} ok\n`);
           for (const c of corrupt) {
             process.stdout.write(`  CORRUPT ${c.etag} (${safe(c.files.join(', '))})\n`);
+            if (c.changedInPlace)
+              process.stdout.write(
+                '    changed in place by another program: the blob is hard-linked to its file (a re-download gives the cache its own copy)\n',
+              );
             process.stdout.write(
               `    re-download exactly these: hubcap download ${repo.id} ${c.uses.map((u) => safe(u.path)).join(' ')} --revision ${c.uses[0]?.commit} --force\n`,
             );

@@ -89,7 +89,13 @@ export interface DeletePlanView {
 export interface VerifyView {
   checked: number;
   /** Each corrupt blob with the files that use it (`<commit8>/<path>` for people, `uses` for a repair). */
-  corrupt: { etag: string; files: string[]; uses: { commit: string; path: string }[] }[];
+  corrupt: {
+    etag: string;
+    files: string[];
+    uses: { commit: string; path: string }[];
+    /** The blob is hard-linked to another file: the program that owns that file changed the bytes in place. */
+    changedInPlace?: boolean;
+  }[];
   /** Copies whose expected hash is not known here (no recorded listing, and the Hub not asked). */
   unverifiable: string[];
 }
@@ -138,6 +144,10 @@ export const cacheRequests = {
   'cache.delete': request<DeletePlanView & { errors: string[] }>()(DeleteTargets),
   'cache.repair': request<DownloadJob[]>()(z.object({ repo: RepoKeySchema }).strict()),
   'cache.verify': request<VerifyView>()(z.object({ repo: RepoKeySchema }).strict()),
+  /** A hard-linked file's blob gets its own bytes (a clone, else a copy): another app can then no longer change it in place. */
+  'cache.unshare': request<{ how: 'clone' | 'copy'; bytes: number }>()(
+    z.object({ repo: RepoKeySchema, commit: z.string().regex(/^[0-9a-f]{40}$/), path: z.string().min(1).max(1024) }).strict(),
+  ),
   'cache.presence': request<CachePresence>()(z.object({ repo: RepoKeySchema }).strict()),
   /** Moves the whole cache (resumable) and points Settings at the new folder. */
   'cache.move': request<CacheMoveResult>()(z.object({ to: z.string().min(1).max(4096) }).strict()),

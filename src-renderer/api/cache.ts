@@ -44,6 +44,19 @@ export function useCacheFiles(repo: string, commit: string) {
   return useApiQuery('cache.files', { repo, commit });
 }
 
+/** A hard-linked file's blob gets its own bytes; the list and the totals are read again. */
+export function useUnshare(repo: string, commit: string) {
+  const api = useApi();
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (path: string) => api.call('cache.unshare', { repo, commit, path }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ['cache.files'] });
+      void client.invalidateQueries({ queryKey: ['cache.scan'] });
+    },
+  });
+}
+
 export function useDeletePlan() {
   const api = useApi();
   return useMutation({ mutationFn: (targets: DeleteTargetInput[]) => api.call('cache.planDelete', { targets }) });

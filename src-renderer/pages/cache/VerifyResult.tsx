@@ -13,6 +13,16 @@ export function VerifyResult({ result, onRepair, repairing }: { result: VerifyVi
           <p>
             {corrupt} of {plural(result.checked, 'blob')} {corrupt === 1 ? 'is' : 'are'} corrupt: {result.corrupt.flatMap((c) => c.files).join(', ')}
           </p>
+          {result.corrupt.some((c) => c.changedInPlace) ? (
+            <p data-testid="verify-changed-in-place">
+              Changed in place by another program:{' '}
+              {result.corrupt
+                .filter((c) => c.changedInPlace)
+                .flatMap((c) => c.files)
+                .join(', ')}{' '}
+              shares its bytes with another app&apos;s file (a hard link), and that app rewrote it. Re-downloading gives the cache its own copy.
+            </p>
+          ) : null}
           <Button size="sm" onClick={onRepair} disabled={repairing}>
             Re-download the corrupt files
           </Button>

@@ -1,0 +1,73 @@
+/**
+ * A cache blob hard-linked to another app's file (#24.5): shown as such, flagged by verify when that
+ * app rewrote it in place, and given its own bytes on request (a clone where the disk can, else a
+ * copy), after which the app's writes no longer reach the cache.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CacheFileView, VerifyView } from '../../src-main/contract/cache';
+import type { Core } from '../../src-main/core/core';
+import { dispatch } from '../../src-main/core/dispatch';
+import { testCore } from '../helpers/core';
+import { A, writePythonRevision } from '../helpers/python-cache';
+import { tmpDir } from '../helpers/tmp';
+
+let core: Core | null = null;
+afterEach(async () => {
+  await core?.close();
+  core = null;
+});
+
+async function call<T>(method: string, input: unknown): Promise<T> {
+  const r = await dispatch((core as Core).handlers, method, input);
+  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
+  return r.value as T;
+}
+
+const REPO = 'model:org/tiny';
+const DATA = Buffer.alloc(256 * 1024, 7);
+
+/** A cache whose one blob is a hard link to "another app's" file. */
+function hardLinkedCache() {
+  const cache = tmpDir();
+  writePythonRevision(cache, 'models--org--tiny', A, [{ path: 'w.gguf', data: DATA, lfs: true }], { refs: ['main'] });
+  const blobs = path.join(cache, 'models--org--tiny', 'blobs');
+  const blob = path.join(blobs, fs.readdirSync(blobs)[0] as string);
+  const appFile = path.join(tmpDir(), 'lmstudio-w.gguf');
+  fs.rmSync(blob);
+  fs.writeFileSync(appFile, DATA);
+  fs.linkSync(appFile, blob);
+  return { cache, blob, appFile };
+}
+
+describe('hard-linked blobs', () => {
+  it('are shown, and get their own bytes on request; the other app’s writes then no longer reach the cache', async () => {
+    const { cache, blob, appFile } = hardLinkedCache();
+    core = testCore({ env: { HF_HUB_CACHE: cache, HF_HUB_OFFLINE: '1' } });
+    const files = await call<CacheFileView[]>('cache.files', { repo: REPO, commit: A });
+    expect(files).toMatchObject([{ path: 'w.gguf', hardLinks: 2 }]);
+    const r = await call<{ how: string; bytes: number }>('cache.unshare', { repo: REPO, commit: A, path: 'w.gguf' });
+    expect(r.how).toMatch(/^(clone|copy)$/);
+    expect(fs.statSync(blob).nlink).toBe(1);
+    expect(fs.readFileSync(blob).equals(DATA)).toBe(true);
+    fs.writeFileSync(appFile, Buffer.alloc(DATA.length, 9), { flag: 'r+' });
+    expect(fs.readFileSync(blob).equals(DATA)).toBe(true);
+    expect((await call<CacheFileView[]>('cache.files', { repo: REPO, commit: A }))[0]?.hardLinks).toBeUndefined();
+    await expect(call('cache.unshare', { repo: REPO, commit: A, path: 'w.gguf' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('verify says a hard-linked blob was changed in place by the other program, and unshare refuses to copy wrong bytes', async () => {
+    const { cache, blob, appFile } = hardLinkedCache();
+    core = testCore({ env: { HF_HUB_CACHE: cache, HF_HUB_OFFLINE: '1' } });
+    const fd = fs.openSync(appFile, 'r+');
+    fs.writeSync(fd, Buffer.from('XXXX'), 0, 4, 100);
+    fs.closeSync(fd);
+    const v = await call<VerifyView>('cache.verify', { repo: REPO });
+    expect(v.corrupt).toMatchObject([{ changedInPlace: true }]);
+    await expect(call('cache.unshare', { repo: REPO, commit: A, path: 'w.gguf' })).rejects.toMatchObject({ code: 'INTEGRITY' });
+    // Left as it was: still the shared inode, no temp file behind.
+    expect(fs.statSync(blob).nlink).toBe(2);
+    expect(fs.readdirSync(path.dirname(blob))).toEqual([path.basename(blob)]);
+  });
+});
