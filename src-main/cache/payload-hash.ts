@@ -6,11 +6,50 @@
  * (an in-place write changes mtime; a chmod or rename changes ctime and costs one more hash).
  */
 import { createHash } from 'node:crypto';
-import type fs from 'node:fs';
+import fs from 'node:fs';
+import { readOwnFileSync, writePrivateFileAtomic } from '../app/atomic-write';
 import { untrustedReadStream } from '../app/untrusted-file';
 
 const MAX_REMEMBERED = 10_000;
 const known = new Map<string, string>();
+/** Where the results are kept between runs (the data folder), once the core says so. */
+let record: string | null = null;
+
+/**
+ * Keeps the remembered hashes in `file` (a record of ours): a later run, or the CLI's next command,
+ * does not read tens of GB again to trust the same bytes.
+ */
+export function rememberHashesIn(file: string): void {
+  if (record === file) return;
+  record = file;
+  try {
+    const parsed = JSON.parse(readOwnFileSync(file)) as { v?: unknown; known?: Record<string, unknown> };
+    if (parsed.v === 1)
+      for (const [k, v] of Object.entries(parsed.known ?? {}))
+        if (typeof v === 'string' && /^[0-9a-f]{64}$/.test(v) && known.size < MAX_REMEMBERED) known.set(k, v);
+  } catch {
+    // none yet, or unreadable: hash again
+  }
+}
+
+function save(): void {
+  if (!record) return;
+  try {
+    writePrivateFileAtomic(record, JSON.stringify({ v: 1, known: Object.fromEntries(known) }));
+  } catch {
+    // only a cache of work: losing it costs a hash
+  }
+}
+
+/**
+ * Whether these exact bytes (by device, inode, size, mtime and ctime) were hashed before and found to
+ * be `etag`: the download engine then counts a present blob as done without reading it again.
+ */
+export function knownRight(file: string, etag: string): boolean {
+  if (!/^[0-9a-f]{64}$/.test(etag)) return true;
+  const st = fs.statSync(file, { throwIfNoEntry: false });
+  return Boolean(st?.isFile() && known.get(identity(st)) === etag);
+}
 
 function identity(st: fs.Stats): string {
   return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
@@ -57,6 +96,7 @@ export async function sha256Once(file: string, opts: { onProgress?: HashProgress
   hashStats.hashed += 1;
   if (known.size >= MAX_REMEMBERED) known.delete(known.keys().next().value as string);
   known.set(key, digest);
+  save();
   opts.onProgress?.(stat.size, stat.size);
   return digest;
 }

@@ -47,6 +47,7 @@ import { protectDataDir } from '../settings/data-dir';
 import { shellHandlers, type DesktopActions } from '../shell/handlers';
 import { ApiError } from '../contract/errors';
 import { EventBus } from './events';
+import { rememberHashesIn } from '../cache/payload-hash';
 
 export type { DesktopActions };
 
@@ -142,6 +143,8 @@ export class Core {
       onChange: () => this.events.emit('hub.status', this.hubStatus()),
     });
     this.cache = new CacheIndex(cacheDir);
+    // Blobs found right by hash are remembered across runs (by inode, size and times), so trusting present bytes costs one read (#24.4).
+    rememberHashesIn(path.join(opts.dataDir, 'blob-hashes.json'));
     this.downloads = new DownloadManager({
       hub: this.hubHttp,
       cacheDir,

@@ -24,7 +24,7 @@ import {
   writeRef,
 } from '../cache/layout';
 import { linkFromStore, publishToStore, storeInUse, type StoreFile, type StorePolicy } from '../cache/store-publish';
-import { presentBlobIsRight } from '../cache/payload-hash';
+import { knownRight, presentBlobIsRight } from '../cache/payload-hash';
 import { blobLockPath, tryLockFile } from '../cache/blob-lock';
 import { readTreeRecord, writeTreeRecord } from '../cache/tree-record';
 import { hashBlob } from '../cache/verify';
@@ -342,7 +342,9 @@ export class DownloadManager {
       for (const p of planned) if (p.xetHash && p.etag.length === 64) this.#xetHashes.set(p.etag, p.xetHash);
       job.commit = commit;
       job.files = planned.map((p) => {
-        const done = this.#snapshotMatches(dir, commit, p) || this.#linkIfBlobPresent(job, dir, commit, p);
+        // Present bytes count as done only once they are known to be right (hashed before, by inode);
+        // otherwise the file runs, and the run hashes the present blob before trusting it (#24.4).
+        const done = this.#trusted(dir, p) && (this.#snapshotMatches(dir, commit, p) || this.#linkIfBlobPresent(job, dir, commit, p));
         const before = previous.get(p.path);
         const partial = done ? p.size : partialSize(dir, p.etag, p.size);
         return {
@@ -396,6 +398,18 @@ export class DownloadManager {
         f.done = 0;
         f.replace = true;
       }
+    }
+  }
+
+  /** The blob's bytes were hashed before (by this or an earlier run) and match its name; git blob names are not checked. */
+  #trusted(dir: string, p: PlannedFile): boolean {
+    const blob = blobPath(dir, p.etag);
+    // No blob (a no-symlink cache keeps its copies in snapshots/): the snapshot check alone decides.
+    if (!fs.existsSync(blob)) return true;
+    try {
+      return knownRight(blob, p.etag);
+    } catch {
+      return false;
     }
   }
 

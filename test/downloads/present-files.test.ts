@@ -37,7 +37,7 @@ describe('files already present', () => {
     expect(sha256(blob)).toBe(q4?.sha256);
   });
 
-  it('hubcap download --force rehashes and re-downloads exactly the corrupt file', async () => {
+  it('a plain download checks present blobs once and refetches exactly the corrupt one; --force rehashes again', async () => {
     const hub = await fakeHub();
     const env = cliEnv(hub.url);
     expect((await runCli(['download', 'acme/tiny-llm', '*.gguf'], env)).code).toBe(0);
@@ -52,14 +52,21 @@ describe('files already present', () => {
     const before = requestsTo(hub, 'cdn').length;
     const plain = await runCli(['download', 'acme/tiny-llm', '*.gguf'], env);
     expect(plain.code).toBe(0);
-    expect(requestsTo(hub, 'cdn').length).toBe(before); // same size: a plain download trusts it
-    const forced = await runCli(['download', 'acme/tiny-llm', 'tiny-llm-Q8_0.gguf', '--revision', main?.sha as string, '--force'], env);
-    expect(forced.code).toBe(0);
-    expect(
+    // Present bytes are trusted only once checked (#24.4): a plain download finds the corrupt blob and fetches exactly it.
+    const fetched = () =>
       requestsTo(hub, 'cdn')
         .slice(before)
-        .map((r) => r.url.includes(q8?.sha256 as string)),
-    ).toEqual([true]);
+        .map((r) => r.url.includes(q8?.sha256 as string));
+    expect(fetched()).toEqual([true]);
+    expect(sha256(blob)).toBe(q8?.sha256);
+    // Checked bytes are remembered (by inode and times): the next plain download reads and fetches nothing.
+    expect((await runCli(['download', 'acme/tiny-llm', '*.gguf'], env)).code).toBe(0);
+    expect(fetched()).toEqual([true]);
+    // Changed in place again: --force rehashes and re-downloads exactly it.
+    fs.writeFileSync(blob, bytes);
+    const forced = await runCli(['download', 'acme/tiny-llm', 'tiny-llm-Q8_0.gguf', '--revision', main?.sha as string, '--force'], env);
+    expect(forced.code).toBe(0);
+    expect(fetched()).toEqual([true, true]);
     expect(sha256(blob)).toBe(q8?.sha256);
     expect((await runCli(['cache', 'verify'], env)).stdout).toMatch(/2\/2 blobs ok/);
   });

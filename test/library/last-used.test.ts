@@ -39,7 +39,8 @@ describe('when a cached model was last used', () => {
     const blobs = path.join(cache, 'models--org--tiny', 'blobs');
     const blob = path.join(blobs, fs.readdirSync(blobs)[0] as string);
     const written = fs.statSync(blob).mtime;
-    const readAt = new Date(written.getTime() + 10 * 60_000);
+    // Whole seconds: set and read back exactly (a millisecond time can come back a float away).
+    const readAt = new Date(Math.ceil(written.getTime() / 1000) * 1000 + 10 * 60_000);
     fs.utimesSync(blob, readAt, written);
     core = testCore({ dataDir: tmpDir(), env: { HF_HUB_CACHE: cache, HF_HUB_OFFLINE: '1' } });
     expect((await core.library.items()).find((i) => i.repo === 'org/tiny')?.lastUsed).toBe(readAt.toISOString());
