@@ -32,6 +32,8 @@ export interface JobFile {
   replace?: boolean;
   /** Once done: how its bytes came. */
   via?: FileVia;
+  /** Bytes of a present blob hashed so far, while it is checked before it is trusted (big files). */
+  checking?: { done: number; total: number };
 }
 
 export interface DownloadRequest {

@@ -584,7 +584,13 @@ export class DownloadManager {
           this.#blobs.delete(blob);
         }
         // A blob someone else put there is checked (hashed once per inode) before it counts as done; wrong bytes are fetched again (#24.4).
-        if (!fresh && !file.replace && !(await presentBlobIsRight(blob, file.etag, { signal }))) {
+        const onProgress = (done: number, total: number) => {
+          file.checking = { done, total };
+          this.#changed(job, false);
+        };
+        const right = fresh || file.replace || (await presentBlobIsRight(blob, file.etag, { signal, onProgress }));
+        delete file.checking;
+        if (!right) {
           file.replace = true;
           continue;
         }

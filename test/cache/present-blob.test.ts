@@ -40,3 +40,25 @@ describe('a present blob someone else wrote', () => {
     expect(requestsTo(hub, 'cdn', sha)).toHaveLength(1);
   });
 });
+
+describe('checking a big present blob', () => {
+  it('reports its progress while it hashes, and remembers the result for the same bytes', async () => {
+    const { presentBlobIsRight, forgetHashes, hashStats } = await import('../../src-main/cache/payload-hash');
+    forgetHashes();
+    const dir = fs.mkdtempSync(path.join((await import('node:os')).tmpdir(), 'hubcap-big-'));
+    try {
+      const file = path.join(dir, 'blob');
+      const data = Buffer.alloc(70 << 20, 3);
+      fs.writeFileSync(file, data);
+      const sha = createHash('sha256').update(data).digest('hex');
+      const seen: [number, number][] = [];
+      expect(await presentBlobIsRight(file, sha, { onProgress: (done, total) => seen.push([done, total]) })).toBe(true);
+      expect(seen[0]?.[0]).toBeLessThan(data.length);
+      expect(seen.at(-1)).toEqual([data.length, data.length]);
+      expect(await presentBlobIsRight(file, sha)).toBe(true);
+      expect(hashStats).toMatchObject({ hashed: 1, remembered: 1 });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

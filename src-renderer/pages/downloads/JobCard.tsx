@@ -29,6 +29,7 @@ export function JobCard({ job }: { job: DownloadJob }) {
   const pct = job.bytesTotal ? (job.bytesDone / job.bytesTotal) * 100 : job.state === 'done' ? 100 : 0;
   const filesDone = job.files.filter((f) => f.state === 'done').length;
   const xetFiles = job.files.filter((f) => f.via === 'xet').length;
+  const checking = job.files.filter((f) => f.checking);
   const saved = savedBytes(job.files);
   const waiting = job.files.filter((f) => f.state === 'waiting');
   const selection = [...(job.request.files ?? []), ...(job.request.patterns ?? [])];
@@ -84,6 +85,12 @@ export function JobCard({ job }: { job: DownloadJob }) {
         {job.commit ? <span className="font-mono">commit {job.commit.slice(0, 8)}</span> : null}
         {job.retrying ? <RetryCountdown retry={job.retrying} /> : null}
       </div>
+      {checking.length ? (
+        <p className="text-xs text-muted-foreground" data-testid="job-checking">
+          Checking {checking.map((f) => `${f.path} (${Math.floor((100 * (f.checking?.done ?? 0)) / Math.max(1, f.checking?.total ?? 1))}%)`).join(', ')} already
+          on disk by sha256 before trusting it.
+        </p>
+      ) : null}
       {waiting.length ? (
         <p className="text-xs text-muted-foreground" data-testid="job-waiting">
           Waiting for another program that is downloading {waiting.map((f) => f.path).join(', ')}; it will be used as soon as it is finished.
