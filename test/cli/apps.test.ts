@@ -37,14 +37,19 @@ describe('hubcap scan-apps and adopt', () => {
     const dry = await run(['scan-apps', '--reclaim', '--dry-run', ...cache2], env);
     expect(dry.stdout).toMatch(/^would share .*blobs\/[0-9a-f]{64} with (Ollama|LM Studio|llama\.cpp)'s /m);
     expect(dry.stdout).toMatch(/Would free 604 kB\./);
-    const freed = await run(['scan-apps', '--reclaim', ...cache2], env);
-    expect(freed.stdout).toMatch(/^Freed 604 kB \((clone|link)\); other apps' folders were not changed\.$/m);
+    // By clone only unless --link: this disk cannot clone, so nothing is freed, and it says how to allow a hard link.
+    const cloneOnly = await run(['scan-apps', '--reclaim', ...cache2], env);
+    expect(cloneOnly.stdout).toMatch(/^Freed 0 B; other apps' folders were not changed\.$/m);
+    expect(cloneOnly.stdout).toMatch(/--link shares the bytes by hard link instead/);
+    const freed = await run(['scan-apps', '--reclaim', '--link', ...cache2], env);
+    expect(freed.stderr).toMatch(/warning: a hard link makes the cache and the other app share the same bytes/);
+    expect(freed.stdout).toMatch(/^Freed 604 kB \(link\); other apps' folders were not changed\.$/m);
 
     const refused = await run(['adopt', apps.webui.file], env);
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
     expect(refused.stderr).toMatch(/^hubcap: tiny-llm-Q8_0\.gguf is not acme\/tiny-llm's tiny-llm-Q8_0\.gguf: its sha256 differs/);
     expect((await run(['adopt', apps.lmStudio.file, '--mode', 'sideways'], env)).stderr).toMatch(/mode/);
-    // Eleven real CLI processes (each starts Node and tsx): about 15 s here, more on a loaded machine.
+    // Twelve real CLI processes (each starts Node and tsx): about 17 s here, more on a loaded machine.
   }, 120_000);
 });
