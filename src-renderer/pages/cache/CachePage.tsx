@@ -6,7 +6,7 @@ import { useCacheScan, useRescan } from '../../api/cache';
 import { PageHeader } from '../../components/PageHeader';
 import { PathField } from '../../components/PathField';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { Treemap } from '../../components/Treemap';
+import { storeTiles, Treemap } from '../../components/Treemap';
 import { Button } from '../../components/ui/button';
 import { Card, CardBody, CardHeader } from '../../components/ui/card';
 import { SearchInput } from '../../components/ui/search-input';
@@ -64,7 +64,7 @@ export function CachePage() {
             />
             <CardBody>
               <PathField label="Cache folder" path={scan.data.root} place="hubCache" />
-              <Treemap repos={scan.data.repos} selected={selected} onSelect={select} />
+              <Treemap repos={scan.data.repos} store={storeTiles(scan.data.store)} selected={selected} onSelect={select} />
             </CardBody>
           </Card>
           <Cleanup scan={scan.data} ask={ask} />
