@@ -152,11 +152,11 @@ export async function openUntrusted(file: string, opts: UntrustedOpenOptions = {
 }
 
 /**
- * Synchronous twin for the cache's small text files (refs, records, a card) read on a sync scan
- * path: the same checks, without deadlines (a sync call cannot be abandoned; these are local
- * metadata reads, and O_NONBLOCK is what keeps a FIFO from blocking).
+ * Synchronous twin of openUntrusted, for the cache's small files (refs, records, a card) read on a
+ * sync scan path: the same checks, without deadlines (a sync call cannot be abandoned; these are
+ * local metadata reads, and O_NONBLOCK is what keeps a FIFO from blocking). Close the fd when done.
  */
-export function readUntrustedSync(file: string, maxBytes: number, opts: Pick<UntrustedOpenOptions, 'root' | 'followLinks'> = {}): Buffer {
+function openUntrustedSync(file: string, opts: Pick<UntrustedOpenOptions, 'root' | 'followLinks'> = {}): { fd: number; stat: fs.Stats } {
   let st = fs.lstatSync(file);
   let target = file;
   if (opts.root) {
@@ -169,12 +169,23 @@ export function readUntrustedSync(file: string, maxBytes: number, opts: Pick<Unt
     }
   }
   if (!st.isFile()) throw refuse(file, describeKind(st));
-  if (st.size > maxBytes) throw refuse(file, `larger than ${maxBytes} bytes`);
   const fd = fs.openSync(target, fs.constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
   try {
     const opened = fs.fstatSync(fd);
     if (!opened.isFile() || !sameFile(opened, st)) throw refuse(file, 'a different file from the one examined');
-    const buf = Buffer.allocUnsafe(Math.min(opened.size, maxBytes) + 1);
+    return { fd, stat: opened };
+  } catch (error) {
+    fs.closeSync(fd);
+    throw error;
+  }
+}
+
+/** A whole small file, synchronously (see openUntrustedSync), bounded. */
+export function readUntrustedSync(file: string, maxBytes: number, opts: Pick<UntrustedOpenOptions, 'root' | 'followLinks'> = {}): Buffer {
+  const { fd, stat } = openUntrustedSync(file, opts);
+  try {
+    if (stat.size > maxBytes) throw refuse(file, `larger than ${maxBytes} bytes`);
+    const buf = Buffer.allocUnsafe(stat.size + 1);
     let n = 0;
     for (let r = -1; r !== 0 && n < buf.length; n += r) r = fs.readSync(fd, buf, n, buf.length - n, n);
     if (n > maxBytes) throw refuse(file, `larger than ${maxBytes} bytes`);
@@ -261,12 +272,8 @@ export async function copyUntrusted(src: string, dest: string, flags = 0, opts: 
 
 /** Sync twin of copyUntrusted, for the cache's copy-instead-of-link mode (no symlinks on this disk). */
 export function copyUntrustedSync(src: string, dest: string, flags = 0): void {
-  const st = fs.lstatSync(src);
-  if (!st.isFile()) throw refuse(src, describeKind(st));
-  const fd = fs.openSync(src, fs.constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+  const { fd } = openUntrustedSync(src);
   try {
-    const opened = fs.fstatSync(fd);
-    if (!opened.isFile() || !sameFile(opened, st)) throw refuse(src, 'a different file from the one examined');
     fs.copyFileSync(process.platform === 'linux' ? `/proc/self/fd/${fd}` : src, dest, flags);
   } finally {
     fs.closeSync(fd);
