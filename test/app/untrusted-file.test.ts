@@ -10,15 +10,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openUntrusted, readUntrusted, readUntrustedSync, untrustedReadStream, withDeadline } from '../../src-main/app/untrusted-file';
 import { tmpDir } from '../helpers/tmp';
+import { quickly } from '../helpers/deadline';
 
 function fifo(p: string): string {
   execFileSync('mkfifo', [p]);
   return p;
-}
-
-/** Fails the test instead of hanging it when a call blocks. */
-function quickly<T>(p: Promise<T>, ms = 3000): Promise<T> {
-  return Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still blocked after ${ms} ms`)), ms))]);
 }
 
 describe('opening a file someone else controls', () => {
@@ -37,10 +33,10 @@ describe('opening a file someone else controls', () => {
   it('refuses a FIFO at once, without waiting for a writer (async, sync, and as a link target)', async () => {
     const dir = tmpDir();
     const pipe = fifo(path.join(dir, 'blob'));
-    await expect(quickly(openUntrusted(pipe))).rejects.toMatchObject({ code: 'INVALID_PATH', message: expect.stringMatching(/named pipe/) });
+    await expect(quickly(openUntrusted(pipe), 3000)).rejects.toMatchObject({ code: 'INVALID_PATH', message: expect.stringMatching(/named pipe/) });
     expect(() => readUntrustedSync(pipe, 100)).toThrow(/named pipe/);
     fs.symlinkSync('blob', path.join(dir, 'link'));
-    await expect(quickly(openUntrusted(path.join(dir, 'link'), { root: dir, followLinks: true }))).rejects.toThrow(/link to a named pipe/);
+    await expect(quickly(openUntrusted(path.join(dir, 'link'), { root: dir, followLinks: true }), 3000)).rejects.toThrow(/link to a named pipe/);
   });
 
   it('refuses sockets, devices and folders with the reason', async () => {
@@ -49,14 +45,14 @@ describe('opening a file someone else controls', () => {
     const server = net.createServer().listen(sock);
     await new Promise((r) => server.once('listening', r));
     try {
-      await expect(quickly(openUntrusted(sock))).rejects.toThrow(/socket/);
+      await expect(quickly(openUntrusted(sock), 3000)).rejects.toThrow(/socket/);
     } finally {
       server.close();
     }
-    await expect(quickly(openUntrusted('/dev/zero'))).rejects.toThrow(/device/);
-    await expect(quickly(openUntrusted(dir))).rejects.toThrow(/folder/);
+    await expect(quickly(openUntrusted('/dev/zero'), 3000)).rejects.toThrow(/device/);
+    await expect(quickly(openUntrusted(dir), 3000)).rejects.toThrow(/folder/);
     // /dev/zero would be endless: the size cap would never be reached, so the kind check is what saves us.
-    await expect(quickly(readUntrusted('/dev/zero', 10))).rejects.toThrow(/device/);
+    await expect(quickly(readUntrusted('/dev/zero', 10), 3000)).rejects.toThrow(/device/);
   });
 
   it('follows a link only where allowed and only inside the root; a link out (or a folder link out) is refused', async () => {

@@ -18,6 +18,7 @@ import { otherAppsHome, type OtherAppsHome } from '../fixtures/other-apps';
 import { testCore } from '../helpers/core';
 import { fakeHub } from '../helpers/hub';
 import { tmpDir } from '../helpers/tmp';
+import { quickly } from '../helpers/deadline';
 
 let hub: FakeHub;
 let apps: OtherAppsHome;
@@ -28,11 +29,6 @@ async function call<T>(method: string, input: unknown): Promise<T> {
   const r = await dispatch(core.handlers, method, input);
   if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code, details: r.error.details });
   return r.value as T;
-}
-
-/** Fails instead of hanging when something blocks. */
-function quickly<T>(p: Promise<T>, ms = 5000): Promise<T> {
-  return Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still blocked after ${ms} ms`)), ms))]);
 }
 
 const TINY = 'hubcap-test/tiny-llama-GGUF';

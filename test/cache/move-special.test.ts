@@ -11,10 +11,7 @@ import { moveCache } from '../../src-main/cache/move';
 import { A, writePythonRevision } from '../helpers/python-cache';
 import { tmpfs } from '../helpers/mounts';
 import { tmpDir } from '../helpers/tmp';
-
-function quickly<T>(p: Promise<T>, ms = 10_000): Promise<T> {
-  return Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still blocked after ${ms} ms`)), ms))]);
-}
+import { quickly } from '../helpers/deadline';
 
 describe('moving a cache with special files in it', () => {
   it('copies across drives without opening a FIFO in blobs/ or at the top', async (ctx) => {
@@ -24,7 +21,7 @@ describe('moving a cache with special files in it', () => {
     execFileSync('mkfifo', [path.join(from, 'models--org--small', 'blobs', 'planted')]);
     execFileSync('mkfifo', [path.join(from, 'pipe-at-top')]);
     const to = path.join(mount, 'hub');
-    const r = await quickly(moveCache(from, to));
+    const r = await quickly(moveCache(from, to), 10_000);
     expect(r.how).toBe('copy');
     const snapshot = path.join(to, 'models--org--small', 'snapshots', A, 'w.gguf');
     expect(fs.readFileSync(snapshot).equals(Buffer.alloc(1000, 1))).toBe(true);

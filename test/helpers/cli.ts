@@ -19,12 +19,19 @@ export interface CliResult {
   stderr: string;
 }
 
-export function collect(p: ChildProcess): Promise<CliResult> {
+/** A process's output and exit code; past `timeoutMs` (when given) it is killed, so a hung one cannot hang the test. */
+export function collect(p: ChildProcess, timeoutMs?: number): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   p.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
   p.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => p.on('exit', (code) => resolve({ code, stdout, stderr })));
+  const timer = timeoutMs === undefined ? null : setTimeout(() => p.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve) =>
+    p.on('exit', (code) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
 }
 
 export function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {

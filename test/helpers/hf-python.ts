@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { collect, type CliResult } from './cli';
 
 const REPO = new URL('../../', import.meta.url).pathname;
 export const HF2_HINT = 'python3 -m venv .venv-hf2 && .venv-hf2/bin/pip install huggingface_hub==2.0.0';
@@ -29,24 +30,9 @@ export function hfPython(): string {
   return (checked = python);
 }
 
-export interface PyResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type PyResult = CliResult;
 
 /** Runs a Python snippet (or a script with args) with the given environment added. */
 export function runHfPython(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<PyResult> {
-  const proc = spawn(hfPython(), args, { env: { ...process.env, HF_HUB_DISABLE_TELEMETRY: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
-  return new Promise((resolve) =>
-    proc.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    }),
-  );
+  return collect(spawn(hfPython(), args, { env: { ...process.env, HF_HUB_DISABLE_TELEMETRY: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }), timeoutMs);
 }

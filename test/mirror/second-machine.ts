@@ -6,6 +6,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { collect } from '../helpers/cli';
 import { hfPython, type PyResult } from '../helpers/hf-python';
 
 export interface SecondMachine {
@@ -24,18 +25,7 @@ function ip(args: string[]): void {
 
 function run(cmd: string[], env: Record<string, string>, timeoutMs: number): Promise<PyResult> {
   const base = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', HF_HUB_DISABLE_TELEMETRY: '1' };
-  const proc = spawn(cmd[0] as string, cmd.slice(1), { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
-  return new Promise((resolve) =>
-    proc.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    }),
-  );
+  return collect(spawn(cmd[0] as string, cmd.slice(1), { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }), timeoutMs);
 }
 
 export function secondMachine(): SecondMachine {
