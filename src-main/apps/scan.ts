@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppFolder, FoundModel, HubHint, OtherApp } from '../contract/apps';
+import { SHA256_HEX } from '../contract/ids';
 import { SHA256_RE } from '../hub/blob-id';
 import { SPLIT_GGUF } from '../hub/split-gguf';
 import { isValidRepoId } from '../hub/repo-id';
@@ -27,6 +28,8 @@ const MAX_DEPTH = 8;
 const MAX_MANIFEST_BYTES = 64 << 10;
 const MODEL_FILE = /\.(gguf|safetensors)$/i;
 const OLLAMA_MODEL_LAYER = 'application/vnd.ollama.image.model';
+/** An OCI layer digest, as Ollama's manifests name their blobs. */
+const OCI_DIGEST_RE = new RegExp(`^sha256:(${SHA256_HEX})$`);
 
 export interface ScanOptions {
   signal?: AbortSignal;
@@ -212,7 +215,7 @@ async function ollama(loc: AppLocation, notes: string[], signal?: AbortSignal): 
       );
       continue;
     }
-    const hex = /^sha256:([0-9a-f]{64})$/.exec(digest)?.[1];
+    const hex = OCI_DIGEST_RE.exec(digest)?.[1];
     if (!hex) {
       notes.push(`Skipped the Ollama manifest ${path.relative(loc.root, m)}: its model layer's digest is not a sha256.`);
       continue;

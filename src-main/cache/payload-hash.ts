@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { readOwnFileSync, writePrivateFileAtomic } from '../app/atomic-write';
 import { untrustedReadStream } from '../app/untrusted-file';
+import { SHA256_RE } from '../hub/blob-id';
 
 const MAX_REMEMBERED = 10_000;
 const known = new Map<string, string>();
@@ -25,8 +26,7 @@ export function rememberHashesIn(file: string): void {
   try {
     const parsed = JSON.parse(readOwnFileSync(file)) as { v?: unknown; known?: Record<string, unknown> };
     if (parsed.v === 1)
-      for (const [k, v] of Object.entries(parsed.known ?? {}))
-        if (typeof v === 'string' && /^[0-9a-f]{64}$/.test(v) && known.size < MAX_REMEMBERED) known.set(k, v);
+      for (const [k, v] of Object.entries(parsed.known ?? {})) if (typeof v === 'string' && SHA256_RE.test(v) && known.size < MAX_REMEMBERED) known.set(k, v);
   } catch {
     // none yet, or unreadable: hash again
   }
@@ -46,7 +46,7 @@ function save(): void {
  * be `etag`: the download engine then counts a present blob as done without reading it again.
  */
 export function knownRight(file: string, etag: string): boolean {
-  if (!/^[0-9a-f]{64}$/.test(etag)) return true;
+  if (!SHA256_RE.test(etag)) return true;
   const st = fs.statSync(file, { throwIfNoEntry: false });
   return Boolean(st?.isFile() && known.get(identity(st)) === etag);
 }
@@ -107,7 +107,7 @@ export async function sha256Once(file: string, opts: { onProgress?: HashProgress
  * names are checked, hashed once per inode; git blob names (small regular files) are not.
  */
 export async function presentBlobIsRight(file: string, etag: string, opts: { onProgress?: HashProgress; signal?: AbortSignal } = {}): Promise<boolean> {
-  if (!/^[0-9a-f]{64}$/.test(etag)) return true;
+  if (!SHA256_RE.test(etag)) return true;
   return (await sha256Once(file, opts).catch(() => null)) === etag;
 }
 

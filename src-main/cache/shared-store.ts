@@ -9,11 +9,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readUntrustedSync } from '../app/untrusted-file';
+import { XET_HASH_RE } from '../contract/ids';
 
 export const STORE_DIR = 'blobs';
 export const STORE_MARKER = '.huggingface-shared-blobs';
 export const STORE_LAYOUT = '1';
-export const XET_HASH_RE = /^[0-9a-f]{64}$/;
+export { XET_HASH_RE };
 const REPO_DIR_RE = /^(?:datasets|models|spaces)--.+$/;
 /** A manifest bigger than this is not read (one line is under 400 bytes; that is ~2.5M links). */
 const MAX_MANIFEST_BYTES = 1 << 30;

@@ -1,5 +1,6 @@
 /** The cache browser: the overview, a revision's files, delete plans, verify and repair. */
 import { z } from 'zod';
+import { COMMIT_RE } from './ids';
 import type { DownloadJob, RepoType } from './downloads';
 import { RepoKeySchema } from './keys';
 import { request } from './request';
@@ -7,6 +8,8 @@ import { request } from './request';
 export interface CacheRevisionView {
   commit: string;
   refs: string[];
+  /** `<repo>/snapshots/<commit>`: the folder `from_pretrained(path)` and other tools accept, files at their real names. */
+  snapshotPath: string;
   sizeOnDisk: number;
   /** Bytes of blobs no other revision of the repo uses (what deleting it alone frees). */
   uniqueBytes: number;
@@ -69,6 +72,10 @@ export interface CacheOverview {
 export interface CacheFileView {
   path: string;
   size: number;
+  /** The blob it resolves to, relative to the cache root (`models--org--name/blobs/<etag>`). */
+  blob: string;
+  /** The shared-store payload that blob leads to, relative to the cache root (huggingface_hub 2.x). */
+  payload?: string;
   linked: boolean;
   lastAccessed: number;
   /** Names its bytes have when more than one: hard-linked to another file (another app's), which can change them in place. */
@@ -126,7 +133,7 @@ export interface CachePresence {
 
 export const DeleteTargetInput = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('repo'), repo: RepoKeySchema }).strict(),
-  z.object({ kind: z.literal('revision'), repo: RepoKeySchema, commit: z.string().regex(/^[0-9a-f]{40}$/, 'Not a commit id.') }).strict(),
+  z.object({ kind: z.literal('revision'), repo: RepoKeySchema, commit: z.string().regex(COMMIT_RE, 'Not a commit id.') }).strict(),
   z.object({ kind: z.literal('orphans') }).strict(),
   // Shared-store payloads no repo links to any more (what `hf cache prune` collects).
   z.object({ kind: z.literal('store') }).strict(),
@@ -139,14 +146,14 @@ const DeleteTargets = z.object({ targets: z.array(DeleteTargetInput).min(1).max(
 
 export const cacheRequests = {
   'cache.scan': request<CacheOverview>()(z.object({ fresh: z.boolean().optional() }).strict()),
-  'cache.files': request<CacheFileView[]>()(z.object({ repo: RepoKeySchema, commit: z.string().regex(/^[0-9a-f]{40}$/) }).strict()),
+  'cache.files': request<CacheFileView[]>()(z.object({ repo: RepoKeySchema, commit: z.string().regex(COMMIT_RE) }).strict()),
   'cache.planDelete': request<DeletePlanView>()(DeleteTargets),
   'cache.delete': request<DeletePlanView & { errors: string[] }>()(DeleteTargets),
   'cache.repair': request<DownloadJob[]>()(z.object({ repo: RepoKeySchema }).strict()),
   'cache.verify': request<VerifyView>()(z.object({ repo: RepoKeySchema }).strict()),
   /** A hard-linked file's blob gets its own bytes (a clone, else a copy): another app can then no longer change it in place. */
   'cache.unshare': request<{ how: 'clone' | 'copy'; bytes: number }>()(
-    z.object({ repo: RepoKeySchema, commit: z.string().regex(/^[0-9a-f]{40}$/), path: z.string().min(1).max(1024) }).strict(),
+    z.object({ repo: RepoKeySchema, commit: z.string().regex(COMMIT_RE), path: z.string().min(1).max(1024) }).strict(),
   ),
   'cache.presence': request<CachePresence>()(z.object({ repo: RepoKeySchema }).strict()),
   /** Moves the whole cache (resumable) and points Settings at the new folder. */

@@ -1,5 +1,6 @@
 /** Downloads: jobs as persisted and shown, and the download requests. */
 import { z } from 'zod';
+import { COMMIT_RE } from './ids';
 import type { ApiErrorShape } from './errors';
 import { REPO_TYPES, type RepoType } from './keys';
 import { Empty, event, request } from './request';
@@ -113,10 +114,7 @@ export const DownloadStart = z
     repoType: z.enum(REPO_TYPES).default('model'),
     revision: z.string().trim().min(1).max(255).default('main'),
     /** The commit the page showed for `revision`: downloaded, and written as refs/<revision>. */
-    commit: z
-      .string()
-      .regex(/^[0-9a-f]{40}$/, 'Not a commit id.')
-      .optional(),
+    commit: z.string().regex(COMMIT_RE, 'Not a commit id.').optional(),
     files: RepoPathList.optional(),
     patterns: RepoPathList.optional(),
     /** Rehash what is present and fetch again what does not match. */

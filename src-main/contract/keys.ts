@@ -4,6 +4,7 @@
  * (`org/name`, `dataset/org/name`, `datasets/org/name`, as the `hf` CLI accepts them).
  */
 import { z } from 'zod';
+import { COMMIT_ID } from './ids';
 
 export const REPO_TYPES = ['model', 'dataset', 'space'] as const;
 export type RepoType = (typeof REPO_TYPES)[number];
@@ -16,8 +17,7 @@ export interface RepoRef {
 /** One or two segments of letters, digits, `-`, `_`, `.` (the Hub's rules are checked in hub/repo-id.ts). */
 const ID = String.raw`[\w.-]+(?:\/[\w.-]+)?`;
 export const REPO_KEY_RE = new RegExp(`^(model|dataset|space):(${ID})$`);
-const COMMIT = String.raw`[0-9a-f]{40}`;
-const CACHE_ITEM_RE = new RegExp(`^cache:(model|dataset|space):(${ID})@(${COMMIT}):(.+)$`);
+const CACHE_ITEM_RE = new RegExp(`^cache:(model|dataset|space):(${ID})@(${COMMIT_ID}):(.+)$`);
 const LOCAL_ITEM_RE = /^local:([0-9a-f-]{36})$/;
 
 export function repoKey(repo: RepoRef): string {

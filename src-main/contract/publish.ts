@@ -5,6 +5,7 @@
  * the same bytes.
  */
 import { z } from 'zod';
+import { COMMIT_RE } from './ids';
 import { ItemKeySchema } from './keys';
 import { Empty, event, request } from './request';
 
@@ -195,10 +196,7 @@ export const PublishStart = z
     /** README.md to add (the suggested card, as edited); only when the upload has none. */
     card: z.string().max(200_000).optional(),
     /** The plan's head: refuse if the repo moved since the user looked. */
-    parentCommit: z
-      .string()
-      .regex(/^[0-9a-f]{40}$/)
-      .optional(),
+    parentCommit: z.string().regex(COMMIT_RE).optional(),
   })
   .strict();
 

@@ -3,8 +3,9 @@
  * sha256 of the content for LFS (and Xet) files, git's blob sha1 (`sha1("blob <size>\0" + data)`)
  * for regular files. One pattern and one rule for hashing by name, for every room that needs them.
  */
-export const ETAG_RE = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-export const SHA256_RE = /^[0-9a-f]{64}$/;
+import { ETAG_RE, SHA256_RE } from '../contract/ids';
+
+export { ETAG_RE, SHA256_RE };
 
 export function isEtag(value: string): boolean {
   return ETAG_RE.test(value);

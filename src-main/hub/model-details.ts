@@ -4,7 +4,7 @@ import type { ModelDetails, ModelFile } from '../contract/model';
 import { HubError } from './errors';
 import type { HubHttp } from './http';
 import { BODY_LIMITS } from './limits';
-import { checkRevision, isValidRevision, parseRepoId, type RepoRef } from './repo-id';
+import { checkRevision, COMMIT_RE, isValidRevision, parseRepoId, type RepoRef } from './repo-id';
 import { groupFiles } from './file-groups';
 import { cardBody } from './model-card';
 import { resolveUrl, revisionNotFound } from './resolve';
@@ -44,7 +44,7 @@ export async function modelDetails(
     gguf?: { total?: number };
     safetensors?: { total?: number };
   };
-  if (typeof info.sha !== 'string' || !/^[0-9a-f]{40}$/.test(info.sha))
+  if (typeof info.sha !== 'string' || !COMMIT_RE.test(info.sha))
     throw new HubError('SERVER_ERROR', `The Hub did not say which commit ${revision} of ${repo.id} is.`, ctx);
   const listing = await listTree(hub, repo, info.sha, ctx);
   onListing?.(repo, info.sha, listing);

@@ -27,7 +27,7 @@ export function parseRepoId(id: string, type: RepoType = 'model'): RepoRef {
   return { type, id: trimmed };
 }
 
-export const COMMIT_RE = /^[0-9a-f]{40}$/;
+export { COMMIT_RE } from '../contract/ids';
 
 /** A revision (branch, tag, refs/pr/N or commit): safe as a URL part and as a path under refs/. */
 export function isValidRevision(rev: string): boolean {

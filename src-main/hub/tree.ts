@@ -10,6 +10,7 @@ import { isByteCount, LISTING_LIMITS } from './limits';
 import { nextPageUrl } from './pagination';
 import { repoApiPath, type RepoRef } from './repo-id';
 import { SHA256_RE } from './blob-id';
+import { COMMIT_RE } from './repo-id';
 
 export interface TreeFile {
   path: string;
@@ -22,7 +23,8 @@ export interface TreeFile {
   xetHash: string | null;
 }
 
-const SHA1 = /^[0-9a-f]{40}$/;
+/** A git blob sha1 has a commit id's shape. */
+const SHA1 = COMMIT_RE;
 
 /** The blob name Python gives a file: the sha256 for LFS files, the git sha1 otherwise. */
 export function blobIdOf(f: TreeFile): string {

@@ -8,11 +8,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readOwnFileSync, writePrivateFileAtomic } from '../app/atomic-write';
 import { ApiError } from '../contract/errors';
+import { SHA256_HEX } from '../contract/ids';
 import { parseItemKey } from '../contract/keys';
 import type { AddResult, LibraryItem } from '../contract/library';
 import type { CacheIndex } from '../cache/index';
 import { LocalRegistry, type AddOptions } from './registry';
 import { cachedLibraryItem, libraryItems, SummaryCache } from './service';
+
+/** A blob named by its content's sha256: only those can be matched by size and hash. */
+const SHA256_BLOB_PATH_RE = new RegExp(`/${SHA256_HEX}$`);
 
 /** What the inference host needs of a Library item to load it. */
 export interface RunnableModel {
@@ -51,7 +55,7 @@ export class Library {
           .repos.flatMap((r) =>
             r.revisions.flatMap((v) =>
               v.files
-                .filter((f) => f.size === size && /\/[0-9a-f]{64}$/.test(f.blobPath))
+                .filter((f) => f.size === size && SHA256_BLOB_PATH_RE.test(f.blobPath))
                 .map((f) => ({ sha256: f.blobPath.slice(-64), label: `${r.id}/${f.path}` })),
             ),
           ),

@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import type { PublishAction } from '../contract/publish';
 import type { HubHttp } from '../hub/http';
 import { BODY_LIMITS } from '../hub/limits';
-import { repoApiPath, type RepoRef } from '../hub/repo-id';
+import { ETAG_RE } from '../hub/blob-id';
+import { COMMIT_RE, repoApiPath, type RepoRef } from '../hub/repo-id';
 import type { LocalFile } from './files';
 import { openUntrusted, readUntrusted } from '../app/untrusted-file';
 
@@ -73,11 +74,11 @@ export async function compareWithRepo(
       maxBodyBytes: BODY_LIMITS.json,
     });
     const answer = (await res.json()) as PreuploadAnswer;
-    if (typeof answer.commitOid === 'string' && /^[0-9a-f]{40}$/.test(answer.commitOid)) head = answer.commitOid;
+    if (typeof answer.commitOid === 'string' && COMMIT_RE.test(answer.commitOid)) head = answer.commitOid;
     for (const f of Array.isArray(answer.files) ? answer.files : []) {
       if (typeof f.path !== 'string') continue;
       modes.set(f.path, f.uploadMode === 'lfs' ? 'lfs' : 'regular');
-      if (typeof f.oid === 'string' && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(f.oid)) remoteOid.set(f.path, f.oid);
+      if (typeof f.oid === 'string' && ETAG_RE.test(f.oid)) remoteOid.set(f.path, f.oid);
     }
   }
 

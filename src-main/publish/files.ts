@@ -10,7 +10,10 @@ import path from 'node:path';
 import { ApiError } from '../contract/errors';
 import { matchesAny } from '../downloads/patterns';
 import { SPLIT_GGUF } from '../hub/split-gguf';
+import { COMMIT_ID } from '../contract/ids';
 import { isSafeRepoPath } from '../hub/repo-id';
+
+const SNAPSHOT_PATH_RE = new RegExp(String.raw`[\\/]snapshots[\\/]` + COMMIT_ID);
 
 export interface LocalFile {
   /** Path in the repo. */
@@ -93,7 +96,7 @@ export function collectFiles(paths: string[], opts: { pathInRepo: string; includ
     }
     if (!st.isDirectory()) throw new ApiError('INVALID_PATH', `${abs} is neither a file nor a folder.`);
     // Resolved once per chosen folder, not at every folder inside it.
-    walk({ root: abs, realRoot: fs.realpathSync(abs), inSnapshot: /[\\/]snapshots[\\/][0-9a-f]{40}/.test(abs), add, skipped }, abs);
+    walk({ root: abs, realRoot: fs.realpathSync(abs), inSnapshot: SNAPSHOT_PATH_RE.test(abs), add, skipped }, abs);
   }
   files.sort((a, b) => a.path.localeCompare(b.path));
   return { files, skipped };

@@ -6,13 +6,14 @@
  * against its own chunker's hashes). Hex is xet's: each 8-byte word reversed.
  */
 import { fileHash, hashToHex, hmac } from '@huggingface/xetchunk-wasm';
+import { XET_HASH_RE } from '../contract/ids';
 
 /** xet-core data_hash.rs DATA_KEY. */
 const DATA_KEY = new Uint8Array([
   102, 151, 245, 119, 91, 149, 80, 222, 49, 53, 203, 172, 165, 151, 24, 28, 157, 228, 33, 16, 155, 235, 43, 88, 180, 208, 176, 75, 147, 173, 242, 41,
 ]);
 
-export const XET_HASH_RE = /^[0-9a-f]{64}$/;
+export { XET_HASH_RE };
 
 export interface ChunkId {
   hash: Uint8Array;
