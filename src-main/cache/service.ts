@@ -63,6 +63,7 @@ export function overview(scan: CacheScan, activeIncomplete: ReadonlySet<string>)
         revisions: r.revisions.map((v) => ({
           commit: v.commit,
           refs: v.refs,
+          snapshotPath: v.snapshotPath,
           sizeOnDisk: v.sizeOnDisk,
           uniqueBytes: unique(v),
           nbFiles: v.nbFiles,
@@ -89,6 +90,8 @@ export function revisionFiles(scan: CacheScan, key: string, commit: string): Cac
   return rev.files.map((f) => ({
     path: f.path,
     size: f.size,
+    blob: path.relative(scan.root, f.blobPath),
+    ...(f.storePath ? { payload: path.relative(scan.root, f.storePath) } : {}),
     linked: f.linked,
     lastAccessed: f.lastAccessed,
     ...(f.hardLinks ? { hardLinks: f.hardLinks } : {}),

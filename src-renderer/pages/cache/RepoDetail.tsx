@@ -89,8 +89,8 @@ export function RepoDetail({ repo, ask }: { repo: CacheRepoView; ask: AskDelete 
               </Button>
             </div>
             {open === rev.commit ? (
-              <div className="mt-2">
-                <FileList repo={repo.key} commit={rev.commit} />
+              <div className="mt-2 space-y-2">
+                <FileList repo={repo.key} commit={rev.commit} snapshotPath={rev.snapshotPath} />
               </div>
             ) : null}
           </li>

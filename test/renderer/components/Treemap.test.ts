@@ -7,6 +7,7 @@ const rev = (commit: string, refs: string[], uniqueBytes: number) => ({
   refs,
   sizeOnDisk: 0,
   uniqueBytes,
+  snapshotPath: `/c/models--acme--tiny/snapshots/${commit}`,
   nbFiles: 1,
   lastModified: 0,
 });

@@ -4,7 +4,15 @@ import { cleanupPlan } from '../../../../src-renderer/pages/cache/cleanup-plan';
 import { repo, scan } from '../../fixtures';
 
 const loose = (size: number, active = false) => ({ path: `/cache/x/${size}.incomplete`, repo: 'model:acme/tiny', size, lastModified: 0, active });
-const rev = (commit: string, refs: string[]) => ({ commit, refs, sizeOnDisk: 1, uniqueBytes: 1, nbFiles: 1, lastModified: 0 });
+const rev = (commit: string, refs: string[]) => ({
+  commit,
+  refs,
+  snapshotPath: `/c/snapshots/${commit}`,
+  sizeOnDisk: 1,
+  uniqueBytes: 1,
+  nbFiles: 1,
+  lastModified: 0,
+});
 
 describe('cleanupPlan', () => {
   it('offers nothing for a clean cache', () => {
