@@ -29,6 +29,8 @@ export interface CacheHandlerDeps {
   downloadsRunning: () => boolean;
   useCacheDir: (dir: string) => void;
   onMoveProgress?: (p: MoveProgress) => void;
+  /** The user's shell (SHELL), for the line that points Python at a moved cache. */
+  shell: string;
 }
 
 export function cacheHandlers(deps: CacheHandlerDeps): HandlerSlice<RequestsOf<'cache'>> {
@@ -48,7 +50,7 @@ export function cacheHandlers(deps: CacheHandlerDeps): HandlerSlice<RequestsOf<'
       const result = await moveCache(deps.cacheDir(), to, { onProgress: deps.onMoveProgress });
       deps.useCacheDir(result.to);
       index.invalidate();
-      const shellLine = hubCacheShellLine(result.to, process.env.SHELL ?? '', process.platform);
+      const shellLine = hubCacheShellLine(result.to, deps.shell, process.platform);
       return {
         ...result,
         shellLine,

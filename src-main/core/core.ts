@@ -243,6 +243,7 @@ export class Core {
         cacheDir,
         downloadsRunning: () => this.downloads.list().some((j) => !isTerminal(j.state)),
         useCacheDir: (dir) => void this.settings.update({ hubCacheDir: dir }),
+        shell: this.hf.shell,
       }),
       ...libraryHandlers(this.library, opts.desktop ? { pickFiles: () => (opts.desktop as DesktopActions).pickModelFiles() } : {}),
       ...accountHandlers(this.account),

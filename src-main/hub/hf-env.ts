@@ -46,6 +46,8 @@ export interface HfEnv {
   downloadTimeoutMs: number;
   /** HF_HUB_ETAG_TIMEOUT (seconds, default 10): how long a metadata request (HEAD) may take. */
   etagTimeoutMs: number;
+  /** SHELL: the user's shell, so the line that points Python at a moved cache is in its syntax. */
+  shell: string;
   /** XDG_CONFIG_HOME (Linux), for Hubcap's own data folder. */
   xdgConfigHome: string | null;
   /** Hubcap's own switches. */
@@ -57,6 +59,14 @@ export interface HfEnv {
     /** HUBCAP_INFERENCE_GPU=cpu: run models on the CPU even when a GPU is there. */
     inferenceCpuOnly: boolean;
   };
+}
+
+/**
+ * The process's environment, for the entry points (CLI, desktop shell, inference host) to read once
+ * and pass on as a value: nothing else in src-main reads `process.env` (lint holds it).
+ */
+export function processEnv(): Env {
+  return process.env;
 }
 
 /** Python's boolean env parsing: true for 1/ON/YES/TRUE (any case). */
@@ -101,9 +111,10 @@ function seconds(value: string | undefined, fallback: number): number {
 }
 
 /** The variables that never fail to read: XDG_CONFIG_HOME and Hubcap's own (the data folder needs them early). */
-export function readLocalEnv(env: Env): Pick<HfEnv, 'xdgConfigHome' | 'hubcap'> {
+export function readLocalEnv(env: Env): Pick<HfEnv, 'shell' | 'xdgConfigHome' | 'hubcap'> {
   const hashThread = env.HUBCAP_HASH_THREAD;
   return {
+    shell: env.SHELL ?? '',
     xdgConfigHome: nonEmpty(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME.trim() : null,
     hubcap: {
       dataDir: nonEmpty(env.HUBCAP_DATA_DIR) ? path.resolve(env.HUBCAP_DATA_DIR.trim()) : null,

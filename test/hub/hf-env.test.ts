@@ -5,6 +5,7 @@ import {
   envFlag,
   expandUserPath as expand,
   readHfEnv,
+  readLocalEnv,
   resolveCacheDir as resolveWithSetting,
   resolveEndpoint,
 } from '../../src-main/hub/hf-env';
@@ -73,5 +74,16 @@ describe('env flags', () => {
     expect(offlineFromEnv({ HF_HUB_OFFLINE: '1' })).toBe(true);
     expect(offlineFromEnv({ TRANSFORMERS_OFFLINE: 'yes' })).toBe(true);
     expect(offlineFromEnv({})).toBe(false);
+  });
+});
+
+describe("Hubcap's own variables", () => {
+  it('reads the shell, the data folder, the hashing thread and CPU-only inference once, as values', () => {
+    const local = readLocalEnv({ SHELL: '/usr/bin/fish', HUBCAP_DATA_DIR: '/data/hc', HUBCAP_HASH_THREAD: 'inline', HUBCAP_INFERENCE_GPU: 'cpu' });
+    expect(local).toMatchObject({ shell: '/usr/bin/fish', hubcap: { dataDir: '/data/hc', hashThread: 'inline', inferenceCpuOnly: true } });
+    expect(readLocalEnv({ HUBCAP_HASH_THREAD: 'gpu', HUBCAP_INFERENCE_GPU: 'auto' })).toMatchObject({
+      shell: '',
+      hubcap: { dataDir: null, hashThread: null, inferenceCpuOnly: false },
+    });
   });
 });

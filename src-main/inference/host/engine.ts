@@ -179,11 +179,15 @@ export class Engine implements HostFunctions {
   #aborts = new Map<string, AbortController>();
   #parent: ParentFunctions;
   #log: (line: string) => void;
+  /** HUBCAP_INFERENCE_GPU=cpu, read by the host's entry point: run on the CPU even when a GPU is there. */
+  #cpuOnly: boolean;
   /** llama.cpp's recent warnings and errors: its exceptions are generic, the log says what was wrong. */
   #recentLog: string[] = [];
 
-  constructor(parent: ParentFunctions, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)) {
+  constructor(parent: ParentFunctions, opts: { cpuOnly: boolean; log?: (line: string) => void }) {
+    const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
     this.#parent = parent;
+    this.#cpuOnly = opts.cpuOnly;
     this.#log = (line) => {
       this.#recentLog.push(line);
       if (this.#recentLog.length > 20) this.#recentLog.shift();
@@ -204,7 +208,7 @@ export class Engine implements HostFunctions {
   /** The prebuilt binaries only: never build or download anything at run time. */
   llama(): Promise<Llama> {
     this.#llama ??= getLlama({
-      gpu: process.env.HUBCAP_INFERENCE_GPU === 'cpu' ? false : 'auto',
+      gpu: this.#cpuOnly ? false : 'auto',
       build: 'never',
       progressLogs: false,
       logLevel: LlamaLogLevel.warn,
@@ -225,12 +229,11 @@ export class Engine implements HostFunctions {
     let cpuNotice: string | null = null;
     if (backend === 'cpu') {
       const candidates = (await getLlamaGpuTypes('allValid')).filter((t): t is 'cuda' | 'vulkan' | 'metal' => t !== false);
-      cpuNotice =
-        process.env.HUBCAP_INFERENCE_GPU === 'cpu'
-          ? 'GPU use is switched off (HUBCAP_INFERENCE_GPU=cpu); models run on the CPU.'
-          : candidates.length
-            ? `No usable GPU was found (looked for ${candidates.map((t) => GPU_NAMES[t]).join(' and ')}); models run on the CPU, which is much slower.`
-            : 'This platform has no GPU backend in node-llama-cpp; models run on the CPU.';
+      cpuNotice = this.#cpuOnly
+        ? 'GPU use is switched off (HUBCAP_INFERENCE_GPU=cpu); models run on the CPU.'
+        : candidates.length
+          ? `No usable GPU was found (looked for ${candidates.map((t) => GPU_NAMES[t]).join(' and ')}); models run on the CPU, which is much slower.`
+          : 'This platform has no GPU backend in node-llama-cpp; models run on the CPU.';
     }
     const vram = backend === 'cpu' ? null : await llama.getVramState();
     return {

@@ -4,6 +4,7 @@
  */
 import { createBirpc, type BirpcReturn } from 'birpc';
 import { Engine } from './engine';
+import { processEnv, readLocalEnv } from '../../hub/hf-env';
 import { PARENT_EVENTS, type HostFunctions, type ParentFunctions } from '../host-protocol';
 
 interface ParentPort {
@@ -36,7 +37,7 @@ const parent: ParentFunctions = {
   loadProgress: (progress) => void rpc.loadProgress(progress),
   token: (requestId, delta, tokens) => void rpc.token(requestId, delta, tokens),
 };
-const engine = new Engine(parent);
+const engine = new Engine(parent, { cpuOnly: readLocalEnv(processEnv()).hubcap.inferenceCpuOnly });
 const functions: HostFunctions = {
   hardware: () => engine.hardware(),
   fit: (path, settings, sequences) => engine.fit(path, settings, sequences),
