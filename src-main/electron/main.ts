@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { app, BrowserWindow, clipboard, dialog, ipcMain, protocol, screen, session, shell, utilityProcess } from 'electron';
 import { Core } from '../core/core';
+import { processEnv } from '../hub/hf-env';
 import { dispatch } from '../core/dispatch';
 import type { AddResult } from '../contract/library';
 import { defaultDataDir } from '../settings/data-dir';
@@ -19,10 +20,12 @@ import { electronStoreBackend } from './store-backend';
 import { utilityHostLauncher } from './inference-host';
 
 const here = import.meta.dirname;
+/** Read once here and passed on: nothing below the shells reads the environment itself. */
+const env = processEnv();
 const rendererDir = path.join(here, '../renderer');
 const preloadPath = path.join(here, '../preload/preload.cjs');
 // electron-vite dev serves the renderer over http with hot reload; never in a packaged app.
-const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+const devUrl = !app.isPackaged ? env.ELECTRON_RENDERER_URL : undefined;
 const isTrustedUrl = (url: string): boolean => isAppUrl(url) || (devUrl !== undefined && url.startsWith(devUrl));
 
 let mainWindow: BrowserWindow | null = null;
@@ -76,13 +79,13 @@ function createWindow(core: Core): void {
 async function start(): Promise<void> {
   core = new Core({
     transport: 'electron',
-    env: process.env,
+    env,
     homeDir: app.getPath('home'),
     platform: process.platform,
-    dataDir: process.env.HUBCAP_DATA_DIR ? defaultDataDir(process.env, app.getPath('home'), process.platform) : app.getPath('userData'),
+    dataDir: env.HUBCAP_DATA_DIR ? defaultDataDir(env, app.getPath('home'), process.platform) : app.getPath('userData'),
     settingsBackend: electronStoreBackend,
     runtime: { electron: process.versions.electron ?? null, chrome: process.versions.chrome ?? null },
-    inferenceLauncher: utilityHostLauncher(utilityProcess, path.join(here, 'inference-host.js'), process.env),
+    inferenceLauncher: utilityHostLauncher(utilityProcess, path.join(here, 'inference-host.js'), env),
     uploadWorker: path.join(here, 'publish-worker.js'),
     desktop: {
       openPath: async (p) => {
