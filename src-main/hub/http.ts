@@ -7,6 +7,7 @@
 import { appVersion } from '../app/versions';
 import { formatBytes } from '../contract/present/format';
 import { HubError, hubErrorFrom, networkError, type ErrorContext } from './errors';
+import { RETRY_POLICIES, retryDelayMs } from './retry';
 import { BODY_LIMITS } from './limits';
 import { nextHop } from './redirects';
 
@@ -163,8 +164,7 @@ export class HubHttp {
         return await this.#fetchOnce(url, init);
       } catch (error) {
         if (!(error instanceof HubError) || !error.transient || attempt >= retries || init.signal?.aborted) throw error;
-        const ra = error.details.retryAfterSeconds;
-        await new Promise((r) => setTimeout(r, ra !== undefined ? Math.min(30_000, ra * 1000) : 300 * 2 ** attempt));
+        await new Promise((r) => setTimeout(r, retryDelayMs(RETRY_POLICIES.hubRequest, attempt, error.details.retryAfterSeconds)));
       }
     }
   }

@@ -10,6 +10,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { commitIter, type CommitOperation, type CommitOutput } from '@huggingface/hub';
 import { ApiError } from '../contract/errors';
 import { HubError, networkError } from '../hub/errors';
+import { RETRY_POLICIES, retryDelayMs } from '../hub/retry';
 import { HubHttp } from '../hub/http';
 import { CountingFileBlob } from './file-blob';
 import { putFile } from './storage-put';
@@ -153,8 +154,7 @@ const uploadFetch: typeof fetch = async (resource, init = {}) => {
         }
         throw error;
       }
-      const ra = error.details.retryAfterSeconds;
-      await sleep(ra !== undefined ? Math.min(30_000, ra * 1000) : 500 * 2 ** attempt);
+      await sleep(retryDelayMs(RETRY_POLICIES.upload, attempt, error.details.retryAfterSeconds));
     } finally {
       if (watchdog) clearInterval(watchdog);
     }
