@@ -15,6 +15,7 @@ import type { FsKind } from './fs-kind';
 import { sweepPayload } from './store-write';
 import { tryLockFile, type HeldLock } from './blob-lock';
 import { readTreeRecord } from './tree-record';
+import { locksDir, refsDir, treesDir } from './layout';
 
 export type DeleteTarget =
   | { kind: 'repo'; repo: string }
@@ -80,7 +81,7 @@ export function planDeletion(scan: CacheScan, targets: DeleteTarget[], opts: Pla
   const wholeRepos = new Set<CachedRepo>();
   const entries: Freed[] = [];
   const removedLinks = new Set<string>();
-  const lockDir = (repo: { folder: string }) => path.join(scan.root, '.locks', repo.folder);
+  const lockDir = (repo: { folder: string }) => locksDir(scan.root, repo.folder);
   for (const t of targets) {
     if (t.kind === 'repo') wholeRepos.add(findRepo(scan, t.repo));
     else if (t.kind === 'revision') {
@@ -146,7 +147,7 @@ export function planDeletion(scan: CacheScan, targets: DeleteTarget[], opts: Pla
     for (const rev of repo.revisions) {
       if (!commits.has(rev.commit)) continue;
       plan.snapshots.push(rev.snapshotPath);
-      for (const ref of rev.refs) plan.refs.push(path.join(repo.path, 'refs', ...ref.split('/')));
+      for (const ref of rev.refs) plan.refs.push(path.join(refsDir(repo.path), ...ref.split('/')));
       for (const f of rev.files) {
         if (keptBlobs.has(f.blobPath)) continue;
         freed.set(f.blobPath, f);
@@ -168,6 +169,25 @@ export function planDeletion(scan: CacheScan, targets: DeleteTarget[], opts: Pla
   plan.blobs = [...new Set(plan.blobs)];
   plan.locks = [...new Set(plan.locks)];
   return plan;
+}
+
+/** A place outside the cache that uses a revision's files (an export to another app's folder); its records live above the cache. */
+export interface OutsideUse {
+  repo: string;
+  commit: string;
+  label: string;
+  /** Files still at their place there, and how many of them are symlinks into this revision. */
+  files: number;
+  symlinks: number;
+}
+
+/** The outside uses a plan reaches: their symlinks break when the revision goes; clones, copies and hard links keep their bytes. */
+export function outsideUsesOf(scan: CacheScan, plan: DeletePlan, uses: readonly OutsideUse[]): OutsideUse[] {
+  return uses.filter((u) => {
+    const repo = findCachedRepo(scan, u.repo);
+    const rev = repo?.revisions.find((r) => r.commit === u.commit);
+    return u.files > 0 && repo !== null && rev !== undefined && (plan.repos.includes(repo.path) || plan.snapshots.includes(rev.snapshotPath));
+  });
 }
 
 /** Each entry's bytes: its own files, plus the payloads that become free (each counted once, on its first entry). */
@@ -243,7 +263,7 @@ function fileNamesByEtag(scan: CacheScan): Map<string, string> {
     const label = repoKey(repo);
     if (!wanted.has(label)) continue;
     for (const rev of repo.revisions) for (const f of rev.files) out.set(`${label}|${path.basename(f.blobPath)}`, f.path);
-    const trees = path.join(repo.path, 'trees');
+    const trees = treesDir(repo.path);
     for (const name of (fs.existsSync(trees) ? fs.readdirSync(trees) : []).slice(0, 50)) {
       const record = readTreeRecord(repo.path, name.replace(/\.json$/, ''));
       for (const [p, r] of record ?? []) if (!out.has(`${label}|${r.etag}`)) out.set(`${label}|${r.etag}`, p);
@@ -346,9 +366,9 @@ function tidyRefs(root: string, refs: string[]): void {
   for (const ref of refs) {
     const repoFolder = path.relative(root, ref).split(path.sep)[0];
     if (!repoFolder || repoFolder === '..') continue;
-    const refsDir = path.join(root, repoFolder, 'refs');
+    const refsFolder = refsDir(path.join(root, repoFolder));
     let dir = path.dirname(ref);
-    while (dir !== refsDir && dir.startsWith(refsDir + path.sep)) {
+    while (dir !== refsFolder && dir.startsWith(refsFolder + path.sep)) {
       try {
         fs.rmdirSync(dir);
       } catch {

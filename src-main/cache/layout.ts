@@ -16,6 +16,16 @@ import { isEtag } from '../hub/blob-id';
 export const CACHEDIR_TAG =
   'Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by huggingface_hub.\n# For information about cache directory tags, see:\n#\thttps://bford.info/cachedir/\n';
 
+/** The names Python's cache gives its folders (docs/hub-protocol.md §1.3, §1.6): one home, imported everywhere. */
+export const CACHE_NAMES = { blobs: 'blobs', snapshots: 'snapshots', refs: 'refs', noExist: '.no_exist', trees: 'trees', locks: '.locks' } as const;
+
+export const blobsDir = (repoDir: string): string => path.join(repoDir, CACHE_NAMES.blobs);
+export const snapshotsDir = (repoDir: string): string => path.join(repoDir, CACHE_NAMES.snapshots);
+export const refsDir = (repoDir: string): string => path.join(repoDir, CACHE_NAMES.refs);
+export const treesDir = (repoDir: string): string => path.join(repoDir, CACHE_NAMES.trees);
+/** `.locks/` at the cache's top, or one repo folder's locks in it. */
+export const locksDir = (cacheDir: string, repoFolder?: string): string => path.join(cacheDir, CACHE_NAMES.locks, ...(repoFolder ? [repoFolder] : []));
+
 export function repoFolderName(repo: RepoRef): string {
   return `${repo.type}s--${repo.id.split('/').join('--')}`;
 }
@@ -40,7 +50,7 @@ export function checkEtag(etag: string): string {
 }
 
 export function blobPath(dir: string, etag: string): string {
-  return path.join(dir, 'blobs', checkEtag(etag));
+  return path.join(blobsDir(dir), checkEtag(etag));
 }
 
 function checkCommit(commit: string): string {
@@ -52,7 +62,7 @@ function checkCommit(commit: string): string {
 export function snapshotFilePath(dir: string, commit: string, repoPath: string): string {
   if (!isSafeRepoPath(repoPath))
     throw new ApiError('INVALID_PATH', `Refusing a file name from the Hub that could escape the cache: ${JSON.stringify(repoPath).slice(0, 120)}`);
-  const base = path.join(dir, 'snapshots', checkCommit(commit));
+  const base = path.join(snapshotsDir(dir), checkCommit(commit));
   const full = path.join(base, ...repoPath.split('/'));
   if (!full.startsWith(base + path.sep)) throw new ApiError('INVALID_PATH', `Refusing ${repoPath}: it escapes the snapshot folder.`);
   return full;
@@ -74,7 +84,7 @@ export function ensureCacheDir(cacheDir: string): void {
 export function writeRef(dir: string, revision: string, commit: string): void {
   if (COMMIT_RE.test(revision)) return;
   if (!isValidRevision(revision)) throw new ApiError('VALIDATION_FAILED', `"${revision}" is not a valid revision.`);
-  const file = path.join(dir, 'refs', ...revision.split('/'));
+  const file = path.join(refsDir(dir), ...revision.split('/'));
   let current: string | null = null;
   try {
     current = readUntrustedSync(file, 4096).toString('utf8');
@@ -87,7 +97,7 @@ export function writeRef(dir: string, revision: string, commit: string): void {
 export function readRef(dir: string, revision: string): string | null {
   if (!isValidRevision(revision)) return null;
   try {
-    const v = readUntrustedSync(path.join(dir, 'refs', ...revision.split('/')), 4096).toString('utf8');
+    const v = readUntrustedSync(path.join(refsDir(dir), ...revision.split('/')), 4096).toString('utf8');
     return COMMIT_RE.test(v) ? v : null;
   } catch {
     return null;
@@ -97,10 +107,10 @@ export function readRef(dir: string, revision: string): string | null {
 /** .no_exist/<commit>/<path>: an empty marker that the file does not exist at that commit. */
 export function markNoExist(dir: string, commit: string, repoPath: string): void {
   if (!isSafeRepoPath(repoPath)) return;
-  const file = path.join(dir, '.no_exist', checkCommit(commit), ...repoPath.split('/'));
+  const file = path.join(dir, CACHE_NAMES.noExist, checkCommit(commit), ...repoPath.split('/'));
   fs.mkdirSync(path.dirname(file), { recursive: true });
   // Every repo folder keeps a snapshots/ folder: Python's scanner rejects one without.
-  fs.mkdirSync(path.join(dir, 'snapshots'), { recursive: true });
+  fs.mkdirSync(snapshotsDir(dir), { recursive: true });
   // Replaced, never opened: a link or FIFO someone put at that name is not written through or waited on.
   replaceFileSync(file, '');
 }

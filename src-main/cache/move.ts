@@ -15,6 +15,7 @@ import { ApiError } from '../contract/errors';
 import { readOwnFileSync, writeFileAtomic } from '../app/atomic-write';
 import { isLockHeld, lockFile, tryLockFile, type HeldLock } from './blob-lock';
 import { copyUntrusted } from '../app/untrusted-file';
+import { CACHE_NAMES, locksDir } from './layout';
 
 export const MOVE_JOURNAL = '.hubcap-move.json';
 const PARTIAL = '.hubcap-moving';
@@ -48,7 +49,7 @@ function sameDevice(a: string, b: string): boolean {
 }
 
 async function anyLockHeld(cache: string): Promise<string | null> {
-  const locks = path.join(cache, '.locks');
+  const locks = locksDir(cache);
   if (!fs.existsSync(locks)) return null;
   for (const e of await fs.promises.readdir(locks, { recursive: true, withFileTypes: true })) {
     if (!e.isFile() || !e.name.endsWith('.lock')) continue;
@@ -126,7 +127,7 @@ export interface MoveOptions {
 
 /** Every lock file below `.locks/`, or below one repo's folder in it. */
 async function lockFiles(cache: string, folder?: string): Promise<string[]> {
-  const dir = path.join(cache, '.locks', ...(folder ? [folder] : []));
+  const dir = locksDir(cache, folder);
   if (!fs.existsSync(dir)) return [];
   const all = await fs.promises.readdir(dir, { recursive: true, withFileTypes: true });
   return all.filter((e) => e.isFile() && e.name.endsWith('.lock')).map((e) => path.join(e.parentPath, e.name));
@@ -210,7 +211,7 @@ export async function moveCache(fromRaw: string, toRaw: string, opts: MoveOption
       opts.onProgress?.({ done, total, current: how === 'rename' ? name : `${name}/${current}` });
     };
     // .locks/ goes last: the locks held are in it, and a writer waiting on one must find the new place after.
-    for (const name of [...top.filter((n) => n !== '.locks'), ...top.filter((n) => n === '.locks')]) {
+    for (const name of [...top.filter((n) => n !== CACHE_NAMES.locks), ...top.filter((n) => n === CACHE_NAMES.locks)]) {
       opts.signal?.throwIfAborted();
       if (how === 'rename') done += await folderBytes(path.join(from, name)).catch(() => 0);
       await moveEntry(path.join(from, name), path.join(to, name), how, onBytes(name), opts.signal);
@@ -255,7 +256,7 @@ async function catchUp(
     for (const name of left) {
       const waiting: HeldLock[] = [];
       try {
-        for (const file of await lockFiles(from, name === '.locks' ? undefined : name))
+        for (const file of await lockFiles(from, name === CACHE_NAMES.locks ? undefined : name))
           waiting.push(await lockFile(file, opts.signal ? { signal: opts.signal } : {}));
         await moveEntry(path.join(from, name), path.join(to, name), how, onBytes(name), opts.signal);
       } finally {

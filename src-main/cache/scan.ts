@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseRepoSpec, repoKey } from '../contract/keys';
 import { COMMIT_RE } from '../hub/repo-id';
-import { parseRepoFolderName } from './layout';
+import { blobsDir, CACHE_NAMES, parseRepoFolderName, refsDir, snapshotsDir } from './layout';
 import { STORE_DIR, STORE_MARKER, storeState, storeTargetOf } from './shared-store';
 import { emptyStore, settleStore, type StoreSummary, type StoreTally } from './store-accounting';
 import { readUntrustedSync } from '../app/untrusted-file';
@@ -110,7 +110,7 @@ export interface CacheScan {
   scannedAt: string;
 }
 
-const SKIP_TOP = new Set(['.locks', 'CACHEDIR.TAG', '.DS_Store', 'Thumbs.db', 'desktop.ini']);
+const SKIP_TOP = new Set([CACHE_NAMES.locks, 'CACHEDIR.TAG', '.DS_Store', 'Thumbs.db', 'desktop.ini']);
 
 function isInside(child: string, parent: string): boolean {
   return child === parent || child.startsWith(parent + path.sep);
@@ -186,15 +186,15 @@ interface BlobInfo {
 function scanRepo(dir: string, folder: string, type: RepoType, id: string, realRoot: string, scan: CacheScan, tally: StoreTally): CachedRepo | null {
   const label = repoKey({ type, id });
   const warn = (kind: CacheWarningKind, p: string, message: string) => scan.warnings.push({ kind, path: p, message, repo: label });
-  const snapshotsDir = path.join(dir, 'snapshots');
-  const blobsDir = path.join(dir, 'blobs');
+  const snapshotsFolder = snapshotsDir(dir);
+  const blobsFolder = blobsDir(dir);
   const realDir = path.join(realRoot, folder);
 
   // blobs/: sizes and times once per blob; *.incomplete are reported separately.
   const blobs = new Map<string, BlobInfo>();
   const blobNames: string[] = [];
-  for (const b of safeReaddir(blobsDir)) {
-    const p = path.join(blobsDir, b.name);
+  for (const b of safeReaddir(blobsFolder)) {
+    const p = path.join(blobsFolder, b.name);
     if (b.name.endsWith('.incomplete')) {
       const st = safeStat(p);
       if (st) scan.incomplete.push({ path: p, repo: label, repoFolder: folder, etag: b.name.split('.')[0] ?? '', size: st.size, lastModified: st.mtimeMs });
@@ -221,12 +221,12 @@ function scanRepo(dir: string, folder: string, type: RepoType, id: string, realR
 
   // refs/: recursive; the ref name is its relative path (main, refs/pr/1).
   const refs: Record<string, string> = {};
-  const refsDir = path.join(dir, 'refs');
-  const refsStat = safeLstat(refsDir);
-  if (refsStat?.isFile()) warn('refs-is-file', refsDir, 'refs is a file, not a folder.');
+  const refsFolder = refsDir(dir);
+  const refsStat = safeLstat(refsFolder);
+  if (refsStat?.isFile()) warn('refs-is-file', refsFolder, 'refs is a file, not a folder.');
   else if (refsStat?.isDirectory()) {
-    for (const file of walkFiles(refsDir)) {
-      const name = path.relative(refsDir, file).split(path.sep).join('/');
+    for (const file of walkFiles(refsFolder)) {
+      const name = path.relative(refsFolder, file).split(path.sep).join('/');
       const value = safeRead(file);
       if (value !== null && COMMIT_RE.test(value)) refs[name] = value;
       else
@@ -238,14 +238,14 @@ function scanRepo(dir: string, folder: string, type: RepoType, id: string, realR
     }
   }
 
-  const snapStat = safeLstat(snapshotsDir);
+  const snapStat = safeLstat(snapshotsFolder);
   if (!snapStat?.isDirectory()) {
-    warn('no-snapshots', snapshotsDir, 'The repo has no snapshots folder.');
+    warn('no-snapshots', snapshotsFolder, 'The repo has no snapshots folder.');
   }
   const used = new Map<string, BlobInfo>();
   const revisions: CachedRevision[] = [];
-  for (const s of snapStat?.isDirectory() ? safeReaddir(snapshotsDir) : []) {
-    const snapPath = path.join(snapshotsDir, s.name);
+  for (const s of snapStat?.isDirectory() ? safeReaddir(snapshotsFolder) : []) {
+    const snapPath = path.join(snapshotsFolder, s.name);
     if (!s.isDirectory()) {
       warn('file-in-snapshots', snapPath, `${s.name} is a file directly in snapshots/.`);
       continue;
@@ -315,10 +315,10 @@ function scanRepo(dir: string, folder: string, type: RepoType, id: string, realR
   }
   for (const [name, commit] of Object.entries(refs)) {
     if (!revisions.some((r) => r.commit === commit))
-      warn('ref-to-missing-commit', path.join(refsDir, name), `Ref ${name} points at ${commit}, which has no snapshot.`);
+      warn('ref-to-missing-commit', path.join(refsFolder, name), `Ref ${name} points at ${commit}, which has no snapshot.`);
   }
   for (const name of blobNames) {
-    const p = path.join(blobsDir, name);
+    const p = path.join(blobsFolder, name);
     if (!used.has(p)) {
       const info = blobs.get(p) as BlobInfo;
       scan.orphans.push({

@@ -14,6 +14,7 @@ import { sha256Once, type HashProgress } from './payload-hash';
 import { payloadPath, STORE_LAYOUT, STORE_MARKER, storeDir, storeState, XET_HASH_RE } from './shared-store';
 import { appendReference, lockPayload } from './store-write';
 import { copyUntrusted, createExclusive } from '../app/untrusted-file';
+import { blobsDir } from './layout';
 
 export interface StorePolicy {
   /** HF_HUB_DISABLE_SHARED_BLOBS or HF_HUB_DISABLE_XET: Python keeps out of the store, and so do we. */
@@ -49,7 +50,7 @@ export interface StoreFile {
   size: number;
 }
 
-const blobOf = (f: StoreFile) => path.join(f.cacheDir, f.repoFolder, 'blobs', f.etag);
+const blobOf = (f: StoreFile) => path.join(blobsDir(path.join(f.cacheDir, f.repoFolder)), f.etag);
 
 /** Python's modes: payloads read-only for whoever can traverse the cache root; folders mirror the root. */
 function modes(cacheDir: string): { file: number; dir: number } {

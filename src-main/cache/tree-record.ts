@@ -10,6 +10,7 @@ import { COMMIT_RE } from '../hub/repo-id';
 import { writeFileAtomic } from '../app/atomic-write';
 import { readUntrustedSync } from '../app/untrusted-file';
 import { isEtag, SHA256_RE } from '../hub/blob-id';
+import { treesDir } from './layout';
 
 export const TREE_FORMAT_VERSION = 1;
 
@@ -29,7 +30,7 @@ interface RecordEntry {
 }
 
 export function treeRecordPath(repoDir: string, commit: string): string {
-  return path.join(repoDir, 'trees', `${commit}.json`);
+  return path.join(treesDir(repoDir), `${commit}.json`);
 }
 
 /** Writes the record (sorted, atomically). Best effort, as in Python: a failure changes nothing else. */

@@ -11,6 +11,8 @@ import { isTerminal, type DownloadRequest } from '../contract/downloads';
 import { appsHandlers } from '../apps/handlers';
 import { FileHashes } from '../apps/hashes';
 import { AppsService } from '../apps/service';
+import { appName, ExportService } from '../export/service';
+import { exportHandlers } from '../export/handlers';
 import { AccountService } from '../auth/account';
 import { accountHandlers } from '../auth/handlers';
 import { osKeychain, type Keychain } from '../auth/keychain';
@@ -18,7 +20,7 @@ import { cacheHandlers } from '../cache/handlers';
 import { CacheIndex } from '../cache/index';
 import { storeDisabledBy, storeDisabledByEnv } from '../cache/store-publish';
 import { storeState } from '../cache/shared-store';
-import { repoDir } from '../cache/layout';
+import { repoDir, snapshotsDir } from '../cache/layout';
 import { writeTreeRecord } from '../cache/tree-record';
 import { findRepo } from '../cache/service';
 import { cachedModelDetails } from '../cache/presence';
@@ -90,6 +92,7 @@ export class Core {
   readonly library: Library;
   readonly inference: InferenceService;
   readonly apps: AppsService;
+  readonly exports: ExportService;
   readonly publish: PublishService;
   readonly localApi: LocalApiService;
   readonly handlers: Handlers;
@@ -193,6 +196,7 @@ export class Core {
       job: (id) => this.downloads.get(id),
       onProgress: (p) => this.events.emit('apps.progress', p),
     });
+    this.exports = new ExportService({ cache: this.cache, dataDir: opts.dataDir, locations: () => this.apps.locations() });
     this.publish = new PublishService({
       hub: this.hubHttp,
       token: () => this.account.currentToken(),
@@ -230,7 +234,7 @@ export class Core {
         // Only for repos already in the cache: browsing a model never creates a cache folder.
         onListing: (repo, commit, files) => {
           const dir = repoDir(cacheDir(), repo);
-          if (isDirectory(path.join(dir, 'snapshots'))) writeTreeRecord(dir, commit, files);
+          if (isDirectory(snapshotsDir(dir))) writeTreeRecord(dir, commit, files);
         },
         offlineDetails: (repo, revision) => cachedModelDetails(this.cache.scan(), repo, revision, hf.endpoint.url),
       }),
@@ -244,6 +248,7 @@ export class Core {
         downloadsRunning: () => this.downloads.list().some((j) => !isTerminal(j.state)),
         useCacheDir: (dir) => void this.settings.update({ hubCacheDir: dir }),
         shell: this.hf.shell,
+        outsideUses: () => this.exports.records.uses(appName),
       }),
       ...libraryHandlers(this.library, opts.desktop ? { pickFiles: () => (opts.desktop as DesktopActions).pickModelFiles() } : {}),
       ...accountHandlers(this.account),
@@ -251,6 +256,7 @@ export class Core {
       ...appsHandlers(this.apps),
       ...publishHandlers(this.publish),
       ...localApiHandlers(this.localApi),
+      ...exportHandlers(this.exports),
     };
 
     this.cache.warm();
