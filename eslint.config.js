@@ -101,6 +101,18 @@ export const UNTRUSTED_FILE_RULE = [
   { selector: `VariableDeclarator[init.property.name='promises'] > ObjectPattern > Property[key.name=/${OPENERS}/]`, message: UNTRUSTED_ONLY },
 ];
 
+/**
+ * One home per fact (#27): a hash-shaped id pattern (a commit's 40 hex, a sha256's or Xet hash's 64)
+ * is written only in src-main/contract/ids.ts, and the rest import it.
+ */
+const ID_HOME = 'Hash-shaped ids (commit, sha256, blob etag, Xet hash) are defined once in src-main/contract/ids.ts: import the pattern.';
+export const ONE_HOME_RULES = [
+  { selector: 'Literal[regex.pattern=/[{](40|64)[}]/]', message: ID_HOME },
+  { selector: 'Literal[value=/[{](40|64)[}]/]', message: ID_HOME },
+  { selector: 'TemplateElement[value.raw=/[{](40|64)[}]/]', message: ID_HOME },
+];
+const ONE_HOME_EXEMPT = ['src-main/contract/ids.ts'];
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'test/lint/fixtures/**'] },
   js.configs.recommended,
@@ -115,7 +127,12 @@ export default tseslint.config(
     },
   },
   ...layerConfigs(),
-  { files: FOREIGN_PATH_FOLDERS.map((f) => `src-main/${f}/**/*.ts`), rules: { 'no-restricted-syntax': UNTRUSTED_FILE_RULE } },
+  { files: ['src-main/**/*.ts'], ignores: ONE_HOME_EXEMPT, rules: { 'no-restricted-syntax': ['error', ...ONE_HOME_RULES] } },
+  {
+    files: FOREIGN_PATH_FOLDERS.map((f) => `src-main/${f}/**/*.ts`),
+    ignores: ONE_HOME_EXEMPT,
+    rules: { 'no-restricted-syntax': [...UNTRUSTED_FILE_RULE, ...ONE_HOME_RULES] },
+  },
   {
     files: ['src-renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },

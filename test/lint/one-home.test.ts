@@ -1,0 +1,33 @@
+/** #27.2 is held by lint: a second definition of a hash-shaped id pattern anywhere in src-main fails. */
+import { describe, expect, it } from 'vitest';
+import { ESLint } from 'eslint';
+
+const eslint = new ESLint({ cwd: new URL('../..', import.meta.url).pathname });
+
+async function ruleIds(code: string, filePath: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return (result?.messages ?? []).map((m) => m.ruleId ?? m.message);
+}
+
+describe('one home per fact', () => {
+  const copies = [
+    'export const COMMIT = /^[0-9a-f]{40}$/;\n',
+    'export const SHA = /^[0-9a-f]{64}$/i;\n',
+    "export const COMMIT = new RegExp('^[0-9a-f]{40}$');\n",
+    'export const COMMIT = String.raw`[0-9a-f]{40}`;\n',
+  ];
+
+  it('refuses a second commit-id or sha256 pattern in any folder, including those with the untrusted-file wall', async () => {
+    for (const folder of ['hub', 'downloads', 'mirror', 'contract', 'cli', 'settings'])
+      for (const code of copies) expect(await ruleIds(code, `src-main/${folder}/example.ts`), `${folder}: ${code}`).toContain('no-restricted-syntax');
+  });
+
+  it('allows the one home, importing from it, and the untrusted-file wall still holds beside it', async () => {
+    expect(await ruleIds(copies[0] as string, 'src-main/contract/ids.ts')).not.toContain('no-restricted-syntax');
+    const imported = "import { COMMIT_RE } from '../contract/ids';\nexport const ok = (s: string) => COMMIT_RE.test(s);\n";
+    expect(await ruleIds(imported, 'src-main/downloads/example.ts')).not.toContain('no-restricted-syntax');
+    const open = "import fs from 'node:fs';\nexport const f = (p: string) => fs.readFileSync(p);\n";
+    expect(await ruleIds(open, 'src-main/cache/example.ts')).toContain('no-restricted-syntax');
+    expect(await ruleIds('export const n = /x{4}/;\n', 'src-main/hub/example.ts')).not.toContain('no-restricted-syntax');
+  });
+});
