@@ -29,7 +29,7 @@ export const LAYERS = [
   ['cache'],
   ['downloads', 'library', 'auth'],
   ['inference', 'apps'],
-  ['publish', 'localapi'],
+  ['publish', 'localapi', 'export'],
   ['mirror'],
   ['shell'],
   ['core'],
@@ -84,7 +84,7 @@ function rendererImports(extra) {
  * a FIFO, a device or a planted link must never be opened, copied from or written through blindly
  * (#23), so file opens, copies and in-place writes go through one module.
  */
-const FOREIGN_PATH_FOLDERS = ['apps', 'library', 'publish', 'cache', 'downloads', 'xet', 'auth', 'mirror'];
+const FOREIGN_PATH_FOLDERS = ['apps', 'library', 'publish', 'cache', 'downloads', 'xet', 'auth', 'mirror', 'export'];
 const OPENERS =
   '^(open|openSync|readFile|readFileSync|createReadStream|openAsBlob|copyFile|copyFileSync|cp|cpSync|writeFile|writeFileSync|appendFile|appendFileSync|createWriteStream|truncate|truncateSync)$';
 const UNTRUSTED_ONLY =

@@ -15,6 +15,7 @@ import { scanCache } from './scan';
 import * as cache from './service';
 import { unshareBlob } from './unshare';
 import type { ExpectedHashes } from './verify';
+import type { OutsideUse } from './delete-plan';
 
 export interface CacheHandlerDeps {
   index: CacheIndex;
@@ -31,6 +32,8 @@ export interface CacheHandlerDeps {
   onMoveProgress?: (p: MoveProgress) => void;
   /** The user's shell (SHELL), for the line that points Python at a moved cache. */
   shell: string;
+  /** Where revisions are also used (exports to other apps' folders, remembered above the cache): delete previews count them. */
+  outsideUses?: () => OutsideUse[];
 }
 
 export function cacheHandlers(deps: CacheHandlerDeps): HandlerSlice<RequestsOf<'cache'>> {
@@ -67,11 +70,11 @@ export function cacheHandlers(deps: CacheHandlerDeps): HandlerSlice<RequestsOf<'
     'cache.files': async ({ repo, commit }) => cache.revisionFiles(index.scan(), repo, commit),
     'cache.planDelete': async ({ targets }) => {
       const scan = scanCache(index.root);
-      return cache.planDelete(scan, targets, await inUse(scan));
+      return cache.planDelete(scan, targets, await inUse(scan), deps.outsideUses?.());
     },
     'cache.delete': async ({ targets }) => {
       const scan = scanCache(index.root);
-      const result = await cache.deleteFromCache(scan, targets, await inUse(scan));
+      const result = await cache.deleteFromCache(scan, targets, await inUse(scan), deps.outsideUses?.());
       index.invalidate();
       return result;
     },

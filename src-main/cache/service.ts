@@ -9,7 +9,7 @@ import type { CacheFileView, CacheOverview, DeletePlanView, DeleteTargetInput, V
 import path from 'node:path';
 import { ApiError } from '../contract/errors';
 import { isLockHeld, blobLockPath } from './blob-lock';
-import { executePlan, planDeletion, type DeletePlan, type DeleteTarget } from './delete-plan';
+import { executePlan, outsideUsesOf, planDeletion, type DeletePlan, type DeleteTarget, type OutsideUse } from './delete-plan';
 import { findCachedRepo, scanCache, type CacheScan, type CachedFile, type CachedRepo } from './scan';
 import { parseRepoSpec, repoKey } from '../contract/keys';
 import { verifyRepo, type ExpectedHashes } from './verify';
@@ -115,24 +115,32 @@ function toTargets(targets: DeleteTargetInput[], inUse: InUse): DeleteTarget[] {
   );
 }
 
-function view(plan: DeletePlan): DeletePlanView {
+function view(plan: DeletePlan, usedElsewhere: OutsideUse[]): DeletePlanView {
   return {
     freedBytes: plan.freedBytes,
     summary: plan.summary,
     kept: plan.kept,
     counts: { repos: plan.repos.length, revisions: plan.snapshots.length, blobs: plan.blobs.length, files: plan.loose.length },
+    ...(usedElsewhere.length ? { usedElsewhere: usedElsewhere.map((u) => ({ label: u.label, files: u.files, symlinks: u.symlinks })) } : {}),
   };
 }
 
-export function planDelete(scan: CacheScan, targets: DeleteTargetInput[], inUse: InUse): DeletePlanView {
-  return view(planDeletion(scan, toTargets(targets, inUse), { sharedFs: cacheFsKind(scan.root) }));
+/** `outside`: where revisions are also used (exports to other apps' folders), counted in the preview. */
+export function planDelete(scan: CacheScan, targets: DeleteTargetInput[], inUse: InUse, outside: readonly OutsideUse[] = []): DeletePlanView {
+  const plan = planDeletion(scan, toTargets(targets, inUse), { sharedFs: cacheFsKind(scan.root) });
+  return view(plan, outsideUsesOf(scan, plan, outside));
 }
 
 /**
  * Runs the plan; what it says it freed is what the disk lost. Refused, with the reason, while an
  * unfinished download inside a repo being deleted is being written (by us, Python or anyone).
  */
-export async function deleteFromCache(scan: CacheScan, targets: DeleteTargetInput[], inUse: InUse): Promise<DeletePlanView & { errors: string[] }> {
+export async function deleteFromCache(
+  scan: CacheScan,
+  targets: DeleteTargetInput[],
+  inUse: InUse,
+  outside: readonly OutsideUse[] = [],
+): Promise<DeletePlanView & { errors: string[] }> {
   const plan = planDeletion(scan, toTargets(targets, inUse), { sharedFs: cacheFsKind(scan.root) });
   const writing = scan.incomplete.find((f) => inUse.partials.has(f.path) && plan.repos.some((r) => f.path.startsWith(r + path.sep)));
   if (writing)
@@ -141,7 +149,7 @@ export async function deleteFromCache(scan: CacheScan, targets: DeleteTargetInpu
       `${writing.repo.replace(/^\w+:/, '')} is being downloaded into right now (${path.basename(writing.path)} is being written): nothing was deleted. Let the download finish, then delete again.`,
     );
   const result = await executePlan(scan.root, plan);
-  return { ...view(plan), freedBytes: result.freedBytes, errors: result.errors };
+  return { ...view(plan, outsideUsesOf(scan, plan, outside)), freedBytes: result.freedBytes, errors: result.errors };
 }
 
 export async function verify(root: string, key: string, expected?: ExpectedHashes): Promise<VerifyView> {

@@ -1,7 +1,7 @@
 /**
  * The one API contract between the renderer and the core: every domain's requests and events,
  * merged into one typed table. The domain files (app, settings, hub, gallery, downloads, cache,
- * library, account, inference, chat, apps, publish, localapi) own their schemas and shapes; nothing else belongs here.
+ * library, account, inference, chat, apps, publish, localapi, export) own their schemas and shapes; nothing else belongs here.
  * Both transports (Electron IPC and the `hubcap serve` WebSocket) carry exactly this.
  */
 import type { z } from 'zod';
@@ -11,6 +11,7 @@ import { appsEvents, appsRequests } from './apps';
 import { cacheRequests } from './cache';
 import { chatEvents, chatRequests } from './chat';
 import { downloadEvents, downloadRequests } from './downloads';
+import { exportRequests } from './export';
 import { galleryRequests } from './gallery';
 import { hubEvents, hubRequests } from './hub';
 import { inferenceEvents, inferenceRequests } from './inference';
@@ -33,6 +34,7 @@ export const requests = {
   ...appsRequests,
   ...publishRequests,
   ...localApiRequests,
+  ...exportRequests,
 } as const;
 
 export const events = {

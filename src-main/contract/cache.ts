@@ -91,6 +91,8 @@ export interface DeletePlanView {
   /** What stays on disk although its files go, and why (shared with other repos, hard-linked elsewhere). */
   kept: { label: string; bytes: number }[];
   counts: { repos: number; revisions: number; blobs: number; files: number };
+  /** Other apps' folders the deleted revisions were exported to: their symlinks into the cache break; copies stay. */
+  usedElsewhere?: { label: string; files: number; symlinks: number }[];
 }
 
 export interface VerifyView {
