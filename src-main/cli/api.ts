@@ -2,16 +2,15 @@
  * `hubcap api [--port N] [--host H] [--parallel auto|N] [--cors ORIGIN…] [--show-key]`: the local OpenAI-compatible
  * API alone, for a headless box. Its first line is the base URL (scripts read it); the key comes
  * from HUBCAP_API_KEY (pods, containers), else the OS keychain, else one made for this run. It is
- * printed masked unless --show-key. `serve --api-port` starts the same server the same way.
+ * printed masked unless --show-key. `serve --api-port` starts the same server the same way
+ * (`LocalApiService.listen`, as Settings › Local API does).
  */
-import { parseArgs } from 'node:util';
-import type { Core } from '../core/core';
 import { ApiError } from '../contract/errors';
-import { LOCAL_API_DEFAULT_PARALLEL, LOCAL_API_MAX_PARALLEL, type ParallelSetting } from '../contract/localapi';
+import { LOCAL_API_DEFAULT_PARALLEL, LOCAL_API_MAX_PARALLEL } from '../contract/localapi';
 import { maskKey, type ApiKey } from '../localapi/api-key';
-import { startLocalApi, type LocalApi } from '../localapi/server';
 import { hostCore, inferenceLauncher } from './context';
 import { stopOnSignals } from './signals';
+import { command, type CommandOptions, type Parsed } from './command';
 
 export const DEFAULT_API_PORT = 8484;
 
@@ -26,44 +25,37 @@ export function keyLine(key: ApiKey, showKey: boolean, whereToSee: string): stri
   return `hubcap: API key (${where}): ${showKey ? key.key : `${maskKey(key.key)}; --show-key prints it${whereToSee}`}\n`;
 }
 
-/**
- * The local API on the core's key service, which every request asks, so a key replaced in
- * Settings › Local API (or in the keychain by another Hubcap) stops working here too.
- */
-export function startCliApi(core: Core, opts: { host: string; port: number; parallel: ParallelSetting; cors?: string[] }): Promise<LocalApi> {
-  return startLocalApi({
-    inference: core.inference,
-    items: () => core.library.items(),
-    key: () => core.localApi.currentKey().key,
-    host: opts.host,
-    port: opts.port,
-    parallel: opts.parallel,
-    corsOrigins: () => opts.cors ?? [],
-  });
-}
+const OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string', default: '127.0.0.1' },
+  cors: { type: 'string', multiple: true, default: [] },
+  parallel: { type: 'string' },
+  'show-key': { type: 'boolean', default: false },
+} satisfies CommandOptions;
 
-export async function apiCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string', default: '127.0.0.1' },
-      cors: { type: 'string', multiple: true, default: [] },
-      parallel: { type: 'string' },
-      'show-key': { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
+export const apiCommand = command({
+  name: 'api',
+  options: OPTIONS,
+  positionals: false,
+  usage: [
+    ['[--port N] [--host ADDR]', `The local OpenAI-compatible API alone (http://127.0.0.1:${DEFAULT_API_PORT}/v1;`],
+    ['[--parallel auto|N] [--cors ORIGIN] [--show-key]', 'key from HUBCAP_API_KEY, else the OS keychain)'],
+  ],
+  run: api,
+});
+
+async function api({ values }: Parsed<typeof OPTIONS>): Promise<number> {
   const port = values.port === undefined ? DEFAULT_API_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ApiError('VALIDATION_FAILED', `--port must be 0-65535, got ${values.port}`);
   const parallel = values.parallel === undefined || values.parallel === 'auto' ? LOCAL_API_DEFAULT_PARALLEL : Number(values.parallel);
   if (parallel !== 'auto' && (!Number.isInteger(parallel) || parallel < 1 || parallel > LOCAL_API_MAX_PARALLEL))
     throw new ApiError('VALIDATION_FAILED', `--parallel must be auto or 1-${LOCAL_API_MAX_PARALLEL}, got ${values.parallel}`);
   const core = hostCore('cli', { probeHubOnStart: false, inferenceLauncher: inferenceLauncher() });
-  const api = await startCliApi(core, { host: values.host, port, parallel, cors: values.cors });
-  process.stdout.write(`${api.url}\n`);
+  const server = await core.localApi.listen({ host: values.host, port, parallel, corsOrigins: () => values.cors });
+  process.stdout.write(`${server.url}\n`);
   process.stderr.write(keyLine(core.localApi.currentKey(), values['show-key'], ''));
   if (!isLoopback(values.host))
     process.stderr.write(`hubcap: warning: listening on ${values.host}; anyone who can reach it and has the key can use your models.\n`);
-  stopOnSignals(() => Promise.all([api.close(), core.close()]));
+  stopOnSignals(() => Promise.all([server.close(), core.close()]));
+  return 0;
 }

@@ -3,10 +3,10 @@
  * Hugging Face cache", through the same handlers as the Library page.
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { APP_NAMES, type AdoptMode, type AppsReport } from '../contract/apps';
 import { formatBytes, plural } from '../contract/present/format';
 import { call, cliCore } from './context';
+import { command, type CommandOptions, type Parsed } from './command';
 
 function printReport(r: AppsReport): void {
   for (const f of r.folders.filter((x) => x.exists)) {
@@ -30,65 +30,84 @@ function printReport(r: AppsReport): void {
 const HARD_LINK_WARNING =
   'warning: a hard link makes the cache and the other app share the same bytes: if that app rewrites its file in place, the cached model changes too (hubcap cache verify would then report it as corrupt).';
 
-export async function appsCommand(command: 'scan-apps' | 'adopt', argv: string[]): Promise<number> {
-  if (command === 'scan-apps') {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: {
-        json: { type: 'boolean' },
-        hash: { type: 'boolean' },
-        reclaim: { type: 'boolean' },
-        link: { type: 'boolean' },
-        'dry-run': { type: 'boolean' },
-        'cache-dir': { type: 'string' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-    const core = cliCore({ cacheDir: values['cache-dir'] });
-    try {
-      // Reclaiming needs every duplicate, so it hashes.
-      const report = await call(core, 'apps.scan', { folders: positionals.map((p) => path.resolve(p)), hash: values.hash === true || values.reclaim === true });
-      if (!values.reclaim) {
-        if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-        else printReport(report);
-        return 0;
-      }
-      const plan = await call(core, 'apps.reclaimPlan', {});
-      for (const s of plan.steps)
-        process.stdout.write(`${values['dry-run'] ? 'would share' : 'sharing'} ${s.blob} with ${APP_NAMES[s.app]}'s ${s.source} (${formatBytes(s.bytes)})\n`);
-      for (const n of plan.notes) process.stdout.write(`note: ${n}\n`);
-      if (values['dry-run'] || !plan.steps.length) {
-        process.stdout.write(`${values['dry-run'] ? 'Would free' : 'Nothing to free:'} ${formatBytes(plan.bytes)}.\n`);
-        return 0;
-      }
-      if (values.link) process.stderr.write(`${HARD_LINK_WARNING}\n`);
-      const done = await call(core, 'apps.reclaim', { confirm: true, allowLink: values.link === true });
-      for (const n of done.notes) process.stdout.write(`note: ${n}\n`);
-      if (!values.link && done.steps.length < plan.steps.length)
-        process.stdout.write('Where the disk cannot clone, --link shares the bytes by hard link instead (read the warning it prints first).\n');
-      process.stdout.write(
-        `Freed ${formatBytes(done.freed)}${done.steps.length ? ` (${done.steps.map((s) => s.how).join(', ')})` : ''}; other apps' folders were not changed.\n`,
-      );
+const SCAN_OPTIONS = {
+  json: { type: 'boolean' },
+  hash: { type: 'boolean' },
+  reclaim: { type: 'boolean' },
+  link: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  'cache-dir': { type: 'string' },
+} satisfies CommandOptions;
+
+const ADOPT_OPTIONS = {
+  repo: { type: 'string' },
+  file: { type: 'string' },
+  revision: { type: 'string' },
+  mode: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+  'cache-dir': { type: 'string' },
+} satisfies CommandOptions;
+
+export const appsCommands = [
+  command({
+    name: 'scan-apps',
+    options: SCAN_OPTIONS,
+    positionals: true,
+    usage: [
+      ['[FOLDER…] [--hash] [--json]', 'Find models other apps downloaded (LM Studio, Ollama,'],
+      ['', 'llama.cpp, Jan, GPT4All, text-generation-webui, ComfyUI)'],
+      ['[--reclaim [--dry-run] [--link]]', '(free the space the cache duplicates of them: by clone;'],
+      ['[--cache-dir D]', "--link allows hard links, which share the app's bytes)"],
+    ],
+    run: scanApps,
+  }),
+  command({
+    name: 'adopt',
+    options: ADOPT_OPTIONS,
+    positionals: true,
+    usage: [
+      ['PATH… [--repo ORG/NAME] [--file F]', 'Put a file already on disk into the Hugging Face cache,'],
+      ['[--revision R] [--mode auto|clone|link|copy]', 'confirmed by sha256, no download'],
+      ['[--dry-run] [--json] [--cache-dir D]', '(auto: a clone, else a copy; link only when asked)'],
+    ],
+    run: adopt,
+  }),
+];
+
+async function scanApps({ values, positionals }: Parsed<typeof SCAN_OPTIONS>): Promise<number> {
+  const core = cliCore({ cacheDir: values['cache-dir'] });
+  try {
+    // Reclaiming needs every duplicate, so it hashes.
+    const report = await call(core, 'apps.scan', { folders: positionals.map((p) => path.resolve(p)), hash: values.hash === true || values.reclaim === true });
+    if (!values.reclaim) {
+      if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+      else printReport(report);
       return 0;
-    } finally {
-      await core.close();
     }
+    const plan = await call(core, 'apps.reclaimPlan', {});
+    for (const s of plan.steps)
+      process.stdout.write(`${values['dry-run'] ? 'would share' : 'sharing'} ${s.blob} with ${APP_NAMES[s.app]}'s ${s.source} (${formatBytes(s.bytes)})\n`);
+    for (const n of plan.notes) process.stdout.write(`note: ${n}\n`);
+    if (values['dry-run'] || !plan.steps.length) {
+      process.stdout.write(`${values['dry-run'] ? 'Would free' : 'Nothing to free:'} ${formatBytes(plan.bytes)}.\n`);
+      return 0;
+    }
+    if (values.link) process.stderr.write(`${HARD_LINK_WARNING}\n`);
+    const done = await call(core, 'apps.reclaim', { confirm: true, allowLink: values.link === true });
+    for (const n of done.notes) process.stdout.write(`note: ${n}\n`);
+    if (!values.link && done.steps.length < plan.steps.length)
+      process.stdout.write('Where the disk cannot clone, --link shares the bytes by hard link instead (read the warning it prints first).\n');
+    process.stdout.write(
+      `Freed ${formatBytes(done.freed)}${done.steps.length ? ` (${done.steps.map((s) => s.how).join(', ')})` : ''}; other apps' folders were not changed.\n`,
+    );
+    return 0;
+  } finally {
+    await core.close();
   }
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      repo: { type: 'string' },
-      file: { type: 'string' },
-      revision: { type: 'string' },
-      mode: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      json: { type: 'boolean' },
-      'cache-dir': { type: 'string' },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
+}
+
+async function adopt({ values, positionals }: Parsed<typeof ADOPT_OPTIONS>): Promise<number> {
   if (!positionals.length) throw new Error('adopt needs the path of a model file (hubcap adopt PATH… [--repo ORG/NAME])');
   const mode = (values.mode ?? 'auto') as AdoptMode;
   if (mode === 'link') process.stderr.write(`${HARD_LINK_WARNING}\n`);

@@ -3,7 +3,6 @@
  * handlers as the Cache page (the plan a dry run prints is the plan a delete executes).
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { CacheOverview, DeletePlanView, DeleteTargetInput } from '../contract/cache';
 import { ApiError } from '../contract/errors';
 import { parseRepoSpec, repoKey } from '../contract/keys';
@@ -11,6 +10,7 @@ import { formatBytes, plural } from '../contract/present/format';
 import { quoteName } from '../hub/file-names';
 import type { Core } from '../core/core';
 import { call, cliCore } from './context';
+import { command, type CommandOptions, type Parsed } from './command';
 
 function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
@@ -67,6 +67,32 @@ function storeLines(scan: CacheOverview): string[] {
   return lines;
 }
 
+/**
+ * `cache ls REPO --files`: each revision's files at their real paths, with size and the blob each
+ * resolves to, under the snapshot folder a user can hand to `from_pretrained(path)` or another tool.
+ */
+async function listFiles(core: Core, repos: CacheOverview['repos'], json: boolean): Promise<number> {
+  const out = [];
+  for (const repo of repos) {
+    const revisions = [];
+    for (const rev of repo.revisions) revisions.push({ ...rev, files: await call(core, 'cache.files', { repo: repo.key, commit: rev.commit }) });
+    out.push({ key: repo.key, id: repo.id, path: repo.path, revisions });
+  }
+  if (json) {
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+    return 0;
+  }
+  for (const repo of out) {
+    for (const rev of repo.revisions) {
+      process.stdout.write(`${repo.id} @ ${rev.refs.join(',') || '(detached)'} ${rev.commit}\n  folder: ${safe(rev.snapshotPath)}\n`);
+      const rows = [['  PATH', 'SIZE', 'BLOB']];
+      for (const f of rev.files) rows.push([`  ${safe(f.path)}`, formatBytes(f.size), safe(f.payload ? `${f.blob} -> ${f.payload}` : f.blob)]);
+      process.stdout.write(`${table(rows)}\n\n`);
+    }
+  }
+  return 0;
+}
+
 /** Prints a plan; executes it unless this is a dry run. */
 async function planThenRun(core: Core, targets: DeleteTargetInput[], dryRun: boolean): Promise<number> {
   const plan: DeletePlanView = await call(core, 'cache.planDelete', { targets });
@@ -82,103 +108,156 @@ async function planThenRun(core: Core, targets: DeleteTargetInput[], dryRun: boo
   return result.errors.length ? 1 : 0;
 }
 
-export async function cacheCommand(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    options: { json: { type: 'boolean', default: false }, 'dry-run': { type: 'boolean', default: false }, 'cache-dir': { type: 'string' } },
-  });
-  const core = cliCore({ cacheDir: values['cache-dir'] });
-  try {
-    const scan = await call(core, 'cache.scan', { fresh: true });
-    switch (sub) {
-      case 'ls': {
-        if (values.json) {
-          process.stdout.write(`${JSON.stringify(scan)}\n`);
-          return 0;
-        }
-        if (!scan.repos.length) {
-          process.stdout.write(`No models in ${scan.root}\n`);
-          return 0;
-        }
-        // SIZE is what a repo holds alone; SHARED is what it shares through the store (counted once, in the total).
-        const rows = [['REPO', 'TYPE', 'REVISIONS', 'FILES', 'SIZE', 'SHARED', 'REFS', 'LAST MODIFIED']];
-        for (const r of scan.repos) {
-          const refs = r.revisions.flatMap((v) => v.refs);
-          rows.push([
-            r.id,
-            r.type,
-            String(r.revisions.length),
-            String(r.nbFiles),
-            formatBytes(r.sizeOnDisk),
-            r.sharedBytes ? `${formatBytes(r.sharedBytes)} with ${plural(r.sharedWith.length, 'repo')}` : '-',
-            refs.join(',') || '(detached)',
-            new Date(r.lastModified).toISOString().slice(0, 10),
-          ]);
-        }
-        process.stdout.write(`${table(rows)}\n\n${plural(scan.repos.length, 'repo')}, ${formatBytes(scan.sizeOnDisk)} in ${scan.root}\n`);
-        for (const line of storeLines(scan)) process.stdout.write(`${line}\n`);
-        for (const w of scan.warnings) process.stderr.write(`warning: ${safe(w.message)}\n`);
-        return 0;
-      }
-      case 'rm': {
-        if (!positionals.length) throw new ApiError('VALIDATION_FAILED', 'usage: hubcap cache rm REPO[@REVISION]… [--dry-run]');
-        return await planThenRun(
-          core,
-          positionals.map((p) => target(scan, p)),
-          values['dry-run'],
-        );
-      }
-      case 'prune': {
-        // Stale unfinished downloads (nobody holds their lock) and revisions no ref points at.
-        // And, as `hf cache prune`, shared-store payloads no repo links to any more.
-        const targets: DeleteTargetInput[] = [{ kind: 'incomplete' }, { kind: 'detached' }, { kind: 'store' }];
-        const plan = await call(core, 'cache.planDelete', { targets });
-        const active = scan.incomplete.filter((f) => f.active).length;
-        if (!plan.summary.length) {
-          process.stdout.write('Nothing to prune.\n');
-          return 0;
-        }
-        if (active) process.stdout.write(`keeping ${plural(active, 'unfinished download')} being written right now\n`);
-        return await planThenRun(core, targets, values['dry-run']);
-      }
-      case 'mv': {
-        if (positionals.length !== 1) throw new ApiError('VALIDATION_FAILED', 'usage: hubcap cache mv NEW_FOLDER');
-        const r = await call(core, 'cache.move', { to: path.resolve(positionals[0] as string) });
-        process.stdout.write(
-          `${r.resumed ? 'Finished moving' : 'Moved'} ${formatBytes(r.bytes)} from ${r.from} to ${r.to} (${r.how === 'rename' ? 'renamed' : 'copied, then removed'}).\n${r.pythonNote}\n`,
-        );
-        return 0;
-      }
-      case 'verify': {
-        let bad = 0;
-        for (const repo of findRepos(scan, positionals[0])) {
-          const { checked, corrupt, unverifiable } = await call(core, 'cache.verify', { repo: repo.key });
-          bad += corrupt.length;
-          process.stdout.write(`${repo.id}: ${checked - corrupt.length}/${plural(checked, 'blob')} ok\n`);
-          for (const c of corrupt) {
-            process.stdout.write(`  CORRUPT ${c.etag} (${safe(c.files.join(', '))})\n`);
-            if (c.changedInPlace)
-              process.stdout.write(
-                '    changed in place by another program: the blob is hard-linked to its file (a re-download gives the cache its own copy)\n',
-              );
-            process.stdout.write(
-              `    re-download exactly these: hubcap download ${repo.id} ${c.uses.map((u) => safe(u.path)).join(' ')} --revision ${c.uses[0]?.commit} --force\n`,
-            );
-          }
-          if (unverifiable.length) {
-            process.stdout.write(
-              `  ${plural(unverifiable.length, 'copied file')} could not be checked: no recorded hash${core.settings.isOffline() ? ' (go online to check them)' : ' and the Hub did not list it'}\n`,
-            );
-          }
-        }
-        return bad ? 1 : 0;
-      }
-      default:
-        throw new ApiError('VALIDATION_FAILED', 'usage: hubcap cache ls|rm|prune|verify');
-    }
-  } finally {
-    await core.close();
-  }
+const OPTIONS = {
+  json: { type: 'boolean', default: false },
+  files: { type: 'boolean', default: false },
+  'dry-run': { type: 'boolean', default: false },
+  'cache-dir': { type: 'string' },
+} satisfies CommandOptions;
+
+/** Each command of the group parses the options it names (`only`); its handler sees those. */
+type Args = { values: Partial<Parsed<typeof OPTIONS>['values']>; positionals: string[] };
+
+function only<K extends keyof typeof OPTIONS>(...names: K[]): Pick<typeof OPTIONS, K | 'cache-dir'> {
+  return Object.fromEntries([...names, 'cache-dir'].map((n) => [n, OPTIONS[n as K]])) as Pick<typeof OPTIONS, K | 'cache-dir'>;
 }
+
+/** A cache command on a fresh scan, through a headless core closed afterwards. */
+function onScan(run: (core: Core, scan: CacheOverview, args: Args) => Promise<number>): (args: Args) => Promise<number> {
+  return async (args) => {
+    const core = cliCore({ cacheDir: args.values['cache-dir'] });
+    try {
+      return await run(core, await call(core, 'cache.scan', { fresh: true }), args);
+    } finally {
+      await core.close();
+    }
+  };
+}
+
+async function list(core: Core, scan: CacheOverview, { values, positionals }: Args): Promise<number> {
+  if (values.files) return await listFiles(core, findRepos(scan, positionals[0]), values.json === true);
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(scan)}\n`);
+    return 0;
+  }
+  if (!scan.repos.length) {
+    process.stdout.write(`No models in ${scan.root}\n`);
+    return 0;
+  }
+  // SIZE is what a repo holds alone; SHARED is what it shares through the store (counted once, in the total).
+  const rows = [['REPO', 'TYPE', 'REVISIONS', 'FILES', 'SIZE', 'SHARED', 'REFS', 'LAST MODIFIED']];
+  for (const r of scan.repos) {
+    const refs = r.revisions.flatMap((v) => v.refs);
+    rows.push([
+      r.id,
+      r.type,
+      String(r.revisions.length),
+      String(r.nbFiles),
+      formatBytes(r.sizeOnDisk),
+      r.sharedBytes ? `${formatBytes(r.sharedBytes)} with ${plural(r.sharedWith.length, 'repo')}` : '-',
+      refs.join(',') || '(detached)',
+      new Date(r.lastModified).toISOString().slice(0, 10),
+    ]);
+  }
+  process.stdout.write(`${table(rows)}\n\n${plural(scan.repos.length, 'repo')}, ${formatBytes(scan.sizeOnDisk)} in ${scan.root}\n`);
+  for (const line of storeLines(scan)) process.stdout.write(`${line}\n`);
+  for (const w of scan.warnings) process.stderr.write(`warning: ${safe(w.message)}\n`);
+  return 0;
+}
+
+async function remove(core: Core, scan: CacheOverview, { values, positionals }: Args): Promise<number> {
+  if (!positionals.length) throw new ApiError('VALIDATION_FAILED', 'usage: hubcap cache rm REPO[@REVISION]… [--dry-run]');
+  return await planThenRun(
+    core,
+    positionals.map((p) => target(scan, p)),
+    values['dry-run'] === true,
+  );
+}
+
+async function prune(core: Core, scan: CacheOverview, { values }: Args): Promise<number> {
+  // Stale unfinished downloads (nobody holds their lock) and revisions no ref points at.
+  // And, as `hf cache prune`, shared-store payloads no repo links to any more.
+  const targets: DeleteTargetInput[] = [{ kind: 'incomplete' }, { kind: 'detached' }, { kind: 'store' }];
+  const plan = await call(core, 'cache.planDelete', { targets });
+  const active = scan.incomplete.filter((f) => f.active).length;
+  if (!plan.summary.length) {
+    process.stdout.write('Nothing to prune.\n');
+    return 0;
+  }
+  if (active) process.stdout.write(`keeping ${plural(active, 'unfinished download')} being written right now\n`);
+  return await planThenRun(core, targets, values['dry-run'] === true);
+}
+
+async function move(core: Core, _scan: CacheOverview, { positionals }: Args): Promise<number> {
+  if (positionals.length !== 1) throw new ApiError('VALIDATION_FAILED', 'usage: hubcap cache mv NEW_FOLDER');
+  const r = await call(core, 'cache.move', { to: path.resolve(positionals[0] as string) });
+  process.stdout.write(
+    `${r.resumed ? 'Finished moving' : 'Moved'} ${formatBytes(r.bytes)} from ${r.from} to ${r.to} (${r.how === 'rename' ? 'renamed' : 'copied, then removed'}).\n${r.pythonNote}\n`,
+  );
+  return 0;
+}
+
+async function verify(core: Core, scan: CacheOverview, { positionals }: Args): Promise<number> {
+  let bad = 0;
+  for (const repo of findRepos(scan, positionals[0])) {
+    const { checked, corrupt, unverifiable } = await call(core, 'cache.verify', { repo: repo.key });
+    bad += corrupt.length;
+    process.stdout.write(`${repo.id}: ${checked - corrupt.length}/${plural(checked, 'blob')} ok\n`);
+    for (const c of corrupt) {
+      process.stdout.write(`  CORRUPT ${c.etag} (${safe(c.files.join(', '))})\n`);
+      if (c.changedInPlace)
+        process.stdout.write('    changed in place by another program: the blob is hard-linked to its file (a re-download gives the cache its own copy)\n');
+      process.stdout.write(
+        `    re-download exactly these: hubcap download ${repo.id} ${c.uses.map((u) => safe(u.path)).join(' ')} --revision ${c.uses[0]?.commit} --force\n`,
+      );
+    }
+    if (unverifiable.length) {
+      process.stdout.write(
+        `  ${plural(unverifiable.length, 'copied file')} could not be checked: no recorded hash${core.settings.isOffline() ? ' (go online to check them)' : ' and the Hub did not list it'}\n`,
+      );
+    }
+  }
+  return bad ? 1 : 0;
+}
+
+/** The `cache` group of the command table; every one takes --cache-dir. */
+export const cacheCommands = [
+  command({
+    name: 'cache ls',
+    options: only('json', 'files'),
+    positionals: true,
+    usage: [
+      ['[--json] [--cache-dir D]', 'List cached repos, revisions and sizes'],
+      ['[REPO --files]', "(a repo's files: real paths, sizes, blobs, snapshot folder)"],
+    ],
+    run: onScan(list),
+  }),
+  command({
+    name: 'cache rm',
+    options: only('dry-run'),
+    positionals: true,
+    usage: [['REPO[@REVISION]… [--dry-run]', 'Delete from the cache (shows what it frees)'], ['[--cache-dir D]']],
+    run: onScan(remove),
+  }),
+  command({
+    name: 'cache prune',
+    options: only('dry-run'),
+    positionals: true,
+    usage: [['[--dry-run] [--cache-dir D]', 'Remove stale unfinished downloads and detached revisions']],
+    run: onScan(prune),
+  }),
+  command({
+    name: 'cache verify',
+    options: only(),
+    positionals: true,
+    usage: [['[REPO] [--cache-dir D]', 'Rehash blobs and report corrupt ones']],
+    run: onScan(verify),
+  }),
+  command({
+    name: 'cache mv',
+    options: only(),
+    positionals: true,
+    usage: [['NEW_FOLDER [--cache-dir D]', 'Move the whole cache (another drive too; resumable)']],
+    run: onScan(move),
+  }),
+];

@@ -1,6 +1,5 @@
 /** `hubcap download REPO [FILES|PATTERNS…] [--revision R] [--cache-dir D] [--repo-type T] [--force] [--connections auto|N] [--json]`. */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatBytes, formatDuration } from '../contract/present/format';
 import { ApiError } from '../contract/errors';
 import { isTerminal, JOB_CONNECTION_BOUNDS, savedBytes, splitSelection, type DownloadJob } from '../contract/downloads';
@@ -8,21 +7,32 @@ import { REPO_TYPES, type RepoType } from '../contract/keys';
 import { repoDir } from '../cache/layout';
 import { call, cliCore } from './context';
 import { stopOnSignals } from './signals';
+import { command, type CommandOptions, type Parsed } from './command';
 
-export async function downloadCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      revision: { type: 'string', default: 'main' },
-      'cache-dir': { type: 'string' },
-      'repo-type': { type: 'string', default: 'model' },
-      json: { type: 'boolean', default: false },
-      quiet: { type: 'boolean', short: 'q', default: false },
-      connections: { type: 'string' },
-      force: { type: 'boolean', default: false },
-    },
-  });
+const OPTIONS = {
+  revision: { type: 'string', default: 'main' },
+  'cache-dir': { type: 'string' },
+  'repo-type': { type: 'string', default: 'model' },
+  json: { type: 'boolean', default: false },
+  quiet: { type: 'boolean', short: 'q', default: false },
+  connections: { type: 'string' },
+  force: { type: 'boolean', default: false },
+} satisfies CommandOptions;
+
+export const downloadCommand = command({
+  name: 'download',
+  options: OPTIONS,
+  positionals: true,
+  usage: [
+    ['REPO [FILES|PATTERNS…]', 'Download into the Hugging Face cache'],
+    ['[--revision R] [--cache-dir D] [--repo-type model|dataset] [--json]'],
+    ['[--force]', '(rehash what is there; fetch again what is corrupt)'],
+    ['[--connections auto|N] [-q|--quiet]', '(range connections for large files; -q: no progress)'],
+  ],
+  run: download,
+});
+
+async function download({ values, positionals }: Parsed<typeof OPTIONS>): Promise<number> {
   const [repo, ...selectors] = positionals;
   if (!repo) throw new ApiError('VALIDATION_FAILED', 'usage: hubcap download REPO [FILES|PATTERNS…] [--revision R]');
   const repoType = values['repo-type'] as RepoType;

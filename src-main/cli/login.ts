@@ -6,9 +6,9 @@
  * (a headless box) it says to give the token as HF_TOKEN instead, since a session-only token would
  * be gone when the command ends.
  */
-import { parseArgs } from 'node:util';
 import type { AccountView } from '../contract/account';
 import { call, cliCore } from './context';
+import { command, type CommandOptions, type Parsed } from './command';
 
 /** The token: typed (no echo) on a terminal, else the whole of standard input. Bounded. */
 async function readToken(): Promise<string> {
@@ -66,17 +66,35 @@ function describe(view: AccountView): string {
   return `Signed in as ${who} with ${c.masked}, from ${from}.`;
 }
 
-export async function accountCommand(command: 'login' | 'logout' | 'whoami', argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { name: { type: 'string' }, json: { type: 'boolean' } },
-    allowPositionals: true,
-    strict: true,
-  });
+const NAME = { name: { type: 'string' } } satisfies CommandOptions;
+const JSON_OUTPUT = { json: { type: 'boolean' } } satisfies CommandOptions;
+
+export const accountCommands = [
+  command({
+    name: 'login',
+    options: { ...NAME, ...JSON_OUTPUT },
+    positionals: true,
+    usage: [['[--name N] [--json]', 'Keep a Hub token in the OS keychain (read from stdin, never an argument)']],
+    run: (args) => account('login', args),
+  }),
+  command({ name: 'logout', options: JSON_OUTPUT, positionals: true, usage: [['[NAME] [--json]', 'Forget it']], run: (args) => account('logout', args) }),
+  command({
+    name: 'whoami',
+    options: JSON_OUTPUT,
+    positionals: true,
+    usage: [['[--json]', 'Say which token is in use']],
+    run: (args) => account('whoami', args),
+  }),
+];
+
+async function account(
+  which: 'login' | 'logout' | 'whoami',
+  { values, positionals }: { values: Partial<Parsed<typeof NAME & typeof JSON_OUTPUT>['values']>; positionals: string[] },
+): Promise<number> {
   const core = cliCore({});
   try {
     let view = await call(core, 'account.get', {});
-    if (command === 'login') {
+    if (which === 'login') {
       if (!view.keychain.available) {
         process.stderr.write(
           `hubcap: no OS keychain here (${view.keychain.reason ?? 'unavailable'}), and Hubcap never writes tokens to a file: give the token as HF_TOKEN=hf_… to each command (or from your secret manager).\n`,
@@ -85,7 +103,7 @@ export async function accountCommand(command: 'login' | 'logout' | 'whoami', arg
       }
       const token = await readToken();
       view = await call(core, 'account.login', { token, ...(values.name ? { name: values.name } : {}) });
-    } else if (command === 'logout') {
+    } else if (which === 'logout') {
       const name = positionals[0] ?? view.tokens.find((t) => t.active)?.name;
       if (!name) {
         process.stdout.write('No token stored in the keychain: nothing to sign out of.\n');
@@ -96,7 +114,7 @@ export async function accountCommand(command: 'login' | 'logout' | 'whoami', arg
     if (values.json) process.stdout.write(`${JSON.stringify({ current: view.current, tokens: view.tokens })}\n`);
     else {
       process.stdout.write(`${describe(view)}\n`);
-      if (view.envToken && command !== 'whoami') process.stdout.write(`Note: ${view.envToken.name} is set and wins over the keychain while it is.\n`);
+      if (view.envToken && which !== 'whoami') process.stdout.write(`Note: ${view.envToken.name} is set and wins over the keychain while it is.\n`);
     }
     return 0;
   } finally {

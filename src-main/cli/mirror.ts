@@ -6,7 +6,6 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Core } from '../core/core';
 import { ApiError } from '../contract/errors';
 import { isTerminal, type DownloadRequest } from '../contract/downloads';
@@ -18,6 +17,7 @@ import { startMirror, type Mirror } from '../mirror/server';
 import { hostCore } from './context';
 import { isLoopback } from './api';
 import { stopOnSignals } from './signals';
+import { command, type CommandOptions, type Parsed } from './command';
 
 export const DEFAULT_MIRROR_PORT = 8686;
 
@@ -111,20 +111,30 @@ export function mirrorNotes(m: CliMirror, host: string, showKey: boolean): strin
   return `${lines.join('\n')}\n`;
 }
 
-export async function mirrorCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string', default: '127.0.0.1' },
-      allow: { type: 'string' },
-      'rate-limit': { type: 'string' },
-      'show-key': { type: 'boolean', default: false },
-      'cache-only': { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
+const OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string', default: '127.0.0.1' },
+  allow: { type: 'string' },
+  'rate-limit': { type: 'string' },
+  'show-key': { type: 'boolean', default: false },
+  'cache-only': { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+} satisfies CommandOptions;
+
+export const mirrorCommand = command({
+  name: 'mirror',
+  options: OPTIONS,
+  positionals: false,
+  usage: [
+    ['[--port N] [--host ADDR]', 'This cache as a read-only Hub for other machines'],
+    ['[--allow NETS] [--rate-limit RATE]', '(first line: the HF_ENDPOINT to give them, key masked'],
+    ['[--cache-only] [--show-key] [--json]', 'unless --show-key; --allow 10.0.0.0/8,…; RATE like 50M;'],
+    ['', 'public repos it lacks are fetched once unless --cache-only)'],
+  ],
+  run: mirror,
+});
+
+async function mirror({ values }: Parsed<typeof OPTIONS>): Promise<number> {
   const port = values.port === undefined ? DEFAULT_MIRROR_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ApiError('VALIDATION_FAILED', `--port must be 0-65535, got ${values.port}`);
   // Its pull-through jobs are its own, not the desktop app's queue.
@@ -150,4 +160,5 @@ export async function mirrorCommand(argv: string[]): Promise<void> {
     clearInterval(timer);
     return Promise.all([m.mirror.close(), core.close()]);
   });
+  return 0;
 }

@@ -14,7 +14,8 @@ import type { ApiRequestLog, LocalApiModel, LocalApiView } from '../contract/loc
 import { apiModels } from './model-ids';
 import type { LibraryItem } from '../contract/library';
 import { apiKey, keptApiKey, maskKey, regenerateApiKey, type ApiKey } from './api-key';
-import { startLocalApi, type LocalApi, type LocalApiOptions } from './server';
+import { startLocalApi, type LocalApi } from './server';
+import type { LocalApiOptions } from './context';
 
 export interface LocalApiSettings {
   enabled: boolean;
@@ -34,6 +35,9 @@ export interface LocalApiServiceOptions {
   /** How old the key read from the keychain may be before it is read again (default 1 s). */
   rereadMs?: number;
 }
+
+/** Where one Local API server listens and how; the service brings the inference, the models and the key. */
+export type LocalApiListen = Pick<LocalApiOptions, 'host' | 'port' | 'parallel' | 'corsOrigins' | 'onRequest'>;
 
 const RECENT = 50;
 const REREAD_MS = 1000;
@@ -110,6 +114,14 @@ export class LocalApiService {
     return this.view();
   }
 
+  /**
+   * The one way a Local API server starts, whichever shell asks: Settings › Local API (`apply`),
+   * `serve --api-port` and `hubcap api`. Each asks this service's key at every request.
+   */
+  listen(where: LocalApiListen): Promise<LocalApi> {
+    return startLocalApi({ inference: this.#o.inference, items: this.#o.items, key: () => this.#keyNow().key, ...where });
+  }
+
   /** Brings the server in line with the settings (start, stop, or restart on another port). */
   apply(): Promise<void> {
     this.#applying = this.#applying.then(() => this.#apply()).catch(() => undefined);
@@ -133,10 +145,7 @@ export class LocalApiService {
     if (want.enabled) {
       this.#keyNow();
       try {
-        this.#api = await startLocalApi({
-          inference: this.#o.inference,
-          items: this.#o.items,
-          key: () => this.#keyNow().key,
+        this.#api = await this.listen({
           host: want.exposed ? '0.0.0.0' : '127.0.0.1',
           port: want.port,
           corsOrigins: () => this.#o.settings().corsOrigins,
