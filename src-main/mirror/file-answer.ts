@@ -50,28 +50,50 @@ export interface FileAnswer {
   onBytes: (n: number) => void;
   /** A blob found bad while it streamed (the answer was cut short). */
   onRefused?: (error: ApiError) => void;
+  /** Answer a Range with the whole file (bytes of this blob once went out unverified: a resume must start over). */
+  ignoreRange?: boolean;
+}
+
+/** The headers every answer for a file carries, as the Hub sends them. */
+export function fileHeaders(file: Pick<MirrorFile, 'path' | 'size' | 'etag'>, commit: string, cacheControl: string): Record<string, string> {
+  const etag = strongEtag(file.etag);
+  return {
+    ETag: etag,
+    'X-Linked-Etag': etag,
+    'X-Linked-Size': String(file.size),
+    'X-Repo-Commit': commit,
+    'Accept-Ranges': 'bytes',
+    'Cache-Control': cacheControl,
+    'Content-Type': 'application/octet-stream',
+    'Content-Disposition': `inline; filename*=UTF-8''${encodeURIComponent(file.path.split('/').pop() ?? 'file')}`,
+  };
+}
+
+/**
+ * What to send: 'not-modified' (304), 'unsatisfiable' (416), a range, or null for the whole file.
+ * If-Range that does not name this blob, or `ignoreRange`, sends the whole file.
+ */
+export function chooseRange(
+  req: http.IncomingMessage,
+  file: Pick<MirrorFile, 'size' | 'etag'>,
+  ignoreRange = false,
+): ByteRange | 'unsatisfiable' | 'not-modified' | null {
+  const etag = strongEtag(file.etag);
+  if (etagMatches(req.headers['if-none-match'], etag)) return 'not-modified';
+  const ifRange = req.headers['if-range'] as string | undefined;
+  if (ignoreRange || (ifRange !== undefined && !etagMatches(ifRange, etag, false))) return null;
+  return parseRange(req.headers.range, file.size);
 }
 
 export async function answerFile(req: http.IncomingMessage, res: http.ServerResponse, a: FileAnswer): Promise<void> {
   const { file } = a;
-  const etag = strongEtag(file.etag);
-  const common: Record<string, string> = {
-    ETag: etag,
-    'X-Linked-Etag': etag,
-    'X-Linked-Size': String(file.size),
-    'X-Repo-Commit': a.commit,
-    'Accept-Ranges': 'bytes',
-    'Cache-Control': a.cacheControl,
-    'Content-Type': 'application/octet-stream',
-    'Content-Disposition': `inline; filename*=UTF-8''${encodeURIComponent(file.path.split('/').pop() ?? 'file')}`,
-  };
-  if (etagMatches(req.headers['if-none-match'], etag)) {
+  const common = fileHeaders(file, a.commit, a.cacheControl);
+  const wanted = chooseRange(req, file, a.ignoreRange);
+  if (wanted === 'not-modified') {
     res.writeHead(304, common);
     res.end();
     return;
   }
-  const ifRange = req.headers['if-range'] as string | undefined;
-  const wanted = ifRange === undefined || etagMatches(ifRange, etag, false) ? parseRange(req.headers.range, file.size) : null;
   if (wanted === 'unsatisfiable') {
     res.writeHead(416, { ...common, 'Content-Range': `bytes */${file.size}`, 'Content-Length': '0' });
     res.end();

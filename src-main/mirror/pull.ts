@@ -8,12 +8,15 @@
 import type http from 'node:http';
 import type { DownloadRequest } from '../contract/downloads';
 import { HubHttp } from '../hub/http';
+import { fileMetadata, type FileMetadata } from '../hub/resolve';
 import { repoApiPath, COMMIT_RE, type RepoRef } from '../hub/repo-id';
 import { hubError } from './answers';
 
 /** How long the Hub's answer for a branch is trusted. */
 export const BRANCH_TTL_MS = 30_000;
 const MAX_LISTING = 32 << 20;
+/** How long a failed pull of a file is answered with its error before it is tried again. */
+export const FAILED_TTL_MS = 30_000;
 
 export interface PullOptions {
   endpoint: string;
@@ -30,6 +33,7 @@ export class PullThrough {
   readonly #hub: HubHttp;
   readonly #branches = new Map<string, { commit: string | null; at: number }>();
   readonly #pulls = new Map<string, Promise<void>>();
+  readonly #failed = new Map<string, { error: unknown; at: number }>();
 
   constructor(opts: PullOptions) {
     this.#opts = opts;
@@ -68,18 +72,44 @@ export class PullThrough {
     return commit;
   }
 
-  /** Fetches one file into the cache through the engine, once however many clients ask at the same time. */
-  file(repo: RepoRef, revision: string, commit: string | null, filePath: string): Promise<void> {
+  /** What the Hub says of a file (commit, blob name, size), asked anonymously: what a pull of it will fetch. */
+  metadata(repo: RepoRef, revision: string, filePath: string): Promise<FileMetadata> {
+    return fileMetadata(this.#hub, repo, revision, filePath);
+  }
+
+  /**
+   * Fetches one file into the cache through the engine, once however many clients ask at the same
+   * time. A failed pull is answered with its error for FAILED_TTL_MS rather than started again: a
+   * client that retries a cut download at once (Python does, without end while bytes keep coming)
+   * gets the error instead of another doomed attempt.
+   */
+  file(repo: RepoRef, revision: string, commit: string | null, filePath: string, now = Date.now()): Promise<void> {
     const key = `${repo.type}:${repo.id}@${commit ?? revision}:${filePath}`;
     let pending = this.#pulls.get(key);
+    const failed = this.#failed.get(key);
+    if (!pending && failed && now - failed.at < FAILED_TTL_MS) return Promise.reject(failed.error);
     if (!pending) {
+      this.#failed.delete(key);
       pending = this.#opts
         .download({ repoType: repo.type, repo: repo.id, revision, ...(commit ? { commit } : {}), files: [filePath] })
-        .then((bytes) => this.#opts.onUpstreamBytes?.(bytes))
+        .then(
+          (bytes) => this.#opts.onUpstreamBytes?.(bytes),
+          (error: unknown) => {
+            this.#failed.set(key, { error, at: Date.now() });
+            if (this.#failed.size > 10_000) this.#failed.delete(this.#failed.keys().next().value as string);
+            throw error;
+          },
+        )
         .finally(() => this.#pulls.delete(key));
       this.#pulls.set(key, pending);
     }
     return pending;
+  }
+
+  /** The error of a pull of this file that failed moments ago, if one did. */
+  recentFailure(repo: RepoRef, commit: string, filePath: string, now = Date.now()): unknown {
+    const failed = this.#failed.get(`${repo.type}:${repo.id}@${commit}:${filePath}`);
+    return failed && now - failed.at < FAILED_TTL_MS ? failed.error : null;
   }
 
   /** Passes a listing (info, tree, paths-info) on from the Hub, bounded, with its Link pointed back at `base`. */

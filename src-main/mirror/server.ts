@@ -5,6 +5,8 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { repoFolderName } from '../cache/layout';
 import { secretsEqual } from '../app/http-guards';
 import type { CacheScan } from '../cache/scan';
 import { COMMIT_RE } from '../hub/repo-id';
@@ -20,6 +22,7 @@ import { MirrorStats, type MirrorStatsView } from './stats';
 import { ClientBuckets } from './throttle';
 import { openBlob } from './verified-blob';
 import { PullThrough, type PullOptions } from './pull';
+import { answerPulling, PulledBlobs, STREAM_FROM_BYTES } from './pull-stream';
 
 export interface MirrorOptions {
   /** The cache as scanned; `fresh` after a pull-through wrote into it. */
@@ -90,6 +93,51 @@ export async function startMirror(opts: MirrorOptions): Promise<Mirror> {
   const stats = new MirrorStats();
   const buckets = new ClientBuckets(opts.rateLimit ?? 0);
   const pull = opts.pull ? new PullThrough({ ...opts.pull, onUpstreamBytes: (n) => (stats.bytesUpstream += n) }) : null;
+  const pulled = new PulledBlobs();
+
+  /** The Hub's error for a failed pull, in its shape. */
+  function pullFailed(res: http.ServerResponse, r: MirrorRoute & { kind: 'resolve' }, error: unknown): void {
+    const code = error instanceof ApiError ? error.code : 'INTERNAL';
+    const hub = { ENTRY_NOT_FOUND: [404, 'EntryNotFound'], REVISION_NOT_FOUND: [404, 'RevisionNotFound'], REPO_NOT_FOUND: [404, 'RepoNotFound'] } as const;
+    const known = hub[code as keyof typeof hub];
+    const status = known?.[0] ?? (code === 'RATE_LIMITED' ? 429 : code === 'NETWORK' || code === 'OFFLINE' ? 503 : 502);
+    hubError(res, status, known?.[1] ?? null, known ? (error as Error).message : `Fetching ${r.path} from the Hub failed: ${(error as Error).message}`);
+  }
+
+  /**
+   * A large file the cache lacks: its GET is served as the engine writes it (pull-stream.ts), its
+   * HEAD from the Hub's own metadata (no download for a client that only asks). False when answered.
+   */
+  async function pullLarge(r: MirrorRoute & { kind: 'resolve' }, req: http.IncomingMessage, res: http.ServerResponse, commit: string | null, client: string) {
+    if (!pull) return true;
+    let meta;
+    try {
+      meta = await pull.metadata(r.repo, commit ?? r.revision, r.path);
+    } catch (error) {
+      pullFailed(res, r, error);
+      return false;
+    }
+    if (meta.size < STREAM_FROM_BYTES) return true;
+    const failed = pull.recentFailure(r.repo, meta.commit, r.path);
+    if (failed) {
+      pullFailed(res, r, failed);
+      return false;
+    }
+    const done = req.method === 'GET' ? pull.file(r.repo, r.revision, meta.commit, r.path) : Promise.resolve();
+    // Later clients are answered from the cache as soon as the blob is in.
+    done.then(() => opts.scan(true)).catch(() => undefined);
+    await answerPulling(req, res, {
+      file: { path: r.path, size: meta.size, etag: meta.etag },
+      commit: meta.commit,
+      cacheControl: cacheControl('public', COMMIT_RE.test(r.revision)),
+      blobsDir: path.join(opts.scan().root, repoFolderName(r.repo), 'blobs'),
+      done,
+      blobs: pulled,
+      throttle: buckets.limited && req.method === 'GET' ? buckets.stream(client) : null,
+      onBytes: (n) => (stats.bytesWhilePulling += n),
+    });
+    return false;
+  }
 
   /** Does answering this need what the cache lacks? A file not held, or a revision not there at all. */
   const lacks = (r: MirrorRoute, rev: MirrorRevision | null): boolean => {
@@ -101,7 +149,14 @@ export async function startMirror(opts: MirrorOptions): Promise<Mirror> {
   };
 
   /** Fetches what a public repo's request lacks; false when an answer was already sent. */
-  async function pullThrough(r: MirrorRoute, req: http.IncomingMessage, res: http.ServerResponse, prefix: string, commit: string | null): Promise<boolean> {
+  async function pullThrough(
+    r: MirrorRoute,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    prefix: string,
+    commit: string | null,
+    client: string,
+  ): Promise<boolean> {
     if (!pull) return true;
     if (r.kind !== 'resolve') {
       const body = r.kind === 'paths-info' ? await readBody(req) : undefined;
@@ -112,15 +167,12 @@ export async function startMirror(opts: MirrorOptions): Promise<Mirror> {
       await pull.listing(req, res, (req.url ?? '').slice(prefix.length), nextPageUrl(req, prefix, ''), body);
       return false;
     }
+    if (!(await pullLarge(r, req, res, commit, client))) return false;
     try {
       await pull.file(r.repo, r.revision, commit, r.path);
       return true;
     } catch (error) {
-      const code = error instanceof ApiError ? error.code : 'INTERNAL';
-      const hub = { ENTRY_NOT_FOUND: [404, 'EntryNotFound'], REVISION_NOT_FOUND: [404, 'RevisionNotFound'], REPO_NOT_FOUND: [404, 'RepoNotFound'] } as const;
-      const known = hub[code as keyof typeof hub];
-      const status = known?.[0] ?? (code === 'RATE_LIMITED' ? 429 : code === 'NETWORK' || code === 'OFFLINE' ? 503 : 502);
-      hubError(res, status, known?.[1] ?? null, known ? (error as Error).message : `Fetching ${r.path} from the Hub failed: ${(error as Error).message}`);
+      pullFailed(res, r, error);
       return false;
     }
   }
@@ -166,6 +218,7 @@ export async function startMirror(opts: MirrorOptions): Promise<Mirror> {
         throttle: buckets.limited && req.method === 'GET' ? buckets.stream(ctx.client) : null,
         onBytes: (n) => (stats.bytesFromCache += n),
         onRefused: () => (stats.refusedBlobs += 1),
+        ignoreRange: pulled.marked(file.etag),
       });
     } catch (error) {
       if (error instanceof ApiError && error.code === 'INTEGRITY') stats.refusedBlobs += 1;
@@ -197,7 +250,7 @@ export async function startMirror(opts: MirrorOptions): Promise<Mirror> {
       visibility = await opts.access.visibility(r.repo);
       // Public repos only: a gated or private one would be fetched on the owner's token.
       if (visibility === 'public') {
-        if (!(await pullThrough(r, req, res, parsed.prefix, commit))) return;
+        if (!(await pullThrough(r, req, res, parsed.prefix, commit, client))) return;
         cached = findCached(opts.scan(true), r.repo);
         commit ??= cached ? resolveCachedRevision(cached, r.revision) : null;
         rev = cached && commit ? revisionFiles(cached, commit) : null;

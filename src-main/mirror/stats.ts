@@ -7,6 +7,8 @@ export interface MirrorStatsView {
   requests: number;
   /** File bytes sent from the cache. */
   bytesFromCache: number;
+  /** File bytes sent to clients as they arrived from the Hub (a pull-through still under way). */
+  bytesWhilePulling: number;
   /** Bytes fetched from the Hub to answer a miss. */
   bytesUpstream: number;
   /** Blobs refused because they did not match their name. */
@@ -18,6 +20,7 @@ export class MirrorStats {
   connected = 0;
   requests = 0;
   bytesFromCache = 0;
+  bytesWhilePulling = 0;
   bytesUpstream = 0;
   refusedBlobs = 0;
 
@@ -32,6 +35,7 @@ export class MirrorStats {
       connected: this.connected,
       requests: this.requests,
       bytesFromCache: this.bytesFromCache,
+      bytesWhilePulling: this.bytesWhilePulling,
       bytesUpstream: this.bytesUpstream,
       refusedBlobs: this.refusedBlobs,
     };

@@ -62,7 +62,7 @@ describe('hubcap mirror', () => {
     const first = JSON.parse(j.line) as { endpoint: string; url: string; keySource: string; stats: Record<string, number> };
     expect(first.endpoint).toMatch(/^http:\/\/[\d.]+:\d+\/cli-t…0000$/);
     expect(first.keySource).toBe('HUBCAP_MIRROR_KEY');
-    expect(first.stats).toEqual({ clients: 0, connected: 0, requests: 0, bytesFromCache: 0, bytesUpstream: 0, refusedBlobs: 0 });
+    expect(first.stats).toEqual({ clients: 0, connected: 0, requests: 0, bytesFromCache: 0, bytesWhilePulling: 0, bytesUpstream: 0, refusedBlobs: 0 });
     await until(() => j.stderr().includes('warning'));
     expect(j.stderr()).toContain('hubcap: warning: listening on 0.0.0.0; anyone who can reach it and has the key');
   });
