@@ -7,25 +7,23 @@ import os from 'node:os';
 import {
   getLlama,
   getLlamaGpuTypes,
-  GgufInsights,
   InsufficientMemoryError,
   LlamaChat,
   LlamaCompletion,
   LlamaLogLevel,
   type LlamaEmbeddingContext,
   type LlamaGrammar,
-  readGgufFileInfo,
-  type ChatHistoryItem,
   type ChatModelFunctions,
-  type ChatModelResponse,
   type Llama,
   type LlamaContext,
   type LlamaContextSequence,
   type LlamaModel,
 } from 'node-llama-cpp';
-import type { AnswerStats, StopReason } from '../../contract/chat';
-import type { FitEstimate, FitVerdict, GpuBackend, HardwareView, LoadSettings } from '../../contract/inference';
+import type { FitEstimate, HardwareView, LoadSettings } from '../../contract/inference';
 import { defaultThreads, type ThreadChoice } from '../threads';
+import { Answer, backendOf, errorText, failure } from './answer';
+import { chatRequestPlan, paramsSchema, parsedArguments } from './chat-request';
+import { AUTO_CONTEXT_MAX, estimateFit } from './fit';
 import type {
   HostCompleteRequest,
   HostEmbedResult,
@@ -35,39 +33,12 @@ import type {
   HostGenerateResult,
   HostLoadRequest,
   HostLoadResult,
-  HostSampling,
   ParentFunctions,
   ToolCall,
   ToolSpec,
 } from '../host-protocol';
 
-/** An "auto" context is capped: a 128k-token window costs gigabytes of KV cache nobody asked for. */
-export const AUTO_CONTEXT_MAX = 8192;
-
 const GPU_NAMES: Record<string, string> = { cuda: 'CUDA', vulkan: 'Vulkan', metal: 'Metal' };
-
-function backendOf(llama: Llama): GpuBackend {
-  return llama.gpu === false ? 'cpu' : llama.gpu;
-}
-
-function failure(kind: HostFailure['failure'], message: string): HostFailure {
-  return { failure: kind, message };
-}
-
-/**
- * An error's message in words: llama.cpp and node-llama-cpp quote raw file bytes ("Invalid GGUF
- * magic \"\u0000\u0000…\""), which show as boxes; control and replacement characters are dropped.
- */
-function errorText(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return (
-    text
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd]/g, '')
-      .replace(/""/g, '(unreadable bytes)')
-      .slice(0, 500)
-  );
-}
 
 /** One sequence of the context and the chat on it; taken by one answer at a time. */
 interface Slot {
@@ -85,93 +56,6 @@ interface Loaded {
 
 /** The most sequences one context gets: past this, batching more answers stops paying on any machine we target. */
 export const MAX_SEQUENCES = 8;
-
-/** A function call's arguments as the model wrote them, parsed back for the chat template (raw text when they are not JSON). */
-function parsedArguments(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-/**
- * What the model is told of the functions when it must call one: the chat templates' own function
- * syntax cannot be forced (node-llama-cpp grammars and functions exclude each other), so a forced
- * call is a JSON object under a grammar, as llama.cpp's server does for its generic tool format.
- */
-function forcedToolsPrompt(tools: ToolSpec[]): string {
-  const lines = tools.map((t) => `- ${t.name}${t.description ? `: ${t.description}` : ''}\n  parameters: ${JSON.stringify(t.parameters ?? {})}`);
-  return `You must call one of these functions. Answer only with a JSON object {"name": <function name>, "arguments": <its parameters>}.\n${lines.join('\n')}`;
-}
-
-/** OpenAI's parameter schema with what GBNF has no use for taken out ($schema, titles), and "no parameters" made explicit. */
-function paramsSchema(t: ToolSpec): Record<string, unknown> {
-  const { $schema: _s, title: _t, ...rest } = t.parameters ?? {};
-  if (rest.type === 'object' && rest.properties === undefined) return { ...rest, properties: {} };
-  return Object.keys(rest).length ? rest : { type: 'object', properties: {} };
-}
-
-/**
- * One answer's sampling options and its clock, shared by chat answers and raw completions: the
- * options node-llama-cpp takes, token counting for the stream, and the stats at the end.
- */
-class Answer {
-  readonly abort = new AbortController();
-  readonly #started = performance.now();
-  #firstAt: number | null = null;
-  tokens = 0;
-
-  constructor(
-    readonly requestId: string,
-    readonly parent: ParentFunctions,
-  ) {}
-
-  options(s: HostSampling, stop: string[] | undefined) {
-    return {
-      signal: this.abort.signal,
-      stopOnAbortSignal: true,
-      maxTokens: s.maxTokens,
-      temperature: s.temperature,
-      topP: s.topP,
-      topK: s.topK,
-      minP: s.minP,
-      ...(s.seed === null ? {} : { seed: s.seed }),
-      repeatPenalty:
-        s.repeatPenalty === 1 && !s.frequencyPenalty && !s.presencePenalty
-          ? (false as const)
-          : {
-              penalty: s.repeatPenalty,
-              ...(s.frequencyPenalty ? { frequencyPenalty: s.frequencyPenalty } : {}),
-              ...(s.presencePenalty ? { presencePenalty: s.presencePenalty } : {}),
-            },
-      ...(stop?.length ? { customStopTriggers: stop } : {}),
-      onToken: (t: readonly unknown[]) => {
-        this.#firstAt ??= performance.now();
-        this.tokens += t.length;
-      },
-      onTextChunk: (text: string) => this.parent.token(this.requestId, text, this.tokens),
-    };
-  }
-
-  stats(reason: string, metered: number, contextUsed: number, contextSize: number): AnswerStats {
-    const ended = performance.now();
-    // onToken misses tokens node-llama-cpp holds back (an unfinished UTF-8 sequence, a possible
-    // stop string) and then drops at the end; the sequence's meter counts every generated token.
-    const tokens = Math.max(this.tokens, metered);
-    const decodeMs = this.#firstAt === null ? 0 : ended - this.#firstAt;
-    const stopReason: StopReason = reason === 'abort' ? 'stopped' : reason === 'maxTokens' ? 'maxTokens' : 'end';
-    return {
-      tokens,
-      tokensPerSecond: tokens > 1 && decodeMs > 0 ? ((tokens - 1) * 1000) / decodeMs : 0,
-      timeToFirstTokenMs: this.#firstAt === null ? 0 : this.#firstAt - this.#started,
-      totalMs: ended - this.#started,
-      stopReason,
-      contextUsed,
-      contextSize,
-    };
-  }
-}
 
 export class Engine implements HostFunctions {
   #llama: Promise<Llama> | null = null;
@@ -251,52 +135,7 @@ export class Engine implements HostFunctions {
   }
 
   async fit(path: string, settings: LoadSettings, sequences = 1): Promise<FitEstimate | HostFailure> {
-    const llama = await this.llama();
-    let insights: GgufInsights;
-    let parameters = 0;
-    try {
-      // Filesystem only: given a Hub URL, node-llama-cpp would read HF_TOKEN or the token file itself.
-      const info = await readGgufFileInfo(path, { sourceType: 'filesystem', logWarnings: false });
-      for (const t of info.fullTensorInfo ?? info.tensorInfo ?? []) parameters += t.dimensions.reduce<number>((a, d) => a * Number(d), 1);
-      insights = await GgufInsights.from(info, llama);
-    } catch (error) {
-      return failure('LOAD_FAILED', `Could not read the model's header: ${errorText(error)}`);
-    }
-    const targetContext = settings.contextSize === 'auto' ? Math.min(AUTO_CONTEXT_MAX, insights.trainContextSize ?? AUTO_CONTEXT_MAX) : settings.contextSize;
-    const r = await insights.configurationResolver.resolveAndScoreConfig({
-      ...(settings.gpuLayers === 'auto' ? {} : { targetGpuLayers: Math.min(settings.gpuLayers, insights.totalLayers) }),
-      targetContextSize: targetContext,
-    });
-    const backend = backendOf(llama);
-    const v = { ...r.resolvedValues };
-    // Each further sequence has its own KV cells of the whole context size (node-llama-cpp sizes
-    // the cache as context × sequences); the resolver scores one, so the difference is added here.
-    if (sequences > 1) {
-      const at = (n: number) => insights.estimateContextResourceRequirementsV2({ contextSize: v.contextSize, modelGpuLayers: v.gpuLayers, sequences: n });
-      const [one, many] = await Promise.all([at(1), at(sequences)]);
-      v.totalRamUsage += Math.max(0, many.cpuRam - one.cpuRam);
-      v.totalVramUsage += Math.max(0, many.gpuVram - one.gpuVram);
-    }
-    const vram = backend === 'cpu' ? null : await llama.getVramState();
-    const ram = { total: os.totalmem(), free: os.freemem() };
-    let verdict: FitVerdict;
-    if (r.compatibilityScore === 0 || v.totalRamUsage > ram.total || (vram !== null && v.gpuLayers > 0 && v.totalVramUsage > vram.total)) verdict = 'too-big';
-    else if (backend === 'cpu' || v.gpuLayers === 0) verdict = 'cpu';
-    else if (v.gpuLayers >= insights.totalLayers) verdict = 'gpu';
-    else verdict = 'partial';
-    return {
-      verdict,
-      backend,
-      gpuLayers: v.gpuLayers,
-      totalLayers: insights.totalLayers,
-      contextSize: v.contextSize,
-      vramNeeded: v.totalVramUsage,
-      ramNeeded: v.totalRamUsage,
-      vram: vram ? { total: vram.total, free: vram.free } : null,
-      ram,
-      modelSize: insights.modelSize,
-      parameters: parameters || null,
-    };
+    return estimateFit(await this.llama(), path, settings, sequences);
   }
 
   async load({ path, settings, sequences: wanted }: HostLoadRequest): Promise<HostLoadResult | HostFailure> {
@@ -392,15 +231,9 @@ export class Engine implements HostFunctions {
     const loaded = this.#loaded;
     if (!loaded) return failure('NO_MODEL', 'No model is loaded.');
     const { context, model } = loaded;
-    const tools = req.tools?.length ? req.tools : undefined;
-    const forced =
-      tools && req.toolChoice && req.toolChoice !== 'auto'
-        ? typeof req.toolChoice === 'object'
-          ? tools.filter((t) => t.name === (req.toolChoice as { name: string }).name)
-          : tools
-        : null;
-    if (forced && forced.length === 0) return failure('VALIDATION_FAILED', 'tool_choice names a function that is not in tools.');
-    const systemPrompt = forced ? [req.systemPrompt, forcedToolsPrompt(forced)].filter((x) => x.trim()).join('\n\n') : req.systemPrompt;
+    const plan = chatRequestPlan(req);
+    if ('failure' in plan) return plan;
+    const { tools, forced, systemPrompt, history } = plan;
     // Checked up front: node-llama-cpp would otherwise spend a long time trying to compress a
     // history that cannot fit, then fail with a message about compression nobody understands.
     const needed = model.tokenize(req.prompt ?? '').length + (systemPrompt.trim() ? model.tokenize(systemPrompt).length : 0) + 8;
@@ -410,18 +243,6 @@ export class Engine implements HostFunctions {
         `The system prompt and message need about ${needed} tokens and do not fit in the ${context.contextSize}-token context. Shorten them or load the model with a larger context.`,
       );
     }
-    const history: ChatHistoryItem[] = [];
-    if (systemPrompt.trim()) history.push({ type: 'system', text: systemPrompt });
-    for (const h of req.history) {
-      if (h.role === 'user') {
-        history.push({ type: 'user', text: h.text });
-        continue;
-      }
-      const response: ChatModelResponse['response'] = h.text ? [h.text] : [];
-      for (const c of h.calls ?? []) response.push({ type: 'functionCall', name: c.name, params: parsedArguments(c.arguments), result: c.result });
-      history.push({ type: 'model', response });
-    }
-    if (req.prompt !== null) history.push({ type: 'user', text: req.prompt });
 
     let grammar: LlamaGrammar | undefined;
     try {
