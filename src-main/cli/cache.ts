@@ -98,6 +98,11 @@ async function planThenRun(core: Core, targets: DeleteTargetInput[], dryRun: boo
   const plan: DeletePlanView = await call(core, 'cache.planDelete', { targets });
   for (const s of plan.summary) process.stdout.write(`${dryRun ? 'would delete' : 'deleting'} ${safe(s.label)} (${formatBytes(s.bytes)})\n`);
   for (const k of plan.kept) process.stdout.write(`${dryRun ? 'would keep' : 'keeping'} ${formatBytes(k.bytes)}: ${safe(k.label)}\n`);
+  // Exports to other apps' folders: their symlinks into these revisions stop working; copies and clones keep their bytes.
+  for (const u of plan.usedElsewhere ?? [])
+    process.stdout.write(
+      `also used in ${safe(u.label)}: ${plural(u.files, 'file')}${u.symlinks ? `, ${u.symlinks} of them symlinks into the cache that ${dryRun ? 'would break' : 'break'}` : ' (own copies, kept)'}\n`,
+    );
   if (dryRun) {
     process.stdout.write(`Would free ${formatBytes(plan.freedBytes)}.\n`);
     return 0;

@@ -8,6 +8,7 @@ import { appsCommands } from './apps';
 import { cacheCommands } from './cache';
 import { command, type CliCommand } from './command';
 import { downloadCommand } from './download';
+import { exportCommand } from './export';
 import { accountCommands } from './login';
 import { mirrorCommand } from './mirror';
 import { serveCommand } from './serve';
@@ -30,6 +31,7 @@ export const COMMANDS: readonly CliCommand[] = [
   downloadCommand,
   ...cacheCommands,
   ...appsCommands,
+  exportCommand,
   uploadCommand,
   apiCommand,
   mirrorCommand,

@@ -21,6 +21,12 @@ function PlanPreview({ plan }: { plan: DeletePlanView }) {
           </li>
         ))}
       </ul>
+      {plan.usedElsewhere?.map((u) => (
+        <p key={u.label} className={u.symlinks ? 'text-sm text-warning' : 'text-sm text-muted-foreground'} data-testid="delete-used-elsewhere">
+          Also used in {u.label}: {u.files === 1 ? 'one file' : `${u.files} files`}
+          {u.symlinks ? `, ${u.symlinks === 1 ? 'a link' : `${u.symlinks} links`} into the cache that will stop working.` : ', its own copies, which stay.'}
+        </p>
+      ))}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useLocation } from 'wouter';
-import { FolderOpen, ShieldCheck, Trash2 } from 'lucide-react';
+import { FolderOpen, Share2, ShieldCheck, Trash2 } from 'lucide-react';
 import type { CacheRepoView } from '../../../src-main/contract/cache';
 import { formatAgo, formatBytes, plural } from '../../../src-main/contract/present/format';
 import { useAppInfo, useOpenPlace } from '../../api/app';
@@ -11,6 +11,8 @@ import { Button } from '../../components/ui/button';
 import type { AskDelete } from './DeleteFlow';
 import { FileList } from './FileList';
 import { VerifyResult } from './VerifyResult';
+import { AlsoUsedIn } from './AlsoUsedIn';
+import { UseInAppDialog } from './UseInApp';
 
 export function RepoDetail({ repo, ask }: { repo: CacheRepoView; ask: AskDelete }) {
   const info = useAppInfo();
@@ -19,6 +21,7 @@ export function RepoDetail({ repo, ask }: { repo: CacheRepoView; ask: AskDelete 
   const show = useOpenPlace();
   const [, navigate] = useLocation();
   const repair = useRepairRepo(repo.key);
+  const [useIn, setUseIn] = useState<{ repo: string; commit: string; name: string } | null>(null);
   return (
     <div className="space-y-4" data-testid="repo-detail">
       <div className="flex items-start gap-3">
@@ -58,6 +61,8 @@ export function RepoDetail({ repo, ask }: { repo: CacheRepoView; ask: AskDelete 
       ) : null}
       {verify.error ? <ErrorNotice error={verify.error} /> : null}
       {repair.error ? <ErrorNotice error={repair.error} /> : null}
+      <AlsoUsedIn repo={repo.key} />
+      <UseInAppDialog target={useIn} onClose={() => setUseIn(null)} />
       <ul className="space-y-2">
         {repo.revisions.map((rev) => (
           <li key={rev.commit} className="rounded-lg border border-border p-3" data-testid="revision">
@@ -76,6 +81,15 @@ export function RepoDetail({ repo, ask }: { repo: CacheRepoView; ask: AskDelete 
               <span className="text-xs text-muted-foreground">
                 {plural(rev.nbFiles, 'file')} · {formatBytes(rev.sizeOnDisk)} · {formatAgo(rev.lastModified)}
               </span>
+              <Button
+                size="sm"
+                variant="ghost"
+                aria-label={`Use revision ${rev.commit.slice(0, 8)} in another app`}
+                title="Use in another app"
+                onClick={() => setUseIn({ repo: repo.key, commit: rev.commit, name: `${repo.id}@${rev.refs[0] ?? rev.commit.slice(0, 8)}` })}
+              >
+                <Share2 />
+              </Button>
               <Button size="sm" variant="ghost" onClick={() => setOpen(open === rev.commit ? null : rev.commit)}>
                 {open === rev.commit ? 'Hide files' : 'Files'}
               </Button>
