@@ -4,40 +4,19 @@
  * them (`HF_ENDPOINT=…`; the key in it masked unless --show-key); `serve --mirror-port` starts the
  * same server beside the UI.
  */
-import os from 'node:os';
-import path from 'node:path';
 import type { Core } from '../core/core';
 import { ApiError } from '../contract/errors';
-import { isTerminal, type DownloadRequest } from '../contract/downloads';
-import { osKeychain, type Keychain } from '../auth/keychain';
-import { MirrorAccess } from '../mirror/access';
-import { parseAllowList } from '../mirror/allow-list';
-import { maskKey, mirrorKey, type MirrorKey } from '../mirror/key';
-import { startMirror, type Mirror } from '../mirror/server';
+import { MIRROR_DEFAULT_PORT } from '../contract/mirror';
+import { maskKey } from '../mirror/key';
+import { exposureWarning, type MirrorStart, type RunningMirror } from '../mirror/service';
 import { hostCore } from './context';
-import { isLoopback } from './api';
 import { stopOnSignals } from './signals';
 import { command, type CommandOptions, type Parsed } from './command';
 
-export const DEFAULT_MIRROR_PORT = 8686;
+export const DEFAULT_MIRROR_PORT = MIRROR_DEFAULT_PORT;
 
-export interface CliMirrorOptions {
-  host: string;
-  port: number;
-  allow?: string | undefined;
-  /** Bytes per second per client, 0 for none. */
-  rateLimit?: number;
-  keychain?: Keychain;
-  /** Fetch public repos the cache lacks from the Hub (through the download engine). Default on. */
-  pullThrough?: boolean;
-}
-
-export interface CliMirror {
-  mirror: Mirror;
-  key: MirrorKey;
-  /** The endpoint others set as HF_ENDPOINT (key in full). */
-  endpoint: string;
-}
+export type CliMirrorOptions = MirrorStart;
+export type CliMirror = RunningMirror;
 
 /** `50M`, `1.5G`, `800k` or a byte count per second. */
 export function parseRate(value: string | undefined): number {
@@ -49,48 +28,9 @@ export function parseRate(value: string | undefined): number {
   return n;
 }
 
-/** The address others reach: the bound one, or this machine's first LAN address when bound to all. */
-export function addressForOthers(host: string): string {
-  if (host !== '0.0.0.0' && host !== '::') return host.includes(':') ? `[${host}]` : host;
-  for (const list of Object.values(os.networkInterfaces())) {
-    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
-  }
-  return '127.0.0.1';
-}
-
-export async function startCliMirror(core: Core, opts: CliMirrorOptions): Promise<CliMirror> {
-  const key = mirrorKey(process.env, opts.keychain ?? osKeychain());
-  const access = new MirrorAccess({
-    endpoint: core.hubHttp.endpoint,
-    offline: () => core.settings.isOffline(),
-    recordFile: path.join(core.dataDir, 'mirror-visibility.json'),
-  });
-  const mirror = await startMirror({
-    scan: (fresh) => core.cache.scan(fresh),
-    key: () => key.key,
-    access,
-    allow: parseAllowList(opts.allow),
-    host: opts.host,
-    port: opts.port,
-    rateLimit: opts.rateLimit ?? 0,
-    ...(opts.pullThrough === false
-      ? {}
-      : { pull: { endpoint: core.hubHttp.endpoint, offline: () => core.settings.isOffline(), download: (request) => engineDownload(core, request) } }),
-  });
-  return { mirror, key, endpoint: `http://${addressForOthers(opts.host)}:${mirror.port}/${key.key}` };
-}
-
-/** One download through the core's engine (a job like any other), resolved with its bytes once done. */
-async function engineDownload(core: Core, request: DownloadRequest): Promise<number> {
-  const { id } = core.downloads.add(request);
-  for (;;) {
-    const job = core.downloads.get(id);
-    if (isTerminal(job.state)) {
-      if (job.state !== 'done') throw new ApiError(job.error?.code ?? 'CANCELLED', job.error?.message ?? `The download was ${job.state}.`);
-      return job.bytesDone;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+/** A mirror of the core's cache, started where every mirror of this process is (mirror/service.ts). */
+export function startCliMirror(core: Core, opts: CliMirrorOptions): Promise<CliMirror> {
+  return core.mirror.start(opts);
 }
 
 /** The endpoint line, with the key masked unless asked for in full. */
@@ -107,7 +47,8 @@ export function mirrorNotes(m: CliMirror, host: string, showKey: boolean): strin
         : 'this run only: no keychain here; set HUBCAP_MIRROR_KEY to keep one';
   const lines = [`hubcap: mirror key ${where}${showKey ? '' : '; --show-key prints the endpoint in full'}`];
   lines.push(`hubcap: on each client: export HF_ENDPOINT=${endpointLine(m, showKey)}`);
-  if (!isLoopback(host)) lines.push(`hubcap: warning: listening on ${host}; anyone who can reach it and has the key can download what this cache holds.`);
+  const warning = exposureWarning(host);
+  if (warning) lines.push(`hubcap: warning: ${warning.charAt(0).toLowerCase()}${warning.slice(1)}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -17,6 +17,7 @@ import { hubEvents, hubRequests } from './hub';
 import { inferenceEvents, inferenceRequests } from './inference';
 import { libraryEvents, libraryRequests } from './library';
 import { localApiEvents, localApiRequests } from './localapi';
+import { mirrorEvents, mirrorRequests } from './mirror';
 import { publishEvents, publishRequests } from './publish';
 import { settingsEvents, settingsRequests } from './settings';
 
@@ -34,6 +35,7 @@ export const requests = {
   ...appsRequests,
   ...publishRequests,
   ...localApiRequests,
+  ...mirrorRequests,
   ...exportRequests,
 } as const;
 
@@ -48,6 +50,7 @@ export const events = {
   ...appsEvents,
   ...publishEvents,
   ...localApiEvents,
+  ...mirrorEvents,
 } as const;
 
 export type Requests = typeof requests;

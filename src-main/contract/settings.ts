@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { LoadSettings } from './inference';
 import { LoadSettingsInput } from './inference';
 import { LocalApiSettingsInput } from './localapi';
+import { MirrorSettingsInput } from './mirror';
 import { Empty, event, request } from './request';
 
 export const CACHE_DIR_SOURCES = ['setting', 'HF_HUB_CACHE', 'HUGGINGFACE_HUB_CACHE', 'HF_HOME', 'XDG_CACHE_HOME', 'default'] as const;
@@ -64,6 +65,8 @@ export interface SettingsView {
   sharedStore: SharedStoreView;
   inference: { unloadAfterMinutes: number; loadDefaults: LoadSettings };
   localApi: { enabled: boolean; port: number; exposed: boolean; corsOrigins: string[]; parallel: 'auto' | number };
+  /** Share models on this network: the Hub mirror of this cache (#28). */
+  mirror: { enabled: boolean; port: number; host: string; rateLimit: number; allow: string; pullThrough: boolean };
   /** Problems found while loading settings (e.g. a corrupt file set aside). */
   warnings: string[];
 }
@@ -89,6 +92,7 @@ export const SettingsPatch = z
     unloadAfterMinutes: SETTING_FIELDS.unloadAfterMinutes.optional(),
     loadDefaults: LoadSettingsInput.optional(),
     localApi: LocalApiSettingsInput.optional(),
+    mirror: MirrorSettingsInput.optional(),
   })
   .strict()
   .refine((p) => Object.keys(p).length > 0, 'Nothing to change.');

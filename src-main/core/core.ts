@@ -38,6 +38,8 @@ import { InferenceService } from '../inference/service';
 import { libraryHandlers } from '../library/handlers';
 import { localApiHandlers } from '../localapi/handlers';
 import { LocalApiService } from '../localapi/service';
+import { mirrorHandlers } from '../mirror/handlers';
+import { MirrorService } from '../mirror/service';
 import { uploadWorkerFactory } from '../publish/commit-runner';
 import { publishHandlers } from '../publish/handlers';
 import { PublishService } from '../publish/service';
@@ -95,6 +97,8 @@ export class Core {
   readonly exports: ExportService;
   readonly publish: PublishService;
   readonly localApi: LocalApiService;
+  /** The Hub mirror of this cache: the Settings switch, and every mirror this process starts. */
+  readonly mirror: MirrorService;
   readonly handlers: Handlers;
   readonly dataDir: string;
 
@@ -113,6 +117,7 @@ export class Core {
       onChange: (view) => {
         this.events.emit('settings.changed', view);
         void this.localApi?.apply();
+        void this.mirror?.apply();
       },
       onOfflineChange: () => void this.hub.check(),
       sharedStore: (dir) => ({ state: storeState(dir), disabledBy: storeDisabledBy(opts.env) }),
@@ -216,6 +221,17 @@ export class Core {
       settings: () => this.settings.get().localApi,
       onChange: (view) => this.events.emit('localApi.changed', view),
     });
+    this.mirror = new MirrorService({
+      scan: (fresh) => this.cache.scan(fresh),
+      endpoint: hf.endpoint.url,
+      offline,
+      dataDir: opts.dataDir,
+      keychain,
+      env: opts.env,
+      downloads: { add: (request) => this.downloads.add(request), get: (id) => this.downloads.get(id) },
+      settings: () => this.settings.get().mirror,
+      onChange: (view) => this.events.emit('mirror.changed', view),
+    });
 
     this.handlers = {
       ...shellHandlers({
@@ -256,12 +272,16 @@ export class Core {
       ...appsHandlers(this.apps),
       ...publishHandlers(this.publish),
       ...localApiHandlers(this.localApi),
+      ...mirrorHandlers(this.mirror),
       ...exportHandlers(this.exports),
     };
 
     this.cache.warm();
     // The CLI's one-shot commands never open a port; `hubcap api` starts its own.
-    if (opts.transport !== 'cli') void this.localApi.apply();
+    if (opts.transport !== 'cli') {
+      void this.localApi.apply();
+      void this.mirror.apply();
+    }
     if (opts.probeHubOnStart !== false) void this.hub.check();
   }
 
@@ -277,6 +297,7 @@ export class Core {
 
   async close(): Promise<void> {
     await this.localApi.close();
+    await this.mirror.close();
     this.inference.close();
     await this.downloads.close();
   }

@@ -36,6 +36,12 @@ export function mirrorKey(env: Readonly<Record<string, string | undefined>>, key
   return { key: newApiKey(), source: 'session' };
 }
 
+/** The key kept in the keychain now (another Hubcap process may have rotated it), or null. */
+export function keptMirrorKey(keychain: Keychain): string | null {
+  const kept = keychain.available ? keychain.get(ACCOUNT) : null;
+  return kept && KEY_RE.test(kept) ? kept : null;
+}
+
 /** A new key (the old endpoint stops working at once). */
 export function regenerateMirrorKey(keychain: Keychain): MirrorKey {
   const key = newApiKey();

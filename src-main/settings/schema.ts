@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { LOAD_SETTING_FIELDS } from '../contract/inference';
 import { LOCAL_API_DEFAULT_PARALLEL, LOCAL_API_DEFAULT_PORT, LOCAL_API_MAX_PARALLEL } from '../contract/localapi';
+import { MIRROR_DEFAULT_PORT, MIRROR_LOOPBACK } from '../contract/mirror';
 import { SETTING_FIELDS, THEMES } from '../contract/settings';
 
 export const WindowBounds = z.object({
@@ -43,6 +44,17 @@ export const StoredSettings = z.object({
       parallel: z.union([z.literal('auto'), z.number().int().min(1).max(LOCAL_API_MAX_PARALLEL)]).default(LOCAL_API_DEFAULT_PARALLEL),
     })
     .default({ enabled: false, port: LOCAL_API_DEFAULT_PORT, exposed: false, corsOrigins: [], parallel: LOCAL_API_DEFAULT_PARALLEL }),
+  /** Share models on this network (the Hub mirror, #28): off until the user turns it on; loopback unless an interface is chosen. */
+  mirror: z
+    .object({
+      enabled: z.boolean().default(false),
+      port: z.number().int().min(1).max(65535).default(MIRROR_DEFAULT_PORT),
+      host: z.string().max(64).default(MIRROR_LOOPBACK),
+      rateLimit: z.number().int().min(0).default(0),
+      allow: z.string().max(2000).default(''),
+      pullThrough: z.boolean().default(true),
+    })
+    .default({ enabled: false, port: MIRROR_DEFAULT_PORT, host: MIRROR_LOOPBACK, rateLimit: 0, allow: '', pullThrough: true }),
 });
 export type StoredSettings = z.infer<typeof StoredSettings>;
 

@@ -63,15 +63,17 @@ export class SettingsService {
       sharedStore: { ...(this.#o.sharedStore?.(resolved.path) ?? { state: 'none', disabledBy: null }), create: s.createSharedStore },
       inference: { unloadAfterMinutes: s.unloadAfterMinutes, loadDefaults: s.loadDefaults },
       localApi: { ...s.localApi, corsOrigins: [...s.localApi.corsOrigins] },
+      mirror: { ...s.mirror },
       warnings: [...this.store.warnings],
     };
   }
 
   /** Applies a checked patch (the schema already bounded its values); every field is optional. */
   update(patch: SettingsPatch): SettingsView {
-    const { hubCacheDir, offline, localApi, ...rest } = patch;
+    const { hubCacheDir, offline, localApi, mirror, ...rest } = patch;
     const next: Partial<StoredSettings> = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
     if (localApi) next.localApi = { ...this.get().localApi, ...Object.fromEntries(Object.entries(localApi).filter(([, v]) => v !== undefined)) };
+    if (mirror) next.mirror = { ...this.get().mirror, ...Object.fromEntries(Object.entries(mirror).filter(([, v]) => v !== undefined)) };
     if (hubCacheDir !== undefined) next.hubCacheDir = hubCacheDir === null ? null : this.#checkCacheDir(hubCacheDir);
     if (offline !== undefined) {
       if (!offline && this.#o.hf.offline) {

@@ -9,6 +9,7 @@ import { DataCard } from './DataCard';
 import { DownloadsCard } from './DownloadsCard';
 import { HubCard } from './HubCard';
 import { InferenceSettingsCard } from './InferenceSettingsCard';
+import { MirrorCard } from './MirrorCard';
 import { Page } from '../../components/Page';
 
 export function SettingsPage() {
@@ -30,6 +31,7 @@ export function SettingsPage() {
           <HubCard settings={settings.data} />
           <DownloadsCard settings={settings.data} />
           <InferenceSettingsCard settings={settings.data} />
+          <MirrorCard settings={settings.data} />
           <AppearanceCard settings={settings.data} />
           <DataCard settings={settings.data} />
           <AboutCard />
