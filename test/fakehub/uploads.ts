@@ -2,7 +2,8 @@
  * The fake Hub's write side (docs/hub-protocol.md §5.6–5.7), as the real Hub answers the clients
  * that use it (@huggingface/hub's commit, Python's HfApi.create_repo/upload_file/upload_folder):
  * create and delete repos, preupload (upload mode and the oid of what is there), the LFS batch
- * (basic or multipart on a separate upload host, never xet, so clients fall back), the upload host
+ * (`xet` when the client offers it and the fake Hub runs a CAS that accepts uploads, see
+ * xet/lfs-xet.ts; else basic or multipart on a separate upload host, so clients fall back), the upload host
  * itself (it stores PUT bodies, checks size and sha256, and is logged so tests can prove no Hub
  * token ever reached it), the NDJSON commit (parentCommit, create_pr → refs/pr/N), validate-yaml.
  * A commit is visible at once through every read endpoint: they all read `repo.commits`.
@@ -16,22 +17,12 @@ import path from 'node:path';
 import { gitBlobSha1, lfsPointer, type Content } from './content';
 import type { Fault } from './faults';
 import { hubError, json, readBody } from './http-util';
+import { createUploadHost } from './upload-host';
+import { badRepoPath, canOpenPr, canWrite, fileContent, GITATTRIBUTES, LFS_NAME, NAME_RE, REGULAR_MAX } from './upload-rules';
 import { buildRepo, resolveRevision, type FakeCommit, type FakeFile, type FakeRepo, type FakeToken, type RepoType } from './model';
+import { xetBatchObject, xetWriteToken, type XetSide } from './xet/lfs-xet';
 
-export const GITATTRIBUTES = [
-  '*.bin filter=lfs diff=lfs merge=lfs -text',
-  '*.gguf filter=lfs diff=lfs merge=lfs -text',
-  '*.safetensors filter=lfs diff=lfs merge=lfs -text',
-  '*.pt filter=lfs diff=lfs merge=lfs -text',
-  '*.onnx filter=lfs diff=lfs merge=lfs -text',
-  '',
-].join('\n');
-
-/** Names the default .gitattributes sends to LFS (the real list is longer; these are what models use). */
-const LFS_NAME = /\.(gguf|safetensors|bin|pt|pth|onnx|h5|msgpack|model|zip|tar|gz|ckpt|npz|pkl)$/i;
-/** The Hub's regular-file limit: larger files must go through LFS. */
-const REGULAR_MAX = 10 * 1024 * 1024;
-const NAME_RE = /^(?!.*(--|\.\.))[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?$/;
+export { badRepoPath, canWrite, GITATTRIBUTES };
 
 export interface UploadOptions {
   /** Files larger than this get a multipart upload (when the client offers it). */
@@ -49,51 +40,8 @@ export interface UploadContext {
   uploadUrl(): string;
   takeFaults(method: string, path: string): Fault[];
   options: UploadOptions;
-}
-
-/** Content read from a stored upload, so large uploads cost no memory. */
-function fileContent(file: string, size: number): Content {
-  return {
-    size,
-    read(start, end) {
-      const n = Math.max(0, Math.min(end, size) - start);
-      const out = Buffer.allocUnsafe(n);
-      if (n === 0) return out;
-      const fd = fs.openSync(file, 'r');
-      try {
-        fs.readSync(fd, out, 0, n, start);
-      } finally {
-        fs.closeSync(fd);
-      }
-      return out;
-    },
-  };
-}
-
-export function canWrite(who: FakeToken, namespace: string, repoId: string | null): boolean {
-  if (who.role === 'write') return who.user === namespace || (who.orgs ?? []).includes(namespace);
-  if (who.role !== 'fineGrained') return false;
-  return (who.fineGrained?.scoped ?? []).some(
-    (s) =>
-      s.permissions.includes('repo.write') &&
-      (((s.entity.type === 'user' || s.entity.type === 'org') && s.entity.name === namespace) || (repoId !== null && s.entity.name === repoId)),
-  );
-}
-
-/** Opening a pull request needs less than writing: a write token, or a fine-grained one with discussion.write. */
-function canOpenPr(who: FakeToken): boolean {
-  return who.role === 'write' || (who.role === 'fineGrained' && (who.fineGrained?.global ?? []).includes('discussion.write'));
-}
-
-/** A path the Hub accepts inside a repo. */
-export function badRepoPath(p: unknown): string | null {
-  if (typeof p !== 'string' || p.length === 0) return 'empty path';
-  if (Buffer.byteLength(p) > 1000) return 'path too long';
-  if (p.startsWith('/') || p.includes('\\') || p.includes('\0')) return `invalid path "${p}"`;
-  const segs = p.split('/');
-  if (segs.some((s) => s === '' || s === '.' || s === '..')) return `invalid path "${p}"`;
-  if (segs[0] === '.git') return `"${p}" is inside .git`;
-  return null;
+  /** The CAS's upload side, when the fake Hub runs one: LFS batches that offer `xet` may get it. */
+  xet?: () => XetSide | null;
 }
 
 export function createUploads(ctx: UploadContext) {
@@ -112,6 +60,8 @@ export function createUploads(ctx: UploadContext) {
   const knownObject = (oid: string): Content | null => {
     const s = stored.get(oid);
     if (s) return fileContent(s.file, s.size);
+    const viaXet = ctx.xet?.()?.uploads.contentOf(oid);
+    if (viaXet) return viaXet;
     for (const r of ctx.repos.values()) for (const c of r.commits) for (const f of c.files.values()) if (f.lfs && f.sha256 === oid) return f.content;
     return null;
   };
@@ -242,6 +192,9 @@ export function createUploads(ctx: UploadContext) {
     const multipart = transfers.includes('multipart');
     if (!Array.isArray(body.objects) || body.objects.length > 1000) return hubError(res, 422, null, 'objects must be an array of at most 1000 entries');
     let usedMultipart = false;
+    const xet = transfers.includes('xet') && ctx.xet?.()?.uploads.accept ? ctx.xet() : null;
+    const ref = (body.ref as { name?: unknown } | undefined)?.name;
+    const rev = typeof ref === 'string' ? ref : 'main';
     const objects = (body.objects as { oid?: unknown; size?: unknown }[]).map((o) => {
       const oid = typeof o.oid === 'string' ? o.oid : '';
       const size = typeof o.size === 'number' ? o.size : -1;
@@ -252,6 +205,13 @@ export function createUploads(ctx: UploadContext) {
       }
       const known = knownObject(oid);
       if (known && known.size === size) return { oid, size };
+      if (xet)
+        return xetBatchObject(xet, {
+          oid,
+          size,
+          writeTokenUrl: `${ctx.apiUrl()}/api/${repo.type}s/${repo.id}/xet-write-token/${encodeURIComponent(rev)}`,
+          scope: repo.id,
+        });
       const verify = { href: `${ctx.apiUrl()}/${urlPath(repo)}.git/info/lfs/objects/verify`, header: {} };
       if (multipart && size > threshold) {
         usedMultipart = true;
@@ -262,7 +222,7 @@ export function createUploads(ctx: UploadContext) {
       }
       return { oid, size, authenticated: true, actions: { upload: { href: `${ctx.uploadUrl()}/upload/${oid}?size=${size}` }, verify } };
     });
-    const text = JSON.stringify({ transfer: usedMultipart ? 'multipart' : 'basic', objects });
+    const text = JSON.stringify({ transfer: xet ? 'xet' : usedMultipart ? 'multipart' : 'basic', objects });
     res.writeHead(200, {
       'Content-Type': 'application/vnd.git-lfs+json',
       'Content-Length': Buffer.byteLength(text),
@@ -392,6 +352,16 @@ export function createUploads(ctx: UploadContext) {
       await (op[3] === 'preupload' ? preupload(req, res, repo, rev, pr) : commitRoute(req, res, repo, rev, pr));
       return true;
     }
+    const wt = /^\/api\/(models|datasets)\/(.+?)\/xet-write-token\/([^/]+)$/.exec(p);
+    if (wt && req.method === 'GET') {
+      // A PR upload asks for it too, so those who may open a pull request get one.
+      const repo = ctx.repos.get(repoKey(typeOf(wt[1]), wt[2] as string));
+      const side = ctx.xet?.();
+      if (!writer(req, res, repo, true) || !repo) return true;
+      if (side) xetWriteToken(res, side, repo.id);
+      else hubError(res, 404, null, 'This Hub has no Xet storage');
+      return true;
+    }
     const lfs = /^\/(?:(datasets)\/)?(.+?)\.git\/info\/lfs\/objects\/(batch|verify)$/.exec(p);
     if (lfs && req.method === 'POST') {
       const repo = ctx.repos.get(repoKey(typeOf(lfs[1]), lfs[2] as string));
@@ -401,130 +371,7 @@ export function createUploads(ctx: UploadContext) {
     return false;
   }
 
-  /** Streams a request body to a file, hashing it; honours a `drop` fault (the connection cut after N bytes). */
-  const receive = (req: http.IncomingMessage, file: string, faults: Fault[]) =>
-    new Promise<{ size: number; sha256: string; md5: string } | null>((resolve, reject) => {
-      const out = fs.createWriteStream(file);
-      const hash = createHash('sha256');
-      const md5 = createHash('md5');
-      const drop = faults.find((f) => f.kind === 'drop');
-      const throttle = faults.find((f) => f.kind === 'throttle')?.bytesPerSecond;
-      let size = 0;
-      req.on('data', (c: Buffer) => {
-        size += c.length;
-        hash.update(c);
-        md5.update(c);
-        const wrote = out.write(c);
-        if (throttle) {
-          // A slow link: take no more bytes until this chunk's time at the rate is over.
-          req.pause();
-          setTimeout(() => (wrote ? req.resume() : out.once('drain', () => req.resume())), (c.length / throttle) * 1000);
-        } else if (!wrote) {
-          req.pause();
-          out.once('drain', () => req.resume());
-        }
-        if (drop && size >= (drop.afterBytes ?? 0)) {
-          req.socket.destroy();
-          out.destroy();
-          resolve(null);
-        }
-      });
-      req.on('end', () => out.end(() => resolve({ size, sha256: hash.digest('hex'), md5: md5.digest('hex') })));
-      req.on('error', () => {
-        out.destroy();
-        resolve(null);
-      });
-      out.on('error', reject);
-    });
-
-  /** The upload host: PUT objects and parts, POST multipart completion. No Hub token is needed or wanted here. */
-  async function handleUpload(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://upload');
-    const faults = ctx.takeFaults(req.method ?? 'PUT', url.pathname);
-    const status = faults.find((f) => f.kind === 'status');
-    if (status) {
-      await readBody(req, Infinity).catch(() => '');
-      return hubError(
-        res,
-        status.status ?? 500,
-        null,
-        `Injected ${status.status ?? 500}`,
-        status.retryAfter !== undefined ? { 'Retry-After': String(status.retryAfter) } : {},
-      );
-    }
-    const size = Number(url.searchParams.get('size'));
-    const basic = /^\/upload\/([0-9a-f]{64})$/.exec(url.pathname);
-    const part = /^\/upload\/([0-9a-f]{64})\/part\/(\d{1,5})$/.exec(url.pathname);
-    const complete = /^\/upload\/([0-9a-f]{64})\/complete$/.exec(url.pathname);
-    if (basic && req.method === 'PUT') {
-      const oid = basic[1] as string;
-      const tmp = path.join(storage, `${oid}.${randomUUID()}.incoming`);
-      const got = await receive(req, tmp, faults);
-      if (!got) return void fs.rmSync(tmp, { force: true });
-      if (got.size !== size || got.sha256 !== oid) {
-        fs.rmSync(tmp, { force: true });
-        return hubError(
-          res,
-          400,
-          null,
-          `The uploaded bytes do not match: expected ${size} bytes with sha256 ${oid}, got ${got.size} bytes with ${got.sha256}.`,
-        );
-      }
-      const final = path.join(storage, oid);
-      fs.renameSync(tmp, final);
-      stored.set(oid, { file: final, size });
-      res.writeHead(200, { ETag: `"${oid}"`, 'Content-Length': '0' });
-      return void res.end();
-    }
-    if (part && req.method === 'PUT') {
-      const file = path.join(storage, `${part[1]}.part${Number(part[2])}`);
-      const got = await receive(req, file, faults);
-      if (!got) return void fs.rmSync(file, { force: true });
-      res.writeHead(200, { ETag: `"${got.md5}"`, 'Content-Length': '0' });
-      return void res.end();
-    }
-    if (complete && req.method === 'POST') {
-      const oid = complete[1] as string;
-      let body: { oid?: unknown; parts?: { partNumber?: unknown; etag?: unknown }[] };
-      try {
-        body = JSON.parse(await readBody(req, 1 << 20)) as typeof body;
-      } catch {
-        return hubError(res, 400, null, 'Invalid JSON body');
-      }
-      const parts = Array.isArray(body.parts) ? body.parts : [];
-      const expected = Math.ceil(size / chunkSize);
-      if (body.oid !== oid || parts.length !== expected) return hubError(res, 400, null, `Expected ${expected} parts for ${oid}`);
-      const final = path.join(storage, oid);
-      const tmp = `${final}.${randomUUID()}.incoming`;
-      const hash = createHash('sha256');
-      let total = 0;
-      for (let i = 1; i <= expected; i++) {
-        const partFile = path.join(storage, `${oid}.part${i}`);
-        const entry = parts.find((x) => x.partNumber === i);
-        if (!fs.existsSync(partFile) || !entry) {
-          fs.rmSync(tmp, { force: true });
-          return hubError(res, 400, null, `Part ${i} of ${oid} was never uploaded`);
-        }
-        const data = fs.readFileSync(partFile);
-        if (entry.etag !== `"${createHash('md5').update(data).digest('hex')}"`) {
-          fs.rmSync(tmp, { force: true });
-          return hubError(res, 400, null, `Part ${i} of ${oid}: the ETag does not match`);
-        }
-        hash.update(data);
-        total += data.length;
-        fs.appendFileSync(tmp, data);
-      }
-      if (total !== size || hash.digest('hex') !== oid) {
-        fs.rmSync(tmp, { force: true });
-        return hubError(res, 400, null, `The uploaded parts do not make ${oid} (${total} bytes).`);
-      }
-      fs.renameSync(tmp, final);
-      for (let i = 1; i <= expected; i++) fs.rmSync(path.join(storage, `${oid}.part${i}`), { force: true });
-      stored.set(oid, { file: final, size });
-      return json(res, 200, {});
-    }
-    hubError(res, 404, null, 'Not Found');
-  }
+  const handleUpload = createUploadHost({ storage, stored, chunkSize, takeFaults: ctx.takeFaults });
 
   return {
     handleApi,

@@ -31,8 +31,12 @@ export interface FakeCas {
   log: CasRequest[];
   /** A CAS read token, valid for knobs.tokenTtlSec. */
   issueToken(): { accessToken: string; exp: number };
+  /** Adds routes (the upload side, xet/upload.ts): a handler answers and returns true, or returns false. */
+  use(route: CasRoute): void;
   close(): Promise<void>;
 }
+
+export type CasRoute = (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<boolean>;
 
 type ByteRange = { start: number; end: number };
 
@@ -102,6 +106,7 @@ export async function startCas(opts: { host: string; store: XorbStore; link: Lin
   const faults = new XetFaultBook();
   const log: CasRequest[] = [];
   const tokens = new Map<string, number>();
+  const routes: CasRoute[] = [];
   let base = '';
 
   const issueToken = () => {
@@ -194,6 +199,7 @@ export async function startCas(opts: { host: string; store: XorbStore; link: Lin
     void (async () => {
       if (recon && req.method === 'GET') return reconstruction(req, res, Number(recon[1]) as 1 | 2, recon[2] as string);
       if (xorb && req.method === 'GET') return xorbBytes(req, res, xorb[1] as string, url, entry);
+      for (const route of routes) if (await route(req, res, url)) return;
       return text(res, 404, 'Not Found');
     })().catch((e: unknown) => {
       if (!res.headersSent) text(res, 500, String(e));
@@ -209,6 +215,7 @@ export async function startCas(opts: { host: string; store: XorbStore; link: Lin
     faults,
     log,
     issueToken,
+    use: (route) => routes.push(route),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

@@ -12,6 +12,7 @@ import type { Link } from '../link';
 import type { FakeFile, FakeRepo } from '../model';
 import { startCas, type FakeCas } from './cas';
 import type { XetKnobs } from './knobs';
+import { createXetUploads, type XetUploads } from './upload';
 import { XorbStore, type StoreOptions, type XetFile } from './xorbs';
 
 export interface XetHubOptions extends StoreOptions {
@@ -19,10 +20,14 @@ export interface XetHubOptions extends StoreOptions {
   /** Which LFS files are Xet (default: all of them). */
   isXet?: (repo: FakeRepo, file: FakeFile) => boolean;
   port?: number;
+  /** Answer `transfer: "xet"` to LFS batches that offer it (default true; `uploads.accept` changes it later). */
+  acceptUploads?: boolean;
 }
 
 export interface XetHub {
   cas: FakeCas;
+  /** The CAS's upload side: write tokens, xorb and shard uploads, dedup queries, their log. */
+  uploads: XetUploads;
   /** The Xet file of an LFS file, built on first use; null for files that are not Xet. */
   fileOf(repo: FakeRepo, file: FakeFile): XetFile | null;
   treeFields(repo: FakeRepo, file: FakeFile): { xetHash?: string };
@@ -53,11 +58,16 @@ export async function startXetHub(opts: XetHubOptions, host: string, link: Link,
     }
     return x;
   };
+  const uploads = createXetUploads(store, opts.acceptUploads === undefined ? {} : { accept: opts.acceptUploads });
+  // An uploaded file is the Xet file of its sha256: downloads reconstruct it from the uploaded xorbs.
+  uploads.onFile = (sha256, file) => bySha.set(sha256, file);
+  cas.use(uploads.handle);
   // Built in catalogue order, so which xorb holds which chunk is the same every run.
   for (const repo of repos) for (const commit of repo.commits) for (const file of commit.files.values()) fileOf(repo, file);
   const prefix = (repo: FakeRepo) => `${apiUrl()}/api/${repo.type}s/${repo.id}`;
   return {
     cas,
+    uploads,
     fileOf,
     treeFields: (repo, file) => {
       const x = fileOf(repo, file);
@@ -85,6 +95,9 @@ export async function startXetHub(opts: XetHubOptions, host: string, link: Link,
       res.end(JSON.stringify({ accessToken, casUrl: cas.url, exp }));
       return true;
     },
-    close: () => cas.close(),
+    close: async () => {
+      await cas.close();
+      uploads.close();
+    },
   };
 }

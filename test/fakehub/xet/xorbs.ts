@@ -109,6 +109,15 @@ export class XorbStore {
     this.#opts = { compression: opts.compression ?? 'auto', maxXorbBytes: opts.maxXorbBytes ?? MAX_XORB_BYTES };
   }
 
+  /** A xorb a client uploaded (xet/upload.ts): stored, and its chunks reused by later `add`s. */
+  adopt(xorb: Xorb): void {
+    this.xorbs.set(xorb.hash, xorb);
+    xorb.chunks.forEach((c, index) => {
+      const hex = hashToHex(c.hash);
+      if (!this.#chunkIndex.has(hex)) this.#chunkIndex.set(hex, { xorb: xorb.hash, index });
+    });
+  }
+
   /** Chunks, dedups and stores a file; returns its Xet file hash. */
   add(content: Content): XetFile {
     const chunks = chunkContent(content);
