@@ -46,7 +46,10 @@ export function MirrorCard({ settings }: { settings: SettingsView }) {
   const interfaces = view?.interfaces ?? [];
   const choices = interfaces.some((i) => i.address === s.host) ? interfaces : [...interfaces, { name: 'Chosen before', address: s.host }];
   const rates = RATES.includes(s.rateLimit) ? RATES : [...RATES, s.rateLimit];
-  const endpoint = reveal.data?.endpoint ?? view?.endpoint ?? null;
+  const base = (e: string) => e.slice(0, e.lastIndexOf('/'));
+  // The key in full only while it is for the address shown (a restart elsewhere makes it stale).
+  const full = reveal.data && view?.endpoint && base(reveal.data.endpoint) === base(view.endpoint) ? reveal.data.endpoint : null;
+  const endpoint = full ?? view?.endpoint ?? null;
   const f = view?.figures;
   return (
     <Card>
