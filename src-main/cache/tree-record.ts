@@ -19,6 +19,8 @@ export interface RecordedFile {
   /** The blob name: lfs sha256, else git sha1. */
   etag: string;
   lfs: boolean;
+  /** The Xet file hash, when the Hub stores the file in Xet (a delta update maps its chunks through it). */
+  xetHash?: string;
 }
 
 interface RecordEntry {
@@ -70,7 +72,7 @@ export function readTreeRecord(repoDir: string, commit: string): Map<string, Rec
     const lfs = typeof e.lfs_sha256 === 'string' && SHA256_RE.test(e.lfs_sha256);
     const etag = lfs ? (e.lfs_sha256 as string) : e.blob_id;
     if (!isEtag(etag)) return null;
-    out.set(p, { size: e.size, etag, lfs });
+    out.set(p, { size: e.size, etag, lfs, ...(typeof e.xet_hash === 'string' && SHA256_RE.test(e.xet_hash) ? { xetHash: e.xet_hash } : {}) });
   }
   return out;
 }

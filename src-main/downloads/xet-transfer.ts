@@ -25,6 +25,8 @@ import { abortableSleep } from './failures';
 import { createDiskHasher, type DiskHasher } from './hasher';
 import type { RangeProgress, XetJournal } from './xet-journal';
 import { SpanSet } from './range-state';
+import { fillFromLocal, type LocalChunks } from './xet-local-chunks';
+import { placedTerms, type PlacedTerm } from '../xet/chunk-index';
 
 export interface XetTransferRequest {
   xetHash: string;
@@ -54,6 +56,8 @@ export interface XetTransferOptions {
   hashOffThread?: boolean;
   /** For the CAS plan requests (tests). */
   fetch?: typeof fetch;
+  /** Chunks on this machine to take instead of fetching them (delta updates, #26.3). */
+  local?: LocalChunks;
 }
 
 export interface XetTransferResult {
@@ -63,8 +67,10 @@ export interface XetTransferResult {
   sharedRanges: number;
   /** Bytes an earlier run had written, taken back from the journal. */
   resumedBytes: number;
-  /** Whether the Xet file hash of the chunks written was the one the Hub named. */
+  /** Whether the Xet file hash of the chunks written was the one the Hub named (not computed when chunks came from disk). */
   xetHashMatched: boolean;
+  /** Bytes written from local files instead of fetched (the provider names copies it found stale). */
+  reusedBytes: number;
 }
 
 export const XET_WINDOW_BYTES = 256 << 20;
@@ -141,7 +147,9 @@ class XetTransfer {
   /** Chunks by file offset; a chunk restored from the journal is hashed again from disk at the end. */
   readonly #chunks = new Map<number, { hash: Uint8Array | null; length: number }>();
   readonly #hasher: DiskHasher;
-  readonly #result: XetTransferResult = { bytesFetched: 0, ranges: 0, sharedRanges: 0, resumedBytes: 0, xetHashMatched: false };
+  readonly #result: XetTransferResult = { bytesFetched: 0, ranges: 0, sharedRanges: 0, resumedBytes: 0, xetHashMatched: false, reusedBytes: 0 };
+  /** The file's terms where they land: recorded once it is verified, for the next delta. */
+  readonly #terms: PlacedTerm[] = [];
   #failures = 0;
   #open = 0;
 
@@ -158,6 +166,7 @@ class XetTransfer {
     const req = this.#req;
     const windowBytes = this.#opts.windowBytes ?? XET_WINDOW_BYTES;
     try {
+      await this.#opts.local?.prepare(this.#cas, this.#opts.signal);
       for (let start = 0; start < req.size; start += windowBytes) await this.#window({ start, end: Math.min(req.size, start + windowBytes) });
       if (this.#done.total() !== req.size) throw new XetDataError('plan', `the reconstruction plans covered ${this.#done.total()} of ${req.size} bytes`);
       const digest = await this.#hasher.digest().catch(() => null);
@@ -169,8 +178,11 @@ class XetTransfer {
         const which = [digest !== req.sha256 ? 'its sha256' : null, xetOk ? null : 'its Xet hash'].filter(Boolean).join(' and ');
         throw new HubError('INTEGRITY', `${this.#file} arrived corrupted from the Xet storage: ${which} did not match; nothing was saved.`, { ...req.ctx });
       }
+      this.#opts.local?.learned(this.#terms);
       return this.#result;
     } catch (error) {
+      // Failed with bytes from disk in it: the caller's retry fetches everything (#26.3).
+      if (this.#result.reusedBytes > 0) this.#opts.local?.distrust();
       // A read-token answer that is not one says nothing about the file: the classic road may still work.
       if (error instanceof XetDataError && error.problem === 'token')
         throw new HubError('SERVER_ERROR', `The Hub's Xet read token for ${this.#file} was unusable (${error.message}).`, { permanent: true });
@@ -263,6 +275,13 @@ class XetTransfer {
     const plan = await this.#plan(window);
     const jobs = jobsOf(plan, window.start);
     for (const j of jobs) this.#restore(j, window);
+    this.#terms.push(...placedTerms(plan, window.start));
+    if (this.#opts.local)
+      this.#result.reusedBytes += await fillFromLocal(this.#opts.local, jobs, window, this.#fh, this.#opts.signal, (from, to) => {
+        this.#done.add(from, to);
+        this.#opts.onBytes?.(0, this.#done.prefix());
+        this.#hasher.advance(this.#done.prefix());
+      });
     this.#result.ranges += jobs.length;
     this.#result.sharedRanges += jobs.filter((j) => j.placements.length > 1).length;
     // Jobs of one fetch entry go as one multi-range request, as the plan signed them together.
