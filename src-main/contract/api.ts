@@ -1,7 +1,7 @@
 /**
  * The one API contract between the renderer and the core: every domain's requests and events,
  * merged into one typed table. The domain files (app, settings, hub, gallery, downloads, cache,
- * library, account, inference, chat, apps, publish, localapi, export) own their schemas and shapes; nothing else belongs here.
+ * library, account, inference, chat, apps, publish, localapi, export, localDir) own their schemas and shapes; nothing else belongs here.
  * Both transports (Electron IPC and the `hubcap serve` WebSocket) carry exactly this.
  */
 import type { z } from 'zod';
@@ -12,6 +12,7 @@ import { cacheRequests } from './cache';
 import { chatEvents, chatRequests } from './chat';
 import { downloadEvents, downloadRequests } from './downloads';
 import { exportRequests } from './export';
+import { localDirRequests } from './local-dir';
 import { galleryRequests } from './gallery';
 import { hubEvents, hubRequests } from './hub';
 import { inferenceEvents, inferenceRequests } from './inference';
@@ -37,6 +38,7 @@ export const requests = {
   ...localApiRequests,
   ...mirrorRequests,
   ...exportRequests,
+  ...localDirRequests,
 } as const;
 
 export const events = {

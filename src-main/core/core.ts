@@ -13,6 +13,8 @@ import { FileHashes } from '../apps/hashes';
 import { AppsService } from '../apps/service';
 import { appName, ExportService } from '../export/service';
 import { exportHandlers } from '../export/handlers';
+import { localDirHandlers } from '../downloads/local-dir-handlers';
+import { engineFetchInto } from '../downloads/local-dir-fetch';
 import { AccountService } from '../auth/account';
 import { accountHandlers } from '../auth/handlers';
 import { osKeychain, type Keychain } from '../auth/keychain';
@@ -274,6 +276,7 @@ export class Core {
       ...localApiHandlers(this.localApi),
       ...mirrorHandlers(this.mirror),
       ...exportHandlers(this.exports),
+      ...localDirHandlers({ hub: this.hubHttp, cacheDir, fetchInto: engineFetchInto(this.hubHttp) }),
     };
 
     this.cache.warm();

@@ -22,7 +22,7 @@ import { comfyKindOf } from './file-kind';
 import { COMFYUI_WEIGHTS, destinationOf } from './layouts';
 import { existingAt, placeFile, type SourceFile } from './place';
 import { ExportRecords } from './records';
-import { examineTarget, nameProblem, type TargetFacts } from './target';
+import { examineTarget, nameProblem, type TargetFacts } from '../downloads/local-dir-target';
 
 export interface ExportServiceOptions {
   cache: CacheIndex;

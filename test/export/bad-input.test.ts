@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ExportPlanView, ExportResult } from '../../src-main/contract/export';
 import type { Core } from '../../src-main/core/core';
 import { dispatch } from '../../src-main/core/dispatch';
-import { nameProblem } from '../../src-main/export/target';
+import { nameProblem } from '../../src-main/downloads/local-dir-target';
 import { testCore } from '../helpers/core';
 import { tmpfs } from '../helpers/mounts';
 import { commitOf, writePythonRevision } from '../helpers/python-cache';

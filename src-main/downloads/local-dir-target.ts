@@ -1,5 +1,6 @@
 /**
- * The folder an export writes into, checked before anything is placed: it exists (or may be
+ * A folder of the user's that Hubcap writes into (a `--local-dir` download, an export to another
+ * app), checked before anything is placed: it exists (or may be
  * created), it is a folder of its own (not a link to somewhere else, not inside the cache), we can
  * really write there (a probe file, since root's `access` says yes even on a read-only mount), which
  * drive it is on (clone and hard link need the cache's), and which names its file system can hold.

@@ -1,0 +1,37 @@
+/**
+ * Downloading into a plain folder (`hubcap download --local-dir`, "Download to a folder…"): files
+ * at their real paths with huggingface_hub's local-dir metadata beside them, so Python's
+ * `hf download --local-dir` and Hubcap complete each other's folders without refetching.
+ */
+import { z } from 'zod';
+import { RepoKeySchema } from './keys';
+import { request } from './request';
+
+export type LocalDirVia = 'present' | 'hashed' | 'cache' | 'network';
+
+export interface LocalDirResultView {
+  dir: string;
+  commit: string;
+  /** Each file and how it came: already there (by its metadata or its hash), from the cache, or from the network. */
+  files: { path: string; size: number; via: LocalDirVia; bytesFetched: number; resumedFrom: number }[];
+  skipped: { path: string; reason: string }[];
+  bytesFetched: number;
+  bytesFromCache: number;
+}
+
+export const LocalDirInput = z
+  .object({
+    repo: RepoKeySchema,
+    revision: z.string().min(1).max(256).optional(),
+    /** Paths, or fnmatch patterns (`*.gguf`); everything when absent. */
+    files: z.array(z.string().min(1).max(1024)).max(10_000).optional(),
+    dir: z.string().min(1).max(4096),
+    /** Replace files there that are not this revision's (otherwise each is refused, with both sides named). */
+    overwrite: z.boolean().optional(),
+  })
+  .strict();
+export type LocalDirInput = z.infer<typeof LocalDirInput>;
+
+export const localDirRequests = {
+  'localDir.download': request<LocalDirResultView>()(LocalDirInput),
+} as const;

@@ -1,0 +1,34 @@
+/** The local-dir slice of the contract: "Download to a folder…" and `hubcap download --local-dir`. */
+import type { HandlerSlice, RequestsOf } from '../contract/handlers';
+import { parseRepoKey } from '../contract/keys';
+import { splitSelection } from '../contract/downloads';
+import { ApiError } from '../contract/errors';
+import type { HubHttp } from '../hub/http';
+import { downloadToLocalDir, type FetchInto } from './local-dir';
+
+export interface LocalDirHandlerDeps {
+  hub: HubHttp;
+  cacheDir: () => string;
+  fetchInto: FetchInto;
+}
+
+export function localDirHandlers(deps: LocalDirHandlerDeps): HandlerSlice<RequestsOf<'localDir'>> {
+  return {
+    'localDir.download': async ({ repo, revision, files, dir, overwrite }) => {
+      const ref = parseRepoKey(repo);
+      if (!ref) throw new ApiError('VALIDATION_FAILED', `${repo} is not a repo.`);
+      const { files: exact, patterns } = splitSelection(files ?? []);
+      return downloadToLocalDir(
+        { hub: deps.hub, cacheDir: deps.cacheDir(), fetchInto: deps.fetchInto },
+        {
+          repo: ref,
+          revision: revision ?? 'main',
+          dir,
+          ...(exact.length ? { files: exact } : {}),
+          ...(patterns.length ? { patterns } : {}),
+          ...(overwrite ? { overwrite } : {}),
+        },
+      );
+    },
+  };
+}
