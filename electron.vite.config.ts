@@ -37,6 +37,9 @@ export default defineConfig({
     plugins: [react(), tailwindcss()],
     build: {
       outDir: 'out/renderer',
+      // electron-vite leaves bundles unminified; the renderer is minified (the first chunk is what
+      // every window parses before its first paint; test/renderer/bundle-size.test.ts bounds it).
+      minify: true,
       rolldownOptions: { input: resolve(import.meta.dirname, 'src-renderer/index.html') },
     },
   },

@@ -83,12 +83,8 @@ export interface DownloadJob {
   skipped: { path: string; reason: string }[];
 }
 
-/** States a job never leaves by itself. */
-export const TERMINAL_JOB_STATES: readonly JobState[] = ['done', 'error', 'cancelled'];
-
-export function isTerminal(state: JobState): boolean {
-  return TERMINAL_JOB_STATES.includes(state);
-}
+// Zod-free, for the renderer's shell; one home, re-exported here for everyone else.
+export { isTerminal, TERMINAL_JOB_STATES } from './present/job-state';
 
 /** A pattern (fnmatch, as Python's allow_patterns) rather than a file name. */
 export function isPattern(selector: string): boolean {

@@ -1,3 +1,4 @@
+import { Suspense } from 'react';
 import { Redirect, Route, Router, Switch } from 'wouter';
 import { useAccount } from '../api/account';
 import { useCacheFreshness } from '../api/cache';
@@ -7,18 +8,9 @@ import { useSettings } from '../api/settings';
 import { TooltipProvider } from '../components/ui/tooltip';
 import { DropZone } from '../components/DropZone';
 import { ToastTray } from '../components/toasts/ToastTray';
-import { AccountPage } from '../pages/account/AccountPage';
-import { CachePage } from '../pages/cache/CachePage';
-import { ChatPage } from '../pages/chat/ChatPage';
-import { DownloadsPage } from '../pages/downloads/DownloadsPage';
-import { GalleryPage } from '../pages/gallery/GalleryPage';
-import { LibraryPage } from '../pages/library/LibraryPage';
-import { LocalApiPage } from '../pages/local-api/LocalApiPage';
-import { ModelPage } from '../pages/model/ModelPage';
-import { PublishPage } from '../pages/publish/PublishPage';
-import { SettingsPage } from '../pages/settings/SettingsPage';
 import { useHashLocation } from './hash-location';
 import { RestartedBanner } from './RestartedBanner';
+import { HOME, ROUTES } from './routes';
 import { Sidebar } from './Sidebar';
 import { StatusBar } from './StatusBar';
 import { useApplyTheme } from './theme';
@@ -41,25 +33,17 @@ export function App() {
             <div className="flex min-h-0 flex-1">
               <Sidebar />
               <main className="min-w-0 flex-1 overflow-y-auto">
-                <Switch>
-                  <Route path="/settings" component={SettingsPage} />
-                  <Route path="/downloads" component={DownloadsPage} />
-                  <Route path="/account" component={AccountPage} />
-                  <Route path="/library" component={LibraryPage} />
-                  <Route path="/publish" component={PublishPage} />
-                  <Route path="/local-api" component={LocalApiPage} />
-                  <Route path="/gallery" component={GalleryPage} />
-                  {/* Keyed by the model: another model is a fresh page, never the last one's state. */}
-                  <Route path="/model/:id">{(p) => <ModelPage key={p.id} id={decodeURIComponent(p.id)} />}</Route>
-                  <Route path="/cache" component={CachePage} />
-                  <Route path="/cache/:key" component={CachePage} />
-                  <Route path="/chat" component={ChatPage} />
-                  <Route path="/chat/:id" component={ChatPage} />
-                  {/* Local first: the app opens on what is on this machine, with no request to the Hub. */}
-                  <Route>
-                    <Redirect to="/library" />
-                  </Route>
-                </Switch>
+                {/* A page not loaded yet shows an empty, busy main area for the moment its chunk takes. */}
+                <Suspense fallback={<div aria-busy="true" className="h-full" />}>
+                  <Switch>
+                    {ROUTES.map((r) => (
+                      <Route key={r.path} path={r.path} component={r.page} />
+                    ))}
+                    <Route>
+                      <Redirect to={HOME} />
+                    </Route>
+                  </Switch>
+                </Suspense>
               </main>
             </div>
             <ToastTray />

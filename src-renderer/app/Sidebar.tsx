@@ -1,5 +1,5 @@
 import { Link, useLocation } from 'wouter';
-import { isTerminal } from '../../src-main/contract/downloads';
+import { isTerminal } from '../../src-main/contract/present/job-state';
 import { plural } from '../../src-main/contract/present/format';
 import { useDownloads } from '../api/downloads';
 import { Tooltip } from '../components/ui/tooltip';

@@ -1,4 +1,5 @@
-import { Boxes, Compass, Download, HardDrive, MessageSquare, PlugZap, Settings, Upload, UserRound, type LucideIcon } from 'lucide-react';
+import type { LucideIcon } from 'lucide-react';
+import { ROUTES } from './routes';
 
 export interface PageDef {
   path: string;
@@ -6,22 +7,5 @@ export interface PageDef {
   icon: LucideIcon;
 }
 
-export const PAGES: PageDef[] = [
-  {
-    path: '/gallery',
-    label: 'Gallery',
-    icon: Compass,
-  },
-  { path: '/library', label: 'Library', icon: Boxes },
-  { path: '/downloads', label: 'Downloads', icon: Download },
-  { path: '/cache', label: 'Cache', icon: HardDrive },
-  {
-    path: '/chat',
-    label: 'Chat',
-    icon: MessageSquare,
-  },
-  { path: '/publish', label: 'Publish', icon: Upload },
-  { path: '/local-api', label: 'Local API', icon: PlugZap },
-  { path: '/account', label: 'Account', icon: UserRound },
-  { path: '/settings', label: 'Settings', icon: Settings },
-];
+/** The Sidebar's entries, from the route table (one home for each page's path, name and icon). */
+export const PAGES: PageDef[] = ROUTES.flatMap((r) => (r.nav ? [{ path: r.nav.href, label: r.nav.label, icon: r.nav.icon }] : []));
