@@ -36,3 +36,29 @@ export type PyResult = CliResult;
 export function runHfPython(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<PyResult> {
   return collect(spawn(hfPython(), args, { env: { ...process.env, HF_HUB_DISABLE_TELEMETRY: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }), timeoutMs);
 }
+
+/**
+ * huggingface_hub 1.x, for clients that have not moved to 2.0 (the mirror's, #28.5): `.venv-hf1`
+ * (made by `.ci/run` like `.venv-hf2`) or wherever HUBCAP_HF1_PYTHON points. Missing, it fails with
+ * the install hint.
+ */
+export const HF1_HINT = "python3 -m venv .venv-hf1 && .venv-hf1/bin/pip install 'huggingface_hub<2'";
+
+let checked1: string | null = null;
+
+export function hf1Python(): string {
+  if (checked1) return checked1;
+  const python = process.env.HUBCAP_HF1_PYTHON ?? `${REPO}.venv-hf1/bin/python`;
+  const probe = fs.existsSync(python) ? spawnSync(python, ['-c', 'import huggingface_hub; print(huggingface_hub.__version__)'], { encoding: 'utf8' }) : null;
+  const version = probe?.status === 0 ? probe.stdout.trim() : '';
+  if (!version.startsWith('1.')) {
+    const why = probe ? (version ? `it has huggingface_hub ${version}` : probe.stderr.trim().split('\n').pop()) : `${python} does not exist`;
+    throw new Error(`These tests need huggingface_hub 1.x (${why}). In the repo root run:  ${HF1_HINT}`);
+  }
+  return (checked1 = python);
+}
+
+/** Runs huggingface_hub 1.x with the given environment added. */
+export function runHf1Python(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<PyResult> {
+  return collect(spawn(hf1Python(), args, { env: { ...process.env, HF_HUB_DISABLE_TELEMETRY: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }), timeoutMs);
+}

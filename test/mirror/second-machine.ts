@@ -7,7 +7,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { collect } from '../helpers/cli';
-import { hfPython, type PyResult } from '../helpers/hf-python';
+import { hf1Python, hfPython, type PyResult } from '../helpers/hf-python';
 
 export interface SecondMachine {
   /** Where the mirror must listen for it, and the address it comes from. */
@@ -16,6 +16,8 @@ export interface SecondMachine {
   namespace: string | null;
   /** Runs Python 2.0 there with `env` (and nothing of this machine's HF_* settings). */
   python(args: string[], env: Record<string, string>, timeoutMs?: number): Promise<PyResult>;
+  /** The same with huggingface_hub 1.x. */
+  python1(args: string[], env: Record<string, string>, timeoutMs?: number): Promise<PyResult>;
   close(): void;
 }
 
@@ -56,6 +58,7 @@ export function secondMachine(): SecondMachine {
       clientAddress,
       namespace: name,
       python: (args, env, timeoutMs = 120_000) => run(['ip', 'netns', 'exec', name, python, ...args], env, timeoutMs),
+      python1: (args, env, timeoutMs = 120_000) => run(['ip', 'netns', 'exec', name, hf1Python(), ...args], env, timeoutMs),
       close: () => {
         try {
           ip(['link', 'del', `${name}-h`]);
@@ -73,6 +76,7 @@ export function secondMachine(): SecondMachine {
       clientAddress: '127.0.0.1',
       namespace: null,
       python: (args, env, timeoutMs = 120_000) => run([python, ...args], env, timeoutMs),
+      python1: (args, env, timeoutMs = 120_000) => run([hf1Python(), ...args], env, timeoutMs),
       close: () => undefined,
     };
   }
