@@ -29,6 +29,7 @@ export const LAYERS = [
   ['cache'],
   ['downloads', 'library', 'auth'],
   ['inference', 'apps'],
+  ['chat'],
   ['publish', 'localapi', 'export'],
   ['mirror'],
   ['shell'],

@@ -14,3 +14,8 @@ export type HandlerSlice<K extends RequestName> = { [P in K]: Handler<P> };
 
 /** The requests whose names start with `prefix.` (e.g. all of `downloads.*`). */
 export type RequestsOf<Prefix extends string> = Extract<RequestName, `${Prefix}.${string}`>;
+
+/** A request's optional fields with `undefined` dropped (zod keeps keys the client sent as undefined). */
+export function definedFields<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}

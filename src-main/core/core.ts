@@ -37,6 +37,8 @@ import { inferenceHandlers } from '../inference/handlers';
 import type { HostLauncher } from '../inference/host-client';
 import { HubFit } from '../inference/hub-fit';
 import { InferenceService } from '../inference/service';
+import { chatHandlers } from '../chat/handlers';
+import { ChatService } from '../chat/service';
 import { libraryHandlers } from '../library/handlers';
 import { localApiHandlers } from '../localapi/handlers';
 import { LocalApiService } from '../localapi/service';
@@ -95,6 +97,7 @@ export class Core {
   readonly downloads: DownloadManager;
   readonly library: Library;
   readonly inference: InferenceService;
+  readonly chats: ChatService;
   readonly apps: AppsService;
   readonly exports: ExportService;
   readonly publish: PublishService;
@@ -178,7 +181,6 @@ export class Core {
         (() => {
           throw new ApiError('NOT_AVAILABLE', 'Local inference is not available in this build.');
         }),
-      dataDir: opts.dataDir,
       emit: (name, payload) => this.events.emit(name, payload),
       resolve: (key) => this.library.runnable(key),
       onUsed: (model) => this.library.markUsed(model),
@@ -186,6 +188,7 @@ export class Core {
       unloadAfterMs: () => this.settings.get().unloadAfterMinutes * 60_000,
       ...(opts.inferenceHostIdleMs !== undefined ? { hostIdleMs: opts.inferenceHostIdleMs } : {}),
     });
+    this.chats = new ChatService({ dataDir: opts.dataDir, inference: this.inference, emit: (name, payload) => this.events.emit(name, payload) });
 
     const hashes = new FileHashes(opts.dataDir);
     this.apps = new AppsService({
@@ -271,6 +274,7 @@ export class Core {
       ...libraryHandlers(this.library, opts.desktop ? { pickFiles: () => (opts.desktop as DesktopActions).pickModelFiles() } : {}),
       ...accountHandlers(this.account),
       ...inferenceHandlers(this.inference, new HubFit(this.hubHttp, this.inference)),
+      ...chatHandlers(this.chats),
       ...appsHandlers(this.apps),
       ...publishHandlers(this.publish),
       ...localApiHandlers(this.localApi),

@@ -1,23 +1,20 @@
 /**
- * Local inference as the core sees it: which model is loaded, the chats, and the host process's
- * life. The host is started on first use, stopped when idle, and its death is reported (the UI
- * shows it, the next load starts a fresh one) instead of taking anything else down.
+ * Local inference as the core sees it: which model is loaded, the answers running on it (the app
+ * chat's one and the local API's), and the host process's life. The host is started on first use,
+ * stopped when idle, and its death is reported (the UI shows it, the next load starts a fresh one)
+ * instead of taking anything else down.
  */
-import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { EventName, EventPayload } from '../contract/api';
-import type { ChatMessage, Conversation, ConversationSummary, Sampling } from '../contract/chat';
 import { ApiError, type ErrorCode } from '../contract/errors';
 import type { FitEstimate, HardwareView, InferenceStatus, LoadSettings } from '../contract/inference';
-import { LOCAL_API_GPU_PARALLEL } from '../contract/localapi';
 import { describeFit } from '../contract/present/fit';
 import type { RunnableModel } from '../library/library';
-import { ConversationStore, titleFrom } from './conversations';
 import { InferenceHost, type HostLauncher, type HostRpc } from './host-client';
-import { describeKind } from '../app/untrusted-file';
+import { checkRunnableGguf, LocalFits } from './fits';
+import type { ChatAnswerOutcome, ChatAsk } from './chat-answer';
 import {
   isHostFailure,
-  type HistoryItem,
   type HostCompleteRequest,
   type HostEmbedResult,
   type HostFailure,
@@ -25,9 +22,10 @@ import {
   type HostGenerateResult,
 } from './host-protocol';
 
+export type { ChatAnswerOutcome, ChatAsk };
+
 export interface InferenceServiceOptions {
   launcher: HostLauncher;
-  dataDir: string;
   emit: <K extends EventName>(name: K, payload: EventPayload<K>) => void;
   /** A Library item by key (the Library is the only way to name a model to load). */
   resolve: (key: string) => Promise<RunnableModel>;
@@ -45,22 +43,22 @@ function hostError(f: HostFailure): ApiError {
 }
 
 export class InferenceService {
-  readonly conversations: ConversationStore;
   #o: InferenceServiceOptions;
   #host: InferenceHost;
   #status: InferenceStatus = { host: 'stopped', model: null, loading: null, generating: null, problem: null };
   #hardware: HardwareView | null = null;
-  #generation: { conversationId: string; requestId: string; message: ChatMessage; conversation: Conversation } | null = null;
+  /** The app chat's answer while it is written: tokens go to its conversation. */
+  #generation: { conversationId: string; requestId: string; onToken: (delta: string, tokens: number) => void } | null = null;
   /** Answers for the local API (no chat), by request id: their text goes to `onDelta`. */
   readonly #apiGenerations = new Map<string, (delta: string) => void>();
   /** Answers at once the local API asked for while it runs (see reserveParallel); 1 when nobody asked. */
   readonly #parallelWanted: ('auto' | number)[] = [];
   #unloadTimer: NodeJS.Timeout | null = null;
+  readonly #fits = new LocalFits((file, settings, sequences) => this.fitFile(file, settings, sequences));
   #hostTimer: NodeJS.Timeout | null = null;
 
   constructor(opts: InferenceServiceOptions) {
     this.#o = opts;
-    this.conversations = new ConversationStore(opts.dataDir);
     this.#host = new InferenceHost({
       launcher: opts.launcher,
       parent: {
@@ -112,18 +110,7 @@ export class InferenceService {
   }
 
   async #gguf(key: string): Promise<RunnableModel> {
-    const model = await this.#o.resolve(key);
-    if (model.kind !== 'gguf') throw new ApiError('NOT_AVAILABLE', `${model.name} is a safetensors checkpoint; Hubcap's chat runs GGUF models (llama.cpp).`);
-    const st = model.missing ? null : await fs.promises.stat(model.path).catch(() => null);
-    if (!st) throw new ApiError('INVALID_PATH', `${model.path} is missing: it was moved, deleted or its drive is not connected.`);
-    // llama.cpp would open a FIFO or a device put in its place and wait on it forever (in the host, but the load would never end).
-    if (!st.isFile()) throw new ApiError('INVALID_PATH', `${model.path} is not a regular file (${describeKind(st)}), so it is not loaded.`);
-    if (model.problem)
-      throw new ApiError(
-        'LOAD_FAILED',
-        `${model.name} cannot be loaded: ${model.problem} The file may be incomplete or damaged; delete it and download it again.`,
-      );
-    return model;
+    return checkRunnableGguf(await this.#o.resolve(key));
   }
 
   #settings(overrides?: Partial<LoadSettings>): LoadSettings {
@@ -143,40 +130,13 @@ export class InferenceService {
     };
   }
 
-  /**
-   * The fit with as many sequences as wanted and as fit: each costs a whole context of KV cache,
-   * so a model that cannot afford them gets fewer (halving down to one) rather than being refused.
-   */
-  async #fitWithSequences(file: string, settings: LoadSettings): Promise<{ fit: FitEstimate; sequences: number }> {
-    // 'auto': several only on a GPU (on the CPU batching sequences slowed each client, for no gain).
-    const onGpu = this.#parallelWanted.includes('auto') ? (await this.hardware()).backend !== 'cpu' : false;
-    let sequences = Math.max(1, ...this.#parallelWanted.map((p) => (p === 'auto' ? (onGpu ? LOCAL_API_GPU_PARALLEL : 1) : p)));
-    for (;;) {
-      const fit = await this.#localFit(file, settings, sequences);
-      if (fit.verdict !== 'too-big' || sequences === 1) return { fit, sequences };
-      sequences = Math.max(1, Math.floor(sequences / 2));
-    }
+  #fitWithSequences(file: string, settings: LoadSettings): Promise<{ fit: FitEstimate; sequences: number }> {
+    return this.#fits.withSequences(file, settings, this.#parallelWanted, async () => (await this.hardware()).backend !== 'cpu');
   }
 
   async fit(key: string, overrides?: Partial<LoadSettings>): Promise<FitEstimate> {
     const model = await this.#gguf(key);
     return (await this.#fitWithSequences(model.path, this.#settings(overrides))).fit;
-  }
-
-  /**
-   * Fits of local files, kept a minute per file version and settings: reading a big header and
-   * scoring configurations costs a large part of a second, and the Chat page asks before every load.
-   */
-  readonly #fits = new Map<string, { at: number; fit: FitEstimate }>();
-  async #localFit(file: string, settings: LoadSettings, sequences: number): Promise<FitEstimate> {
-    const stat = fs.statSync(file);
-    const cacheKey = `${file}|${stat.size}|${stat.mtimeMs}|${JSON.stringify(settings)}|${sequences}`;
-    const known = this.#fits.get(cacheKey);
-    if (known && Date.now() - known.at < 60_000) return known.fit;
-    const fit = await this.fitFile(file, settings, sequences);
-    if (this.#fits.size > 50) this.#fits.clear();
-    this.#fits.set(cacheKey, { at: Date.now(), fit });
-    return fit;
   }
 
   /** Fit of a GGUF file at `path` (for the Hub: a local copy of its header). */
@@ -190,7 +150,7 @@ export class InferenceService {
     if (this.#status.loading) throw new ApiError('BUSY', `${this.#status.loading.name} is still loading; wait for it or unload it first.`);
     const model = await this.#gguf(key);
     const settings = this.#settings(overrides);
-    if (this.#generation) await this.stop(this.#generation.conversationId);
+    if (this.#generation) this.stopChat(this.#generation.requestId);
     this.#abortApiGenerations();
     this.#changed({ loading: { key, name: model.name, progress: 0 }, problem: null });
     try {
@@ -223,7 +183,7 @@ export class InferenceService {
   }
 
   async unload(): Promise<InferenceStatus> {
-    if (this.#generation) await this.stop(this.#generation.conversationId);
+    if (this.#generation) this.stopChat(this.#generation.requestId);
     this.#abortApiGenerations();
     if (this.#host.running) await this.#call((rpc) => rpc.unload());
     this.#changed({ model: null });
@@ -237,66 +197,66 @@ export class InferenceService {
     this.#host.stop();
   }
 
-  // ---------- chats ----------
+  // ---------- the app chat's answer ----------
 
-  list(search?: string): ConversationSummary[] {
-    return this.conversations.list(search);
+  /** The loaded model, for a chat to name its answer by. */
+  loadedModel(): { key: string; name: string } | null {
+    const m = this.#status.model;
+    return m ? { key: m.key, name: m.name } : null;
   }
 
-  get(id: string): Conversation {
-    const live = this.#generation;
-    if (live?.conversationId === id) return structuredClone(live.conversation);
-    return this.conversations.get(id);
-  }
-
-  create(systemPrompt?: string): Conversation {
-    const c = this.conversations.create(systemPrompt);
-    this.#o.emit('chat.changed', c);
-    return c;
-  }
-
-  update(id: string, patch: { title?: string; systemPrompt?: string; sampling?: Sampling }): Conversation {
-    if (this.#generation?.conversationId === id) throw new ApiError('BUSY', 'Wait for the answer to finish (or stop it) before changing this chat.');
-    const c = this.conversations.get(id);
-    if (patch.title !== undefined) c.title = patch.title;
-    if (patch.systemPrompt !== undefined) c.systemPrompt = patch.systemPrompt;
-    if (patch.sampling !== undefined) c.sampling = patch.sampling;
-    c.updatedAt = new Date().toISOString();
-    this.conversations.save(c);
-    this.#o.emit('chat.changed', c);
-    return c;
-  }
-
-  delete(id: string): void {
-    if (this.#generation?.conversationId === id) void this.stop(id);
-    this.conversations.delete(id);
-    this.#o.emit('chat.deleted', { id });
-  }
-
-  send(id: string, text: string, editFrom?: string): Conversation {
-    const c = this.#prepare(id);
-    if (editFrom) {
-      const at = c.messages.findIndex((m) => m.id === editFrom);
-      if (at < 0 || c.messages[at]?.role !== 'user') throw new ApiError('NOT_FOUND', 'That message is no longer in this chat.');
-      c.messages = c.messages.slice(0, at);
+  /** Refuses a chat answer while the local API holds every sequence of the loaded model. */
+  assertChatRoom(): void {
+    const sequences = this.#status.model?.sequences ?? 1;
+    if (this.#apiGenerations.size >= sequences) {
+      throw new ApiError(
+        'BUSY',
+        `The local API is answering ${this.#apiGenerations.size === 1 ? 'a request' : `${this.#apiGenerations.size} requests`} with this model; try again in a moment.`,
+      );
     }
-    if (!c.messages.length && c.title === 'New chat') c.title = titleFrom(text);
-    c.messages.push({ id: randomUUID(), role: 'user', text, createdAt: new Date().toISOString() });
-    return this.#answer(c);
   }
 
-  regenerate(id: string): Conversation {
-    const c = this.#prepare(id);
-    while (c.messages.at(-1)?.role === 'assistant') c.messages.pop();
-    if (!c.messages.length) throw new ApiError('NOT_FOUND', 'There is no question to answer again.');
-    return this.#answer(c);
+  /**
+   * Starts the app chat's answer on the loaded model (on the sequence that likely still holds the
+   * chat's tokens); its text goes to `onToken`; `onSettled` is told how it ended before the status
+   * says nothing is generating. Returns the request id, for stopChat.
+   */
+  answerChat(ask: ChatAsk, to: { onToken: (delta: string, tokens: number) => void; onSettled: (outcome: ChatAnswerOutcome) => void }): string {
+    if (!this.#status.model) throw new ApiError('NO_MODEL', 'Load a model to chat.');
+    if (this.#generation) throw new ApiError('BUSY', 'Another chat is being answered; wait for it or stop it.');
+    const requestId = randomUUID();
+    this.#generation = { conversationId: ask.conversationId, requestId, onToken: to.onToken };
+    this.#changed({ generating: ask.conversationId });
+    this.#clearUnloadTimer();
+    const { conversationId: _id, ...request } = ask;
+    let outcome: ChatAnswerOutcome = { message: 'The answer ended without a result.', crashed: false };
+    void this.#rpc()
+      .generate({ ...request, requestId, origin: 'chat' })
+      .then(
+        (result) => {
+          outcome = isHostFailure(result) ? { failure: result } : { result };
+        },
+        (error: unknown) => {
+          outcome = {
+            message: error instanceof Error ? error.message : String(error),
+            crashed: error instanceof ApiError && error.code === 'HOST_CRASHED',
+          };
+        },
+      )
+      .finally(() => {
+        this.#generation = null;
+        try {
+          to.onSettled(outcome);
+        } finally {
+          this.#changed({ generating: this.#apiGenerations.size ? 'api' : null });
+          this.#touch();
+        }
+      });
+    return requestId;
   }
 
-  async stop(id: string): Promise<{ stopped: boolean }> {
-    const g = this.#generation;
-    if (!g || g.conversationId !== id) return { stopped: false };
-    if (this.#host.running) void this.#host.rpc().abort(g.requestId);
-    return { stopped: true };
+  stopChat(requestId: string): void {
+    if (this.#generation?.requestId === requestId && this.#host.running) void this.#host.rpc().abort(requestId);
   }
 
   #abortApiGenerations(): void {
@@ -368,79 +328,6 @@ export class InferenceService {
     return { ...result, modelName: model.name };
   }
 
-  #prepare(id: string): Conversation {
-    const sequences = this.#status.model?.sequences ?? 1;
-    if (this.#apiGenerations.size >= sequences) {
-      throw new ApiError(
-        'BUSY',
-        `The local API is answering ${this.#apiGenerations.size === 1 ? 'a request' : `${this.#apiGenerations.size} requests`} with this model; try again in a moment.`,
-      );
-    }
-    if (this.#generation) {
-      throw new ApiError(
-        'BUSY',
-        this.#generation.conversationId === id ? 'An answer is still being written; stop it first.' : 'Another chat is being answered; wait for it or stop it.',
-      );
-    }
-    if (!this.#status.model) throw new ApiError('NO_MODEL', 'Load a model to chat: pick one above.');
-    return this.conversations.get(id);
-  }
-
-  /** Starts the answer to the conversation's last user message; returns at once with a pending reply. */
-  #answer(c: Conversation): Conversation {
-    const model = this.#status.model;
-    if (!model) throw new ApiError('NO_MODEL', 'Load a model to chat.');
-    const prompt = c.messages.at(-1) as ChatMessage;
-    const history: HistoryItem[] = c.messages
-      .slice(0, -1)
-      .filter((m) => !m.error || m.text)
-      .map((m) => ({ role: m.role, text: m.text }));
-    const message: ChatMessage = { id: randomUUID(), role: 'assistant', text: '', createdAt: new Date().toISOString(), model: model.name, pending: true };
-    c.messages.push(message);
-    c.modelKey = model.key;
-    c.modelName = model.name;
-    c.updatedAt = message.createdAt;
-    this.conversations.save(c);
-    const requestId = randomUUID();
-    this.#generation = { conversationId: c.id, requestId, message, conversation: c };
-    this.#changed({ generating: c.id });
-    this.#clearUnloadTimer();
-    const snapshot = structuredClone(c);
-    void this.#rpc()
-      .generate({ requestId, origin: 'chat', systemPrompt: c.systemPrompt, history, prompt: prompt.text, sampling: c.sampling })
-      .then(
-        (result) => {
-          if (isHostFailure(result)) {
-            message.error = result.message;
-            return;
-          }
-          message.text = result.text;
-          message.stats = result.stats;
-        },
-        (error: unknown) => {
-          const crashed = error instanceof ApiError && error.code === 'HOST_CRASHED';
-          message.error = crashed
-            ? `${(error as Error).message} The answer so far is kept; load the model again to go on.`
-            : `The answer failed: ${error instanceof Error ? error.message : String(error)}`;
-        },
-      )
-      .finally(() => {
-        delete message.pending;
-        c.updatedAt = new Date().toISOString();
-        this.#generation = null;
-        try {
-          this.conversations.save(c);
-        } catch (error) {
-          message.error = `The answer could not be saved: ${(error as Error).message}`;
-        }
-        this.#o.emit('chat.changed', structuredClone(c));
-        this.#changed({ generating: this.#apiGenerations.size ? 'api' : null });
-        this.#touch();
-      });
-    this.#o.emit('chat.changed', snapshot);
-    return snapshot;
-  }
-
   // ---------- host events ----------
 
   #lastProgressAt = 0;
@@ -461,9 +348,7 @@ export class InferenceService {
       return;
     }
     const g = this.#generation;
-    if (!g || g.requestId !== requestId) return;
-    g.message.text += delta;
-    this.#o.emit('chat.stream', { conversationId: g.conversationId, messageId: g.message.id, delta, tokens });
+    if (g?.requestId === requestId) g.onToken(delta, tokens);
   }
 
   #onCrash(message: string): void {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanStaleTempFiles, writeFileAtomic, writePrivateFileAtomic } from '../../src-main/app/atomic-write';
 import { fileQueueStore } from '../../src-main/downloads/queue-store';
-import { ConversationStore } from '../../src-main/inference/conversations';
+import { ConversationStore } from '../../src-main/chat/conversations';
 import { LocalRegistry } from '../../src-main/library/registry';
 import { testCore } from '../helpers/core';
 import { tmpDir } from '../helpers/tmp';

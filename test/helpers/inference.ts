@@ -47,7 +47,7 @@ export async function answered(core: Core, id: string, timeout = 60_000): Promis
   await expect
     .poll(
       () => {
-        c = core.inference.get(id);
+        c = core.chats.get(id);
         return c.messages.at(-1)?.pending ?? false;
       },
       { timeout, interval: 50 },

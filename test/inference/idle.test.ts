@@ -3,7 +3,6 @@ import { testCore } from '../helpers/core';
 import { sourceHostLauncher, testModel } from '../helpers/inference';
 import type { Core } from '../../src-main/core/core';
 import { InferenceService } from '../../src-main/inference/service';
-import { tmpDir } from '../helpers/tmp';
 
 let core: Core | null = null;
 afterEach(async () => {
@@ -40,7 +39,6 @@ describe('inference host lifetime', () => {
     const used: string[] = [];
     const service = new InferenceService({
       launcher: sourceHostLauncher(),
-      dataDir: tmpDir(),
       emit: (name) => events.push(name),
       resolve: async (key) => ({ key, name: 'tiny', kind: 'gguf', path: testModel(), missing: false, problem: null }),
       loadDefaults: () => ({ gpuLayers: 'auto', contextSize: 512, batchSize: null, threads: 1 }),

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConversationStore, titleFrom } from '../../src-main/inference/conversations';
+import { ConversationStore, titleFrom } from '../../src-main/chat/conversations';
 import { tmpDir } from '../helpers/tmp';
 
 describe('conversation store', () => {
