@@ -30,7 +30,7 @@ export const LAYERS = [
   ['downloads', 'library', 'auth'],
   ['inference', 'apps'],
   ['chat'],
-  ['publish', 'localapi', 'export'],
+  ['publish', 'localapi', 'export', 'updates'],
   ['mirror'],
   ['shell'],
   ['core'],
@@ -85,7 +85,7 @@ function rendererImports(extra) {
  * a FIFO, a device or a planted link must never be opened, copied from or written through blindly
  * (#23), so file opens, copies and in-place writes go through one module.
  */
-const FOREIGN_PATH_FOLDERS = ['apps', 'library', 'publish', 'cache', 'downloads', 'xet', 'auth', 'mirror', 'export'];
+const FOREIGN_PATH_FOLDERS = ['apps', 'library', 'publish', 'cache', 'downloads', 'xet', 'auth', 'mirror', 'export', 'updates'];
 const OPENERS =
   '^(open|openSync|readFile|readFileSync|createReadStream|openAsBlob|copyFile|copyFileSync|cp|cpSync|writeFile|writeFileSync|appendFile|appendFileSync|createWriteStream|truncate|truncateSync)$';
 const UNTRUSTED_ONLY =

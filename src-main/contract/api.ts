@@ -21,6 +21,7 @@ import { localApiEvents, localApiRequests } from './localapi';
 import { mirrorEvents, mirrorRequests } from './mirror';
 import { publishEvents, publishRequests } from './publish';
 import { settingsEvents, settingsRequests } from './settings';
+import { updatesEvents, updatesRequests } from './updates';
 
 export const requests = {
   ...appRequests,
@@ -39,6 +40,7 @@ export const requests = {
   ...mirrorRequests,
   ...exportRequests,
   ...localDirRequests,
+  ...updatesRequests,
 } as const;
 
 export const events = {
@@ -53,6 +55,7 @@ export const events = {
   ...publishEvents,
   ...localApiEvents,
   ...mirrorEvents,
+  ...updatesEvents,
 } as const;
 
 export type Requests = typeof requests;

@@ -55,6 +55,8 @@ import { protectDataDir } from '../settings/data-dir';
 import { shellHandlers, type DesktopActions } from '../shell/handlers';
 import { ApiError } from '../contract/errors';
 import { EventBus } from './events';
+import { updatesHandlers } from '../updates/handlers';
+import { UpdatesService } from '../updates/service';
 import { rememberHashesIn } from '../cache/payload-hash';
 
 export type { DesktopActions };
@@ -104,6 +106,8 @@ export class Core {
   readonly localApi: LocalApiService;
   /** The Hub mirror of this cache: the Settings switch, and every mirror this process starts. */
   readonly mirror: MirrorService;
+  /** Model updates (#26): checks, details, updating by the download engine, pins. */
+  readonly updates: UpdatesService;
   readonly handlers: Handlers;
   readonly dataDir: string;
 
@@ -172,6 +176,7 @@ export class Core {
       onChange: (job) => {
         if (job.state === 'done') this.cache.invalidate();
         this.events.emit('downloads.changed', job);
+        this.updates?.onDownload(job);
       },
     });
     this.library = new Library({ dataDir: opts.dataDir, cache: this.cache });
@@ -238,6 +243,25 @@ export class Core {
       onChange: (view) => this.events.emit('mirror.changed', view),
     });
 
+    this.updates = new UpdatesService({
+      dataDir: opts.dataDir,
+      offline,
+      // Checks go without the token; only repos that answer nothing without it get it (hub/http.ts places it).
+      anonymous: new HubHttp({ endpoint: hf.endpoint.url, token: () => null, offline, timeoutMs: hf.downloadTimeoutMs, ...fetchImpl }),
+      signedIn: this.hubHttp,
+      scan: (fresh) => this.cache.scan(fresh),
+      invalidateCache: () => this.cache.invalidate(),
+      download: (request) => this.downloads.add(request),
+      job: (id) => this.downloads.list().find((j) => j.id === id) ?? null,
+      loadedKeys: () => {
+        const loaded = this.inference.loadedModel();
+        return loaded ? [loaded.key] : [];
+      },
+      activeSnapshots: () => this.downloads.activeSnapshotDirs(cacheDir()),
+      outsideUses: () => this.exports.records.uses(appName),
+      onChange: (view) => this.events.emit('updates.changed', view),
+    });
+
     this.handlers = {
       ...shellHandlers({
         transport: opts.transport,
@@ -280,6 +304,7 @@ export class Core {
       ...localApiHandlers(this.localApi),
       ...mirrorHandlers(this.mirror),
       ...exportHandlers(this.exports),
+      ...updatesHandlers(this.updates),
       ...localDirHandlers({ hub: this.hubHttp, cacheDir, fetchInto: engineFetchInto(this.hubHttp) }),
     };
 
@@ -288,6 +313,7 @@ export class Core {
     if (opts.transport !== 'cli') {
       void this.localApi.apply();
       void this.mirror.apply();
+      this.updates.startBackground();
     }
     if (opts.probeHubOnStart !== false) void this.hub.check();
   }
@@ -303,6 +329,7 @@ export class Core {
   }
 
   async close(): Promise<void> {
+    this.updates.close();
     await this.localApi.close();
     await this.mirror.close();
     this.inference.close();

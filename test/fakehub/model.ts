@@ -17,6 +17,8 @@ export interface FakeCommit {
   title: string;
   date: string;
   files: Map<string, FakeFile>;
+  /** The commit it builds on (null for the first; absent: the one before it in `commits`). A force-push makes history that skips commits. */
+  parent?: string | null;
 }
 
 export type RepoType = 'model' | 'dataset';
@@ -98,6 +100,21 @@ export function commitSha(repoId: string, index: number): string {
   return createHash('sha1').update(`fakehub:${repoId}:${index}`).digest('hex');
 }
 
+/** The files of a commit built on `base`: its own files added or replaced, its deletions removed. */
+function commitFiles(base: Map<string, FakeFile>, c: CommitSpec, lastCommit: FakeFile['lastCommit']): Map<string, FakeFile> {
+  const files = new Map(base);
+  for (const p of c.deleted ?? []) files.delete(p);
+  for (const [path, raw] of Object.entries(c.files)) {
+    const fileSpec: FileSpec = typeof raw === 'string' || Buffer.isBuffer(raw) || isContent(raw) ? { content: raw } : raw;
+    const content = toContent(fileSpec.content);
+    const lfs = fileSpec.lfs ?? (content.size > 10 * 1024 || LFS_EXT.test(path));
+    const sha256 = sha256Of(content);
+    const oid = lfs ? gitBlobSha1(lfsPointer(sha256, content.size)) : gitBlobSha1(content.read(0, content.size));
+    files.set(path, { path, content, lfs, oid, sha256, lastCommit });
+  }
+  return files;
+}
+
 export function buildRepo(spec: RepoSpec): FakeRepo {
   const base = Date.parse(spec.createdAt ?? '2026-01-01T00:00:00.000Z');
   const commits: FakeCommit[] = [];
@@ -106,17 +123,8 @@ export function buildRepo(spec: RepoSpec): FakeRepo {
     const sha = commitSha(spec.id, i);
     const date = new Date(base + i * 86_400_000).toISOString();
     const title = c.title ?? (i === 0 ? 'Initial commit' : `Update ${i}`);
-    files = new Map(files);
-    for (const p of c.deleted ?? []) files.delete(p);
-    for (const [path, raw] of Object.entries(c.files)) {
-      const fileSpec: FileSpec = typeof raw === 'string' || Buffer.isBuffer(raw) || isContent(raw) ? { content: raw } : raw;
-      const content = toContent(fileSpec.content);
-      const lfs = fileSpec.lfs ?? (content.size > 10 * 1024 || LFS_EXT.test(path));
-      const sha256 = sha256Of(content);
-      const oid = lfs ? gitBlobSha1(lfsPointer(sha256, content.size)) : gitBlobSha1(content.read(0, content.size));
-      files.set(path, { path, content, lfs, oid, sha256, lastCommit: { id: sha, title, date } });
-    }
-    commits.push({ sha, title, date, files });
+    files = commitFiles(files, c, { id: sha, title, date });
+    commits.push({ sha, title, date, files, parent: commits.at(-1)?.sha ?? null });
   });
   const last = commits.at(-1);
   if (!last) throw new Error(`repo ${spec.id} needs at least one commit`);
@@ -154,4 +162,34 @@ export function resolveRevision(repo: FakeRepo, revision: string): FakeCommit | 
   if (sha) return repo.commits.find((c) => c.sha === sha) ?? null;
   if (/^[0-9a-f]{7,40}$/.test(rev)) return repo.commits.find((c) => c.sha.startsWith(rev)) ?? null;
   return null;
+}
+
+/**
+ * A new commit on `branch` (default main), as a push at run time would make it. `onto` (a commit
+ * sha) builds it on another commit than the branch's head: a force-push, whose new head is not a
+ * descendant of the old one.
+ */
+export function pushCommit(repo: FakeRepo, spec: CommitSpec, opts: { branch?: string; onto?: string } = {}): FakeCommit {
+  const branch = opts.branch ?? 'main';
+  const parentSha = opts.onto ?? repo.refs.get(branch) ?? null;
+  const parent = parentSha ? repo.commits.find((c) => c.sha === parentSha) : undefined;
+  if (parentSha && !parent) throw new Error(`no commit ${parentSha} in ${repo.id}`);
+  const sha = commitSha(repo.id, repo.commits.length);
+  const last = repo.commits.at(-1);
+  const date = new Date(Date.parse(last?.date ?? '2026-01-01T00:00:00.000Z') + 86_400_000).toISOString();
+  const title = spec.title ?? `Update ${repo.commits.length}`;
+  const commit: FakeCommit = { sha, title, date, files: commitFiles(parent?.files ?? new Map(), spec, { id: sha, title, date }), parent: parent?.sha ?? null };
+  repo.commits.push(commit);
+  repo.refs.set(branch, sha);
+  repo.lastModified = date;
+  return commit;
+}
+
+/** The commits reachable from `head`, newest first (what the Hub's commits API lists). */
+export function history(repo: FakeRepo, head: FakeCommit): FakeCommit[] {
+  const parentOf = (c: FakeCommit): FakeCommit | undefined =>
+    c.parent === undefined ? repo.commits[repo.commits.indexOf(c) - 1] : c.parent === null ? undefined : repo.commits.find((x) => x.sha === c.parent);
+  const out: FakeCommit[] = [];
+  for (let c: FakeCommit | undefined = head; c && out.length <= repo.commits.length; c = parentOf(c)) out.push(c);
+  return out;
 }

@@ -11,7 +11,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Link, type LinkShape } from './link';
 import { FaultBook, type Fault } from './faults';
-import { resolveRevision, type FakeCommit, type FakeFile, type FakeRepo, type FakeToken } from './model';
+import { history, pushCommit, resolveRevision, type CommitSpec, type FakeCommit, type FakeFile, type FakeRepo, type FakeToken } from './model';
 import type { Content } from './content';
 import { hubError, json, readBody } from './http-util';
 import { createUploads, type UploadOptions } from './uploads';
@@ -80,6 +80,12 @@ export interface FakeHub {
   log: LoggedRequest[];
   addRepo(repo: FakeRepo): void;
   grantAccess(repoId: string, user: string): void;
+  /** A push at run time (a model's author fixing it): a new commit on `branch`; with `onto`, a force-push. */
+  push(repoId: string, spec: CommitSpec, opts?: { branch?: string; onto?: string }): FakeCommit;
+  /** The repo is deleted on the Hub. */
+  removeRepo(repoId: string): void;
+  /** The repo becomes gated (or stops being). */
+  gate(repoId: string, mode: FakeRepo['gated']): void;
   close(): Promise<void>;
 }
 
@@ -213,6 +219,11 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
   };
 
   const findRepo = (type: string, id: string) => repos.get(`${type}:${id}`);
+  const repoOrThrow = (id: string): FakeRepo => {
+    const repo = findRepo('model', id) ?? findRepo('dataset', id);
+    if (!repo) throw new Error(`no repo ${id}`);
+    return repo;
+  };
 
   /** Who is calling: null (anonymous), a token, or 'invalid'. */
   const caller = (req: http.IncomingMessage): FakeToken | null | 'invalid' => {
@@ -497,6 +508,22 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
         });
       return paginate(req, res, items, limit, apiUrl, hits);
     }
+    // GET /api/{type}s/{repo}/commits/{rev}: the history from rev, newest first, 50 a page (the Hub's shape).
+    const commitsMatch = /^\/api\/(models|datasets)\/(.+?)\/commits\/([^/]+)$/.exec(path);
+    if (commitsMatch) {
+      const repo = findRepo(commitsMatch[1] === 'models' ? 'model' : 'dataset', commitsMatch[2] as string);
+      if (!checkRepo(res, repo, caller(req), false)) return;
+      const head = resolveOr404(res, repo, decodeURIComponent(commitsMatch[3] as string));
+      if (!head) return;
+      const items = history(repo, head).map((c) => ({
+        id: c.sha,
+        title: c.title,
+        message: `${c.title}\n`,
+        date: c.date,
+        authors: [{ user: repo.author || 'hub', avatar: `/avatars/${repo.author || 'hub'}.svg` }],
+      }));
+      return paginate(req, res, items, 50, apiUrl, hits);
+    }
     const refsMatch = /^\/api\/(models|datasets)\/(.+?)\/refs$/.exec(path);
     if (refsMatch) {
       const repo = findRepo(refsMatch[1] === 'models' ? 'model' : 'dataset', refsMatch[2] as string);
@@ -673,6 +700,13 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
     xet,
     log,
     addRepo: (repo) => repos.set(`${repo.type}:${repo.id}`, repo),
+    push: (repoId, spec, pushOpts) => pushCommit(repoOrThrow(repoId), spec, pushOpts),
+    removeRepo: (repoId) => {
+      if (!repos.delete(`model:${repoId}`) && !repos.delete(`dataset:${repoId}`)) throw new Error(`no repo ${repoId}`);
+    },
+    gate: (repoId, mode) => {
+      repoOrThrow(repoId).gated = mode;
+    },
     grantAccess: (repoId, user) => {
       const set = gatedAccess.get(repoId) ?? new Set<string>();
       set.add(user);

@@ -1,0 +1,128 @@
+/**
+ * The "what changed" of one branch of a cached repo (#26.2): the commits between the cached one and
+ * the new head, every file's change with old and new sizes, what GGUF headers say changed, and the
+ * bytes an update would move. Read from the Hub (listing of the new head; of the old commit only
+ * when no trees/ record has it) and from the cache.
+ */
+import path from 'node:path';
+import type { CachedRepo, CachedRevision, CacheScan } from '../cache/scan';
+import { readTreeRecord } from '../cache/tree-record';
+import { formatBytes, plural } from '../contract/present/format';
+import type { UpdateDetails } from '../contract/updates';
+import type { HubHttp } from '../hub/http';
+import type { RepoRef } from '../hub/repo-id';
+import { blobIdOf, listTree } from '../hub/tree';
+import { diffFiles, wholeFileTravel, type ListedFile } from './changes';
+import { compareGguf, hubGgufHeader, localGgufHeader } from './gguf-changes';
+import { commitsSince } from './hub-refs';
+
+/** GGUF headers compared per details (each costs a few Range reads). */
+const MAX_GGUF_COMPARED = 4;
+
+/**
+ * Bytes that would travel for the selected files after reuse of local chunks (the Xet delta
+ * engine's estimate); null when it cannot say (then whole files not held are counted).
+ */
+export type TravelEstimate = (input: {
+  cacheDir: string;
+  repo: RepoRef;
+  from: string;
+  to: string;
+  files: { path: string; size: number; etag: string; xetHash: string | null; oldPath: string | null }[];
+}) => Promise<number | null>;
+
+/** Every blob name the cache holds (linked files), for "already on this machine". */
+export function heldBlobs(scan: CacheScan): Set<string> {
+  const out = new Set<string>();
+  for (const r of scan.repos) for (const v of r.revisions) for (const f of v.files) if (f.linked) out.add(path.basename(f.blobPath));
+  return out;
+}
+
+function heldFiles(rev: CachedRevision): Map<string, ListedFile> {
+  // A copy (no-symlink cache) has no blob name we can trust: it never matches a new file.
+  return new Map(rev.files.map((f) => [f.path, { size: f.size, etag: f.linked ? path.basename(f.blobPath) : `copy:${f.path}` }]));
+}
+
+const listed = (files: Awaited<ReturnType<typeof listTree>>) => new Map(files.map((f) => [f.path, { size: f.size, etag: blobIdOf(f), xetHash: f.xetHash }]));
+
+export interface DetailsInput {
+  hub: HubHttp;
+  scan: CacheScan;
+  repo: CachedRepo;
+  branch: string;
+  from: string;
+  to: string;
+  estimate?: TravelEstimate | undefined;
+}
+
+export async function updateDetails({
+  hub,
+  scan,
+  repo,
+  branch,
+  from,
+  to,
+  estimate,
+}: DetailsInput): Promise<UpdateDetails & { selection: string[]; whole: boolean }> {
+  const ref: RepoRef = { type: repo.type, id: repo.id };
+  const rev = repo.revisions.find((r) => r.commit === from);
+  const held = rev ? heldFiles(rev) : new Map<string, ListedFile>();
+  const [history, after, before] = await Promise.all([
+    commitsSince(hub, ref, to, from),
+    listTree(hub, ref, to).then(listed),
+    (async () => {
+      const recorded = readTreeRecord(repo.path, from);
+      if (recorded) return new Map([...recorded].map(([p, f]) => [p, { size: f.size, etag: f.etag }]));
+      // A force-pushed-away commit may be gone from the Hub: then only what the cache holds is compared.
+      return listTree(hub, ref, from).then(listed, () => null);
+    })(),
+  ]);
+  const diff = diffFiles(before, after, held);
+  const present = heldBlobs(scan);
+  let bytesToTravel = wholeFileTravel(after, diff.selection, (e) => present.has(e));
+  let estimateKind: UpdateDetails['estimate'] = 'whole-files';
+  if (estimate) {
+    const files = diff.selection.flatMap((p) => {
+      const f = after.get(p);
+      if (!f || present.has(f.etag)) return [];
+      const change = diff.files.find((c) => c.path === p);
+      const oldPath = change?.change === 'renamed' ? (change.from ?? null) : held.has(p) ? p : null;
+      return [{ path: p, size: f.size, etag: f.etag, xetHash: f.xetHash ?? null, oldPath }];
+    });
+    const n = await estimate({ cacheDir: scan.root, repo: ref, from, to, files }).catch(() => null);
+    if (n !== null && Number.isSafeInteger(n) && n >= 0) {
+      bytesToTravel = Math.min(bytesToTravel, n);
+      estimateKind = 'xet-chunks';
+    }
+  }
+  // GGUF metadata: the first part of each changed model file the cache holds.
+  const ggufs = diff.files.filter((f) => f.change === 'changed' && f.selected && /\.gguf$/i.test(f.path) && !/-0000[2-9]-of-/.test(f.path) && held.has(f.path));
+  await Promise.all(
+    ggufs.slice(0, MAX_GGUF_COMPARED).map(async (f) => {
+      const result = await compareGguf(
+        () => localGgufHeader(path.join(rev?.snapshotPath ?? '', f.path), repo.path),
+        () => hubGgufHeader(hub, repo.id, to, f.path),
+      );
+      if ('changes' in result) f.gguf = result.changes;
+      else f.ggufNote = result.note;
+    }),
+  );
+  const newRevisionBytes = diff.selection.reduce((a, p) => a + (after.get(p)?.size ?? 0), 0);
+  const changed = diff.files.filter((f) => f.change !== 'same').length;
+  return {
+    repo: `${repo.type}:${repo.id}`,
+    branch,
+    from,
+    to,
+    diverged: !history.found && history.complete,
+    commits: history.commits,
+    commitsComplete: history.found,
+    files: diff.files,
+    newRevisionBytes,
+    bytesToTravel,
+    estimate: estimateKind,
+    summary: `${plural(changed, 'file')} changed · ${formatBytes(newRevisionBytes)} new revision · ${formatBytes(bytesToTravel)} to download`,
+    selection: diff.selection,
+    whole: diff.whole,
+  };
+}
