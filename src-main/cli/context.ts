@@ -13,7 +13,7 @@ import { nodeHostLauncher, type HostLauncher } from '../inference/host-client';
 import { dispatch } from '../core/dispatch';
 import type { ParsedInput, RequestInput, RequestName, RequestOutput } from '../contract/api';
 import { ApiError } from '../contract/errors';
-import { readHfEnv } from '../hub/hf-env';
+import { processEnv, readHfEnv, readLocalEnv, type Env } from '../hub/hf-env';
 import { defaultDataDir } from '../settings/data-dir';
 import { confBackend } from '../settings/conf-backend';
 
@@ -21,12 +21,12 @@ import { confBackend } from '../settings/conf-backend';
 export function inferenceLauncher(): HostLauncher {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const built = path.join(here, 'inference-host.js');
-  if (fs.existsSync(built)) return nodeHostLauncher(built, { env: process.env });
-  return nodeHostLauncher(path.join(here, '../inference/host/main.ts'), { env: process.env, execArgv: ['--import', 'tsx'] });
+  if (fs.existsSync(built)) return nodeHostLauncher(built, { env: processEnv() });
+  return nodeHostLauncher(path.join(here, '../inference/host/main.ts'), { env: processEnv(), execArgv: ['--import', 'tsx'] });
 }
 
 /** The core with this machine's HOME, data folder and stored settings, for every command. */
-export function hostCore(transport: 'serve' | 'cli', extra: Partial<CoreOptions> = {}, env: NodeJS.ProcessEnv = process.env): Core {
+export function hostCore(transport: 'serve' | 'cli', extra: Partial<CoreOptions> = {}, env: Env = processEnv()): Core {
   const homeDir = os.homedir();
   return new Core({
     transport,
@@ -40,7 +40,7 @@ export function hostCore(transport: 'serve' | 'cli', extra: Partial<CoreOptions>
   });
 }
 
-export function cliCore(opts: { cacheDir?: string | undefined }, env: NodeJS.ProcessEnv = process.env): Core {
+export function cliCore(opts: { cacheDir?: string | undefined }, env: Env = processEnv()): Core {
   return hostCore(
     'cli',
     {
@@ -57,4 +57,9 @@ export async function call<K extends RequestName>(core: Core, name: K, input: Re
   const result = await dispatch(core.handlers, name, input);
   if (!result.ok) throw new ApiError(result.error.code, result.error.message, result.error.details);
   return result.value as RequestOutput<K>;
+}
+
+/** The process's peak memory for a benchmark's result line (HUBCAP_BENCH), else nothing. */
+export function benchFields(): { maxRssBytes?: number } {
+  return readLocalEnv(processEnv()).hubcap.bench ? { maxRssBytes: process.resourceUsage().maxRSS * 1024 } : {};
 }

@@ -9,6 +9,7 @@ import type { LocalApi } from '../localapi/server';
 import { isLoopback, keyLine } from './api';
 import { command, UsageError, type CommandOptions, type Parsed } from './command';
 import { hostCore, inferenceLauncher } from './context';
+import { processEnv, readLocalEnv } from '../hub/hf-env';
 import { endpointLine, mirrorNotes, startCliMirror, type CliMirror } from './mirror';
 import { stopOnSignals } from './signals';
 
@@ -44,7 +45,7 @@ async function serve({ values }: Parsed<typeof OPTIONS>): Promise<number> {
   const port = values.port === undefined ? 0 : portOf('port', values.port);
   const host = values.host ?? '127.0.0.1';
   // HUBCAP_UI_DIR: a built UI elsewhere, for running the CLI from its TypeScript source (tests, development).
-  const rendererDir = process.env.HUBCAP_UI_DIR ?? fileURLToPath(new URL('../renderer/', import.meta.url));
+  const rendererDir = readLocalEnv(processEnv()).hubcap.uiDir ?? fileURLToPath(new URL('../renderer/', import.meta.url));
   if (!fs.existsSync(`${rendererDir}/index.html`)) throw new Error(`the UI is not built (${rendererDir}); run \`npm run build\``);
 
   const core = hostCore('serve', { inferenceLauncher: inferenceLauncher() });

@@ -10,7 +10,7 @@
 import { ApiError, type ErrorCode } from '../contract/errors';
 import { formatBytes, formatDuration } from '../contract/present/format';
 import type { PublishJob, PublishPlan } from '../contract/publish';
-import { call, cliCore } from './context';
+import { benchFields, call, cliCore } from './context';
 import { command, type CommandOptions, type Parsed } from './command';
 
 function planSummary(plan: PublishPlan): string {
@@ -138,7 +138,7 @@ async function upload({ values, positionals }: Parsed<typeof OPTIONS>): Promise<
       throw new ApiError((done.error?.code ?? 'INTERNAL') as ErrorCode, done.error?.message ?? 'The upload did not finish.');
     if (values.json) {
       process.stdout.write(
-        `${JSON.stringify({ ok: true, repo: done.repo, commit: done.commit.oid, commitUrl: done.commit.url, pullRequestUrl: done.pullRequestUrl, files: plan.files.map((f) => ({ path: f.path, action: f.action })), bytes: done.bytesTotal, ...(process.env.HUBCAP_BENCH ? { maxRssBytes: process.resourceUsage().maxRSS * 1024 } : {}) })}\n`,
+        `${JSON.stringify({ ok: true, repo: done.repo, commit: done.commit.oid, commitUrl: done.commit.url, pullRequestUrl: done.pullRequestUrl, files: plan.files.map((f) => ({ path: f.path, action: f.action })), bytes: done.bytesTotal, ...benchFields() })}\n`,
       );
     } else {
       process.stdout.write(`${done.pullRequestUrl ?? done.commit.url}\n`);

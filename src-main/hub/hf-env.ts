@@ -58,6 +58,10 @@ export interface HfEnv {
     hashThread: 'worker' | 'inline' | null;
     /** HUBCAP_INFERENCE_GPU=cpu: run models on the CPU even when a GPU is there. */
     inferenceCpuOnly: boolean;
+    /** HUBCAP_BENCH: CLI results also say the process's peak memory (benchmarks read it). */
+    bench: boolean;
+    /** HUBCAP_UI_DIR: serve the renderer from this folder instead of the built one beside the CLI. */
+    uiDir: string | null;
   };
 }
 
@@ -120,6 +124,8 @@ export function readLocalEnv(env: Env): Pick<HfEnv, 'shell' | 'xdgConfigHome' | 
       dataDir: nonEmpty(env.HUBCAP_DATA_DIR) ? path.resolve(env.HUBCAP_DATA_DIR.trim()) : null,
       hashThread: hashThread === 'worker' || hashThread === 'inline' ? hashThread : null,
       inferenceCpuOnly: env.HUBCAP_INFERENCE_GPU === 'cpu',
+      bench: nonEmpty(env.HUBCAP_BENCH),
+      uiDir: nonEmpty(env.HUBCAP_UI_DIR) ? env.HUBCAP_UI_DIR : null,
     },
   };
 }
