@@ -161,6 +161,26 @@ export default tseslint.config(
     },
   },
   {
+    // The renderer's shell (all but the lazy pages) is the first chunk every window loads before it
+    // paints: it reads the contract's zod-bearing modules for their types only, so zod and the schemas
+    // load with the pages that need them (test/renderer/bundle-size.test.ts checks the built chunk).
+    files: ['src-renderer/{app,api,components,lib}/**/*.{ts,tsx}', 'src-renderer/main.tsx'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: 'src-main/contract/(?!(present/[\\w-]+|errors|wire|hub-hosts|ids)$)',
+              allowTypeImports: true,
+              message: "The renderer's shell takes only types from the contract's schema modules (import type); zod-free values live in contract/present/.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src-main/contract/**/*.ts'],
     rules: {
       'no-restricted-imports': [
