@@ -8,6 +8,7 @@ import { repoDir } from '../cache/layout';
 import { call, cliCore } from './context';
 import { stopOnSignals } from './signals';
 import { command, type CommandOptions, type Parsed } from './command';
+import { downloadToFolder } from './download-local-dir';
 
 const OPTIONS = {
   revision: { type: 'string', default: 'main' },
@@ -17,6 +18,8 @@ const OPTIONS = {
   quiet: { type: 'boolean', short: 'q', default: false },
   connections: { type: 'string' },
   force: { type: 'boolean', default: false },
+  'local-dir': { type: 'string' },
+  overwrite: { type: 'boolean', default: false },
 } satisfies CommandOptions;
 
 export const downloadCommand = command({
@@ -28,6 +31,9 @@ export const downloadCommand = command({
     ['[--revision R] [--cache-dir D] [--repo-type model|dataset] [--json]'],
     ['[--force]', '(rehash what is there; fetch again what is corrupt)'],
     ['[--connections auto|N] [-q|--quiet]', '(range connections for large files; -q: no progress)'],
+    ['[--local-dir DIR [--overwrite]]', 'Into a plain folder, files at their real paths, with Python’s'],
+    ['', 'local-dir metadata (hf download --local-dir continues it, and the reverse);'],
+    ['', '--overwrite replaces files there that are not this revision’s'],
   ],
   run: download,
 });
@@ -42,6 +48,18 @@ async function download({ values, positionals }: Parsed<typeof OPTIONS>): Promis
   if (typeof connections === 'number' && !(Number.isInteger(connections) && connections >= min && connections <= max)) {
     throw new ApiError('VALIDATION_FAILED', `--connections must be auto or a whole number from ${min} to ${max}`);
   }
+  if (values['local-dir'] !== undefined)
+    return downloadToFolder({
+      repo,
+      repoType,
+      revision: values.revision,
+      selectors,
+      dir: values['local-dir'],
+      overwrite: values.overwrite,
+      json: values.json,
+      quiet: values.quiet,
+      cacheDir: values['cache-dir'],
+    });
   const core = cliCore({ cacheDir: values['cache-dir'] });
   const { files, patterns } = splitSelection(selectors);
   const tty = process.stderr.isTTY && !values.quiet && !values.json;
