@@ -19,7 +19,7 @@ export type FileVia = 'xet' | 'http' | 'local' | 'store' | 'present';
 
 /** Bytes that came from this machine instead of the network (what deduplication saved). */
 export function savedBytes(files: readonly JobFile[]): number {
-  return files.reduce((sum, f) => sum + (f.via === 'local' || f.via === 'store' || f.via === 'present' ? f.size : 0), 0);
+  return files.reduce((sum, f) => sum + (f.via === 'local' || f.via === 'store' || f.via === 'present' ? f.size : (f.reusedBytes ?? 0)), 0);
 }
 
 export interface JobFile {
@@ -33,6 +33,8 @@ export interface JobFile {
   replace?: boolean;
   /** Once done: how its bytes came. */
   via?: FileVia;
+  /** Via Xet: bytes of it taken from other local files (an older revision: a delta update) instead of fetched. */
+  reusedBytes?: number;
   /** Bytes of a present blob hashed so far, while it is checked before it is trusted (big files). */
   checking?: { done: number; total: number };
 }

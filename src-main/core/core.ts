@@ -58,6 +58,7 @@ import { EventBus } from './events';
 import { updatesHandlers } from '../updates/handlers';
 import { UpdatesService } from '../updates/service';
 import { rememberHashesIn } from '../cache/payload-hash';
+import { keepChunkRecordsIn } from '../downloads/xet-chunk-records';
 
 export type { DesktopActions };
 
@@ -162,6 +163,7 @@ export class Core {
     this.cache = new CacheIndex(cacheDir);
     // Blobs found right by hash are remembered across runs (by inode, size and times), so trusting present bytes costs one read (#24.4).
     rememberHashesIn(path.join(opts.dataDir, 'blob-hashes.json'));
+    keepChunkRecordsIn(path.join(opts.dataDir, 'xet-chunks'));
     this.downloads = new DownloadManager({
       hub: this.hubHttp,
       cacheDir,
