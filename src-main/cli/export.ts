@@ -42,6 +42,7 @@ export const exportCommand = command({
     ['| --to DIR [--app A]', 'or in any folder (--to with --app: that app’s models folder)'],
     ['[--mode clone|link|symlink|copy]', '(a clone where the drive can; otherwise choose, told what each means)'],
     ['[--replace] [--create] [--dry-run] [--json]', '(replace conflicting files; create a missing folder)'],
+    ['[--cache-dir D]'],
   ],
   run: exportModel,
 });
