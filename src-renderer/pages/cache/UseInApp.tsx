@@ -29,13 +29,21 @@ function Toggle({ label, checked, onChange }: { label: string; checked: boolean;
  * placing it costs on these drives, then place them. A taken name is shown with both files and
  * replaced only when switched on; a missing app folder is created only when asked.
  */
-function UseInAppBody({ repo, commit, name, onDone }: { repo: string; commit: string; name: string; onDone: () => void }) {
+export interface UseInAppTarget {
+  repo: string;
+  commit: string;
+  name: string;
+  /** Only these files (a Library model's file); the whole revision when absent. */
+  files?: string[];
+}
+
+function UseInAppBody({ repo, commit, name, files, onDone }: UseInAppTarget & { onDone: () => void }) {
   const [target, setTarget] = useState<Target>('comfyui');
   const [folder, setFolder] = useState('');
   const [mode, setMode] = useState<ExportMode | ''>('');
   const [replace, setReplace] = useState(false);
   const [createFolder, setCreateFolder] = useState(false);
-  const base = { repo, revision: commit };
+  const base = { repo, revision: commit, ...(files ? { files } : {}) };
   const input: ExportInput | null =
     target === 'folder' ? (folder ? { ...base, to: folder, createFolder } : null) : { ...base, app: target, ...(folder ? { to: folder } : {}), createFolder };
   const plan = useExportPlan(input);
@@ -131,7 +139,7 @@ function UseInAppBody({ repo, commit, name, onDone }: { repo: string; commit: st
   );
 }
 
-export function UseInAppDialog({ target, onClose }: { target: { repo: string; commit: string; name: string } | null; onClose: () => void }) {
+export function UseInAppDialog({ target, onClose }: { target: UseInAppTarget | null; onClose: () => void }) {
   return (
     <Dialog
       open={target !== null}

@@ -1,5 +1,6 @@
+import { useState } from 'react';
 import { Link, useLocation } from 'wouter';
-import { FileUp, FolderSearch, HardDrive, MessageSquare, TriangleAlert, Upload, Zap } from 'lucide-react';
+import { FileUp, FolderSearch, HardDrive, MessageSquare, Share2, TriangleAlert, Upload, Zap } from 'lucide-react';
 import { APP_NAMES } from '../../../src-main/contract/apps';
 import { parseItemKey, repoKey } from '../../../src-main/contract/keys';
 import type { LibraryItem } from '../../../src-main/contract/library';
@@ -12,6 +13,28 @@ import { Tooltip } from '../../components/ui/tooltip';
 import { Relocate } from './Relocate';
 import { RemoveLocal } from './RemoveLocal';
 import { ShowInFolder } from './ShowInFolder';
+import { UseInAppDialog, type UseInAppTarget } from '../cache/UseInApp';
+
+/** "Use in another app" for a cached model: its file placed where that app looks (the dialog is the Cache page's). */
+function UseInApp({ item }: { item: LibraryItem }) {
+  const [target, setTarget] = useState<UseInAppTarget | null>(null);
+  const parsed = parseItemKey(item.key);
+  if (parsed?.source !== 'cache') return null;
+  return (
+    <>
+      <Button
+        size="sm"
+        variant="ghost"
+        aria-label={`Use ${item.name} in another app`}
+        onClick={() => setTarget({ repo: repoKey(parsed.repo), commit: parsed.commit, name: item.name, files: [parsed.path] })}
+      >
+        <Share2 />
+        Use in app
+      </Button>
+      <UseInAppDialog target={target} onClose={() => setTarget(null)} />
+    </>
+  );
+}
 
 /** The cache page of the repo a cached item comes from. */
 function cacheHref(key: string): string {
@@ -111,6 +134,7 @@ export function ItemCard({ item }: { item: LibraryItem }) {
             </Button>
           </Tooltip>
         ) : null}
+        {item.source === 'cache' && !item.missing ? <UseInApp item={item} /> : null}
         {item.source === 'cache' ? (
           <Button size="sm" variant="ghost" asChild aria-label={`Show ${item.name} in the cache`}>
             <Link href={cacheHref(item.key)}>

@@ -21,6 +21,7 @@ import { NativeSelect } from '../../components/ui/native-select';
 import { FileGroups } from './FileGroups';
 import { GatedNotice } from './GatedNotice';
 import { GgufTable } from './GgufTable';
+import { DownloadToFolderButton } from './DownloadToFolder';
 import { useDownloadFromPage } from './use-download-from-page';
 
 /**
@@ -167,9 +168,12 @@ function focusedGroup(m: ModelDetails, file: string | null, quant: string | null
 function WholeRevision({ model }: { model: ModelDetails }) {
   const start = useDownloadFromPage(model);
   return (
-    <Button size="sm" onClick={() => start.download(null)}>
-      <Download />
-      Download all
-    </Button>
+    <div className="flex gap-2">
+      <DownloadToFolderButton model={model} />
+      <Button size="sm" onClick={() => start.download(null)}>
+        <Download />
+        Download all
+      </Button>
+    </div>
   );
 }
