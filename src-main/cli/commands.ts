@@ -13,6 +13,7 @@ import { accountCommands } from './login';
 import { mirrorCommand } from './mirror';
 import { serveCommand } from './serve';
 import { uploadCommand } from './upload';
+import { updatesCommands } from './updates';
 
 const versionCommand = command({
   name: '--version',
@@ -32,6 +33,7 @@ export const COMMANDS: readonly CliCommand[] = [
   ...cacheCommands,
   ...appsCommands,
   exportCommand,
+  ...updatesCommands,
   uploadCommand,
   apiCommand,
   mirrorCommand,
