@@ -55,6 +55,21 @@ function identity(st: fs.Stats): string {
   return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
 }
 
+/**
+ * Remembers that the file at `file` (links followed) holds `etag`, for bytes this process has just
+ * verified itself (a download hashed them before its rename): an update that takes chunks from it
+ * later (downloads/xet-local-chunks.ts) does not read it again while these exact bytes stay.
+ * Call once the file is in its final place: a rename or chmod changes its ctime, and so its identity.
+ */
+export function rememberVerified(file: string, etag: string): void {
+  if (!SHA256_RE.test(etag)) return;
+  const st = fs.statSync(file, { throwIfNoEntry: false });
+  if (!st?.isFile()) return;
+  if (known.size >= MAX_REMEMBERED) known.delete(known.keys().next().value as string);
+  known.set(identity(st), etag);
+  save();
+}
+
 export interface HashProgress {
   (done: number, total: number): void;
 }
