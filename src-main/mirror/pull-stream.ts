@@ -100,7 +100,6 @@ export interface PullingAnswer {
 /** Answers a GET or HEAD for a file the engine is fetching now; the body follows the written prefix. */
 export async function answerPulling(req: http.IncomingMessage, res: http.ServerResponse, a: PullingAnswer): Promise<void> {
   const { file } = a;
-  a.blobs.follow(file.etag, a.blobsDir, a.done);
   const common = fileHeaders(file, a.commit, a.cacheControl);
   const wanted = chooseRange(req, file, a.blobs.marked(file.etag));
   if (wanted === 'not-modified') {
@@ -125,6 +124,7 @@ export async function answerPulling(req: http.IncomingMessage, res: http.ServerR
     res.end();
     return;
   }
+  a.blobs.follow(file.etag, a.blobsDir, a.done);
   const outcome = settled(a.done);
   const watch = new WrittenPrefix(a.blobsDir, file.etag, file.size);
   const counted = new Transform({

@@ -125,7 +125,7 @@ export async function startMirror(opts: MirrorOptions): Promise<Mirror> {
     }
     const done = req.method === 'GET' ? pull.file(r.repo, r.revision, meta.commit, r.path) : Promise.resolve();
     // Later clients are answered from the cache as soon as the blob is in.
-    done.then(() => opts.scan(true)).catch(() => undefined);
+    if (req.method === 'GET') done.then(() => opts.scan(true)).catch(() => undefined);
     await answerPulling(req, res, {
       file: { path: r.path, size: meta.size, etag: meta.etag },
       commit: meta.commit,

@@ -66,7 +66,7 @@ describe('mirror: pull-through', () => {
     expect(JSON.parse(second.stdout).files).toEqual(expected);
     expect(h.log.slice(from).filter((r) => r.origin === 'cdn' || r.url.includes('/resolve/'))).toEqual([]);
     expect(jobs).toHaveLength(Object.keys(expected).length);
-  });
+  }, 240_000);
 
   it('clients asking at once for a file being pulled share one fetch', async () => {
     const { h, m, jobs, repo } = await setup();
@@ -80,7 +80,7 @@ describe('mirror: pull-through', () => {
     const sent = cdnBytes(h, from, '');
     expect(sent).toBeGreaterThanOrEqual(size);
     expect(sent).toBeLessThan(size + 64 * 1024);
-  });
+  }, 120_000);
 
   it('resolves a branch with the Hub while it answers and with the cache’s refs once it does not', async () => {
     const { h, m, repo } = await setup();
@@ -92,7 +92,7 @@ describe('mirror: pull-through', () => {
     // Not held and the Hub gone: a retryable refusal, not a false 404.
     const missing = await fetch(`${m.endpoint}/${REPO}/resolve/main/README.md`);
     expect(missing.status).toBe(503);
-  });
+  }, 120_000);
 
   it('passes the Hub’s errors on in its shape, and never pulls a gated repo on the owner’s token', async () => {
     const { h, m, jobs } = await setup();
@@ -112,5 +112,5 @@ describe('mirror: pull-through', () => {
     const tree = await fetch(`${m.endpoint}/api/models/${REPO}/tree/main?recursive=true`);
     expect(tree.status).toBe(200);
     expect(((await tree.json()) as unknown[]).length).toBeGreaterThan(3);
-  });
+  }, 120_000);
 });
