@@ -69,7 +69,7 @@ export function CachePage() {
           </Card>
           <Cleanup scan={scan.data} ask={ask} />
           {scan.data.repos.length ? (
-            <div className="grid grid-cols-[20rem_1fr] gap-6">
+            <div className="grid grid-cols-1 gap-6 md:grid-cols-[20rem_minmax(0,1fr)]">
               <div className="space-y-2">
                 <SearchInput value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Filter repos" aria-label="Filter repos" />
                 <RepoList repos={repos} selected={selected} onSelect={select} />

@@ -66,7 +66,7 @@ export function RepoDetail({ repo, ask }: { repo: CacheRepoView; ask: AskDelete 
       <ul className="space-y-2">
         {repo.revisions.map((rev) => (
           <li key={rev.commit} className="rounded-lg border border-border p-3" data-testid="revision">
-            <div className="flex items-center gap-2">
+            <div className="flex flex-wrap items-center gap-2">
               <code className="font-mono text-sm">{rev.commit.slice(0, 10)}</code>
               {rev.refs.length ? (
                 rev.refs.map((r) => (
