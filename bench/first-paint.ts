@@ -79,9 +79,13 @@ async function sample(browser: Browser, serve: ServeProcess): Promise<Sample> {
     if (SLOWDOWN > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: SLOWDOWN });
     await page.addInitScript(PROBE);
     await page.goto(`${serve.baseUrl}#/gallery`);
-    await page.waitForFunction(() => (window as unknown as { __firstPaint: { gallery?: number } }).__firstPaint.gallery !== undefined, undefined, {
-      timeout: 60_000,
-    });
+    await page
+      .waitForFunction(() => (window as unknown as { __firstPaint: { gallery?: number } }).__firstPaint.gallery !== undefined, undefined, { timeout: 60_000 })
+      .catch(async (error: unknown) => {
+        const shot = path.join(os.tmpdir(), `first-paint-failed-${Date.now()}.png`);
+        await page.screenshot({ path: shot }).catch(() => undefined);
+        throw new Error(`the Gallery did not show within 60 s (${String(error).split('\n')[0]}); the page: ${shot}`);
+      });
     return await page.evaluate(() => {
       const fp = (window as unknown as { __firstPaint: Record<string, number> }).__firstPaint;
       const gallery = fp.gallery as number;
@@ -105,13 +109,22 @@ const sides = {
 };
 const browser = await launchChromium();
 const results: Record<keyof typeof sides, Sample[]> = { current: [], baseline: [] };
+const failures: Record<keyof typeof sides, number> = { current: 0, baseline: 0 };
 try {
   // One unmeasured load each (the server's first Hub listing, Chromium's first start of a renderer).
   await sample(browser, sides.current);
   await sample(browser, sides.baseline);
   for (let i = 0; i < RUNS; i++) {
     const order: (keyof typeof sides)[] = i % 2 === 0 ? ['baseline', 'current'] : ['current', 'baseline'];
-    for (const side of order) results[side].push(await sample(browser, sides[side]));
+    for (const side of order) {
+      // A load that never shows the Gallery is reported and counted, not averaged in.
+      const got = await sample(browser, sides[side]).catch((error: unknown) => {
+        console.error(`${side}, run ${i + 1}: ${(error as Error).message}`);
+        failures[side]++;
+        return null;
+      });
+      if (got) results[side].push(got);
+    }
   }
 } finally {
   await browser.close();
@@ -126,7 +139,9 @@ const row = (side: keyof typeof sides) => {
 };
 const b = row('baseline');
 const c = row('current');
-console.log(`\n${RUNS} cold loads each, alternating; CPU slowdown ${SLOWDOWN}×; medians`);
+console.log(
+  `\n${RUNS} cold loads each, alternating; CPU slowdown ${SLOWDOWN}×; medians; failed loads: baseline ${failures.baseline}, current ${failures.current}`,
+);
 console.log('side      first contentful paint   Gallery rows painted   JS loaded by then');
 for (const [name, r] of [
   ['baseline', b],

@@ -9,6 +9,7 @@ import { TooltipProvider } from '../components/ui/tooltip';
 import { DropZone } from '../components/DropZone';
 import { ToastTray } from '../components/toasts/ToastTray';
 import { useHashLocation } from './hash-location';
+import { PageBoundary } from './PageBoundary';
 import { RestartedBanner } from './RestartedBanner';
 import { HOME, ROUTES } from './routes';
 import { Sidebar } from './Sidebar';
@@ -23,6 +24,7 @@ export function App() {
   useSessionSync();
   const settings = useSettings();
   useApplyTheme(settings.data?.theme);
+  const [location] = useHashLocation();
   return (
     <TooltipProvider delayDuration={300}>
       {/* Hash routing: works the same under app:// and hubcap serve, and survives reloads. */}
@@ -34,16 +36,18 @@ export function App() {
               <Sidebar />
               <main className="min-w-0 flex-1 overflow-y-auto">
                 {/* A page not loaded yet shows an empty, busy main area for the moment its chunk takes. */}
-                <Suspense fallback={<div aria-busy="true" className="h-full" />}>
-                  <Switch>
-                    {ROUTES.map((r) => (
-                      <Route key={r.path} path={r.path} component={r.page} />
-                    ))}
-                    <Route>
-                      <Redirect to={HOME} />
-                    </Route>
-                  </Switch>
-                </Suspense>
+                <PageBoundary location={location}>
+                  <Suspense fallback={<div aria-busy="true" className="h-full" />}>
+                    <Switch>
+                      {ROUTES.map((r) => (
+                        <Route key={r.path} path={r.path} component={r.page} />
+                      ))}
+                      <Route>
+                        <Redirect to={HOME} />
+                      </Route>
+                    </Switch>
+                  </Suspense>
+                </PageBoundary>
               </main>
             </div>
             <ToastTray />

@@ -34,7 +34,7 @@ export function Sidebar() {
         <span className="hidden text-lg font-semibold tracking-tight lg:inline">Hubcap</span>
       </div>
       <ul className="flex-1 space-y-0.5 px-2 lg:px-3">
-        {PAGES.map(({ path, label, icon: Icon }) => {
+        {PAGES.map(({ path, label, icon: Icon, preload }) => {
           const active = location === path || location.startsWith(`${path}/`) || (path === '/gallery' && location.startsWith('/model/'));
           const count = path === '/downloads' ? badge : null;
           return (
@@ -42,6 +42,8 @@ export function Sidebar() {
               <NameTip show={!labelled} content={count ? `${label}: ${count.label}` : label}>
                 <Link
                   href={path}
+                  onPointerEnter={preload}
+                  onFocus={preload}
                   aria-current={active ? 'page' : undefined}
                   aria-label={count ? `${label}, ${count.label}` : label}
                   className={cn(

@@ -2,8 +2,8 @@
  * The route table: every page once, with where it answers, how it loads and (for the Sidebar) its
  * name and icon, in the Sidebar's order. Each page is its own chunk, loaded when its route is first
  * shown, so the first paint pays for the shell and one page, not for every page and the libraries
- * only some need (yaml, markdown, zod). Once the first page has loaded, the others are fetched while
- * the window is idle, so moving between pages does not wait on the network (serve) or the disk.
+ * only some need (yaml, markdown, zod). Soon after the first page has loaded, the others are fetched
+ * while the window is idle, so moving between pages does not wait on the network (serve) or the disk.
  */
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
 import type * as ModelPageModule from '../pages/model/ModelPage';
@@ -121,15 +121,26 @@ export const HOME = '/library';
 
 let preloading = false;
 
+/** How long after the first page's chunk the others start loading: past its own data's first answer. */
+const PRELOAD_AFTER_MS = 3000;
+
 /**
- * Once the first page shown has its chunk, the others are fetched while the browser is idle (not
- * before: they would compete with it). A failed fetch is left to the route, which retries when shown.
+ * Once the first page shown has its chunk, and a moment later (so they do not compete with that
+ * page fetching and drawing its data), the others are fetched one per idle moment. A Sidebar link
+ * also loads its page when pointed at or focused. A failed fetch is left to the route, which
+ * retries when shown.
  */
 function preloadOthers(): void {
   if (preloading) return;
   preloading = true;
-  const idle = (fn: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 2000 }) : setTimeout(fn, 200));
-  idle(() => {
-    for (const r of ROUTES) r.load().catch(() => undefined);
-  });
+  const idle = (fn: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn) : setTimeout(fn, 50));
+  const queue = [...ROUTES];
+  const next = () => {
+    const r = queue.shift();
+    if (!r) return;
+    r.load()
+      .catch(() => undefined)
+      .finally(() => idle(next));
+  };
+  setTimeout(() => idle(next), PRELOAD_AFTER_MS);
 }
