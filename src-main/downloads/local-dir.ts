@@ -85,6 +85,8 @@ export interface LocalDirDeps {
   signal?: AbortSignal;
   onFile?: (f: LocalDirFileResult) => void;
   onBytes?: (path: string, delta: number) => void;
+  /** Another program (Python, another Hubcap) holds this file's lock: the download waits for it. */
+  onWaiting?: (path: string) => void;
 }
 
 /** A file's hash read from disk the way its etag is made (sha256, or git's blob sha1). */
@@ -161,7 +163,7 @@ async function placeOne(deps: LocalDirDeps, req: LocalDirRequest, commit: string
   const paths = localDirPaths(req.dir, f.path);
   await fs.promises.mkdir(paths.downloadDir, { recursive: true });
   await fs.promises.mkdir(path.dirname(paths.file), { recursive: true });
-  const lock = await lockFile(paths.lock, { signal });
+  const lock = await lockFile(paths.lock, { signal, onWaiting: () => deps.onWaiting?.(f.path) });
   try {
     const state = await existing(paths, f, commit, req.overwrite === true);
     const result = { path: f.path, size: f.size, bytesFetched: 0, resumedFrom: 0 };

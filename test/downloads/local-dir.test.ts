@@ -5,6 +5,7 @@
  * by Hubcap without refetching what is there. Plus: from the cache by copy, never the network; an
  * interrupted run resumed; a different file in the way; a full disk.
  */
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -123,6 +124,35 @@ describe('--local-dir, with huggingface_hub 2.0', () => {
     const again = hub.log.length;
     await hfDownload(hub, dir);
     expect(fileDownloads(hub, again)).toEqual([]);
+  });
+
+  it('waits while huggingface_hub holds a file’s lock, and goes on once it is released', async () => {
+    const hub = await fakeHub();
+    const dir = tmpDir();
+    const paths = localDirPaths(dir, 'config.json');
+    fs.mkdirSync(paths.downloadDir, { recursive: true });
+    // huggingface_hub's own lock on the file (filelock), held until told to let go.
+    const py = spawn(
+      hfPython(),
+      [
+        '-c',
+        'import sys; from filelock import FileLock; l = FileLock(sys.argv[1]); l.acquire(); print("held", flush=True); sys.stdin.readline(); l.release()',
+        paths.lock,
+      ],
+      {
+        stdio: ['pipe', 'pipe', 'inherit'],
+      },
+    );
+    await new Promise<void>((resolve) => py.stdout.once('data', () => resolve()));
+    let waiting: (p: string) => void = () => {};
+    const waited = new Promise<string>((resolve) => (waiting = resolve));
+    const run = downloadToLocalDir(deps(hub, { onWaiting: (p) => waiting(p) }), { repo: TINY, revision: 'main', dir, files: ['config.json', 'README.md'] });
+    expect(await waited).toBe('config.json');
+    expect(fs.existsSync(paths.file)).toBe(false);
+    py.stdin.end('\n');
+    const result = await run;
+    expect(result.files.map((f) => f.path)).toEqual(['config.json', 'README.md']);
+    expect(fs.readFileSync(paths.file, 'utf8')).toMatch(/"v":2/);
   });
 
   it('takes a file the cache holds from the cache (verified), never from the network', async () => {
