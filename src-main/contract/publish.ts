@@ -102,6 +102,10 @@ export interface PublishJob {
   bytesTotal: number;
   bytesHashed: number;
   bytesSent: number;
+  /** How the large files travel: over Xet (chunks the Hub already has are not sent) or plain LFS; null until the Hub said. */
+  via: 'xet' | 'lfs' | null;
+  /** Over Xet: the bytes really sent (new chunks, compressed), out of bytesTotal. */
+  xetBytesSent: number;
   /** Bytes per second over the last seconds, and the time left at that rate. */
   speed: number;
   etaSeconds: number | null;

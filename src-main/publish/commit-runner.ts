@@ -16,6 +16,8 @@ export interface CommitProgress {
   phase: CommitPhase;
   hashed: Record<string, number>;
   sent: Record<string, number>;
+  via: 'xet' | 'lfs' | null;
+  xorbBytes: number;
 }
 
 export interface CommitResult {
@@ -47,7 +49,7 @@ export function runCommit(input: WorkerInput, factory: UploadWorkerFactory, onPr
   let settled = false;
   const done = new Promise<CommitResult>((resolve, reject) => {
     worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'progress') onProgress({ phase: m.phase, hashed: m.hashed, sent: m.sent });
+      if (m.type === 'progress') onProgress({ phase: m.phase, hashed: m.hashed, sent: m.sent, via: m.via, xorbBytes: m.xorbBytes });
       else if (m.type === 'done') {
         settled = true;
         resolve({ commit: m.commit, pullRequestUrl: m.pullRequestUrl });

@@ -5,16 +5,21 @@
  * the protocol: its `fetch` is ours (HubHttp: the token only to the Hub's origin, typed errors),
  * with what it lacks for us: retries of idempotent requests with backoff, a stall watchdog on
  * upload connections, byte progress counted from the bodies (CountingFileBlob), and cancel.
+ * Xet: the library offers it and the Hub decides (`transfer: "xet"`); its CAS requests go out with
+ * their CAS token to the CAS origin the Hub named only (xet-route.ts), progress then follows the
+ * library's per-file fractions (it counts deduplicated bytes as sent), and the xorb bytes posted
+ * are reported as what really travelled.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { commitIter, type CommitOperation, type CommitOutput } from '@huggingface/hub';
 import { ApiError } from '../contract/errors';
 import { HubError, networkError } from '../hub/errors';
 import { RETRY_POLICIES, retryDelayMs } from '../hub/retry';
-import { HubHttp } from '../hub/http';
+import { HubHttp, USER_AGENT } from '../hub/http';
 import { CountingFileBlob } from './file-blob';
 import { putFile } from './storage-put';
 import type { CommitPhase, WorkerCommand, WorkerInput, WorkerMessage } from './worker-protocol';
+import { isDedupQuery, isXorbPost, XetRoute } from './xet-route';
 
 const input = workerData as WorkerInput;
 const port = parentPort;
@@ -35,11 +40,16 @@ const hashed: Record<string, number> = {};
 const hashDone = new Set<string>();
 /** Per file: per slice start, the latest reader's bytes (a retried part starts again from 0). */
 const reads = new Map<string, Map<number, { stream: number; bytes: number }>>();
+/** Over Xet: per file, the library's fraction done (deduplicated bytes count as sent). */
+const xetSent: Record<string, number> = {};
+const route = new XetRoute(input.token);
 let phase: CommitPhase = 'preuploading';
 let lastPost = 0;
 let pending: NodeJS.Timeout | null = null;
 
 function sentBytes(): Record<string, number> {
+  // Over Xet the file is read to be chunked, not sent: its reads say nothing of the upload.
+  if (route.via === 'xet') return { ...xetSent };
   const out: Record<string, number> = {};
   for (const [p, slices] of reads) {
     if (!hashDone.has(p)) continue;
@@ -61,7 +71,7 @@ function report(force = false): void {
     return;
   }
   lastPost = now;
-  post({ type: 'progress', phase, hashed: { ...hashed }, sent: sentBytes() });
+  post({ type: 'progress', phase, hashed: { ...hashed }, sent: sentBytes(), via: route.via, xorbBytes: route.xorbBytes });
 }
 
 function blobFor(file: { path: string; localPath: string; size: number }): CountingFileBlob {
@@ -104,6 +114,7 @@ const uploadFetch: typeof fetch = async (resource, init = {}) => {
   // The commit is the one request that is not idempotent: asking twice could commit twice.
   const isCommit = onHub && /\/commit\/[^/]+$/.test(new URL(url).pathname);
   const body = init.body instanceof CountingFileBlob ? init.body : null;
+  const cas = !onHub && route.isCas(url);
   for (let attempt = 0; ; attempt++) {
     const attemptAbort = new AbortController();
     const signal = AbortSignal.any([job.signal, attemptAbort.signal]);
@@ -119,8 +130,14 @@ const uploadFetch: typeof fetch = async (resource, init = {}) => {
         }, 500)
       : null;
     try {
-      const res =
-        body && !onHub && (init.method ?? 'GET').toUpperCase() === 'PUT'
+      const res = cas
+        ? await fetch(url, {
+            ...init,
+            signal: AbortSignal.any([signal, AbortSignal.timeout(ANSWER_WAIT_MS)]),
+            headers: route.casHeaders(url, init, USER_AGENT),
+            redirect: 'error',
+          })
+        : body && !onHub && (init.method ?? 'GET').toUpperCase() === 'PUT'
           ? await putFile(url, body, new Headers(init.headers), signal, body.beginRead())
           : await hub.fetch(url, {
               ...init,
@@ -129,7 +146,11 @@ const uploadFetch: typeof fetch = async (resource, init = {}) => {
               ctx: { repo: input.repo.name },
               ...(onHub ? {} : { timeoutMs: 0, throwOnError: false }),
             });
+      // A chunk the CAS does not know is an answer, not a failure: the library uploads it.
+      if (cas && res.status === 404 && isDedupQuery(url, init)) return res;
       if (!onHub && !res.ok) throw await storageError(res, host);
+      if (cas && isXorbPost(url, init)) route.noteXorb(init);
+      if (onHub) await route.observe(url, res);
       return res;
     } catch (raw) {
       if (job.signal.aborted) throw new ApiError('CANCELLED', 'Publishing was cancelled.');
@@ -179,8 +200,8 @@ async function run(): Promise<CommitOutput | undefined> {
     hubUrl: input.endpoint,
     fetch: uploadFetch,
     abortSignal: job.signal,
-    // Xet needs its own token exchange and client; basic and multipart LFS are what we speak.
-    useXet: false,
+    // Offered; the Hub's LFS batch answer decides between Xet and basic/multipart.
+    useXet: true,
   });
   for (;;) {
     const next = await iter.next();
@@ -198,6 +219,8 @@ async function run(): Promise<CommitOutput | undefined> {
       }
       report();
     } else if (ev.state === 'uploading') {
+      const size = sizes.get(ev.path) ?? 0;
+      xetSent[ev.path] = Math.max(xetSent[ev.path] ?? 0, Math.min(size, Math.round(ev.progress * size)));
       if (!hashDone.has(ev.path)) reads.delete(ev.path);
       hashDone.add(ev.path);
       if (ev.progress >= 1) {

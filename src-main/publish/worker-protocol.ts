@@ -29,7 +29,16 @@ export interface WorkerInput {
 export type CommitPhase = 'preuploading' | 'uploadingLargeFiles' | 'committing';
 
 export type WorkerMessage =
-  | { type: 'progress'; phase: CommitPhase; hashed: Record<string, number>; sent: Record<string, number> }
+  | {
+      type: 'progress';
+      phase: CommitPhase;
+      hashed: Record<string, number>;
+      sent: Record<string, number>;
+      /** How the large files travel, once the LFS batch answered. */
+      via: 'xet' | 'lfs' | null;
+      /** Over Xet: the xorb bytes the CAS took (after dedup and compression). */
+      xorbBytes: number;
+    }
   | { type: 'done'; commit: { oid: string; url: string }; pullRequestUrl: string | null }
   | { type: 'error'; code: string; message: string; details: Record<string, unknown>; aborted: boolean };
 

@@ -3,17 +3,11 @@
  * pull requests, tokens that may not write (refused before any byte), cancel, cut connections,
  * size refusals, and the round trip (published bytes downloaded back into a fresh cache).
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileHashes } from '../../src-main/apps/hashes';
-import { ApiError } from '../../src-main/contract/errors';
-import type { PublishJob } from '../../src-main/contract/publish';
-import { PublishStart, PublishPlanInput } from '../../src-main/contract/publish';
+import { PublishPlanInput } from '../../src-main/contract/publish';
 import { HubHttp } from '../../src-main/hub/http';
-import { uploadWorkerFactory } from '../../src-main/publish/commit-runner';
-import { PublishService } from '../../src-main/publish/service';
 import { seededContent } from '../fakehub/content';
 import { TOKENS, MiB } from '../fakehub/fixtures';
 import { buildRepo } from '../fakehub/model';
@@ -21,48 +15,9 @@ import type { FakeHub } from '../fakehub/server';
 import { diffusersLora, ggufWithBase, peftLoraFolder } from '../fixtures/publish-files';
 import { download, fakeHub, manager } from '../helpers/hub';
 import { tmpDir } from '../helpers/tmp';
+import { publisher, sha256 } from './publisher';
 
 const [ALICE_READ, BOB_WRITE, CAROL_FG_READ, DAVE_FG_WRITE] = Object.keys(TOKENS) as [string, string, string, string];
-
-function publisher(hub: FakeHub, token: string | null, extra: { stallMs?: number; filesPerCommit?: number } = {}) {
-  const http = new HubHttp({ endpoint: hub.url, token: () => token, offline: () => false });
-  const events: PublishJob[] = [];
-  const waiters: (() => void)[] = [];
-  const svc = new PublishService({
-    hub: http,
-    token: () => token,
-    tokenSource: () => (token ? 'keychain' : null),
-    library: { item: () => Promise.reject(new ApiError('NOT_FOUND', 'no library in this test')) },
-    hashes: new FileHashes(tmpDir()),
-    worker: uploadWorkerFactory(),
-    onChange: (j) => {
-      events.push(j);
-      for (const w of waiters.splice(0)) w();
-    },
-    stallMs: extra.stallMs ?? 3000,
-    retries: 2,
-    ...(extra.filesPerCommit ? { filesPerCommit: extra.filesPerCommit } : {}),
-  });
-  const until = async (id: string, test: (j: PublishJob) => boolean, ms = 30_000): Promise<PublishJob> => {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const hit = events.filter((e) => e.id === id).find(test);
-      if (hit) return hit;
-      if (Date.now() > deadline) throw new Error(`timed out; last: ${JSON.stringify(events.filter((e) => e.id === id).at(-1))}`);
-      await new Promise<void>((r) => {
-        waiters.push(r);
-        setTimeout(r, 200);
-      });
-    }
-  };
-  const finished = (id: string) => until(id, (j) => ['done', 'failed', 'cancelled'].includes(j.state));
-  const plan = (paths: string[], target: Record<string, unknown>) => svc.plan(PublishPlanInput.parse({ source: { paths }, target }));
-  const start = (paths: string[], target: Record<string, unknown>, more: Record<string, unknown> = {}) =>
-    svc.start(PublishStart.parse({ source: { paths }, target, message: 'Upload from Hubcap', ...more }));
-  return { svc, events, until, finished, plan, start };
-}
-
-const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 function uploadsTo(hub: FakeHub) {
   return hub.log.filter((l) => l.origin === 'upload');
