@@ -74,13 +74,16 @@ export function newIncomplete(paths: LocalDirPaths, etag: string): string {
 export function leftIncompletes(paths: LocalDirPaths, etag: string): { path: string; size: number }[] {
   const base = `${incompleteBase(paths, etag)}.`;
   const names = fs.existsSync(paths.downloadDir) ? fs.readdirSync(paths.downloadDir) : [];
-  return names
-    .filter((n) => n.startsWith(base) && n.endsWith(INCOMPLETE_SUFFIX))
-    .flatMap((n) => {
-      const st = fs.lstatSync(path.join(paths.downloadDir, n), { throwIfNoEntry: false });
-      return st?.isFile() ? [{ path: path.join(paths.downloadDir, n), size: st.size }] : [];
-    })
-    .sort((a, b) => b.size - a.size);
+  return (
+    names
+      // A multi-connection partial's record (`….ranges.incomplete`) sits beside it: never a partial itself.
+      .filter((n) => n.startsWith(base) && n.endsWith(INCOMPLETE_SUFFIX) && !n.includes('.ranges.'))
+      .flatMap((n) => {
+        const st = fs.lstatSync(path.join(paths.downloadDir, n), { throwIfNoEntry: false });
+        return st?.isFile() ? [{ path: path.join(paths.downloadDir, n), size: st.size }] : [];
+      })
+      .sort((a, b) => b.size - a.size)
+  );
 }
 
 /** `.cache/huggingface` with its `.gitignore` and `CACHEDIR.TAG`, created only where missing (never rewritten). */
