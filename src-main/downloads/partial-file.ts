@@ -92,6 +92,51 @@ export async function replacePartial(blobsDir: string, etag: string, old: Partia
   return openOwned(uniqueName(blobsDir, etag), 'fresh');
 }
 
+/**
+ * Where a transfer's partial comes from and how it starts over: the cache's blobs folder (any
+ * partial of the etag, ours or another tool's, under the blob's lock) or one named temp file (a
+ * `--local-dir` download's). The transfer fills it and leaves it verified at its path; the caller
+ * renames it into place.
+ */
+export interface PartialSource {
+  /** The folder it lives in (free space, disk errors). */
+  readonly dir: string;
+  claim(): Promise<PartialFile>;
+  /** A fresh, empty partial instead of `old` (restarting from zero). */
+  replace(old: PartialFile): Promise<PartialFile>;
+}
+
+/** The cache's partials of one blob. Use only while holding the blob's lock. */
+export function cachePartials(blobsDir: string, etag: string, size: number): PartialSource {
+  return { dir: blobsDir, claim: () => claimPartial(blobsDir, etag, size), replace: (old) => replacePartial(blobsDir, etag, old) };
+}
+
+/**
+ * One named temp file (`….incomplete`, its record beside it): what it holds is resumed, a file
+ * there that cannot be ours (longer than the blob, not a regular file) is replaced. Use only while
+ * holding the lock that guards the path.
+ */
+export function partialAt(file: string, size: number): PartialSource {
+  if (!file.endsWith(INCOMPLETE_SUFFIX)) throw new Error(`a partial's name ends with ${INCOMPLETE_SUFFIX}: ${file}`);
+  const fresh = async () => {
+    await fs.promises.rm(file, { force: true });
+    await fs.promises.rm(rangesPathOf(file), { force: true });
+    return openOwned(file, 'fresh');
+  };
+  return {
+    dir: path.dirname(file),
+    claim: async () => {
+      const st = await fs.promises.lstat(file).catch(() => null);
+      if (!st?.isFile() || st.size > size) return fresh();
+      return openOwned(file, 'claimed', (await readRanges(file, size)) ?? undefined);
+    },
+    replace: async (old) => {
+      await old.fh.close().catch(() => undefined);
+      return fresh();
+    },
+  };
+}
+
 /** Does the path still name the file we are writing (another tool may delete in-flight partials)? */
 export async function stillOurs(p: PartialFile): Promise<boolean> {
   const st = await fs.promises.stat(p.path).catch(() => null);

@@ -1,8 +1,8 @@
 /**
- * The Xet road for one blob (docs/hub-protocol.md §3.4), taken by fetchBlob under the blob's lock
- * for files the Hub marks as Xet: a partial is claimed as for the classic road, filled by
- * transferXet (which verifies sha256 and the Xet file hash before returning), then renamed to the
- * blob's name. A journal beside it (xet-journal.ts) records from the first byte which chunks of
+ * The Xet road for one file (docs/hub-protocol.md §3.4), taken by fetchVerified under the lock
+ * that guards its partial, for files the Hub marks as Xet: a partial is claimed as for the classic
+ * road, filled by transferXet (which verifies sha256 and the Xet file hash before returning), and
+ * left verified for the caller to rename. A journal beside it (xet-journal.ts) records from the first byte which chunks of
  * which ranges are written, so a stop or a kill -9 resumes at the chunk, and a partial with holes is
  * never mistaken for a prefix by a classic resume. A corrupt answer is fetched again once from
  * nothing (the sha256 alone cannot say which bytes were wrong), then the file fails with nothing
@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import { HubError } from '../hub/errors';
 import type { HubHttp } from '../hub/http';
 import type { RepoRef } from '../hub/repo-id';
-import { claimPartial, replacePartial, stillOurs, type PartialFile } from './partial-file';
+import { stillOurs, type PartialFile, type PartialSource } from './partial-file';
 import { rangesPathOf } from './range-state';
 import { readXetProgress, XetJournal } from './xet-journal';
 import { transferXet, type XetTransferOptions } from './xet-transfer';
@@ -33,15 +33,17 @@ export function xetRefreshUrl(hub: HubHttp, repo: RepoRef, commit: string): stri
   return hub.url(`/api/${repo.type}s/${repo.id}/xet-read-token/${encodeURIComponent(commit)}`);
 }
 
-/** Fills and verifies a partial through Xet, then renames it to `finalPath`. Call under the blob's lock. */
+/**
+ * Fills and verifies a partial through Xet; it is left closed at the returned path for the caller
+ * to rename. Call under the lock that guards the partial.
+ */
 export async function fetchXetBlob(
   hub: HubHttp,
   req: XetBlobRequest,
   opts: XetBlobOptions,
-  blobsDir: string,
-  finalPath: string,
+  source: PartialSource,
 ): Promise<{ path: string; bytesFetched: number; sharedRanges: number; resumedFrom: number }> {
-  let partial: PartialFile = await claimPartial(blobsDir, req.etag, req.size);
+  let partial: PartialFile = await source.claim();
   let closed = false;
   let corrupt = false;
   try {
@@ -64,12 +66,11 @@ export async function fetchXetBlob(
         await partial.fh.truncate(req.size);
         closed = true;
         await partial.fh.close();
-        await fs.promises.rename(partial.path, finalPath);
-        return { path: finalPath, bytesFetched: r.bytesFetched, sharedRanges: r.sharedRanges, resumedFrom: r.resumedBytes };
+        return { path: partial.path, bytesFetched: r.bytesFetched, sharedRanges: r.sharedRanges, resumedFrom: r.resumedBytes };
       } catch (error) {
         corrupt = error instanceof HubError && error.code === 'INTEGRITY';
         if (!corrupt || attempt >= 2 || opts.signal.aborted) throw error;
-        partial = await replacePartial(blobsDir, req.etag, partial);
+        partial = await source.replace(partial);
       }
     }
   } finally {

@@ -1,0 +1,168 @@
+/**
+ * One attempt of a classic transfer over several range connections (ranged-fetch.ts), from the done
+ * spans on: bytes land at their offsets, the record of done spans is kept beside the partial (so a
+ * crash resumes with holes known), the hasher follows the done prefix. A signed link that expires
+ * is resolved again once for all connections; a server that ignores Range sends the file back to
+ * one stream.
+ */
+import { HubError } from '../hub/errors';
+import { ConnectionBudget, ConnectionController } from './connection-controller';
+import { cancelledError } from './failures';
+import { Attempt, hostOf, PartialGone, rangeMatches, type HttpAttempt } from './http-attempt';
+import { errorFrom, openBody, type OpenedBody } from './http-stream';
+import { stillOurs } from './partial-file';
+import { fetchRanges, RangedAttemptError } from './ranged-fetch';
+import { RangesRecord } from './range-state';
+
+/** Auto's cap: past 16 connections a CDN edge gives no more and starts refusing (429). */
+export const AUTO_CONNECTIONS = 16;
+/** Files at least this large may use several connections. */
+export const PARALLEL_THRESHOLD = 16 << 20;
+
+/**
+ * A range connection's block: 1/64 of the file, 4 to 16 MiB. At 20 MB/s per connection a 16 MiB
+ * block takes ~0.8 s, so an 80 ms first-byte wait costs ~9% of one connection (one more makes it
+ * up), while the hash lag at the end (≤ connections × block, read back at ~1 GB/s) stays ~0.25 s.
+ */
+export function blockBytesFor(size: number): number {
+  return Math.min(16 << 20, Math.max(4 << 20, Math.ceil(size / 64)));
+}
+
+const defaultBudget = new ConnectionBudget(24);
+
+/** Range GETs on the file's (signed) location; an expired link is resolved again once for every connection. */
+function signedRanges(a: HttpAttempt, onIgnored: () => void) {
+  let linkGen = 0;
+  let refreshing: Promise<void> | null = null;
+  const resolveLink = async (signal: AbortSignal) => {
+    const opened = await openBody(a.hub, a.file.url, { start: 0, end: 0 }, signal);
+    if (opened.status !== 200 && opened.status !== 206) throw await errorFrom(opened, a.hub, a.file.ctx);
+    opened.res.destroy();
+    a.location = opened.finalUrl;
+    linkGen++;
+  };
+  return async (start: number, end: number | null, signal: AbortSignal): Promise<OpenedBody> => {
+    for (let tries = 0; ; tries++) {
+      const gen = linkGen;
+      const opened = await openBody(a.hub, a.location ?? a.file.url, { start, ...(end !== null ? { end } : {}) }, signal);
+      if (opened.status === 206 && rangeMatches(opened, start, a.file.size)) {
+        a.location = opened.finalUrl;
+        return opened;
+      }
+      if (opened.status === 200) {
+        opened.res.destroy();
+        onIgnored();
+        throw new Error('range ignored');
+      }
+      if (opened.status === 206) {
+        opened.res.destroy();
+        throw new RangedAttemptError(new HubError('NETWORK', 'The server answered a different range than asked.', { host: hostOf(a) }));
+      }
+      const error = await errorFrom(opened, a.hub, a.file.ctx);
+      const onCdn = error.details.host !== undefined && !a.hub.isHubHost(error.details.host);
+      // An expired signed link: one resolve for all connections (those that failed on the old link wait for it).
+      if (onCdn && (error.code === 'FORBIDDEN' || error.code === 'NOT_FOUND') && tries < 2) {
+        if (gen === linkGen) refreshing ??= resolveLink(signal).finally(() => (refreshing = null));
+        await refreshing;
+        continue;
+      }
+      throw error;
+    }
+  };
+}
+
+/** Saves the record of done spans often enough that a crash loses under 1 % of the file, rarely enough to cost nothing. */
+function recordSaver(a: HttpAttempt): () => void {
+  let savedAt = 0;
+  let savedBytes = a.done.total();
+  // A crash loses at most this much recorded progress: 0.25% of the file, 64 KiB to 2 MiB.
+  const saveEvery = Math.min(2 << 20, Math.max(64 << 10, Math.floor(a.file.size / 400)));
+  return () => {
+    const total = a.done.total();
+    const t = Date.now();
+    const rec = a.record;
+    // At most 100 saves a second (each ~0.2 ms of this thread; one per chunk would be hundreds):
+    // a crash loses at most 10 ms of bytes or saveEvery, well under 1 % of a large file.
+    if (rec && ((total - savedBytes >= saveEvery && t - savedAt >= 10) || t - savedAt > 200 || total === a.file.size)) {
+      savedBytes = total;
+      savedAt = t;
+      // Synchronous: a few hundred bytes renamed into place take microseconds, while an async
+      // save waits behind every connection's writes in libuv's pool (measured: ~40 ms of
+      // progress lost at a kill -9 instead of ~0).
+      try {
+        rec.saveSync(a.done.spans());
+      } catch {
+        // a failed save loses only progress since the last one; the writes themselves report disk errors
+      }
+    }
+  };
+}
+
+/** 'no-ranges': the server ignored Range, the file goes back to one stream from zero. */
+export async function fetchSpread(a: HttpAttempt): Promise<'ok' | 'no-ranges'> {
+  const opts = a.opts;
+  const current = a.partial;
+  // One connection writes a prefix, which needs no record (and reads as one to any tool); the
+  // record is made before a second connection can write past it, or at once when holes exist.
+  const spread = () => {
+    if (a.record) return;
+    a.record = new RangesRecord(current.path, a.file.size);
+    a.record.saveSync(a.done.spans());
+  };
+  if (a.done.prefix() !== a.done.total()) spread();
+  const local = new AbortController();
+  const onAbort = () => local.abort(opts.signal.reason);
+  opts.signal.addEventListener('abort', onAbort, { once: true });
+  let gone = false;
+  let rangeIgnored = false;
+  const watch = setInterval(() => {
+    void stillOurs(current).then((ok) => {
+      if (!ok) {
+        gone = true;
+        local.abort();
+      }
+    });
+  }, 1000);
+  const startTotal = a.done.total();
+  let got = 0;
+  const save = recordSaver(a);
+  try {
+    await fetchRanges({
+      size: a.file.size,
+      fh: a.partial.fh,
+      done: a.done,
+      signal: local.signal,
+      open: signedRanges(a, () => (rangeIgnored = true)),
+      controller: new ConnectionController({ cap: opts.connections === 'auto' ? AUTO_CONNECTIONS : (opts.connections ?? 1) }),
+      budget: opts.budget ?? defaultBudget,
+      blockBytes: opts.segmentBytes ?? blockBytesFor(a.file.size),
+      stallMs: opts.connectionStallMs ?? 3000,
+      aloneStallMs: opts.stallTimeoutMs ?? 10_000,
+      onReceived: (delta) => {
+        got += delta;
+        a.bytesFetched += delta;
+        opts.onBytes?.(delta, Math.min(a.file.size, startTotal + got));
+      },
+      onWritten: () => {
+        a.hasher.advance(a.done.prefix());
+        save();
+      },
+      onSpread: spread,
+      ...(opts.onConnections ? { onConnections: opts.onConnections } : {}),
+    });
+  } catch (error) {
+    if (opts.signal.aborted) throw cancelledError();
+    if (gone) throw new PartialGone();
+    if (rangeIgnored) return 'no-ranges';
+    if (error instanceof RangedAttemptError) throw new Attempt(error.hubError);
+    throw error;
+  } finally {
+    clearInterval(watch);
+    opts.signal.removeEventListener('abort', onAbort);
+    await a.record?.save(a.done.spans()).catch(() => undefined);
+    a.written = a.done.prefix();
+    opts.onConnections?.(0);
+  }
+  a.written = a.done.prefix();
+  return 'ok';
+}
