@@ -38,11 +38,11 @@ export const exportCommand = command({
   positionals: true,
   usage: [
     ['REPO[@REV] [FILES…]', 'Use a cached model in another app: its files where that app looks,'],
-    ['--app comfyui|lmstudio|text-generation-webui', 'with readable names (ComfyUI: models/<kind>/ from the header),'],
-    ['| --to DIR [--app A]', 'or in any folder (--to with --app: that app’s models folder)'],
+    ['--app APP | --to DIR', 'readable names; APP: comfyui (models/<kind>/ from the header),'],
+    ['', 'lmstudio, text-generation-webui; --to alone: any folder'],
     ['[--mode clone|link|symlink|copy]', '(a clone where the drive can; otherwise choose, told what each means)'],
-    ['[--replace] [--create] [--dry-run] [--json]', '(replace conflicting files; create a missing folder)'],
-    ['[--cache-dir D]'],
+    ['[--replace] [--create] [--dry-run]', '(replace conflicting files; create a missing folder)'],
+    ['[--json] [--cache-dir D]'],
   ],
   run: exportModel,
 });
