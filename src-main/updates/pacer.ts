@@ -17,7 +17,7 @@ export interface PaceOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export const CHECK_PACE: PaceOptions = { concurrency: 6, gapMs: 15, attempts: 3 };
+export const CHECK_PACE: PaceOptions = { concurrency: 6, gapMs: 5, attempts: 3 };
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
