@@ -6,9 +6,12 @@ import { createApi } from './api/client';
 import { detectTransport } from './api/transport';
 import { App } from './app/App';
 import { applyLastTheme } from './app/theme';
+import { currentPath } from './app/hash-location';
+import { loadFirstPage } from './app/routes';
 import './app.css';
 
 applyLastTheme();
+loadFirstPage(currentPath());
 const api = createApi(detectTransport());
 const queryClient = new QueryClient({
   defaultOptions: {

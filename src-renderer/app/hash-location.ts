@@ -24,6 +24,11 @@ function parts(): [path: string, search: string] {
   return q === -1 ? [`/${hash}`, ''] : [`/${hash.slice(0, q)}`, hash.slice(q + 1)];
 }
 
+/** The path the window shows now (`/cache/model:org/name`), outside React. */
+export function currentPath(): string {
+  return parts()[0];
+}
+
 export function navigate(to: string, { replace = false }: { replace?: boolean; state?: unknown } = {}): void {
   const url = new URL(location.href);
   url.hash = `/${to.replace(/^#?\/?/, '')}`;

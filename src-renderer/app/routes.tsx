@@ -119,6 +119,16 @@ export const ROUTES: readonly RouteDef[] = [
 /** Local first: the app opens on what is on this machine, with no request to the Hub. */
 export const HOME = '/library';
 
+/**
+ * Starts loading the page the window opens on (or the home page) at once, beside the shell's own
+ * start, rather than when React first renders its route. Every route has its own first segment.
+ */
+export function loadFirstPage(path: string): void {
+  const segment = (p: string) => p.split('/')[1];
+  const route = ROUTES.find((r) => segment(r.path) === segment(path)) ?? ROUTES.find((r) => r.path === HOME);
+  route?.load().catch(() => undefined);
+}
+
 let preloading = false;
 
 /** How long after the first page's chunk the others start loading: past its own data's first answer. */
