@@ -12,7 +12,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { downloadToLocalDir, type LocalDirDeps } from '../../src-main/downloads/local-dir';
 import { engineFetchInto } from '../../src-main/downloads/local-dir-fetch';
-import { localDirPaths, readMetadata, shortHash } from '../../src-main/downloads/local-dir-layout';
+import { leftIncompletes, localDirPaths, readMetadata, shortHash } from '../../src-main/downloads/local-dir-layout';
 import type { FakeHub } from '../fakehub/server';
 import { bigRepo, MiB, tinyLlm } from '../fakehub/fixtures';
 import { download, fakeHub, hubHttp, manager, requestsTo } from '../helpers/hub';
@@ -188,6 +188,11 @@ describe('--local-dir, with huggingface_hub 2.0', () => {
     );
     await expect(first).rejects.toMatchObject({ code: 'CANCELLED' });
     expect(fs.existsSync(path.join(dir, 'big.gguf'))).toBe(false);
+    // What is left is a temp file under Python's own name (Python leaves it alone; the next run resumes it).
+    const etag = big.commits[0]?.files.get('big.gguf')?.sha256 as string;
+    const left = leftIncompletes(localDirPaths(dir, 'big.gguf'), etag);
+    expect(left).toHaveLength(1);
+    expect(left[0]?.size).toBeGreaterThanOrEqual(8 * MiB);
 
     const result = await downloadToLocalDir(deps(hub, { fetchInto: engineFetchInto(hubHttp(hub), { connections: 1 }) }), {
       repo: { type: 'model', id: 'acme/big' },
@@ -199,7 +204,7 @@ describe('--local-dir, with huggingface_hub 2.0', () => {
     expect((file?.bytesFetched ?? 0) + (file?.resumedFrom ?? 0)).toBe(24 * MiB);
     expect(sha256(fs.readFileSync(path.join(dir, 'big.gguf')))).toBe(big.commits[0]?.files.get('big.gguf')?.sha256);
     expect(requestsTo(hub, 'cdn').at(-1)?.range).toBe(`bytes=${file?.resumedFrom}-`);
-    expect(fs.existsSync(path.join(dir, '.cache', 'huggingface', 'download', '.hubcap-staging'))).toBe(false);
+    expect(leftIncompletes(localDirPaths(dir, 'big.gguf'), etag)).toEqual([]);
   });
 
   it('never overwrites a different file silently, and says so when the disk is full', async (ctx) => {
