@@ -168,6 +168,26 @@ describe('--local-dir, with huggingface_hub 2.0', () => {
     expect(fs.lstatSync(path.join(dir, 'tiny-llm-Q4_K_M.gguf')).isFile()).toBe(true);
   });
 
+  it('takes it from huggingface_hub 2.x’s shared blob store too, through the repo’s link', async () => {
+    const hub = await fakeHub();
+    const { m, cache } = manager(hubHttp(hub));
+    await download(m, { repo: 'acme/tiny-llm', files: ['tiny-llm-Q4_K_M.gguf'] });
+    // The blob becomes a store payload, the repo blob a link to it (docs/hub-protocol.md §1.13).
+    const blobs = path.join(cache, 'models--acme--tiny-llm', 'blobs');
+    const etag = fs.readdirSync(blobs)[0] as string;
+    const xetHash = createHash('sha256').update('payload').digest('hex');
+    fs.mkdirSync(path.join(cache, 'blobs', xetHash.slice(0, 2)), { recursive: true });
+    fs.writeFileSync(path.join(cache, 'blobs', '.huggingface-shared-blobs'), '1\n');
+    fs.renameSync(path.join(blobs, etag), path.join(cache, 'blobs', xetHash.slice(0, 2), xetHash));
+    fs.symlinkSync(`../../blobs/${xetHash.slice(0, 2)}/${xetHash}`, path.join(blobs, etag));
+    const before = hub.log.length;
+    const dir = tmpDir();
+    const result = await downloadToLocalDir(deps(hub, { cacheDir: cache }), { repo: TINY, revision: 'main', dir, files: ['tiny-llm-Q4_K_M.gguf'] });
+    expect(result.files[0]).toMatchObject({ via: 'cache', bytesFetched: 0 });
+    expect(fileDownloads(hub, before)).toEqual([]);
+    expect(sha256(fs.readFileSync(path.join(dir, 'tiny-llm-Q4_K_M.gguf')))).toBe(etag);
+  });
+
   it('resumes its own interrupted run, fetching only the rest', async () => {
     const big = bigRepo(24 * MiB);
     const hub = await fakeHub({ repos: [big] });
