@@ -59,6 +59,7 @@ import { updatesHandlers } from '../updates/handlers';
 import { UpdatesService } from '../updates/service';
 import { rememberHashesIn } from '../cache/payload-hash';
 import { keepChunkRecordsIn } from '../downloads/xet-chunk-records';
+import { useHashThread } from '../downloads/hasher';
 
 export type { DesktopActions };
 
@@ -164,6 +165,7 @@ export class Core {
     // Blobs found right by hash are remembered across runs (by inode, size and times), so trusting present bytes costs one read (#24.4).
     rememberHashesIn(path.join(opts.dataDir, 'blob-hashes.json'));
     keepChunkRecordsIn(path.join(opts.dataDir, 'xet-chunks'));
+    useHashThread(hf.hubcap.hashThread);
     this.downloads = new DownloadManager({
       hub: this.hubHttp,
       cacheDir,

@@ -179,14 +179,19 @@ class WorkerDiskHasher implements DiskHasher {
 /** Files at least this large are hashed off the main thread… */
 export const WORKER_HASH_THRESHOLD = 32 << 20;
 
+/** HUBCAP_HASH_THREAD as the environment module read it (benchmarks compare both); the core sets it at start. */
+let hashThread: 'worker' | 'inline' | null = null;
+
+export function useHashThread(choice: 'worker' | 'inline' | null): void {
+  hashThread = choice;
+}
+
 /**
  * …whenever there is a second core: the worker reads the file itself (nothing crosses threads), so
  * it is faster than hashing inline even on two cores (docs/performance.md, Downloads).
  */
-export function workerHashingUseful(env: Readonly<Record<string, string | undefined>> = process.env): boolean {
-  // HUBCAP_HASH_THREAD=worker|inline overrides the choice (benchmarks compare both).
-  if (env.HUBCAP_HASH_THREAD === 'worker') return true;
-  if (env.HUBCAP_HASH_THREAD === 'inline') return false;
+export function workerHashingUseful(choice: 'worker' | 'inline' | null = hashThread): boolean {
+  if (choice) return choice === 'worker';
   return availableParallelism() >= 2;
 }
 

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createDiskHasher } from '../../src-main/downloads/hasher';
+import os from 'node:os';
+import { createDiskHasher, useHashThread, workerHashingUseful } from '../../src-main/downloads/hasher';
 import { tmpDir } from '../helpers/tmp';
 
 const data = Buffer.alloc(40 << 20);
@@ -55,6 +56,20 @@ describe('disk hashers', () => {
       await expect(h.digest()).rejects.toThrow(/ended at 1000 bytes/);
       await h.dispose();
       await fh.close();
+    }
+  });
+});
+
+describe('where hashing runs', () => {
+  it('follows HUBCAP_HASH_THREAD as the core passes it, else a second core decides', () => {
+    expect(workerHashingUseful('worker')).toBe(true);
+    expect(workerHashingUseful('inline')).toBe(false);
+    expect(workerHashingUseful(null)).toBe(os.availableParallelism() >= 2);
+    useHashThread('inline');
+    try {
+      expect(workerHashingUseful()).toBe(false);
+    } finally {
+      useHashThread(null);
     }
   });
 });
