@@ -5,7 +5,7 @@ import { ApiError } from '../contract/errors';
 import { isTerminal, JOB_CONNECTION_BOUNDS, savedBytes, splitSelection, type DownloadJob } from '../contract/downloads';
 import { REPO_TYPES, type RepoType } from '../contract/keys';
 import { repoDir } from '../cache/layout';
-import { call, cliCore } from './context';
+import { benchFields, call, cliCore } from './context';
 import { stopOnSignals } from './signals';
 import { command, type CommandOptions, type Parsed } from './command';
 import { downloadToFolder } from './download-local-dir';
@@ -117,7 +117,7 @@ async function download({ values, positionals }: Parsed<typeof OPTIONS>): Promis
   if (!values.json && !values.quiet) process.stderr.write(`${summaryLine(done, Date.now() - started, snapshot)}\n`);
   if (values.json) {
     process.stdout.write(
-      `${JSON.stringify({ ok: true, repo: done.request.repo, revision: done.request.revision, commit: done.commit, snapshot, files: done.files.map((f) => f.path), via: Object.fromEntries(done.files.map((f) => [f.path, f.via ?? null])), savedBytes: savedBytes(done.files), bytes: done.bytesTotal, seconds: (Date.now() - started) / 1000, ...(process.env.HUBCAP_BENCH ? { maxRssBytes: process.resourceUsage().maxRSS * 1024 } : {}) })}\n`,
+      `${JSON.stringify({ ok: true, repo: done.request.repo, revision: done.request.revision, commit: done.commit, snapshot, files: done.files.map((f) => f.path), via: Object.fromEntries(done.files.map((f) => [f.path, f.via ?? null])), savedBytes: savedBytes(done.files), bytes: done.bytesTotal, seconds: (Date.now() - started) / 1000, ...benchFields() })}\n`,
     );
   } else {
     process.stdout.write(`${snapshot}\n`);
