@@ -57,6 +57,7 @@ export function PublishJobCard({ job }: { job: PublishJob }) {
                 ? `Hashing ${formatBytes(job.bytesHashed)} of ${formatBytes(job.bytesTotal)}`
                 : `${formatBytes(job.bytesSent)} of ${formatBytes(job.bytesTotal)}`}
               {job.speed > 0 ? ` · ${formatBytes(job.speed)}/s · ${formatDuration(job.etaSeconds)} left` : ''}
+              {job.via === 'xet' ? ` · via Xet, ${formatBytes(job.xetBytesSent)} sent` : ''}
             </p>
             {job.active.length > 0 ? (
               <ul className="space-y-0.5 text-xs text-muted-foreground">
@@ -85,6 +86,7 @@ export function PublishJobCard({ job }: { job: PublishJob }) {
             <p className="text-sm">
               Commit <code className="rounded bg-muted px-1.5 py-0.5 font-mono text-xs">{job.commit.oid.slice(0, 10)}</code> with {job.files}{' '}
               {job.files === 1 ? 'file' : 'files'} ({formatBytes(job.bytesTotal)}).
+              {job.via === 'xet' ? ` Sent via Xet: ${formatBytes(job.xetBytesSent)} (only the chunks the Hub did not have, compressed).` : ''}
             </p>
             <div className="flex flex-wrap gap-2">
               <ExternalLinkButton href={job.pullRequestUrl ?? job.repoUrl}>
