@@ -146,10 +146,14 @@ export class UpdatesService {
         }
       });
       if (!keys) this.#store.data.lastCheckedAt = now;
+      // Done before the answer is made: the view it returns must not say "checking".
+      this.#checking = false;
       return this.#changed();
     } finally {
-      this.#checking = false;
-      this.#d.onChange?.(this.view());
+      if (this.#checking) {
+        this.#checking = false;
+        this.#d.onChange?.(this.view());
+      }
     }
   }
 

@@ -15,6 +15,10 @@ import { Cleanup } from './Cleanup';
 import { useDeleteFlow } from './DeleteFlow';
 import { RepoDetail } from './RepoDetail';
 import { RepoList } from './RepoList';
+import { UpdatePanel } from './UpdatePanel';
+import { UpdatesCard } from './UpdatesCard';
+import { hasUpdate } from '../../../src-main/contract/present/updates';
+import { useUpdates } from '../../api/updates';
 import { Page } from '../../components/Page';
 
 export function CachePage() {
@@ -25,6 +29,9 @@ export function CachePage() {
   const [filter, setFilter] = useState('');
   const selected = params.key ? decodeURIComponent(params.key) : null;
   const { ask, dialog } = useDeleteFlow();
+  const updates = useUpdates().data;
+  const withUpdate = useMemo(() => new Set(updates?.repos.filter(hasUpdate).map((r) => r.repo)), [updates]);
+  const updateStatus = updates?.repos.find((r) => r.repo === selected) ?? null;
   const repos = useMemo(() => {
     const all = [...(scan.data?.repos ?? [])].sort((a, b) => b.sizeOnDisk - a.sizeOnDisk);
     const f = filter.trim().toLowerCase();
@@ -68,16 +75,20 @@ export function CachePage() {
             </CardBody>
           </Card>
           <Cleanup scan={scan.data} ask={ask} />
+          <UpdatesCard />
           {scan.data.repos.length ? (
             <div className="grid grid-cols-1 gap-6 md:grid-cols-[20rem_minmax(0,1fr)]">
               <div className="space-y-2">
                 <SearchInput value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Filter repos" aria-label="Filter repos" />
-                <RepoList repos={repos} selected={selected} onSelect={select} />
+                <RepoList repos={repos} selected={selected} onSelect={select} withUpdate={withUpdate} />
               </div>
               <Card>
                 <CardBody>
                   {current ? (
-                    <RepoDetail key={current.key} repo={current} ask={ask} />
+                    <div className="space-y-4">
+                      {updateStatus ? <UpdatePanel status={updateStatus} /> : null}
+                      <RepoDetail key={current.key} repo={current} ask={ask} />
+                    </div>
                   ) : (
                     <p className="text-sm text-muted-foreground">Pick a repo to see its revisions and files.</p>
                   )}

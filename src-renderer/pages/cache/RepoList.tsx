@@ -3,9 +3,21 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { CacheRepoView } from '../../../src-main/contract/cache';
 import { formatAgo, formatBytes, plural } from '../../../src-main/contract/present/format';
 import { cn } from '../../lib/cn';
+import { Badge } from '../../components/ui/badge';
 
 /** Every cached repo, virtualised: a cache can hold thousands. */
-export function RepoList({ repos, selected, onSelect }: { repos: CacheRepoView[]; selected: string | null; onSelect: (key: string) => void }) {
+export function RepoList({
+  repos,
+  selected,
+  onSelect,
+  withUpdate,
+}: {
+  repos: CacheRepoView[];
+  selected: string | null;
+  onSelect: (key: string) => void;
+  /** Repos with an update on the Hub (#26): a badge on their row. */
+  withUpdate?: ReadonlySet<string>;
+}) {
   const parent = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({ count: repos.length, getScrollElement: () => parent.current, estimateSize: () => 52, overscan: 12 });
   return (
@@ -31,6 +43,11 @@ export function RepoList({ repos, selected, onSelect }: { repos: CacheRepoView[]
                   {r.type} · {plural(r.revisions.length, 'revision')} · used {formatAgo(r.lastAccessed)}
                 </div>
               </div>
+              {withUpdate?.has(r.key) ? (
+                <Badge tone="primary" data-testid="update-badge">
+                  Update
+                </Badge>
+              ) : null}
               <span className="shrink-0 font-mono text-xs">{formatBytes(r.sizeOnDisk)}</span>
             </button>
           );

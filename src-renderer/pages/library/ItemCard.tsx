@@ -14,6 +14,7 @@ import { Relocate } from './Relocate';
 import { RemoveLocal } from './RemoveLocal';
 import { ShowInFolder } from './ShowInFolder';
 import { UseInAppDialog, type UseInAppTarget } from '../cache/UseInApp';
+import { ItemRevision, ItemUpdate } from './ItemUpdate';
 
 /** "Use in another app" for a cached model: its file placed where that app looks (the dialog is the Cache page's). */
 function UseInApp({ item }: { item: LibraryItem }) {
@@ -69,7 +70,9 @@ export function ItemCard({ item }: { item: LibraryItem }) {
           <p className="truncate text-xs text-muted-foreground" title={item.inHubcapFolder ? undefined : item.path} data-testid="item-where">
             {where(item)}
           </p>
+          <ItemRevision item={item} />
         </div>
+        <ItemUpdate item={item} />
         {loaded ? (
           <Badge tone="success" data-testid="item-loaded">
             <Zap /> Loaded

@@ -10,6 +10,7 @@ import { DownloadsCard } from './DownloadsCard';
 import { HubCard } from './HubCard';
 import { InferenceSettingsCard } from './InferenceSettingsCard';
 import { MirrorCard } from './MirrorCard';
+import { UpdatesSettingsCard } from './UpdatesSettingsCard';
 import { Page } from '../../components/Page';
 
 export function SettingsPage() {
@@ -30,6 +31,7 @@ export function SettingsPage() {
           <CacheCard settings={settings.data} />
           <HubCard settings={settings.data} />
           <DownloadsCard settings={settings.data} />
+          <UpdatesSettingsCard />
           <InferenceSettingsCard settings={settings.data} />
           <MirrorCard settings={settings.data} />
           <AppearanceCard settings={settings.data} />
