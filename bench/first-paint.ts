@@ -26,8 +26,11 @@ const { values } = parseArgs({ options: { runs: { type: 'string' }, baseline: { 
 const RUNS = Number(values.runs ?? 10);
 const SLOWDOWN = Number(values['cpu-slowdown'] ?? 1);
 const ROOT = path.resolve(import.meta.dirname, '..');
-const CURRENT = path.join(ROOT, 'out/renderer');
-if (!fs.existsSync(path.join(CURRENT, 'index.html'))) throw new Error('Build first: npm run build');
+const BUILT = path.join(ROOT, 'out/renderer');
+if (!fs.existsSync(path.join(BUILT, 'index.html'))) throw new Error('Build first: npm run build');
+// A copy: a build started meanwhile (tests, another checkout's work) replaces out/renderer's chunks.
+const CURRENT = fs.mkdtempSync(path.join(os.tmpdir(), 'hubcap-first-paint-current-'));
+fs.cpSync(BUILT, CURRENT, { recursive: true });
 
 const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
 
@@ -131,6 +134,7 @@ try {
   await Promise.all([sides.current.stop(), sides.baseline.stop()]);
   await hub.close();
   baseline.cleanup();
+  fs.rmSync(CURRENT, { recursive: true, force: true });
 }
 
 const row = (side: keyof typeof sides) => {
