@@ -104,15 +104,23 @@ export const UNTRUSTED_FILE_RULE = [
 
 /**
  * One home per fact (#27): a hash-shaped id pattern (a commit's 40 hex, a sha256's or Xet hash's 64)
- * is written only in src-main/contract/ids.ts, and the rest import it.
+ * is written only in src-main/contract/ids.ts, and the environment is read only in
+ * src-main/hub/hf-env.ts; the rest import the pattern or receive the value.
  */
 const ID_HOME = 'Hash-shaped ids (commit, sha256, blob etag, Xet hash) are defined once in src-main/contract/ids.ts: import the pattern.';
-export const ONE_HOME_RULES = [
+const ID_RULES = [
   { selector: 'Literal[regex.pattern=/[{](40|64)[}]/]', message: ID_HOME },
   { selector: 'Literal[value=/[{](40|64)[}]/]', message: ID_HOME },
   { selector: 'TemplateElement[value.raw=/[{](40|64)[}]/]', message: ID_HOME },
 ];
-const ONE_HOME_EXEMPT = ['src-main/contract/ids.ts'];
+const ENV_HOME =
+  'The environment is read once, in src-main/hub/hf-env.ts (processEnv() at an entry point, readHfEnv/readLocalEnv for the values): receive what you need as a value.';
+const ENV_RULES = [
+  { selector: "MemberExpression[object.name='process'][property.name='env']", message: ENV_HOME },
+  { selector: "MemberExpression[object.name='process'][property.value='env']", message: ENV_HOME },
+  { selector: "VariableDeclarator[init.name='process'] > ObjectPattern > Property[key.name='env']", message: ENV_HOME },
+];
+export const ONE_HOME_RULES = [...ID_RULES, ...ENV_RULES];
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'test/lint/fixtures/**'] },
@@ -128,12 +136,11 @@ export default tseslint.config(
     },
   },
   ...layerConfigs(),
-  { files: ['src-main/**/*.ts'], ignores: ONE_HOME_EXEMPT, rules: { 'no-restricted-syntax': ['error', ...ONE_HOME_RULES] } },
-  {
-    files: FOREIGN_PATH_FOLDERS.map((f) => `src-main/${f}/**/*.ts`),
-    ignores: ONE_HOME_EXEMPT,
-    rules: { 'no-restricted-syntax': [...UNTRUSTED_FILE_RULE, ...ONE_HOME_RULES] },
-  },
+  { files: ['src-main/**/*.ts'], rules: { 'no-restricted-syntax': ['error', ...ONE_HOME_RULES] } },
+  { files: FOREIGN_PATH_FOLDERS.map((f) => `src-main/${f}/**/*.ts`), rules: { 'no-restricted-syntax': [...UNTRUSTED_FILE_RULE, ...ONE_HOME_RULES] } },
+  // The two homes themselves.
+  { files: ['src-main/contract/ids.ts'], rules: { 'no-restricted-syntax': ['error', ...ENV_RULES] } },
+  { files: ['src-main/hub/hf-env.ts'], rules: { 'no-restricted-syntax': ['error', ...ID_RULES] } },
   {
     files: ['src-renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },

@@ -1,4 +1,4 @@
-/** #27.2 is held by lint: a second definition of a hash-shaped id pattern anywhere in src-main fails. */
+/** #27.2 is held by lint: a second hash-shaped id pattern, or a process.env read, anywhere in src-main but their one home fails. */
 import { describe, expect, it } from 'vitest';
 import { ESLint } from 'eslint';
 
@@ -29,5 +29,15 @@ describe('one home per fact', () => {
     const open = "import fs from 'node:fs';\nexport const f = (p: string) => fs.readFileSync(p);\n";
     expect(await ruleIds(open, 'src-main/cache/example.ts')).toContain('no-restricted-syntax');
     expect(await ruleIds('export const n = /x{4}/;\n', 'src-main/hub/example.ts')).not.toContain('no-restricted-syntax');
+  });
+
+  it('refuses process.env outside the environment module, in any form', async () => {
+    const reads = ['export const x = process.env.HF_TOKEN;\n', "export const x = process['env'];\n", 'const { env } = process;\nexport const x = env.HOME;\n'];
+    for (const folder of ['cli', 'downloads', 'core', 'electron', 'inference'])
+      for (const code of reads) expect(await ruleIds(code, `src-main/${folder}/example.ts`), `${folder}: ${code}`).toContain('no-restricted-syntax');
+    expect(await ruleIds(reads[0] as string, 'src-main/hub/hf-env.ts')).not.toContain('no-restricted-syntax');
+    expect(await ruleIds("import { processEnv } from '../hub/hf-env';\nexport const x = processEnv().HOME;\n", 'src-main/cli/example.ts')).not.toContain(
+      'no-restricted-syntax',
+    );
   });
 });
