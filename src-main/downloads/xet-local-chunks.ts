@@ -20,6 +20,7 @@ import { linkedPayload } from '../cache/shared-store';
 import { readTreeRecord } from '../cache/tree-record';
 import { SHA256_RE } from '../hub/blob-id';
 import { COMMIT_RE } from '../hub/repo-id';
+import { HubError } from '../hub/errors';
 import type { CasClient } from '../xet/cas-client';
 import { ChunkIndex, chunkLengths, placedTerms, skipFromLengths, type ChunkHit, type PlacedTerm } from '../xet/chunk-index';
 import { allChunkRecords, chunkRecord, dropChunkRecord, saveChunkRecord, type ChunkRecord } from './xet-chunk-records';
@@ -292,39 +293,54 @@ export interface LocalFillJob {
 }
 
 /**
- * Writes from local files every job of a plan window whose terms are all found locally, clipped to
- * the window, and marks it done (nothing left to fetch); a job with any term missing is left whole
- * to the network (its byte range cannot be cut at chunks the plan does not place). A job an earlier
- * run began is the network's too: its journal says where to resume. Returns the bytes written.
+ * Takes from local files every job of a plan window whose terms are all found locally, and marks it
+ * done (nothing left to fetch); a job with any term missing is left whole to the network (its byte
+ * range cannot be cut at chunks the plan does not place), and so is a job an earlier run began
+ * (its journal says where to resume). Resolves once the jobs are marked; `copied` resolves with
+ * the bytes written, clipped to the window, so the copy runs while the rest is fetched. A local
+ * file that fails to read is a failed check of the new file (INTEGRITY): the caller refetches.
  */
 export async function fillFromLocal(
-  local: LocalChunks,
+  local: LocalChunks | undefined,
   jobs: LocalFillJob[],
   window: { start: number; end: number },
   dest: FileHandle,
   signal: AbortSignal,
   onWritten: (from: number, to: number) => void,
-): Promise<number> {
-  let written = 0;
+): Promise<{ copied: Promise<number> }> {
+  if (!local) return { copied: Promise.resolve(0) };
+  const copies: { place: LocalPlace; into: number; from: number; to: number }[] = [];
   for (const job of jobs) {
     if (job.chunk !== job.range.chunks.start || job.consumed !== 0) continue;
-    const places: (LocalPlace | null)[] = [];
+    const places: LocalPlace[] = [];
     for (const p of job.placements) {
-      places.push(await local.locate(p.term.xorb, p.term.chunks.start, p.term.chunks.end, p.term.unpacked, signal));
-      if (!places.at(-1)) break;
+      const place = await local.locate(p.term.xorb, p.term.chunks.start, p.term.chunks.end, p.term.unpacked, signal);
+      if (!place) break;
+      places.push(place);
     }
-    if (places.length !== job.placements.length || places.some((p) => !p)) continue;
+    if (places.length !== job.placements.length) continue;
     for (const [i, p] of job.placements.entries()) {
       const from = Math.max(p.cursor, window.start);
       const to = Math.min(p.cursor + p.term.unpacked, window.end);
-      if (to > from) {
-        await local.copy(places[i] as LocalPlace, from - p.cursor, to - from, dest, from);
-        written += to - from;
-        onWritten(from, to);
-      }
+      if (to > from) copies.push({ place: places[i] as LocalPlace, into: from - p.cursor, from, to });
       p.cursor += p.term.unpacked;
     }
     job.chunk = job.range.chunks.end;
   }
-  return written;
+  const copied = (async () => {
+    let written = 0;
+    for (const c of copies) {
+      signal.throwIfAborted();
+      await local.copy(c.place, c.into, c.to - c.from, dest, c.from).catch((error: unknown) => {
+        if (signal.aborted) throw error;
+        throw new HubError('INTEGRITY', `A local copy used for this file could not be read (${error instanceof Error ? error.message : String(error)}).`);
+      });
+      written += c.to - c.from;
+      onWritten(c.from, c.to);
+    }
+    return written;
+  })();
+  // Awaited by the caller with its fetches; a failure here must not go unhandled meanwhile.
+  copied.catch(() => undefined);
+  return { copied };
 }

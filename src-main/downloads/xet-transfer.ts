@@ -14,10 +14,9 @@
 import type { FileHandle } from 'node:fs/promises';
 import { HubError } from '../hub/errors';
 import type { HubHttp } from '../hub/http';
-import { CasClient, openXorb } from '../xet/cas-client';
+import { CasClient } from '../xet/cas-client';
 import { ChunkStreamDecoder } from '../xet/chunk-format';
 import { XetDataError } from '../xet/errors';
-import { chunkHash, xetFileHash, type ChunkId } from '../xet/hashes';
 import { MultipartByteranges } from '../xet/multipart';
 import type { XetFetch, XetPlan, XetRange, XetTerm } from '../xet/reconstruction';
 import { XetTokenSource } from '../xet/token';
@@ -25,6 +24,8 @@ import { abortableSleep } from './failures';
 import { createDiskHasher, type DiskHasher } from './hasher';
 import type { RangeProgress, XetJournal } from './xet-journal';
 import { SpanSet } from './range-state';
+import { openXorbRanges, type XorbSlots } from './xet-split-range';
+import { createChunkHasher, type ChunkHasher } from './xet-chunk-hasher';
 import { fillFromLocal, type LocalChunks } from './xet-local-chunks';
 import { placedTerms, type PlacedTerm } from '../xet/chunk-index';
 
@@ -147,11 +148,12 @@ class XetTransfer {
   /** Chunks by file offset; a chunk restored from the journal is hashed again from disk at the end. */
   readonly #chunks = new Map<number, { hash: Uint8Array | null; length: number }>();
   readonly #hasher: DiskHasher;
+  /** Chunk hashes for the Xet file hash, off the main thread for large files. */
+  readonly #chunkHasher: ChunkHasher;
   readonly #result: XetTransferResult = { bytesFetched: 0, ranges: 0, sharedRanges: 0, resumedBytes: 0, xetHashMatched: false, reusedBytes: 0 };
   /** The file's terms where they land: recorded once it is verified, for the next delta. */
   readonly #terms: PlacedTerm[] = [];
   #failures = 0;
-  #open = 0;
 
   constructor(hub: HubHttp, fh: FileHandle, req: XetTransferRequest, opts: XetTransferOptions) {
     this.#fh = fh;
@@ -160,6 +162,7 @@ class XetTransfer {
     this.#file = req.ctx.path ?? req.sha256;
     this.#cas = new CasClient(new XetTokenSource(hub, req.refreshUrl), req.ctx, opts.fetch);
     this.#hasher = createDiskHasher(fh.fd, req.sha256, req.size, opts.hashOffThread);
+    this.#chunkHasher = createChunkHasher(fh.fd, req.size, opts.hashOffThread);
   }
 
   async run(): Promise<XetTransferResult> {
@@ -181,8 +184,8 @@ class XetTransfer {
       this.#opts.local?.learned(this.#terms);
       return this.#result;
     } catch (error) {
-      // Failed with bytes from disk in it: the caller's retry fetches everything (#26.3).
-      if (this.#result.reusedBytes > 0) this.#opts.local?.distrust();
+      // Failed its check with bytes from disk in it: the caller's retry fetches everything (#26.3).
+      if (this.#opts.local?.used && (error instanceof XetDataError || (error instanceof HubError && error.code === 'INTEGRITY'))) this.#opts.local.distrust();
       // A read-token answer that is not one says nothing about the file: the classic road may still work.
       if (error instanceof XetDataError && error.problem === 'token')
         throw new HubError('SERVER_ERROR', `The Hub's Xet read token for ${this.#file} was unusable (${error.message}).`, { permanent: true });
@@ -191,6 +194,7 @@ class XetTransfer {
       throw error;
     } finally {
       await this.#hasher.dispose();
+      await this.#chunkHasher.dispose();
     }
   }
 
@@ -223,20 +227,12 @@ class XetTransfer {
   async #xetHash(): Promise<string | null> {
     const ordered = [...this.#chunks.entries()].sort((a, b) => a[0] - b[0]);
     let pos = 0;
-    const ids: ChunkId[] = [];
     for (const [at, c] of ordered) {
       if (at !== pos) return null;
-      let hash = c.hash;
-      if (!hash) {
-        const buf = Buffer.allocUnsafe(c.length);
-        const { bytesRead } = await this.#fh.read(buf, 0, c.length, at);
-        if (bytesRead !== c.length) return null;
-        hash = chunkHash(buf);
-      }
-      ids.push({ hash, length: c.length });
       pos += c.length;
     }
-    return pos === this.#req.size ? xetFileHash(ids) : null;
+    if (pos !== this.#req.size) return null;
+    return this.#chunkHasher.fileHash(ordered.map(([at, c]) => [at, c.length])).catch(() => null);
   }
 
   /** Takes back what the journal of an earlier run says this range already wrote. */
@@ -276,12 +272,12 @@ class XetTransfer {
     const jobs = jobsOf(plan, window.start);
     for (const j of jobs) this.#restore(j, window);
     this.#terms.push(...placedTerms(plan, window.start));
-    if (this.#opts.local)
-      this.#result.reusedBytes += await fillFromLocal(this.#opts.local, jobs, window, this.#fh, this.#opts.signal, (from, to) => {
-        this.#done.add(from, to);
-        this.#opts.onBytes?.(0, this.#done.prefix());
-        this.#hasher.advance(this.#done.prefix());
-      });
+    // Ranges found on disk are copied while the others are fetched.
+    const fromDisk = await fillFromLocal(this.#opts.local, jobs, window, this.#fh, this.#opts.signal, (from, to) => {
+      this.#done.add(from, to);
+      this.#opts.onBytes?.(0, this.#done.prefix());
+      this.#hasher.advance(this.#done.prefix());
+    });
     this.#result.ranges += jobs.length;
     this.#result.sharedRanges += jobs.filter((j) => j.placements.length > 1).length;
     // Jobs of one fetch entry go as one multi-range request, as the plan signed them together.
@@ -289,12 +285,13 @@ class XetTransfer {
     for (const j of jobs) groups.set(j.url, [...(groups.get(j.url) ?? []), j]);
     const queue = [...groups.values()];
     let replan: Promise<XetPlan> | null = null;
+    // Every xorb request counts here; a large range takes spare ones once nothing else waits (xet-split-range.ts).
+    const slots: XorbSlots = { max: this.#opts.connections ?? 8, inUse: 0, waiting: () => queue.length, onChange: (n) => this.#opts.onConnections?.(n) };
     const worker = async () => {
       for (let group = queue.shift(); group; group = queue.shift()) {
         for (let left = unfinished(group); left.length; left = unfinished(left)) {
           try {
-            this.#opts.onConnections?.(++this.#open);
-            await this.#fetch(left, window).finally(() => this.#opts.onConnections?.(--this.#open));
+            await this.#fetch(left, window, slots);
           } catch (error) {
             if (error instanceof XetDataError) {
               // Bytes that do not decode are refetched once from the range's start, then the file fails.
@@ -310,25 +307,30 @@ class XetTransfer {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(this.#opts.connections ?? 8, queue.length)) }, worker));
+    const copied = fromDisk.copied.then((n) => void (this.#result.reusedBytes += n));
+    await Promise.all([...Array.from({ length: Math.max(1, Math.min(this.#opts.connections ?? 8, queue.length)) }, worker), copied]);
   }
 
   /** Writes one decoded chunk wherever the job's terms place it, clipped to the window. */
   async #write(job: Job, data: Buffer, window: Window): Promise<void> {
     const before = this.#done.total();
-    for (const w of this.#place(job, data.length, window, chunkHash(data))) {
+    const whole: number[] = [];
+    for (const w of this.#place(job, data.length, window, null)) {
       await this.#fh.write(data, w.from - w.at, w.to - w.from, w.from);
       this.#done.add(w.from, w.to);
+      if (w.to - w.from === data.length) whole.push(w.at);
     }
+    // Chunks wholly on disk are hashed now (off-thread for large files); clipped ones at the end.
+    if (whole.length) this.#chunkHasher.add(whole, data.length, data);
     const gained = this.#done.total() - before;
     if (gained > 0) this.#opts.onBytes?.(gained, this.#done.prefix());
     this.#hasher.advance(this.#done.prefix());
   }
 
   /** Streams the jobs' remaining chunks: one range, or several of one URL as a multi-range GET. */
-  async #fetch(group: Job[], window: Window): Promise<void> {
+  async #fetch(group: Job[], window: Window, slots: XorbSlots): Promise<void> {
     const asked = group.map((j) => ({ start: j.range.bytes.start + j.consumed, end: j.range.bytes.end }));
-    const opened = await openXorb(group[0]?.url ?? '', asked, this.#opts.signal);
+    const opened = await openXorbRanges(group[0]?.url ?? '', asked, { signal: this.#opts.signal, slots });
     const decoders = group.map(() => new ChunkStreamDecoder());
     const multi = group.length > 1 ? new MultipartByteranges(opened.contentType) : null;
     let timer: NodeJS.Timeout | undefined;
