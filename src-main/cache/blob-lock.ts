@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fdLock from 'fd-lock';
 import { openLockFile } from '../app/untrusted-file';
-import { locksDir } from './layout';
+import { CACHE_NAMES, locksDir } from './layout';
 
 export interface HeldLock {
   readonly path: string;
@@ -31,7 +31,7 @@ export interface LockWaitOptions {
 }
 
 export function blobLockPath(cacheDir: string, repoFolder: string, etag: string): string {
-  return path.join(locksDir(cacheDir, repoFolder), `${etag}.lock`);
+  return path.join(locksDir(cacheDir, repoFolder), `${etag}${CACHE_NAMES.lock}`);
 }
 
 /** Opens the lock file (0664, like Python; never through a link) and tries once; null when another holder has it. */

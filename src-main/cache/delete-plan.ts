@@ -15,7 +15,7 @@ import type { FsKind } from './fs-kind';
 import { sweepPayload } from './store-write';
 import { tryLockFile, type HeldLock } from './blob-lock';
 import { readTreeRecord } from './tree-record';
-import { locksDir, refsDir, treesDir } from './layout';
+import { CACHE_NAMES, locksDir, refsDir, treesDir } from './layout';
 
 export type DeleteTarget =
   | { kind: 'repo'; repo: string }
@@ -154,7 +154,7 @@ export function planDeletion(scan: CacheScan, targets: DeleteTarget[], opts: Pla
         // Copies stored in the snapshot go with its folder; only real blobs (and store links) are removed separately.
         if (f.linked) {
           plan.blobs.push(f.blobPath);
-          plan.locks.push(path.join(lockDir(repo), `${path.basename(f.blobPath)}.lock`));
+          plan.locks.push(path.join(lockDir(repo), `${path.basename(f.blobPath)}${CACHE_NAMES.lock}`));
         }
       }
       labels.push(`${repo.id}@${rev.refs[0] ?? rev.commit.slice(0, 8)}`);
@@ -340,8 +340,8 @@ async function takeLocks(paths: string[]): Promise<HeldLock[]> {
   for (const p of paths) {
     const st = fs.lstatSync(p, { throwIfNoEntry: false });
     if (st?.isDirectory())
-      for (const e of fs.readdirSync(p, { withFileTypes: true })) if (e.isFile() && e.name.endsWith('.lock')) files.push(path.join(p, e.name));
-    if (!st && !p.endsWith('.lock')) continue;
+      for (const e of fs.readdirSync(p, { withFileTypes: true })) if (e.isFile() && e.name.endsWith(CACHE_NAMES.lock)) files.push(path.join(p, e.name));
+    if (!st && !p.endsWith(CACHE_NAMES.lock)) continue;
     if (!st || st.isFile()) files.push(p);
   }
   try {

@@ -17,7 +17,16 @@ export const CACHEDIR_TAG =
   'Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by huggingface_hub.\n# For information about cache directory tags, see:\n#\thttps://bford.info/cachedir/\n';
 
 /** The names Python's cache gives its folders (docs/hub-protocol.md §1.3, §1.6): one home, imported everywhere. */
-export const CACHE_NAMES = { blobs: 'blobs', snapshots: 'snapshots', refs: 'refs', noExist: '.no_exist', trees: 'trees', locks: '.locks' } as const;
+export const CACHE_NAMES = {
+  blobs: 'blobs',
+  snapshots: 'snapshots',
+  refs: 'refs',
+  noExist: '.no_exist',
+  trees: 'trees',
+  locks: '.locks',
+  lock: '.lock',
+  incomplete: '.incomplete',
+} as const;
 
 export const blobsDir = (repoDir: string): string => path.join(repoDir, CACHE_NAMES.blobs);
 export const snapshotsDir = (repoDir: string): string => path.join(repoDir, CACHE_NAMES.snapshots);

@@ -52,7 +52,7 @@ async function anyLockHeld(cache: string): Promise<string | null> {
   const locks = locksDir(cache);
   if (!fs.existsSync(locks)) return null;
   for (const e of await fs.promises.readdir(locks, { recursive: true, withFileTypes: true })) {
-    if (!e.isFile() || !e.name.endsWith('.lock')) continue;
+    if (!e.isFile() || !e.name.endsWith(CACHE_NAMES.lock)) continue;
     const file = path.join(e.parentPath, e.name);
     if (await isLockHeld(file)) return file;
   }
@@ -130,7 +130,7 @@ async function lockFiles(cache: string, folder?: string): Promise<string[]> {
   const dir = locksDir(cache, folder);
   if (!fs.existsSync(dir)) return [];
   const all = await fs.promises.readdir(dir, { recursive: true, withFileTypes: true });
-  return all.filter((e) => e.isFile() && e.name.endsWith('.lock')).map((e) => path.join(e.parentPath, e.name));
+  return all.filter((e) => e.isFile() && e.name.endsWith(CACHE_NAMES.lock)).map((e) => path.join(e.parentPath, e.name));
 }
 
 async function releaseAll(locks: HeldLock[]): Promise<void> {

@@ -195,7 +195,7 @@ function scanRepo(dir: string, folder: string, type: RepoType, id: string, realR
   const blobNames: string[] = [];
   for (const b of safeReaddir(blobsFolder)) {
     const p = path.join(blobsFolder, b.name);
-    if (b.name.endsWith('.incomplete')) {
+    if (b.name.endsWith(CACHE_NAMES.incomplete)) {
       const st = safeStat(p);
       if (st) scan.incomplete.push({ path: p, repo: label, repoFolder: folder, etag: b.name.split('.')[0] ?? '', size: st.size, lastModified: st.mtimeMs });
       continue;

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readUntrustedSync } from '../app/untrusted-file';
 import { XET_HASH_RE } from '../contract/ids';
+import { CACHE_NAMES } from './layout';
 
 export const STORE_DIR = 'blobs';
 export const STORE_MARKER = '.huggingface-shared-blobs';
@@ -46,7 +47,7 @@ export function payloadPath(cacheDir: string, xetHash: string): string {
 }
 
 export const manifestPath = (payload: string): string => `${payload}.refs`;
-export const payloadLockPath = (payload: string): string => `${payload}.lock`;
+export const payloadLockPath = (payload: string): string => `${payload}${CACHE_NAMES.lock}`;
 
 /** `models--org--name/blobs/<etag>` for a repo blob path in this cache, or null (Python's `_relative_blob_path`). */
 export function relativeBlobPath(cacheDir: string, blob: string): string | null {

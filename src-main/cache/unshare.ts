@@ -11,6 +11,7 @@ import path from 'node:path';
 import { ApiError } from '../contract/errors';
 import { copyUntrusted } from '../app/untrusted-file';
 import { blobLockPath, lockFile } from './blob-lock';
+import { CACHE_NAMES } from './layout';
 import { hashBlob } from './verify';
 
 export interface UnshareResult {
@@ -29,7 +30,7 @@ export async function unshareBlob(cacheDir: string, repoFolder: string, blob: st
     const reasons: string[] = [];
     for (const how of ['clone', 'copy'] as const) {
       // Named like a partial, so a crash leaves something `hf cache prune` removes.
-      const tmp = `${blob}.${randomBytes(4).toString('hex')}.incomplete`;
+      const tmp = `${blob}.${randomBytes(4).toString('hex')}${CACHE_NAMES.incomplete}`;
       try {
         await copyUntrusted(blob, tmp, fs.constants.COPYFILE_EXCL | (how === 'clone' ? fs.constants.COPYFILE_FICLONE_FORCE : 0));
         if ((await hashBlob(tmp, etag)) !== etag)

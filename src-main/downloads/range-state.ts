@@ -8,9 +8,10 @@
  * rename catches (the file is then fetched again).
  */
 import fs from 'node:fs';
+import { CACHE_NAMES } from '../cache/layout';
 import { readUntrusted, replaceFile, replaceFileSync } from '../app/untrusted-file';
 
-export const INCOMPLETE_SUFFIX = '.incomplete';
+export const INCOMPLETE_SUFFIX = CACHE_NAMES.incomplete;
 
 /** Sorted, disjoint, non-adjacent [start, end) spans of done bytes. */
 export class SpanSet {
