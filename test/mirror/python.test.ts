@@ -71,10 +71,15 @@ async function pullingMirror(repos: FakeRepo[], link: LinkShape, on: SecondMachi
       await new Promise((r) => setTimeout(r, 20));
     }
   };
-  const m = await mirrorOver(cache, h.url, {
-    pull: { endpoint: h.url, offline: () => false, download },
-    ...(on ? { host: on.hostAddress, allow: parseAllowList(`${on.clientAddress}/32`) } : {}),
-  });
+  const m = await mirrorOver(
+    cache,
+    h.url,
+    {
+      pull: { endpoint: h.url, offline: () => false, download },
+      ...(on ? { host: on.hostAddress, allow: parseAllowList(`${on.clientAddress}/32`) } : {}),
+    },
+    240_000,
+  );
   const endpoint = on ? `http://${on.hostAddress}:${m.mirror.port}/${KEY}` : m.endpoint;
   return { h, m, jobs, cache, endpoint };
 }
@@ -115,7 +120,7 @@ describe('mirror: the clients people use', () => {
     const cut = await second.python([SCRIPT, 'snapshot', REPO, c3, 'v1.0'], { HF_ENDPOINT: endpoint });
     expect(cut.code, cut.stderr).toBe(0);
     expect(JSON.parse(cut.stdout).files).toEqual(expectedFiles(h, 'v1.0'));
-  });
+  }, 240_000);
 
   it('hf_hub_download by tag and `hf download` get the same bytes as from the Hub', async () => {
     const { hub: h, machine: second, endpoint } = await setup();
@@ -140,7 +145,7 @@ describe('mirror: the clients people use', () => {
     expect(path.basename(printed)).toBe('tiny-llm-Q4_K_M.gguf');
     const check = await second.python([SCRIPT, 'file', REPO, c, 'main', 'tiny-llm-Q4_K_M.gguf'], { HF_ENDPOINT: endpoint, HF_HUB_OFFLINE: '1' });
     expect(JSON.parse(check.stdout).sha256).toBe(expectedFiles(h)['tiny-llm-Q4_K_M.gguf']);
-  });
+  }, 240_000);
 
   it('huggingface_hub 1.x on a second machine: snapshot_download, hf_hub_download by tag and its `hf download` get identical files, offline afterwards', async () => {
     const { hub: h, machine: second, endpoint } = await setup();
@@ -159,7 +164,7 @@ describe('mirror: the clients people use', () => {
     expect(cli.code, cli.stderr).toBe(0);
     const check = await second.python1([SCRIPT, 'file', REPO, c2, 'main', 'tiny-llm-Q8_0.gguf'], { HF_ENDPOINT: endpoint, HF_HUB_OFFLINE: '1' });
     expect(JSON.parse(check.stdout).sha256).toBe(expectedFiles(h)['tiny-llm-Q8_0.gguf']);
-  });
+  }, 240_000);
 
   it('a second machine’s clients at once on one file still being pulled through (Python 2.0, 1.x, hf download): identical bytes, the Hub sends it once', async () => {
     machine = secondMachine();
@@ -199,7 +204,7 @@ describe('mirror: the clients people use', () => {
     const r = await runHfPython([SCRIPT, 'snapshot', 'acme/corpus', tmpDir(), 'refs/pr/1'], { HF_ENDPOINT: m.endpoint, MIRROR_REPO_TYPE: 'dataset' });
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).files).toEqual(Object.fromEntries([...(pr?.files.values() ?? [])].map((f) => [f.path, f.sha256])));
-  });
+  }, 240_000);
 
   it('Hubcap itself, pointed at the mirror (a desktop using the lab box), downloads the repo', async () => {
     hub = await startFakeHub({ repos: standardRepos(), tokens: TOKENS });
@@ -214,7 +219,7 @@ describe('mirror: the clients people use', () => {
     // Python reads what Hubcap wrote from the mirror, offline.
     const c = await secondMachineless(theirs);
     expect(c).toEqual(expectedFiles(hub));
-  });
+  }, 240_000);
 
   it('Hubcap pointed at a Hubcap that lacks the file: its range connections are served while the lab box pulls it once', async () => {
     const size = 40 * MiB + 5;
