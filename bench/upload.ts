@@ -5,7 +5,14 @@
  * peak RSS of the uploading process (target < 200 MB: it streams, never buffers a file).
  * Runs alternate; each run changes the file's first bytes so every upload is new to the Hub.
  *
- *   npm run build && npx tsx bench/upload.ts [--mib 1024] [--runs 3]
+ * With --xet, the fake Hub also runs its CAS and the same file (bytes that never repeat) is
+ * published both ways in each run, alternating: over Xet (the Hub answers `transfer: "xet"`) and by
+ * the fallback (`uploads.accept` off: basic PUT), then two new revisions over Xet: 256 KiB replaced
+ * in the middle, and the first 32 bytes changed (a header edit). The CAS log gives the bytes each
+ * really sent. Note that the fake CAS checks each xorb (decode, re-chunk, hash) and each shard's
+ * sha256 before answering, work inside the measured time that the fallback's host does not do.
+ *
+ *   npm run build && npx tsx bench/upload.ts [--mib 1024] [--runs 3] [--xet]
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -16,8 +23,11 @@ import { parseArgs } from 'node:util';
 import { startFakeHub } from '../test/fakehub/server';
 import { TOKENS } from '../test/fakehub/fixtures';
 import { seededContent } from '../test/fakehub/content';
+import { noiseContent } from '../test/fakehub/xet/fixtures';
 
-const { values } = parseArgs({ options: { mib: { type: 'string', default: '1024' }, runs: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: { mib: { type: 'string', default: '1024' }, runs: { type: 'string', default: '3' }, xet: { type: 'boolean', default: false } },
+});
 const size = Number(values.mib) * 1024 * 1024;
 const runs = Number(values.runs);
 const CLI = new URL('../out/main/cli.js', import.meta.url).pathname;
@@ -25,11 +35,16 @@ if (!fs.existsSync(CLI)) throw new Error('Build first: npm run build');
 const BOB = Object.keys(TOKENS)[1] as string;
 
 // Basic PUTs for every size, as curl -T makes: the same request on both sides (multipart is tested, not timed).
-const hub = await startFakeHub({ tokens: TOKENS, uploads: { multipartThreshold: Number.MAX_SAFE_INTEGER } });
+const hub = await startFakeHub({
+  tokens: TOKENS,
+  uploads: { multipartThreshold: Number.MAX_SAFE_INTEGER },
+  ...(values.xet ? { xet: { acceptUploads: false } } : {}),
+});
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hubcap-bench-up-'));
 const file = path.join(work, 'weights.gguf');
 {
-  const content = seededContent('upload-bench', size);
+  // Xet deduplicates the fake Hub's seeded content (it repeats every MiB): bytes that never repeat there.
+  const content = values.xet ? noiseContent('upload-bench', size) : seededContent('upload-bench', size);
   const fd = fs.openSync(file, 'w');
   for (let pos = 0; pos < size; pos += 8 << 20) fs.writeSync(fd, content.read(pos, Math.min(size, pos + (8 << 20))), 0, undefined, pos);
   fs.closeSync(fd);
@@ -72,6 +87,11 @@ await fetch(`${hub.url}/api/repos/create`, {
   headers: { authorization: `Bearer ${BOB}`, 'content-type': 'application/json' },
   body: JSON.stringify({ name: 'curl-target' }),
 });
+
+if (values.xet) {
+  await benchXet();
+  process.exit(0);
+}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const mbps = (s: number) => size / s / 1e6;
@@ -125,3 +145,72 @@ console.log(JSON.stringify(report, null, 2));
 console.log(
   `hubcap upload vs sha256sum+curl -T: ${report.hubcapVsSha256sumThenCurl} (vs curl -T alone ${report.hubcapVsCurlPut}); peak RSS ${report.peakRssMB} MB (target < 200)`,
 );
+
+/** One file published over Xet and by the fallback, alternating, then two new revisions over Xet. */
+async function benchXet(): Promise<void> {
+  const up = hub.xet?.uploads;
+  if (!up) throw new Error('no Xet side');
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  const sentBy = async (repo: string) => {
+    up.log.length = 0;
+    const r = await run(process.execPath, [CLI, 'upload', repo, file, '--json']);
+    const last = JSON.parse(r.out.trim().split('\n').pop() ?? '{}') as { commit?: string; via?: string; xetBytesSent?: number };
+    if (!last.commit) throw new Error('hubcap upload did not commit');
+    return { seconds: r.seconds, via: last.via, bytes: up.received().bytes, reported: last.xetBytesSent ?? 0 };
+  };
+  const t = { lfs: [] as number[], xet: [] as number[], patch: [] as number[], header: [] as number[] };
+  const bytes = { xet: [] as number[], patch: [] as number[], header: [] as number[] };
+  for (let i = 0; i < runs; i++) {
+    for (const mode of i % 2 === 0 ? ['lfs', 'xet'] : ['xet', 'lfs']) {
+      stamp(10 * i + (mode === 'xet' ? 1 : 0));
+      up.accept = mode === 'xet';
+      const r = await sentBy(`bob/bench-${mode}-${i}`);
+      if (r.via !== mode) throw new Error(`expected via ${mode}, got ${String(r.via)}`);
+      if (mode === 'xet') {
+        if (r.reported !== r.bytes) throw new Error(`hubcap says ${r.reported} xorb bytes, the CAS took ${r.bytes}`);
+        bytes.xet.push(r.bytes);
+      }
+      t[mode as 'lfs' | 'xet'].push(r.seconds);
+    }
+    // A fix in the middle of the file: 256 KiB replaced, published on top of the Xet revision.
+    up.accept = true;
+    const fd = fs.openSync(file, 'r+');
+    fs.writeSync(fd, noiseContent(`patch-${i}`, 256 << 10).read(0, 256 << 10), 0, 256 << 10, Math.floor(size / 2));
+    fs.closeSync(fd);
+    const p = await sentBy(`bob/bench-xet-${i}`);
+    t.patch.push(p.seconds);
+    bytes.patch.push(p.bytes);
+    // A header edit: the first bytes change (@huggingface/hub asks the CAS about a file's first chunk only).
+    stamp(10 * i + 2);
+    const h = await sentBy(`bob/bench-xet-${i}`);
+    t.header.push(h.seconds);
+    bytes.header.push(h.bytes);
+  }
+  const published = hub.repos
+    .get(`model:bob/bench-xet-${runs - 1}`)
+    ?.commits.at(-1)
+    ?.files.get('weights.gguf');
+  if (published?.sha256 !== createHash('sha256').update(fs.readFileSync(file)).digest('hex')) throw new Error('the published bytes differ from the file');
+  await hub.close();
+  fs.rmSync(work, { recursive: true, force: true });
+  const mbps = (s: number) => +(size / s / 1e6).toFixed(1);
+  const pct = (b: number) => +((100 * b) / size).toFixed(2);
+  const report = {
+    fileMiB: size / (1 << 20),
+    runs,
+    fallbackMBps: mbps(median(t.lfs)),
+    xetMBps: mbps(median(t.xet)),
+    xetVsFallback: +(median(t.lfs) / median(t.xet)).toFixed(3),
+    xetSentPct: pct(median(bytes.xet)),
+    patch256KiBSentPct: pct(median(bytes.patch)),
+    patch256KiBSeconds: +median(t.patch).toFixed(2),
+    patchVsFullXetTime: +(median(t.patch) / median(t.xet)).toFixed(3),
+    headerEditSentPct: pct(median(bytes.header)),
+    cores: os.availableParallelism(),
+    node: process.version,
+  };
+  console.log(JSON.stringify(report, null, 2));
+  console.log(
+    `publish over Xet vs fallback (basic PUT): ${report.xetVsFallback}x the speed; a 256 KiB fix sends ${report.patch256KiBSentPct} % of the file in ${report.patchVsFullXetTime}x the time of a full Xet upload; a header edit sends ${report.headerEditSentPct} %`,
+  );
+}

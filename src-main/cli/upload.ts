@@ -104,7 +104,7 @@ async function upload({ values, positionals }: Parsed<typeof OPTIONS>): Promise<
       const pct = job.bytesTotal ? Math.floor((job.bytesSent / job.bytesTotal) * 100) : 0;
       const what = job.state === 'hashing' ? `hashing ${formatBytes(job.bytesHashed)}` : job.state;
       process.stderr.write(
-        `\r${job.repo}  ${what}  ${String(pct).padStart(3)}%  ${formatBytes(job.bytesSent)} / ${formatBytes(job.bytesTotal)}  ${formatBytes(job.speed)}/s  ETA ${formatDuration(job.etaSeconds)}\x1b[K`,
+        `\r${job.repo}  ${what}  ${String(pct).padStart(3)}%  ${formatBytes(job.bytesSent)} / ${formatBytes(job.bytesTotal)}  ${formatBytes(job.speed)}/s  ETA ${formatDuration(job.etaSeconds)}${job.via === 'xet' ? '  via Xet' : ''}\x1b[K`,
       );
     };
     core.events.on((name, payload) => {
@@ -138,7 +138,7 @@ async function upload({ values, positionals }: Parsed<typeof OPTIONS>): Promise<
       throw new ApiError((done.error?.code ?? 'INTERNAL') as ErrorCode, done.error?.message ?? 'The upload did not finish.');
     if (values.json) {
       process.stdout.write(
-        `${JSON.stringify({ ok: true, repo: done.repo, commit: done.commit.oid, commitUrl: done.commit.url, pullRequestUrl: done.pullRequestUrl, files: plan.files.map((f) => ({ path: f.path, action: f.action })), bytes: done.bytesTotal, ...benchFields() })}\n`,
+        `${JSON.stringify({ ok: true, repo: done.repo, commit: done.commit.oid, commitUrl: done.commit.url, pullRequestUrl: done.pullRequestUrl, files: plan.files.map((f) => ({ path: f.path, action: f.action })), bytes: done.bytesTotal, via: done.via, xetBytesSent: done.xetBytesSent, ...benchFields() })}\n`,
       );
     } else {
       process.stdout.write(`${done.pullRequestUrl ?? done.commit.url}\n`);
