@@ -9,7 +9,7 @@ import { fileHash, hashToHex, hmac } from '@huggingface/xetchunk-wasm';
 import { XET_HASH_RE } from '../contract/ids';
 
 /** xet-core data_hash.rs DATA_KEY. */
-const DATA_KEY = new Uint8Array([
+export const DATA_KEY = new Uint8Array([
   102, 151, 245, 119, 91, 149, 80, 222, 49, 53, 203, 172, 165, 151, 24, 28, 157, 228, 33, 16, 155, 235, 43, 88, 180, 208, 176, 75, 147, 173, 242, 41,
 ]);
 

@@ -1,0 +1,159 @@
+/**
+ * The chunk hashes behind a Xet file hash, off the main thread for large files. Keyed blake3 in
+ * WebAssembly (@huggingface/blake3-jit, what xetchunk-wasm uses) runs at ~130 MB/s on this
+ * project's machines, about half of what a loopback download moves: on the main thread it was the
+ * largest part of a Xet download's time (docs/performance.md). A worker reads each written chunk
+ * back from the same descriptor (page cache, no bytes cross threads) and hashes it while the
+ * download goes on, as the sha256 hasher does (hasher.ts). Small files, or a worker that cannot
+ * start, hash inline. The Xet hash is a second check beside the sha256, so a failure here never
+ * fails a download by itself: the hash is then reported as not matched.
+ */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import { chunkHash, DATA_KEY, xetFileHash, type ChunkId } from '../xet/hashes';
+import { WORKER_HASH_THRESHOLD, workerHashingUseful } from './hasher';
+
+/** The largest chunk a xorb may hold (docs/hub-protocol.md §3.4). */
+const MAX_CHUNK = 128 << 10;
+const BATCH = 64;
+
+/** The worker gets blake3-jit's path and the chunk key (xet/hashes.ts DATA_KEY) in its workerData. */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const { Hasher } = require(workerData.blake3);
+const hasher = Hasher.newKeyed(new Uint8Array(workerData.key));
+const buf = Buffer.allocUnsafe(${MAX_CHUNK});
+parentPort.on('message', (spans) => {
+  try {
+    const n = spans.length / 2;
+    const out = new Uint8Array(n * 32);
+    for (let i = 0; i < n; i++) {
+      const at = spans[2 * i], len = spans[2 * i + 1];
+      const got = fs.readSync(workerData.fd, buf, 0, len, at);
+      if (got !== len) throw new Error('the file ended at ' + (at + got) + ' while its chunks were hashed');
+      out.set(hasher.reset().update(buf.subarray(0, len)).finalize(32), i * 32);
+    }
+    parentPort.postMessage({ spans, hashes: out }, [out.buffer]);
+  } catch (e) {
+    parentPort.postMessage({ error: String((e && e.message) || e) });
+  }
+});
+`;
+
+export interface ChunkHasher {
+  /** A chunk of `length` bytes now on disk at each of `ats` (its bytes are `data`, for inline hashing). */
+  add(ats: number[], length: number, data: Uint8Array): void;
+  /** The Xet file hash of these chunks in file order (any not added are read back and hashed now). */
+  fileHash(chunks: [number, number][]): Promise<string>;
+  /** Stops the worker; resolves once nothing reads the descriptor any more. */
+  dispose(): Promise<void>;
+}
+
+/** The file hash from known chunk hashes, reading back and hashing here any chunk not known. */
+function fileHashFrom(fd: number, chunks: [number, number][], known: Map<number, Uint8Array>): string {
+  const ids: ChunkId[] = [];
+  const buf = Buffer.allocUnsafe(MAX_CHUNK);
+  for (const [at, length] of chunks) {
+    let hash = known.get(at);
+    if (!hash) {
+      const got = fs.readSync(fd, buf, 0, length, at);
+      if (got !== length) throw new Error(`the file ended at ${at + got} while its chunks were hashed`);
+      hash = chunkHash(buf.subarray(0, length));
+    }
+    ids.push({ hash, length });
+  }
+  return xetFileHash(ids);
+}
+
+class InlineChunkHasher implements ChunkHasher {
+  readonly #fd: number;
+  readonly #hashes = new Map<number, Uint8Array>();
+
+  constructor(fd: number) {
+    this.#fd = fd;
+  }
+
+  add(ats: number[], _length: number, data: Uint8Array): void {
+    const h = chunkHash(data);
+    for (const at of ats) this.#hashes.set(at, h);
+  }
+
+  async fileHash(chunks: [number, number][]): Promise<string> {
+    return fileHashFrom(this.#fd, chunks, this.#hashes);
+  }
+
+  async dispose(): Promise<void> {}
+}
+
+class WorkerChunkHasher implements ChunkHasher {
+  readonly #worker: Worker;
+  readonly #fd: number;
+  readonly #hashes = new Map<number, Uint8Array>();
+  #batch: number[] = [];
+  #pending = 0;
+  #waiters: (() => void)[] = [];
+  #failed = false;
+
+  constructor(fd: number, blake3: string, key: Uint8Array) {
+    this.#fd = fd;
+    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { fd, blake3, key: [...key] } });
+    this.#worker.unref();
+    this.#worker.on('message', (m: { spans?: number[]; hashes?: Uint8Array; error?: string }) => {
+      if (m.spans && m.hashes) for (let i = 0; i < m.spans.length / 2; i++) this.#hashes.set(m.spans[2 * i] as number, m.hashes.subarray(i * 32, i * 32 + 32));
+      if (m.error !== undefined) this.#failed = true;
+      this.#settle();
+    });
+    const stop = () => {
+      this.#failed = true;
+      this.#pending = 0;
+      this.#settle(true);
+    };
+    this.#worker.once('error', stop);
+    this.#worker.once('exit', stop);
+  }
+
+  #settle(all = false): void {
+    this.#pending = all ? 0 : Math.max(0, this.#pending - 1);
+    if (this.#pending === 0) for (const w of this.#waiters.splice(0)) w();
+  }
+
+  #flush(): void {
+    if (!this.#batch.length || this.#failed) return;
+    this.#pending += 1;
+    this.#worker.postMessage(this.#batch);
+    this.#batch = [];
+  }
+
+  add(ats: number[], length: number): void {
+    if (this.#failed) return;
+    for (const at of ats) this.#batch.push(at, length);
+    if (this.#batch.length >= BATCH * 2) this.#flush();
+  }
+
+  async fileHash(chunks: [number, number][]): Promise<string> {
+    for (const [at, length] of chunks) if (!this.#hashes.has(at)) this.#batch.push(at, length);
+    this.#flush();
+    if (this.#pending > 0) await new Promise<void>((r) => this.#waiters.push(r));
+    // Whatever the worker could not do (it failed, or was stopped) is hashed here.
+    return fileHashFrom(this.#fd, chunks, this.#hashes);
+  }
+
+  async dispose(): Promise<void> {
+    await this.#worker.terminate();
+  }
+}
+
+function blake3Path(): string | null {
+  try {
+    return createRequire(import.meta.url).resolve('@huggingface/blake3-jit');
+  } catch {
+    return null;
+  }
+}
+
+export function createChunkHasher(fd: number, size: number, offThread = workerHashingUseful()): ChunkHasher {
+  const blake3 = offThread && size >= WORKER_HASH_THRESHOLD ? blake3Path() : null;
+  return blake3 ? new WorkerChunkHasher(fd, blake3, DATA_KEY) : new InlineChunkHasher(fd);
+}

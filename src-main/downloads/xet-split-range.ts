@@ -1,0 +1,225 @@
+/**
+ * One large xorb byte range fetched over several connections and handed on in order (#25 Figures):
+ * a 64 MiB xorb is one range of the plan, and over a link capped per connection (a far CDN) one
+ * connection is the whole speed. Chunk boundaries inside the range are only known by reading the
+ * chunk headers in order, so the range is not split by chunks: it is cut into byte blocks fetched
+ * in parallel, and the blocks are passed to the one decoder in order (the block at the front
+ * streams as it arrives; blocks ahead wait in memory, at most `aheadBlocks` of them). Extra
+ * connections are taken only while the transfer has nothing else queued and stays under its
+ * connection count, so a file of many xorbs keeps one connection per range as before.
+ *
+ * Any connection's failure ends the stream with that error: the transfer's retry resumes the range
+ * at the chunk its decoder stopped at (xet-transfer.ts), and what was fetched ahead is dropped
+ * (at most `aheadBlocks` blocks).
+ */
+import { HubError } from '../hub/errors';
+import { openXorb, type OpenedXorb } from '../xet/cas-client';
+import type { XetRange } from '../xet/reconstruction';
+
+/** The transfer's request count: how many are open, how many it may open, and whether work waits. */
+export interface XorbSlots {
+  readonly max: number;
+  inUse: number;
+  /** Ranges still waiting for a connection (extra connections go to them first). */
+  waiting(): number;
+  /** Told the number of open requests when it changes. */
+  onChange?(n: number): void;
+}
+
+export interface SplitOptions {
+  signal: AbortSignal;
+  slots: XorbSlots;
+  /** Bytes per block (default 4 MiB). */
+  blockBytes?: number;
+  /** Blocks past the front that may be fetched (and held) at once (default 8). */
+  aheadBlocks?: number;
+}
+
+/** What #fetch reads: a body, how to end it early, and where it comes from. */
+export interface XorbBody {
+  res: AsyncIterable<Buffer> & { destroy(error?: Error): void };
+  contentType: string;
+  host: string;
+}
+
+export const SPLIT_BLOCK_BYTES = 4 << 20;
+
+/** Takes a slot, runs, gives it back (and says so). */
+async function withSlot<T>(slots: XorbSlots, run: () => Promise<T>): Promise<T> {
+  slots.onChange?.(++slots.inUse);
+  try {
+    return await run();
+  } finally {
+    slots.onChange?.(--slots.inUse);
+  }
+}
+
+/**
+ * Opens the jobs' ranges: one large range as parallel blocks, anything else (several ranges, a
+ * small one) as one request, as before. Either way the request is counted in `slots`.
+ */
+export async function openXorbRanges(url: string, asked: XetRange['bytes'][], opts: SplitOptions): Promise<XorbBody> {
+  const block = opts.blockBytes ?? SPLIT_BLOCK_BYTES;
+  const only = asked[0];
+  if (asked.length === 1 && only && only.end - only.start + 1 >= 2 * block) return new SplitRange(url, only, opts, block).body();
+  opts.slots.onChange?.(++opts.slots.inUse);
+  let opened: OpenedXorb;
+  try {
+    opened = await openXorb(url, asked, opts.signal);
+  } catch (error) {
+    opts.slots.onChange?.(--opts.slots.inUse);
+    throw error;
+  }
+  let released = false;
+  const release = () => {
+    if (!released) opts.slots.onChange?.(--opts.slots.inUse);
+    released = true;
+  };
+  opened.res.once('close', release);
+  return opened;
+}
+
+interface Block {
+  start: number;
+  /** Inclusive, as HTTP ranges. */
+  end: number;
+  state: 'pending' | 'fetching' | 'done';
+  parts: Buffer[];
+}
+
+class SplitRange {
+  readonly #url: string;
+  readonly #opts: SplitOptions;
+  readonly #blocks: Block[] = [];
+  readonly #local = new AbortController();
+  readonly #host: string;
+  #front = 0;
+  #fetchers = 0;
+  #error: Error | null = null;
+  #wake: (() => void) | null = null;
+  /** Connections waiting for the front to move. */
+  #moved: (() => void)[] = [];
+
+  constructor(url: string, range: XetRange['bytes'], opts: SplitOptions, block: number) {
+    this.#url = url;
+    this.#opts = opts;
+    this.#host = new URL(url).host;
+    for (let at = range.start; at <= range.end; at += block)
+      this.#blocks.push({ start: at, end: Math.min(range.end, at + block - 1), state: 'pending', parts: [] });
+    const onAbort = () => this.#fail(new HubError('CANCELLED', 'The download was stopped.'));
+    opts.signal.addEventListener('abort', onAbort, { once: true });
+    this.#local.signal.addEventListener('abort', () => opts.signal.removeEventListener('abort', onAbort), { once: true });
+  }
+
+  body(): XorbBody {
+    // The first connection is the range's own; more join as slots free up.
+    void this.#fetcher(false);
+    const inOrder = () => this.#inOrder();
+    const stop = () => this.#local.abort();
+    const res = {
+      destroy: (error?: Error) => this.#fail(error ?? new HubError('NETWORK', 'The xorb range was stopped.', { host: this.#host })),
+      async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
+        try {
+          yield* inOrder();
+        } finally {
+          stop();
+        }
+      },
+    };
+    return { res, contentType: '', host: this.#host };
+  }
+
+  async *#inOrder(): AsyncGenerator<Buffer> {
+    while (this.#front < this.#blocks.length) {
+      const b = this.#blocks[this.#front] as Block;
+      const part = b.parts.shift();
+      if (part) {
+        yield part;
+        continue;
+      }
+      if (this.#error) throw this.#error;
+      if (b.state === 'done') {
+        this.#front += 1;
+        for (const r of this.#moved.splice(0)) r();
+        this.#spawn();
+        continue;
+      }
+      await new Promise<void>((r) => (this.#wake = r));
+    }
+    if (this.#error) throw this.#error;
+  }
+
+  #notify(): void {
+    const w = this.#wake;
+    this.#wake = null;
+    w?.();
+  }
+
+  #fail(error: Error): void {
+    this.#error ??= error;
+    this.#local.abort();
+    this.#notify();
+    for (const r of this.#moved.splice(0)) r();
+  }
+
+  /** The next block a connection may take: pending, and not too far past the front. */
+  #next(): Block | null {
+    const ahead = this.#opts.aheadBlocks ?? 8;
+    for (let i = this.#front; i < Math.min(this.#blocks.length, this.#front + 1 + ahead); i++) {
+      const b = this.#blocks[i] as Block;
+      if (b.state === 'pending') return b;
+    }
+    return null;
+  }
+
+  /** Adds connections while the transfer has spare slots and no other range waits for one. */
+  #spawn(): void {
+    const s = this.#opts.slots;
+    while (!this.#error && s.inUse < s.max && s.waiting() === 0 && this.#next() && this.#fetchers < s.max) void this.#fetcher(true);
+  }
+
+  /** The range's own connection takes blocks until none is left; an extra one leaves when none is free now. */
+  async #fetcher(extra: boolean): Promise<void> {
+    this.#fetchers += 1;
+    try {
+      await withSlot(this.#opts.slots, async () => {
+        while (!this.#error) {
+          const b = this.#next();
+          if (!b) {
+            if (extra || !this.#blocks.some((x) => x.state === 'pending')) return;
+            // Too far ahead of the decoder: wait for the front to move.
+            await new Promise<void>((r) => this.#moved.push(r));
+            continue;
+          }
+          b.state = 'fetching';
+          this.#spawn();
+          await this.#fetchBlock(b);
+        }
+      });
+    } catch (error) {
+      this.#fail(error instanceof Error ? error : new Error(String(error)));
+    } finally {
+      this.#fetchers -= 1;
+      this.#notify();
+    }
+  }
+
+  async #fetchBlock(b: Block): Promise<void> {
+    const opened = await openXorb(this.#url, [{ start: b.start, end: b.end }], this.#local.signal);
+    let got = 0;
+    try {
+      for await (const buf of opened.res as AsyncIterable<Buffer>) {
+        got += buf.length;
+        if (got > b.end - b.start + 1) throw new HubError('NETWORK', 'The Xet storage sent more than the range asked for.', { host: this.#host });
+        b.parts.push(buf);
+        if (b === this.#blocks[this.#front]) this.#notify();
+      }
+    } catch (error) {
+      if (this.#error) throw this.#error;
+      throw error instanceof HubError ? error : new HubError('NETWORK', 'The connection to the Xet storage was cut.', { host: this.#host });
+    }
+    if (got !== b.end - b.start + 1) throw new HubError('NETWORK', 'The Xet storage ended a range early.', { host: this.#host });
+    b.state = 'done';
+    this.#notify();
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The chunk hashes behind the Xet file hash (xet-chunk-hasher.ts): the worker, reading chunks back
+ * from the descriptor, and the inline hasher give the Xet file hash xetchunk-wasm gives; chunks
+ * never added are read back and hashed at the end, and a changed byte on disk changes the hash.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createChunkHasher } from '../../src-main/downloads/xet-chunk-hasher';
+import { chunkHash, xetFileHash } from '../../src-main/xet/hashes';
+import { tmpDir } from '../helpers/tmp';
+
+const lengths = Array.from({ length: 700 }, (_, i) => 40_000 + ((i * 7919) % 60_000));
+const size = lengths.reduce((a, b) => a + b, 0);
+const data = randomBytes(size);
+const spans: [number, number][] = [];
+for (let at = 0, i = 0; i < lengths.length; at += lengths[i] as number, i++) spans.push([at, lengths[i] as number]);
+const expected = xetFileHash(spans.map(([at, n]) => ({ hash: chunkHash(data.subarray(at, at + n)), length: n })));
+
+async function hashWith(offThread: boolean, addEvery: number, change?: number): Promise<string> {
+  const file = path.join(tmpDir(), 'f.incomplete');
+  fs.writeFileSync(file, data);
+  const fd = fs.openSync(file, 'r+');
+  if (change !== undefined) fs.writeSync(fd, Buffer.from([(data[change] as number) ^ 1]), 0, 1, change);
+  const h = createChunkHasher(fd, size, offThread);
+  try {
+    spans.forEach(([at, n], i) => {
+      if (i % addEvery === 0) h.add([at], n, data.subarray(at, at + n));
+    });
+    return await h.fileHash(spans);
+  } finally {
+    await h.dispose();
+    fs.closeSync(fd);
+  }
+}
+
+describe('chunk hasher', () => {
+  it('gives the Xet file hash in a worker and inline, with chunks never added read back', async () => {
+    expect(size).toBeGreaterThan(32 << 20);
+    expect(await hashWith(true, 1)).toBe(expected);
+    expect(await hashWith(true, 3)).toBe(expected);
+    expect(await hashWith(false, 2)).toBe(expected);
+  });
+
+  it('hashes what is on disk: a byte changed after the write changes the hash (worker)', async () => {
+    expect(await hashWith(true, 1, 5_000_000)).not.toBe(expected);
+  });
+});

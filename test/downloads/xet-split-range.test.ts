@@ -1,0 +1,112 @@
+/**
+ * A large xorb range over several connections (xet-split-range.ts): on a link capped per
+ * connection a 12 MiB file held in one xorb travels as parallel blocks, handed to the decoder in
+ * order (the file is right, byte for byte), within the transfer's connection count; a cut block
+ * resumes at the chunk the decoder reached; and a small range keeps its single request.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { transferXet } from '../../src-main/downloads/xet-transfer';
+import { buildRepo } from '../fakehub/model';
+import { noiseContent } from '../fakehub/xet/fixtures';
+import type { FakeHub } from '../fakehub/server';
+import { fakeHub, hubHttp } from '../helpers/hub';
+import { tmpDir } from '../helpers/tmp';
+
+const MiB = 1 << 20;
+const size = 12 * MiB;
+const content = noiseContent('split-range', size);
+const bytes = content.read(0, size);
+const sha256 = createHash('sha256').update(bytes).digest('hex');
+
+async function hub(): Promise<FakeHub> {
+  return fakeHub({
+    repos: [buildRepo({ id: 'acme/split', commits: [{ files: { 'w.bin': content } }] })],
+    storageHost: '127.0.0.2',
+    xet: { compression: 'none' },
+  });
+}
+
+async function run(h: FakeHub, connections: number, onConnections?: (n: number) => void) {
+  const repo = h.repos.get('model:acme/split');
+  const commit = repo?.commits[0];
+  const entry = commit?.files.get('w.bin');
+  const x = repo && entry ? h.xet?.fileOf(repo, entry) : undefined;
+  if (!x || !commit) throw new Error('no Xet file');
+  const file = path.join(tmpDir(), 'w.incomplete');
+  const fh = await fs.promises.open(file, 'w+');
+  try {
+    const r = await transferXet(
+      hubHttp(h),
+      fh,
+      { xetHash: x.hash, refreshUrl: `${h.url}/api/models/acme/split/xet-read-token/${commit.sha}`, size, sha256, ctx: { path: 'w.bin' } },
+      { signal: new AbortController().signal, hashOffThread: false, sleep: async () => {}, connections, ...(onConnections ? { onConnections } : {}) },
+    );
+    return { r, file };
+  } finally {
+    await fh.close();
+  }
+}
+
+const xorbGets = (h: FakeHub) => (h.xet?.cas.log ?? []).filter((q) => q.url.startsWith('/xorbs/'));
+
+describe('large xorb ranges', () => {
+  it('travel as parallel blocks in order, within the connection count, and land right', async () => {
+    const h = await hub();
+    h.link.set({ perConnection: 4e6 });
+    const seen: number[] = [];
+    const { r, file } = await run(h, 4, (n) => seen.push(n));
+    expect(r.xetHashMatched).toBe(true);
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+    // One xorb (the file and its chunk headers), asked for in 4 MiB blocks, up to four at once, never more.
+    const gets = xorbGets(h);
+    const stored = [...(h.xet?.cas.store.xorbs.values() ?? [])].reduce((n, x) => n + x.size, 0);
+    expect(new Set(gets.map((q) => q.url.split('?')[0])).size).toBe(1);
+    expect(gets.length).toBe(Math.ceil(stored / (4 * MiB)));
+    expect(Math.max(...seen)).toBeGreaterThan(1);
+    expect(Math.max(...seen)).toBeLessThanOrEqual(4);
+    expect(seen.at(-1)).toBe(0);
+  });
+
+  it('resumes a cut block at the chunk the decoder reached, not from the range start', async () => {
+    const h = await hub();
+    h.xet?.cas.faults.add({ kind: 'drop', afterBytes: 5 * MiB + 12345 });
+    const { file } = await run(h, 1);
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+    const sent = xorbGets(h).reduce((n, q) => n + (q.bytes ?? 0), 0);
+    // The file (plus chunk headers) once, plus at most a chunk and a block dropped ahead.
+    expect(sent).toBeLessThan(size + 5 * MiB);
+  });
+
+  it('keeps one request for a range below two blocks', async () => {
+    const small = noiseContent('split-small', 6 * MiB);
+    const h = await fakeHub({
+      repos: [buildRepo({ id: 'acme/split', commits: [{ files: { 'w.bin': small } }] })],
+      storageHost: '127.0.0.2',
+      xet: { compression: 'none' },
+    });
+    const repo = h.repos.get('model:acme/split');
+    const commit = repo?.commits[0];
+    const entry = commit?.files.get('w.bin');
+    const x = repo && entry ? h.xet?.fileOf(repo, entry) : undefined;
+    if (!x || !commit) throw new Error('no Xet file');
+    const file = path.join(tmpDir(), 'w.incomplete');
+    const fh = await fs.promises.open(file, 'w+');
+    const data = small.read(0, small.size);
+    await transferXet(
+      hubHttp(h),
+      fh,
+      {
+        xetHash: x.hash,
+        refreshUrl: `${h.url}/api/models/acme/split/xet-read-token/${commit.sha}`,
+        size: small.size,
+        sha256: createHash('sha256').update(data).digest('hex'),
+        ctx: { path: 'w.bin' },
+      },
+      { signal: new AbortController().signal, hashOffThread: false, connections: 8 },
+    ).finally(() => fh.close());
+    expect(xorbGets(h).length).toBe(1);
+  });
+});
