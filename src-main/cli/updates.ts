@@ -57,6 +57,7 @@ export function detailLines(d: UpdateDetails): string[] {
     out.push(`  ${f.change.padEnd(8)} ${f.from ? `${f.from} → ` : ''}${f.path}  ${sizes}${f.selected ? '' : '  (not fetched: you do not have it)'}`);
     for (const g of f.gguf ?? []) out.push(`           ${g.key}: ${g.change}`);
     if (f.ggufNote) out.push(`           ${f.ggufNote}`);
+    if (f.note) out.push(`           ${f.note}`);
   }
   return out;
 }

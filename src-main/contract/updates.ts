@@ -107,6 +107,8 @@ export interface FileChange {
   gguf?: GgufChange[];
   /** Why the GGUF's metadata could not be compared, when it could not. */
   ggufNote?: string;
+  /** Something to know about its bytes (an old copy that no longer matches its sha256: nothing reused). */
+  note?: string;
 }
 
 export interface UpdateDetails {

@@ -12,24 +12,38 @@ import type { UpdateDetails } from '../contract/updates';
 import type { HubHttp } from '../hub/http';
 import type { RepoRef } from '../hub/repo-id';
 import { blobIdOf, listTree } from '../hub/tree';
+import { estimateDelta } from '../downloads/xet-delta-estimate';
 import { diffFiles, wholeFileTravel, type ListedFile } from './changes';
 import { compareGguf, hubGgufHeader, localGgufHeader } from './gguf-changes';
 import { commitsSince } from './hub-refs';
 
 /** GGUF headers compared per details (each costs a few Range reads). */
 const MAX_GGUF_COMPARED = 4;
+/** An estimate that reads old copies (hashing them once) and asks the CAS may take a while, not forever. */
+const ESTIMATE_DEADLINE_MS = 120_000;
 
 /**
  * Bytes that would travel for the selected files after reuse of local chunks (the Xet delta
- * engine's estimate); null when it cannot say (then whole files not held are counted).
+ * engine's estimate), and the files whose old local copy no longer matches its sha256 (nothing is
+ * reused from them); null when it cannot say (then whole files not held are counted).
  */
 export type TravelEstimate = (input: {
+  hub: HubHttp;
   cacheDir: string;
   repo: RepoRef;
-  from: string;
   to: string;
-  files: { path: string; size: number; etag: string; xetHash: string | null; oldPath: string | null }[];
-}) => Promise<number | null>;
+  files: { path: string; size: number; etag: string; xetHash: string | null }[];
+}) => Promise<{ bytes: number; stale: string[] } | null>;
+
+/** The download engine's own estimate (downloads/xet-delta-estimate.ts): the code the update will run. */
+export const deltaEstimate: TravelEstimate = async ({ hub, cacheDir, repo, to, files }) => {
+  const e = await estimateDelta(
+    hub,
+    { cacheDir, repo, commit: to, files: files.map((f) => ({ path: f.path, size: f.size, etag: f.etag, ...(f.xetHash ? { xetHash: f.xetHash } : {}) })) },
+    { signal: AbortSignal.timeout(ESTIMATE_DEADLINE_MS) },
+  );
+  return { bytes: e.downloadBytes, stale: e.files.filter((f) => f.stale.length > 0).map((f) => f.path) };
+};
 
 /** Every blob name the cache holds (linked files), for "already on this machine". */
 export function heldBlobs(scan: CacheScan): Set<string> {
@@ -81,18 +95,18 @@ export async function updateDetails({
   const present = heldBlobs(scan);
   let bytesToTravel = wholeFileTravel(after, diff.selection, (e) => present.has(e));
   let estimateKind: UpdateDetails['estimate'] = 'whole-files';
-  if (estimate) {
-    const files = diff.selection.flatMap((p) => {
-      const f = after.get(p);
-      if (!f || present.has(f.etag)) return [];
-      const change = diff.files.find((c) => c.path === p);
-      const oldPath = change?.change === 'renamed' ? (change.from ?? null) : held.has(p) ? p : null;
-      return [{ path: p, size: f.size, etag: f.etag, xetHash: f.xetHash ?? null, oldPath }];
-    });
-    const n = await estimate({ cacheDir: scan.root, repo: ref, from, to, files }).catch(() => null);
-    if (n !== null && Number.isSafeInteger(n) && n >= 0) {
-      bytesToTravel = Math.min(bytesToTravel, n);
+  const travelling = diff.selection.flatMap((p) => {
+    const f = after.get(p);
+    return f && !present.has(f.etag) ? [{ path: p, size: f.size, etag: f.etag, xetHash: f.xetHash ?? null }] : [];
+  });
+  // Only Xet files can reuse chunks; without one the whole-file count is the estimate.
+  if (estimate && travelling.some((f) => f.xetHash)) {
+    const e = await estimate({ hub, cacheDir: scan.root, repo: ref, to, files: travelling }).catch(() => null);
+    if (e && Number.isSafeInteger(e.bytes) && e.bytes >= 0) {
+      bytesToTravel = Math.min(bytesToTravel, e.bytes);
       estimateKind = 'xet-chunks';
+      for (const f of diff.files)
+        if (e.stale.includes(f.path)) f.note = 'Your old copy no longer matches its sha256: nothing is reused from it, the whole file travels.';
     }
   }
   // GGUF metadata: the first part of each changed model file the cache holds.

@@ -16,7 +16,7 @@ import { ApiError } from '../contract/errors';
 import { parseItemKey, repoKey } from '../contract/keys';
 import type { RepoUpdates, UpdateDetails, UpdatesView } from '../contract/updates';
 import { checkRepo, stateOfError, type CheckHubs } from './check';
-import { updateDetails, type TravelEstimate } from './details';
+import { deltaEstimate, updateDetails, type TravelEstimate } from './details';
 import { paced, type PaceOptions } from './pacer';
 import { UpdatesStore, type RepoRecord } from './record';
 
@@ -33,6 +33,7 @@ export interface UpdatesDeps extends CheckHubs {
   /** Snapshot folders downloads are filling, and exports to other apps (delete previews count them). */
   activeSnapshots: () => string[];
   outsideUses?: () => OutsideUse[];
+  /** Bytes an update would move after reuse of local chunks (default: the download engine's delta estimate). */
   estimate?: TravelEstimate;
   onChange?: (view: UpdatesView) => void;
   pace?: PaceOptions;
@@ -213,7 +214,7 @@ export class UpdatesService {
         branch: name,
         from: status.cachedCommit,
         to: status.headCommit,
-        estimate: this.#d.estimate,
+        estimate: this.#d.estimate ?? deltaEstimate,
       });
     } catch (error) {
       this.#recordFailure(repo, name, error);

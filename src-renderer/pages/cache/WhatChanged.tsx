@@ -60,6 +60,7 @@ export function WhatChanged({ details }: { details: UpdateDetails }) {
               </ul>
             ) : null}
             {f.ggufNote ? <p className="ml-4 text-xs text-muted-foreground">{f.ggufNote}</p> : null}
+            {f.note ? <p className="ml-4 text-xs text-warning">{f.note}</p> : null}
           </li>
         ))}
         {changed.length === 0 ? <li className="text-muted-foreground">No file changed.</li> : null}
