@@ -12,7 +12,7 @@ import { cacheRequests } from './cache';
 import { chatEvents, chatRequests } from './chat';
 import { downloadEvents, downloadRequests } from './downloads';
 import { exportRequests } from './export';
-import { localDirRequests } from './local-dir';
+import { localDirEvents, localDirRequests } from './local-dir';
 import { galleryRequests } from './gallery';
 import { hubEvents, hubRequests } from './hub';
 import { inferenceEvents, inferenceRequests } from './inference';
@@ -56,6 +56,7 @@ export const events = {
   ...localApiEvents,
   ...mirrorEvents,
   ...updatesEvents,
+  ...localDirEvents,
 } as const;
 
 export type Requests = typeof requests;

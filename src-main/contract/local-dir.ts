@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { RepoKeySchema } from './keys';
-import { request } from './request';
+import { event, request } from './request';
 
 export type LocalDirVia = 'present' | 'hashed' | 'cache' | 'network';
 
@@ -31,6 +31,21 @@ export const LocalDirInput = z
   })
   .strict();
 export type LocalDirInput = z.infer<typeof LocalDirInput>;
+
+/** How far a folder download is (at most a few a second): the file being placed and the bytes so far. */
+export interface LocalDirProgress {
+  dir: string;
+  file: string;
+  filesDone: number;
+  files: number;
+  /** Bytes of the current file on disk so far (resumed ones included), and its size. */
+  bytes: number;
+  size: number;
+}
+
+export const localDirEvents = {
+  'localDir.progress': event<LocalDirProgress>(),
+} as const;
 
 export const localDirRequests = {
   'localDir.download': request<LocalDirResultView>()(LocalDirInput),

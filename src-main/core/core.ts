@@ -309,7 +309,12 @@ export class Core {
       ...mirrorHandlers(this.mirror),
       ...exportHandlers(this.exports),
       ...updatesHandlers(this.updates),
-      ...localDirHandlers({ hub: this.hubHttp, cacheDir, fetchInto: engineFetchInto(this.hubHttp) }),
+      ...localDirHandlers({
+        hub: this.hubHttp,
+        cacheDir,
+        fetchInto: engineFetchInto(this.hubHttp),
+        onProgress: (p) => this.events.emit('localDir.progress', p),
+      }),
     };
 
     this.cache.warm();

@@ -4,22 +4,36 @@ import { parseRepoKey } from '../contract/keys';
 import { splitSelection } from '../contract/downloads';
 import { ApiError } from '../contract/errors';
 import type { HubHttp } from '../hub/http';
+import type { LocalDirProgress } from '../contract/local-dir';
 import { downloadToLocalDir, type FetchInto } from './local-dir';
 
 export interface LocalDirHandlerDeps {
   hub: HubHttp;
   cacheDir: () => string;
   fetchInto: FetchInto;
+  onProgress?: (p: LocalDirProgress) => void;
 }
+
+/** At most this often per folder download: progress is a display, not a log. */
+const PROGRESS_EVERY_MS = 200;
 
 export function localDirHandlers(deps: LocalDirHandlerDeps): HandlerSlice<RequestsOf<'localDir'>> {
   return {
     'localDir.download': async ({ repo, revision, files, dir, overwrite }) => {
       const ref = parseRepoKey(repo);
       if (!ref) throw new ApiError('VALIDATION_FAILED', `${repo} is not a repo.`);
+      let last = 0;
+      let lastFile = '';
+      const onProgress = (p: Omit<LocalDirProgress, 'dir'>) => {
+        const now = Date.now();
+        if (p.file === lastFile && now - last < PROGRESS_EVERY_MS && p.bytes < p.size) return;
+        last = now;
+        lastFile = p.file;
+        deps.onProgress?.({ dir, ...p });
+      };
       const { files: exact, patterns } = splitSelection(files ?? []);
       return downloadToLocalDir(
-        { hub: deps.hub, cacheDir: deps.cacheDir(), fetchInto: deps.fetchInto },
+        { hub: deps.hub, cacheDir: deps.cacheDir(), fetchInto: deps.fetchInto, onProgress },
         {
           repo: ref,
           revision: revision ?? 'main',

@@ -87,6 +87,8 @@ export interface LocalDirDeps {
   onBytes?: (path: string, delta: number) => void;
   /** Another program (Python, another Hubcap) holds this file's lock: the download waits for it. */
   onWaiting?: (path: string) => void;
+  /** Where the download stands: a file started, bytes arrived (throttled by the caller), a file done. */
+  onProgress?: (p: { file: string; filesDone: number; files: number; bytes: number; size: number }) => void;
 }
 
 /** A file's hash read from disk the way its etag is made (sha256, or git's blob sha1). */
@@ -225,9 +227,27 @@ export async function downloadToLocalDir(deps: LocalDirDeps, req: LocalDirReques
   await fs.promises.mkdir(req.dir, { recursive: true });
   ensureHfDir(req.dir);
   const files: LocalDirFileResult[] = [];
-  for (const f of plan.files) {
+  for (const [i, f] of plan.files.entries()) {
     if (signal.aborted) throw cancelledError();
-    const done = await placeOne(deps, req, plan.commit, f, signal);
+    let bytes = 0;
+    const progress = (delta: number) => {
+      bytes += delta;
+      deps.onProgress?.({ file: f.path, filesDone: i, files: plan.files.length, bytes, size: f.size });
+    };
+    progress(0);
+    const done = await placeOne(
+      {
+        ...deps,
+        onBytes: (p, d) => {
+          deps.onBytes?.(p, d);
+          progress(d);
+        },
+      },
+      req,
+      plan.commit,
+      f,
+      signal,
+    );
     files.push(done);
     deps.onFile?.(done);
   }

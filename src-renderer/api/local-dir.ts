@@ -1,9 +1,18 @@
 /** Downloading into a plain folder ("Download to a folder…"): one request, answered once every file is there. */
+import { useEffect, useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import type { LocalDirInput } from '../../src-main/contract/local-dir';
+import type { LocalDirInput, LocalDirProgress } from '../../src-main/contract/local-dir';
 import { useApi } from './context';
 
 export function useDownloadToFolder() {
   const api = useApi();
   return useMutation({ mutationFn: (input: LocalDirInput) => api.call('localDir.download', input) });
+}
+
+/** Where the folder download to `dir` stands, while `active`. */
+export function useLocalDirProgress(dir: string, active: boolean): LocalDirProgress | null {
+  const api = useApi();
+  const [progress, setProgress] = useState<LocalDirProgress | null>(null);
+  useEffect(() => (active ? api.on('localDir.progress', (p) => p.dir === dir && setProgress(p)) : undefined), [api, active, dir]);
+  return active ? progress : null;
 }

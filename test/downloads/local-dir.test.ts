@@ -48,8 +48,11 @@ describe('--local-dir, with huggingface_hub 2.0', () => {
   it('writes files and Python’s metadata so that hf download --local-dir afterwards downloads nothing', async () => {
     const hub = await fakeHub();
     const dir = path.join(tmpDir(), 'models', 'tiny');
-    const result = await downloadToLocalDir(deps(hub), { repo: TINY, revision: 'main', dir });
+    const seen = new Map<string, number>();
+    const result = await downloadToLocalDir(deps(hub, { onProgress: (p) => seen.set(p.file, p.bytes) }), { repo: TINY, revision: 'main', dir });
     const commit = tinyLlm().commits[1]?.sha as string;
+    // Progress reached each file's size.
+    expect(Object.fromEntries(seen)).toEqual(Object.fromEntries(result.files.map((f) => [f.path, f.size])));
     expect(result.commit).toBe(commit);
     expect(result.files.map((f) => f.path).sort()).toEqual(ALL);
     expect(result.files.every((f) => f.via === 'network')).toBe(true);

@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { FolderDown } from 'lucide-react';
 import type { ModelDetails } from '../../../src-main/contract/model';
 import { formatBytes, plural } from '../../../src-main/contract/present/format';
-import { useDownloadToFolder } from '../../api/local-dir';
+import { useDownloadToFolder, useLocalDirProgress } from '../../api/local-dir';
+import { Progress } from '../../components/ui/progress';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { BrowseButton } from '../../components/FolderPicker';
 import { Button } from '../../components/ui/button';
@@ -22,6 +23,7 @@ function DownloadToFolderBody({ model, onDone }: { model: ModelDetails; onDone: 
   const [pattern, setPattern] = useState('');
   const [overwrite, setOverwrite] = useState(false);
   const run = useDownloadToFolder();
+  const progress = useLocalDirProgress(dir, run.isPending);
   const conflict = (run.error as { code?: string } | null)?.code === 'CONFLICT';
   if (run.data)
     return (
@@ -65,6 +67,14 @@ function DownloadToFolderBody({ model, onDone }: { model: ModelDetails; onDone: 
         Files keep their names; Python&apos;s bookkeeping goes in <code className="font-mono">.cache/huggingface/</code> inside it. Files this machine already
         has are copied from the cache, not downloaded again.
       </p>
+      {progress ? (
+        <div className="space-y-1" data-testid="local-dir-progress">
+          <p className="truncate text-xs text-muted-foreground">
+            {progress.file} ({progress.filesDone + 1} of {progress.files}) · {formatBytes(progress.bytes)} of {formatBytes(progress.size)}
+          </p>
+          <Progress value={progress.size ? (progress.bytes / progress.size) * 100 : 100} label={`Downloading ${progress.file}`} />
+        </div>
+      ) : null}
       {run.error ? <ErrorNotice error={run.error} /> : null}
       {conflict ? (
         <label className="flex items-center gap-2 text-sm">
