@@ -168,7 +168,8 @@ export class UpdatesService {
     };
     this.#timer = setInterval(tick, everyMs);
     this.#timer.unref();
-    setTimeout(tick, 60_000).unref();
+    // A first look soon after start (not at once: the app's start has enough to do).
+    setTimeout(tick, Math.min(60_000, everyMs)).unref();
     this.#resumeRunning();
   }
 

@@ -249,4 +249,29 @@ describe('model updates', () => {
     expect(restarted).toMatchObject({ daily: true, keepPrevious: false, lastCheckedAt: checked.lastCheckedAt });
     expect(branch(restarted)?.state).toBe('available');
   });
+  it('the daily background check runs only when allowed, at most once a day, never offline', async () => {
+    const { hub, s } = await withChatRepo();
+    const refsAsked = () => hub.log.filter((r) => r.url.endsWith('/refs')).length;
+    s.svc.startBackground(50);
+    try {
+      // Ticks every 50 ms: 300 ms is six chances to ask. Not allowed yet: nothing asked.
+      const ticks = () => new Promise((r) => setTimeout(r, 300));
+      await ticks();
+      expect(refsAsked()).toBe(0);
+      s.offline.on = true;
+      s.svc.setPreferences({ daily: true });
+      const offlineSince = hub.log.length;
+      await ticks();
+      expect(hub.log.length).toBe(offlineSince);
+      s.offline.on = false;
+      await expect.poll(() => s.svc.view().lastCheckedAt, { timeout: 10_000 }).not.toBeNull();
+      const after = refsAsked();
+      expect(after).toBe(1);
+      // Checked less than a day ago: the next ticks ask nothing.
+      await ticks();
+      expect(refsAsked()).toBe(after);
+    } finally {
+      s.svc.close();
+    }
+  });
 });
