@@ -53,7 +53,7 @@ export const payloadLockPath = (payload: string): string => `${payload}${CACHE_N
 export function relativeBlobPath(cacheDir: string, blob: string): string | null {
   const rel = path.relative(path.resolve(cacheDir), path.resolve(blob));
   const parts = rel.split(path.sep);
-  if (parts.length !== 3 || !REPO_DIR_RE.test(parts[0] as string) || parts[1] !== 'blobs' || !parts[2]) return null;
+  if (parts.length !== 3 || !REPO_DIR_RE.test(parts[0] as string) || parts[1] !== CACHE_NAMES.blobs || !parts[2]) return null;
   const posix = parts.join('/');
   return /[\r\n]/.test(posix) ? null : posix;
 }

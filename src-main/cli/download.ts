@@ -4,7 +4,7 @@ import { formatBytes, formatDuration } from '../contract/present/format';
 import { ApiError } from '../contract/errors';
 import { isTerminal, JOB_CONNECTION_BOUNDS, savedBytes, splitSelection, type DownloadJob } from '../contract/downloads';
 import { REPO_TYPES, type RepoType } from '../contract/keys';
-import { repoDir } from '../cache/layout';
+import { repoDir, snapshotsDir } from '../cache/layout';
 import { benchFields, call, cliCore } from './context';
 import { stopOnSignals } from './signals';
 import { command, type CommandOptions, type Parsed } from './command';
@@ -113,7 +113,7 @@ async function download({ values, positionals }: Parsed<typeof OPTIONS>): Promis
   for (const s of done.skipped) process.stderr.write(`hubcap: skipped ${s.path}: ${s.reason}\n`);
   if (done.state !== 'done')
     throw new ApiError(done.error?.code ?? 'INTERNAL', withHeadlessHint(done.error?.code, done.error?.message ?? 'The download did not finish.'));
-  const snapshot = path.join(repoDir(done.cacheDir, { type: repoType, id: done.request.repo }), 'snapshots', done.commit as string);
+  const snapshot = path.join(snapshotsDir(repoDir(done.cacheDir, { type: repoType, id: done.request.repo })), done.commit as string);
   if (!values.json && !values.quiet) process.stderr.write(`${summaryLine(done, Date.now() - started, snapshot)}\n`);
   if (values.json) {
     process.stdout.write(

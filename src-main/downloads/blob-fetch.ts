@@ -15,6 +15,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { blobLockPath, lockFile } from '../cache/blob-lock';
+import { blobsDir, snapshotsDir } from '../cache/layout';
 import type { HubHttp } from '../hub/http';
 import { cancelledError, diskError } from './failures';
 import type { FileCtx } from './http-attempt';
@@ -68,14 +69,14 @@ async function isPresent(file: string, size: number): Promise<boolean> {
 export async function fetchBlob(hub: HubHttp, req: BlobRequest, opts: BlobFetchOptions): Promise<BlobFetchResult> {
   checkFileFacts(req);
   const repoDir = path.join(req.cacheDir, req.repoFolder);
-  const blobsDir = path.join(repoDir, 'blobs');
-  const finalPath = path.join(blobsDir, req.etag);
+  const blobsFolder = blobsDir(repoDir);
+  const finalPath = path.join(blobsFolder, req.etag);
   const present = { path: finalPath, alreadyPresent: true, resumedFrom: 0, bytesFetched: 0 };
   if (!req.replace && (await isPresent(finalPath, req.size))) return { ...present, waited: false };
   try {
-    await fs.promises.mkdir(blobsDir, { recursive: true });
+    await fs.promises.mkdir(blobsFolder, { recursive: true });
     // A repo folder always has snapshots/ (Python's scanner rejects one without).
-    await fs.promises.mkdir(path.join(repoDir, 'snapshots'), { recursive: true });
+    await fs.promises.mkdir(snapshotsDir(repoDir), { recursive: true });
   } catch (error) {
     throw (await diskError(error, req.cacheDir, req.size, req.ctx.path)) ?? error;
   }
@@ -103,11 +104,11 @@ export async function fetchBlob(hub: HubHttp, req: BlobRequest, opts: BlobFetchO
     const got = await fetchVerified(
       hub,
       local && req.xet ? { ...req, xet: { ...req.xet, local } } : req,
-      cachePartials(blobsDir, req.etag, req.size),
+      cachePartials(blobsFolder, req.etag, req.size),
       opts,
     ).finally(() => local?.close());
     await fs.promises.rename(got.path, finalPath).catch(async (error: unknown) => {
-      throw (await diskError(error, blobsDir, 0, req.ctx.path)) ?? error;
+      throw (await diskError(error, blobsFolder, 0, req.ctx.path)) ?? error;
     });
     const delta = local && got.protocol === 'xet' ? { reusedBytes: local.reused, staleSources: [...local.stale] } : {};
     return { path: finalPath, alreadyPresent: false, waited, resumedFrom: got.resumedFrom, bytesFetched: got.bytesFetched, protocol: got.protocol, ...delta };

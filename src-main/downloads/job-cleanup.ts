@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { blobLockPath, tryLockFile } from '../cache/blob-lock';
-import { repoDir, repoFolderName } from '../cache/layout';
+import { blobsDir, CACHE_NAMES, refsDir, repoDir, repoFolderName, snapshotsDir } from '../cache/layout';
 import type { RepoRef } from '../hub/repo-id';
 import { isPartialOf } from './partial-file';
 
@@ -14,7 +14,7 @@ export async function removePartials(cacheDir: string, repo: RepoRef, etag: stri
   const lock = await tryLockFile(blobLockPath(cacheDir, repoFolderName(repo), etag)).catch(() => null);
   if (!lock) return;
   try {
-    const blobs = path.join(repoDir(cacheDir, repo), 'blobs');
+    const blobs = blobsDir(repoDir(cacheDir, repo));
     for (const name of fs.existsSync(blobs) ? fs.readdirSync(blobs) : []) {
       if (isPartialOf(name, etag)) await fs.promises.rm(path.join(blobs, name), { force: true });
     }
@@ -31,11 +31,12 @@ export async function removePartials(cacheDir: string, repo: RepoRef, etag: stri
 export function removeIfEmpty(dir: string): void {
   try {
     const entries = fs.readdirSync(dir);
-    const blobs = fs.existsSync(path.join(dir, 'blobs')) ? fs.readdirSync(path.join(dir, 'blobs')) : [];
-    const snaps = fs.existsSync(path.join(dir, 'snapshots')) ? fs.readdirSync(path.join(dir, 'snapshots')) : [];
-    if (blobs.length === 0 && snaps.length === 0 && entries.every((e) => ['blobs', 'snapshots', '.no_exist', 'refs', 'trees'].includes(e))) {
-      if (entries.includes('refs') && fs.readdirSync(path.join(dir, 'refs')).length > 0) return;
-      if (entries.includes('.no_exist')) return;
+    const N = CACHE_NAMES;
+    const blobs = fs.existsSync(blobsDir(dir)) ? fs.readdirSync(blobsDir(dir)) : [];
+    const snaps = fs.existsSync(snapshotsDir(dir)) ? fs.readdirSync(snapshotsDir(dir)) : [];
+    if (blobs.length === 0 && snaps.length === 0 && entries.every((e) => ([N.blobs, N.snapshots, N.noExist, N.refs, N.trees] as string[]).includes(e))) {
+      if (entries.includes(N.refs) && fs.readdirSync(refsDir(dir)).length > 0) return;
+      if (entries.includes(N.noExist)) return;
       fs.rmSync(dir, { recursive: true, force: true });
     }
   } catch {

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { blobPath, ensureCacheDir, linkSnapshotFile, readRef, snapshotFilePath } from '../cache/layout';
+import { blobPath, blobsDir, ensureCacheDir, linkSnapshotFile, readRef, snapshotFilePath, snapshotsDir } from '../cache/layout';
 import { knownRight } from '../cache/payload-hash';
 import { readTreeRecord, writeTreeRecord } from '../cache/tree-record';
 import { hashBlob } from '../cache/verify';
@@ -36,7 +36,7 @@ export async function planJob(hub: HubHttp, job: DownloadJob, repo: RepoRef, dir
   ensureCacheDir(job.cacheDir);
   // The listing Python writes too, so its offline snapshot_download knows what is missing.
   if (plan.listing) {
-    fs.mkdirSync(path.join(dir, 'snapshots'), { recursive: true });
+    fs.mkdirSync(snapshotsDir(dir), { recursive: true });
     writeTreeRecord(dir, plan.commit, plan.listing);
   }
   return { commit: plan.commit, files: plan.files, skipped: plan.skipped };
@@ -118,7 +118,7 @@ function linkIfBlobPresent(cacheDir: string, dir: string, commit: string, p: Pla
 function partialSize(dir: string, etag: string, max: number): number {
   let best = 0;
   try {
-    const blobs = path.join(dir, 'blobs');
+    const blobs = blobsDir(dir);
     for (const name of fs.readdirSync(blobs)) {
       if (!isPartialOf(name, etag)) continue;
       const size = fs.statSync(path.join(blobs, name)).size;
@@ -135,8 +135,8 @@ function resolveOffline(job: DownloadJob, repo: RepoRef, dir: string): { commit:
   const rev = job.request.commit ?? job.request.revision;
   const commit = COMMIT_RE.test(rev) ? rev : readRef(dir, rev);
   const what = `${repo.id}@${job.request.revision}`;
-  if (!commit || !fs.existsSync(path.join(dir, 'snapshots', commit))) throw new HubError('OFFLINE', `Offline mode is on, and ${what} is not in the cache.`);
-  const snapshot = path.join(dir, 'snapshots', commit);
+  if (!commit || !fs.existsSync(path.join(snapshotsDir(dir), commit))) throw new HubError('OFFLINE', `Offline mode is on, and ${what} is not in the cache.`);
+  const snapshot = path.join(snapshotsDir(dir), commit);
   const present = new Set(listSnapshot(snapshot));
   const wanted = job.request.files ?? [];
   const patterns = job.request.patterns ?? [];

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { copyUntrusted, lstatUntrusted, openUntrusted } from '../app/untrusted-file';
+import { blobsDir } from '../cache/layout';
 import { createDiskHasher } from './hasher';
 import { INCOMPLETE_SUFFIX } from './range-state';
 
@@ -21,7 +22,7 @@ async function candidates(cacheDir: string, repoFolder: string, etag: string, si
   const out: string[] = [];
   for (const name of names) {
     if (name === repoFolder || !REPO_FOLDER.test(name)) continue;
-    const blob = path.join(cacheDir, name, 'blobs', etag);
+    const blob = path.join(blobsDir(path.join(cacheDir, name)), etag);
     const st = await lstatUntrusted(blob).catch(() => null);
     if (st?.isFile() && st.size === size) out.push(blob);
   }

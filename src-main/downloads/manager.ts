@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../contract/errors';
 import { isTerminal } from '../contract/downloads';
-import { blobPath, markNoExist, repoDir, writeRef } from '../cache/layout';
+import { blobPath, markNoExist, repoDir, snapshotsDir, writeRef } from '../cache/layout';
 import type { StorePolicy } from '../cache/store-publish';
 import { HubError } from '../hub/errors';
 import type { HubHttp } from '../hub/http';
@@ -232,7 +232,7 @@ export class DownloadManager {
   activeSnapshotDirs(cacheDir: string): string[] {
     return this.list()
       .filter((j) => !isTerminal(j.state) && j.commit && j.cacheDir === cacheDir)
-      .map((j) => path.join(repoDir(j.cacheDir, { type: j.request.repoType, id: j.request.repo }), 'snapshots', j.commit as string));
+      .map((j) => path.join(snapshotsDir(repoDir(j.cacheDir, { type: j.request.repoType, id: j.request.repo })), j.commit as string));
   }
 
   /** Resolves when nothing is queued, resolving or downloading. */
@@ -317,7 +317,7 @@ export class DownloadManager {
       if (error instanceof HubError && error.code === 'ENTRY_NOT_FOUND' && error.details.commit && error.details.path) {
         try {
           markNoExist(dir, error.details.commit, error.details.path);
-          if (fs.existsSync(path.join(dir, 'snapshots', error.details.commit))) writeRef(dir, job.request.revision, error.details.commit);
+          if (fs.existsSync(path.join(snapshotsDir(dir), error.details.commit))) writeRef(dir, job.request.revision, error.details.commit);
         } catch {
           // the marker is an optimisation only
         }
