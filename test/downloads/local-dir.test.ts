@@ -14,6 +14,7 @@ import { downloadToLocalDir, type LocalDirDeps } from '../../src-main/downloads/
 import { engineFetchInto } from '../../src-main/downloads/local-dir-fetch';
 import { leftIncompletes, localDirPaths, readMetadata, shortHash } from '../../src-main/downloads/local-dir-layout';
 import type { FakeHub } from '../fakehub/server';
+import { mixedXetContent, XET_FILE, XET_REPO, xetRepo } from '../fakehub/xet/fixtures';
 import { bigRepo, MiB, tinyLlm } from '../fakehub/fixtures';
 import { download, fakeHub, hubHttp, manager, requestsTo } from '../helpers/hub';
 import { hfPython, runHfPython } from '../helpers/hf-python';
@@ -189,6 +190,18 @@ describe('--local-dir, with huggingface_hub 2.0', () => {
     expect(result.files[0]).toMatchObject({ via: 'cache', bytesFetched: 0 });
     expect(fileDownloads(hub, before)).toEqual([]);
     expect(sha256(fs.readFileSync(path.join(dir, 'tiny-llm-Q4_K_M.gguf')))).toBe(etag);
+  });
+
+  it('takes a Xet file by Xet, straight into the folder', async () => {
+    const hub = await fakeHub({ repos: [xetRepo()], storageHost: '127.0.0.2', xet: { maxXorbBytes: 1 << 20 } });
+    const dir = tmpDir();
+    const result = await downloadToLocalDir(deps(hub), { repo: { type: 'model', id: XET_REPO }, revision: 'main', dir, files: [XET_FILE] });
+    expect(result.files[0]?.via).toBe('network');
+    const mixed = mixedXetContent();
+    expect(fs.readFileSync(path.join(dir, ...XET_FILE.split('/'))).equals(mixed.read(0, mixed.size))).toBe(true);
+    // Nothing came by the whole-file URL: the CAS gave the bytes.
+    expect(requestsTo(hub, 'cdn')).toEqual([]);
+    expect(hub.xet?.cas.log.length ?? 0).toBeGreaterThan(0);
   });
 
   it('resumes its own interrupted run, fetching only the rest', async () => {
