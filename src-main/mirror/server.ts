@@ -5,8 +5,6 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { repoFolderName } from '../cache/layout';
 import { secretsEqual } from '../app/http-guards';
 import type { CacheScan } from '../cache/scan';
 import { COMMIT_RE } from '../hub/repo-id';
@@ -22,7 +20,8 @@ import { MirrorStats, type MirrorStatsView } from './stats';
 import { ClientBuckets } from './throttle';
 import { openBlob } from './verified-blob';
 import { PullThrough, type PullOptions } from './pull';
-import { answerPulling, PulledBlobs, STREAM_FROM_BYTES } from './pull-stream';
+import { lacks, PullRoutes } from './pull-route';
+import { nextPageUrl, readBody } from './request-parts';
 
 export interface MirrorOptions {
   /** The cache as scanned; `fresh` after a pull-through wrote into it. */
@@ -47,36 +46,7 @@ export interface Mirror {
   close: () => Promise<void>;
 }
 
-const MAX_BODY = 1 << 20;
 const truthy = (v: string | null) => v !== null && ['true', 'True', '1'].includes(v);
-
-function readBody(req: http.IncomingMessage): Promise<string | null> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let n = 0;
-    const timer = setTimeout(() => resolve(null), 30_000);
-    req.on('data', (c: Buffer) => {
-      n += c.length;
-      if (n > MAX_BODY) {
-        clearTimeout(timer);
-        resolve(null);
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => {
-      clearTimeout(timer);
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-    req.on('error', () => resolve(null));
-  });
-}
-
-/** The absolute URL a client should follow for the next page, on the address it used. */
-function nextPageUrl(req: http.IncomingMessage, prefix: string, pathAndQuery: string): string {
-  const proto = req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
-  const host = String(req.headers['x-forwarded-host'] ?? req.headers.host ?? 'localhost').replace(/[^A-Za-z0-9.:[\]-]/g, '');
-  return `${proto}://${host}${prefix}${pathAndQuery}`;
-}
 
 interface Ctx {
   req: http.IncomingMessage;
@@ -93,89 +63,7 @@ export async function startMirror(opts: MirrorOptions): Promise<Mirror> {
   const stats = new MirrorStats();
   const buckets = new ClientBuckets(opts.rateLimit ?? 0);
   const pull = opts.pull ? new PullThrough({ ...opts.pull, onUpstreamBytes: (n) => (stats.bytesUpstream += n) }) : null;
-  const pulled = new PulledBlobs();
-
-  /** The Hub's error for a failed pull, in its shape. */
-  function pullFailed(res: http.ServerResponse, r: MirrorRoute & { kind: 'resolve' }, error: unknown): void {
-    const code = error instanceof ApiError ? error.code : 'INTERNAL';
-    const hub = { ENTRY_NOT_FOUND: [404, 'EntryNotFound'], REVISION_NOT_FOUND: [404, 'RevisionNotFound'], REPO_NOT_FOUND: [404, 'RepoNotFound'] } as const;
-    const known = hub[code as keyof typeof hub];
-    const status = known?.[0] ?? (code === 'RATE_LIMITED' ? 429 : code === 'NETWORK' || code === 'OFFLINE' ? 503 : 502);
-    hubError(res, status, known?.[1] ?? null, known ? (error as Error).message : `Fetching ${r.path} from the Hub failed: ${(error as Error).message}`);
-  }
-
-  /**
-   * A large file the cache lacks: its GET is served as the engine writes it (pull-stream.ts), its
-   * HEAD from the Hub's own metadata (no download for a client that only asks). False when answered.
-   */
-  async function pullLarge(r: MirrorRoute & { kind: 'resolve' }, req: http.IncomingMessage, res: http.ServerResponse, commit: string | null, client: string) {
-    if (!pull) return true;
-    let meta;
-    try {
-      meta = await pull.metadata(r.repo, commit ?? r.revision, r.path);
-    } catch (error) {
-      pullFailed(res, r, error);
-      return false;
-    }
-    if (meta.size < STREAM_FROM_BYTES) return true;
-    const failed = pull.recentFailure(r.repo, meta.commit, r.path);
-    if (failed) {
-      pullFailed(res, r, failed);
-      return false;
-    }
-    const done = req.method === 'GET' ? pull.file(r.repo, r.revision, meta.commit, r.path) : Promise.resolve();
-    // Later clients are answered from the cache as soon as the blob is in.
-    if (req.method === 'GET') done.then(() => opts.scan(true)).catch(() => undefined);
-    await answerPulling(req, res, {
-      file: { path: r.path, size: meta.size, etag: meta.etag },
-      commit: meta.commit,
-      cacheControl: cacheControl('public', COMMIT_RE.test(r.revision)),
-      blobsDir: path.join(opts.scan().root, repoFolderName(r.repo), 'blobs'),
-      done,
-      blobs: pulled,
-      throttle: buckets.limited && req.method === 'GET' ? buckets.stream(client) : null,
-      onBytes: (n) => (stats.bytesWhilePulling += n),
-    });
-    return false;
-  }
-
-  /** Does answering this need what the cache lacks? A file not held, or a revision not there at all. */
-  const lacks = (r: MirrorRoute, rev: MirrorRevision | null): boolean => {
-    if (!rev) return true;
-    // A listing of a revision held in part is the Hub's to give.
-    if (r.kind !== 'resolve') return !rev.complete;
-    const file = rev.files.find((f) => f.path === r.path);
-    return file ? !file.blobPath : !rev.complete;
-  };
-
-  /** Fetches what a public repo's request lacks; false when an answer was already sent. */
-  async function pullThrough(
-    r: MirrorRoute,
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    prefix: string,
-    commit: string | null,
-    client: string,
-  ): Promise<boolean> {
-    if (!pull) return true;
-    if (r.kind !== 'resolve') {
-      const body = r.kind === 'paths-info' ? await readBody(req) : undefined;
-      if (body === null) {
-        hubError(res, 400, null, 'Request body too large or too slow.');
-        return false;
-      }
-      await pull.listing(req, res, (req.url ?? '').slice(prefix.length), nextPageUrl(req, prefix, ''), body);
-      return false;
-    }
-    if (!(await pullLarge(r, req, res, commit, client))) return false;
-    try {
-      await pull.file(r.repo, r.revision, commit, r.path);
-      return true;
-    } catch (error) {
-      pullFailed(res, r, error);
-      return false;
-    }
-  }
+  const pulling = pull ? new PullRoutes({ pull, scan: opts.scan, buckets, stats }) : null;
 
   async function route(r: MirrorRoute, ctx: Ctx): Promise<void> {
     const { req, res, rev, cc } = ctx;
@@ -218,7 +106,7 @@ export async function startMirror(opts: MirrorOptions): Promise<Mirror> {
         throttle: buckets.limited && req.method === 'GET' ? buckets.stream(ctx.client) : null,
         onBytes: (n) => (stats.bytesFromCache += n),
         onRefused: () => (stats.refusedBlobs += 1),
-        ignoreRange: pulled.marked(file.etag),
+        ignoreRange: pulling?.marked(file.etag) ?? false,
       });
     } catch (error) {
       if (error instanceof ApiError && error.code === 'INTEGRITY') stats.refusedBlobs += 1;
@@ -250,7 +138,7 @@ export async function startMirror(opts: MirrorOptions): Promise<Mirror> {
       visibility = await opts.access.visibility(r.repo);
       // Public repos only: a gated or private one would be fetched on the owner's token.
       if (visibility === 'public') {
-        if (!(await pullThrough(r, req, res, parsed.prefix, commit, client))) return;
+        if (pulling && !(await pulling.through(r, req, res, parsed.prefix, commit, client))) return;
         cached = findCached(opts.scan(true), r.repo);
         commit ??= cached ? resolveCachedRevision(cached, r.revision) : null;
         rev = cached && commit ? revisionFiles(cached, commit) : null;
