@@ -174,7 +174,7 @@ export const updatesCommands = [
     positionals: true,
     usage: [
       ['[REPO…] [--json]', 'Ask the Hub whether cached models changed (each followed branch);'],
-      ['', 'with REPOs, also what changed: commits, files, GGUF metadata, bytes to download'],
+      ['[--cache-dir D]', 'with REPOs, also what changed: commits, files, GGUF metadata, bytes to download'],
     ],
     run: listUpdates,
   }),
@@ -182,15 +182,24 @@ export const updatesCommands = [
     name: 'update',
     options: UPDATE_OPTIONS,
     positionals: true,
-    usage: [['REPO [--branch B] [--allow-force-pushed] [--json]', 'Fetch the new revision (verified), then move the branch; the old one stays']],
+    usage: [
+      ['REPO [--branch B]', 'Fetch the new revision (verified), then move the branch;'],
+      ['[--allow-force-pushed] [--json] [--cache-dir D]', 'the old one stays'],
+    ],
     run: updateRepo,
   }),
   command({
     name: 'pin',
     options: PIN_OPTIONS,
     positionals: true,
-    usage: [['REPO', 'Keep a repo at its current revision: no updates offered']],
+    usage: [['REPO [--cache-dir D]', 'Keep a repo at its current revision: no updates offered']],
     run: pinCommand(true),
   }),
-  command({ name: 'unpin', options: PIN_OPTIONS, positionals: true, usage: [['REPO', 'Offer updates for a pinned repo again']], run: pinCommand(false) }),
+  command({
+    name: 'unpin',
+    options: PIN_OPTIONS,
+    positionals: true,
+    usage: [['REPO [--cache-dir D]', 'Offer updates for a pinned repo again']],
+    run: pinCommand(false),
+  }),
 ];
