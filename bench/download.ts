@@ -10,7 +10,13 @@
  * `hubcap download` in Auto and with one connection. Also the bytes fetched again when resuming
  * after a `kill -9` at 50 % over (b), and each hubcap run's peak RSS.
  *
+ * Middle sizes (#25 Figures), `--cases middle,snapshot20,loop512`: 16, 96 and 512 MiB files and a
+ * 20-file snapshot over 8 MB/s per connection against `aria2c -x8 -s8 -k1M` given the same URL
+ * list, and 512 MiB on loopback against Python 2.0 (.venv-hf2) and `curl | tee | openssl dgst
+ * -sha256` (the floor for a client that verifies), alternating.
+ *
  *   npm run build && npx tsx bench/download.ts [--mib 1024] [--runs 1] [--cases a,b,c,snapshot,resume]
+ *   npx tsx bench/download.ts --runs 3 --cases middle,snapshot20,loop512
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -36,9 +42,17 @@ const CLI = new URL('../out/main/cli.js', import.meta.url).pathname;
 if (!fs.existsSync(CLI)) throw new Error('Build first: npm run build');
 
 const snapshotFiles = Object.fromEntries([0, 1, 2, 3].map((i) => [`part-${i}.gguf`, seededContent(`part-${i}`, Math.floor(size / 4))]));
+const MIDDLE = [16, 96, 512];
+// A snapshot as repos are made: configs and a tokenizer, then sixteen 12 MiB shards (LoRAs, small shards).
+const snap20 = Object.fromEntries([
+  ...['config.json', 'generation_config.json', 'special_tokens_map.json', 'tokenizer_config.json'].map((f, i) => [f, seededContent(f, 2000 + i * 500)]),
+  ...Array.from({ length: 16 }, (_, i) => [`shard-${i}.safetensors`, seededContent(`shard-${i}`, 12 << 20)]),
+]);
 const repos = [
   buildRepo({ id: 'acme/big', commits: [{ files: { 'big.gguf': seededContent('big', size) } }] }),
   buildRepo({ id: 'acme/snapshot', commits: [{ files: snapshotFiles }] }),
+  buildRepo({ id: 'acme/middle', commits: [{ files: Object.fromEntries(MIDDLE.map((m) => [`mid-${m}.bin`, seededContent(`mid-${m}`, m << 20)])) }] }),
+  buildRepo({ id: 'acme/snap20', commits: [{ files: snap20 }] }),
 ];
 // Another loopback address for the CDN: Python ≥ 2.0 treats a redirect to the same host name on another port as the Hub.
 const hub = await startFakeHub({ repos, storageHost: '127.0.0.2' });
@@ -74,7 +88,8 @@ const python = (() => {
   return probe.status === 0 ? { version: probe.stdout.toString().trim() } : { skipped: 'no python3 with huggingface_hub (set PYTHONPATH to one)' };
 })();
 
-type Client = 'curl' | 'aria2c' | 'python' | 'hubcapAuto' | 'hubcap1';
+type Client = 'curl' | 'aria2c' | 'python' | 'hubcapAuto' | 'hubcap1' | 'aria2k' | 'curlSha' | 'python2' | 'hubcapStart';
+const PYTHON2 = new URL('../.venv-hf2/bin/python', import.meta.url).pathname;
 interface Result {
   seconds: number;
   rssMB?: number;
@@ -110,6 +125,39 @@ async function runClient(client: Client, repo: string, files: string[]): Promise
       ]);
       return { seconds: r.seconds, maxConnections: hub.link.maxOpen };
     }
+    if (client === 'aria2k') {
+      // The issue's baseline: 8 connections, 8 splits, 1 MiB pieces, the same URL list (5 files at once, its default).
+      const list = path.join(dir, 'list.txt');
+      fs.writeFileSync(list, files.map((f) => `${URL_OF(repo, f)}\n  out=${f}\n`).join(''));
+      const r = await timed('aria2c', [
+        '-x8',
+        '-s8',
+        '-k1M',
+        '--file-allocation=none',
+        '--console-log-level=warn',
+        '--summary-interval=0',
+        '-d',
+        dir,
+        '-i',
+        list,
+      ]);
+      return { seconds: r.seconds, maxConnections: hub.link.maxOpen };
+    }
+    if (client === 'hubcapStart') {
+      // The CLI starting and exiting, nothing else: how much of a small download's time is the process.
+      const r = await timed(process.execPath, [CLI, '--version']);
+      return { seconds: r.seconds };
+    }
+    if (client === 'curlSha') {
+      const f = files[0] as string;
+      const r = await timed('sh', ['-c', `curl -sSfL "$1" | tee "$2" | openssl dgst -sha256 >/dev/null`, 'sh', URL_OF(repo, f), path.join(dir, f)]);
+      return { seconds: r.seconds };
+    }
+    if (client === 'python2') {
+      const code = `import sys\nfrom huggingface_hub import hf_hub_download\nfor f in sys.argv[3:]:\n    hf_hub_download(sys.argv[1], f, cache_dir=sys.argv[2])`;
+      const r = await timed(PYTHON2, ['-c', code, repo, path.join(dir, 'cache'), ...files]);
+      return { seconds: r.seconds };
+    }
     if (client === 'python') {
       const code = `import sys\nfrom huggingface_hub import hf_hub_download\nfor f in sys.argv[3:]:\n    hf_hub_download(sys.argv[1], f, cache_dir=sys.argv[2])`;
       const r = await timed('python3', ['-c', code, repo, path.join(dir, 'cache'), ...files]);
@@ -140,7 +188,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function measure(name: string, shape: LinkShape, clients: Client[], repo: string, files: string[], bytes: number) {
   const times = new Map<Client, Result[]>();
   for (let i = 0; i < runs; i++) {
-    for (const c of clients) {
+    // Alternating: every other run in the reverse order, so no client always follows the same one.
+    for (const c of i % 2 ? [...clients].reverse() : clients) {
       // Each client starts with no dirty pages of the one before it being written back.
       spawnSync('sync');
       hub.link.set(shape);
@@ -187,6 +236,35 @@ if (cases.has('snapshot')) {
   const files = Object.keys(snapshotFiles);
   const s = await measure('snapshot: 4 files over (b)', FAR, ['aria2c', 'hubcapAuto', 'hubcap1'], 'acme/snapshot', files, size);
   summary.push(`snapshot Auto / aria2c -j4: ${((s.get('aria2c') ?? 0) / (s.get('hubcapAuto') ?? 1)).toFixed(3)}`);
+}
+const CAPPED: LinkShape = { perConnection: 8e6 };
+if (cases.has('middle'))
+  for (const m of MIDDLE) {
+    const r = await measure(
+      `middle: ${m} MiB, 8 MB/s per connection`,
+      CAPPED,
+      ['aria2k', 'hubcapAuto', 'hubcapStart'],
+      'acme/middle',
+      [`mid-${m}.bin`],
+      m << 20,
+    );
+    const auto = r.get('hubcapAuto') ?? 1;
+    summary.push(
+      `middle ${m} MiB: Auto / aria2c -x8 -s8 -k1M: ${((r.get('aria2k') ?? 0) / auto).toFixed(3)} (target >= 0.9); without the CLI's start (${(r.get('hubcapStart') ?? 0).toFixed(2)} s): ${((r.get('aria2k') ?? 0) / Math.max(0.01, auto - (r.get('hubcapStart') ?? 0))).toFixed(3)}`,
+    );
+  }
+if (cases.has('snapshot20')) {
+  const files = Object.keys(snap20);
+  const bytes = Object.values(snap20).reduce((n, c) => n + c.size, 0);
+  const r = await measure('snapshot20: 20 files, 8 MB/s per connection', CAPPED, ['aria2k', 'hubcapAuto'], 'acme/snap20', files, bytes);
+  summary.push(`snapshot20: Auto / aria2c -x8 -s8 -k1M (same URL list): ${((r.get('aria2k') ?? 0) / (r.get('hubcapAuto') ?? 1)).toFixed(3)} (target >= 0.9)`);
+}
+if (cases.has('loop512')) {
+  const r = await measure('loop512: 512 MiB, loopback', {}, ['curlSha', 'python2', 'hubcapAuto'], 'acme/middle', ['mid-512.bin'], 512 << 20);
+  const h = r.get('hubcapAuto') ?? 1;
+  summary.push(
+    `loop512: Auto / Python 2.0: ${((r.get('python2') ?? 0) / h).toFixed(3)} (target >= 1.0); Auto / curl|tee|openssl: ${((r.get('curlSha') ?? 0) / h).toFixed(3)} (target >= 0.95)`,
+  );
 }
 if (cases.has('resume')) {
   // kill -9 at 50 % over (b), then finish; the CDN's body bytes over both runs against the file's size.

@@ -1,6 +1,8 @@
 /**
- * How many range connections one file uses, decided from what the link gives: start with one,
- * double while the file's throughput keeps rising (a far CDN edge caps each connection well below
+ * How many range connections one file uses, decided from what the link gives: start with one
+ * (and, when the file's size deserves several, open them all once the first connection shows in
+ * one short interval that the link caps it, instead of ramping up: a middle-sized file would be
+ * over before the ramp), double while the file's throughput keeps rising (a far CDN edge caps each connection well below
  * the link), settle between the last two counts when it plateaus, halve on 429/503 (the server
  * asks for less), step down when throughput sags well below the plateau for a while (congestion),
  * and now and then probe one more in case the link got better. Pure: fed byte counts and times,
@@ -53,9 +55,16 @@ export interface ControllerOptions {
    * 10–60 MB/s; above 100 MB/s the line, the disk or the hash is the limit.
    */
   fastPerConnection?: number;
+  /**
+   * Connections the file's size deserves (known before the first byte): opened together after the
+   * first `sizingMs` unless that first connection alone is already fast (default 1: ramp from one).
+   */
+  atOnce?: number;
+  /** How long the first connection runs alone before `atOnce` is judged (default 100 ms). */
+  sizingMs?: number;
 }
 
-type Phase = 'warming' | 'measuring' | 'holding';
+type Phase = 'sizing' | 'warming' | 'measuring' | 'holding';
 
 export class ConnectionController {
   readonly cap: number;
@@ -64,6 +73,8 @@ export class ConnectionController {
   readonly #probeEvery: number;
   readonly #cooldown: number;
   readonly #fast: number;
+  readonly #atOnce: number;
+  readonly #sizingMs: number;
   #target = 1;
   #phase: Phase = 'warming';
   #phaseAt = 0;
@@ -83,6 +94,8 @@ export class ConnectionController {
     this.#probeEvery = opts.probeEveryMs ?? 8000;
     this.#cooldown = opts.cooldownMs ?? 5000;
     this.#fast = opts.fastPerConnection ?? 100e6;
+    this.#atOnce = Math.min(this.cap, Math.max(1, Math.floor(opts.atOnce ?? 1)));
+    this.#sizingMs = opts.sizingMs ?? 100;
   }
 
   /** Connections this file should have now. */
@@ -103,10 +116,11 @@ export class ConnectionController {
   tick(now: number, bytes: number, active = this.#target): number {
     if (!this.#started) {
       this.#started = true;
-      this.#to('warming', now, bytes);
+      this.#to(this.#atOnce > 1 ? 'sizing' : 'warming', now, bytes);
       return this.#target;
     }
     const elapsed = now - this.#phaseAt;
+    if (this.#phase === 'sizing') return elapsed < this.#sizingMs ? this.#target : this.#sized(now, bytes, elapsed);
     if (elapsed < this.#interval) return this.#target;
     const rate = ((bytes - this.#phaseBytes) * 1000) / elapsed;
     switch (this.#phase) {
@@ -164,6 +178,21 @@ export class ConnectionController {
         break;
       }
     }
+    return this.#target;
+  }
+
+  /** After the first connection's short run: all the size deserves at once, unless it alone is already fast. */
+  #sized(now: number, bytes: number, elapsed: number): number {
+    const rate = ((bytes - this.#phaseBytes) * 1000) / elapsed;
+    if (rate >= this.#fast) {
+      this.#plateau = rate;
+      this.#lastProbe = now;
+      this.#to('holding', now, bytes);
+      return this.#target;
+    }
+    this.#before = { n: 1, rate };
+    this.#target = this.#atOnce;
+    this.#to('warming', now, bytes);
     return this.#target;
   }
 

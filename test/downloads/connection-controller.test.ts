@@ -34,6 +34,18 @@ describe('connection controller', () => {
     expect(targets.slice(0, 60).some((n) => n >= 8)).toBe(true);
   });
 
+  it('opens what the size deserves at once after one short interval on a capped link, and still rises from there', () => {
+    const c = new ConnectionController({ cap: 16, intervalMs: 300, atOnce: 8, sizingMs: 100 });
+    const { targets } = drive(c, (n) => Math.min(n * 8 * MB, 500 * MB), 3000);
+    // 100 ms alone (two 50 ms ticks), then eight together, not 2, 4, 8.
+    expect(targets.slice(0, 2)).toEqual([1, 8]);
+    expect(targets).not.toContain(2);
+    expect(Math.max(...targets)).toBe(16);
+    // On a link one connection fills, the sizing interval keeps it at one.
+    const fast = new ConnectionController({ cap: 16, intervalMs: 300, atOnce: 8, probeEveryMs: 8000 });
+    expect(Math.max(...drive(fast, () => 300 * MB, 5000).targets)).toBe(1);
+  });
+
   it('stays at one on a link one connection fills', () => {
     // Fast already: not a capped far edge, so it does not even probe (more would cost CPU).
     const fast = new ConnectionController({ cap: 16, intervalMs: 300, probeEveryMs: 8000 });
