@@ -74,6 +74,11 @@ export class AppsService {
     this.#hashes = deps.hashes ?? new FileHashes(deps.dataDir);
   }
 
+  /** The last scan's report (null before the first): model updates check its files of known Hub origin. */
+  lastReport(): AppsReport | null {
+    return this.#last;
+  }
+
   locations(extra: string[] = []): AppLocation[] {
     const { platform, homeDir, env } = this.#d;
     let lmStudioSettings: string | null = null;

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { COMMIT_RE } from './ids';
+import type { OtherApp } from './apps';
 import type { DeletePlanView } from './cache';
 import { RepoKeySchema } from './keys';
 import { Empty, event, request } from './request';
@@ -59,7 +60,7 @@ export interface RepoUpdates {
 /** A model in another app's folder whose Hub origin is known, checked against the Hub's main. */
 export interface FoundUpdate {
   path: string;
-  app: string;
+  app: OtherApp;
   repo: string;
   file: string;
   state: 'up-to-date' | 'changed' | 'removed' | 'gone' | 'gated' | 'rate-limited' | 'error';

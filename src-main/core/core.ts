@@ -264,6 +264,7 @@ export class Core {
       activeSnapshots: () => this.downloads.activeSnapshotDirs(cacheDir()),
       outsideUses: () => this.exports.records.uses(appName),
       onChange: (view) => this.events.emit('updates.changed', view),
+      found: () => this.apps.lastReport()?.models ?? [],
     });
 
     this.handlers = {

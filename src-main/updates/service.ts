@@ -14,7 +14,9 @@ import type { DownloadJob, DownloadRequest } from '../contract/downloads';
 import { isTerminal } from '../contract/downloads';
 import { ApiError } from '../contract/errors';
 import { parseItemKey, repoKey } from '../contract/keys';
-import type { RepoUpdates, UpdateDetails, UpdatesView } from '../contract/updates';
+import type { FoundModel } from '../contract/apps';
+import type { FoundUpdate, RepoUpdates, UpdateDetails, UpdatesView } from '../contract/updates';
+import { checkFound } from './found';
 import { checkRepo, stateOfError, type CheckHubs } from './check';
 import { deltaEstimate, updateDetails, type TravelEstimate } from './details';
 import { paced, type PaceOptions } from './pacer';
@@ -37,6 +39,8 @@ export interface UpdatesDeps extends CheckHubs {
   estimate?: TravelEstimate;
   onChange?: (view: UpdatesView) => void;
   pace?: PaceOptions;
+  /** Models the last scan found in other apps' folders: those with a known Hub origin are checked too. */
+  found?: () => readonly FoundModel[];
 }
 
 const DAY_MS = 86_400_000;
@@ -45,6 +49,8 @@ export class UpdatesService {
   readonly #d: UpdatesDeps;
   readonly #store: UpdatesStore;
   #checking = false;
+  /** Other apps' models at the last full check (kept for this run only: the next check redoes them). */
+  #found: FoundUpdate[] = [];
   #timer: NodeJS.Timeout | null = null;
 
   constructor(deps: UpdatesDeps) {
@@ -60,7 +66,7 @@ export class UpdatesService {
     const d = this.#store.data;
     return {
       repos,
-      found: [],
+      found: this.#found,
       lastCheckedAt: d.lastCheckedAt,
       checking: this.#checking,
       offline: this.#d.offline(),
@@ -146,7 +152,10 @@ export class UpdatesService {
             .map(([branch, commit]) => ({ branch, cachedCommit: commit, headCommit: null, state, message }));
         }
       });
-      if (!keys) this.#store.data.lastCheckedAt = now;
+      if (!keys) {
+        this.#store.data.lastCheckedAt = now;
+        this.#found = await checkFound(this.#d, this.#d.found?.() ?? [], this.#d.pace);
+      }
       // Done before the answer is made: the view it returns must not say "checking".
       this.#checking = false;
       return this.#changed();

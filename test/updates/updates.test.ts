@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CacheIndex } from '../../src-main/cache/index';
 import { repoDir } from '../../src-main/cache/layout';
 import { ApiError } from '../../src-main/contract/errors';
+import type { FoundModel } from '../../src-main/contract/apps';
 import { cacheItemKey } from '../../src-main/contract/keys';
 import { hasUpdate } from '../../src-main/contract/present/updates';
 import { buildRepo } from '../fakehub/model';
@@ -273,5 +275,28 @@ describe('model updates', () => {
     } finally {
       s.svc.close();
     }
+  });
+  it("other apps' models with a known Hub origin are checked against main: changed, removed, gone", async () => {
+    const hub = await fakeHub();
+    hub.addRepo(chatRepo());
+    const sha = createHash('sha256').update(ggufWithTemplate(OLD_TEMPLATE)).digest('hex');
+    const found = (repo: string, file: string): FoundModel => ({
+      app: 'lm-studio',
+      path: `/models/${repo}/${file}`,
+      name: file,
+      format: 'gguf',
+      size: 1,
+      summary: null,
+      problem: null,
+      hint: { repo, file, quant: null, from: 'path' },
+      sha256: sha,
+      libraryKey: null,
+    });
+    const models = [found('acme/chat-llm', 'model.gguf'), found('acme/chat-llm', 'config.json'), found('acme/gone-llm', 'model.gguf')];
+    const s = setup(hub, { deps: { found: () => models } });
+    const states = async () => Object.fromEntries((await s.svc.check()).found.map((f) => [`${f.repo}/${f.file}`, f.state]));
+    expect(await states()).toEqual({ 'acme/chat-llm/model.gguf': 'up-to-date', 'acme/chat-llm/config.json': 'changed', 'acme/gone-llm/model.gguf': 'gone' });
+    hub.push('acme/chat-llm', { files: { 'model.gguf': ggufWithTemplate(NEW_TEMPLATE) }, deleted: ['config.json'] });
+    expect(await states()).toMatchObject({ 'acme/chat-llm/model.gguf': 'changed', 'acme/chat-llm/config.json': 'removed' });
   });
 });

@@ -1,6 +1,7 @@
 import { ArrowUpCircle, RefreshCw } from 'lucide-react';
 import { formatAgo, plural } from '../../../src-main/contract/present/format';
 import { hasUpdate } from '../../../src-main/contract/present/updates';
+import { APP_NAMES } from '../../../src-main/contract/apps';
 import { useCheckUpdates, useUpdates } from '../../api/updates';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Button } from '../../components/ui/button';
@@ -14,6 +15,8 @@ export function UpdatesCard() {
   const view = updates.data;
   if (!view) return updates.error ? <ErrorNotice error={updates.error} /> : null;
   const available = view.repos.filter(hasUpdate).length;
+  // Other apps' files whose Hub origin is known and that differ from it now (never touched by Hubcap).
+  const elsewhere = view.found.filter((f) => f.state !== 'up-to-date');
   const busy = view.checking || check.isPending;
   return (
     <Card data-testid="updates-card">
@@ -32,9 +35,19 @@ export function UpdatesCard() {
           </Button>
         }
       />
-      {check.error ? (
+      {check.error || elsewhere.length ? (
         <CardBody>
-          <ErrorNotice error={check.error} />
+          {check.error ? <ErrorNotice error={check.error} /> : null}
+          {elsewhere.length ? (
+            <ul className="space-y-1 text-sm" aria-label="Models in other apps' folders" data-testid="found-updates">
+              {elsewhere.map((f) => (
+                <li key={f.path}>
+                  <span className="font-medium">{APP_NAMES[f.app]}</span>: <span className="break-all font-mono text-xs">{f.path}</span>
+                  <span className="block text-xs text-muted-foreground">{f.message}</span>
+                </li>
+              ))}
+            </ul>
+          ) : null}
         </CardBody>
       ) : null}
     </Card>
