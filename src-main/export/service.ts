@@ -117,12 +117,13 @@ export class ExportService {
     return { root: loc.root, because: loc.because };
   }
 
+  /** The plan as the dialog asks it, again at each change: from the warm scan (a few seconds old at most). */
   async plan(input: ExportInput): Promise<ExportPlanView> {
-    return (await this.#plan(input)).view;
+    return (await this.#plan(input, false)).view;
   }
 
-  async #plan(input: ExportInput): Promise<Planned> {
-    const scan = this.#o.cache.scan(true);
+  async #plan(input: ExportInput, fresh: boolean): Promise<Planned> {
+    const scan = this.#o.cache.scan(fresh);
     const repo = findCachedRepo(scan, input.repo);
     if (!repo) throw new ApiError('NOT_FOUND', `${input.repo.replace(/^\w+:/, '')} is not in the cache.`);
     const rev = pickRevision(repo.revisions, repo.id, input.revision);
@@ -181,7 +182,8 @@ export class ExportService {
   }
 
   async run(input: ExportInput): Promise<ExportResult> {
-    const { view, sources, cacheRoot } = await this.#plan(input);
+    // Placing works from a fresh scan: what is placed is what the cache holds now.
+    const { view, sources, cacheRoot } = await this.#plan(input, true);
     const blocking = view.problems.filter((p) => !(p.code === 'FOLDER_MISSING' && input.createFolder));
     const first = blocking[0];
     if (first) throw new ApiError(PROBLEM_CODES[first.code], blocking.map((p) => p.message).join(' '), { problem: first.code, problems: blocking });
