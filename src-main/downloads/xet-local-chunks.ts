@@ -17,7 +17,7 @@ import { lstatUntrusted, openUntrusted } from '../app/untrusted-file';
 import { blobPath, snapshotFilePath, snapshotsDir } from '../cache/layout';
 import { sha256Once } from '../cache/payload-hash';
 import { linkedPayload } from '../cache/shared-store';
-import { readTreeRecord } from '../cache/tree-record';
+import { readTreeRecord, treeRecordPath } from '../cache/tree-record';
 import { SHA256_RE } from '../hub/blob-id';
 import { COMMIT_RE } from '../hub/repo-id';
 import { HubError } from '../hub/errors';
@@ -112,7 +112,8 @@ export class LocalChunks {
   }
 
   #add(rec: ChunkRecord): void {
-    if (rec.xetHash === this.#o.xetHash || this.#sources.has(rec.xetHash)) return;
+    // The same Xet file elsewhere is a source too (the file being written is never recorded before it is verified).
+    if (this.#sources.has(rec.xetHash)) return;
     const source: LocalSource = { rec, state: 'unchecked', lengths: new Map() };
     this.#sources.set(rec.xetHash, source);
     this.#index.add(source, rec.terms);
@@ -241,11 +242,25 @@ export class LocalChunks {
   }
 }
 
+const trees = new Map<string, { mtimeMs: number; files: ReturnType<typeof readTreeRecord> }>();
+
+/** A commit's `trees/` record, parsed once per process while unchanged (every file of a big repo asks for it). */
+function treeOf(repoDir: string, commit: string): ReturnType<typeof readTreeRecord> {
+  const key = path.join(repoDir, commit);
+  const mtimeMs = fs.statSync(treeRecordPath(repoDir, commit), { throwIfNoEntry: false })?.mtimeMs ?? -1;
+  const known = trees.get(key);
+  if (known?.mtimeMs === mtimeMs) return known.files;
+  const files = mtimeMs < 0 ? null : readTreeRecord(repoDir, commit);
+  if (trees.size >= 32) trees.delete(trees.keys().next().value as string);
+  trees.set(key, { mtimeMs, files });
+  return files;
+}
+
 /** The file at `repoPath` in one cached revision, when it is a Xet file whose Xet hash the cache knows. */
 function candidateAt(repoDir: string, commit: string, repoPath: string): (Candidate & { mtime: number }) | null {
   try {
     const snap = snapshotFilePath(repoDir, commit, repoPath);
-    const entry = readTreeRecord(repoDir, commit)?.get(repoPath);
+    const entry = treeOf(repoDir, commit)?.get(repoPath);
     const link = fs.lstatSync(snap);
     const sha256 = entry?.lfs ? entry.etag : link.isSymbolicLink() ? path.basename(fs.readlinkSync(snap)) : null;
     if (!sha256 || !SHA256_RE.test(sha256)) return null;
