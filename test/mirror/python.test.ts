@@ -71,15 +71,10 @@ async function pullingMirror(repos: FakeRepo[], link: LinkShape, on: SecondMachi
       await new Promise((r) => setTimeout(r, 20));
     }
   };
-  const m = await mirrorOver(
-    cache,
-    h.url,
-    {
-      pull: { endpoint: h.url, offline: () => false, download },
-      ...(on ? { host: on.hostAddress, allow: parseAllowList(`${on.clientAddress}/32`) } : {}),
-    },
-    240_000,
-  );
+  const m = await mirrorOver(cache, h.url, {
+    pull: { endpoint: h.url, offline: () => false, download },
+    ...(on ? { host: on.hostAddress, allow: parseAllowList(`${on.clientAddress}/32`) } : {}),
+  });
   const endpoint = on ? `http://${on.hostAddress}:${m.mirror.port}/${KEY}` : m.endpoint;
   return { h, m, jobs, cache, endpoint };
 }
