@@ -24,6 +24,7 @@ import type { FakeHub } from '../fakehub/server';
 import { ggufWithTemplate, pushRevision, regionReplaced } from '../fakehub/xet/delta';
 import { noiseContent } from '../fakehub/xet/fixtures';
 import { download, fakeHub, hubHttp, manager } from '../helpers/hub';
+import { runHfPython } from '../helpers/hf-python';
 import { tmpDir } from '../helpers/tmp';
 
 const FILE = 'model.safetensors';
@@ -115,6 +116,40 @@ describe('delta updates of Xet files', () => {
       // Its reconstruction was asked for by its Xet hash (the trees/ record knew it).
       const oldHash = hub.xet?.fileOf(repo, repo.commits[0]?.files.get('model-Q4_K_M.gguf') as never)?.hash as string;
       expect(hub.xet?.cas.log.some((q) => q.url.includes(`/reconstructions/${oldHash}`))).toBe(true);
+      expect(
+        createHash('sha256')
+          .update(fs.readFileSync(blobOf(cache, next)))
+          .digest('hex'),
+      ).toBe(sha(next));
+    },
+  );
+
+  it(
+    "takes the chunks of an old copy huggingface_hub 2.0 downloaded into its shared store (found through the store's link)",
+    { timeout: 180_000 },
+    async () => {
+      const size = 16 * MiB;
+      const old = noiseContent('delta-python', size);
+      const repo: FakeRepo = buildRepo({ id: 'acme/delta-model', commits: [{ files: { [FILE]: old } }] });
+      const hub = await fakeHub({ repos: [repo], storageHost: '127.0.0.2', xet: {} });
+      const home = tmpDir();
+      const cache = path.join(home, 'hub');
+      const code =
+        'import sys\nfrom huggingface_hub import hf_hub_download\nhf_hub_download(sys.argv[1], sys.argv[2], revision=sys.argv[3], cache_dir=sys.argv[4])';
+      const py = await runHfPython(['-c', code, repo.id, FILE, repo.commits[0]?.sha as string, cache], { HF_ENDPOINT: hub.url, HF_HOME: home }, 120_000);
+      expect(py.code, py.stderr).toBe(0);
+      // Python 2.0 made the shared store: the repo blob is a link into it, named by nothing but the link.
+      expect(fs.lstatSync(blobOf(cache, old)).isSymbolicLink()).toBe(true);
+      await settled(hub);
+      const next = regionReplaced(old, 9 * MiB, 256 << 10);
+      pushRevision(repo, { [FILE]: next });
+      const before = xorbBytes(hub);
+      const { m } = manager(hubHttp(hub), { cacheDir: () => cache, sharedStore: () => ({ disabled: false, create: false }) });
+      const job = await download(m, { repo: repo.id });
+      expect(job.state, JSON.stringify(job.error)).toBe('done');
+      await settled(hub);
+      expect(xorbBytes(hub) - before).toBeLessThan(size * 0.05);
+      expect(job.files[0]?.reusedBytes).toBeGreaterThan(size * 0.9);
       expect(
         createHash('sha256')
           .update(fs.readFileSync(blobOf(cache, next)))
