@@ -8,7 +8,7 @@
  * nothing (the sha256 alone cannot say which bytes were wrong), then the file fails with nothing
  * landed.
  *
- * Not yet (#25 point 4): reusing chunks of other files already on disk.
+ * Chunks of other files already on disk (an older revision: a delta update) come in through `opts.local` (xet-local-chunks.ts).
  */
 import fs from 'node:fs';
 import { HubError } from '../hub/errors';
