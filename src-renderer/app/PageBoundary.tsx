@@ -18,13 +18,21 @@ export class PageBoundary extends Component<{ location: string; children: ReactN
   }
 
   override render(): ReactNode {
-    if (this.state.error === null) return this.props.children;
+    const { error } = this.state;
+    if (error === null) return this.props.children;
+    const raw = error instanceof Error ? error.message : String(error);
+    // Chromium, Firefox and Safari word a missing chunk differently; all name a module import.
+    const missing = /dynamically imported module|Importing a module script failed/i.test(raw);
+    const sentence = missing
+      ? 'This page could not be loaded: Hubcap may have been updated since this window opened. Reload to get the current version.'
+      : 'This page stopped while drawing. Reload to start it again.';
     return (
-      <div className="p-8">
-        <ErrorNotice
-          error={new Error(`This page could not be shown: ${(this.state.error as Error).message ?? String(this.state.error)}`)}
-          onRetry={() => location.reload()}
-        />
+      <div className="space-y-1 p-8">
+        <ErrorNotice error={new Error(sentence)} onRetry={() => location.reload()} />
+        <details className="px-3 text-xs text-muted-foreground" data-testid="error-details">
+          <summary className="cursor-pointer select-none">Details</summary>
+          <code className="font-mono break-all">{raw}</code>
+        </details>
       </div>
     );
   }

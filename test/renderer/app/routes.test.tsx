@@ -18,7 +18,7 @@ describe('route table', () => {
 });
 
 function Boom(): never {
-  throw new Error('chunk missing');
+  throw new Error('render failed');
 }
 
 describe('PageBoundary', () => {
@@ -32,14 +32,9 @@ describe('PageBoundary', () => {
         </Suspense>
       </PageBoundary>,
     );
-    expect((await screen.findByRole('alert')).textContent).toMatch(/could not be shown: Failed to fetch dynamically imported module/);
+    expect((await screen.findByRole('alert')).textContent).toMatch(/could not be loaded: Hubcap may have been updated/);
+    expect(screen.getByTestId('error-details').textContent).toMatch(/Failed to fetch dynamically imported module/);
     expect(screen.getByRole('button', { name: /Retry/ })).toBeTruthy();
-    rerender(
-      <PageBoundary location="/cache">
-        <Boom />
-      </PageBoundary>,
-    );
-    expect(screen.getByRole('alert')).toBeTruthy();
     rerender(
       <PageBoundary location="/library">
         <p>library</p>
@@ -47,5 +42,12 @@ describe('PageBoundary', () => {
     );
     expect(screen.queryByRole('alert')).toBeNull();
     expect(screen.getByText('library')).toBeTruthy();
+    rerender(
+      <PageBoundary location="/chat">
+        <Boom />
+      </PageBoundary>,
+    );
+    expect(screen.getByRole('alert').textContent).toMatch(/stopped while drawing/);
+    expect(screen.getByTestId('error-details').textContent).toMatch(/render failed/);
   });
 });
