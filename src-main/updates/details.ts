@@ -114,7 +114,8 @@ export async function updateDetails({
   await Promise.all(
     ggufs.slice(0, MAX_GGUF_COMPARED).map(async (f) => {
       const result = await compareGguf(
-        () => localGgufHeader(path.join(rev?.snapshotPath ?? '', f.path), repo.path),
+        // Links followed inside the cache only: a huggingface_hub 2.x repo blob leads into the shared store at its root.
+        () => localGgufHeader(path.join(rev?.snapshotPath ?? '', f.path), scan.root),
         () => hubGgufHeader(hub, repo.id, to, f.path),
       );
       if ('changes' in result) f.gguf = result.changes;

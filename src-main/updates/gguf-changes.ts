@@ -62,9 +62,9 @@ export function ggufChanges(before: GgufHeader, after: GgufHeader): GgufChange[]
   return out.sort((x, y) => rank(x.key) - rank(y.key) || x.key.localeCompare(y.key)).slice(0, MAX_CHANGES);
 }
 
-/** The header of a cached GGUF (a snapshot path, its link followed inside the repo folder only). */
-export async function localGgufHeader(file: string, repoRoot: string): Promise<GgufHeader> {
-  const { fh, stat } = await openUntrusted(file, { root: repoRoot, followLinks: true });
+/** The header of a cached GGUF (a snapshot path; its links followed inside the cache only). */
+export async function localGgufHeader(file: string, cacheRoot: string): Promise<GgufHeader> {
+  const { fh, stat } = await openUntrusted(file, { root: cacheRoot, followLinks: true });
   try {
     return await readGgufHeader(fileReadAt(fh), stat.size);
   } finally {

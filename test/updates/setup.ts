@@ -4,6 +4,7 @@ import path from 'node:path';
 import { CacheIndex } from '../../src-main/cache/index';
 import { repoDir } from '../../src-main/cache/layout';
 import type { DownloadJob } from '../../src-main/contract/downloads';
+import type { ManagerOptions } from '../../src-main/downloads/manager';
 import { UpdatesService, type UpdatesDeps } from '../../src-main/updates/service';
 import { writeGguf } from '../fixtures/gguf-writer';
 import type { FakeHub } from '../fakehub/server';
@@ -22,7 +23,7 @@ export interface Setup {
   ref(repo: string, name?: string): string;
 }
 
-export function setup(hub: FakeHub, opts: { token?: string; deps?: Partial<UpdatesDeps> } = {}): Setup {
+export function setup(hub: FakeHub, opts: { token?: string; deps?: Partial<UpdatesDeps>; engine?: Partial<ManagerOptions> } = {}): Setup {
   const cache = path.join(tmpDir(), 'hub');
   const dataDir = tmpDir();
   const signedIn = hubHttp(hub, { token: opts.token ?? null });
@@ -31,7 +32,7 @@ export function setup(hub: FakeHub, opts: { token?: string; deps?: Partial<Updat
   const loaded: string[] = [];
   const offline = { on: false };
   let svc: UpdatesService | null = null;
-  const { m } = manager(signedIn, { cacheDir: () => cache, onChange: (j) => svc?.onDownload(j) });
+  const { m } = manager(signedIn, { cacheDir: () => cache, onChange: (j) => svc?.onDownload(j), ...opts.engine });
   svc = new UpdatesService({
     dataDir,
     offline: () => offline.on,

@@ -27,10 +27,10 @@ beforeEach(() => {
 });
 afterEach(() => forgetChunkRecords());
 
-async function xetSetup() {
+async function xetSetup(engine: Parameters<typeof setup>[1] = {}) {
   const repo = buildRepo({ id: 'acme/xet-llm', commits: [{ files: { 'model.gguf': ggufWithTemplate(SIZE, '{{ old }}'), 'config.json': '{}' } }] });
   const hub = await fakeHub({ repos: [repo], storageHost: '127.0.0.2', xet: {} });
-  const s = setup(hub);
+  const s = setup(hub, engine);
   expect((await s.fetchRepo(repo.id)).state).toBe('done');
   await expect.poll(() => (hub.xet?.cas.log ?? []).filter((q) => q.url.startsWith('/xorbs/')).every((q) => q.bytes !== undefined)).toBe(true);
   return { hub, s };
@@ -73,4 +73,17 @@ describe('updates over Xet', () => {
     expect(d.files.find((f) => f.path === 'model.gguf')?.note).toMatch(/no longer matches its sha256: nothing is reused/);
     expect(d.bytesToTravel).toBeGreaterThan(SIZE * 0.9);
   });
+  it(
+    "in a cache with huggingface_hub 2.x's shared blob store, the GGUF header is still read (its link leads into the store)",
+    { timeout: 120_000 },
+    async () => {
+      const { hub, s } = await xetSetup({ engine: { sharedStore: () => ({ disabled: false, create: true }) } });
+      expect(fs.existsSync(path.join(s.cache, 'blobs', '.huggingface-shared-blobs'))).toBe(true);
+      hub.push('acme/xet-llm', { files: { 'model.gguf': ggufWithTemplate(SIZE, '{{ stored }}') } });
+      const d = await s.svc.details(KEY);
+      const gguf = d.files.find((f) => f.path === 'model.gguf');
+      expect(gguf?.ggufNote).toBeUndefined();
+      expect(gguf?.gguf?.[0]).toMatchObject({ key: 'tokenizer.chat_template', before: '{{ old }}', after: '{{ stored }}' });
+    },
+  );
 });
