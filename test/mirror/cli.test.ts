@@ -53,7 +53,7 @@ describe('hubcap mirror', () => {
     // An empty cache and no pull-through: the Hub's answer for a repo it does not hold.
     const res = await fetch(`${full.line}/api/models/acme/tiny-llm`);
     expect([res.status, res.headers.get('x-error-code')]).toEqual([401, 'RepoNotFound']);
-  });
+  }, 120_000);
 
   it('--json gives the endpoint and the figures; a non-loopback --host warns', async () => {
     const hub = await fakeHub();
@@ -65,7 +65,7 @@ describe('hubcap mirror', () => {
     expect(first.stats).toEqual({ clients: 0, connected: 0, requests: 0, bytesFromCache: 0, bytesWhilePulling: 0, bytesUpstream: 0, refusedBlobs: 0 });
     await until(() => j.stderr().includes('warning'));
     expect(j.stderr()).toContain('hubcap: warning: listening on 0.0.0.0; anyone who can reach it and has the key');
-  });
+  }, 120_000);
 
   it('serve --mirror-port starts the mirror beside the UI on the same address', async () => {
     const hub = await fakeHub();
@@ -82,7 +82,7 @@ describe('hubcap mirror', () => {
     // Pulling through by default: a public repo this cache lacks comes from the Hub.
     const res = await fetch(`${endpoint}/api/models/acme/tiny-llm`);
     expect([res.status, ((await res.json()) as { id: string }).id]).toEqual([200, 'acme/tiny-llm']);
-  });
+  }, 120_000);
 
   it('refuses a bad --allow or --rate-limit with the reason', async () => {
     const hub = await fakeHub();
@@ -99,5 +99,5 @@ describe('hubcap mirror', () => {
       expect(code).toBe(1);
       expect(err).toContain(why);
     }
-  });
+  }, 120_000);
 });
