@@ -30,7 +30,8 @@ const { values } = parseArgs({
 });
 const size = Number(values.mib) * 1024 * 1024;
 const runs = Number(values.runs);
-const CLI = new URL('../out/main/cli.js', import.meta.url).pathname;
+// HUBCAP_CLI: a copy of the build, when others may rebuild out/ meanwhile.
+const CLI = process.env.HUBCAP_CLI ?? new URL('../out/main/cli.js', import.meta.url).pathname;
 if (!fs.existsSync(CLI)) throw new Error('Build first: npm run build');
 const BOB = Object.keys(TOKENS)[1] as string;
 
@@ -151,11 +152,13 @@ async function benchXet(): Promise<void> {
   const up = hub.xet?.uploads;
   if (!up) throw new Error('no Xet side');
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  const rssXet: number[] = [];
   const sentBy = async (repo: string) => {
     up.log.length = 0;
     const r = await run(process.execPath, [CLI, 'upload', repo, file, '--json']);
-    const last = JSON.parse(r.out.trim().split('\n').pop() ?? '{}') as { commit?: string; via?: string; xetBytesSent?: number };
+    const last = JSON.parse(r.out.trim().split('\n').pop() ?? '{}') as { commit?: string; via?: string; xetBytesSent?: number; maxRssBytes?: number };
     if (!last.commit) throw new Error('hubcap upload did not commit');
+    rssXet.push(last.maxRssBytes ?? 0);
     return { seconds: r.seconds, via: last.via, bytes: up.received().bytes, reported: last.xetBytesSent ?? 0 };
   };
   const t = { lfs: [] as number[], xet: [] as number[], patch: [] as number[], header: [] as number[] };
@@ -206,6 +209,7 @@ async function benchXet(): Promise<void> {
     patch256KiBSeconds: +median(t.patch).toFixed(2),
     patchVsFullXetTime: +(median(t.patch) / median(t.xet)).toFixed(3),
     headerEditSentPct: pct(median(bytes.header)),
+    peakRssMB: +(Math.max(...rssXet) / 1e6).toFixed(1),
     cores: os.availableParallelism(),
     node: process.version,
   };
