@@ -5,8 +5,9 @@
  * chunk headers in order, so the range is not split by chunks: it is cut into byte blocks fetched
  * in parallel, and the blocks are passed to the one decoder in order (the block at the front
  * streams as it arrives; blocks ahead wait in memory, at most `aheadBlocks` of them). Extra
- * connections are taken only while the transfer has nothing else queued and stays under its
- * connection count, so a file of many xorbs keeps one connection per range as before.
+ * connections are taken only when the first 100 ms of bytes show the link caps a connection (under
+ * 50 MB/s; on loopback more would only cost CPU), while the transfer has nothing else queued and
+ * stays under its connection count, so a file of many xorbs keeps one connection per range as before.
  *
  * Any connection's failure ends the stream with that error: the transfer's retry resumes the range
  * at the chunk its decoder stopped at (xet-transfer.ts), and what was fetched ahead is dropped
@@ -97,6 +98,10 @@ class SplitRange {
   #fetchers = 0;
   #error: Error | null = null;
   #wake: (() => void) | null = null;
+  /** Whether the link caps a connection (judged on the first 100 ms of bytes, as the classic road does): only then do more join. */
+  #capped: boolean | null = null;
+  #firstByteAt = 0;
+  #firstBytes = 0;
   /** Connections waiting for the front to move. */
   #moved: (() => void)[] = [];
 
@@ -175,7 +180,7 @@ class SplitRange {
   /** Adds connections while the transfer has spare slots and no other range waits for one. */
   #spawn(): void {
     const s = this.#opts.slots;
-    while (!this.#error && s.inUse < s.max && s.waiting() === 0 && this.#next() && this.#fetchers < s.max) void this.#fetcher(true);
+    while (this.#capped && !this.#error && s.inUse < s.max && s.waiting() === 0 && this.#next() && this.#fetchers < s.max) void this.#fetcher(true);
   }
 
   /** The range's own connection takes blocks until none is left; an extra one leaves when none is free now. */
@@ -204,6 +209,16 @@ class SplitRange {
     }
   }
 
+  /** One connection's first 100 ms: at 50 MB/s or more it is not a far edge's cap, and more connections would only cost CPU. */
+  #judge(bytes: number): void {
+    const t = performance.now();
+    if (this.#firstBytes === 0) this.#firstByteAt = t;
+    this.#firstBytes += bytes;
+    if (t - this.#firstByteAt < 100) return;
+    this.#capped = (this.#firstBytes * 1000) / (t - this.#firstByteAt) < 50e6;
+    this.#spawn();
+  }
+
   async #fetchBlock(b: Block): Promise<void> {
     const opened = await openXorb(this.#url, [{ start: b.start, end: b.end }], this.#local.signal);
     let got = 0;
@@ -213,6 +228,7 @@ class SplitRange {
         if (got > b.end - b.start + 1) throw new HubError('NETWORK', 'The Xet storage sent more than the range asked for.', { host: this.#host });
         b.parts.push(buf);
         if (b === this.#blocks[this.#front]) this.#notify();
+        if (this.#capped === null) this.#judge(buf.length);
       }
     } catch (error) {
       if (this.#error) throw this.#error;
