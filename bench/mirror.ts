@@ -52,6 +52,9 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hubcap-bench-mirror-'));
 const hub = await startFakeHub({ repos: [...standardRepos(), bigRepo(SIZE)], tokens: TOKENS, storageHost: '127.0.0.2' });
 const entry = await bundledCli();
 
+/** Mirror processes still running: stopped in the end even when a round throws. */
+const running = new Set<ChildProcess>();
+
 /** `hubcap mirror` over `cache` in its own process, bundled as shipped (tsx alone adds ~70 MB of RSS). */
 async function mirrorProcess(cache: string, cacheOnly: boolean): Promise<{ endpoint: string; proc: ChildProcess; stop: () => Promise<void> }> {
   const home = fs.mkdtempSync(path.join(work, 'home-'));
@@ -59,6 +62,8 @@ async function mirrorProcess(cache: string, cacheOnly: boolean): Promise<{ endpo
     env: { PATH: process.env.PATH, HOME: home, HUBCAP_DATA_DIR: path.join(home, 'data'), HF_HUB_CACHE: cache, HF_ENDPOINT: hub.url, HUBCAP_MIRROR_KEY: KEY },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  running.add(proc);
+  proc.once('exit', () => running.delete(proc));
   const endpoint = await new Promise<string>((resolve, reject) => {
     let out = '';
     proc.stdout?.on('data', (d: Buffer) => {
@@ -191,6 +196,7 @@ try {
   if (!values['pull-only']) await cachedFile();
   if (PULL_MIB !== null) await pulledFile(PULL_MIB);
 } finally {
+  for (const proc of running) proc.kill('SIGTERM');
   await hub.close();
   fs.rmSync(work, { recursive: true, force: true });
 }
