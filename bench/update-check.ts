@@ -18,6 +18,7 @@ import { CHECK_PACE } from '../src-main/updates/pacer';
 import { UpdatesService } from '../src-main/updates/service';
 import { catalogue } from '../test/fakehub/fixtures';
 import { startFakeHub } from '../test/fakehub/server';
+import { hfPython } from '../test/helpers/hf-python';
 
 const { values } = parseArgs({ options: { repos: { type: 'string' }, rounds: { type: 'string' } } });
 const N = Number(values.repos ?? 200);
@@ -81,8 +82,8 @@ for i in ids: api.list_repo_refs(i)
 print((time.perf_counter() - t0) * 1000)
 `;
 
-// The repo's huggingface_hub 2.0 (test/helpers/hf-python.ts finds the same one; it imports vitest, so not here).
-const PYTHON = process.env.HUBCAP_HF2_PYTHON ?? new URL('../.venv-hf2/bin/python', import.meta.url).pathname;
+// The repo's huggingface_hub 2.0, found as the tests find it.
+const PYTHON = hfPython();
 
 async function pythonRound(): Promise<number> {
   // Asynchronous: the fake Hub answering it lives in this process.

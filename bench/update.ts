@@ -22,6 +22,7 @@ import { buildRepo } from '../test/fakehub/model';
 import { startFakeHub } from '../test/fakehub/server';
 import { ggufWithTemplate, regionReplaced } from '../test/fakehub/xet/delta';
 import { noiseContent } from '../test/fakehub/xet/fixtures';
+import { hfPython } from '../test/helpers/hf-python';
 
 const { values } = parseArgs({
   options: {
@@ -35,9 +36,9 @@ const { values } = parseArgs({
 });
 const runs = Number(values.runs);
 const CLI = path.resolve(values.cli);
-const PYTHON = new URL('../.venv-hf2/bin/python', import.meta.url).pathname;
 if (!fs.existsSync(CLI)) throw new Error('Build first: npm run build');
-if (!fs.existsSync(PYTHON)) throw new Error('Needs .venv-hf2 (huggingface_hub 2.0 + hf_xet): see test/helpers/hf-python.ts');
+// huggingface_hub 2.0 + hf_xet, found as the tests find it (it says how to install it when missing).
+const PYTHON = hfPython();
 
 const MiB = 1 << 20;
 const ggufSize = Number(values['gguf-mib']) * MiB;

@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { buildRepo } from '../test/fakehub/model';
 import { startFakeHub } from '../test/fakehub/server';
 import { noiseContent } from '../test/fakehub/xet/fixtures';
+import { hfPython } from '../test/helpers/hf-python';
 
 const { values } = parseArgs({
   options: { mib: { type: 'string', default: '64' }, runs: { type: 'string', default: '3' }, cap: { type: 'string', default: '8' } },
@@ -23,9 +24,9 @@ const { values } = parseArgs({
 const size = Number(values.mib) * 1024 * 1024;
 const runs = Number(values.runs);
 const CLI = new URL('../out/main/cli.js', import.meta.url).pathname;
-const PYTHON = new URL('../.venv-hf2/bin/python', import.meta.url).pathname;
 if (!fs.existsSync(CLI)) throw new Error('Build first: npm run build');
-if (!fs.existsSync(PYTHON)) throw new Error('Needs .venv-hf2 (huggingface_hub 2.0 + hf_xet): see test/helpers/hf-python.ts');
+// huggingface_hub 2.0 + hf_xet, found as the tests find it (it says how to install it when missing).
+const PYTHON = hfPython();
 
 const content = noiseContent('xet-bench', size);
 const file = 'model.safetensors';

@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { collect, type CliResult } from './cli';
+import { collect, type CliResult } from './process';
 
 const REPO = new URL('../../', import.meta.url).pathname;
 export const HF2_HINT = 'python3 -m venv .venv-hf2 && .venv-hf2/bin/pip install huggingface_hub==2.0.0';
