@@ -86,6 +86,8 @@ export class ConnectionController {
   #quietUntil = 0;
   #lastProbe = 0;
   #started = false;
+  /** The count was just set to what the size deserves: judged on whether it scaled as a capped link does. */
+  #jumped = false;
 
   constructor(opts: ControllerOptions) {
     this.cap = Math.max(1, Math.floor(opts.cap));
@@ -134,7 +136,11 @@ export class ConnectionController {
         break;
       case 'measuring': {
         const before = this.#before;
-        if (before && rate < before.rate * (1 + this.#minGain)) {
+        // After the size's jump, a link that caps each connection gives nearly n times one; a
+        // busy machine's loopback gives two or three times: settle lower instead of doubling on.
+        const sublinear = this.#jumped && before !== null && rate < before.rate * (this.#target / before.n) * 0.6;
+        this.#jumped = false;
+        if (before && (sublinear || rate < before.rate * (1 + this.#minGain))) {
           // No real gain: settle between the last two counts (or go back when even that was one more).
           this.#target = Math.max(before.n, Math.min(this.#target - 1, Math.round((before.n + this.#target) / 2)));
           this.#plateau = Math.max(rate, before.rate);
@@ -199,6 +205,7 @@ export class ConnectionController {
     }
     this.#before = { n: 1, rate };
     this.#target = this.#atOnce;
+    this.#jumped = true;
     this.#to('warming', now, bytes);
     return this.#target;
   }

@@ -41,6 +41,11 @@ describe('connection controller', () => {
     expect(targets.slice(0, 2)).toEqual([1, 8]);
     expect(targets).not.toContain(2);
     expect(Math.max(...targets)).toBe(16);
+    // A busy machine's loopback: eight give three times one (not eight times): it settles lower instead of doubling.
+    const busy = new ConnectionController({ cap: 16, intervalMs: 300, atOnce: 8, probeEveryMs: 60_000 });
+    const settled = drive(busy, (n) => Math.min(n, 3) * 15 * MB, 3000).targets;
+    expect(Math.max(...settled)).toBe(8);
+    expect(settled.at(-1)).toBeLessThanOrEqual(5);
     // On a link one connection fills, the sizing interval keeps it at one.
     const fast = new ConnectionController({ cap: 16, intervalMs: 300, atOnce: 8, probeEveryMs: 8000 });
     expect(Math.max(...drive(fast, () => 300 * MB, 5000).targets)).toBe(1);
