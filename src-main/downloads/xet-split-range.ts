@@ -5,9 +5,10 @@
  * chunk headers in order, so the range is not split by chunks: it is cut into byte blocks fetched
  * in parallel, and the blocks are passed to the one decoder in order (the block at the front
  * streams as it arrives; blocks ahead wait in memory, at most `aheadBlocks` of them). Extra
- * connections are taken only when the first 100 ms of bytes show the link caps a connection (under
- * 50 MB/s; on loopback more would only cost CPU), while the transfer has nothing else queued and
- * stays under its connection count, so a file of many xorbs keeps one connection per range as before.
+ * connections are taken only when the first 100 ms of bytes show the link caps a connection
+ * (under 25 MB/s, as the classic road judges; on loopback more would only cost CPU), while the
+ * transfer has nothing else queued and stays under its connection count, so a file of many xorbs
+ * keeps one connection per range as before.
  *
  * Any connection's failure ends the stream with that error: the transfer's retry resumes the range
  * at the chunk its decoder stopped at (xet-transfer.ts), and what was fetched ahead is dropped
@@ -209,13 +210,13 @@ class SplitRange {
     }
   }
 
-  /** One connection's first 100 ms: at 50 MB/s or more it is not a far edge's cap, and more connections would only cost CPU. */
+  /** One connection's first 100 ms: at 25 MB/s or more it is not a far edge's cap, and more connections would only cost CPU. */
   #judge(bytes: number): void {
     const t = performance.now();
     if (this.#firstBytes === 0) this.#firstByteAt = t;
     this.#firstBytes += bytes;
     if (t - this.#firstByteAt < 100) return;
-    this.#capped = (this.#firstBytes * 1000) / (t - this.#firstByteAt) < 50e6;
+    this.#capped = (this.#firstBytes * 1000) / (t - this.#firstByteAt) < 25e6;
     this.#spawn();
   }
 
