@@ -129,8 +129,15 @@ describe('the linux-x64 desktop package', () => {
     const imported = new Set<string>();
     for (const e of entries) {
       if (!/^\/out\/(main|preload)\/.*\.(c?js|mjs)$/.test(e)) continue;
-      const source = asar.extractFile(path.join(resources, 'app.asar'), e.slice(1)).toString('utf8');
-      for (const m of source.matchAll(/(?:from\s*|import\s*\(\s*|require\s*\(\s*)["']([^"'./][^"']*)["']/g)) {
+      // Comments are dropped first: a sentence such as 'from "pending" to …' is not an import.
+      const source = asar
+        .extractFile(path.join(resources, 'app.asar'), e.slice(1))
+        .toString('utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/^\s*\/\/.*$/gm, '');
+      for (const m of source.matchAll(
+        /(?:from\s*|import\s*\(\s*|require\s*\(\s*)["']((?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(?:\/[\w.\-/]*)?|node:[\w/]+)["']/g,
+      )) {
         const spec = m[1] as string;
         if (spec.startsWith('node:')) continue;
         const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] as string);
