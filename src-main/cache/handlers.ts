@@ -34,6 +34,8 @@ export interface CacheHandlerDeps {
   shell: string;
   /** Where revisions are also used (exports to other apps' folders, remembered above the cache): delete previews count them. */
   outsideUses?: () => OutsideUse[];
+  /** After a move: the links other apps were given into the old place are re-pointed (export records). */
+  onCacheMoved?: (from: string, to: string) => Promise<{ repointed: number; failed: string[] }>;
 }
 
 export function cacheHandlers(deps: CacheHandlerDeps): HandlerSlice<RequestsOf<'cache'>> {
@@ -53,6 +55,7 @@ export function cacheHandlers(deps: CacheHandlerDeps): HandlerSlice<RequestsOf<'
       const result = await moveCache(deps.cacheDir(), to, { onProgress: deps.onMoveProgress });
       deps.useCacheDir(result.to);
       index.invalidate();
+      const links = (await deps.onCacheMoved?.(result.from, result.to)) ?? { repointed: 0, failed: [] };
       const shellLine = hubCacheShellLine(result.to, deps.shell, process.platform);
       return {
         ...result,
@@ -60,7 +63,11 @@ export function cacheHandlers(deps: CacheHandlerDeps): HandlerSlice<RequestsOf<'
         pythonNote:
           `Python tools (huggingface_hub, the hf command, transformers) look where HF_HUB_CACHE (or HF_HOME) says: set HF_HUB_CACHE=${result.to} for them. ` +
           (result.leftLink ? `Until then the old folder ${result.from} leads to the new one, so they keep working. ` : '') +
-          `For your shell: ${shellLine}`,
+          `For your shell: ${shellLine}` +
+          (links.repointed
+            ? ` ${links.repointed} link${links.repointed === 1 ? '' : 's'} other apps use now lead${links.repointed === 1 ? 's' : ''} to the new place.`
+            : '') +
+          (links.failed.length ? ` These links still lead to the old place; export again: ${links.failed.slice(0, 5).join(', ')}.` : ''),
       };
     },
     'cache.scan': async ({ fresh }) => {

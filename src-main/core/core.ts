@@ -299,6 +299,7 @@ export class Core {
         useCacheDir: (dir) => void this.settings.update({ hubCacheDir: dir }),
         shell: this.hf.shell,
         outsideUses: () => this.exports.records.uses(appName),
+        onCacheMoved: (from, to) => this.exports.records.cacheMoved(from, to),
       }),
       ...libraryHandlers(this.library, opts.desktop ? { pickFiles: () => (opts.desktop as DesktopActions).pickModelFiles() } : {}),
       ...accountHandlers(this.account),

@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { ExportConflict, ExportMode } from '../contract/export';
 import { ApiError } from '../contract/errors';
 import { copyUntrusted, isInside, openUntrusted } from '../app/untrusted-file';
-import { sha256File } from '../cache/verify';
+import { hashBlob, sha256File } from '../cache/verify';
 
 export interface SourceFile {
   /** The repo blob (in a 2.x cache it may link into the shared store). */
@@ -21,6 +21,8 @@ export interface SourceFile {
   snapshotFile: string;
   size: number;
   sha256: string | null;
+  /** The blob's name when it is one (sha256 for LFS, git's blob sha1 for small files): what a copy is checked against. */
+  etag: string | null;
 }
 
 /** Hash a conflicting file only when cheap or decisive: same size, or small. */
@@ -75,6 +77,17 @@ async function make(src: SourceFile, tmp: string, mode: ExportMode, cacheRoot: s
     const st = await fs.promises.lstat(tmp);
     if (!st.isFile() || st.size !== src.size)
       throw new ApiError('INTEGRITY', `The ${mode} of ${path.basename(src.snapshotFile)} has ${st.size} bytes, not ${src.size}.`);
+  }
+  // A copy has bytes of its own: read back before it takes its name, so a cache blob gone bad (or a
+  // bad write) never reaches the app as the model. Clones and links share the cache's very bytes.
+  if (mode === 'copy' && src.etag) {
+    const got = await hashBlob(tmp, src.etag, { root: path.dirname(tmp) });
+    if (got !== src.etag)
+      throw new ApiError(
+        'INTEGRITY',
+        `The copy of ${path.basename(src.snapshotFile)} does not match the cached file's hash (${src.etag.slice(0, 12)}…, got ${got.slice(0, 12)}…): it was removed. Verify the cache (Cache › Verify, or hubcap cache verify) and repair it.`,
+        { expected: src.etag, got },
+      );
   }
 }
 

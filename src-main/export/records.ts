@@ -80,6 +80,38 @@ export class ExportRecords {
     return true;
   }
 
+  /**
+   * After the cache moved from `from` to `to`: each symlink Hubcap made that led into the old place
+   * is made again to the same file in the new one (a new link under a temp name, renamed over the old:
+   * never a moment without the name), so the other app keeps finding its model. A link the user has
+   * since replaced, or that leads elsewhere, is left alone. Returns how many were re-pointed and
+   * the ones that could not be.
+   */
+  async cacheMoved(from: string, to: string): Promise<{ repointed: number; failed: string[] }> {
+    const oldRoot = path.resolve(from);
+    let repointed = 0;
+    const failed: string[] = [];
+    for (const r of this.all().filter((x) => x.mode === 'symlink')) {
+      for (const f of r.files) {
+        const target = await fs.promises.readlink(f.dest).catch(() => null);
+        if (target === null) continue;
+        const abs = path.resolve(path.dirname(f.dest), target);
+        const rel = path.relative(oldRoot, abs);
+        if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) continue;
+        const tmp = path.join(path.dirname(f.dest), `.hubcap-${randomUUID().slice(0, 12)}.tmp`);
+        try {
+          await fs.promises.symlink(path.join(to, rel), tmp);
+          await fs.promises.rename(tmp, f.dest);
+          repointed += 1;
+        } catch {
+          await fs.promises.rm(tmp, { force: true });
+          failed.push(f.dest);
+        }
+      }
+    }
+    return { repointed, failed };
+  }
+
   /** Each record with how many of its files are no longer at their place. */
   views(): ExportRecordView[] {
     return this.all().map((r) => ({ ...r, missing: r.files.filter((f) => !fs.lstatSync(f.dest, { throwIfNoEntry: false })).length }));

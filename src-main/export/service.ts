@@ -13,7 +13,8 @@ import { ApiError, type ErrorCode } from '../contract/errors';
 import type { ExportApp, ExportInput, ExportItemView, ExportMode, ExportModeView, ExportPlanView, ExportProblemCode, ExportResult } from '../contract/export';
 import { formatBytes } from '../contract/present/format';
 import { repoKey } from '../contract/keys';
-import { SHA256_RE } from '../contract/ids';
+import { ETAG_RE, SHA256_RE } from '../contract/ids';
+import { SPLIT_GGUF } from '../hub/split-gguf';
 import { copyUntrusted } from '../app/untrusted-file';
 import type { CacheIndex } from '../cache/index';
 import { findCachedRepo, type CachedFile, type CachedRevision } from '../cache/scan';
@@ -56,6 +57,23 @@ function pickRevision(revisions: CachedRevision[], id: string, revision: string 
     : (revisions.find((r) => r.refs.includes('main')) ?? revisions[0]);
   if (!found) throw new ApiError('NOT_FOUND', revision ? `${revision} is not a cached revision of ${id}.` : `${id} has no cached revision.`);
   return found;
+}
+
+/**
+ * The files asked for, with every part of a split GGUF one of them belongs to: a part alone is no
+ * model (llama.cpp opens the first and reads the others beside it), so naming one places them all.
+ */
+export function withSplitParts(asked: string[], files: CachedFile[]): Set<string> {
+  const out = new Set(asked);
+  for (const p of asked) {
+    const m = SPLIT_GGUF.exec(p);
+    if (!m) continue;
+    for (const f of files) {
+      const n = SPLIT_GGUF.exec(f.path);
+      if (n && n[1] === m[1] && n[3] === m[3]) out.add(f.path);
+    }
+  }
+  return out;
 }
 
 /** Whether a clone from the cache into `dir` really works here (tried with a small file; nothing is left behind). */
@@ -132,7 +150,8 @@ export class ExportService {
     const app = input.app ?? null;
     const { root, because } = input.to ? { root: path.resolve(input.to), because: 'the folder you chose' } : this.#appRoot(app as ExportApp);
 
-    const chosen = input.files ? rev.files.filter((f) => input.files?.includes(f.path)) : rev.files;
+    const asked = input.files ? withSplitParts(input.files, rev.files) : null;
+    const chosen = asked ? rev.files.filter((f) => asked.has(f.path)) : rev.files;
     const skipped: ExportPlanView['skipped'] = [];
     const files = chosen.filter((f) => {
       if (app !== 'comfyui' || COMFYUI_WEIGHTS.test(f.path)) return true;
@@ -154,7 +173,13 @@ export class ExportService {
       if (twin) problems.push({ code: 'BAD_NAME', message: `${twin} and ${f.path} would both be ${dest}: export them one at a time, or to a plain folder.` });
       seen.set(dest, f.path);
       const etag = path.basename(f.blobPath);
-      const src: SourceFile = { blob: f.blobPath, snapshotFile: path.join(rev.snapshotPath, f.path), size: f.size, sha256: SHA256_RE.test(etag) ? etag : null };
+      const src: SourceFile = {
+        blob: f.blobPath,
+        snapshotFile: path.join(rev.snapshotPath, f.path),
+        size: f.size,
+        sha256: SHA256_RE.test(etag) ? etag : null,
+        etag: ETAG_RE.test(etag) ? etag : null,
+      };
       sources.set(f.path, src);
       const at = checkTarget && !bad ? await existingAt(path.join(root, dest), src, scan.root) : { state: 'new' as const };
       items.push({ path: f.path, dest, size: f.size, sha256: src.sha256, ...(kind ? { kind } : {}), ...at });
