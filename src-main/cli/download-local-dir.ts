@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { formatBytes, plural } from '../contract/present/format';
-import type { LocalDirResultView } from '../contract/local-dir';
+import type { LocalDirProgress, LocalDirResultView } from '../contract/local-dir';
 import type { RepoType } from '../contract/keys';
 import { repoKey } from '../contract/keys';
 import { call, cliCore } from './context';
@@ -30,12 +30,30 @@ const VIA: Record<LocalDirResultView['files'][number]['via'], string> = {
   network: 'downloaded',
 };
 
+/** The live line while a folder download runs: the file, n of m, its bytes so far (resumed ones included). */
+export function localDirProgressLine(p: LocalDirProgress): string {
+  const pct = p.size ? Math.floor((p.bytes / p.size) * 100) : 100;
+  return `\r${p.file}  ${String(pct).padStart(3)}%  ${formatBytes(p.bytes)} / ${formatBytes(p.size)}  [${p.filesDone + 1}/${p.files} files]\x1b[K`;
+}
+
 export async function downloadToFolder(a: LocalDirArgs): Promise<number> {
   const core = cliCore({ cacheDir: a.cacheDir });
-  stopOnSignals(() => core.close());
+  const dir = path.resolve(a.dir);
+  // Ctrl-C stops the download first: its temp file stays under Python's name, and the next run
+  // (ours or hf download's) resumes it.
+  stopOnSignals(async () => {
+    await call(core, 'localDir.cancel', { dir }).catch(() => undefined);
+    await core.close();
+  });
+  const tty = process.stderr.isTTY && !a.quiet && !a.json;
+  let shown = false;
+  core.events.on((name, payload) => {
+    if (!tty || name !== 'localDir.progress' || (payload as LocalDirProgress).dir !== dir) return;
+    shown = true;
+    process.stderr.write(localDirProgressLine(payload as LocalDirProgress));
+  });
   const started = Date.now();
   try {
-    const dir = path.resolve(a.dir);
     const r = await call(core, 'localDir.download', {
       repo: repoKey({ type: a.repoType, id: a.repo }),
       revision: a.revision,
@@ -43,6 +61,8 @@ export async function downloadToFolder(a: LocalDirArgs): Promise<number> {
       ...(a.selectors.length ? { files: a.selectors } : {}),
       ...(a.overwrite ? { overwrite: true } : {}),
     });
+    if (shown) process.stderr.write('\r\x1b[K');
+    shown = false;
     if (a.json) {
       process.stdout.write(`${JSON.stringify({ ok: true, ...r, seconds: (Date.now() - started) / 1000 })}\n`);
       return 0;
@@ -57,6 +77,8 @@ export async function downloadToFolder(a: LocalDirArgs): Promise<number> {
     process.stdout.write(`${r.dir}\n`);
     return 0;
   } finally {
+    // A failure is said on a line of its own, not after the progress.
+    if (shown) process.stderr.write('\n');
     await core.close();
   }
 }

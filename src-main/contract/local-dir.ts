@@ -49,4 +49,6 @@ export const localDirEvents = {
 
 export const localDirRequests = {
   'localDir.download': request<LocalDirResultView>()(LocalDirInput),
+  /** Stops the folder downloads into `dir` now running: each ends CANCELLED, its temp file left under Python's name for the next run (Hubcap's or hf download's) to resume. */
+  'localDir.cancel': request<{ cancelled: number }>()(z.object({ dir: z.string().min(1).max(4096) }).strict()),
 } as const;
