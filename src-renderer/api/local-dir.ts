@@ -9,6 +9,12 @@ export function useDownloadToFolder() {
   return useMutation({ mutationFn: (input: LocalDirInput) => api.call('localDir.download', input) });
 }
 
+/** Stops the folder download into `dir`: it ends CANCELLED, its temp files kept for the next run to resume. */
+export function useStopFolderDownload() {
+  const api = useApi();
+  return useMutation({ mutationFn: (dir: string) => api.call('localDir.cancel', { dir }) });
+}
+
 /** Where the folder download to `dir` stands, while `active`. */
 export function useLocalDirProgress(dir: string, active: boolean): LocalDirProgress | null {
   const api = useApi();

@@ -74,7 +74,7 @@ describe('placing, checked', () => {
     // Same size, one byte changed: a size check alone would pass it.
     const lfsBlob = blobOf(cache, 'models--acme--tiny-llm', LLM, 'tiny.Q4_K_M.gguf');
     const bad = Buffer.from(files.gguf);
-    bad[bad.length - 1] ^= 0xff;
+    bad.writeUInt8((bad.at(-1) as number) ^ 0xff, bad.length - 1);
     fs.writeFileSync(lfsBlob, bad);
     const asked = { repo: 'model:acme/tiny-llm', app: 'lm-studio', files: ['tiny.Q4_K_M.gguf'], mode: 'copy' };
     await expect(call('export.run', asked)).rejects.toMatchObject({ code: 'INTEGRITY', message: /does not match the cached file's hash.*it was removed/ });

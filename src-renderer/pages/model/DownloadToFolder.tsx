@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { FolderDown } from 'lucide-react';
 import type { ModelDetails } from '../../../src-main/contract/model';
 import { formatBytes, plural } from '../../../src-main/contract/present/format';
-import { useDownloadToFolder, useLocalDirProgress } from '../../api/local-dir';
+import { useDownloadToFolder, useLocalDirProgress, useStopFolderDownload } from '../../api/local-dir';
 import { Progress } from '../../components/ui/progress';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { BrowseButton } from '../../components/FolderPicker';
@@ -23,6 +23,7 @@ function DownloadToFolderBody({ model, onDone }: { model: ModelDetails; onDone: 
   const [pattern, setPattern] = useState('');
   const [overwrite, setOverwrite] = useState(false);
   const run = useDownloadToFolder();
+  const stop = useStopFolderDownload();
   const progress = useLocalDirProgress(dir, run.isPending);
   const conflict = (run.error as { code?: string } | null)?.code === 'CONFLICT';
   if (run.data)
@@ -83,7 +84,14 @@ function DownloadToFolderBody({ model, onDone }: { model: ModelDetails; onDone: 
         </label>
       ) : null}
       <div className="flex justify-end gap-2">
-        <Button onClick={onDone}>Cancel</Button>
+        {run.isPending ? (
+          // Stopping keeps what came so far: the next run (or hf download --local-dir) resumes it.
+          <Button onClick={() => stop.mutate(dir)} disabled={stop.isPending}>
+            Stop
+          </Button>
+        ) : (
+          <Button onClick={onDone}>Cancel</Button>
+        )}
         <Button
           variant="primary"
           disabled={!dir || run.isPending}
