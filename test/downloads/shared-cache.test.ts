@@ -96,14 +96,17 @@ describe('a second writer of the same blob', () => {
     expect(scanCache(cache).incomplete).toEqual([]);
   });
 
-  it('two hubcap processes downloading one file: one transfer, the other waits and links it, both exit 0', async () => {
+  it('two hubcap processes downloading one file: one transfer, the other waits and links it, both exit 0', { timeout: 120_000 }, async () => {
     const big = bigRepo(16 * MiB);
     const file = big.commits[0]?.files.get('big.gguf');
-    const hub = await fakeHub({ repos: [big] });
-    hub.faults.add({ kind: 'throttle', origin: 'cdn', bytesPerSecond: 8 * MiB, times: Infinity });
+    // An aggregate cap (not a per-connection one: the engine opens what a capped file deserves at
+    // once) so the first process is still downloading for seconds after the second one starts.
+    const hub = await fakeHub({ repos: [big], link: { aggregate: 2 * MiB } });
     const env = cliEnv(hub.url);
     const a = collect(startCli(['download', 'acme/big', '--json'], env));
-    await new Promise((r) => setTimeout(r, 600));
+    // The second starts once the first really holds the file (its partial exists), not after a guess.
+    const folder = path.join(env.HF_HUB_CACHE, 'models--acme--big');
+    await expect.poll(() => partialOf(folder, file?.sha256 as string) !== null, { timeout: 60_000, interval: 50 }).toBe(true);
     const b = collect(startCli(['download', 'acme/big', '--json'], env));
     const [ra, rb] = await Promise.all([a, b]);
     expect([ra.code, rb.code]).toEqual([0, 0]);
