@@ -24,7 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildRepo } from '../test/fakehub/model';
-import { seededContent } from '../test/fakehub/content';
+import { seededContent, type Content } from '../test/fakehub/content';
 import type { LinkShape } from '../test/fakehub/link';
 import { startFakeHub } from '../test/fakehub/server';
 
@@ -44,7 +44,7 @@ if (!fs.existsSync(CLI)) throw new Error('Build first: npm run build');
 const snapshotFiles = Object.fromEntries([0, 1, 2, 3].map((i) => [`part-${i}.gguf`, seededContent(`part-${i}`, Math.floor(size / 4))]));
 const MIDDLE = [16, 96, 512];
 // A snapshot as repos are made: configs and a tokenizer, then sixteen 12 MiB shards (LoRAs, small shards).
-const snap20 = Object.fromEntries([
+const snap20: Record<string, Content> = Object.fromEntries([
   ...['config.json', 'generation_config.json', 'special_tokens_map.json', 'tokenizer_config.json'].map((f, i) => [f, seededContent(f, 2000 + i * 500)]),
   ...Array.from({ length: 16 }, (_, i) => [`shard-${i}.safetensors`, seededContent(`shard-${i}`, 12 << 20)]),
 ]);
