@@ -18,21 +18,21 @@ const NODE_BUILTINS = ['fs', 'path', 'os', 'http', 'child_process', 'net', 'cryp
 /**
  * The walls between src-main's folders, lowest first (docs/architecture.md draws the same map).
  * A folder may import only folders of lower layers: never a higher one, and never a peer of its own
- * layer (downloads, library and auth stay independent of one another). Shells sit on top.
+ * layer (downloads, library and account stay independent of one another). Shells sit on top.
  */
 export const LAYERS = [
   ['contract'],
-  ['app', 'ui-assets', 'types'],
+  ['base', 'ui-assets', 'types'],
   ['hub'],
   ['xet'],
   ['settings'],
   ['cache'],
-  ['downloads', 'library', 'auth'],
+  ['downloads', 'library', 'account'],
   ['inference', 'apps'],
   ['chat'],
   ['publish', 'localapi', 'export', 'updates'],
   ['mirror'],
-  ['shell'],
+  ['desktop'],
   ['core'],
   ['serve'],
   ['cli', 'electron'],
@@ -85,11 +85,11 @@ function rendererImports(extra) {
  * a FIFO, a device or a planted link must never be opened, copied from or written through blindly
  * (#23), so file opens, copies and in-place writes go through one module.
  */
-const FOREIGN_PATH_FOLDERS = ['apps', 'library', 'publish', 'cache', 'downloads', 'xet', 'auth', 'mirror', 'export', 'updates'];
+const FOREIGN_PATH_FOLDERS = ['apps', 'library', 'publish', 'cache', 'downloads', 'xet', 'account', 'mirror', 'export', 'updates'];
 const OPENERS =
   '^(open|openSync|readFile|readFileSync|createReadStream|openAsBlob|copyFile|copyFileSync|cp|cpSync|writeFile|writeFileSync|appendFile|appendFileSync|createWriteStream|truncate|truncateSync)$';
 const UNTRUSTED_ONLY =
-  'Open, copy or write files here through src-main/app/untrusted-file.ts (lstat first, regular files only, no blind links, O_NOFOLLOW|O_NONBLOCK, O_EXCL for new names, deadlines); read our own records with readOwnFileSync (app/atomic-write.ts).';
+  'Open, copy or write files here through src-main/base/untrusted-file.ts (lstat first, regular files only, no blind links, O_NOFOLLOW|O_NONBLOCK, O_EXCL for new names, deadlines); read our own records with readOwnFileSync (app/atomic-write.ts).';
 const FS_MODULE = '/^(node:)?fs(\\/promises)?$/';
 
 export const UNTRUSTED_FILE_RULE = [

@@ -19,7 +19,7 @@ import { ApiError } from '../contract/errors';
 import { blobLockPath, lockFile } from '../cache/blob-lock';
 import { blobPath, ensureCacheDir, repoDir, repoFolderName } from '../cache/layout';
 import { sha256File } from '../cache/verify';
-import { copyUntrusted, describeKind, isInside, openUntrusted } from '../app/untrusted-file';
+import { copyUntrusted, describeKind, isInside, openUntrusted } from '../base/untrusted-file';
 
 type How = AdoptPlanStep['how'];
 

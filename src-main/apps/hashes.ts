@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../contract/errors';
-import { readOwnFileSync, writePrivateFileAtomic } from '../app/atomic-write';
-import { openUntrusted, type UntrustedOpenOptions } from '../app/untrusted-file';
+import { readOwnFileSync, writePrivateFileAtomic } from '../base/atomic-write';
+import { openUntrusted, type UntrustedOpenOptions } from '../base/untrusted-file';
 import { createDiskHasher } from '../downloads/hasher';
 import { SHA256_RE } from '../hub/blob-id';
 

@@ -18,7 +18,7 @@ import { inspectModelFile } from '../library/registry';
 import { FormatError } from '../library/format-error';
 import { ApiError } from '../contract/errors';
 import { COMFYUI_KINDS, type AppLocation } from './locations';
-import { describeKind, isInside as inside, lstatUntrusted, readUntrusted } from '../app/untrusted-file';
+import { describeKind, isInside as inside, lstatUntrusted, readUntrusted } from '../base/untrusted-file';
 
 /** More model files than any real set of apps holds; beyond it the scan stops and says so. */
 export const MAX_FILES = 20_000;

@@ -34,7 +34,7 @@ import { FileHashes } from './hashes';
 import { identify } from './identify';
 import { appLocations, userLocation, type AppLocation, type AppLayout } from './locations';
 import { hintForPath, scanApps } from './scan';
-import { readUntrustedSync } from '../app/untrusted-file';
+import { readUntrustedSync } from '../base/untrusted-file';
 
 export interface AppsDeps {
   /** The remembered hashes (shared with publishing, which hashes the same kind of files). */

@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import fdLock from 'fd-lock';
-import { openLockFile } from '../app/untrusted-file';
+import { openLockFile } from '../base/untrusted-file';
 import { CACHE_NAMES, locksDir } from './layout';
 
 export interface HeldLock {

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { readOwnFileSync } from '../app/atomic-write';
+import { readOwnFileSync } from '../base/atomic-write';
 
 const LOCAL = new Set([
   'ext2',

@@ -8,8 +8,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../contract/errors';
-import { writeFileAtomic } from '../app/atomic-write';
-import { copyUntrustedSync, readUntrustedSync, replaceFileSync, writeExclusiveSync } from '../app/untrusted-file';
+import { writeFileAtomic } from '../base/atomic-write';
+import { copyUntrustedSync, readUntrustedSync, replaceFileSync, writeExclusiveSync } from '../base/untrusted-file';
 import { COMMIT_RE, isSafeRepoPath, isValidRevision, type RepoRef, type RepoType } from '../hub/repo-id';
 import { isEtag } from '../hub/blob-id';
 

@@ -12,9 +12,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../contract/errors';
-import { readOwnFileSync, writeFileAtomic } from '../app/atomic-write';
+import { readOwnFileSync, writeFileAtomic } from '../base/atomic-write';
 import { isLockHeld, lockFile, tryLockFile, type HeldLock } from './blob-lock';
-import { copyUntrusted } from '../app/untrusted-file';
+import { copyUntrusted } from '../base/untrusted-file';
 import { CACHE_NAMES, locksDir } from './layout';
 
 export const MOVE_JOURNAL = '.hubcap-move.json';

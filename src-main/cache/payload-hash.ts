@@ -7,8 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { readOwnFileSync, writePrivateFileAtomic } from '../app/atomic-write';
-import { untrustedReadStream } from '../app/untrusted-file';
+import { readOwnFileSync, writePrivateFileAtomic } from '../base/atomic-write';
+import { untrustedReadStream } from '../base/untrusted-file';
 import { SHA256_RE } from '../hub/blob-id';
 
 const MAX_REMEMBERED = 10_000;

@@ -14,7 +14,7 @@ import { cardBody } from '../hub/model-card';
 import { isEtag } from '../hub/blob-id';
 import { findCachedRepo, type CacheScan, type CachedRepo } from './scan';
 import { readTreeRecord } from './tree-record';
-import { readUntrustedSync } from '../app/untrusted-file';
+import { readUntrustedSync } from '../base/untrusted-file';
 
 /** A linked file's blob name; a copy (symlink-less cache) has none we can trust without hashing. */
 function etagOf(blobPath: string, linked: boolean): string | null {

@@ -12,7 +12,7 @@ import { COMMIT_RE } from '../hub/repo-id';
 import { blobsDir, CACHE_NAMES, parseRepoFolderName, refsDir, snapshotsDir } from './layout';
 import { STORE_DIR, STORE_MARKER, storeState, storeTargetOf } from './shared-store';
 import { emptyStore, settleStore, type StoreSummary, type StoreTally } from './store-accounting';
-import { readUntrustedSync } from '../app/untrusted-file';
+import { readUntrustedSync } from '../base/untrusted-file';
 import { safeLstat, safeReaddir, safeReadlink, safeRealpath, safeStat, walkEntries, walkFiles } from './scan-fs';
 import type { RepoType } from '../hub/repo-id';
 

@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { readUntrustedSync } from '../app/untrusted-file';
+import { readUntrustedSync } from '../base/untrusted-file';
 import { XET_HASH_RE } from '../contract/ids';
 import { CACHE_NAMES } from './layout';
 

@@ -13,7 +13,7 @@ import { envFlag, type Env } from '../hub/hf-env';
 import { sha256Once, type HashProgress } from './payload-hash';
 import { payloadPath, STORE_LAYOUT, STORE_MARKER, storeDir, storeState, XET_HASH_RE } from './shared-store';
 import { appendReference, lockPayload } from './store-write';
-import { copyUntrusted, createExclusive } from '../app/untrusted-file';
+import { copyUntrusted, createExclusive } from '../base/untrusted-file';
 import { blobsDir } from './layout';
 
 export interface StorePolicy {

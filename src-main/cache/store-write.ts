@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { lockFile, type HeldLock } from './blob-lock';
-import { createExclusive, openLockFile, readUntrustedSync } from '../app/untrusted-file';
+import { createExclusive, openLockFile, readUntrustedSync } from '../base/untrusted-file';
 import { linkedPayload, manifestPath, payloadLockPath, relativeBlobPath, storeDir, storeState, validReferences, XET_HASH_RE } from './shared-store';
 
 /** The payload's lock, as Python takes it (0666 so every user of a shared cache can take it). */

@@ -7,8 +7,8 @@
 import path from 'node:path';
 import type { TreeFile } from '../hub/tree';
 import { COMMIT_RE } from '../hub/repo-id';
-import { writeFileAtomic } from '../app/atomic-write';
-import { readUntrustedSync } from '../app/untrusted-file';
+import { writeFileAtomic } from '../base/atomic-write';
+import { readUntrustedSync } from '../base/untrusted-file';
 import { isEtag, SHA256_RE } from '../hub/blob-id';
 import { treesDir } from './layout';
 

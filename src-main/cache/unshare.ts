@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../contract/errors';
-import { copyUntrusted } from '../app/untrusted-file';
+import { copyUntrusted } from '../base/untrusted-file';
 import { blobLockPath, lockFile } from './blob-lock';
 import { CACHE_NAMES } from './layout';
 import { hashBlob } from './verify';

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { CachedRepo } from './scan';
 import { readTreeRecord } from './tree-record';
 import { hashAlgorithm, isEtag } from '../hub/blob-id';
-import { untrustedReadStream, type UntrustedOpenOptions } from '../app/untrusted-file';
+import { untrustedReadStream, type UntrustedOpenOptions } from '../base/untrusted-file';
 
 export interface BlobCheck {
   blobPath: string;

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { writePrivateFileAtomic } from '../app/atomic-write';
+import { writePrivateFileAtomic } from '../base/atomic-write';
 import { type Conversation, type ConversationSummary, DEFAULT_SAMPLING, SamplingInput } from '../contract/chat';
 import { ApiError } from '../contract/errors';
 

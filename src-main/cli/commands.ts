@@ -2,7 +2,7 @@
  * The `hubcap` command table, in the order `--help` lists it. A new command is one entry (see
  * `command.ts`: name, options, usage lines, handler) in its own file, and one line here.
  */
-import { appVersion } from '../app/versions';
+import { appVersion } from '../base/versions';
 import { apiCommand } from './api';
 import { appsCommands } from './apps';
 import { cacheCommands } from './cache';

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { copyUntrusted, lstatUntrusted, openUntrusted } from '../app/untrusted-file';
+import { copyUntrusted, lstatUntrusted, openUntrusted } from '../base/untrusted-file';
 import { blobsDir } from '../cache/layout';
 import { createDiskHasher } from './hasher';
 import { INCOMPLETE_SUFFIX } from './range-state';

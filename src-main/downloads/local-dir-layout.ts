@@ -15,7 +15,7 @@ import { ETAG_RE } from '../contract/ids';
 import { COMMIT_RE } from '../hub/repo-id';
 import { quoteName, unsafeNameReason } from '../hub/file-names';
 import { CACHEDIR_TAG } from '../cache/layout';
-import { readUntrustedSync, replaceFile, writeExclusiveSync } from '../app/untrusted-file';
+import { readUntrustedSync, replaceFile, writeExclusiveSync } from '../base/untrusted-file';
 import { INCOMPLETE_SUFFIX } from './range-state';
 
 export interface LocalDirPaths {

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ExportProblemCode } from '../contract/export';
 import { cacheFsKind } from '../cache/fs-kind';
-import { isInside, writeExclusiveSync } from '../app/untrusted-file';
+import { isInside, writeExclusiveSync } from '../base/untrusted-file';
 import { unsafeNameReason } from '../hub/file-names';
 
 export interface TargetFacts {

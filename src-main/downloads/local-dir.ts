@@ -22,7 +22,7 @@ import { writeTreeRecord } from '../cache/tree-record';
 import type { HubHttp } from '../hub/http';
 import type { RepoRef } from '../hub/repo-id';
 import { resolveUrl, type PlannedFile } from '../hub/resolve';
-import { copyUntrusted, openUntrusted } from '../app/untrusted-file';
+import { copyUntrusted, openUntrusted } from '../base/untrusted-file';
 import { INCOMPLETE_SUFFIX } from './range-state';
 import { cancelledError, diskError } from './failures';
 import { createDiskHasher } from './hasher';

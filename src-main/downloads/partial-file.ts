@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { INCOMPLETE_SUFFIX, rangesPathOf, readRanges } from './range-state';
-import { createExclusive, openUntrusted } from '../app/untrusted-file';
+import { createExclusive, openUntrusted } from '../base/untrusted-file';
 
 export { INCOMPLETE_SUFFIX };
 

@@ -3,7 +3,7 @@
  * interrupted job comes back queued and resumes from its .incomplete files. Written atomically.
  */
 import path from 'node:path';
-import { readOwnFileSync, writePrivateFileAtomic } from '../app/atomic-write';
+import { readOwnFileSync, writePrivateFileAtomic } from '../base/atomic-write';
 import type { DownloadJob } from './types';
 
 export interface QueueStore {

@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import { CACHE_NAMES } from '../cache/layout';
-import { readUntrusted, replaceFile, replaceFileSync } from '../app/untrusted-file';
+import { readUntrusted, replaceFile, replaceFileSync } from '../base/untrusted-file';
 
 export const INCOMPLETE_SUFFIX = CACHE_NAMES.incomplete;
 

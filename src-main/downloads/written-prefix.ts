@@ -15,7 +15,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { openUntrusted, type UntrustedFile } from '../app/untrusted-file';
+import { openUntrusted, type UntrustedFile } from '../base/untrusted-file';
 import { isPartialOf } from './partial-file';
 import { readRanges, SpanSet } from './range-state';
 

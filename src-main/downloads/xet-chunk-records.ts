@@ -10,7 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { readOwnFileSync, writePrivateFileAtomic } from '../app/atomic-write';
+import { readOwnFileSync, writePrivateFileAtomic } from '../base/atomic-write';
 import { SHA256_RE } from '../hub/blob-id';
 import { XET_HASH_RE } from '../xet/hashes';
 import { MAX_XORB_CHUNKS } from '../xet/reconstruction';

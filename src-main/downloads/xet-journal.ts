@@ -8,9 +8,9 @@
  * after the bytes it describes are written, every 0.1 % of the file (32 KiB to 1 MiB) or 200 ms:
  * a kill -9 loses at most that much.
  */
-import { readUntrusted } from '../app/untrusted-file';
+import { readUntrusted } from '../base/untrusted-file';
 import { INCOMPLETE_SUFFIX, rangesPathOf } from './range-state';
-import { replaceFileSync } from '../app/untrusted-file';
+import { replaceFileSync } from '../base/untrusted-file';
 
 export interface RangeProgress {
   /** Chunks of the range written, the xorb bytes they took, and each one's length. */

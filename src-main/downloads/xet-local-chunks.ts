@@ -13,7 +13,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import fs from 'node:fs';
 import path from 'node:path';
-import { lstatUntrusted, openUntrusted } from '../app/untrusted-file';
+import { lstatUntrusted, openUntrusted } from '../base/untrusted-file';
 import { blobPath, snapshotFilePath, snapshotsDir } from '../cache/layout';
 import { sha256Once } from '../cache/payload-hash';
 import { linkedPayload } from '../cache/shared-store';

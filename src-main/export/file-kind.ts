@@ -6,7 +6,7 @@
  * holds `lora_` keys; a VAE holds only encoder/decoder; a text encoder `text_model.`/`encoder.block.`.
  */
 import path from 'node:path';
-import { openUntrusted } from '../app/untrusted-file';
+import { openUntrusted } from '../base/untrusted-file';
 import { readGgufHeader, metaString } from '../library/gguf-header';
 import { readSafetensorsHeader } from '../library/safetensors-header';
 import { fileReadAt } from '../library/read-file';

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ExportConflict, ExportMode } from '../contract/export';
 import { ApiError } from '../contract/errors';
-import { copyUntrusted, isInside, openUntrusted } from '../app/untrusted-file';
+import { copyUntrusted, isInside, openUntrusted } from '../base/untrusted-file';
 import { hashBlob, sha256File } from '../cache/verify';
 
 export interface SourceFile {

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { EXPORT_APPS, EXPORT_MODES, type ExportRecordView } from '../contract/export';
 import { COMMIT_RE } from '../contract/ids';
 import { RepoKeySchema } from '../contract/keys';
-import { readOwnFileSync, writeFileAtomic } from '../app/atomic-write';
+import { readOwnFileSync, writeFileAtomic } from '../base/atomic-write';
 
 const RecordSchema = z.object({
   id: z.string().max(64),

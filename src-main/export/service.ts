@@ -15,7 +15,7 @@ import { formatBytes } from '../contract/present/format';
 import { repoKey } from '../contract/keys';
 import { ETAG_RE, SHA256_RE } from '../contract/ids';
 import { SPLIT_GGUF } from '../hub/split-gguf';
-import { copyUntrusted } from '../app/untrusted-file';
+import { copyUntrusted } from '../base/untrusted-file';
 import type { CacheIndex } from '../cache/index';
 import { findCachedRepo, type CachedFile, type CachedRevision } from '../cache/scan';
 import type { AppLocation } from '../apps/locations';

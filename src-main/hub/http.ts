@@ -4,7 +4,7 @@
  * Redirects are followed by hand so that decision is made again at every hop, and every body a
  * caller reads whole is capped, so a hostile or broken server cannot fill memory.
  */
-import { appVersion } from '../app/versions';
+import { appVersion } from '../base/versions';
 import { formatBytes } from '../contract/present/format';
 import { HubError, hubErrorFrom, networkError, type ErrorContext } from './errors';
 import { RETRY_POLICIES, retryDelayMs } from './retry';

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { ApiError } from '../contract/errors';
 import type { FitEstimate, LoadSettings } from '../contract/inference';
 import { LOCAL_API_GPU_PARALLEL } from '../contract/localapi';
-import { describeKind } from '../app/untrusted-file';
+import { describeKind } from '../base/untrusted-file';
 import type { RunnableModel } from '../library/library';
 
 /** A Library item the host can load: a GGUF that is there, a regular file, and not known to be damaged. */

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { readOwnFileSync, writePrivateFileAtomic } from '../app/atomic-write';
+import { readOwnFileSync, writePrivateFileAtomic } from '../base/atomic-write';
 import { ApiError } from '../contract/errors';
 import { SHA256_HEX } from '../contract/ids';
 import { parseItemKey } from '../contract/keys';

@@ -11,14 +11,14 @@ import { ApiError } from '../contract/errors';
 import { localItemKey } from '../contract/keys';
 import type { OtherApp } from '../contract/apps';
 import type { AddResult, LibraryItem, ModelSummary } from '../contract/library';
-import { readOwnFileSync, writePrivateFileAtomic } from '../app/atomic-write';
+import { readOwnFileSync, writePrivateFileAtomic } from '../base/atomic-write';
 import { sha256File } from '../cache/verify';
 import { SPLIT_GGUF, splitModelName } from '../hub/split-gguf';
 import { FormatError } from './format-error';
 import { readGgufHeader, summarizeGguf } from './gguf-header';
 import { readSafetensorsHeader } from './safetensors-header';
 import { fileReadAt } from './read-file';
-import { copyUntrusted, openUntrusted, type UntrustedOpenOptions } from '../app/untrusted-file';
+import { copyUntrusted, openUntrusted, type UntrustedOpenOptions } from '../base/untrusted-file';
 
 interface Entry {
   id: string;

@@ -4,7 +4,7 @@
  * else one generated once and kept in the OS keychain like Hub tokens, else one for this run only.
  */
 import { randomBytes } from 'node:crypto';
-import type { Keychain } from '../auth/keychain';
+import type { Keychain } from '../account/keychain';
 
 const ACCOUNT = 'local-api-key';
 

@@ -5,7 +5,7 @@
  * client cannot hold every socket and body slot (429 with Retry-After past it).
  */
 import type http from 'node:http';
-import { secretsEqual } from '../app/http-guards';
+import { secretsEqual } from '../base/http-guards';
 
 /** Requests in flight from one address (beyond the model's queue and sequences, which are fewer). */
 export const MAX_REQUESTS_PER_CLIENT = 32;

@@ -15,7 +15,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isAllowedHost, parseTarget } from '../app/http-guards';
+import { isAllowedHost, parseTarget } from '../base/http-guards';
 import { LOCAL_API_DEFAULT_PARALLEL, type ApiRequestLog } from '../contract/localapi';
 import { RETRY_AFTER_S, sendError } from './answers';
 import { BodyBudget } from './body';

@@ -8,7 +8,7 @@
  * at once. A key kept in the keychain is read again at most once a second, so a key rotated by
  * another Hubcap process (the desktop app, another `serve`) is retired here within a second too.
  */
-import type { Keychain } from '../auth/keychain';
+import type { Keychain } from '../account/keychain';
 import { ApiError } from '../contract/errors';
 import type { ApiRequestLog, LocalApiModel, LocalApiView } from '../contract/localapi';
 import { apiModels } from './model-ids';

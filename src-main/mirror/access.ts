@@ -6,7 +6,7 @@
  * keep coming while the uplink is down; a repo never seen public is refused then.
  */
 import { createHash } from 'node:crypto';
-import { readOwnFileSync, writeFileAtomic } from '../app/atomic-write';
+import { readOwnFileSync, writeFileAtomic } from '../base/atomic-write';
 import { HubHttp } from '../hub/http';
 import { repoApiPath, repoUrlPath, type RepoRef } from '../hub/repo-id';
 import type { Visibility } from './answers';

@@ -5,7 +5,7 @@
  * same masking, the OS keychain): `HUBCAP_MIRROR_KEY` where there is no keychain, else one kept in
  * the keychain, else one for this run only.
  */
-import type { Keychain } from '../auth/keychain';
+import type { Keychain } from '../account/keychain';
 import { ApiError } from '../contract/errors';
 import { maskKey, newApiKey } from '../localapi/api-key';
 

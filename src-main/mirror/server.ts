@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { secretsEqual } from '../app/http-guards';
+import { secretsEqual } from '../base/http-guards';
 import type { CacheScan } from '../cache/scan';
 import { COMMIT_RE } from '../hub/repo-id';
 import { ApiError } from '../contract/errors';

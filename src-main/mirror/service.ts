@@ -9,7 +9,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import type { Keychain } from '../auth/keychain';
+import type { Keychain } from '../account/keychain';
 import type { CacheScan } from '../cache/scan';
 import { isTerminal, type DownloadJob, type DownloadRequest } from '../contract/downloads';
 import { ApiError } from '../contract/errors';

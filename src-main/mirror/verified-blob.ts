@@ -10,7 +10,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import type fs from 'node:fs';
 import { ApiError } from '../contract/errors';
-import { openUntrusted, type UntrustedFile } from '../app/untrusted-file';
+import { openUntrusted, type UntrustedFile } from '../base/untrusted-file';
 import { hashAlgorithm } from '../hub/blob-id';
 
 const MAX_REMEMBERED = 10_000;

@@ -12,7 +12,7 @@ import { BODY_LIMITS } from '../hub/limits';
 import { ETAG_RE } from '../hub/blob-id';
 import { COMMIT_RE, repoApiPath, type RepoRef } from '../hub/repo-id';
 import type { LocalFile } from './files';
-import { openUntrusted, readUntrusted } from '../app/untrusted-file';
+import { openUntrusted, readUntrusted } from '../base/untrusted-file';
 
 export interface RemoteComparison {
   head: string;

@@ -7,7 +7,7 @@
  */
 import type fs from 'node:fs';
 import { ApiError } from '../contract/errors';
-import { openUntrusted } from '../app/untrusted-file';
+import { openUntrusted } from '../base/untrusted-file';
 
 export type ReadListener = (start: number, streamId: number, bytes: number) => void;
 

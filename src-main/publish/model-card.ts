@@ -12,7 +12,7 @@ import { fileReadAt } from '../library/read-file';
 import { readSafetensorsHeader } from '../library/safetensors-header';
 import { SPLIT_GGUF } from '../hub/split-gguf';
 import type { LocalFile } from './files';
-import { openUntrusted, readUntrustedSync } from '../app/untrusted-file';
+import { openUntrusted, readUntrustedSync } from '../base/untrusted-file';
 
 export type CardKind = 'gguf' | 'peft-lora' | 'diffusers-lora' | 'transformers' | 'files';
 

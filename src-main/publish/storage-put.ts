@@ -10,7 +10,7 @@ import { ApiError } from '../contract/errors';
 import http from 'node:http';
 import https from 'node:https';
 import type { CountingFileBlob } from './file-blob';
-import { untrustedReadStream } from '../app/untrusted-file';
+import { untrustedReadStream } from '../base/untrusted-file';
 
 /** Bytes read from disk ahead of the socket: small, so memory stays flat whatever the file's size. */
 const CHUNK = 256 * 1024;

@@ -12,10 +12,10 @@
  * - A Host allow-list against DNS rebinding; every request target parsed defensively.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { secretsEqual } from '../app/http-guards';
+import { secretsEqual } from '../base/http-guards';
 import { SESSION_PROTOCOL_PREFIX } from '../contract/wire';
 
-export { isAllowedHost, parseHostHeader, parseTarget, secretsEqual } from '../app/http-guards';
+export { isAllowedHost, parseHostHeader, parseTarget, secretsEqual } from '../base/http-guards';
 
 export function newSecret(): string {
   return randomBytes(32).toString('base64url');

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { cleanStaleTempFiles } from '../app/atomic-write';
+import { cleanStaleTempFiles } from '../base/atomic-write';
 import { readLocalEnv, type Env } from '../hub/hf-env';
 
 export const PRODUCT_NAME = 'Hubcap';

@@ -5,7 +5,7 @@
  * which goes through HubHttp's token rules). Every key is compared; the ones people care about
  * (chat template, tokenizer, architecture) come first.
  */
-import { openUntrusted } from '../app/untrusted-file';
+import { openUntrusted } from '../base/untrusted-file';
 import type { GgufChange } from '../contract/updates';
 import type { HubHttp } from '../hub/http';
 import { remoteGgufHeaders } from '../inference/remote-header';

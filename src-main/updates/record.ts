@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { readOwnFileSync, writePrivateFileAtomic } from '../app/atomic-write';
+import { readOwnFileSync, writePrivateFileAtomic } from '../base/atomic-write';
 import { COMMIT_RE } from '../contract/ids';
 import { UPDATE_STATES } from '../contract/updates';
 

@@ -1,4 +1,4 @@
-import type { Keychain } from '../../src-main/auth/keychain';
+import type { Keychain } from '../../src-main/account/keychain';
 
 /** An in-memory keychain, so unit tests never touch the developer's real one. */
 export function memoryKeychain(): Keychain & { entries: Map<string, string> } {

@@ -43,12 +43,12 @@ describe('lint-enforced layers', () => {
     const crossings: [string, string][] = [
       ["import { DownloadManager } from '../downloads/manager';\nexport const d = DownloadManager;\n", 'src-main/hub/example.ts'],
       ["import { Library } from '../library/library';\nexport const l = Library;\n", 'src-main/downloads/example.ts'],
-      ["import { AccountService } from '../auth/account';\nexport const a = AccountService;\n", 'src-main/library/example.ts'],
+      ["import { AccountService } from '../account/account';\nexport const a = AccountService;\n", 'src-main/library/example.ts'],
       ["import { Core } from '../core/core';\nexport const c = Core;\n", 'src-main/inference/example.ts'],
       ["import { Core } from '../../core/core';\nexport const c = Core;\n", 'src-main/inference/host/example.ts'],
       ["import { startServer } from '../serve/server';\nexport const s = startServer;\n", 'src-main/core/example.ts'],
       ["import { CacheIndex } from '../cache/index';\nexport const c = CacheIndex;\n", 'src-main/settings/example.ts'],
-      ["import { HubHttp } from '../hub/http';\nexport const h = HubHttp;\n", 'src-main/app/example.ts'],
+      ["import { HubHttp } from '../hub/http';\nexport const h = HubHttp;\n", 'src-main/base/example.ts'],
     ];
     for (const [code, file] of crossings) expect(await ruleIds(code, file), file).toContain('no-restricted-imports');
     const allowed: [string, string][] = [

@@ -31,15 +31,15 @@ describe('opening files others control', () => {
   ];
 
   it('refuses a plain open in every folder that reads other apps’ files, the cache, drops or publish sources', async () => {
-    for (const folder of ['apps', 'library', 'publish', 'cache', 'downloads', 'auth'])
+    for (const folder of ['apps', 'library', 'publish', 'cache', 'downloads', 'account'])
       for (const code of opens) expect(await ruleIds(code, `src-main/${folder}/example.ts`), `${folder}: ${code}`).toContain('no-restricted-syntax');
   });
 
   it('allows the module itself, our own records through readOwnFileSync, and folders that never see such paths', async () => {
-    expect(await ruleIds(opens[0] as string, 'src-main/app/untrusted-file.ts')).not.toContain('no-restricted-syntax');
-    const own = "import { readOwnFileSync } from '../app/atomic-write';\nexport const f = (p: string) => readOwnFileSync(p);\n";
+    expect(await ruleIds(opens[0] as string, 'src-main/base/untrusted-file.ts')).not.toContain('no-restricted-syntax');
+    const own = "import { readOwnFileSync } from '../base/atomic-write';\nexport const f = (p: string) => readOwnFileSync(p);\n";
     expect(await ruleIds(own, 'src-main/library/example.ts')).not.toContain('no-restricted-syntax');
-    const untrusted = "import { openUntrusted } from '../app/untrusted-file';\nexport const f = (p: string) => openUntrusted(p);\n";
+    const untrusted = "import { openUntrusted } from '../base/untrusted-file';\nexport const f = (p: string) => openUntrusted(p);\n";
     expect(await ruleIds(untrusted, 'src-main/apps/example.ts')).not.toContain('no-restricted-syntax');
     expect(await ruleIds(opens[1] as string, 'src-main/settings/example.ts')).not.toContain('no-restricted-syntax');
   });

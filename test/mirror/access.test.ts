@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeHub, type FakeHub } from '../fakehub/server';
 import { standardRepos, TOKENS } from '../fakehub/fixtures';
 import { memoryKeychain } from '../helpers/keychain';
-import { unavailableKeychain } from '../../src-main/auth/keychain';
+import { unavailableKeychain } from '../../src-main/account/keychain';
 import { parseAllowList } from '../../src-main/mirror/allow-list';
 import { MirrorAccess, UNREACHABLE_RETRY_MS, VISIBILITY_TTL_MS } from '../../src-main/mirror/access';
 import { mirrorKey, regenerateMirrorKey } from '../../src-main/mirror/key';

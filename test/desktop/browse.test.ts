@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browse } from '../../src-main/shell/browse';
+import { browse } from '../../src-main/desktop/browse';
 
 let root: string;
 let home: string;

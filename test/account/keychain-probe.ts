@@ -4,8 +4,8 @@
  */
 import os from 'node:os';
 import { readHfEnv } from '../../src-main/hub/hf-env';
-import { AccountService } from '../../src-main/auth/account';
-import { osKeychain } from '../../src-main/auth/keychain';
+import { AccountService } from '../../src-main/account/account';
+import { osKeychain } from '../../src-main/account/keychain';
 
 const token = process.argv[2] as string;
 const service = `Hubcap-test-${process.pid}`;

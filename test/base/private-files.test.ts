@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanStaleTempFiles, writeFileAtomic, writePrivateFileAtomic } from '../../src-main/app/atomic-write';
+import { cleanStaleTempFiles, writeFileAtomic, writePrivateFileAtomic } from '../../src-main/base/atomic-write';
 import { fileQueueStore } from '../../src-main/downloads/queue-store';
 import { ConversationStore } from '../../src-main/chat/conversations';
 import { LocalRegistry } from '../../src-main/library/registry';

@@ -5,7 +5,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { osKeychain } from '../../src-main/auth/keychain';
+import { osKeychain } from '../../src-main/account/keychain';
 import { fakeHub } from '../helpers/hub';
 import { tmpDir } from '../helpers/tmp';
 import { TOKENS } from '../fakehub/fixtures';

@@ -13,7 +13,7 @@ import { HubError } from '../hub/errors';
 import { HubHttp } from '../hub/http';
 import type { HfEnv } from '../hub/hf-env';
 import type { Keychain } from './keychain';
-import { readUntrustedSync } from '../app/untrusted-file';
+import { readUntrustedSync } from '../base/untrusted-file';
 
 type StoredInfo = Omit<TokenInfo, 'masked' | 'storage' | 'active'>;
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openUntrusted, readUntrusted, readUntrustedSync, untrustedReadStream, withDeadline } from '../../src-main/app/untrusted-file';
+import { openUntrusted, readUntrusted, readUntrustedSync, untrustedReadStream, withDeadline } from '../../src-main/base/untrusted-file';
 import { tmpDir } from '../helpers/tmp';
 import { quickly } from '../helpers/deadline';
 

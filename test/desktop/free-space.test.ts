@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { shellHandlers } from '../../src-main/shell/handlers';
+import { shellHandlers } from '../../src-main/desktop/handlers';
 
 function handlers(hubCache: string) {
   return shellHandlers({

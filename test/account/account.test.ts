@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkTokenFormat, maskToken } from '../../src-main/auth/account';
-import { unavailableKeychain } from '../../src-main/auth/keychain';
+import { checkTokenFormat, maskToken } from '../../src-main/account/account';
+import { unavailableKeychain } from '../../src-main/account/keychain';
 import { dispatch } from '../../src-main/core/dispatch';
 import { testCore } from '../helpers/core';
 import { memoryKeychain } from '../helpers/keychain';

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { appVersion, packageVersion } from '../app/versions';
+import { appVersion, packageVersion } from '../base/versions';
 import type { AppInfo, Capabilities } from '../contract/app';
 import { ApiError } from '../contract/errors';
 import type { HandlerSlice } from '../contract/handlers';
