@@ -85,20 +85,53 @@ export function chooseRange(
   return parseRange(req.headers.range, file.size);
 }
 
+/**
+ * Sends the answers that carry no body, 304 for a matching If-None-Match and 416 for a range past
+ * the end, and says whether it did; the one home for both, used by every file answer.
+ */
+export function answerWithoutBody(
+  res: http.ServerResponse,
+  wanted: ByteRange | 'unsatisfiable' | 'not-modified' | null,
+  common: Record<string, string>,
+  size: number,
+): wanted is 'unsatisfiable' | 'not-modified' {
+  if (wanted === 'not-modified') {
+    res.writeHead(304, common);
+    res.end();
+    return true;
+  }
+  if (wanted === 'unsatisfiable') {
+    res.writeHead(416, { ...common, 'Content-Range': `bytes */${size}`, 'Content-Length': '0' });
+    res.end();
+    return true;
+  }
+  return false;
+}
+
+/** The headers of a 200 (whole file) or 206 (the range `wanted`) answer of `length` bytes. */
+export function bodyHeaders(common: Record<string, string>, wanted: ByteRange | null, length: number, size: number): Record<string, string> {
+  return {
+    ...common,
+    'Content-Length': String(length),
+    ...(wanted ? { 'Content-Range': `bytes ${wanted.start}-${wanted.end}/${size}` } : {}),
+  };
+}
+
+/** Counts bytes as they leave for the client (placed after the check and the rate). */
+export function countedStream(onBytes: (n: number) => void): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      onBytes(chunk.length);
+      done(null, chunk);
+    },
+  });
+}
+
 export async function answerFile(req: http.IncomingMessage, res: http.ServerResponse, a: FileAnswer): Promise<void> {
   const { file } = a;
   const common = fileHeaders(file, a.commit, a.cacheControl);
   const wanted = chooseRange(req, file, a.ignoreRange);
-  if (wanted === 'not-modified') {
-    res.writeHead(304, common);
-    res.end();
-    return;
-  }
-  if (wanted === 'unsatisfiable') {
-    res.writeHead(416, { ...common, 'Content-Range': `bytes */${file.size}`, 'Content-Length': '0' });
-    res.end();
-    return;
-  }
+  if (answerWithoutBody(res, wanted, common, file.size)) return;
   const opened = await a.open();
   const range = wanted ?? { start: 0, end: file.size - 1 };
   const length = file.size === 0 ? 0 : range.end - range.start + 1;
@@ -106,27 +139,16 @@ export async function answerFile(req: http.IncomingMessage, res: http.ServerResp
   const whole = !wanted && length > 0 && req.method === 'GET';
   try {
     if (!opened.known && !whole && req.method === 'GET' && length > 0) await verifyOpened(opened, file.etag);
-    res.writeHead(wanted ? 206 : 200, {
-      ...common,
-      'Content-Length': String(length),
-      ...(wanted ? { 'Content-Range': `bytes ${range.start}-${range.end}/${file.size}` } : {}),
-    });
+    res.writeHead(wanted ? 206 : 200, bodyHeaders(common, wanted, length, file.size));
     if (req.method === 'HEAD' || length === 0) {
       res.end();
       return;
     }
     const stream = opened.fh.createReadStream({ start: range.start, end: range.end, highWaterMark: 256 << 10, autoClose: false });
-    // Counted as they leave for the client, after the check and the rate.
-    const counted = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        a.onBytes(chunk.length);
-        done(null, chunk);
-      },
-    });
     const stages: NodeJS.ReadWriteStream[] = [
       ...(whole && !opened.known ? [verifyingStream(opened, file.etag)] : []),
       ...(a.throttle ? [a.throttle] : []),
-      counted,
+      countedStream(a.onBytes),
     ];
     // A client gone mid-file, or a blob found bad at its end, rejects the pipeline: the answer is cut short.
     await pipeline([stream, ...stages, res]).catch((error: unknown) => {

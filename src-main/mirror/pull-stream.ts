@@ -16,10 +16,10 @@
  * Hubcap) take as "start over" and truncate what they had. RFC 9110 lets a server ignore Range.
  */
 import type http from 'node:http';
-import { Readable, Transform } from 'node:stream';
+import { Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { blobIdentity, WrittenPrefix, type WrittenState } from '../downloads/written-prefix';
-import { chooseRange, fileHeaders } from './file-answer';
+import { answerWithoutBody, bodyHeaders, chooseRange, countedStream, fileHeaders } from './file-answer';
 import type { MirrorFile } from './catalog';
 
 /** Files smaller than this are served once they are in the cache (a config file does not need streaming). */
@@ -102,24 +102,11 @@ export async function answerPulling(req: http.IncomingMessage, res: http.ServerR
   const { file } = a;
   const common = fileHeaders(file, a.commit, a.cacheControl);
   const wanted = chooseRange(req, file, a.blobs.marked(file.etag));
-  if (wanted === 'not-modified') {
-    res.writeHead(304, common);
-    res.end();
-    return;
-  }
-  if (wanted === 'unsatisfiable') {
-    res.writeHead(416, { ...common, 'Content-Range': `bytes */${file.size}`, 'Content-Length': '0' });
-    res.end();
-    return;
-  }
+  if (answerWithoutBody(res, wanted, common, file.size)) return;
   const range = wanted ?? { start: 0, end: file.size - 1 };
   const length = range.end - range.start + 1;
   // Headers at once: the client's read timeout runs from here, and the first bytes follow as they land.
-  res.writeHead(wanted ? 206 : 200, {
-    ...common,
-    'Content-Length': String(length),
-    ...(wanted ? { 'Content-Range': `bytes ${range.start}-${range.end}/${file.size}` } : {}),
-  });
+  res.writeHead(wanted ? 206 : 200, bodyHeaders(common, wanted, length, file.size));
   if (req.method === 'HEAD') {
     res.end();
     return;
@@ -127,14 +114,8 @@ export async function answerPulling(req: http.IncomingMessage, res: http.ServerR
   a.blobs.follow(file.etag, a.blobsDir, a.done);
   const outcome = settled(a.done);
   const watch = new WrittenPrefix(a.blobsDir, file.etag, file.size);
-  const counted = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      a.onBytes(chunk.length);
-      cb(null, chunk);
-    },
-  });
   const body = Readable.from(followPrefix(watch, range.start, range.end + 1, outcome, a), { objectMode: false });
-  await pipeline([body, ...(a.throttle ? [a.throttle] : []), counted, res]).catch((error: unknown) => {
+  await pipeline([body, ...(a.throttle ? [a.throttle] : []), countedStream(a.onBytes), res]).catch((error: unknown) => {
     res.destroy();
     if (error instanceof PullCut) a.blobs.mark(file.etag);
   });
