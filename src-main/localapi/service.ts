@@ -9,11 +9,11 @@
  * another Hubcap process (the desktop app, another `serve`) is retired here within a second too.
  */
 import type { Keychain } from '../account/keychain';
-import { ApiError } from '../contract/errors';
 import type { ApiRequestLog, LocalApiModel, LocalApiView } from '../contract/localapi';
 import { apiModels } from './model-ids';
 import type { LibraryItem } from '../contract/library';
-import { apiKey, keptApiKey, maskKey, regenerateApiKey, type ApiKey } from './api-key';
+import { listenFailure, ServerKeyStore } from '../base/keyed-server';
+import { API_KEY, maskKey, type ApiKey } from './api-key';
 import { startLocalApi, type LocalApi } from './server';
 import type { LocalApiOptions } from './context';
 
@@ -40,7 +40,6 @@ export interface LocalApiServiceOptions {
 export type LocalApiListen = Pick<LocalApiOptions, 'host' | 'port' | 'parallel' | 'corsOrigins' | 'onRequest'>;
 
 const RECENT = 50;
-const REREAD_MS = 1000;
 
 export class LocalApiService {
   /** The ids clients use, as /v1/models lists them (same function, so the page and the API agree). */
@@ -50,8 +49,7 @@ export class LocalApiService {
   }
 
   readonly #o: LocalApiServiceOptions;
-  #key: ApiKey | null = null;
-  #keyReadAt = 0;
+  readonly #key: ServerKeyStore<'HUBCAP_API_KEY'>;
   #api: LocalApi | null = null;
   #running: LocalApiSettings | null = null;
   #error: string | null = null;
@@ -60,27 +58,16 @@ export class LocalApiService {
 
   constructor(opts: LocalApiServiceOptions) {
     this.#o = opts;
+    this.#key = new ServerKeyStore({ spec: API_KEY, env: opts.env, keychain: opts.keychain, rereadMs: opts.rereadMs, onRotated: () => this.#emit() });
   }
 
   /** The key, made (and kept in the keychain) only when the API is turned on or the key is asked for. */
   #keyNow(): ApiKey {
-    const now = Date.now();
-    if (!this.#key) {
-      this.#key = apiKey(this.#o.env, this.#o.keychain);
-      this.#keyReadAt = now;
-    } else if (this.#key.source === 'keychain' && now - this.#keyReadAt >= (this.#o.rereadMs ?? REREAD_MS)) {
-      this.#keyReadAt = now;
-      const kept = keptApiKey(this.#o.keychain);
-      if (kept && kept !== this.#key.key) {
-        this.#key = { key: kept, source: 'keychain' };
-        this.#emit();
-      }
-    }
-    return this.#key;
+    return this.#key.current();
   }
 
   view(): LocalApiView {
-    const key = this.#key;
+    const key = this.#key.peek();
     return {
       enabled: this.#o.settings().enabled,
       running: this.#api !== null,
@@ -102,14 +89,7 @@ export class LocalApiService {
 
   /** A new key for every server of this process at once (and, through the keychain, of the others within a second). */
   regenerate(): LocalApiView {
-    if (this.#keyNow().source === 'HUBCAP_API_KEY') {
-      throw new ApiError(
-        'NOT_AVAILABLE',
-        'The key comes from HUBCAP_API_KEY, so Hubcap cannot replace it: change that variable and restart to use another key.',
-      );
-    }
-    this.#key = regenerateApiKey(this.#o.keychain);
-    this.#keyReadAt = Date.now();
+    this.#key.regenerate();
     this.#emit();
     return this.view();
   }
@@ -157,13 +137,7 @@ export class LocalApiService {
         });
         this.#running = { ...want };
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        this.#error =
-          code === 'EADDRINUSE'
-            ? `Port ${want.port} is already in use by another program: choose another port.`
-            : code === 'EACCES'
-              ? `Port ${want.port} needs administrator rights here: choose one above 1024.`
-              : `The local API could not start: ${(error as Error).message}`;
+        this.#error = listenFailure(error, { port: want.port }, 'The local API');
       }
     }
     this.#emit();

@@ -16,7 +16,8 @@ import { ApiError } from '../contract/errors';
 import type { MirrorFigures, MirrorInterface, MirrorView } from '../contract/mirror';
 import { MirrorAccess } from './access';
 import { parseAllowList } from './allow-list';
-import { keptMirrorKey, maskKey, mirrorKey, regenerateMirrorKey, type MirrorKey } from './key';
+import { listenFailure, ServerKeyStore } from '../base/keyed-server';
+import { maskKey, MIRROR_KEY, type MirrorKey } from './key';
 import { startMirror, type Mirror } from './server';
 
 export interface MirrorSettings {
@@ -60,7 +61,6 @@ export interface RunningMirror {
   endpoint: string;
 }
 
-const REREAD_MS = 1000;
 const FIGURES_MS = 2000;
 const NO_FIGURES: MirrorFigures = { clients: 0, connected: 0, requests: 0, bytesFromCache: 0, bytesWhilePulling: 0, bytesUpstream: 0, refusedBlobs: 0 };
 
@@ -94,8 +94,7 @@ export function mirrorInterfaces(): MirrorInterface[] {
 
 export class MirrorService {
   readonly #o: MirrorServiceOptions;
-  #key: MirrorKey | null = null;
-  #keyReadAt = 0;
+  readonly #key: ServerKeyStore<'HUBCAP_MIRROR_KEY'>;
   #running: { server: RunningMirror; settings: MirrorSettings } | null = null;
   #error: string | null = null;
   #applying: Promise<void> = Promise.resolve();
@@ -104,23 +103,12 @@ export class MirrorService {
 
   constructor(opts: MirrorServiceOptions) {
     this.#o = opts;
+    this.#key = new ServerKeyStore({ spec: MIRROR_KEY, env: opts.env, keychain: opts.keychain, rereadMs: opts.rereadMs, onRotated: () => this.#emit() });
   }
 
   /** The key of this moment, made (and kept in the keychain) the first time a mirror needs one. */
   currentKey(): MirrorKey {
-    const now = Date.now();
-    if (!this.#key) {
-      this.#key = mirrorKey(this.#o.env, this.#o.keychain);
-      this.#keyReadAt = now;
-    } else if (this.#key.source === 'keychain' && now - this.#keyReadAt >= (this.#o.rereadMs ?? REREAD_MS)) {
-      this.#keyReadAt = now;
-      const kept = keptMirrorKey(this.#o.keychain);
-      if (kept && kept !== this.#key.key) {
-        this.#key = { key: kept, source: 'keychain' };
-        this.#emit();
-      }
-    }
-    return this.#key;
+    return this.#key.current();
   }
 
   /** Starts a mirror of this cache (the Settings one, `serve --mirror-port`, `hubcap mirror`). */
@@ -156,7 +144,7 @@ export class MirrorService {
   view(): MirrorView {
     const s = this.#o.settings();
     const running = this.#running;
-    const key = this.#key;
+    const key = this.#key.peek();
     return {
       enabled: s.enabled,
       running: running !== null,
@@ -177,14 +165,7 @@ export class MirrorService {
   }
 
   regenerate(): MirrorView {
-    if (this.currentKey().source === 'HUBCAP_MIRROR_KEY') {
-      throw new ApiError(
-        'NOT_AVAILABLE',
-        'The key comes from HUBCAP_MIRROR_KEY, so Hubcap cannot replace it: change that variable and restart to use another key.',
-      );
-    }
-    this.#key = regenerateMirrorKey(this.#o.keychain);
-    this.#keyReadAt = Date.now();
+    this.#key.regenerate();
     this.#emit();
     return this.view();
   }
@@ -212,15 +193,7 @@ export class MirrorService {
         }, FIGURES_MS);
         this.#figuresTimer.unref();
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        this.#error =
-          code === 'EADDRINUSE'
-            ? `Port ${want.port} is already in use by another program: choose another port.`
-            : code === 'EACCES'
-              ? `Port ${want.port} needs administrator rights here: choose one above 1024.`
-              : code === 'EADDRNOTAVAIL'
-                ? `${want.host} is not an address of this machine now: choose another interface.`
-                : `Sharing could not start: ${(error as Error).message}`;
+        this.#error = listenFailure(error, { port: want.port, host: want.host }, 'Sharing');
       }
     }
     this.#emit();
