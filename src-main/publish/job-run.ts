@@ -91,7 +91,7 @@ async function commitParts(ctx: RunContext, job: Job, plan: PublishPlan, input: 
         parentCommit: parent,
         title: parts > 1 ? `${input.message} (part ${i + 1} of ${parts})` : input.message,
         description: input.description,
-        files: batch.map((f) => ({ path: f.path, localPath: f.localPath, size: f.size })),
+        files: batch.map((f) => ({ path: f.path, localPath: f.localPath, size: f.size, replaces: f.action === 'replace' })),
         texts,
         stallMs: ctx.stallMs,
         retries: ctx.retries,

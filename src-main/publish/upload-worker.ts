@@ -17,6 +17,7 @@ import { HubError, networkError } from '../hub/errors';
 import { RETRY_POLICIES, retryDelayMs } from '../hub/retry';
 import { HubHttp, USER_AGENT } from '../hub/http';
 import { CountingFileBlob } from './file-blob';
+import { dedupQueryFor, dedupQueryHash, PriorChunks } from './prior-chunks';
 import { putFile } from './storage-put';
 import type { CommitPhase, WorkerCommand, WorkerInput, WorkerMessage } from './worker-protocol';
 import { isDedupQuery, isXorbPost, XetRoute } from './xet-route';
@@ -94,6 +95,20 @@ const hub = new HubHttp({
   ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}),
 });
 
+/** The previous revision's chunks, offered to the library's dedup query (prior-chunks.ts). */
+const prior = new PriorChunks(hub, { type: input.repo.type, id: input.repo.name }, input.parentCommit ?? input.branch, job.signal);
+
+/** A dedup query the CAS answered 404: asked again about the previous revision's first chunk of that file. */
+async function priorAnswer(url: string, init: RequestInit): Promise<Response | null> {
+  const asked = dedupQueryHash(url);
+  const old = asked ? await prior.insteadOf(asked) : null;
+  if (!old) return null;
+  const res = await uploadFetch(dedupQueryFor(url, old), init);
+  if (!res.ok) return null;
+  prior.primed += 1;
+  return res;
+}
+
 /** Waiting for the upload host's answer once the whole body is sent (it hashes what it got). */
 const ANSWER_WAIT_MS = 10 * 60_000;
 
@@ -147,7 +162,12 @@ const uploadFetch: typeof fetch = async (resource, init = {}) => {
               ...(onHub ? {} : { timeoutMs: 0, throwOnError: false }),
             });
       // A chunk the CAS does not know is an answer, not a failure: the library uploads it.
-      if (cas && res.status === 404 && isDedupQuery(url, init)) return res;
+      if (cas && res.status === 404 && isDedupQuery(url, init)) {
+        const instead = await priorAnswer(url, init);
+        if (!instead) return res;
+        await res.body?.cancel();
+        return instead;
+      }
       if (!onHub && !res.ok) throw await storageError(res, host);
       if (cas && isXorbPost(url, init)) route.noteXorb(init);
       if (onHub) await route.observe(url, res);
@@ -189,6 +209,8 @@ async function run(): Promise<CommitOutput | undefined> {
     ...input.files.map((f) => ({ operation: 'addOrUpdate' as const, path: f.path, content: blobFor(f) })),
     ...input.texts.map((t) => ({ operation: 'addOrUpdate' as const, path: t.path, content: new Blob([t.text]) })),
   ];
+  // Only files that replace one on the Hub can share its chunks.
+  await prior.add(input.files.filter((f) => f.replaces));
   const iter = commitIter({
     repo: input.repo,
     title: input.title,

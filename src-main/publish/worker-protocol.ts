@@ -4,6 +4,8 @@ export interface CommitFileSpec {
   path: string;
   localPath: string;
   size: number;
+  /** A file of this path is on the Hub already: its chunks may be reused (prior-chunks.ts). */
+  replaces?: boolean;
 }
 
 export interface WorkerInput {
