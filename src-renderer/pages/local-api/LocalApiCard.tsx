@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import { Check, Copy, Eye, PlugZap, RefreshCw } from 'lucide-react';
+import { Check, Copy, PlugZap } from 'lucide-react';
 import type { SettingsView } from '../../../src-main/contract/settings';
 import { useLocalApi, useRegenerateApiKey, useRevealApiKey } from '../../api/localapi';
 import { useUpdateSettings } from '../../api/settings';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { KeyRow, PortField } from '../../components/KeyedServerFields';
 import { useCopy } from '../../components/PathField';
 import { Button } from '../../components/ui/button';
 import { Card, CardBody, CardHeader } from '../../components/ui/card';
@@ -11,8 +12,6 @@ import { Input } from '../../components/ui/input';
 import { NativeSelect } from '../../components/ui/native-select';
 import { LOCAL_API_MAX_PARALLEL } from '../../../src-main/contract/localapi';
 import { Switch } from '../../components/ui/switch';
-
-const SOURCE = { HUBCAP_API_KEY: 'from HUBCAP_API_KEY', keychain: 'kept in your OS keychain', session: 'for this run only (no keychain here)' } as const;
 
 /**
  * The Local API page's controls: every Library model for tools that speak OpenAI's API. Off by
@@ -24,12 +23,9 @@ export function LocalApiCard({ settings }: { settings: SettingsView }) {
   const reveal = useRevealApiKey();
   const regenerate = useRegenerateApiKey();
   const { copy, copied } = useCopy();
-  const [portDraft, setPortDraft] = useState<string | null>(null);
   const [originsDraft, setOriginsDraft] = useState<string | null>(null);
   const s = settings.localApi;
   const view = state.data;
-  const port = portDraft ?? String(s.port);
-  const portValid = /^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535;
   const origins = originsDraft ?? s.corsOrigins.join(' ');
   return (
     <Card>
@@ -41,20 +37,7 @@ export function LocalApiCard({ settings }: { settings: SettingsView }) {
       />
       <CardBody>
         <div className="grid gap-3 sm:grid-cols-[8rem_8rem_minmax(0,1fr)]">
-          <label className="block space-y-1 text-sm font-medium">
-            Port
-            <Input
-              inputMode="numeric"
-              value={port}
-              aria-invalid={!portValid}
-              aria-label="Local API port"
-              onChange={(e) => setPortDraft(e.target.value)}
-              onBlur={() => {
-                if (portValid && Number(port) !== s.port) update.mutate({ localApi: { port: Number(port) } });
-                setPortDraft(null);
-              }}
-            />
-          </label>
+          <PortField port={s.port} label="Local API port" onSave={(port) => update.mutate({ localApi: { port } })} />
           <label
             className="block space-y-1 text-sm font-medium"
             title="Requests for one model answered at once; each costs a context of memory, and a model that cannot afford them gets fewer. Auto: 4 on a GPU, 1 on the CPU (where batching slowed each client). Takes effect when a model loads."
@@ -105,27 +88,15 @@ export function LocalApiCard({ settings }: { settings: SettingsView }) {
                 Copy
               </Button>
             </div>
-            <div className="flex flex-wrap items-center gap-2">
-              <span className="text-muted-foreground">Key</span>
-              <code className="rounded-md bg-muted px-2 py-1 font-mono text-xs" data-testid="local-api-key">
-                {reveal.data?.key ?? view.key?.masked ?? '…'}
-              </code>
-              {view.key ? <span className="text-xs text-muted-foreground">{SOURCE[view.key.source]}</span> : null}
-              <Button size="sm" onClick={() => reveal.mutate()} aria-label="Show the key">
-                <Eye />
-                Show
-              </Button>
-              <Button size="sm" onClick={() => reveal.mutate(undefined, { onSuccess: ({ key }) => copy.mutate(key) })} aria-label="Copy the key">
-                <Copy />
-                Copy
-              </Button>
-              {view.key?.source !== 'HUBCAP_API_KEY' ? (
-                <Button size="sm" onClick={() => regenerate.mutate(undefined, { onSuccess: () => reveal.reset() })} aria-label="New key">
-                  <RefreshCw />
-                  New key
-                </Button>
-              ) : null}
-            </div>
+            <KeyRow
+              shown={reveal.data?.key ?? view.key?.masked ?? '…'}
+              source={view.key?.source ?? null}
+              envVar="HUBCAP_API_KEY"
+              testId="local-api-key"
+              onShow={() => reveal.mutate()}
+              onCopy={() => reveal.mutate(undefined, { onSuccess: ({ key }) => copy.mutate(key) })}
+              onRegenerate={() => regenerate.mutate(undefined, { onSuccess: () => reveal.reset() })}
+            />
           </div>
         ) : null}
         {view?.recent.length ? (

@@ -1,10 +1,11 @@
 import { useState } from 'react';
-import { Check, Copy, Eye, RefreshCw, Share2 } from 'lucide-react';
+import { Check, Copy, Share2 } from 'lucide-react';
 import type { SettingsView } from '../../../src-main/contract/settings';
 import { formatBytes } from '../../../src-main/contract/present/format';
 import { useMirror, useRegenerateMirrorKey, useRevealMirrorEndpoint } from '../../api/mirror';
 import { useUpdateSettings } from '../../api/settings';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { KeyRow, PortField } from '../../components/KeyedServerFields';
 import { useCopy } from '../../components/PathField';
 import { Button } from '../../components/ui/button';
 import { Card, CardBody, CardHeader } from '../../components/ui/card';
@@ -12,7 +13,6 @@ import { Input } from '../../components/ui/input';
 import { NativeSelect } from '../../components/ui/native-select';
 import { Switch } from '../../components/ui/switch';
 
-const SOURCE = { HUBCAP_MIRROR_KEY: 'from HUBCAP_MIRROR_KEY', keychain: 'kept in your OS keychain', session: 'for this run only (no keychain here)' } as const;
 /** Per-client limits offered, in bytes per second (0: none). */
 const RATES = [0, 10e6, 25e6, 50e6, 100e6, 250e6, 1e9];
 
@@ -36,12 +36,9 @@ export function MirrorCard({ settings }: { settings: SettingsView }) {
   const reveal = useRevealMirrorEndpoint();
   const regenerate = useRegenerateMirrorKey();
   const { copy, copied } = useCopy();
-  const [portDraft, setPortDraft] = useState<string | null>(null);
   const [allowDraft, setAllowDraft] = useState<string | null>(null);
   const s = settings.mirror;
   const view = state.data;
-  const port = portDraft ?? String(s.port);
-  const portValid = /^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535;
   const allow = allowDraft ?? s.allow;
   const interfaces = view?.interfaces ?? [];
   const choices = interfaces.some((i) => i.address === s.host) ? interfaces : [...interfaces, { name: 'Chosen before', address: s.host }];
@@ -71,20 +68,7 @@ export function MirrorCard({ settings }: { settings: SettingsView }) {
               ))}
             </NativeSelect>
           </label>
-          <label className="block space-y-1 text-sm font-medium">
-            Port
-            <Input
-              inputMode="numeric"
-              value={port}
-              aria-invalid={!portValid}
-              aria-label="Mirror port"
-              onChange={(e) => setPortDraft(e.target.value)}
-              onBlur={() => {
-                if (portValid && Number(port) !== s.port) update.mutate({ mirror: { port: Number(port) } });
-                setPortDraft(null);
-              }}
-            />
-          </label>
+          <PortField port={s.port} label="Mirror port" onSave={(port) => update.mutate({ mirror: { port } })} />
           <label className="block space-y-1 text-sm font-medium">
             Per client
             <NativeSelect
@@ -140,21 +124,13 @@ export function MirrorCard({ settings }: { settings: SettingsView }) {
                 Copy
               </Button>
             </div>
-            <div className="flex flex-wrap items-center gap-2">
-              <span className="text-muted-foreground">Key</span>
-              <code className="rounded-md bg-muted px-2 py-1 font-mono text-xs">{view.key?.masked ?? '…'}</code>
-              {view.key ? <span className="text-xs text-muted-foreground">{SOURCE[view.key.source]}</span> : null}
-              <Button size="sm" onClick={() => reveal.mutate()} aria-label="Show the key">
-                <Eye />
-                Show
-              </Button>
-              {view.key?.source !== 'HUBCAP_MIRROR_KEY' ? (
-                <Button size="sm" onClick={() => regenerate.mutate(undefined, { onSuccess: () => reveal.reset() })} aria-label="New key">
-                  <RefreshCw />
-                  New key
-                </Button>
-              ) : null}
-            </div>
+            <KeyRow
+              shown={view.key?.masked ?? '…'}
+              source={view.key?.source ?? null}
+              envVar="HUBCAP_MIRROR_KEY"
+              onShow={() => reveal.mutate()}
+              onRegenerate={() => regenerate.mutate(undefined, { onSuccess: () => reveal.reset() })}
+            />
           </div>
         ) : null}
         {f && view?.running ? (
