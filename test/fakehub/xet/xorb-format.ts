@@ -8,7 +8,7 @@
  */
 import { getChunks, hashToHex, xorbHash, type Chunk } from '@huggingface/xetchunk-wasm';
 import { decompressFrameSync } from 'lz4-napi';
-import { CHUNK_HEADER_BYTES, MAX_XORB_BYTES, MAX_XORB_CHUNKS, type Scheme } from './xorbs';
+import { bg4GroupSizes, CHUNK_HEADER_BYTES, MAX_XORB_BYTES, MAX_XORB_CHUNKS, readChunkHeader, type Scheme } from './xorbs';
 
 const FOOTER_IDENT = Buffer.from('XETBLOB');
 const MAX_CHUNK = 128 << 10;
@@ -25,15 +25,12 @@ export interface ParsedChunk {
 
 /** The inverse of xet-core's bg4_split: group g holds bytes g, g+4, g+8… */
 export function bg4Join(grouped: Uint8Array): Buffer {
-  const n = grouped.length;
-  const split = Math.floor(n / 4);
-  const rem = n % 4;
-  const sizes = [split + Math.min(1, rem), split + Math.min(1, Math.max(0, rem - 1)), split + Math.min(1, Math.max(0, rem - 2)), split];
-  const out = Buffer.allocUnsafe(n);
+  const sizes = bg4GroupSizes(grouped.length);
+  const out = Buffer.allocUnsafe(grouped.length);
   let base = 0;
-  for (let g = 0; g < 4; g++) {
-    for (let i = 0; i < (sizes[g] as number); i++) out[4 * i + g] = grouped[base + i] as number;
-    base += sizes[g] as number;
+  for (const [g, size] of sizes.entries()) {
+    for (let i = 0; i < size; i++) out[4 * i + g] = grouped[base + i] as number;
+    base += size;
   }
   return out;
 }
@@ -41,10 +38,7 @@ export function bg4Join(grouped: Uint8Array): Buffer {
 /** One serialized chunk (header + data) at `at`: its bytes and where the next one starts. */
 export function decodeChunkAt(buf: Buffer, at: number): { data: Buffer; scheme: Scheme; bytes: number } {
   if (buf.length - at < CHUNK_HEADER_BYTES) throw new XorbFormatError(`the xorb ends inside a chunk header at ${at}`);
-  const version = buf[at] as number;
-  const stored = buf.readUIntLE(at + 1, 3);
-  const scheme = buf[at + 4] as number;
-  const length = buf.readUIntLE(at + 5, 3);
+  const { version, compressed: stored, scheme, uncompressed: length } = readChunkHeader(buf, at);
   if (version !== 0) throw new XorbFormatError(`chunk header version ${version} at ${at}`);
   if (scheme !== 0 && scheme !== 1 && scheme !== 2) throw new XorbFormatError(`unknown compression scheme ${scheme} at ${at}`);
   if (length === 0 || length > MAX_CHUNK || stored > 2 * MAX_CHUNK) throw new XorbFormatError(`impossible chunk lengths at ${at}`);

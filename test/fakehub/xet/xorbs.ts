@@ -56,21 +56,34 @@ export interface XetFile {
   chunks: number;
 }
 
-/** xet-core's bg4_split_together: byte i of every 4 goes to group i, groups back to back. */
-export function bg4Split(data: Uint8Array): Buffer {
-  const n = data.length;
+/** How many bytes each of xet-core's four byte groups holds for `n` bytes (group g: bytes g, g+4, g+8…). */
+export function bg4GroupSizes(n: number): [number, number, number, number] {
   const split = Math.floor(n / 4);
   const rem = n % 4;
-  const sizes = [split + Math.min(1, rem), split + Math.min(1, Math.max(0, rem - 1)), split + Math.min(1, Math.max(0, rem - 2)), split];
-  const out = Buffer.allocUnsafe(n);
+  return [split + Math.min(1, rem), split + Math.min(1, Math.max(0, rem - 1)), split + Math.min(1, Math.max(0, rem - 2)), split];
+}
+
+/** xet-core's bg4_split_together: byte i of every 4 goes to group i, groups back to back. */
+export function bg4Split(data: Uint8Array): Buffer {
+  const sizes = bg4GroupSizes(data.length);
+  const out = Buffer.allocUnsafe(data.length);
   let base = 0;
-  for (let g = 0; g < 4; g++) {
-    for (let i = 0; i < (sizes[g] as number); i++) out[base + i] = data[4 * i + g] as number;
-    base += sizes[g] as number;
+  for (const [g, size] of sizes.entries()) {
+    for (let i = 0; i < size; i++) out[base + i] = data[4 * i + g] as number;
+    base += size;
   }
   return out;
 }
 
+/** A chunk header's fields as they stand, unchecked (the reader judges them). */
+export interface ChunkHeader {
+  version: number;
+  compressed: number;
+  scheme: number;
+  uncompressed: number;
+}
+
+/** The 8-byte chunk header: version 0, compressed length u24 LE, scheme, uncompressed length u24 LE. */
 export function chunkHeader(scheme: Scheme, compressed: number, uncompressed: number): Buffer {
   const h = Buffer.alloc(CHUNK_HEADER_BYTES);
   h[0] = 0;
@@ -78,6 +91,11 @@ export function chunkHeader(scheme: Scheme, compressed: number, uncompressed: nu
   h[4] = scheme;
   h.writeUIntLE(uncompressed, 5, 3);
   return h;
+}
+
+/** Reads back what chunkHeader writes, at `at` (the caller has checked that 8 bytes are there). */
+export function readChunkHeader(buf: Buffer, at: number): ChunkHeader {
+  return { version: buf[at] as number, compressed: buf.readUIntLE(at + 1, 3), scheme: buf[at + 4] as number, uncompressed: buf.readUIntLE(at + 5, 3) };
 }
 
 /** Serializes one chunk as xet-core's serialize_chunk does: the scheme asked for, or none when it does not pay. */
