@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { formatBytes, formatDuration } from '../contract/present/format';
 import { ApiError } from '../contract/errors';
-import { isTerminal, JOB_CONNECTION_BOUNDS, savedBytes, splitSelection, type DownloadJob } from '../contract/downloads';
+import { isTerminal, JOB_CONNECTION_BOUNDS, savedBytes, splitSelection, staleSourcesOf, type DownloadJob } from '../contract/downloads';
 import { REPO_TYPES, type RepoType } from '../contract/keys';
 import { repoDir, snapshotsDir } from '../cache/layout';
 import { benchFields, call, cliCore } from './context';
@@ -111,13 +111,15 @@ async function download({ values, positionals }: Parsed<typeof OPTIONS>): Promis
   // The progress line ends on what happened, never on the last throttled "99 %".
   if (tty) process.stderr.write(done.state === 'done' ? `\r${done.request.repo}  100%  ${formatBytes(done.bytesTotal)}\x1b[K\n` : '\n');
   for (const s of done.skipped) process.stderr.write(`hubcap: skipped ${s.path}: ${s.reason}\n`);
+  for (const [file, copies] of Object.entries(staleSourcesOf(done.files)))
+    process.stderr.write(`hubcap: ${file}: the old copy ${copies.join(', ')} no longer matches its sha256; nothing was reused from it\n`);
   if (done.state !== 'done')
     throw new ApiError(done.error?.code ?? 'INTERNAL', withHeadlessHint(done.error?.code, done.error?.message ?? 'The download did not finish.'));
   const snapshot = path.join(snapshotsDir(repoDir(done.cacheDir, { type: repoType, id: done.request.repo })), done.commit as string);
   if (!values.json && !values.quiet) process.stderr.write(`${summaryLine(done, Date.now() - started, snapshot)}\n`);
   if (values.json) {
     process.stdout.write(
-      `${JSON.stringify({ ok: true, repo: done.request.repo, revision: done.request.revision, commit: done.commit, snapshot, files: done.files.map((f) => f.path), via: Object.fromEntries(done.files.map((f) => [f.path, f.via ?? null])), savedBytes: savedBytes(done.files), bytes: done.bytesTotal, seconds: (Date.now() - started) / 1000, ...benchFields() })}\n`,
+      `${JSON.stringify({ ok: true, repo: done.request.repo, revision: done.request.revision, commit: done.commit, snapshot, files: done.files.map((f) => f.path), via: Object.fromEntries(done.files.map((f) => [f.path, f.via ?? null])), savedBytes: savedBytes(done.files), staleSources: staleSourcesOf(done.files), bytes: done.bytesTotal, seconds: (Date.now() - started) / 1000, ...benchFields() })}\n`,
     );
   } else {
     process.stdout.write(`${snapshot}\n`);

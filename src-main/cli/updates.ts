@@ -4,6 +4,7 @@
  * (never in offline mode: then it shows the last check and says so); with REPOs it also says what
  * changed. `update` fetches the new revision, verified, and moves the branch only at the end.
  */
+import { staleSourcesOf } from '../contract/downloads';
 import { ApiError } from '../contract/errors';
 import { parseRepoSpec, repoKey } from '../contract/keys';
 import { formatBytes } from '../contract/present/format';
@@ -104,13 +105,19 @@ const UPDATE_OPTIONS = {
   'cache-dir': { type: 'string' },
 } satisfies CommandOptions;
 
-/** Resolves once the repo's update has settled (its ref moved, or it failed). */
+/**
+ * Resolves once the repo's update has settled: its download ran and ended (the ref moved, or it
+ * failed). Working out the details before the download starts also sends views without a running
+ * update, so only one after a running one counts.
+ */
 function settled(core: Core, key: string): Promise<RepoUpdates | undefined> {
   return new Promise((resolve) => {
+    let ran = false;
     const off = core.events.on((name, payload) => {
       if (name !== 'updates.changed') return;
       const r = (payload as UpdatesView).repos.find((x) => x.repo === key);
-      if (r && !r.running) {
+      if (r?.running) ran = true;
+      else if (r && (ran || r.lastError)) {
         off();
         resolve(r);
       }
@@ -137,14 +144,23 @@ async function updateRepo({ values, positionals }: Parsed<typeof UPDATE_OPTIONS>
     const started = await call(core, 'updates.apply', { repo: key, branch: d.branch, allowDiverged: values['allow-force-pushed'] });
     const r = started.running ? await done : started;
     if (r?.lastError) throw new ApiError('INTERNAL', r.lastError);
-    const now = r?.branches.find((b) => b.branch === d.branch)?.cachedCommit;
+    // No branch record when no check ran before (`hubcap update` alone): then no error means the ref moved.
+    const now = r?.branches.find((b) => b.branch === d.branch)?.cachedCommit ?? d.to;
     if (now !== d.to) throw new ApiError('INTERNAL', `The update did not finish; ${d.branch} still points at ${short(d.from)}.`);
-    if (values.json)
-      process.stdout.write(`${JSON.stringify({ ok: true, updated: true, branch: d.branch, from: d.from, to: d.to, previous: r?.previous ?? [] })}\n`);
-    else
+    // Old copies the update could not reuse (they no longer match their sha256), as the download job says.
+    const job = started.running ? (await call(core, 'downloads.list', {})).find((j) => j.id === started.running?.jobId) : undefined;
+    const staleSources = staleSourcesOf(job?.files ?? []);
+    if (values.json) {
       process.stdout.write(
-        `Updated ${d.branch} to ${short(d.to)}${r?.previous.includes(d.from) ? `; the previous revision ${short(d.from)} is kept until you remove it` : ''}.\n`,
+        `${JSON.stringify({ ok: true, updated: true, branch: d.branch, from: d.from, to: d.to, previous: r?.previous ?? [], staleSources })}\n`,
       );
+      return 0;
+    }
+    for (const [file, copies] of Object.entries(staleSources))
+      process.stderr.write(`${file}: the old copy ${copies.join(', ')} no longer matches its sha256; nothing was reused from it.\n`);
+    process.stdout.write(
+      `Updated ${d.branch} to ${short(d.to)}${r?.previous.includes(d.from) ? `; the previous revision ${short(d.from)} is kept until you remove it` : ''}.\n`,
+    );
     return 0;
   } finally {
     await core.close();

@@ -22,6 +22,11 @@ export function savedBytes(files: readonly JobFile[]): number {
   return files.reduce((sum, f) => sum + (f.via === 'local' || f.via === 'store' || f.via === 'present' ? f.size : (f.reusedBytes ?? 0)), 0);
 }
 
+/** Per file, the older local copies that no longer match their sha256 (nothing reused from them); empty when none. */
+export function staleSourcesOf(files: readonly JobFile[]): Record<string, string[]> {
+  return Object.fromEntries(files.filter((f) => f.staleSources?.length).map((f) => [f.path, [...(f.staleSources ?? [])]]));
+}
+
 export interface JobFile {
   path: string;
   size: number;
@@ -35,6 +40,11 @@ export interface JobFile {
   via?: FileVia;
   /** Via Xet: bytes of it taken from other local files (an older revision: a delta update) instead of fetched. */
   reusedBytes?: number;
+  /**
+   * Via Xet: older local copies of it (their paths) that no longer match their sha256, so nothing was
+   * reused from them and their share of the file travelled (#26.6).
+   */
+  staleSources?: string[];
   /** Bytes of a present blob hashed so far, while it is checked before it is trusted (big files). */
   checking?: { done: number; total: number };
 }

@@ -1,8 +1,11 @@
 /** `hubcap updates / update / pin / unpin` as real processes against fakehub (#26). */
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliEnv, runCli as run } from '../helpers/cli';
 import { fakeHub } from '../helpers/hub';
 import { buildRepo } from '../fakehub/model';
+import { ggufWithTemplate as xetGguf } from '../fakehub/xet/delta';
 import { ggufWithTemplate } from '../updates/setup';
 
 describe('hubcap updates', () => {
@@ -62,5 +65,22 @@ describe('hubcap updates', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/force-pushed/);
     expect((await run(['update', 'acme/chat-llm', '--allow-force-pushed'], env)).code).toBe(0);
+  }, 180_000);
+
+  it('update --json names an old copy that no longer matches its sha256 (nothing reused from it)', async () => {
+    const size = 4 << 20;
+    const hub = await fakeHub({ storageHost: '127.0.0.2', xet: {} });
+    hub.addRepo(buildRepo({ id: 'acme/xet-llm', commits: [{ files: { 'model.gguf': xetGguf(size, '{{ old }}') } }] }));
+    const env = cliEnv(hub.url);
+    expect((await run(['download', 'acme/xet-llm'], env)).code).toBe(0);
+    const blobs = path.join(env.HF_HUB_CACHE, 'models--acme--xet-llm', 'blobs');
+    const blob = path.join(blobs, fs.readdirSync(blobs)[0] as string);
+    const fd = fs.openSync(blob, 'r+');
+    fs.writeSync(fd, Buffer.from('corrupt'), 0, 7, size / 2);
+    fs.closeSync(fd);
+    hub.push('acme/xet-llm', { files: { 'model.gguf': xetGguf(size, '{{ new }}') } });
+    const upd = await run(['update', 'acme/xet-llm', '--json'], env);
+    expect(upd.code, upd.stderr).toBe(0);
+    expect((JSON.parse(upd.stdout) as { staleSources: Record<string, string[]> }).staleSources).toEqual({ 'model.gguf': [blob] });
   }, 180_000);
 });

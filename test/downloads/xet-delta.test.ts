@@ -186,6 +186,7 @@ describe('delta updates of Xet files', () => {
     expect(job.state).toBe('done');
     await settled(hub);
     expect(job.files[0]?.reusedBytes).toBeUndefined();
+    expect(job.files[0]?.staleSources).toEqual([oldBlob]);
     expect(xorbBytes(hub) - before).toBeGreaterThan(size * 0.95);
     expect(
       createHash('sha256')

@@ -21,6 +21,8 @@ export interface Setup {
   /** Waits until the engine is idle (the update's download ended and its ref moved). */
   idle(): Promise<void>;
   ref(repo: string, name?: string): string;
+  /** The engine's download jobs (an update's among them). */
+  jobs(): DownloadJob[];
 }
 
 export function setup(hub: FakeHub, opts: { token?: string; deps?: Partial<UpdatesDeps>; engine?: Partial<ManagerOptions> } = {}): Setup {
@@ -62,6 +64,7 @@ export function setup(hub: FakeHub, opts: { token?: string; deps?: Partial<Updat
       await m.whenIdle();
       index.invalidate();
     },
+    jobs: () => m.list(),
     ref: (repo, name = 'main') => fs.readFileSync(path.join(repoDir(cache, { type: 'model', id: repo }), 'refs', name), 'utf8'),
   };
 }

@@ -72,6 +72,13 @@ describe('updates over Xet', () => {
     const d = await s.svc.details(KEY);
     expect(d.files.find((f) => f.path === 'model.gguf')?.note).toMatch(/no longer matches its sha256: nothing is reused/);
     expect(d.bytesToTravel).toBeGreaterThan(SIZE * 0.9);
+    // The update's download job carries it too, for the Downloads page and --json (#26.6).
+    const started = await s.svc.apply(KEY);
+    await s.idle();
+    const job = s.jobs().find((j) => j.id === started.running?.jobId);
+    const file = job?.files.find((f) => f.path === 'model.gguf');
+    expect(file?.staleSources).toEqual([blob]);
+    expect(file?.reusedBytes).toBeUndefined();
   });
   it(
     "in a cache with huggingface_hub 2.x's shared blob store, the GGUF header is still read (its link leads into the store)",

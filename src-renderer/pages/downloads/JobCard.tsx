@@ -1,5 +1,5 @@
 import { CheckCircle2, Download, Loader2, XCircle } from 'lucide-react';
-import { savedBytes, type DownloadJob } from '../../../src-main/contract/downloads';
+import { savedBytes, staleSourcesOf, type DownloadJob } from '../../../src-main/contract/downloads';
 import { formatBytes, formatDuration, plural } from '../../../src-main/contract/present/format';
 import { DownloadProblem } from '../../components/DownloadProblem';
 import { Badge } from '../../components/ui/badge';
@@ -31,6 +31,7 @@ export function JobCard({ job }: { job: DownloadJob }) {
   const xetFiles = job.files.filter((f) => f.via === 'xet').length;
   const checking = job.files.filter((f) => f.checking);
   const saved = savedBytes(job.files);
+  const stale = Object.entries(staleSourcesOf(job.files));
   const waiting = job.files.filter((f) => f.state === 'waiting');
   const selection = [...(job.request.files ?? []), ...(job.request.patterns ?? [])];
   return (
@@ -100,6 +101,16 @@ export function JobCard({ job }: { job: DownloadJob }) {
         <p className="text-xs text-warning" data-testid="job-skipped">
           {plural(job.skipped.length, 'file')} not stored: {job.skipped.map((s) => `${s.path} (${s.reason})`).join('; ')}
         </p>
+      ) : null}
+      {stale.length ? (
+        <div className="space-y-1 text-xs text-warning" data-testid="job-stale">
+          {stale.map(([file, copies]) => (
+            <p key={file} className="break-words">
+              The old copy of {file} on this machine no longer matches its sha256, so nothing was reused from it and its bytes came from the network:{' '}
+              <span className="font-mono break-all">{copies.join(', ')}</span>
+            </p>
+          ))}
+        </div>
       ) : null}
       <DownloadProblem job={job} />
     </li>
