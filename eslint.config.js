@@ -34,6 +34,7 @@ export const LAYERS = [
   ['mirror'],
   ['desktop'],
   ['core'],
+  ['rpc'],
   ['serve'],
   ['cli', 'electron'],
 ];

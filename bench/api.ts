@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import OpenAI from 'openai';
 import { getLlama, LlamaChatSession, LlamaLogLevel } from 'node-llama-cpp';
 import { PROMPT, rawRound, SAMPLING, SYSTEM, type Round } from './raw-round';
-import { Core } from '../src-main/core/core';
+import { createCore, type Core } from '../src-main/core/core';
 import { nodeHostLauncher } from '../src-main/inference/host-client';
 import { defaultThreads } from '../src-main/inference/threads';
 import { startLocalApi } from '../src-main/localapi/server';
@@ -61,7 +61,7 @@ const before = await rawPhase('before');
 
 // ---------- Hubcap: the local API in front of the inference host ----------
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'hubcap-bench-api-'));
-const core = new Core({
+const core = createCore({
   transport: 'cli',
   env: { HF_HUB_OFFLINE: '1' },
   homeDir: home,

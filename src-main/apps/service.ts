@@ -66,6 +66,11 @@ export class AppsService {
   readonly #d: AppsDeps;
   readonly #hashes: FileHashes;
   #last: AppsReport | null = null;
+
+  /** The remembered hashes of files in other apps' folders (publishing hashes the same kind of files). */
+  get hashes(): FileHashes {
+    return this.#hashes;
+  }
   /** The app folder each file of the last scan was found in: its links may lead only inside it. */
   #roots = new Map<string, string>();
 

@@ -8,9 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Core, type CoreOptions } from '../core/core';
+import { createCore, type Core, type CoreOptions } from '../core/core';
 import { nodeHostLauncher, type HostLauncher } from '../inference/host-client';
-import { dispatch } from '../core/dispatch';
+import { dispatch } from '../rpc/dispatch';
 import type { ParsedInput, RequestInput, RequestName, RequestOutput } from '../contract/api';
 import { ApiError } from '../contract/errors';
 import { processEnv, readHfEnv, readLocalEnv, type Env } from '../hub/hf-env';
@@ -28,7 +28,7 @@ export function inferenceLauncher(): HostLauncher {
 /** The core with this machine's HOME, data folder and stored settings, for every command. */
 export function hostCore(transport: 'serve' | 'cli', extra: Partial<CoreOptions> = {}, env: Env = processEnv()): Core {
   const homeDir = os.homedir();
-  return new Core({
+  return createCore({
     transport,
     env,
     homeDir,

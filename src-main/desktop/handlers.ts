@@ -26,7 +26,7 @@ export interface DesktopActions {
   pickFolders(): Promise<string[]>;
 }
 
-export interface ShellHandlerDeps {
+export interface DesktopHandlerDeps {
   transport: 'electron' | 'serve' | 'cli';
   platform: NodeJS.Platform;
   runtime?: { electron: string | null; chrome: string | null } | undefined;
@@ -42,7 +42,7 @@ export function capabilities(desktop: DesktopActions | undefined): Capabilities 
   return { openInFileManager: on, openExternal: on, clipboard: on, pickFolders: on };
 }
 
-export function appInfo(deps: Pick<ShellHandlerDeps, 'transport' | 'platform' | 'runtime' | 'desktop'>): AppInfo {
+export function appInfo(deps: Pick<DesktopHandlerDeps, 'transport' | 'platform' | 'runtime' | 'desktop'>): AppInfo {
   const runtime = deps.runtime ?? { electron: null, chrome: null };
   return {
     name: PRODUCT_NAME,
@@ -79,8 +79,8 @@ function isDirectory(p: string): boolean {
   }
 }
 
-export function shellHandlers(
-  deps: ShellHandlerDeps,
+export function desktopHandlers(
+  deps: DesktopHandlerDeps,
 ): HandlerSlice<'app.info' | 'places.open' | 'places.pickFolders' | 'places.browse' | 'places.cacheFreeSpace' | 'links.openExternal' | 'clipboard.writeText'> {
   const { desktop } = deps;
   return {

@@ -4,7 +4,7 @@
  */
 import type { IpcMain, IpcMainEvent, WebContents } from 'electron';
 import { IPC_CHANNEL } from '../contract/wire';
-import { attachConnection, type Connection } from '../core/connection';
+import { attachConnection, type Connection } from '../rpc/connection';
 import type { Core } from '../core/core';
 import { isAppUrl } from './protocol';
 

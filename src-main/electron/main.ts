@@ -6,9 +6,9 @@
  */
 import path from 'node:path';
 import { app, BrowserWindow, clipboard, dialog, ipcMain, protocol, screen, session, shell, utilityProcess } from 'electron';
-import { Core } from '../core/core';
+import { createCore, type Core } from '../core/core';
 import { processEnv } from '../hub/hf-env';
-import { dispatch } from '../core/dispatch';
+import { dispatch } from '../rpc/dispatch';
 import type { AddResult } from '../contract/library';
 import { defaultDataDir } from '../settings/data-dir';
 import { APP_SCHEME, APP_URL, appSchemePrivileges, createAppProtocolHandler, isAppUrl } from './protocol';
@@ -77,7 +77,7 @@ function createWindow(core: Core): void {
 }
 
 async function start(): Promise<void> {
-  core = new Core({
+  core = createCore({
     transport: 'electron',
     env,
     homeDir: app.getPath('home'),

@@ -22,7 +22,7 @@ import type { AppLocation } from '../apps/locations';
 import { comfyKindOf } from './file-kind';
 import { COMFYUI_WEIGHTS, destinationOf } from './layouts';
 import { existingAt, placeFile, type SourceFile } from './place';
-import { ExportRecords } from './records';
+import { ExportRecords, type ExportUse } from './records';
 import { examineTarget, nameProblem, type TargetFacts } from '../downloads/local-dir-target';
 
 export interface ExportServiceOptions {
@@ -125,6 +125,16 @@ export class ExportService {
   constructor(opts: ExportServiceOptions) {
     this.#o = opts;
     this.records = new ExportRecords(opts.dataDir);
+  }
+
+  /** Where each cached revision is also used by another app (delete previews, update cleanup). */
+  outsideUses(): ExportUse[] {
+    return this.records.uses(appName);
+  }
+
+  /** The cache moved: the symlinks Hubcap made into it are pointed at the new place. */
+  cacheMoved(from: string, to: string): Promise<{ repointed: number; failed: string[] }> {
+    return this.records.cacheMoved(from, to);
   }
 
   /** The app's models folder: the one that exists (LM Studio's own setting first), else its default. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkTokenFormat, maskToken } from '../../src-main/account/account';
 import { unavailableKeychain } from '../../src-main/account/keychain';
-import { dispatch } from '../../src-main/core/dispatch';
+import { dispatch } from '../../src-main/rpc/dispatch';
 import { testCore } from '../helpers/core';
 import { memoryKeychain } from '../helpers/keychain';
 import { fakeHub } from '../helpers/hub';
@@ -38,7 +38,7 @@ describe('login', () => {
     expect(keychain.entries.get('token:laptop')).toBe(ALICE);
     expect(JSON.stringify(view)).not.toContain(ALICE);
     expect(core.account.currentToken()).toBe(ALICE);
-    expect(core.hubStatus().account).toEqual({ signedIn: true, name: 'alice', role: 'read' });
+    expect(core.hub.status().account).toEqual({ signedIn: true, name: 'alice', role: 'read' });
   });
 
   it('shows what a fine-grained token may do', async () => {

@@ -10,7 +10,7 @@ import type { AdoptResult, AppsReport, Identification, ReclaimPlan, ReclaimResul
 import type { DownloadJob } from '../../src-main/contract/downloads';
 import type { LibraryItem } from '../../src-main/contract/library';
 import type { Core } from '../../src-main/core/core';
-import { dispatch } from '../../src-main/core/dispatch';
+import { dispatch } from '../../src-main/rpc/dispatch';
 import { readTreeRecord } from '../../src-main/cache/tree-record';
 import type { FakeHub } from '../fakehub/server';
 import { cachedLlamaModel, HUGE_70B } from '../fixtures/llama-model';

@@ -12,7 +12,7 @@ import type { AdoptResult, AppsReport, ReclaimPlan, ReclaimResult } from '../../
 import type { AddResult, LibraryItem } from '../../src-main/contract/library';
 import type { VerifyView } from '../../src-main/contract/cache';
 import type { Core } from '../../src-main/core/core';
-import { dispatch } from '../../src-main/core/dispatch';
+import { dispatch } from '../../src-main/rpc/dispatch';
 import type { FakeHub } from '../fakehub/server';
 import { otherAppsHome, type OtherAppsHome } from '../fixtures/other-apps';
 import { testCore } from '../helpers/core';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AdoptResult } from '../../src-main/contract/apps';
 import type { Core } from '../../src-main/core/core';
-import { dispatch } from '../../src-main/core/dispatch';
+import { dispatch } from '../../src-main/rpc/dispatch';
 import { otherAppsHome } from '../fixtures/other-apps';
 import { testCore } from '../helpers/core';
 import { fakeHub } from '../helpers/hub';

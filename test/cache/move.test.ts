@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { moveCache, MOVE_JOURNAL } from '../../src-main/cache/move';
 import { scanCache } from '../../src-main/cache/scan';
-import { dispatch } from '../../src-main/core/dispatch';
+import { dispatch } from '../../src-main/rpc/dispatch';
 import type { CacheMoveResult } from '../../src-main/contract/cache';
 import type { SettingsView } from '../../src-main/contract/settings';
 import { runCli, startCli } from '../helpers/cli';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CacheFileView, VerifyView } from '../../src-main/contract/cache';
 import type { Core } from '../../src-main/core/core';
-import { dispatch } from '../../src-main/core/dispatch';
+import { dispatch } from '../../src-main/rpc/dispatch';
 import { testCore } from '../helpers/core';
 import { A, writePythonRevision } from '../helpers/python-cache';
 import { tmpDir } from '../helpers/tmp';

@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { shellHandlers } from '../../src-main/desktop/handlers';
+import { desktopHandlers } from '../../src-main/desktop/handlers';
 
 function handlers(hubCache: string) {
-  return shellHandlers({
+  return desktopHandlers({
     transport: 'serve',
     platform: process.platform,
     folders: { hubCache: () => hubCache, dataDir: () => os.tmpdir(), cacheRepo: () => hubCache },

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { localDirProgressLine } from '../../src-main/cli/download-local-dir';
 import { formatBytes } from '../../src-main/contract/present/format';
 import type { LocalDirProgress, LocalDirResultView } from '../../src-main/contract/local-dir';
-import { dispatch } from '../../src-main/core/dispatch';
+import { dispatch } from '../../src-main/rpc/dispatch';
 import type { Handlers } from '../../src-main/contract/handlers';
 import { engineFetchInto } from '../../src-main/downloads/local-dir-fetch';
 import { localDirHandlers } from '../../src-main/downloads/local-dir-handlers';

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExportPlanView, ExportResult } from '../../src-main/contract/export';
 import type { Core } from '../../src-main/core/core';
-import { dispatch } from '../../src-main/core/dispatch';
+import { dispatch } from '../../src-main/rpc/dispatch';
 import { nameProblem } from '../../src-main/downloads/local-dir-target';
 import { testCore } from '../helpers/core';
 import { tmpfs } from '../helpers/mounts';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExportPlanView, ExportResult } from '../../src-main/contract/export';
 import type { Core } from '../../src-main/core/core';
-import { dispatch } from '../../src-main/core/dispatch';
+import { dispatch } from '../../src-main/rpc/dispatch';
 import { testCore } from '../helpers/core';
 import { btrfs } from '../helpers/mounts';
 import { commitOf, writePythonRevision } from '../helpers/python-cache';

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DeletePlanView } from '../../src-main/contract/cache';
 import type { ExportPlanView, ExportRecordView, ExportResult } from '../../src-main/contract/export';
 import type { Core } from '../../src-main/core/core';
-import { dispatch } from '../../src-main/core/dispatch';
+import { dispatch } from '../../src-main/rpc/dispatch';
 import { testCore } from '../helpers/core';
 import { tmpDir } from '../helpers/tmp';
 import { exportCache, files, LLM, read } from './models';

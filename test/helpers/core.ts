@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Core, type CoreOptions } from '../../src-main/core/core';
+import { createCore, type Core, type CoreOptions } from '../../src-main/core/core';
 import { confBackend } from '../../src-main/settings/conf-backend';
 import { tmpDir } from './tmp';
 import { memoryKeychain } from './keychain';
@@ -7,7 +7,7 @@ import { memoryKeychain } from './keychain';
 /** A core on a throwaway HOME and data folder that makes no network request unless asked. */
 export function testCore(overrides: Partial<CoreOptions> = {}): Core {
   const home = tmpDir('hubcap-home-');
-  return new Core({
+  return createCore({
     transport: 'serve',
     env: { HF_ENDPOINT: 'http://127.0.0.1:1' },
     homeDir: home,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCore } from '../helpers/core';
 import { answered, recordEvents, sourceHostLauncher, splitTestModel, testModel } from '../helpers/inference';
 import { HUGE_70B } from '../fixtures/llama-model';
-import { dispatch } from '../../src-main/core/dispatch';
+import { dispatch } from '../../src-main/rpc/dispatch';
 import type { Core } from '../../src-main/core/core';
 import type { ChatStreamEvent } from '../../src-main/contract/chat';
 import type { InferenceStatus } from '../../src-main/contract/inference';

@@ -1,7 +1,7 @@
 /** A cached file named .gguf that is not one: marked in the Library, refused by inference in words, no host started. */
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dispatch } from '../../src-main/core/dispatch';
+import { dispatch } from '../../src-main/rpc/dispatch';
 import type { Core } from '../../src-main/core/core';
 import type { LibraryItem } from '../../src-main/contract/library';
 import { testCore } from '../helpers/core';

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SettingsView } from '../../src-main/contract/settings';
 import type { DownloadJob } from '../../src-main/contract/downloads';
 import type { Core } from '../../src-main/core/core';
-import { dispatch } from '../../src-main/core/dispatch';
+import { dispatch } from '../../src-main/rpc/dispatch';
 import { STORE_MARKER } from '../../src-main/cache/shared-store';
 import { XET_FILE, XET_REPO, xetRepo } from '../fakehub/xet/fixtures';
 import { testCore } from '../helpers/core';

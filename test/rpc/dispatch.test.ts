@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { dispatch } from '../../src-main/core/dispatch';
+import { dispatch } from '../../src-main/rpc/dispatch';
 import { ApiError } from '../../src-main/contract/errors';
 import type { Handlers } from '../../src-main/contract/handlers';
 import { testCore } from '../helpers/core';

@@ -5,7 +5,7 @@
 import { createBirpc } from 'birpc';
 import type { ClientRpcFunctions, CoreRpcFunctions } from '../contract/wire';
 import { dispatch } from './dispatch';
-import type { Core } from './core';
+import type { Core } from '../core/core';
 
 export interface MessageChannelLike {
   post: (data: unknown) => void;

@@ -11,6 +11,13 @@ export class EventBus {
     return () => this.#listeners.delete(listener);
   }
 
+  /** One event's payloads, typed: how a capability reacts to another's changes without importing it. */
+  when<K extends EventName>(name: K, fn: (payload: EventPayload<K>) => void): () => void {
+    return this.on((n, payload) => {
+      if (n === name) fn(payload as EventPayload<K>);
+    });
+  }
+
   emit<K extends EventName>(name: K, payload: EventPayload<K>): void {
     for (const listener of [...this.#listeners]) {
       try {
