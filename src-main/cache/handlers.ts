@@ -16,6 +16,7 @@ import * as cache from './service';
 import { unshareBlob } from './unshare';
 import type { ExpectedHashes } from './verify';
 import type { OutsideUse } from './delete-plan';
+import type { LoadedFile } from './loaded-models';
 
 export interface CacheHandlerDeps {
   index: CacheIndex;
@@ -34,6 +35,11 @@ export interface CacheHandlerDeps {
   shell: string;
   /** Where revisions are also used (exports to other apps' folders, remembered above the cache): delete previews count them. */
   outsideUses?: () => OutsideUse[];
+  /**
+   * Files loaded models run from now (Chat and the Local API share one engine): a delete preview
+   * names them and the delete is refused until they are unloaded; a prune keeps their revisions.
+   */
+  loadedModels?: () => LoadedFile[];
   /** After a move: the links other apps were given into the old place are re-pointed (export records). */
   onCacheMoved?: (from: string, to: string) => Promise<{ repointed: number; failed: string[] }>;
 }
@@ -43,6 +49,7 @@ export function cacheHandlers(deps: CacheHandlerDeps): HandlerSlice<RequestsOf<'
   const inUse = async (scan: ReturnType<typeof scanCache>): Promise<cache.InUse> => ({
     partials: await cache.activePartials(scan),
     snapshots: deps.activeSnapshots(),
+    loaded: deps.loadedModels?.() ?? [],
   });
   const expected = (key: string): ExpectedHashes | undefined => {
     const repo = parseRepoKey(key);

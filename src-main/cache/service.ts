@@ -10,6 +10,7 @@ import path from 'node:path';
 import { ApiError } from '../contract/errors';
 import { isLockHeld, blobLockPath } from './blob-lock';
 import { executePlan, outsideUsesOf, planDeletion, type DeletePlan, type DeleteTarget, type OutsideUse } from './delete-plan';
+import { loadedHits, loadedSnapshots, type LoadedFile, type LoadedHit } from './loaded-models';
 import { findCachedRepo, scanCache, type CacheScan, type CachedFile, type CachedRepo } from './scan';
 import { parseRepoSpec, repoKey } from '../contract/keys';
 import { verifyRepo, type ExpectedHashes } from './verify';
@@ -99,41 +100,44 @@ export function revisionFiles(scan: CacheScan, key: string, commit: string): Cac
   }));
 }
 
-/** What is in use and must survive any cleanup: partials being written, snapshots being filled. */
+/** What is in use and must survive any cleanup: partials being written, snapshots being filled, files loaded models run from. */
 export interface InUse {
   partials: ReadonlySet<string>;
   snapshots: readonly string[];
+  loaded?: readonly LoadedFile[];
 }
 
-function toTargets(targets: DeleteTargetInput[], inUse: InUse): DeleteTarget[] {
+function toTargets(scan: CacheScan, targets: DeleteTargetInput[], inUse: InUse): DeleteTarget[] {
   return targets.map((t) =>
     t.kind === 'incomplete'
       ? { kind: 'incomplete', exclude: [...inUse.partials] }
       : t.kind === 'detached'
-        ? { kind: 'detached', exclude: [...inUse.snapshots] }
+        ? { kind: 'detached', exclude: [...inUse.snapshots, ...loadedSnapshots(scan, inUse.loaded ?? [])] }
         : t,
   );
 }
 
-function view(plan: DeletePlan, usedElsewhere: OutsideUse[]): DeletePlanView {
+function view(plan: DeletePlan, usedElsewhere: OutsideUse[], loaded: LoadedHit[]): DeletePlanView {
   return {
     freedBytes: plan.freedBytes,
     summary: plan.summary,
     kept: plan.kept,
     counts: { repos: plan.repos.length, revisions: plan.snapshots.length, blobs: plan.blobs.length, files: plan.loose.length },
     ...(usedElsewhere.length ? { usedElsewhere: usedElsewhere.map((u) => ({ label: u.label, files: u.files, symlinks: u.symlinks })) } : {}),
+    ...(loaded.length ? { loaded } : {}),
   };
 }
 
 /** `outside`: where revisions are also used (exports to other apps' folders), counted in the preview. */
 export function planDelete(scan: CacheScan, targets: DeleteTargetInput[], inUse: InUse, outside: readonly OutsideUse[] = []): DeletePlanView {
-  const plan = planDeletion(scan, toTargets(targets, inUse), { sharedFs: cacheFsKind(scan.root) });
-  return view(plan, outsideUsesOf(scan, plan, outside));
+  const plan = planDeletion(scan, toTargets(scan, targets, inUse), { sharedFs: cacheFsKind(scan.root) });
+  return view(plan, outsideUsesOf(scan, plan, outside), loadedHits(scan, plan, inUse.loaded ?? []));
 }
 
 /**
  * Runs the plan; what it says it freed is what the disk lost. Refused, with the reason, while an
- * unfinished download inside a repo being deleted is being written (by us, Python or anyone).
+ * unfinished download inside a repo being deleted is being written (by us, Python or anyone), or
+ * while a loaded model runs from what it deletes.
  */
 export async function deleteFromCache(
   scan: CacheScan,
@@ -141,7 +145,14 @@ export async function deleteFromCache(
   inUse: InUse,
   outside: readonly OutsideUse[] = [],
 ): Promise<DeletePlanView & { errors: string[] }> {
-  const plan = planDeletion(scan, toTargets(targets, inUse), { sharedFs: cacheFsKind(scan.root) });
+  const plan = planDeletion(scan, toTargets(scan, targets, inUse), { sharedFs: cacheFsKind(scan.root) });
+  const loaded = loadedHits(scan, plan, inUse.loaded ?? []);
+  const first = loaded[0];
+  if (first)
+    throw new ApiError(
+      'BUSY',
+      `${first.name} is loaded (Chat and the Local API run it) from ${first.revision}: nothing was deleted. Unload it first, then delete again.`,
+    );
   const writing = scan.incomplete.find((f) => inUse.partials.has(f.path) && plan.repos.some((r) => f.path.startsWith(r + path.sep)));
   if (writing)
     throw new ApiError(
@@ -149,7 +160,7 @@ export async function deleteFromCache(
       `${writing.repo.replace(/^\w+:/, '')} is being downloaded into right now (${path.basename(writing.path)} is being written): nothing was deleted. Let the download finish, then delete again.`,
     );
   const result = await executePlan(scan.root, plan);
-  return { ...view(plan, outsideUsesOf(scan, plan, outside)), freedBytes: result.freedBytes, errors: result.errors };
+  return { ...view(plan, outsideUsesOf(scan, plan, outside), loaded), freedBytes: result.freedBytes, errors: result.errors };
 }
 
 export async function verify(root: string, key: string, expected?: ExpectedHashes): Promise<VerifyView> {

@@ -93,6 +93,8 @@ export interface DeletePlanView {
   counts: { repos: number; revisions: number; blobs: number; files: number };
   /** Other apps' folders the deleted revisions were exported to: their symlinks into the cache break; copies stay. */
   usedElsewhere?: { label: string; files: number; symlinks: number }[];
+  /** Loaded models (Chat, the Local API) that run from what this deletes: the delete is refused until they are unloaded. */
+  loaded?: { name: string; revision: string }[];
 }
 
 export interface VerifyView {

@@ -27,6 +27,11 @@ function PlanPreview({ plan }: { plan: DeletePlanView }) {
           {u.symlinks ? `, ${u.symlinks === 1 ? 'a link' : `${u.symlinks} links`} into the cache that will stop working.` : ', its own copies, which stay.'}
         </p>
       ))}
+      {plan.loaded?.map((m) => (
+        <p key={m.name} className="text-sm text-warning" data-testid="delete-loaded">
+          {m.name} is loaded from {m.revision}: unload it first, then delete.
+        </p>
+      ))}
     </div>
   );
 }
