@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import OpenAI from 'openai';
 import { getLlama, LlamaChatSession, LlamaLogLevel } from 'node-llama-cpp';
 import { PROMPT, rawRound, SAMPLING, SYSTEM, type Round } from './raw-round';
-import { createCore, type Core } from '../src-main/core/core';
+import { createCore } from '../src-main/core/core';
 import { nodeHostLauncher } from '../src-main/inference/host-client';
 import { defaultThreads } from '../src-main/inference/threads';
 import { startLocalApi } from '../src-main/localapi/server';
