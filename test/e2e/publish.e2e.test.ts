@@ -79,7 +79,8 @@ describe('publish', () => {
     // A write token, signed in from the notice: the plan comes back by itself.
     await signInHere(BOB_WRITE, 'token-problem');
     await page.getByTestId('publish-plan').waitFor();
-    expect(await page.getByLabel('Owner').inputValue()).toBe('bob');
+    // The owner follows the new account once the page hears of it (the plan may show first).
+    await expect.poll(() => page.getByLabel('Owner').inputValue(), { timeout: 10_000 }).toBe('bob');
     await page
       .getByTestId('publish-plan')
       .getByText(/Creates bob\/my-tiny/)
@@ -109,6 +110,12 @@ describe('publish', () => {
     await job.locator('[data-testid="verify-result"][data-state="ok"]').waitFor({ timeout: 20_000 });
     expect(await job.getByTestId('verify-result').textContent()).toMatch(/same sha256 for all 2 files/);
     await page.screenshot({ path: path.join(SHOTS, 'publish-done.png'), fullPage: true });
+    // The Xet line in the dark theme too (its muted text on the card).
+    await page.emulateMedia({ colorScheme: 'dark' });
+    // Colours change through CSS transitions: the shot waits for them to end.
+    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+    await page.screenshot({ path: path.join(SHOTS, 'publish-done-dark.png'), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'light' });
 
     const repo = served.hub.repos.get('model:bob/my-tiny');
     expect(repo?.private).toBe(true);
