@@ -3,8 +3,9 @@ import { z } from 'zod';
 import type { ModelDetails } from './model';
 import { request } from './request';
 
-export const GALLERY_SORTS = ['trending', 'downloads', 'likes', 'updated'] as const;
-export type GallerySort = (typeof GALLERY_SORTS)[number];
+import { GALLERY_SORTS } from './present/gallery';
+
+export { GALLERY_SORTS, type GallerySort } from './present/gallery';
 
 export interface ModelCardView {
   id: string;

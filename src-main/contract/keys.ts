@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { COMMIT_ID } from './ids';
+import { repoKey } from './present/repo-key';
 
 export const REPO_TYPES = ['model', 'dataset', 'space'] as const;
 export type RepoType = (typeof REPO_TYPES)[number];
@@ -20,9 +21,7 @@ export const REPO_KEY_RE = new RegExp(`^(model|dataset|space):(${ID})$`);
 const CACHE_ITEM_RE = new RegExp(`^cache:(model|dataset|space):(${ID})@(${COMMIT_ID}):(.+)$`);
 const LOCAL_ITEM_RE = /^local:([0-9a-f-]{36})$/;
 
-export function repoKey(repo: RepoRef): string {
-  return `${repo.type}:${repo.id}`;
-}
+export { repoKey };
 
 export function parseRepoKey(key: string): RepoRef | null {
   const m = REPO_KEY_RE.exec(key);

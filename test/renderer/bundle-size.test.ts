@@ -17,6 +17,11 @@ function firstChunk(outDir: string): Map<string, string> {
   const html = fs.readFileSync(path.join(outDir, 'index.html'), 'utf8');
   const entry = /<script type="module"[^>]*src="\.?\/(assets\/[^"]+\.js)"/.exec(html)?.[1];
   if (!entry) throw new Error(`no module script in index.html:\n${html}`);
+  return staticClosure(outDir, entry);
+}
+
+/** A chunk and every chunk it imports statically, transitively: what loads before it runs. */
+function staticClosure(outDir: string, entry: string): Map<string, string> {
   const files = new Map<string, string>();
   const visit = (file: string) => {
     if (files.has(file)) return;
@@ -32,6 +37,7 @@ function firstChunk(outDir: string): Map<string, string> {
 describe('renderer first chunk', () => {
   let files: Map<string, string>;
   let all: string[];
+  let gallery: Map<string, string>;
 
   beforeAll(async () => {
     const outDir = tmpDir();
@@ -40,6 +46,8 @@ describe('renderer first chunk', () => {
     await build({ base: './', ...renderer, configFile: false, logLevel: 'error', build: { ...renderer.build, outDir, emptyOutDir: true } });
     files = firstChunk(outDir);
     all = fs.readdirSync(path.join(outDir, 'assets')).filter((f) => f.endsWith('.js'));
+    const page = all.find((f) => f.startsWith('GalleryPage-'));
+    gallery = page ? staticClosure(outDir, path.posix.join('assets', page)) : new Map();
   }, 180_000);
 
   it(`stays within ${LIMIT / 1024} KiB, minified, with each page in a chunk of its own`, () => {
@@ -58,6 +66,11 @@ describe('renderer first chunk', () => {
         page,
       ).toBe(false);
     }
+  });
+
+  it('shows the Gallery, the first page, without loading zod', () => {
+    expect(gallery.size).toBeGreaterThan(0);
+    for (const [file, code] of gallery) expect(code.includes('_zod'), `zod in ${file}`).toBe(false);
   });
 
   it('leaves zod and yaml to the pages that need them', () => {
