@@ -7,13 +7,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseRepoSpec, repoKey } from '../contract/keys';
-import { COMMIT_RE } from '../hub/repo-id';
-import { blobsDir, CACHE_NAMES, parseRepoFolderName, refsDir, snapshotsDir } from './layout';
-import { STORE_DIR, STORE_MARKER, storeState, storeTargetOf } from './shared-store';
+import { parseRepoSpec } from '../contract/keys';
+import { CACHE_NAMES, parseRepoFolderName } from './layout';
+import { STORE_DIR, STORE_MARKER, storeState } from './shared-store';
 import { emptyStore, settleStore, type StoreSummary, type StoreTally } from './store-accounting';
-import { readUntrustedSync } from '../base/untrusted-file';
-import { safeLstat, safeReaddir, safeReadlink, safeRealpath, safeStat, walkEntries, walkFiles } from './scan-fs';
+import { scanRepo } from './scan-repo';
 import type { RepoType } from '../hub/repo-id';
 
 export interface CachedFile {
@@ -112,10 +110,6 @@ export interface CacheScan {
 
 const SKIP_TOP = new Set([CACHE_NAMES.locks, 'CACHEDIR.TAG', '.DS_Store', 'Thumbs.db', 'desktop.ini']);
 
-function isInside(child: string, parent: string): boolean {
-  return child === parent || child.startsWith(parent + path.sep);
-}
-
 export function scanCache(root: string): CacheScan {
   const scan: CacheScan = {
     root,
@@ -173,202 +167,6 @@ export function scanCache(root: string): CacheScan {
   }
   settleStore(scan, tally);
   return scan;
-}
-
-interface BlobInfo {
-  size: number;
-  atime: number;
-  mtime: number;
-  storePath?: string;
-  nlink?: number;
-}
-
-function scanRepo(dir: string, folder: string, type: RepoType, id: string, realRoot: string, scan: CacheScan, tally: StoreTally): CachedRepo | null {
-  const label = repoKey({ type, id });
-  const warn = (kind: CacheWarningKind, p: string, message: string) => scan.warnings.push({ kind, path: p, message, repo: label });
-  const snapshotsFolder = snapshotsDir(dir);
-  const blobsFolder = blobsDir(dir);
-  const realDir = path.join(realRoot, folder);
-
-  // blobs/: sizes and times once per blob; *.incomplete are reported separately.
-  const blobs = new Map<string, BlobInfo>();
-  const blobNames: string[] = [];
-  for (const b of safeReaddir(blobsFolder)) {
-    const p = path.join(blobsFolder, b.name);
-    if (b.name.endsWith(CACHE_NAMES.incomplete)) {
-      const st = safeStat(p);
-      if (st) scan.incomplete.push({ path: p, repo: label, repoFolder: folder, etag: b.name.split('.')[0] ?? '', size: st.size, lastModified: st.mtimeMs });
-      continue;
-    }
-    if (b.isSymbolicLink() && tally.state === 'v1') {
-      // A 2.x repo blob: a link into the shared store, its bytes counted once for the cache.
-      const target = storeTargetOf(scan.root, p, safeReadlink(p) ?? '');
-      const payload = target ? storePayloadInfo(tally, target) : null;
-      if (target && payload) {
-        blobs.set(p, { ...payload, storePath: target });
-        blobNames.push(b.name);
-        tally.users.set(target, (tally.users.get(target) ?? new Set()).add(label));
-      }
-      continue;
-    }
-    if (!b.isFile()) continue;
-    const st = safeStat(p);
-    if (st) {
-      blobs.set(p, { size: st.size, atime: st.atimeMs, mtime: st.mtimeMs, nlink: st.nlink });
-      blobNames.push(b.name);
-    }
-  }
-
-  // refs/: recursive; the ref name is its relative path (main, refs/pr/1).
-  const refs: Record<string, string> = {};
-  const refsFolder = refsDir(dir);
-  const refsStat = safeLstat(refsFolder);
-  if (refsStat?.isFile()) warn('refs-is-file', refsFolder, 'refs is a file, not a folder.');
-  else if (refsStat?.isDirectory()) {
-    for (const file of walkFiles(refsFolder)) {
-      const name = path.relative(refsFolder, file).split(path.sep).join('/');
-      const value = safeRead(file);
-      if (value !== null && COMMIT_RE.test(value)) refs[name] = value;
-      else
-        warn(
-          'bad-ref',
-          file,
-          `Ref ${name} does not hold a commit id${value !== null && /\s$/.test(value) ? ' (trailing whitespace breaks Python offline lookups)' : ''}.`,
-        );
-    }
-  }
-
-  const snapStat = safeLstat(snapshotsFolder);
-  if (!snapStat?.isDirectory()) {
-    warn('no-snapshots', snapshotsFolder, 'The repo has no snapshots folder.');
-  }
-  const used = new Map<string, BlobInfo>();
-  const revisions: CachedRevision[] = [];
-  for (const s of snapStat?.isDirectory() ? safeReaddir(snapshotsFolder) : []) {
-    const snapPath = path.join(snapshotsFolder, s.name);
-    if (!s.isDirectory()) {
-      warn('file-in-snapshots', snapPath, `${s.name} is a file directly in snapshots/.`);
-      continue;
-    }
-    if (!COMMIT_RE.test(s.name)) warn('bad-snapshot-name', snapPath, `Snapshot folder ${s.name} is not a commit id.`);
-    const files: CachedFile[] = [];
-    const revBlobs = new Map<string, number>();
-    let lastModified = 0;
-    for (const file of walkEntries(snapPath)) {
-      const rel = path.sep === '/' ? file.path.slice(snapPath.length + 1) : path.relative(snapPath, file.path).split(path.sep).join('/');
-      let blob: string;
-      let linked = false;
-      if (file.isSymbolicLink) {
-        const target = safeReadlink(file.path);
-        if (target === null) continue;
-        blob = path.resolve(path.dirname(file.path), target);
-        linked = true;
-        // A link pointing outside this repo folder is neither counted nor ever followed by a delete.
-        if (!isInside(blob, dir) && !isInside(blob, realDir)) {
-          const real = safeRealpath(blob);
-          if (!real || !isInside(real, realRoot)) {
-            warn('link-outside-cache', file.path, `${rel} points outside the cache (${target}).`);
-            continue;
-          }
-          blob = real;
-        }
-      } else {
-        blob = file.path; // no-symlink cache: the copy is its own blob
-      }
-      let info = blobs.get(blob);
-      if (!info) {
-        const st = safeStat(blob);
-        if (!st) {
-          warn('dangling-link', file.path, `${rel} points at a missing blob.`);
-          continue;
-        }
-        info = { size: st.size, atime: st.atimeMs, mtime: st.mtimeMs, nlink: st.nlink };
-        blobs.set(blob, info);
-      }
-      files.push({
-        path: rel,
-        blobPath: blob,
-        size: info.size,
-        lastAccessed: info.atime,
-        lastModified: info.mtime,
-        linked,
-        ...(info.storePath ? { storePath: info.storePath } : {}),
-        ...(!info.storePath && (info.nlink ?? 1) > 1 ? { hardLinks: info.nlink } : {}),
-      });
-      revBlobs.set(blob, info.size);
-      used.set(blob, info);
-      lastModified = Math.max(lastModified, info.mtime);
-    }
-    files.sort((a, b) => a.path.localeCompare(b.path));
-    revisions.push({
-      commit: s.name,
-      refs: Object.entries(refs)
-        .filter(([, c]) => c === s.name)
-        .map(([r]) => r)
-        .sort(),
-      snapshotPath: snapPath,
-      files,
-      sizeOnDisk: [...revBlobs.values()].reduce((a, b) => a + b, 0),
-      nbFiles: files.length,
-      lastModified: lastModified || (files.length ? 0 : (safeStat(snapPath)?.mtimeMs ?? 0)),
-    });
-  }
-  for (const [name, commit] of Object.entries(refs)) {
-    if (!revisions.some((r) => r.commit === commit))
-      warn('ref-to-missing-commit', path.join(refsFolder, name), `Ref ${name} points at ${commit}, which has no snapshot.`);
-  }
-  for (const name of blobNames) {
-    const p = path.join(blobsFolder, name);
-    if (!used.has(p)) {
-      const info = blobs.get(p) as BlobInfo;
-      scan.orphans.push({
-        path: p,
-        repo: label,
-        repoFolder: folder,
-        etag: name,
-        size: info.size,
-        lastModified: info.mtime,
-        ...(info.storePath ? { storePath: info.storePath } : {}),
-      });
-    }
-  }
-  revisions.sort((a, b) => b.lastModified - a.lastModified);
-  const usedInfos = [...used.values()];
-  const repoStat = safeStat(dir);
-  return {
-    type,
-    id,
-    folder,
-    path: dir,
-    revisions,
-    // Settled once every repo is read (settleStore): payloads other repos use leave this sum.
-    sizeOnDisk: usedInfos.reduce((a, b) => a + b.size, 0),
-    sharedBytes: 0,
-    sharedWith: [],
-    nbFiles: used.size,
-    lastAccessed: usedInfos.length ? Math.max(...usedInfos.map((b) => b.atime)) : (repoStat?.atimeMs ?? 0),
-    lastModified: usedInfos.length ? Math.max(...usedInfos.map((b) => b.mtime)) : (repoStat?.mtimeMs ?? 0),
-    refs,
-  };
-}
-
-/** A payload's size and times, stat'ed once per scan however many repos link to it. */
-function storePayloadInfo(tally: StoreTally, payload: string): BlobInfo | null {
-  const known = tally.payloads.get(payload);
-  if (known !== undefined) return known;
-  const st = safeLstat(payload);
-  const info = st?.isFile() ? { size: st.size, atime: st.atimeMs, mtime: st.mtimeMs } : null;
-  tally.payloads.set(payload, info);
-  return info;
-}
-
-/** A ref file: small, and someone else's (a FIFO there must not block the scan). */
-function safeRead(p: string): string | null {
-  try {
-    return readUntrustedSync(p, 4096).toString('utf8');
-  } catch {
-    return null;
-  }
 }
 
 /**
