@@ -23,6 +23,8 @@ export interface RunContext {
   stallMs: number;
   retries: number;
   perCommit: number;
+  /** Offer Xet to the Hub (false: LFS only, HF_HUB_DISABLE_XET). */
+  useXet: boolean;
   emit: (job: Job) => void;
   finish: (job: Job, state: 'done' | 'failed' | 'cancelled', error: PublishJob['error']) => void;
 }
@@ -96,6 +98,7 @@ async function commitParts(ctx: RunContext, job: Job, plan: PublishPlan, input: 
         stallMs: ctx.stallMs,
         retries: ctx.retries,
         timeoutMs: null,
+        useXet: ctx.useXet,
       },
       ctx.worker,
       (p) => {

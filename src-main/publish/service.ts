@@ -37,6 +37,12 @@ export interface PublishServiceOptions {
   retries?: number;
   /** Files per commit (default FILES_PER_COMMIT; tests make it small). */
   filesPerCommit?: number;
+  /**
+   * HF_HUB_DISABLE_XET (as Python's uploads): large files go by LFS even when the Hub offers Xet.
+   * Faster on a fast link (Xet is CPU-bound in @huggingface/hub), but a new revision then sends
+   * whole files, where Xet sends only new chunks (docs/performance.md).
+   */
+  disableXet?: boolean;
 }
 
 /** Files per commit: a large folder goes in parts, as `hf upload-large-folder` does, so no commit is too big for the Hub. */
@@ -146,6 +152,7 @@ export class PublishService {
         stallMs: this.#o.stallMs ?? 30_000,
         retries: this.#o.retries ?? 4,
         perCommit: this.#perCommit,
+        useXet: !this.#o.disableXet,
         emit: (j) => this.#emit(j),
         finish: (j, state, error) => this.#finish(j, state, error),
       },

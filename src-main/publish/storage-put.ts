@@ -5,6 +5,7 @@
  * third of the speed of piping a file into a socket here (150 vs 450 MB/s on loopback, see
  * docs/performance.md) and its Readable.toWeb bridge reads ahead of the socket. Only the transport
  * changes: the URL, headers and answer are the library's, and the Hub's token never goes here.
+ * Xorbs for the CAS go the same way (postBytes), for memory.
  */
 import { ApiError } from '../contract/errors';
 import http from 'node:http';
@@ -14,6 +15,44 @@ import { untrustedReadStream } from '../base/untrusted-file';
 
 /** Bytes read from disk ahead of the socket: small, so memory stays flat whatever the file's size. */
 const CHUNK = 256 * 1024;
+
+/** The answer to a request that sent bytes: small (an ETag, a JSON line, an error), so at most 64 KiB of it is kept. */
+function answerOf(res: http.IncomingMessage, resolve: (r: Response) => void, reject: (e: Error) => void): void {
+  const chunks: Buffer[] = [];
+  let seen = 0;
+  res.on('data', (c: Buffer) => {
+    seen += c.length;
+    if (seen <= 64 * 1024) chunks.push(c);
+  });
+  res.on('end', () => {
+    const h = new Headers();
+    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
+    const status = res.statusCode ?? 500;
+    resolve(new Response(status === 204 || status === 304 ? null : Buffer.concat(chunks), { status, headers: h }));
+  });
+  res.on('error', reject);
+}
+
+/**
+ * A POST of bytes already in memory (a xorb the library built, up to 64 MiB) written straight into
+ * the socket: fetch (undici) copies a Uint8Array body first, a second 64 MiB per xorb in flight.
+ * The headers are sent as given (the CAS's own token is in them; xet-route.ts checked the origin).
+ */
+export function postBytes(url: string, body: Uint8Array, headers: Headers, signal: AbortSignal): Promise<Response> {
+  const u = new URL(url);
+  const client = u.protocol === 'https:' ? https : http;
+  const outgoing: Record<string, string> = {};
+  headers.forEach((v, k) => {
+    if (k !== 'content-length') outgoing[k] = v;
+  });
+  outgoing['content-length'] = String(body.byteLength);
+  return new Promise<Response>((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason instanceof Error ? signal.reason : new DOMException('Aborted', 'AbortError'));
+    const req = client.request(u, { method: 'POST', headers: outgoing, signal }, (res) => answerOf(res, resolve, reject));
+    req.on('error', reject);
+    req.end(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+  });
+}
 
 export async function putFile(url: string, blob: CountingFileBlob, headers: Headers, signal: AbortSignal, onRead: (bytes: number) => void): Promise<Response> {
   // Opened (and checked: a regular file, the one chosen) before the request, so a refusal sends nothing.
@@ -31,22 +70,7 @@ export async function putFile(url: string, blob: CountingFileBlob, headers: Head
       reject(signal.reason instanceof Error ? signal.reason : new DOMException('Aborted', 'AbortError'));
       return;
     }
-    const req = client.request(u, { method: 'PUT', headers: outgoing, signal }, (res) => {
-      const chunks: Buffer[] = [];
-      let seen = 0;
-      res.on('data', (c: Buffer) => {
-        // An answer to a PUT is small (an ETag, an error): never keep more than 64 KiB of it.
-        seen += c.length;
-        if (seen <= 64 * 1024) chunks.push(c);
-      });
-      res.on('end', () => {
-        const h = new Headers();
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
-        const status = res.statusCode ?? 500;
-        resolve(new Response(status === 204 || status === 304 ? null : Buffer.concat(chunks), { status, headers: h }));
-      });
-      res.on('error', reject);
-    });
+    const req = client.request(u, { method: 'PUT', headers: outgoing, signal }, (res) => answerOf(res, resolve, reject));
     req.on('error', reject);
     if (!file) {
       req.end();

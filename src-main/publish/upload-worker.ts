@@ -18,7 +18,7 @@ import { RETRY_POLICIES, retryDelayMs } from '../hub/retry';
 import { HubHttp, USER_AGENT } from '../hub/http';
 import { CountingFileBlob } from './file-blob';
 import { dedupQueryFor, dedupQueryHash, PriorChunks } from './prior-chunks';
-import { putFile } from './storage-put';
+import { postBytes, putFile } from './storage-put';
 import type { CommitPhase, WorkerCommand, WorkerInput, WorkerMessage } from './worker-protocol';
 import { isDedupQuery, isXorbPost, XetRoute } from './xet-route';
 
@@ -146,12 +146,14 @@ const uploadFetch: typeof fetch = async (resource, init = {}) => {
       : null;
     try {
       const res = cas
-        ? await fetch(url, {
-            ...init,
-            signal: AbortSignal.any([signal, AbortSignal.timeout(ANSWER_WAIT_MS)]),
-            headers: route.casHeaders(url, init, USER_AGENT),
-            redirect: 'error',
-          })
+        ? init.body instanceof Uint8Array && isXorbPost(url, init)
+          ? await postBytes(url, init.body, route.casHeaders(url, init, USER_AGENT), AbortSignal.any([signal, AbortSignal.timeout(ANSWER_WAIT_MS)]))
+          : await fetch(url, {
+              ...init,
+              signal: AbortSignal.any([signal, AbortSignal.timeout(ANSWER_WAIT_MS)]),
+              headers: route.casHeaders(url, init, USER_AGENT),
+              redirect: 'error',
+            })
         : body && !onHub && (init.method ?? 'GET').toUpperCase() === 'PUT'
           ? await putFile(url, body, new Headers(init.headers), signal, body.beginRead())
           : await hub.fetch(url, {
@@ -222,8 +224,8 @@ async function run(): Promise<CommitOutput | undefined> {
     hubUrl: input.endpoint,
     fetch: uploadFetch,
     abortSignal: job.signal,
-    // Offered; the Hub's LFS batch answer decides between Xet and basic/multipart.
-    useXet: true,
+    // Offered (unless HF_HUB_DISABLE_XET); the Hub's LFS batch answer decides between Xet and basic/multipart.
+    useXet: input.useXet !== false,
   });
   for (;;) {
     const next = await iter.next();

@@ -26,6 +26,8 @@ export interface WorkerInput {
   /** Attempts after the first for each idempotent request. */
   retries: number;
   timeoutMs: number | null;
+  /** Offer Xet in the LFS batch (default true); false sends large files by basic/multipart LFS. */
+  useXet?: boolean;
 }
 
 export type CommitPhase = 'preuploading' | 'uploadingLargeFiles' | 'committing';

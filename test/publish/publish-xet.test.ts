@@ -160,4 +160,15 @@ describe('publish over Xet', () => {
     expect(uploadsOf(hub).log).toEqual([]);
     expect(hub.storedObjects().has(sha256(path.join(dir, 'model.gguf')))).toBe(true);
   });
+
+  it('with HF_HUB_DISABLE_XET, a Hub that takes Xet gets plain LFS', { timeout: 120_000 }, async () => {
+    const hub = await xetHub();
+    const p = publisher(hub, BOB_WRITE, { disableXet: true });
+    const dir = writeModel(v1());
+    const done = await p.finished((await p.start([dir], { repo: 'bob/no-xet-model' })).id);
+    expect(done.state).toBe('done');
+    expect(done.via).toBe('lfs');
+    expect(uploadsOf(hub).log).toEqual([]);
+    expect(hub.storedObjects().has(sha256(path.join(dir, 'model.gguf')))).toBe(true);
+  });
 });

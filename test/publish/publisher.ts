@@ -11,7 +11,7 @@ import { PublishService } from '../../src-main/publish/service';
 import type { FakeHub } from '../fakehub/server';
 import { tmpDir } from '../helpers/tmp';
 
-export function publisher(hub: FakeHub, token: string | null, extra: { stallMs?: number; filesPerCommit?: number } = {}) {
+export function publisher(hub: FakeHub, token: string | null, extra: { stallMs?: number; filesPerCommit?: number; disableXet?: boolean } = {}) {
   const http = new HubHttp({ endpoint: hub.url, token: () => token, offline: () => false });
   const events: PublishJob[] = [];
   const waiters: (() => void)[] = [];
@@ -29,6 +29,7 @@ export function publisher(hub: FakeHub, token: string | null, extra: { stallMs?:
     stallMs: extra.stallMs ?? 3000,
     retries: 2,
     ...(extra.filesPerCommit ? { filesPerCommit: extra.filesPerCommit } : {}),
+    ...(extra.disableXet ? { disableXet: true } : {}),
   });
   const until = async (id: string, test: (j: PublishJob) => boolean, ms = 30_000): Promise<PublishJob> => {
     const deadline = Date.now() + ms;
