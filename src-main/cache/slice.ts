@@ -19,11 +19,13 @@ export interface CacheNeeds {
   downloads: { activeSnapshotDirs(cacheDir: string): string[]; add(request: DownloadRequest): DownloadJob; list(): DownloadJob[] };
   /** Exports to other apps' folders, remembered above the cache: delete previews count them, moves re-point them. */
   exports: { outsideUses(): OutsideUse[]; cacheMoved(from: string, to: string): Promise<{ repointed: number; failed: string[] }> };
+  /** The model Chat and the Local API run: its revision is not deleted under it. */
+  inference: { status(): { model: { path: string; name: string } | null } };
 }
 
 export const cacheSlice = defineSlice({
   name: 'cache',
-  needs: ['options', 'hf', 'settings', 'hub', 'downloads', 'exports'],
+  needs: ['options', 'hf', 'settings', 'hub', 'downloads', 'exports', 'inference'],
   create(needs: CacheNeeds) {
     const { options } = needs;
     // Blobs found right by hash are remembered across runs (by inode, size and times), so trusting present bytes costs one read (#24.4).
@@ -31,7 +33,7 @@ export const cacheSlice = defineSlice({
     // The CLI's --cache-dir is this run's cache folder, for every capability at once.
     return new CacheIndex(() => options.cacheDirOverride ?? needs.settings.cacheDir());
   },
-  handlers: (index, { hf, settings, hub, downloads, exports }) =>
+  handlers: (index, { hf, settings, hub, downloads, exports, inference }) =>
     cacheHandlers({
       index,
       activeSnapshots: () => downloads.activeSnapshotDirs(index.root),
@@ -43,6 +45,10 @@ export const cacheSlice = defineSlice({
       shell: hf.shell,
       outsideUses: () => exports.outsideUses(),
       onCacheMoved: (from, to) => exports.cacheMoved(from, to),
+      loadedModels: () => {
+        const model = inference.status().model;
+        return model ? [{ path: model.path, name: model.name }] : [];
+      },
     }),
   ready: (index) => index.warm(),
 });
