@@ -12,6 +12,10 @@ export function tmpDir(prefix = 'hubcap-test-'): string {
   return dir;
 }
 
-afterEach(() => {
+function removeMade(): void {
   for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
+}
+
+// Under vitest after each test; a bench (plain tsx) imports these helpers too, and removes them at exit.
+if (process.env.VITEST) afterEach(removeMade);
+else process.on('exit', removeMade);
