@@ -62,6 +62,12 @@ export interface ControllerOptions {
   atOnce?: number;
   /** How long the first connection runs alone before `atOnce` is judged (default 100 ms). */
   sizingMs?: number;
+  /**
+   * Open `atOnce` from the first request, with no sizing run: for a file so small that the run
+   * (first bytes plus `sizingMs`) would be a large part of its whole time on a capped link, while
+   * a few extra requests on a fast link cost little in a file this size.
+   */
+  openAtOnce?: boolean;
 }
 
 type Phase = 'sizing' | 'warming' | 'measuring' | 'holding';
@@ -75,6 +81,7 @@ export class ConnectionController {
   readonly #fast: number;
   readonly #atOnce: number;
   readonly #sizingMs: number;
+  readonly #openAtOnce: boolean;
   #target = 1;
   #phase: Phase = 'warming';
   #phaseAt = 0;
@@ -98,6 +105,7 @@ export class ConnectionController {
     this.#fast = opts.fastPerConnection ?? 100e6;
     this.#atOnce = Math.min(this.cap, Math.max(1, Math.floor(opts.atOnce ?? 1)));
     this.#sizingMs = opts.sizingMs ?? 100;
+    this.#openAtOnce = opts.openAtOnce === true && this.#atOnce > 1;
   }
 
   /** Connections this file should have now. */
@@ -118,6 +126,13 @@ export class ConnectionController {
   tick(now: number, bytes: number, active = this.#target): number {
     if (!this.#started) {
       this.#started = true;
+      if (this.#openAtOnce) {
+        // Held there: the file is over before a doubling could be judged; steps down on congestion as ever.
+        this.#target = this.#atOnce;
+        this.#lastProbe = now;
+        this.#to('holding', now, bytes);
+        return this.#target;
+      }
       this.#to(this.#atOnce > 1 ? 'sizing' : 'warming', now, bytes);
       return this.#target;
     }

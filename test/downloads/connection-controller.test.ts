@@ -51,6 +51,15 @@ describe('connection controller', () => {
     expect(Math.max(...drive(fast, () => 300 * MB, 5000).targets)).toBe(1);
   });
 
+  it('a small file opens what its size deserves with its first request, and holds it', () => {
+    const c = new ConnectionController({ cap: 16, intervalMs: 300, atOnce: 12, openAtOnce: true, probeEveryMs: 60_000 });
+    const { targets } = drive(c, (n) => n * 8 * MB, 1500);
+    expect(c.target).toBe(12);
+    expect(new Set(targets)).toEqual(new Set([12]));
+    // One connection by choice (or a size that deserves one) is not spread.
+    expect(new ConnectionController({ cap: 1, atOnce: 12, openAtOnce: true }).tick(0, 0)).toBe(1);
+  });
+
   it('stays at one on a link one connection fills', () => {
     // Fast already: not a capped far edge, so it does not even probe (more would cost CPU).
     const fast = new ConnectionController({ cap: 16, intervalMs: 300, probeEveryMs: 8000 });
