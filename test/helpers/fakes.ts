@@ -1,0 +1,76 @@
+/**
+ * Building one capability without a Core: a throwaway home and data folder, the environment read
+ * from them, an event bus, and each slice built from the needs it declares (the test passes fakes
+ * or small real neighbours). What the service does is tested; the composition is `test/core/`'s.
+ */
+import path from 'node:path';
+import type { Slice } from '../../src-main/base/slice';
+import { EventBus } from '../../src-main/base/events';
+import type { EventName, EventPayload } from '../../src-main/contract/api';
+import type { Handlers } from '../../src-main/contract/handlers';
+import { CacheIndex } from '../../src-main/cache/index';
+import { readHfEnv, type Env, type HfEnv } from '../../src-main/hub/hf-env';
+import { Library } from '../../src-main/library/library';
+import { confBackend } from '../../src-main/settings/conf-backend';
+import { SettingsService } from '../../src-main/settings/service';
+import { dispatch } from '../../src-main/rpc/dispatch';
+import { tmpDir } from './tmp';
+
+/** Where one test's services live: a home, a data folder, the environment as read from them, a bus. */
+export interface Place {
+  home: string;
+  dataDir: string;
+  env: Env;
+  hf: HfEnv;
+  events: EventBus;
+}
+
+/** A fresh place; HF_ENDPOINT points nowhere unless the test says where. */
+export function place(env: Env = {}, home = tmpDir('hubcap-home-')): Place {
+  const full = { HF_ENDPOINT: 'http://127.0.0.1:1', ...env };
+  return { home, dataDir: path.join(home, 'data'), env: full, hf: readHfEnv(full, home), events: new EventBus() };
+}
+
+/** The settings service on the place's data folder (stored settings are the thing some tests check), telling the bus of changes. */
+export function settingsAt(p: Place): SettingsService {
+  return new SettingsService({
+    dataDir: p.dataDir,
+    homeDir: p.home,
+    backend: confBackend,
+    hf: p.hf,
+    onChange: (view) => p.events.emit('settings.changed', view),
+  });
+}
+
+/** The cache index of the settings' cache folder, and the Library over it. */
+export function libraryAt(p: Place, settings: Pick<SettingsService, 'cacheDir'>): { cache: CacheIndex; library: Library } {
+  const cache = new CacheIndex(() => settings.cacheDir());
+  return { cache, library: new Library({ dataDir: p.dataDir, cache }) };
+}
+
+/** One slice built from the needs it declares: its service and its part of the handlers. */
+export function built<N, S, H extends Partial<Handlers>>(slice: Slice<string, N, S, H>, needs: N): { service: S; handlers: H } {
+  const service = slice.create(needs);
+  return { service, handlers: slice.handlers?.(service, needs) ?? ({} as H) };
+}
+
+/** A handler table of the parts a test built, for `dispatch` (a request nobody built answers as unknown). */
+export function handlerTable(...parts: Partial<Handlers>[]): Handlers {
+  return Object.assign({}, ...parts) as Handlers;
+}
+
+/** Calls a request through `dispatch` (validation included); a failure throws with its code and details. */
+export function caller(handlers: Handlers) {
+  return async <T>(method: string, input: unknown): Promise<T> => {
+    const r = await dispatch(handlers, method, input);
+    if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code, details: r.error.details });
+    return r.value as T;
+  };
+}
+
+/** Every payload of one event the bus carries from now on. */
+export function recorded<K extends EventName>(events: EventBus, name: K): EventPayload<K>[] {
+  const seen: EventPayload<K>[] = [];
+  events.when(name, (payload) => seen.push(payload));
+  return seen;
+}
