@@ -50,7 +50,7 @@ async function api({ values }: Parsed<typeof OPTIONS>): Promise<number> {
   const parallel = values.parallel === undefined || values.parallel === 'auto' ? LOCAL_API_DEFAULT_PARALLEL : Number(values.parallel);
   if (parallel !== 'auto' && (!Number.isInteger(parallel) || parallel < 1 || parallel > LOCAL_API_MAX_PARALLEL))
     throw new ApiError('VALIDATION_FAILED', `--parallel must be auto or 1-${LOCAL_API_MAX_PARALLEL}, got ${values.parallel}`);
-  const core = hostCore('cli', { probeHubOnStart: false, inferenceLauncher: inferenceLauncher() });
+  const core = await hostCore('cli', { probeHubOnStart: false, inferenceLauncher: await inferenceLauncher() });
   const server = await core.localApi.listen({ host: values.host, port, parallel, corsOrigins: () => values.cors });
   process.stdout.write(`${server.url}\n`);
   process.stderr.write(keyLine(core.localApi.currentKey(), values['show-key'], ''));

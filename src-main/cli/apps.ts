@@ -76,7 +76,7 @@ export const appsCommands = [
 ];
 
 async function scanApps({ values, positionals }: Parsed<typeof SCAN_OPTIONS>): Promise<number> {
-  const core = cliCore({ cacheDir: values['cache-dir'] });
+  const core = await cliCore({ cacheDir: values['cache-dir'] });
   try {
     // Reclaiming needs every duplicate, so it hashes.
     const report = await call(core, 'apps.scan', { folders: positionals.map((p) => path.resolve(p)), hash: values.hash === true || values.reclaim === true });
@@ -111,7 +111,7 @@ async function adopt({ values, positionals }: Parsed<typeof ADOPT_OPTIONS>): Pro
   if (!positionals.length) throw new Error('adopt needs the path of a model file (hubcap adopt PATH… [--repo ORG/NAME])');
   const mode = (values.mode ?? 'auto') as AdoptMode;
   if (mode === 'link') process.stderr.write(`${HARD_LINK_WARNING}\n`);
-  const core = cliCore({ cacheDir: values['cache-dir'] });
+  const core = await cliCore({ cacheDir: values['cache-dir'] });
   try {
     let failed = 0;
     for (const p of positionals) {

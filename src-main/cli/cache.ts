@@ -130,7 +130,7 @@ function only<K extends keyof typeof OPTIONS>(...names: K[]): Pick<typeof OPTION
 /** A cache command on a fresh scan, through a headless core closed afterwards. */
 function onScan(run: (core: Core, scan: CacheOverview, args: Args) => Promise<number>): (args: Args) => Promise<number> {
   return async (args) => {
-    const core = cliCore({ cacheDir: args.values['cache-dir'] });
+    const core = await cliCore({ cacheDir: args.values['cache-dir'] });
     try {
       return await run(core, await call(core, 'cache.scan', { fresh: true }), args);
     } finally {

@@ -8,17 +8,23 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCore, type Core, type CoreOptions } from '../core/core';
-import { nodeHostLauncher, type HostLauncher } from '../inference/host-client';
-import { dispatch } from '../rpc/dispatch';
+import type { Core, CoreOptions } from '../core/core';
+import type { HostLauncher } from '../inference/host-client';
 import type { ParsedInput, RequestInput, RequestName, RequestOutput } from '../contract/api';
 import { ApiError } from '../contract/errors';
 import { processEnv, readHfEnv, readLocalEnv, type Env } from '../hub/hf-env';
 import { defaultDataDir } from '../settings/data-dir';
-import { confBackend } from '../settings/conf-backend';
+import { settingsFileBackend } from './settings-file';
+
+/*
+ * The core, the contract's dispatcher and the inference host client are imported when a command
+ * first needs them, not when the CLI starts: `hubcap --version`, `--help` and a usage error load
+ * none of the core, and each command loads only what its handler reaches.
+ */
 
 /** The built inference host beside this bundle, or its TypeScript source through tsx (development, tests). */
-export function inferenceLauncher(): HostLauncher {
+export async function inferenceLauncher(): Promise<HostLauncher> {
+  const { nodeHostLauncher } = await import('../inference/host-client');
   const here = path.dirname(fileURLToPath(import.meta.url));
   const built = path.join(here, 'inference-host.js');
   if (fs.existsSync(built)) return nodeHostLauncher(built, { env: processEnv() });
@@ -26,7 +32,8 @@ export function inferenceLauncher(): HostLauncher {
 }
 
 /** The core with this machine's HOME, data folder and stored settings, for every command. */
-export function hostCore(transport: 'serve' | 'cli', extra: Partial<CoreOptions> = {}, env: Env = processEnv()): Core {
+export async function hostCore(transport: 'serve' | 'cli', extra: Partial<CoreOptions> = {}, env: Env = processEnv()): Promise<Core> {
+  const { createCore } = await import('../core/core');
   const homeDir = os.homedir();
   return createCore({
     transport,
@@ -34,13 +41,13 @@ export function hostCore(transport: 'serve' | 'cli', extra: Partial<CoreOptions>
     homeDir,
     platform: process.platform,
     dataDir: defaultDataDir(env, homeDir, process.platform),
-    settingsBackend: confBackend,
+    settingsBackend: settingsFileBackend,
     uploadWorker: fileURLToPath(new URL('./publish-worker.js', import.meta.url)),
     ...extra,
   });
 }
 
-export function cliCore(opts: { cacheDir?: string | undefined }, env: Env = processEnv()): Core {
+export function cliCore(opts: { cacheDir?: string | undefined }, env: Env = processEnv()): Promise<Core> {
   return hostCore(
     'cli',
     {
@@ -54,6 +61,7 @@ export function cliCore(opts: { cacheDir?: string | undefined }, env: Env = proc
 
 /** One contract request, validated and run exactly as the app's would be; failures throw ApiError. */
 export async function call<K extends RequestName>(core: Core, name: K, input: RequestInput<K> | ParsedInput<K>): Promise<RequestOutput<K>> {
+  const { dispatch } = await import('../rpc/dispatch');
   const result = await dispatch(core.handlers, name, input);
   if (!result.ok) throw new ApiError(result.error.code, result.error.message, result.error.details);
   return result.value as RequestOutput<K>;

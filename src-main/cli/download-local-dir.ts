@@ -37,7 +37,7 @@ export function localDirProgressLine(p: LocalDirProgress): string {
 }
 
 export async function downloadToFolder(a: LocalDirArgs): Promise<number> {
-  const core = cliCore({ cacheDir: a.cacheDir });
+  const core = await cliCore({ cacheDir: a.cacheDir });
   const dir = path.resolve(a.dir);
   // Ctrl-C stops the download first: its temp file stays under Python's name, and the next run
   // (ours or hf download's) resumes it.

@@ -60,7 +60,7 @@ async function download({ values, positionals }: Parsed<typeof OPTIONS>): Promis
       quiet: values.quiet,
       cacheDir: values['cache-dir'],
     });
-  const core = cliCore({ cacheDir: values['cache-dir'] });
+  const core = await cliCore({ cacheDir: values['cache-dir'] });
   const { files, patterns } = splitSelection(selectors);
   const tty = process.stderr.isTTY && !values.quiet && !values.json;
   const told = new Set<string>();

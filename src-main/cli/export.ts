@@ -91,7 +91,7 @@ function printPlan(plan: ExportPlanView, mode: ExportMode | undefined): void {
 
 async function exportModel(args: Parsed<typeof OPTIONS>): Promise<number> {
   const input = inputOf(args);
-  const core = cliCore({ cacheDir: args.values['cache-dir'] });
+  const core = await cliCore({ cacheDir: args.values['cache-dir'] });
   try {
     const plan = await call(core, 'export.plan', input);
     if (!args.values.json) printPlan(plan, input.mode);

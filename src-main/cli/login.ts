@@ -91,7 +91,7 @@ async function account(
   which: 'login' | 'logout' | 'whoami',
   { values, positionals }: { values: Partial<Parsed<typeof NAME & typeof JSON_OUTPUT>['values']>; positionals: string[] },
 ): Promise<number> {
-  const core = cliCore({});
+  const core = await cliCore({});
   try {
     let view = await call(core, 'account.get', {});
     if (which === 'login') {

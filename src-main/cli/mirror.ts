@@ -79,7 +79,7 @@ async function mirror({ values }: Parsed<typeof OPTIONS>): Promise<number> {
   const port = values.port === undefined ? DEFAULT_MIRROR_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ApiError('VALIDATION_FAILED', `--port must be 0-65535, got ${values.port}`);
   // Its pull-through jobs are its own, not the desktop app's queue.
-  const core = hostCore('cli', { probeHubOnStart: false, ephemeralQueue: true });
+  const core = await hostCore('cli', { probeHubOnStart: false, ephemeralQueue: true });
   const rateLimit = parseRate(values['rate-limit']);
   const m = await startCliMirror(core, { host: values.host, port, allow: values.allow, rateLimit, pullThrough: !values['cache-only'] });
   let timer: NodeJS.Timeout | undefined;

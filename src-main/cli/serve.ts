@@ -4,7 +4,6 @@
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startServer } from '../serve/server';
 import type { LocalApi } from '../localapi/server';
 import { isLoopback, keyLine } from './api';
 import { command, UsageError, type CommandOptions, type Parsed } from './command';
@@ -48,8 +47,10 @@ async function serve({ values }: Parsed<typeof OPTIONS>): Promise<number> {
   const rendererDir = readLocalEnv(processEnv()).hubcap.uiDir ?? fileURLToPath(new URL('../renderer/', import.meta.url));
   if (!fs.existsSync(`${rendererDir}/index.html`)) throw new Error(`the UI is not built (${rendererDir}); run \`npm run build\``);
 
-  const core = hostCore('serve', { inferenceLauncher: inferenceLauncher() });
+  const core = await hostCore('serve', { inferenceLauncher: await inferenceLauncher() });
   for (const warning of core.settings.warnings) console.error(`hubcap: warning: ${warning}`);
+  // The WebSocket server (ws) is loaded by this command only.
+  const { startServer } = await import('../serve/server');
   const server = await startServer({ core, rendererDir, host, port });
   if (!isLoopback(host)) {
     console.error(`hubcap: warning: listening on ${host}; anyone who can reach it and has the key controls Hubcap.`);

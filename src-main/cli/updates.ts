@@ -67,7 +67,7 @@ const UPDATES_OPTIONS = { json: { type: 'boolean', default: false }, 'cache-dir'
 
 async function listUpdates({ values, positionals }: Parsed<typeof UPDATES_OPTIONS>): Promise<number> {
   const keys = positionals.map(keyOf);
-  const core = cliCore({ cacheDir: values['cache-dir'] });
+  const core = await cliCore({ cacheDir: values['cache-dir'] });
   try {
     let view: UpdatesView = await call(core, 'updates.status', {});
     let note: string | null = null;
@@ -128,7 +128,7 @@ function settled(core: Core, key: string): Promise<RepoUpdates | undefined> {
 async function updateRepo({ values, positionals }: Parsed<typeof UPDATE_OPTIONS>): Promise<number> {
   if (positionals.length !== 1) throw new ApiError('VALIDATION_FAILED', 'usage: hubcap update REPO [--branch B] [--allow-force-pushed]');
   const key = keyOf(positionals[0] as string);
-  const core = cliCore({ cacheDir: values['cache-dir'] });
+  const core = await cliCore({ cacheDir: values['cache-dir'] });
   // The download stays resumable: its partial is kept; the next run continues it.
   stopOnSignals(() => core.close());
   try {
@@ -172,7 +172,7 @@ const PIN_OPTIONS = { 'cache-dir': { type: 'string' } } satisfies CommandOptions
 function pinCommand(pinned: boolean) {
   return async ({ values, positionals }: Parsed<typeof PIN_OPTIONS>): Promise<number> => {
     if (positionals.length !== 1) throw new ApiError('VALIDATION_FAILED', `usage: hubcap ${pinned ? 'pin' : 'unpin'} REPO`);
-    const core = cliCore({ cacheDir: values['cache-dir'] });
+    const core = await cliCore({ cacheDir: values['cache-dir'] });
     try {
       const r = await call(core, 'updates.pin', { repo: keyOf(positionals[0] as string), pinned });
       process.stdout.write(r.pinned ? `${r.id} is pinned at ${short(r.pinned)}: no updates are offered for it.\n` : `${r.id} is no longer pinned.\n`);

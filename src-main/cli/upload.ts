@@ -69,7 +69,7 @@ async function upload({ values, positionals }: Parsed<typeof OPTIONS>): Promise<
     private: !values.public,
     license: values.license,
   };
-  const core = cliCore({});
+  const core = await cliCore({});
   try {
     const plan = await call(core, 'publish.plan', { source, target });
     const say = (s: string) => {
