@@ -59,6 +59,24 @@ interface Ctx {
   client: string;
 }
 
+/** A folder's listing, paged as the Hub pages it (a Link header to the next page). */
+function answerTree(r: Extract<MirrorRoute, { kind: 'tree' }>, ctx: Ctx): void {
+  const { req, res, rev, cc } = ctx;
+  const entries = treeEntries(rev, r.folder, truthy(ctx.query.get('recursive')));
+  if (!entries) return hubError(res, 404, 'EntryNotFound', `${r.folder} does not exist on "${r.revision}"`, { 'X-Repo-Commit': rev.commit });
+  const size = truthy(ctx.query.get('expand')) ? TREE_PAGE_EXPANDED : TREE_PAGE;
+  const p = page(entries, ctx.query.get('cursor'), size);
+  if (!p) return hubError(res, 400, null, 'Invalid cursor.');
+  const headers: Record<string, string> = { 'Cache-Control': cc, 'X-Repo-Commit': rev.commit };
+  if (p.next) {
+    const q = new URLSearchParams(ctx.query);
+    q.set('cursor', p.next);
+    const target = (req.url ?? '').slice(ctx.prefix.length).split('?')[0] as string;
+    headers.Link = `<${nextPageUrl(req, ctx.prefix, `${target}?${q.toString()}`)}>; rel="next"`;
+  }
+  return sendJson(req, res, p.items, headers);
+}
+
 export async function startMirror(opts: MirrorOptions): Promise<Mirror> {
   const stats = new MirrorStats();
   const buckets = new ClientBuckets(opts.rateLimit ?? 0);
@@ -71,21 +89,7 @@ export async function startMirror(opts: MirrorOptions): Promise<Mirror> {
       const headers = { 'Cache-Control': r.byCommitUrl ? cc : cacheControl(ctx.visibility, false) };
       return sendJson(req, res, repoInfo(rev, ctx.visibility, truthy(ctx.query.get('blobs'))), headers);
     }
-    if (r.kind === 'tree') {
-      const entries = treeEntries(rev, r.folder, truthy(ctx.query.get('recursive')));
-      if (!entries) return hubError(res, 404, 'EntryNotFound', `${r.folder} does not exist on "${r.revision}"`, { 'X-Repo-Commit': rev.commit });
-      const size = truthy(ctx.query.get('expand')) ? TREE_PAGE_EXPANDED : TREE_PAGE;
-      const p = page(entries, ctx.query.get('cursor'), size);
-      if (!p) return hubError(res, 400, null, 'Invalid cursor.');
-      const headers: Record<string, string> = { 'Cache-Control': cc, 'X-Repo-Commit': rev.commit };
-      if (p.next) {
-        const q = new URLSearchParams(ctx.query);
-        q.set('cursor', p.next);
-        const target = (req.url ?? '').slice(ctx.prefix.length).split('?')[0] as string;
-        headers.Link = `<${nextPageUrl(req, ctx.prefix, `${target}?${q.toString()}`)}>; rel="next"`;
-      }
-      return sendJson(req, res, p.items, headers);
-    }
+    if (r.kind === 'tree') return answerTree(r, ctx);
     if (r.kind === 'paths-info') {
       const body = await readBody(req);
       const paths = body === null ? null : parsePathsBody(body, req.headers['content-type']);
