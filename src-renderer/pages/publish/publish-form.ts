@@ -5,7 +5,7 @@
  */
 import { parse } from 'yaml';
 import type { RequestInput } from '../../../src-main/contract/api';
-import { repoNameProblem } from '../../../src-main/contract/publish';
+import { repoNameProblem, type PublishPlan } from '../../../src-main/contract/publish';
 
 export interface PublishForm {
   item: string | null;
@@ -45,6 +45,26 @@ export function planInput(f: PublishForm): RequestInput<'publish.plan'> {
       license: f.license,
     },
   };
+}
+
+/** The commit asked for: the plan's request, the message, the card when one is sent, and the head the plan compared against. */
+export function publishInput(
+  f: PublishForm,
+  plan: Pick<PublishPlan, 'needsCard' | 'parentCommit'>,
+  commit: { message: string; description: string; card: string },
+): RequestInput<'publish.start'> {
+  return {
+    ...planInput(f),
+    message: commit.message,
+    description: commit.description,
+    ...(plan.needsCard && commit.card.trim() ? { card: commit.card } : {}),
+    ...(plan.parentCommit ? { parentCommit: plan.parentCommit } : {}),
+  };
+}
+
+/** How many files the commit would change: those added or replaced, and the card when one is sent. */
+export function changeCount(plan: Pick<PublishPlan, 'needsCard' | 'totals'>, card: string): number {
+  return plan.totals.add + plan.totals.replace + (plan.needsCard && card.trim() ? 1 : 0);
 }
 
 /** Why the form cannot be reviewed yet, in words; null when it can. */

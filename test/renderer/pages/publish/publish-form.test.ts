@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { PublishPlanInput } from '../../../../src-main/contract/publish';
-import { cardProblem, formProblem, planInput, suggestName, type PublishForm } from '../../../../src-renderer/pages/publish/publish-form';
+import { PublishPlanInput, PublishStart } from '../../../../src-main/contract/publish';
+import {
+  cardProblem,
+  changeCount,
+  formProblem,
+  planInput,
+  publishInput,
+  suggestName,
+  type PublishForm,
+} from '../../../../src-renderer/pages/publish/publish-form';
 
 const form = (patch: Partial<PublishForm> = {}): PublishForm => ({
   item: null,
@@ -53,5 +61,22 @@ describe('publish form', () => {
     expect(cardProblem('---\nlicense: [mit\n---\n')).toMatch(/not valid YAML/);
     expect(cardProblem('---\n- a\n- b\n---\n')).toMatch(/key: value/);
     expect(cardProblem('---\nbase_model: 42\n---\n')).toMatch(/base_model/);
+  });
+
+  it('commits the reviewed plan: the card only when the plan needs one and it is not emptied, the head it compared against', () => {
+    const commit = { message: 'First', description: '', card: '---\nlicense: mit\n---\n# Tiny' };
+    const sent = PublishStart.parse(publishInput(form(), { needsCard: true, parentCommit: 'a'.repeat(40) }, commit));
+    expect(sent).toMatchObject({ message: 'First', card: commit.card, parentCommit: 'a'.repeat(40), target: { repo: 'me/my-lora' } });
+    const plain = publishInput(form(), { needsCard: false, parentCommit: null }, commit);
+    expect(plain).not.toHaveProperty('card');
+    expect(plain).not.toHaveProperty('parentCommit');
+    expect(publishInput(form(), { needsCard: true, parentCommit: null }, { ...commit, card: '  ' })).not.toHaveProperty('card');
+  });
+
+  it('counts what a commit changes: added and replaced files, and a card that is sent', () => {
+    const totals = { files: 3, bytes: 30, add: 1, replace: 1, unchanged: 1, bytesToSend: 20 };
+    expect(changeCount({ needsCard: false, totals }, '# card')).toBe(2);
+    expect(changeCount({ needsCard: true, totals }, '# card')).toBe(3);
+    expect(changeCount({ needsCard: true, totals: { ...totals, add: 0, replace: 0 } }, ' ')).toBe(0);
   });
 });
