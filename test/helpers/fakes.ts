@@ -10,6 +10,8 @@ import type { EventName, EventPayload } from '../../src-main/contract/api';
 import type { Handlers } from '../../src-main/contract/handlers';
 import { CacheIndex } from '../../src-main/cache/index';
 import { readHfEnv, type Env, type HfEnv } from '../../src-main/hub/hf-env';
+import { inferenceSlice } from '../../src-main/inference/slice';
+import type { InferenceService } from '../../src-main/inference/service';
 import { Library } from '../../src-main/library/library';
 import { confBackend } from '../../src-main/settings/conf-backend';
 import { SettingsService } from '../../src-main/settings/service';
@@ -73,4 +75,24 @@ export function recorded<K extends EventName>(events: EventBus, name: K): EventP
   const seen: EventPayload<K>[] = [];
   events.when(name, (payload) => seen.push(payload));
   return seen;
+}
+
+/** A need a test does not reach: it fails loudly if it ever is. */
+export function unused(): never {
+  throw new Error('this test did not expect that need to be used');
+}
+
+/** The inference service as a build without the host has it: status, parallel sequences and refusals are real; a load says it is not available. */
+export function noHostInference(p: Place, settings: Pick<SettingsService, 'get'>): InferenceService {
+  return inferenceSlice.create({
+    options: {},
+    events: p.events,
+    settings,
+    library: { runnable: unused, markUsed: unused },
+    hub: {
+      get http() {
+        return unused();
+      },
+    },
+  });
 }

@@ -4,9 +4,29 @@ import { describe, expect, it } from 'vitest';
 import type { LibraryItem } from '../../src-main/contract/library';
 import type { LocalApiView } from '../../src-main/contract/localapi';
 import { maskKey } from '../../src-main/localapi/api-key';
+import type { Env } from '../../src-main/hub/hf-env';
 import { LocalApiService } from '../../src-main/localapi/service';
-import { testCore } from '../helpers/core';
+import { localApiSlice } from '../../src-main/localapi/slice';
+import { settingsHandlers } from '../../src-main/settings/handlers';
+import { built, noHostInference, place, settingsAt } from '../helpers/fakes';
 import { memoryKeychain } from '../helpers/keychain';
+
+/** The Local API slice from fakes of its needs and the real settings (stored values are checked), started as a long-lived process starts it. */
+function localApiOn(env: Env = {}) {
+  const p = place(env);
+  const settings = settingsAt(p);
+  const needs = {
+    options: { env: p.env },
+    events: p.events,
+    keychain: memoryKeychain(),
+    settings,
+    inference: noHostInference(p, settings),
+    library: { items: async () => [] },
+  };
+  const { service, handlers } = built(localApiSlice, needs);
+  localApiSlice.background?.(service, needs);
+  return { events: p.events, handlers: { ...handlers, ...settingsHandlers(settings) }, close: () => service.close() };
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -19,7 +39,7 @@ function freePort(): Promise<number> {
 
 describe('local API service', () => {
   it('follows the setting, says when the port is taken, and a new key retires the old one', async () => {
-    const core = testCore();
+    const core = localApiOn();
     try {
       const seen: LocalApiView[] = [];
       core.events.on((name, payload) => {
@@ -61,7 +81,7 @@ describe('local API service', () => {
   });
 
   it('cannot replace a key from HUBCAP_API_KEY, and says so instead of pretending', async () => {
-    const core = testCore({ env: { HF_ENDPOINT: 'http://127.0.0.1:1', HUBCAP_API_KEY: 'hc-from-the-environment' } });
+    const core = localApiOn({ HUBCAP_API_KEY: 'hc-from-the-environment' });
     try {
       expect(await core.handlers['localApi.key']({})).toEqual({ key: 'hc-from-the-environment' });
       await expect(core.handlers['localApi.regenerateKey']({})).rejects.toMatchObject({
