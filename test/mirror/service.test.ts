@@ -8,9 +8,14 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MirrorView } from '../../src-main/contract/mirror';
 import { SettingsPatch } from '../../src-main/contract/settings';
+import { CacheIndex } from '../../src-main/cache/index';
+import { mirrorSlice } from '../../src-main/mirror/slice';
+import { settingsHandlers } from '../../src-main/settings/handlers';
 import { startFakeHub, type FakeHub } from '../fakehub/server';
 import { standardRepos, TOKENS } from '../fakehub/fixtures';
-import { testCore } from '../helpers/core';
+import { built, place, settingsAt } from '../helpers/fakes';
+import { hubHttp, manager } from '../helpers/hub';
+import { memoryKeychain } from '../helpers/keychain';
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -23,6 +28,18 @@ function freePort(): Promise<number> {
 
 const CONFIG = '{"model_type":"llama","v":2}';
 
+/** The mirror slice from its needs: the real settings (stored values are checked), the cache index and a download engine on the fake Hub; no Core. */
+function mirrorOn(fake: FakeHub) {
+  const p = place({ HF_ENDPOINT: fake.url });
+  const settings = settingsAt(p);
+  const cache = new CacheIndex(() => settings.cacheDir());
+  const { m: downloads } = manager(hubHttp(fake), { cacheDir: () => cache.root, onChange: (j) => j.state === 'done' && cache.invalidate() });
+  const needs = { options: { dataDir: p.dataDir, env: p.env }, hf: p.hf, events: p.events, keychain: memoryKeychain(), settings, cache, downloads };
+  const { service, handlers } = built(mirrorSlice, needs);
+  mirrorSlice.background?.(service, needs);
+  return { events: p.events, downloads, handlers: { ...handlers, ...settingsHandlers(settings) }, close: () => service.close() };
+}
+
 let hub: FakeHub | null = null;
 afterEach(async () => {
   await hub?.close().catch(() => undefined);
@@ -32,7 +49,7 @@ afterEach(async () => {
 describe('mirror service (the Settings switch)', () => {
   it('follows the setting: the endpoint line, a pull-through job on the Downloads page, the figures, a taken port, a new key', async () => {
     hub = await startFakeHub({ repos: standardRepos(), tokens: TOKENS });
-    const core = testCore({ env: { HF_ENDPOINT: hub.url }, fetch: globalThis.fetch });
+    const core = mirrorOn(hub);
     try {
       const seen: MirrorView[] = [];
       core.events.on((name, payload) => {
