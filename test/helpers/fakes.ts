@@ -9,6 +9,7 @@ import { EventBus } from '../../src-main/base/events';
 import type { EventName, EventPayload } from '../../src-main/contract/api';
 import type { Handlers } from '../../src-main/contract/handlers';
 import { CacheIndex } from '../../src-main/cache/index';
+import { HubHttp } from '../../src-main/hub/http';
 import { readHfEnv, type Env, type HfEnv } from '../../src-main/hub/hf-env';
 import { inferenceSlice } from '../../src-main/inference/slice';
 import type { InferenceService } from '../../src-main/inference/service';
@@ -82,17 +83,12 @@ export function unused(): never {
   throw new Error('this test did not expect that need to be used');
 }
 
-/** The inference service as a build without the host has it: status, parallel sequences and refusals are real; a load says it is not available. */
-export function noHostInference(p: Place, settings: Pick<SettingsService, 'get'>): InferenceService {
-  return inferenceSlice.create({
-    options: {},
-    events: p.events,
-    settings,
-    library: { runnable: unused, markUsed: unused },
-    hub: {
-      get http() {
-        return unused();
-      },
-    },
-  });
+/** The inference slice as a build without the host has it: status, parallel sequences and refusals are real; a load that gets past the checks says it is not available. */
+export function inferenceWithoutHost(
+  p: Place,
+  settings: Pick<SettingsService, 'get'>,
+  library: Pick<Library, 'runnable' | 'markUsed'> = { runnable: unused, markUsed: unused },
+): { service: InferenceService; handlers: Partial<Handlers> } {
+  const http = new HubHttp({ endpoint: p.hf.endpoint.url, token: () => null, offline: () => true });
+  return built(inferenceSlice, { options: {}, events: p.events, settings, library, hub: { http } });
 }

@@ -2,17 +2,17 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dispatch } from '../../src-main/rpc/dispatch';
-import type { Core } from '../../src-main/core/core';
 import type { LibraryItem } from '../../src-main/contract/library';
-import { testCore } from '../helpers/core';
+import { libraryHandlers } from '../../src-main/library/handlers';
+import { handlerTable, inferenceWithoutHost, libraryAt, place, settingsAt } from '../helpers/fakes';
 import { testModel } from '../helpers/inference';
 import { A, writePythonRevision } from '../helpers/python-cache';
 import { tmpDir } from '../helpers/tmp';
 
-let core: Core | null = null;
+let close: (() => Promise<void>) | null = null;
 afterEach(async () => {
-  await core?.close();
-  core = null;
+  await close?.();
+  close = null;
 });
 
 describe('a cached .gguf that is not a GGUF', () => {
@@ -28,7 +28,13 @@ describe('a cached .gguf that is not a GGUF', () => {
       ],
       { refs: ['main'] },
     );
-    core = testCore({ env: { HF_ENDPOINT: 'http://127.0.0.1:1', HF_HUB_CACHE: cache, HF_HUB_OFFLINE: '1' } });
+    // The Library and the inference service over it, no Core: the refusal comes before any host is asked for.
+    const p = place({ HF_HUB_CACHE: cache, HF_HUB_OFFLINE: '1' });
+    const settings = settingsAt(p);
+    const { library } = libraryAt(p, settings);
+    const inference = inferenceWithoutHost(p, settings, library);
+    close = () => inference.service.close();
+    const core = { handlers: handlerTable(libraryHandlers(library, {}), inference.handlers), inference: inference.service };
     const listed = await dispatch(core.handlers, 'library.list', {});
     if (!listed.ok) throw new Error(listed.error.message);
     const items = listed.value as LibraryItem[];

@@ -4,33 +4,31 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Core } from '../../src-main/core/core';
-import { testCore } from '../helpers/core';
+import { describe, expect, it } from 'vitest';
+import { libraryAt, place, settingsAt } from '../helpers/fakes';
 import { A, writePythonRevision } from '../helpers/python-cache';
 import { tmpDir } from '../helpers/tmp';
 import { cachedLlamaModel } from '../fixtures/llama-model';
 
-let core: Core | null = null;
-afterEach(async () => {
-  await core?.close();
-  core = null;
-});
+/** The Library over an offline cache folder, on its own (no Core). */
+function libraryOn(cache: string, dataDir: string) {
+  const p = place({ HF_HUB_CACHE: cache, HF_HUB_OFFLINE: '1' });
+  return libraryAt({ ...p, dataDir }, settingsAt(p));
+}
 
 describe('when a cached model was last used', () => {
   it('is never right after download, then the time Hubcap loaded it, and survives a restart', async () => {
     const cache = tmpDir();
     const dataDir = tmpDir();
     writePythonRevision(cache, 'models--org--tiny', A, [{ path: 'tiny.gguf', data: fs.readFileSync(cachedLlamaModel()), lfs: true }], { refs: ['main'] });
-    core = testCore({ dataDir, env: { HF_HUB_CACHE: cache, HF_HUB_OFFLINE: '1' } });
-    const item = (await core.library.items()).find((i) => i.repo === 'org/tiny');
+    let at = libraryOn(cache, dataDir);
+    const item = (await at.library.items()).find((i) => i.repo === 'org/tiny');
     expect(item?.lastUsed).toBeNull();
-    core.library.markUsed(await core.library.runnable(item?.key as string));
-    const used = (await core.library.items()).find((i) => i.repo === 'org/tiny')?.lastUsed;
+    at.library.markUsed(await at.library.runnable(item?.key as string));
+    const used = (await at.library.items()).find((i) => i.repo === 'org/tiny')?.lastUsed;
     expect(used).not.toBeNull();
-    await core.close();
-    core = testCore({ dataDir, env: { HF_HUB_CACHE: cache, HF_HUB_OFFLINE: '1' } });
-    expect((await core.library.items()).find((i) => i.repo === 'org/tiny')?.lastUsed).toBe(used);
+    at = libraryOn(cache, dataDir);
+    expect((await at.library.items()).find((i) => i.repo === 'org/tiny')?.lastUsed).toBe(used);
   });
 
   it('counts a read by another program well after the download', async () => {
@@ -42,7 +40,7 @@ describe('when a cached model was last used', () => {
     // Whole seconds: set and read back exactly (a millisecond time can come back a float away).
     const readAt = new Date(Math.ceil(written.getTime() / 1000) * 1000 + 10 * 60_000);
     fs.utimesSync(blob, readAt, written);
-    core = testCore({ dataDir: tmpDir(), env: { HF_HUB_CACHE: cache, HF_HUB_OFFLINE: '1' } });
-    expect((await core.library.items()).find((i) => i.repo === 'org/tiny')?.lastUsed).toBe(readAt.toISOString());
+    const at = libraryOn(cache, tmpDir());
+    expect((await at.library.items()).find((i) => i.repo === 'org/tiny')?.lastUsed).toBe(readAt.toISOString());
   });
 });
