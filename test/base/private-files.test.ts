@@ -10,7 +10,9 @@ import { cleanStaleTempFiles, writeFileAtomic, writePrivateFileAtomic } from '..
 import { fileQueueStore } from '../../src-main/downloads/queue-store';
 import { ConversationStore } from '../../src-main/chat/conversations';
 import { LocalRegistry } from '../../src-main/library/registry';
-import { testCore } from '../helpers/core';
+import { confBackend } from '../../src-main/settings/conf-backend';
+import { settingsSlice } from '../../src-main/settings/slice';
+import { place, unused } from '../helpers/fakes';
 import { tmpDir } from '../helpers/tmp';
 import { writeLlamaModel } from '../fixtures/llama-model';
 
@@ -55,9 +57,18 @@ describe('private data files', () => {
   });
 
   it('the core tightens an older data folder and cleans stale temp files at start', () => {
-    const core0 = testCore();
-    const data = core0.dataDir;
-    void core0.close();
+    // The settings slice is built first at every start: building it is what a start does to the data folder.
+    const p = place();
+    const start = () =>
+      settingsSlice.create({
+        options: { ...p, homeDir: p.home, settingsBackend: confBackend },
+        hf: p.hf,
+        events: p.events,
+        hub: { check: unused },
+        cache: { sharedStoreView: unused },
+      });
+    start();
+    const data = p.dataDir;
     fs.chmodSync(data, 0o755);
     fs.mkdirSync(path.join(data, 'conversations'), { recursive: true });
     const old = path.join(data, 'conversations', 'a.json');
@@ -68,12 +79,11 @@ describe('private data files', () => {
     fs.writeFileSync(fresh, 'being written by another process');
     const hourAgo = new Date(Date.now() - 3600_000);
     fs.utimesSync(stale, hourAgo, hourAgo);
-    const core = testCore({ dataDir: data });
+    start();
     expect(fs.existsSync(stale)).toBe(false);
     expect(fs.existsSync(fresh)).toBe(true);
     expect(mode(data)).toBe(0o700);
     expect(mode(old)).toBe(0o600);
-    void core.close();
     expect(cleanStaleTempFiles(path.join(data, 'nowhere'))).toEqual([]);
   });
 });
