@@ -14,10 +14,28 @@ import type { CacheMoveResult } from '../../src-main/contract/cache';
 import type { SettingsView } from '../../src-main/contract/settings';
 import { runCli, startCli } from '../helpers/cli';
 import { pythonWithFilelock } from '../helpers/python';
-import { testCore } from '../helpers/core';
+import { cacheSlice } from '../../src-main/cache/slice';
+import { settingsHandlers } from '../../src-main/settings/handlers';
+import { built, handlerTable, offlineHttp, place, settingsAt, unused } from '../helpers/fakes';
 import { A, pythonCache, sha256, writePythonRevision } from '../helpers/python-cache';
 import { tmpfs } from '../helpers/mounts';
 import { tmpDir } from '../helpers/tmp';
+
+/** The cache slice from fakes of its needs and the real settings (the move points them at the new folder); no Core. */
+function cacheOn(from: string) {
+  const p = place({ HF_HUB_CACHE: from });
+  const settings = settingsAt(p);
+  const { handlers } = built(cacheSlice, {
+    options: { dataDir: p.dataDir, env: p.env },
+    hf: p.hf,
+    settings,
+    hub: { http: offlineHttp(p) },
+    downloads: { activeSnapshotDirs: () => [], add: unused, list: () => [] },
+    exports: { outsideUses: () => [], cacheMoved: async () => ({ repointed: 0, failed: [] }) },
+    inference: { status: () => ({ model: null }) },
+  });
+  return { handlers: handlerTable(handlers, settingsHandlers(settings)) };
+}
 
 /** What a scan sees, without the paths: repos, revisions, refs, files and sizes. */
 function shape(root: string) {
@@ -34,18 +52,14 @@ describe('moving the cache', () => {
     const from = pythonCache();
     const before = shape(from);
     const to = path.join(tmpDir(), 'new-hub');
-    const core = testCore({ env: { HF_ENDPOINT: 'http://127.0.0.1:1', HF_HUB_CACHE: from } });
-    try {
-      const r = await dispatch(core.handlers, 'cache.move', { to });
-      if (!r.ok) throw new Error(r.error.message);
-      expect(r.value as CacheMoveResult).toMatchObject({ how: 'rename', resumed: false, pythonNote: expect.stringContaining(`HF_HUB_CACHE=${to}`) });
-      expect(shape(to)).toEqual(before);
-      expect(fs.lstatSync(from).isSymbolicLink()).toBe(true); // the old place leads to the new one
-      const settings = await dispatch(core.handlers, 'settings.get', {});
-      expect((settings.ok && (settings.value as SettingsView).hubCache.path) || null).toBe(to);
-    } finally {
-      await core.close();
-    }
+    const core = cacheOn(from);
+    const r = await dispatch(core.handlers, 'cache.move', { to });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value as CacheMoveResult).toMatchObject({ how: 'rename', resumed: false, pythonNote: expect.stringContaining(`HF_HUB_CACHE=${to}`) });
+    expect(shape(to)).toEqual(before);
+    expect(fs.lstatSync(from).isSymbolicLink()).toBe(true); // the old place leads to the new one
+    const settings = await dispatch(core.handlers, 'settings.get', {});
+    expect((settings.ok && (settings.value as SettingsView).hubCache.path) || null).toBe(to);
   });
 
   it('refuses a target that is not empty or inside the cache, and a cache another program is writing', async () => {

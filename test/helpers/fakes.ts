@@ -78,6 +78,11 @@ export function recorded<K extends EventName>(events: EventBus, name: K): EventP
   return seen;
 }
 
+/** A Hub client that makes no request: offline, as a test that never reaches the Hub wants it. */
+export function offlineHttp(p: Place): HubHttp {
+  return new HubHttp({ endpoint: p.hf.endpoint.url, token: () => null, offline: () => true });
+}
+
 /** A need a test does not reach: it fails loudly if it ever is. */
 export function unused(): never {
   throw new Error('this test did not expect that need to be used');
@@ -89,6 +94,5 @@ export function inferenceWithoutHost(
   settings: Pick<SettingsService, 'get'>,
   library: Pick<Library, 'runnable' | 'markUsed'> = { runnable: unused, markUsed: unused },
 ): { service: InferenceService; handlers: Partial<Handlers> } {
-  const http = new HubHttp({ endpoint: p.hf.endpoint.url, token: () => null, offline: () => true });
-  return built(inferenceSlice, { options: {}, events: p.events, settings, library, hub: { http } });
+  return built(inferenceSlice, { options: {}, events: p.events, settings, library, hub: { http: offlineHttp(p) } });
 }
