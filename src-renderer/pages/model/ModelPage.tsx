@@ -1,27 +1,25 @@
 import { Link, useSearchParams } from 'wouter';
-import { ArrowLeft, Database, Download, FileText, Heart } from 'lucide-react';
+import { ArrowLeft, Download, FileText } from 'lucide-react';
 import { ApiError } from '../../../src-main/contract/errors';
 import { repoKey } from '../../../src-main/contract/keys';
-import type { FileGroup, ModelDetails } from '../../../src-main/contract/model';
-import { formatBytes, formatCount, plural } from '../../../src-main/contract/present/format';
+import type { ModelDetails } from '../../../src-main/contract/model';
+import { formatBytes, plural } from '../../../src-main/contract/present/format';
 import { useCachePresence } from '../../api/cache';
 import { useDownloads } from '../../api/downloads';
 import { useModelDetails } from '../../api/gallery';
 import { useHubStatus } from '../../api/hub';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { ExternalLinkButton } from '../../components/ExternalLink';
 import { HubDownNotice } from '../../components/HubDownNotice';
 import { Page } from '../../components/Page';
 import { SafeMarkdown } from '../../components/SafeMarkdown';
-import { AccessBadges } from '../../components/AccessBadges';
-import { Badge } from '../../components/ui/badge';
 import { Button } from '../../components/ui/button';
 import { Card, CardBody, CardHeader } from '../../components/ui/card';
-import { NativeSelect } from '../../components/ui/native-select';
 import { FileGroups } from './FileGroups';
 import { GatedNotice } from './GatedNotice';
 import { GgufTable } from './GgufTable';
 import { DownloadToFolderButton } from './DownloadToFolder';
+import { focusedGroup, missingFocus } from './link-focus';
+import { ModelHeader } from './ModelHeader';
+import { ModelLoadError } from './ModelLoadError';
 import { useDownloadFromPage } from './use-download-from-page';
 
 /**
@@ -44,64 +42,25 @@ export function ModelPage({ id }: { id: string }) {
   const others = m?.groups.filter((g) => g.kind !== 'gguf') ?? [];
   const error = details.error;
   const focus = m ? focusedGroup(m, wantFile, wantQuant) : null;
-  const missing = m && (wantFile || wantQuant) && !focus ? (wantFile ?? wantQuant) : null;
+  const missing = m ? missingFocus(wantFile, wantQuant, focus) : null;
   return (
     <Page>
       <Link href="/gallery" className="inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground">
         <ArrowLeft className="size-4" /> Gallery
       </Link>
       {error ? (
-        <div className="space-y-3">
-          <h1 className="truncate text-2xl font-semibold tracking-tight">{id}</h1>
-          {error instanceof ApiError && error.code === 'GATED' ? (
-            <GatedNotice repoUrl={(error.details as { repoUrl?: string } | undefined)?.repoUrl ?? ''} signedIn={signedIn} />
-          ) : (
-            <ErrorNotice error={error} onRetry={() => void details.refetch()} />
-          )}
-          {revision !== 'main' ? (
-            <Button size="sm" onClick={() => setRevision('main')}>
-              Show main instead
-            </Button>
-          ) : null}
-        </div>
+        <ModelLoadError
+          id={id}
+          error={error}
+          signedIn={signedIn}
+          revision={revision}
+          onRetry={() => void details.refetch()}
+          onMain={() => setRevision('main')}
+        />
       ) : null}
       {m ? (
         <>
-          <div className="flex flex-wrap items-start gap-3">
-            <div className="min-w-0 flex-1">
-              <h1 className="truncate text-2xl font-semibold tracking-tight">{m.id}</h1>
-              <div className="mt-1 flex flex-wrap items-center gap-2 text-sm text-muted-foreground">
-                {m.source === 'cache' ? (
-                  <Badge tone="warning" data-testid="from-cache">
-                    <Database /> {m.hubProblem ? 'From this machine' : 'From the cache (offline)'}
-                  </Badge>
-                ) : (
-                  <>
-                    <AccessBadges gated={m.gated} isPrivate={m.private} />
-                    {m.pipelineTag ? <Badge>{m.pipelineTag}</Badge> : null}
-                    <span className="flex items-center gap-1">
-                      <Download className="size-3.5" /> {formatCount(m.downloads)}
-                    </span>
-                    <span className="flex items-center gap-1">
-                      <Heart className="size-3.5" /> {formatCount(m.likes)}
-                    </span>
-                  </>
-                )}
-                <span className="font-mono text-xs">commit {m.sha.slice(0, 8)}</span>
-              </div>
-            </div>
-            <label className="flex items-center gap-2 text-sm">
-              Revision
-              <NativeSelect aria-label="Revision" value={revision} onChange={(e) => setRevision(e.target.value)}>
-                {[...new Set(['main', ...m.branches, ...m.tags_, revision])].map((r) => (
-                  <option key={r} value={r}>
-                    {r}
-                  </option>
-                ))}
-              </NativeSelect>
-            </label>
-            {m.source === 'hub' ? <ExternalLinkButton href={m.url}>Open on the Hub</ExternalLinkButton> : null}
-          </div>
+          <ModelHeader model={m} revision={revision} onRevision={setRevision} />
           {m.hubProblem ? (
             <HubDownNotice
               title="Hub unreachable, showing what's on this machine."
@@ -156,13 +115,6 @@ export function ModelPage({ id }: { id: string }) {
       ) : null}
     </Page>
   );
-}
-
-/** The row a pasted link named: the group holding that file, or the quantization of that name. */
-function focusedGroup(m: ModelDetails, file: string | null, quant: string | null): FileGroup | null {
-  if (file) return m.groups.find((g) => g.files.some((f) => f.path === file)) ?? null;
-  if (quant) return m.groups.find((g) => g.kind === 'gguf' && g.label.toLowerCase() === quant.toLowerCase()) ?? null;
-  return null;
 }
 
 function WholeRevision({ model }: { model: ModelDetails }) {
