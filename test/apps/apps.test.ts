@@ -9,20 +9,19 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AdoptResult, AppsReport, Identification, ReclaimPlan, ReclaimResult } from '../../src-main/contract/apps';
 import type { DownloadJob } from '../../src-main/contract/downloads';
 import type { LibraryItem } from '../../src-main/contract/library';
-import type { Core } from '../../src-main/core/core';
 import { dispatch } from '../../src-main/rpc/dispatch';
 import { readTreeRecord } from '../../src-main/cache/tree-record';
 import type { FakeHub } from '../fakehub/server';
 import { cachedLlamaModel, HUGE_70B } from '../fixtures/llama-model';
 import { otherAppsHome, type OtherAppsHome } from '../fixtures/other-apps';
-import { testCore } from '../helpers/core';
+import { appsOn } from '../helpers/apps';
 import { fakeHub } from '../helpers/hub';
 import { tmpDir } from '../helpers/tmp';
 
 let hub: FakeHub;
 let apps: OtherAppsHome;
 let cache: string;
-let core: Core;
+let core: ReturnType<typeof appsOn>;
 
 async function call<T>(method: string, input: unknown): Promise<T> {
   const r = await dispatch(core.handlers, method, input);
@@ -34,7 +33,7 @@ beforeEach(async () => {
   hub = await fakeHub();
   apps = otherAppsHome();
   cache = path.join(tmpDir(), 'hub');
-  core = testCore({ homeDir: apps.home, env: { HF_ENDPOINT: hub.url, HF_HUB_CACHE: cache }, fetch: globalThis.fetch });
+  core = appsOn(hub, apps.home, cache);
 });
 afterEach(async () => {
   await core.close();

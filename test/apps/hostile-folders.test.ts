@@ -11,11 +11,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AdoptResult, AppsReport, ReclaimPlan, ReclaimResult } from '../../src-main/contract/apps';
 import type { AddResult, LibraryItem } from '../../src-main/contract/library';
 import type { VerifyView } from '../../src-main/contract/cache';
-import type { Core } from '../../src-main/core/core';
 import { dispatch } from '../../src-main/rpc/dispatch';
 import type { FakeHub } from '../fakehub/server';
 import { otherAppsHome, type OtherAppsHome } from '../fixtures/other-apps';
-import { testCore } from '../helpers/core';
+import { appsOn } from '../helpers/apps';
 import { fakeHub } from '../helpers/hub';
 import { tmpDir } from '../helpers/tmp';
 import { quickly } from '../helpers/deadline';
@@ -23,7 +22,7 @@ import { quickly } from '../helpers/deadline';
 let hub: FakeHub;
 let apps: OtherAppsHome;
 let cache: string;
-let core: Core;
+let core: ReturnType<typeof appsOn>;
 
 async function call<T>(method: string, input: unknown): Promise<T> {
   const r = await dispatch(core.handlers, method, input);
@@ -40,7 +39,7 @@ beforeEach(async () => {
   fs.rmSync(path.join(apps.home, '.lmstudio'), { recursive: true, force: true });
   fs.rmSync(apps.llamaCpp.root, { recursive: true, force: true });
   cache = path.join(tmpDir(), 'hub');
-  core = testCore({ homeDir: apps.home, env: { HF_ENDPOINT: hub.url, HF_HUB_CACHE: cache }, fetch: globalThis.fetch });
+  core = appsOn(hub, apps.home, cache);
 });
 afterEach(async () => {
   await core.close();

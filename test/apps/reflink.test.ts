@@ -8,14 +8,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AdoptResult } from '../../src-main/contract/apps';
-import type { Core } from '../../src-main/core/core';
 import { dispatch } from '../../src-main/rpc/dispatch';
 import { otherAppsHome } from '../fixtures/other-apps';
-import { testCore } from '../helpers/core';
+import { appsOn } from '../helpers/apps';
 import { fakeHub } from '../helpers/hub';
 import { btrfs } from '../helpers/mounts';
 
-let core: Core | null = null;
+let core: ReturnType<typeof appsOn> | null = null;
 afterEach(async () => {
   await core?.close();
   core = null;
@@ -31,7 +30,7 @@ describe('adoption by clone', () => {
     fs.mkdirSync(path.dirname(lmFile), { recursive: true });
     fs.copyFileSync(apps.lmStudio.file, lmFile);
     const cache = path.join(volume, 'hub');
-    core = testCore({ homeDir: apps.home, env: { HF_ENDPOINT: hub.url, HF_HUB_CACHE: cache }, fetch: globalThis.fetch });
+    core = appsOn(hub, apps.home, cache);
     spawnSync('sync');
     const free = () => fs.statfsSync(volume).bavail * fs.statfsSync(volume).bsize;
     const before = free();
