@@ -8,7 +8,7 @@ import { cacheSlice } from '../../src-main/cache/slice';
 import { downloadHandlers } from '../../src-main/downloads/handlers';
 import { libraryHandlers } from '../../src-main/library/handlers';
 import type { FakeHub } from '../fakehub/server';
-import { built, handlerTable, inferenceWithoutHost, libraryAt, place, settingsAt } from './fakes';
+import { built, handlerTable, inferenceAt, libraryAt, place, settingsAt } from './fakes';
 import { hubHttp, manager } from './hub';
 
 export function appsOn(fake: FakeHub, home: string, cacheDir: string) {
@@ -17,7 +17,7 @@ export function appsOn(fake: FakeHub, home: string, cacheDir: string) {
   const { cache, library } = libraryAt(p, settings);
   const http = hubHttp(fake);
   const { m: downloads } = manager(http, { cacheDir: () => cache.root, onChange: (j) => j.state === 'done' && cache.invalidate() });
-  const inference = inferenceWithoutHost(p, settings, library);
+  const inference = inferenceAt(p, settings, library);
   const options = { dataDir: p.dataDir, homeDir: home, platform: 'linux' as const, env: p.env };
   const apps = built(appsSlice, { options, events: p.events, settings, cache, hub: { http }, library, downloads });
   const cacheHandlers = cacheSlice.handlers?.(cache, {

@@ -11,7 +11,7 @@ import type { Handlers } from '../../src-main/contract/handlers';
 import { CacheIndex } from '../../src-main/cache/index';
 import { HubHttp } from '../../src-main/hub/http';
 import { readHfEnv, type Env, type HfEnv } from '../../src-main/hub/hf-env';
-import { inferenceSlice } from '../../src-main/inference/slice';
+import { inferenceSlice, type InferenceNeeds } from '../../src-main/inference/slice';
 import type { InferenceService } from '../../src-main/inference/service';
 import { Library } from '../../src-main/library/library';
 import { confBackend } from '../../src-main/settings/conf-backend';
@@ -88,11 +88,16 @@ export function unused(): never {
   throw new Error('this test did not expect that need to be used');
 }
 
-/** The inference slice as a build without the host has it: status, parallel sequences and refusals are real; a load that gets past the checks says it is not available. */
-export function inferenceWithoutHost(
+/**
+ * The inference slice over the given Library; without a launcher in the options it is a build
+ * without the host: status, parallel sequences and refusals are real, a load that gets past the
+ * checks says it is not available.
+ */
+export function inferenceAt(
   p: Place,
   settings: Pick<SettingsService, 'get'>,
   library: Pick<Library, 'runnable' | 'markUsed'> = { runnable: unused, markUsed: unused },
+  options: InferenceNeeds['options'] = {},
 ): { service: InferenceService; handlers: Partial<Handlers> } {
-  return built(inferenceSlice, { options: {}, events: p.events, settings, library, hub: { http: offlineHttp(p) } });
+  return built(inferenceSlice, { options, events: p.events, settings, library, hub: { http: offlineHttp(p) } });
 }

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dispatch } from '../../src-main/rpc/dispatch';
 import type { LibraryItem } from '../../src-main/contract/library';
 import { libraryHandlers } from '../../src-main/library/handlers';
-import { handlerTable, inferenceWithoutHost, libraryAt, place, settingsAt } from '../helpers/fakes';
+import { handlerTable, inferenceAt, libraryAt, place, settingsAt } from '../helpers/fakes';
 import { testModel } from '../helpers/inference';
 import { A, writePythonRevision } from '../helpers/python-cache';
 import { tmpDir } from '../helpers/tmp';
@@ -32,7 +32,7 @@ describe('a cached .gguf that is not a GGUF', () => {
     const p = place({ HF_HUB_CACHE: cache, HF_HUB_OFFLINE: '1' });
     const settings = settingsAt(p);
     const { library } = libraryAt(p, settings);
-    const inference = inferenceWithoutHost(p, settings, library);
+    const inference = inferenceAt(p, settings, library);
     close = () => inference.service.close();
     const core = { handlers: handlerTable(libraryHandlers(library, {}), inference.handlers), inference: inference.service };
     const listed = await dispatch(core.handlers, 'library.list', {});

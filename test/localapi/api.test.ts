@@ -8,21 +8,27 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
-import type { Core } from '../../src-main/core/core';
+import type { InferenceService } from '../../src-main/inference/service';
+import type { Library } from '../../src-main/library/library';
 import { startLocalApi, type ApiRequestLog, type LocalApi } from '../../src-main/localapi/server';
-import { testCore } from '../helpers/core';
+import { inferenceAt, libraryAt, place, settingsAt } from '../helpers/fakes';
 import { sourceHostLauncher, testModel } from '../helpers/inference';
 
 const KEY = 'hc-test-key-0123456789';
-let core: Core;
+let core: { inference: InferenceService; library: Library };
 let api: LocalApi;
 let client: OpenAI;
 const logs: ApiRequestLog[] = [];
 const MODEL = path.basename(testModel());
 
 beforeAll(async () => {
-  core = testCore({ inferenceLauncher: sourceHostLauncher(), inferenceHostIdleMs: 60_000 });
-  await core.handlers['settings.update']({ loadDefaults: { gpuLayers: 'auto', contextSize: 2048, batchSize: null, threads: 1 } });
+  // The inference service over the Library, from what its slice declares it needs; no Core.
+  const p = place();
+  const settings = settingsAt(p);
+  settings.update({ loadDefaults: { gpuLayers: 'auto', contextSize: 2048, batchSize: null, threads: 1 } });
+  const { library } = libraryAt(p, settings);
+  const inference = inferenceAt(p, settings, library, { inferenceLauncher: sourceHostLauncher(), inferenceHostIdleMs: 60_000 }).service;
+  core = { inference, library };
   await core.library.add([testModel()]);
   api = await startLocalApi({
     inference: core.inference,
@@ -39,7 +45,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.close();
-  await core?.close();
+  await core?.inference.close();
 });
 
 /** An answer that cannot end early (the tiny model may otherwise stop at once). */

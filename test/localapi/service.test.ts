@@ -8,7 +8,7 @@ import type { Env } from '../../src-main/hub/hf-env';
 import { LocalApiService } from '../../src-main/localapi/service';
 import { localApiSlice } from '../../src-main/localapi/slice';
 import { settingsHandlers } from '../../src-main/settings/handlers';
-import { built, inferenceWithoutHost, place, settingsAt } from '../helpers/fakes';
+import { built, inferenceAt, place, settingsAt } from '../helpers/fakes';
 import { memoryKeychain } from '../helpers/keychain';
 
 /** The Local API slice from fakes of its needs and the real settings (stored values are checked), started as a long-lived process starts it. */
@@ -20,7 +20,7 @@ function localApiOn(env: Env = {}) {
     events: p.events,
     keychain: memoryKeychain(),
     settings,
-    inference: inferenceWithoutHost(p, settings).service,
+    inference: inferenceAt(p, settings).service,
     library: { items: async () => [] },
   };
   const { service, handlers } = built(localApiSlice, needs);
