@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { expect } from 'vitest';
 import { nodeHostLauncher, type HostLauncher } from '../../src-main/inference/host-client';
-import type { Core } from '../../src-main/core/core';
+import type { EventBus } from '../../src-main/base/events';
 import type { EventName } from '../../src-main/contract/api';
 import type { Conversation } from '../../src-main/contract/chat';
 import fs from 'node:fs';
@@ -33,7 +33,7 @@ export function splitTestModel(): string[] {
 }
 
 /** Every event of one kind the core emits from now on. */
-export function recordEvents<K extends EventName>(core: Core, name: K): unknown[] {
+export function recordEvents<K extends EventName>(core: { events: EventBus }, name: K): unknown[] {
   const seen: unknown[] = [];
   core.events.on((n, payload) => {
     if (n === name) seen.push(payload);
@@ -42,7 +42,7 @@ export function recordEvents<K extends EventName>(core: Core, name: K): unknown[
 }
 
 /** Waits until the conversation's last answer is no longer pending; returns the conversation. */
-export async function answered(core: Core, id: string, timeout = 60_000): Promise<Conversation> {
+export async function answered(core: { chats: { get(id: string): Conversation } }, id: string, timeout = 60_000): Promise<Conversation> {
   let c: Conversation | null = null;
   await expect
     .poll(

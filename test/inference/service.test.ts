@@ -1,15 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testCore } from '../helpers/core';
+import { chatSlice } from '../../src-main/chat/slice';
+import { settingsHandlers } from '../../src-main/settings/handlers';
+import { built, handlerTable, inferenceAt, libraryAt, place, settingsAt } from '../helpers/fakes';
 import { answered, recordEvents, sourceHostLauncher, splitTestModel, testModel } from '../helpers/inference';
 import { HUGE_70B } from '../fixtures/llama-model';
 import { dispatch } from '../../src-main/rpc/dispatch';
-import type { Core } from '../../src-main/core/core';
 import type { ChatStreamEvent } from '../../src-main/contract/chat';
 import type { InferenceStatus } from '../../src-main/contract/inference';
 
-let core: Core;
+let core: ReturnType<typeof inferenceAndChat>;
 let key: string;
 
 async function call<T>(method: string, input: unknown): Promise<T> {
@@ -26,8 +27,26 @@ async function addModel(file: string): Promise<string> {
   return existing.key;
 }
 
+/** Inference with the host from source, the Library it resolves models in, and Chat over it, each from the needs its slice declares; no Core. */
+function inferenceAndChat() {
+  const p = place();
+  const settings = settingsAt(p);
+  const { library } = libraryAt(p, settings);
+  const inference = inferenceAt(p, settings, library, { inferenceLauncher: sourceHostLauncher(), inferenceHostIdleMs: 60_000 });
+  const chats = built(chatSlice, { options: { dataDir: p.dataDir }, events: p.events, inference: inference.service });
+  return {
+    dataDir: p.dataDir,
+    events: p.events,
+    library,
+    inference: inference.service,
+    chats: chats.service,
+    handlers: handlerTable(settingsHandlers(settings), inference.handlers, chats.handlers),
+    close: () => inference.service.close(),
+  };
+}
+
 beforeAll(async () => {
-  core = testCore({ inferenceLauncher: sourceHostLauncher(), inferenceHostIdleMs: 60_000 });
+  core = inferenceAndChat();
   // One thread: on a two-core machine llama.cpp's thread sync dwarfs the work of a tiny model.
   await core.handlers['settings.update']({ loadDefaults: { gpuLayers: 'auto', contextSize: 'auto', batchSize: null, threads: 1 } });
   key = await addModel(testModel());
