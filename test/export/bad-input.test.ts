@@ -11,23 +11,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExportPlanView, ExportResult } from '../../src-main/contract/export';
-import type { Core } from '../../src-main/core/core';
 import { dispatch } from '../../src-main/rpc/dispatch';
 import { nameProblem } from '../../src-main/downloads/local-dir-target';
-import { testCore } from '../helpers/core';
+import { exportsOn } from '../helpers/exports';
 import { tmpfs } from '../helpers/mounts';
 import { commitOf, writePythonRevision } from '../helpers/python-cache';
 import { tmpDir } from '../helpers/tmp';
 import { exportCache, files, read } from './models';
 
-let core: Core | null = null;
+let core: ReturnType<typeof exportsOn> | null = null;
 afterEach(async () => {
   await core?.close();
   core = null;
 });
 
 async function call<T>(method: string, input: unknown): Promise<T> {
-  const r = await dispatch((core as Core).handlers, method, input);
+  const r = await dispatch((core as ReturnType<typeof exportsOn>).handlers, method, input);
   if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code, details: r.error.details });
   return r.value as T;
 }
@@ -39,7 +38,7 @@ function setup(cache = path.join(tmpDir('hubcap-home-'), 'hub')) {
   exportCache(cache);
   const comfy = path.join(home, 'ComfyUI', 'models');
   fs.mkdirSync(comfy, { recursive: true });
-  core = testCore({ homeDir: home, env: { HF_HUB_CACHE: cache, HF_HUB_OFFLINE: '1' } });
+  core = exportsOn(home, cache);
   return { home, cache, comfy };
 }
 

@@ -8,21 +8,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExportPlanView, ExportResult } from '../../src-main/contract/export';
-import type { Core } from '../../src-main/core/core';
 import { dispatch } from '../../src-main/rpc/dispatch';
-import { testCore } from '../helpers/core';
+import { exportsOn } from '../helpers/exports';
 import { btrfs } from '../helpers/mounts';
 import { commitOf, writePythonRevision } from '../helpers/python-cache';
 import { exportCache, files, read } from './models';
 
-let core: Core | null = null;
+let core: ReturnType<typeof exportsOn> | null = null;
 afterEach(async () => {
   await core?.close();
   core = null;
 });
 
 async function call<T>(method: string, input: unknown): Promise<T> {
-  const r = await dispatch((core as Core).handlers, method, input);
+  const r = await dispatch((core as ReturnType<typeof exportsOn>).handlers, method, input);
   if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
   return r.value as T;
 }
@@ -46,7 +45,7 @@ describe('export by clone (btrfs)', () => {
     });
     const folders = { comfyui: ['ComfyUI', 'models'], 'lm-studio': ['.lmstudio', 'models'], 'text-generation-webui': ['text-generation-webui', 'models'] };
     for (const f of Object.values(folders)) fs.mkdirSync(path.join(home, ...f), { recursive: true });
-    core = testCore({ homeDir: home, env: { HF_HUB_CACHE: cache, HF_HUB_OFFLINE: '1' } });
+    core = exportsOn(home, cache);
 
     const plan = await call<ExportPlanView>('export.plan', { repo: 'model:acme/big-llm', app: 'lm-studio' });
     expect(plan.suggested).toBe('clone');

@@ -8,20 +8,19 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeletePlanView } from '../../src-main/contract/cache';
 import type { ExportPlanView, ExportRecordView, ExportResult } from '../../src-main/contract/export';
-import type { Core } from '../../src-main/core/core';
 import { dispatch } from '../../src-main/rpc/dispatch';
-import { testCore } from '../helpers/core';
+import { exportsOn } from '../helpers/exports';
 import { tmpDir } from '../helpers/tmp';
 import { exportCache, files, LLM, read } from './models';
 
-let core: Core | null = null;
+let core: ReturnType<typeof exportsOn> | null = null;
 afterEach(async () => {
   await core?.close();
   core = null;
 });
 
 export async function call<T>(method: string, input: unknown): Promise<T> {
-  const r = await dispatch((core as Core).handlers, method, input);
+  const r = await dispatch((core as ReturnType<typeof exportsOn>).handlers, method, input);
   if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code, details: r.error.details });
   return r.value as T;
 }
@@ -34,7 +33,7 @@ function setup() {
   const lm = path.join(home, '.lmstudio', 'models');
   const tgw = path.join(home, 'text-generation-webui', 'models');
   for (const d of [comfy, lm, tgw]) fs.mkdirSync(d, { recursive: true });
-  core = testCore({ homeDir: home, env: { HF_HUB_CACHE: cache, HF_HUB_OFFLINE: '1' } });
+  core = exportsOn(home, cache);
   return { home, cache, comfy, lm, tgw };
 }
 

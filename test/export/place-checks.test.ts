@@ -8,9 +8,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CacheMoveResult } from '../../src-main/contract/cache';
 import type { ExportPlanView, ExportResult } from '../../src-main/contract/export';
-import type { Core } from '../../src-main/core/core';
 import { dispatch } from '../../src-main/rpc/dispatch';
-import { testCore } from '../helpers/core';
+import { exportsOn } from '../helpers/exports';
 import { commitOf, writePythonRevision } from '../helpers/python-cache';
 import { tmpDir } from '../helpers/tmp';
 import { sampleGguf } from '../fixtures/gguf-writer';
@@ -22,14 +21,14 @@ const parts = [1, 2, 3].map((n) => ({
   data: Buffer.concat([sampleGguf({ name: 'Big' }), Buffer.from(`part ${n}`)]),
 }));
 
-let core: Core | null = null;
+let core: ReturnType<typeof exportsOn> | null = null;
 afterEach(async () => {
   await core?.close();
   core = null;
 });
 
 async function call<T>(method: string, input: unknown): Promise<T> {
-  const r = await dispatch((core as Core).handlers, method, input);
+  const r = await dispatch((core as ReturnType<typeof exportsOn>).handlers, method, input);
   if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code, details: r.error.details });
   return r.value as T;
 }
@@ -50,7 +49,7 @@ function setup() {
   );
   const lm = path.join(home, '.lmstudio', 'models');
   fs.mkdirSync(lm, { recursive: true });
-  core = testCore({ homeDir: home, env: { HF_HUB_CACHE: cache, HF_HUB_OFFLINE: '1' } });
+  core = exportsOn(home, cache);
   return { home, cache, lm };
 }
 
