@@ -14,26 +14,15 @@ import type { CacheMoveResult } from '../../src-main/contract/cache';
 import type { SettingsView } from '../../src-main/contract/settings';
 import { runCli, startCli } from '../helpers/cli';
 import { pythonWithFilelock } from '../helpers/python';
-import { cacheSlice } from '../../src-main/cache/slice';
 import { settingsHandlers } from '../../src-main/settings/handlers';
-import { built, handlerTable, offlineHttp, place, settingsAt, unused } from '../helpers/fakes';
+import { cacheAt, handlerTable, place } from '../helpers/fakes';
 import { A, pythonCache, sha256, writePythonRevision } from '../helpers/python-cache';
 import { tmpfs } from '../helpers/mounts';
 import { tmpDir } from '../helpers/tmp';
 
 /** The cache slice from fakes of its needs and the real settings (the move points them at the new folder); no Core. */
 function cacheOn(from: string) {
-  const p = place({ HF_HUB_CACHE: from });
-  const settings = settingsAt(p);
-  const { handlers } = built(cacheSlice, {
-    options: { dataDir: p.dataDir, env: p.env },
-    hf: p.hf,
-    settings,
-    hub: { http: offlineHttp(p) },
-    downloads: { activeSnapshotDirs: () => [], add: unused, list: () => [] },
-    exports: { outsideUses: () => [], cacheMoved: async () => ({ repointed: 0, failed: [] }) },
-    inference: { status: () => ({ model: null }) },
-  });
+  const { handlers, settings } = cacheAt(place({ HF_HUB_CACHE: from }));
   return { handlers: handlerTable(handlers, settingsHandlers(settings)) };
 }
 

@@ -7,20 +7,24 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CacheFileView, VerifyView } from '../../src-main/contract/cache';
-import type { Core } from '../../src-main/core/core';
+import type { Handlers } from '../../src-main/contract/handlers';
 import { dispatch } from '../../src-main/rpc/dispatch';
-import { testCore } from '../helpers/core';
+import { cacheAt, handlerTable, place } from '../helpers/fakes';
 import { A, writePythonRevision } from '../helpers/python-cache';
 import { tmpDir } from '../helpers/tmp';
 
-let core: Core | null = null;
-afterEach(async () => {
-  await core?.close();
+let core: { handlers: Handlers } | null = null;
+afterEach(() => {
   core = null;
 });
 
+/** The cache slice from fakes of its needs, no Core. */
+function cacheOn(cache: string) {
+  return { handlers: handlerTable(cacheAt(place({ HF_HUB_CACHE: cache, HF_HUB_OFFLINE: '1' })).handlers) };
+}
+
 async function call<T>(method: string, input: unknown): Promise<T> {
-  const r = await dispatch((core as Core).handlers, method, input);
+  const r = await dispatch((core as { handlers: Handlers }).handlers, method, input);
   if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
   return r.value as T;
 }
@@ -44,7 +48,7 @@ function hardLinkedCache() {
 describe('hard-linked blobs', () => {
   it('are shown, and get their own bytes on request; the other app’s writes then no longer reach the cache', async () => {
     const { cache, blob, appFile } = hardLinkedCache();
-    core = testCore({ env: { HF_HUB_CACHE: cache, HF_HUB_OFFLINE: '1' } });
+    core = cacheOn(cache);
     const files = await call<CacheFileView[]>('cache.files', { repo: REPO, commit: A });
     expect(files).toMatchObject([{ path: 'w.gguf', hardLinks: 2 }]);
     const r = await call<{ how: string; bytes: number }>('cache.unshare', { repo: REPO, commit: A, path: 'w.gguf' });
@@ -59,7 +63,7 @@ describe('hard-linked blobs', () => {
 
   it('verify says a hard-linked blob was changed in place by the other program, and unshare refuses to copy wrong bytes', async () => {
     const { cache, blob, appFile } = hardLinkedCache();
-    core = testCore({ env: { HF_HUB_CACHE: cache, HF_HUB_OFFLINE: '1' } });
+    core = cacheOn(cache);
     const fd = fs.openSync(appFile, 'r+');
     fs.writeSync(fd, Buffer.from('XXXX'), 0, 4, 100);
     fs.closeSync(fd);

@@ -9,6 +9,7 @@ import { EventBus } from '../../src-main/base/events';
 import type { EventName, EventPayload } from '../../src-main/contract/api';
 import type { Handlers } from '../../src-main/contract/handlers';
 import { CacheIndex } from '../../src-main/cache/index';
+import { cacheSlice } from '../../src-main/cache/slice';
 import { HubHttp } from '../../src-main/hub/http';
 import { readHfEnv, type Env, type HfEnv } from '../../src-main/hub/hf-env';
 import { inferenceSlice, type InferenceNeeds } from '../../src-main/inference/slice';
@@ -100,4 +101,18 @@ export function inferenceAt(
   options: InferenceNeeds['options'] = {},
 ): { service: InferenceService; handlers: Partial<Handlers> } {
   return built(inferenceSlice, { options, events: p.events, settings, library, hub: { http: offlineHttp(p) } });
+}
+
+/** The cache slice on its own: the real settings, no download running, no export, no model loaded, the Hub out of reach. */
+export function cacheAt(p: Place, settings: SettingsService = settingsAt(p)) {
+  const { service, handlers } = built(cacheSlice, {
+    options: { dataDir: p.dataDir, env: p.env },
+    hf: p.hf,
+    settings,
+    hub: { http: offlineHttp(p) },
+    downloads: { activeSnapshotDirs: () => [], add: unused, list: () => [] },
+    exports: { outsideUses: () => [], cacheMoved: async () => ({ repointed: 0, failed: [] }) },
+    inference: { status: () => ({ model: null }) },
+  });
+  return { index: service, handlers, settings };
 }
