@@ -1,14 +1,25 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { testCore } from '../helpers/core';
+import { inferenceAt, libraryAt, place, settingsAt } from '../helpers/fakes';
 import { sourceHostLauncher, testModel } from '../helpers/inference';
-import type { Core } from '../../src-main/core/core';
 import { InferenceService } from '../../src-main/inference/service';
 
-let core: Core | null = null;
-afterEach(async () => {
-  await core?.close();
+let core: ReturnType<typeof inferenceOn> | null = null;
+afterEach(() => {
+  core?.inference.close();
   core = null;
 });
+
+/** Inference with the host from source, over the Library and the stored settings, from what its slice declares it needs; no Core. */
+function inferenceOn(inferenceHostIdleMs?: number) {
+  const p = place();
+  const settings = settingsAt(p);
+  const { library } = libraryAt(p, settings);
+  const inference = inferenceAt(p, settings, library, {
+    inferenceLauncher: sourceHostLauncher(),
+    ...(inferenceHostIdleMs ? { inferenceHostIdleMs } : {}),
+  }).service;
+  return { settings, library, inference };
+}
 
 function alive(pid: number): boolean {
   try {
@@ -21,7 +32,7 @@ function alive(pid: number): boolean {
 
 describe('inference host lifetime', () => {
   it('stops the host process when nothing has been loaded for a while, and starts a fresh one on next use', async () => {
-    core = testCore({ inferenceLauncher: sourceHostLauncher(), inferenceHostIdleMs: 300 });
+    core = inferenceOn(300);
     const c = core;
     await c.inference.hardware();
     const pid = c.inference.hostPid as number;
@@ -59,9 +70,9 @@ describe('inference host lifetime', () => {
   }, 60_000);
 
   it('records "last used" when a local checkpoint loads', async () => {
-    core = testCore({ inferenceLauncher: sourceHostLauncher() });
+    core = inferenceOn();
     const c = core;
-    await c.handlers['settings.update']({ loadDefaults: { gpuLayers: 'auto', contextSize: 512, batchSize: null, threads: 1 } });
+    c.settings.update({ loadDefaults: { gpuLayers: 'auto', contextSize: 512, batchSize: null, threads: 1 } });
     const added = await c.library.add([testModel()]);
     const key = added.added[0]?.key as string;
     expect(c.library.registry.list().find((i) => i.key === key)?.lastUsed).toBeNull();

@@ -5,19 +5,25 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LibraryItem } from '../../src-main/contract/library';
-import type { Core } from '../../src-main/core/core';
+import type { InferenceService } from '../../src-main/inference/service';
 import type { ApiRequestLog } from '../../src-main/contract/localapi';
 import type { LocalApiOptions } from '../../src-main/localapi/context';
 import { startLocalApi, type LocalApi } from '../../src-main/localapi/server';
-import { testCore } from '../helpers/core';
+import { inferenceAt, place, settingsAt } from '../helpers/fakes';
+
+/** The inference service as a build without the host has it, from its slice's needs (no Core): these tests never load a model. */
+function inferenceWithoutHost() {
+  const p = place();
+  return { inference: inferenceAt(p, settingsAt(p)).service };
+}
 
 const KEY = 'hc-routes-test-0123456789';
-let core: Core | null = null;
+let core: { inference: InferenceService } | null = null;
 let api: LocalApi | null = null;
 
 afterEach(async () => {
   await api?.close();
-  await core?.close();
+  core?.inference.close();
   api = null;
   core = null;
 });
@@ -42,7 +48,7 @@ const cached = (repo: string, file: string, commit = 'a'.repeat(40)): LibraryIte
 });
 
 /** The core's inference, its status optionally replaced (a model loading), the rest its own. */
-function inference(c: Core, loading: boolean): LocalApiOptions['inference'] {
+function inference(c: { inference: InferenceService }, loading: boolean): LocalApiOptions['inference'] {
   const i = c.inference;
   return {
     complete: (r) => i.complete(r),
@@ -56,7 +62,7 @@ function inference(c: Core, loading: boolean): LocalApiOptions['inference'] {
 const logs: ApiRequestLog[] = [];
 
 async function start(items: LibraryItem[], loading = false): Promise<string> {
-  core = testCore();
+  core = inferenceWithoutHost();
   api = await startLocalApi({
     inference: inference(core, loading),
     items: async () => items,

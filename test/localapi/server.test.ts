@@ -7,23 +7,29 @@
  */
 import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Core } from '../../src-main/core/core';
+import type { InferenceService } from '../../src-main/inference/service';
 import { startLocalApi, type LocalApi, type LocalApiOptions } from '../../src-main/localapi/server';
-import { testCore } from '../helpers/core';
+import { inferenceAt, place, settingsAt } from '../helpers/fakes';
+
+/** The inference service as a build without the host has it, from its slice's needs (no Core): these tests never load a model. */
+function inferenceWithoutHost() {
+  const p = place();
+  return { inference: inferenceAt(p, settingsAt(p)).service };
+}
 
 const KEY = 'hc-door-test-0123456789';
-let core: Core | null = null;
+let core: { inference: InferenceService } | null = null;
 let api: LocalApi | null = null;
 
 afterEach(async () => {
   await api?.close();
-  await core?.close();
+  core?.inference.close();
   api = null;
   core = null;
 });
 
 async function start(extra: Partial<LocalApiOptions>): Promise<LocalApi> {
-  core = testCore();
+  core = inferenceWithoutHost();
   api = await startLocalApi({ inference: core.inference, items: async () => [], key: () => KEY, host: '127.0.0.1', port: 0, ...extra });
   return api;
 }
