@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Link, useLocation, useSearchParams } from 'wouter';
-import { ArrowRight, CloudOff } from 'lucide-react';
+import { CloudOff } from 'lucide-react';
 import type { ModelCardView } from '../../../src-main/contract/gallery';
 import { GALLERY_SORTS, type GallerySort } from '../../../src-main/contract/present/gallery';
 import { isTerminal } from '../../../src-main/contract/present/job-state';
@@ -20,7 +20,8 @@ import { cn } from '../../lib/cn';
 import { useDebounced } from '../../lib/use-debounced';
 import { modelPagePath, parseModelReference } from './model-reference';
 import { ModelRow, type LocalMark } from './ModelRow';
-import { NativeSelect } from '../../components/ui/native-select';
+import { GalleryFilters } from './GalleryFilters';
+import { ModelJump } from './ModelJump';
 import { SearchInput } from '../../components/ui/search-input';
 import { Page } from '../../components/Page';
 
@@ -73,7 +74,6 @@ function useLocalMarks(): (id: string) => LocalMark {
 export function GalleryPage() {
   const settings = useSettings();
   const { criteria, set } = useGalleryParams();
-  const { library, task, sort } = criteria;
   const [text, setText] = useState(criteria.search);
   const search = useDebounced(text, 300);
   useEffect(() => {
@@ -139,41 +139,9 @@ export function GalleryPage() {
                 aria-label="Search models"
               />
             </form>
-            <NativeSelect aria-label="Format" value={library} onChange={(e) => set({ format: e.target.value })}>
-              <option value="">All formats</option>
-              <option value="gguf">GGUF</option>
-              <option value="safetensors">safetensors</option>
-            </NativeSelect>
-            <NativeSelect aria-label="Task" value={task} onChange={(e) => set({ task: e.target.value })}>
-              <option value="">All tasks</option>
-              <option value="text-generation">Text generation</option>
-              <option value="text-to-image">Text to image</option>
-              <option value="feature-extraction">Embeddings</option>
-              <option value="automatic-speech-recognition">Speech recognition</option>
-            </NativeSelect>
-            <NativeSelect aria-label="Sort" value={sort} onChange={(e) => set({ sort: e.target.value })}>
-              <option value="trending">Trending</option>
-              <option value="downloads">Most downloads</option>
-              <option value="likes">Most likes</option>
-              <option value="updated">Recently updated</option>
-            </NativeSelect>
+            <GalleryFilters criteria={criteria} set={set} />
           </div>
-          {reference ? (
-            <Link
-              href={modelPagePath(reference)}
-              data-testid="model-jump"
-              className="flex items-center gap-2 rounded-xl border border-primary/40 bg-accent px-4 py-2.5 text-sm hover:bg-accent/70"
-            >
-              <span className="min-w-0 flex-1 truncate">
-                Open <span className="font-medium">{reference.repo}</span>
-                {reference.quant ? ` at ${reference.quant}` : ''}
-                {reference.file ? `: ${reference.file}` : ''}
-                {reference.revision ? ` (${reference.revision})` : ''}
-              </span>
-              <span className="text-xs text-muted-foreground">Enter</span>
-              <ArrowRight className="size-4" aria-hidden />
-            </Link>
-          ) : null}
+          {reference ? <ModelJump reference={reference} /> : null}
           {results.error && hubDown(results.error) ? (
             <HubDownNotice
               title={

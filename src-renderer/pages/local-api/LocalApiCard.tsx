@@ -12,6 +12,7 @@ import { Input } from '../../components/ui/input';
 import { NativeSelect } from '../../components/ui/native-select';
 import { LOCAL_API_MAX_PARALLEL } from '../../../src-main/contract/localapi';
 import { Switch } from '../../components/ui/switch';
+import { RecentRequests } from './RecentRequests';
 
 /**
  * The Local API page's controls: every Library model for tools that speak OpenAI's API. Off by
@@ -100,36 +101,7 @@ export function LocalApiCard({ settings }: { settings: SettingsView }) {
           </div>
         ) : null}
         {view?.recent.length ? (
-          <div className="overflow-x-auto rounded-lg border border-border">
-            <table className="w-full text-xs" aria-label="Recent API requests">
-              <thead className="bg-muted text-left text-muted-foreground">
-                <tr>
-                  <th className="px-2 py-1.5 font-medium">Time</th>
-                  <th className="px-2 py-1.5 font-medium">Request</th>
-                  <th className="px-2 py-1.5 font-medium">Model</th>
-                  <th className="px-2 py-1.5 text-right font-medium">Tokens</th>
-                  <th className="px-2 py-1.5 text-right font-medium">tok/s</th>
-                  <th className="px-2 py-1.5 text-right font-medium">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {view.recent.slice(0, 10).map((r) => (
-                  <tr key={`${r.at}-${r.path}-${r.ms}`} className="border-t border-border">
-                    <td className="whitespace-nowrap px-2 py-1 tabular-nums">{new Date(r.at).toLocaleTimeString()}</td>
-                    <td className="whitespace-nowrap px-2 py-1 font-mono">
-                      {r.method} {r.path}
-                    </td>
-                    <td className="max-w-48 truncate px-2 py-1 font-mono" title={r.model ?? ''}>
-                      {r.model ?? '—'}
-                    </td>
-                    <td className="px-2 py-1 text-right tabular-nums">{r.promptTokens + r.completionTokens || '—'}</td>
-                    <td className="px-2 py-1 text-right tabular-nums">{r.tokensPerSecond ? r.tokensPerSecond.toFixed(1) : '—'}</td>
-                    <td className={`px-2 py-1 text-right tabular-nums ${r.status >= 400 ? 'text-danger' : ''}`}>{r.status}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <RecentRequests recent={view.recent} />
         ) : s.enabled && view?.running ? (
           <p className="text-xs text-muted-foreground">No requests yet.</p>
         ) : null}
