@@ -9,9 +9,9 @@ import { testModel } from '../helpers/inference';
 import { A, writePythonRevision } from '../helpers/python-cache';
 import { tmpDir } from '../helpers/tmp';
 
-let close: (() => Promise<void>) | null = null;
-afterEach(async () => {
-  await close?.();
+let close: (() => void) | null = null;
+afterEach(() => {
+  close?.();
   close = null;
 });
 

@@ -38,7 +38,7 @@ afterEach(async () => {
 /** The settings slice and the download engine's slice from what they declare they need (the cache index reads the store); no Core. */
 function settingsAndDownloads(env: Env): Built {
   const p = place(env);
-  const cache = new CacheIndex(() => settings.service.cacheDir());
+  const cache: CacheIndex = new CacheIndex((): string => settings.service.cacheDir());
   const settings = built(settingsSlice, {
     options: { dataDir: p.dataDir, homeDir: p.home, settingsBackend: confBackend, env: p.env },
     hf: p.hf,
