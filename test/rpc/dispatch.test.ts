@@ -2,24 +2,36 @@ import { describe, expect, it, vi } from 'vitest';
 import { dispatch } from '../../src-main/rpc/dispatch';
 import { ApiError } from '../../src-main/contract/errors';
 import type { Handlers } from '../../src-main/contract/handlers';
-import { testCore } from '../helpers/core';
+import type { DesktopActions } from '../../src-main/desktop/handlers';
+import { desktopSlice } from '../../src-main/desktop/slice';
+import { settingsHandlers } from '../../src-main/settings/handlers';
+import { built, handlerTable, libraryAt, place, settingsAt } from '../helpers/fakes';
+
+/** Real handlers to dispatch to, no Core: the settings' and the desktop's (the two a schema guards in these tests). */
+function realHandlers(opts: { desktop?: DesktopActions } = {}) {
+  const p = place();
+  const settings = settingsAt(p);
+  const { cache, library } = libraryAt(p, settings);
+  const desktop = built(desktopSlice, { options: { transport: 'serve', platform: 'linux', dataDir: p.dataDir, desktop: opts.desktop }, cache, library });
+  return { handlers: handlerTable(settingsHandlers(settings), desktop.handlers) };
+}
 
 describe('dispatch: validate before any handler runs, structured errors out', () => {
   it('refuses an unknown method', async () => {
-    const core = testCore();
+    const core = realHandlers();
     const r = await dispatch(core.handlers, 'fs.readFile', { path: '/etc/passwd' });
     expect(r).toEqual({ ok: false, error: { code: 'UNKNOWN_METHOD', message: expect.stringContaining('fs.readFile') } });
   });
 
   it('does not treat inherited object properties as methods', async () => {
-    const core = testCore();
+    const core = realHandlers();
     for (const m of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
       expect((await dispatch(core.handlers, m, {})).ok).toBe(false);
     }
   });
 
   it('returns VALIDATION_FAILED with every issue and never calls the handler', async () => {
-    const core = testCore();
+    const core = realHandlers();
     const spy = vi.spyOn(core.handlers, 'settings.update');
     const r = await dispatch(core.handlers, 'settings.update', { hubCacheDir: 42, theme: 'neon' });
     expect(spy).not.toHaveBeenCalled();
@@ -32,7 +44,7 @@ describe('dispatch: validate before any handler runs, structured errors out', ()
   });
 
   it('rejects unknown keys (strict schemas) and empty patches', async () => {
-    const core = testCore();
+    const core = realHandlers();
     const extra = await dispatch(core.handlers, 'settings.get', { sneaky: true });
     expect(extra.ok ? null : extra.error.code).toBe('VALIDATION_FAILED');
     const empty = await dispatch(core.handlers, 'settings.update', {});
@@ -41,7 +53,7 @@ describe('dispatch: validate before any handler runs, structured errors out', ()
 
   it('rejects non-http links before they reach the desktop', async () => {
     const openExternal = vi.fn(async () => {});
-    const core = testCore({
+    const core = realHandlers({
       desktop: {
         openExternal,
         openPath: vi.fn(),
