@@ -18,7 +18,7 @@ import { CasClient } from '../xet/cas-client';
 import { ChunkStreamDecoder } from '../xet/chunk-format';
 import { XetDataError } from '../xet/errors';
 import { MultipartByteranges } from '../xet/multipart';
-import type { XetFetch, XetPlan, XetRange, XetTerm } from '../xet/reconstruction';
+import type { XetPlan } from '../xet/reconstruction';
 import { XetTokenSource } from '../xet/token';
 import { abortableSleep } from './failures';
 import { createDiskHasher, type DiskHasher } from './hasher';
@@ -28,6 +28,9 @@ import { openXorbRanges, type XorbSlots } from './xet-split-range';
 import { createChunkHasher, type ChunkHasher } from './xet-chunk-hasher';
 import { fillFromLocal, type LocalChunks } from './xet-local-chunks';
 import { placedTerms, type PlacedTerm } from '../xet/chunk-index';
+import { jobsOf, resetJob, unfinished, urlFor, type Job } from './xet-jobs';
+
+export { jobsOf };
 
 export interface XetTransferRequest {
   xetHash: string;
@@ -75,61 +78,8 @@ export interface XetTransferResult {
 }
 
 export const XET_WINDOW_BYTES = 256 << 20;
-
-interface Placement {
-  term: XetTerm;
-  /** Where the term's next chunk lands in the file. */
-  cursor: number;
-}
-
-interface Job {
-  xorb: string;
-  url: string;
-  range: XetRange;
-  placements: Placement[];
-  /** Chunks decoded so far, and the bytes they took in the xorb. */
-  chunk: number;
-  consumed: number;
-  /** Lengths of the chunks decoded so far, in order (for the journal). */
-  lengths: number[];
-  corruptions: number;
-  /** The range's name in the journal: window, xorb, first chunk, first byte. */
-  key: string;
-}
-
-/** Each term goes to the first range of its xorb that covers it; ranges nobody needs are dropped. */
-export function jobsOf(plan: XetPlan, windowStart: number): Job[] {
-  const jobs = new Map<string, Job>();
-  let pos = windowStart - plan.offset;
-  for (const term of plan.terms) {
-    let found: { f: XetFetch; r: XetRange } | null = null;
-    for (const f of plan.fetches) {
-      if (f.xorb !== term.xorb) continue;
-      const r = f.ranges.find((x) => x.chunks.start <= term.chunks.start && x.chunks.end >= term.chunks.end);
-      if (r) {
-        found = { f, r };
-        break;
-      }
-    }
-    if (!found) throw new XetDataError('plan', `the reconstruction plan has no fetch for a term of xorb ${term.xorb.slice(0, 12)}…`);
-    const key = `${found.f.url}#${found.r.bytes.start}`;
-    const job = jobs.get(key) ?? {
-      xorb: term.xorb,
-      url: found.f.url,
-      range: found.r,
-      placements: [],
-      chunk: found.r.chunks.start,
-      consumed: 0,
-      lengths: [],
-      corruptions: 0,
-      key: `${windowStart}:${term.xorb}:${found.r.chunks.start}:${found.r.bytes.start}`,
-    };
-    job.placements.push({ term, cursor: pos });
-    jobs.set(key, job);
-    pos += term.unpacked;
-  }
-  return [...jobs.values()];
-}
+/** Decoded bytes one range may have waiting for the disk. */
+const WRITE_AHEAD = 8 << 20;
 
 export function transferXet(hub: HubHttp, fh: FileHandle, req: XetTransferRequest, opts: XetTransferOptions): Promise<XetTransferResult> {
   return new XetTransfer(hub, fh, req, opts).run();
@@ -311,11 +261,11 @@ class XetTransfer {
     await Promise.all([...Array.from({ length: Math.max(1, Math.min(this.#opts.connections ?? 8, queue.length)) }, worker), copied]);
   }
 
-  /** Writes one decoded chunk wherever the job's terms place it, clipped to the window. */
-  async #write(job: Job, data: Buffer, window: Window): Promise<void> {
+  /** Writes one decoded chunk where `#place` put it (clipped to the window), then counts it done. */
+  async #write(data: Buffer, places: { at: number; from: number; to: number }[]): Promise<void> {
     const before = this.#done.total();
     const whole: number[] = [];
-    for (const w of this.#place(job, data.length, window, null)) {
+    for (const w of places) {
       await this.#fh.write(data, w.from - w.at, w.to - w.from, w.from);
       this.#done.add(w.from, w.to);
       if (w.to - w.from === data.length) whole.push(w.at);
@@ -342,14 +292,30 @@ class XetTransfer {
         stallMs,
       );
     };
+    // Chunks are written behind the decoder, in order, so the socket is read while the disk writes
+    // (a write awaited per ~64 KiB chunk had serialised the two); at most WRITE_AHEAD waits. A
+    // chunk counts as consumed (for a retry and the journal) only once its write returned.
+    let writes: Promise<void> = Promise.resolve();
+    let queued = 0;
     const feed = async (i: number, data: Buffer) => {
       const job = group[i] as Job;
       for (const c of (decoders[i] as ChunkStreamDecoder).push(data)) {
         if (job.chunk >= job.range.chunks.end) throw new XetDataError('chunk-size', 'a xorb range held more chunks than the plan says');
-        await this.#write(job, c.data, window);
-        job.consumed += c.bytes;
-        this.#opts.journal?.progress(job.key, job.lengths.length, job.consumed, job.lengths, () => this.#done.spans(), this.#done.total());
-        this.#failures = 0;
+        const places = this.#place(job, c.data.length, window, null);
+        const n = job.lengths.length;
+        queued += c.data.length;
+        writes = writes.then(async () => {
+          // Stopped: what is queued is not written (as when each write was awaited in turn).
+          this.#opts.signal.throwIfAborted();
+          await this.#write(c.data, places);
+          queued -= c.data.length;
+          job.consumed += c.bytes;
+          this.#opts.journal?.progress(job.key, n, job.consumed, job.lengths, () => this.#done.spans(), this.#done.total());
+          this.#failures = 0;
+        });
+        // Handled here; the error itself is thrown where the writes are awaited.
+        writes.catch(() => undefined);
+        if (queued >= WRITE_AHEAD) await writes;
       }
     };
     try {
@@ -366,34 +332,21 @@ class XetTransfer {
           }
       }
       multi?.end();
+      await writes;
       // An answer that stops early is a cut connection: resumed at the chunk it stopped at.
       if (group.some((j) => j.chunk !== j.range.chunks.end)) throw new HubError('NETWORK', 'The Xet storage ended a range early.', { host: opened.host });
       for (const d of decoders) d.end();
-    } catch (error) {
+    } catch (caught) {
+      // What was decoded is written (and counted) before a retry resumes; a write error comes first.
+      const error =
+        (await writes.then(
+          () => null,
+          (e: unknown) => e,
+        )) ?? caught;
       if (error instanceof XetDataError || this.#opts.signal.aborted) throw error;
       throw error instanceof HubError ? error : new HubError('NETWORK', 'The connection to the Xet storage was cut.', { host: opened.host });
     } finally {
       clearTimeout(timer);
     }
   }
-}
-
-const unfinished = (jobs: Job[]) => jobs.filter((j) => j.chunk < j.range.chunks.end);
-
-/** Puts a job back to its range's start, with its terms' cursors where the plan places them. */
-function resetJob(job: Job, fresh: Job[]): void {
-  const again = fresh.find((f) => f.url === job.url && f.range.bytes.start === job.range.bytes.start);
-  if (!again) return;
-  job.chunk = again.chunk;
-  job.consumed = 0;
-  job.lengths = [];
-  job.placements = again.placements;
-}
-
-/** The URL of a fresh plan that serves this job's remaining chunks (absolute xorb bytes do not move). */
-function urlFor(plan: XetPlan, job: Job): string {
-  for (const f of plan.fetches)
-    if (f.xorb === job.xorb && f.ranges.some((r) => r.chunks.start <= job.chunk && r.chunks.end >= job.range.chunks.end && r.bytes.end >= job.range.bytes.end))
-      return f.url;
-  throw new XetDataError('plan', 'a new reconstruction plan no longer serves chunks it served before');
 }
