@@ -17,6 +17,8 @@
  *
  *   npm run build && npx tsx bench/download.ts [--mib 1024] [--runs 1] [--cases a,b,c,snapshot,resume]
  *   npx tsx bench/download.ts --runs 3 --cases middle,snapshot20,loop512
+ *   npx tsx bench/download.ts --runs 3 --cases middle --cli /tmp/new/out/main/cli.js --baseline-cli /tmp/old/out/main/cli.js
+ * (frozen copies of two builds, side by side: other work rebuilding out/ mid-run cannot mix them).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -33,13 +35,19 @@ const { values } = parseArgs({
     mib: { type: 'string', default: '1024' },
     runs: { type: 'string', default: '1' },
     cases: { type: 'string', default: 'a,b,c,snapshot,resume' },
+    // Another build to run side by side (old against new): a frozen copy of out/main/cli.js.
+    'baseline-cli': { type: 'string' },
+    cli: { type: 'string' },
   },
 });
 const size = Number(values.mib) * 1024 * 1024;
 const runs = Number(values.runs);
 const cases = new Set((values.cases as string).split(','));
-const CLI = new URL('../out/main/cli.js', import.meta.url).pathname;
+const CLI = values.cli ?? new URL('../out/main/cli.js', import.meta.url).pathname;
 if (!fs.existsSync(CLI)) throw new Error('Build first: npm run build');
+const BASELINE_CLI = values['baseline-cli'];
+/** With --baseline-cli, that build runs beside this one in the middle-size cases. */
+const baseline = (): Client[] => (BASELINE_CLI ? ['hubcapBase'] : []);
 
 const snapshotFiles = Object.fromEntries([0, 1, 2, 3].map((i) => [`part-${i}.gguf`, seededContent(`part-${i}`, Math.floor(size / 4))]));
 const MIDDLE = [16, 96, 512];
@@ -88,7 +96,7 @@ const python = (() => {
   return probe.status === 0 ? { version: probe.stdout.toString().trim() } : { skipped: 'no python3 with huggingface_hub (set PYTHONPATH to one)' };
 })();
 
-type Client = 'curl' | 'aria2c' | 'python' | 'hubcapAuto' | 'hubcap1' | 'aria2k' | 'curlSha' | 'python2' | 'hubcapStart';
+type Client = 'curl' | 'aria2c' | 'python' | 'hubcapAuto' | 'hubcap1' | 'aria2k' | 'curlSha' | 'python2' | 'hubcapStart' | 'hubcapBase';
 const PYTHON2 = new URL('../.venv-hf2/bin/python', import.meta.url).pathname;
 interface Result {
   seconds: number;
@@ -164,7 +172,7 @@ async function runClient(client: Client, repo: string, files: string[]): Promise
       return { seconds: r.seconds };
     }
     const r = await timed(process.execPath, [
-      CLI,
+      client === 'hubcapBase' ? (BASELINE_CLI as string) : CLI,
       'download',
       repo,
       ...files,
@@ -172,7 +180,7 @@ async function runClient(client: Client, repo: string, files: string[]): Promise
       path.join(dir, 'cache'),
       '--json',
       '--connections',
-      client === 'hubcapAuto' ? 'auto' : '1',
+      client === 'hubcap1' ? '1' : 'auto',
     ]);
     if (r.code !== 0) throw new Error(`hubcap ${client} failed`);
     const last = JSON.parse(r.out.trim().split('\n').pop() ?? '{}') as { maxRssBytes?: number };
@@ -184,6 +192,9 @@ async function runClient(client: Client, repo: string, files: string[]): Promise
 
 const FAR: LinkShape = { perConnection: 20e6, aggregate: 200e6, firstByteMs: 80 };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+/** "; this build / baseline: 1.23x" when a baseline build ran beside this one. */
+const vsBase = (r: Map<Client, number>) =>
+  r.has('hubcapBase') ? `; this build / baseline build: ${((r.get('hubcapBase') ?? 0) / (r.get('hubcapAuto') ?? 1)).toFixed(3)}x` : '';
 
 async function measure(name: string, shape: LinkShape, clients: Client[], repo: string, files: string[], bytes: number) {
   const times = new Map<Client, Result[]>();
@@ -243,27 +254,29 @@ if (cases.has('middle'))
     const r = await measure(
       `middle: ${m} MiB, 8 MB/s per connection`,
       CAPPED,
-      ['aria2k', 'hubcapAuto', 'hubcapStart'],
+      ['aria2k', 'hubcapAuto', 'hubcapStart', ...baseline()],
       'acme/middle',
       [`mid-${m}.bin`],
       m << 20,
     );
     const auto = r.get('hubcapAuto') ?? 1;
     summary.push(
-      `middle ${m} MiB: Auto / aria2c -x8 -s8 -k1M: ${((r.get('aria2k') ?? 0) / auto).toFixed(3)} (target >= 0.9); without the CLI's start (${(r.get('hubcapStart') ?? 0).toFixed(2)} s): ${((r.get('aria2k') ?? 0) / Math.max(0.01, auto - (r.get('hubcapStart') ?? 0))).toFixed(3)}`,
+      `middle ${m} MiB: Auto / aria2c -x8 -s8 -k1M: ${((r.get('aria2k') ?? 0) / auto).toFixed(3)} (target >= 0.9); without the CLI's start (${(r.get('hubcapStart') ?? 0).toFixed(2)} s): ${((r.get('aria2k') ?? 0) / Math.max(0.01, auto - (r.get('hubcapStart') ?? 0))).toFixed(3)}${vsBase(r)}`,
     );
   }
 if (cases.has('snapshot20')) {
   const files = Object.keys(snap20);
   const bytes = Object.values(snap20).reduce((n, c) => n + c.size, 0);
-  const r = await measure('snapshot20: 20 files, 8 MB/s per connection', CAPPED, ['aria2k', 'hubcapAuto'], 'acme/snap20', files, bytes);
-  summary.push(`snapshot20: Auto / aria2c -x8 -s8 -k1M (same URL list): ${((r.get('aria2k') ?? 0) / (r.get('hubcapAuto') ?? 1)).toFixed(3)} (target >= 0.9)`);
+  const r = await measure('snapshot20: 20 files, 8 MB/s per connection', CAPPED, ['aria2k', 'hubcapAuto', ...baseline()], 'acme/snap20', files, bytes);
+  summary.push(
+    `snapshot20: Auto / aria2c -x8 -s8 -k1M (same URL list): ${((r.get('aria2k') ?? 0) / (r.get('hubcapAuto') ?? 1)).toFixed(3)} (target >= 0.9)${vsBase(r)}`,
+  );
 }
 if (cases.has('loop512')) {
-  const r = await measure('loop512: 512 MiB, loopback', {}, ['curlSha', 'python2', 'hubcapAuto'], 'acme/middle', ['mid-512.bin'], 512 << 20);
+  const r = await measure('loop512: 512 MiB, loopback', {}, ['curlSha', 'python2', 'hubcapAuto', ...baseline()], 'acme/middle', ['mid-512.bin'], 512 << 20);
   const h = r.get('hubcapAuto') ?? 1;
   summary.push(
-    `loop512: Auto / Python 2.0: ${((r.get('python2') ?? 0) / h).toFixed(3)} (target >= 1.0); Auto / curl|tee|openssl: ${((r.get('curlSha') ?? 0) / h).toFixed(3)} (target >= 0.95)`,
+    `loop512: Auto / Python 2.0: ${((r.get('python2') ?? 0) / h).toFixed(3)} (target >= 1.0); Auto / curl|tee|openssl: ${((r.get('curlSha') ?? 0) / h).toFixed(3)} (target >= 0.95)${vsBase(r)}`,
   );
 }
 if (cases.has('resume')) {
