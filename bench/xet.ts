@@ -7,6 +7,7 @@
  * bytes a second repo holding the same file costs.
  *
  *   npm run build && npx tsx bench/xet.ts [--mib 64] [--runs 3] [--cap 8]   (cap in MB/s per connection)
+ *   [--cli A/out/main/cli.js --baseline-cli B/out/main/cli.js]   (two frozen builds side by side)
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,11 +20,19 @@ import { noiseContent } from '../test/fakehub/xet/fixtures';
 import { hfPython } from '../test/helpers/hf-python';
 
 const { values } = parseArgs({
-  options: { mib: { type: 'string', default: '64' }, runs: { type: 'string', default: '3' }, cap: { type: 'string', default: '8' } },
+  options: {
+    mib: { type: 'string', default: '64' },
+    runs: { type: 'string', default: '3' },
+    cap: { type: 'string', default: '8' },
+    // Frozen builds, side by side (old against new): --cli this one, --baseline-cli the other's Xet road.
+    cli: { type: 'string' },
+    'baseline-cli': { type: 'string' },
+  },
 });
 const size = Number(values.mib) * 1024 * 1024;
 const runs = Number(values.runs);
-const CLI = new URL('../out/main/cli.js', import.meta.url).pathname;
+const CLI = values.cli ?? new URL('../out/main/cli.js', import.meta.url).pathname;
+const BASELINE_CLI = values['baseline-cli'];
 if (!fs.existsSync(CLI)) throw new Error('Build first: npm run build');
 // huggingface_hub 2.0 + hf_xet, found as the tests find it (it says how to install it when missing).
 const PYTHON = hfPython();
@@ -60,7 +69,7 @@ function timed(cmd: string, args: string[], extra: Record<string, string>): Prom
   );
 }
 
-type Client = 'hubcap-xet' | 'hubcap-classic' | 'python-hf_xet';
+type Client = 'hubcap-xet' | 'hubcap-classic' | 'python-hf_xet' | 'baseline-xet';
 
 async function run(client: Client, cache: string, repo = 'acme/xet-bench'): Promise<{ seconds: number; rssMB?: number }> {
   if (client === 'python-hf_xet') {
@@ -69,7 +78,7 @@ async function run(client: Client, cache: string, repo = 'acme/xet-bench'): Prom
   }
   const r = await timed(
     process.execPath,
-    [CLI, 'download', repo, file, '--cache-dir', cache, '--json'],
+    [client === 'baseline-xet' ? (BASELINE_CLI as string) : CLI, 'download', repo, file, '--cache-dir', cache, '--json'],
     client === 'hubcap-classic' ? { HF_HUB_DISABLE_XET: '1' } : {},
   );
   const last = JSON.parse(r.out.trim().split('\n').pop() ?? '{}') as { maxRssBytes?: number };
@@ -77,7 +86,7 @@ async function run(client: Client, cache: string, repo = 'acme/xet-bench'): Prom
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-const clients: Client[] = ['hubcap-xet', 'python-hf_xet', 'hubcap-classic'];
+const clients: Client[] = ['hubcap-xet', 'python-hf_xet', 'hubcap-classic', ...(BASELINE_CLI ? (['baseline-xet'] as Client[]) : [])];
 
 for (const [name, shape] of [
   ['loopback', {}],
@@ -100,6 +109,7 @@ for (const [name, shape] of [
   for (const c of clients)
     process.stdout.write(`  ${c.padEnd(15)} ${med(c).toFixed(2)} s  ${mbps(c)} MB/s  [${(times.get(c) ?? []).map((t) => t.toFixed(2)).join(', ')}]\n`);
   process.stdout.write(`  hubcap-xet / python-hf_xet speed: ${(med('python-hf_xet') / med('hubcap-xet')).toFixed(2)}x; hubcap-xet peak RSS ${rss} MB\n`);
+  if (BASELINE_CLI) process.stdout.write(`  hubcap-xet / baseline build's Xet speed: ${(med('baseline-xet') / med('hubcap-xet')).toFixed(2)}x\n`);
 }
 
 // A second repo holding the same file, into the same cache: what travels again.
