@@ -139,6 +139,14 @@ export default tseslint.config(
   ...layerConfigs(),
   { files: ['src-main/**/*.ts'], rules: { 'no-restricted-syntax': ['error', ...ONE_HOME_RULES] } },
   { files: FOREIGN_PATH_FOLDERS.map((f) => `src-main/${f}/**/*.ts`), rules: { 'no-restricted-syntax': [...UNTRUSTED_FILE_RULE, ...ONE_HOME_RULES] } },
+  {
+    // No hall-sized files (#27.3): a file past 400 lines is two concepts, a function past 120 lines several steps.
+    files: ['src-main/**/*.ts', 'src-renderer/**/*.{ts,tsx}'],
+    rules: {
+      'max-lines': ['error', { max: 400 }],
+      'max-lines-per-function': ['error', { max: 120, skipBlankLines: true, skipComments: true }],
+    },
+  },
   // The two homes themselves.
   { files: ['src-main/contract/ids.ts'], rules: { 'no-restricted-syntax': ['error', ...ENV_RULES] } },
   { files: ['src-main/hub/hf-env.ts'], rules: { 'no-restricted-syntax': ['error', ...ID_RULES] } },
