@@ -11,6 +11,8 @@ export const CHROMIUM_FLAGS = [
   '--disable-component-update',
   '--no-first-run',
   '--disable-sync',
+  // No colour transitions half-way in a screenshot taken right after a theme switch or a state change (app.css).
+  '--force-prefers-reduced-motion',
 ];
 
 /** Where e2e tests save screenshots of every page (ignored by git). */
