@@ -14,11 +14,13 @@ describe('repo ids', () => {
     expect(parseRepoId('https://huggingface.co/org/model/')).toEqual({ type: 'model', id: 'org/model' });
     expect(parseRepoId('org/data', 'dataset')).toEqual({ type: 'dataset', id: 'org/data' });
     expect(() => parseRepoId('org/../x')).toThrow(/"org\/\.\.\/x" is not a valid repo id/);
+    let code: string | undefined;
     try {
       parseRepoId('a/b/c');
     } catch (e) {
-      expect((e as { code?: string }).code).toBe('VALIDATION_FAILED');
+      code = (e as { code?: string }).code;
     }
+    expect(code).toBe('VALIDATION_FAILED');
   });
 
   it('names the repo in URLs and API paths by its type', () => {
