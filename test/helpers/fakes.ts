@@ -116,3 +116,19 @@ export function cacheAt(p: Place, settings: SettingsService = settingsAt(p)) {
   });
   return { index: service, handlers, settings };
 }
+
+/** A Hub client whose every request is answered by `respond` (no server): for modules that read one or two Hub answers. */
+export function hubAnswering(respond: (url: URL, init: RequestInit | undefined) => Response, opts: { endpoint?: string; token?: string | null } = {}) {
+  const asked: URL[] = [];
+  const fetchFn = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = new URL(String(input));
+    asked.push(url);
+    return respond(url, init);
+  }) as typeof fetch;
+  const http = new HubHttp({ endpoint: opts.endpoint ?? 'https://hub.example', token: () => opts.token ?? null, offline: () => false, fetch: fetchFn });
+  return { http, asked };
+}
+
+/** A JSON answer, with headers (a Link to the next page…). */
+export const json = (body: unknown, headers: Record<string, string> = {}, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
