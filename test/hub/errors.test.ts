@@ -39,7 +39,7 @@ describe('hubErrorFrom', () => {
     expect(limited.transient).toBe(true);
     const s503 = hubErrorFrom(503, h(), ctx, 'maintenance');
     expect(s503).toMatchObject({ code: 'SERVER_ERROR', details: { status: 503, serverMessage: 'maintenance' } });
-    expect(hubErrorFrom(418, h(), {}, 'teapot').message).toBe('The Hub answered HTTP 418: teapot.');
+    expect(hubErrorFrom(418, h(), { signedIn: false }, 'teapot').message).toBe('The Hub answered HTTP 418: teapot.');
     expect(hubErrorFrom(400, h(), { signedIn: false }).message).toBe('The Hub answered HTTP 400.');
   });
 

@@ -46,7 +46,8 @@ describe('commitsSince', () => {
     hubAnswering((url) => {
       const page = Number(url.searchParams.get('p') ?? 0);
       const all = Array.from({ length: n }, (_, i) => commit(n - i));
-      const next = (page + 1) * per < n ? { link: `<https://hub.example/api/models/org/m/commits/main?p=${page + 1}>; rel="next"` } : {};
+      const next: Record<string, string> =
+        (page + 1) * per < n ? { link: `<https://hub.example/api/models/org/m/commits/main?p=${page + 1}>; rel="next"` } : {};
       return json(all.slice(page * per, (page + 1) * per), next);
     });
 
