@@ -17,7 +17,9 @@ describe('verifyPublished', () => {
       'short.bin': good.subarray(0, 100),
       'long.bin': Buffer.concat([Buffer.from('x'), Buffer.from('y')]),
     };
-    const { http, asked } = hubAnswering((url) => new Response(served[decodeURIComponent(url.pathname.split('/').pop() ?? '')] ?? Buffer.alloc(0)));
+    const { http, asked } = hubAnswering(
+      (url) => new Response(new Uint8Array(served[decodeURIComponent(url.pathname.split('/').pop() ?? '')] ?? Buffer.alloc(0))),
+    );
     const progress: [number, string | null][] = [];
     const mismatches = await verifyPublished(
       http,
@@ -41,7 +43,7 @@ describe('verifyPublished', () => {
   });
 
   it('never reads more than the file’s size: a longer answer is refused (today the whole check stops there)', async () => {
-    const { http } = hubAnswering(() => new Response(Buffer.from('xy')));
+    const { http } = hubAnswering(() => new Response(new Uint8Array(Buffer.from('xy'))));
     await expect(verifyPublished(http, REPO, COMMIT, [{ path: 'long.bin', size: 1, sha256: sha256(Buffer.from('x')) }], () => {})).rejects.toMatchObject({
       code: 'SERVER_ERROR',
       message: expect.stringMatching(/larger than 1 B/),
