@@ -16,8 +16,9 @@ export function fileQueueStore(dataDir: string): QueueStore {
   return {
     load() {
       try {
-        const parsed = JSON.parse(readOwnFileSync(file)) as { version?: number; jobs?: DownloadJob[] };
-        return Array.isArray(parsed.jobs) ? parsed.jobs : [];
+        const parsed = JSON.parse(readOwnFileSync(file)) as { version?: number; jobs?: unknown };
+        // Our own file, but a hand edit or an older build may leave an entry the engine cannot run: it is dropped, the rest kept.
+        return Array.isArray(parsed.jobs) ? parsed.jobs.filter(looksLikeJob) : [];
       } catch {
         return [];
       }
@@ -26,6 +27,22 @@ export function fileQueueStore(dataDir: string): QueueStore {
       writePrivateFileAtomic(file, JSON.stringify({ version: 1, jobs }, null, 1));
     },
   };
+}
+
+/** The fields the engine reads before anything else: an entry without them would fail on resume. */
+function looksLikeJob(j: unknown): j is DownloadJob {
+  if (typeof j !== 'object' || j === null) return false;
+  const o = j as Record<string, unknown>;
+  const request = o.request as Record<string, unknown> | null | undefined;
+  return (
+    typeof o.id === 'string' &&
+    typeof o.state === 'string' &&
+    typeof o.cacheDir === 'string' &&
+    Array.isArray(o.files) &&
+    typeof request === 'object' &&
+    request !== null &&
+    typeof request.repo === 'string'
+  );
 }
 
 export function memoryQueueStore(): QueueStore {

@@ -6,7 +6,8 @@ import { fileQueueStore, memoryQueueStore } from '../../src-main/downloads/queue
 import type { DownloadJob } from '../../src-main/downloads/types';
 import { tmpDir } from '../helpers/tmp';
 
-const job = (id: string) => ({ id, state: 'queued', request: { repo: 'org/m', repoType: 'model', revision: 'main' } }) as unknown as DownloadJob;
+const job = (id: string) =>
+  ({ id, state: 'queued', cacheDir: '/c', files: [], request: { repo: 'org/m', repoType: 'model', revision: 'main' } }) as unknown as DownloadJob;
 
 describe('the download queue on disk', () => {
   it('comes back as it was saved, from a 0600 file with no temp file left', () => {
@@ -30,6 +31,19 @@ describe('the download queue on disk', () => {
       fs.writeFileSync(path.join(dir, 'downloads.json'), text);
       expect(fileQueueStore(dir).load(), text).toEqual([]);
     }
+  });
+});
+
+describe('entries the engine cannot run', () => {
+  it('are dropped one by one, the good ones kept', () => {
+    const dir = tmpDir();
+    const bad = [null, 7, 'job', {}, { id: 'x', state: 'queued' }, { ...job('y'), request: null }, { ...job('z'), files: 'all' }];
+    fs.writeFileSync(path.join(dir, 'downloads.json'), JSON.stringify({ version: 1, jobs: [job('a'), ...bad, job('b')] }));
+    expect(
+      fileQueueStore(dir)
+        .load()
+        .map((j) => j.id),
+    ).toEqual(['a', 'b']);
   });
 });
 
