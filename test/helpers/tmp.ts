@@ -1,21 +1,29 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach, expect } from 'vitest';
 
-const made: string[] = [];
+/** Folders made inside a test (removed after it) and outside one, in a beforeAll or at collection (removed after the file). */
+const byTest: string[] = [];
+const byFile: string[] = [];
 
-/** A throwaway folder, removed after the test. */
+const underVitest = Boolean(process.env.VITEST);
+
+/** A throwaway folder, removed after the test that made it (after the file, when made in a beforeAll). */
 export function tmpDir(prefix = 'hubcap-test-'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  made.push(dir);
+  (underVitest && expect.getState().currentTestName !== undefined ? byTest : byFile).push(dir);
   return dir;
 }
 
-function removeMade(): void {
-  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+function remove(list: string[]): void {
+  for (const dir of list.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
-// Under vitest after each test; a bench (plain tsx) imports these helpers too, and removes them at exit.
-if (process.env.VITEST) afterEach(removeMade);
-else process.on('exit', removeMade);
+// A bench (plain tsx) imports these helpers too, and removes its folders at exit.
+if (underVitest) {
+  afterEach(() => remove(byTest));
+  afterAll(() => remove(byFile));
+} else {
+  process.on('exit', () => remove(byFile));
+}
