@@ -163,7 +163,11 @@ class RangedFetch {
     const o = this.#o;
     // Alone by choice, not only for now: a connection that others will join at once asks for its block only.
     const alone = this.#conns.size === 1 && o.controller.target <= 1;
-    const opened = await o.open(conn.pos, alone ? null : conn.end - 1, conn.abort.signal);
+    // Alone, it asks for the whole free gap it starts in, never past it: an open-ended range over a
+    // resumed file's done spans had the server fill the socket with bytes already here (on a fast
+    // link, megabytes per gap) before the read broke off at the next done span.
+    const gapEnd = alone ? (this.#occupied(conn).gapAt(conn.pos, o.size)?.[1] ?? o.size) : conn.end;
+    const opened = await o.open(conn.pos, gapEnd >= o.size ? (alone ? null : conn.end - 1) : gapEnd - 1, conn.abort.signal);
     conn.res = opened.res;
     conn.lastByteAt = this.#now();
     const start = conn.pos;

@@ -12,6 +12,8 @@ import { fetchBlob } from '../../src-main/downloads/blob-fetch';
 import { ConnectionBudget } from '../../src-main/downloads/connection-controller';
 import { buildRepo } from '../fakehub/model';
 import { seededContent } from '../fakehub/content';
+import path from 'node:path';
+import { rangesPathOf } from '../../src-main/downloads/range-state';
 import { blobRequest, fakeHub, hubHttp } from '../helpers/hub';
 
 const MiB = 1 << 20;
@@ -56,5 +58,44 @@ describe('range connections', { timeout: 60_000 }, () => {
     const cdn = hub.log.filter((l) => l.origin === 'cdn' && l.method === 'GET');
     expect(cdn.length).toBeGreaterThanOrEqual(24);
     expect(sockets).toBeLessThan(cdn.length - 4);
+  });
+
+  it('a lone connection resuming a file with holes asks for each hole only, never for bytes already here', async () => {
+    const size = 24 * MiB;
+    const content = seededContent('holes', size);
+    // A fast link: the server fills the socket with whatever the range allows before the reader stops.
+    const hub = await fakeHub({ repos: [buildRepo({ id: 'acme/holes', commits: [{ files: { 'm.gguf': content } }] })] });
+    const req = await blobRequest(hub, 'acme/holes', 'm.gguf');
+    const blobs = path.join(req.cacheDir, req.repoFolder, 'blobs');
+    fs.mkdirSync(blobs, { recursive: true });
+    const partial = path.join(blobs, `${req.etag}.incomplete`);
+    const done: [number, number][] = [
+      [0, 4 * MiB],
+      [8 * MiB, 12 * MiB],
+      [16 * MiB, 20 * MiB],
+    ];
+    const bytes = Buffer.alloc(size);
+    for (const [a, b] of done) content.read(a, b).copy(bytes, a);
+    fs.writeFileSync(partial, bytes);
+    fs.writeFileSync(rangesPathOf(partial), JSON.stringify({ v: 1, size, done }));
+    const r = await fetchBlob(hubHttp(hub), req, {
+      signal: new AbortController().signal,
+      connections: 1,
+      budget: new ConnectionBudget(4),
+      segmentBytes: 1 * MiB,
+    });
+    expect(sha256(r.path)).toBe(req.etag);
+    expect(r.resumedFrom).toBe(12 * MiB);
+    const cdn = hub.log.filter((l) => l.origin === 'cdn' && l.method === 'GET');
+    for (const l of cdn) {
+      const m = /^bytes=(\d+)-(\d*)$/.exec(String(l.headers.range));
+      expect(m, String(l.headers.range)).not.toBeNull();
+      const from = Number(m?.[1]);
+      const to = m?.[2] ? Number(m[2]) + 1 : size;
+      for (const [a, b] of done) expect(from < b && to > a, `${l.headers.range} overlaps ${a}-${b}`).toBe(false);
+    }
+    // What the server sent: the 12 MiB of holes, headers aside.
+    const sent = cdn.reduce((n, l) => n + (l.bytes ?? 0), 0) - cdn.length * 600;
+    expect(sent).toBeLessThan(12 * MiB + 64 * 1024);
   });
 });
