@@ -1,17 +1,16 @@
 /**
- * The chunk hashes behind a Xet file hash, off the main thread for large files. Keyed blake3 in
- * WebAssembly (@huggingface/blake3-jit, what xetchunk-wasm uses) runs at ~130 MB/s on this
- * project's machines, about half of what a loopback download moves: on the main thread it was the
- * largest part of a Xet download's time (docs/performance.md). A worker reads each written chunk
- * back from the same descriptor (page cache, no bytes cross threads) and hashes it while the
- * download goes on, as the sha256 hasher does (hasher.ts). Small files, or a worker that cannot
- * start, hash inline. The Xet hash is a second check beside the sha256, so a failure here never
+ * The chunk hashes behind a Xet file hash. Natively (xet/hashes.ts: the blake3 crate, ~3.5 GB/s)
+ * they are computed inline from each decoded chunk, ~20 ms per 64 MiB. Where only the wasm exists
+ * (@huggingface/blake3-jit, 35-450 MB/s here, slower than a loopback download) large files hash
+ * in a worker that reads each written chunk back from the same descriptor (page cache, no bytes
+ * cross threads) while the download goes on, as the sha256 hasher does (hasher.ts). The Xet hash is
+ * a second check beside the sha256 (which alone is read back from disk), so a failure here never
  * fails a download by itself: the hash is then reported as not matched.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { chunkHash, DATA_KEY, xetFileHash, type ChunkId } from '../xet/hashes';
+import { chunkHash, DATA_KEY, nativeChunkHashing, xetFileHash, type ChunkId } from '../xet/hashes';
 import { WORKER_HASH_THRESHOLD, workerHashingUseful } from './hasher';
 
 /** The largest chunk a xorb may hold (docs/hub-protocol.md §3.4). */
@@ -43,8 +42,8 @@ parentPort.on('message', (spans) => {
 `;
 
 export interface ChunkHasher {
-  /** A chunk of `length` bytes now on disk at each of `ats` (its bytes are `data`, for inline hashing). */
-  add(ats: number[], length: number, data: Uint8Array): void;
+  /** A chunk of `length` bytes now on disk at each of `ats` (its bytes are `data`, in order, for inline hashing). */
+  add(ats: number[], length: number, data: readonly Uint8Array[]): void;
   /** The Xet file hash of these chunks in file order (any not added are read back and hashed now). */
   fileHash(chunks: [number, number][]): Promise<string>;
   /** Stops the worker; resolves once nothing reads the descriptor any more. */
@@ -75,7 +74,7 @@ class InlineChunkHasher implements ChunkHasher {
     this.#fd = fd;
   }
 
-  add(ats: number[], _length: number, data: Uint8Array): void {
+  add(ats: number[], _length: number, data: readonly Uint8Array[]): void {
     const h = chunkHash(data);
     for (const at of ats) this.#hashes.set(at, h);
   }
@@ -153,7 +152,7 @@ function blake3Path(): string | null {
   }
 }
 
-export function createChunkHasher(fd: number, size: number, offThread = workerHashingUseful()): ChunkHasher {
-  const blake3 = offThread && size >= WORKER_HASH_THRESHOLD ? blake3Path() : null;
+export function createChunkHasher(fd: number, size: number, offThread = workerHashingUseful(), native = nativeChunkHashing()): ChunkHasher {
+  const blake3 = !native && offThread && size >= WORKER_HASH_THRESHOLD ? blake3Path() : null;
   return blake3 ? new WorkerChunkHasher(fd, blake3, DATA_KEY) : new InlineChunkHasher(fd);
 }

@@ -262,16 +262,17 @@ class XetTransfer {
   }
 
   /** Writes one decoded chunk where `#place` put it (clipped to the window), then counts it done. */
-  async #write(data: Buffer, places: { at: number; from: number; to: number }[]): Promise<void> {
+  async #write(parts: Buffer[], length: number, places: { at: number; from: number; to: number }[]): Promise<void> {
     const before = this.#done.total();
     const whole: number[] = [];
     for (const w of places) {
-      await this.#fh.write(data, w.from - w.at, w.to - w.from, w.from);
+      const bufs = w.to - w.from === length ? parts : slice(parts, w.from - w.at, w.to - w.at);
+      await writeAll(this.#fh, bufs, w.to - w.from, w.from);
       this.#done.add(w.from, w.to);
-      if (w.to - w.from === data.length) whole.push(w.at);
+      if (w.to - w.from === length) whole.push(w.at);
     }
-    // Chunks wholly on disk are hashed now (off-thread for large files); clipped ones at the end.
-    if (whole.length) this.#chunkHasher.add(whole, data.length, data);
+    // Chunks wholly on disk are hashed now; clipped ones at the end.
+    if (whole.length) this.#chunkHasher.add(whole, length, parts);
     const gained = this.#done.total() - before;
     if (gained > 0) this.#opts.onBytes?.(gained, this.#done.prefix());
     this.#hasher.advance(this.#done.prefix());
@@ -301,14 +302,14 @@ class XetTransfer {
       const job = group[i] as Job;
       for (const c of (decoders[i] as ChunkStreamDecoder).push(data)) {
         if (job.chunk >= job.range.chunks.end) throw new XetDataError('chunk-size', 'a xorb range held more chunks than the plan says');
-        const places = this.#place(job, c.data.length, window, null);
+        const places = this.#place(job, c.length, window, null);
         const n = job.lengths.length;
-        queued += c.data.length;
+        queued += c.length;
         writes = writes.then(async () => {
           // Stopped: what is queued is not written (as when each write was awaited in turn).
           this.#opts.signal.throwIfAborted();
-          await this.#write(c.data, places);
-          queued -= c.data.length;
+          await this.#write(c.parts, c.length, places);
+          queued -= c.length;
           job.consumed += c.bytes;
           this.#opts.journal?.progress(job.key, n, job.consumed, job.lengths, () => this.#done.spans(), this.#done.total());
           this.#failures = 0;
@@ -349,4 +350,26 @@ class XetTransfer {
       clearTimeout(timer);
     }
   }
+}
+
+/** Writes `length` bytes of buffers laid end to end at `position`, however few a call takes (a disk near full). */
+async function writeAll(fh: FileHandle, bufs: Buffer[], length: number, position: number): Promise<void> {
+  for (let done = 0; done < length;) {
+    const { bytesWritten } = await fh.writev(done ? slice(bufs, done, length) : bufs, position + done);
+    if (bytesWritten <= 0) throw new Error(`the disk took no bytes at ${position + done}`);
+    done += bytesWritten;
+  }
+}
+
+/** Bytes [from, to) of buffers laid end to end, as views. */
+function slice(parts: Buffer[], from: number, to: number): Buffer[] {
+  const out: Buffer[] = [];
+  let at = 0;
+  for (const p of parts) {
+    const s = Math.max(from, at);
+    const e = Math.min(to, at + p.length);
+    if (e > s) out.push(p.subarray(s - at, e - at));
+    at += p.length;
+  }
+  return out;
 }

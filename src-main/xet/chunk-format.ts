@@ -72,7 +72,10 @@ export function decodeChunkData(header: ChunkHeader, data: Buffer): Buffer {
 }
 
 export interface DecodedChunk {
-  data: Buffer;
+  /** The chunk's bytes in order: a stored (scheme 0) chunk as views of the buffers pushed, not copied. */
+  parts: Buffer[];
+  /** Their total length (the chunk's uncompressed length). */
+  length: number;
   /** Serialized size (header + stored data): where the next chunk starts. */
   bytes: number;
 }
@@ -80,6 +83,7 @@ export interface DecodedChunk {
 /**
  * Decodes chunks from a byte stream as it arrives: `push` returns every chunk completed so far and
  * keeps at most one partial chunk (≤ 256 KiB + header), so memory is bounded whatever the body's size.
+ * Stored chunks may be views of the buffers pushed: a caller must not reuse a buffer it pushed.
  */
 export class ChunkStreamDecoder {
   #pending: Buffer[] = [];
@@ -97,12 +101,15 @@ export class ChunkStreamDecoder {
         if (this.#pendingBytes < CHUNK_HEADER_BYTES) break;
         this.#header = parseChunkHeader(this.#take(CHUNK_HEADER_BYTES));
       }
-      const need = this.#header.compressedLength;
+      const header = this.#header;
+      const need = header.compressedLength;
       if (this.#pendingBytes < need) break;
-      const data = decodeChunkData(this.#header, this.#take(need));
+      // Stored bytes pass through as the views they arrived in (most of a download's bytes):
+      // assembling each ~64 KiB chunk from two socket buffers was a copy of every byte.
+      const parts = header.scheme === 0 ? this.#takeParts(need) : [decodeChunkData(header, this.#take(need))];
       this.#header = null;
       this.consumed += CHUNK_HEADER_BYTES + need;
-      out.push({ data, bytes: CHUNK_HEADER_BYTES + need });
+      out.push({ parts, length: header.uncompressedLength, bytes: CHUNK_HEADER_BYTES + need });
     }
     return out;
   }
@@ -112,12 +119,24 @@ export class ChunkStreamDecoder {
     if (this.#pendingBytes > 0 || this.#header) throw new XetDataError('chunk-truncated', 'the body ended inside a chunk');
   }
 
+  /** The next n pending bytes as views of the buffers they arrived in. */
+  #takeParts(n: number): Buffer[] {
+    this.#pendingBytes -= n;
+    const parts: Buffer[] = [];
+    for (let at = 0; at < n;) {
+      const b = this.#pending[0] as Buffer;
+      const k = Math.min(n - at, b.length);
+      parts.push(k === b.length ? b : b.subarray(0, k));
+      at += k;
+      if (k === b.length) this.#pending.shift();
+      else this.#pending[0] = b.subarray(k);
+    }
+    return parts;
+  }
+
+  /** The next n pending bytes in one buffer (a view when they arrived in one). */
   #take(n: number): Buffer {
-    const all = this.#pending.length === 1 ? (this.#pending[0] as Buffer) : Buffer.concat(this.#pending);
-    const head = Buffer.from(all.subarray(0, n));
-    const rest = all.subarray(n);
-    this.#pending = rest.length ? [rest] : [];
-    this.#pendingBytes = rest.length;
-    return head;
+    const parts = this.#takeParts(n);
+    return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, n);
   }
 }

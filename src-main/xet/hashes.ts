@@ -4,7 +4,13 @@
  * chunk hashes. All through @huggingface/xetchunk-wasm, the primitives @huggingface/hub uses: its
  * `hmac(data, key)` is blake3 keyed over any input, which with DATA_KEY is the chunk hash (tested
  * against its own chunker's hashes). Hex is xet's: each 8-byte word reversed.
+ *
+ * Chunk hashes, the bulk of the work (every byte of a Xet download), go through the native blake3
+ * crate (@napi-rs/blake-hash) where its binary exists for the platform: ~3.5 GB/s on this project's
+ * machines against ~400 MB/s for the wasm, which set the pace of a loopback download
+ * (docs/performance.md, Xet downloads). Loaded on first use, so commands that hash nothing never load it.
  */
+import { createRequire } from 'node:module';
 import { fileHash, hashToHex, hmac } from '@huggingface/xetchunk-wasm';
 import { XET_HASH_RE } from '../contract/ids';
 
@@ -20,7 +26,47 @@ export interface ChunkId {
   length: number;
 }
 
-export function chunkHash(data: Uint8Array): Uint8Array {
+interface KeyedBlake3 {
+  update(input: Uint8Array): unknown;
+  digestBuffer(): Buffer;
+}
+interface NativeBlake3 {
+  Blake3Hasher: { newKeyed(key: Buffer): KeyedBlake3 };
+}
+
+let native: NativeBlake3 | null | undefined;
+const KEY = Buffer.from(DATA_KEY);
+
+function nativeBlake3(): NativeBlake3 | null {
+  if (native === undefined) {
+    try {
+      native = createRequire(import.meta.url)('@napi-rs/blake-hash') as NativeBlake3;
+    } catch {
+      // No binary for this platform: the wasm computes the same hash, slower.
+      native = null;
+    }
+  }
+  return native;
+}
+
+/** Whether chunk hashes run natively (fast enough to hash on the download's own thread). */
+export function nativeChunkHashing(): boolean {
+  return nativeBlake3() !== null;
+}
+
+/** A chunk's hash, from its bytes in one piece or in order in several. */
+export function chunkHash(data: Uint8Array | readonly Uint8Array[]): Uint8Array {
+  const parts = data instanceof Uint8Array ? [data] : data;
+  const n = nativeBlake3();
+  if (!n) return hmac(parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts), DATA_KEY);
+  const h = n.Blake3Hasher.newKeyed(KEY);
+  for (const p of parts) h.update(p);
+  const out = h.digestBuffer();
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+}
+
+/** The wasm chunk hash, for tests that check the two agree. */
+export function wasmChunkHash(data: Uint8Array): Uint8Array {
   return hmac(data, DATA_KEY);
 }
 

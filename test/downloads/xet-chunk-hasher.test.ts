@@ -1,7 +1,8 @@
 /**
- * The chunk hashes behind the Xet file hash (xet-chunk-hasher.ts): the worker, reading chunks back
- * from the descriptor, and the inline hasher give the Xet file hash xetchunk-wasm gives; chunks
- * never added are read back and hashed at the end, and a changed byte on disk changes the hash.
+ * The chunk hashes behind the Xet file hash (xet-chunk-hasher.ts): the worker (the wasm fallback),
+ * reading chunks back from the descriptor, and the inline hasher (native or wasm) give the Xet file
+ * hash xetchunk-wasm gives; chunks never added are read back and hashed at the end, and a changed
+ * byte on disk changes the hash.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -18,15 +19,15 @@ const spans: [number, number][] = [];
 for (let at = 0, i = 0; i < lengths.length; at += lengths[i] as number, i++) spans.push([at, lengths[i] as number]);
 const expected = xetFileHash(spans.map(([at, n]) => ({ hash: chunkHash(data.subarray(at, at + n)), length: n })));
 
-async function hashWith(offThread: boolean, addEvery: number, change?: number): Promise<string> {
+async function hashWith(offThread: boolean, addEvery: number, change?: number, native = false): Promise<string> {
   const file = path.join(tmpDir(), 'f.incomplete');
   fs.writeFileSync(file, data);
   const fd = fs.openSync(file, 'r+');
   if (change !== undefined) fs.writeSync(fd, Buffer.from([(data[change] as number) ^ 1]), 0, 1, change);
-  const h = createChunkHasher(fd, size, offThread);
+  const h = createChunkHasher(fd, size, offThread, native);
   try {
     spans.forEach(([at, n], i) => {
-      if (i % addEvery === 0) h.add([at], n, data.subarray(at, at + n));
+      if (i % addEvery === 0) h.add([at], n, i % 2 ? [data.subarray(at, at + n)] : [data.subarray(at, at + 100), data.subarray(at + 100, at + n)]);
     });
     return await h.fileHash(spans);
   } finally {
@@ -41,6 +42,8 @@ describe('chunk hasher', () => {
     expect(await hashWith(true, 1)).toBe(expected);
     expect(await hashWith(true, 3)).toBe(expected);
     expect(await hashWith(false, 2)).toBe(expected);
+    expect(await hashWith(true, 1, undefined, true)).toBe(expected);
+    expect(await hashWith(true, 4, undefined, true)).toBe(expected);
   });
 
   it('hashes what is on disk: a byte changed after the write changes the hash (worker)', async () => {

@@ -72,16 +72,26 @@ describe('schemes', () => {
 });
 
 describe('ChunkStreamDecoder', () => {
-  const stream = Buffer.concat([serialize(randomBytes(3000), 'none'), serialize(text, 'lz4'), serialize(floats, 'bg4')]);
+  const raw = randomBytes(3000);
+  const stream = Buffer.concat([serialize(raw, 'none'), serialize(text, 'lz4'), serialize(floats, 'bg4'), serialize(raw.subarray(0, 999), 'none')]);
 
   it('gives the same chunks however the bytes are split, holding one partial chunk at most', () => {
-    for (const step of [1, 7, 4096, stream.length]) {
+    for (const step of [1, 7, 3008, 3009, 4096, stream.length]) {
       const d = new ChunkStreamDecoder();
       const out: Buffer[] = [];
-      for (let i = 0; i < stream.length; i += step) out.push(...d.push(stream.subarray(i, i + step)).map((c) => c.data));
+      for (let i = 0; i < stream.length; i += step)
+        out.push(
+          ...d.push(stream.subarray(i, i + step)).map((c) => {
+            expect(c.parts.reduce((n, p) => n + p.length, 0)).toBe(c.length);
+            return Buffer.concat(c.parts);
+          }),
+        );
       d.end();
-      expect(out.map((b) => b.length)).toEqual([3000, text.length, floats.length]);
+      expect(out.map((b) => b.length)).toEqual([3000, text.length, floats.length, 999]);
+      expect(out[0]?.equals(raw), `step ${step}`).toBe(true);
       expect(out[1]?.equals(text)).toBe(true);
+      expect(out[2]?.equals(floats)).toBe(true);
+      expect(out[3]?.equals(raw.subarray(0, 999)), `step ${step}`).toBe(true);
       expect(d.consumed).toBe(stream.length);
     }
   });

@@ -1,7 +1,8 @@
 /** Xet hashes on bytes alone: the chunk hash and file hash match the real chunker's, and the fake CAS's. */
 import { getChunks, hashToHex } from '@huggingface/xetchunk-wasm';
 import { describe, expect, it } from 'vitest';
-import { chunkHash, xetFileHash } from '../../src-main/xet/hashes';
+import { randomBytes } from 'node:crypto';
+import { chunkHash, nativeChunkHashing, wasmChunkHash, xetFileHash } from '../../src-main/xet/hashes';
 import { mixedXetContent } from '../fakehub/xet/fixtures';
 import { XorbStore } from '../fakehub/xet/xorbs';
 
@@ -17,6 +18,15 @@ describe('Xet hashes', () => {
       pos += c.length;
     }
     expect(pos).toBe(bytes.length);
+  });
+
+  it('hashes chunks natively here, as the wasm does, at every length around blake3 block and chunk edges', () => {
+    // The native binary is an optional dependency: a platform without it falls back to the wasm.
+    expect(nativeChunkHashing()).toBe(true);
+    for (const n of [1, 63, 64, 65, 1023, 1024, 1025, 2048, 8191, 65_536, 100_003, 131_072]) {
+      const data = randomBytes(n);
+      expect(hashToHex(chunkHash(data)), `length ${n}`).toBe(hashToHex(wasmChunkHash(data)));
+    }
   });
 
   it('gives the file hash the CAS names the file by', () => {
