@@ -12,6 +12,8 @@ import type { Keychain } from '../account/keychain';
 import type { ApiRequestLog, LocalApiModel, LocalApiView } from '../contract/localapi';
 import { apiModels } from './model-ids';
 import type { LibraryItem } from '../contract/library';
+import type { EventBus } from '../base/events';
+import { SettingsFollower } from '../base/follow-settings';
 import { listenFailure, ServerKeyStore } from '../base/keyed-server';
 import { API_KEY, maskKey, type ApiKey } from './api-key';
 import { startLocalApi, type LocalApi } from './server';
@@ -51,10 +53,14 @@ export class LocalApiService {
   readonly #o: LocalApiServiceOptions;
   readonly #key: ServerKeyStore<'HUBCAP_API_KEY'>;
   #api: LocalApi | null = null;
-  #running: LocalApiSettings | null = null;
   #error: string | null = null;
   #recent: ApiRequestLog[] = [];
-  #applying: Promise<void> = Promise.resolve();
+  // The CORS origins are read at every request: changing them restarts nothing.
+  readonly #follower = new SettingsFollower<LocalApiSettings>({
+    read: () => this.#o.settings(),
+    restartOn: ['port', 'exposed', 'parallel'],
+    restart: (want) => this.#restart(want),
+  });
 
   constructor(opts: LocalApiServiceOptions) {
     this.#o = opts;
@@ -95,31 +101,22 @@ export class LocalApiService {
   }
 
   /**
-   * The one way a Local API server starts, whichever shell asks: Settings › Local API (`apply`),
+   * The one way a Local API server starts, whichever shell asks: Settings › Local API (`follow`),
    * `serve --api-port` and `hubcap api`. Each asks this service's key at every request.
    */
   listen(where: LocalApiListen): Promise<LocalApi> {
     return startLocalApi({ inference: this.#o.inference, items: this.#o.items, key: () => this.#keyNow().key, ...where });
   }
 
-  /** Brings the server in line with the settings (start, stop, or restart on another port). */
-  apply(): Promise<void> {
-    this.#applying = this.#applying.then(() => this.#apply()).catch(() => undefined);
-    return this.#applying;
+  /** Settings › Local API followed from now on (long-lived processes only): started, stopped, or restarted on another port. */
+  follow(events: Pick<EventBus, 'when'>): void {
+    this.#follower.follow(events);
   }
 
-  async #apply(): Promise<void> {
-    const want = this.#o.settings();
-    const same =
-      this.#running && want.enabled && want.port === this.#running.port && want.exposed === this.#running.exposed && want.parallel === this.#running.parallel;
-    if (same) {
-      this.#running = { ...want };
-      return;
-    }
+  async #restart(want: LocalApiSettings): Promise<boolean> {
     if (this.#api) {
       await this.#api.close();
       this.#api = null;
-      this.#running = null;
     }
     this.#error = null;
     if (want.enabled) {
@@ -135,12 +132,12 @@ export class LocalApiService {
             this.#emit();
           },
         });
-        this.#running = { ...want };
       } catch (error) {
         this.#error = listenFailure(error, { port: want.port }, 'The local API');
       }
     }
     this.#emit();
+    return this.#api !== null;
   }
 
   #emit(): void {
@@ -148,7 +145,7 @@ export class LocalApiService {
   }
 
   async close(): Promise<void> {
-    await this.#applying;
+    await this.#follower.close();
     await this.#api?.close();
     this.#api = null;
   }

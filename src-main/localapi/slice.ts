@@ -34,9 +34,6 @@ export const localApiSlice = defineSlice({
   },
   handlers: (localApi) => localApiHandlers(localApi),
   // Only long-lived processes open the port Settings ask for; `hubcap api` starts its own.
-  background(localApi, { events }) {
-    void localApi.apply();
-    events.when('settings.changed', () => void localApi.apply());
-  },
+  background: (localApi, { events }) => localApi.follow(events),
   close: (localApi) => localApi.close(),
 });

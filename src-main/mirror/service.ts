@@ -16,6 +16,8 @@ import { ApiError } from '../contract/errors';
 import type { MirrorFigures, MirrorInterface, MirrorView } from '../contract/mirror';
 import { MirrorAccess } from './access';
 import { parseAllowList } from './allow-list';
+import type { EventBus } from '../base/events';
+import { SettingsFollower } from '../base/follow-settings';
 import { listenFailure, ServerKeyStore } from '../base/keyed-server';
 import { maskKey, MIRROR_KEY, type MirrorKey } from './key';
 import { startMirror, type Mirror } from './server';
@@ -97,7 +99,11 @@ export class MirrorService {
   readonly #key: ServerKeyStore<'HUBCAP_MIRROR_KEY'>;
   #running: { server: RunningMirror; settings: MirrorSettings } | null = null;
   #error: string | null = null;
-  #applying: Promise<void> = Promise.resolve();
+  readonly #follower = new SettingsFollower<MirrorSettings>({
+    read: () => this.#o.settings(),
+    restartOn: ['port', 'host', 'rateLimit', 'allow', 'pullThrough'],
+    restart: (want) => this.#restart(want),
+  });
   #figuresTimer: NodeJS.Timeout | null = null;
   #lastFigures = '';
 
@@ -170,16 +176,12 @@ export class MirrorService {
     return this.view();
   }
 
-  /** Brings the Settings mirror in line with the settings (start, stop, or restart elsewhere). */
-  apply(): Promise<void> {
-    this.#applying = this.#applying.then(() => this.#apply()).catch(() => undefined);
-    return this.#applying;
+  /** Settings › Share models on this network followed from now on (long-lived processes only): started, stopped, or restarted elsewhere. */
+  follow(events: Pick<EventBus, 'when'>): void {
+    this.#follower.follow(events);
   }
 
-  async #apply(): Promise<void> {
-    const want = this.#o.settings();
-    const was = this.#running?.settings;
-    if (was && want.enabled && (['port', 'host', 'rateLimit', 'allow', 'pullThrough'] as const).every((k) => was[k] === want[k])) return;
+  async #restart(want: MirrorSettings): Promise<boolean> {
     await this.#stop();
     this.#error = null;
     if (want.enabled) {
@@ -197,6 +199,7 @@ export class MirrorService {
       }
     }
     this.#emit();
+    return this.#running !== null;
   }
 
   async #stop(): Promise<void> {
@@ -214,7 +217,7 @@ export class MirrorService {
   }
 
   async close(): Promise<void> {
-    await this.#applying;
+    await this.#follower.close();
     await this.#stop();
   }
 }

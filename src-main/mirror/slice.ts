@@ -37,9 +37,7 @@ export const mirrorSlice = defineSlice({
     });
   },
   handlers: (mirror) => mirrorHandlers(mirror),
-  background(mirror, { events }) {
-    void mirror.apply();
-    events.when('settings.changed', () => void mirror.apply());
-  },
+  // Only long-lived processes open the port Settings ask for; `hubcap mirror` starts its own.
+  background: (mirror, { events }) => mirror.follow(events),
   close: (mirror) => mirror.close(),
 });

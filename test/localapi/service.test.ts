@@ -9,6 +9,7 @@ import { LocalApiService } from '../../src-main/localapi/service';
 import { localApiSlice } from '../../src-main/localapi/slice';
 import { settingsHandlers } from '../../src-main/settings/handlers';
 import { built, inferenceAt, place, settingsAt } from '../helpers/fakes';
+import { testCore } from '../helpers/core';
 import { memoryKeychain } from '../helpers/keychain';
 
 /** The Local API slice from fakes of its needs and the real settings (stored values are checked), started as a long-lived process starts it. */
@@ -38,6 +39,29 @@ function freePort(): Promise<number> {
 }
 
 describe('local API service', () => {
+  it('is not started by a one-shot CLI command when a setting turns it on; a serving core starts it', async () => {
+    const port = await freePort();
+    // Following the settings makes the key before anything else: every queued step has run once the next macrotask comes.
+    const afterQueued = () => new Promise((r) => setImmediate(r));
+    const cli = testCore({ transport: 'cli' });
+    try {
+      await cli.handlers['settings.update']({ localApi: { enabled: true, port } });
+      await afterQueued();
+      expect(await cli.handlers['localApi.get']({})).toMatchObject({ enabled: true, running: false, key: null });
+    } finally {
+      await cli.close();
+    }
+    const serving = testCore();
+    try {
+      await serving.handlers['settings.update']({ localApi: { enabled: true, port } });
+      await afterQueued();
+      expect((await serving.handlers['localApi.get']({})).key).not.toBeNull();
+      await expect.poll(async () => (await serving.handlers['localApi.get']({})).running).toBe(true);
+    } finally {
+      await serving.close();
+    }
+  });
+
   it('follows the setting, says when the port is taken, and a new key retires the old one', async () => {
     const core = localApiOn();
     try {

@@ -15,6 +15,7 @@ import { startFakeHub, type FakeHub } from '../fakehub/server';
 import { standardRepos, TOKENS } from '../fakehub/fixtures';
 import { built, place, settingsAt } from '../helpers/fakes';
 import { hubHttp, manager } from '../helpers/hub';
+import { testCore } from '../helpers/core';
 import { memoryKeychain } from '../helpers/keychain';
 
 function freePort(): Promise<number> {
@@ -47,6 +48,29 @@ afterEach(async () => {
 });
 
 describe('mirror service (the Settings switch)', () => {
+  it('is not started by a one-shot CLI command when a setting turns it on; a serving core starts it', async () => {
+    const port = await freePort();
+    // Following the settings makes the key before anything else: every queued step has run once the next macrotask comes.
+    const afterQueued = () => new Promise((r) => setImmediate(r));
+    const cli = testCore({ transport: 'cli' });
+    try {
+      await cli.handlers['settings.update']({ mirror: { enabled: true, port } });
+      await afterQueued();
+      expect(await cli.handlers['mirror.get']({})).toMatchObject({ enabled: true, running: false, key: null });
+    } finally {
+      await cli.close();
+    }
+    const serving = testCore();
+    try {
+      await serving.handlers['settings.update']({ mirror: { enabled: true, port } });
+      await afterQueued();
+      expect((await serving.handlers['mirror.get']({})).key).not.toBeNull();
+      await expect.poll(async () => (await serving.handlers['mirror.get']({})).running).toBe(true);
+    } finally {
+      await serving.close();
+    }
+  });
+
   it('follows the setting: the endpoint line, a pull-through job on the Downloads page, the figures, a taken port, a new key', async () => {
     hub = await startFakeHub({ repos: standardRepos(), tokens: TOKENS });
     const core = mirrorOn(hub);
