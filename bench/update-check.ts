@@ -59,7 +59,7 @@ async function hubcapRound(): Promise<{ ms: number; moved: number }> {
       throw new Error('no downloads in this benchmark');
     },
     job: () => null,
-    loadedKeys: () => [],
+    loadedModels: () => [],
     activeSnapshots: () => [],
     pace: CHECK_PACE,
   });

@@ -6,6 +6,7 @@
  */
 import type { OutsideUse } from '../cache/delete-plan';
 import { snapshotFileExists, writeRef } from '../cache/layout';
+import type { LoadedFile } from '../cache/loaded-models';
 import type { CachedRepo, CacheScan } from '../cache/scan';
 import { findCachedRepo } from '../cache/scan';
 import * as cacheOps from '../cache/service';
@@ -13,7 +14,7 @@ import type { DeletePlanView } from '../contract/cache';
 import type { DownloadJob, DownloadRequest } from '../contract/downloads';
 import { isTerminal } from '../contract/downloads';
 import { ApiError } from '../contract/errors';
-import { parseItemKey, repoKey } from '../contract/keys';
+import { repoKey } from '../contract/keys';
 import type { FoundModel } from '../contract/apps';
 import type { FoundUpdate, RepoUpdates, UpdateDetails, UpdatesView } from '../contract/updates';
 import { checkFound } from './found';
@@ -30,8 +31,8 @@ export interface UpdatesDeps extends CheckHubs {
   download: (request: DownloadRequest) => DownloadJob;
   /** A download job by id, null when the queue no longer has it. */
   job: (id: string) => DownloadJob | null;
-  /** Library keys of the models loaded now (Chat, the Local API): their revisions are never removed under them. */
-  loadedKeys: () => string[];
+  /** Files the models loaded now run from (Chat, the Local API): the cache's delete refuses to take their revision away. */
+  loadedModels: () => LoadedFile[];
   /** Snapshot folders downloads are filling, and exports to other apps (delete previews count them). */
   activeSnapshots: () => string[];
   outsideUses?: () => OutsideUse[];
@@ -328,17 +329,9 @@ export class UpdatesService {
     return this.#repoView(repo);
   }
 
-  #inUse(key: string, commit: string): string | null {
-    for (const k of this.#d.loadedKeys()) {
-      const item = parseItemKey(k);
-      if (item?.source === 'cache' && repoKey(item.repo) === key && item.commit === commit) return item.path;
-    }
-    return null;
-  }
-
   async #deleteInUse(): Promise<cacheOps.InUse> {
     const scan = this.#d.scan(true);
-    return { partials: await cacheOps.activePartials(scan), snapshots: this.#d.activeSnapshots() };
+    return { partials: await cacheOps.activePartials(scan), snapshots: this.#d.activeSnapshots(), loaded: this.#d.loadedModels() };
   }
 
   async planRemovePrevious(key: string, commit: string): Promise<DeletePlanView> {
@@ -347,8 +340,6 @@ export class UpdatesService {
   }
 
   async removePrevious(key: string, commit: string): Promise<DeletePlanView & { errors: string[] }> {
-    const running = this.#inUse(key, commit);
-    if (running) throw new ApiError('BUSY', `${running} is loaded from that revision (Chat or the Local API): unload it or load the new revision first.`);
     const repo = this.#cached(key);
     if (Object.values(repo.refs).includes(commit)) throw new ApiError('CONFLICT', 'A branch still points at that revision: it is not a previous one.');
     const scan = this.#d.scan(true);

@@ -8,7 +8,6 @@ import type { DownloadManager } from '../downloads/manager';
 import type { HfEnv } from '../hub/hf-env';
 import { HubHttp } from '../hub/http';
 import type { Hub } from '../hub/slice';
-import type { InferenceService } from '../inference/service';
 import type { SettingsService } from '../settings/service';
 import { updatesHandlers } from './handlers';
 import { UpdatesService } from './service';
@@ -21,7 +20,8 @@ export interface UpdatesNeeds {
   hub: Pick<Hub, 'http'>;
   cache: Pick<CacheIndex, 'scan' | 'invalidate' | 'root'>;
   downloads: Pick<DownloadManager, 'add' | 'list' | 'activeSnapshotDirs'>;
-  inference: Pick<InferenceService, 'loadedModel'>;
+  /** The model Chat and the Local API run: the cache's delete keeps its revision (cache/loaded-models.ts). */
+  inference: { status(): { model: { path: string; name: string } | null } };
   apps: Pick<AppsService, 'lastReport'>;
   /** Exports sit beside updates: an old revision another app uses is kept. */
   exports: { outsideUses(): OutsideUse[] };
@@ -49,9 +49,9 @@ export const updatesSlice = defineSlice({
       invalidateCache: () => cache.invalidate(),
       download: (request) => downloads.add(request),
       job: (id) => downloads.list().find((j) => j.id === id) ?? null,
-      loadedKeys: () => {
-        const loaded = needs.inference.loadedModel();
-        return loaded ? [loaded.key] : [];
+      loadedModels: () => {
+        const model = needs.inference.status().model;
+        return model ? [{ path: model.path, name: model.name }] : [];
       },
       activeSnapshots: () => downloads.activeSnapshotDirs(cache.root),
       outsideUses: () => needs.exports.outsideUses(),

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CacheIndex } from '../../src-main/cache/index';
 import { repoDir } from '../../src-main/cache/layout';
+import type { LoadedFile } from '../../src-main/cache/loaded-models';
 import type { DownloadJob } from '../../src-main/contract/downloads';
 import type { ManagerOptions } from '../../src-main/downloads/manager';
 import { UpdatesService, type UpdatesDeps } from '../../src-main/updates/service';
@@ -15,7 +16,8 @@ export interface Setup {
   svc: UpdatesService;
   cache: string;
   dataDir: string;
-  loaded: string[];
+  /** Models loaded now (what Chat and the Local API run), by the file each runs from. */
+  loaded: LoadedFile[];
   offline: { on: boolean };
   fetchRepo(repo: string, extra?: { revision?: string; files?: string[] }): Promise<DownloadJob>;
   /** Waits until the engine is idle (the update's download ended and its ref moved). */
@@ -31,7 +33,7 @@ export function setup(hub: FakeHub, opts: { token?: string; deps?: Partial<Updat
   const signedIn = hubHttp(hub, { token: opts.token ?? null });
   const anonymous = hubHttp(hub);
   const index = new CacheIndex(() => cache);
-  const loaded: string[] = [];
+  const loaded: LoadedFile[] = [];
   const offline = { on: false };
   let svc: UpdatesService | null = null;
   const { m } = manager(signedIn, { cacheDir: () => cache, onChange: (j) => svc?.onDownload(j), ...opts.engine });
@@ -44,7 +46,7 @@ export function setup(hub: FakeHub, opts: { token?: string; deps?: Partial<Updat
     invalidateCache: () => index.invalidate(),
     download: (r) => m.add(r),
     job: (id) => m.list().find((j) => j.id === id) ?? null,
-    loadedKeys: () => loaded,
+    loadedModels: () => loaded,
     activeSnapshots: () => [],
     pace: { concurrency: 4, gapMs: 0, attempts: 3 },
     ...opts.deps,

@@ -6,7 +6,6 @@ import { CacheIndex } from '../../src-main/cache/index';
 import { repoDir } from '../../src-main/cache/layout';
 import { ApiError } from '../../src-main/contract/errors';
 import type { FoundModel } from '../../src-main/contract/apps';
-import { cacheItemKey } from '../../src-main/contract/keys';
 import { hasUpdate } from '../../src-main/contract/present/updates';
 import { buildRepo } from '../fakehub/model';
 import { TOKENS } from '../fakehub/fixtures';
@@ -83,17 +82,28 @@ describe('model updates', () => {
     expect(plan.freedBytes).toBe(ggufWithTemplate(OLD_TEMPLATE).length);
   });
 
-  it('never removes a revision a loaded model runs from, and removes it once unloaded', async () => {
+  it('never removes a revision a loaded model runs from (named in the preview), and removes it once unloaded', async () => {
     const { hub, s, first } = await withChatRepo();
     hub.push('acme/chat-llm', { files: { 'model.gguf': ggufWithTemplate(NEW_TEMPLATE) } });
     await s.svc.check();
     await s.svc.apply(KEY);
     await s.idle();
-    s.loaded.push(cacheItemKey({ type: 'model', id: 'acme/chat-llm' }, first, 'model.gguf'));
-    await expect(s.svc.removePrevious(KEY, first)).rejects.toMatchObject({ code: 'BUSY' });
     const dir = repoDir(s.cache, { type: 'model', id: 'acme/chat-llm' });
-    expect(fs.existsSync(path.join(dir, 'snapshots', first, 'model.gguf'))).toBe(true);
-    s.loaded.splice(0);
+    const old = path.join(dir, 'snapshots', first, 'model.gguf');
+    const running = { name: 'Tiny chat', revision: `acme/chat-llm@${first.slice(0, 8)}` };
+    // Loaded from the old snapshot's file, or from its blob (what the link leads to): the cache's check sees both.
+    for (const file of [old, fs.realpathSync(old)]) {
+      s.loaded.splice(0, s.loaded.length, { path: file, name: 'Tiny chat' });
+      expect((await s.svc.planRemovePrevious(KEY, first)).loaded).toEqual([running]);
+      await expect(s.svc.removePrevious(KEY, first)).rejects.toMatchObject({
+        code: 'BUSY',
+        message: expect.stringMatching(/^Tiny chat is loaded .* from acme\/chat-llm@/),
+      });
+      expect(fs.existsSync(old)).toBe(true);
+    }
+    // The new revision loaded instead: the old one goes.
+    s.loaded.splice(0, s.loaded.length, { path: path.join(dir, 'snapshots', s.ref('acme/chat-llm'), 'model.gguf'), name: 'Tiny chat' });
+    expect((await s.svc.planRemovePrevious(KEY, first)).loaded).toBeUndefined();
     const freed = await s.svc.removePrevious(KEY, first);
     expect(freed.freedBytes).toBe(ggufWithTemplate(OLD_TEMPLATE).length);
     expect(fs.existsSync(path.join(dir, 'snapshots', first))).toBe(false);
@@ -104,11 +114,11 @@ describe('model updates', () => {
     const { hub, s, first } = await withChatRepo();
     s.svc.setPreferences({ keepPrevious: false });
     hub.push('acme/chat-llm', { files: { 'model.gguf': ggufWithTemplate(NEW_TEMPLATE) } });
-    s.loaded.push(cacheItemKey({ type: 'model', id: 'acme/chat-llm' }, first, 'model.gguf'));
+    const dir = repoDir(s.cache, { type: 'model', id: 'acme/chat-llm' });
+    s.loaded.push({ path: path.join(dir, 'snapshots', first, 'model.gguf'), name: 'Tiny chat' });
     await s.svc.apply(KEY);
     await s.idle();
-    await expect.poll(() => s.svc.view().repos.find((r) => r.repo === KEY)?.lastError).toMatch(/kept.*loaded from that revision/);
-    const dir = repoDir(s.cache, { type: 'model', id: 'acme/chat-llm' });
+    await expect.poll(() => s.svc.view().repos.find((r) => r.repo === KEY)?.lastError).toMatch(/^The previous revision was kept: Tiny chat is loaded/);
     expect(fs.existsSync(path.join(dir, 'snapshots', first, 'model.gguf'))).toBe(true);
   });
 
