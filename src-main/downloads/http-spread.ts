@@ -99,18 +99,29 @@ function signedRanges(a: HttpAttempt, onIgnored: () => void) {
   };
 }
 
-/** Saves the record of done spans often enough that a crash loses under 1 % of the file, rarely enough to cost nothing. */
+/**
+ * Bytes of progress between two saves of the record: what a crash may lose. 0.25 % of a file
+ * (64 KiB to 2 MiB) keeps a resume under 1 % from ~100 MiB up, where it matters; below 64 MiB it is
+ * 1 MiB, a fraction of a second to fetch again. Each save costs the event loop ~1 ms on a loaded
+ * machine (a temp file written and renamed in place): a 20-file snapshot of 12 MiB shards saved
+ * 334 times in 2.9 s at 64 KiB per save, a tenth of the download's main thread.
+ */
+export function recordSaveEvery(size: number): number {
+  if (size < 64 << 20) return 1 << 20;
+  return Math.min(2 << 20, Math.max(64 << 10, Math.floor(size / 400)));
+}
+
+/** Saves the record of done spans often enough that a crash loses little (recordSaveEvery), rarely enough to cost little. */
 function recordSaver(a: HttpAttempt): () => void {
   let savedAt = 0;
   let savedBytes = a.done.total();
-  // A crash loses at most this much recorded progress: 0.25% of the file, 64 KiB to 2 MiB.
-  const saveEvery = Math.min(2 << 20, Math.max(64 << 10, Math.floor(a.file.size / 400)));
+  const saveEvery = recordSaveEvery(a.file.size);
   return () => {
     const total = a.done.total();
     const t = Date.now();
     const rec = a.record;
-    // At most 100 saves a second (each ~0.2 ms of this thread; one per chunk would be hundreds):
-    // a crash loses at most 10 ms of bytes or saveEvery, well under 1 % of a large file.
+    // At most 100 saves a second (one per chunk would be hundreds): a crash loses at most 10 ms
+    // of bytes or saveEvery, well under 1 % of a large file.
     if (rec && ((total - savedBytes >= saveEvery && t - savedAt >= 10) || t - savedAt > 200 || total === a.file.size)) {
       savedBytes = total;
       savedAt = t;
