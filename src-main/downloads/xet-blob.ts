@@ -11,6 +11,7 @@
  * Chunks of other files already on disk (an older revision: a delta update) come in through `opts.local` (xet-local-chunks.ts).
  */
 import fs from 'node:fs';
+import { JOB_CONNECTION_BOUNDS } from '../contract/downloads';
 import { HubError } from '../hub/errors';
 import type { HubHttp } from '../hub/http';
 import type { RepoRef } from '../hub/repo-id';
@@ -97,11 +98,17 @@ export interface XetRoadOptions {
   hashOffThread?: boolean;
 }
 
+/** Auto: xorb ranges open at once at first, and the most once a range shows the link caps a connection (as the classic road's 16). */
+const AUTO_FIRST_RANGES = 8;
+const AUTO_MAX_CONNECTIONS = JOB_CONNECTION_BOUNDS.max;
+
 /** The Xet road's options from the classic ones. */
 export function xetOptions(opts: XetRoadOptions): XetBlobOptions {
+  const auto = opts.connections === 'auto' || opts.connections === undefined;
   return {
     signal: opts.signal,
-    connections: opts.connections === 'auto' || opts.connections === undefined ? 8 : Math.max(1, opts.connections),
+    connections: auto ? AUTO_MAX_CONNECTIONS : Math.max(1, opts.connections as number),
+    ...(auto ? { firstConnections: AUTO_FIRST_RANGES } : {}),
     ...(opts.onBytes ? { onBytes: opts.onBytes } : {}),
     ...(opts.onConnections ? { onConnections: opts.onConnections } : {}),
     ...(opts.stallTimeoutMs !== undefined ? { stallTimeoutMs: opts.stallTimeoutMs } : {}),

@@ -21,6 +21,7 @@ import { MultipartByteranges } from '../xet/multipart';
 import type { XetPlan } from '../xet/reconstruction';
 import { XetTokenSource } from '../xet/token';
 import { abortableSleep } from './failures';
+import { sliceParts, writeAll } from './write-all';
 import { createDiskHasher, type DiskHasher } from './hasher';
 import type { RangeProgress, XetJournal } from './xet-journal';
 import { SpanSet } from './range-state';
@@ -43,8 +44,13 @@ export interface XetTransferRequest {
 
 export interface XetTransferOptions {
   signal: AbortSignal;
-  /** Xorb ranges fetched at once (default 8). */
+  /** Xorb requests at once, at most (default 8). */
   connections?: number;
+  /**
+   * Ranges opened at once until one shows the link caps a connection (its first 100 ms under
+   * 25 MB/s, xet-split-range.ts); then up to `connections`. Default: `connections` from the start.
+   */
+  firstConnections?: number;
   /** Bytes of the file one plan covers (default 256 MiB, as hf_xet asks). */
   windowBytes?: number;
   onBytes?: (delta: number, position: number) => void;
@@ -235,8 +241,15 @@ class XetTransfer {
     for (const j of jobs) groups.set(j.url, [...(groups.get(j.url) ?? []), j]);
     const queue = [...groups.values()];
     let replan: Promise<XetPlan> | null = null;
-    // Every xorb request counts here; a large range takes spare ones once nothing else waits (xet-split-range.ts).
-    const slots: XorbSlots = { max: this.#opts.connections ?? 8, inUse: 0, waiting: () => queue.length, onChange: (n) => this.#opts.onConnections?.(n) };
+    const max = this.#opts.connections ?? 8;
+    const runners: Promise<void>[] = [];
+    const more = () => {
+      while (runners.length < max && queue.length) runners.push(worker());
+    };
+    // Every xorb request counts here; a large range takes spare ones once nothing else waits
+    // (xet-split-range.ts). On a capped link more ranges open (a far CDN gives each connection
+    // little); on loopback the first few are all the CPU can use.
+    const slots: XorbSlots = { max, inUse: 0, waiting: () => queue.length, onChange: (n) => this.#opts.onConnections?.(n), onCapped: more };
     const worker = async () => {
       for (let group = queue.shift(); group; group = queue.shift()) {
         for (let left = unfinished(group); left.length; left = unfinished(left)) {
@@ -258,7 +271,15 @@ class XetTransfer {
       }
     };
     const copied = fromDisk.copied.then((n) => void (this.#result.reusedBytes += n));
-    await Promise.all([...Array.from({ length: Math.max(1, Math.min(this.#opts.connections ?? 8, queue.length)) }, worker), copied]);
+    const first = Math.max(1, Math.min(this.#opts.firstConnections ?? max, max, queue.length));
+    while (runners.length < first) runners.push(worker());
+    // Runners added while these run (a capped link) are waited for too.
+    for (let waited = 0; waited < runners.length;) {
+      const now = runners.length;
+      await Promise.all(runners.slice(waited, now));
+      waited = now;
+    }
+    await copied;
   }
 
   /** Writes one decoded chunk where `#place` put it (clipped to the window), then counts it done. */
@@ -266,7 +287,7 @@ class XetTransfer {
     const before = this.#done.total();
     const whole: number[] = [];
     for (const w of places) {
-      const bufs = w.to - w.from === length ? parts : slice(parts, w.from - w.at, w.to - w.at);
+      const bufs = w.to - w.from === length ? parts : sliceParts(parts, w.from - w.at, w.to - w.at);
       await writeAll(this.#fh, bufs, w.to - w.from, w.from);
       this.#done.add(w.from, w.to);
       if (w.to - w.from === length) whole.push(w.at);
@@ -350,26 +371,4 @@ class XetTransfer {
       clearTimeout(timer);
     }
   }
-}
-
-/** Writes `length` bytes of buffers laid end to end at `position`, however few a call takes (a disk near full). */
-async function writeAll(fh: FileHandle, bufs: Buffer[], length: number, position: number): Promise<void> {
-  for (let done = 0; done < length;) {
-    const { bytesWritten } = await fh.writev(done ? slice(bufs, done, length) : bufs, position + done);
-    if (bytesWritten <= 0) throw new Error(`the disk took no bytes at ${position + done}`);
-    done += bytesWritten;
-  }
-}
-
-/** Bytes [from, to) of buffers laid end to end, as views. */
-function slice(parts: Buffer[], from: number, to: number): Buffer[] {
-  const out: Buffer[] = [];
-  let at = 0;
-  for (const p of parts) {
-    const s = Math.max(from, at);
-    const e = Math.min(to, at + p.length);
-    if (e > s) out.push(p.subarray(s - at, e - at));
-    at += p.length;
-  }
-  return out;
 }

@@ -2,13 +2,18 @@
  * A large xorb range over several connections (xet-split-range.ts): on a link capped per
  * connection a 12 MiB file held in one xorb travels as parallel blocks, handed to the decoder in
  * order (the file is right, byte for byte), within the transfer's connection count; a cut block
- * resumes at the chunk the decoder reached; and a small range keeps its single request.
+ * resumes at the chunk the decoder reached; a small range keeps its single request; alone on a
+ * link that caps nothing a range's connection holds at most one block ahead of its reader; and a
+ * file of many xorbs opens more ranges at once once the link shows it caps each connection.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { transferXet } from '../../src-main/downloads/xet-transfer';
+import { openXorbRanges, type XorbSlots } from '../../src-main/downloads/xet-split-range';
+import { CasClient } from '../../src-main/xet/cas-client';
+import { XetTokenSource } from '../../src-main/xet/token';
 import { buildRepo } from '../fakehub/model';
 import { noiseContent } from '../fakehub/xet/fixtures';
 import type { FakeHub } from '../fakehub/server';
@@ -108,5 +113,76 @@ describe('large xorb ranges', () => {
       { signal: new AbortController().signal, hashOffThread: false, connections: 8 },
     ).finally(() => fh.close());
     expect(xorbGets(h).length).toBe(1);
+  });
+
+  it('alone on a link that caps nothing, holds at most one block ahead of a reader that has stopped', async () => {
+    const big = noiseContent('split-ahead', 40 * MiB);
+    const h = await fakeHub({
+      repos: [buildRepo({ id: 'acme/ahead', commits: [{ files: { 'w.bin': big } }] })],
+      storageHost: '127.0.0.2',
+      xet: { compression: 'none' },
+    });
+    const repo = h.repos.get('model:acme/ahead');
+    const commit = repo?.commits[0];
+    const entry = commit?.files.get('w.bin');
+    const x = repo && entry ? h.xet?.fileOf(repo, entry) : undefined;
+    if (!x || !commit) throw new Error('no Xet file');
+    const hubClient = hubHttp(h);
+    const cas = new CasClient(new XetTokenSource(hubClient, `${h.url}/api/models/acme/ahead/xet-read-token/${commit.sha}`), {});
+    const signal = new AbortController().signal;
+    const plan = await cas.plan(x.hash, { start: 0, end: big.size }, big.size, signal);
+    const fetched = plan.fetches[0];
+    const range = fetched?.ranges[0];
+    if (!fetched || !range) throw new Error('no fetch entry');
+    const slots: XorbSlots = { max: 8, inUse: 0, waiting: () => 0 };
+    // capRate 0: never judged capped, however slow this machine reads loopback.
+    const body = await openXorbRanges(fetched.url, [range.bytes], { signal, slots, capRate: 0 });
+    const it = body.res[Symbol.asyncIterator]();
+    await it.next();
+    // The reader stops at its first bytes: the connection may finish this block and take one more.
+    await new Promise((r) => setTimeout(r, 500));
+    await expect.poll(() => h.link.open).toBe(0);
+    expect(xorbGets(h).length).toBe(2);
+    body.res.destroy();
+    await it.return?.();
+  });
+
+  it('opens more ranges at once when the link caps each connection', async () => {
+    const many = noiseContent('split-many', 40 * MiB);
+    const h = await fakeHub({
+      repos: [buildRepo({ id: 'acme/many', commits: [{ files: { 'w.bin': many } }] })],
+      storageHost: '127.0.0.2',
+      xet: { compression: 'none', maxXorbBytes: 10 * MiB },
+    });
+    h.link.set({ perConnection: 8e6 });
+    const repo = h.repos.get('model:acme/many');
+    const commit = repo?.commits[0];
+    const entry = commit?.files.get('w.bin');
+    const x = repo && entry ? h.xet?.fileOf(repo, entry) : undefined;
+    if (!x || !commit) throw new Error('no Xet file');
+    expect(h.xet?.cas.store.xorbs.size).toBeGreaterThanOrEqual(3);
+    const file = path.join(tmpDir(), 'w.incomplete');
+    const fh = await fs.promises.open(file, 'w+');
+    const seen: number[] = [];
+    const data = many.read(0, many.size);
+    await transferXet(
+      hubHttp(h),
+      fh,
+      {
+        xetHash: x.hash,
+        refreshUrl: `${h.url}/api/models/acme/many/xet-read-token/${commit.sha}`,
+        size: many.size,
+        sha256: createHash('sha256').update(data).digest('hex'),
+        ctx: { path: 'w.bin' },
+      },
+      { signal: new AbortController().signal, hashOffThread: false, connections: 6, firstConnections: 1, onConnections: (n) => seen.push(n) },
+    ).finally(() => fh.close());
+    expect(fs.readFileSync(file).equals(data)).toBe(true);
+    // One range at first; past its first 100 ms at 8 MB/s the other xorbs opened beside it (their
+    // requests interleave with the first's), never more than six requests at once.
+    const order = xorbGets(h).map((q) => q.url.split('?')[0]);
+    const first = order[0];
+    expect(order.indexOf(order.find((u) => u !== first) ?? '')).toBeLessThan(order.lastIndexOf(first ?? ''));
+    expect(Math.max(...seen)).toBeLessThanOrEqual(6);
   });
 });
