@@ -6,7 +6,7 @@
  * one stream.
  */
 import { HubError } from '../hub/errors';
-import { ConnectionBudget, ConnectionController } from './connection-controller';
+import { ConnectionBudget, ConnectionController, DEFAULT_CONNECTION_BUDGET } from './connection-controller';
 import { cancelledError } from './failures';
 import { Attempt, hostOf, PartialGone, rangeMatches, type HttpAttempt } from './http-attempt';
 import { errorFrom, openBody, type OpenedBody } from './http-stream';
@@ -50,7 +50,7 @@ export function connectionsFor(size: number, cap: number): number {
   return Math.max(1, Math.min(cap, 8, Math.ceil(size / (2 << 20))));
 }
 
-const defaultBudget = new ConnectionBudget(24);
+const defaultBudget = new ConnectionBudget(DEFAULT_CONNECTION_BUDGET);
 
 /** Range GETs on the file's (signed) location; an expired link is resolved again once for every connection. */
 function signedRanges(a: HttpAttempt, onIgnored: () => void) {

@@ -17,7 +17,7 @@ import { HubError } from '../hub/errors';
 import type { HubHttp } from '../hub/http';
 import { COMMIT_RE, checkRevision, parseRepoId, type RepoRef } from '../hub/repo-id';
 import { isEtag } from '../hub/blob-id';
-import { ConnectionBudget } from './connection-controller';
+import { ConnectionBudget, DEFAULT_CONNECTION_BUDGET } from './connection-controller';
 import { runFile, type FileRunContext } from './file-run';
 import { JobEvents } from './job-events';
 import { jobFilesOf, planJob, recheck } from './job-plan';
@@ -33,7 +33,7 @@ export interface ManagerOptions {
   maxConcurrentFiles?: () => number;
   /** Range connections per large file ('auto' or the most), read at each file start. */
   connections?: () => 'auto' | number;
-  /** Connections beyond each file's first, shared by all files at once (default 24). */
+  /** Connections beyond each file's first, shared by all files at once (default DEFAULT_CONNECTION_BUDGET). */
   connectionBudget?: number;
   /** Size from which parallel ranges are used, and the size of each range. */
   parallelThreshold?: number;
@@ -80,7 +80,7 @@ export class DownloadManager {
     this.#run = {
       hub: opts.hub,
       events: this.#events,
-      budget: new ConnectionBudget(opts.connectionBudget ?? 24),
+      budget: new ConnectionBudget(opts.connectionBudget ?? DEFAULT_CONNECTION_BUDGET),
       blobs: this.#blobs,
       // sha256 → Xet file hash, learnt when planning.
       xetHashes: new Map(),

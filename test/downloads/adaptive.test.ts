@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fetchBlob, type BlobRequest } from '../../src-main/downloads/blob-fetch';
-import { ConnectionBudget } from '../../src-main/downloads/connection-controller';
+import { ConnectionBudget, DEFAULT_CONNECTION_BUDGET } from '../../src-main/downloads/connection-controller';
 import { buildRepo } from '../fakehub/model';
 import { seededContent } from '../fakehub/content';
 import type { FakeHub } from '../fakehub/server';
@@ -109,6 +109,17 @@ describe('adaptive range connections', { timeout: 60_000 }, () => {
     // Each file's first connection plus at most three more between them.
     expect(hub.link.maxOpen).toBeLessThanOrEqual(2 + 3);
     expect(hub.link.maxOpen).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a snapshot of middle-sized files, three at once, holds about as many connections as aria2c (5 files x 8)', async () => {
+    // Twelve 1 MiB blocks each: 36 connections wanted. The old budget (24 beyond each file's first) held them to 27.
+    const hub = await fakeHub({ repos: [bigFiles({ 'a.bin': 12 * MiB, 'b.bin': 12 * MiB, 'c.bin': 12 * MiB })], link: { perConnection: 2 * MB } });
+    const { m } = manager(hubHttp(hub), { connections: () => 'auto', maxConcurrentFiles: () => 3 });
+    const job = m.add({ repoType: 'model', repo: 'acme/big', revision: 'main' });
+    await m.whenIdle();
+    expect(m.get(job.id).state).toBe('done');
+    expect(hub.link.maxOpen).toBeGreaterThan(27);
+    expect(hub.link.maxOpen).toBeLessThanOrEqual(3 + DEFAULT_CONNECTION_BUDGET);
   });
 
   it('backs off on 429 from the download host and still finishes', async () => {
