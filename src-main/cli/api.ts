@@ -10,9 +10,8 @@ import { LOCAL_API_DEFAULT_PARALLEL, LOCAL_API_MAX_PARALLEL } from '../contract/
 import { maskKey, type ApiKey } from '../localapi/api-key';
 import { hostCore, inferenceLauncher } from './context';
 import { stopOnSignals } from './signals';
-import { command, type CommandOptions, type Parsed } from './command';
-
-export const DEFAULT_API_PORT = 8484;
+import type { Parsed } from './command';
+import { DEFAULT_API_PORT, type ApiOptions } from './table/api';
 
 export function isLoopback(host: string): boolean {
   return host === '127.0.0.1' || host === 'localhost' || host === '::1';
@@ -25,26 +24,7 @@ export function keyLine(key: ApiKey, showKey: boolean, whereToSee: string): stri
   return `hubcap: API key (${where}): ${showKey ? key.key : `${maskKey(key.key)}; --show-key prints it${whereToSee}`}\n`;
 }
 
-const OPTIONS = {
-  port: { type: 'string' },
-  host: { type: 'string', default: '127.0.0.1' },
-  cors: { type: 'string', multiple: true, default: [] },
-  parallel: { type: 'string' },
-  'show-key': { type: 'boolean', default: false },
-} satisfies CommandOptions;
-
-export const apiCommand = command({
-  name: 'api',
-  options: OPTIONS,
-  positionals: false,
-  usage: [
-    ['[--port N] [--host ADDR]', `The local OpenAI-compatible API alone (http://127.0.0.1:${DEFAULT_API_PORT}/v1;`],
-    ['[--parallel auto|N] [--cors ORIGIN] [--show-key]', 'key from HUBCAP_API_KEY, else the OS keychain)'],
-  ],
-  run: api,
-});
-
-async function api({ values }: Parsed<typeof OPTIONS>): Promise<number> {
+export async function api({ values }: Parsed<ApiOptions>): Promise<number> {
   const port = values.port === undefined ? DEFAULT_API_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ApiError('VALIDATION_FAILED', `--port must be 0-65535, got ${values.port}`);
   const parallel = values.parallel === undefined || values.parallel === 'auto' ? LOCAL_API_DEFAULT_PARALLEL : Number(values.parallel);

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { APP_NAMES, type AdoptMode, type AppsReport } from '../contract/apps';
 import { formatBytes, plural } from '../contract/present/format';
 import { call, cliCore } from './context';
-import { command, type CommandOptions, type Parsed } from './command';
+import type { Parsed } from './command';
+import type { ScanAppsOptions, AdoptOptions } from './table/apps';
 
 function printReport(r: AppsReport): void {
   for (const f of r.folders.filter((x) => x.exists)) {
@@ -30,52 +31,7 @@ function printReport(r: AppsReport): void {
 const HARD_LINK_WARNING =
   'warning: a hard link makes the cache and the other app share the same bytes: if that app rewrites its file in place, the cached model changes too (hubcap cache verify would then report it as corrupt).';
 
-const SCAN_OPTIONS = {
-  json: { type: 'boolean' },
-  hash: { type: 'boolean' },
-  reclaim: { type: 'boolean' },
-  link: { type: 'boolean' },
-  'dry-run': { type: 'boolean' },
-  'cache-dir': { type: 'string' },
-} satisfies CommandOptions;
-
-const ADOPT_OPTIONS = {
-  repo: { type: 'string' },
-  file: { type: 'string' },
-  revision: { type: 'string' },
-  mode: { type: 'string' },
-  'dry-run': { type: 'boolean' },
-  json: { type: 'boolean' },
-  'cache-dir': { type: 'string' },
-} satisfies CommandOptions;
-
-export const appsCommands = [
-  command({
-    name: 'scan-apps',
-    options: SCAN_OPTIONS,
-    positionals: true,
-    usage: [
-      ['[FOLDER…] [--hash] [--json]', 'Find models other apps downloaded (LM Studio, Ollama,'],
-      ['', 'llama.cpp, Jan, GPT4All, text-generation-webui, ComfyUI)'],
-      ['[--reclaim [--dry-run] [--link]]', '(free the space the cache duplicates of them: by clone;'],
-      ['[--cache-dir D]', "--link allows hard links, which share the app's bytes)"],
-    ],
-    run: scanApps,
-  }),
-  command({
-    name: 'adopt',
-    options: ADOPT_OPTIONS,
-    positionals: true,
-    usage: [
-      ['PATH… [--repo ORG/NAME] [--file F]', 'Put a file already on disk into the Hugging Face cache,'],
-      ['[--revision R] [--mode auto|clone|link|copy]', 'confirmed by sha256, no download'],
-      ['[--dry-run] [--json] [--cache-dir D]', '(auto: a clone, else a copy; link only when asked)'],
-    ],
-    run: adopt,
-  }),
-];
-
-async function scanApps({ values, positionals }: Parsed<typeof SCAN_OPTIONS>): Promise<number> {
+export async function scanApps({ values, positionals }: Parsed<ScanAppsOptions>): Promise<number> {
   const core = await cliCore({ cacheDir: values['cache-dir'] });
   try {
     // Reclaiming needs every duplicate, so it hashes.
@@ -107,7 +63,7 @@ async function scanApps({ values, positionals }: Parsed<typeof SCAN_OPTIONS>): P
   }
 }
 
-async function adopt({ values, positionals }: Parsed<typeof ADOPT_OPTIONS>): Promise<number> {
+export async function adopt({ values, positionals }: Parsed<AdoptOptions>): Promise<number> {
   if (!positionals.length) throw new Error('adopt needs the path of a model file (hubcap adopt PATH… [--repo ORG/NAME])');
   const mode = (values.mode ?? 'auto') as AdoptMode;
   if (mode === 'link') process.stderr.write(`${HARD_LINK_WARNING}\n`);

@@ -10,7 +10,8 @@ import { formatBytes, plural } from '../contract/present/format';
 import { quoteName } from '../hub/file-names';
 import type { Core } from '../core/core';
 import { call, cliCore } from './context';
-import { command, type CommandOptions, type Parsed } from './command';
+import type { Parsed } from './command';
+import type { CacheOptions } from './table/cache';
 
 function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
@@ -113,19 +114,8 @@ async function planThenRun(core: Core, targets: DeleteTargetInput[], dryRun: boo
   return result.errors.length ? 1 : 0;
 }
 
-const OPTIONS = {
-  json: { type: 'boolean', default: false },
-  files: { type: 'boolean', default: false },
-  'dry-run': { type: 'boolean', default: false },
-  'cache-dir': { type: 'string' },
-} satisfies CommandOptions;
-
 /** Each command of the group parses the options it names (`only`); its handler sees those. */
-type Args = { values: Partial<Parsed<typeof OPTIONS>['values']>; positionals: string[] };
-
-function only<K extends keyof typeof OPTIONS>(...names: K[]): Pick<typeof OPTIONS, K | 'cache-dir'> {
-  return Object.fromEntries([...names, 'cache-dir'].map((n) => [n, OPTIONS[n as K]])) as Pick<typeof OPTIONS, K | 'cache-dir'>;
-}
+type Args = { values: Partial<Parsed<CacheOptions>['values']>; positionals: string[] };
 
 /** A cache command on a fresh scan, through a headless core closed afterwards. */
 function onScan(run: (core: Core, scan: CacheOverview, args: Args) => Promise<number>): (args: Args) => Promise<number> {
@@ -225,44 +215,8 @@ async function verify(core: Core, scan: CacheOverview, { positionals }: Args): P
   return bad ? 1 : 0;
 }
 
-/** The `cache` group of the command table; every one takes --cache-dir. */
-export const cacheCommands = [
-  command({
-    name: 'cache ls',
-    options: only('json', 'files'),
-    positionals: true,
-    usage: [
-      ['[--json] [--cache-dir D]', 'List cached repos, revisions and sizes'],
-      ['[REPO --files]', "(a repo's files: real paths, sizes, blobs, snapshot folder)"],
-    ],
-    run: onScan(list),
-  }),
-  command({
-    name: 'cache rm',
-    options: only('dry-run'),
-    positionals: true,
-    usage: [['REPO[@REVISION]… [--dry-run]', 'Delete from the cache (shows what it frees)'], ['[--cache-dir D]']],
-    run: onScan(remove),
-  }),
-  command({
-    name: 'cache prune',
-    options: only('dry-run'),
-    positionals: true,
-    usage: [['[--dry-run] [--cache-dir D]', 'Remove stale unfinished downloads and detached revisions']],
-    run: onScan(prune),
-  }),
-  command({
-    name: 'cache verify',
-    options: only(),
-    positionals: true,
-    usage: [['[REPO] [--cache-dir D]', 'Rehash blobs and report corrupt ones']],
-    run: onScan(verify),
-  }),
-  command({
-    name: 'cache mv',
-    options: only(),
-    positionals: true,
-    usage: [['NEW_FOLDER [--cache-dir D]', 'Move the whole cache (another drive too; resumable)']],
-    run: onScan(move),
-  }),
-];
+export const cacheList = onScan(list);
+export const cacheRemove = onScan(remove);
+export const cachePrune = onScan(prune);
+export const cacheVerify = onScan(verify);
+export const cacheMove = onScan(move);

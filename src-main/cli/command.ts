@@ -35,6 +35,15 @@ export function command<const O extends CommandOptions>(entry: CliCommand<O>): C
   return entry as unknown as CliCommand;
 }
 
+/**
+ * A handler imported when its command runs (`run: handler(async () => (await import('../download')).download)`):
+ * the table, and so `--version`, `--help` and a usage error, load none of what handlers import
+ * (zod through the contract, @huggingface/hub, the core): ~100 module files at every start.
+ */
+export function handler<A>(load: () => Promise<(args: A, name: string) => Promise<number>>): (args: A, name: string) => Promise<number> {
+  return async (args, name) => (await load())(args, name);
+}
+
 /** A mistake in how the command was written: exit status 2 and the usage. */
 export class UsageError extends Error {}
 

@@ -1,19 +1,21 @@
 /**
  * The `hubcap` command table, in the order `--help` lists it. A new command is one entry (see
- * `command.ts`: name, options, usage lines, handler) in its own file, and one line here.
+ * `command.ts`: name, options, usage lines, handler) in its own file, and one line here. The
+ * entries live in `table/` and import their handlers only when they run (`handler` in command.ts),
+ * so this table loads no zod, no @huggingface/hub and no core: `--version` and `--help` stay cheap.
  */
 import { appVersion } from '../base/versions';
-import { apiCommand } from './api';
-import { appsCommands } from './apps';
-import { cacheCommands } from './cache';
+import { apiCommand } from './table/api';
+import { appsCommands } from './table/apps';
+import { cacheCommands } from './table/cache';
 import { command, type CliCommand } from './command';
-import { downloadCommand } from './download';
-import { exportCommand } from './export';
+import { downloadCommand } from './table/download';
+import { exportCommand } from './table/export';
 import { accountCommands } from './login';
-import { mirrorCommand } from './mirror';
-import { serveCommand } from './serve';
-import { uploadCommand } from './upload';
-import { updatesCommands } from './updates';
+import { mirrorCommand } from './table/mirror';
+import { serveCommand } from './table/serve';
+import { uploadCommand } from './table/upload';
+import { updatesCommands } from './table/updates';
 
 const versionCommand = command({
   name: '--version',

@@ -14,6 +14,7 @@ import type { ParsedInput, RequestInput, RequestName, RequestOutput } from '../c
 import { ApiError } from '../contract/errors';
 import { processEnv, readHfEnv, readLocalEnv, type Env } from '../hub/hf-env';
 import { defaultDataDir } from '../settings/data-dir';
+import { besideEntry } from './entry-url';
 import { settingsFileBackend } from './settings-file';
 
 /*
@@ -25,7 +26,7 @@ import { settingsFileBackend } from './settings-file';
 /** The built inference host beside this bundle, or its TypeScript source through tsx (development, tests). */
 export async function inferenceLauncher(): Promise<HostLauncher> {
   const { nodeHostLauncher } = await import('../inference/host-client');
-  const here = path.dirname(fileURLToPath(import.meta.url));
+  const here = fileURLToPath(besideEntry('.'));
   const built = path.join(here, 'inference-host.js');
   if (fs.existsSync(built)) return nodeHostLauncher(built, { env: processEnv() });
   return nodeHostLauncher(path.join(here, '../inference/host/main.ts'), { env: processEnv(), execArgv: ['--import', 'tsx'] });
@@ -42,7 +43,7 @@ export async function hostCore(transport: 'serve' | 'cli', extra: Partial<CoreOp
     platform: process.platform,
     dataDir: defaultDataDir(env, homeDir, process.platform),
     settingsBackend: settingsFileBackend,
-    uploadWorker: fileURLToPath(new URL('./publish-worker.js', import.meta.url)),
+    uploadWorker: fileURLToPath(besideEntry('./publish-worker.js')),
     ...extra,
   });
 }

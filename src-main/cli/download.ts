@@ -7,38 +7,11 @@ import { REPO_TYPES, type RepoType } from '../contract/keys';
 import { repoDir, snapshotsDir } from '../cache/layout';
 import { benchFields, call, cliCore } from './context';
 import { stopOnSignals } from './signals';
-import { command, type CommandOptions, type Parsed } from './command';
+import type { Parsed } from './command';
+import type { DownloadOptions } from './table/download';
 import { downloadToFolder } from './download-local-dir';
 
-const OPTIONS = {
-  revision: { type: 'string', default: 'main' },
-  'cache-dir': { type: 'string' },
-  'repo-type': { type: 'string', default: 'model' },
-  json: { type: 'boolean', default: false },
-  quiet: { type: 'boolean', short: 'q', default: false },
-  connections: { type: 'string' },
-  force: { type: 'boolean', default: false },
-  'local-dir': { type: 'string' },
-  overwrite: { type: 'boolean', default: false },
-} satisfies CommandOptions;
-
-export const downloadCommand = command({
-  name: 'download',
-  options: OPTIONS,
-  positionals: true,
-  usage: [
-    ['REPO [FILES|PATTERNS…]', 'Download into the Hugging Face cache'],
-    ['[--revision R] [--cache-dir D] [--repo-type model|dataset] [--json]'],
-    ['[--force]', '(rehash what is there; fetch again what is corrupt)'],
-    ['[--connections auto|N] [-q|--quiet]', '(range connections for large files; -q: no progress)'],
-    ['[--local-dir DIR [--overwrite]]', 'Into a plain folder, files at their real paths, with Python’s'],
-    ['', 'local-dir metadata (hf download --local-dir continues it, and the reverse);'],
-    ['', '--overwrite replaces files there that are not this revision’s'],
-  ],
-  run: download,
-});
-
-async function download({ values, positionals }: Parsed<typeof OPTIONS>): Promise<number> {
+export async function download({ values, positionals }: Parsed<DownloadOptions>): Promise<number> {
   const [repo, ...selectors] = positionals;
   if (!repo) throw new ApiError('VALIDATION_FAILED', 'usage: hubcap download REPO [FILES|PATTERNS…] [--revision R]');
   const repoType = values['repo-type'] as RepoType;

@@ -11,18 +11,8 @@ import { EXPORT_APPS, EXPORT_MODES, type ExportApp, type ExportInput, type Expor
 import { formatBytes } from '../contract/present/format';
 import { parseRepoSpec, repoKey } from '../contract/keys';
 import { call, cliCore } from './context';
-import { command, type CommandOptions, type Parsed } from './command';
-
-const OPTIONS = {
-  to: { type: 'string' },
-  app: { type: 'string' },
-  mode: { type: 'string' },
-  replace: { type: 'boolean', default: false },
-  create: { type: 'boolean', default: false },
-  'dry-run': { type: 'boolean', default: false },
-  json: { type: 'boolean', default: false },
-  'cache-dir': { type: 'string' },
-} satisfies CommandOptions;
+import type { Parsed } from './command';
+import type { ExportOptions } from './table/export';
 
 /** `lmstudio` is how people type it; the contract names apps as the Library does. */
 const APP_SPELLINGS: Record<string, ExportApp> = {
@@ -32,22 +22,7 @@ const APP_SPELLINGS: Record<string, ExportApp> = {
   'text-generation-webui': 'text-generation-webui',
 };
 
-export const exportCommand = command({
-  name: 'export',
-  options: OPTIONS,
-  positionals: true,
-  usage: [
-    ['REPO[@REV] [FILES…]', 'Use a cached model in another app: its files where that app looks,'],
-    ['--app APP | --to DIR', 'readable names; APP: comfyui (models/<kind>/ from the header),'],
-    ['', 'lmstudio, text-generation-webui; --to alone: any folder'],
-    ['[--mode clone|link|symlink|copy]', '(a clone where the drive can; otherwise choose, told what each means)'],
-    ['[--replace] [--create] [--dry-run]', '(replace conflicting files; create a missing folder)'],
-    ['[--json] [--cache-dir D]'],
-  ],
-  run: exportModel,
-});
-
-function inputOf({ values, positionals }: Parsed<typeof OPTIONS>): ExportInput {
+function inputOf({ values, positionals }: Parsed<ExportOptions>): ExportInput {
   const [spec, ...files] = positionals;
   if (!spec) throw new ApiError('VALIDATION_FAILED', 'usage: hubcap export REPO[@REV] [FILES…] --app A | --to DIR');
   const at = spec.lastIndexOf('@');
@@ -89,7 +64,7 @@ function printPlan(plan: ExportPlanView, mode: ExportMode | undefined): void {
   for (const p of plan.problems) out(`  ${p.code === 'FOLDER_MISSING' ? `${p.message} (--create makes it)` : p.message}`);
 }
 
-async function exportModel(args: Parsed<typeof OPTIONS>): Promise<number> {
+export async function exportModel(args: Parsed<ExportOptions>): Promise<number> {
   const input = inputOf(args);
   const core = await cliCore({ cacheDir: args.values['cache-dir'] });
   try {

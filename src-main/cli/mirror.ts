@@ -11,7 +11,8 @@ import { maskKey } from '../mirror/key';
 import { exposureWarning, type MirrorStart, type RunningMirror } from '../mirror/service';
 import { hostCore } from './context';
 import { stopOnSignals } from './signals';
-import { command, type CommandOptions, type Parsed } from './command';
+import type { Parsed } from './command';
+import type { MirrorOptions } from './table/mirror';
 
 export const DEFAULT_MIRROR_PORT = MIRROR_DEFAULT_PORT;
 
@@ -52,30 +53,7 @@ export function mirrorNotes(m: CliMirror, host: string, showKey: boolean): strin
   return `${lines.join('\n')}\n`;
 }
 
-const OPTIONS = {
-  port: { type: 'string' },
-  host: { type: 'string', default: '127.0.0.1' },
-  allow: { type: 'string' },
-  'rate-limit': { type: 'string' },
-  'show-key': { type: 'boolean', default: false },
-  'cache-only': { type: 'boolean', default: false },
-  json: { type: 'boolean', default: false },
-} satisfies CommandOptions;
-
-export const mirrorCommand = command({
-  name: 'mirror',
-  options: OPTIONS,
-  positionals: false,
-  usage: [
-    ['[--port N] [--host ADDR]', 'This cache as a read-only Hub for other machines'],
-    ['[--allow NETS] [--rate-limit RATE]', '(first line: the HF_ENDPOINT to give them, key masked'],
-    ['[--cache-only] [--show-key] [--json]', 'unless --show-key; --allow 10.0.0.0/8,…; RATE like 50M;'],
-    ['', 'public repos it lacks are fetched once unless --cache-only)'],
-  ],
-  run: mirror,
-});
-
-async function mirror({ values }: Parsed<typeof OPTIONS>): Promise<number> {
+export async function mirror({ values }: Parsed<MirrorOptions>): Promise<number> {
   const port = values.port === undefined ? DEFAULT_MIRROR_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ApiError('VALIDATION_FAILED', `--port must be 0-65535, got ${values.port}`);
   // Its pull-through jobs are its own, not the desktop app's queue.

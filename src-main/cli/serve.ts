@@ -6,32 +6,13 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { LocalApi } from '../localapi/server';
 import { isLoopback, keyLine } from './api';
-import { command, UsageError, type CommandOptions, type Parsed } from './command';
+import { UsageError, type Parsed } from './command';
+import type { ServeOptions } from './table/serve';
 import { hostCore, inferenceLauncher } from './context';
+import { besideEntry } from './entry-url';
 import { processEnv, readLocalEnv } from '../hub/hf-env';
 import { endpointLine, mirrorNotes, startCliMirror, type CliMirror } from './mirror';
 import { stopOnSignals } from './signals';
-
-const OPTIONS = {
-  port: { type: 'string' },
-  host: { type: 'string' },
-  'api-port': { type: 'string' },
-  'mirror-port': { type: 'string' },
-  'show-key': { type: 'boolean', default: false },
-} satisfies CommandOptions;
-
-export const serveCommand = command({
-  name: 'serve',
-  options: OPTIONS,
-  positionals: false,
-  usage: [
-    ['[--port N] [--host ADDR]', 'Serve the Hubcap UI to a browser (loopback by default)'],
-    ['[--api-port N] [--show-key]', '…and the local OpenAI-compatible API on its own port'],
-    ['', '(its key printed masked unless --show-key)'],
-    ['[--mirror-port N]', '…and the Hub mirror of this cache on its own port'],
-  ],
-  run: serve,
-});
 
 /** A port option: 0 (any free one) to 65535. */
 function portOf(flag: string, value: string): number {
@@ -40,11 +21,11 @@ function portOf(flag: string, value: string): number {
   return port;
 }
 
-async function serve({ values }: Parsed<typeof OPTIONS>): Promise<number> {
+export async function serve({ values }: Parsed<ServeOptions>): Promise<number> {
   const port = values.port === undefined ? 0 : portOf('port', values.port);
   const host = values.host ?? '127.0.0.1';
   // HUBCAP_UI_DIR: a built UI elsewhere, for running the CLI from its TypeScript source (tests, development).
-  const rendererDir = readLocalEnv(processEnv()).hubcap.uiDir ?? fileURLToPath(new URL('../renderer/', import.meta.url));
+  const rendererDir = readLocalEnv(processEnv()).hubcap.uiDir ?? fileURLToPath(besideEntry('../renderer/'));
   if (!fs.existsSync(`${rendererDir}/index.html`)) throw new Error(`the UI is not built (${rendererDir}); run \`npm run build\``);
 
   const core = await hostCore('serve', { inferenceLauncher: await inferenceLauncher() });

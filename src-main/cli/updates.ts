@@ -10,7 +10,8 @@ import { parseRepoSpec, repoKey } from '../contract/keys';
 import { formatBytes } from '../contract/present/format';
 import type { RepoUpdates, UpdateDetails, UpdatesView } from '../contract/updates';
 import type { Core } from '../core/core';
-import { command, type CommandOptions, type Parsed } from './command';
+import type { Parsed } from './command';
+import type { UpdatesOptions, UpdateOptions, PinOptions } from './table/updates';
 import { call, cliCore } from './context';
 import { stopOnSignals } from './signals';
 
@@ -63,9 +64,7 @@ export function detailLines(d: UpdateDetails): string[] {
   return out;
 }
 
-const UPDATES_OPTIONS = { json: { type: 'boolean', default: false }, 'cache-dir': { type: 'string' } } satisfies CommandOptions;
-
-async function listUpdates({ values, positionals }: Parsed<typeof UPDATES_OPTIONS>): Promise<number> {
+export async function listUpdates({ values, positionals }: Parsed<UpdatesOptions>): Promise<number> {
   const keys = positionals.map(keyOf);
   const core = await cliCore({ cacheDir: values['cache-dir'] });
   try {
@@ -98,13 +97,6 @@ async function listUpdates({ values, positionals }: Parsed<typeof UPDATES_OPTION
   }
 }
 
-const UPDATE_OPTIONS = {
-  branch: { type: 'string' },
-  'allow-force-pushed': { type: 'boolean', default: false },
-  json: { type: 'boolean', default: false },
-  'cache-dir': { type: 'string' },
-} satisfies CommandOptions;
-
 /**
  * Resolves once the repo's update has settled: its download ran and ended (the ref moved, or it
  * failed). Working out the details before the download starts also sends views without a running
@@ -125,7 +117,7 @@ function settled(core: Core, key: string): Promise<RepoUpdates | undefined> {
   });
 }
 
-async function updateRepo({ values, positionals }: Parsed<typeof UPDATE_OPTIONS>): Promise<number> {
+export async function updateRepo({ values, positionals }: Parsed<UpdateOptions>): Promise<number> {
   if (positionals.length !== 1) throw new ApiError('VALIDATION_FAILED', 'usage: hubcap update REPO [--branch B] [--allow-force-pushed]');
   const key = keyOf(positionals[0] as string);
   const core = await cliCore({ cacheDir: values['cache-dir'] });
@@ -167,10 +159,8 @@ async function updateRepo({ values, positionals }: Parsed<typeof UPDATE_OPTIONS>
   }
 }
 
-const PIN_OPTIONS = { 'cache-dir': { type: 'string' } } satisfies CommandOptions;
-
 function pinCommand(pinned: boolean) {
-  return async ({ values, positionals }: Parsed<typeof PIN_OPTIONS>): Promise<number> => {
+  return async ({ values, positionals }: Parsed<PinOptions>): Promise<number> => {
     if (positionals.length !== 1) throw new ApiError('VALIDATION_FAILED', `usage: hubcap ${pinned ? 'pin' : 'unpin'} REPO`);
     const core = await cliCore({ cacheDir: values['cache-dir'] });
     try {
@@ -183,39 +173,5 @@ function pinCommand(pinned: boolean) {
   };
 }
 
-export const updatesCommands = [
-  command({
-    name: 'updates',
-    options: UPDATES_OPTIONS,
-    positionals: true,
-    usage: [
-      ['[REPO…] [--json]', 'Ask the Hub whether cached models changed (each followed branch);'],
-      ['[--cache-dir D]', 'with REPOs, also what changed: commits, files, GGUF metadata, bytes to download'],
-    ],
-    run: listUpdates,
-  }),
-  command({
-    name: 'update',
-    options: UPDATE_OPTIONS,
-    positionals: true,
-    usage: [
-      ['REPO [--branch B]', 'Fetch the new revision (verified), then move the branch;'],
-      ['[--allow-force-pushed] [--json] [--cache-dir D]', 'the old one stays'],
-    ],
-    run: updateRepo,
-  }),
-  command({
-    name: 'pin',
-    options: PIN_OPTIONS,
-    positionals: true,
-    usage: [['REPO [--cache-dir D]', 'Keep a repo at its current revision: no updates offered']],
-    run: pinCommand(true),
-  }),
-  command({
-    name: 'unpin',
-    options: PIN_OPTIONS,
-    positionals: true,
-    usage: [['REPO [--cache-dir D]', 'Offer updates for a pinned repo again']],
-    run: pinCommand(false),
-  }),
-];
+export const pin = pinCommand(true);
+export const unpin = pinCommand(false);

@@ -11,7 +11,8 @@ import { ApiError, type ErrorCode } from '../contract/errors';
 import { formatBytes, formatDuration } from '../contract/present/format';
 import type { PublishJob, PublishPlan } from '../contract/publish';
 import { benchFields, call, cliCore } from './context';
-import { command, type CommandOptions, type Parsed } from './command';
+import type { Parsed } from './command';
+import type { UploadOptions } from './table/upload';
 
 function planSummary(plan: PublishPlan): string {
   const t = plan.totals;
@@ -20,37 +21,7 @@ function planSummary(plan: PublishPlan): string {
   return `${where}: ${parts.join(', ')} (${formatBytes(t.bytesToSend)} to send)${plan.createsRepo ? '; creates the repo' : ''}${plan.commits > 1 ? `; in ${plan.commits} commits` : ''}`;
 }
 
-const OPTIONS = {
-  'repo-type': { type: 'string', default: 'model' },
-  revision: { type: 'string', default: 'main' },
-  private: { type: 'boolean', default: false },
-  public: { type: 'boolean', default: false },
-  'create-pr': { type: 'boolean', default: false },
-  message: { type: 'string', short: 'm' },
-  description: { type: 'string', default: '' },
-  'path-in-repo': { type: 'string', default: '' },
-  include: { type: 'string', multiple: true, default: [] },
-  exclude: { type: 'string', multiple: true, default: [] },
-  license: { type: 'string', default: '' },
-  'dry-run': { type: 'boolean', default: false },
-  json: { type: 'boolean', default: false },
-  quiet: { type: 'boolean', short: 'q', default: false },
-} satisfies CommandOptions;
-
-export const uploadCommand = command({
-  name: 'upload',
-  options: OPTIONS,
-  positionals: true,
-  usage: [
-    ['REPO [PATH…]', 'Publish files or folders to your own Hub repo (created if'],
-    ['[--path-in-repo P] [--revision BRANCH]', 'missing, private unless --public); unchanged files skipped'],
-    ['[--create-pr] [--message M] [--description D] [--include GLOB] [--exclude GLOB]'],
-    ['[--repo-type model|dataset] [--license ID] [--private|--public] [--dry-run] [--json] [-q|--quiet]'],
-  ],
-  run: upload,
-});
-
-async function upload({ values, positionals }: Parsed<typeof OPTIONS>): Promise<number> {
+export async function upload({ values, positionals }: Parsed<UploadOptions>): Promise<number> {
   const [repo, ...paths] = positionals;
   if (!repo) throw new ApiError('VALIDATION_FAILED', 'usage: hubcap upload REPO [PATH…] [--path-in-repo P] [--create-pr] [--message M]');
   if (values.private && values.public) throw new ApiError('VALIDATION_FAILED', '--private and --public cannot both be given');

@@ -1,19 +1,63 @@
 /**
- * The CLI's start stays cheap: the command table and the command files import the core, the
- * contract's dispatcher, the inference client, serve's WebSocket server and conf only inside the
- * handlers that use them (dynamic import), so `hubcap --version`, `--help` and a usage error load
- * none of them and `download` does not load serve's server.
+ * The CLI's start stays cheap (#25): the command table (`cli/table/`) holds each command's name,
+ * options and usage and imports its handler only when the command runs, so `hubcap --version`,
+ * `--help` and a usage error load no package at all (zod through the contract and @huggingface/hub
+ * were ~120 module files at every start), and `download` does not load serve's server nor
+ * @huggingface/hub. Checked on the source (each file's static imports) and on real processes,
+ * through a module hook that records every package they import.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fakeHub } from '../helpers/hub';
+import { cliEnv } from '../helpers/cli';
+import { collect } from '../helpers/process';
+import { tmpDir } from '../helpers/tmp';
 
 const CLI_DIR = path.join(import.meta.dirname, '../../src-main/cli');
+const ENTRY = path.join(CLI_DIR, 'hubcap.ts');
 const HEAVY = ['../core/core', '../rpc/dispatch', '../inference/host-client', '../serve/server', '../settings/conf-backend', 'conf', 'ws'];
 
 /** Static value imports (not `import type`) of a source file. */
 function staticImports(source: string): string[] {
   return [...source.matchAll(/^import\s+(?!type\s)[^;]*?from\s+'([^']+)';/gms)].map((m) => m[1] as string);
+}
+
+/**
+ * A module hook (Node's `register`) appending each package specifier a process imports, and the
+ * importing file, to the file named by HUBCAP_TEST_IMPORT_LOG.
+ */
+function importRecorder(dir: string): string {
+  const hooks = `
+import fs from 'node:fs';
+export async function resolve(specifier, context, next) {
+  if (!/^(node:|\\.|\\/|file:|data:)/.test(specifier) && !context.parentURL?.includes('/node_modules/'))
+    fs.appendFileSync(process.env.HUBCAP_TEST_IMPORT_LOG, specifier + ' <- ' + context.parentURL + '\\n');
+  return next(specifier, context);
+}`;
+  const file = path.join(dir, 'record-imports.mjs');
+  fs.writeFileSync(file, `import { register } from 'node:module';\nregister('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hooks)}));\n`);
+  return file;
+}
+
+/** Runs the CLI from source (tsx) and returns its exit code and the packages it imported (outside tsx's own). */
+async function packagesImported(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; packages: string[]; stderr: string }> {
+  const dir = tmpDir();
+  const log = path.join(dir, 'imports.log');
+  fs.writeFileSync(log, '');
+  const home = env.HOME ?? dir;
+  const p = spawn(process.execPath, ['--import', 'tsx', '--import', importRecorder(dir), ENTRY, ...args], {
+    env: { PATH: process.env.PATH, HOME: home, HUBCAP_DATA_DIR: path.join(home, 'data'), HUBCAP_TEST_IMPORT_LOG: log, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const { code, stderr } = await collect(p, 120_000);
+  const packages = fs
+    .readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes('/src-main/'))
+    .map((line) => line.split(' <- ')[0] as string);
+  return { code, packages: [...new Set(packages)].sort(), stderr };
 }
 
 describe('CLI start', () => {
@@ -28,4 +72,34 @@ describe('CLI start', () => {
     expect(context).toContain("await import('../core/core')");
     expect(fs.readFileSync(path.join(CLI_DIR, 'serve.ts'), 'utf8')).toContain("await import('../serve/server')");
   });
+
+  it('the table entries import nothing but the table helpers; each handler is imported when its command runs', () => {
+    const tableDir = path.join(CLI_DIR, 'table');
+    const files = fs.readdirSync(tableDir).filter((n) => n.endsWith('.ts'));
+    expect(files.length).toBeGreaterThanOrEqual(9);
+    for (const name of files) {
+      const source = fs.readFileSync(path.join(tableDir, name), 'utf8');
+      expect(staticImports(source), name).toEqual(['../command']);
+      expect(source, name).toMatch(/run: handler\(async \(\) => \(await import\('\.\.\/[a-z-]+'\)\)\.\w+\)/);
+    }
+  });
+
+  it('--version, --help and usage errors import no package (no zod, no @huggingface/hub)', async () => {
+    for (const args of [['--version'], ['--help'], ['download', '--help'], ['no-such-command'], ['cache'], ['download', '--no-such-flag']]) {
+      const { code, packages, stderr } = await packagesImported(args);
+      expect([0, 1, 2], `${args.join(' ')}: ${stderr}`).toContain(code);
+      expect(packages, args.join(' ')).toEqual([]);
+    }
+  }, 120_000);
+
+  it('download imports neither serve’s WebSocket server nor @huggingface/hub, and still downloads', async () => {
+    const hub = await fakeHub();
+    const env = cliEnv(hub.url);
+    const { code, packages, stderr } = await packagesImported(['download', 'acme/tiny-llm', 'README.md', '--quiet'], env);
+    expect(code, stderr).toBe(0);
+    expect(packages).toContain('zod'); // the contract validates the request, as in the app
+    expect(packages).not.toContain('ws');
+    expect(packages).not.toContain('@huggingface/hub');
+    expect(fs.readdirSync(path.join(env.HF_HUB_CACHE, 'models--acme--tiny-llm', 'blobs'))).toHaveLength(1);
+  }, 120_000);
 });
