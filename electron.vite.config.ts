@@ -10,6 +10,10 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
+      // Pure-JS packages bundled in: Node's ESM loader resolves and links each module file on its
+      // own (zod alone is ~100 files), which was the largest part of the CLI's start (#25).
+      // Native and wasm packages stay external (and so does everything else in dependencies).
+      externalizeDeps: { exclude: ['zod', 'birpc'] },
       rolldownOptions: {
         input: {
           index: resolve(import.meta.dirname, 'src-main/electron/main.ts'),
