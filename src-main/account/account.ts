@@ -6,7 +6,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { whoAmI } from '@huggingface/hub';
 import type { AccountView, TokenInfo, TokenRole } from '../contract/account';
 import { ApiError } from '../contract/errors';
 import { HubError } from '../hub/errors';
@@ -149,6 +148,8 @@ export class AccountService {
     if (this.#o.offline()) throw new HubError('OFFLINE', 'Offline mode is on: the token cannot be checked with the Hub now.');
     const hub = new HubHttp({ endpoint: this.#o.endpoint, token: () => token, offline: this.#o.offline, ...(this.#o.fetch ? { fetch: this.#o.fetch } : {}) });
     try {
+      // Loaded when a token is checked, not when the core starts (#25).
+      const { whoAmI } = await import('@huggingface/hub');
       const who = (await whoAmI({ accessToken: token, hubUrl: hub.endpoint, fetch: hub.libraryFetch })) as unknown as WhoAmI;
       const at = who.auth?.accessToken;
       const fine = at?.fineGrained;

@@ -4,7 +4,20 @@
  * `available` is false with the reason, and callers keep tokens in memory for the session only:
  * never in a plaintext file.
  */
-import { Entry } from '@napi-rs/keyring';
+import { createRequire } from 'node:module';
+import type * as KeyringModule from '@napi-rs/keyring';
+
+type Keyring = typeof KeyringModule;
+let keyring: Keyring | null = null;
+
+/**
+ * The native module is loaded at the first real use, and the keychain probed then: a command given
+ * HF_TOKEN, or one that never looks a token up (`hubcap --version`, a cache listing), loads neither (#25).
+ */
+function entry(service: string, account: string): InstanceType<Keyring['Entry']> {
+  keyring ??= createRequire(import.meta.url)('@napi-rs/keyring') as Keyring;
+  return new keyring.Entry(service, account);
+}
 
 export interface Keychain {
   readonly available: boolean;
@@ -17,37 +30,44 @@ export interface Keychain {
 export const KEYCHAIN_SERVICE = 'Hubcap';
 
 export function osKeychain(service = KEYCHAIN_SERVICE): Keychain {
-  let available = false;
-  let reason: string | null = null;
-  try {
-    // A write/read/delete round trip: some Secret Services answer reads but refuse writes.
-    const probe = new Entry(service, 'hubcap-probe');
-    probe.setPassword('probe');
-    available = probe.getPassword() === 'probe';
-    probe.deletePassword();
-    if (!available) reason = 'the keychain did not return what was stored';
-  } catch (error) {
-    reason = (error as Error).message;
-  }
+  let probed: { available: boolean; reason: string | null } | null = null;
+  const probe = () => (probed ??= probeKeychain(service));
   return {
-    available,
-    reason,
+    get available() {
+      return probe().available;
+    },
+    get reason() {
+      return probe().reason;
+    },
     get: (account) => {
       try {
-        return new Entry(service, account).getPassword() ?? null;
+        return entry(service, account).getPassword() ?? null;
       } catch {
         return null;
       }
     },
-    set: (account, secret) => new Entry(service, account).setPassword(secret),
+    set: (account, secret) => entry(service, account).setPassword(secret),
     delete: (account) => {
       try {
-        new Entry(service, account).deletePassword();
+        entry(service, account).deletePassword();
       } catch {
         // already gone
       }
     },
   };
+}
+
+function probeKeychain(service: string): { available: boolean; reason: string | null } {
+  try {
+    // A write/read/delete round trip: some Secret Services answer reads but refuse writes.
+    const probe = entry(service, 'hubcap-probe');
+    probe.setPassword('probe');
+    const available = probe.getPassword() === 'probe';
+    probe.deletePassword();
+    return { available, reason: available ? null : 'the keychain did not return what was stored' };
+  } catch (error) {
+    return { available: false, reason: (error as Error).message };
+  }
 }
 
 /** No keychain: the stand-in used for session-only tokens (and in tests of that path). */

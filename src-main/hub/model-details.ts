@@ -1,5 +1,4 @@
 /** Everything a model page shows, for one repo at one revision, through the Hub API. */
-import { modelInfo } from '@huggingface/hub';
 import type { ModelDetails, ModelFile } from '../contract/model';
 import { HubError } from './errors';
 import type { HubHttp } from './http';
@@ -23,6 +22,8 @@ export async function modelDetails(
   const repo = parseRepoId(id);
   checkRevision(revision);
   const ctx = { repo: repo.id, revision, repoUrl: hub.url(`/${repo.id}`) };
+  // Loaded at the first model page, not when the core starts (#25).
+  const { modelInfo } = await import('@huggingface/hub');
   const info = (await modelInfo({
     name: repo.id,
     revision,

@@ -3,7 +3,6 @@
  * (Python's get_hf_file_metadata, docs/hub-protocol.md §3.2), and the commit a branch or tag points at.
  * Every header is checked before it becomes a size or a blob name.
  */
-import { modelInfo, datasetInfo } from '@huggingface/hub';
 import { HubError } from './errors';
 import type { HubHttp } from './http';
 import { parseByteCount } from './limits';
@@ -87,6 +86,8 @@ export async function fileMetadata(hub: HubHttp, repo: RepoRef, revision: string
 /** The commit a branch, tag or short sha points at (model info's `sha`). */
 export async function resolveCommit(hub: HubHttp, repo: RepoRef, revision: string): Promise<string> {
   if (COMMIT_RE.test(revision)) return revision;
+  // @huggingface/hub (and the Xet hashers it pulls in) is loaded here, not at every start (#25).
+  const { modelInfo, datasetInfo } = await import('@huggingface/hub');
   const common = { name: repo.id, revision, hubUrl: hub.endpoint, fetch: hub.libraryFetch, additionalFields: ['sha'] as ['sha'] };
   try {
     const info = repo.type === 'dataset' ? await datasetInfo(common) : await modelInfo(common);
