@@ -28,6 +28,14 @@ export interface XorbSlots {
   onChange?(n: number): void;
   /** Told once a range finds the link caps a connection: more ranges may open. */
   onCapped?(): void;
+  /**
+   * Takes room for a block fetched ahead of its range's reader (held in memory until read), or
+   * says there is none; `release` gives it back. Without them a range holds what `aheadBlocks` allows.
+   */
+  hold?(bytes: number): boolean;
+  release?(bytes: number): void;
+  /** Calls `fn` once when room is next given back (a range turned away tries again). */
+  onRoom?(fn: () => void): void;
 }
 
 export interface SplitOptions {
@@ -93,6 +101,8 @@ interface Block {
   end: number;
   state: 'pending' | 'fetching' | 'done';
   parts: Buffer[];
+  /** Room taken in the transfer's budget for a block fetched ahead of the reader. */
+  held: boolean;
 }
 
 class SplitRange {
@@ -111,13 +121,15 @@ class SplitRange {
   #firstBytes = 0;
   /** Connections waiting for the front to move. */
   #moved: (() => void)[] = [];
+  /** Turned away by the transfer's budget and waiting for room. */
+  #awaitingRoom = false;
 
   constructor(url: string, range: XetRange['bytes'], opts: SplitOptions, block: number) {
     this.#url = url;
     this.#opts = opts;
     this.#host = new URL(url).host;
     for (let at = range.start; at <= range.end; at += block)
-      this.#blocks.push({ start: at, end: Math.min(range.end, at + block - 1), state: 'pending', parts: [] });
+      this.#blocks.push({ start: at, end: Math.min(range.end, at + block - 1), state: 'pending', parts: [], held: false });
     const onAbort = () => this.#fail(new HubError('CANCELLED', 'The download was stopped.'));
     opts.signal.addEventListener('abort', onAbort, { once: true });
     this.#local.signal.addEventListener('abort', () => opts.signal.removeEventListener('abort', onAbort), { once: true });
@@ -127,7 +139,10 @@ class SplitRange {
     // The first connection is the range's own; more join as slots free up.
     void this.#fetcher(false);
     const inOrder = () => this.#inOrder();
-    const stop = () => this.#local.abort();
+    const stop = () => {
+      this.#local.abort();
+      for (const b of this.#blocks) this.#unhold(b);
+    };
     const res = {
       destroy: (error?: Error) => this.#fail(error ?? new HubError('NETWORK', 'The xorb range was stopped.', { host: this.#host })),
       async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
@@ -151,6 +166,7 @@ class SplitRange {
       }
       if (this.#error) throw this.#error;
       if (b.state === 'done') {
+        this.#unhold(b);
         this.#front += 1;
         for (const r of this.#moved.splice(0)) r();
         this.#spawn();
@@ -181,6 +197,27 @@ class SplitRange {
    * 1 GiB download's 390 MB peak.
    */
   #next(): Block | null {
+    const b = this.#candidate();
+    // The front streams to the reader; a block past it waits in memory, within the transfer's budget.
+    if (b && b !== this.#blocks[this.#front] && !b.held && this.#opts.slots.hold) {
+      if (!this.#opts.slots.hold(b.end - b.start + 1)) {
+        // Other ranges hold the budget: try again when they give some back.
+        if (!this.#awaitingRoom) {
+          this.#awaitingRoom = true;
+          this.#opts.slots.onRoom?.(() => {
+            this.#awaitingRoom = false;
+            this.#spawn();
+          });
+        }
+        return null;
+      }
+      b.held = true;
+    }
+    return b;
+  }
+
+  /** The first pending block not too far past the front (nothing taken). */
+  #candidate(): Block | null {
     const ahead = this.#capped ? (this.#opts.aheadBlocks ?? 8) : 1;
     for (let i = this.#front; i < Math.min(this.#blocks.length, this.#front + 1 + ahead); i++) {
       const b = this.#blocks[i] as Block;
@@ -189,10 +226,16 @@ class SplitRange {
     return null;
   }
 
+  #unhold(b: Block): void {
+    if (!b.held) return;
+    b.held = false;
+    this.#opts.slots.release?.(b.end - b.start + 1);
+  }
+
   /** Adds connections while the transfer has spare slots and no other range waits for one. */
   #spawn(): void {
     const s = this.#opts.slots;
-    while (this.#capped && !this.#error && s.inUse < s.max && s.waiting() === 0 && this.#next() && this.#fetchers < s.max) void this.#fetcher(true);
+    while (this.#capped && !this.#error && s.inUse < s.max && s.waiting() === 0 && this.#candidate() && this.#fetchers < s.max) void this.#fetcher(true);
   }
 
   /** The range's own connection takes blocks until none is left; an extra one leaves when none is free now. */

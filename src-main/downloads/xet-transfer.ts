@@ -86,6 +86,8 @@ export interface XetTransferResult {
 export const XET_WINDOW_BYTES = 256 << 20;
 /** Decoded bytes one range may have waiting for the disk. */
 const WRITE_AHEAD = 8 << 20;
+/** Xorb bytes fetched ahead of their ranges' decoders, the whole transfer together. */
+const HELD_AHEAD = 32 << 20;
 
 export function transferXet(hub: HubHttp, fh: FileHandle, req: XetTransferRequest, opts: XetTransferOptions): Promise<XetTransferResult> {
   return new XetTransfer(hub, fh, req, opts).run();
@@ -249,7 +251,23 @@ class XetTransfer {
     // Every xorb request counts here; a large range takes spare ones once nothing else waits
     // (xet-split-range.ts). On a capped link more ranges open (a far CDN gives each connection
     // little); on loopback the first few are all the CPU can use.
-    const slots: XorbSlots = { max, inUse: 0, waiting: () => queue.length, onChange: (n) => this.#opts.onConnections?.(n), onCapped: more };
+    let held = 0;
+    const roomWaiters: (() => void)[] = [];
+    const slots: XorbSlots = {
+      max,
+      inUse: 0,
+      waiting: () => queue.length,
+      onChange: (n) => this.#opts.onConnections?.(n),
+      onCapped: more,
+      // Blocks fetched ahead of their readers, all ranges together (sixteen ranges eight blocks
+      // ahead each would be 512 MiB).
+      hold: (n) => (held + n <= HELD_AHEAD ? ((held += n), true) : false),
+      release: (n) => {
+        held -= n;
+        for (const fn of roomWaiters.splice(0)) queueMicrotask(fn);
+      },
+      onRoom: (fn) => void roomWaiters.push(fn),
+    };
     const worker = async () => {
       for (let group = queue.shift(); group; group = queue.shift()) {
         for (let left = unfinished(group); left.length; left = unfinished(left)) {

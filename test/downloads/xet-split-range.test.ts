@@ -185,4 +185,45 @@ describe('large xorb ranges', () => {
     expect(order.indexOf(order.find((u) => u !== first) ?? '')).toBeLessThan(order.lastIndexOf(first ?? ''));
     expect(Math.max(...seen)).toBeLessThanOrEqual(6);
   });
+
+  it('holds blocks fetched ahead of the reader within the transfer’s budget, and gives it all back', async () => {
+    const h = await hub();
+    h.link.set({ perConnection: 8e6 });
+    const repo = h.repos.get('model:acme/split');
+    const commit = repo?.commits[0];
+    const entry = commit?.files.get('w.bin');
+    const x = repo && entry ? h.xet?.fileOf(repo, entry) : undefined;
+    if (!x || !commit) throw new Error('no Xet file');
+    const cas = new CasClient(new XetTokenSource(hubHttp(h), `${h.url}/api/models/acme/split/xet-read-token/${commit.sha}`), {});
+    const signal = new AbortController().signal;
+    const plan = await cas.plan(x.hash, { start: 0, end: size }, size, signal);
+    const fetched = plan.fetches[0];
+    const range = fetched?.ranges[0];
+    if (!fetched || !range) throw new Error('no fetch entry');
+    let held = 0;
+    let most = 0;
+    let refused = 0;
+    const budget = 4 * MiB;
+    const slots: XorbSlots = {
+      max: 4,
+      inUse: 0,
+      waiting: () => 0,
+      hold: (n) => {
+        if (held + n > budget) return (refused++, false);
+        held += n;
+        most = Math.max(most, held);
+        return true;
+      },
+      release: (n) => void (held -= n),
+    };
+    const body = await openXorbRanges(fetched.url, [range.bytes], { signal, slots });
+    let got = 0;
+    for await (const buf of body.res) got += buf.length;
+    expect(got).toBe(range.bytes.end - range.bytes.start + 1);
+    // One block ahead at most (the budget), others turned away, and nothing still held at the end.
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThanOrEqual(budget);
+    expect(refused).toBeGreaterThan(0);
+    expect(held).toBe(0);
+  });
 });
