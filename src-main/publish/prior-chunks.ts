@@ -14,7 +14,7 @@
  * unchanged chunk in the old xorbs and sends only new ones. Nothing is invented: the library only
  * learns chunks the CAS said it holds, and its shard still describes only what it uploads.
  */
-import { createChunker, finalize, hashToHex, nextBlock } from '@huggingface/xetchunk-wasm';
+import { xetchunk } from '../xet/packages';
 import { openUntrusted } from '../base/untrusted-file';
 import { SHA256_HEX } from '../contract/ids';
 import type { HubHttp } from '../hub/http';
@@ -33,6 +33,7 @@ const DEDUP_PATH = new RegExp(String.raw`^(/v1/chunks/[a-z0-9-]+/)(${SHA256_HEX}
  */
 export function firstChunkHash(head: Uint8Array): string | null {
   if (head.length === 0) return null;
+  const { createChunker, finalize, hashToHex, nextBlock } = xetchunk();
   const chunker = createChunker();
   const first = nextBlock(chunker, head.subarray(0, FIRST_CHUNK_SPAN))[0] ?? finalize(chunker);
   return first ? hashToHex(first.hash) : null;

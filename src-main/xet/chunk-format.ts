@@ -5,7 +5,7 @@
  * functions on bytes; every length is checked against the limits before it sizes anything.
  * LZ4 is lz4-napi (lz4_flex, the same Rust crate xet-core uses).
  */
-import { decompressFrameSync } from 'lz4-napi';
+import { lz4 } from './packages';
 import { XetDataError } from './errors';
 
 export const CHUNK_HEADER_BYTES = 8;
@@ -56,7 +56,7 @@ export function bg4Regroup(grouped: Uint8Array): Buffer {
 
 function lz4Frame(data: Buffer): Buffer {
   try {
-    return decompressFrameSync(data);
+    return lz4().decompressFrameSync(data);
   } catch (error) {
     throw new XetDataError('chunk-size', `a chunk does not decompress (${(error as Error).message.slice(0, 200)})`);
   }

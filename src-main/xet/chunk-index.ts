@@ -13,7 +13,7 @@
  * chunks, so the first two cases serve almost every update without reading a byte to chunk it.
  * Pure: no files, no network.
  */
-import { createChunker, finalize, nextBlock } from '@huggingface/xetchunk-wasm';
+import { xetchunk } from './packages';
 import type { XetPlan } from './reconstruction';
 
 /** A term placed in its file: chunks [start, end) of `xorb`, `unpacked` bytes from file offset `offset`. */
@@ -61,6 +61,7 @@ export function skipFromLengths(src: PlacedTerm, lengths: readonly number[], sta
 
 /** Content-defined chunk lengths of bytes that start and end at chunk boundaries, cut as the Hub cuts them. */
 export function chunkLengths(data: Uint8Array): number[] {
+  const { createChunker, finalize, nextBlock } = xetchunk();
   const chunker = createChunker();
   const out: number[] = [];
   const step = 8 << 20;

@@ -11,7 +11,7 @@
  * (docs/performance.md, Xet downloads). Loaded on first use, so commands that hash nothing never load it.
  */
 import { createRequire } from 'node:module';
-import { fileHash, hashToHex, hmac } from '@huggingface/xetchunk-wasm';
+import { xetchunk } from './packages';
 import { XET_HASH_RE } from '../contract/ids';
 
 /** xet-core data_hash.rs DATA_KEY. */
@@ -58,7 +58,7 @@ export function nativeChunkHashing(): boolean {
 export function chunkHash(data: Uint8Array | readonly Uint8Array[]): Uint8Array {
   const parts = data instanceof Uint8Array ? [data] : data;
   const n = nativeBlake3();
-  if (!n) return hmac(parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts), DATA_KEY);
+  if (!n) return xetchunk().hmac(parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts), DATA_KEY);
   const h = n.Blake3Hasher.newKeyed(KEY);
   for (const p of parts) h.update(p);
   const out = h.digestBuffer();
@@ -67,10 +67,11 @@ export function chunkHash(data: Uint8Array | readonly Uint8Array[]): Uint8Array 
 
 /** The wasm chunk hash, for tests that check the two agree. */
 export function wasmChunkHash(data: Uint8Array): Uint8Array {
-  return hmac(data, DATA_KEY);
+  return xetchunk().hmac(data, DATA_KEY);
 }
 
 /** The Xet file hash of chunks in file order, as hex. */
 export function xetFileHash(chunks: ChunkId[]): string {
+  const { fileHash, hashToHex } = xetchunk();
   return hashToHex(fileHash(chunks));
 }

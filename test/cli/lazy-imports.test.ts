@@ -2,8 +2,8 @@
  * The CLI's start stays cheap (#25): the command table (`cli/table/`) holds each command's name,
  * options and usage and imports its handler only when the command runs, so `hubcap --version`,
  * `--help` and a usage error load no package at all (zod through the contract and @huggingface/hub
- * were ~120 module files at every start), and `download` does not load serve's server nor
- * @huggingface/hub. Checked on the source (each file's static imports) and on real processes,
+ * were ~120 module files at every start), and `download` does not load serve's server,
+ * @huggingface/hub nor, for a file not in Xet, the Xet packages. Checked on the source (each file's static imports) and on real processes,
  * through a module hook that records every package they import.
  */
 import { spawn } from 'node:child_process';
@@ -92,7 +92,7 @@ describe('CLI start', () => {
     }
   }, 120_000);
 
-  it('download imports neither serve’s WebSocket server nor @huggingface/hub, and still downloads', async () => {
+  it('download imports neither serve’s WebSocket server, @huggingface/hub nor the Xet packages, and still downloads', async () => {
     const hub = await fakeHub();
     const env = cliEnv(hub.url);
     const { code, packages, stderr } = await packagesImported(['download', 'acme/tiny-llm', 'README.md', '--quiet'], env);
@@ -100,6 +100,9 @@ describe('CLI start', () => {
     expect(packages).toContain('zod'); // the contract validates the request, as in the app
     expect(packages).not.toContain('ws');
     expect(packages).not.toContain('@huggingface/hub');
+    // The Xet packages load on first use (xet/packages.ts), and a file not in Xet never uses them.
+    expect(packages).not.toContain('@huggingface/xetchunk-wasm');
+    expect(packages).not.toContain('lz4-napi');
     expect(fs.readdirSync(path.join(env.HF_HUB_CACHE, 'models--acme--tiny-llm', 'blobs'))).toHaveLength(1);
   }, 120_000);
 });
