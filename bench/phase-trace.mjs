@@ -28,7 +28,8 @@ for (const mod of [http, https]) {
     const req = get.apply(this, args);
     if (++bodies === 1) {
       mark('first-body-request');
-      req.once('response', (res) => res.once('data', () => mark('first-byte')));
+      // The answer's headers, not its first 'data' event: a listener there would take chunks from the download's own reader.
+      req.once('response', () => mark('first-byte'));
     }
     return req;
   };

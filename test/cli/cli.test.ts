@@ -9,6 +9,7 @@ import { partialOf } from '../helpers/files';
 import { cliEnv as envFor, runCli as run, startCli as start } from '../helpers/cli';
 
 describe('hubcap download / cache', () => {
+  // Seven CLI processes through tsx: over 20 s on a machine as loaded as CI can be.
   it('downloads, lists, verifies and removes, with a final JSON line', async () => {
     const hub = await fakeHub();
     const env = envFor(hub.url);
@@ -32,7 +33,7 @@ describe('hubcap download / cache', () => {
     expect(fs.existsSync(path.join(env.HF_HUB_CACHE, 'models--acme--tiny-llm'))).toBe(true);
     expect((await run(['cache', 'rm', 'acme/tiny-llm'], env)).code).toBe(0);
     expect(fs.existsSync(path.join(env.HF_HUB_CACHE, 'models--acme--tiny-llm'))).toBe(false);
-  });
+  }, 60_000);
 
   it('ends with a summary line (files, bytes, time, where) and the snapshot path on stdout', async () => {
     const hub = await fakeHub();
