@@ -85,7 +85,7 @@ export interface XetTransferResult {
 
 export const XET_WINDOW_BYTES = 256 << 20;
 /** Decoded bytes one range may have waiting for the disk. */
-const WRITE_AHEAD = 8 << 20;
+const WRITE_AHEAD = 4 << 20;
 /** Xorb bytes fetched ahead of their ranges' decoders, the whole transfer together. */
 const HELD_AHEAD = 32 << 20;
 
