@@ -1,6 +1,7 @@
 /** The adaptive connection count against simulated links: it rises, plateaus, backs off, and keeps its bounds. */
 import { describe, expect, it } from 'vitest';
 import { ConnectionBudget, ConnectionController } from '../../src-main/downloads/connection-controller';
+import { sizingMsFor } from '../../src-main/downloads/http-spread';
 
 const MB = 1e6;
 
@@ -49,6 +50,20 @@ describe('connection controller', () => {
     // On a link one connection fills, the sizing interval keeps it at one.
     const fast = new ConnectionController({ cap: 16, intervalMs: 300, atOnce: 8, probeEveryMs: 8000 });
     expect(Math.max(...drive(fast, () => 300 * MB, 5000).targets)).toBe(1);
+  });
+
+  it('a large file looks 200 ms before it sizes: a stall in a fast link’s first 100 ms does not open eight', () => {
+    expect(sizingMsFor(96 << 20)).toBe(100);
+    expect(sizingMsFor(512 << 20)).toBe(200);
+    // Loopback on a busy machine: nothing for the first 75 ms of bytes, then 250 MB/s on one connection.
+    const stalled = (_n: number, t: number) => (t < 75 ? 0.5 * MB : 250 * MB);
+    const short = new ConnectionController({ cap: 16, intervalMs: 300, atOnce: 8, sizingMs: 100, probeEveryMs: 60_000 });
+    expect(Math.max(...drive(short, stalled, 2000).targets)).toBeGreaterThan(1);
+    const long = new ConnectionController({ cap: 16, intervalMs: 300, atOnce: 8, sizingMs: sizingMsFor(512 << 20), probeEveryMs: 60_000 });
+    expect(Math.max(...drive(long, stalled, 2000).targets)).toBe(1);
+    // A far edge's cap still opens them after the longer look.
+    const capped = new ConnectionController({ cap: 16, intervalMs: 300, atOnce: 8, sizingMs: sizingMsFor(512 << 20) });
+    expect(drive(capped, (n) => n * 8 * MB, 1000).targets.slice(0, 5)).toEqual([1, 1, 1, 8, 8]);
   });
 
   it('a small file opens what its size deserves with its first request, and holds it', () => {
