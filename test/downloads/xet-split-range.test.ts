@@ -35,24 +35,30 @@ async function hub(): Promise<FakeHub> {
 }
 
 async function run(h: FakeHub, connections: number, onConnections?: (n: number) => void) {
-  const repo = h.repos.get('model:acme/split');
-  const commit = repo?.commits[0];
-  const entry = commit?.files.get('w.bin');
-  const x = repo && entry ? h.xet?.fileOf(repo, entry) : undefined;
-  if (!x || !commit) throw new Error('no Xet file');
+  const { x, refreshUrl } = xetFile(h, 'acme/split');
   const file = path.join(tmpDir(), 'w.incomplete');
   const fh = await fs.promises.open(file, 'w+');
   try {
     const r = await transferXet(
       hubHttp(h),
       fh,
-      { xetHash: x.hash, refreshUrl: `${h.url}/api/models/acme/split/xet-read-token/${commit.sha}`, size, sha256, ctx: { path: 'w.bin' } },
+      { xetHash: x.hash, refreshUrl, size, sha256, ctx: { path: 'w.bin' } },
       { signal: new AbortController().signal, hashOffThread: false, sleep: async () => {}, connections, ...(onConnections ? { onConnections } : {}) },
     );
     return { r, file };
   } finally {
     await fh.close();
   }
+}
+
+/** The Xet file `w.bin` of a repo on the fakehub, and its read-token route. */
+function xetFile(h: FakeHub, id: string) {
+  const repo = h.repos.get(`model:${id}`);
+  const commit = repo?.commits[0];
+  const entry = commit?.files.get('w.bin');
+  const x = repo && entry ? h.xet?.fileOf(repo, entry) : undefined;
+  if (!x || !commit) throw new Error('no Xet file');
+  return { x, refreshUrl: `${h.url}/api/models/${id}/xet-read-token/${commit.sha}` };
 }
 
 const xorbGets = (h: FakeHub) => (h.xet?.cas.log ?? []).filter((q) => q.url.startsWith('/xorbs/'));
@@ -92,11 +98,7 @@ describe('large xorb ranges', () => {
       storageHost: '127.0.0.2',
       xet: { compression: 'none' },
     });
-    const repo = h.repos.get('model:acme/split');
-    const commit = repo?.commits[0];
-    const entry = commit?.files.get('w.bin');
-    const x = repo && entry ? h.xet?.fileOf(repo, entry) : undefined;
-    if (!x || !commit) throw new Error('no Xet file');
+    const { x, refreshUrl } = xetFile(h, 'acme/split');
     const file = path.join(tmpDir(), 'w.incomplete');
     const fh = await fs.promises.open(file, 'w+');
     const data = small.read(0, small.size);
@@ -105,7 +107,7 @@ describe('large xorb ranges', () => {
       fh,
       {
         xetHash: x.hash,
-        refreshUrl: `${h.url}/api/models/acme/split/xet-read-token/${commit.sha}`,
+        refreshUrl,
         size: small.size,
         sha256: createHash('sha256').update(data).digest('hex'),
         ctx: { path: 'w.bin' },
@@ -122,13 +124,9 @@ describe('large xorb ranges', () => {
       storageHost: '127.0.0.2',
       xet: { compression: 'none' },
     });
-    const repo = h.repos.get('model:acme/ahead');
-    const commit = repo?.commits[0];
-    const entry = commit?.files.get('w.bin');
-    const x = repo && entry ? h.xet?.fileOf(repo, entry) : undefined;
-    if (!x || !commit) throw new Error('no Xet file');
+    const { x, refreshUrl } = xetFile(h, 'acme/ahead');
     const hubClient = hubHttp(h);
-    const cas = new CasClient(new XetTokenSource(hubClient, `${h.url}/api/models/acme/ahead/xet-read-token/${commit.sha}`), {});
+    const cas = new CasClient(new XetTokenSource(hubClient, refreshUrl), {});
     const signal = new AbortController().signal;
     const plan = await cas.plan(x.hash, { start: 0, end: big.size }, big.size, signal);
     const fetched = plan.fetches[0];
@@ -155,11 +153,7 @@ describe('large xorb ranges', () => {
       xet: { compression: 'none', maxXorbBytes: 10 * MiB },
     });
     h.link.set({ perConnection: 8e6 });
-    const repo = h.repos.get('model:acme/many');
-    const commit = repo?.commits[0];
-    const entry = commit?.files.get('w.bin');
-    const x = repo && entry ? h.xet?.fileOf(repo, entry) : undefined;
-    if (!x || !commit) throw new Error('no Xet file');
+    const { x, refreshUrl } = xetFile(h, 'acme/many');
     expect(h.xet?.cas.store.xorbs.size).toBeGreaterThanOrEqual(3);
     const file = path.join(tmpDir(), 'w.incomplete');
     const fh = await fs.promises.open(file, 'w+');
@@ -170,7 +164,7 @@ describe('large xorb ranges', () => {
       fh,
       {
         xetHash: x.hash,
-        refreshUrl: `${h.url}/api/models/acme/many/xet-read-token/${commit.sha}`,
+        refreshUrl,
         size: many.size,
         sha256: createHash('sha256').update(data).digest('hex'),
         ctx: { path: 'w.bin' },
@@ -189,12 +183,8 @@ describe('large xorb ranges', () => {
   it('holds blocks fetched ahead of the reader within the transfer’s budget, and gives it all back', async () => {
     const h = await hub();
     h.link.set({ perConnection: 8e6 });
-    const repo = h.repos.get('model:acme/split');
-    const commit = repo?.commits[0];
-    const entry = commit?.files.get('w.bin');
-    const x = repo && entry ? h.xet?.fileOf(repo, entry) : undefined;
-    if (!x || !commit) throw new Error('no Xet file');
-    const cas = new CasClient(new XetTokenSource(hubHttp(h), `${h.url}/api/models/acme/split/xet-read-token/${commit.sha}`), {});
+    const { x, refreshUrl } = xetFile(h, 'acme/split');
+    const cas = new CasClient(new XetTokenSource(hubHttp(h), refreshUrl), {});
     const signal = new AbortController().signal;
     const plan = await cas.plan(x.hash, { start: 0, end: size }, size, signal);
     const fetched = plan.fetches[0];
