@@ -14,6 +14,7 @@
  * at the chunk its decoder stopped at (xet-transfer.ts), and what was fetched ahead is dropped
  * (at most `aheadBlocks` blocks).
  */
+import { setMaxListeners } from 'node:events';
 import { HubError } from '../hub/errors';
 import { openXorb, type OpenedXorb } from '../xet/cas-client';
 import type { XetRange } from '../xet/reconstruction';
@@ -28,6 +29,8 @@ export interface XorbSlots {
   onChange?(n: number): void;
   /** Told once a range finds the link caps a connection: more ranges may open. */
   onCapped?(): void;
+  /** Whether a range has already found the link caps a connection: later ranges start split, at capped size. */
+  readonly capped?: boolean;
   /**
    * Takes room for a block fetched ahead of its range's reader (held in memory until read), or
    * says there is none; `release` gives it back. Without them a range holds what `aheadBlocks` allows.
@@ -43,6 +46,8 @@ export interface SplitOptions {
   slots: XorbSlots;
   /** Bytes per block (default 4 MiB). */
   blockBytes?: number;
+  /** Bytes per block once the link shows it caps a connection (default 1 MiB). */
+  cappedBlockBytes?: number;
   /** Blocks past the front that may be fetched (and held) at once on a capped link (default 8). */
   aheadBlocks?: number;
   /** Bytes a second under which one connection's first 100 ms mean a capped link (default 25 MB/s). */
@@ -57,6 +62,13 @@ export interface XorbBody {
 }
 
 export const SPLIT_BLOCK_BYTES = 4 << 20;
+/**
+ * On a capped link blocks past the front are held in memory until the front's slow stream ends:
+ * with 4 MiB blocks the transfer's 32 MiB budget kept 8 of them (12 connections where 16 were
+ * allowed; 1 GiB at half the classic road's speed). 1 MiB, aria2c's piece and the classic road's
+ * block for middle files, fits 32 in the same budget; one request per MiB is what both pay.
+ */
+export const CAPPED_BLOCK_BYTES = 1 << 20;
 /** Under this, one connection's first 100 ms show a link that caps each connection (the classic road's mark). */
 const CAP_RATE = 25e6;
 
@@ -111,6 +123,9 @@ class SplitRange {
   readonly #blocks: Block[] = [];
   readonly #local = new AbortController();
   readonly #host: string;
+  readonly #cappedBlock: number;
+  /** Bytes past the front that may be fetched at once on a capped link. */
+  readonly #aheadBytes: number;
   #front = 0;
   #fetchers = 0;
   #error: Error | null = null;
@@ -128,8 +143,15 @@ class SplitRange {
     this.#url = url;
     this.#opts = opts;
     this.#host = new URL(url).host;
-    for (let at = range.start; at <= range.end; at += block)
-      this.#blocks.push({ start: at, end: Math.min(range.end, at + block - 1), state: 'pending', parts: [], held: false });
+    this.#cappedBlock = Math.min(block, opts.cappedBlockBytes ?? CAPPED_BLOCK_BYTES);
+    this.#aheadBytes = (opts.aheadBlocks ?? 8) * block;
+    // A link another range found capped needs no new judgement: this range starts split.
+    if (opts.slots.capped) this.#capped = true;
+    const size = this.#capped ? this.#cappedBlock : block;
+    for (let at = range.start; at <= range.end; at += size)
+      this.#blocks.push({ start: at, end: Math.min(range.end, at + size - 1), state: 'pending', parts: [], held: false });
+    // Every block in flight listens on the range's signal: up to the transfer's connection count.
+    setMaxListeners(64, this.#local.signal);
     const onAbort = () => this.#fail(new HubError('CANCELLED', 'The download was stopped.'));
     opts.signal.addEventListener('abort', onAbort, { once: true });
     this.#local.signal.addEventListener('abort', () => opts.signal.removeEventListener('abort', onAbort), { once: true });
@@ -218,12 +240,28 @@ class SplitRange {
 
   /** The first pending block not too far past the front (nothing taken). */
   #candidate(): Block | null {
-    const ahead = this.#capped ? (this.#opts.aheadBlocks ?? 8) : 1;
-    for (let i = this.#front; i < Math.min(this.#blocks.length, this.#front + 1 + ahead); i++) {
+    const front = this.#blocks[this.#front];
+    if (!front) return null;
+    // Alone, one block ahead; capped, as many bytes ahead as `aheadBlocks` of the first size.
+    const limit = this.#capped ? front.start + this.#aheadBytes : (this.#blocks[this.#front + 1]?.end ?? front.end);
+    for (let i = this.#front; i < this.#blocks.length; i++) {
       const b = this.#blocks[i] as Block;
+      if (b.start > limit) break;
       if (b.state === 'pending') return b;
     }
     return null;
+  }
+
+  /** Cuts the blocks no connection has taken yet to the capped size (the front and those in flight stay). */
+  #recut(): void {
+    const size = this.#cappedBlock;
+    const out: Block[] = [];
+    for (const [i, b] of this.#blocks.entries()) {
+      if (i <= this.#front || b.state !== 'pending' || b.end - b.start + 1 <= size) out.push(b);
+      else
+        for (let at = b.start; at <= b.end; at += size) out.push({ start: at, end: Math.min(b.end, at + size - 1), state: 'pending', parts: [], held: false });
+    }
+    this.#blocks.splice(0, this.#blocks.length, ...out);
   }
 
   #unhold(b: Block): void {
@@ -271,7 +309,10 @@ class SplitRange {
     this.#firstBytes += bytes;
     if (t - this.#firstByteAt < 100) return;
     this.#capped = (this.#firstBytes * 1000) / (t - this.#firstByteAt) < (this.#opts.capRate ?? CAP_RATE);
-    if (this.#capped) this.#opts.slots.onCapped?.();
+    if (this.#capped) {
+      this.#recut();
+      this.#opts.slots.onCapped?.();
+    }
     this.#spawn();
   }
 

@@ -26,6 +26,7 @@ import { createDiskHasher, type DiskHasher } from './hasher';
 import type { RangeProgress, XetJournal } from './xet-journal';
 import { SpanSet } from './range-state';
 import { openXorbRanges, type XorbSlots } from './xet-split-range';
+import { transferSlots } from './xet-slots';
 import { createChunkHasher, type ChunkHasher } from './xet-chunk-hasher';
 import { fillFromLocal, type LocalChunks } from './xet-local-chunks';
 import { placedTerms, type PlacedTerm } from '../xet/chunk-index';
@@ -86,8 +87,6 @@ export interface XetTransferResult {
 export const XET_WINDOW_BYTES = 256 << 20;
 /** Decoded bytes one range may have waiting for the disk. */
 const WRITE_AHEAD = 4 << 20;
-/** Xorb bytes fetched ahead of their ranges' decoders, the whole transfer together. */
-const HELD_AHEAD = 32 << 20;
 
 export function transferXet(hub: HubHttp, fh: FileHandle, req: XetTransferRequest, opts: XetTransferOptions): Promise<XetTransferResult> {
   return new XetTransfer(hub, fh, req, opts).run();
@@ -112,6 +111,8 @@ class XetTransfer {
   /** The file's terms where they land: recorded once it is verified, for the next delta. */
   readonly #terms: PlacedTerm[] = [];
   #failures = 0;
+  /** Whether a range found the link caps a connection: later ranges, in this window and the next, start split. */
+  #capped = false;
 
   constructor(hub: HubHttp, fh: FileHandle, req: XetTransferRequest, opts: XetTransferOptions) {
     this.#fh = fh;
@@ -248,26 +249,16 @@ class XetTransfer {
     const more = () => {
       while (runners.length < max && queue.length) runners.push(worker());
     };
-    // Every xorb request counts here; a large range takes spare ones once nothing else waits
-    // (xet-split-range.ts). On a capped link more ranges open (a far CDN gives each connection
-    // little); on loopback the first few are all the CPU can use.
-    let held = 0;
-    const roomWaiters: (() => void)[] = [];
-    const slots: XorbSlots = {
+    const slots = transferSlots({
       max,
-      inUse: 0,
       waiting: () => queue.length,
       onChange: (n) => this.#opts.onConnections?.(n),
-      onCapped: more,
-      // Blocks fetched ahead of their readers, all ranges together (sixteen ranges eight blocks
-      // ahead each would be 512 MiB).
-      hold: (n) => (held + n <= HELD_AHEAD ? ((held += n), true) : false),
-      release: (n) => {
-        held -= n;
-        for (const fn of roomWaiters.splice(0)) queueMicrotask(fn);
+      capped: () => this.#capped,
+      onCapped: () => {
+        this.#capped = true;
+        more();
       },
-      onRoom: (fn) => void roomWaiters.push(fn),
-    };
+    });
     const worker = async () => {
       for (let group = queue.shift(); group; group = queue.shift()) {
         for (let left = unfinished(group); left.length; left = unfinished(left)) {
@@ -289,7 +280,8 @@ class XetTransfer {
       }
     };
     const copied = fromDisk.copied.then((n) => void (this.#result.reusedBytes += n));
-    const first = Math.max(1, Math.min(this.#opts.firstConnections ?? max, max, queue.length));
+    // A link an earlier window found capped opens every range at once.
+    const first = Math.max(1, Math.min(this.#capped ? max : (this.#opts.firstConnections ?? max), max, queue.length));
     while (runners.length < first) runners.push(worker());
     // Runners added while these run (a capped link) are waited for too.
     for (let waited = 0; waited < runners.length;) {

@@ -71,11 +71,12 @@ describe('large xorb ranges', () => {
     const { r, file } = await run(h, 4, (n) => seen.push(n));
     expect(r.xetHashMatched).toBe(true);
     expect(fs.readFileSync(file).equals(bytes)).toBe(true);
-    // One xorb (the file and its chunk headers), asked for in 4 MiB blocks, up to four at once, never more.
+    // One xorb (the file and its chunk headers): a first 4 MiB block that shows the link caps a
+    // connection, the rest cut to 1 MiB blocks, up to four at once, never more.
     const gets = xorbGets(h);
     const stored = [...(h.xet?.cas.store.xorbs.values() ?? [])].reduce((n, x) => n + x.size, 0);
     expect(new Set(gets.map((q) => q.url.split('?')[0])).size).toBe(1);
-    expect(gets.length).toBe(Math.ceil(stored / (4 * MiB)));
+    expect(gets.length).toBe(1 + Math.ceil((stored - 4 * MiB) / MiB));
     expect(Math.max(...seen)).toBeGreaterThan(1);
     expect(Math.max(...seen)).toBeLessThanOrEqual(4);
     expect(seen.at(-1)).toBe(0);
@@ -178,6 +179,54 @@ describe('large xorb ranges', () => {
     const first = order[0];
     expect(order.indexOf(order.find((u) => u !== first) ?? '')).toBeLessThan(order.lastIndexOf(first ?? ''));
     expect(Math.max(...seen)).toBeLessThanOrEqual(6);
+  });
+
+  it('on a capped link keeps every allowed connection busy within the budget (1 MiB blocks, not 4)', async () => {
+    const big = noiseContent('split-wide', 40 * MiB);
+    const h = await fakeHub({
+      repos: [buildRepo({ id: 'acme/split', commits: [{ files: { 'w.bin': big } }] })],
+      storageHost: '127.0.0.2',
+      xet: { compression: 'none' },
+    });
+    h.link.set({ perConnection: 4e6 });
+    const { x, refreshUrl } = xetFile(h, 'acme/split');
+    const file = path.join(tmpDir(), 'w.incomplete');
+    const fh = await fs.promises.open(file, 'w+');
+    const data = big.read(0, big.size);
+    const seen: number[] = [];
+    await transferXet(
+      hubHttp(h),
+      fh,
+      { xetHash: x.hash, refreshUrl, size: big.size, sha256: createHash('sha256').update(data).digest('hex'), ctx: { path: 'w.bin' } },
+      { signal: new AbortController().signal, hashOffThread: false, connections: 16, onConnections: (n) => seen.push(n) },
+    ).finally(() => fh.close());
+    expect(fs.readFileSync(file).equals(data)).toBe(true);
+    // Bodies open at once on the server: with 4 MiB blocks the 32 MiB held-ahead budget stopped at
+    // the front and 8 more (9 connections).
+    expect(h.link.maxOpen).toBe(16);
+    expect(Math.max(...seen)).toBeLessThanOrEqual(16);
+  });
+
+  it('starts a range in capped-size blocks once the transfer knows the link caps a connection', async () => {
+    const h = await hub();
+    h.link.set({ perConnection: 8e6 });
+    const { x, refreshUrl } = xetFile(h, 'acme/split');
+    const cas = new CasClient(new XetTokenSource(hubHttp(h), refreshUrl), {});
+    const signal = new AbortController().signal;
+    const plan = await cas.plan(x.hash, { start: 0, end: size }, size, signal);
+    const fetched = plan.fetches[0];
+    const range = fetched?.ranges[0];
+    if (!fetched || !range) throw new Error('no fetch entry');
+    const slots: XorbSlots = { max: 4, inUse: 0, waiting: () => 0, capped: true };
+    const body = await openXorbRanges(fetched.url, [range.bytes], { signal, slots });
+    let got = 0;
+    for await (const buf of body.res) got += buf.length;
+    const length = range.bytes.end - range.bytes.start + 1;
+    expect(got).toBe(length);
+    // No 4 MiB block to judge the link on: every request is 1 MiB (the last the rest).
+    const gets = xorbGets(h);
+    expect(gets.length).toBe(Math.ceil(length / MiB));
+    expect(gets.every((q) => (q.bytes ?? 0) <= MiB)).toBe(true);
   });
 
   it('holds blocks fetched ahead of the reader within the transfer’s budget, and gives it all back', async () => {

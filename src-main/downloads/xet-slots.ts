@@ -1,0 +1,43 @@
+/**
+ * A Xet transfer's xorb requests and the memory they may hold (xet-split-range.ts uses them): every
+ * xorb request counts against the connection count; a large range takes spare ones once nothing
+ * else waits. On a capped link more ranges open (a far CDN gives each connection little); on
+ * loopback the first few are all the CPU can use. Blocks fetched ahead of their readers share one
+ * budget, all ranges together (sixteen ranges eight blocks ahead each would be 512 MiB).
+ */
+import type { XorbSlots } from './xet-split-range';
+
+/** Xorb bytes fetched ahead of their ranges' decoders, the whole transfer together. */
+export const HELD_AHEAD = 32 << 20;
+
+export interface TransferSlotsOptions {
+  max: number;
+  /** Ranges still waiting for a connection. */
+  waiting(): number;
+  onChange?(n: number): void;
+  /** Whether the transfer already knows the link caps a connection. */
+  capped(): boolean;
+  /** Told when a range finds that it does. */
+  onCapped(): void;
+}
+
+export function transferSlots(o: TransferSlotsOptions): XorbSlots {
+  let held = 0;
+  const roomWaiters: (() => void)[] = [];
+  return {
+    max: o.max,
+    inUse: 0,
+    waiting: o.waiting,
+    ...(o.onChange ? { onChange: o.onChange } : {}),
+    onCapped: o.onCapped,
+    get capped() {
+      return o.capped();
+    },
+    hold: (n) => (held + n <= HELD_AHEAD ? ((held += n), true) : false),
+    release: (n) => {
+      held -= n;
+      for (const fn of roomWaiters.splice(0)) queueMicrotask(fn);
+    },
+    onRoom: (fn) => void roomWaiters.push(fn),
+  };
+}
