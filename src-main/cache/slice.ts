@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { defineSlice } from '../base/slice';
 import { isTerminal, type DownloadJob, type DownloadRequest } from '../contract/downloads';
+import { loadedModelFiles, type LoadedModelSource } from '../contract/inference';
 import type { Env, HfEnv } from '../hub/hf-env';
 import type { Hub } from '../hub/slice';
 import type { SettingsService } from '../settings/service';
@@ -20,7 +21,7 @@ export interface CacheNeeds {
   /** Exports to other apps' folders, remembered above the cache: delete previews count them, moves re-point them. */
   exports: { outsideUses(): OutsideUse[]; cacheMoved(from: string, to: string): Promise<{ repointed: number; failed: string[] }> };
   /** The model Chat and the Local API run: its revision is not deleted under it. */
-  inference: { status(): { model: { path: string; name: string } | null } };
+  inference: LoadedModelSource;
 }
 
 export const cacheSlice = defineSlice({
@@ -45,10 +46,7 @@ export const cacheSlice = defineSlice({
       shell: hf.shell,
       outsideUses: () => exports.outsideUses(),
       onCacheMoved: (from, to) => exports.cacheMoved(from, to),
-      loadedModels: () => {
-        const model = inference.status().model;
-        return model ? [{ path: model.path, name: model.name }] : [];
-      },
+      loadedModels: () => loadedModelFiles(inference),
     }),
   ready: (index) => index.warm(),
 });

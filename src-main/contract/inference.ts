@@ -68,6 +68,24 @@ export interface LoadedModel {
   fitWarning: string | null;
 }
 
+/**
+ * What the cache and updates ask of inference, structurally (their tests pass fakes): the model
+ * Chat and the Local API run now, by the file it runs from and its name.
+ */
+export interface LoadedModelSource {
+  status(): { model: Pick<LoadedModel, 'path' | 'name'> | null };
+}
+
+/**
+ * The one reading of "which model does inference have loaded" for the cache's delete and updates'
+ * cleanup (cache/loaded-models.ts keeps that file's revision): none, or the one model the single
+ * engine runs. Only its file and name go out, so no other status field leaks into those checks.
+ */
+export function loadedModelFiles(inference: LoadedModelSource): { path: string; name: string }[] {
+  const model = inference.status().model;
+  return model ? [{ path: model.path, name: model.name }] : [];
+}
+
 export type HostState = 'stopped' | 'starting' | 'ready';
 
 export interface InferenceStatus {

@@ -4,6 +4,7 @@ import type { EventBus } from '../base/events';
 import type { AppsService } from '../apps/service';
 import type { CacheIndex } from '../cache/index';
 import type { OutsideUse } from '../cache/delete-plan';
+import { loadedModelFiles, type LoadedModelSource } from '../contract/inference';
 import type { DownloadManager } from '../downloads/manager';
 import type { HfEnv } from '../hub/hf-env';
 import { HubHttp } from '../hub/http';
@@ -21,7 +22,7 @@ export interface UpdatesNeeds {
   cache: Pick<CacheIndex, 'scan' | 'invalidate' | 'root'>;
   downloads: Pick<DownloadManager, 'add' | 'list' | 'activeSnapshotDirs'>;
   /** The model Chat and the Local API run: the cache's delete keeps its revision (cache/loaded-models.ts). */
-  inference: { status(): { model: { path: string; name: string } | null } };
+  inference: LoadedModelSource;
   apps: Pick<AppsService, 'lastReport'>;
   /** Exports sit beside updates: an old revision another app uses is kept. */
   exports: { outsideUses(): OutsideUse[] };
@@ -49,10 +50,7 @@ export const updatesSlice = defineSlice({
       invalidateCache: () => cache.invalidate(),
       download: (request) => downloads.add(request),
       job: (id) => downloads.list().find((j) => j.id === id) ?? null,
-      loadedModels: () => {
-        const model = needs.inference.status().model;
-        return model ? [{ path: model.path, name: model.name }] : [];
-      },
+      loadedModels: () => loadedModelFiles(needs.inference),
       activeSnapshots: () => downloads.activeSnapshotDirs(cache.root),
       outsideUses: () => needs.exports.outsideUses(),
       onChange: (view) => events.emit('updates.changed', view),
