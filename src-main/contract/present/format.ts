@@ -20,10 +20,12 @@ export function formatDuration(seconds: number | null): string {
   return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }
 
-const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
+// Made at first use: building a compact formatter loads ICU data (~20 ms), which every CLI command paid at start (#25).
+let compact: Intl.NumberFormat | null = null;
 
 /** 1.2K, 3.4M: downloads, likes, parameter counts. */
 export function formatCount(n: number): string {
+  compact ??= new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
   return compact.format(n);
 }
 
