@@ -1,9 +1,11 @@
 /**
  * Where a `hubcap download` process spends its time (#25): preloaded into the CLI, it prints on
  * exit the milliseconds since the process started at which each phase began: this file loaded
- * (Node's own start), the first Hub API request (modules loaded, core built), the first body
- * request, its first byte, each rename into the cache, exit; and the requests and sockets used
- * (fewer sockets than requests: kept-alive connections were reused).
+ * (Node's own start), the CLI's own marks (`performance.mark('hubcap:…')`: handler imported, core
+ * built, the download requested), the keychain's native module loaded, the token file read, the first Hub API request sent and answered (undici's diagnostics channels, which
+ * Node's `fetch` publishes), the first lock file opened, the first body request, its first byte,
+ * each rename into the cache, exit; and the requests and sockets used (fewer sockets than
+ * requests: kept-alive connections were reused).
  *
  *   node --import ./bench/phase-trace.mjs out/main/cli.js download REPO FILE --cache-dir /tmp/c
  */
@@ -11,16 +13,53 @@ import diagnostics from 'node:diagnostics_channel';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import Module from 'node:module';
 import { performance } from 'node:perf_hooks';
 
 const marks = [];
-const mark = (name) => marks.push(`${name} ${performance.now().toFixed(0)}`);
+const mark = (name) => marks.push([name, performance.now()]);
+const once = (() => {
+  const seen = new Set();
+  return (name) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    mark(name);
+  };
+})();
 mark('node-started');
 let sockets = 0;
 diagnostics.subscribe('net.client.socket', () => {
   sockets++;
   if (sockets === 1) mark('first-socket (API)');
 });
+// Node's fetch (undici) publishes these; the first request of a download is the Hub API's HEAD.
+diagnostics.subscribe('undici:request:create', () => once('api-request-sent'));
+diagnostics.subscribe('undici:request:headers', () => once('api-request-answered'));
+// The keychain's native module, loaded through require at the first token lookup.
+const load = Module._load;
+Module._load = function (request, ...rest) {
+  const watched = request === '@napi-rs/keyring';
+  if (watched) once(`${request}-loading`);
+  const out = load.call(this, request, ...rest);
+  if (watched) once(`${request}-loaded`);
+  return out;
+};
+const readFile = fs.promises.readFile;
+fs.promises.readFile = function (file, ...rest) {
+  if (String(file).endsWith('/token')) once('token-file-read');
+  return readFile.call(this, file, ...rest);
+};
+const readFileSync = fs.readFileSync;
+fs.readFileSync = function (file, ...rest) {
+  if (String(file).endsWith('/token')) once('token-file-read');
+  return readFileSync.call(this, file, ...rest);
+};
+const open = fs.promises.open;
+fs.promises.open = async function (file, ...rest) {
+  const fh = await open.call(this, file, ...rest);
+  if (String(file).endsWith('.lock')) once('lock-file-opened');
+  return fh;
+};
 let bodies = 0;
 for (const mod of [http, https]) {
   const get = mod.get;
@@ -42,5 +81,8 @@ fs.promises.rename = async function (...args) {
 };
 process.on('exit', () => {
   mark('exit');
-  process.stderr.write(`phases (ms since start): ${marks.join(', ')}; body requests ${bodies}, sockets ${sockets}\n`);
+  for (const m of performance.getEntriesByType('mark')) if (m.name.startsWith('hubcap:')) marks.push([m.name.slice(7), m.startTime]);
+  marks.sort((a, b) => a[1] - b[1]);
+  const list = marks.map(([name, t]) => `${name} ${t.toFixed(0)}`).join(', ');
+  process.stderr.write(`phases (ms since start): ${list}; body requests ${bodies}, sockets ${sockets}\n`);
 });

@@ -9,9 +9,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Core, CoreOptions } from '../core/core';
+import type { DownloadCore } from '../core/download-core';
 import type { HostLauncher } from '../inference/host-client';
-import type { ParsedInput, RequestInput, RequestName, RequestOutput } from '../contract/api';
+import type { ParsedInput, RequestInput, RequestName, RequestOutput, Requests } from '../contract/api';
+import type { HandlerSlice } from '../contract/handlers';
+import type { WireResult } from '../contract/wire';
 import { ApiError } from '../contract/errors';
+import { runRequest } from '../rpc/run-request';
 import { processEnv, readHfEnv, readLocalEnv, type Env } from '../hub/hf-env';
 import { defaultDataDir } from '../settings/data-dir';
 import { besideEntry } from './entry-url';
@@ -32,11 +36,10 @@ export async function inferenceLauncher(): Promise<HostLauncher> {
   return nodeHostLauncher(path.join(here, '../inference/host/main.ts'), { env: processEnv(), execArgv: ['--import', 'tsx'] });
 }
 
-/** The core with this machine's HOME, data folder and stored settings, for every command. */
-export async function hostCore(transport: 'serve' | 'cli', extra: Partial<CoreOptions> = {}, env: Env = processEnv()): Promise<Core> {
-  const { createCore } = await import('../core/core');
+/** The options of every command's core: this machine's HOME, data folder and stored settings. */
+function hostOptions(transport: 'serve' | 'cli', extra: Partial<CoreOptions>, env: Env): CoreOptions {
   const homeDir = os.homedir();
-  return createCore({
+  return {
     transport,
     env,
     homeDir,
@@ -45,27 +48,58 @@ export async function hostCore(transport: 'serve' | 'cli', extra: Partial<CoreOp
     settingsBackend: settingsFileBackend,
     uploadWorker: fileURLToPath(besideEntry('./publish-worker.js')),
     ...extra,
-  });
+  };
+}
+
+/** The core with this machine's HOME, data folder and stored settings, for every command. */
+export async function hostCore(transport: 'serve' | 'cli', extra: Partial<CoreOptions> = {}, env: Env = processEnv()): Promise<Core> {
+  const { createCore } = await import('../core/core');
+  return createCore(hostOptions(transport, extra, env));
+}
+
+/** A one-shot command's options: no Hub probe, downloads that are not the app's queue, `--cache-dir` for this run. */
+function oneShot(opts: { cacheDir?: string | undefined }, env: Env): Partial<CoreOptions> {
+  return {
+    probeHubOnStart: false,
+    ephemeralQueue: true,
+    ...(opts.cacheDir ? { cacheDirOverride: readHfEnv(env, os.homedir()).expand(opts.cacheDir) } : {}),
+  };
 }
 
 export function cliCore(opts: { cacheDir?: string | undefined }, env: Env = processEnv()): Promise<Core> {
-  return hostCore(
-    'cli',
-    {
-      probeHubOnStart: false,
-      ephemeralQueue: true,
-      ...(opts.cacheDir ? { cacheDirOverride: readHfEnv(env, os.homedir()).expand(opts.cacheDir) } : {}),
-    },
-    env,
-  );
+  return hostCore('cli', oneShot(opts, env), env);
+}
+
+/** `hubcap download`'s core: the same options, only the capabilities a download uses (core/download-core.ts, #25). */
+export async function cliDownloadCore(opts: { cacheDir?: string | undefined }, env: Env = processEnv()): Promise<DownloadCore> {
+  const { createDownloadCore } = await import('../core/download-core');
+  return createDownloadCore(hostOptions('cli', oneShot(opts, env), env));
+}
+
+function valueOf<K extends RequestName>(result: WireResult): RequestOutput<K> {
+  if (!result.ok) throw new ApiError(result.error.code, result.error.message, result.error.details);
+  return result.value as RequestOutput<K>;
 }
 
 /** One contract request, validated and run exactly as the app's would be; failures throw ApiError. */
 export async function call<K extends RequestName>(core: Core, name: K, input: RequestInput<K> | ParsedInput<K>): Promise<RequestOutput<K>> {
   const { dispatch } = await import('../rpc/dispatch');
-  const result = await dispatch(core.handlers, name, input);
-  if (!result.ok) throw new ApiError(result.error.code, result.error.message, result.error.details);
-  return result.value as RequestOutput<K>;
+  return valueOf<K>(await dispatch(core.handlers, name, input));
+}
+
+/**
+ * The same, with the request's schema taken from its own domain's table (`downloadRequests`…, the
+ * very objects the contract merges) instead of the whole contract, whose other schemas a command
+ * that loads one domain would build for nothing (#25).
+ */
+export async function callIn<K extends RequestName>(
+  table: Pick<Requests, K>,
+  core: { readonly handlers: HandlerSlice<K> },
+  name: K,
+  input: RequestInput<K> | ParsedInput<K>,
+): Promise<RequestOutput<K>> {
+  const handler = core.handlers[name] as (input: unknown) => Promise<unknown>;
+  return valueOf<K>(await runRequest(name, table[name].input, handler, input));
 }
 
 /** The process's peak memory for a benchmark's result line (HUBCAP_BENCH), else nothing. */

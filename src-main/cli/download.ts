@@ -2,16 +2,18 @@
 import path from 'node:path';
 import { formatBytes, formatDuration } from '../contract/present/format';
 import { ApiError } from '../contract/errors';
-import { isTerminal, JOB_CONNECTION_BOUNDS, savedBytes, splitSelection, staleSourcesOf, type DownloadJob } from '../contract/downloads';
+import { downloadRequests, isTerminal, JOB_CONNECTION_BOUNDS, savedBytes, splitSelection, staleSourcesOf, type DownloadJob } from '../contract/downloads';
 import { REPO_TYPES, type RepoType } from '../contract/keys';
 import { repoDir, snapshotsDir } from '../cache/layout';
-import { benchFields, call, cliCore } from './context';
+import { benchFields, callIn, cliDownloadCore } from './context';
 import { stopOnSignals } from './signals';
 import type { Parsed } from './command';
 import type { DownloadOptions } from './table/download';
 import { downloadToFolder } from './download-local-dir';
 
 export async function download({ values, positionals }: Parsed<DownloadOptions>): Promise<number> {
+  // Where the start's time goes (#25): bench/phase-trace.mjs prints these marks; each costs microseconds.
+  performance.mark('hubcap:handler-imported');
   const [repo, ...selectors] = positionals;
   if (!repo) throw new ApiError('VALIDATION_FAILED', 'usage: hubcap download REPO [FILES|PATTERNS…] [--revision R]');
   const repoType = values['repo-type'] as RepoType;
@@ -33,7 +35,9 @@ export async function download({ values, positionals }: Parsed<DownloadOptions>)
       quiet: values.quiet,
       cacheDir: values['cache-dir'],
     });
-  const core = await cliCore({ cacheDir: values['cache-dir'] });
+  // Only the capabilities a download uses are loaded and built (core/download-core.ts).
+  const core = await cliDownloadCore({ cacheDir: values['cache-dir'] });
+  performance.mark('hubcap:core-built');
   const { files, patterns } = splitSelection(selectors);
   const tty = process.stderr.isTTY && !values.quiet && !values.json;
   const told = new Set<string>();
@@ -66,7 +70,7 @@ export async function download({ values, positionals }: Parsed<DownloadOptions>)
   // The download stays resumable: its partial is kept; the next run continues it.
   stopOnSignals(() => core.close());
   const started = Date.now();
-  const job = await call(core, 'downloads.start', {
+  const job = await callIn(downloadRequests, core, 'downloads.start', {
     repoType,
     repo,
     revision: values.revision,
@@ -77,6 +81,7 @@ export async function download({ values, positionals }: Parsed<DownloadOptions>)
   }).catch((error: unknown) => {
     throw error instanceof ApiError ? new ApiError(error.code, withHeadlessHint(error.code, error.message), error.details) : error;
   });
+  performance.mark('hubcap:download-started');
   id = job.id;
   for (const j of [...early.splice(0), job]) if (j.id === id) seen(j);
   const done = await finished;

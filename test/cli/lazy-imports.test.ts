@@ -2,7 +2,8 @@
  * The CLI's start stays cheap (#25): the command table (`cli/table/`) holds each command's name,
  * options and usage and imports its handler only when the command runs, so `hubcap --version`,
  * `--help` and a usage error load no package at all (zod through the contract and @huggingface/hub
- * were ~120 module files at every start), and `download` does not load serve's server,
+ * were ~120 module files at every start), and `download` loads only its own capabilities' code
+ * (core/download-core.ts) and does not load serve's server,
  * @huggingface/hub nor, for a file not in Xet, the Xet packages. Checked on the source (each file's static imports) and on real processes,
  * through a module hook that records every package they import.
  */
@@ -34,15 +35,20 @@ import fs from 'node:fs';
 export async function resolve(specifier, context, next) {
   if (!/^(node:|\\.|\\/|file:|data:)/.test(specifier) && !context.parentURL?.includes('/node_modules/'))
     fs.appendFileSync(process.env.HUBCAP_TEST_IMPORT_LOG, specifier + ' <- ' + context.parentURL + '\\n');
-  return next(specifier, context);
+  const found = await next(specifier, context);
+  if (found.url.includes('/src-main/')) fs.appendFileSync(process.env.HUBCAP_TEST_IMPORT_LOG, 'source ' + found.url + '\\n');
+  return found;
 }`;
   const file = path.join(dir, 'record-imports.mjs');
   fs.writeFileSync(file, `import { register } from 'node:module';\nregister('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hooks)}));\n`);
   return file;
 }
 
-/** Runs the CLI from source (tsx) and returns its exit code and the packages it imported (outside tsx's own). */
-async function packagesImported(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; packages: string[]; stderr: string }> {
+/** Runs the CLI from source (tsx) and returns its exit code, the packages it imported (outside tsx's own) and our source files it loaded. */
+async function packagesImported(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; packages: string[]; sources: string[]; stderr: string }> {
   const dir = tmpDir();
   const log = path.join(dir, 'imports.log');
   fs.writeFileSync(log, '');
@@ -52,12 +58,10 @@ async function packagesImported(args: string[], env: Record<string, string> = {}
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const { code, stderr } = await collect(p, 120_000);
-  const packages = fs
-    .readFileSync(log, 'utf8')
-    .split('\n')
-    .filter((line) => line.includes('/src-main/'))
-    .map((line) => line.split(' <- ')[0] as string);
-  return { code, packages: [...new Set(packages)].sort(), stderr };
+  const lines = fs.readFileSync(log, 'utf8').split('\n');
+  const packages = lines.filter((line) => line.includes(' <- ') && line.includes('/src-main/')).map((line) => line.split(' <- ')[0] as string);
+  const sources = lines.filter((line) => line.startsWith('source ')).map((line) => line.slice(line.indexOf('/src-main/') + 1));
+  return { code, packages: [...new Set(packages)].sort(), sources: [...new Set(sources)].sort(), stderr };
 }
 
 describe('CLI start', () => {
@@ -92,11 +96,20 @@ describe('CLI start', () => {
     }
   }, 120_000);
 
-  it('download imports neither serve’s WebSocket server, @huggingface/hub nor the Xet packages, and still downloads', async () => {
+  it('download loads only its own capabilities, neither serve’s WebSocket server, @huggingface/hub nor the Xet packages, and still downloads', async () => {
     const hub = await fakeHub();
     const env = cliEnv(hub.url);
-    const { code, packages, stderr } = await packagesImported(['download', 'acme/tiny-llm', 'README.md', '--quiet'], env);
+    const { code, packages, sources, stderr } = await packagesImported(['download', 'acme/tiny-llm', 'README.md', '--quiet'], env);
     expect(code, stderr).toBe(0);
+    // Its core is the download engine and what it stands on (core/download-core.ts): no other
+    // capability's code, nor the whole contract and its dispatcher (the request is checked by its own domain's schema).
+    expect(sources).toContain('src-main/core/download-core.ts');
+    const others = ['library', 'inference', 'chat', 'apps', 'export', 'publish', 'localapi', 'mirror', 'updates', 'desktop', 'serve'];
+    expect(sources.filter((s) => others.some((o) => s.startsWith(`src-main/${o}/`)))).toEqual([]);
+    expect(sources).not.toContain('src-main/core/core.ts');
+    expect(sources).not.toContain('src-main/core/slices.ts');
+    expect(sources).not.toContain('src-main/contract/api.ts');
+    expect(sources).not.toContain('src-main/rpc/dispatch.ts');
     expect(packages).toContain('zod'); // the contract validates the request, as in the app
     expect(packages).not.toContain('ws');
     expect(packages).not.toContain('@huggingface/hub');

@@ -57,4 +57,17 @@ describe('wiring slices', () => {
     const late = defineSlice({ name: 'late', needs: [], create: () => ({ n: 1 }) });
     expect(() => wireSlices({}, [eager, late], false)).toThrow(/eager slice used late while being built/);
   });
+
+  it('gives a need named absent a stand-in that fails at first use, naming it; the slice is still built', () => {
+    const cache = defineSlice({
+      name: 'cache',
+      needs: ['exports'],
+      create: (_needs: { exports: { outsideUses(): unknown } }) => ({ root: '/c' }),
+      handlers: (_, { exports }) => ({ 'cache.planDelete': async () => exports.outsideUses() }) as never,
+    });
+    const wired = wireSlices({}, [cache], false, ['exports']);
+    expect(wired.registry.cache).toEqual({ root: '/c' });
+    const planDelete = wired.handlers['cache.planDelete'] as unknown as () => Promise<unknown>;
+    return expect(planDelete()).rejects.toThrow('The cache slice used exports, which this core does not compose.');
+  });
 });
