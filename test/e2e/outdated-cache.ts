@@ -12,13 +12,11 @@ import { DownloadManager } from '../../src-main/downloads/manager';
 import { memoryQueueStore } from '../../src-main/downloads/queue-store';
 import { HubHttp } from '../../src-main/hub/http';
 import type { CommitSpec } from '../fakehub/model';
-import { startFakeHub, type FakeHub, type FakeHubOptions } from '../fakehub/server';
+import type { FakeHub, FakeHubOptions } from '../fakehub/server';
 import { SHOTS } from './chromium';
-import { openServedPage, type ServedPage } from './serve-process';
+import { openWithFakeHub, type HubServedPage } from './serve-process';
 
-export interface OutdatedCache extends ServedPage {
-  hub: FakeHub;
-}
+export type OutdatedCache = HubServedPage;
 
 export interface OutdatedCacheOptions {
   /** The fake Hub, holding `repo` among its repos. */
@@ -30,36 +28,40 @@ export interface OutdatedCacheOptions {
   alter?: (cacheDir: string) => void;
 }
 
+/** The Hub's repo at main, fetched by Hubcap's own engine into `cacheDir`; a failed fetch says why here, not later on a page. */
+async function cacheRepo(hub: FakeHub, repo: string, cacheDir: string): Promise<void> {
+  const engine = new DownloadManager({
+    hub: new HubHttp({ endpoint: hub.url, token: () => null, offline: () => false }),
+    cacheDir: () => cacheDir,
+    store: memoryQueueStore(),
+  });
+  try {
+    const job = engine.add({ repoType: 'model', repo, revision: 'main' });
+    await engine.whenIdle();
+    const done = engine.list().find((j) => j.id === job.id);
+    if (done?.state !== 'done')
+      throw new Error(`preparing the outdated cache: ${repo} ended ${done?.state ?? 'missing'}: ${JSON.stringify(done?.error ?? null)}`);
+  } finally {
+    await engine.close();
+  }
+}
+
+/** One teardown (openWithFakeHub's): closing, or a setup failing halfway, stops the page, the server and the fake Hub. */
 export async function openOnOutdatedCache(opts: OutdatedCacheOptions): Promise<OutdatedCache> {
-  const hub = await startFakeHub(opts.hub);
   const prepared = fs.mkdtempSync(path.join(os.tmpdir(), 'hubcap-e2e-outdated-'));
   try {
-    const engine = new DownloadManager({
-      hub: new HubHttp({ endpoint: hub.url, token: () => null, offline: () => false }),
-      cacheDir: () => prepared,
-      store: memoryQueueStore(),
-    });
-    engine.add({ repoType: 'model', repo: opts.repo, revision: 'main' });
-    await engine.whenIdle();
-    await engine.close();
-    opts.alter?.(prepared);
-    hub.push(opts.repo, opts.push);
-    const served = await openServedPage({
-      route: `/cache/${encodeURIComponent(`model:${opts.repo}`)}`,
-      env: { HF_ENDPOINT: hub.url },
-      before: ({ hfHome }) => fs.cpSync(prepared, path.join(hfHome, 'hub'), { recursive: true, verbatimSymlinks: true }),
-    });
-    return {
-      ...served,
-      hub,
-      close: async () => {
-        await served.close();
-        await hub.close();
+    return await openWithFakeHub(
+      {
+        route: `/cache/${encodeURIComponent(`model:${opts.repo}`)}`,
+        prepare: async (hub) => {
+          await cacheRepo(hub, opts.repo, prepared);
+          opts.alter?.(prepared);
+          hub.push(opts.repo, opts.push);
+        },
+        before: ({ hfHome }) => fs.cpSync(prepared, path.join(hfHome, 'hub'), { recursive: true, verbatimSymlinks: true }),
       },
-    };
-  } catch (error) {
-    await hub.close();
-    throw error;
+      opts.hub,
+    );
   } finally {
     // The app has its own copy by now (or never started): the prepared one is not needed either way.
     fs.rmSync(prepared, { recursive: true, force: true });

@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { standardRepos } from '../fakehub/fixtures';
 import { startFakeHub, type FakeHub, type FakeHubOptions } from '../fakehub/server';
 import { launchChromium } from './chromium';
+import { Teardown } from './teardown';
 
 export interface ServeProcess {
   url: string;
@@ -41,7 +42,12 @@ export async function startServe(opts: ServeOptions = {}): Promise<ServeProcess>
   const dataDir = path.join(home, 'data');
   const hfHome = path.join(home, 'hf');
   fs.mkdirSync(dataDir, { recursive: true });
-  opts.before?.({ home, dataDir, hfHome });
+  try {
+    opts.before?.({ home, dataDir, hfHome });
+  } catch (error) {
+    fs.rmSync(home, { recursive: true, force: true });
+    throw error;
+  }
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: home,
@@ -71,7 +77,21 @@ export async function startServe(opts: ServeOptions = {}): Promise<ServeProcess>
     output += d.toString();
   });
   proc.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
+  const stop = async () => {
+    if (proc.exitCode === null && proc.signalCode === null && proc.pid !== undefined) {
+      const exited = new Promise((r) => proc.once('exit', r));
+      process.kill(-proc.pid, 'SIGTERM');
+      await exited;
+    }
+    // Whatever is left of the group (the server behind dbus-run-session) goes too.
+    try {
+      if (proc.pid !== undefined) process.kill(-proc.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    fs.rmSync(home, { recursive: true, force: true });
+  };
+  const started = new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`hubcap serve did not start:\n${stderr}`)), 15_000);
     proc.stdout?.on('data', (d: Buffer) => {
@@ -87,6 +107,11 @@ export async function startServe(opts: ServeOptions = {}): Promise<ServeProcess>
       reject(new Error(`hubcap serve exited with ${code}:\n${stderr}`));
     });
   });
+  // A server that never printed its URL (too slow, or it failed) is stopped, not left running.
+  const url = await started.catch(async (error: unknown) => {
+    await stop();
+    throw error;
+  });
   const parsed = new URL(url);
   return {
     url,
@@ -98,20 +123,7 @@ export async function startServe(opts: ServeOptions = {}): Promise<ServeProcess>
     hfHome,
     proc,
     output: () => output,
-    stop: async () => {
-      if (proc.exitCode === null && proc.pid !== undefined) {
-        const exited = new Promise((r) => proc.once('exit', r));
-        process.kill(-proc.pid, 'SIGTERM');
-        await exited;
-      }
-      // Whatever is left of the group (the server behind dbus-run-session) goes too.
-      try {
-        if (proc.pid !== undefined) process.kill(-proc.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-      fs.rmSync(home, { recursive: true, force: true });
-    },
+    stop,
   };
 }
 
@@ -138,24 +150,24 @@ export interface ServedPage {
   close(): Promise<void>;
 }
 
-export async function openServedPage(
-  opts: ServeOptions & { route?: string; heading?: string; viewport?: { width: number; height: number } },
-): Promise<ServedPage> {
-  const browser = await launchChromium();
-  const serve = await startServe(opts);
-  const page = await (await browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 900 } })).newPage();
-  await page.goto(serve.url);
-  if (opts.route) await page.goto(`${serve.baseUrl}#${opts.route}`);
-  if (opts.heading) await page.getByRole('heading', { level: 1, name: opts.heading }).waitFor();
-  return {
-    browser,
-    serve,
-    page,
-    close: async () => {
-      await browser.close();
-      await serve.stop();
-    },
-  };
+export interface ServedPageOptions extends ServeOptions {
+  route?: string;
+  heading?: string;
+  viewport?: { width: number; height: number };
+}
+
+/** `teardown`: the caller's, when it started something first (a fake Hub) that must go in the same close. */
+export async function openServedPage(opts: ServedPageOptions, teardown = new Teardown()): Promise<ServedPage> {
+  return teardown.build(async () => {
+    // Started before the browser so it stops after it: the page never sees its server go first.
+    const serve = teardown.add(await startServe(opts), (s) => s.stop());
+    const browser = teardown.add(await launchChromium(), (b) => b.close());
+    const page = await (await browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 900 } })).newPage();
+    await page.goto(serve.url);
+    if (opts.route) await page.goto(`${serve.baseUrl}#${opts.route}`);
+    if (opts.heading) await page.getByRole('heading', { level: 1, name: opts.heading }).waitFor();
+    return { browser, serve, page, close: () => teardown.close() };
+  });
 }
 
 /** The fake Hub (the standard repos unless told) and one served page on it, for a whole e2e file. */
@@ -163,19 +175,19 @@ export interface HubServedPage extends ServedPage {
   hub: FakeHub;
 }
 
-export async function openWithFakeHub(
-  opts: ServeOptions & { viewport?: { width: number; height: number } } = {},
-  hubOptions: FakeHubOptions = { repos: standardRepos() },
-): Promise<HubServedPage> {
-  const hub = await startFakeHub(hubOptions);
-  const served = await openServedPage({ ...opts, env: { HF_ENDPOINT: hub.url, ...opts.env } });
-  await served.page.getByRole('navigation', { name: 'Main' }).waitFor();
-  return {
-    ...served,
-    hub,
-    close: async () => {
-      await served.close();
-      await hub.close();
-    },
-  };
+export interface FakeHubPageOptions extends Omit<ServedPageOptions, 'heading'> {
+  /** Runs once the fake Hub is up and before the app starts (e.g. a cache prepared from it, a commit pushed). */
+  prepare?: (hub: FakeHub) => Promise<void>;
+}
+
+/** Its `close` stops the page, the server and the fake Hub in one teardown, also when opening fails halfway. */
+export async function openWithFakeHub(opts: FakeHubPageOptions = {}, hubOptions: FakeHubOptions = { repos: standardRepos() }): Promise<HubServedPage> {
+  const teardown = new Teardown();
+  return teardown.build(async () => {
+    const hub = teardown.add(await startFakeHub(hubOptions), (h) => h.close());
+    await opts.prepare?.(hub);
+    const served = await openServedPage({ ...opts, env: { HF_ENDPOINT: hub.url, ...opts.env } }, teardown);
+    await served.page.getByRole('navigation', { name: 'Main' }).waitFor();
+    return { ...served, hub };
+  });
 }
