@@ -7,11 +7,12 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { tinyLlm } from '../fakehub/fixtures';
 import { download, fakeHub, hubHttp, manager, requestsTo } from '../helpers/hub';
 import { cliEnv, runCli } from '../helpers/cli';
 import { writePythonRevision } from '../helpers/python-cache';
+import { forgetHashes, hashStats, rememberHashesIn } from '../../src-main/cache/payload-hash';
 import { verifyRepo } from '../../src-main/cache/verify';
 import { scanCache } from '../../src-main/cache/scan';
 import { readTreeRecord, treeRecordPath } from '../../src-main/cache/tree-record';
@@ -37,11 +38,18 @@ describe('files already present', () => {
     expect(sha256(blob)).toBe(q4?.sha256);
   });
 
+  // In-process engine (the CLI's download is the same request), one CLI process for what only the CLI
+  // prints: six `hubcap` processes through tsx took ~20 s on a loaded machine, for a few MB of work.
   it('a plain download checks present blobs once and refetches exactly the corrupt one; --force rehashes again', async () => {
     const hub = await fakeHub();
     const env = cliEnv(hub.url);
-    expect((await runCli(['download', 'acme/tiny-llm', '*.gguf'], env)).code).toBe(0);
-    const blob = path.join(env.HF_HUB_CACHE, FOLDER, 'blobs', q8?.sha256 as string);
+    // Where the cache slice keeps remembered hashes for a run with this data folder (the CLI's too).
+    const record = path.join(env.HOME, 'data', 'blob-hashes.json');
+    forgetHashes();
+    rememberHashesIn(record);
+    const { m, cache } = manager(hubHttp(hub), { cacheDir: () => env.HF_HUB_CACHE });
+    expect((await download(m, { repo: 'acme/tiny-llm', patterns: ['*.gguf'] })).state).toBe('done');
+    const blob = path.join(cache, FOLDER, 'blobs', q8?.sha256 as string);
     const bytes = fs.readFileSync(blob);
     bytes[4096] = (bytes[4096] as number) ^ 1;
     fs.writeFileSync(blob, bytes);
@@ -50,26 +58,36 @@ describe('files already present', () => {
     expect(verify.stdout).toMatch(/acme\/tiny-llm: 1\/2 blobs ok/);
     expect(verify.stdout).toContain(`hubcap download acme/tiny-llm tiny-llm-Q8_0.gguf --revision ${main?.sha} --force`);
     const before = requestsTo(hub, 'cdn').length;
-    const plain = await runCli(['download', 'acme/tiny-llm', '*.gguf'], env);
-    expect(plain.code).toBe(0);
-    // Present bytes are trusted only once checked (#24.4): a plain download finds the corrupt blob and fetches exactly it.
     const fetched = () =>
       requestsTo(hub, 'cdn')
         .slice(before)
         .map((r) => r.url.includes(q8?.sha256 as string));
+    // Present bytes are trusted only once checked (#24.4): a plain download finds the corrupt blob and fetches exactly it.
+    const hashedBefore = hashStats.hashed;
+    expect((await download(m, { repo: 'acme/tiny-llm', patterns: ['*.gguf'] })).state).toBe('done');
     expect(fetched()).toEqual([true]);
+    expect(hashStats.hashed).toBeGreaterThan(hashedBefore);
     expect(sha256(blob)).toBe(q8?.sha256);
-    // Checked bytes are remembered (by inode and times): the next plain download reads and fetches nothing.
-    expect((await runCli(['download', 'acme/tiny-llm', '*.gguf'], env)).code).toBe(0);
+    // Checked bytes are remembered (by inode and times): the next plain download reads and fetches nothing...
+    const hashedOnce = hashStats.hashed;
+    expect((await download(m, { repo: 'acme/tiny-llm', patterns: ['*.gguf'] })).state).toBe('done');
+    expect(hashStats.hashed).toBe(hashedOnce);
     expect(fetched()).toEqual([true]);
+    // ...nor does a later run (the CLI's next command): the record in the data folder says so.
+    vi.resetModules();
+    const nextRun = await import('../../src-main/cache/payload-hash');
+    nextRun.rememberHashesIn(record);
+    expect(nextRun.knownRight(blob, q8?.sha256 as string)).toBe(true);
+    expect(nextRun.knownRight(path.join(cache, FOLDER, 'blobs', q4?.sha256 as string), q4?.sha256 as string)).toBe(true);
     // Changed in place again: --force rehashes and re-downloads exactly it.
     fs.writeFileSync(blob, bytes);
-    const forced = await runCli(['download', 'acme/tiny-llm', 'tiny-llm-Q8_0.gguf', '--revision', main?.sha as string, '--force'], env);
-    expect(forced.code).toBe(0);
+    const forced = await download(m, { repo: 'acme/tiny-llm', revision: main?.sha as string, files: ['tiny-llm-Q8_0.gguf'], force: true });
+    expect(forced.state).toBe('done');
     expect(fetched()).toEqual([true, true]);
     expect(sha256(blob)).toBe(q8?.sha256);
-    expect((await runCli(['cache', 'verify'], env)).stdout).toMatch(/2\/2 blobs ok/);
-  });
+    const { checks } = await verifyRepo(scanCache(cache).repos[0] as never);
+    expect(checks.map((c) => c.ok)).toEqual([true, true]);
+  }, 60_000);
 
   it('verifies a symlink-less (copy) cache against trees/<commit>.json, and repairs it', async () => {
     const hub = await fakeHub();
