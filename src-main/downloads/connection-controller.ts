@@ -103,6 +103,8 @@ export class ConnectionController {
   #started = false;
   /** The count was just set to what the size deserves: judged on whether it scaled as a capped link does. */
   #jumped = false;
+  /** The first connection's slow reading was read a second time before the jump (a stall is a moment, a cap lasts). */
+  #lookedTwice = false;
 
   constructor(opts: ControllerOptions) {
     this.cap = Math.max(1, Math.floor(opts.cap));
@@ -159,6 +161,17 @@ export class ConnectionController {
         break;
       case 'measuring': {
         const before = this.#before;
+        // The reading after the jump: each connection now gets what a capped link never gives,
+        // so the slow first reading was a stall (a busy loopback), not a cap: back to one.
+        if (this.#jumped && rate / Math.max(1, Math.min(this.#target, active)) >= this.#fast / 4) {
+          this.#jumped = false;
+          this.#target = 1;
+          this.#plateau = rate;
+          this.#before = null;
+          this.#lastProbe = now;
+          this.#to('holding', now, bytes);
+          break;
+        }
         // After the size's jump, a link that caps each connection gives nearly n times one; a
         // busy machine's loopback gives two or three times: settle lower instead of doubling on.
         const sublinear = this.#jumped && before !== null && rate < before.rate * (this.#target / before.n) * 0.6;
@@ -224,6 +237,13 @@ export class ConnectionController {
       this.#plateau = rate;
       this.#lastProbe = now;
       this.#to('holding', now, bytes);
+      return this.#target;
+    }
+    // A second look before the jump: a loaded loopback's first reads can stall for a moment
+    // (it had opened 16 there: 0.79x one connection, ~50 MB more), a far edge's cap lasts.
+    if (!this.#lookedTwice) {
+      this.#lookedTwice = true;
+      this.#to('sizing', now, bytes);
       return this.#target;
     }
     this.#before = { n: 1, rate };

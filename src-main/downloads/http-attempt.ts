@@ -48,6 +48,8 @@ export interface HttpTransferOptions {
   parallelThreshold?: number;
   /** A range connection silent this long while others progress is replaced (default 3 s). */
   connectionStallMs?: number;
+  /** Bytes/s one connection gets on a link that caps none (the controller's fast mark; tests scale it to what a loaded machine gives). */
+  fastPerConnection?: number;
   /** Told how many connections the file uses now. */
   onConnections?: (n: number) => void;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;

@@ -189,6 +189,7 @@ export async function fetchSpread(a: HttpAttempt): Promise<'ok' | 'no-ranges'> {
         atOnce: connectionsFor(a.file.size, cap),
         openAtOnce: a.file.size <= OPEN_AT_ONCE_BELOW,
         sizingMs: sizingMsFor(a.file.size),
+        ...(opts.fastPerConnection !== undefined ? { fastPerConnection: opts.fastPerConnection } : {}),
       }),
       budget: opts.budget ?? defaultBudget,
       blockBytes: opts.segmentBytes ?? blockBytesFor(a.file.size),

@@ -122,6 +122,45 @@ describe('adaptive range connections', { timeout: 60_000 }, () => {
     expect(hub.link.maxOpen).toBeLessThanOrEqual(3 + DEFAULT_CONNECTION_BUDGET);
   });
 
+  it('a link whose first reads are slow for a moment gives back the connections that did not raise the rate; a capped one keeps them', async () => {
+    // The fast mark scaled to what a loaded machine's in-process hub surely gives (8 MB/s a
+    // connection; its quarter, 2 MB/s, marks a cap), so the test does not hang on the machine's load.
+    const fastPerConnection = 8 * MB;
+    const hub = await fakeHub({ repos: [bigFiles({ 'big.gguf': 64 * MiB })], link: { perConnection: 0.5 * MB } });
+    const req = await request(hub, 'big.gguf');
+    const seen: number[] = [];
+    const r = await fetchBlob(hubHttp(hub), req, {
+      signal: new AbortController().signal,
+      connections: 'auto',
+      segmentBytes: 1 * MiB,
+      fastPerConnection,
+      onConnections: (n) => {
+        seen.push(n);
+        // Slow only until the sizing looks are over: then a line one connection fills (40 MB/s in all).
+        if (n > 1 && hub.link.shape.perConnection) hub.link.set({ aggregate: 40 * MB });
+      },
+    });
+    expect(sha256(r.path)).toBe(req.etag);
+    // Eight opened on the slow readings; the reading after them gave them back instead of doubling to 16.
+    expect(Math.max(...seen)).toBe(8);
+    expect(hub.link.maxOpen).toBeLessThanOrEqual(8);
+    expect(seen.filter((n) => n > 0).at(-1)).toBe(1);
+
+    // A link that caps each connection (1 MB/s, 2 MB/s marks a cap) still grows past the jump.
+    const capped = await fakeHub({ repos: [bigFiles({ 'big.gguf': 40 * MiB })], link: { perConnection: 1 * MB } });
+    const creq = await request(capped, 'big.gguf');
+    const cseen: number[] = [];
+    const cr = await fetchBlob(hubHttp(capped), creq, {
+      signal: new AbortController().signal,
+      connections: 'auto',
+      segmentBytes: 1 * MiB,
+      fastPerConnection,
+      onConnections: (n) => cseen.push(n),
+    });
+    expect(sha256(cr.path)).toBe(creq.etag);
+    expect(Math.max(...cseen)).toBeGreaterThan(8);
+  });
+
   it('backs off on 429 from the download host and still finishes', async () => {
     const hub = await fakeHub({ repos: [bigFiles({ 'big.gguf': 24 * MiB })], link: { perConnection: 3 * MB, aggregate: 24 * MB } });
     const req = await request(hub, 'big.gguf');

@@ -38,8 +38,8 @@ describe('connection controller', () => {
   it('opens what the size deserves at once after one short interval on a capped link, and still rises from there', () => {
     const c = new ConnectionController({ cap: 16, intervalMs: 300, atOnce: 8, sizingMs: 100 });
     const { targets } = drive(c, (n) => Math.min(n * 8 * MB, 500 * MB), 3000);
-    // 100 ms alone (two 50 ms ticks), then eight together, not 2, 4, 8.
-    expect(targets.slice(0, 2)).toEqual([1, 8]);
+    // 100 ms alone, read twice (a stall is a moment, a cap lasts), then eight together, not 2, 4, 8.
+    expect(targets.slice(0, 4)).toEqual([1, 1, 1, 8]);
     expect(targets).not.toContain(2);
     expect(Math.max(...targets)).toBe(16);
     // A busy machine's loopback: eight give three times one (not eight times): it settles lower instead of doubling.
@@ -57,13 +57,27 @@ describe('connection controller', () => {
     expect(sizingMsFor(512 << 20)).toBe(200);
     // Loopback on a busy machine: nothing for the first 75 ms of bytes, then 250 MB/s on one connection.
     const stalled = (_n: number, t: number) => (t < 75 ? 0.5 * MB : 250 * MB);
+    // The second look (a stall is a moment) keeps even a 100 ms sizing at one.
     const short = new ConnectionController({ cap: 16, intervalMs: 300, atOnce: 8, sizingMs: 100, probeEveryMs: 60_000 });
-    expect(Math.max(...drive(short, stalled, 2000).targets)).toBeGreaterThan(1);
+    expect(Math.max(...drive(short, stalled, 2000).targets)).toBe(1);
     const long = new ConnectionController({ cap: 16, intervalMs: 300, atOnce: 8, sizingMs: sizingMsFor(512 << 20), probeEveryMs: 60_000 });
     expect(Math.max(...drive(long, stalled, 2000).targets)).toBe(1);
     // A far edge's cap still opens them after the longer look.
     const capped = new ConnectionController({ cap: 16, intervalMs: 300, atOnce: 8, sizingMs: sizingMsFor(512 << 20) });
-    expect(drive(capped, (n) => n * 8 * MB, 1000).targets.slice(0, 5)).toEqual([1, 1, 1, 8, 8]);
+    expect(drive(capped, (n) => n * 8 * MB, 1000).targets.slice(0, 9)).toEqual([1, 1, 1, 1, 1, 1, 1, 8, 8]);
+  });
+
+  it('a stall longer than both looks opens eight, then the reading after the jump gives them back', () => {
+    // A loaded loopback: 0.5 MB/s for the first 450 ms, then 250 MB/s whatever the count (the CPU is the limit).
+    const stalled = (_n: number, t: number) => (t < 450 ? 0.5 * MB : 250 * MB);
+    const loop = new ConnectionController({ cap: 16, intervalMs: 300, atOnce: 8, sizingMs: 200, probeEveryMs: 60_000 });
+    const { targets } = drive(loop, stalled, 3000);
+    // Eight opened on the stalled readings, never sixteen (the old code doubled to 16 and settled at 12).
+    expect(Math.max(...targets)).toBe(8);
+    expect(targets.at(-1)).toBe(1);
+    // A far edge's cap (8 MB/s a connection) still grows past the jump to the cap.
+    const capped = new ConnectionController({ cap: 16, intervalMs: 300, atOnce: 8, sizingMs: 200 });
+    expect(Math.max(...drive(capped, (n) => n * 8 * MB, 3000).targets)).toBe(16);
   });
 
   it('a small file opens what its size deserves with its first request, and holds it', () => {
