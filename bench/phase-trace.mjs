@@ -4,8 +4,9 @@
  * (Node's own start), the CLI's own marks (`performance.mark('hubcap:…')`: handler imported, core
  * built, the download requested), the keychain's native module loaded, the token file read, the first Hub API request sent and answered (undici's diagnostics channels, which
  * Node's `fetch` publishes), the first lock file opened, the first body request, its first byte,
- * each rename into the cache, exit; and the requests and sockets used (fewer sockets than
- * requests: kept-alive connections were reused).
+ * each rename into the cache, exit; the CPU time used by the first body request and by exit
+ * (steadier than the clock when other processes load the machine); and the requests and sockets
+ * used (fewer sockets than requests: kept-alive connections were reused).
  *
  *   node --import ./bench/phase-trace.mjs out/main/cli.js download REPO FILE --cache-dir /tmp/c
  */
@@ -60,6 +61,12 @@ fs.promises.open = async function (file, ...rest) {
   if (String(file).endsWith('.lock')) once('lock-file-opened');
   return fh;
 };
+// CPU time the process used (user + system, ms): unlike the clock, barely moved by other processes on a loaded machine.
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return ((user + system) / 1000).toFixed(0);
+};
+let cpuAtFirstBody = null;
 let bodies = 0;
 for (const mod of [http, https]) {
   const get = mod.get;
@@ -67,6 +74,7 @@ for (const mod of [http, https]) {
     const req = get.apply(this, args);
     if (++bodies === 1) {
       mark('first-body-request');
+      cpuAtFirstBody = cpuMs();
       // The answer's headers, not its first 'data' event: a listener there would take chunks from the download's own reader.
       req.once('response', () => mark('first-byte'));
     }
@@ -84,5 +92,6 @@ process.on('exit', () => {
   for (const m of performance.getEntriesByType('mark')) if (m.name.startsWith('hubcap:')) marks.push([m.name.slice(7), m.startTime]);
   marks.sort((a, b) => a[1] - b[1]);
   const list = marks.map(([name, t]) => `${name} ${t.toFixed(0)}`).join(', ');
-  process.stderr.write(`phases (ms since start): ${list}; body requests ${bodies}, sockets ${sockets}\n`);
+  const cpu = `cpu-ms-at-first-body ${cpuAtFirstBody}, cpu-ms-at-exit ${cpuMs()}`;
+  process.stderr.write(`phases (ms since start): ${list}; ${cpu}; body requests ${bodies}, sockets ${sockets}\n`);
 });

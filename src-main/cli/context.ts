@@ -15,7 +15,6 @@ import type { ParsedInput, RequestInput, RequestName, RequestOutput, Requests } 
 import type { HandlerSlice } from '../contract/handlers';
 import type { WireResult } from '../contract/wire';
 import { ApiError } from '../contract/errors';
-import { runRequest } from '../rpc/run-request';
 import { processEnv, readHfEnv, readLocalEnv, type Env } from '../hub/hf-env';
 import { defaultDataDir } from '../settings/data-dir';
 import { besideEntry } from './entry-url';
@@ -98,6 +97,7 @@ export async function callIn<K extends RequestName>(
   name: K,
   input: RequestInput<K> | ParsedInput<K>,
 ): Promise<RequestOutput<K>> {
+  const { runRequest } = await import('../rpc/run-request');
   const handler = core.handlers[name] as (input: unknown) => Promise<unknown>;
   return valueOf<K>(await runRequest(name, table[name].input, handler, input));
 }
