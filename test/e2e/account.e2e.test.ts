@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Browser, Page } from 'playwright-core';
 import { startFakeHub, type FakeHub } from '../fakehub/server';
 import { standardRepos, TOKENS } from '../fakehub/fixtures';
-import { launchChromium, SHOTS, screenshotOnFailure } from './chromium';
+import { launchChromium, newContext, SHOTS, screenshotOnFailure } from './chromium';
 import { startServe, type ServeProcess } from './serve-process';
 import { filesUnder } from '../helpers/files';
 
@@ -36,7 +36,7 @@ screenshotOnFailure(() => page);
 describe('account through the UI', () => {
   beforeEach(async () => {
     serve = await startServe({ env: { HF_ENDPOINT: hub.url }, keychain: true });
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    page = await (await newContext(browser, { viewport: { width: 1280, height: 900 } })).newPage();
     traffic = [];
     hubLogFrom = hub.log.length;
     // Every frame the UI receives from the core, for the leakage check.
@@ -132,7 +132,7 @@ describe('without a keychain', () => {
   it('keeps the token for the session only, and says so', async () => {
     const plain = await startServe({ env: { HF_ENDPOINT: hub.url } });
     try {
-      const p = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+      const p = await (await newContext(browser, { viewport: { width: 1280, height: 900 } })).newPage();
       await p.goto(plain.url);
       await p.goto(`${plain.baseUrl}#/account`);
       await p.getByTestId('no-keychain').waitFor();

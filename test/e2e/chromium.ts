@@ -1,7 +1,7 @@
 /** Debian's Chromium, driven by playwright-core (never `npx playwright install`). */
 import fs from 'node:fs';
 import { beforeEach, onTestFailed } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 export const CHROMIUM_FLAGS = [
   '--headless',
@@ -11,8 +11,6 @@ export const CHROMIUM_FLAGS = [
   '--disable-component-update',
   '--no-first-run',
   '--disable-sync',
-  // No colour transitions half-way in a screenshot taken right after a theme switch or a state change (app.css).
-  '--force-prefers-reduced-motion',
 ];
 
 /** Where e2e tests save screenshots of every page (ignored by git). */
@@ -30,6 +28,16 @@ export function findChromium(candidates = [process.env.CHROMIUM_PATH, '/usr/bin/
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: findChromium(), args: CHROMIUM_FLAGS });
+}
+
+/**
+ * A browser context as every e2e test opens one: reduced motion asked for, so app.css drops colour
+ * transitions and a screenshot taken right after a theme switch or a state change shows the settled
+ * page, not buttons half-way between light and dark. Asked here, per context: Playwright emulates
+ * 'no-preference' in every context it opens, which overrode the --force-prefers-reduced-motion flag.
+ */
+export function newContext(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  return browser.newContext({ reducedMotion: 'reduce', ...options });
 }
 
 /**

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { FakeHub } from '../fakehub/server';
-import { SHOTS, screenshotOnFailure } from './chromium';
+import { newContext, SHOTS, screenshotOnFailure } from './chromium';
 import { openWithFakeHub, startServe, type HubServedPage, type ServeProcess } from './serve-process';
 
 let served: HubServedPage;
@@ -241,7 +241,7 @@ describe('a stale tab', () => {
   it('says Hubcap restarted when the server came back with a new key', async () => {
     const first = await startServe({ env: { HF_ENDPOINT: hub.url } });
     const port = first.port;
-    const tab = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    const tab = await (await newContext(browser, { viewport: { width: 1280, height: 900 } })).newPage();
     try {
       await tab.goto(first.url);
       await tab.getByRole('navigation', { name: 'Main' }).waitFor();

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { standardRepos } from '../fakehub/fixtures';
 import { startFakeHub, type FakeHub, type FakeHubOptions } from '../fakehub/server';
-import { launchChromium } from './chromium';
+import { launchChromium, newContext } from './chromium';
 import { Teardown } from './teardown';
 
 export interface ServeProcess {
@@ -162,7 +162,7 @@ export async function openServedPage(opts: ServedPageOptions, teardown = new Tea
     // Started before the browser so it stops after it: the page never sees its server go first.
     const serve = teardown.add(await startServe(opts), (s) => s.stop());
     const browser = teardown.add(await launchChromium(), (b) => b.close());
-    const page = await (await browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 900 } })).newPage();
+    const page = await (await newContext(browser, { viewport: opts.viewport ?? { width: 1280, height: 900 } })).newPage();
     await page.goto(serve.url);
     if (opts.route) await page.goto(`${serve.baseUrl}#${opts.route}`);
     if (opts.heading) await page.getByRole('heading', { level: 1, name: opts.heading }).waitFor();

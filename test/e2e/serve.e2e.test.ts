@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PAGES } from '../../src-renderer/app/pages';
-import { launchChromium, SHOTS } from './chromium';
+import { launchChromium, newContext, SHOTS } from './chromium';
 import NodeWebSocket from 'ws';
 import { startServe, startTinyHub, type ServeProcess } from './serve-process';
 
@@ -34,7 +34,7 @@ async function serve(opts: Parameters<typeof startServe>[0] = {}): Promise<Serve
 }
 
 async function context(): Promise<BrowserContext> {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const ctx = await newContext(browser, { viewport: { width: 1280, height: 860 } });
   cleanup.push(() => ctx.close());
   return ctx;
 }
