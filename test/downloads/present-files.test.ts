@@ -23,11 +23,13 @@ const [v1, main] = repo.commits;
 const q4 = v1?.files.get('tiny-llm-Q4_K_M.gguf');
 const q8 = v1?.files.get('tiny-llm-Q8_0.gguf');
 const FOLDER = 'models--acme--tiny-llm';
+/** Only the repo these tests use, built once: the whole standard set took ~0.6 s to build per test on a loaded machine. */
+const tinyHub = () => fakeHub({ repos: [repo] });
 const sha256 = (p: string) => createHash('sha256').update(fs.readFileSync(p)).digest('hex');
 
 describe('files already present', () => {
   it('fetches again a snapshot file whose size does not match the Hub (a truncated blob)', async () => {
-    const hub = await fakeHub();
+    const hub = await tinyHub();
     const { m, cache } = manager(hubHttp(hub));
     await download(m, { repo: 'acme/tiny-llm', files: ['tiny-llm-Q4_K_M.gguf'] });
     const blob = path.join(cache, FOLDER, 'blobs', q4?.sha256 as string);
@@ -41,7 +43,7 @@ describe('files already present', () => {
   // In-process engine (the CLI's download is the same request), one CLI process for what only the CLI
   // prints: six `hubcap` processes through tsx took ~20 s on a loaded machine, for a few MB of work.
   it('a plain download checks present blobs once and refetches exactly the corrupt one; --force rehashes again', async () => {
-    const hub = await fakeHub();
+    const hub = await tinyHub();
     const env = cliEnv(hub.url);
     // Where the cache slice keeps remembered hashes for a run with this data folder (the CLI's too).
     const record = path.join(env.HOME, 'data', 'blob-hashes.json');
@@ -90,7 +92,7 @@ describe('files already present', () => {
   }, 60_000);
 
   it('verifies a symlink-less (copy) cache against trees/<commit>.json, and repairs it', async () => {
-    const hub = await fakeHub();
+    const hub = await tinyHub();
     const { m, cache } = manager(hubHttp(hub), { disableSymlinks: true });
     await download(m, { repo: 'acme/tiny-llm', patterns: ['*.gguf', '*.json'] });
     const copy = path.join(cache, FOLDER, 'snapshots', main?.sha as string, 'tiny-llm-Q4_K_M.gguf');
@@ -109,7 +111,7 @@ describe('files already present', () => {
   });
 
   it('verifies a copy cache Python wrote (no record) against the Hub, and says when it cannot', async () => {
-    const hub = await fakeHub();
+    const hub = await tinyHub();
     const cache = path.join(path.dirname(cliEnv(hub.url).HF_HUB_CACHE), 'py');
     const commit = main?.sha as string;
     writePythonRevision(
@@ -136,7 +138,7 @@ describe('files already present', () => {
 
 describe('what Python reads back', () => {
   it('writes trees/<commit>.json in huggingface_hub format for a listed revision', async () => {
-    const hub = await fakeHub();
+    const hub = await tinyHub();
     const { m, cache } = manager(hubHttp(hub));
     await download(m, { repo: 'acme/tiny-llm', patterns: ['*.json'] });
     const file = treeRecordPath(path.join(cache, FOLDER), main?.sha as string);
@@ -155,7 +157,7 @@ describe('what Python reads back', () => {
   });
 
   it('offline, a whole-revision download of a partial snapshot says which files are missing', async () => {
-    const hub = await fakeHub();
+    const hub = await tinyHub();
     const { m, cache } = manager(hubHttp(hub));
     await download(m, { repo: 'acme/tiny-llm', patterns: ['*.json', 'README.md'] });
     const off = manager(hubHttp(hub, { offline: true }), { cacheDir: () => cache });
@@ -170,7 +172,7 @@ describe('what Python reads back', () => {
   });
 
   it('writes refs/<revision> for a download pinned to the commit shown on the page', async () => {
-    const hub = await fakeHub();
+    const hub = await tinyHub();
     const { m, cache } = manager(hubHttp(hub));
     const job = await download(m, { repo: 'acme/tiny-llm', revision: 'v1.0', commit: v1?.sha as string, files: ['config.json'] });
     expect(job.state).toBe('done');
