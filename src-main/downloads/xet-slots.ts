@@ -17,8 +17,9 @@ export interface TransferSlotsOptions {
   onChange?(n: number): void;
   /** Whether the transfer already knows the link caps a connection. */
   capped(): boolean;
-  /** Told when a range finds that it does. */
+  /** Told when a range finds that it does, and when a block shows it did not after all. */
   onCapped(): void;
+  onUncapped(): void;
 }
 
 export function transferSlots(o: TransferSlotsOptions): XorbSlots {
@@ -30,6 +31,7 @@ export function transferSlots(o: TransferSlotsOptions): XorbSlots {
     waiting: o.waiting,
     ...(o.onChange ? { onChange: o.onChange } : {}),
     onCapped: o.onCapped,
+    onUncapped: o.onUncapped,
     get capped() {
       return o.capped();
     },

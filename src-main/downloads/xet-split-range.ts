@@ -31,6 +31,8 @@ export interface XorbSlots {
   onCapped?(): void;
   /** Whether a range has already found the link caps a connection: later ranges start split, at capped size. */
   readonly capped?: boolean;
+  /** Told when a whole block came faster than any capped connection could bring it: the judgement was a loaded machine's. */
+  onUncapped?(): void;
   /**
    * Takes room for a block fetched ahead of its range's reader (held in memory until read), or
    * says there is none; `release` gives it back. Without them a range holds what `aheadBlocks` allows.
@@ -71,6 +73,8 @@ export const SPLIT_BLOCK_BYTES = 4 << 20;
 export const CAPPED_BLOCK_BYTES = 1 << 20;
 /** Under this, one connection's first 100 ms show a link that caps each connection (the classic road's mark). */
 const CAP_RATE = 25e6;
+/** Blocks at least this long say how fast a connection really reads (a short tail says little). */
+const UNCAP_MIN_BYTES = 256 << 10;
 
 /** Takes a slot, runs, gives it back (and says so). */
 async function withSlot<T>(slots: XorbSlots, run: () => Promise<T>): Promise<T> {
@@ -88,8 +92,10 @@ async function withSlot<T>(slots: XorbSlots, run: () => Promise<T>): Promise<T> 
  */
 export async function openXorbRanges(url: string, asked: XetRange['bytes'][], opts: SplitOptions): Promise<XorbBody> {
   const block = opts.blockBytes ?? SPLIT_BLOCK_BYTES;
+  // On a link known to cap connections, a range of two capped blocks is worth splitting already.
+  const least = 2 * (opts.slots.capped ? Math.min(block, opts.cappedBlockBytes ?? CAPPED_BLOCK_BYTES) : block);
   const only = asked[0];
-  if (asked.length === 1 && only && only.end - only.start + 1 >= 2 * block) return new SplitRange(url, only, opts, block).body();
+  if (asked.length === 1 && only && only.end - only.start + 1 >= least) return new SplitRange(url, only, opts, block).body();
   opts.slots.onChange?.(++opts.slots.inUse);
   let opened: OpenedXorb;
   try {
@@ -123,6 +129,7 @@ class SplitRange {
   readonly #blocks: Block[] = [];
   readonly #local = new AbortController();
   readonly #host: string;
+  readonly #block: number;
   readonly #cappedBlock: number;
   /** Bytes past the front that may be fetched at once on a capped link. */
   readonly #aheadBytes: number;
@@ -132,7 +139,8 @@ class SplitRange {
   #wake: (() => void) | null = null;
   /** Whether the link caps a connection (judged on the first 100 ms of bytes, as the classic road does): only then do more join. */
   #capped: boolean | null = null;
-  #firstByteAt = 0;
+  /** When the first block was asked for, and the bytes it has brought so far. */
+  #judgedFrom = 0;
   #firstBytes = 0;
   /** Connections waiting for the front to move. */
   #moved: (() => void)[] = [];
@@ -143,6 +151,7 @@ class SplitRange {
     this.#url = url;
     this.#opts = opts;
     this.#host = new URL(url).host;
+    this.#block = block;
     this.#cappedBlock = Math.min(block, opts.cappedBlockBytes ?? CAPPED_BLOCK_BYTES);
     this.#aheadBytes = (opts.aheadBlocks ?? 8) * block;
     // A link another range found capped needs no new judgement: this range starts split.
@@ -264,6 +273,29 @@ class SplitRange {
     this.#blocks.splice(0, this.#blocks.length, ...out);
   }
 
+  /** Joins runs of blocks no connection has taken back into blocks of the first size. */
+  #rejoin(): void {
+    const out: Block[] = [];
+    for (const [i, b] of this.#blocks.entries()) {
+      const last = out.at(-1);
+      const joinable = i > this.#front && b.state === 'pending' && last && last.state === 'pending' && out.length - 1 > this.#front;
+      if (joinable && last.end + 1 === b.start && b.end - last.start + 1 <= this.#block) last.end = b.end;
+      else out.push(b);
+    }
+    this.#blocks.splice(0, this.#blocks.length, ...out);
+  }
+
+  /**
+   * A whole block at twice the cap mark cannot have come over a capped connection: the first 100 ms
+   * were a loaded machine's (its event loop busy elsewhere), not the link's. Back to one connection
+   * a block ahead, in blocks of the first size; the transfer's later ranges judge afresh.
+   */
+  #uncap(): void {
+    this.#capped = false;
+    this.#rejoin();
+    this.#opts.slots.onUncapped?.();
+  }
+
   #unhold(b: Block): void {
     if (!b.held) return;
     b.held = false;
@@ -302,13 +334,18 @@ class SplitRange {
     }
   }
 
-  /** One connection's first 100 ms: at 25 MB/s or more it is not a far edge's cap, and more connections would only cost CPU. */
-  #judge(bytes: number): void {
+  /**
+   * One connection's first 100 ms: at 25 MB/s or more it is not a far edge's cap, and more
+   * connections would only cost CPU. Timed from the request, not the first byte read: a busy event
+   * loop reads a capped link's bytes, waiting in the socket, in one burst and would call it fast; a
+   * loopback it makes look slow is set right by the first whole block (`#uncap`).
+   */
+  #judge(bytes: number, askedAt: number): void {
     const t = performance.now();
-    if (this.#firstBytes === 0) this.#firstByteAt = t;
+    if (this.#firstBytes === 0) this.#judgedFrom = askedAt;
     this.#firstBytes += bytes;
-    if (t - this.#firstByteAt < 100) return;
-    this.#capped = (this.#firstBytes * 1000) / (t - this.#firstByteAt) < (this.#opts.capRate ?? CAP_RATE);
+    if (t - this.#judgedFrom < 100) return;
+    this.#capped = (this.#firstBytes * 1000) / (t - this.#judgedFrom) < (this.#opts.capRate ?? CAP_RATE);
     if (this.#capped) {
       this.#recut();
       this.#opts.slots.onCapped?.();
@@ -317,6 +354,8 @@ class SplitRange {
   }
 
   async #fetchBlock(b: Block): Promise<void> {
+    // Timed from the request, as `#judge` says why.
+    const askedAt = performance.now();
     const opened = await openXorb(this.#url, [{ start: b.start, end: b.end }], this.#local.signal);
     let got = 0;
     try {
@@ -325,13 +364,15 @@ class SplitRange {
         if (got > b.end - b.start + 1) throw new HubError('NETWORK', 'The Xet storage sent more than the range asked for.', { host: this.#host });
         b.parts.push(buf);
         if (b === this.#blocks[this.#front]) this.#notify();
-        if (this.#capped === null) this.#judge(buf.length);
+        if (this.#capped === null) this.#judge(buf.length, askedAt);
       }
     } catch (error) {
       if (this.#error) throw this.#error;
       throw error instanceof HubError ? error : new HubError('NETWORK', 'The connection to the Xet storage was cut.', { host: this.#host });
     }
     if (got !== b.end - b.start + 1) throw new HubError('NETWORK', 'The Xet storage ended a range early.', { host: this.#host });
+    const ms = performance.now() - askedAt;
+    if (this.#capped && got >= UNCAP_MIN_BYTES && got * 1000 >= 2 * (this.#opts.capRate ?? CAP_RATE) * ms) this.#uncap();
     b.state = 'done';
     this.#notify();
   }

@@ -258,6 +258,7 @@ class XetTransfer {
         this.#capped = true;
         more();
       },
+      onUncapped: () => (this.#capped = false),
     });
     const worker = async () => {
       for (let group = queue.shift(); group; group = queue.shift()) {

@@ -8,7 +8,7 @@ import { HELD_AHEAD, transferSlots } from '../../src-main/downloads/xet-slots';
 
 describe('transfer slots', () => {
   it('hold up to the budget, refuse past it, and wake waiting ranges once when room comes back', async () => {
-    const slots = transferSlots({ max: 4, waiting: () => 0, capped: () => false, onCapped: () => {} });
+    const slots = transferSlots({ max: 4, waiting: () => 0, capped: () => false, onCapped: () => {}, onUncapped: () => {} });
     const MiB = 1 << 20;
     let taken = 0;
     while (slots.hold?.(MiB)) taken += MiB;
@@ -25,9 +25,11 @@ describe('transfer slots', () => {
 
   it('read whether the link is capped when asked, not when made', () => {
     let capped = false;
-    const slots = transferSlots({ max: 4, waiting: () => 0, capped: () => capped, onCapped: () => (capped = true) });
+    const slots = transferSlots({ max: 4, waiting: () => 0, capped: () => capped, onCapped: () => (capped = true), onUncapped: () => (capped = false) });
     expect(slots.capped).toBe(false);
     slots.onCapped?.();
     expect(slots.capped).toBe(true);
+    slots.onUncapped?.();
+    expect(slots.capped).toBe(false);
   });
 });

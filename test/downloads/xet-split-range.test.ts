@@ -229,6 +229,51 @@ describe('large xorb ranges', () => {
     expect(gets.every((q) => (q.bytes ?? 0) <= MiB)).toBe(true);
   });
 
+  it('splits a range under two first-size blocks once the link is known to cap connections', async () => {
+    const small = noiseContent('split-small', 6 * MiB);
+    const h = await fakeHub({
+      repos: [buildRepo({ id: 'acme/split', commits: [{ files: { 'w.bin': small } }] })],
+      storageHost: '127.0.0.2',
+      xet: { compression: 'none' },
+    });
+    h.link.set({ perConnection: 8e6 });
+    const { x, refreshUrl } = xetFile(h, 'acme/split');
+    const cas = new CasClient(new XetTokenSource(hubHttp(h), refreshUrl), {});
+    const signal = new AbortController().signal;
+    const plan = await cas.plan(x.hash, { start: 0, end: small.size }, small.size, signal);
+    const range = plan.fetches[0]?.ranges[0];
+    if (!plan.fetches[0] || !range) throw new Error('no fetch entry');
+    const slots: XorbSlots = { max: 4, inUse: 0, waiting: () => 0, capped: true };
+    const body = await openXorbRanges(plan.fetches[0].url, [range.bytes], { signal, slots });
+    for await (const buf of body.res) void buf;
+    // A retried remainder or a middle-sized term: one request at one connection's rate before.
+    expect(xorbGets(h).length).toBe(Math.ceil((range.bytes.end - range.bytes.start + 1) / MiB));
+  });
+
+  it('takes back a capped judgement a whole block proves wrong (a loaded machine, not the link)', async () => {
+    const h = await hub();
+    const { x, refreshUrl } = xetFile(h, 'acme/split');
+    const cas = new CasClient(new XetTokenSource(hubHttp(h), refreshUrl), {});
+    const signal = new AbortController().signal;
+    const plan = await cas.plan(x.hash, { start: 0, end: size }, size, signal);
+    const fetched = plan.fetches[0];
+    const range = fetched?.ranges[0];
+    if (!fetched || !range) throw new Error('no fetch entry');
+    let uncapped = 0;
+    // Told the link is capped, on loopback that caps nothing (capRate 1 MB/s: any block beats twice it).
+    const slots: XorbSlots = { max: 4, inUse: 0, waiting: () => 0, capped: true, onUncapped: () => uncapped++ };
+    const body = await openXorbRanges(fetched.url, [range.bytes], { signal, slots, capRate: 1e6 });
+    let got = 0;
+    for await (const buf of body.res) got += buf.length;
+    const length = range.bytes.end - range.bytes.start + 1;
+    expect(got).toBe(length);
+    expect(uncapped).toBe(1);
+    // The blocks no connection had taken went back to 4 MiB: at most the 1 MiB blocks already in
+    // flight (one per connection) and the rest in 4 MiB, not one request per MiB.
+    expect(xorbGets(h).length).toBeLessThanOrEqual(slots.max + Math.ceil(length / (4 * MiB)));
+    expect(xorbGets(h).length).toBeLessThan(Math.ceil(length / MiB));
+  });
+
   it('holds blocks fetched ahead of the reader within the transfer’s budget, and gives it all back', async () => {
     const h = await hub();
     h.link.set({ perConnection: 8e6 });
