@@ -6,8 +6,9 @@
  * way. sha256 has to see the bytes in order, so parallel ranges (written at their offsets) are
  * hashed as the completed prefix grows; there is no way to hash ranges apart and combine them.
  *
- * Large files hash in a worker thread when there is a core to spare: it reads the same descriptor
- * itself, so no bytes cross threads. The worker is inline source: no separate bundle to ship.
+ * Files from 8 MiB hash in a worker thread when there is a core to spare: it reads the same
+ * descriptor itself, so no bytes cross threads, and one worker serves every file of the process.
+ * The worker is inline source: no separate bundle to ship.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -94,65 +95,127 @@ class InlineDiskHasher implements DiskHasher {
   }
 }
 
+// One worker for the process, hashing every off-thread file by id: a worker per file cost ~80 ms
+// of CPU to start (a 12 MiB shard hashes in ~10 ms), so only large files could pay for one.
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
+const { parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
 const { createHash } = require('node:crypto');
-const { fd, size, algo, prefix } = workerData;
-const h = createHash(algo);
-if (prefix) h.update(prefix);
 const buf = Buffer.allocUnsafe(${CHUNK});
-let hashed = 0, target = 0, digestWanted = false, failed = false;
-function pump() {
+const jobs = new Map();
+function pump(id, j) {
   try {
-    while (hashed < target) {
-      const n = fs.readSync(fd, buf, 0, Math.min(buf.length, target - hashed), hashed);
-      if (n === 0) throw new Error('the file ended at ' + hashed + ' bytes while being verified');
-      h.update(buf.subarray(0, n));
-      hashed += n;
+    while (j.hashed < j.target) {
+      const n = fs.readSync(j.fd, buf, 0, Math.min(buf.length, j.target - j.hashed), j.hashed);
+      if (n === 0) throw new Error('the file ended at ' + j.hashed + ' bytes while being verified');
+      j.h.update(buf.subarray(0, n));
+      j.hashed += n;
     }
-    parentPort.postMessage({ hashed });
-    if (digestWanted && hashed === size) parentPort.postMessage({ hex: h.digest('hex') });
+    parentPort.postMessage({ id, hashed: j.hashed });
+    if (j.digestWanted && j.hashed === j.size) {
+      jobs.delete(id);
+      parentPort.postMessage({ id, hex: j.h.digest('hex') });
+    }
   } catch (e) {
-    failed = true;
-    parentPort.postMessage({ error: String(e && e.message || e) });
+    jobs.delete(id);
+    parentPort.postMessage({ id, error: String((e && e.message) || e) });
   }
 }
 parentPort.on('message', (m) => {
-  if (failed) return;
-  if (m.t === 'to') target = Math.max(target, m.n);
-  else if (m.t === 'd') digestWanted = true;
-  pump();
+  if (m.t === 'open') {
+    const h = createHash(m.algo);
+    if (m.prefix) h.update(m.prefix);
+    jobs.set(m.id, { fd: m.fd, size: m.size, h, hashed: 0, target: 0, digestWanted: false });
+    return;
+  }
+  // Closed: this job's descriptor is read no more once this answer is sent (messages run in order).
+  if (m.t === 'x') {
+    jobs.delete(m.id);
+    parentPort.postMessage({ id: m.id, closed: true });
+    return;
+  }
+  const j = jobs.get(m.id);
+  if (!j) return;
+  if (m.t === 'to') j.target = Math.max(j.target, m.n);
+  else if (m.t === 'd') j.digestWanted = true;
+  pump(m.id, j);
 });
 `;
+
+interface WorkerAnswer {
+  id: number;
+  hashed?: number;
+  hex?: string;
+  error?: string;
+  closed?: boolean;
+}
+
+/** The shared hashing worker and the jobs listening to it; made at first use, unref'd (it never holds the process open). */
+let shared: { worker: Worker; jobs: Map<number, (m: WorkerAnswer) => void> } | null = null;
+
+function listen(s: NonNullable<typeof shared>, id: number, on: (m: WorkerAnswer) => void): void {
+  if (s.jobs.size === 0) s.worker.ref();
+  s.jobs.set(id, on);
+}
+
+function stopListening(s: NonNullable<typeof shared>, id: number): void {
+  if (s.jobs.delete(id) && s.jobs.size === 0) s.worker.unref();
+}
+let nextJobId = 1;
+
+function sharedWorker(): NonNullable<typeof shared> {
+  if (shared) return shared;
+  const worker = new Worker(WORKER_SOURCE, { eval: true });
+  const jobs = new Map<number, (m: WorkerAnswer) => void>();
+  const me = { worker, jobs };
+  const fail = (error: unknown) => {
+    if (shared === me) shared = null;
+    const message = error instanceof Error ? error.message : 'the hasher was stopped';
+    for (const [id, on] of jobs) on({ id, error: message, closed: true });
+    jobs.clear();
+  };
+  worker.on('message', (m: WorkerAnswer) => jobs.get(m.id)?.(m));
+  worker.once('error', fail);
+  worker.once('exit', () => fail(new Error('the hasher was stopped')));
+  // Held only while a job waits on it (a digest after the last socket closed must keep the process
+  // alive), and unref'd after the listeners: a 'message' listener added later refs it again.
+  worker.unref();
+  shared = me;
+  return me;
+}
 
 /** The worker is told of written bytes in steps this large (and at the end). */
 const POST_STEP = 1 << 20;
 
 class WorkerDiskHasher implements DiskHasher {
-  readonly #worker: Worker;
+  readonly #shared = sharedWorker();
+  readonly #id = nextJobId++;
   readonly #size: number;
   #target = 0;
   #posted = 0;
   #hashed = 0;
   #result: Promise<string>;
+  #closed: Promise<void>;
 
   constructor(fd: number, etag: string, size: number) {
     this.#size = size;
     const { algo, prefix } = hashAlgorithm(etag, size);
-    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { fd, size, algo, prefix } });
-    this.#worker.unref();
+    let onClosed = () => {};
+    this.#closed = new Promise<void>((resolve) => (onClosed = resolve));
     this.#result = new Promise<string>((resolve, reject) => {
-      this.#worker.on('message', (m: { hashed?: number; hex?: string; error?: string }) => {
+      listen(this.#shared, this.#id, (m) => {
         if (m.hashed !== undefined) this.#hashed = m.hashed;
         if (m.hex !== undefined) resolve(m.hex);
         if (m.error !== undefined) reject(new Error(m.error));
+        // Done, failed or closed: the worker reads this descriptor no more.
+        if (m.hex !== undefined || m.error !== undefined || m.closed) {
+          stopListening(this.#shared, this.#id);
+          onClosed();
+        }
       });
-      this.#worker.once('error', reject);
-      // Terminated (dispose) before it answered: digest() must not wait for ever.
-      this.#worker.once('exit', () => reject(new Error('the hasher was stopped')));
     });
     this.#result.catch(() => undefined);
+    this.#shared.worker.postMessage({ t: 'open', id: this.#id, fd, size, algo, prefix });
   }
 
   get hashed(): number {
@@ -166,26 +229,29 @@ class WorkerDiskHasher implements DiskHasher {
     // the worker saved it; in 1 MiB steps the worker still never waits long.
     if (this.#target - this.#posted < POST_STEP && this.#target !== this.#size) return;
     this.#posted = this.#target;
-    this.#worker.postMessage({ t: 'to', n: this.#target });
+    this.#shared.worker.postMessage({ t: 'to', id: this.#id, n: this.#target });
   }
 
   async digest(): Promise<string> {
     if (this.#target !== this.#size) throw new Error(`only ${this.#target} of ${this.#size} bytes were written`);
-    this.#worker.postMessage({ t: 'd' });
-    try {
-      return await this.#result;
-    } finally {
-      void this.#worker.terminate();
-    }
+    this.#shared.worker.postMessage({ t: 'd', id: this.#id });
+    return this.#result;
   }
 
   async dispose(): Promise<void> {
-    await this.#worker.terminate();
+    if (this.#shared.jobs.has(this.#id)) this.#shared.worker.postMessage({ t: 'x', id: this.#id });
+    await this.#closed;
   }
 }
 
-/** Files at least this large are hashed off the main thread… */
+/** Files at least this large are hashed off the main thread by the Xet chunk hasher (xet-chunk-hasher.ts)… */
 export const WORKER_HASH_THRESHOLD = 32 << 20;
+
+/**
+ * …and by the disk hasher, whose worker is shared (nothing to start per file): from the size that
+ * may use several connections (a snapshot's 12 MiB shards), where the main thread is busiest.
+ */
+export const DISK_HASH_WORKER_FROM = 8 << 20;
 
 /** HUBCAP_HASH_THREAD as the environment module read it (benchmarks compare both); the core sets it at start. */
 let hashThread: 'worker' | 'inline' | null = null;
@@ -208,5 +274,5 @@ export function workerHashingUseful(choice: 'worker' | 'inline' | null = hashThr
  * settles or dispose() is called.
  */
 export function createDiskHasher(fd: number, etag: string, size: number, offThread = workerHashingUseful()): DiskHasher {
-  return offThread && size >= WORKER_HASH_THRESHOLD ? new WorkerDiskHasher(fd, etag, size) : new InlineDiskHasher(fd, etag, size);
+  return offThread && size >= DISK_HASH_WORKER_FROM ? new WorkerDiskHasher(fd, etag, size) : new InlineDiskHasher(fd, etag, size);
 }

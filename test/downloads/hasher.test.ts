@@ -1,10 +1,11 @@
 /** The disk hasher: it reads the file back, so what is verified is what is on disk. */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import os from 'node:os';
-import { createDiskHasher, useHashThread, workerHashingUseful } from '../../src-main/downloads/hasher';
+import { createDiskHasher, type DiskHasher, useHashThread, workerHashingUseful } from '../../src-main/downloads/hasher';
 import { tmpDir } from '../helpers/tmp';
 
 const data = Buffer.alloc(40 << 20);
@@ -62,6 +63,51 @@ describe('disk hashers', () => {
       await h.dispose();
       await fh.close();
     }
+  });
+});
+
+type Job = { fd: number; bytes: Buffer; h: DiskHasher };
+
+describe('the shared hashing worker', () => {
+  it('hashes several files at once, and one disposed mid-way leaves the others right', async () => {
+    const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    const files = [0, 1, 2].map((k) => {
+      const file = path.join(tmpDir(), `f${k}`);
+      const bytes = Buffer.from(data.subarray(0, (12 << 20) + k * 1001));
+      bytes[k] = 0xee;
+      fs.writeFileSync(file, bytes);
+      return { fd: fs.openSync(file, 'r'), bytes };
+    });
+    const [a, b, c] = files.map((f) => ({ ...f, h: createDiskHasher(f.fd, 'f'.repeat(64), f.bytes.length, true) })) as [Job, Job, Job];
+    b.h.advance(3 << 20);
+    await b.h.dispose();
+    fs.closeSync(b.fd);
+    for (const j of [a, c]) j.h.advance(j.bytes.length);
+    expect(await a.h.digest()).toBe(sha256(a.bytes));
+    expect(await c.h.digest()).toBe(sha256(c.bytes));
+    for (const j of [a, c]) fs.closeSync(j.fd);
+  });
+
+  it('holds the process while a digest is awaited, and lets it exit after', () => {
+    const file = path.join(tmpDir(), 'f');
+    fs.writeFileSync(file, data.subarray(0, 9 << 20));
+    const script = path.join(tmpDir(), 'run.mts');
+    const hasher = path.resolve('src-main/downloads/hasher.ts');
+    fs.writeFileSync(
+      script,
+      `import fs from 'node:fs';\nimport { createDiskHasher } from ${JSON.stringify(hasher)};\n` +
+        `const h = createDiskHasher(fs.openSync(${JSON.stringify(file)}, 'r'), 'f'.repeat(64), ${9 << 20}, true);\n` +
+        `h.advance(${9 << 20});\nconsole.log(await h.digest());\n`,
+    );
+    // Nothing else holds the event loop: an unref'd worker would let it exit before the answer (13),
+    // a ref'd one would never let it exit (the timeout).
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe(
+      createHash('sha256')
+        .update(data.subarray(0, 9 << 20))
+        .digest('hex'),
+    );
   });
 });
 
