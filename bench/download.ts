@@ -216,6 +216,9 @@ async function measure(name: string, shape: LinkShape, clients: Client[], repo: 
       MBps: +(bytes / s / 1e6).toFixed(1),
       ...(rs[0]?.rssMB !== undefined ? { peakRssMB: Math.max(...rs.map((r) => r.rssMB ?? 0)) } : {}),
       ...(rs[0]?.maxConnections !== undefined ? { maxConnections: Math.max(...rs.map((r) => r.maxConnections ?? 0)) } : {}),
+      // Per run too: the sizing may open 16 in one run and 1 in the next (loopback under load).
+      ...(rs[0]?.maxConnections !== undefined ? { connectionsPerRun: rs.map((r) => r.maxConnections ?? 0) } : {}),
+      ...(rs.length > 1 ? { secondsPerRun: rs.map((r) => +r.seconds.toFixed(2)) } : {}),
     };
   }
   console.log(JSON.stringify({ case: name, shape, ...row }));
