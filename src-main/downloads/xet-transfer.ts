@@ -127,9 +127,24 @@ class XetTransfer {
   async run(): Promise<XetTransferResult> {
     const req = this.#req;
     const windowBytes = this.#opts.windowBytes ?? XET_WINDOW_BYTES;
+    // The next window's plan is asked for while this one's ranges run, so a window boundary costs
+    // no plan round trip (a CAS answer ~100 ms away); stopped with the transfer.
+    const ahead = new AbortController();
+    const stopAhead = () => ahead.abort();
+    this.#opts.signal.addEventListener('abort', stopAhead, { once: true });
     try {
       await this.#opts.local?.prepare(this.#cas, this.#opts.signal);
-      for (let start = 0; start < req.size; start += windowBytes) await this.#window({ start, end: Math.min(req.size, start + windowBytes) });
+      const windows: Window[] = [];
+      for (let start = 0; start < req.size; start += windowBytes) windows.push({ start, end: Math.min(req.size, start + windowBytes) });
+      let planned: Promise<XetPlan> | null = windows[0] ? this.#plan(windows[0]) : null;
+      for (const [i, window] of windows.entries()) {
+        const plan = planned as Promise<XetPlan>;
+        const next = windows[i + 1];
+        planned = next ? plan.then(() => this.#plan(next, ahead.signal)) : null;
+        // Awaited in its turn; a failure while this window runs must not go unhandled meanwhile.
+        planned?.catch(() => undefined);
+        await this.#window(window, await plan);
+      }
       if (this.#done.total() !== req.size) throw new XetDataError('plan', `the reconstruction plans covered ${this.#done.total()} of ${req.size} bytes`);
       const digest = await this.#hasher.digest().catch(() => null);
       const xetOk = (await this.#xetHash()) === req.xetHash;
@@ -152,32 +167,31 @@ class XetTransfer {
         throw new HubError('INTEGRITY', `${this.#file} arrived damaged from the Xet storage (${error.message}); nothing was saved.`, { ...req.ctx });
       throw error;
     } finally {
+      ahead.abort();
+      this.#opts.signal.removeEventListener('abort', stopAhead);
       await this.#hasher.dispose();
       await this.#chunkHasher.dispose();
     }
   }
 
   /** Waits before trying again, or rethrows what asking again will not fix. */
-  async #retry(error: unknown, what: string): Promise<void> {
-    if (this.#opts.signal.aborted) throw error;
+  async #retry(error: unknown, what: string, signal = this.#opts.signal): Promise<void> {
+    if (signal.aborted) throw error;
     const e = error instanceof HubError ? error : null;
     if (!e?.transient) throw error;
     this.#failures += 1;
     if (this.#failures > (this.#opts.maxRetries ?? 8))
       throw new HubError(e.code, `${what}: ${e.message} (gave up after ${this.#failures} attempts)`, { ...e.details, attempts: this.#failures });
     const ra = e.details.retryAfterSeconds;
-    await (this.#opts.sleep ?? abortableSleep)(
-      ra !== undefined ? Math.min(60_000, ra * 1000) : Math.min(8000, 250 * 2 ** (this.#failures - 1)),
-      this.#opts.signal,
-    );
+    await (this.#opts.sleep ?? abortableSleep)(ra !== undefined ? Math.min(60_000, ra * 1000) : Math.min(8000, 250 * 2 ** (this.#failures - 1)), signal);
   }
 
-  async #plan(window: Window): Promise<XetPlan> {
+  async #plan(window: Window, signal = this.#opts.signal): Promise<XetPlan> {
     for (;;) {
       try {
-        return await this.#cas.plan(this.#req.xetHash, window, this.#req.size, this.#opts.signal);
+        return await this.#cas.plan(this.#req.xetHash, window, this.#req.size, signal);
       } catch (error) {
-        await this.#retry(error, `Planning ${this.#file}`);
+        await this.#retry(error, `Planning ${this.#file}`, signal);
       }
     }
   }
@@ -226,8 +240,7 @@ class XetTransfer {
     return writes;
   }
 
-  async #window(window: Window): Promise<void> {
-    const plan = await this.#plan(window);
+  async #window(window: Window, plan: XetPlan): Promise<void> {
     const jobs = jobsOf(plan, window.start);
     for (const j of jobs) this.#restore(j, window);
     this.#terms.push(...placedTerms(plan, window.start));

@@ -98,6 +98,26 @@ describe('transferXet', () => {
     expect(log.filter((q) => q.url.startsWith('/v1/')).map((q) => q.headers.range)[1]).toBe(`bytes=${1 << 20}-${(2 << 20) - 1}`);
   });
 
+  it('asks for the next window’s plan while this window’s ranges are still coming', async () => {
+    const hub = await xetHub();
+    hub.link.set({ perConnection: 2e6 });
+    const log = cas(hub).log;
+    // Each plan request, as it arrives: how many xorb answers have been sent whole.
+    const doneAtPlan: number[] = [];
+    const push = log.push.bind(log);
+    log.push = (...entries) => {
+      for (const e of entries)
+        if (/reconstructions/.test(e.url)) doneAtPlan.push(log.filter((q) => q.url.startsWith('/xorbs/') && q.bytes !== undefined).length);
+      return push(...entries);
+    };
+    const { file } = await transfer(hub, { windowBytes: 1 << 20, connections: 2 });
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+    // The second window's plan was asked for before any of the first window's xorb answers ended
+    // (each ~1 MiB at 2 MB/s): a window boundary waits for no plan round trip.
+    expect(doneAtPlan.length).toBe(Math.ceil(content.size / (1 << 20)));
+    expect(doneAtPlan[1]).toBe(0);
+  });
+
   it('re-plans when a presigned URL has expired, and backs off a 429', async () => {
     const hub = await xetHub();
     cas(hub).faults.add({ kind: 'expire', times: 2 });
