@@ -4,6 +4,7 @@
  * hash xetchunk-wasm gives; chunks never added are read back and hashed at the end, and a changed
  * byte on disk changes the hash.
  */
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -48,5 +49,23 @@ describe('chunk hasher', () => {
 
   it('hashes what is on disk: a byte changed after the write changes the hash (worker)', async () => {
     expect(await hashWith(true, 1, 5_000_000)).not.toBe(expected);
+  });
+
+  it('holds the process while the worker finishes the file hash, and lets it exit after', () => {
+    const file = path.join(tmpDir(), 'f');
+    fs.writeFileSync(file, data);
+    const script = path.join(tmpDir(), 'run.mts');
+    const hasher = path.resolve('src-main/downloads/xet-chunk-hasher.ts');
+    fs.writeFileSync(
+      script,
+      `import fs from 'node:fs';\nimport { createChunkHasher } from ${JSON.stringify(hasher)};\n` +
+        `const h = createChunkHasher(fs.openSync(${JSON.stringify(file)}, 'r'), ${size}, true, false);\n` +
+        `const hex = await h.fileHash(${JSON.stringify(spans)});\nawait h.dispose();\nconsole.log(hex);\n`,
+    );
+    // The wasm worker (no native blake3) with nothing else on the event loop: a worker that did not
+    // hold the process while awaited would let it exit mid-await (13), one held after would hang it.
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(expected);
   });
 });
