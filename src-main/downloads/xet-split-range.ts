@@ -78,12 +78,18 @@ const UNCAP_MIN_BYTES = 256 << 10;
 
 /** Takes a slot, runs, gives it back (and says so). */
 async function withSlot<T>(slots: XorbSlots, run: () => Promise<T>): Promise<T> {
-  slots.onChange?.(++slots.inUse);
+  take(slots, 1);
   try {
     return await run();
   } finally {
-    slots.onChange?.(--slots.inUse);
+    take(slots, -1);
   }
+}
+
+/** Counts a request opened (1) or ended (-1); not in `onChange?.(++inUse)`, which skips the count without a listener. */
+function take(slots: XorbSlots, n: 1 | -1): void {
+  slots.inUse += n;
+  slots.onChange?.(slots.inUse);
 }
 
 /**
@@ -96,17 +102,17 @@ export async function openXorbRanges(url: string, asked: XetRange['bytes'][], op
   const least = 2 * (opts.slots.capped ? Math.min(block, opts.cappedBlockBytes ?? CAPPED_BLOCK_BYTES) : block);
   const only = asked[0];
   if (asked.length === 1 && only && only.end - only.start + 1 >= least) return new SplitRange(url, only, opts, block).body();
-  opts.slots.onChange?.(++opts.slots.inUse);
+  take(opts.slots, 1);
   let opened: OpenedXorb;
   try {
     opened = await openXorb(url, asked, opts.signal);
   } catch (error) {
-    opts.slots.onChange?.(--opts.slots.inUse);
+    take(opts.slots, -1);
     throw error;
   }
   let released = false;
   const release = () => {
-    if (!released) opts.slots.onChange?.(--opts.slots.inUse);
+    if (!released) take(opts.slots, -1);
     released = true;
   };
   opened.res.once('close', release);
@@ -170,8 +176,10 @@ class SplitRange {
     // The first connection is the range's own; more join as slots free up.
     void this.#fetcher(false);
     const inOrder = () => this.#inOrder();
+    // A reader that stops early (a chunk that does not decode, a failed write) stops the fetchers
+    // too: one waiting for the front to move would wait for ever, its slot taken.
     const stop = () => {
-      this.#local.abort();
+      this.#fail(new HubError('CANCELLED', 'The xorb range is no longer read.'));
       for (const b of this.#blocks) this.#unhold(b);
     };
     const res = {

@@ -146,6 +146,37 @@ describe('large xorb ranges', () => {
     await it.return?.();
   });
 
+  it('gives its connection and held blocks back when its reader stops early (a corrupt chunk), not only on a failure', async () => {
+    const big = noiseContent('split-stop', 40 * MiB);
+    const h = await fakeHub({
+      repos: [buildRepo({ id: 'acme/stop', commits: [{ files: { 'w.bin': big } }] })],
+      storageHost: '127.0.0.2',
+      xet: { compression: 'none' },
+    });
+    const { x, refreshUrl } = xetFile(h, 'acme/stop');
+    const cas = new CasClient(new XetTokenSource(hubHttp(h), refreshUrl), {});
+    const signal = new AbortController().signal;
+    const plan = await cas.plan(x.hash, { start: 0, end: big.size }, big.size, signal);
+    const fetched = plan.fetches[0];
+    const range = fetched?.ranges[0];
+    if (!fetched || !range) throw new Error('no fetch entry');
+    let held = 0;
+    const slots: XorbSlots = { max: 8, inUse: 0, waiting: () => 0, hold: (n) => ((held += n), true), release: (n) => void (held -= n) };
+    const body = await openXorbRanges(fetched.url, [range.bytes], { signal, slots, capRate: 0 });
+    const it = body.res[Symbol.asyncIterator]();
+    await it.next();
+    // Its connection takes the next block, reads it whole and waits for the reader to move.
+    await expect.poll(() => xorbGets(h).length).toBe(2);
+    await expect.poll(() => h.link.open).toBe(0);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(slots.inUse).toBe(1);
+    // The decoder throws (as for a corrupt chunk): the reader is returned, never destroyed. The
+    // connection waiting for the front to move was never woken, and its slot stayed taken.
+    await it.return?.();
+    await expect.poll(() => slots.inUse).toBe(0);
+    expect(held).toBe(0);
+  });
+
   it('opens more ranges at once when the link caps each connection', async () => {
     const many = noiseContent('split-many', 40 * MiB);
     const h = await fakeHub({
