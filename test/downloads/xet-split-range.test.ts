@@ -61,6 +61,18 @@ function xetFile(h: FakeHub, id: string) {
   return { x, refreshUrl: `${h.url}/api/models/${id}/xet-read-token/${commit.sha}` };
 }
 
+/** The first xorb range the CAS plans for a repo's `w.bin` of `length` bytes, its signed URL, and a signal. */
+async function firstRange(h: FakeHub, id: string, length: number) {
+  const { x, refreshUrl } = xetFile(h, id);
+  const cas = new CasClient(new XetTokenSource(hubHttp(h), refreshUrl), {});
+  const signal = new AbortController().signal;
+  const plan = await cas.plan(x.hash, { start: 0, end: length }, length, signal);
+  const fetched = plan.fetches[0];
+  const range = fetched?.ranges[0];
+  if (!fetched || !range) throw new Error('no fetch entry');
+  return { url: fetched.url, range, signal };
+}
+
 const xorbGets = (h: FakeHub) => (h.xet?.cas.log ?? []).filter((q) => q.url.startsWith('/xorbs/'));
 
 describe('large xorb ranges', () => {
@@ -125,17 +137,10 @@ describe('large xorb ranges', () => {
       storageHost: '127.0.0.2',
       xet: { compression: 'none' },
     });
-    const { x, refreshUrl } = xetFile(h, 'acme/ahead');
-    const hubClient = hubHttp(h);
-    const cas = new CasClient(new XetTokenSource(hubClient, refreshUrl), {});
-    const signal = new AbortController().signal;
-    const plan = await cas.plan(x.hash, { start: 0, end: big.size }, big.size, signal);
-    const fetched = plan.fetches[0];
-    const range = fetched?.ranges[0];
-    if (!fetched || !range) throw new Error('no fetch entry');
+    const { url, range, signal } = await firstRange(h, 'acme/ahead', big.size);
     const slots: XorbSlots = { max: 8, inUse: 0, waiting: () => 0 };
     // capRate 0: never judged capped, however slow this machine reads loopback.
-    const body = await openXorbRanges(fetched.url, [range.bytes], { signal, slots, capRate: 0 });
+    const body = await openXorbRanges(url, [range.bytes], { signal, slots, capRate: 0 });
     const it = body.res[Symbol.asyncIterator]();
     await it.next();
     // The reader stops at its first bytes: the connection may finish this block and take one more.
@@ -153,16 +158,10 @@ describe('large xorb ranges', () => {
       storageHost: '127.0.0.2',
       xet: { compression: 'none' },
     });
-    const { x, refreshUrl } = xetFile(h, 'acme/stop');
-    const cas = new CasClient(new XetTokenSource(hubHttp(h), refreshUrl), {});
-    const signal = new AbortController().signal;
-    const plan = await cas.plan(x.hash, { start: 0, end: big.size }, big.size, signal);
-    const fetched = plan.fetches[0];
-    const range = fetched?.ranges[0];
-    if (!fetched || !range) throw new Error('no fetch entry');
+    const { url, range, signal } = await firstRange(h, 'acme/stop', big.size);
     let held = 0;
     const slots: XorbSlots = { max: 8, inUse: 0, waiting: () => 0, hold: (n) => ((held += n), true), release: (n) => void (held -= n) };
-    const body = await openXorbRanges(fetched.url, [range.bytes], { signal, slots, capRate: 0 });
+    const body = await openXorbRanges(url, [range.bytes], { signal, slots, capRate: 0 });
     const it = body.res[Symbol.asyncIterator]();
     await it.next();
     // Its connection takes the next block, reads it whole and waits for the reader to move.
@@ -241,15 +240,9 @@ describe('large xorb ranges', () => {
   it('starts a range in capped-size blocks once the transfer knows the link caps a connection', async () => {
     const h = await hub();
     h.link.set({ perConnection: 8e6 });
-    const { x, refreshUrl } = xetFile(h, 'acme/split');
-    const cas = new CasClient(new XetTokenSource(hubHttp(h), refreshUrl), {});
-    const signal = new AbortController().signal;
-    const plan = await cas.plan(x.hash, { start: 0, end: size }, size, signal);
-    const fetched = plan.fetches[0];
-    const range = fetched?.ranges[0];
-    if (!fetched || !range) throw new Error('no fetch entry');
+    const { url, range, signal } = await firstRange(h, 'acme/split', size);
     const slots: XorbSlots = { max: 4, inUse: 0, waiting: () => 0, capped: true };
-    const body = await openXorbRanges(fetched.url, [range.bytes], { signal, slots });
+    const body = await openXorbRanges(url, [range.bytes], { signal, slots });
     let got = 0;
     for await (const buf of body.res) got += buf.length;
     const length = range.bytes.end - range.bytes.start + 1;
@@ -268,14 +261,9 @@ describe('large xorb ranges', () => {
       xet: { compression: 'none' },
     });
     h.link.set({ perConnection: 8e6 });
-    const { x, refreshUrl } = xetFile(h, 'acme/split');
-    const cas = new CasClient(new XetTokenSource(hubHttp(h), refreshUrl), {});
-    const signal = new AbortController().signal;
-    const plan = await cas.plan(x.hash, { start: 0, end: small.size }, small.size, signal);
-    const range = plan.fetches[0]?.ranges[0];
-    if (!plan.fetches[0] || !range) throw new Error('no fetch entry');
+    const { url, range, signal } = await firstRange(h, 'acme/split', small.size);
     const slots: XorbSlots = { max: 4, inUse: 0, waiting: () => 0, capped: true };
-    const body = await openXorbRanges(plan.fetches[0].url, [range.bytes], { signal, slots });
+    const body = await openXorbRanges(url, [range.bytes], { signal, slots });
     for await (const buf of body.res) void buf;
     // A retried remainder or a middle-sized term: one request at one connection's rate before.
     expect(xorbGets(h).length).toBe(Math.ceil((range.bytes.end - range.bytes.start + 1) / MiB));
@@ -283,17 +271,11 @@ describe('large xorb ranges', () => {
 
   it('takes back a capped judgement a whole block proves wrong (a loaded machine, not the link)', async () => {
     const h = await hub();
-    const { x, refreshUrl } = xetFile(h, 'acme/split');
-    const cas = new CasClient(new XetTokenSource(hubHttp(h), refreshUrl), {});
-    const signal = new AbortController().signal;
-    const plan = await cas.plan(x.hash, { start: 0, end: size }, size, signal);
-    const fetched = plan.fetches[0];
-    const range = fetched?.ranges[0];
-    if (!fetched || !range) throw new Error('no fetch entry');
+    const { url, range, signal } = await firstRange(h, 'acme/split', size);
     let uncapped = 0;
     // Told the link is capped, on loopback that caps nothing (capRate 1 MB/s: any block beats twice it).
     const slots: XorbSlots = { max: 4, inUse: 0, waiting: () => 0, capped: true, onUncapped: () => uncapped++ };
-    const body = await openXorbRanges(fetched.url, [range.bytes], { signal, slots, capRate: 1e6 });
+    const body = await openXorbRanges(url, [range.bytes], { signal, slots, capRate: 1e6 });
     let got = 0;
     for await (const buf of body.res) got += buf.length;
     const length = range.bytes.end - range.bytes.start + 1;
@@ -308,13 +290,7 @@ describe('large xorb ranges', () => {
   it('holds blocks fetched ahead of the reader within the transfer’s budget, and gives it all back', async () => {
     const h = await hub();
     h.link.set({ perConnection: 8e6 });
-    const { x, refreshUrl } = xetFile(h, 'acme/split');
-    const cas = new CasClient(new XetTokenSource(hubHttp(h), refreshUrl), {});
-    const signal = new AbortController().signal;
-    const plan = await cas.plan(x.hash, { start: 0, end: size }, size, signal);
-    const fetched = plan.fetches[0];
-    const range = fetched?.ranges[0];
-    if (!fetched || !range) throw new Error('no fetch entry');
+    const { url, range, signal } = await firstRange(h, 'acme/split', size);
     let held = 0;
     let most = 0;
     let refused = 0;
@@ -331,7 +307,7 @@ describe('large xorb ranges', () => {
       },
       release: (n) => void (held -= n),
     };
-    const body = await openXorbRanges(fetched.url, [range.bytes], { signal, slots });
+    const body = await openXorbRanges(url, [range.bytes], { signal, slots });
     let got = 0;
     for await (const buf of body.res) got += buf.length;
     expect(got).toBe(range.bytes.end - range.bytes.start + 1);
