@@ -129,6 +129,13 @@ interface Block {
   held: boolean;
 }
 
+/** [start, end] (inclusive) cut into pending blocks of `size` bytes, the last the rest. */
+function pendingBlocks(start: number, end: number, size: number): Block[] {
+  const out: Block[] = [];
+  for (let at = start; at <= end; at += size) out.push({ start: at, end: Math.min(end, at + size - 1), state: 'pending', parts: [], held: false });
+  return out;
+}
+
 class SplitRange {
   readonly #url: string;
   readonly #opts: SplitOptions;
@@ -162,9 +169,7 @@ class SplitRange {
     this.#aheadBytes = (opts.aheadBlocks ?? 8) * block;
     // A link another range found capped needs no new judgement: this range starts split.
     if (opts.slots.capped) this.#capped = true;
-    const size = this.#capped ? this.#cappedBlock : block;
-    for (let at = range.start; at <= range.end; at += size)
-      this.#blocks.push({ start: at, end: Math.min(range.end, at + size - 1), state: 'pending', parts: [], held: false });
+    this.#blocks.push(...pendingBlocks(range.start, range.end, this.#capped ? this.#cappedBlock : block));
     // Every block in flight listens on the range's signal: up to the transfer's connection count.
     setMaxListeners(64, this.#local.signal);
     const onAbort = () => this.#fail(new HubError('CANCELLED', 'The download was stopped.'));
@@ -275,8 +280,7 @@ class SplitRange {
     const out: Block[] = [];
     for (const [i, b] of this.#blocks.entries()) {
       if (i <= this.#front || b.state !== 'pending' || b.end - b.start + 1 <= size) out.push(b);
-      else
-        for (let at = b.start; at <= b.end; at += size) out.push({ start: at, end: Math.min(b.end, at + size - 1), state: 'pending', parts: [], held: false });
+      else out.push(...pendingBlocks(b.start, b.end, size));
     }
     this.#blocks.splice(0, this.#blocks.length, ...out);
   }
