@@ -8,6 +8,7 @@ import https from 'node:https';
 import { BODY_LIMITS } from '../hub/limits';
 import { downloadHostError, type HubError, hubErrorFrom, networkError } from '../hub/errors';
 import type { HubHttp } from '../hub/http';
+import { agentFor } from '../hub/node-fetch';
 import { nextHop } from '../hub/redirects';
 
 export interface OpenedBody {
@@ -16,10 +17,6 @@ export interface OpenedBody {
   finalUrl: string;
   res: http.IncomingMessage;
 }
-
-const agentOpts = { keepAlive: true, maxSockets: 64 };
-const httpAgent = new http.Agent(agentOpts);
-const httpsAgent = new https.Agent(agentOpts);
 
 function toHeaders(raw: http.IncomingHttpHeaders): Headers {
   const h = new Headers();
@@ -37,7 +34,7 @@ function toHeaders(raw: http.IncomingHttpHeaders): Headers {
 function once(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
     const mod = url.startsWith('https:') ? https : http;
-    const req = mod.get(url, { headers, agent: url.startsWith('https:') ? httpsAgent : httpAgent, signal }, resolve);
+    const req = mod.get(url, { headers, agent: agentFor(url), signal }, resolve);
     req.on('error', reject);
   });
 }

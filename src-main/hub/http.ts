@@ -9,6 +9,7 @@ import { formatBytes } from '../contract/present/format';
 import { HubError, hubErrorFrom, networkError, type ErrorContext } from './errors';
 import { RETRY_POLICIES, retryDelayMs } from './retry';
 import { BODY_LIMITS } from './limits';
+import { nodeFetch } from './node-fetch';
 import { nextHop } from './redirects';
 
 export interface HubHttpOptions {
@@ -180,7 +181,7 @@ export class HubHttp {
       ...rest
     } = init;
     this.assertOnline();
-    const doFetch = this.#opts.fetch ?? fetch;
+    const doFetch = this.#opts.fetch ?? nodeFetch;
     let current = url;
     let res: Response;
     for (let hop = 0; ; hop++) {

@@ -50,8 +50,8 @@ export class HubReachabilityMonitor {
       if (res.status >= 500) this.#set(this.#make('server-error', `The Hub answered HTTP ${res.status}.`));
       else this.#set(this.#make('online', null));
     } catch (error) {
-      const e = error as Error & { cause?: { code?: string; message?: string } };
-      const reason = e.name === 'TimeoutError' ? 'no answer within 5 s' : (e.cause?.code ?? e.cause?.message ?? e.message);
+      const e = error as Error & { cause?: { code?: string; message?: string }; code?: string };
+      const reason = e.name === 'TimeoutError' ? 'no answer within 5 s' : (e.cause?.code ?? e.code ?? e.cause?.message ?? e.message);
       this.#set(this.#make('unreachable', `Cannot reach ${endpoint} (${reason}).`));
     }
     return this.#status;

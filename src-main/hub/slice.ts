@@ -8,6 +8,7 @@ import type { ModelDetails } from '../contract/model';
 import { hubHandlers } from './handlers';
 import type { HfEnv } from './hf-env';
 import { HubHttp } from './http';
+import { nodeFetch } from './node-fetch';
 import { HubReachabilityMonitor } from './reachability';
 import type { TreeFile } from './tree';
 
@@ -41,7 +42,7 @@ export const hubSlice = defineSlice({
     const reachability = new HubReachabilityMonitor({
       endpoint: () => hf.endpoint.url,
       offline,
-      fetch: options.fetch ?? fetch,
+      fetch: options.fetch ?? nodeFetch,
       onChange: () => events.emit('hub.status', hub.status()),
     });
     const http = new HubHttp({

@@ -9,12 +9,9 @@ import https from 'node:https';
 import { downloadHostError, HubError, networkError } from '../hub/errors';
 import { limitBody, USER_AGENT } from '../hub/http';
 import { BODY_LIMITS } from '../hub/limits';
+import { agentFor, nodeFetch } from '../hub/node-fetch';
 import { parsePlan, type XetPlan, type XetRange } from './reconstruction';
 import type { XetToken, XetTokenSource } from './token';
-
-const agentOpts = { keepAlive: true, maxSockets: 64 };
-const httpAgent = new http.Agent(agentOpts);
-const httpsAgent = new https.Agent(agentOpts);
 
 export interface CasContext {
   repo?: string;
@@ -27,7 +24,7 @@ export class CasClient {
   readonly #ctx: CasContext;
   #v1Only = false;
 
-  constructor(tokens: XetTokenSource, ctx: CasContext, fetchImpl: typeof fetch = fetch) {
+  constructor(tokens: XetTokenSource, ctx: CasContext, fetchImpl: typeof fetch = nodeFetch) {
     this.#tokens = tokens;
     this.#ctx = ctx;
     this.#fetch = fetchImpl;
@@ -100,24 +97,20 @@ export function openXorb(url: string, ranges: XetRange['bytes'][], signal: Abort
   const range = `bytes=${ranges.map((r) => `${r.start}-${r.end}`).join(',')}`;
   return new Promise((resolve, reject) => {
     const mod = u.protocol === 'https:' ? https : http;
-    const req = mod.get(
-      url,
-      { headers: { range, 'accept-encoding': 'identity', 'user-agent': USER_AGENT }, agent: u.protocol === 'https:' ? httpsAgent : httpAgent, signal },
-      (res) => {
-        if (res.statusCode !== 206) {
-          res.resume();
-          const headers = new Headers();
-          for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers.set(k, v);
-          reject(
-            res.statusCode === 200
-              ? new HubError('SERVER_ERROR', `The Xet storage (${host}) ignored the byte range asked for.`, { host })
-              : downloadHostError(res.statusCode ?? 0, headers, host, {}),
-          );
-          return;
-        }
-        resolve({ res, contentType: res.headers['content-type'] ?? '', host });
-      },
-    );
+    const req = mod.get(url, { headers: { range, 'accept-encoding': 'identity', 'user-agent': USER_AGENT }, agent: agentFor(u), signal }, (res) => {
+      if (res.statusCode !== 206) {
+        res.resume();
+        const headers = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers.set(k, v);
+        reject(
+          res.statusCode === 200
+            ? new HubError('SERVER_ERROR', `The Xet storage (${host}) ignored the byte range asked for.`, { host })
+            : downloadHostError(res.statusCode ?? 0, headers, host, {}),
+        );
+        return;
+      }
+      resolve({ res, contentType: res.headers['content-type'] ?? '', host });
+    });
     req.on('error', (e) => reject(signal.aborted ? e : networkError(e, url)));
   });
 }

@@ -3,6 +3,9 @@
  * CAS has no v2 (remembered), one token refresh on a 401, the CAS's failures as typed errors naming
  * its host, and the plan checked before it is handed back. The plans are the fake CAS's own.
  */
+import diagnostics from 'node:diagnostics_channel';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { CasClient } from '../../src-main/xet/cas-client';
 import type { XetToken, XetTokenSource } from '../../src-main/xet/token';
@@ -97,5 +100,34 @@ describe('CasClient.plan', () => {
       code: 'NETWORK',
       message: /cas\.example \(ECONNREFUSED\)/,
     });
+  });
+
+  it('asks a real CAS over node:http by default, without Node’s fetch, and follows no redirect', async () => {
+    const seen: (string | undefined)[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      if (req.url?.startsWith('/v2/')) res.writeHead(200, { 'content-type': 'application/json' }).end(V2);
+      else res.writeHead(302, { location: '/v2/elsewhere' }).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const casUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const source = { get: async (): Promise<XetToken> => ({ accessToken: 'cas-token', casUrl, exp: Date.now() / 1000 + 3600 }) } as unknown as XetTokenSource;
+    const created: unknown[] = [];
+    const listener = (m: unknown) => created.push(m);
+    diagnostics.subscribe('undici:request:create', listener);
+    try {
+      const plan = await new CasClient(source, {}).plan(HASH, whole, file.size, signal);
+      expect(plan.terms.reduce((n, t) => n + t.unpacked, 0)).toBe(file.size);
+      const moved = {
+        get: async (): Promise<XetToken> => ({ accessToken: 'cas-token', casUrl: `${casUrl}/moved`, exp: Date.now() / 1000 + 3600 }),
+      } as unknown as XetTokenSource;
+      await expect(new CasClient(moved, {}).plan(HASH, whole, file.size, signal)).rejects.toMatchObject({ code: 'NETWORK' });
+    } finally {
+      diagnostics.unsubscribe('undici:request:create', listener);
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+    expect(created).toEqual([]);
+    expect(seen).toEqual(['Bearer cas-token', 'Bearer cas-token']);
   });
 });
