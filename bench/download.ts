@@ -13,7 +13,9 @@
  * Middle sizes (#25 Figures), `--cases middle,snapshot20,loop512`: 16, 96 and 512 MiB files and a
  * 20-file snapshot over 8 MB/s per connection against `aria2c -x8 -s8 -k1M` given the same URL
  * list, and 512 MiB on loopback against Python 2.0 (.venv-hf2) and `curl | tee | openssl dgst
- * -sha256` (the floor for a client that verifies), alternating.
+ * -sha256` (the floor for a client that verifies), alternating. The middle sizes also run
+ * bench/node-floor.mjs, the least any Node process does for the same download (it verifies
+ * nothing): how much of Hubcap's time is Node's own.
  *
  *   npm run build && npx tsx bench/download.ts [--mib 1024] [--runs 1] [--cases a,b,c,snapshot,resume]
  *   npx tsx bench/download.ts --runs 3 --cases middle,snapshot20,loop512
@@ -96,7 +98,7 @@ const python = (() => {
   return probe.status === 0 ? { version: probe.stdout.toString().trim() } : { skipped: 'no python3 with huggingface_hub (set PYTHONPATH to one)' };
 })();
 
-type Client = 'curl' | 'aria2c' | 'python' | 'hubcapAuto' | 'hubcap1' | 'aria2k' | 'curlSha' | 'python2' | 'hubcapStart' | 'hubcapBase';
+type Client = 'curl' | 'aria2c' | 'python' | 'hubcapAuto' | 'hubcap1' | 'aria2k' | 'curlSha' | 'python2' | 'hubcapStart' | 'hubcapBase' | 'nodeFloor';
 const PYTHON2 = new URL('../.venv-hf2/bin/python', import.meta.url).pathname;
 interface Result {
   seconds: number;
@@ -155,6 +157,13 @@ async function runClient(client: Client, repo: string, files: string[]): Promise
       // The CLI starting and exiting, nothing else: how much of a small download's time is the process.
       const r = await timed(process.execPath, [CLI, '--version']);
       return { seconds: r.seconds };
+    }
+    if (client === 'nodeFloor') {
+      // The least any Node process does for the same download (node-floor.mjs): what Node itself costs.
+      const f = files[0] as string;
+      const r = await timed(process.execPath, [new URL('./node-floor.mjs', import.meta.url).pathname, URL_OF(repo, f), path.join(dir, f)]);
+      if (r.code !== 0) throw new Error('node-floor failed');
+      return { seconds: r.seconds, maxConnections: hub.link.maxOpen };
     }
     if (client === 'curlSha') {
       const f = files[0] as string;
@@ -257,14 +266,14 @@ if (cases.has('middle'))
     const r = await measure(
       `middle: ${m} MiB, 8 MB/s per connection`,
       CAPPED,
-      ['aria2k', 'hubcapAuto', 'hubcapStart', ...baseline()],
+      ['aria2k', 'hubcapAuto', 'hubcapStart', 'nodeFloor', ...baseline()],
       'acme/middle',
       [`mid-${m}.bin`],
       m << 20,
     );
     const auto = r.get('hubcapAuto') ?? 1;
     summary.push(
-      `middle ${m} MiB: Auto / aria2c -x8 -s8 -k1M: ${((r.get('aria2k') ?? 0) / auto).toFixed(3)} (target >= 0.9); without the CLI's start (${(r.get('hubcapStart') ?? 0).toFixed(2)} s): ${((r.get('aria2k') ?? 0) / Math.max(0.01, auto - (r.get('hubcapStart') ?? 0))).toFixed(3)}${vsBase(r)}`,
+      `middle ${m} MiB: Auto / aria2c -x8 -s8 -k1M: ${((r.get('aria2k') ?? 0) / auto).toFixed(3)} (target >= 0.9); without the CLI's start (${(r.get('hubcapStart') ?? 0).toFixed(2)} s): ${((r.get('aria2k') ?? 0) / Math.max(0.01, auto - (r.get('hubcapStart') ?? 0))).toFixed(3)}; the Node floor (node-floor.mjs, verifies nothing) / aria2c: ${((r.get('aria2k') ?? 0) / (r.get('nodeFloor') ?? 1)).toFixed(3)}${vsBase(r)}`,
     );
   }
 if (cases.has('snapshot20')) {
