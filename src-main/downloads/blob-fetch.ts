@@ -30,6 +30,8 @@ export { AUTO_CONNECTIONS, PARALLEL_THRESHOLD, blockBytesFor } from './http-spre
 export interface BlobRequest {
   /** The resolve URL of the file at a commit (on the Hub origin). */
   url: string;
+  /** Where the plan's HEAD of that URL led (a fresh signed link): fetched first. */
+  location?: string;
   etag: string;
   size: number;
   cacheDir: string;

@@ -27,6 +27,8 @@ export interface FileRunContext {
   blobs: Map<string, Promise<{ fresh: boolean }>>;
   /** sha256 → Xet file hash, for files the Hub said are stored in Xet. */
   xetHashes: Map<string, string>;
+  /** Blob name → the signed link its plan's HEAD led to, and when: taken by the file's first run. */
+  downloadLinks: Map<string, { url: string; at: number }>;
   /** Live range connections per file being fetched (for the job's count). */
   fileConnections: WeakMap<JobFile, number>;
   connections?: () => 'auto' | number;
@@ -46,13 +48,28 @@ function storeFileOf(ctx: FileRunContext, job: DownloadJob, file: JobFile): Stor
   return { cacheDir: job.cacheDir, repoFolder: repoFolderName(repoOf(job)), etag: file.etag, xetHash, size: file.size };
 }
 
+/**
+ * How long a HEAD's signed link is used instead of resolving again: CDN links live an hour or more,
+ * and one that expired anyway costs a refused request before the resolve.
+ */
+const LINK_FRESH_MS = 5 * 60_000;
+
+/** The plan's signed link for this blob, once, while fresh. */
+function takeLink(ctx: FileRunContext, etag: string): string | null {
+  const link = ctx.downloadLinks.get(etag);
+  ctx.downloadLinks.delete(etag);
+  return link && Date.now() - link.at < LINK_FRESH_MS ? link.url : null;
+}
+
 /** What fetchBlob is asked for this file of the job. */
 function blobRequestOf(ctx: FileRunContext, job: DownloadJob, file: JobFile): BlobRequest {
   const repo = repoOf(job);
   const commit = job.commit as string;
   const xetHash = ctx.xetHashes.get(file.etag);
+  const location = takeLink(ctx, file.etag);
   return {
     url: resolveUrl(ctx.hub, repo, commit, file.path),
+    ...(location ? { location } : {}),
     etag: file.etag,
     size: file.size,
     cacheDir: job.cacheDir,

@@ -20,6 +20,8 @@ export interface HttpFile {
   etag: string;
   size: number;
   ctx: FileCtx;
+  /** A signed link the plan's HEAD already led to, fresh: fetched first, resolved again if refused. */
+  location?: string;
 }
 
 export interface RetryInfo {

@@ -64,7 +64,18 @@ class HttpTransfer {
     // A partial written by several connections may have holes: only its record says what is there.
     const done = new SpanSet(partial.done);
     const hasher = createDiskHasher(partial.fh.fd, this.file.etag, this.file.size, this.opts.hashOffThread);
-    this.#a = { hub: this.hub, file: this.file, opts: this.opts, partial, done, written: done.prefix(), record: null, hasher, bytesFetched: 0, location: null };
+    this.#a = {
+      hub: this.hub,
+      file: this.file,
+      opts: this.opts,
+      partial,
+      done,
+      written: done.prefix(),
+      record: null,
+      hasher,
+      bytesFetched: 0,
+      location: this.file.location ?? null,
+    };
     hasher.advance(this.#a.written);
     const resumedFrom = done.total();
     this.opts.onBytes?.(0, resumedFrom);
@@ -168,7 +179,8 @@ class HttpTransfer {
     const hubErr = attempt?.hubError ?? (error instanceof HubError ? error : null);
     if (!hubErr) throw error;
     if (attempt?.restartFromZero) await this.#restart();
-    // A signed link refused by the download host (expired, say) is resolved again, once.
+    // A signed link refused by the download host (expired, say) is resolved again, once; the plan's
+    // link (file-run.ts hands it on only while fresh) counts as one the transfer resolved.
     if (hubErr.details.host && (hubErr.code === 'FORBIDDEN' || hubErr.code === 'NOT_FOUND') && !this.#linkRefreshed) {
       this.#linkRefreshed = true;
       a.location = null;

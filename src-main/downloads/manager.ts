@@ -84,6 +84,7 @@ export class DownloadManager {
       blobs: this.#blobs,
       // sha256 → Xet file hash, learnt when planning.
       xetHashes: new Map(),
+      downloadLinks: new Map(),
       fileConnections: new WeakMap(),
       ...(opts.connections ? { connections: opts.connections } : {}),
       disableSymlinks: opts.disableSymlinks === true,
@@ -303,6 +304,10 @@ export class DownloadManager {
       for (const p of plan.files) if (p.xetHash && p.etag.length === 64) this.#run.xetHashes.set(p.etag, p.xetHash);
       job.commit = commit;
       job.files = jobFilesOf(job, dir, commit, plan.files, this.#o.disableSymlinks === true);
+      // A file still to fetch is fetched from where its HEAD led (file-run.ts takes it once).
+      for (const p of plan.files)
+        if (p.downloadUrl && job.files.some((f) => f.etag === p.etag && f.state !== 'done'))
+          this.#run.downloadLinks.set(p.etag, { url: p.downloadUrl, at: Date.now() });
       if (job.request.force) await recheck(job, dir, commit);
       if (job.state !== 'resolving') return;
       job.bytesTotal = job.files.reduce((a, f) => a + f.size, 0);

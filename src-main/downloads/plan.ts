@@ -40,9 +40,8 @@ export async function planDownload(hub: HubHttp, repo: RepoRef, revision: string
     if (reason) throw refuse(p, reason);
   }
   if (wanted.length === 1 && !selection.patterns?.length) {
-    const meta = await fileMetadata(hub, repo, revision, wanted[0] as string);
-    const file = { path: meta.path, size: meta.size, etag: meta.etag, lfs: meta.lfs, ...(meta.xetHash ? { xetHash: meta.xetHash } : {}) };
-    return { commit: meta.commit, files: [file], listing: null, skipped: [] };
+    const { commit, ...file } = await fileMetadata(hub, repo, revision, wanted[0] as string);
+    return { commit, files: [file], listing: null, skipped: [] };
   }
   const commit = COMMIT_RE.test(revision) ? revision : await resolveCommit(hub, repo, revision);
   const listing = await listTree(hub, repo, commit, { repoUrl: repoPageUrl(hub, repo) });

@@ -18,6 +18,12 @@ export interface PlannedFile {
   lfs: boolean;
   /** The Xet file hash, for files the Hub stores in Xet (docs/hub-protocol.md §3.4). */
   xetHash?: string;
+  /**
+   * Where the HEAD's redirect led (a signed link on the download host), known only from a HEAD: the
+   * bytes are fetched there first, as Python does with its `metadata.location`, skipping a second
+   * round trip to the Hub; an expired one is resolved again like any signed link.
+   */
+  downloadUrl?: string;
 }
 
 export interface FileMetadata extends PlannedFile {
@@ -47,6 +53,16 @@ export function revisionNotFound(repo: RepoRef, revision: string, details: objec
     revision,
     ...(repoUrl ? { repoUrl } : {}),
   });
+}
+
+/** An off-origin redirect's target as an absolute http(s) URL, or null (then the resolve URL is fetched as before). */
+function downloadLink(from: string, location: string): string | null {
+  try {
+    const u = new URL(location, from);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null;
+  } catch {
+    return null;
+  }
 }
 
 /** HEAD of a resolve URL: follows redirects on the Hub's own origin only, as Python does. */
@@ -79,7 +95,16 @@ export async function fileMetadata(hub: HubHttp, repo: RepoRef, revision: string
       throw new HubError('SERVER_ERROR', `The Hub gave ${filePath} an invalid size (${JSON.stringify((sizeHeader ?? 'none').slice(0, 40))}).`, ctx);
     }
     const xetHash = (res.headers.get('x-xet-hash') ?? '').trim().toLowerCase();
-    return { path: filePath, size, etag, lfs: linked !== null, commit, ...(SHA256_RE.test(xetHash) ? { xetHash } : {}) };
+    const downloadUrl = res.status >= 300 && res.status < 400 && location ? downloadLink(url, location) : null;
+    return {
+      path: filePath,
+      size,
+      etag,
+      lfs: linked !== null,
+      commit,
+      ...(SHA256_RE.test(xetHash) ? { xetHash } : {}),
+      ...(downloadUrl ? { downloadUrl } : {}),
+    };
   }
 }
 

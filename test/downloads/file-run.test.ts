@@ -26,6 +26,7 @@ function context(hub: HubHttp, told: DownloadJob[]): FileRunContext {
     budget: new ConnectionBudget(4),
     blobs: new Map(),
     xetHashes: new Map(),
+    downloadLinks: new Map(),
     fileConnections: new WeakMap(),
     disableSymlinks: false,
     disableXet: false,

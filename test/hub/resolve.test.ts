@@ -24,7 +24,7 @@ describe('resolve URLs and etags', () => {
 });
 
 describe('fileMetadata', () => {
-  it('reads an LFS file from the CDN redirect’s linked headers, and the Xet hash when valid', async () => {
+  it('reads an LFS file from the CDN redirect’s linked headers, the Xet hash when valid, and where the bytes are', async () => {
     const { http, asked } = hubAnswering(() =>
       head(302, {
         location: 'https://cdn.example/x',
@@ -42,6 +42,7 @@ describe('fileMetadata', () => {
       lfs: true,
       commit: COMMIT,
       xetHash: 'e'.repeat(64),
+      downloadUrl: 'https://cdn.example/x',
     });
     expect(asked).toHaveLength(1); // the CDN is not asked
   });
@@ -73,5 +74,14 @@ describe('fileMetadata', () => {
     const { http, asked } = hubAnswering(() => head(500, {}));
     expect(await resolveCommit(http, REPO, COMMIT)).toBe(COMMIT);
     expect(asked).toEqual([]);
+  });
+});
+
+describe('fileMetadata’s download link', () => {
+  it('is absolute, and only an http(s) URL', async () => {
+    const answer = (location: string) =>
+      hubAnswering(() => head(302, { location, 'x-repo-commit': COMMIT, 'x-linked-etag': `"${SHA256}"`, 'x-linked-size': '5000' })).http;
+    expect((await fileMetadata(answer('//cdn.example/y?sig=1'), REPO, 'main', 'model.gguf')).downloadUrl).toBe('https://cdn.example/y?sig=1');
+    expect((await fileMetadata(answer('ftp://cdn.example/y'), REPO, 'main', 'model.gguf')).downloadUrl).toBeUndefined();
   });
 });

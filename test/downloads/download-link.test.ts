@@ -1,0 +1,61 @@
+/**
+ * A single file is fetched from where its HEAD led (the signed link in the 302), as Python does
+ * with `metadata.location`: no second round trip to the Hub, and every range connection opens at
+ * once instead of waiting for the first one's redirect. A link that expired before its turn is
+ * resolved again, and the download still lands the right bytes.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { fetchBlob } from '../../src-main/downloads/blob-fetch';
+import { fileMetadata } from '../../src-main/hub/resolve';
+import { buildRepo } from '../fakehub/model';
+import { seededContent } from '../fakehub/content';
+import { blobRequest, download, fakeHub, hubHttp, manager } from '../helpers/hub';
+
+const MiB = 1 << 20;
+const repo = () => buildRepo({ id: 'acme/big', commits: [{ files: { 'mid.bin': seededContent('mid.bin', 16 * MiB), 'config.json': '{"a":1}' } }] });
+const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+describe('the HEAD’s signed link', { timeout: 60_000 }, () => {
+  it('is where the HEAD says, absolute, and absent when the Hub answers the bytes itself', async () => {
+    const hub = await fakeHub({ repos: [repo()] });
+    const meta = await fileMetadata(hubHttp(hub), { type: 'model', id: 'acme/big' }, 'main', 'mid.bin');
+    expect(meta.downloadUrl).toMatch(/^http:\/\/127\.0\.0\.\d+:\d+\//);
+    expect(new URL(meta.downloadUrl as string).host).not.toBe(new URL(hub.url).host);
+    const small = await fileMetadata(hubHttp(hub), { type: 'model', id: 'acme/big' }, 'main', 'config.json');
+    expect(small.downloadUrl).toBeUndefined();
+  });
+
+  it('takes a download straight to the download host: the resolve URL is asked once, every range opens at once', async () => {
+    const hub = await fakeHub({ repos: [repo()], link: { perConnection: 8e6 } });
+    const { m } = manager(hubHttp(hub), { connections: () => 'auto' });
+    const job = await download(m, { repo: 'acme/big', files: ['mid.bin'] });
+    expect(job.state).toBe('done');
+    const resolves = hub.log.filter((l) => l.origin === 'api' && l.url.includes('/resolve/'));
+    expect(resolves.map((l) => l.method)).toEqual(['HEAD']);
+    const gets = hub.log.filter((l) => l.origin === 'cdn' && l.method === 'GET');
+    expect(gets).toHaveLength(16);
+    expect(hub.link.maxOpen).toBe(16);
+  });
+
+  it('resolves a link that expired before its turn again, and lands the right bytes, on one connection and on several', async () => {
+    const hub = await fakeHub({ repos: [repo()], link: { urlTtlMs: 300 } });
+    for (const connections of [1, 'auto'] as const) {
+      const req = await blobRequest(hub, 'acme/big', 'mid.bin');
+      const meta = await fileMetadata(hubHttp(hub), { type: 'model', id: 'acme/big' }, 'main', 'mid.bin');
+      expect(meta.downloadUrl).toContain('expires=');
+      // The link's lifetime passes before the transfer starts.
+      await new Promise((r) => setTimeout(r, 400));
+      const before = hub.log.length;
+      const r = await fetchBlob(hubHttp(hub), { ...req, location: meta.downloadUrl as string }, { signal: new AbortController().signal, connections });
+      expect(sha256(r.path)).toBe(req.etag);
+      const log = hub.log.slice(before);
+      const handed = new URL(meta.downloadUrl as string);
+      // The handed link was tried first (and refused), then the file resolved again.
+      expect(log[0]).toMatchObject({ origin: 'cdn', url: handed.pathname + handed.search });
+      expect(log.filter((l) => l.origin === 'api' && l.url.includes('/resolve/')).length).toBeGreaterThanOrEqual(1);
+      fs.rmSync(r.path);
+    }
+  });
+});
