@@ -8,16 +8,18 @@ import path from 'node:path';
 import type { DeletePlan } from './delete-plan';
 import type { CacheScan } from './scan';
 
-/** A loaded model: the file it runs from (a snapshot file, its blob, or a file outside the cache) and its name. */
+/** A loaded model: the file it runs from (a snapshot file, its blob, or a file outside the cache) and its name; `loading` while still being loaded. */
 export interface LoadedFile {
   path: string;
   name: string;
+  loading?: boolean;
 }
 
-/** A loaded model a plan would take away, with the revision it runs from (`org/model@main`). */
+/** A loaded (or loading) model a plan would take away, with the revision it runs from (`org/model@main`). */
 export interface LoadedHit {
   name: string;
   revision: string;
+  loading?: boolean;
 }
 
 function real(p: string): string {
@@ -65,7 +67,8 @@ export function loadedHits(scan: CacheScan, plan: DeletePlan, loaded: readonly L
     const gone = folders.some((d) => inside(given, d) || inside(target, real(d))) || files.has(target);
     if (!gone) continue;
     const at = revisionOf(scan, m.path);
-    hits.push({ name: m.name, revision: at ? `${at.repo.id}@${at.rev.refs[0] ?? at.rev.commit.slice(0, 8)}` : path.basename(m.path) });
+    const revision = at ? `${at.repo.id}@${at.rev.refs[0] ?? at.rev.commit.slice(0, 8)}` : path.basename(m.path);
+    hits.push({ name: m.name, revision, ...(m.loading ? { loading: true } : {}) });
   }
   return hits;
 }

@@ -124,7 +124,7 @@ function view(plan: DeletePlan, usedElsewhere: OutsideUse[], loaded: LoadedHit[]
     kept: plan.kept,
     counts: { repos: plan.repos.length, revisions: plan.snapshots.length, blobs: plan.blobs.length, files: plan.loose.length },
     ...(usedElsewhere.length ? { usedElsewhere: usedElsewhere.map((u) => ({ label: u.label, files: u.files, symlinks: u.symlinks })) } : {}),
-    ...(loaded.length ? { loaded } : {}),
+    ...(loaded.length ? { loaded: loaded.map((m) => ({ name: m.name, revision: m.revision })) } : {}),
   };
 }
 
@@ -151,7 +151,9 @@ export async function deleteFromCache(
   if (first)
     throw new ApiError(
       'BUSY',
-      `${first.name} is loaded (Chat and the Local API run it) from ${first.revision}: nothing was deleted. Unload it first, then delete again.`,
+      first.loading
+        ? `${first.name} is loading (Chat and the Local API will run it) from ${first.revision}: nothing was deleted. Wait for it to load and unload it, then delete again.`
+        : `${first.name} is loaded (Chat and the Local API run it) from ${first.revision}: nothing was deleted. Unload it first, then delete again.`,
     );
   const writing = scan.incomplete.find((f) => inUse.partials.has(f.path) && plan.repos.some((r) => f.path.startsWith(r + path.sep)));
   if (writing)

@@ -73,17 +73,27 @@ export interface LoadedModel {
  * Chat and the Local API run now, by the file it runs from and its name.
  */
 export interface LoadedModelSource {
-  status(): { model: Pick<LoadedModel, 'path' | 'name'> | null };
+  /** `loading`: the model being loaded now, whose file node-llama-cpp is reading (absent in fakes with none). */
+  status(): { model: Pick<LoadedModel, 'path' | 'name'> | null; loading?: Pick<LoadingModel, 'path' | 'name'> | null };
 }
 
 /**
  * The one reading of "which model does inference have loaded" for the cache's delete and updates'
- * cleanup (cache/loaded-models.ts keeps that file's revision): none, or the one model the single
- * engine runs. Only its file and name go out, so no other status field leaks into those checks.
+ * cleanup (cache/loaded-models.ts keeps that file's revision): the one model the single engine
+ * runs, and the one it is loading (its file is being read already, so taking it away mid-load
+ * pulls it from under node-llama-cpp). Only file, name and whether it is still loading go out.
  */
-export function loadedModelFiles(inference: LoadedModelSource): { path: string; name: string }[] {
-  const model = inference.status().model;
-  return model ? [{ path: model.path, name: model.name }] : [];
+export function loadedModelFiles(inference: LoadedModelSource): { path: string; name: string; loading?: true }[] {
+  const { model, loading } = inference.status();
+  return [...(model ? [{ path: model.path, name: model.name }] : []), ...(loading ? [{ path: loading.path, name: loading.name, loading: true as const }] : [])];
+}
+
+/** A model being loaded: its key, name, the file the engine reads, and how far it got (0..1). */
+export interface LoadingModel {
+  key: string;
+  name: string;
+  path: string;
+  progress: number;
 }
 
 export type HostState = 'stopped' | 'starting' | 'ready';
@@ -91,7 +101,7 @@ export type HostState = 'stopped' | 'starting' | 'ready';
 export interface InferenceStatus {
   host: HostState;
   model: LoadedModel | null;
-  loading: { key: string; name: string; progress: number } | null;
+  loading: LoadingModel | null;
   /** The conversation being answered, if any. */
   generating: string | null;
   /** The last thing that went wrong (a host crash, a failed load), in words, until the next good load. */

@@ -152,7 +152,7 @@ export class InferenceService {
     const settings = this.#settings(overrides);
     if (this.#generation) this.stopChat(this.#generation.requestId);
     this.#abortApiGenerations();
-    this.#changed({ loading: { key, name: model.name, progress: 0 }, problem: null });
+    this.#changed({ loading: { key, name: model.name, path: model.path, progress: 0 }, problem: null });
     try {
       const { fit, sequences } = await this.#fitWithSequences(model.path, settings);
       if (fit.verdict === 'too-big' && !force) {

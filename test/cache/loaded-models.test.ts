@@ -13,6 +13,7 @@ import { CacheIndex } from '../../src-main/cache/index';
 import type { LoadedFile } from '../../src-main/cache/loaded-models';
 import { scanCache } from '../../src-main/cache/scan';
 import { planDelete } from '../../src-main/cache/service';
+import { loadedModelFiles, type InferenceStatus } from '../../src-main/contract/inference';
 import { A, B, writePythonRevision } from '../helpers/python-cache';
 import { tmpDir } from '../helpers/tmp';
 
@@ -96,5 +97,33 @@ describe('deleting what a loaded model runs from', () => {
     const elsewhere = path.join(tmpDir(), 'model.gguf');
     fs.writeFileSync(elsewhere, 'x');
     expect(planDelete(scan, [{ kind: 'repo', repo: REPO }], { ...inUse, loaded: [{ path: elsewhere, name: 'Local' }] }).loaded).toBeUndefined();
+  });
+
+  it('refuses a delete while the model is still loading from it, and allows it once inference is idle', async () => {
+    const dir = cache();
+    const file = snapshotFile(dir, A);
+    // The engine's status as the cache reads it, through the same loadedModelFiles the slice wires.
+    let status: InferenceStatus = {
+      host: 'starting',
+      model: null,
+      loading: { key: 'hf:org/llm@v1/model.gguf', name: 'LLM Q4', path: file, progress: 0.4 },
+      generating: null,
+      problem: null,
+    };
+    const h = handlersOver(dir, () => loadedModelFiles({ status: () => status }));
+    const targets = [{ kind: 'revision' as const, repo: REPO, commit: A }];
+    expect((await h['cache.planDelete']({ targets })).loaded).toEqual([{ name: 'LLM Q4', revision: 'org/llm@v1' }]);
+    await expect(h['cache.delete']({ targets })).rejects.toMatchObject({
+      code: 'BUSY',
+      message:
+        'LLM Q4 is loading (Chat and the Local API will run it) from org/llm@v1: nothing was deleted. Wait for it to load and unload it, then delete again.',
+    });
+    await expect(h['cache.delete']({ targets: [{ kind: 'repo', repo: REPO }] })).rejects.toMatchObject({ code: 'BUSY' });
+    expect(fs.existsSync(file)).toBe(true);
+    // Idle (the load failed or was never started): nothing runs from it, the delete goes through.
+    status = { ...status, host: 'stopped', loading: null };
+    expect((await h['cache.planDelete']({ targets })).loaded).toBeUndefined();
+    expect((await h['cache.delete']({ targets })).errors).toEqual([]);
+    expect(fs.existsSync(path.join(dir, FOLDER, 'snapshots', A))).toBe(false);
   });
 });

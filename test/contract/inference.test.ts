@@ -42,4 +42,14 @@ describe('loadedModelFiles', () => {
     model = null;
     expect(loadedModelFiles(live)).toEqual([]);
   });
+
+  it('names the model being loaded too, marked as loading, beside a loaded one', () => {
+    const loading = { key: 'hf:org/other@main/o.gguf', name: 'Other', path: '/cache/models--org--other/snapshots/def/o.gguf', progress: 0.3 };
+    const status: InferenceStatus = { host: 'ready', model: MODEL, loading, generating: null, problem: null };
+    expect(loadedModelFiles({ status: () => status })).toEqual([
+      { path: MODEL.path, name: MODEL.name },
+      { path: loading.path, name: 'Other', loading: true },
+    ]);
+    expect(loadedModelFiles({ status: () => ({ ...status, model: null }) })).toEqual([{ path: loading.path, name: 'Other', loading: true }]);
+  });
 });

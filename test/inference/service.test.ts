@@ -81,6 +81,8 @@ describe('inference host and chat', { timeout: 90_000 }, () => {
     expect(status.model?.contextSize).toBe(1024);
     expect(status.model?.chatTemplate).toBe('ChatML');
     expect(changes.some((s) => s.loading !== null)).toBe(true);
+    // The file being read while loading is named, so the cache refuses to delete it mid-load.
+    expect(changes.find((s) => s.loading)?.loading?.path).toBe(status.model?.path);
     expect(changes.at(-1)?.loading).toBeNull();
 
     const answers: string[] = [];

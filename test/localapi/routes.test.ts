@@ -55,7 +55,7 @@ function inference(c: { inference: InferenceService }, loading: boolean): LocalA
     embed: (k, t) => i.embed(k, t),
     apiCapacity: (k) => i.apiCapacity(k),
     reserveParallel: (n) => i.reserveParallel(n),
-    status: () => (loading ? { ...i.status(), loading: { key: 'local:x', name: 'x.gguf', progress: 0.5 } } : i.status()),
+    status: () => (loading ? { ...i.status(), loading: { key: 'local:x', name: 'x.gguf', path: '/models/x.gguf', progress: 0.5 } } : i.status()),
   };
 }
 
