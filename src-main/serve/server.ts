@@ -12,6 +12,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { listenFailure } from '../base/keyed-server';
+import { ApiError } from '../contract/errors';
 import { SESSION_HEADER, SESSION_PATH, SESSION_QUERY, UPLOAD_PATH, WS_PATH, WS_PROTOCOL } from '../contract/wire';
 import type { Core } from '../core/core';
 import { attachConnection } from '../rpc/connection';
@@ -45,6 +47,8 @@ export interface ServeOptions {
   secret?: string;
   /** An upload with no bytes for this long is dropped and its partial file removed. */
   uploadIdleMs?: number;
+  /** Told of a server error after it listens (logged, not fatal); stderr when absent. */
+  onError?: (error: Error) => void;
 }
 
 export interface RunningServer {
@@ -53,6 +57,8 @@ export interface RunningServer {
   baseUrl: string;
   port: number;
   secret: string;
+  /** The Node server underneath, for its events (tests emit an error on it). */
+  readonly http: http.Server;
   close(): Promise<void>;
 }
 
@@ -67,6 +73,26 @@ function plain(res: http.ServerResponse, status: number, message: string): void 
   }
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
   res.end(message);
+}
+
+/**
+ * Listens, or fails with a typed error saying why in words (a port taken is CONFLICT, with the
+ * system's code in `details`) instead of the bare EADDRINUSE Node throws.
+ */
+function listenOn(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const failed = (error: NodeJS.ErrnoException) => {
+      const taken = error.code === 'EADDRINUSE';
+      reject(
+        new ApiError(taken ? 'CONFLICT' : 'NOT_AVAILABLE', listenFailure(error, { port, host }, 'hubcap serve'), { errno: error.code ?? null, host, port }),
+      );
+    };
+    server.once('error', failed);
+    server.listen(port, host, () => {
+      server.off('error', failed);
+      resolve();
+    });
+  });
 }
 
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
@@ -172,13 +198,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listenOn(server, port, host);
+  // Past listening, an 'error' with no listener would end the whole process: it is said, and serving goes on.
+  const onError = opts.onError ?? ((error: Error) => console.error(`hubcap serve: server error: ${error.message}`));
+  server.on('error', onError);
   port = (server.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const baseUrl = `http://${shownHost}:${port}/`;
@@ -188,6 +211,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     baseUrl,
     port,
     secret,
+    http: server,
     close: () =>
       new Promise<void>((resolve) => {
         for (const ws of sockets) ws.terminate();
