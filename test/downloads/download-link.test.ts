@@ -40,13 +40,13 @@ describe('the HEAD’s signed link', { timeout: 60_000 }, () => {
   });
 
   it('resolves a link that expired before its turn again, and lands the right bytes, on one connection and on several', async () => {
-    const hub = await fakeHub({ repos: [repo()], link: { urlTtlMs: 300 } });
+    const hub = await fakeHub({ repos: [repo()], link: { urlTtlMs: 800 } });
     for (const connections of [1, 'auto'] as const) {
       const req = await blobRequest(hub, 'acme/big', 'mid.bin');
       const meta = await fileMetadata(hubHttp(hub), { type: 'model', id: 'acme/big' }, 'main', 'mid.bin');
       expect(meta.downloadUrl).toContain('expires=');
       // The link's lifetime passes before the transfer starts.
-      await new Promise((r) => setTimeout(r, 400));
+      await new Promise((r) => setTimeout(r, 900));
       const before = hub.log.length;
       const r = await fetchBlob(hubHttp(hub), { ...req, location: meta.downloadUrl as string }, { signal: new AbortController().signal, connections });
       expect(sha256(r.path)).toBe(req.etag);
