@@ -4,7 +4,9 @@
  * viewport change) does not catch buttons half-way between light and dark, looking faded or disabled.
  * And a danger button is readable in both schemes (white on dark mode's light red looked disabled).
  */
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SHOTS } from './chromium';
 import { openWithFakeHub, type HubServedPage } from './serve-process';
 
 let app: HubServedPage;
@@ -46,19 +48,30 @@ describe('e2e screenshots', () => {
     expect(await page.evaluate(() => matchMedia('(prefers-reduced-motion: reduce)').matches)).toBe(true);
   });
 
-  it('gives a danger button (Delete repo, Remove it) text readable on it in light and dark', async () => {
+  it('gives primary and danger buttons (Download, Delete repo) text readable on them in light and dark', async () => {
     const { page } = app;
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       // The app follows the system scheme on its change event (app/theme.ts).
       await page.waitForFunction((dark) => document.documentElement.classList.contains('dark') === dark, scheme === 'dark');
-      const [bg, fg] = await page.evaluate(() => {
-        const root = getComputedStyle(document.documentElement);
-        return [root.getPropertyValue('--danger').trim(), root.getPropertyValue('--danger-foreground').trim()];
-      });
-      expect(fg, `${scheme}: --danger-foreground`).toMatch(/^#([0-9a-f]{3}){1,2}$/i);
-      // WCAG AA for a button's 14 px label.
-      expect(contrast(bg, fg), `${scheme}: ${fg} on ${bg}`).toBeGreaterThanOrEqual(4.5);
+      for (const token of ['primary', 'danger']) {
+        const [bg, fg] = await page.evaluate((t) => {
+          const root = getComputedStyle(document.documentElement);
+          return [root.getPropertyValue(`--${t}`).trim(), root.getPropertyValue(`--${t}-foreground`).trim()];
+        }, token);
+        expect(fg, `${scheme}: --${token}-foreground`).toMatch(/^#([0-9a-f]{3}){1,2}$/i);
+        // WCAG AA for a button's 14 px label (light primary was white on amber-600, 3.2:1).
+        expect(contrast(bg, fg), `${scheme}: ${fg} on ${bg}`).toBeGreaterThanOrEqual(4.5);
+      }
+      // A real primary button as drawn (Downloads' Download), saved for a person to look at.
+      await page.goto(page.url().replace(/#.*$/, '#/downloads'));
+      const download = page.getByRole('button', { name: 'Download', exact: true });
+      await download.waitFor();
+      expect(await download.getAttribute('class')).toContain('bg-primary');
+      // Enabled, so it is drawn at full colour (a disabled one is faded on purpose).
+      await page.getByLabel('Repo id').fill('acme/tiny-llm');
+      expect(await download.isEnabled()).toBe(true);
+      await page.screenshot({ path: path.join(SHOTS, `settled-primary-button-${scheme}.png`) });
     }
     await page.emulateMedia({ colorScheme: 'light' });
   });
