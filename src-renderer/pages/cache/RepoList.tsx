@@ -21,7 +21,7 @@ export function RepoList({
   const parent = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({ count: repos.length, getScrollElement: () => parent.current, estimateSize: () => 52, overscan: 12 });
   return (
-    <div ref={parent} className="h-[28rem] overflow-y-auto rounded-lg border border-border" data-testid="repo-list">
+    <div ref={parent} className="max-h-[28rem] overflow-y-auto rounded-lg border border-border" data-testid="repo-list">
       <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
         {virtual.getVirtualItems().map((row) => {
           const r = repos[row.index] as CacheRepoView;
