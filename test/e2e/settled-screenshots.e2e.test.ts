@@ -2,28 +2,17 @@
  * Screenshots show the settled page: every e2e browser context asks for reduced motion, so
  * app.css drops the buttons' colour transitions and a shot taken right after a theme switch (or a
  * viewport change) does not catch buttons half-way between light and dark, looking faded or disabled.
- * And a danger button is readable in both schemes (white on dark mode's light red looked disabled).
+ * And a danger button is readable in both schemes (white on dark mode's light red looked disabled),
+ * as are the status colours where they are text: badges on their own tints, the status bar's words.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
 import { SHOTS } from './chromium';
+import { contrast, drawn } from './drawn-contrast';
 import { openWithFakeHub, type HubServedPage } from './serve-process';
 
 let app: HubServedPage;
-
-/** WCAG contrast ratio of two `#rrggbb` (or minified `#rgb`) colours. */
-function contrast(a: string, b: string): number {
-  const luminance = (short: string) => {
-    const hex = short.length === 4 ? `#${[...short.slice(1)].map((c) => c + c).join('')}` : short;
-    const [r, g, bl] = [1, 3, 5].map((i) => {
-      const c = parseInt(hex.slice(i, i + 2), 16) / 255;
-      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-    }) as [number, number, number];
-    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
-  };
-  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
-  return (hi + 0.05) / (lo + 0.05);
-}
 
 beforeAll(async () => {
   app = await openWithFakeHub();
@@ -75,4 +64,65 @@ describe('e2e screenshots', () => {
     }
     await page.emulateMedia({ colorScheme: 'light' });
   });
+
+  it('draws status badges, status words and progress fills readable in light and dark, at 720 and 1280 px', async () => {
+    const { page, hub } = app;
+    const start = async (repo: string, files: string) => {
+      await page.goto(page.url().replace(/#.*$/, '#/downloads'));
+      await page.getByLabel('Repo id').fill(repo);
+      await page.getByLabel('Files or patterns').fill(files);
+      await page.getByRole('button', { name: 'Download', exact: true }).click();
+      return page.getByTestId('download-job').filter({ hasText: repo }).first();
+    };
+    // One job in each state that has a status colour: done (success), failed (danger), paused (warning).
+    const done = await start('acme/tiny-llm', 'README.md');
+    await expect.poll(() => done.getAttribute('data-state'), { timeout: 15_000 }).toBe('done');
+    const failed = await start('acme/gated-llm', '');
+    await expect.poll(() => failed.getAttribute('data-state'), { timeout: 15_000 }).toBe('error');
+    hub.faults.add({ kind: 'throttle', origin: 'cdn', bytesPerSecond: 50_000, times: Infinity });
+    const paused = await start('acme/split-llm', '');
+    await expect.poll(() => paused.getAttribute('data-state'), { timeout: 15_000 }).toBe('downloading');
+    await paused.getByRole('button', { name: 'Pause' }).click();
+    await expect.poll(() => paused.getAttribute('data-state'), { timeout: 15_000 }).toBe('paused');
+    hub.faults.clear();
+    const online = page.getByTestId('status-hub');
+    await expect.poll(() => online.textContent(), { timeout: 15_000 }).toBe('Online');
+
+    // [what, element, its class, 'text' (4.5:1 on what is under it) or 'fill' (a graphic, 3:1 on its track)]
+    const drawnAs: [string, Locator, string, 'text' | 'fill'][] = [
+      ['Done badge', done.getByTestId('job-state'), 'text-success', 'text'],
+      ['Failed badge', failed.getByTestId('job-state'), 'text-danger', 'text'],
+      ['Paused badge', paused.getByTestId('job-state'), 'text-warning', 'text'],
+      ['status bar Online', online, 'text-success', 'text'],
+      ['done progress fill', done.getByRole('progressbar').locator('> div'), 'bg-success', 'fill'],
+      ['failed progress fill', failed.getByRole('progressbar').locator('> div'), 'bg-danger', 'fill'],
+    ];
+    expect(await Promise.all(drawnAs.slice(0, 3).map(([, el]) => el.textContent()))).toEqual(['Done', 'Failed', 'Paused']);
+    for (const [what, el, cls] of drawnAs) expect(await el.getAttribute('class'), what).toContain(cls);
+
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.waitForFunction((dark) => document.documentElement.classList.contains('dark') === dark, scheme === 'dark');
+      for (const width of [720, 1280]) {
+        await page.setViewportSize({ width, height: 900 });
+        const ratios: string[] = [];
+        for (const [what, el, , kind] of drawnAs) {
+          const d = await drawn(el);
+          const [fg, bg, min] = kind === 'text' ? [d.text, d.background, 4.5] : [d.background, d.under, 3];
+          const ratio = contrast(fg, bg);
+          ratios.push(`${what} ${fg} on ${bg} ${ratio.toFixed(2)}`);
+          // WCAG AA: 4.5:1 for a 12 px badge or status word, 3:1 for a bar (light ones were 2.7-3.8:1).
+          expect(ratio, `${scheme} ${width}px: ${what}: ${fg} on ${bg}`).toBeGreaterThanOrEqual(min);
+        }
+        console.log(`[contrast] ${scheme} ${width}px: ${ratios.join('; ')}`);
+        // The page scrolls inside its main pane: one shot from the top (Paused, Failed), one at Done.
+        await page.screenshot({ path: path.join(SHOTS, `settled-status-${scheme}-${width}.png`) });
+        await done.scrollIntoViewIfNeeded();
+        await page.screenshot({ path: path.join(SHOTS, `settled-status-${scheme}-${width}-done.png`) });
+        await page.getByRole('heading', { level: 1, name: 'Downloads' }).scrollIntoViewIfNeeded();
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.emulateMedia({ colorScheme: 'light' });
+  }, 90_000);
 });
