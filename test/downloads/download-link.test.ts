@@ -58,4 +58,28 @@ describe('the HEAD’s signed link', { timeout: 60_000 }, () => {
       fs.rmSync(r.path);
     }
   });
+
+  it('lands the right bytes when the handed link is refused at once and the resolved link expires mid-transfer on several connections', async () => {
+    // Links live 0.4 s and two connections capped at 8 MB/s take ~1 s for 16 MiB: the link the
+    // transfer resolves expires while ranges are still to open, and each range resolves it again.
+    const hub = await fakeHub({ repos: [repo()], link: { urlTtlMs: 400, perConnection: 8e6 } });
+    const req = await blobRequest(hub, 'acme/big', 'mid.bin');
+    const meta = await fileMetadata(hubHttp(hub), { type: 'model', id: 'acme/big' }, 'main', 'mid.bin');
+    // The handed link is already past its expiry: refused on its first request, no waiting.
+    const handed = (meta.downloadUrl as string).replace(/expires=\d+/, 'expires=1');
+    const before = hub.log.length;
+    const token = 'hf_alice_read_token_0000000000000000';
+    const r = await fetchBlob(hubHttp(hub, { token }), { ...req, location: handed }, { signal: new AbortController().signal, connections: 2 });
+    expect(sha256(r.path)).toBe(req.etag);
+    const log = hub.log.slice(before);
+    const cdn = log.filter((l) => l.origin === 'cdn' && l.method === 'GET');
+    // The handed link first; then the link resolved after it, and at least one more once that expired.
+    expect(cdn[0]?.url).toBe(new URL(handed).pathname + new URL(handed).search);
+    expect(new Set(cdn.map((l) => new URL(l.url, 'http://cdn').searchParams.get('expires'))).size).toBeGreaterThanOrEqual(3);
+    expect(log.filter((l) => l.origin === 'api' && l.url.includes('/resolve/')).length).toBeGreaterThanOrEqual(2);
+    // The user's token went to the Hub's resolves, never to the download host.
+    expect(log.filter((l) => l.origin === 'api').every((l) => l.headers.authorization === `Bearer ${token}`)).toBe(true);
+    expect(cdn.every((l) => l.headers.authorization === undefined)).toBe(true);
+    fs.rmSync(r.path);
+  });
 });
