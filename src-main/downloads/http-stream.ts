@@ -10,6 +10,7 @@ import { downloadHostError, type HubError, hubErrorFrom, networkError } from '..
 import type { HubHttp } from '../hub/http';
 import { agentFor } from '../hub/node-fetch';
 import { nextHop } from '../hub/redirects';
+import { HubHeaders } from '../hub/web-response';
 
 export interface OpenedBody {
   status: number;
@@ -19,7 +20,7 @@ export interface OpenedBody {
 }
 
 function toHeaders(raw: http.IncomingHttpHeaders): Headers {
-  const h = new Headers();
+  const h = new HubHeaders();
   for (const [k, v] of Object.entries(raw)) {
     try {
       if (Array.isArray(v)) for (const x of v) h.append(k, x);

@@ -11,6 +11,7 @@ import { RETRY_POLICIES, retryDelayMs } from './retry';
 import { BODY_LIMITS } from './limits';
 import { nodeFetch } from './node-fetch';
 import { nextHop } from './redirects';
+import { HubHeaders, HubResponse, type HeadersLike } from './web-response';
 
 export interface HubHttpOptions {
   endpoint: string;
@@ -93,7 +94,7 @@ export function limitBody(res: Response, max: number, host: string, idleMs?: num
     },
     cancel: (reason) => reader.cancel(reason),
   });
-  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+  return new HubResponse(body, { status: res.status, statusText: res.statusText, headers: res.headers, url: res.url });
 }
 
 export class HubHttp {
@@ -148,8 +149,8 @@ export class HubHttp {
     return token ? `Bearer ${token}` : null;
   }
 
-  headersFor(url: string, extra?: ConstructorParameters<typeof Headers>[0]): Headers {
-    const headers = new Headers(extra);
+  headersFor(url: string, extra?: HeadersLike): Headers {
+    const headers = new HubHeaders(extra);
     headers.delete('authorization');
     const auth = this.authorizationFor(url);
     if (auth) headers.set('authorization', auth);

@@ -1,5 +1,6 @@
 /**
- * The Hub's requests over node:http, answered as WHATWG Responses. Node's own fetch (undici)
+ * The Hub's requests over node:http, answered as WHATWG Responses (web-response.ts: not undici's,
+ * whose first use costs a short command 38 ms of loading). Node's own fetch (undici)
  * compiles its HTTP parser from WebAssembly at its first request: ~250 ms of CPU, most of it on a
  * compiler thread, which a short download pays on a two-core machine while its bodies arrive (a
  * 16 MiB download's transfer ran ~100 ms longer beside it). node:http's parser is native, already
@@ -12,6 +13,7 @@ import https from 'node:https';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import zlib from 'node:zlib';
+import { HubHeaders, HubResponse } from './web-response';
 
 const agentOpts = { keepAlive: true, maxSockets: 64 };
 const httpAgent = new http.Agent(agentOpts);
@@ -50,7 +52,7 @@ function responseFrom(res: http.IncomingMessage, url: string, method: string): R
     res.destroy();
     throw new TypeError(`the server answered with status ${status}`);
   }
-  const headers = new Headers();
+  const headers = new HubHeaders();
   for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
     try {
       headers.append(res.rawHeaders[i] as string, res.rawHeaders[i + 1] as string);
@@ -61,10 +63,7 @@ function responseFrom(res: http.IncomingMessage, url: string, method: string): R
   let body: ReadableStream<Uint8Array> | null = null;
   if (method === 'HEAD' || NULL_BODY.has(status)) res.resume();
   else body = Readable.toWeb(decoded(res)) as NodeReadableStream<Uint8Array> as unknown as ReadableStream<Uint8Array>;
-  const response = new Response(body, { status, statusText: res.statusMessage ?? '', headers });
-  // A constructed Response has no URL; fetch's says where the answer came from.
-  Object.defineProperty(response, 'url', { value: url });
-  return response;
+  return new HubResponse(body, { status, statusText: res.statusMessage ?? '', headers, url });
 }
 
 /** fetch over node:http. Redirects are never followed: the Hub's callers follow them by hand, hop by hop. */
@@ -76,7 +75,7 @@ export const nodeFetch: typeof fetch = async (input, init = {}) => {
   if (redirect === 'follow') throw new TypeError("nodeFetch follows no redirects: pass redirect: 'manual' or 'error'");
   const method = (init.method ?? 'GET').toUpperCase();
   const headers: Record<string, string> = { accept: '*/*', 'accept-encoding': 'gzip, br' };
-  for (const [k, v] of new Headers(init.headers)) headers[k] = v;
+  for (const [k, v] of new HubHeaders(init.headers)) headers[k] = v;
   if (body) {
     headers['content-length'] = String(body.length);
     if (typeof init.body === 'string') headers['content-type'] ??= 'text/plain;charset=UTF-8';

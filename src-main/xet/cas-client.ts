@@ -10,6 +10,7 @@ import { downloadHostError, HubError, networkError } from '../hub/errors';
 import { limitBody, USER_AGENT } from '../hub/http';
 import { BODY_LIMITS } from '../hub/limits';
 import { agentFor, nodeFetch } from '../hub/node-fetch';
+import { HubHeaders } from '../hub/web-response';
 import { parsePlan, type XetPlan, type XetRange } from './reconstruction';
 import type { XetToken, XetTokenSource } from './token';
 
@@ -100,7 +101,7 @@ export function openXorb(url: string, ranges: XetRange['bytes'][], signal: Abort
     const req = mod.get(url, { headers: { range, 'accept-encoding': 'identity', 'user-agent': USER_AGENT }, agent: agentFor(u), signal }, (res) => {
       if (res.statusCode !== 206) {
         res.resume();
-        const headers = new Headers();
+        const headers = new HubHeaders();
         for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers.set(k, v);
         reject(
           res.statusCode === 200
