@@ -7,7 +7,7 @@ import { HubError } from './errors';
 import type { HubHttp } from './http';
 import { parseByteCount } from './limits';
 import { nextHop, staysOnOrigin } from './redirects';
-import { COMMIT_RE, repoUrlPath, type RepoRef } from './repo-id';
+import { COMMIT_RE, repoApiPath, repoUrlPath, type RepoRef } from './repo-id';
 import { isEtag, SHA256_RE } from './blob-id';
 
 /** A file the Hub described: size and blob name (sha256 for LFS files, git sha1 otherwise). */
@@ -108,15 +108,21 @@ export async function fileMetadata(hub: HubHttp, repo: RepoRef, revision: string
   }
 }
 
-/** The commit a branch, tag or short sha points at (model info's `sha`). */
+/**
+ * The commit a branch, tag or short sha points at: the repo's info at that revision, asked for its
+ * `sha` alone (`?expand=sha`, as Python's `repo_info(expand=["sha"])`). One GET by HubHttp rather
+ * than @huggingface/hub's modelInfo: loading the library for it cost every multi-file download
+ * 45 ms (#25), and its request asks for six fields nothing here reads.
+ */
 export async function resolveCommit(hub: HubHttp, repo: RepoRef, revision: string): Promise<string> {
   if (COMMIT_RE.test(revision)) return revision;
-  // @huggingface/hub (and the Xet hashers it pulls in) is loaded here, not at every start (#25).
-  const { modelInfo, datasetInfo } = await import('@huggingface/hub');
-  const common = { name: repo.id, revision, hubUrl: hub.endpoint, fetch: hub.libraryFetch, additionalFields: ['sha'] as ['sha'] };
+  const url = hub.url(`/api/${repoApiPath(repo)}/revision/${encodeURIComponent(revision)}?expand=sha`);
   try {
-    const info = repo.type === 'dataset' ? await datasetInfo(common) : await modelInfo(common);
-    const sha = (info as { sha?: unknown }).sha;
+    const info = (await (await hub.fetch(url, { ctx: { repo: repo.id, revision } })).json().catch((e: unknown) => {
+      if (e instanceof HubError) throw e; // too big, or the Hub stopped sending
+      return null; // not JSON: said below
+    })) as { sha?: unknown } | null;
+    const sha = info?.sha;
     if (typeof sha !== 'string' || !COMMIT_RE.test(sha)) throw new HubError('SERVER_ERROR', `The Hub did not say which commit ${revision} is.`);
     return sha;
   } catch (error) {

@@ -1,7 +1,7 @@
 /** One file's metadata from a HEAD, as Python's get_hf_file_metadata reads it: same-origin hops followed, the CDN's redirect is the answer, every header checked. */
 import { describe, expect, it } from 'vitest';
 import { fileMetadata, normalizeEtag, resolveCommit, resolveUrl } from '../../src-main/hub/resolve';
-import { hubAnswering } from '../helpers/fakes';
+import { hubAnswering, json } from '../helpers/fakes';
 
 const REPO = { type: 'model' as const, id: 'org/m' };
 const COMMIT = 'c'.repeat(40);
@@ -74,6 +74,37 @@ describe('fileMetadata', () => {
     const { http, asked } = hubAnswering(() => head(500, {}));
     expect(await resolveCommit(http, REPO, COMMIT)).toBe(COMMIT);
     expect(asked).toEqual([]);
+  });
+});
+
+describe('resolveCommit', () => {
+  it('asks the repo’s info at the revision for its sha alone, per repo type', async () => {
+    const { http, asked } = hubAnswering(() => json({ _id: 'x', id: 'org/m', sha: COMMIT }));
+    expect(await resolveCommit(http, REPO, 'refs/pr/1')).toBe(COMMIT);
+    expect(await resolveCommit(http, { type: 'dataset', id: 'o/d' }, 'main')).toBe(COMMIT);
+    expect(await resolveCommit(http, { type: 'space', id: 'o/s' }, 'v1')).toBe(COMMIT);
+    expect(asked.map((u) => `${u.pathname}${u.search}`)).toEqual([
+      '/api/models/org/m/revision/refs%2Fpr%2F1?expand=sha',
+      '/api/datasets/o/d/revision/main?expand=sha',
+      '/api/spaces/o/s/revision/v1?expand=sha',
+    ]);
+  });
+
+  it('refuses an answer that names no commit, or is not JSON', async () => {
+    for (const body of [{ sha: 'HEAD' }, { sha: 5 }, {}, null]) {
+      const { http } = hubAnswering(() => json(body));
+      await expect(resolveCommit(http, REPO, 'main'), JSON.stringify(body)).rejects.toMatchObject({
+        code: 'SERVER_ERROR',
+        message: /did not say which commit main is/,
+      });
+    }
+    const { http } = hubAnswering(() => new Response('<html>', { status: 200 }));
+    await expect(resolveCommit(http, REPO, 'main')).rejects.toMatchObject({ code: 'SERVER_ERROR' });
+  });
+
+  it('says which revision the Hub does not know, with the repo’s page', async () => {
+    const { http } = hubAnswering(() => json({ error: 'Invalid rev id: nope' }, { 'x-error-code': 'RevisionNotFound' }, 404));
+    await expect(resolveCommit(http, REPO, 'nope')).rejects.toMatchObject({ code: 'REVISION_NOT_FOUND', message: /nope/ });
   });
 });
 
