@@ -31,6 +31,7 @@ import { buildRepo } from '../test/fakehub/model';
 import { seededContent, type Content } from '../test/fakehub/content';
 import type { LinkShape } from '../test/fakehub/link';
 import { startFakeHub } from '../test/fakehub/server';
+import { clientEnv, clientEnvNote } from './client-env';
 
 const { values } = parseArgs({
   options: {
@@ -68,7 +69,7 @@ const repos = [
 const hub = await startFakeHub({ repos, storageHost: '127.0.0.2' });
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hubcap-bench-'));
 const env: Record<string, string> = {
-  ...(process.env as Record<string, string>),
+  ...clientEnv(),
   HF_ENDPOINT: hub.url,
   HOME: work,
   HUBCAP_DATA_DIR: path.join(work, 'data'),
@@ -76,6 +77,7 @@ const env: Record<string, string> = {
   HF_HUB_DISABLE_XET: '1',
   HF_HUB_DISABLE_TELEMETRY: '1',
 };
+console.log(clientEnvNote());
 const URL_OF = (repo: string, file: string) => `${hub.url}/${repo}/resolve/main/${file}`;
 
 function timed(cmd: string, args: string[], extraEnv: Record<string, string> = {}): Promise<{ seconds: number; out: string; code: number | null }> {

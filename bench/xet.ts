@@ -18,6 +18,7 @@ import { buildRepo } from '../test/fakehub/model';
 import { startFakeHub } from '../test/fakehub/server';
 import { noiseContent } from '../test/fakehub/xet/fixtures';
 import { hfPython } from '../test/helpers/hf-python';
+import { clientEnv, clientEnvNote } from './client-env';
 
 const { values } = parseArgs({
   options: {
@@ -42,12 +43,12 @@ const file = 'model.safetensors';
 const repos = ['acme/xet-bench', 'other/xet-bench-copy'].map((id) => buildRepo({ id, commits: [{ files: { [file]: content } }] }));
 const t0 = Date.now();
 const hub = await startFakeHub({ repos, storageHost: '127.0.0.2', xet: { compression: 'none' } });
-process.stdout.write(`fake CAS ready (${((Date.now() - t0) / 1000).toFixed(1)} s to chunk and hash ${values.mib} MiB)\n`);
+process.stdout.write(`fake CAS ready (${((Date.now() - t0) / 1000).toFixed(1)} s to chunk and hash ${values.mib} MiB)\n${clientEnvNote()}\n`);
 const cas = hub.xet?.cas;
 if (!cas) throw new Error('no CAS');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hubcap-xet-bench-'));
 const env: Record<string, string> = {
-  ...(process.env as Record<string, string>),
+  ...clientEnv(),
   HF_ENDPOINT: hub.url,
   HOME: work,
   HUBCAP_DATA_DIR: path.join(work, 'data'),
