@@ -8,7 +8,7 @@ import https from 'node:https';
 import { BODY_LIMITS } from '../hub/limits';
 import { downloadHostError, type HubError, hubErrorFrom, networkError } from '../hub/errors';
 import type { HubHttp } from '../hub/http';
-import { agentFor } from '../hub/node-fetch';
+import { agentFor, discardBody, silent } from '../hub/node-fetch';
 import { nextHop } from '../hub/redirects';
 import { HubHeaders } from '../hub/web-response';
 
@@ -32,13 +32,21 @@ function toHeaders(raw: http.IncomingHttpHeaders): Headers {
   return h;
 }
 
-function once(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<http.IncomingMessage> {
+/** One GET; a server silent for `waitMs` before its answer fails it (the body's stalls are the reader's to judge). */
+function once(url: string, headers: Record<string, string>, signal: AbortSignal, waitMs: number): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
     const mod = url.startsWith('https:') ? https : http;
-    const req = mod.get(url, { headers, agent: agentFor(url), signal }, resolve);
+    const req = mod.get(url, { headers, agent: agentFor(url), signal }, (res) => {
+      req.setTimeout(0);
+      resolve(res);
+    });
+    req.setTimeout(waitMs, () => req.destroy(silent(url, waitMs)));
     req.on('error', reject);
   });
 }
+
+/** How long a body request waits for its answer when the Hub client sets no timeout. */
+const ANSWER_WAIT_MS = 30_000;
 
 export async function openBody(hub: HubHttp, url: string, range: { start: number; end?: number } | null, signal: AbortSignal): Promise<OpenedBody> {
   hub.assertOnline();
@@ -49,7 +57,7 @@ export async function openBody(hub: HubHttp, url: string, range: { start: number
     if (range) headers.range = `bytes=${range.start}-${range.end ?? ''}`;
     let res: http.IncomingMessage;
     try {
-      res = await once(current, headers, signal);
+      res = await once(current, headers, signal, hub.timeoutMs ?? ANSWER_WAIT_MS);
     } catch (error) {
       if (signal.aborted) throw error;
       throw networkError(error, current);
@@ -57,7 +65,7 @@ export async function openBody(hub: HubHttp, url: string, range: { start: number
     const status = res.statusCode ?? 0;
     const location = res.headers.location;
     if (status >= 300 && status < 400 && location) {
-      res.resume();
+      discardBody(res);
       current = nextHop(current, location, hop, { anyOrigin: true });
       continue;
     }

@@ -231,6 +231,11 @@ export class HubHttp {
     return this.fetch(url, init);
   };
 
+  /** How long a request may wait for its answer (HF_HUB_DOWNLOAD_TIMEOUT), when set. */
+  get timeoutMs(): number | undefined {
+    return this.#opts.timeoutMs;
+  }
+
   url(pathname: string): string {
     return `${this.endpoint}${pathname}`;
   }

@@ -46,7 +46,7 @@ function decoded(res: http.IncomingMessage): Readable {
   return res.pipe(decoder);
 }
 
-function responseFrom(res: http.IncomingMessage, url: string, method: string): Response {
+function responseFrom(res: http.IncomingMessage, url: string, method: string, signal?: AbortSignal): Response {
   const status = res.statusCode ?? 0;
   if (status < 200 || status > 599) {
     res.destroy();
@@ -62,40 +62,86 @@ function responseFrom(res: http.IncomingMessage, url: string, method: string): R
   }
   let body: ReadableStream<Uint8Array> | null = null;
   if (method === 'HEAD' || NULL_BODY.has(status)) res.resume();
-  else body = Readable.toWeb(decoded(res)) as NodeReadableStream<Uint8Array> as unknown as ReadableStream<Uint8Array>;
+  else {
+    const stream = decoded(res);
+    // An abort mid-body fails the read with the signal's reason, as fetch's does (not "aborted").
+    if (signal) {
+      const stop = () => stream.destroy(signal.reason as Error);
+      signal.addEventListener('abort', stop, { once: true });
+      stream.once('close', () => signal.removeEventListener('abort', stop));
+    }
+    body = Readable.toWeb(stream) as NodeReadableStream<Uint8Array> as unknown as ReadableStream<Uint8Array>;
+  }
   return new HubResponse(body, { status, statusText: res.statusMessage ?? '', headers, url });
 }
 
-/** fetch over node:http. Redirects are never followed: the Hub's callers follow them by hand, hop by hop. */
-export const nodeFetch: typeof fetch = async (input, init = {}) => {
-  const body = requestBody(init.body);
-  if (body === undefined || (typeof input !== 'string' && !(input instanceof URL))) return fetch(input, init);
-  const url = String(input);
-  const redirect = init.redirect ?? 'follow';
-  if (redirect === 'follow') throw new TypeError("nodeFetch follows no redirects: pass redirect: 'manual' or 'error'");
-  const method = (init.method ?? 'GET').toUpperCase();
-  const headers: Record<string, string> = { accept: '*/*', 'accept-encoding': 'gzip, br' };
-  for (const [k, v] of new HubHeaders(init.headers)) headers[k] = v;
-  if (body) {
-    headers['content-length'] = String(body.length);
-    if (typeof init.body === 'string') headers['content-type'] ??= 'text/plain;charset=UTF-8';
+/**
+ * An answer not to be read (a redirect's, a refused one's): small ones are drained so the
+ * kept-alive connection goes back to the pool; past 64 KiB the connection is closed instead, or a
+ * hostile server could stream into it for ever.
+ */
+export function discardBody(res: http.IncomingMessage, limit = 64 * 1024): void {
+  const declared = Number(res.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    res.destroy();
+    return;
   }
-  const signal = init.signal ?? undefined;
-  signal?.throwIfAborted();
-  const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-    const mod = url.startsWith('https:') ? https : url.startsWith('http:') ? http : null;
-    if (!mod) {
-      reject(new TypeError(`nodeFetch cannot fetch ${url.split(':')[0]}: URLs`));
-      return;
-    }
-    const req = mod.request(url, { method, headers, agent: agentFor(url), ...(signal ? { signal } : {}) }, resolve);
-    req.on('error', (e) => reject(signal?.aborted ? signal.reason : e));
-    req.end(body ?? undefined);
+  let seen = 0;
+  res.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > limit) res.destroy();
   });
-  const status = res.statusCode ?? 0;
-  if (redirect === 'error' && status >= 300 && status < 400 && res.headers.location) {
-    res.resume();
-    throw new TypeError(`redirect to ${res.headers.location} refused`);
-  }
-  return responseFrom(res, url, method);
-};
+  res.on('error', () => undefined);
+  res.resume();
+}
+
+/** A request that heard nothing for its idle time (no answer, or a body gone quiet). */
+export function silent(url: string, idleMs: number): Error {
+  return Object.assign(new Error(`${new URL(url).host} sent nothing for ${Math.round(idleMs / 1000)} s`), { code: 'ETIMEDOUT' });
+}
+
+/**
+ * fetch over node:http. Redirects are never followed: the Hub's callers follow them by hand, hop by
+ * hop. A connection silent for `idleMs` (waiting for the answer or within its body) fails, as
+ * undici's own headers and body timeouts (300 s) did; HubHttp sets tighter bounds of its own.
+ */
+export function nodeFetchWith({ idleMs }: { idleMs: number }): typeof fetch {
+  return async (input, init = {}) => {
+    const body = requestBody(init.body);
+    if (body === undefined || (typeof input !== 'string' && !(input instanceof URL))) return fetch(input, init);
+    const url = String(input);
+    const redirect = init.redirect ?? 'follow';
+    if (redirect === 'follow') throw new TypeError("nodeFetch follows no redirects: pass redirect: 'manual' or 'error'");
+    const method = (init.method ?? 'GET').toUpperCase();
+    const headers: Record<string, string> = { accept: '*/*', 'accept-encoding': 'gzip, br' };
+    for (const [k, v] of new HubHeaders(init.headers)) headers[k] = v;
+    if (body) {
+      headers['content-length'] = String(body.length);
+      if (typeof init.body === 'string') headers['content-type'] ??= 'text/plain;charset=UTF-8';
+    }
+    const signal = init.signal ?? undefined;
+    signal?.throwIfAborted();
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const mod = url.startsWith('https:') ? https : url.startsWith('http:') ? http : null;
+      if (!mod) {
+        reject(new TypeError(`nodeFetch cannot fetch ${url.split(':')[0]}: URLs`));
+        return;
+      }
+      let answer: http.IncomingMessage | undefined;
+      const req = mod.request(url, { method, headers, agent: agentFor(url), ...(signal ? { signal } : {}) }, (res) => resolve((answer = res)));
+      // Destroying the answer (not only the request) makes its body's read fail with this error, not "aborted".
+      req.setTimeout(idleMs, () => (answer ?? req).destroy(silent(url, idleMs)));
+      req.on('error', (e) => reject(signal?.aborted ? signal.reason : e));
+      req.end(body ?? undefined);
+    });
+    const status = res.statusCode ?? 0;
+    if (redirect === 'error' && status >= 300 && status < 400 && res.headers.location) {
+      discardBody(res);
+      throw new TypeError(`redirect to ${res.headers.location} refused`);
+    }
+    return responseFrom(res, url, method, signal);
+  };
+}
+
+/** fetch over node:http with undici's own patience (300 s of silence). */
+export const nodeFetch: typeof fetch = nodeFetchWith({ idleMs: 300_000 });

@@ -9,7 +9,7 @@ import https from 'node:https';
 import { downloadHostError, HubError, networkError } from '../hub/errors';
 import { limitBody, USER_AGENT } from '../hub/http';
 import { BODY_LIMITS } from '../hub/limits';
-import { agentFor, nodeFetch } from '../hub/node-fetch';
+import { agentFor, discardBody, nodeFetchWith, silent } from '../hub/node-fetch';
 import { HubHeaders } from '../hub/web-response';
 import { parsePlan, type XetPlan, type XetRange } from './reconstruction';
 import type { XetToken, XetTokenSource } from './token';
@@ -19,13 +19,16 @@ export interface CasContext {
   path?: string;
 }
 
+/** The CAS's plans: a CAS silent for a minute (no answer, or a plan gone quiet) has failed. */
+const casFetch = nodeFetchWith({ idleMs: 60_000 });
+
 export class CasClient {
   readonly #tokens: XetTokenSource;
   readonly #fetch: typeof fetch;
   readonly #ctx: CasContext;
   #v1Only = false;
 
-  constructor(tokens: XetTokenSource, ctx: CasContext, fetchImpl: typeof fetch = nodeFetch) {
+  constructor(tokens: XetTokenSource, ctx: CasContext, fetchImpl: typeof fetch = casFetch) {
     this.#tokens = tokens;
     this.#ctx = ctx;
     this.#fetch = fetchImpl;
@@ -58,6 +61,8 @@ export class CasClient {
         body = await limitBody(res, BODY_LIMITS.json, host).json();
       } catch (error) {
         if (error instanceof HubError) throw error;
+        // A body cut or gone quiet is the network's failure; only a parse failure is the plan's.
+        if (!(error instanceof SyntaxError)) throw networkError(error, url);
         throw new HubError('SERVER_ERROR', `The Xet storage (${host}) sent a reconstruction plan that is not JSON.`, { host });
       }
       return parsePlan(body, version, window, size);
@@ -87,20 +92,24 @@ export interface OpenedXorb {
   host: string;
 }
 
+/** How long a xorb request waits for its answer (a storage host silent that long is gone). */
+const XORB_ANSWER_WAIT_MS = 30_000;
+
 /**
  * GETs byte ranges of a xorb from its presigned URL: no Authorization header (the URL is the
  * credential; S3 refuses both at once), no redirects. A non-206 answer is a HubError (403: the
  * URL expired, FORBIDDEN with the host, which the caller answers by asking for a new plan).
  */
-export function openXorb(url: string, ranges: XetRange['bytes'][], signal: AbortSignal): Promise<OpenedXorb> {
+export function openXorb(url: string, ranges: XetRange['bytes'][], signal: AbortSignal, waitMs = XORB_ANSWER_WAIT_MS): Promise<OpenedXorb> {
   const u = new URL(url);
   const host = u.host;
   const range = `bytes=${ranges.map((r) => `${r.start}-${r.end}`).join(',')}`;
   return new Promise((resolve, reject) => {
     const mod = u.protocol === 'https:' ? https : http;
     const req = mod.get(url, { headers: { range, 'accept-encoding': 'identity', 'user-agent': USER_AGENT }, agent: agentFor(u), signal }, (res) => {
+      req.setTimeout(0); // answered: the body's stalls are the reader's to judge
       if (res.statusCode !== 206) {
-        res.resume();
+        discardBody(res);
         const headers = new HubHeaders();
         for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers.set(k, v);
         reject(
@@ -112,6 +121,7 @@ export function openXorb(url: string, ranges: XetRange['bytes'][], signal: Abort
       }
       resolve({ res, contentType: res.headers['content-type'] ?? '', host });
     });
+    req.setTimeout(waitMs, () => req.destroy(silent(url, waitMs)));
     req.on('error', (e) => reject(signal.aborted ? e : networkError(e, url)));
   });
 }

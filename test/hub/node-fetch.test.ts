@@ -9,13 +9,14 @@ import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HubHttp } from '../../src-main/hub/http';
-import { nodeFetch } from '../../src-main/hub/node-fetch';
+import { nodeFetch, nodeFetchWith } from '../../src-main/hub/node-fetch';
 
 let server: http.Server;
 let base = '';
 const seen: { method: string; url: string; headers: http.IncomingHttpHeaders; body: string; socket: number }[] = [];
 const sockets = new WeakMap<object, number>();
 let socketCount = 0;
+let endlessClosedAt = 0;
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
@@ -40,6 +41,17 @@ beforeAll(async () => {
       } else if (u.pathname === '/empty') {
         res.writeHead(204);
         res.end();
+      } else if (u.pathname === '/silent') {
+        // never answers
+      } else if (u.pathname === '/endless-redirect') {
+        // a redirect whose body never ends: a client that drains it would read for ever
+        res.writeHead(302, { location: '/json' });
+        const pump = () => {
+          while (!res.destroyed && res.write(Buffer.alloc(64 * 1024)));
+          if (!res.destroyed) res.once('drain', pump);
+        };
+        res.on('close', () => (endlessClosedAt = Date.now()));
+        pump();
       } else if (u.pathname === '/slow') {
         res.writeHead(200);
         res.write('first part');
@@ -115,8 +127,28 @@ describe('nodeFetch', () => {
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toBe('first part');
     const next = reader.read();
-    during.abort();
-    await expect(next).rejects.toThrow();
+    during.abort(new Error('cancelled mid-body'));
+    await expect(next).rejects.toThrow('cancelled mid-body');
+  });
+
+  it('fails a request that hears nothing for its idle time: no answer, or a body gone quiet', async () => {
+    const quick = nodeFetchWith({ idleMs: 300 });
+    const t0 = Date.now();
+    await expect(quick(`${base}/silent`, { redirect: 'manual' })).rejects.toMatchObject({ code: 'ETIMEDOUT', message: /sent nothing for 0 s/ });
+    const res = await quick(`${base}/slow`, { redirect: 'manual' });
+    await expect(res.text()).rejects.toThrow(/sent nothing/);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    // HubHttp names it a network failure of that host.
+    const hub = new HubHttp({ endpoint: base, token: () => null, offline: () => false, fetch: quick });
+    await expect(hub.fetch(`${base}/silent`, { retries: 0 })).rejects.toMatchObject({ code: 'NETWORK' });
+  });
+
+  it('closes a refused redirect whose body never ends instead of draining it', async () => {
+    endlessClosedAt = 0;
+    await expect(nodeFetch(`${base}/endless-redirect`, { redirect: 'error' })).rejects.toThrow(/redirect/);
+    const refusedAt = Date.now();
+    await expect.poll(() => endlessClosedAt, { timeout: 2000 }).toBeGreaterThan(0);
+    expect(endlessClosedAt - refusedAt).toBeLessThan(1000);
   });
 
   it('keeps connections alive between requests', async () => {

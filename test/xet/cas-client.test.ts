@@ -7,7 +7,8 @@ import diagnostics from 'node:diagnostics_channel';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { CasClient } from '../../src-main/xet/cas-client';
+import { nodeFetchWith } from '../../src-main/hub/node-fetch';
+import { CasClient, openXorb } from '../../src-main/xet/cas-client';
 import type { XetToken, XetTokenSource } from '../../src-main/xet/token';
 import { mixedXetContent } from '../fakehub/xet/fixtures';
 import { planFor, v1Answer, v2Answer } from '../fakehub/xet/plans';
@@ -129,5 +130,55 @@ describe('CasClient.plan', () => {
     }
     expect(created).toEqual([]);
     expect(seen).toEqual(['Bearer cas-token', 'Bearer cas-token']);
+  });
+
+  it('fails a CAS that never answers, or whose plan goes quiet, instead of waiting for ever', async () => {
+    const server = http.createServer((req, res) => {
+      if (req.url?.includes('quiet')) res.writeHead(200, { 'content-type': 'application/json' }).write('{"terms":');
+      // else: never answers
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const at = (casUrl: string) =>
+      ({ get: async (): Promise<XetToken> => ({ accessToken: 't', casUrl, exp: Date.now() / 1000 + 3600 }) }) as unknown as XetTokenSource;
+    try {
+      const quick = nodeFetchWith({ idleMs: 300 });
+      await expect(new CasClient(at(base), {}, quick).plan(HASH, whole, file.size, signal)).rejects.toMatchObject({ code: 'NETWORK' });
+      await expect(new CasClient(at(`${base}/quiet`), {}, quick).plan(HASH, whole, file.size, signal)).rejects.toMatchObject({ code: 'NETWORK' });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
+
+describe('openXorb', () => {
+  it('fails a storage host silent before its answer, and closes a refused answer’s endless body', async () => {
+    let closedAt = 0;
+    const server = http.createServer((req, res) => {
+      if (req.url === '/silent') return;
+      // 200 instead of 206, with a body that never ends: reading it would never stop
+      res.writeHead(200);
+      const pump = () => {
+        while (!res.destroyed && res.write(Buffer.alloc(64 * 1024)));
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      res.on('close', () => (closedAt = Date.now()));
+      pump();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const t0 = Date.now();
+      await expect(openXorb(`${base}/silent`, [{ start: 0, end: 9 }], signal, 300)).rejects.toMatchObject({ code: 'NETWORK', message: /sent nothing/ });
+      expect(Date.now() - t0).toBeLessThan(5000);
+      await expect(openXorb(`${base}/endless`, [{ start: 0, end: 9 }], signal)).rejects.toMatchObject({ code: 'SERVER_ERROR' });
+      const refusedAt = Date.now();
+      await expect.poll(() => closedAt, { timeout: 2000 }).toBeGreaterThan(0);
+      expect(closedAt - refusedAt).toBeLessThan(1000);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });
