@@ -54,6 +54,16 @@ function storeFileOf(ctx: FileRunContext, job: DownloadJob, file: JobFile): Stor
  */
 const LINK_FRESH_MS = 5 * 60_000;
 
+/**
+ * Keeps a plan's signed link for its blob's run. Links no run took (the job paused, cancelled or
+ * failed first, or the file came from another job) are dropped once stale, so the map holds at
+ * most the last five minutes' plans.
+ */
+export function rememberLink(links: FileRunContext['downloadLinks'], etag: string, url: string, now = Date.now()): void {
+  for (const [k, v] of links) if (now - v.at >= LINK_FRESH_MS) links.delete(k);
+  links.set(etag, { url, at: now });
+}
+
 /** The plan's signed link for this blob, once, while fresh. */
 function takeLink(ctx: FileRunContext, etag: string): string | null {
   const link = ctx.downloadLinks.get(etag);

@@ -40,6 +40,8 @@ class HttpTransfer {
   #integrityFailures = 0;
   #restarts = 0;
   #linkRefreshed = false;
+  /** The plan's link (the HEAD's redirect), until its first refusal. */
+  #handedLink: string | null;
   #segmentsAllowed: boolean;
 
   constructor(
@@ -51,6 +53,7 @@ class HttpTransfer {
     this.#source = source;
     this.#name = file.ctx.path ?? file.etag;
     this.#segmentsAllowed = file.size >= (opts.parallelThreshold ?? PARALLEL_THRESHOLD);
+    this.#handedLink = file.location ?? null;
   }
 
   async #mapDisk(error: unknown, needed: number): Promise<unknown> {
@@ -179,12 +182,17 @@ class HttpTransfer {
     const hubErr = attempt?.hubError ?? (error instanceof HubError ? error : null);
     if (!hubErr) throw error;
     if (attempt?.restartFromZero) await this.#restart();
-    // A signed link refused by the download host (expired, say) is resolved again, once; the plan's
-    // link (file-run.ts hands it on only while fresh) counts as one the transfer resolved.
-    if (hubErr.details.host && (hubErr.code === 'FORBIDDEN' || hubErr.code === 'NOT_FOUND') && !this.#linkRefreshed) {
-      this.#linkRefreshed = true;
-      a.location = null;
-      return;
+    // A signed link refused by the download host (expired, say) is resolved again, once. The HEAD's
+    // link handed in by the plan is dropped without spending that once: it is used only until its
+    // first refusal, and the transfer's own link keeps its refresh for a cut that outlives it.
+    if (hubErr.details.host && (hubErr.code === 'FORBIDDEN' || hubErr.code === 'NOT_FOUND')) {
+      const handed = this.#handedLink !== null && a.location === this.#handedLink;
+      this.#handedLink = null;
+      if (handed || !this.#linkRefreshed) {
+        if (!handed) this.#linkRefreshed = true;
+        a.location = null;
+        return;
+      }
     }
     this.#attempts += 1;
     if (!hubErr.transient) throw hubErr;

@@ -18,7 +18,7 @@ import type { HubHttp } from '../hub/http';
 import { COMMIT_RE, checkRevision, parseRepoId, type RepoRef } from '../hub/repo-id';
 import { isEtag } from '../hub/blob-id';
 import { ConnectionBudget, DEFAULT_CONNECTION_BUDGET } from './connection-controller';
-import { runFile, type FileRunContext } from './file-run';
+import { rememberLink, runFile, type FileRunContext } from './file-run';
 import { JobEvents } from './job-events';
 import { jobFilesOf, planJob, recheck } from './job-plan';
 import { removeIfEmpty, removePartials } from './job-cleanup';
@@ -306,8 +306,7 @@ export class DownloadManager {
       job.files = jobFilesOf(job, dir, commit, plan.files, this.#o.disableSymlinks === true);
       // A file still to fetch is fetched from where its HEAD led (file-run.ts takes it once).
       for (const p of plan.files)
-        if (p.downloadUrl && job.files.some((f) => f.etag === p.etag && f.state !== 'done'))
-          this.#run.downloadLinks.set(p.etag, { url: p.downloadUrl, at: Date.now() });
+        if (p.downloadUrl && job.files.some((f) => f.etag === p.etag && f.state !== 'done')) rememberLink(this.#run.downloadLinks, p.etag, p.downloadUrl);
       if (job.request.force) await recheck(job, dir, commit);
       if (job.state !== 'resolving') return;
       job.bytesTotal = job.files.reduce((a, f) => a + f.size, 0);

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fetchBlob } from '../../src-main/downloads/blob-fetch';
+import { rememberLink } from '../../src-main/downloads/file-run';
 import { fileMetadata } from '../../src-main/hub/resolve';
 import { buildRepo } from '../fakehub/model';
 import { seededContent } from '../fakehub/content';
@@ -59,6 +60,29 @@ describe('the HEAD’s signed link', { timeout: 60_000 }, () => {
     }
   });
 
+  it('a refused handed link does not use up the one refresh of a one-connection transfer', async () => {
+    // One connection at 8 MB/s takes ~2 s for 16 MiB, links live 0.8 s: the handed link is refused
+    // at once, the resolved one streams until a cut at 12 MiB (~1.6 s), and the retry finds it
+    // expired. That refusal is the transfer's own refresh, which the handed link must not have spent.
+    const hub = await fakeHub({ repos: [repo()], link: { urlTtlMs: 800, perConnection: 8e6 } });
+    const req = await blobRequest(hub, 'acme/big', 'mid.bin');
+    const meta = await fileMetadata(hubHttp(hub), { type: 'model', id: 'acme/big' }, 'main', 'mid.bin');
+    const handed = (meta.downloadUrl as string).replace(/expires=\d+/, 'expires=1');
+    // Faults are taken per request (the handed link's refusal takes one).
+    hub.faults.add({ kind: 'drop', origin: 'cdn', afterBytes: 12 * MiB, times: 4 });
+    const before = hub.log.length;
+    // A file below the parallel threshold: one connection, one stream, no per-range resolving.
+    const r = await fetchBlob(
+      hubHttp(hub),
+      { ...req, location: handed },
+      { signal: new AbortController().signal, connections: 1, parallelThreshold: 64 * MiB, sleep: async () => undefined },
+    );
+    expect(sha256(r.path)).toBe(req.etag);
+    const cdn = hub.log.slice(before).filter((l) => l.origin === 'cdn' && l.method === 'GET');
+    // handed (refused), resolved (cut), resolved again after its refusal (finished)
+    expect(new Set(cdn.map((l) => new URL(l.url, 'http://cdn').searchParams.get('expires'))).size).toBeGreaterThanOrEqual(3);
+  });
+
   it('lands the right bytes when the handed link is refused at once and the resolved link expires mid-transfer on several connections', async () => {
     // Links live 0.4 s and two connections capped at 8 MB/s take ~1 s for 16 MiB: the link the
     // transfer resolves expires while ranges are still to open, and each range resolves it again.
@@ -81,5 +105,21 @@ describe('the HEAD’s signed link', { timeout: 60_000 }, () => {
     expect(log.filter((l) => l.origin === 'api').every((l) => l.headers.authorization === `Bearer ${token}`)).toBe(true);
     expect(cdn.every((l) => l.headers.authorization === undefined)).toBe(true);
     fs.rmSync(r.path);
+  });
+});
+
+describe('the plans’ links kept for their runs', () => {
+  it('drop links no run took once they are stale, keeping fresh ones', () => {
+    const links = new Map<string, { url: string; at: number }>();
+    const t = 1_000_000_000;
+    rememberLink(links, 'a', 'https://cdn/a', t);
+    rememberLink(links, 'b', 'https://cdn/b', t + 4 * 60_000);
+    rememberLink(links, 'c', 'https://cdn/c', t + 5 * 60_000);
+    expect([...links.keys()]).toEqual(['b', 'c']);
+    rememberLink(links, 'b', 'https://cdn/b2', t + 6 * 60_000);
+    expect(links.get('b')).toEqual({ url: 'https://cdn/b2', at: t + 6 * 60_000 });
+    for (let i = 0; i < 1000; i++) rememberLink(links, `x${i}`, 'u', t + 20 * 60_000 + i);
+    rememberLink(links, 'last', 'u', t + 40 * 60_000);
+    expect([...links.keys()]).toEqual(['last']);
   });
 });
