@@ -45,14 +45,18 @@ async function createRepo(hub: HubHttp, plan: PublishPlan, input: StartInput, jo
     throwOnError: false,
     ctx: { repo: plan.repo },
   });
-  if (res.status === 409) return; // created meanwhile (another Hubcap, Python, the website): the user's, so publish into it
+  // An answer left unread holds its kept-alive connection: each path below reads or cancels it.
+  const settle = () => (res.bodyUsed ? undefined : res.body?.cancel().catch(() => undefined));
+  if (res.status === 409) return settle(); // created meanwhile (another Hubcap, Python, the website): the user's, so publish into it
   if (!res.ok) {
     const said = res.headers.get('x-error-message') ?? ((await res.json().catch(() => ({}))) as { error?: string }).error ?? '';
+    await settle();
     throw new HubError(res.status === 403 ? 'FORBIDDEN' : 'SERVER_ERROR', `The Hub did not create ${plan.repo}: ${said || `HTTP ${res.status}`}.`, {
       status: res.status,
       permanent: res.status < 500,
     });
   }
+  await settle();
   job.view.createdRepo = true;
 }
 

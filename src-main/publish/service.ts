@@ -176,7 +176,10 @@ export class PublishService {
       throwOnError: false,
       retries: 2,
     });
-    if (res.ok || res.status === 404) return; // an older Hub without the check: the commit will tell
+    if (res.ok || res.status === 404) {
+      await res.body?.cancel().catch(() => undefined); // unread, it would hold its kept-alive connection
+      return; // (404: an older Hub without the check: the commit will tell)
+    }
     const body = (await res.json().catch(() => ({}))) as { errors?: { message?: unknown }[] };
     const first = body.errors?.find((e) => typeof e.message === 'string')?.message as string | undefined;
     throw new ApiError('VALIDATION_FAILED', `The Hub refuses the card’s metadata: ${first ?? `HTTP ${res.status}`}.`);
