@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBody } from '../../src-main/downloads/http-stream';
 import { HubHttp } from '../../src-main/hub/http';
+import { writeForever } from '../helpers/http';
 
 let server: http.Server;
 let base = '';
@@ -22,12 +23,8 @@ beforeAll(async () => {
     }
     // /endless: a redirect to /file whose own body never ends
     res.writeHead(302, { location: '/file' });
-    const pump = () => {
-      while (!res.destroyed && res.write(Buffer.alloc(64 * 1024)));
-      if (!res.destroyed) res.once('drain', pump);
-    };
     res.on('close', () => (endlessClosedAt = Date.now()));
-    pump();
+    writeForever(res);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator } from 'playwright-core';
 import { SHOTS } from './chromium';
-import { contrast, drawn } from './drawn-contrast';
+import { contrast } from '../helpers/contrast';
+import { drawn } from './drawn-contrast';
 import { openWithFakeHub, type HubServedPage } from './serve-process';
 
 let app: HubServedPage;

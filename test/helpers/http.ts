@@ -18,3 +18,12 @@ export function rawRequest(url: string, headers: Record<string, string> = {}, me
     req.end();
   });
 }
+
+/** A hostile body that never ends: 64 KiB writes as fast as the client takes them, until the connection closes. */
+export function writeForever(res: http.ServerResponse): void {
+  const pump = () => {
+    while (!res.destroyed && res.write(Buffer.alloc(64 * 1024)));
+    if (!res.destroyed) res.once('drain', pump);
+  };
+  pump();
+}

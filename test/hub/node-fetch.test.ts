@@ -10,6 +10,7 @@ import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HubHttp } from '../../src-main/hub/http';
 import { nodeFetch, nodeFetchWith } from '../../src-main/hub/node-fetch';
+import { writeForever } from '../helpers/http';
 
 let server: http.Server;
 let base = '';
@@ -46,12 +47,8 @@ beforeAll(async () => {
       } else if (u.pathname === '/endless-redirect') {
         // a redirect whose body never ends: a client that drains it would read for ever
         res.writeHead(302, { location: '/json' });
-        const pump = () => {
-          while (!res.destroyed && res.write(Buffer.alloc(64 * 1024)));
-          if (!res.destroyed) res.once('drain', pump);
-        };
         res.on('close', () => (endlessClosedAt = Date.now()));
-        pump();
+        writeForever(res);
       } else if (u.pathname === '/slow') {
         res.writeHead(200);
         res.write('first part');

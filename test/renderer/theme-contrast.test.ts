@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { contrast } from '../helpers/contrast';
 
 const css = fs.readFileSync(path.join(import.meta.dirname, '../../src-renderer/app.css'), 'utf8');
 
@@ -15,20 +16,6 @@ function tokens(selector: string): Record<string, string> {
   if (start < 0) throw new Error(`app.css has no ${selector} rule`);
   const body = css.slice(css.indexOf('{', start) + 1, css.indexOf('}', start));
   return Object.fromEntries([...body.matchAll(/--([\w-]+):\s*(#[0-9a-fA-F]{3,6})\s*;/g)].map((m) => [m[1] as string, m[2] as string]));
-}
-
-/** WCAG 2 contrast ratio of two `#rrggbb` or `#rgb` colours. */
-function contrast(a: string, b: string): number {
-  const luminance = (color: string) => {
-    const hex = color.length === 4 ? `#${[...color.slice(1)].map((c) => c + c).join('')}` : color;
-    const [r, g, bl] = [1, 3, 5].map((i) => {
-      const c = parseInt(hex.slice(i, i + 2), 16) / 255;
-      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-    }) as [number, number, number];
-    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
-  };
-  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
-  return (hi + 0.05) / (lo + 0.05);
 }
 
 /** `#rrggbb` of `fg` laid at `alpha` over opaque `bg`, as Tailwind's `bg-x/15` over a card is drawn. */

@@ -13,6 +13,7 @@ import type { XetToken, XetTokenSource } from '../../src-main/xet/token';
 import { mixedXetContent } from '../fakehub/xet/fixtures';
 import { planFor, v1Answer, v2Answer } from '../fakehub/xet/plans';
 import { XorbStore } from '../fakehub/xet/xorbs';
+import { writeForever } from '../helpers/http';
 
 const store = new XorbStore({ maxXorbBytes: 1 << 20 });
 const file = store.add(mixedXetContent());
@@ -159,12 +160,8 @@ describe('openXorb', () => {
       if (req.url === '/silent') return;
       // 200 instead of 206, with a body that never ends: reading it would never stop
       res.writeHead(200);
-      const pump = () => {
-        while (!res.destroyed && res.write(Buffer.alloc(64 * 1024)));
-        if (!res.destroyed) res.once('drain', pump);
-      };
       res.on('close', () => (closedAt = Date.now()));
-      pump();
+      writeForever(res);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
