@@ -48,5 +48,6 @@ export const cacheSlice = defineSlice({
       onCacheMoved: (from, to) => exports.cacheMoved(from, to),
       loadedModels: () => loadedModelFiles(inference),
     }),
-  ready: (index) => index.warm(),
+  // Only where a Cache page can be opened: a one-shot command (a download) would pay the scan's ~15 ms of CPU mid-transfer for nothing.
+  background: (index) => index.warm(),
 });

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { callIn } from '../../src-main/cli/context';
 import { downloadRequests, isTerminal, type DownloadJob } from '../../src-main/contract/downloads';
 import { createDownloadCore, DOWNLOAD_CORE_ABSENT, DOWNLOAD_SLICES } from '../../src-main/core/download-core';
@@ -77,4 +77,29 @@ describe('the download core', () => {
       await core.close();
     }
   }, 60_000);
+
+  it('does not scan the cache in a one-shot command (the Cache page is warmed only where it can open)', async () => {
+    const scansOf = async (transport: 'cli' | 'serve') => {
+      const home = tmpDir('hubcap-home-');
+      const core = createDownloadCore({
+        transport,
+        env: { HF_ENDPOINT: 'http://127.0.0.1:9' },
+        homeDir: home,
+        platform: 'linux',
+        dataDir: path.join(home, 'data'),
+        settingsBackend: confBackend,
+        probeHubOnStart: false,
+        keychain: memoryKeychain(),
+        ephemeralQueue: true,
+        cacheDirOverride: path.join(home, 'hub'),
+      });
+      const scan = vi.spyOn(core.cache, 'scan');
+      // The warm-up's timer is 50 ms.
+      await new Promise((r) => setTimeout(r, 400));
+      await core.close();
+      return scan.mock.calls.length;
+    };
+    expect(await scansOf('cli')).toBe(0);
+    expect(await scansOf('serve')).toBe(1);
+  });
 });
