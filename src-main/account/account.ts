@@ -114,13 +114,33 @@ export class AccountService {
     if (this.#o.hf.disableImplicitToken) return null;
     const env = this.#envToken();
     if (env) return { token: env.token, source: env.name, name: null };
-    const index = this.#index();
-    if (index.active) {
-      const token = this.#secret(index.active);
-      if (token) return { token, source: this.#o.keychain.available ? 'keychain' : 'session', name: index.active };
-    }
+    const stored = this.#storedActive();
+    if (stored) return stored;
     const file = this.#fileToken();
     return file ? { token: file, source: 'token-file', name: null } : null;
+  }
+
+  /**
+   * The active stored token, read without probing the keychain: the probe writes, reads and deletes
+   * an entry, and every command and Hub request looks the token up; a lookup must not write to the
+   * user's keyring (Secret Service rewrites its file on disk, and a locked one may ask to unlock).
+   * Session-only tokens exist only where the probe found no keychain when they were stored.
+   */
+  #storedActive(): { token: string; source: 'keychain' | 'session'; name: string } | null {
+    const session = this.#sessionIndex.active;
+    if (session) {
+      const token = this.#session.get(session);
+      return token ? { token, source: 'session', name: session } : null;
+    }
+    let index: Index | null = null;
+    try {
+      const raw = this.#o.keychain.get(INDEX);
+      index = raw ? (JSON.parse(raw) as Index) : null;
+    } catch {
+      // an unreadable index: no stored token is active (the entries stay in the keychain)
+    }
+    const token = index?.active ? this.#o.keychain.get(account(index.active)) : null;
+    return token && index?.active ? { token, source: 'keychain', name: index.active } : null;
   }
 
   view(): AccountView {

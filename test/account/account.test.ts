@@ -109,6 +109,32 @@ describe('where the token comes from', () => {
     expect(disabled.account.currentToken()).toBeNull();
   });
 
+  it('looks the token up without probing or writing the keychain: every command and request does it', async () => {
+    const first = await coreOn();
+    await first.core.account.login(ALICE);
+    // The next process, over the same keychain: the probe is a write/read/delete round trip.
+    let probes = 0;
+    const writes: string[] = [];
+    const spy = (get: (a: string) => string | null) => ({
+      get available() {
+        probes++;
+        return true;
+      },
+      reason: null,
+      get,
+      set: (a: string) => void writes.push(a),
+      delete: (a: string) => void writes.push(a),
+    });
+    const next = (await coreOn({}, spy((a) => first.keychain.get(a)) as never)).core;
+    expect(next.account.currentToken()).toBe(ALICE);
+    const anonymous = (await coreOn({}, spy(() => null) as never)).core;
+    expect(anonymous.account.currentToken()).toBeNull();
+    expect({ probes, writes }).toEqual({ probes: 0, writes: [] });
+    // The Account page still asks whether tokens can be stored.
+    expect(next.account.view().current).toMatchObject({ source: 'keychain', masked: maskToken(ALICE) });
+    expect(probes).toBeGreaterThan(0);
+  });
+
   it('moves a plaintext token file into the keychain, then deletes the files when asked', async () => {
     const { core, home, keychain } = await coreOn();
     const dir = path.join(home, 'hf');
