@@ -1,8 +1,8 @@
 /** Xet hashes on bytes alone: the chunk hash and file hash match the real chunker's, and the fake CAS's. */
-import { getChunks, hashToHex } from '@huggingface/xetchunk-wasm';
+import { fileHash, getChunks, hashToHex } from '@huggingface/xetchunk-wasm';
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { chunkHash, nativeChunkHashing, wasmChunkHash, xetFileHash } from '../../src-main/xet/hashes';
+import { chunkHash, nativeChunkHashing, wasmChunkHash, xetFileHash, xetHex } from '../../src-main/xet/hashes';
 import { mixedXetContent } from '../fakehub/xet/fixtures';
 import { XorbStore } from '../fakehub/xet/xorbs';
 
@@ -48,5 +48,15 @@ describe('Xet hashes', () => {
     }
     expect(xetFileHash(recomputed)).toBe(new XorbStore().add(content).hash);
     expect(xetFileHash([])).toBe('0'.repeat(64));
+  });
+
+  it('builds the Merkle tree natively as xetchunk-wasm does, for any number of chunks and every cut rule', () => {
+    // Random hashes hit natural cuts (a quarter of them), runs without one (8 children) and last nodes of every size.
+    for (const n of [1, 2, 3, 4, 8, 9, 10, 17, 64, 65, 1000, 4097]) {
+      const ids = Array.from({ length: n }, (_, i) => ({ hash: new Uint8Array(randomBytes(32)), length: 1 + ((i * 7919) % 131_072) }));
+      expect(xetFileHash(ids), `${n} chunks`).toBe(hashToHex(fileHash(ids)));
+    }
+    const h = new Uint8Array(randomBytes(32));
+    expect(xetHex(h)).toBe(hashToHex(h));
   });
 });
