@@ -60,7 +60,7 @@ export async function fetchXetBlob(
           partial.fh,
           { xetHash: req.xet.hash, refreshUrl: req.xet.refreshUrl, size: req.size, sha256: req.etag, ctx: req.ctx },
           { ...opts, journal, resume },
-        );
+        ).finally(() => journal.settled());
         await fs.promises.rm(rangesPathOf(partial.path), { force: true });
         if (!(await stillOurs(partial)))
           throw new HubError('INTEGRITY', `Another program deleted the partial download of ${req.ctx.path ?? req.etag}.`, { ...req.ctx });

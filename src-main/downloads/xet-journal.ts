@@ -4,13 +4,15 @@
  * the xorb (where a resume starts) and their lengths (where their terms' next bytes land, and which
  * bytes to hash again for the Xet file hash). It lives in the partial's ranges record, beside the
  * done spans the classic road reads (which ignores the `xet` field), so claimPartial moves it with
- * the partial and a classic resume still finds valid spans. Saved atomically and synchronously,
- * after the bytes it describes are written, every 0.1 % of the file (32 KiB to 1 MiB) or 200 ms:
- * a kill -9 loses at most that much.
+ * the partial and a classic resume still finds valid spans. Saved atomically (a temp file renamed
+ * over it), from what is written when the save starts, every 0.1 % of the file (32 KiB to 1 MiB)
+ * or 200 ms: a kill -9 loses at most that much and one save's time. Saves after the first run on
+ * libuv's threads, one at a time, the latest state winning (as the classic RangesRecord): done
+ * synchronously, the ~80 saves of a 64 MiB loopback download took ~50 ms of its main thread, the
+ * one that parses and writes every chunk. Whoever removes or moves the record awaits `settled()`.
  */
-import { readUntrusted } from '../base/untrusted-file';
+import { readUntrusted, replaceFile, replaceFileSync } from '../base/untrusted-file';
 import { INCOMPLETE_SUFFIX, rangesPathOf } from './range-state';
-import { replaceFileSync } from '../base/untrusted-file';
 
 export interface RangeProgress {
   /** Chunks of the range written, the xorb bytes they took, and each one's length. */
@@ -65,6 +67,9 @@ export class XetJournal {
   readonly #every: number;
   #savedAt = 0;
   #savedBytes = 0;
+  /** The save in flight, and the spans of what is written for the next one (null: none asked). */
+  #saving: Promise<void> | null = null;
+  #next: (() => [number, number][]) | null = null;
 
   constructor(partialPath: string, size: number, xetHash: string) {
     this.#path = rangesPathOf(partialPath);
@@ -85,20 +90,45 @@ export class XetJournal {
     if ((total - this.#savedBytes >= this.#every && now - this.#savedAt >= 10) || now - this.#savedAt > 200 || total === this.#size) {
       this.#savedBytes = total;
       this.#savedAt = now;
-      this.save(done());
+      this.#next = done;
+      this.#saving ??= this.#drain();
     }
   }
 
-  /** Writes the record now (a temp file renamed over it: never torn). */
+  async #drain(): Promise<void> {
+    for (let done = this.#next; done; done = this.#next) {
+      this.#next = null;
+      try {
+        await replaceFile(this.#path, this.#body(done()), this.#tmp());
+      } catch {
+        // a failed save loses only progress since the last one; writes report disk errors themselves
+      }
+    }
+    this.#saving = null;
+  }
+
+  /** Resolves once no save is in flight or asked for (before the record is removed, moved or read). */
+  async settled(): Promise<void> {
+    while (this.#saving) await this.#saving;
+  }
+
+  /** Writes the record now, synchronously (the first one, before any byte lands out of order). */
   save(done: [number, number][]): void {
-    const ranges: Record<string, RangeProgress> = {};
-    for (const [key, r] of this.#ranges) ranges[key] = { n: r.n, k: r.k, l: r.lengths.slice(0, r.n) };
-    const body: RecordFile = { v: 1, size: this.#size, done, xet: { hash: this.#hash, ranges } };
-    const tmp = `${this.#path.slice(0, -INCOMPLETE_SUFFIX.length)}.next${INCOMPLETE_SUFFIX}`;
     try {
-      replaceFileSync(this.#path, JSON.stringify(body), tmp);
+      replaceFileSync(this.#path, this.#body(done), this.#tmp());
     } catch {
       // a failed save loses only progress since the last one; writes report disk errors themselves
     }
+  }
+
+  #body(done: [number, number][]): string {
+    const ranges: Record<string, RangeProgress> = {};
+    for (const [key, r] of this.#ranges) ranges[key] = { n: r.n, k: r.k, l: r.lengths.slice(0, r.n) };
+    const body: RecordFile = { v: 1, size: this.#size, done, xet: { hash: this.#hash, ranges } };
+    return JSON.stringify(body);
+  }
+
+  #tmp(): string {
+    return `${this.#path.slice(0, -INCOMPLETE_SUFFIX.length)}.next${INCOMPLETE_SUFFIX}`;
   }
 }

@@ -15,6 +15,7 @@ describe('XetJournal', () => {
     const j = new XetJournal(partial, 1000, HASH);
     const lengths = [100, 200];
     j.progress('0:x:0:0', 1, 108, lengths, () => [[0, 100]], 100);
+    await j.settled();
     j.save([[0, 100]]);
     const back = await readXetProgress(partial, 1000, HASH);
     // Only the consistent point is saved (one chunk), though the list had grown.
@@ -31,5 +32,25 @@ describe('XetJournal', () => {
     expect([...(await readXetProgress(partial, 10, HASH)).keys()]).toEqual(['good']);
     fs.writeFileSync(rangesPathOf(partial), '{not json');
     expect((await readXetProgress(partial, 10, HASH)).size).toBe(0);
+  });
+
+  it('saves off the main thread, one at a time, the last written state winning; settled() waits for the last', async () => {
+    const dir = tmpDir();
+    const partial = path.join(dir, 'p.incomplete');
+    const size = 50 * 1000;
+    const j = new XetJournal(partial, size, HASH);
+    const lengths: number[] = [];
+    // The first call saves (nothing saved yet), the next ones come within 10 ms (not due), the last ends the file (always due).
+    for (let n = 1; n <= 50; n++) {
+      lengths.push(1000);
+      j.progress('r', n, n * 1008, lengths, () => [[0, n * 1000]], n * 1000);
+    }
+    // Nothing written synchronously.
+    expect(fs.existsSync(rangesPathOf(partial))).toBe(false);
+    await j.settled();
+    expect((await readXetProgress(partial, size, HASH)).get('r')).toEqual({ n: 50, k: 50 * 1008, l: lengths });
+    expect(await readRanges(partial, size)).toEqual([[0, size]]);
+    // Only the record: no temp file left behind.
+    expect(fs.readdirSync(dir)).toEqual([path.basename(rangesPathOf(partial))]);
   });
 });
