@@ -21,13 +21,13 @@ import { MultipartByteranges } from '../xet/multipart';
 import type { XetPlan } from '../xet/reconstruction';
 import { XetTokenSource } from '../xet/token';
 import { abortableSleep } from './failures';
-import { sliceParts, writeAll } from './write-all';
 import { createDiskHasher, type DiskHasher } from './hasher';
 import type { RangeProgress, XetJournal } from './xet-journal';
 import { SpanSet } from './range-state';
 import { openXorbRanges, type XorbSlots } from './xet-split-range';
 import { transferSlots } from './xet-slots';
 import { createChunkHasher, type ChunkHasher } from './xet-chunk-hasher';
+import { ChunkWrites, writeRun, type ChunkPlace, type PendingChunk } from './xet-chunk-writes';
 import { fillFromLocal, type LocalChunks } from './xet-local-chunks';
 import { placedTerms, type PlacedTerm } from '../xet/chunk-index';
 import { jobsOf, resetJob, unfinished, urlFor, type Job } from './xet-jobs';
@@ -223,8 +223,8 @@ class XetTransfer {
   }
 
   /** Moves the job past one chunk of `length` bytes (its terms' cursors, the chunk map); returns where its bytes go. */
-  #place(job: Job, length: number, window: Window, hash: Uint8Array | null): { at: number; from: number; to: number }[] {
-    const writes: { at: number; from: number; to: number }[] = [];
+  #place(job: Job, length: number, window: Window, hash: Uint8Array | null): ChunkPlace[] {
+    const writes: ChunkPlace[] = [];
     for (const p of job.placements) {
       if (job.chunk < p.term.chunks.start || job.chunk >= p.term.chunks.end) continue;
       const at = p.cursor;
@@ -306,18 +306,14 @@ class XetTransfer {
     await copied;
   }
 
-  /** Writes one decoded chunk where `#place` put it (clipped to the window), then counts it done. */
-  async #write(parts: Buffer[], length: number, places: { at: number; from: number; to: number }[]): Promise<void> {
+  /** Writes a run of decoded chunks where `#place` put them (xet-chunk-writes.ts), then counts them done. */
+  async #write(run: PendingChunk[]): Promise<void> {
     const before = this.#done.total();
-    const whole: number[] = [];
-    for (const w of places) {
-      const bufs = w.to - w.from === length ? parts : sliceParts(parts, w.from - w.at, w.to - w.at);
-      await writeAll(this.#fh, bufs, w.to - w.from, w.from);
-      this.#done.add(w.from, w.to);
-      if (w.to - w.from === length) whole.push(w.at);
+    for (const { chunk, spans, whole } of await writeRun(this.#fh, run)) {
+      for (const [from, to] of spans) this.#done.add(from, to);
+      // Chunks wholly on disk are hashed now; clipped ones at the end.
+      if (whole.length) this.#chunkHasher.add(whole, chunk.length, chunk.parts);
     }
-    // Chunks wholly on disk are hashed now; clipped ones at the end.
-    if (whole.length) this.#chunkHasher.add(whole, length, parts);
     const gained = this.#done.total() - before;
     if (gained > 0) this.#opts.onBytes?.(gained, this.#done.prefix());
     this.#hasher.advance(this.#done.prefix());
@@ -341,27 +337,24 @@ class XetTransfer {
     // Chunks are written behind the decoder, in order, so the socket is read while the disk writes
     // (a write awaited per ~64 KiB chunk had serialised the two); at most WRITE_AHEAD waits. A
     // chunk counts as consumed (for a retry and the journal) only once its write returned.
-    let writes: Promise<void> = Promise.resolve();
-    let queued = 0;
+    const writes = new ChunkWrites((run) => this.#write(run), this.#opts.signal);
     const feed = async (i: number, data: Buffer) => {
       const job = group[i] as Job;
       for (const c of (decoders[i] as ChunkStreamDecoder).push(data)) {
         if (job.chunk >= job.range.chunks.end) throw new XetDataError('chunk-size', 'a xorb range held more chunks than the plan says');
         const places = this.#place(job, c.length, window, null);
         const n = job.lengths.length;
-        queued += c.length;
-        writes = writes.then(async () => {
-          // Stopped: what is queued is not written (as when each write was awaited in turn).
-          this.#opts.signal.throwIfAborted();
-          await this.#write(c.parts, c.length, places);
-          queued -= c.length;
-          job.consumed += c.bytes;
-          this.#opts.journal?.progress(job.key, n, job.consumed, job.lengths, () => this.#done.spans(), this.#done.total());
-          this.#failures = 0;
+        writes.push({
+          parts: c.parts,
+          length: c.length,
+          places,
+          written: () => {
+            job.consumed += c.bytes;
+            this.#opts.journal?.progress(job.key, n, job.consumed, job.lengths, () => this.#done.spans(), this.#done.total());
+            this.#failures = 0;
+          },
         });
-        // Handled here; the error itself is thrown where the writes are awaited.
-        writes.catch(() => undefined);
-        if (queued >= WRITE_AHEAD) await writes;
+        if (writes.queued >= WRITE_AHEAD || writes.failed) await writes.settled();
       }
     };
     try {
@@ -378,14 +371,14 @@ class XetTransfer {
           }
       }
       multi?.end();
-      await writes;
+      await writes.settled();
       // An answer that stops early is a cut connection: resumed at the chunk it stopped at.
       if (group.some((j) => j.chunk !== j.range.chunks.end)) throw new HubError('NETWORK', 'The Xet storage ended a range early.', { host: opened.host });
       for (const d of decoders) d.end();
     } catch (caught) {
       // What was decoded is written (and counted) before a retry resumes; a write error comes first.
       const error =
-        (await writes.then(
+        (await writes.settled().then(
           () => null,
           (e: unknown) => e,
         )) ?? caught;
