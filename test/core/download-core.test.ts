@@ -19,6 +19,22 @@ import { tmpDir } from '../helpers/tmp';
 
 const ROOT_NAMES = ['options', 'hf', 'events', 'keychain'];
 
+/** A download core over a fresh home whose cache is `<home>/hub`. */
+function coreIn(home: string, endpoint: string, transport: 'cli' | 'serve' = 'cli') {
+  return createDownloadCore({
+    transport,
+    env: { HF_ENDPOINT: endpoint },
+    homeDir: home,
+    platform: 'linux',
+    dataDir: path.join(home, 'data'),
+    settingsBackend: confBackend,
+    probeHubOnStart: false,
+    keychain: memoryKeychain(),
+    ephemeralQueue: true,
+    cacheDirOverride: path.join(home, 'hub'),
+  });
+}
+
 describe('the download core', () => {
   it('is the whole core’s first slices, in the same order, and each of their needs is the root, one of them, or named absent', () => {
     const names = DOWNLOAD_SLICES.map((s) => s.name);
@@ -34,18 +50,7 @@ describe('the download core', () => {
     const hub = await fakeHub();
     const home = tmpDir('hubcap-home-');
     const cacheDir = path.join(home, 'hub');
-    const core = createDownloadCore({
-      transport: 'cli',
-      env: { HF_ENDPOINT: hub.url },
-      homeDir: home,
-      platform: 'linux',
-      dataDir: path.join(home, 'data'),
-      settingsBackend: confBackend,
-      probeHubOnStart: false,
-      keychain: memoryKeychain(),
-      ephemeralQueue: true,
-      cacheDirOverride: cacheDir,
-    });
+    const core = coreIn(home, hub.url);
     try {
       const finished = new Promise<DownloadJob>((resolve) =>
         core.events.on((name, payload) => {
@@ -80,19 +85,7 @@ describe('the download core', () => {
 
   it('does not scan the cache in a one-shot command (the Cache page is warmed only where it can open)', async () => {
     const scansOf = async (transport: 'cli' | 'serve') => {
-      const home = tmpDir('hubcap-home-');
-      const core = createDownloadCore({
-        transport,
-        env: { HF_ENDPOINT: 'http://127.0.0.1:9' },
-        homeDir: home,
-        platform: 'linux',
-        dataDir: path.join(home, 'data'),
-        settingsBackend: confBackend,
-        probeHubOnStart: false,
-        keychain: memoryKeychain(),
-        ephemeralQueue: true,
-        cacheDirOverride: path.join(home, 'hub'),
-      });
+      const core = coreIn(tmpDir('hubcap-home-'), 'http://127.0.0.1:9', transport);
       const scan = vi.spyOn(core.cache, 'scan');
       // The warm-up's timer is 50 ms.
       await new Promise((r) => setTimeout(r, 400));
