@@ -68,7 +68,11 @@ export class AccountService {
   }
 
   #index(): Index {
-    if (!this.#o.keychain.available) return this.#sessionIndex;
+    return this.#o.keychain.available ? this.#keychainIndex() : this.#sessionIndex;
+  }
+
+  /** The index kept in the keychain, read without probing it. */
+  #keychainIndex(): Index {
     try {
       const raw = this.#o.keychain.get(INDEX);
       if (raw) return JSON.parse(raw) as Index;
@@ -132,15 +136,9 @@ export class AccountService {
       const token = this.#session.get(session);
       return token ? { token, source: 'session', name: session } : null;
     }
-    let index: Index | null = null;
-    try {
-      const raw = this.#o.keychain.get(INDEX);
-      index = raw ? (JSON.parse(raw) as Index) : null;
-    } catch {
-      // an unreadable index: no stored token is active (the entries stay in the keychain)
-    }
-    const token = index?.active ? this.#o.keychain.get(account(index.active)) : null;
-    return token && index?.active ? { token, source: 'keychain', name: index.active } : null;
+    const { active } = this.#keychainIndex();
+    const token = active ? this.#o.keychain.get(account(active)) : null;
+    return token && active ? { token, source: 'keychain', name: active } : null;
   }
 
   view(): AccountView {
