@@ -1,22 +1,10 @@
 /** The layer rules are real: lint fails when core code imports electron or the renderer reaches past the contract. */
 import fs from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { ESLint } from 'eslint';
-
-const eslint = new ESLint({ cwd: new URL('../..', import.meta.url).pathname });
-
-async function ruleIds(code: string, filePath: string): Promise<string[]> {
-  const [result] = await eslint.lintText(code, { filePath });
-  return (result?.messages ?? []).map((m) => m.ruleId ?? m.message);
-}
+import { describe, expect, it } from 'vitest';
+import { ruleIds, warmLint } from '../helpers/lint-rules';
 
 describe('lint-enforced layers', () => {
-  // The first lint loads the config and TypeScript's program (~5 s alone, past 20 s on a loaded
-  // two-core CI box: a fresh-clone run timed out here). Paid once, outside the rule checks' timeouts.
-  beforeAll(async () => {
-    await ruleIds('export const warm = 1;\n', 'src-main/base/warm.ts');
-  }, 180_000);
-
+  warmLint();
   it('forbids electron and electron-store outside the shell', async () => {
     expect(await ruleIds("import { app } from 'electron';\nexport const a = app;\n", 'src-main/cache/example.ts')).toContain('no-restricted-imports');
     expect(await ruleIds("import Store from 'electron-store';\nexport const s = Store;\n", 'src-main/settings/example.ts')).toContain('no-restricted-imports');

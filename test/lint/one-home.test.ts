@@ -1,15 +1,9 @@
 /** #27.2 is held by lint: a second hash-shaped id pattern, or a process.env read, anywhere in src-main but their one home fails. */
 import { describe, expect, it } from 'vitest';
-import { ESLint } from 'eslint';
-
-const eslint = new ESLint({ cwd: new URL('../..', import.meta.url).pathname });
-
-async function ruleIds(code: string, filePath: string): Promise<string[]> {
-  const [result] = await eslint.lintText(code, { filePath });
-  return (result?.messages ?? []).map((m) => m.ruleId ?? m.message);
-}
+import { ruleIds, warmLint } from '../helpers/lint-rules';
 
 describe('one home per fact', () => {
+  warmLint();
   const copies = [
     'export const COMMIT = /^[0-9a-f]{40}$/;\n',
     'export const SHA = /^[0-9a-f]{64}$/i;\n',

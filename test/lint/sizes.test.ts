@@ -1,17 +1,11 @@
 /** No hall-sized files: lint fails on a source file past 400 lines or a function past 120 (#27.3). */
 import { describe, expect, it } from 'vitest';
-import { ESLint } from 'eslint';
-
-const eslint = new ESLint({ cwd: new URL('../..', import.meta.url).pathname });
-
-async function ruleIds(code: string, filePath: string): Promise<string[]> {
-  const [result] = await eslint.lintText(code, { filePath });
-  return (result?.messages ?? []).map((m) => m.ruleId ?? m.message);
-}
+import { ruleIds, warmLint } from '../helpers/lint-rules';
 
 const fn = (name: string, lines: number) => `export function ${name}(): number {\n  let n = 0;\n${'  n += 1;\n'.repeat(lines - 4)}  return n;\n}\n`;
 
 describe('lint-enforced sizes', () => {
+  warmLint();
   it('refuses a function over 120 lines in the core and the renderer, and allows one of 120', async () => {
     for (const file of ['src-main/cache/example.ts', 'src-renderer/pages/example/example.ts']) {
       expect(await ruleIds(fn('long', 123), file)).toContain('max-lines-per-function');

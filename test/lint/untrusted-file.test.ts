@@ -1,15 +1,9 @@
 /** The #23 wall is real: in folders that handle paths others control, files open only through untrusted-file.ts. */
 import { describe, expect, it } from 'vitest';
-import { ESLint } from 'eslint';
-
-const eslint = new ESLint({ cwd: new URL('../..', import.meta.url).pathname });
-
-async function ruleIds(code: string, filePath: string): Promise<string[]> {
-  const [result] = await eslint.lintText(code, { filePath });
-  return (result?.messages ?? []).map((m) => m.ruleId ?? m.message);
-}
+import { ruleIds, warmLint } from '../helpers/lint-rules';
 
 describe('opening files others control', () => {
+  warmLint();
   const opens = [
     "import fs from 'node:fs';\nexport const f = (p: string) => fs.promises.open(p, 'r');\n",
     "import fs from 'node:fs';\nexport const f = (p: string) => fs.readFileSync(p);\n",

@@ -1,16 +1,10 @@
 /** The wall that keeps zod out of the renderer's first chunk: the shell takes only types from the contract's schema modules. */
 import { describe, expect, it } from 'vitest';
-import { ESLint } from 'eslint';
-
-const eslint = new ESLint({ cwd: new URL('../../..', import.meta.url).pathname });
+import { ruleIds, warmLint } from '../../helpers/lint-rules';
 const RULE = '@typescript-eslint/no-restricted-imports';
 
-async function ruleIds(code: string, filePath: string): Promise<string[]> {
-  const [result] = await eslint.lintText(code, { filePath });
-  return (result?.messages ?? []).map((m) => m.ruleId ?? m.message);
-}
-
 describe("the renderer shell's contract imports", () => {
+  warmLint();
   it('refuses a value from a schema module in the shell, allows its types', async () => {
     const value = "import { isTerminal } from '../../src-main/contract/downloads';\nexport const t = isTerminal;\n";
     for (const file of ['src-renderer/app/Example.tsx', 'src-renderer/api/example.ts', 'src-renderer/components/Example.tsx', 'src-renderer/main.tsx'])
