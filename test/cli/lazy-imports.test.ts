@@ -125,6 +125,9 @@ describe('CLI start', () => {
     // The Xet packages load on first use (xet/packages.ts), and a file not in Xet never uses them.
     expect(packages).not.toContain('@huggingface/xetchunk-wasm');
     expect(packages).not.toContain('lz4-napi');
+    // The lock's addon is required at the first lock (cache/blob-lock.ts), not imported: an import
+    // of a CommonJS package starts Node's CJS-export lexer too, ~10 ms of a short download.
+    expect(packages).not.toContain('fd-lock');
     // Its Hub requests answer with hub/web-response.ts's Headers and Response: the first touch of
     // Node's own (undici's) costs a short download 38 ms of loading.
     expect(internals).toEqual([]);
