@@ -78,6 +78,11 @@ export function rangesPathOf(partialPath: string): string {
   return `${partialPath.slice(0, -INCOMPLETE_SUFFIX.length)}.ranges${INCOMPLETE_SUFFIX}`;
 }
 
+/** A record's temp file while it is rewritten (`….ranges.next.incomplete`): renamed over the record, so a crash leaves the old one whole; `hf cache prune` takes it with the partial. */
+export function recordTempPathOf(recordPath: string): string {
+  return `${recordPath.slice(0, -INCOMPLETE_SUFFIX.length)}.next${INCOMPLETE_SUFFIX}`;
+}
+
 const MAX_SPANS = 100_000;
 
 /**
@@ -129,8 +134,7 @@ export class RangesRecord {
 
   /** The first record, written before any byte lands past the prefix (so a crash can never leave holes unrecorded). */
   saveSync(spans: [number, number][]): void {
-    const tmp = `${this.#path.slice(0, -INCOMPLETE_SUFFIX.length)}.next${INCOMPLETE_SUFFIX}`;
-    replaceFileSync(this.#path, JSON.stringify({ v: 1, size: this.#size, done: spans }), tmp);
+    replaceFileSync(this.#path, JSON.stringify({ v: 1, size: this.#size, done: spans }), recordTempPathOf(this.#path));
   }
 
   save(spans: [number, number][]): Promise<void> {
@@ -140,8 +144,7 @@ export class RangesRecord {
     this.#chain = this.#chain.then(async () => {
       const done = this.#pending ?? [];
       this.#pending = null;
-      const tmp = `${this.#path.slice(0, -INCOMPLETE_SUFFIX.length)}.next${INCOMPLETE_SUFFIX}`;
-      await replaceFile(this.#path, JSON.stringify({ v: 1, size: this.#size, done }), tmp);
+      await replaceFile(this.#path, JSON.stringify({ v: 1, size: this.#size, done }), recordTempPathOf(this.#path));
     });
     return this.#chain;
   }

@@ -12,7 +12,7 @@
  * one that parses and writes every chunk. Whoever removes or moves the record awaits `settled()`.
  */
 import { readUntrusted, replaceFile, replaceFileSync } from '../base/untrusted-file';
-import { INCOMPLETE_SUFFIX, rangesPathOf } from './range-state';
+import { rangesPathOf, recordTempPathOf } from './range-state';
 
 export interface RangeProgress {
   /** Chunks of the range written, the xorb bytes they took, and each one's length. */
@@ -99,7 +99,7 @@ export class XetJournal {
     for (let done = this.#next; done; done = this.#next) {
       this.#next = null;
       try {
-        await replaceFile(this.#path, this.#body(done()), this.#tmp());
+        await replaceFile(this.#path, this.#body(done()), recordTempPathOf(this.#path));
       } catch {
         // a failed save loses only progress since the last one; writes report disk errors themselves
       }
@@ -115,7 +115,7 @@ export class XetJournal {
   /** Writes the record now, synchronously (the first one, before any byte lands out of order). */
   save(done: [number, number][]): void {
     try {
-      replaceFileSync(this.#path, this.#body(done), this.#tmp());
+      replaceFileSync(this.#path, this.#body(done), recordTempPathOf(this.#path));
     } catch {
       // a failed save loses only progress since the last one; writes report disk errors themselves
     }
@@ -126,9 +126,5 @@ export class XetJournal {
     for (const [key, r] of this.#ranges) ranges[key] = { n: r.n, k: r.k, l: r.lengths.slice(0, r.n) };
     const body: RecordFile = { v: 1, size: this.#size, done, xet: { hash: this.#hash, ranges } };
     return JSON.stringify(body);
-  }
-
-  #tmp(): string {
-    return `${this.#path.slice(0, -INCOMPLETE_SUFFIX.length)}.next${INCOMPLETE_SUFFIX}`;
   }
 }

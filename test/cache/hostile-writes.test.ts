@@ -9,6 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { linkSnapshotFile, markNoExist } from '../../src-main/cache/layout';
 import { RangesRecord } from '../../src-main/downloads/range-state';
+import { XetJournal } from '../../src-main/downloads/xet-journal';
 import { A } from '../helpers/python-cache';
 import { tmpDir } from '../helpers/tmp';
 
@@ -43,6 +44,16 @@ describe('writing into a cache others write', () => {
     await record.save([[0, 20]]);
     expect(fs.readFileSync(victim, 'utf8')).toBe('precious');
     expect(JSON.parse(fs.readFileSync(record.path, 'utf8'))).toMatchObject({ done: [[0, 20]] });
+    // The Xet journal rewrites the same record through the same temp name (range-state.ts's one home).
+    const journal = new XetJournal(partial, 100, 'c'.repeat(64));
+    fs.symlinkSync(victim, tmp);
+    journal.save([[0, 30]]);
+    fs.symlinkSync(victim, tmp);
+    journal.progress('r', 1, 48, [40], () => [[0, 40]], 100);
+    await journal.settled();
+    expect(fs.readFileSync(victim, 'utf8')).toBe('precious');
+    expect(JSON.parse(fs.readFileSync(record.path, 'utf8'))).toMatchObject({ done: [[0, 40]] });
+    expect(fs.existsSync(tmp)).toBe(false);
   });
 
   it('a copy-mode snapshot file is never copied from a blob that is a FIFO', () => {
