@@ -4,19 +4,18 @@
  * `available` is false with the reason, and callers keep tokens in memory for the session only:
  * never in a plaintext file.
  */
-import { createRequire } from 'node:module';
 import type * as KeyringModule from '@napi-rs/keyring';
+import { lazyPackage } from '../base/lazy-package';
 
 type Keyring = typeof KeyringModule;
-let keyring: Keyring | null = null;
+const keyring = lazyPackage<Keyring>('@napi-rs/keyring');
 
 /**
  * The native module is loaded at the first real use, and the keychain probed then: a command given
  * HF_TOKEN, or one that never looks a token up (`hubcap --version`, a cache listing), loads neither (#25).
  */
 function entry(service: string, account: string): InstanceType<Keyring['Entry']> {
-  keyring ??= createRequire(import.meta.url)('@napi-rs/keyring') as Keyring;
-  return new keyring.Entry(service, account);
+  return new (keyring().Entry)(service, account);
 }
 
 export interface Keychain {

@@ -10,23 +10,14 @@
  * locks instead, which never conflict with flock locks: they would not exclude Python at all.
  */
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import type FdLock from 'fd-lock';
+import { lazyPackage } from '../base/lazy-package';
 import { openLockFile } from '../base/untrusted-file';
 import { CACHE_NAMES, locksDir } from './layout';
 
-const load = createRequire(import.meta.url);
-let fdLockModule: typeof FdLock | undefined;
-
-/**
- * fd-lock, loaded through `require` at the first lock rather than imported: an ESM import of this
- * CommonJS addon starts Node's CJS-export lexer as well, ~10 ms of every command's start on this
- * project's machines (a 16 MiB download is ~0.45 s), and commands that take no lock never pay.
- */
-function fdLock(): typeof FdLock {
-  return (fdLockModule ??= load('fd-lock') as typeof FdLock);
-}
+/** fd-lock, loaded at the first lock: commands that take no lock never pay for it. */
+const fdLock = lazyPackage<typeof FdLock>('fd-lock');
 
 export interface HeldLock {
   readonly path: string;

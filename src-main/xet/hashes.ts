@@ -10,7 +10,7 @@
  * machines against ~400 MB/s for the wasm, which set the pace of a loopback download
  * (docs/performance.md, Xet downloads). Loaded on first use, so commands that hash nothing never load it.
  */
-import { createRequire } from 'node:module';
+import { lazyPackage } from '../base/lazy-package';
 import { xetchunk } from './packages';
 import { XET_HASH_RE } from '../contract/ids';
 
@@ -35,6 +35,7 @@ interface NativeBlake3 {
   Blake3Hasher: { newKeyed(key: Buffer): KeyedBlake3 };
 }
 
+const blakeHash = lazyPackage<NativeBlake3>('@napi-rs/blake-hash');
 let native: NativeBlake3 | null | undefined;
 const KEY = Buffer.from(DATA_KEY);
 // One keyed hasher, reset between chunks (reset keeps the key): a new one per 64 KiB chunk cost
@@ -45,7 +46,7 @@ let keyed: KeyedBlake3 | undefined;
 function nativeBlake3(): NativeBlake3 | null {
   if (native === undefined) {
     try {
-      native = createRequire(import.meta.url)('@napi-rs/blake-hash') as NativeBlake3;
+      native = blakeHash();
     } catch {
       // No binary for this platform: the wasm computes the same hash, slower.
       native = null;

@@ -4,20 +4,12 @@
  * start on this project's machines, and most commands (every classic download) never need them.
  * Both ship CommonJS builds, so the first call loads them synchronously.
  */
-import { createRequire } from 'node:module';
 import type * as XetChunk from '@huggingface/xetchunk-wasm';
 import type * as Lz4 from 'lz4-napi';
-
-const load = createRequire(import.meta.url);
-let xetchunkModule: typeof XetChunk | undefined;
-let lz4Module: typeof Lz4 | undefined;
+import { lazyPackage } from '../base/lazy-package';
 
 /** @huggingface/xetchunk-wasm: the chunker and the Xet hashes, as @huggingface/hub uses them. */
-export function xetchunk(): typeof XetChunk {
-  return (xetchunkModule ??= load('@huggingface/xetchunk-wasm') as typeof XetChunk);
-}
+export const xetchunk = lazyPackage<typeof XetChunk>('@huggingface/xetchunk-wasm');
 
 /** lz4-napi: LZ4 frames (lz4_flex, the crate xet-core uses). */
-export function lz4(): typeof Lz4 {
-  return (lz4Module ??= load('lz4-napi') as typeof Lz4);
-}
+export const lz4 = lazyPackage<typeof Lz4>('lz4-napi');
