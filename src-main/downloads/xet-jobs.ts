@@ -3,11 +3,14 @@
  * each with the terms whose chunks it carries (a range may serve several places of the file) and
  * its decoding cursor, which a retry resumes from and the journal records.
  */
+import type { ChunkStreamDecoder } from '../xet/chunk-format';
 import { XetDataError } from '../xet/errors';
-import type { XetFetch, XetPlan, XetRange, XetTerm } from '../xet/reconstruction';
+import type { XetPlan, XetRange, XetTerm } from '../xet/reconstruction';
 
 export interface Placement {
   term: XetTerm;
+  /** Where the term's first chunk lands in the file. */
+  start: number;
   /** Where the term's next chunk lands in the file. */
   cursor: number;
 }
@@ -27,45 +30,69 @@ export interface Job {
   key: string;
 }
 
-/** Each term goes to the first range of its xorb that covers it; ranges nobody needs are dropped. */
+/** Each term goes to the range of its xorb that covers it (plan.serving); ranges nobody needs are dropped. */
 export function jobsOf(plan: XetPlan, windowStart: number): Job[] {
   const jobs = new Map<string, Job>();
   let pos = windowStart - plan.offset;
   for (const term of plan.terms) {
-    let found: { f: XetFetch; r: XetRange } | null = null;
-    for (const f of plan.fetches) {
-      if (f.xorb !== term.xorb) continue;
-      const r = f.ranges.find((x) => x.chunks.start <= term.chunks.start && x.chunks.end >= term.chunks.end);
-      if (r) {
-        found = { f, r };
-        break;
-      }
-    }
+    const found = plan.serving.find(term.xorb, term.chunks.start, term.chunks.end);
     if (!found) throw new XetDataError('plan', `the reconstruction plan has no fetch for a term of xorb ${term.xorb.slice(0, 12)}…`);
-    const key = `${found.f.url}#${found.r.bytes.start}`;
+    const { fetch, range } = found;
+    const key = `${fetch.url}#${range.bytes.start}`;
     const job = jobs.get(key) ?? {
       xorb: term.xorb,
-      url: found.f.url,
-      range: found.r,
+      url: fetch.url,
+      range,
       placements: [],
-      chunk: found.r.chunks.start,
+      chunk: range.chunks.start,
       consumed: 0,
       lengths: [],
       corruptions: 0,
-      key: `${windowStart}:${term.xorb}:${found.r.chunks.start}:${found.r.bytes.start}`,
+      key: `${windowStart}:${term.xorb}:${range.chunks.start}:${range.bytes.start}`,
     };
-    job.placements.push({ term, cursor: pos });
+    job.placements.push({ term, start: pos, cursor: pos });
     jobs.set(key, job);
     pos += term.unpacked;
   }
   return [...jobs.values()];
 }
 
+/**
+ * Moves a placement past chunk `chunk` of `length` bytes and returns where that chunk lands. A
+ * term whose chunks hold more or fewer bytes than its unpacked length is bad data, told at the
+ * chunk that shows it, before its bytes land where another term's belong.
+ */
+export function advance(p: Placement, chunk: number, length: number): number {
+  const at = p.cursor;
+  p.cursor += length;
+  const held = p.cursor - p.start;
+  const last = chunk === p.term.chunks.end - 1;
+  if (held > p.term.unpacked || (last && held !== p.term.unpacked))
+    throw new XetDataError('plan', `a term's chunks hold ${last ? '' : 'over '}${held} bytes where the reconstruction plan says ${p.term.unpacked}`);
+  return at;
+}
+
+/**
+ * After an answer ended without error: a range that brought every byte asked for and still ends
+ * inside a chunk (a compressed length beyond the body), or with fewer chunks than the plan says
+ * (indices the xorb does not have), is bad data, as the same bytes would come again. A range
+ * short of its bytes is left to the caller, as a cut connection.
+ */
+export function checkAnswered(job: Job, asked: XetRange['bytes'], fed: number, decoder: ChunkStreamDecoder): void {
+  const whole = fed >= asked.end - asked.start + 1;
+  if (whole || job.chunk === job.range.chunks.end) decoder.end();
+  if (whole && job.chunk !== job.range.chunks.end)
+    throw new XetDataError(
+      'plan',
+      `a xorb range held ${job.chunk - job.range.chunks.start} chunks where the plan says ${job.range.chunks.end - job.range.chunks.start}`,
+    );
+}
+
 export const unfinished = (jobs: Job[]) => jobs.filter((j) => j.chunk < j.range.chunks.end);
 
-/** Puts a job back to its range's start, with its terms' cursors where the plan places them. */
-export function resetJob(job: Job, fresh: Job[]): void {
-  const again = fresh.find((f) => f.url === job.url && f.range.bytes.start === job.range.bytes.start);
+/** Puts a job back to its range's start, with its terms' cursors where the plan places them (`fresh`: the window's jobsOf by key). */
+export function resetJob(job: Job, fresh: ReadonlyMap<string, Job>): void {
+  const again = fresh.get(job.key);
   if (!again) return;
   job.chunk = again.chunk;
   job.consumed = 0;
@@ -75,8 +102,7 @@ export function resetJob(job: Job, fresh: Job[]): void {
 
 /** The URL of a fresh plan that serves this job's remaining chunks (absolute xorb bytes do not move). */
 export function urlFor(plan: XetPlan, job: Job): string {
-  for (const f of plan.fetches)
-    if (f.xorb === job.xorb && f.ranges.some((r) => r.chunks.start <= job.chunk && r.chunks.end >= job.range.chunks.end && r.bytes.end >= job.range.bytes.end))
-      return f.url;
+  const found = plan.serving.find(job.xorb, job.chunk, job.range.chunks.end);
+  if (found && found.range.bytes.end >= job.range.bytes.end) return found.fetch.url;
   throw new XetDataError('plan', 'a new reconstruction plan no longer serves chunks it served before');
 }

@@ -18,7 +18,7 @@ import { CasClient } from '../xet/cas-client';
 import { ChunkStreamDecoder } from '../xet/chunk-format';
 import { XetDataError } from '../xet/errors';
 import { MultipartByteranges } from '../xet/multipart';
-import type { XetPlan } from '../xet/reconstruction';
+import type { XetPlan, XetRange } from '../xet/reconstruction';
 import { XetTokenSource } from '../xet/token';
 import { abortableSleep } from './failures';
 import { createDiskHasher, type DiskHasher } from './hasher';
@@ -30,7 +30,7 @@ import { createChunkHasher, type ChunkHasher } from './xet-chunk-hasher';
 import { ChunkWrites, writeRun, type ChunkPlace, type PendingChunk } from './xet-chunk-writes';
 import { fillFromLocal, type LocalChunks } from './xet-local-chunks';
 import { placedTerms, type PlacedTerm } from '../xet/chunk-index';
-import { jobsOf, resetJob, unfinished, urlFor, type Job } from './xet-jobs';
+import { advance, checkAnswered, jobsOf, resetJob, unfinished, urlFor, type Job } from './xet-jobs';
 
 export { jobsOf };
 
@@ -227,8 +227,7 @@ class XetTransfer {
     const writes: ChunkPlace[] = [];
     for (const p of job.placements) {
       if (job.chunk < p.term.chunks.start || job.chunk >= p.term.chunks.end) continue;
-      const at = p.cursor;
-      p.cursor += length;
+      const at = advance(p, job.chunk, length);
       if (at + length > this.#req.size) throw new XetDataError('plan', 'the reconstruction plan places bytes past the end of the file');
       if (hash || !this.#chunks.has(at)) this.#chunks.set(at, { hash, length });
       const from = Math.max(at, window.start);
@@ -254,7 +253,11 @@ class XetTransfer {
     this.#result.sharedRanges += jobs.filter((j) => j.placements.length > 1).length;
     // Jobs of one fetch entry go as one multi-range request, as the plan signed them together.
     const groups = new Map<string, Job[]>();
-    for (const j of jobs) groups.set(j.url, [...(groups.get(j.url) ?? []), j]);
+    for (const j of jobs) {
+      const group = groups.get(j.url);
+      if (group) group.push(j);
+      else groups.set(j.url, [j]);
+    }
     const queue = [...groups.values()];
     let replan: Promise<XetPlan> | null = null;
     const max = this.#opts.connections ?? 8;
@@ -282,7 +285,8 @@ class XetTransfer {
             if (error instanceof XetDataError) {
               // Bytes that do not decode are refetched once from the range's start, then the file fails.
               for (const j of left) if (++j.corruptions > 1) throw error;
-              for (const j of left) resetJob(j, jobsOf(plan, window.start));
+              const fresh = new Map(jobsOf(plan, window.start).map((f) => [f.key, f]));
+              for (const j of left) resetJob(j, fresh);
             } else if (error instanceof HubError && error.code === 'FORBIDDEN' && error.details.host) {
               // An expired presigned URL: a fresh plan signs the same xorb bytes again.
               replan ??= this.#plan(window).finally(() => (replan = null));
@@ -338,8 +342,10 @@ class XetTransfer {
     // (a write awaited per ~64 KiB chunk had serialised the two); at most WRITE_AHEAD waits. A
     // chunk counts as consumed (for a retry and the journal) only once its write returned.
     const writes = new ChunkWrites((run) => this.#write(run), this.#opts.signal);
+    const fed = asked.map(() => 0);
     const feed = async (i: number, data: Buffer) => {
       const job = group[i] as Job;
+      fed[i] = (fed[i] as number) + data.length;
       for (const c of (decoders[i] as ChunkStreamDecoder).push(data)) {
         if (job.chunk >= job.range.chunks.end) throw new XetDataError('chunk-size', 'a xorb range held more chunks than the plan says');
         const places = this.#place(job, c.length, window, null);
@@ -372,9 +378,9 @@ class XetTransfer {
       }
       multi?.end();
       await writes.settled();
+      group.forEach((j, i) => checkAnswered(j, asked[i] as XetRange['bytes'], fed[i] as number, decoders[i] as ChunkStreamDecoder));
       // An answer that stops early is a cut connection: resumed at the chunk it stopped at.
       if (group.some((j) => j.chunk !== j.range.chunks.end)) throw new HubError('NETWORK', 'The Xet storage ended a range early.', { host: opened.host });
-      for (const d of decoders) d.end();
     } catch (caught) {
       // What was decoded is written (and counted) before a retry resumes; a write error comes first.
       const error =

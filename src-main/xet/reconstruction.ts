@@ -8,6 +8,7 @@
 import { CHUNK_HEADER_BYTES, MAX_CHUNK_BYTES, MAX_COMPRESSED_BYTES } from './chunk-format';
 import { XetDataError } from './errors';
 import { XET_HASH_RE } from './hashes';
+import { ServingRanges } from './serving-ranges';
 
 /** xet-core's MAX_XORB_CHUNKS. */
 export const MAX_XORB_CHUNKS = 8192;
@@ -44,6 +45,8 @@ export interface XetPlan {
   offset: number;
   terms: XetTerm[];
   fetches: XetFetch[];
+  /** Which fetch range carries a term's chunks. */
+  serving: ServingRanges;
 }
 
 const bad = (why: string) => new XetDataError('plan', `the reconstruction plan ${why}`);
@@ -145,9 +148,10 @@ export function parsePlan(body: unknown, version: 1 | 2, window: { start: number
   const over = total - length;
   if (over < 0) throw bad(`covers ${total} bytes where ${length} were asked for`);
   if (over >= MAX_CHUNK_BYTES || (window.end >= fileSize && over !== 0)) throw bad(`is longer than the file (${over} bytes past the window)`);
+  const serving = new ServingRanges(fetches);
   for (const t of terms) {
-    const served = fetches.some((f) => f.xorb === t.xorb && f.ranges.some((r) => r.chunks.start <= t.chunks.start && r.chunks.end >= t.chunks.end));
-    if (!served) throw bad(`has no fetch for chunks ${t.chunks.start}-${t.chunks.end} of xorb ${t.xorb.slice(0, 12)}…`);
+    if (!serving.find(t.xorb, t.chunks.start, t.chunks.end))
+      throw bad(`has no fetch for chunks ${t.chunks.start}-${t.chunks.end} of xorb ${t.xorb.slice(0, 12)}…`);
   }
-  return { version, offset, terms, fetches };
+  return { version, offset, terms, fetches, serving };
 }

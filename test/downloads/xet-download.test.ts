@@ -94,6 +94,11 @@ describe('downloads of Xet files', () => {
     const blobs = path.join(folder(cache), 'blobs');
     expect(fs.existsSync(blobs) ? fs.readdirSync(blobs) : []).toEqual([]);
     // Fetched twice (once more after the first failed check), never through the bridge.
+    expect(cas(hub).log.filter((q) => q.url.includes('/reconstructions/'))).toHaveLength(2);
+    const asked = xorbGets(hub)
+      .filter((q) => q.url.includes(term.xorb))
+      .map((q) => q.headers.range);
+    expect(new Set(asked).size).toBeLessThan(asked.length); // the corrupt xorb's bytes were asked for again
     expect(requestsTo(hub, 'cdn')).toEqual([]);
   });
 

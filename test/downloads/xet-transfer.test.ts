@@ -183,4 +183,55 @@ describe('transferXet', () => {
     expect((e as HubError).code).toBe('INTEGRITY');
     expect((e as HubError).message).toMatch(/model\.safetensors arrived damaged from the Xet storage \(a chunk header has version 255/);
   });
+
+  describe('a plan that disagrees with its xorbs fails as damaged data, after one refetch, not as a network fault retried', () => {
+    type Range = { chunks: { start: number; end: number }; bytes: { start: number; end: number } };
+    type V2 = {
+      terms: { hash: string; unpacked_length: number; range: { start: number; end: number } }[];
+      xorbs: Record<string, { url: string; ranges: Range[] }[]>;
+    };
+    const damaged = async (bend: (plan: V2) => void, why: RegExp) => {
+      const hub = await xetHub({ bendPlan: (body, version) => version === 2 && bend(body as unknown as V2) });
+      const e = await transfer(hub).catch((err: unknown) => err);
+      expect(e).toBeInstanceOf(HubError);
+      expect((e as HubError).code).toBe('INTEGRITY');
+      expect((e as HubError).message).toContain(`${XET_FILE} arrived damaged from the Xet storage`);
+      expect((e as HubError).message).toMatch(why);
+      return hub;
+    };
+    const servingOf = (plan: V2, t: V2['terms'][number]) =>
+      must(
+        plan.xorbs[t.hash]?.flatMap((f) => f.ranges).find((r) => r.chunks.start <= t.range.start && r.chunks.end >= t.range.end),
+        'serving range',
+      );
+
+    it('a compressed length beyond the body: every byte asked for came and the last chunk is unfinished', async () => {
+      const hub = await damaged((plan) => {
+        const range = servingOf(plan, must(plan.terms[0], 'term'));
+        range.bytes.end -= 10;
+      }, /the body ended inside a chunk/);
+      // Fetched once more from the range's start, then given up: never retried as a cut connection.
+      const first = must(cas(hub).store.files.get(requestFor(hub).xetHash)?.terms[0], 'term');
+      expect(xorbGets(hub).filter((q) => q.url.includes(first.xorb)).length).toBeLessThanOrEqual(4);
+    });
+
+    it('chunk indices the xorb does not have: the range brought all its bytes and fewer chunks', async () => {
+      await damaged((plan) => {
+        const last = must(plan.terms.at(-1), 'term');
+        const range = servingOf(plan, last);
+        if (range.chunks.end === last.range.end) range.chunks.end += 2;
+        last.range.end += 2;
+        // The range must still end where the term does (nothing past it was signed).
+        range.chunks.end = Math.max(range.chunks.end, last.range.end);
+      }, /a xorb range held \d+ chunks where the plan says \d+/);
+    });
+
+    it('an unpacked length that disagrees with the chunks: told at the chunk that shows it, not after the file', async () => {
+      await damaged((plan) => {
+        const [a, b] = plan.terms;
+        must(a, 'term').unpacked_length -= 1;
+        must(b, 'term').unpacked_length += 1;
+      }, /a term's chunks hold (over )?\d+ bytes where the reconstruction plan says \d+/);
+    });
+  });
 });

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ChunkIndex, chunkLengths, placedTerms, skipFor, skipFromLengths, type PlacedTerm } from '../../src-main/xet/chunk-index';
+import { ServingRanges } from '../../src-main/xet/serving-ranges';
 
 const X = 'a'.repeat(64);
 const Y = 'b'.repeat(64);
@@ -68,6 +69,7 @@ describe('chunk index', () => {
         { xorb: Y, chunks: { start: 0, end: 1 }, unpacked: 50 },
       ],
       fetches: [],
+      serving: new ServingRanges([]),
     };
     expect(placedTerms(plan, 10_000)).toEqual([term(3, 5, 1000, 9700), term(0, 1, 50, 10_700, Y)]);
   });

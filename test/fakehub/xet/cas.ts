@@ -139,7 +139,12 @@ export async function startCas(opts: { host: string; store: XorbStore; link: Lin
     }
     const plan = planFor(store, file, range);
     if (!plan) return text(res, 416, 'Range not satisfiable');
-    const body = version === 1 ? v1Answer(plan, sign) : v2Answer(plan, sign, knobs.maxRangesPerFetch ?? 8);
+    let body: object = version === 1 ? v1Answer(plan, sign) : v2Answer(plan, sign, knobs.maxRangesPerFetch ?? 8);
+    if (knobs.bendPlan) {
+      // A copy: the answer's objects may be the store's own.
+      body = structuredClone(body);
+      knobs.bendPlan(body as Record<string, unknown>, version);
+    }
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify(body));
   };
