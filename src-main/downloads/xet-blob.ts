@@ -10,6 +10,7 @@
  *
  * Chunks of other files already on disk (an older revision: a delta update) come in through `opts.local` (xet-local-chunks.ts).
  */
+import type { ConnectionBudget } from './connection-controller';
 import fs from 'node:fs';
 import { JOB_CONNECTION_BOUNDS } from '../contract/downloads';
 import { HubError } from '../hub/errors';
@@ -90,6 +91,8 @@ export async function fetchXetBlob(
 export interface XetRoadOptions {
   signal: AbortSignal;
   connections?: number | 'auto';
+  /** Connections all downloads together may hold beyond each file's first (the classic road's too). */
+  budget?: ConnectionBudget;
   onBytes?: (delta: number, position: number) => void;
   onConnections?: (n: number) => void;
   stallTimeoutMs?: number;
@@ -114,6 +117,7 @@ export function xetOptions(opts: XetRoadOptions): XetBlobOptions {
     signal: opts.signal,
     connections: auto ? AUTO_MAX_CONNECTIONS : Math.max(1, opts.connections as number),
     ...(auto ? { firstConnections: AUTO_FIRST_RANGES } : {}),
+    ...(opts.budget ? { budget: opts.budget } : {}),
     ...(opts.onBytes ? { onBytes: opts.onBytes } : {}),
     ...(opts.onConnections ? { onConnections: opts.onConnections } : {}),
     ...(opts.stallTimeoutMs !== undefined ? { stallTimeoutMs: opts.stallTimeoutMs } : {}),

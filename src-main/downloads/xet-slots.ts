@@ -5,6 +5,7 @@
  * loopback the first few are all the CPU can use. Blocks fetched ahead of their readers share one
  * budget, all ranges together (sixteen ranges eight blocks ahead each would be 512 MiB).
  */
+import type { ConnectionBudget } from './connection-controller';
 import type { XorbSlots } from './xet-split-range';
 
 /** Xorb bytes fetched ahead of their ranges' decoders, the whole transfer together. */
@@ -12,6 +13,8 @@ export const HELD_AHEAD = 32 << 20;
 
 export interface TransferSlotsOptions {
   max: number;
+  /** Connections all downloads together may hold beyond each file's first; none: no bound but `max`. */
+  budget?: ConnectionBudget;
   /** Ranges still waiting for a connection. */
   waiting(): number;
   onChange?(n: number): void;
@@ -41,5 +44,7 @@ export function transferSlots(o: TransferSlotsOptions): XorbSlots {
       for (const fn of roomWaiters.splice(0)) queueMicrotask(fn);
     },
     onRoom: (fn) => void roomWaiters.push(fn),
+    extra: () => !o.budget || o.budget.tryAcquire(),
+    extraDone: () => o.budget?.release(),
   };
 }

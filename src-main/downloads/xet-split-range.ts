@@ -41,6 +41,9 @@ export interface XorbSlots {
   release?(bytes: number): void;
   /** Calls `fn` once when room is next given back (a range turned away tries again). */
   onRoom?(fn: () => void): void;
+  /** Takes one connection beyond the file's first from the downloads' shared budget, or says there is none; `extraDone` gives it back. */
+  extra(): boolean;
+  extraDone(): void;
 }
 
 export interface SplitOptions {
@@ -317,7 +320,8 @@ class SplitRange {
   /** Adds connections while the transfer has spare slots and no other range waits for one. */
   #spawn(): void {
     const s = this.#opts.slots;
-    while (this.#capped && !this.#error && s.inUse < s.max && s.waiting() === 0 && this.#candidate() && this.#fetchers < s.max) void this.#fetcher(true);
+    while (this.#capped && !this.#error && s.inUse < s.max && s.waiting() === 0 && this.#candidate() && this.#fetchers < s.max && s.extra())
+      void this.#fetcher(true);
   }
 
   /** The range's own connection takes blocks until none is left; an extra one leaves when none is free now. */
@@ -342,6 +346,7 @@ class SplitRange {
       this.#fail(error instanceof Error ? error : new Error(String(error)));
     } finally {
       this.#fetchers -= 1;
+      if (extra) this.#opts.slots.extraDone();
       this.#notify();
     }
   }

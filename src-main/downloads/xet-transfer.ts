@@ -20,12 +20,13 @@ import { XetDataError } from '../xet/errors';
 import { MultipartByteranges } from '../xet/multipart';
 import type { XetPlan, XetRange } from '../xet/reconstruction';
 import { XetTokenSource } from '../xet/token';
+import type { ConnectionBudget } from './connection-controller';
 import { abortableSleep } from './failures';
 import { createDiskHasher, type DiskHasher } from './hasher';
 import type { RangeProgress, XetJournal } from './xet-journal';
 import { SpanSet } from './range-state';
 import { openXorbRanges, type XorbSlots } from './xet-split-range';
-import { transferSlots } from './xet-slots';
+import { runRanges } from './xet-runners';
 import { createChunkHasher, type ChunkHasher } from './xet-chunk-hasher';
 import { ChunkWrites, writeRun, type ChunkPlace, type PendingChunk } from './xet-chunk-writes';
 import { fillFromLocal, type LocalChunks } from './xet-local-chunks';
@@ -52,6 +53,8 @@ export interface XetTransferOptions {
    * 25 MB/s, xet-split-range.ts); then up to `connections`. Default: `connections` from the start.
    */
   firstConnections?: number;
+  /** Connections all downloads together may hold beyond each file's first: each xorb request past this file's first takes one. */
+  budget?: ConnectionBudget;
   /** Bytes of the file one plan covers (default 256 MiB, as hf_xet asks). */
   windowBytes?: number;
   onBytes?: (delta: number, position: number) => void;
@@ -258,26 +261,19 @@ class XetTransfer {
       if (group) group.push(j);
       else groups.set(j.url, [j]);
     }
-    const queue = [...groups.values()];
     let replan: Promise<XetPlan> | null = null;
+    const copied = fromDisk.copied.then((n) => void (this.#result.reusedBytes += n));
     const max = this.#opts.connections ?? 8;
-    const runners: Promise<void>[] = [];
-    const more = () => {
-      while (runners.length < max && queue.length) runners.push(worker());
-    };
-    const slots = transferSlots({
+    await runRanges({
+      queue: [...groups.values()],
       max,
-      waiting: () => queue.length,
-      onChange: (n) => this.#opts.onConnections?.(n),
+      first: this.#opts.firstConnections ?? max,
+      ...(this.#opts.budget ? { budget: this.#opts.budget } : {}),
       capped: () => this.#capped,
-      onCapped: () => {
-        this.#capped = true;
-        more();
-      },
+      onCapped: () => (this.#capped = true),
       onUncapped: () => (this.#capped = false),
-    });
-    const worker = async () => {
-      for (let group = queue.shift(); group; group = queue.shift()) {
+      onConnections: (n) => this.#opts.onConnections?.(n),
+      run: async (group, slots) => {
         for (let left = unfinished(group); left.length; left = unfinished(left)) {
           try {
             await this.#fetch(left, window, slots);
@@ -295,18 +291,8 @@ class XetTransfer {
             } else await this.#retry(error, `Downloading ${this.#file} from the Xet storage`);
           }
         }
-      }
-    };
-    const copied = fromDisk.copied.then((n) => void (this.#result.reusedBytes += n));
-    // A link an earlier window found capped opens every range at once.
-    const first = Math.max(1, Math.min(this.#capped ? max : (this.#opts.firstConnections ?? max), max, queue.length));
-    while (runners.length < first) runners.push(worker());
-    // Runners added while these run (a capped link) are waited for too.
-    for (let waited = 0; waited < runners.length;) {
-      const now = runners.length;
-      await Promise.all(runners.slice(waited, now));
-      waited = now;
-    }
+      },
+    });
     await copied;
   }
 

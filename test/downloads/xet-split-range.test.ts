@@ -10,7 +10,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { transferXet } from '../../src-main/downloads/xet-transfer';
+import { ConnectionBudget } from '../../src-main/downloads/connection-controller';
+import { transferXet, type XetTransferOptions } from '../../src-main/downloads/xet-transfer';
 import { openXorbRanges, type XorbSlots } from '../../src-main/downloads/xet-split-range';
 import { CasClient } from '../../src-main/xet/cas-client';
 import { XetTokenSource } from '../../src-main/xet/token';
@@ -21,6 +22,8 @@ import { fakeHub, hubHttp } from '../helpers/hub';
 import { tmpDir } from '../helpers/tmp';
 
 const MiB = 1 << 20;
+/** Slots with no budget of connections shared with other downloads. */
+const unbounded = { extra: () => true, extraDone: () => undefined };
 const size = 12 * MiB;
 const content = noiseContent('split-range', size);
 const bytes = content.read(0, size);
@@ -34,7 +37,7 @@ async function hub(): Promise<FakeHub> {
   });
 }
 
-async function run(h: FakeHub, connections: number, onConnections?: (n: number) => void) {
+async function run(h: FakeHub, connections: number, onConnections?: (n: number) => void, extra: Partial<XetTransferOptions> = {}) {
   const { x, refreshUrl } = xetFile(h, 'acme/split');
   const file = path.join(tmpDir(), 'w.incomplete');
   const fh = await fs.promises.open(file, 'w+');
@@ -43,7 +46,7 @@ async function run(h: FakeHub, connections: number, onConnections?: (n: number) 
       hubHttp(h),
       fh,
       { xetHash: x.hash, refreshUrl, size, sha256, ctx: { path: 'w.bin' } },
-      { signal: new AbortController().signal, hashOffThread: false, sleep: async () => {}, connections, ...(onConnections ? { onConnections } : {}) },
+      { signal: new AbortController().signal, hashOffThread: false, sleep: async () => {}, connections, ...(onConnections ? { onConnections } : {}), ...extra },
     );
     return { r, file };
   } finally {
@@ -138,7 +141,7 @@ describe('large xorb ranges', () => {
       xet: { compression: 'none' },
     });
     const { url, range, signal } = await firstRange(h, 'acme/ahead', big.size);
-    const slots: XorbSlots = { max: 8, inUse: 0, waiting: () => 0 };
+    const slots: XorbSlots = { max: 8, inUse: 0, ...unbounded, waiting: () => 0 };
     // capRate 0: never judged capped, however slow this machine reads loopback.
     const body = await openXorbRanges(url, [range.bytes], { signal, slots, capRate: 0 });
     const it = body.res[Symbol.asyncIterator]();
@@ -160,7 +163,7 @@ describe('large xorb ranges', () => {
     });
     const { url, range, signal } = await firstRange(h, 'acme/stop', big.size);
     let held = 0;
-    const slots: XorbSlots = { max: 8, inUse: 0, waiting: () => 0, hold: (n) => ((held += n), true), release: (n) => void (held -= n) };
+    const slots: XorbSlots = { max: 8, inUse: 0, ...unbounded, waiting: () => 0, hold: (n) => ((held += n), true), release: (n) => void (held -= n) };
     const body = await openXorbRanges(url, [range.bytes], { signal, slots, capRate: 0 });
     const it = body.res[Symbol.asyncIterator]();
     await it.next();
@@ -241,7 +244,7 @@ describe('large xorb ranges', () => {
     const h = await hub();
     h.link.set({ perConnection: 8e6 });
     const { url, range, signal } = await firstRange(h, 'acme/split', size);
-    const slots: XorbSlots = { max: 4, inUse: 0, waiting: () => 0, capped: true };
+    const slots: XorbSlots = { max: 4, inUse: 0, ...unbounded, waiting: () => 0, capped: true };
     const body = await openXorbRanges(url, [range.bytes], { signal, slots });
     let got = 0;
     for await (const buf of body.res) got += buf.length;
@@ -262,7 +265,7 @@ describe('large xorb ranges', () => {
     });
     h.link.set({ perConnection: 8e6 });
     const { url, range, signal } = await firstRange(h, 'acme/split', small.size);
-    const slots: XorbSlots = { max: 4, inUse: 0, waiting: () => 0, capped: true };
+    const slots: XorbSlots = { max: 4, inUse: 0, ...unbounded, waiting: () => 0, capped: true };
     const body = await openXorbRanges(url, [range.bytes], { signal, slots });
     for await (const buf of body.res) void buf;
     // A retried remainder or a middle-sized term: one request at one connection's rate before.
@@ -274,7 +277,7 @@ describe('large xorb ranges', () => {
     const { url, range, signal } = await firstRange(h, 'acme/split', size);
     let uncapped = 0;
     // Told the link is capped, on loopback that caps nothing (capRate 1 MB/s: any block beats twice it).
-    const slots: XorbSlots = { max: 4, inUse: 0, waiting: () => 0, capped: true, onUncapped: () => uncapped++ };
+    const slots: XorbSlots = { max: 4, inUse: 0, ...unbounded, waiting: () => 0, capped: true, onUncapped: () => uncapped++ };
     const body = await openXorbRanges(url, [range.bytes], { signal, slots, capRate: 1e6 });
     let got = 0;
     for await (const buf of body.res) got += buf.length;
@@ -298,6 +301,7 @@ describe('large xorb ranges', () => {
     const slots: XorbSlots = {
       max: 4,
       inUse: 0,
+      ...unbounded,
       waiting: () => 0,
       hold: (n) => {
         if (held + n > budget) return (refused++, false);
@@ -316,5 +320,23 @@ describe('large xorb ranges', () => {
     expect(most).toBeLessThanOrEqual(budget);
     expect(refused).toBeGreaterThan(0);
     expect(held).toBe(0);
+  });
+});
+
+describe('the connections all downloads share', () => {
+  it('takes each xorb connection past the file’s first from the shared budget, and gives it back', async () => {
+    const counts: number[] = [];
+    for (const max of [2, 40]) {
+      const h = await hub();
+      h.link.set({ perConnection: 8e6 });
+      const budget = new ConnectionBudget(max);
+      const { file } = await run(h, 16, undefined, { budget });
+      expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+      expect(budget.inUse).toBe(0);
+      counts.push(h.link.maxOpen);
+    }
+    // Two beyond the first, where the same transfer with room opens more.
+    expect(counts[0]).toBeLessThanOrEqual(3);
+    expect(counts[1]).toBeGreaterThan(3);
   });
 });

@@ -1,0 +1,79 @@
+/**
+ * downloads/xet-runners.ts: a Xet window's ranges run `first` at once until the link shows it caps
+ * a connection, then up to `max`; each runner past the first holds one of the connections all
+ * downloads share, gives it back when the queue runs dry, and one the budget refused is tried
+ * again when a range ends.
+ */
+import { describe, expect, it } from 'vitest';
+import { ConnectionBudget } from '../../src-main/downloads/connection-controller';
+import { runRanges } from '../../src-main/downloads/xet-runners';
+
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
+/** Runs `n` ranges of a few ticks each and returns the most that ran at once. */
+async function most(n: number, opts: { first: number; max: number; budget?: ConnectionBudget; capAt?: number; during?: (i: number) => void }) {
+  let now = 0;
+  let peak = 0;
+  let capped = false;
+  await runRanges({
+    queue: Array.from({ length: n }, (_, i) => i),
+    max: opts.max,
+    first: opts.first,
+    ...(opts.budget ? { budget: opts.budget } : {}),
+    capped: () => capped,
+    onCapped: () => (capped = true),
+    onUncapped: () => (capped = false),
+    run: async (i, slots) => {
+      now += 1;
+      peak = Math.max(peak, now);
+      opts.during?.(i);
+      if (i === opts.capAt) slots.onCapped?.();
+      for (let t = 0; t < 3; t++) await tick();
+      now -= 1;
+    },
+  });
+  return peak;
+}
+
+describe('runRanges', () => {
+  it('runs `first` at once until a range finds the link capped, then up to `max`', async () => {
+    expect(await most(8, { first: 1, max: 4 })).toBe(1);
+    expect(await most(8, { first: 1, max: 4, capAt: 0 })).toBe(4);
+    expect(await most(8, { first: 8, max: 3 })).toBe(3);
+  });
+
+  it('takes each runner past the first from the shared budget and gives every one back', async () => {
+    const budget = new ConnectionBudget(2);
+    expect(await most(8, { first: 6, max: 6, budget })).toBe(3);
+    expect(budget.inUse).toBe(0);
+    // With the budget spent elsewhere the window still runs, on its first connection.
+    const spent = new ConnectionBudget(1);
+    expect(spent.tryAcquire()).toBe(true);
+    expect(await most(4, { first: 4, max: 4, budget: spent })).toBe(1);
+    expect(spent.inUse).toBe(1);
+  });
+
+  it('opens a refused runner once another download gives a connection back', async () => {
+    const budget = new ConnectionBudget(1);
+    expect(budget.tryAcquire()).toBe(true);
+    const peak = await most(6, { first: 3, max: 3, budget, during: (i) => i === 0 && budget.release() });
+    expect(peak).toBe(2);
+    expect(budget.inUse).toBe(0);
+  });
+
+  it('rejects with a range’s failure', async () => {
+    const run = runRanges({
+      queue: [1, 2, 3],
+      max: 2,
+      first: 2,
+      capped: () => false,
+      onCapped: () => undefined,
+      onUncapped: () => undefined,
+      run: async (i) => {
+        await tick();
+        if (i === 2) throw new Error('range 2 failed');
+      },
+    });
+    await expect(run).rejects.toThrow('range 2 failed');
+  });
+});
