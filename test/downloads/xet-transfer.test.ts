@@ -118,15 +118,23 @@ describe('transferXet', () => {
     expect(doneAtPlan[1]).toBe(0);
   });
 
-  it('re-plans when a presigned URL has expired, and backs off a 429', async () => {
+  it('re-plans when a presigned URL has expired, and backs off a 429 or a 5xx', async () => {
     const hub = await xetHub();
-    cas(hub).faults.add({ kind: 'expire', times: 2 });
-    cas(hub).faults.add({ kind: 'status', status: 429, retryAfter: 0 });
+    // One xorb each: a request takes every fault that matches it at once.
+    const [a, b, c] = [...new Set(must(cas(hub).store.files.get(requestFor(hub).xetHash), 'file').terms.map((t) => t.xorb))];
+    cas(hub).faults.add({ kind: 'expire', xorb: must(a, 'xorb'), times: 2 });
+    cas(hub).faults.add({ kind: 'status', xorb: must(b, 'xorb'), status: 429, retryAfter: 0 });
+    cas(hub).faults.add({ kind: 'status', xorb: must(c, 'xorb'), status: 502 });
     cas(hub).faults.add({ kind: 'status', target: 'reconstruction', status: 503 });
-    const { file } = await transfer(hub, { connections: 1 });
+    const slept: number[] = [];
+    const { file } = await transfer(hub, { connections: 1, sleep: async (ms) => void slept.push(ms) });
     expect(fs.readFileSync(file).equals(bytes)).toBe(true);
     expect(cas(hub).log.filter((q) => q.url.startsWith('/v2/reconstructions/')).length).toBeGreaterThanOrEqual(3);
     expect(xorbGets(hub).filter((q) => q.status === 403).length).toBe(2);
+    expect(xorbGets(hub).filter((q) => q.status === 429).length).toBe(1);
+    expect(xorbGets(hub).filter((q) => q.status === 502).length).toBe(1);
+    // Waited before each of the three refusals (the 429's Retry-After: 0 included), never for an expiry.
+    expect(slept).toHaveLength(3);
   });
 
   it('resumes a cut connection at the chunk it stopped at', async () => {
