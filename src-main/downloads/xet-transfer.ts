@@ -284,7 +284,10 @@ class XetTransfer {
               const fresh = new Map(jobsOf(plan, window.start).map((f) => [f.key, f]));
               for (const j of left) resetJob(j, fresh);
             } else if (error instanceof HubError && error.code === 'FORBIDDEN' && error.details.host) {
-              // An expired presigned URL: a fresh plan signs the same xorb bytes again.
+              // An expired presigned URL: a fresh plan signs the same xorb bytes again. Counted as a
+              // failure until bytes arrive: a storage that refuses every fresh URL must not re-plan for ever.
+              if (++this.#failures > (this.#opts.maxRetries ?? 8))
+                throw new HubError('FORBIDDEN', `${this.#file}: the Xet storage refused ${this.#failures} fresh URLs in a row.`, { ...error.details });
               replan ??= this.#plan(window).finally(() => (replan = null));
               const fresh = await replan;
               for (const j of left) j.url = urlFor(fresh, j);

@@ -137,6 +137,15 @@ describe('transferXet', () => {
     expect(slept).toHaveLength(3);
   });
 
+  it('gives up on a storage that refuses every fresh URL instead of re-planning for ever', async () => {
+    const hub = await xetHub();
+    cas(hub).faults.add({ kind: 'expire', times: Infinity });
+    const e = await transfer(hub, { connections: 1, maxRetries: 3 }).catch((err: unknown) => err);
+    expect((e as HubError).code).toBe('FORBIDDEN');
+    expect((e as HubError).message).toMatch(/refused 4 fresh URLs in a row/);
+    expect(xorbGets(hub).filter((q) => q.status === 403).length).toBe(4);
+  });
+
   it('resumes a cut connection at the chunk it stopped at', async () => {
     const hub = await xetHub({ maxRangesPerFetch: 1 });
     cas(hub).faults.add({ kind: 'drop', afterBytes: 300_000 });
