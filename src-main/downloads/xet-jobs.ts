@@ -26,6 +26,8 @@ export interface Job {
   /** Lengths of the chunks decoded so far, in order (for the journal). */
   lengths: number[];
   corruptions: number;
+  /** 403s on this range's URLs since its last chunk arrived (each a fresh plan's URL refused). */
+  refusals: number;
   /** The range's name in the journal: window, xorb, first chunk, first byte. */
   key: string;
 }
@@ -48,6 +50,7 @@ export function jobsOf(plan: XetPlan, windowStart: number): Job[] {
       consumed: 0,
       lengths: [],
       corruptions: 0,
+      refusals: 0,
       key: `${windowStart}:${term.xorb}:${range.chunks.start}:${range.bytes.start}`,
     };
     job.placements.push({ term, start: pos, cursor: pos });

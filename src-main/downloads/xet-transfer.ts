@@ -284,10 +284,12 @@ class XetTransfer {
               const fresh = new Map(jobsOf(plan, window.start).map((f) => [f.key, f]));
               for (const j of left) resetJob(j, fresh);
             } else if (error instanceof HubError && error.code === 'FORBIDDEN' && error.details.host) {
-              // An expired presigned URL: a fresh plan signs the same xorb bytes again. Counted as a
-              // failure until bytes arrive: a storage that refuses every fresh URL must not re-plan for ever.
-              if (++this.#failures > (this.#opts.maxRetries ?? 8))
-                throw new HubError('FORBIDDEN', `${this.#file}: the Xet storage refused ${this.#failures} fresh URLs in a row.`, { ...error.details });
+              // An expired presigned URL: a fresh plan signs the same xorb bytes again. Counted per
+              // range until its next chunk arrives (URLs signed together expire together): a
+              // storage that refuses every fresh URL must not be re-planned for ever.
+              for (const j of left)
+                if (++j.refusals > (this.#opts.maxRetries ?? 8))
+                  throw new HubError('FORBIDDEN', `${this.#file}: the Xet storage refused ${j.refusals} fresh URLs in a row.`, { ...error.details });
               replan ??= this.#plan(window).finally(() => (replan = null));
               const fresh = await replan;
               for (const j of left) j.url = urlFor(fresh, j);
@@ -347,6 +349,7 @@ class XetTransfer {
             job.consumed += c.bytes;
             this.#opts.journal?.progress(job.key, n, job.consumed, job.lengths, () => this.#done.spans(), this.#done.total());
             this.#failures = 0;
+            job.refusals = 0;
           },
         });
         if (writes.queued >= WRITE_AHEAD || writes.failed) await writes.settled();

@@ -146,6 +146,15 @@ describe('transferXet', () => {
     expect(xorbGets(hub).filter((q) => q.status === 403).length).toBe(4);
   });
 
+  it('re-plans when every URL of a plan expires at once (as URLs signed together do), each range refused once', async () => {
+    const hub = await xetHub();
+    const xorbs = new Set(must(cas(hub).store.files.get(requestFor(hub).xetHash), 'file').terms.map((t) => t.xorb));
+    for (const xorb of xorbs) cas(hub).faults.add({ kind: 'expire', xorb });
+    const { file } = await transfer(hub, { connections: 8, maxRetries: 1 });
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+    expect(xorbGets(hub).filter((q) => q.status === 403).length).toBe(xorbs.size);
+  });
+
   it('resumes a cut connection at the chunk it stopped at', async () => {
     const hub = await xetHub({ maxRangesPerFetch: 1 });
     cas(hub).faults.add({ kind: 'drop', afterBytes: 300_000 });
