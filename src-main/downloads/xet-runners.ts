@@ -2,7 +2,7 @@
  * The runners that take a Xet window's ranges off its queue, each one connection: `first` at
  * once until a range shows the link caps a connection, then up to `max`. Every runner past the
  * first holds one of the connections all downloads share (the classic road's ConnectionBudget)
- * until the queue runs dry; one the budget refused is tried again as each range starts.
+ * until the queue runs dry; one the budget refused is tried again as each range ends.
  */
 import type { ConnectionBudget } from './connection-controller';
 import type { XorbSlots } from './xet-split-range';
