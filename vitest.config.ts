@@ -10,6 +10,7 @@ export default defineConfig({
           include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
           exclude: ['test/e2e/**'],
           environment: 'node',
+          setupFiles: ['test/helpers/dom-setup.ts'],
           testTimeout: 20_000,
         },
       },

@@ -1,12 +1,10 @@
 // @vitest-environment happy-dom
 /** A job card names an old copy nothing was reused from (#26.6), and says nothing when there is none. */
-import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, render, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { render, screen } from '@testing-library/react';
 import { JobCard } from '../../../../src-renderer/pages/downloads/JobCard';
 import { standIn } from '../../harness';
 import { job } from '../../fixtures';
-
-afterEach(cleanup);
 
 const file = { path: 'model.gguf', size: 4096, etag: 'a'.repeat(64), lfs: true, done: 4096, state: 'done' as const, via: 'xet' as const };
 

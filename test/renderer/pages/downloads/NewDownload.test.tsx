@@ -1,12 +1,10 @@
 // @vitest-environment happy-dom
 /** The download form reads a repo and a selection the way the CLI does, and sends exactly that. */
-import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { NewDownload } from '../../../../src-renderer/pages/downloads/NewDownload';
 import { standIn } from '../../harness';
 import { job } from '../../fixtures';
-
-afterEach(cleanup);
 
 function fill(label: string, value: string) {
   fireEvent.change(screen.getByLabelText(label), { target: { value } });

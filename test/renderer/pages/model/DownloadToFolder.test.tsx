@@ -1,13 +1,11 @@
 // @vitest-environment happy-dom
 /** "Download to a folder…": its live progress, and Stop while it runs (localDir.cancel), which ends it with the reason said. */
-import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { ApiError } from '../../../../src-main/contract/errors';
 import type { ModelDetails } from '../../../../src-main/contract/model';
 import { DownloadToFolderButton } from '../../../../src-renderer/pages/model/DownloadToFolder';
 import { standIn } from '../../harness';
-
-afterEach(cleanup);
 
 describe('Download to a folder…', () => {
   it('shows the file being fetched and stops it on Stop', async () => {
