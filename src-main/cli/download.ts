@@ -91,13 +91,16 @@ export async function download({ values, positionals }: Parsed<DownloadOptions>)
   for (const s of done.skipped) process.stderr.write(`hubcap: skipped ${s.path}: ${s.reason}\n`);
   for (const [file, copies] of Object.entries(staleSourcesOf(done.files)))
     process.stderr.write(`hubcap: ${file}: the old copy ${copies.join(', ')} no longer matches its sha256; nothing was reused from it\n`);
+  const xetHashDiffers = done.files.filter((f) => f.xetHashDiffers).map((f) => f.path);
+  for (const file of xetHashDiffers)
+    process.stderr.write(`hubcap: ${file}: its sha256 matched, but its chunks did not hash to the Xet hash the Hub named; it was kept\n`);
   if (done.state !== 'done')
     throw new ApiError(done.error?.code ?? 'INTERNAL', withHeadlessHint(done.error?.code, done.error?.message ?? 'The download did not finish.'));
   const snapshot = path.join(snapshotsDir(repoDir(done.cacheDir, { type: repoType, id: done.request.repo })), done.commit as string);
   if (!values.json && !values.quiet) process.stderr.write(`${summaryLine(done, Date.now() - started, snapshot)}\n`);
   if (values.json) {
     process.stdout.write(
-      `${JSON.stringify({ ok: true, repo: done.request.repo, revision: done.request.revision, commit: done.commit, snapshot, files: done.files.map((f) => f.path), via: Object.fromEntries(done.files.map((f) => [f.path, f.via ?? null])), savedBytes: savedBytes(done.files), staleSources: staleSourcesOf(done.files), bytes: done.bytesTotal, seconds: (Date.now() - started) / 1000, ...benchFields() })}\n`,
+      `${JSON.stringify({ ok: true, repo: done.request.repo, revision: done.request.revision, commit: done.commit, snapshot, files: done.files.map((f) => f.path), via: Object.fromEntries(done.files.map((f) => [f.path, f.via ?? null])), savedBytes: savedBytes(done.files), staleSources: staleSourcesOf(done.files), xetHashDiffers, bytes: done.bytesTotal, seconds: (Date.now() - started) / 1000, ...benchFields() })}\n`,
     );
   } else {
     process.stdout.write(`${snapshot}\n`);

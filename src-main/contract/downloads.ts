@@ -45,6 +45,11 @@ export interface JobFile {
    * reused from them and their share of the file travelled (#26.6).
    */
   staleSources?: string[];
+  /**
+   * Via Xet: its sha256 held (the file is kept: the sha256 is its name and decides), but the Xet
+   * file hash of the chunks the CAS served was not the one the Hub named (#25.2: say which failed).
+   */
+  xetHashDiffers?: boolean;
   /** Bytes of a present blob hashed so far, while it is checked before it is trusted (big files). */
   checking?: { done: number; total: number };
 }

@@ -61,6 +61,8 @@ export interface BlobFetchResult {
   /** Xet bytes taken from local files instead of fetched (a delta update), and local copies found stale (nothing used from them). */
   reusedBytes?: number;
   staleSources?: string[];
+  /** Via Xet: the sha256 held but the Xet file hash did not (see VerifiedFetchResult). */
+  xetHashDiffers?: true;
 }
 
 async function isPresent(file: string, size: number): Promise<boolean> {
@@ -113,7 +115,16 @@ export async function fetchBlob(hub: HubHttp, req: BlobRequest, opts: BlobFetchO
       throw (await diskError(error, blobsFolder, 0, req.ctx.path)) ?? error;
     });
     const delta = local && got.protocol === 'xet' ? { reusedBytes: local.reused, staleSources: [...local.stale] } : {};
-    return { path: finalPath, alreadyPresent: false, waited, resumedFrom: got.resumedFrom, bytesFetched: got.bytesFetched, protocol: got.protocol, ...delta };
+    return {
+      path: finalPath,
+      alreadyPresent: false,
+      waited,
+      resumedFrom: got.resumedFrom,
+      bytesFetched: got.bytesFetched,
+      protocol: got.protocol,
+      ...delta,
+      ...(got.xetHashDiffers ? { xetHashDiffers: true as const } : {}),
+    };
   } finally {
     await lock.release().catch(() => undefined);
   }

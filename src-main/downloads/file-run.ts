@@ -155,6 +155,8 @@ async function obtainBlob(ctx: FileRunContext, job: DownloadJob, file: JobFile, 
       else delete file.reusedBytes;
       if (r.staleSources?.length) file.staleSources = r.staleSources;
       else delete file.staleSources;
+      if (r.xetHashDiffers) file.xetHashDiffers = true;
+      else delete file.xetHashDiffers;
       return { fresh: !r.alreadyPresent };
     });
     ctx.blobs.set(blob, run);

@@ -35,6 +35,8 @@ export interface VerifiedFetchResult {
   resumedFrom: number;
   bytesFetched: number;
   protocol: 'xet' | 'http';
+  /** Via Xet: the sha256 held, but the chunks' Xet file hash was not the one the Hub named (reported, not fatal). */
+  xetHashDiffers?: true;
 }
 
 /** Checks what the Hub said about the file before a byte is asked for. */
@@ -57,7 +59,14 @@ export async function fetchVerified(hub: HubHttp, req: VerifiedFetchRequest, sou
       if (!xetFallsBack(error)) throw (await diskError(error, source.dir, req.size, req.ctx.path)) ?? error;
       return null;
     });
-    if (viaXet) return { path: viaXet.path, resumedFrom: viaXet.resumedFrom, bytesFetched: viaXet.bytesFetched, protocol: 'xet' };
+    if (viaXet)
+      return {
+        path: viaXet.path,
+        resumedFrom: viaXet.resumedFrom,
+        bytesFetched: viaXet.bytesFetched,
+        protocol: 'xet',
+        ...(viaXet.xetHash === 'differs' ? { xetHashDiffers: true as const } : {}),
+      };
   }
   return { ...(await transferHttp(hub, req, source, opts)), protocol: 'http' };
 }

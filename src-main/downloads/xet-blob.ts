@@ -19,7 +19,7 @@ import type { RepoRef } from '../hub/repo-id';
 import { stillOurs, type PartialFile, type PartialSource } from './partial-file';
 import { rangesPathOf } from './range-state';
 import { readXetProgress, XetJournal } from './xet-journal';
-import { transferXet, type XetTransferOptions } from './xet-transfer';
+import { transferXet, type XetHashCheck, type XetTransferOptions } from './xet-transfer';
 
 export interface XetBlobRequest {
   etag: string;
@@ -44,7 +44,7 @@ export async function fetchXetBlob(
   req: XetBlobRequest,
   opts: XetBlobOptions,
   source: PartialSource,
-): Promise<{ path: string; bytesFetched: number; sharedRanges: number; resumedFrom: number }> {
+): Promise<{ path: string; bytesFetched: number; sharedRanges: number; resumedFrom: number; xetHash: XetHashCheck }> {
   let partial: PartialFile = await source.claim();
   let closed = false;
   let corrupt = false;
@@ -68,7 +68,7 @@ export async function fetchXetBlob(
         await partial.fh.truncate(req.size);
         closed = true;
         await partial.fh.close();
-        return { path: partial.path, bytesFetched: r.bytesFetched, sharedRanges: r.sharedRanges, resumedFrom: r.resumedBytes };
+        return { path: partial.path, bytesFetched: r.bytesFetched, sharedRanges: r.sharedRanges, resumedFrom: r.resumedBytes, xetHash: r.xetHash };
       } catch (error) {
         corrupt = error instanceof HubError && error.code === 'INTEGRITY';
         if (!corrupt || attempt >= 2 || opts.signal.aborted) throw error;

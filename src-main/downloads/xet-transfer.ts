@@ -81,11 +81,16 @@ export interface XetTransferResult {
   sharedRanges: number;
   /** Bytes an earlier run had written, taken back from the journal. */
   resumedBytes: number;
-  /** Whether the Xet file hash of the chunks written was the one the Hub named (not computed when chunks came from disk). */
-  xetHashMatched: boolean;
+  /**
+   * The Xet file hash of the chunks written against the one the Hub named: `unchecked` when it
+   * could not be computed (chunks that came from disk do not tile the file).
+   */
+  xetHash: XetHashCheck;
   /** Bytes written from local files instead of fetched (the provider names copies it found stale). */
   reusedBytes: number;
 }
+
+export type XetHashCheck = 'matched' | 'differs' | 'unchecked';
 
 export const XET_WINDOW_BYTES = 256 << 20;
 /** Decoded bytes one range may have waiting for the disk. */
@@ -110,7 +115,7 @@ class XetTransfer {
   readonly #hasher: DiskHasher;
   /** Chunk hashes for the Xet file hash, off the main thread for large files. */
   readonly #chunkHasher: ChunkHasher;
-  readonly #result: XetTransferResult = { bytesFetched: 0, ranges: 0, sharedRanges: 0, resumedBytes: 0, xetHashMatched: false, reusedBytes: 0 };
+  readonly #result: XetTransferResult = { bytesFetched: 0, ranges: 0, sharedRanges: 0, resumedBytes: 0, xetHash: 'unchecked', reusedBytes: 0 };
   /** The file's terms where they land: recorded once it is verified, for the next delta. */
   readonly #terms: PlacedTerm[] = [];
   #failures = 0;
@@ -150,8 +155,9 @@ class XetTransfer {
       }
       if (this.#done.total() !== req.size) throw new XetDataError('plan', `the reconstruction plans covered ${this.#done.total()} of ${req.size} bytes`);
       const digest = await this.#hasher.digest().catch(() => null);
-      const xetOk = (await this.#xetHash()) === req.xetHash;
-      this.#result.xetHashMatched = xetOk;
+      const xetHash = await this.#xetHash();
+      const xetOk = xetHash === req.xetHash;
+      this.#result.xetHash = xetHash === null ? 'unchecked' : xetOk ? 'matched' : 'differs';
       // The sha256 is the file's name and the Hub's word for its bytes: it alone decides. The Xet hash
       // says whether the plan's chunks were the file's (a mismatch with a right sha256 is reported, not fatal).
       if (digest !== req.sha256) {

@@ -7,6 +7,8 @@ import { bigRepo, MiB, tinyLlm } from '../fakehub/fixtures';
 import { fakeHub, requestsTo } from '../helpers/hub';
 import { partialOf } from '../helpers/files';
 import { cliEnv as envFor, runCli as run, startCli as start } from '../helpers/cli';
+import { buildRepo } from '../fakehub/model';
+import { ggufWithTemplate } from '../fakehub/xet/delta';
 
 describe('hubcap download / cache', () => {
   // Seven CLI processes through tsx: over 20 s on a machine as loaded as CI can be.
@@ -33,6 +35,37 @@ describe('hubcap download / cache', () => {
     expect(fs.existsSync(path.join(env.HF_HUB_CACHE, 'models--acme--tiny-llm'))).toBe(true);
     expect((await run(['cache', 'rm', 'acme/tiny-llm'], env)).code).toBe(0);
     expect(fs.existsSync(path.join(env.HF_HUB_CACHE, 'models--acme--tiny-llm'))).toBe(false);
+  }, 60_000);
+
+  it('--json says which road each file took, what this machine saved, and which Xet hash did not hold', async () => {
+    const size = 2 << 20;
+    const hub = await fakeHub({ storageHost: '127.0.0.2', xet: {} });
+    const files = { 'model.gguf': ggufWithTemplate(size, '{{ x }}'), 'config.json': '{"v":1}' };
+    for (const id of ['acme/xet-llm', 'other/xet-llm']) hub.addRepo(buildRepo({ id, commits: [{ files }] }));
+    // The Hub names a Xet hash that its CAS answers with the file's own chunks (right bytes, wrong name).
+    const repo = hub.repos.get('model:acme/xet-llm');
+    const file = repo?.commits[0]?.files.get('model.gguf');
+    const xet = repo && file ? hub.xet?.fileOf(repo, file) : null;
+    if (!xet || !hub.xet) throw new Error('no Xet file');
+    hub.xet.cas.store.files.set('e'.repeat(64), xet);
+    xet.hash = 'e'.repeat(64);
+    const env = envFor(hub.url);
+    type Result = { via: Record<string, string>; savedBytes: number; xetHashDiffers: string[] };
+    const first = await run(['download', 'acme/xet-llm', '--json'], env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout) as Result).toMatchObject({
+      via: { 'model.gguf': 'xet', 'config.json': 'http' },
+      savedBytes: 0,
+      xetHashDiffers: ['model.gguf'],
+    });
+    expect(first.stderr).toMatch(/model\.gguf: its sha256 matched, but its chunks did not hash to the Xet hash the Hub named; it was kept/);
+    // The same file in another repo comes from this machine.
+    const second = await run(['download', 'other/xet-llm', '--json'], env);
+    expect(second.code, second.stderr).toBe(0);
+    const r = JSON.parse(second.stdout) as Result;
+    expect(r.via['model.gguf']).toBe('local');
+    expect(r.savedBytes).toBeGreaterThanOrEqual(size);
+    expect(r.xetHashDiffers).toEqual([]);
   }, 60_000);
 
   it('ends with a summary line (files, bytes, time, where) and the snapshot path on stdout', async () => {

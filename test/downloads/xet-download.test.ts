@@ -102,6 +102,29 @@ describe('downloads of Xet files', () => {
     expect(requestsTo(hub, 'cdn')).toEqual([]);
   });
 
+  it('keeps a file whose sha256 holds though its chunks hash to another Xet hash, and says so on the file', async () => {
+    const hub = await xetHub();
+    const store = cas(hub).store;
+    const file = must(
+      [...store.files.values()].find((f) => f.size === content.size),
+      'xet file',
+    );
+    // The Hub names a Xet hash that its CAS answers with the file's own chunks: the bytes are right,
+    // the name of their reconstruction is not (the sha256 decides; #25.2 says report which failed).
+    const named = 'e'.repeat(64);
+    store.files.set(named, file);
+    file.hash = named;
+    const { m, cache } = manager(hubHttp(hub));
+    const job = await download(m, { repo: XET_REPO, files: [XET_FILE] });
+    expect(job.state).toBe('done');
+    expect(fs.readFileSync(blobOf(cache)).equals(bytes)).toBe(true);
+    expect(job.files[0]).toMatchObject({ via: 'xet', xetHashDiffers: true });
+    // A file whose Xet hash held carries no such mark.
+    const fresh = await xetHub();
+    const clean = await download(manager(hubHttp(fresh)).m, { repo: XET_REPO, files: [XET_FILE] });
+    expect(clean.files[0]?.xetHashDiffers).toBeUndefined();
+  });
+
   it('copies the same blob from another repo of this cache instead of downloading it, unless the copy is corrupt', async () => {
     const hub = await fakeHub({
       repos: [xetRepo(), xetRepo('other/xet-copy'), xetRepo('third/xet-copy')],

@@ -84,7 +84,7 @@ describe('large xorb ranges', () => {
     h.link.set({ perConnection: 4e6 });
     const seen: number[] = [];
     const { r, file } = await run(h, 4, (n) => seen.push(n));
-    expect(r.xetHashMatched).toBe(true);
+    expect(r.xetHash).toBe('matched');
     expect(fs.readFileSync(file).equals(bytes)).toBe(true);
     // One xorb (the file and its chunk headers): a first 4 MiB block that shows the link caps a
     // connection, the rest cut to 1 MiB blocks, up to four at once, never more.

@@ -1,10 +1,13 @@
-import { CheckCircle2, Download, Loader2, XCircle } from 'lucide-react';
+import { useState } from 'react';
+import { CheckCircle2, ChevronDown, ChevronRight, Download, Loader2, XCircle } from 'lucide-react';
 import { savedBytes, staleSourcesOf, type DownloadJob } from '../../../src-main/contract/downloads';
 import { formatBytes, formatDuration, plural } from '../../../src-main/contract/present/format';
 import { DownloadProblem } from '../../components/DownloadProblem';
 import { Badge } from '../../components/ui/badge';
+import { Button } from '../../components/ui/button';
 import { Progress } from '../../components/ui/progress';
 import { JobActions } from './JobActions';
+import { JobFiles } from './JobFiles';
 import { RetryCountdown } from './RetryCountdown';
 
 const STATE_LOOK: Record<DownloadJob['state'], { label: string; tone: 'neutral' | 'primary' | 'success' | 'warning' | 'danger' }> = {
@@ -25,6 +28,7 @@ function StateIcon({ state }: { state: DownloadJob['state'] }) {
 }
 
 export function JobCard({ job }: { job: DownloadJob }) {
+  const [showFiles, setShowFiles] = useState(false);
   const look = STATE_LOOK[job.state];
   const pct = job.bytesTotal ? (job.bytesDone / job.bytesTotal) * 100 : job.state === 'done' ? 100 : 0;
   const filesDone = job.files.filter((f) => f.state === 'done').length;
@@ -85,7 +89,20 @@ export function JobCard({ job }: { job: DownloadJob }) {
         ) : null}
         {job.commit ? <span className="font-mono">commit {job.commit.slice(0, 8)}</span> : null}
         {job.retrying ? <RetryCountdown retry={job.retrying} /> : null}
+        {job.files.length ? (
+          <Button
+            size="sm"
+            variant="ghost"
+            className="-my-1 ml-auto h-6 px-2 text-xs [&_svg]:size-3.5"
+            aria-expanded={showFiles}
+            onClick={() => setShowFiles(!showFiles)}
+          >
+            {showFiles ? <ChevronDown /> : <ChevronRight />}
+            {showFiles ? 'Hide files' : 'Files'}
+          </Button>
+        ) : null}
       </div>
+      {showFiles && job.files.length ? <JobFiles files={job.files} /> : null}
       {checking.length ? (
         <p className="text-xs text-muted-foreground" data-testid="job-checking">
           Checking {checking.map((f) => `${f.path} (${Math.floor((100 * (f.checking?.done ?? 0)) / Math.max(1, f.checking?.total ?? 1))}%)`).join(', ')} already

@@ -1,0 +1,86 @@
+/**
+ * A job's Files list on the Downloads page says how each file came (#25.5): Xet, the classic HTTP
+ * road, or from this machine; and marks a file whose sha256 held though its Xet hash did not.
+ * Light and dark, at 1280 and 720 px.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { buildRepo } from '../fakehub/model';
+import { ggufWithTemplate } from '../fakehub/xet/delta';
+import { screenshotOnFailure } from './chromium';
+import { screenshots } from './outdated-cache';
+import { openWithFakeHub, type HubServedPage } from './serve-process';
+
+const files = { 'model.gguf': ggufWithTemplate(2 << 20, '{{ x }}'), 'config.json': '{"v":1}', 'README.md': '# xet files' };
+
+let app: HubServedPage;
+let page: Page;
+
+beforeAll(async () => {
+  app = await openWithFakeHub(
+    {
+      route: '/downloads',
+      prepare: async (hub) => {
+        // The Hub names a Xet hash for the first repo's model that its CAS answers with the file's own chunks.
+        const repo = hub.repos.get('model:acme/xet-files');
+        const file = repo?.commits[0]?.files.get('model.gguf');
+        const xet = repo && file ? hub.xet?.fileOf(repo, file) : null;
+        if (!xet || !hub.xet) throw new Error('no Xet file');
+        hub.xet.cas.store.files.set('e'.repeat(64), xet);
+        xet.hash = 'e'.repeat(64);
+      },
+    },
+    {
+      repos: ['acme/xet-files', 'other/xet-files'].map((id) => buildRepo({ id, commits: [{ title: 'Initial upload', files }] })),
+      storageHost: '127.0.0.2',
+      xet: {},
+    },
+  );
+  page = app.page;
+}, 120_000);
+afterAll(() => app?.close());
+screenshotOnFailure(() => page);
+
+async function download(repo: string) {
+  await page.getByLabel('Repo id').fill(repo);
+  await page.getByLabel('Revision').fill('main');
+  await page.getByLabel('Files or patterns').fill('');
+  await page.getByRole('button', { name: 'Download', exact: true }).click();
+  const card = page.getByTestId('download-job').filter({ hasText: repo }).first();
+  await expect.poll(() => card.getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+  return card;
+}
+
+async function roads(card: ReturnType<Page['getByTestId']>): Promise<Record<string, string>> {
+  const rows = card.getByTestId('job-file');
+  const out: Record<string, string> = {};
+  for (let i = 0; i < (await rows.count()); i++) {
+    const row = rows.nth(i);
+    out[(await row.locator('span').first().textContent()) ?? ''] = (await row.getByTestId('job-file-via').textContent()) ?? '';
+  }
+  return out;
+}
+
+describe('the Files list of a download', () => {
+  it('says which road each file took, what came from this machine, and which Xet hash did not hold', async () => {
+    const first = await download('acme/xet-files');
+    const second = await download('other/xet-files');
+    await first.getByRole('button', { name: 'Files' }).click();
+    await first.getByTestId('job-file').first().waitFor();
+    expect(await roads(first)).toEqual({ 'model.gguf': 'Xet', 'config.json': 'HTTP', 'README.md': 'HTTP' });
+    expect(await first.getByTestId('job-file').filter({ hasText: 'model.gguf' }).getByTestId('job-file-xet-hash').textContent()).toBe('Xet hash differs');
+    await second.getByRole('button', { name: 'Files' }).click();
+    await second.getByTestId('job-file').first().waitFor();
+    // Everything of the second repo was already on this machine, in the first.
+    expect(Object.values(await roads(second))).toEqual(['another repo', 'another repo', 'another repo']);
+    expect(await second.getByTestId('job-file-xet-hash').count()).toBe(0);
+    expect(await second.getByTestId('job-saved').textContent()).toMatch(/from this machine/);
+    // Nothing in a row spills out of its card, at either width.
+    for (const width of [1280, 720]) {
+      await page.setViewportSize({ width, height: 900 });
+      const spill = await page.evaluate(() => [...document.querySelectorAll('[data-testid="job-file"]')].some((row) => row.scrollWidth > row.clientWidth + 1));
+      expect(spill, `a file row spills at ${width} px`).toBe(false);
+    }
+    await screenshots(page, 'downloads-files', 'job-file-xet-hash');
+  }, 120_000);
+});
