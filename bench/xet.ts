@@ -7,6 +7,7 @@
  * bytes a second repo holding the same file costs.
  *
  *   npm run build && npx tsx bench/xet.ts [--mib 64] [--runs 3] [--cap 8]   (cap in MB/s per connection)
+ *   [--xorb-mib N]   (xorbs of at most N MiB: a file of many small ranges, as deduplicated files are)
  *   [--cli A/out/main/cli.js --baseline-cli B/out/main/cli.js]   (two frozen builds side by side)
  */
 import { spawn } from 'node:child_process';
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     mib: { type: 'string', default: '64' },
     runs: { type: 'string', default: '3' },
     cap: { type: 'string', default: '8' },
+    'xorb-mib': { type: 'string' },
     // Frozen builds, side by side (old against new): --cli this one, --baseline-cli the other's Xet road.
     cli: { type: 'string' },
     'baseline-cli': { type: 'string' },
@@ -42,7 +44,8 @@ const content = noiseContent('xet-bench', size);
 const file = 'model.safetensors';
 const repos = ['acme/xet-bench', 'other/xet-bench-copy'].map((id) => buildRepo({ id, commits: [{ files: { [file]: content } }] }));
 const t0 = Date.now();
-const hub = await startFakeHub({ repos, storageHost: '127.0.0.2', xet: { compression: 'none' } });
+const xorbBytes = values['xorb-mib'] ? Number(values['xorb-mib']) * 1024 * 1024 : undefined;
+const hub = await startFakeHub({ repos, storageHost: '127.0.0.2', xet: { compression: 'none', ...(xorbBytes ? { maxXorbBytes: xorbBytes } : {}) } });
 process.stdout.write(`fake CAS ready (${((Date.now() - t0) / 1000).toFixed(1)} s to chunk and hash ${values.mib} MiB)\n${clientEnvNote()}\n`);
 const cas = hub.xet?.cas;
 if (!cas) throw new Error('no CAS');

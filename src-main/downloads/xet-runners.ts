@@ -5,7 +5,7 @@
  * until the queue runs dry; one the budget refused is tried again as each range ends.
  */
 import type { ConnectionBudget } from './connection-controller';
-import type { XorbSlots } from './xet-split-range';
+import type { XorbSlots } from './xet-slots';
 import { transferSlots } from './xet-slots';
 
 export interface RangeRunnersOptions<T> {

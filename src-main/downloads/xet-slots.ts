@@ -6,7 +6,33 @@
  * budget, all ranges together (sixteen ranges eight blocks ahead each would be 512 MiB).
  */
 import type { ConnectionBudget } from './connection-controller';
-import type { XorbSlots } from './xet-split-range';
+
+/** The transfer's request count: how many are open, how many it may open, and whether work waits. */
+export interface XorbSlots {
+  readonly max: number;
+  inUse: number;
+  /** Ranges still waiting for a connection (extra connections go to them first). */
+  waiting(): number;
+  /** Told the number of open requests when it changes. */
+  onChange?(n: number): void;
+  /** Told once a range finds the link caps a connection: more ranges may open. */
+  onCapped?(): void;
+  /** Whether a range has already found the link caps a connection: later ranges start split, at capped size. */
+  readonly capped?: boolean;
+  /** Told when a whole block came faster than any capped connection could bring it: the judgement was a loaded machine's. */
+  onUncapped?(): void;
+  /**
+   * Takes room for a block fetched ahead of its range's reader (held in memory until read), or
+   * says there is none; `release` gives it back. Without them a range holds what `aheadBlocks` allows.
+   */
+  hold?(bytes: number): boolean;
+  release?(bytes: number): void;
+  /** Calls `fn` once when room is next given back (a range turned away tries again). */
+  onRoom?(fn: () => void): void;
+  /** Takes one connection beyond the file's first from the downloads' shared budget, or says there is none; `extraDone` gives it back. */
+  extra(): boolean;
+  extraDone(): void;
+}
 
 /** Xorb bytes fetched ahead of their ranges' decoders, the whole transfer together. */
 export const HELD_AHEAD = 32 << 20;

@@ -18,33 +18,8 @@ import { setMaxListeners } from 'node:events';
 import { HubError } from '../hub/errors';
 import { openXorb, type OpenedXorb } from '../xet/cas-client';
 import type { XetRange } from '../xet/reconstruction';
-
-/** The transfer's request count: how many are open, how many it may open, and whether work waits. */
-export interface XorbSlots {
-  readonly max: number;
-  inUse: number;
-  /** Ranges still waiting for a connection (extra connections go to them first). */
-  waiting(): number;
-  /** Told the number of open requests when it changes. */
-  onChange?(n: number): void;
-  /** Told once a range finds the link caps a connection: more ranges may open. */
-  onCapped?(): void;
-  /** Whether a range has already found the link caps a connection: later ranges start split, at capped size. */
-  readonly capped?: boolean;
-  /** Told when a whole block came faster than any capped connection could bring it: the judgement was a loaded machine's. */
-  onUncapped?(): void;
-  /**
-   * Takes room for a block fetched ahead of its range's reader (held in memory until read), or
-   * says there is none; `release` gives it back. Without them a range holds what `aheadBlocks` allows.
-   */
-  hold?(bytes: number): boolean;
-  release?(bytes: number): void;
-  /** Calls `fn` once when room is next given back (a range turned away tries again). */
-  onRoom?(fn: () => void): void;
-  /** Takes one connection beyond the file's first from the downloads' shared budget, or says there is none; `extraDone` gives it back. */
-  extra(): boolean;
-  extraDone(): void;
-}
+import { cameUncapped, FirstBytes } from './xet-link-judge';
+import type { XorbSlots } from './xet-slots';
 
 export interface SplitOptions {
   signal: AbortSignal;
@@ -74,10 +49,6 @@ export const SPLIT_BLOCK_BYTES = 4 << 20;
  * block for middle files, fits 32 in the same budget; one request per MiB is what both pay.
  */
 export const CAPPED_BLOCK_BYTES = 1 << 20;
-/** Under this, one connection's first 100 ms show a link that caps each connection (the classic road's mark). */
-const CAP_RATE = 25e6;
-/** Blocks at least this long say how fast a connection really reads (a short tail says little). */
-const UNCAP_MIN_BYTES = 256 << 10;
 
 /** Takes a slot, runs, gives it back (and says so). */
 async function withSlot<T>(slots: XorbSlots, run: () => Promise<T>): Promise<T> {
@@ -106,6 +77,7 @@ export async function openXorbRanges(url: string, asked: XetRange['bytes'][], op
   const only = asked[0];
   if (asked.length === 1 && only && only.end - only.start + 1 >= least) return new SplitRange(url, only, opts, block).body();
   take(opts.slots, 1);
+  const askedAt = performance.now();
   let opened: OpenedXorb;
   try {
     opened = await openXorb(url, asked, opts.signal);
@@ -119,7 +91,31 @@ export async function openXorbRanges(url: string, asked: XetRange['bytes'][], op
     released = true;
   };
   opened.res.once('close', release);
-  return opened;
+  return { ...opened, res: judged(opened.res, askedAt, opts) };
+}
+
+/**
+ * A plain request's body, read through: its first 100 ms judge the link when no range has yet
+ * (xet-link-judge.ts), and a whole answer fast enough says a capped judgement was a loaded machine's.
+ */
+function judged(res: OpenedXorb['res'], askedAt: number, opts: SplitOptions): XorbBody['res'] {
+  const { slots } = opts;
+  async function* read(): AsyncGenerator<Buffer> {
+    const first = slots.capped ? null : new FirstBytes(askedAt, opts.capRate);
+    let judging = first !== null;
+    let got = 0;
+    for await (const buf of res as AsyncIterable<Buffer>) {
+      got += buf.length;
+      if (judging && !slots.capped) {
+        const capped = first?.push(buf.length) ?? null;
+        if (capped !== null) judging = false;
+        if (capped) slots.onCapped?.();
+      }
+      yield buf;
+    }
+    if (slots.capped && cameUncapped(got, performance.now() - askedAt, opts.capRate)) slots.onUncapped?.();
+  }
+  return Object.assign(read(), { destroy: (error?: Error) => void res.destroy(error) });
 }
 
 interface Block {
@@ -155,9 +151,8 @@ class SplitRange {
   #wake: (() => void) | null = null;
   /** Whether the link caps a connection (judged on the first 100 ms of bytes, as the classic road does): only then do more join. */
   #capped: boolean | null = null;
-  /** When the first block was asked for, and the bytes it has brought so far. */
-  #judgedFrom = 0;
-  #firstBytes = 0;
+  /** The first block's first bytes, until they judge the link. */
+  #first: FirstBytes | null = null;
   /** Connections waiting for the front to move. */
   #moved: (() => void)[] = [];
   /** Turned away by the transfer's budget and waiting for room. */
@@ -351,18 +346,12 @@ class SplitRange {
     }
   }
 
-  /**
-   * One connection's first 100 ms: at 25 MB/s or more it is not a far edge's cap, and more
-   * connections would only cost CPU. Timed from the request, not the first byte read: a busy event
-   * loop reads a capped link's bytes, waiting in the socket, in one burst and would call it fast; a
-   * loopback it makes look slow is set right by the first whole block (`#uncap`).
-   */
+  /** One connection's first 100 ms (xet-link-judge.ts): under the cap mark, the range splits and more connections join. */
   #judge(bytes: number, askedAt: number): void {
-    const t = performance.now();
-    if (this.#firstBytes === 0) this.#judgedFrom = askedAt;
-    this.#firstBytes += bytes;
-    if (t - this.#judgedFrom < 100) return;
-    this.#capped = (this.#firstBytes * 1000) / (t - this.#judgedFrom) < (this.#opts.capRate ?? CAP_RATE);
+    this.#first ??= new FirstBytes(askedAt, this.#opts.capRate);
+    const capped = this.#first.push(bytes);
+    if (capped === null) return;
+    this.#capped = capped;
     if (this.#capped) {
       this.#recut();
       this.#opts.slots.onCapped?.();
@@ -371,7 +360,7 @@ class SplitRange {
   }
 
   async #fetchBlock(b: Block): Promise<void> {
-    // Timed from the request, as `#judge` says why.
+    // Timed from the request, as FirstBytes says why.
     const askedAt = performance.now();
     const opened = await openXorb(this.#url, [{ start: b.start, end: b.end }], this.#local.signal);
     let got = 0;
@@ -389,7 +378,7 @@ class SplitRange {
     }
     if (got !== b.end - b.start + 1) throw new HubError('NETWORK', 'The Xet storage ended a range early.', { host: this.#host });
     const ms = performance.now() - askedAt;
-    if (this.#capped && got >= UNCAP_MIN_BYTES && got * 1000 >= 2 * (this.#opts.capRate ?? CAP_RATE) * ms) this.#uncap();
+    if (this.#capped && cameUncapped(got, ms, this.#opts.capRate)) this.#uncap();
     b.state = 'done';
     this.#notify();
   }

@@ -25,7 +25,8 @@ import { abortableSleep } from './failures';
 import { createDiskHasher, type DiskHasher } from './hasher';
 import type { RangeProgress, XetJournal } from './xet-journal';
 import { SpanSet } from './range-state';
-import { openXorbRanges, type XorbSlots } from './xet-split-range';
+import type { XorbSlots } from './xet-slots';
+import { openXorbRanges } from './xet-split-range';
 import { runRanges } from './xet-runners';
 import { createChunkHasher, type ChunkHasher } from './xet-chunk-hasher';
 import { ChunkWrites, writeRun, type ChunkPlace, type PendingChunk } from './xet-chunk-writes';
@@ -50,7 +51,7 @@ export interface XetTransferOptions {
   connections?: number;
   /**
    * Ranges opened at once until one shows the link caps a connection (its first 100 ms under
-   * 25 MB/s, xet-split-range.ts); then up to `connections`. Default: `connections` from the start.
+   * 25 MB/s, xet-link-judge.ts); then up to `connections`. Default: `connections` from the start.
    */
   firstConnections?: number;
   /** Connections all downloads together may hold beyond each file's first: each xorb request past this file's first takes one. */

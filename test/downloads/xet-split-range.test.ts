@@ -12,7 +12,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConnectionBudget } from '../../src-main/downloads/connection-controller';
 import { transferXet, type XetTransferOptions } from '../../src-main/downloads/xet-transfer';
-import { openXorbRanges, type XorbSlots } from '../../src-main/downloads/xet-split-range';
+import type { XorbSlots } from '../../src-main/downloads/xet-slots';
+import { openXorbRanges } from '../../src-main/downloads/xet-split-range';
 import { CasClient } from '../../src-main/xet/cas-client';
 import { XetTokenSource } from '../../src-main/xet/token';
 import { buildRepo } from '../fakehub/model';
@@ -212,6 +213,71 @@ describe('large xorb ranges', () => {
     const first = order[0];
     expect(order.indexOf(order.find((u) => u !== first) ?? '')).toBeLessThan(order.lastIndexOf(first ?? ''));
     expect(Math.max(...seen)).toBeLessThanOrEqual(6);
+  });
+
+  it('opens more ranges at once on a capped link also when no range is large enough to split', async () => {
+    // Xorbs of 1.5 MiB: no range ever splits, so only plain requests can judge the link.
+    const many = noiseContent('split-small-xorbs', 12 * MiB);
+    const h = await fakeHub({
+      repos: [buildRepo({ id: 'acme/small-xorbs', commits: [{ files: { 'w.bin': many } }] })],
+      storageHost: '127.0.0.2',
+      xet: { compression: 'none', maxXorbBytes: 1.5 * MiB },
+    });
+    h.link.set({ perConnection: 4e6 });
+    const { x, refreshUrl } = xetFile(h, 'acme/small-xorbs');
+    const file = path.join(tmpDir(), 'w.incomplete');
+    const fh = await fs.promises.open(file, 'w+');
+    const seen: number[] = [];
+    const data = many.read(0, many.size);
+    await transferXet(
+      hubHttp(h),
+      fh,
+      { xetHash: x.hash, refreshUrl, size: many.size, sha256: createHash('sha256').update(data).digest('hex'), ctx: { path: 'w.bin' } },
+      { signal: new AbortController().signal, hashOffThread: false, connections: 6, firstConnections: 1, onConnections: (n) => seen.push(n) },
+    ).finally(() => fh.close());
+    expect(fs.readFileSync(file).equals(data)).toBe(true);
+    // One request per xorb (nothing split), yet up to six at once after the first 100 ms, not one.
+    const gets = xorbGets(h).map((q) => q.url.split('?')[0]);
+    expect(new Set(gets).size).toBe(gets.length);
+    expect(Math.max(...seen)).toBeGreaterThan(1);
+    expect(Math.max(...seen)).toBeLessThanOrEqual(6);
+  });
+
+  it('a plain request judges the link on its first 100 ms, and a fast whole answer takes a capped judgement back', async () => {
+    const small = noiseContent('split-plain', 1 * MiB);
+    const h = await fakeHub({
+      repos: [buildRepo({ id: 'acme/plain', commits: [{ files: { 'w.bin': small } }] })],
+      storageHost: '127.0.0.2',
+      xet: { compression: 'none' },
+    });
+    const { url, range, signal } = await firstRange(h, 'acme/plain', small.size);
+    const length = range.bytes.end - range.bytes.start + 1;
+    const read = async (slots: XorbSlots, capRate?: number) => {
+      let got = 0;
+      const body = await openXorbRanges(url, [range.bytes], { signal, slots, ...(capRate ? { capRate } : {}) });
+      for await (const buf of body.res) got += buf.length;
+      return got;
+    };
+    const tally = { capped: 0, uncapped: 0 };
+    const slots = (capped: boolean): XorbSlots => ({
+      max: 4,
+      inUse: 0,
+      ...unbounded,
+      waiting: () => 0,
+      capped,
+      onCapped: () => tally.capped++,
+      onUncapped: () => tally.uncapped++,
+    });
+    // Loopback, judged afresh: all of it within 100 ms, or fast: nothing said.
+    expect(await read(slots(false))).toBe(length);
+    expect(tally).toEqual({ capped: 0, uncapped: 0 });
+    // Loopback told it is capped (mark 1 MB/s: any machine beats twice it): the whole answer takes it back.
+    expect(await read(slots(true), 1e6)).toBe(length);
+    expect(tally).toEqual({ capped: 0, uncapped: 1 });
+    // 1 MB/s per connection: capped, said once.
+    h.link.set({ perConnection: 1e6 });
+    expect(await read(slots(false))).toBe(length);
+    expect(tally).toEqual({ capped: 1, uncapped: 1 });
   });
 
   it('on a capped link keeps every allowed connection busy within the budget (1 MiB blocks, not 4)', async () => {
