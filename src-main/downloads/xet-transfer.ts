@@ -282,19 +282,23 @@ class XetTransfer {
       onConnections: (n) => this.#opts.onConnections?.(n),
       run: async (group, slots) => {
         for (let left = unfinished(group); left.length; left = unfinished(left)) {
+          // One URL per request: a fresh plan may sign the group's ranges apart (each URL is signed
+          // for its own ranges), and a range sent to another's URL would be refused.
+          const first = left[0] as Job;
+          const part = left.filter((j) => j.url === first.url);
           try {
-            await this.#fetch(left, window, slots);
+            await this.#fetch(part, window, slots);
           } catch (error) {
             if (error instanceof XetDataError) {
               // Bytes that do not decode are refetched once from the range's start, then the file fails.
-              for (const j of left) if (++j.corruptions > 1) throw error;
+              for (const j of part) if (++j.corruptions > 1) throw error;
               const fresh = new Map(jobsOf(plan, window.start).map((f) => [f.key, f]));
-              for (const j of left) resetJob(j, fresh);
+              for (const j of part) resetJob(j, fresh);
             } else if (error instanceof HubError && error.code === 'FORBIDDEN' && error.details.host) {
               // An expired presigned URL: a fresh plan signs the same xorb bytes again. Counted per
               // range until its next chunk arrives (URLs signed together expire together): a
               // storage that refuses every fresh URL must not be re-planned for ever.
-              for (const j of left)
+              for (const j of part)
                 if (++j.refusals > (this.#opts.maxRetries ?? 8))
                   throw new HubError('FORBIDDEN', `${this.#file}: the Xet storage refused ${j.refusals} fresh URLs in a row.`, { ...error.details });
               replan ??= this.#plan(window).finally(() => (replan = null));

@@ -12,7 +12,9 @@ import { transferXet, type XetTransferOptions, type XetTransferRequest } from '.
 import { HubError } from '../../src-main/hub/errors';
 import type { FakeHub } from '../fakehub/server';
 import type { XetKnobs } from '../fakehub/xet/knobs';
-import { mixedXetContent, XET_FILE, XET_REPO, xetRepo } from '../fakehub/xet/fixtures';
+import { mixedXetContent, noiseContent, XET_FILE, XET_REPO, xetRepo } from '../fakehub/xet/fixtures';
+import { buildRepo } from '../fakehub/model';
+import { regionReplaced } from '../fakehub/xet/delta';
 import { fakeHub, hubHttp } from '../helpers/hub';
 import { tmpDir } from '../helpers/tmp';
 
@@ -153,6 +155,47 @@ describe('transferXet', () => {
     const { file } = await transfer(hub, { connections: 8, maxRetries: 1 });
     expect(fs.readFileSync(file).equals(bytes)).toBe(true);
     expect(xorbGets(hub).filter((q) => q.status === 403).length).toBe(xorbs.size);
+  });
+
+  it('after a re-plan that signs a multi-range group apart, sends each range to its own URL', async () => {
+    // b.bin is a.bin with its middle replaced: a.bin's xorb serves b.bin's start and end, two ranges
+    // of one xorb that the first plan signs into one URL.
+    const a = noiseContent('regroup', 3 << 20);
+    const knobs: XetKnobs = {};
+    const hub = await fakeHub({
+      repos: [buildRepo({ id: 'acme/regroup', commits: [{ files: { 'a.bin': a, 'b.bin': regionReplaced(a, 1 << 20, 256 << 10) } }] })],
+      storageHost: '127.0.0.2',
+      xet: { compression: 'none', knobs },
+    });
+    const repo = must(hub.repos.get('model:acme/regroup'), 'repo');
+    const commit = must(repo.commits[0], 'commit');
+    const entry = must(commit.files.get('b.bin'), 'b.bin');
+    const x = must(must(hub.xet, 'xet').fileOf(repo, entry), 'xet file');
+    const shared = must(x.terms[0], 'term').xorb;
+    expect(x.terms.filter((t) => t.xorb === shared).length).toBe(2);
+    // The first plan signs both ranges together; every later one signs each range apart.
+    knobs.bendPlan = () => void (knobs.maxRangesPerFetch = 1);
+    cas(hub).faults.add({ kind: 'expire', xorb: shared });
+    const data = entry.content.read(0, entry.content.size);
+    const file = path.join(tmpDir(), 'b.incomplete');
+    const fh = await fs.promises.open(file, 'w+');
+    await transferXet(
+      hubHttp(hub),
+      fh,
+      {
+        xetHash: x.hash,
+        refreshUrl: `${hub.url}/api/models/acme/regroup/xet-read-token/${commit.sha}`,
+        size: entry.content.size,
+        sha256: createHash('sha256').update(data).digest('hex'),
+        ctx: { path: 'b.bin' },
+      },
+      { signal: new AbortController().signal, hashOffThread: false, sleep: async () => {}, connections: 1, maxRetries: 2 },
+    ).finally(() => fh.close());
+    expect(fs.readFileSync(file).equals(data)).toBe(true);
+    const gets = xorbGets(hub).filter((q) => q.url.includes(shared));
+    // The expiry, then one request per range, each accepted: no range went to another's URL.
+    expect(gets.map((q) => q.status)).toEqual([403, 206, 206]);
+    expect(new Set(gets.slice(1).map((q) => q.url)).size).toBe(2);
   });
 
   it('resumes a cut connection at the chunk it stopped at', async () => {
