@@ -26,7 +26,8 @@ export interface FileRunContext {
   /** Blobs being fetched now, by path: a second job needing one waits for it. */
   blobs: Map<string, Promise<{ fresh: boolean }>>;
   /** sha256 → Xet file hash, for files the Hub said are stored in Xet. */
-  xetHashes: Map<string, string>;
+  /** Per blob (sha256) the Hub stores in Xet: its Xet hash, and the read-token route a resolve answer named. */
+  xetFiles: Map<string, { hash: string; authUrl?: string }>;
   /** Blob name → the signed link its plan's HEAD led to, and when: taken by the file's first run. */
   downloadLinks: Map<string, { url: string; at: number }>;
   /** Live range connections per file being fetched (for the job's count). */
@@ -42,7 +43,7 @@ const repoOf = (job: DownloadJob): RepoRef => ({ type: job.request.repoType, id:
 
 /** The file as a shared-store entry: a Xet file, in a cache whose store is in use (and links work). */
 function storeFileOf(ctx: FileRunContext, job: DownloadJob, file: JobFile): StoreFile | null {
-  const xetHash = ctx.xetHashes.get(file.etag);
+  const xetHash = ctx.xetFiles.get(file.etag)?.hash;
   const policy = ctx.sharedStore?.();
   if (!xetHash || !policy || !symlinksSupported(job.cacheDir, ctx.disableSymlinks) || !storeInUse(job.cacheDir, policy)) return null;
   return { cacheDir: job.cacheDir, repoFolder: repoFolderName(repoOf(job)), etag: file.etag, xetHash, size: file.size };
@@ -75,7 +76,7 @@ function takeLink(ctx: FileRunContext, etag: string): string | null {
 function blobRequestOf(ctx: FileRunContext, job: DownloadJob, file: JobFile): BlobRequest {
   const repo = repoOf(job);
   const commit = job.commit as string;
-  const xetHash = ctx.xetHashes.get(file.etag);
+  const xet = ctx.xetFiles.get(file.etag);
   const location = takeLink(ctx, file.etag);
   return {
     url: resolveUrl(ctx.hub, repo, commit, file.path),
@@ -86,7 +87,7 @@ function blobRequestOf(ctx: FileRunContext, job: DownloadJob, file: JobFile): Bl
     repoFolder: repoFolderName(repo),
     ctx: { repo: repo.id, revision: job.request.revision, path: file.path, repoUrl: repoPageUrl(ctx.hub, repo) },
     ...(file.replace ? { replace: true } : {}),
-    ...(xetHash ? { xet: { hash: xetHash, refreshUrl: xetRefreshUrl(ctx.hub, repo, commit) } } : {}),
+    ...(xet ? { xet: { hash: xet.hash, refreshUrl: xet.authUrl ?? xetRefreshUrl(ctx.hub, repo, commit) } } : {}),
   };
 }
 

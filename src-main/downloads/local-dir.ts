@@ -187,7 +187,7 @@ async function placeOne(deps: LocalDirDeps, req: LocalDirRequest, commit: string
           size: f.size,
           partial: temp,
           ctx: { repo: req.repo.id, revision: commit, path: f.path },
-          ...(f.xetHash ? { xet: { hash: f.xetHash, refreshUrl: xetRefreshUrl(deps.hub, req.repo, commit) } } : {}),
+          ...(f.xetHash ? { xet: { hash: f.xetHash, refreshUrl: f.xetAuthUrl ?? xetRefreshUrl(deps.hub, req.repo, commit) } } : {}),
         },
         { signal, onBytes: (d) => deps.onBytes?.(f.path, d) },
       );

@@ -83,7 +83,7 @@ export class DownloadManager {
       budget: new ConnectionBudget(opts.connectionBudget ?? DEFAULT_CONNECTION_BUDGET),
       blobs: this.#blobs,
       // sha256 → Xet file hash, learnt when planning.
-      xetHashes: new Map(),
+      xetFiles: new Map(),
       downloadLinks: new Map(),
       fileConnections: new WeakMap(),
       ...(opts.connections ? { connections: opts.connections } : {}),
@@ -301,7 +301,8 @@ export class DownloadManager {
       job.skipped = plan.skipped;
       const commit = plan.commit;
       if (job.state !== 'resolving') return; // paused or cancelled meanwhile
-      for (const p of plan.files) if (p.xetHash && p.etag.length === 64) this.#run.xetHashes.set(p.etag, p.xetHash);
+      for (const p of plan.files)
+        if (p.xetHash && p.etag.length === 64) this.#run.xetFiles.set(p.etag, { hash: p.xetHash, ...(p.xetAuthUrl ? { authUrl: p.xetAuthUrl } : {}) });
       job.commit = commit;
       job.files = jobFilesOf(job, dir, commit, plan.files, this.#o.disableSymlinks === true);
       // A file still to fetch is fetched from where its HEAD led (file-run.ts takes it once).

@@ -4,15 +4,11 @@
  */
 import { HubError } from './errors';
 import type { HubHttp } from './http';
+import { linkRel } from './link-header';
 
 /** The rel="next" URL of a Link header, or null at the last page. */
 export function nextLink(link: string | null): string | null {
-  if (!link) return null;
-  for (const part of link.split(',')) {
-    const m = /^\s*<([^>]*)>\s*((?:;[^;]*)*)$/.exec(part);
-    if (m && /;\s*rel="?next"?(\s|;|$)/i.test(m[2] ?? '')) return m[1] as string;
-  }
-  return null;
+  return linkRel(link, 'next');
 }
 
 /** The next page's URL on the Hub's origin, null at the end, or an error for a link elsewhere. */

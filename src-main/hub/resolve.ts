@@ -9,6 +9,7 @@ import { parseByteCount } from './limits';
 import { nextHop, staysOnOrigin } from './redirects';
 import { COMMIT_RE, repoApiPath, repoUrlPath, type RepoRef } from './repo-id';
 import { isEtag, SHA256_RE } from './blob-id';
+import { linkRel } from './link-header';
 
 /** A file the Hub described: size and blob name (sha256 for LFS files, git sha1 otherwise). */
 export interface PlannedFile {
@@ -18,6 +19,11 @@ export interface PlannedFile {
   lfs: boolean;
   /** The Xet file hash, for files the Hub stores in Xet (docs/hub-protocol.md §3.4). */
   xetHash?: string;
+  /**
+   * The read-token route the resolve answer named (`Link: <…>; rel="xet-auth"`), known only from a
+   * HEAD and kept only on the Hub's own origin; without it the route is built as Python builds it.
+   */
+  xetAuthUrl?: string;
   /**
    * Where the HEAD's redirect led (a signed link on the download host), known only from a HEAD: the
    * bytes are fetched there first, as Python does with its `metadata.location`, skipping a second
@@ -65,6 +71,17 @@ function downloadLink(from: string, location: string): string | null {
   }
 }
 
+/** A link the Hub named, absolute, if it stays on the Hub's origin (the user's token goes there); else null. */
+function hubLink(hub: HubHttp, from: string, link: string | null): string | null {
+  if (!link) return null;
+  try {
+    const u = new URL(link, from).href;
+    return hub.isHubUrl(u) ? u : null;
+  } catch {
+    return null;
+  }
+}
+
 /** HEAD of a resolve URL: follows redirects on the Hub's own origin only, as Python does. */
 export async function fileMetadata(hub: HubHttp, repo: RepoRef, revision: string, filePath: string): Promise<FileMetadata> {
   const ctx = { repo: repo.id, revision, path: filePath, repoUrl: repoPageUrl(hub, repo) };
@@ -96,6 +113,7 @@ export async function fileMetadata(hub: HubHttp, repo: RepoRef, revision: string
     }
     const xetHash = (res.headers.get('x-xet-hash') ?? '').trim().toLowerCase();
     const downloadUrl = res.status >= 300 && res.status < 400 && location ? downloadLink(url, location) : null;
+    const xetAuthUrl = SHA256_RE.test(xetHash) ? hubLink(hub, url, linkRel(res.headers.get('link'), 'xet-auth')) : null;
     return {
       path: filePath,
       size,
@@ -103,6 +121,7 @@ export async function fileMetadata(hub: HubHttp, repo: RepoRef, revision: string
       lfs: linked !== null,
       commit,
       ...(SHA256_RE.test(xetHash) ? { xetHash } : {}),
+      ...(xetAuthUrl ? { xetAuthUrl } : {}),
       ...(downloadUrl ? { downloadUrl } : {}),
     };
   }

@@ -25,7 +25,7 @@ function context(hub: HubHttp, told: DownloadJob[]): FileRunContext {
     events: new JobEvents({ store: { load: () => [], save: () => undefined }, jobs: () => [], onChange: (j) => told.push(j) }),
     budget: new ConnectionBudget(4),
     blobs: new Map(),
-    xetHashes: new Map(),
+    xetFiles: new Map(),
     downloadLinks: new Map(),
     fileConnections: new WeakMap(),
     disableSymlinks: false,

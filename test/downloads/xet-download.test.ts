@@ -44,13 +44,18 @@ describe('downloads of Xet files', () => {
     expect(fs.readdirSync(path.join(folder(cache), 'blobs')).filter((n) => n.includes('.incomplete'))).toEqual([]);
   });
 
-  it('takes the Xet road for one file asked by name (X-Xet-Hash on its HEAD)', async () => {
+  it('takes the Xet road for one file asked by name (X-Xet-Hash on its HEAD), its token from the xet-auth link', async () => {
     const hub = await xetHub();
+    cas(hub).knobs.authLinkQuery = '?from=link';
     const { m, cache } = manager(hubHttp(hub));
     const job = await download(m, { repo: XET_REPO, files: [XET_FILE] });
     expect(job.state).toBe('done');
     expect(fs.readFileSync(blobOf(cache)).equals(bytes)).toBe(true);
     expect(xorbGets(hub).length).toBeGreaterThan(0);
+    // The read token was asked where the resolve answer's Link said, as Python asks.
+    const tokens = hub.log.filter((r) => r.url.includes('/xet-read-token/'));
+    expect(tokens.length).toBeGreaterThan(0);
+    expect(tokens.every((r) => r.url.endsWith('?from=link'))).toBe(true);
   });
 
   it('keeps the classic road under HF_HUB_DISABLE_XET', async () => {

@@ -47,6 +47,24 @@ describe('fileMetadata', () => {
     expect(asked).toHaveLength(1); // the CDN is not asked
   });
 
+  it('keeps the xet-auth link of a Xet file on the Hub’s origin, and drops one that points elsewhere', async () => {
+    const answer = (link: string) =>
+      hubAnswering(() =>
+        head(302, {
+          location: 'https://cdn.example/x',
+          'x-repo-commit': COMMIT,
+          'x-linked-etag': `"${SHA256}"`,
+          'x-linked-size': '5000',
+          'x-xet-hash': 'e'.repeat(64),
+          link,
+        }),
+      ).http;
+    const ours = `</api/models/org/m/xet-read-token/${COMMIT}>; rel="xet-auth", <https://cas.example/v1/reconstructions/${'e'.repeat(64)}>; rel="xet-reconstruction-info"`;
+    expect((await fileMetadata(answer(ours), REPO, 'main', 'model.gguf')).xetAuthUrl).toBe(`https://hub.example/api/models/org/m/xet-read-token/${COMMIT}`);
+    const elsewhere = `<https://evil.example/api/models/org/m/xet-read-token/${COMMIT}>; rel="xet-auth"`;
+    expect((await fileMetadata(answer(elsewhere), REPO, 'main', 'model.gguf')).xetAuthUrl).toBeUndefined();
+  });
+
   it('follows a renamed repo’s same-origin redirect, then reads a regular file from its own headers', async () => {
     const { http, asked } = hubAnswering((url) =>
       url.pathname.startsWith('/org/m/')

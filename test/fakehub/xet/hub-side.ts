@@ -78,7 +78,7 @@ export async function startXetHub(opts: XetHubOptions, host: string, link: Link,
       if (!x) return {};
       return {
         'X-Xet-Hash': x.hash,
-        Link: `<${prefix(repo)}/xet-read-token/${commitSha}>; rel="xet-auth", <${cas.url}/v1/reconstructions/${x.hash}>; rel="xet-reconstruction-info"`,
+        Link: `<${prefix(repo)}/xet-read-token/${commitSha}${cas.knobs.authLinkQuery ?? ''}>; rel="xet-auth", <${cas.url}/v1/reconstructions/${x.hash}>; rel="xet-reconstruction-info"`,
       };
     },
     handleApi: (req, res, path, access) => {

@@ -31,6 +31,8 @@ export interface XetKnobs {
   v2Status?: number;
   /** Ranges signed into one v2 URL (default 8; 1 means no multi-range entries). */
   maxRangesPerFetch?: number;
+  /** Appended to the `xet-auth` link of resolve answers (the route still answers): shows a client used the link, not a route it built. */
+  authLinkQuery?: string;
   /** A hostile CAS: changes each reconstruction answer (the JSON body, v1 or v2) before it is sent. */
   bendPlan?: (body: Record<string, unknown>, version: 1 | 2) => void;
 }
