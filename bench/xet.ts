@@ -8,6 +8,7 @@
  *
  *   npm run build && npx tsx bench/xet.ts [--mib 64] [--runs 3] [--cap 8]   (cap in MB/s per connection)
  *   [--xorb-mib N]   (xorbs of at most N MiB: a file of many small ranges, as deduplicated files are)
+ *   [--weights]   (bf16-like weights stored as the Hub stores them, byte-grouped + LZ4, not raw noise)
  *   [--cli A/out/main/cli.js --baseline-cli B/out/main/cli.js]   (two frozen builds side by side)
  */
 import { spawn } from 'node:child_process';
@@ -17,7 +18,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildRepo } from '../test/fakehub/model';
 import { startFakeHub } from '../test/fakehub/server';
-import { noiseContent } from '../test/fakehub/xet/fixtures';
+import { noiseContent, weightsContent } from '../test/fakehub/xet/fixtures';
 import { hfPython } from '../test/helpers/hf-python';
 import { clientEnv, clientEnvNote } from './client-env';
 
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     cap: { type: 'string', default: '8' },
     'xorb-mib': { type: 'string' },
+    weights: { type: 'boolean', default: false },
     // Frozen builds, side by side (old against new): --cli this one, --baseline-cli the other's Xet road.
     cli: { type: 'string' },
     'baseline-cli': { type: 'string' },
@@ -40,12 +42,16 @@ if (!fs.existsSync(CLI)) throw new Error('Build first: npm run build');
 // huggingface_hub 2.0 + hf_xet, found as the tests find it (it says how to install it when missing).
 const PYTHON = hfPython();
 
-const content = noiseContent('xet-bench', size);
+const content = values.weights ? weightsContent('xet-bench', size) : noiseContent('xet-bench', size);
 const file = 'model.safetensors';
 const repos = ['acme/xet-bench', 'other/xet-bench-copy'].map((id) => buildRepo({ id, commits: [{ files: { [file]: content } }] }));
 const t0 = Date.now();
 const xorbBytes = values['xorb-mib'] ? Number(values['xorb-mib']) * 1024 * 1024 : undefined;
-const hub = await startFakeHub({ repos, storageHost: '127.0.0.2', xet: { compression: 'none', ...(xorbBytes ? { maxXorbBytes: xorbBytes } : {}) } });
+const hub = await startFakeHub({
+  repos,
+  storageHost: '127.0.0.2',
+  xet: { compression: values.weights ? 'auto' : 'none', ...(xorbBytes ? { maxXorbBytes: xorbBytes } : {}) },
+});
 process.stdout.write(`fake CAS ready (${((Date.now() - t0) / 1000).toFixed(1)} s to chunk and hash ${values.mib} MiB)\n${clientEnvNote()}\n`);
 const cas = hub.xet?.cas;
 if (!cas) throw new Error('no CAS');

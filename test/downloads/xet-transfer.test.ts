@@ -139,6 +139,21 @@ describe('transferXet', () => {
     expect(slept).toHaveLength(3);
   });
 
+  it('asks a fresh read token before the old one expires, and once more when the CAS refuses one', async () => {
+    // Tokens that live 59 s are within a minute of expiry when issued: each plan asks a new one.
+    const hub = await xetHub({ tokenTtlSec: 59 });
+    cas(hub).faults.add({ kind: 'status', target: 'reconstruction', status: 401 });
+    const { file } = await transfer(hub, { windowBytes: 1 << 20 });
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+    const plans = cas(hub).log.filter((q) => q.url.startsWith('/v2/reconstructions/'));
+    const tokens = hub.log.filter((r) => r.url.includes('/xet-read-token/'));
+    expect(plans.length).toBeGreaterThanOrEqual(Math.ceil(content.size / (1 << 20)) + 1);
+    expect(plans.filter((q) => q.status === 401)).toHaveLength(1);
+    // One token per plan asked, the refused one's retry included; the user's token only to the Hub.
+    expect(tokens.length).toBe(plans.length);
+    expect(cas(hub).log.every((q) => !(q.headers.authorization ?? '').includes(TOKEN))).toBe(true);
+  });
+
   it('gives up on a storage that refuses every fresh URL instead of re-planning for ever', async () => {
     const hub = await xetHub();
     cas(hub).faults.add({ kind: 'expire', times: Infinity });

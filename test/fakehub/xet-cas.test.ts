@@ -13,7 +13,8 @@ import { runHfPython } from '../helpers/hf-python';
 import { tmpDir } from '../helpers/tmp';
 import { startFakeHub, type FakeHub } from './server';
 import type { FakeCas } from './xet/cas';
-import { XET_FILE, XET_REPO, mixedXetContent, xetRepo } from './xet/fixtures';
+import { XET_FILE, XET_REPO, mixedXetContent, weightsContent, xetRepo } from './xet/fixtures';
+import { encodeChunk } from './xet/xorbs';
 
 let hub: FakeHub | null = null;
 
@@ -88,6 +89,22 @@ describe('the fake CAS', () => {
     // The repeated megabyte is stored once: a term points back into an earlier xorb.
     const xorbsOfTerms = xetFile.terms.map((t) => t.xorb);
     expect(new Set(xorbsOfTerms).size).toBeLessThan(xorbsOfTerms.length);
+  });
+
+  test('bench weights read the same at any offset, and store byte-grouped, about an eighth smaller', () => {
+    const w = weightsContent('weights', 1 << 20);
+    const whole = w.read(0, w.size);
+    for (const [a, b] of [
+      [0, 10],
+      [1, 2],
+      [777, 65_537],
+      [w.size - 3, w.size],
+    ] as const)
+      expect(w.read(a, b).equals(whole.subarray(a, b))).toBe(true);
+    const chunk = whole.subarray(0, 64 << 10);
+    const { scheme, payload } = encodeChunk(chunk, 'auto');
+    expect(scheme).toBe(2);
+    expect(payload?.length).toBeLessThan(chunk.length * 0.9);
   });
 
   test('huggingface_hub 2.0 with hf_xet downloads it through xorb ranges, same sha256', { timeout: 180_000 }, async () => {
