@@ -5,7 +5,8 @@
  */
 import path from 'node:path';
 import { formatBytes, plural } from '../contract/present/format';
-import type { LocalDirProgress, LocalDirResultView } from '../contract/local-dir';
+import { localDirVia } from '../contract/present/local-dir-via';
+import type { LocalDirProgress } from '../contract/local-dir';
 import type { RepoType } from '../contract/keys';
 import { repoKey } from '../contract/keys';
 import { call, cliCore } from './context';
@@ -22,13 +23,6 @@ export interface LocalDirArgs {
   quiet: boolean;
   cacheDir: string | undefined;
 }
-
-const VIA: Record<LocalDirResultView['files'][number]['via'], string> = {
-  present: 'already there',
-  hashed: 'already there (checked by hash)',
-  cache: 'from the cache',
-  network: 'downloaded',
-};
 
 /** The live line while a folder download runs: the file, n of m, its bytes so far (resumed ones included). */
 export function localDirProgressLine(p: LocalDirProgress): string {
@@ -68,7 +62,8 @@ export async function downloadToFolder(a: LocalDirArgs): Promise<number> {
       return 0;
     }
     if (!a.quiet)
-      for (const f of r.files) process.stderr.write(`hubcap: ${f.path}: ${VIA[f.via]}${f.resumedFrom ? `, resumed from ${formatBytes(f.resumedFrom)}` : ''}\n`);
+      for (const f of r.files)
+        process.stderr.write(`hubcap: ${f.path}: ${localDirVia(f)}${f.resumedFrom ? `, resumed from ${formatBytes(f.resumedFrom)}` : ''}\n`);
     for (const s of r.skipped) process.stderr.write(`hubcap: skipped ${s.path}: ${s.reason}\n`);
     if (!a.quiet)
       process.stderr.write(

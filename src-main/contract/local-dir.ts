@@ -12,8 +12,19 @@ export type LocalDirVia = 'present' | 'hashed' | 'cache' | 'network';
 export interface LocalDirResultView {
   dir: string;
   commit: string;
-  /** Each file and how it came: already there (by its metadata or its hash), from the cache, or from the network. */
-  files: { path: string; size: number; via: LocalDirVia; bytesFetched: number; resumedFrom: number }[];
+  /**
+   * Each file and how it came: already there (by its metadata or its hash), from the cache, or from
+   * the network, and then by which road; `xetHashDiffers`: its sha256 held, not its Xet hash (#25.2).
+   */
+  files: {
+    path: string;
+    size: number;
+    via: LocalDirVia;
+    protocol?: 'xet' | 'http';
+    xetHashDiffers?: boolean;
+    bytesFetched: number;
+    resumedFrom: number;
+  }[];
   skipped: { path: string; reason: string }[];
   bytesFetched: number;
   bytesFromCache: number;

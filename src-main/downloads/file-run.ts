@@ -26,8 +26,11 @@ export interface FileRunContext {
   /** Blobs being fetched now, by path: a second job needing one waits for it. */
   blobs: Map<string, Promise<{ fresh: boolean }>>;
   /** sha256 → Xet file hash, for files the Hub said are stored in Xet. */
-  /** Per blob (sha256) the Hub stores in Xet: its Xet hash, and the read-token route a resolve answer named. */
-  xetFiles: Map<string, { hash: string; authUrl?: string }>;
+  /**
+   * Per blob (sha256) the Hub stores in Xet: its Xet hash, and the read-token route a job's resolve
+   * answer named (that job's repo and revision: another job's may be gated where this one is not).
+   */
+  xetFiles: Map<string, { hash: string; auth?: { job: string; url: string } }>;
   /** Blob name → the signed link its plan's HEAD led to, and when: taken by the file's first run. */
   downloadLinks: Map<string, { url: string; at: number }>;
   /** Live range connections per file being fetched (for the job's count). */
@@ -87,7 +90,7 @@ function blobRequestOf(ctx: FileRunContext, job: DownloadJob, file: JobFile): Bl
     repoFolder: repoFolderName(repo),
     ctx: { repo: repo.id, revision: job.request.revision, path: file.path, repoUrl: repoPageUrl(ctx.hub, repo) },
     ...(file.replace ? { replace: true } : {}),
-    ...(xet ? { xet: { hash: xet.hash, refreshUrl: xet.authUrl ?? xetRefreshUrl(ctx.hub, repo, commit) } } : {}),
+    ...(xet ? { xet: { hash: xet.hash, refreshUrl: xet.auth?.job === job.id ? xet.auth.url : xetRefreshUrl(ctx.hub, repo, commit) } } : {}),
   };
 }
 

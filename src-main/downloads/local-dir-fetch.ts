@@ -15,6 +15,6 @@ export function engineFetchInto(hub: HubHttp, extra: Partial<VerifiedFetchOption
       { url: req.url, etag: req.etag, size: req.size, ctx: req.ctx, partial: req.partial, ...(req.xet ? { xet: req.xet } : {}) },
       { connections: 'auto', ...extra, signal, onBytes: (delta) => onBytes?.(delta) },
     );
-    return { bytesFetched: r.bytesFetched, resumedFrom: r.resumedFrom };
+    return { bytesFetched: r.bytesFetched, resumedFrom: r.resumedFrom, protocol: r.protocol, ...(r.xetHashDiffers ? { xetHashDiffers: true as const } : {}) };
   };
 }

@@ -47,7 +47,7 @@ export type FetchInto = (
     xet?: { hash: string; refreshUrl: string };
   },
   opts: { signal: AbortSignal; onBytes?: (delta: number) => void },
-) => Promise<{ bytesFetched: number; resumedFrom: number }>;
+) => Promise<{ bytesFetched: number; resumedFrom: number; protocol?: 'xet' | 'http'; xetHashDiffers?: true }>;
 
 export interface LocalDirRequest {
   repo: RepoRef;
@@ -65,6 +65,9 @@ export interface LocalDirFileResult {
   path: string;
   size: number;
   via: LocalDirVia;
+  /** From the network: Xet ranges or the classic whole-file road. */
+  protocol?: 'xet' | 'http';
+  xetHashDiffers?: true;
   bytesFetched: number;
   resumedFrom: number;
 }

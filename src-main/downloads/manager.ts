@@ -302,7 +302,8 @@ export class DownloadManager {
       const commit = plan.commit;
       if (job.state !== 'resolving') return; // paused or cancelled meanwhile
       for (const p of plan.files)
-        if (p.xetHash && p.etag.length === 64) this.#run.xetFiles.set(p.etag, { hash: p.xetHash, ...(p.xetAuthUrl ? { authUrl: p.xetAuthUrl } : {}) });
+        if (p.xetHash && p.etag.length === 64)
+          this.#run.xetFiles.set(p.etag, { hash: p.xetHash, ...(p.xetAuthUrl ? { auth: { job: job.id, url: p.xetAuthUrl } } : {}) });
       job.commit = commit;
       job.files = jobFilesOf(job, dir, commit, plan.files, this.#o.disableSymlinks === true);
       // A file still to fetch is fetched from where its HEAD led (file-run.ts takes it once).

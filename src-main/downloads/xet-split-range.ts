@@ -97,6 +97,8 @@ export async function openXorbRanges(url: string, asked: XetRange['bytes'][], op
 /**
  * A plain request's body, read through: its first 100 ms judge the link when no range has yet
  * (xet-link-judge.ts), and a whole answer fast enough says a capped judgement was a loaded machine's.
+ * Bytes are read only as the decoder asks (it waits for the disk and decodes on this thread), so
+ * the time it kept us waiting is not the link's: a slow reader would otherwise look like a far CDN.
  */
 function judged(res: OpenedXorb['res'], askedAt: number, opts: SplitOptions): XorbBody['res'] {
   const { slots } = opts;
@@ -104,16 +106,19 @@ function judged(res: OpenedXorb['res'], askedAt: number, opts: SplitOptions): Xo
     const first = slots.capped ? null : new FirstBytes(askedAt, opts.capRate);
     let judging = first !== null;
     let got = 0;
+    let paused = 0;
     for await (const buf of res as AsyncIterable<Buffer>) {
       got += buf.length;
       if (judging && !slots.capped) {
-        const capped = first?.push(buf.length) ?? null;
+        const capped = first?.push(buf.length, performance.now() - paused) ?? null;
         if (capped !== null) judging = false;
         if (capped) slots.onCapped?.();
       }
+      const handed = performance.now();
       yield buf;
+      paused += performance.now() - handed;
     }
-    if (slots.capped && cameUncapped(got, performance.now() - askedAt, opts.capRate)) slots.onUncapped?.();
+    if (slots.capped && cameUncapped(got, performance.now() - askedAt - paused, opts.capRate)) slots.onUncapped?.();
   }
   return Object.assign(read(), { destroy: (error?: Error) => void res.destroy(error) });
 }

@@ -17,7 +17,7 @@ import type { HubHttp } from '../hub/http';
 import { CasClient } from '../xet/cas-client';
 import { ChunkStreamDecoder } from '../xet/chunk-format';
 import { XetDataError } from '../xet/errors';
-import { MultipartByteranges } from '../xet/multipart';
+import { multipartBody } from '../xet/multipart';
 import type { XetPlan, XetRange } from '../xet/reconstruction';
 import { XetTokenSource } from '../xet/token';
 import type { ConnectionBudget } from './connection-controller';
@@ -330,7 +330,7 @@ class XetTransfer {
     const asked = group.map((j) => ({ start: j.range.bytes.start + j.consumed, end: j.range.bytes.end }));
     const opened = await openXorbRanges(group[0]?.url ?? '', asked, { signal: this.#opts.signal, slots });
     const decoders = group.map(() => new ChunkStreamDecoder());
-    const multi = group.length > 1 ? new MultipartByteranges(opened.contentType) : null;
+    const multi = group.length > 1 ? multipartBody(opened) : null;
     let timer: NodeJS.Timeout | undefined;
     const stallMs = this.#opts.stallTimeoutMs ?? 10_000;
     const arm = () => {

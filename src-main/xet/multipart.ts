@@ -82,3 +82,16 @@ export class MultipartByteranges {
     this.#held = Buffer.from(data);
   }
 }
+
+/**
+ * The parser for a multi-range answer. An answer that is not one (no boundary) is destroyed before
+ * the error, so its connection and the request slot it holds are given back at once.
+ */
+export function multipartBody(body: { contentType: string; res: { destroy(error?: Error): void } }): MultipartByteranges {
+  try {
+    return new MultipartByteranges(body.contentType);
+  } catch (error) {
+    body.res.destroy();
+    throw error;
+  }
+}

@@ -14,6 +14,7 @@ import { JobEvents } from '../../src-main/downloads/job-events';
 import type { DownloadJob, JobFile } from '../../src-main/downloads/types';
 import type { HubHttp } from '../../src-main/hub/http';
 import { fakeHub, hubHttp, requestsTo } from '../helpers/hub';
+import { XET_FILE, XET_REPO, xetRepo } from '../fakehub/xet/fixtures';
 import { tmpDir } from '../helpers/tmp';
 
 const repo = { type: 'model' as const, id: 'acme/tiny-llm' };
@@ -34,12 +35,12 @@ function context(hub: HubHttp, told: DownloadJob[]): FileRunContext {
   };
 }
 
-async function jobFor(http: HubHttp): Promise<{ job: DownloadJob; file: JobFile }> {
-  const meta = await fileMetadata(http, repo, 'main', FILE);
-  const file: JobFile = { path: FILE, size: meta.size, etag: meta.etag, lfs: true, state: 'downloading', done: 0 };
+async function jobFor(http: HubHttp, of = { repo, path: FILE }): Promise<{ job: DownloadJob; file: JobFile }> {
+  const meta = await fileMetadata(http, of.repo, 'main', of.path);
+  const file: JobFile = { path: of.path, size: meta.size, etag: meta.etag, lfs: true, state: 'downloading', done: 0 };
   const job: DownloadJob = {
     id: 'j',
-    request: { repoType: 'model', repo: repo.id, revision: 'main' },
+    request: { repoType: 'model', repo: of.repo.id, revision: 'main' },
     cacheDir: path.join(tmpDir(), 'hub'),
     commit: meta.commit,
     files: [file],
@@ -98,5 +99,30 @@ describe('runFile', () => {
     expect(file).toMatchObject({ state: 'done', via: 'present' });
     expect(requestsTo(hub, 'cdn').length).toBe(before);
     expect(fs.lstatSync(snapshotFilePath(dir, job.commit as string, FILE)).isSymbolicLink()).toBe(true);
+  });
+
+  it('asks the read token at the route this job’s resolve named, never at another job’s', async () => {
+    const hub = await fakeHub({ repos: [xetRepo()], storageHost: '127.0.0.2', xet: { maxXorbBytes: 1 << 20 } });
+    const http = hubHttp(hub);
+    const xetRepoRef = { type: 'model' as const, id: XET_REPO };
+    const meta = await fileMetadata(http, xetRepoRef, 'main', XET_FILE);
+    const route = `${hub.url}/api/models/${XET_REPO}/xet-read-token/${meta.commit}`;
+    for (const [owner, expected] of [
+      ['another job', ''],
+      ['j', '?from=this-job'],
+    ] as const) {
+      const { job, file } = await jobFor(http, { repo: xetRepoRef, path: XET_FILE });
+      const ctx = context(http, []);
+      ctx.xetFiles.set(file.etag, {
+        hash: meta.xetHash as string,
+        auth: { job: owner, url: `${route}${owner === 'j' ? '?from=this-job' : '?from=another-job'}` },
+      });
+      const before = hub.log.length;
+      await runFile(ctx, job, file, new AbortController().signal);
+      expect(file).toMatchObject({ state: 'done', via: 'xet' });
+      const asked = hub.log.slice(before).filter((r) => r.url.includes('/xet-read-token/'));
+      expect(asked.length).toBeGreaterThan(0);
+      expect(asked.every((r) => r.url === `/api/models/${XET_REPO}/xet-read-token/${meta.commit}${expected}`)).toBe(true);
+    }
   });
 });

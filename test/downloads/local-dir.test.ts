@@ -192,11 +192,17 @@ describe('--local-dir, with huggingface_hub 2.0', () => {
     expect(sha256(fs.readFileSync(path.join(dir, 'tiny-llm-Q4_K_M.gguf')))).toBe(etag);
   });
 
-  it('takes a Xet file by Xet, straight into the folder', async () => {
+  it('takes a Xet file by Xet, straight into the folder, its token where the resolve answer’s link says', async () => {
     const hub = await fakeHub({ repos: [xetRepo()], storageHost: '127.0.0.2', xet: { maxXorbBytes: 1 << 20 } });
+    const cas = hub.xet?.cas;
+    if (cas) cas.knobs.authLinkQuery = '?from=link';
     const dir = tmpDir();
     const result = await downloadToLocalDir(deps(hub), { repo: { type: 'model', id: XET_REPO }, revision: 'main', dir, files: [XET_FILE] });
-    expect(result.files[0]?.via).toBe('network');
+    expect(result.files[0]).toMatchObject({ via: 'network', protocol: 'xet' });
+    expect(result.files[0]?.xetHashDiffers).toBeUndefined();
+    const tokens = hub.log.filter((r) => r.url.includes('/xet-read-token/'));
+    expect(tokens.length).toBeGreaterThan(0);
+    expect(tokens.every((r) => r.url.endsWith('?from=link'))).toBe(true);
     const mixed = mixedXetContent();
     expect(fs.readFileSync(path.join(dir, ...XET_FILE.split('/'))).equals(mixed.read(0, mixed.size))).toBe(true);
     // Nothing came by the whole-file URL: the CAS gave the bytes.

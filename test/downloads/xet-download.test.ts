@@ -58,6 +58,20 @@ describe('downloads of Xet files', () => {
     expect(tokens.every((r) => r.url.endsWith('?from=link'))).toBe(true);
   });
 
+  it('a snapshot listed from the tree asks its own repo’s token route, whatever a single-file job was told', async () => {
+    const hub = await fakeHub({ repos: [xetRepo(), xetRepo('other/xet-copy')], storageHost: '127.0.0.2', xet: { maxXorbBytes: 1 << 20 } });
+    cas(hub).knobs.authLinkQuery = '?from=link';
+    const { m, cache } = manager(hubHttp(hub));
+    expect((await download(m, { repo: XET_REPO, files: [XET_FILE] })).state).toBe('done');
+    // Gone from this cache, so the other repo's snapshot (listed from the tree: no link) fetches it.
+    fs.rmSync(folder(cache), { recursive: true, force: true });
+    const before = hub.log.length;
+    expect((await download(m, { repo: 'other/xet-copy' })).state).toBe('done');
+    const tokens = hub.log.slice(before).filter((r) => r.url.includes('/xet-read-token/'));
+    expect(tokens.length).toBeGreaterThan(0);
+    expect(tokens.every((r) => r.url.startsWith('/api/models/other/xet-copy/xet-read-token/') && !r.url.includes('from=link'))).toBe(true);
+  });
+
   it('keeps the classic road under HF_HUB_DISABLE_XET', async () => {
     const hub = await xetHub();
     const { m, cache } = manager(hubHttp(hub), { disableXet: true });

@@ -252,10 +252,14 @@ describe('large xorb ranges', () => {
     });
     const { url, range, signal } = await firstRange(h, 'acme/plain', small.size);
     const length = range.bytes.end - range.bytes.start + 1;
-    const read = async (slots: XorbSlots, capRate?: number) => {
+    const read = async (slots: XorbSlots, capRate?: number, pauseMs = 0) => {
       let got = 0;
       const body = await openXorbRanges(url, [range.bytes], { signal, slots, ...(capRate ? { capRate } : {}) });
-      for await (const buf of body.res) got += buf.length;
+      for await (const buf of body.res) {
+        // A reader that stops after its first buffer (a disk that stalls): its wait is not the link's.
+        if (got === 0 && pauseMs) await new Promise((r) => setTimeout(r, pauseMs));
+        got += buf.length;
+      }
       return got;
     };
     const tally = { capped: 0, uncapped: 0 };
@@ -268,8 +272,13 @@ describe('large xorb ranges', () => {
       onCapped: () => tally.capped++,
       onUncapped: () => tally.uncapped++,
     });
-    // Loopback, judged afresh: all of it within 100 ms, or fast: nothing said.
-    expect(await read(slots(false))).toBe(length);
+    // Loopback, judged afresh: all of it within 100 ms, or fast: nothing said. (Mark 0.1 MB/s: a
+    // loaded machine would have to stall the first 64 KiB for 650 ms to look capped.)
+    expect(await read(slots(false), 1e5)).toBe(length);
+    expect(tally).toEqual({ capped: 0, uncapped: 0 });
+    // A reader that keeps the second buffer waiting 1.5 s: at 128 KiB in 1.5 s the link would look
+    // capped at this mark, but the wait was the reader's.
+    expect(await read(slots(false), 1e5, 1500)).toBe(length);
     expect(tally).toEqual({ capped: 0, uncapped: 0 });
     // Loopback told it is capped (mark 1 MB/s: any machine beats twice it): the whole answer takes it back.
     expect(await read(slots(true), 1e6)).toBe(length);

@@ -154,6 +154,15 @@ describe('transferXet', () => {
     expect(cas(hub).log.every((q) => !(q.headers.authorization ?? '').includes(TOKEN))).toBe(true);
   });
 
+  it('keeps a long-lived read token for every plan, and asks one more only when the CAS refuses it', async () => {
+    const hub = await xetHub();
+    cas(hub).faults.add({ kind: 'status', target: 'reconstruction', status: 401 });
+    const { file } = await transfer(hub, { windowBytes: 1 << 20 });
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+    expect(cas(hub).log.filter((q) => q.url.startsWith('/v2/reconstructions/')).length).toBeGreaterThan(3);
+    expect(hub.log.filter((r) => r.url.includes('/xet-read-token/'))).toHaveLength(2);
+  });
+
   it('gives up on a storage that refuses every fresh URL instead of re-planning for ever', async () => {
     const hub = await xetHub();
     cas(hub).faults.add({ kind: 'expire', times: Infinity });

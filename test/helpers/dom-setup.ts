@@ -8,12 +8,12 @@
  * Testing Library only registers its own cleanup when vitest's globals are on, and ours are off.
  */
 import { afterEach } from 'vitest';
+import { settleReact } from './react-settle';
 
 if (typeof document !== 'undefined') {
   const { cleanup } = await import('@testing-library/react');
   afterEach(async () => {
     cleanup();
-    // The scheduler posts its work with setImmediate and yields every few ms; two turns drain it.
-    for (let turn = 0; turn < 2; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
+    await settleReact();
   });
 }

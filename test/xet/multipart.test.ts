@@ -1,6 +1,6 @@
 /** multipart/byteranges parsed as it streams, split at any byte; malformed answers are typed errors. */
 import { describe, expect, it } from 'vitest';
-import { boundaryOf, MultipartByteranges } from '../../src-main/xet/multipart';
+import { boundaryOf, MultipartByteranges, multipartBody } from '../../src-main/xet/multipart';
 import { XetDataError } from '../../src-main/xet/errors';
 
 const parts = [
@@ -54,5 +54,16 @@ describe('MultipartByteranges', () => {
     expect(kind(() => parse(noRange, 5))).toBe('multipart');
     expect(kind(() => parse(body.subarray(0, body.length - 12), 5))).toBe('multipart');
     expect(kind(() => parse(Buffer.alloc(20_000, 0x41), 1000))).toBe('multipart');
+  });
+});
+
+describe('multipartBody', () => {
+  it('destroys an answer that is not multipart (its connection and slot go back), and keeps one that is', () => {
+    let destroyed = 0;
+    const res = { destroy: () => void destroyed++ };
+    expect(() => multipartBody({ contentType: 'application/octet-stream', res })).toThrow(XetDataError);
+    expect(destroyed).toBe(1);
+    expect(multipartBody({ contentType: 'multipart/byteranges; boundary=abc', res })).toBeInstanceOf(MultipartByteranges);
+    expect(destroyed).toBe(1);
   });
 });

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { FolderDown } from 'lucide-react';
 import type { ModelDetails } from '../../../src-main/contract/model';
 import { formatBytes, plural } from '../../../src-main/contract/present/format';
+import { localDirVia } from '../../../src-main/contract/present/local-dir-via';
 import { useDownloadToFolder, useLocalDirProgress, useStopFolderDownload } from '../../api/local-dir';
 import { Progress } from '../../components/ui/progress';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -10,8 +11,6 @@ import { Button } from '../../components/ui/button';
 import { Dialog } from '../../components/ui/dialog';
 import { Input } from '../../components/ui/input';
 import { Switch } from '../../components/ui/switch';
-
-const VIA = { present: 'already there', hashed: 'already there', cache: 'from the cache', network: 'downloaded' } as const;
 
 /**
  * "Download to a folder…": this revision's files (or those matching a pattern) at their real paths
@@ -37,7 +36,7 @@ function DownloadToFolderBody({ model, onDone }: { model: ModelDetails; onDone: 
           {run.data.files.map((f) => (
             <li key={f.path} className="flex justify-between gap-3">
               <span className="truncate font-mono">{f.path}</span>
-              <span className="shrink-0">{VIA[f.via]}</span>
+              <span className="shrink-0">{localDirVia(f)}</span>
             </li>
           ))}
         </ul>
