@@ -4,8 +4,12 @@
  * Both kinds of xorb request judge: a large range split into blocks (xet-split-range.ts), and a
  * plain one. A file made of many small xorbs never has a range large enough to split, and judged
  * only there it stayed at its first two connections on a far link (128 MiB at 1 MB/s per
- * connection took 70 s, where sixteen connections take 8).
+ * connection took 70 s, where sixteen connections take 8). Each verdict doubles the ranges open
+ * (xet-runners.ts), only for a request opened since the last doubling, and a whole answer at twice
+ * the mark ends verdicts for the transfer: a cold start's slow first 100 ms open four, not sixteen.
  */
+import type { OpenedXorb } from '../xet/cas-client';
+import type { SplitOptions, XorbBody } from './xet-split-range';
 
 /** Under this, one connection's first 100 ms show a link that caps each connection (the classic road's mark). */
 export const CAP_RATE = 25e6;
@@ -40,4 +44,36 @@ export class FirstBytes {
 /** A whole request at twice the cap mark cannot have come over a capped connection: the first 100 ms were a loaded machine's. */
 export function cameUncapped(bytes: number, ms: number, capRate = CAP_RATE): boolean {
   return bytes >= UNCAP_MIN_BYTES && bytes * 1000 >= 2 * capRate * ms;
+}
+
+/**
+ * A plain request's body, read through: its first 100 ms judge the link when no range has yet
+ * (xet-link-judge.ts), and a whole answer fast enough says a capped judgement was a loaded machine's.
+ * Bytes are read only as the decoder asks (it waits for the disk and decodes on this thread), so
+ * the time it kept us waiting is not the link's: a slow reader would otherwise look like a far CDN.
+ */
+export function judgedBody(res: OpenedXorb['res'], askedAt: number, opts: SplitOptions, request: number): XorbBody['res'] {
+  const { slots } = opts;
+  async function* read(): AsyncGenerator<Buffer> {
+    let first: FirstBytes | null = null;
+    // Once a whole answer proved the link fast, a slow start is the machine's: no more verdicts.
+    let judging = !slots.provenFast;
+    let got = 0;
+    let paused = 0;
+    for await (const buf of res as AsyncIterable<Buffer>) {
+      got += buf.length;
+      if (judging) {
+        // Timed from the first byte: the wait for it (a cold server, a connection) says nothing of the link's rate.
+        if (!first) first = new FirstBytes(performance.now() - paused, opts.capRate);
+        const capped = got === buf.length ? null : first.push(buf.length, performance.now() - paused);
+        if (capped !== null) judging = false;
+        if (capped) slots.onCapped?.(request);
+      }
+      const handed = performance.now();
+      yield buf;
+      paused += performance.now() - handed;
+    }
+    if (slots.capped && cameUncapped(got, performance.now() - askedAt - paused, opts.capRate)) slots.onUncapped?.();
+  }
+  return Object.assign(read(), { destroy: (error?: Error) => void res.destroy(error) });
 }

@@ -1,6 +1,7 @@
 /**
  * The runners that take a Xet window's ranges off its queue, each one connection: `first` at
- * once until a range shows the link caps a connection, then up to `max`. Every runner past the
+ * once until a range shows the link caps a connection, then up to `max`, and back to `first` as
+ * ranges end if a whole answer shows that judgement was a busy machine's. Every runner past the
  * first holds one of the connections all downloads share (the classic road's ConnectionBudget)
  * until the queue runs dry; one the budget refused is tried again as each range ends.
  */
@@ -25,7 +26,10 @@ export interface RangeRunnersOptions<T> {
 export async function runRanges<T>(o: RangeRunnersOptions<T>): Promise<void> {
   const { queue, max } = o;
   const runners: Promise<void>[] = [];
-  let wanted = Math.max(1, Math.min(o.capped() ? max : o.first, max));
+  const first = Math.max(1, Math.min(o.first, max));
+  let wanted = o.capped() ? max : first;
+  /** The last plain request opened when the runners last doubled. */
+  let rampedAt = 0;
   let live = 0;
   const spawn = () => {
     const extra = live > 0;
@@ -33,7 +37,6 @@ export async function runRanges<T>(o: RangeRunnersOptions<T>): Promise<void> {
     live += 1;
     runners.push(
       runner().finally(() => {
-        live -= 1;
         if (extra) slots.extraDone();
       }),
     );
@@ -48,18 +51,35 @@ export async function runRanges<T>(o: RangeRunnersOptions<T>): Promise<void> {
     waiting: () => queue.length,
     ...(o.onConnections ? { onChange: o.onConnections } : {}),
     capped: o.capped,
-    onCapped: () => {
+    onCapped: (request) => {
       o.onCapped();
-      wanted = max;
+      // Each verdict doubles the runners, and only a request opened after the last doubling may
+      // double them again: a machine busy for a moment (a cold start) slows every request open
+      // then, not those opened once it has passed. Without a request number: all at once.
+      if (request === undefined) wanted = max;
+      else if (request > rampedAt) {
+        wanted = Math.min(max, wanted * 2);
+        rampedAt = slots.opened ?? 0;
+      }
       more();
     },
-    onUncapped: o.onUncapped,
+    onUncapped: () => {
+      o.onUncapped();
+      wanted = first;
+    },
   });
   const runner = async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
-      await o.run(item, slots);
-      // Room another download gave back: a range still queued may open beside this one.
-      more();
+    try {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
+        await o.run(item, slots);
+        // A capped judgement taken back (a busy machine, not the link): runners past the first few
+        // leave as their range ends. `live` drops here, at once, so no more leave than that.
+        if (live > wanted) return;
+        // Room another download gave back: a range still queued may open beside this one.
+        more();
+      }
+    } finally {
+      live -= 1;
     }
   };
   more();

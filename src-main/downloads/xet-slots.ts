@@ -15,8 +15,15 @@ export interface XorbSlots {
   waiting(): number;
   /** Told the number of open requests when it changes. */
   onChange?(n: number): void;
-  /** Told once a range finds the link caps a connection: more ranges may open. */
-  onCapped?(): void;
+  /**
+   * Told when a request finds the link caps a connection: more ranges may open. A plain request
+   * says which request it was (`opened` when it was opened); a split range says nothing (all at once).
+   */
+  onCapped?(request?: number): void;
+  /** Requests opened so far in the transfer (numbers them for `onCapped`). */
+  opened?: number;
+  /** Whether a whole answer has shown the link does not cap a connection: slow starts are the machine's from then on. */
+  readonly provenFast?: boolean;
   /** Whether a range has already found the link caps a connection: later ranges start split, at capped size. */
   readonly capped?: boolean;
   /** Told when a whole block came faster than any capped connection could bring it: the judgement was a loaded machine's. */
@@ -46,23 +53,31 @@ export interface TransferSlotsOptions {
   onChange?(n: number): void;
   /** Whether the transfer already knows the link caps a connection. */
   capped(): boolean;
-  /** Told when a range finds that it does, and when a block shows it did not after all. */
-  onCapped(): void;
+  /** Told when a range finds that it does (a plain request: which one), and when a block shows it did not after all. */
+  onCapped(request?: number): void;
   onUncapped(): void;
 }
 
 export function transferSlots(o: TransferSlotsOptions): XorbSlots {
   let held = 0;
+  let provenFast = false;
   const roomWaiters: (() => void)[] = [];
   return {
     max: o.max,
     inUse: 0,
+    opened: 0,
     waiting: o.waiting,
     ...(o.onChange ? { onChange: o.onChange } : {}),
     onCapped: o.onCapped,
-    onUncapped: o.onUncapped,
+    onUncapped: () => {
+      provenFast = true;
+      o.onUncapped();
+    },
     get capped() {
       return o.capped();
+    },
+    get provenFast() {
+      return provenFast;
     },
     hold: (n) => (held + n <= HELD_AHEAD ? ((held += n), true) : false),
     release: (n) => {

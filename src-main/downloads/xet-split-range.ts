@@ -18,7 +18,7 @@ import { setMaxListeners } from 'node:events';
 import { HubError } from '../hub/errors';
 import { openXorb, type OpenedXorb } from '../xet/cas-client';
 import type { XetRange } from '../xet/reconstruction';
-import { cameUncapped, FirstBytes } from './xet-link-judge';
+import { cameUncapped, FirstBytes, judgedBody } from './xet-link-judge';
 import type { XorbSlots } from './xet-slots';
 
 export interface SplitOptions {
@@ -75,7 +75,8 @@ export async function openXorbRanges(url: string, asked: XetRange['bytes'][], op
   // On a link known to cap connections, a range of two capped blocks is worth splitting already.
   const least = 2 * (opts.slots.capped ? Math.min(block, opts.cappedBlockBytes ?? CAPPED_BLOCK_BYTES) : block);
   const only = asked[0];
-  if (asked.length === 1 && only && only.end - only.start + 1 >= least) return new SplitRange(url, only, opts, block).body();
+  const request = (opts.slots.opened = (opts.slots.opened ?? 0) + 1);
+  if (asked.length === 1 && only && only.end - only.start + 1 >= least) return new SplitRange(url, only, opts, block, request).body();
   take(opts.slots, 1);
   const askedAt = performance.now();
   let opened: OpenedXorb;
@@ -91,36 +92,7 @@ export async function openXorbRanges(url: string, asked: XetRange['bytes'][], op
     released = true;
   };
   opened.res.once('close', release);
-  return { ...opened, res: judged(opened.res, askedAt, opts) };
-}
-
-/**
- * A plain request's body, read through: its first 100 ms judge the link when no range has yet
- * (xet-link-judge.ts), and a whole answer fast enough says a capped judgement was a loaded machine's.
- * Bytes are read only as the decoder asks (it waits for the disk and decodes on this thread), so
- * the time it kept us waiting is not the link's: a slow reader would otherwise look like a far CDN.
- */
-function judged(res: OpenedXorb['res'], askedAt: number, opts: SplitOptions): XorbBody['res'] {
-  const { slots } = opts;
-  async function* read(): AsyncGenerator<Buffer> {
-    const first = slots.capped ? null : new FirstBytes(askedAt, opts.capRate);
-    let judging = first !== null;
-    let got = 0;
-    let paused = 0;
-    for await (const buf of res as AsyncIterable<Buffer>) {
-      got += buf.length;
-      if (judging && !slots.capped) {
-        const capped = first?.push(buf.length, performance.now() - paused) ?? null;
-        if (capped !== null) judging = false;
-        if (capped) slots.onCapped?.();
-      }
-      const handed = performance.now();
-      yield buf;
-      paused += performance.now() - handed;
-    }
-    if (slots.capped && cameUncapped(got, performance.now() - askedAt - paused, opts.capRate)) slots.onUncapped?.();
-  }
-  return Object.assign(read(), { destroy: (error?: Error) => void res.destroy(error) });
+  return { ...opened, res: judgedBody(opened.res, askedAt, opts, request) };
 }
 
 interface Block {
@@ -156,15 +128,19 @@ class SplitRange {
   #wake: (() => void) | null = null;
   /** Whether the link caps a connection (judged on the first 100 ms of bytes, as the classic road does): only then do more join. */
   #capped: boolean | null = null;
-  /** The first block's first bytes, until they judge the link. */
+  /** The first block's first bytes, until they judge the link (or, when the range started split, say whether more ranges should open). */
   #first: FirstBytes | null = null;
+  #voting = true;
+  /** Which request of the transfer this range is (xet-slots.ts `opened`). */
+  readonly #request: number;
   /** Connections waiting for the front to move. */
   #moved: (() => void)[] = [];
   /** Turned away by the transfer's budget and waiting for room. */
   #awaitingRoom = false;
 
-  constructor(url: string, range: XetRange['bytes'], opts: SplitOptions, block: number) {
+  constructor(url: string, range: XetRange['bytes'], opts: SplitOptions, block: number, request: number) {
     this.#url = url;
+    this.#request = request;
     this.#opts = opts;
     this.#host = new URL(url).host;
     this.#block = block;
@@ -357,11 +333,22 @@ class SplitRange {
     const capped = this.#first.push(bytes);
     if (capped === null) return;
     this.#capped = capped;
+    this.#voting = false;
     if (this.#capped) {
       this.#recut();
-      this.#opts.slots.onCapped?.();
+      this.#opts.slots.onCapped?.(this.#request);
     }
     this.#spawn();
+  }
+
+  /** A range that started split (the link known capped) still says, once, whether its first 100 ms agree: the transfer opens more ranges only on such verdicts. */
+  #vote(bytes: number, askedAt: number): void {
+    if (this.#opts.slots.provenFast) return void (this.#voting = false);
+    this.#first ??= new FirstBytes(askedAt, this.#opts.capRate);
+    const capped = this.#first.push(bytes);
+    if (capped === null) return;
+    this.#voting = false;
+    if (capped) this.#opts.slots.onCapped?.(this.#request);
   }
 
   async #fetchBlock(b: Block): Promise<void> {
@@ -376,6 +363,7 @@ class SplitRange {
         b.parts.push(buf);
         if (b === this.#blocks[this.#front]) this.#notify();
         if (this.#capped === null) this.#judge(buf.length, askedAt);
+        else if (this.#voting) this.#vote(buf.length, askedAt);
       }
     } catch (error) {
       if (this.#error) throw this.#error;

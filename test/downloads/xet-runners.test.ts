@@ -1,8 +1,9 @@
 /**
  * downloads/xet-runners.ts: a Xet window's ranges run `first` at once until the link shows it caps
- * a connection, then up to `max`; each runner past the first holds one of the connections all
- * downloads share, gives it back when the queue runs dry, and one the budget refused is tried
- * again when a range ends.
+ * a connection, then up to `max` (a split range's verdict) or twice as many per verdict of a plain
+ * request opened since the last doubling; back to `first` when the verdict is taken back. Each
+ * runner past the first holds one of the connections all downloads share, gives it back when the
+ * queue runs dry, and one the budget refused is tried again when a range ends.
  */
 import { describe, expect, it } from 'vitest';
 import { ConnectionBudget } from '../../src-main/downloads/connection-controller';
@@ -75,5 +76,37 @@ describe('runRanges', () => {
       },
     });
     await expect(run).rejects.toThrow('range 2 failed');
+  });
+
+  it('doubles per plain verdict, only for a request opened since the last doubling, and goes back on an uncap', async () => {
+    let now = 0;
+    const peaks: number[] = [];
+    let capped = false;
+    await runRanges({
+      queue: Array.from({ length: 40 }, (_, i) => i),
+      max: 16,
+      first: 2,
+      capped: () => capped,
+      onCapped: () => (capped = true),
+      onUncapped: () => (capped = false),
+      run: async (i, slots) => {
+        slots.opened = (slots.opened ?? 0) + 1;
+        const request = slots.opened;
+        now += 1;
+        peaks[i] = now;
+        // Verdicts come a moment after the request opens. The first two requests both find the link
+        // capped (a busy moment): one doubling, not two. The fourth (opened after it) doubles again;
+        // the 13th's range takes the verdict back.
+        await tick();
+        if (i < 2 || i === 3) slots.onCapped?.(request);
+        if (i === 12) slots.onUncapped?.();
+        for (let t = 0; t < 2; t++) await tick();
+        now -= 1;
+      },
+    });
+    // 2, then 4 (one doubling for requests 1 and 2), then 8 (request 4's): never 16.
+    expect(Math.max(...peaks)).toBe(8);
+    // Runners past the first two left as their ranges ended.
+    expect(Math.max(...peaks.slice(-10))).toBeLessThanOrEqual(2);
   });
 });
