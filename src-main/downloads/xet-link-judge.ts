@@ -18,9 +18,10 @@ const UNCAP_MIN_BYTES = 256 << 10;
 const JUDGE_MS = 100;
 
 /**
- * One request's first bytes. Timed from the request, not the first byte read: a busy event loop
- * reads a capped link's bytes, waiting in the socket, in one burst and would call it fast; a
- * loopback it makes look slow is set right by `cameUncapped` once a whole request is in.
+ * One request's first bytes, timed from `askedAt`. A split range times from the request (a busy
+ * event loop reads a capped link's bytes, waiting in the socket, in one burst and would call it
+ * fast); a plain request from its first byte (see judgedBody). A loopback a busy machine makes
+ * look slow is set right by `cameUncapped` once a whole request is in.
  */
 export class FirstBytes {
   readonly #askedAt: number;
@@ -47,10 +48,13 @@ export function cameUncapped(bytes: number, ms: number, capRate = CAP_RATE): boo
 }
 
 /**
- * A plain request's body, read through: its first 100 ms judge the link when no range has yet
- * (xet-link-judge.ts), and a whole answer fast enough says a capped judgement was a loaded machine's.
- * Bytes are read only as the decoder asks (it waits for the disk and decodes on this thread), so
- * the time it kept us waiting is not the link's: a slow reader would otherwise look like a far CDN.
+ * A plain request's body, read through: the 100 ms after its first byte judge the link, and a
+ * whole answer fast enough says a capped judgement was a loaded machine's. Timed from the first
+ * byte, not the request: the wait for it (a connection, a server's first chunk, a CLI's cold
+ * start) says little of a connection's rate and had opened ranges on loopback; a busy loop that
+ * then reads a capped link's bytes in one burst errs toward fewer connections. Bytes are read only
+ * as the decoder asks (it waits for the disk and decodes on this thread), so the time it kept us
+ * waiting is not the link's either: a slow reader would otherwise look like a far CDN.
  */
 export function judgedBody(res: OpenedXorb['res'], askedAt: number, opts: SplitOptions, request: number): XorbBody['res'] {
   const { slots } = opts;
@@ -63,7 +67,7 @@ export function judgedBody(res: OpenedXorb['res'], askedAt: number, opts: SplitO
     for await (const buf of res as AsyncIterable<Buffer>) {
       got += buf.length;
       if (judging) {
-        // Timed from the first byte: the wait for it (a cold server, a connection) says nothing of the link's rate.
+        // The first buffer starts the clock; the bytes after it are counted.
         if (!first) first = new FirstBytes(performance.now() - paused, opts.capRate);
         const capped = got === buf.length ? null : first.push(buf.length, performance.now() - paused);
         if (capped !== null) judging = false;
