@@ -9,6 +9,7 @@ import { partialOf } from '../helpers/files';
 import { cliEnv as envFor, runCli as run, startCli as start } from '../helpers/cli';
 import { buildRepo } from '../fakehub/model';
 import { ggufWithTemplate } from '../fakehub/xet/delta';
+import { misnameXetHash } from '../fakehub/xet/fixtures';
 
 describe('hubcap download / cache', () => {
   // Seven CLI processes through tsx: over 20 s on a machine as loaded as CI can be.
@@ -42,13 +43,7 @@ describe('hubcap download / cache', () => {
     const hub = await fakeHub({ storageHost: '127.0.0.2', xet: {} });
     const files = { 'model.gguf': ggufWithTemplate(size, '{{ x }}'), 'config.json': '{"v":1}' };
     for (const id of ['acme/xet-llm', 'other/xet-llm']) hub.addRepo(buildRepo({ id, commits: [{ files }] }));
-    // The Hub names a Xet hash that its CAS answers with the file's own chunks (right bytes, wrong name).
-    const repo = hub.repos.get('model:acme/xet-llm');
-    const file = repo?.commits[0]?.files.get('model.gguf');
-    const xet = repo && file ? hub.xet?.fileOf(repo, file) : null;
-    if (!xet || !hub.xet) throw new Error('no Xet file');
-    hub.xet.cas.store.files.set('e'.repeat(64), xet);
-    xet.hash = 'e'.repeat(64);
+    misnameXetHash(hub, 'acme/xet-llm', 'model.gguf');
     const env = envFor(hub.url);
     type Result = { via: Record<string, string>; savedBytes: number; xetHashDiffers: string[] };
     const first = await run(['download', 'acme/xet-llm', '--json'], env);

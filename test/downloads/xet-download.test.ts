@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FakeHub } from '../fakehub/server';
-import { mixedXetContent, XET_FILE, XET_REPO, xetRepo } from '../fakehub/xet/fixtures';
+import { misnameXetHash, mixedXetContent, XET_FILE, XET_REPO, xetRepo } from '../fakehub/xet/fixtures';
 import { download, fakeHub, hubHttp, manager, requestsTo } from '../helpers/hub';
 import { savedBytes } from '../../src-main/contract/downloads';
 
@@ -123,16 +123,8 @@ describe('downloads of Xet files', () => {
 
   it('keeps a file whose sha256 holds though its chunks hash to another Xet hash, and says so on the file', async () => {
     const hub = await xetHub();
-    const store = cas(hub).store;
-    const file = must(
-      [...store.files.values()].find((f) => f.size === content.size),
-      'xet file',
-    );
-    // The Hub names a Xet hash that its CAS answers with the file's own chunks: the bytes are right,
-    // the name of their reconstruction is not (the sha256 decides; #25.2 says report which failed).
-    const named = 'e'.repeat(64);
-    store.files.set(named, file);
-    file.hash = named;
+    // Right bytes, wrongly named Xet hash: the sha256 decides; #25.2 says report which failed.
+    misnameXetHash(hub, XET_REPO, XET_FILE);
     const { m, cache } = manager(hubHttp(hub));
     const job = await download(m, { repo: XET_REPO, files: [XET_FILE] });
     expect(job.state).toBe('done');

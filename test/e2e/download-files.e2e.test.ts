@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { buildRepo } from '../fakehub/model';
 import { ggufWithTemplate } from '../fakehub/xet/delta';
+import { misnameXetHash } from '../fakehub/xet/fixtures';
 import { screenshotOnFailure } from './chromium';
 import { screenshots } from './outdated-cache';
 import { openWithFakeHub, type HubServedPage } from './serve-process';
@@ -20,15 +21,8 @@ beforeAll(async () => {
   app = await openWithFakeHub(
     {
       route: '/downloads',
-      prepare: async (hub) => {
-        // The Hub names a Xet hash for the first repo's model that its CAS answers with the file's own chunks.
-        const repo = hub.repos.get('model:acme/xet-files');
-        const file = repo?.commits[0]?.files.get('model.gguf');
-        const xet = repo && file ? hub.xet?.fileOf(repo, file) : null;
-        if (!xet || !hub.xet) throw new Error('no Xet file');
-        hub.xet.cas.store.files.set('e'.repeat(64), xet);
-        xet.hash = 'e'.repeat(64);
-      },
+      // The first repo's model: right bytes under a wrongly named Xet hash.
+      prepare: async (hub) => misnameXetHash(hub, 'acme/xet-files', 'model.gguf'),
     },
     {
       repos: ['acme/xet-files', 'other/xet-files'].map((id) => buildRepo({ id, commits: [{ title: 'Initial upload', files }] })),

@@ -7,6 +7,7 @@ import { createCipheriv, createHash } from 'node:crypto';
 import { bufferContent, seededContent, type Content } from '../content';
 import { MiB } from '../fixtures';
 import { buildRepo, type FakeRepo } from '../model';
+import type { FakeHub } from '../server';
 
 function textBytes(size: number): Buffer {
   const parts: string[] = [];
@@ -109,4 +110,18 @@ export function xetRepo(id = XET_REPO, content: Content = mixedXetContent()): Fa
     tags: ['safetensors'],
     commits: [{ files: { 'base.bin': baseXetContent(), [XET_FILE]: content, 'config.json': '{"model_type":"llama"}' } }],
   });
+}
+
+/**
+ * Makes the Hub name a wrong Xet hash for a file (tree, resolve headers) that its CAS answers with
+ * the file's own chunks: the bytes and their sha256 are right, the hash of their chunks is not the
+ * one named (#25.2: a client must say which check failed). Call before any client asks.
+ */
+export function misnameXetHash(hub: FakeHub, repoId: string, path: string, named = 'e'.repeat(64)): void {
+  const repo = hub.repos.get(`model:${repoId}`);
+  const file = repo?.commits.at(-1)?.files.get(path);
+  const xet = repo && file ? hub.xet?.fileOf(repo, file) : null;
+  if (!xet || !hub.xet) throw new Error(`${repoId} has no Xet file ${path}`);
+  hub.xet.cas.store.files.set(named, xet);
+  xet.hash = named;
 }
