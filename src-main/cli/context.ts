@@ -18,6 +18,7 @@ import { ApiError } from '../contract/errors';
 import { processEnv, readHfEnv, readLocalEnv, type Env } from '../hub/hf-env';
 import { defaultDataDir } from '../settings/data-dir';
 import { besideEntry } from './entry-url';
+import { peakRssBytes } from './peak-rss';
 import { settingsFileBackend } from './settings-file';
 
 /*
@@ -104,5 +105,5 @@ export async function callIn<K extends RequestName>(
 
 /** The process's peak memory for a benchmark's result line (HUBCAP_BENCH), else nothing. */
 export function benchFields(): { maxRssBytes?: number } {
-  return readLocalEnv(processEnv()).hubcap.bench ? { maxRssBytes: process.resourceUsage().maxRSS * 1024 } : {};
+  return readLocalEnv(processEnv()).hubcap.bench ? { maxRssBytes: peakRssBytes() } : {};
 }
