@@ -38,19 +38,62 @@ export function parseChunkHeader(buf: Uint8Array, at = 0): ChunkHeader {
   return { compressedLength, scheme, uncompressedLength };
 }
 
-/** The inverse of xet-core's bg4_split: group g holds bytes g, g+4, g+8… of the original. */
+/** Whether a Uint32Array reads bytes little-endian here (it does on every platform Node ships for). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * The inverse of xet-core's bg4_split: group g holds bytes g, g+4, g+8… of the original. Most
+ * weights on the Hub are stored this way, so this runs over every byte of them: a byte-at-a-time
+ * loop cost 230 ms per 64 MiB, a fifth of a loopback download. Here the whole words of the four
+ * groups are copied to one aligned buffer and transposed four words at a time (3× faster); the
+ * few bytes past them go one by one.
+ */
+// The aligned copy of the groups' words: reused, since the transpose is synchronous and one chunk
+// is at most 128 KiB.
+let scratch = Buffer.allocUnsafeSlow(MAX_CHUNK_BYTES);
+
 export function bg4Regroup(grouped: Uint8Array): Buffer {
   const n = grouped.length;
-  const split = Math.floor(n / 4);
-  const rem = n % 4;
-  const sizes = [split + Math.min(1, rem), split + Math.min(1, Math.max(0, rem - 1)), split + Math.min(1, Math.max(0, rem - 2)), split];
-  const out = Buffer.allocUnsafe(n);
-  let base = 0;
-  for (let g = 0; g < 4; g++) {
-    const size = sizes[g] as number;
-    for (let i = 0; i < size; i++) out[4 * i + g] = grouped[base + i] as number;
-    base += size;
+  const split = n >>> 2;
+  const rem = n & 3;
+  // Group g starts at starts[g]; the first `rem` groups hold one byte more than `split`.
+  const s1 = split + (rem > 0 ? 1 : 0);
+  const s2 = s1 + split + (rem > 1 ? 1 : 0);
+  const s3 = s2 + split + (rem > 2 ? 1 : 0);
+  const out = Buffer.allocUnsafeSlow(n); // its own ArrayBuffer, at offset 0: word-aligned
+  let done = 0; // output words written
+  if (LITTLE_ENDIAN && split >= 4) {
+    const q = split >>> 2; // whole 4-byte words of each group
+    if (scratch.length < 16 * q) scratch = Buffer.allocUnsafeSlow(16 * q);
+    const bytes = scratch;
+    const words = new Uint32Array(bytes.buffer, 0, 4 * q);
+    bytes.set(grouped.subarray(0, 4 * q), 0);
+    bytes.set(grouped.subarray(s1, s1 + 4 * q), 4 * q);
+    bytes.set(grouped.subarray(s2, s2 + 4 * q), 8 * q);
+    bytes.set(grouped.subarray(s3, s3 + 4 * q), 12 * q);
+    const o = new Uint32Array(out.buffer, 0, split);
+    for (let j = 0; j < q; j++) {
+      const a = words[j] as number;
+      const b = words[q + j] as number;
+      const c = words[2 * q + j] as number;
+      const d = words[3 * q + j] as number;
+      const k = 4 * j;
+      o[k] = (a & 0xff) | ((b & 0xff) << 8) | ((c & 0xff) << 16) | (d << 24);
+      o[k + 1] = ((a >>> 8) & 0xff) | (b & 0xff00) | (((c >>> 8) & 0xff) << 16) | (((d >>> 8) & 0xff) << 24);
+      o[k + 2] = ((a >>> 16) & 0xff) | (((b >>> 16) & 0xff) << 8) | (c & 0xff0000) | (((d >>> 16) & 0xff) << 24);
+      o[k + 3] = (a >>> 24) | (((b >>> 24) & 0xff) << 8) | (((c >>> 24) & 0xff) << 16) | (d & 0xff000000);
+    }
+    done = 4 * q;
   }
+  for (let i = done; i < split; i++) {
+    out[4 * i] = grouped[i] as number;
+    out[4 * i + 1] = grouped[s1 + i] as number;
+    out[4 * i + 2] = grouped[s2 + i] as number;
+    out[4 * i + 3] = grouped[s3 + i] as number;
+  }
+  // The tail: bytes 4·split… come from the groups that hold one more.
+  const starts = [0, s1, s2, s3];
+  for (let g = 0; g < rem; g++) out[4 * split + g] = grouped[(starts[g] as number) + split] as number;
   return out;
 }
 
