@@ -38,7 +38,10 @@ export interface JobFile {
   replace?: boolean;
   /** Once done: how its bytes came. */
   via?: FileVia;
-  /** Via Xet: bytes of it taken from other local files (an older revision: a delta update) instead of fetched. */
+  /**
+   * Via Xet: bytes of it that did not travel: taken from other local files (an older revision: a
+   * delta update), or written again from chunks the file repeats (fetched once).
+   */
   reusedBytes?: number;
   /**
    * Via Xet: older local copies of it (their paths) that no longer match their sha256, so nothing was

@@ -114,7 +114,8 @@ export async function fetchBlob(hub: HubHttp, req: BlobRequest, opts: BlobFetchO
     await fs.promises.rename(got.path, finalPath).catch(async (error: unknown) => {
       throw (await diskError(error, blobsFolder, 0, req.ctx.path)) ?? error;
     });
-    const delta = local && got.protocol === 'xet' ? { reusedBytes: local.reused, staleSources: [...local.stale] } : {};
+    // What did not travel: chunks of other local files, and chunks this file repeats (fetched once).
+    const delta = local && got.protocol === 'xet' ? { reusedBytes: local.reused + (got.repeatedBytes ?? 0), staleSources: [...local.stale] } : {};
     return {
       path: finalPath,
       alreadyPresent: false,

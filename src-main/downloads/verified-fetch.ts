@@ -37,6 +37,8 @@ export interface VerifiedFetchResult {
   protocol: 'xet' | 'http';
   /** Via Xet: the sha256 held, but the chunks' Xet file hash was not the one the Hub named (reported, not fatal). */
   xetHashDiffers?: true;
+  /** Via Xet: bytes written from chunks the file repeats, fetched once (xet-transfer-types.ts repeatedBytes). */
+  repeatedBytes?: number;
 }
 
 /** Checks what the Hub said about the file before a byte is asked for. */
@@ -66,6 +68,7 @@ export async function fetchVerified(hub: HubHttp, req: VerifiedFetchRequest, sou
         bytesFetched: viaXet.bytesFetched,
         protocol: 'xet',
         ...(viaXet.xetHash === 'differs' ? { xetHashDiffers: true as const } : {}),
+        ...(viaXet.repeatedBytes ? { repeatedBytes: viaXet.repeatedBytes } : {}),
       };
   }
   return { ...(await transferHttp(hub, req, source, opts)), protocol: 'http' };

@@ -44,7 +44,7 @@ export async function fetchXetBlob(
   req: XetBlobRequest,
   opts: XetBlobOptions,
   source: PartialSource,
-): Promise<{ path: string; bytesFetched: number; sharedRanges: number; resumedFrom: number; xetHash: XetHashCheck }> {
+): Promise<{ path: string; bytesFetched: number; sharedRanges: number; repeatedBytes: number; resumedFrom: number; xetHash: XetHashCheck }> {
   let partial: PartialFile = await source.claim();
   let closed = false;
   let corrupt = false;
@@ -68,7 +68,14 @@ export async function fetchXetBlob(
         await partial.fh.truncate(req.size);
         closed = true;
         await partial.fh.close();
-        return { path: partial.path, bytesFetched: r.bytesFetched, sharedRanges: r.sharedRanges, resumedFrom: r.resumedBytes, xetHash: r.xetHash };
+        return {
+          path: partial.path,
+          bytesFetched: r.bytesFetched,
+          sharedRanges: r.sharedRanges,
+          repeatedBytes: r.repeatedBytes,
+          resumedFrom: r.resumedBytes,
+          xetHash: r.xetHash,
+        };
       } catch (error) {
         corrupt = error instanceof HubError && error.code === 'INTEGRITY';
         if (!corrupt || attempt >= 2 || opts.signal.aborted) throw error;

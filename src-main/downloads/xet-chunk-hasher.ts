@@ -152,6 +152,18 @@ function blake3Path(): string | null {
   }
 }
 
+/** The Xet file hash of the chunks at these offsets (lengths by offset) when they tile [0, size) exactly; null otherwise (chunks copied from another file leave holes). */
+export async function tiledFileHash(hasher: ChunkHasher, chunks: ReadonlyMap<number, number>, size: number): Promise<string | null> {
+  const ordered = [...chunks.entries()].sort((a, b) => a[0] - b[0]);
+  let pos = 0;
+  for (const [at, length] of ordered) {
+    if (at !== pos) return null;
+    pos += length;
+  }
+  if (pos !== size) return null;
+  return hasher.fileHash(ordered).catch(() => null);
+}
+
 export function createChunkHasher(fd: number, size: number, offThread = workerHashingUseful(), native = nativeChunkHashing()): ChunkHasher {
   const blake3 = !native && offThread && size >= WORKER_HASH_THRESHOLD ? blake3Path() : null;
   return blake3 ? new WorkerChunkHasher(fd, blake3, DATA_KEY) : new InlineChunkHasher(fd);

@@ -91,6 +91,13 @@ export function checkAnswered(job: Job, asked: XetRange['bytes'], fed: number, d
     );
 }
 
+/** Jobs of one fetch entry go together (one multi-range request), as the plan signed them together. */
+export function byUrl(jobs: readonly Job[]): Job[][] {
+  const groups = new Map<string, Job[]>();
+  for (const j of jobs) groups.set(j.url, [...(groups.get(j.url) ?? []), j]);
+  return [...groups.values()];
+}
+
 export const unfinished = (jobs: Job[]) => jobs.filter((j) => j.chunk < j.range.chunks.end);
 
 /** Puts a job back to its range's start, with its terms' cursors where the plan places them (`fresh`: the window's jobsOf by key). */

@@ -20,78 +20,24 @@ import { XetDataError } from '../xet/errors';
 import { multipartBody } from '../xet/multipart';
 import type { XetPlan, XetRange } from '../xet/reconstruction';
 import { XetTokenSource } from '../xet/token';
-import type { ConnectionBudget } from './connection-controller';
 import { abortableSleep } from './failures';
 import { createDiskHasher, type DiskHasher } from './hasher';
-import type { RangeProgress, XetJournal } from './xet-journal';
 import { SpanSet } from './range-state';
 import type { XorbSlots } from './xet-slots';
 import { openXorbRanges } from './xet-split-range';
 import { runRanges } from './xet-runners';
-import { createChunkHasher, type ChunkHasher } from './xet-chunk-hasher';
+import { createChunkHasher, tiledFileHash, type ChunkHasher } from './xet-chunk-hasher';
 import { ChunkWrites, writeRun, type ChunkPlace, type PendingChunk } from './xet-chunk-writes';
-import { fillFromLocal, type LocalChunks } from './xet-local-chunks';
+import { fillFromLocal } from './xet-local-chunks';
+import { fillFromWritten, WrittenChunks } from './xet-written-chunks';
 import { placedTerms, type PlacedTerm } from '../xet/chunk-index';
-import { advance, checkAnswered, jobsOf, resetJob, unfinished, urlFor, type Job } from './xet-jobs';
+import { advance, byUrl, checkAnswered, jobsOf, resetJob, unfinished, urlFor, type Job } from './xet-jobs';
 
 export { jobsOf };
 
-export interface XetTransferRequest {
-  xetHash: string;
-  /** The `xet-auth` link (the read-token route on the Hub). */
-  refreshUrl: string;
-  size: number;
-  sha256: string;
-  ctx: { repo?: string; path?: string };
-}
+import type { XetTransferOptions, XetTransferRequest, XetTransferResult } from './xet-transfer-types';
 
-export interface XetTransferOptions {
-  signal: AbortSignal;
-  /** Xorb requests at once, at most (default 8). */
-  connections?: number;
-  /**
-   * Ranges opened at once until one shows the link caps a connection (its first 100 ms under
-   * 25 MB/s, xet-link-judge.ts); then up to `connections`. Default: `connections` from the start.
-   */
-  firstConnections?: number;
-  /** Connections all downloads together may hold beyond each file's first: each xorb request past this file's first takes one. */
-  budget?: ConnectionBudget;
-  /** Bytes of the file one plan covers (default 256 MiB, as hf_xet asks). */
-  windowBytes?: number;
-  onBytes?: (delta: number, position: number) => void;
-  /** Told how many xorb connections the file uses now (as the classic road's range connections). */
-  onConnections?: (n: number) => void;
-  /** Where progress is recorded by range and chunk (beside the partial), and what an earlier run recorded. */
-  journal?: XetJournal;
-  resume?: Map<string, RangeProgress>;
-  /** Failures in a row without progress before giving up (default 8). */
-  maxRetries?: number;
-  stallTimeoutMs?: number;
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-  hashOffThread?: boolean;
-  /** For the CAS plan requests (tests). */
-  fetch?: typeof fetch;
-  /** Chunks on this machine to take instead of fetching them (delta updates, #26.3). */
-  local?: LocalChunks;
-}
-
-export interface XetTransferResult {
-  bytesFetched: number;
-  /** Ranges fetched and ranges that served more than one term (fetched once). */
-  ranges: number;
-  sharedRanges: number;
-  /** Bytes an earlier run had written, taken back from the journal. */
-  resumedBytes: number;
-  /**
-   * The Xet file hash of the chunks written against the one the Hub named: `unchecked` when it
-   * could not be computed (chunks that came from disk do not tile the file).
-   */
-  xetHash: XetHashCheck;
-  /** Bytes written from local files instead of fetched (the provider names copies it found stale). */
-  reusedBytes: number;
-}
-
-export type XetHashCheck = 'matched' | 'differs' | 'unchecked';
+export type { XetHashCheck, XetTransferOptions, XetTransferRequest, XetTransferResult } from './xet-transfer-types';
 
 export const XET_WINDOW_BYTES = 256 << 20;
 /** Decoded bytes one range may have waiting for the disk. */
@@ -111,14 +57,24 @@ class XetTransfer {
   readonly #file: string;
   readonly #cas: CasClient;
   readonly #done = new SpanSet();
-  /** Chunks by file offset; a chunk restored from the journal is hashed again from disk at the end. */
-  readonly #chunks = new Map<number, { hash: Uint8Array | null; length: number }>();
+  /** Chunk lengths by file offset (for the Xet file hash: chunks not hashed as they came are read back). */
+  readonly #chunks = new Map<number, number>();
   readonly #hasher: DiskHasher;
   /** Chunk hashes for the Xet file hash, off the main thread for large files. */
   readonly #chunkHasher: ChunkHasher;
-  readonly #result: XetTransferResult = { bytesFetched: 0, ranges: 0, sharedRanges: 0, resumedBytes: 0, xetHash: 'unchecked', reusedBytes: 0 };
+  readonly #result: XetTransferResult = {
+    bytesFetched: 0,
+    ranges: 0,
+    sharedRanges: 0,
+    resumedBytes: 0,
+    xetHash: 'unchecked',
+    reusedBytes: 0,
+    repeatedBytes: 0,
+  };
   /** The file's terms where they land: recorded once it is verified, for the next delta. */
   readonly #terms: PlacedTerm[] = [];
+  /** The chunks earlier windows wrote, for a later window that repeats them. */
+  readonly #written = new WrittenChunks();
   #failures = 0;
   /** Whether a range found the link caps a connection: later ranges, in this window and the next, start split. */
   #capped = false;
@@ -156,7 +112,7 @@ class XetTransfer {
       }
       if (this.#done.total() !== req.size) throw new XetDataError('plan', `the reconstruction plans covered ${this.#done.total()} of ${req.size} bytes`);
       const digest = await this.#hasher.digest().catch(() => null);
-      const xetHash = await this.#xetHash();
+      const xetHash = await tiledFileHash(this.#chunkHasher, this.#chunks, req.size);
       const xetOk = xetHash === req.xetHash;
       this.#result.xetHash = xetHash === null ? 'unchecked' : xetOk ? 'matched' : 'differs';
       // The sha256 is the file's name and the Hub's word for its bytes: it alone decides. The Xet hash
@@ -206,24 +162,12 @@ class XetTransfer {
     }
   }
 
-  /** The Xet file hash of the chunks written, when they tile the file exactly (restored ones read back); null otherwise. */
-  async #xetHash(): Promise<string | null> {
-    const ordered = [...this.#chunks.entries()].sort((a, b) => a[0] - b[0]);
-    let pos = 0;
-    for (const [at, c] of ordered) {
-      if (at !== pos) return null;
-      pos += c.length;
-    }
-    if (pos !== this.#req.size) return null;
-    return this.#chunkHasher.fileHash(ordered.map(([at, c]) => [at, c.length])).catch(() => null);
-  }
-
   /** Takes back what the journal of an earlier run says this range already wrote. */
   #restore(job: Job, window: Window): void {
     const p = this.#opts.resume?.get(job.key);
     if (!p || p.n > job.range.chunks.end - job.range.chunks.start) return;
     const before = this.#done.total();
-    for (const length of p.l) for (const w of this.#place(job, length, window, null)) this.#done.add(w.from, w.to);
+    for (const length of p.l) for (const w of this.#place(job, length, window)) this.#done.add(w.from, w.to);
     job.consumed = p.k;
     this.#result.resumedBytes += this.#done.total() - before;
     const prefix = this.#done.prefix();
@@ -233,13 +177,13 @@ class XetTransfer {
   }
 
   /** Moves the job past one chunk of `length` bytes (its terms' cursors, the chunk map); returns where its bytes go. */
-  #place(job: Job, length: number, window: Window, hash: Uint8Array | null): ChunkPlace[] {
+  #place(job: Job, length: number, window: Window): ChunkPlace[] {
     const writes: ChunkPlace[] = [];
     for (const p of job.placements) {
       if (job.chunk < p.term.chunks.start || job.chunk >= p.term.chunks.end) continue;
       const at = advance(p, job.chunk, length);
       if (at + length > this.#req.size) throw new XetDataError('plan', 'the reconstruction plan places bytes past the end of the file');
-      if (hash || !this.#chunks.has(at)) this.#chunks.set(at, { hash, length });
+      this.#chunks.set(at, length);
       const from = Math.max(at, window.start);
       const to = Math.min(at + length, window.end);
       if (to > from) writes.push({ at, from, to });
@@ -253,63 +197,68 @@ class XetTransfer {
     const jobs = jobsOf(plan, window.start);
     for (const j of jobs) this.#restore(j, window);
     this.#terms.push(...placedTerms(plan, window.start));
-    // Ranges found on disk are copied while the others are fetched.
-    const fromDisk = await fillFromLocal(this.#opts.local, jobs, window, this.#fh, this.#opts.signal, (from, to) => {
+    // Ranges this file or another local one already holds are copied while the others are fetched.
+    const took = (from: number, to: number) => {
       this.#done.add(from, to);
       this.#opts.onBytes?.(0, this.#done.prefix());
       this.#hasher.advance(this.#done.prefix());
+    };
+    const fromFile = fillFromWritten(this.#written, jobs, window, this.#fh, this.#opts.signal, {
+      written: (from, to) => this.#done.gapAt(from, to) === null,
+      chunk: (at, length) => void this.#chunks.set(at, length),
+      copied: took,
     });
+    const fromDisk = await fillFromLocal(this.#opts.local, jobs, window, this.#fh, this.#opts.signal, took);
     this.#result.ranges += jobs.length;
     this.#result.sharedRanges += jobs.filter((j) => j.placements.length > 1).length;
-    // Jobs of one fetch entry go as one multi-range request, as the plan signed them together.
-    const groups = new Map<string, Job[]>();
-    for (const j of jobs) {
-      const group = groups.get(j.url);
-      if (group) group.push(j);
-      else groups.set(j.url, [j]);
-    }
     let replan: Promise<XetPlan> | null = null;
     const copied = fromDisk.copied.then((n) => void (this.#result.reusedBytes += n));
     const max = this.#opts.connections ?? 8;
-    await runRanges({
-      queue: [...groups.values()],
-      max,
-      first: this.#opts.firstConnections ?? max,
-      ...(this.#opts.budget ? { budget: this.#opts.budget } : {}),
-      capped: () => this.#capped,
-      onCapped: () => (this.#capped = true),
-      onUncapped: () => (this.#capped = false),
-      onConnections: (n) => this.#opts.onConnections?.(n),
-      run: async (group, slots) => {
-        for (let left = unfinished(group); left.length; left = unfinished(left)) {
-          // One URL per request: a fresh plan may sign the group's ranges apart (each URL is signed
-          // for its own ranges), and a range sent to another's URL would be refused.
-          const first = left[0] as Job;
-          const part = left.filter((j) => j.url === first.url);
-          try {
-            await this.#fetch(part, window, slots);
-          } catch (error) {
-            if (error instanceof XetDataError) {
-              // Bytes that do not decode are refetched once from the range's start, then the file fails.
-              for (const j of part) if (++j.corruptions > 1) throw error;
-              const fresh = new Map(jobsOf(plan, window.start).map((f) => [f.key, f]));
-              for (const j of part) resetJob(j, fresh);
-            } else if (error instanceof HubError && error.code === 'FORBIDDEN' && error.details.host) {
-              // An expired presigned URL: a fresh plan signs the same xorb bytes again. Counted per
-              // range until its next chunk arrives (URLs signed together expire together): a
-              // storage that refuses every fresh URL must not be re-planned for ever.
-              for (const j of part)
-                if (++j.refusals > (this.#opts.maxRetries ?? 8))
-                  throw new HubError('FORBIDDEN', `${this.#file}: the Xet storage refused ${j.refusals} fresh URLs in a row.`, { ...error.details });
-              replan ??= this.#plan(window).finally(() => (replan = null));
-              const fresh = await replan;
-              for (const j of left) j.url = urlFor(fresh, j);
-            } else await this.#retry(error, `Downloading ${this.#file} from the Xet storage`);
+    try {
+      await runRanges({
+        queue: byUrl(jobs),
+        max,
+        first: this.#opts.firstConnections ?? max,
+        ...(this.#opts.budget ? { budget: this.#opts.budget } : {}),
+        capped: () => this.#capped,
+        onCapped: () => (this.#capped = true),
+        onUncapped: () => (this.#capped = false),
+        onConnections: (n) => this.#opts.onConnections?.(n),
+        run: async (group, slots) => {
+          for (let left = unfinished(group); left.length; left = unfinished(left)) {
+            // One URL per request: a fresh plan may sign the group's ranges apart (each URL is signed
+            // for its own ranges), and a range sent to another's URL would be refused.
+            const first = left[0] as Job;
+            const part = left.filter((j) => j.url === first.url);
+            try {
+              await this.#fetch(part, window, slots);
+            } catch (error) {
+              if (error instanceof XetDataError) {
+                // Bytes that do not decode are refetched once from the range's start, then the file fails.
+                for (const j of part) if (++j.corruptions > 1) throw error;
+                const fresh = new Map(jobsOf(plan, window.start).map((f) => [f.key, f]));
+                for (const j of part) resetJob(j, fresh);
+              } else if (error instanceof HubError && error.code === 'FORBIDDEN' && error.details.host) {
+                // An expired presigned URL: a fresh plan signs the same xorb bytes again. Counted per
+                // range until its next chunk arrives (URLs signed together expire together): a
+                // storage that refuses every fresh URL must not be re-planned for ever.
+                for (const j of part)
+                  if (++j.refusals > (this.#opts.maxRetries ?? 8))
+                    throw new HubError('FORBIDDEN', `${this.#file}: the Xet storage refused ${j.refusals} fresh URLs in a row.`, { ...error.details });
+                replan ??= this.#plan(window).finally(() => (replan = null));
+                const fresh = await replan;
+                for (const j of left) j.url = urlFor(fresh, j);
+              } else await this.#retry(error, `Downloading ${this.#file} from the Xet storage`);
+            }
           }
-        }
-      },
-    });
+        },
+      });
+    } finally {
+      // Nothing writes into the file once this window is over, whatever ended it.
+      await Promise.allSettled([copied, fromFile]);
+    }
     await copied;
+    this.#result.repeatedBytes += (await fromFile) + this.#written.learn(jobs, window);
   }
 
   /** Writes a run of decoded chunks where `#place` put them (xet-chunk-writes.ts), then counts them done. */
@@ -350,7 +299,7 @@ class XetTransfer {
       fed[i] = (fed[i] as number) + data.length;
       for (const c of (decoders[i] as ChunkStreamDecoder).push(data)) {
         if (job.chunk >= job.range.chunks.end) throw new XetDataError('chunk-size', 'a xorb range held more chunks than the plan says');
-        const places = this.#place(job, c.length, window, null);
+        const places = this.#place(job, c.length, window);
         const n = job.lengths.length;
         writes.push({
           parts: c.parts,

@@ -6,12 +6,10 @@
  * link that caps nothing a range's connection holds at most one block ahead of its reader; and a
  * file of many xorbs opens more ranges at once once the link shows it caps each connection.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConnectionBudget } from '../../src-main/downloads/connection-controller';
-import { transferXet, type XetTransferOptions } from '../../src-main/downloads/xet-transfer';
+import type { XetTransferOptions } from '../../src-main/downloads/xet-transfer';
 import type { XorbSlots } from '../../src-main/downloads/xet-slots';
 import { openXorbRanges } from '../../src-main/downloads/xet-split-range';
 import { CasClient } from '../../src-main/xet/cas-client';
@@ -20,7 +18,7 @@ import { buildRepo } from '../fakehub/model';
 import { noiseContent } from '../fakehub/xet/fixtures';
 import type { FakeHub } from '../fakehub/server';
 import { fakeHub, hubHttp } from '../helpers/hub';
-import { tmpDir } from '../helpers/tmp';
+import { transferInto, xetRequest } from '../helpers/xet-transfer';
 
 const MiB = 1 << 20;
 /** Slots with no budget of connections shared with other downloads. */
@@ -28,7 +26,6 @@ const unbounded = { extra: () => true, extraDone: () => undefined };
 const size = 12 * MiB;
 const content = noiseContent('split-range', size);
 const bytes = content.read(0, size);
-const sha256 = createHash('sha256').update(bytes).digest('hex');
 
 async function hub(): Promise<FakeHub> {
   return fakeHub({
@@ -39,20 +36,7 @@ async function hub(): Promise<FakeHub> {
 }
 
 async function run(h: FakeHub, connections: number, onConnections?: (n: number) => void, extra: Partial<XetTransferOptions> = {}) {
-  const { x, refreshUrl } = xetFile(h, 'acme/split');
-  const file = path.join(tmpDir(), 'w.incomplete');
-  const fh = await fs.promises.open(file, 'w+');
-  try {
-    const r = await transferXet(
-      hubHttp(h),
-      fh,
-      { xetHash: x.hash, refreshUrl, size, sha256, ctx: { path: 'w.bin' } },
-      { signal: new AbortController().signal, hashOffThread: false, sleep: async () => {}, connections, ...(onConnections ? { onConnections } : {}), ...extra },
-    );
-    return { r, file };
-  } finally {
-    await fh.close();
-  }
+  return transferInto(h, xetRequest(h, 'acme/split', 'w.bin', content), { connections, ...(onConnections ? { onConnections } : {}), ...extra });
 }
 
 /** The Xet file `w.bin` of a repo on the fakehub, and its read-token route. */
@@ -115,22 +99,7 @@ describe('large xorb ranges', () => {
       storageHost: '127.0.0.2',
       xet: { compression: 'none' },
     });
-    const { x, refreshUrl } = xetFile(h, 'acme/split');
-    const file = path.join(tmpDir(), 'w.incomplete');
-    const fh = await fs.promises.open(file, 'w+');
-    const data = small.read(0, small.size);
-    await transferXet(
-      hubHttp(h),
-      fh,
-      {
-        xetHash: x.hash,
-        refreshUrl,
-        size: small.size,
-        sha256: createHash('sha256').update(data).digest('hex'),
-        ctx: { path: 'w.bin' },
-      },
-      { signal: new AbortController().signal, hashOffThread: false, connections: 8 },
-    ).finally(() => fh.close());
+    await transferInto(h, xetRequest(h, 'acme/split', 'w.bin', small), { connections: 8 });
     expect(xorbGets(h).length).toBe(1);
   });
 
@@ -188,24 +157,14 @@ describe('large xorb ranges', () => {
       xet: { compression: 'none', maxXorbBytes: 10 * MiB },
     });
     h.link.set({ perConnection: 8e6 });
-    const { x, refreshUrl } = xetFile(h, 'acme/many');
     expect(h.xet?.cas.store.xorbs.size).toBeGreaterThanOrEqual(3);
-    const file = path.join(tmpDir(), 'w.incomplete');
-    const fh = await fs.promises.open(file, 'w+');
     const seen: number[] = [];
     const data = many.read(0, many.size);
-    await transferXet(
-      hubHttp(h),
-      fh,
-      {
-        xetHash: x.hash,
-        refreshUrl,
-        size: many.size,
-        sha256: createHash('sha256').update(data).digest('hex'),
-        ctx: { path: 'w.bin' },
-      },
-      { signal: new AbortController().signal, hashOffThread: false, connections: 6, firstConnections: 1, onConnections: (n) => seen.push(n) },
-    ).finally(() => fh.close());
+    const { file } = await transferInto(h, xetRequest(h, 'acme/many', 'w.bin', many), {
+      connections: 6,
+      firstConnections: 1,
+      onConnections: (n) => seen.push(n),
+    });
     expect(fs.readFileSync(file).equals(data)).toBe(true);
     // One range at first; past its first 100 ms at 8 MB/s the other xorbs opened beside it (their
     // requests interleave with the first's), never more than six requests at once.
@@ -224,17 +183,13 @@ describe('large xorb ranges', () => {
       xet: { compression: 'none', maxXorbBytes: 1.5 * MiB },
     });
     h.link.set({ perConnection: 4e6 });
-    const { x, refreshUrl } = xetFile(h, 'acme/small-xorbs');
-    const file = path.join(tmpDir(), 'w.incomplete');
-    const fh = await fs.promises.open(file, 'w+');
     const seen: number[] = [];
     const data = many.read(0, many.size);
-    await transferXet(
-      hubHttp(h),
-      fh,
-      { xetHash: x.hash, refreshUrl, size: many.size, sha256: createHash('sha256').update(data).digest('hex'), ctx: { path: 'w.bin' } },
-      { signal: new AbortController().signal, hashOffThread: false, connections: 6, firstConnections: 1, onConnections: (n) => seen.push(n) },
-    ).finally(() => fh.close());
+    const { file } = await transferInto(h, xetRequest(h, 'acme/small-xorbs', 'w.bin', many), {
+      connections: 6,
+      firstConnections: 1,
+      onConnections: (n) => seen.push(n),
+    });
     expect(fs.readFileSync(file).equals(data)).toBe(true);
     // One request per xorb (nothing split), yet up to six at once after the first 100 ms, not one.
     const gets = xorbGets(h).map((q) => q.url.split('?')[0]);
@@ -297,17 +252,9 @@ describe('large xorb ranges', () => {
       xet: { compression: 'none' },
     });
     h.link.set({ perConnection: 4e6 });
-    const { x, refreshUrl } = xetFile(h, 'acme/split');
-    const file = path.join(tmpDir(), 'w.incomplete');
-    const fh = await fs.promises.open(file, 'w+');
     const data = big.read(0, big.size);
     const seen: number[] = [];
-    await transferXet(
-      hubHttp(h),
-      fh,
-      { xetHash: x.hash, refreshUrl, size: big.size, sha256: createHash('sha256').update(data).digest('hex'), ctx: { path: 'w.bin' } },
-      { signal: new AbortController().signal, hashOffThread: false, connections: 16, onConnections: (n) => seen.push(n) },
-    ).finally(() => fh.close());
+    const { file } = await transferInto(h, xetRequest(h, 'acme/split', 'w.bin', big), { connections: 16, onConnections: (n) => seen.push(n) });
     expect(fs.readFileSync(file).equals(data)).toBe(true);
     // Bodies open at once on the server: with 4 MiB blocks the 32 MiB held-ahead budget stopped at
     // the front and 8 more (9 connections).

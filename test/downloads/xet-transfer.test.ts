@@ -17,10 +17,10 @@ import { buildRepo } from '../fakehub/model';
 import { regionReplaced } from '../fakehub/xet/delta';
 import { fakeHub, hubHttp } from '../helpers/hub';
 import { tmpDir } from '../helpers/tmp';
+import { transferInto, xetRequest } from '../helpers/xet-transfer';
 
 const content = mixedXetContent();
 const bytes = content.read(0, content.size);
-const sha256 = createHash('sha256').update(bytes).digest('hex');
 const TOKEN = 'hf_alice_read_token_0000000000000000';
 
 function must<T>(v: T | null | undefined, what: string): T {
@@ -32,34 +32,8 @@ async function xetHub(knobs: XetKnobs = {}): Promise<FakeHub> {
   return fakeHub({ repos: [xetRepo()], storageHost: '127.0.0.2', xet: { maxXorbBytes: 1 << 20, knobs } });
 }
 
-function requestFor(hub: FakeHub): XetTransferRequest {
-  const repo = must(hub.repos.get(`model:${XET_REPO}`), 'repo');
-  const commit = must(repo.commits[0], 'commit');
-  const x = must(must(hub.xet, 'xet').fileOf(repo, must(commit.files.get(XET_FILE), 'file')), 'xet file');
-  return {
-    xetHash: x.hash,
-    refreshUrl: `${hub.url}/api/models/${XET_REPO}/xet-read-token/${commit.sha}`,
-    size: content.size,
-    sha256,
-    ctx: { repo: XET_REPO, path: XET_FILE },
-  };
-}
-
-async function transfer(hub: FakeHub, extra: Partial<XetTransferOptions> = {}) {
-  const file = path.join(tmpDir(), 'blob.incomplete');
-  const fh = await fs.promises.open(file, 'w+');
-  try {
-    const r = await transferXet(hubHttp(hub, { token: TOKEN }), fh, requestFor(hub), {
-      signal: new AbortController().signal,
-      hashOffThread: false,
-      sleep: async () => {},
-      ...extra,
-    });
-    return { r, file };
-  } finally {
-    await fh.close();
-  }
-}
+const requestFor = (hub: FakeHub): XetTransferRequest => xetRequest(hub, XET_REPO, XET_FILE, content);
+const transfer = (hub: FakeHub, extra: Partial<XetTransferOptions> = {}) => transferInto(hub, requestFor(hub), extra, TOKEN);
 
 const cas = (hub: FakeHub) => must(hub.xet, 'xet').cas;
 const xorbGets = (hub: FakeHub) => cas(hub).log.filter((q) => q.url.startsWith('/xorbs/'));

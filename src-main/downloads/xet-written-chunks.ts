@@ -1,0 +1,147 @@
+/**
+ * Chunks a Xet transfer has already written into its temp file, as the source of a later plan
+ * window's repeat of them (#25.4: a repeated xorb range travels once). The plan is asked for in
+ * windows (256 MiB), and jobsOf merges the terms that share a range only within one; content that
+ * comes back further on (a block repeated, tied weights) names the same xorb chunks again in a
+ * later window. Those are copied from where earlier windows wrote them. Every term written is
+ * kept with its chunk lengths (as the decoder saw them), so a run is found chunk by chunk: inside
+ * one earlier term, or across the pieces of a term that a window edge cut in two.
+ */
+import type { FileHandle } from 'node:fs/promises';
+import type { PlacedTerm } from '../xet/chunk-index';
+import type { Job } from './xet-jobs';
+
+const COPY_BLOCK = 4 << 20;
+
+/** Where a run of chunks already is in this file: its pieces in order, and each chunk's length. */
+export interface WrittenPlace {
+  from: { at: number; length: number }[];
+  lengths: number[];
+}
+
+export class WrittenChunks {
+  /** Terms written (or being written) into the file, by xorb, each with its chunk lengths. */
+  readonly #byXorb = new Map<string, { term: PlacedTerm; lengths: readonly number[] }[]>();
+
+  /** A term of the file whose chunks have these lengths (its bytes may not all be on disk yet). */
+  add(term: PlacedTerm, lengths: readonly number[]): void {
+    if (lengths.length !== term.end - term.start || lengths.reduce((n, l) => n + l, 0) !== term.unpacked) return;
+    const list = this.#byXorb.get(term.xorb) ?? [];
+    list.push({ term, lengths });
+    this.#byXorb.set(term.xorb, list);
+  }
+
+  /**
+   * The terms of a window's finished jobs whose every chunk length is known (decoded or taken back
+   * from the journal). Returns the bytes written more than once from one range's chunks (a range
+   * that served several terms of the window): fetched once, written again from memory.
+   */
+  learn(jobs: readonly Job[], window: { start: number; end: number }): number {
+    let repeated = 0;
+    for (const job of jobs) {
+      const first = job.range.chunks.start;
+      if (job.lengths.length !== job.range.chunks.end - first) continue;
+      let placed = 0;
+      for (const p of job.placements) {
+        const { xorb, chunks, unpacked } = p.term;
+        this.add({ xorb, start: chunks.start, end: chunks.end, unpacked, offset: p.start }, job.lengths.slice(chunks.start - first, chunks.end - first));
+        placed += Math.max(0, Math.min(p.start + unpacked, window.end) - Math.max(p.start, window.start));
+      }
+      repeated += Math.max(0, placed - job.lengths.reduce((n, l) => n + l, 0));
+    }
+    return repeated;
+  }
+
+  /**
+   * Where this file already holds chunks [start, end) of `xorb` (`unpacked` bytes), every piece
+   * of them on disk (`written`); null if any chunk is nowhere. Each step takes the known term that
+   * holds the next chunk and reaches furthest.
+   */
+  locate(xorb: string, start: number, end: number, unpacked: number, written: (from: number, to: number) => boolean): WrittenPlace | null {
+    const known = this.#byXorb.get(xorb);
+    if (!known || start >= end) return null;
+    const place: WrittenPlace = { from: [], lengths: [] };
+    for (let c = start; c < end;) {
+      let best: { at: number; length: number; lengths: readonly number[]; to: number } | null = null;
+      for (const { term, lengths } of known) {
+        if (c < term.start || c >= term.end || (best && term.end <= best.to)) continue;
+        const to = Math.min(end, term.end);
+        let at = term.offset;
+        for (let i = term.start; i < c; i++) at += lengths[i - term.start] as number;
+        const run = lengths.slice(c - term.start, to - term.start);
+        const length = run.reduce((n, l) => n + l, 0);
+        if (written(at, at + length)) best = { at, length, lengths: run, to };
+      }
+      if (!best) return null;
+      const last = place.from.at(-1);
+      if (last && last.at + last.length === best.at) last.length += best.length;
+      else place.from.push({ at: best.at, length: best.length });
+      place.lengths.push(...best.lengths);
+      c = best.to;
+    }
+    return place.lengths.reduce((n, l) => n + l, 0) === unpacked ? place : null;
+  }
+}
+
+/**
+ * Takes from `jobs` the fresh ones whose every term the file already holds (`written`: whether
+ * bytes [from, to) are on disk): their terms are placed (`onChunk` for each chunk, as a decoded
+ * one would be) and recorded as sources for later windows, and their bytes inside the window are
+ * copied from where they are, beside the fetches. `onCopied` is told each span once it is on disk;
+ * the promise gives the bytes copied.
+ */
+export function fillFromWritten(
+  chunks: WrittenChunks,
+  jobs: readonly Job[],
+  window: { start: number; end: number },
+  fh: FileHandle,
+  signal: AbortSignal,
+  on: { written(from: number, to: number): boolean; chunk(at: number, length: number): void; copied(from: number, to: number): void },
+): Promise<number> {
+  const copies: { src: number; from: number; to: number }[] = [];
+  for (const job of jobs) {
+    if (job.chunk !== job.range.chunks.start || job.consumed !== 0) continue;
+    const places = job.placements.map((p) => chunks.locate(p.term.xorb, p.term.chunks.start, p.term.chunks.end, p.term.unpacked, on.written));
+    if (places.some((p) => !p)) continue;
+    for (const [i, p] of job.placements.entries()) {
+      const place = places[i] as WrittenPlace;
+      const { xorb, chunks: range, unpacked } = p.term;
+      let at = p.start;
+      for (const length of place.lengths) {
+        on.chunk(at, length);
+        at += length;
+      }
+      p.cursor = p.start + unpacked;
+      chunks.add({ xorb, start: range.start, end: range.end, unpacked, offset: p.start }, place.lengths);
+      // Each piece lands after the ones before it, clipped to the window.
+      let dest = p.start;
+      for (const piece of place.from) {
+        const from = Math.max(dest, window.start);
+        const to = Math.min(dest + piece.length, window.end);
+        if (to > from) copies.push({ src: piece.at + (from - dest), from, to });
+        dest += piece.length;
+      }
+    }
+    job.chunk = job.range.chunks.end;
+  }
+  const copied = (async () => {
+    let total = 0;
+    const buf = copies.length ? Buffer.allocUnsafe(Math.min(COPY_BLOCK, Math.max(...copies.map((c) => c.to - c.from)))) : Buffer.alloc(0);
+    for (const c of copies) {
+      for (let pos = c.from; pos < c.to;) {
+        signal.throwIfAborted();
+        const n = Math.min(buf.length, c.to - pos);
+        const { bytesRead } = await fh.read(buf, 0, n, c.src + (pos - c.from));
+        if (bytesRead !== n) throw new Error(`the temp file ended at ${c.src + (pos - c.from) + bytesRead} while a repeated range was copied`);
+        for (let w = 0; w < n;) w += (await fh.write(buf, w, n - w, pos + w)).bytesWritten;
+        pos += n;
+      }
+      on.copied(c.from, c.to);
+      total += c.to - c.from;
+    }
+    return total;
+  })();
+  // Awaited by the caller with its fetches; a failure here must not go unhandled meanwhile.
+  copied.catch(() => undefined);
+  return copied;
+}
