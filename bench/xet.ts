@@ -9,6 +9,8 @@
  *   npm run build && npx tsx bench/xet.ts [--mib 64] [--runs 3] [--cap 8]   (cap in MB/s per connection)
  *   [--xorb-mib N]   (xorbs of at most N MiB: a file of many small ranges, as deduplicated files are)
  *   [--weights]   (bf16-like weights stored as the Hub stores them, byte-grouped + LZ4, not raw noise)
+ *   [--repeat]   (the file's second half repeats its first: what each client fetches of a file that
+ *                 repeats itself further on than one 256 MiB plan window)
  *   [--cli A/out/main/cli.js --baseline-cli B/out/main/cli.js]   (two frozen builds side by side)
  */
 import { spawn } from 'node:child_process';
@@ -18,6 +20,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildRepo } from '../test/fakehub/model';
 import { startFakeHub } from '../test/fakehub/server';
+import type { Content } from '../test/fakehub/content';
 import { noiseContent, weightsContent } from '../test/fakehub/xet/fixtures';
 import { hfPython } from '../test/helpers/hf-python';
 import { clientEnv, clientEnvNote } from './client-env';
@@ -29,6 +32,7 @@ const { values } = parseArgs({
     cap: { type: 'string', default: '8' },
     'xorb-mib': { type: 'string' },
     weights: { type: 'boolean', default: false },
+    repeat: { type: 'boolean', default: false },
     // Frozen builds, side by side (old against new): --cli this one, --baseline-cli the other's Xet road.
     cli: { type: 'string' },
     'baseline-cli': { type: 'string' },
@@ -42,7 +46,19 @@ if (!fs.existsSync(CLI)) throw new Error('Build first: npm run build');
 // huggingface_hub 2.0 + hf_xet, found as the tests find it (it says how to install it when missing).
 const PYTHON = hfPython();
 
-const content = values.weights ? weightsContent('xet-bench', size) : noiseContent('xet-bench', size);
+const base = values.weights ? weightsContent('xet-bench', size) : noiseContent('xet-bench', size);
+const half = Math.floor(size / 2);
+// --repeat: bytes [half, size) are bytes [0, size - half) again.
+const content: Content = values.repeat
+  ? {
+      size,
+      read: (start, end) =>
+        Buffer.concat([
+          start < half ? base.read(start, Math.min(end, half)) : Buffer.alloc(0),
+          end > half ? base.read(Math.max(start, half) - half, end - half) : Buffer.alloc(0),
+        ]),
+    }
+  : base;
 const file = 'model.safetensors';
 const repos = ['acme/xet-bench', 'other/xet-bench-copy'].map((id) => buildRepo({ id, commits: [{ files: { [file]: content } }] }));
 const t0 = Date.now();
@@ -81,15 +97,15 @@ function timed(cmd: string, args: string[], extra: Record<string, string>): Prom
 
 type Client = 'hubcap-xet' | 'hubcap-classic' | 'python-hf_xet' | 'baseline-xet';
 
-async function run(client: Client, cache: string, repo = 'acme/xet-bench'): Promise<{ seconds: number; rssMB?: number }> {
+async function run(client: Client, cache: string, repo = 'acme/xet-bench', extra: Record<string, string> = {}): Promise<{ seconds: number; rssMB?: number }> {
   if (client === 'python-hf_xet') {
     const code = 'import sys\nfrom huggingface_hub import hf_hub_download\nhf_hub_download(sys.argv[1], sys.argv[2], cache_dir=sys.argv[3])';
-    return timed(PYTHON, ['-c', code, repo, file, cache], { HF_HOME: path.join(cache, 'hf-home') });
+    return timed(PYTHON, ['-c', code, repo, file, cache], { HF_HOME: path.join(cache, 'hf-home'), ...extra });
   }
   const r = await timed(
     process.execPath,
     [client === 'baseline-xet' ? (BASELINE_CLI as string) : CLI, 'download', repo, file, '--cache-dir', cache, '--json'],
-    client === 'hubcap-classic' ? { HF_HUB_DISABLE_XET: '1' } : {},
+    { ...(client === 'hubcap-classic' ? { HF_HUB_DISABLE_XET: '1' } : {}), ...extra },
   );
   const last = JSON.parse(r.out.trim().split('\n').pop() ?? '{}') as { maxRssBytes?: number };
   return { seconds: r.seconds, rssMB: +((last.maxRssBytes ?? 0) / 1e6).toFixed(1) };
@@ -135,5 +151,13 @@ const before = await settled();
 await run('hubcap-xet', cache, 'other/xet-bench-copy');
 const after = await settled();
 process.stdout.write(`\nsecond repo, same file, same cache: ${after - before} xorb bytes fetched (target 0)\n`);
+// What one download of the file costs in xorb bytes, each client into an empty cache with its own
+// data folder (Hubcap's shared one knows the copies above, and would take the file from them).
+for (const c of ['hubcap-xet', 'python-hf_xet', ...(BASELINE_CLI ? ['baseline-xet'] : [])] as Client[]) {
+  const fresh = fs.mkdtempSync(path.join(work, 'bytes-'));
+  const from = await settled();
+  await run(c, fresh, 'acme/xet-bench', { HUBCAP_DATA_DIR: path.join(fresh, 'data') });
+  process.stdout.write(`${c}: ${(await settled()) - from} xorb bytes for one download of the ${size}-byte file\n`);
+}
 await hub.close();
 fs.rmSync(work, { recursive: true, force: true });

@@ -17,9 +17,12 @@ export type FileState = 'pending' | 'waiting' | 'downloading' | 'done' | 'error'
  */
 export type FileVia = 'xet' | 'http' | 'local' | 'store' | 'present';
 
-/** Bytes that came from this machine instead of the network (what deduplication saved). */
+/** Bytes that did not travel (what deduplication saved): from this machine, or a file's repeats fetched once. */
 export function savedBytes(files: readonly JobFile[]): number {
-  return files.reduce((sum, f) => sum + (f.via === 'local' || f.via === 'store' || f.via === 'present' ? f.size : (f.reusedBytes ?? 0)), 0);
+  return files.reduce(
+    (sum, f) => sum + (f.via === 'local' || f.via === 'store' || f.via === 'present' ? f.size : (f.reusedBytes ?? 0) + (f.repeatedBytes ?? 0)),
+    0,
+  );
 }
 
 /** Per file, the older local copies that no longer match their sha256 (nothing reused from them); empty when none. */
@@ -38,11 +41,13 @@ export interface JobFile {
   replace?: boolean;
   /** Once done: how its bytes came. */
   via?: FileVia;
-  /**
-   * Via Xet: bytes of it that did not travel: taken from other local files (an older revision: a
-   * delta update), or written again from chunks the file repeats (fetched once).
-   */
+  /** Via Xet: bytes of it taken from other local files (an older revision: a delta update) instead of fetched. */
   reusedBytes?: number;
+  /**
+   * Via Xet: bytes of it written from chunks the file itself repeats, each fetched once (a range
+   * serving several of its terms, or a later plan window's repeat copied from the temp file).
+   */
+  repeatedBytes?: number;
   /**
    * Via Xet: older local copies of it (their paths) that no longer match their sha256, so nothing was
    * reused from them and their share of the file travelled (#26.6).

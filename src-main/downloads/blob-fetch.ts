@@ -61,6 +61,8 @@ export interface BlobFetchResult {
   /** Xet bytes taken from local files instead of fetched (a delta update), and local copies found stale (nothing used from them). */
   reusedBytes?: number;
   staleSources?: string[];
+  /** Via Xet: bytes written from chunks the file repeats, fetched once (see VerifiedFetchResult). */
+  repeatedBytes?: number;
   /** Via Xet: the sha256 held but the Xet file hash did not (see VerifiedFetchResult). */
   xetHashDiffers?: true;
 }
@@ -114,8 +116,7 @@ export async function fetchBlob(hub: HubHttp, req: BlobRequest, opts: BlobFetchO
     await fs.promises.rename(got.path, finalPath).catch(async (error: unknown) => {
       throw (await diskError(error, blobsFolder, 0, req.ctx.path)) ?? error;
     });
-    // What did not travel: chunks of other local files, and chunks this file repeats (fetched once).
-    const delta = local && got.protocol === 'xet' ? { reusedBytes: local.reused + (got.repeatedBytes ?? 0), staleSources: [...local.stale] } : {};
+    const delta = local && got.protocol === 'xet' ? { reusedBytes: local.reused, staleSources: [...local.stale] } : {};
     return {
       path: finalPath,
       alreadyPresent: false,
@@ -124,6 +125,7 @@ export async function fetchBlob(hub: HubHttp, req: BlobRequest, opts: BlobFetchO
       bytesFetched: got.bytesFetched,
       protocol: got.protocol,
       ...delta,
+      ...(got.repeatedBytes ? { repeatedBytes: got.repeatedBytes } : {}),
       ...(got.xetHashDiffers ? { xetHashDiffers: true as const } : {}),
     };
   } finally {

@@ -157,6 +157,8 @@ async function obtainBlob(ctx: FileRunContext, job: DownloadJob, file: JobFile, 
       // A delta update (#26.3): the bytes taken from older local files count as saved.
       if (r.reusedBytes) file.reusedBytes = r.reusedBytes;
       else delete file.reusedBytes;
+      if (r.repeatedBytes) file.repeatedBytes = r.repeatedBytes;
+      else delete file.repeatedBytes;
       if (r.staleSources?.length) file.staleSources = r.staleSources;
       else delete file.staleSources;
       if (r.xetHashDiffers) file.xetHashDiffers = true;

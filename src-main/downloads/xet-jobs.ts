@@ -94,7 +94,11 @@ export function checkAnswered(job: Job, asked: XetRange['bytes'], fed: number, d
 /** Jobs of one fetch entry go together (one multi-range request), as the plan signed them together. */
 export function byUrl(jobs: readonly Job[]): Job[][] {
   const groups = new Map<string, Job[]>();
-  for (const j of jobs) groups.set(j.url, [...(groups.get(j.url) ?? []), j]);
+  for (const j of jobs) {
+    const group = groups.get(j.url);
+    if (group) group.push(j);
+    else groups.set(j.url, [j]);
+  }
   return [...groups.values()];
 }
 

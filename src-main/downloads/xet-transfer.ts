@@ -203,18 +203,23 @@ class XetTransfer {
       this.#opts.onBytes?.(0, this.#done.prefix());
       this.#hasher.advance(this.#done.prefix());
     };
-    const fromFile = fillFromWritten(this.#written, jobs, window, this.#fh, this.#opts.signal, {
-      written: (from, to) => this.#done.gapAt(from, to) === null,
-      chunk: (at, length) => void this.#chunks.set(at, length),
-      copied: took,
-    });
-    const fromDisk = await fillFromLocal(this.#opts.local, jobs, window, this.#fh, this.#opts.signal, took);
+    // The copies end with the window: a fetch that fails stops them, and nothing returns while they write.
+    const copying = new AbortController();
+    const copySignal = AbortSignal.any([this.#opts.signal, copying.signal]);
+    let fromFile = Promise.resolve(0);
+    let copied = Promise.resolve();
     this.#result.ranges += jobs.length;
     this.#result.sharedRanges += jobs.filter((j) => j.placements.length > 1).length;
     let replan: Promise<XetPlan> | null = null;
-    const copied = fromDisk.copied.then((n) => void (this.#result.reusedBytes += n));
     const max = this.#opts.connections ?? 8;
     try {
+      fromFile = fillFromWritten(this.#written, jobs, window, this.#fh, copySignal, {
+        written: (from, to) => this.#done.gapAt(from, to) === null,
+        chunk: (at, length) => void this.#chunks.set(at, length),
+        copied: took,
+      });
+      const fromDisk = await fillFromLocal(this.#opts.local, jobs, window, this.#fh, copySignal, took);
+      copied = fromDisk.copied.then((n) => void (this.#result.reusedBytes += n));
       await runRanges({
         queue: byUrl(jobs),
         max,
@@ -253,8 +258,10 @@ class XetTransfer {
           }
         },
       });
+    } catch (error) {
+      copying.abort();
+      throw error;
     } finally {
-      // Nothing writes into the file once this window is over, whatever ended it.
       await Promise.allSettled([copied, fromFile]);
     }
     await copied;

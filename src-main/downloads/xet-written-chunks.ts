@@ -8,10 +8,21 @@
  * one earlier term, or across the pieces of a term that a window edge cut in two.
  */
 import type { FileHandle } from 'node:fs/promises';
+import { HubError } from '../hub/errors';
 import type { PlacedTerm } from '../xet/chunk-index';
 import type { Job } from './xet-jobs';
 
 const COPY_BLOCK = 4 << 20;
+/**
+ * Places kept per chunk run: any one holds the same bytes, so a run repeated thousands of times (a
+ * zero tensor cut into equal chunks) is not a list that every later lookup scans.
+ */
+const PLACES_PER_RUN = 2;
+
+interface Known {
+  term: PlacedTerm;
+  lengths: readonly number[];
+}
 
 /** Where a run of chunks already is in this file: its pieces in order, and each chunk's length. */
 export interface WrittenPlace {
@@ -19,16 +30,38 @@ export interface WrittenPlace {
   lengths: number[];
 }
 
+/** A known term's chunks from chunk c on, up to `to`: where they are and their lengths. */
+interface Reach {
+  at: number;
+  length: number;
+  lengths: readonly number[];
+  to: number;
+}
+
+/** `best`, or the run `k` holds from chunk c if it reaches further and is all on disk. */
+function further(best: Reach | null, { term, lengths }: Known, c: number, end: number, written: (from: number, to: number) => boolean): Reach | null {
+  if (c < term.start || c >= term.end || (best && term.end <= best.to)) return best;
+  const to = Math.min(end, term.end);
+  let at = term.offset;
+  for (let i = term.start; i < c; i++) at += lengths[i - term.start] as number;
+  const run = lengths.slice(c - term.start, to - term.start);
+  const length = run.reduce((n, l) => n + l, 0);
+  return written(at, at + length) ? { at, length, lengths: run, to } : best;
+}
+
 export class WrittenChunks {
-  /** Terms written (or being written) into the file, by xorb, each with its chunk lengths. */
-  readonly #byXorb = new Map<string, { term: PlacedTerm; lengths: readonly number[] }[]>();
+  /** Terms written (or being written) into the file, by xorb, then by first chunk. */
+  readonly #byXorb = new Map<string, Map<number, Known[]>>();
 
   /** A term of the file whose chunks have these lengths (its bytes may not all be on disk yet). */
   add(term: PlacedTerm, lengths: readonly number[]): void {
     if (lengths.length !== term.end - term.start || lengths.reduce((n, l) => n + l, 0) !== term.unpacked) return;
-    const list = this.#byXorb.get(term.xorb) ?? [];
-    list.push({ term, lengths });
-    this.#byXorb.set(term.xorb, list);
+    const byStart = this.#byXorb.get(term.xorb) ?? new Map<number, Known[]>();
+    this.#byXorb.set(term.xorb, byStart);
+    const list = byStart.get(term.start) ?? [];
+    byStart.set(term.start, list);
+    const same = list.filter((k) => k.term.end === term.end);
+    if (same.length < PLACES_PER_RUN && !same.some((k) => k.term.offset === term.offset)) list.push({ term, lengths });
   }
 
   /**
@@ -58,20 +91,14 @@ export class WrittenChunks {
    * holds the next chunk and reaches furthest.
    */
   locate(xorb: string, start: number, end: number, unpacked: number, written: (from: number, to: number) => boolean): WrittenPlace | null {
-    const known = this.#byXorb.get(xorb);
-    if (!known || start >= end) return null;
+    const byStart = this.#byXorb.get(xorb);
+    if (!byStart || start >= end) return null;
     const place: WrittenPlace = { from: [], lengths: [] };
     for (let c = start; c < end;) {
-      let best: { at: number; length: number; lengths: readonly number[]; to: number } | null = null;
-      for (const { term, lengths } of known) {
-        if (c < term.start || c >= term.end || (best && term.end <= best.to)) continue;
-        const to = Math.min(end, term.end);
-        let at = term.offset;
-        for (let i = term.start; i < c; i++) at += lengths[i - term.start] as number;
-        const run = lengths.slice(c - term.start, to - term.start);
-        const length = run.reduce((n, l) => n + l, 0);
-        if (written(at, at + length)) best = { at, length, lengths: run, to };
-      }
+      let best: Reach | null = null;
+      // Terms that start at this chunk first (a whole repeat); only if none reaches the end, any that holds it.
+      for (const k of byStart.get(c) ?? []) best = further(best, k, c, end, written);
+      if ((best?.to ?? c) < end) for (const [first, list] of byStart) if (first < c) for (const k of list) best = further(best, k, c, end, written);
       if (!best) return null;
       const last = place.from.at(-1);
       if (last && last.at + last.length === best.at) last.length += best.length;
@@ -126,13 +153,22 @@ export function fillFromWritten(
   }
   const copied = (async () => {
     let total = 0;
-    const buf = copies.length ? Buffer.allocUnsafe(Math.min(COPY_BLOCK, Math.max(...copies.map((c) => c.to - c.from)))) : Buffer.alloc(0);
+    const buf = Buffer.allocUnsafe(
+      Math.min(
+        COPY_BLOCK,
+        copies.reduce((n, c) => Math.max(n, c.to - c.from), 0),
+      ),
+    );
     for (const c of copies) {
       for (let pos = c.from; pos < c.to;) {
         signal.throwIfAborted();
         const n = Math.min(buf.length, c.to - pos);
         const { bytesRead } = await fh.read(buf, 0, n, c.src + (pos - c.from));
-        if (bytesRead !== n) throw new Error(`the temp file ended at ${c.src + (pos - c.from) + bytesRead} while a repeated range was copied`);
+        if (bytesRead !== n)
+          throw new HubError(
+            'INTEGRITY',
+            `The partial download ended at ${c.src + (pos - c.from) + bytesRead} bytes while a repeated range was copied from it.`,
+          );
         for (let w = 0; w < n;) w += (await fh.write(buf, w, n - w, pos + w)).bytesWritten;
         pos += n;
       }

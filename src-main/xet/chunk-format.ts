@@ -50,7 +50,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
  */
 // The aligned copy of the groups' words: reused, since the transpose is synchronous and one chunk
 // is at most 128 KiB.
-let scratch = Buffer.allocUnsafeSlow(MAX_CHUNK_BYTES);
+const scratch = Buffer.allocUnsafeSlow(MAX_CHUNK_BYTES);
 
 export function bg4Regroup(grouped: Uint8Array): Buffer {
   const n = grouped.length;
@@ -64,8 +64,8 @@ export function bg4Regroup(grouped: Uint8Array): Buffer {
   let done = 0; // output words written
   if (LITTLE_ENDIAN && split >= 4) {
     const q = split >>> 2; // whole 4-byte words of each group
-    if (scratch.length < 16 * q) scratch = Buffer.allocUnsafeSlow(16 * q);
-    const bytes = scratch;
+    // Larger than any chunk (a caller's own buffer): its own copy, not a scratch kept for ever.
+    const bytes = 16 * q <= scratch.length ? scratch : Buffer.allocUnsafeSlow(16 * q);
     const words = new Uint32Array(bytes.buffer, 0, 4 * q);
     bytes.set(grouped.subarray(0, 4 * q), 0);
     bytes.set(grouped.subarray(s1, s1 + 4 * q), 4 * q);
@@ -108,10 +108,10 @@ function lz4Frame(data: Buffer): Buffer {
 /** The chunk's bytes from its header and stored data; their length is checked against the header. */
 export function decodeChunkData(header: ChunkHeader, data: Buffer): Buffer {
   if (data.length !== header.compressedLength) throw new XetDataError('chunk-truncated', `a chunk has ${data.length} of its ${header.compressedLength} bytes`);
-  const out = header.scheme === 0 ? data : header.scheme === 1 ? lz4Frame(data) : bg4Regroup(lz4Frame(data));
+  const out = header.scheme === 0 ? data : lz4Frame(data);
   if (out.length !== header.uncompressedLength)
     throw new XetDataError('chunk-size', `a chunk decompressed to ${out.length} bytes where its header says ${header.uncompressedLength}`);
-  return out;
+  return header.scheme === 2 ? bg4Regroup(out) : out;
 }
 
 export interface DecodedChunk {

@@ -1,18 +1,27 @@
 /**
  * A job's Files list on the Downloads page says how each file came (#25.5): Xet, the classic HTTP
- * road, or from this machine; and marks a file whose sha256 held though its Xet hash did not.
+ * road, or from this machine; what a file's own repeats saved; and marks a file whose sha256 held
+ * though its Xet hash did not.
  * Light and dark, at 1280 and 720 px.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { buildRepo } from '../fakehub/model';
 import { ggufWithTemplate } from '../fakehub/xet/delta';
-import { misnameXetHash } from '../fakehub/xet/fixtures';
+import { bufferContent } from '../fakehub/content';
+import { misnameXetHash, noiseContent } from '../fakehub/xet/fixtures';
 import { screenshotOnFailure } from './chromium';
 import { screenshots } from './outdated-cache';
 import { openWithFakeHub, type HubServedPage } from './serve-process';
 
-const files = { 'model.gguf': ggufWithTemplate(2 << 20, '{{ x }}'), 'config.json': '{"v":1}', 'README.md': '# xet files' };
+const half = noiseContent('e2e-repeats', 1 << 20).read(0, 1 << 20);
+const files = {
+  'model.gguf': ggufWithTemplate(2 << 20, '{{ x }}'),
+  // Its second megabyte is its first again: fetched once, written twice.
+  'repeats.bin': bufferContent(Buffer.concat([half, half])),
+  'config.json': '{"v":1}',
+  'README.md': '# xet files',
+};
 
 let app: HubServedPage;
 let page: Page;
@@ -61,14 +70,15 @@ describe('the Files list of a download', () => {
     const second = await download('other/xet-files');
     await first.getByRole('button', { name: 'Files' }).click();
     await first.getByTestId('job-file').first().waitFor();
-    expect(await roads(first)).toEqual({ 'model.gguf': 'Xet', 'config.json': 'HTTP', 'README.md': 'HTTP' });
+    expect(await roads(first)).toEqual({ 'model.gguf': 'Xet', 'repeats.bin': 'Xet', 'config.json': 'HTTP', 'README.md': 'HTTP' });
+    expect(await first.getByTestId('job-file').filter({ hasText: 'repeats.bin' }).getByTestId('job-file-repeated').textContent()).toMatch(/^\d+ kB repeats$/);
     expect(await first.getByTestId('job-file').filter({ hasText: 'model.gguf' }).getByTestId('job-file-xet-hash').textContent()).toBe('Xet hash differs');
     await second.getByRole('button', { name: 'Files' }).click();
     await second.getByTestId('job-file').first().waitFor();
     // Everything of the second repo was already on this machine, in the first.
-    expect(Object.values(await roads(second))).toEqual(['another repo', 'another repo', 'another repo']);
+    expect(Object.values(await roads(second))).toEqual(['another repo', 'another repo', 'another repo', 'another repo']);
     expect(await second.getByTestId('job-file-xet-hash').count()).toBe(0);
-    expect(await second.getByTestId('job-saved').textContent()).toMatch(/from this machine/);
+    expect(await second.getByTestId('job-saved').textContent()).toBe('4.19 MB saved');
     // Nothing in a row spills out of its card, at either width.
     for (const width of [1280, 720]) {
       await page.setViewportSize({ width, height: 900 });

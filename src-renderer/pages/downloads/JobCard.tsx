@@ -72,8 +72,11 @@ export function JobCard({ job }: { job: DownloadJob }) {
           </span>
         ) : null}
         {saved ? (
-          <span data-testid="job-saved" title="Taken from files already on this machine (another repo, the shared store) instead of the network.">
-            {formatBytes(saved)} from this machine
+          <span
+            data-testid="job-saved"
+            title="Not downloaded: taken from files already on this machine (another repo, the shared store, an older revision), or parts a file repeats, downloaded once and written again."
+          >
+            {formatBytes(saved)} saved
           </span>
         ) : null}
         {job.state === 'downloading' && !job.retrying ? (

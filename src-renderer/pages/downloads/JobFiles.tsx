@@ -67,6 +67,15 @@ export function JobFiles({ files }: { files: readonly JobFile[] }) {
                   {formatBytes(f.reusedBytes)} from this machine
                 </span>
               ) : null}
+              {f.repeatedBytes ? (
+                <span
+                  className="shrink-0 text-muted-foreground"
+                  data-testid="job-file-repeated"
+                  title="Parts of this file repeat: each repeated chunk was downloaded once and written again where it comes back."
+                >
+                  {formatBytes(f.repeatedBytes)} repeats
+                </span>
+              ) : null}
               {how.badge ? (
                 <Badge tone={how.tone} title={how.title} data-testid="job-file-via">
                   {how.text}

@@ -44,7 +44,7 @@ describe('JobCard', () => {
   it('says nothing of old copies when every one was good', () => {
     show(job({ state: 'done', files: [{ ...file, reusedBytes: 2048 }] }));
     expect(screen.queryByTestId('job-stale')).toBeNull();
-    expect(screen.getByTestId('job-saved').textContent).toMatch(/from this machine/);
+    expect(screen.getByTestId('job-saved').textContent).toBe('2.05 kB saved');
   });
 
   it('opens and closes its Files list, and has none to open before the plan', () => {
@@ -57,6 +57,11 @@ describe('JobCard', () => {
     expect(screen.getByTestId('job-files')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Hide files' }));
     expect(screen.queryByTestId('job-files')).toBeNull();
+  });
+
+  it('counts the parts a file repeats as saved (its row says so: download-files.e2e)', () => {
+    show(job({ state: 'done', files: [{ ...file, size: 8 << 20, done: 8 << 20, repeatedBytes: 3 << 20 }] }));
+    expect(screen.getByTestId('job-saved').textContent).toBe('3.15 MB saved');
   });
 
   it('has no Files button while the job has no files yet', () => {
