@@ -23,6 +23,7 @@ import { COMMIT_RE } from '../hub/repo-id';
 import { HubError } from '../hub/errors';
 import type { CasClient } from '../xet/cas-client';
 import { ChunkIndex, chunkLengths, placedTerms, skipFromLengths, type ChunkHit, type PlacedTerm } from '../xet/chunk-index';
+import { copyRange } from './copy-range';
 import { allChunkRecords, chunkRecord, dropChunkRecord, saveChunkRecord, type ChunkRecord } from './xet-chunk-records';
 
 /** Bytes of the file one reconstruction request covers when learning an old file (hf_xet's window). */
@@ -31,7 +32,6 @@ const LEARN_WINDOW = 256 << 20;
 const MAX_LEARNED = 8;
 /** A local term chunked again to find an interior run is read whole: at most this much. */
 const MAX_CHUNKED_TERM = 256 << 20;
-const COPY_BLOCK = 4 << 20;
 
 export interface LocalChunksOptions {
   /** The cache's folder of the repo the new file is downloaded into (its other revisions are looked at), if any. */
@@ -155,15 +155,8 @@ export class LocalChunks {
     const fh = place.source.fh;
     if (!fh) throw new Error('a local source was used before it was opened');
     this.#used.add(place.source);
-    const buf = Buffer.allocUnsafe(Math.min(COPY_BLOCK, length));
-    for (let done = 0; done < length;) {
-      const n = Math.min(buf.length, length - done);
-      const { bytesRead } = await fh.read(buf, 0, n, place.at + into + done);
-      // A local file shorter than its record: its bytes are not what we hashed. The caller's sha256 fails and refetches.
-      if (bytesRead !== n) throw new Error(`${place.source.path ?? 'a local file'} ended early`);
-      await dest.write(buf, 0, n, destAt + done);
-      done += n;
-    }
+    // A local file shorter than its record: its bytes are not what we hashed. The caller's sha256 fails and refetches.
+    await copyRange(fh, place.at + into, dest, destAt, length, { shortRead: () => new Error(`${place.source.path ?? 'a local file'} ended early`) });
     this.reused += length;
   }
 

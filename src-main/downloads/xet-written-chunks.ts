@@ -10,9 +10,9 @@
 import type { FileHandle } from 'node:fs/promises';
 import { HubError } from '../hub/errors';
 import type { PlacedTerm } from '../xet/chunk-index';
-import type { Job } from './xet-jobs';
+import { copyRange } from './copy-range';
+import type { Job, Placement } from './xet-jobs';
 
-const COPY_BLOCK = 4 << 20;
 /**
  * Places kept per chunk run: any one holds the same bytes, so a run repeated thousands of times (a
  * zero tensor cut into equal chunks) is not a list that every later lookup scans.
@@ -37,6 +37,15 @@ interface Reach {
   lengths: readonly number[];
   to: number;
 }
+
+/** Where a job's term lands in the file, as chunk-index.ts names a placed term. */
+const placedTerm = ({ term, start }: Placement): PlacedTerm => ({
+  xorb: term.xorb,
+  start: term.chunks.start,
+  end: term.chunks.end,
+  unpacked: term.unpacked,
+  offset: start,
+});
 
 /** `best`, or the run `k` holds from chunk c if it reaches further and is all on disk. */
 function further(best: Reach | null, { term, lengths }: Known, c: number, end: number, written: (from: number, to: number) => boolean): Reach | null {
@@ -76,8 +85,8 @@ export class WrittenChunks {
       if (job.lengths.length !== job.range.chunks.end - first) continue;
       let placed = 0;
       for (const p of job.placements) {
-        const { xorb, chunks, unpacked } = p.term;
-        this.add({ xorb, start: chunks.start, end: chunks.end, unpacked, offset: p.start }, job.lengths.slice(chunks.start - first, chunks.end - first));
+        const { chunks, unpacked } = p.term;
+        this.add(placedTerm(p), job.lengths.slice(chunks.start - first, chunks.end - first));
         placed += Math.max(0, Math.min(p.start + unpacked, window.end) - Math.max(p.start, window.start));
       }
       repeated += Math.max(0, placed - job.lengths.reduce((n, l) => n + l, 0));
@@ -132,14 +141,13 @@ export function fillFromWritten(
     if (places.some((p) => !p)) continue;
     for (const [i, p] of job.placements.entries()) {
       const place = places[i] as WrittenPlace;
-      const { xorb, chunks: range, unpacked } = p.term;
       let at = p.start;
       for (const length of place.lengths) {
         on.chunk(at, length);
         at += length;
       }
-      p.cursor = p.start + unpacked;
-      chunks.add({ xorb, start: range.start, end: range.end, unpacked, offset: p.start }, place.lengths);
+      p.cursor = p.start + p.term.unpacked;
+      chunks.add(placedTerm(p), place.lengths);
       // Each piece lands after the ones before it, clipped to the window.
       let dest = p.start;
       for (const piece of place.from) {
@@ -153,25 +161,11 @@ export function fillFromWritten(
   }
   const copied = (async () => {
     let total = 0;
-    const buf = Buffer.allocUnsafe(
-      Math.min(
-        COPY_BLOCK,
-        copies.reduce((n, c) => Math.max(n, c.to - c.from), 0),
-      ),
-    );
     for (const c of copies) {
-      for (let pos = c.from; pos < c.to;) {
-        signal.throwIfAborted();
-        const n = Math.min(buf.length, c.to - pos);
-        const { bytesRead } = await fh.read(buf, 0, n, c.src + (pos - c.from));
-        if (bytesRead !== n)
-          throw new HubError(
-            'INTEGRITY',
-            `The partial download ended at ${c.src + (pos - c.from) + bytesRead} bytes while a repeated range was copied from it.`,
-          );
-        for (let w = 0; w < n;) w += (await fh.write(buf, w, n - w, pos + w)).bytesWritten;
-        pos += n;
-      }
+      await copyRange(fh, c.src, fh, c.from, c.to - c.from, {
+        signal,
+        shortRead: (at) => new HubError('INTEGRITY', `The partial download ended at ${at} bytes while a repeated range was copied from it.`),
+      });
       on.copied(c.from, c.to);
       total += c.to - c.from;
     }

@@ -41,6 +41,10 @@ export function parseChunkHeader(buf: Uint8Array, at = 0): ChunkHeader {
 /** Whether a Uint32Array reads bytes little-endian here (it does on every platform Node ships for). */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
+// The aligned copy of the groups' words: reused, since the transpose is synchronous and one chunk
+// is at most 128 KiB.
+const scratch = Buffer.allocUnsafeSlow(MAX_CHUNK_BYTES);
+
 /**
  * The inverse of xet-core's bg4_split: group g holds bytes g, g+4, g+8… of the original. Most
  * weights on the Hub are stored this way, so this runs over every byte of them: a byte-at-a-time
@@ -48,15 +52,11 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
  * groups are copied to one aligned buffer and transposed four words at a time (3× faster); the
  * few bytes past them go one by one.
  */
-// The aligned copy of the groups' words: reused, since the transpose is synchronous and one chunk
-// is at most 128 KiB.
-const scratch = Buffer.allocUnsafeSlow(MAX_CHUNK_BYTES);
-
 export function bg4Regroup(grouped: Uint8Array): Buffer {
   const n = grouped.length;
   const split = n >>> 2;
   const rem = n & 3;
-  // Group g starts at starts[g]; the first `rem` groups hold one byte more than `split`.
+  // The groups start at 0, s1, s2 and s3; the first `rem` of them hold one byte more than `split`.
   const s1 = split + (rem > 0 ? 1 : 0);
   const s2 = s1 + split + (rem > 1 ? 1 : 0);
   const s3 = s2 + split + (rem > 2 ? 1 : 0);
