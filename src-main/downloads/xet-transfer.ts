@@ -20,7 +20,7 @@ import { XetDataError } from '../xet/errors';
 import { multipartBody } from '../xet/multipart';
 import type { XetPlan, XetRange } from '../xet/reconstruction';
 import { XetTokenSource } from '../xet/token';
-import { abortableSleep } from './failures';
+import { abortableSleep, cancelledError } from './failures';
 import { createDiskHasher, type DiskHasher } from './hasher';
 import { SpanSet } from './range-state';
 import type { XorbSlots } from './xet-slots';
@@ -110,6 +110,8 @@ class XetTransfer {
         planned?.catch(() => undefined);
         await this.#window(window, await plan);
       }
+      // A stop that came as the last bytes landed is honoured: the journal keeps them all for a resume.
+      if (this.#opts.signal.aborted) throw cancelledError();
       if (this.#done.total() !== req.size) throw new XetDataError('plan', `the reconstruction plans covered ${this.#done.total()} of ${req.size} bytes`);
       const digest = await this.#hasher.digest().catch(() => null);
       const xetHash = await tiledFileHash(this.#chunkHasher, this.#chunks, req.size);

@@ -210,6 +210,15 @@ describe('transferXet', () => {
     expect(300_000 - start(resumed)).toBeLessThan(256 << 10);
   });
 
+  it('honours a stop that comes as the last bytes land: the file is not passed off as finished', async () => {
+    const hub = await xetHub();
+    const stop = new AbortController();
+    const done: number[] = [];
+    const run = transfer(hub, { signal: stop.signal, onBytes: (_d, at) => (done.push(at), at === content.size ? stop.abort() : undefined) });
+    await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(done.at(-1)).toBe(content.size);
+  });
+
   it('fails naming the file when a xorb byte is flipped; the file is not passed off as good', async () => {
     const hub = await xetHub();
     const x = requestFor(hub);
