@@ -3,9 +3,9 @@
  * header (version u8 = 0, compressed length u24 LE, scheme u8, uncompressed length u24 LE), then the
  * data: stored as is (0), one LZ4 frame (1), or byte-grouped by 4 then one LZ4 frame (2). Pure
  * functions on bytes; every length is checked against the limits before it sizes anything.
- * LZ4 is lz4-napi (lz4_flex, the same Rust crate xet-core uses).
+ * LZ4 frames are read by lz4-frame.ts (lz4-napi: lz4_flex, the same Rust crate xet-core uses).
  */
-import { lz4 } from './packages';
+import { decodeLz4FrameInto } from './lz4-frame';
 import { XetDataError } from './errors';
 
 export const CHUNK_HEADER_BYTES = 8;
@@ -52,17 +52,19 @@ const scratch = Buffer.allocUnsafeSlow(MAX_CHUNK_BYTES);
  * groups are copied to one aligned buffer and transposed four words at a time (3× faster); the
  * few bytes past them go one by one.
  */
-export function bg4Regroup(grouped: Uint8Array): Buffer {
+export function bg4Regroup(grouped: Uint8Array, into?: Buffer): Buffer {
   const n = grouped.length;
+  if (into && into.length !== n) throw new RangeError(`bg4Regroup: ${n} bytes into ${into.length}`);
   const split = n >>> 2;
   const rem = n & 3;
   // The groups start at 0, s1, s2 and s3; the first `rem` of them hold one byte more than `split`.
   const s1 = split + (rem > 0 ? 1 : 0);
   const s2 = s1 + split + (rem > 1 ? 1 : 0);
   const s3 = s2 + split + (rem > 2 ? 1 : 0);
-  const out = Buffer.allocUnsafeSlow(n); // its own ArrayBuffer, at offset 0: word-aligned
+  // Its own ArrayBuffer, at offset 0, or the caller's: word-aligned there, or written a byte at a time.
+  const out = into ?? Buffer.allocUnsafeSlow(n);
   let done = 0; // output words written
-  if (LITTLE_ENDIAN && split >= 4) {
+  if (LITTLE_ENDIAN && split >= 4 && out.byteOffset % 4 === 0) {
     const q = split >>> 2; // whole 4-byte words of each group
     // Larger than any chunk (a caller's own buffer): its own copy, not a scratch kept for ever.
     const bytes = 16 * q <= scratch.length ? scratch : Buffer.allocUnsafeSlow(16 * q);
@@ -71,7 +73,7 @@ export function bg4Regroup(grouped: Uint8Array): Buffer {
     bytes.set(grouped.subarray(s1, s1 + 4 * q), 4 * q);
     bytes.set(grouped.subarray(s2, s2 + 4 * q), 8 * q);
     bytes.set(grouped.subarray(s3, s3 + 4 * q), 12 * q);
-    const o = new Uint32Array(out.buffer, 0, split);
+    const o = new Uint32Array(out.buffer, out.byteOffset, split);
     for (let j = 0; j < q; j++) {
       const a = words[j] as number;
       const b = words[q + j] as number;
@@ -97,21 +99,39 @@ export function bg4Regroup(grouped: Uint8Array): Buffer {
   return out;
 }
 
-function lz4Frame(data: Buffer): Buffer {
+// The byte groups of a scheme 2 chunk before they are regrouped: kept, as decoding is synchronous.
+const grouped = Buffer.allocUnsafeSlow(MAX_CHUNK_BYTES);
+
+/**
+ * The chunk's bytes from its header and stored data; their length is checked against the header.
+ * With `into` (its uncompressed length), they are written there and it is returned.
+ */
+export function decodeChunkData(header: ChunkHeader, data: Buffer, into?: Buffer): Buffer {
+  if (data.length !== header.compressedLength) throw new XetDataError('chunk-truncated', `a chunk has ${data.length} of its ${header.compressedLength} bytes`);
+  const length = header.uncompressedLength;
+  if (header.scheme === 0) {
+    if (!into) return data;
+    into.set(data);
+    return into;
+  }
+  const out = header.scheme === 2 ? grouped.subarray(0, length) : (into ?? Buffer.allocUnsafeSlow(length));
+  let fits: boolean;
   try {
-    return lz4().decompressFrameSync(data);
+    fits = decodeLz4FrameInto(data, out);
   } catch (error) {
     throw new XetDataError('chunk-size', `a chunk does not decompress (${(error as Error).message.slice(0, 200)})`);
   }
+  if (!fits) throw new XetDataError('chunk-size', `a chunk does not decompress to the ${length} bytes its header says`);
+  return header.scheme === 2 ? bg4Regroup(out, into) : out;
 }
 
-/** The chunk's bytes from its header and stored data; their length is checked against the header. */
-export function decodeChunkData(header: ChunkHeader, data: Buffer): Buffer {
-  if (data.length !== header.compressedLength) throw new XetDataError('chunk-truncated', `a chunk has ${data.length} of its ${header.compressedLength} bytes`);
-  const out = header.scheme === 0 ? data : lz4Frame(data);
-  if (out.length !== header.uncompressedLength)
-    throw new XetDataError('chunk-size', `a chunk decompressed to ${out.length} bytes where its header says ${header.uncompressedLength}`);
-  return header.scheme === 2 ? bg4Regroup(out) : out;
+/** A chunk as it came off the wire, not yet decoded. */
+export interface FramedChunk {
+  header: ChunkHeader;
+  /** Its stored data, as views of the buffers pushed, in order. */
+  stored: Buffer[];
+  /** Serialized size (header + stored data): where the next chunk starts. */
+  bytes: number;
 }
 
 export interface DecodedChunk {
@@ -123,36 +143,45 @@ export interface DecodedChunk {
   bytes: number;
 }
 
+/** A framed chunk's bytes: a stored one as the views it arrived in, a compressed one decoded (into `into` when given). */
+export function decodeFramed(f: FramedChunk, into?: Buffer): DecodedChunk {
+  const { header, stored, bytes } = f;
+  const length = header.uncompressedLength;
+  if (header.scheme === 0 && !into) return { parts: stored, length, bytes };
+  const data = stored.length === 1 ? (stored[0] as Buffer) : Buffer.concat(stored, header.compressedLength);
+  return { parts: [decodeChunkData(header, data, into)], length, bytes };
+}
+
 /**
- * Decodes chunks from a byte stream as it arrives: `push` returns every chunk completed so far and
- * keeps at most one partial chunk (≤ 256 KiB + header), so memory is bounded whatever the body's size.
- * Stored chunks may be views of the buffers pushed: a caller must not reuse a buffer it pushed.
+ * Cuts a byte stream into chunks as it arrives: `push` returns every chunk completed so far and
+ * keeps at most one partial chunk (≤ 256 KiB + header), so memory is bounded whatever the body's
+ * size. Chunks hold views of the buffers pushed: a caller must not reuse a buffer it pushed.
  */
-export class ChunkStreamDecoder {
+export class ChunkFramer {
   #pending: Buffer[] = [];
   #pendingBytes = 0;
   #header: ChunkHeader | null = null;
   /** Bytes consumed by whole chunks: a resume starts here. */
   consumed = 0;
 
-  push(buf: Buffer): DecodedChunk[] {
+  push(buf: Buffer): FramedChunk[] {
     this.#pending.push(buf);
     this.#pendingBytes += buf.length;
-    const out: DecodedChunk[] = [];
+    const out: FramedChunk[] = [];
     for (;;) {
       if (!this.#header) {
         if (this.#pendingBytes < CHUNK_HEADER_BYTES) break;
-        this.#header = parseChunkHeader(this.#take(CHUNK_HEADER_BYTES));
+        const parts = this.#take(CHUNK_HEADER_BYTES);
+        this.#header = parseChunkHeader(parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, CHUNK_HEADER_BYTES));
       }
       const header = this.#header;
       const need = header.compressedLength;
       if (this.#pendingBytes < need) break;
       // Stored bytes pass through as the views they arrived in (most of a download's bytes):
       // assembling each ~64 KiB chunk from two socket buffers was a copy of every byte.
-      const parts = header.scheme === 0 ? this.#takeParts(need) : [decodeChunkData(header, this.#take(need))];
+      out.push({ header, stored: this.#take(need), bytes: CHUNK_HEADER_BYTES + need });
       this.#header = null;
       this.consumed += CHUNK_HEADER_BYTES + need;
-      out.push({ parts, length: header.uncompressedLength, bytes: CHUNK_HEADER_BYTES + need });
     }
     return out;
   }
@@ -163,7 +192,7 @@ export class ChunkStreamDecoder {
   }
 
   /** The next n pending bytes as views of the buffers they arrived in. */
-  #takeParts(n: number): Buffer[] {
+  #take(n: number): Buffer[] {
     this.#pendingBytes -= n;
     const parts: Buffer[] = [];
     for (let at = 0; at < n;) {
@@ -176,10 +205,21 @@ export class ChunkStreamDecoder {
     }
     return parts;
   }
+}
 
-  /** The next n pending bytes in one buffer (a view when they arrived in one). */
-  #take(n: number): Buffer {
-    const parts = this.#takeParts(n);
-    return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, n);
+/** Cuts and decodes on this thread (the framer, then decodeFramed on each chunk). */
+export class ChunkStreamDecoder {
+  readonly #framer = new ChunkFramer();
+
+  get consumed(): number {
+    return this.#framer.consumed;
+  }
+
+  push(buf: Buffer): DecodedChunk[] {
+    return this.#framer.push(buf).map((f) => decodeFramed(f));
+  }
+
+  end(): void {
+    this.#framer.end();
   }
 }

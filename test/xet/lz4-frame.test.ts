@@ -1,0 +1,60 @@
+/**
+ * LZ4 frames read block by block (xet/lz4-frame.ts): the bytes lz4-napi's frame decoder gives, for
+ * frames of one to three blocks, uncompressed blocks, and frames the block path does not take
+ * (checksums, blocks shorter than the block size), which the frame decoder decides.
+ */
+import { randomBytes } from 'node:crypto';
+import { compressFrameSync, compressSync, decompressFrameSync } from 'lz4-napi';
+import { describe, expect, it } from 'vitest';
+import { decodeLz4FrameInto } from '../../src-main/xet/lz4-frame';
+
+const text = (n: number) => Buffer.from('the quick brown fox jumps over the lazy dog. '.repeat(Math.ceil(n / 45) + 1)).subarray(0, n);
+
+function decoded(frame: Buffer, length: number): Buffer | null {
+  const out = Buffer.alloc(length);
+  return decodeLz4FrameInto(frame, out) ? out : null;
+}
+
+/** A frame of these blocks (each compressed on its own, or stored when `raw`), behind the header lz4-napi writes. */
+function frameOf(blocks: { data: Buffer; raw?: boolean }[]): Buffer {
+  const header = compressFrameSync(text(10)).subarray(0, 7);
+  const parts = [header];
+  for (const b of blocks) {
+    const body = b.raw ? b.data : compressSync(b.data).subarray(4);
+    const size = Buffer.alloc(4);
+    size.writeUInt32LE((body.length | (b.raw ? 0x80000000 : 0)) >>> 0);
+    parts.push(size, body);
+  }
+  return Buffer.concat([...parts, Buffer.alloc(4)]);
+}
+
+describe('decodeLz4FrameInto', () => {
+  it.each([1, 1000, 65_536, 65_537, 131_072])('gives the frame decoder’s bytes for %i bytes of text and of noise', (n) => {
+    for (const data of [text(n), randomBytes(n)]) {
+      const frame = compressFrameSync(data);
+      expect(decoded(frame, n)?.equals(data)).toBe(true);
+      expect(decompressFrameSync(frame).equals(data)).toBe(true);
+    }
+  });
+
+  it('reads uncompressed blocks and compressed ones in one frame', () => {
+    const a = randomBytes(65_536);
+    const b = text(30_000);
+    expect(decoded(frameOf([{ data: a, raw: true }, { data: b }]), a.length + b.length)?.equals(Buffer.concat([a, b]))).toBe(true);
+  });
+
+  it('leaves to the frame decoder a frame with checksums, and one whose first block is short', () => {
+    const data = text(100_000);
+    expect(decoded(compressFrameSync(data, { contentChecksum: true }), data.length)?.equals(data)).toBe(true);
+    expect(decoded(compressFrameSync(data, { blockChecksums: true }), data.length)?.equals(data)).toBe(true);
+    const short = frameOf([{ data: data.subarray(0, 1000) }, { data: data.subarray(1000, 66_536) }, { data: data.subarray(66_536) }]);
+    expect(decoded(short, data.length)?.equals(data)).toBe(true);
+  });
+
+  it('says no for another length, and throws for bytes that are not a frame', () => {
+    const data = text(70_000);
+    expect(decoded(compressFrameSync(data), data.length - 1)).toBeNull();
+    expect(decoded(compressFrameSync(data), data.length + 1)).toBeNull();
+    expect(() => decoded(Buffer.alloc(100, 0x55), 100)).toThrow();
+  });
+});
