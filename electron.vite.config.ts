@@ -22,6 +22,8 @@ export default defineConfig({
           'inference-host': resolve(import.meta.dirname, 'src-main/inference/host/main.ts'),
           // Publishing's upload worker (a worker thread: @huggingface/hub's commit, off the core's thread).
           'publish-worker': resolve(import.meta.dirname, 'src-main/publish/upload-worker.ts'),
+          // Xet downloads' decode workers (LZ4, byte regrouping and chunk hashes, off the core's thread).
+          'xet-decode-worker': resolve(import.meta.dirname, 'src-main/xet/decode-worker.ts'),
         },
       },
     },

@@ -47,6 +47,7 @@ function hostOptions(transport: 'serve' | 'cli', extra: Partial<CoreOptions>, en
     dataDir: defaultDataDir(env, homeDir, process.platform),
     settingsBackend: settingsFileBackend,
     uploadWorker: fileURLToPath(besideEntry('./publish-worker.js')),
+    xetDecodeWorker: fileURLToPath(besideEntry('./xet-decode-worker.js')),
     ...extra,
   };
 }

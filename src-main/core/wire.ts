@@ -35,6 +35,8 @@ export interface CoreOptions {
   ephemeralQueue?: boolean;
   /** The built upload worker (`publish-worker.js`); without it, the TypeScript source runs through tsx. */
   uploadWorker?: string;
+  /** The built Xet decode worker (`xet-decode-worker.js`); without it, the TypeScript source runs through tsx. */
+  xetDecodeWorker?: string;
   /** Upload stall cut-off and retries (tests shorten them). */
   publishStallMs?: number;
 }

@@ -14,9 +14,10 @@ import { localDirHandlers } from './local-dir-handlers';
 import { DownloadManager } from './manager';
 import { fileQueueStore, memoryQueueStore } from './queue-store';
 import { keepChunkRecordsIn } from './xet-chunk-records';
+import { useXetDecodeWorker } from '../xet/decode-pool';
 
 export interface DownloadsNeeds {
-  options: { dataDir: string; env: Env; ephemeralQueue?: boolean | undefined };
+  options: { dataDir: string; env: Env; ephemeralQueue?: boolean | undefined; xetDecodeWorker?: string | undefined };
   hf: HfEnv;
   events: EventBus;
   settings: Pick<SettingsService, 'get'>;
@@ -31,6 +32,7 @@ export const downloadsSlice = defineSlice({
     const { options, hf, events, settings, hub, cache } = needs;
     keepChunkRecordsIn(path.join(options.dataDir, 'xet-chunks'));
     useHashThread(hf.hubcap.hashThread);
+    useXetDecodeWorker(options.xetDecodeWorker);
     return new DownloadManager({
       hub: hub.http,
       cacheDir: () => cache.root,

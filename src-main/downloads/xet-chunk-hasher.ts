@@ -42,8 +42,8 @@ parentPort.on('message', (spans) => {
 `;
 
 export interface ChunkHasher {
-  /** A chunk of `length` bytes now on disk at each of `ats` (its bytes are `data`, in order, for inline hashing). */
-  add(ats: number[], length: number, data: readonly Uint8Array[]): void;
+  /** A chunk of `length` bytes now on disk at each of `ats` (its bytes are `data`, in order; `hash` when already computed). */
+  add(ats: number[], length: number, data: readonly Uint8Array[], hash?: Uint8Array | null): void;
   /** The Xet file hash of these chunks in file order (any not added are read back and hashed now). */
   fileHash(chunks: [number, number][]): Promise<string>;
   /** Stops the worker; resolves once nothing reads the descriptor any more. */
@@ -74,8 +74,8 @@ class InlineChunkHasher implements ChunkHasher {
     this.#fd = fd;
   }
 
-  add(ats: number[], _length: number, data: readonly Uint8Array[]): void {
-    const h = chunkHash(data);
+  add(ats: number[], _length: number, data: readonly Uint8Array[], hash?: Uint8Array | null): void {
+    const h = hash ?? chunkHash(data);
     for (const at of ats) this.#hashes.set(at, h);
   }
 
@@ -125,8 +125,9 @@ class WorkerChunkHasher implements ChunkHasher {
     this.#batch = [];
   }
 
-  add(ats: number[], length: number): void {
-    if (this.#failed) return;
+  add(ats: number[], length: number, _data: readonly Uint8Array[], hash?: Uint8Array | null): void {
+    if (hash) for (const at of ats) this.#hashes.set(at, hash);
+    if (hash || this.#failed) return;
     for (const at of ats) this.#batch.push(at, length);
     if (this.#batch.length >= BATCH * 2) this.#flush();
   }

@@ -20,6 +20,8 @@ export interface PendingChunk {
   parts: Buffer[];
   length: number;
   places: ChunkPlace[];
+  /** Its chunk hash, when the decoder computed it. */
+  hash?: Uint8Array | null;
   /** Called once its bytes are on disk, in the order chunks were pushed. */
   written: () => void;
 }

@@ -3,7 +3,7 @@
  * each with the terms whose chunks it carries (a range may serve several places of the file) and
  * its decoding cursor, which a retry resumes from and the journal records.
  */
-import type { ChunkStreamDecoder } from '../xet/chunk-format';
+import type { ChunkFramer } from '../xet/chunk-format';
 import { XetDataError } from '../xet/errors';
 import type { XetPlan, XetRange, XetTerm } from '../xet/reconstruction';
 
@@ -81,9 +81,9 @@ export function advance(p: Placement, chunk: number, length: number): number {
  * (indices the xorb does not have), is bad data, as the same bytes would come again. A range
  * short of its bytes is left to the caller, as a cut connection.
  */
-export function checkAnswered(job: Job, asked: XetRange['bytes'], fed: number, decoder: ChunkStreamDecoder): void {
+export function checkAnswered(job: Job, asked: XetRange['bytes'], fed: number, framer: ChunkFramer): void {
   const whole = fed >= asked.end - asked.start + 1;
-  if (whole || job.chunk === job.range.chunks.end) decoder.end();
+  if (whole || job.chunk === job.range.chunks.end) framer.end();
   if (whole && job.chunk !== job.range.chunks.end)
     throw new XetDataError(
       'plan',

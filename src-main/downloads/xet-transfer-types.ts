@@ -2,6 +2,7 @@
  * What a Xet transfer is asked for and answers (xet-transfer.ts): the file, the knobs its callers
  * set (connections, windows, the journal, local chunks), and what it reports.
  */
+import type { ChunkDecoder } from '../xet/decode-pool';
 import type { ConnectionBudget } from './connection-controller';
 import type { LocalChunks } from './xet-local-chunks';
 import type { RangeProgress, XetJournal } from './xet-journal';
@@ -39,6 +40,11 @@ export interface XetTransferOptions {
   stallTimeoutMs?: number;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   hashOffThread?: boolean;
+  /**
+   * Decodes compressed chunks off this thread (xet/decode-pool.ts); null decodes them here. By
+   * default the shared pool, for files from 32 MiB where hashing goes off the thread too.
+   */
+  decoder?: ChunkDecoder | null;
   /** For the CAS plan requests (tests). */
   fetch?: typeof fetch;
   /** Chunks on this machine to take instead of fetching them (delta updates, #26.3). */

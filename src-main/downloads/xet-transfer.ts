@@ -15,13 +15,14 @@ import type { FileHandle } from 'node:fs/promises';
 import { HubError } from '../hub/errors';
 import type { HubHttp } from '../hub/http';
 import { CasClient } from '../xet/cas-client';
-import { ChunkStreamDecoder } from '../xet/chunk-format';
+import { sharedDecodePool, type ChunkDecoder } from '../xet/decode-pool';
 import { XetDataError } from '../xet/errors';
 import { multipartBody } from '../xet/multipart';
 import type { XetPlan, XetRange } from '../xet/reconstruction';
 import { XetTokenSource } from '../xet/token';
 import { abortableSleep, cancelledError } from './failures';
-import { createDiskHasher, type DiskHasher } from './hasher';
+import { createDiskHasher, WORKER_HASH_THRESHOLD, workerHashingUseful, type DiskHasher } from './hasher';
+import { AnswerChunks } from './xet-answer-chunks';
 import { SpanSet } from './range-state';
 import type { XorbSlots } from './xet-slots';
 import { openXorbRanges } from './xet-split-range';
@@ -40,9 +41,6 @@ import type { XetTransferOptions, XetTransferRequest, XetTransferResult } from '
 export type { XetHashCheck, XetTransferOptions, XetTransferRequest, XetTransferResult } from './xet-transfer-types';
 
 export const XET_WINDOW_BYTES = 256 << 20;
-/** Decoded bytes one range may have waiting for the disk. */
-const WRITE_AHEAD = 4 << 20;
-
 export function transferXet(hub: HubHttp, fh: FileHandle, req: XetTransferRequest, opts: XetTransferOptions): Promise<XetTransferResult> {
   return new XetTransfer(hub, fh, req, opts).run();
 }
@@ -62,6 +60,8 @@ class XetTransfer {
   readonly #hasher: DiskHasher;
   /** Chunk hashes for the Xet file hash, off the main thread for large files. */
   readonly #chunkHasher: ChunkHasher;
+  /** Decodes compressed chunks off this thread; null: here. */
+  readonly #decoder: ChunkDecoder | null;
   readonly #result: XetTransferResult = {
     bytesFetched: 0,
     ranges: 0,
@@ -87,6 +87,8 @@ class XetTransfer {
     this.#cas = new CasClient(new XetTokenSource(hub, req.refreshUrl), req.ctx, opts.fetch);
     this.#hasher = createDiskHasher(fh.fd, req.sha256, req.size, opts.hashOffThread);
     this.#chunkHasher = createChunkHasher(fh.fd, req.size, opts.hashOffThread);
+    const offThread = opts.hashOffThread ?? workerHashingUseful();
+    this.#decoder = opts.decoder !== undefined ? opts.decoder : offThread && req.size >= WORKER_HASH_THRESHOLD ? sharedDecodePool() : null;
   }
 
   async run(): Promise<XetTransferResult> {
@@ -276,7 +278,7 @@ class XetTransfer {
     for (const { chunk, spans, whole } of await writeRun(this.#fh, run)) {
       for (const [from, to] of spans) this.#done.add(from, to);
       // Chunks wholly on disk are hashed now; clipped ones at the end.
-      if (whole.length) this.#chunkHasher.add(whole, chunk.length, chunk.parts);
+      if (whole.length) this.#chunkHasher.add(whole, chunk.length, chunk.parts, chunk.hash);
     }
     const gained = this.#done.total() - before;
     if (gained > 0) this.#opts.onBytes?.(gained, this.#done.prefix());
@@ -287,7 +289,6 @@ class XetTransfer {
   async #fetch(group: Job[], window: Window, slots: XorbSlots): Promise<void> {
     const asked = group.map((j) => ({ start: j.range.bytes.start + j.consumed, end: j.range.bytes.end }));
     const opened = await openXorbRanges(group[0]?.url ?? '', asked, { signal: this.#opts.signal, slots });
-    const decoders = group.map(() => new ChunkStreamDecoder());
     const multi = group.length > 1 ? multipartBody(opened) : null;
     let timer: NodeJS.Timeout | undefined;
     const stallMs = this.#opts.stallTimeoutMs ?? 10_000;
@@ -299,53 +300,50 @@ class XetTransfer {
       );
     };
     // Chunks are written behind the decoder, in order, so the socket is read while the disk writes
-    // (a write awaited per ~64 KiB chunk had serialised the two); at most WRITE_AHEAD waits. A
-    // chunk counts as consumed (for a retry and the journal) only once its write returned.
+    // (a write awaited per ~64 KiB chunk had serialised the two); a few MiB at most wait
+    // (xet-answer-chunks.ts). A chunk counts as consumed (for a retry and the journal) only once
+    // its write returned.
     const writes = new ChunkWrites((run) => this.#write(run), this.#opts.signal);
-    const fed = asked.map(() => 0);
-    const feed = async (i: number, data: Buffer) => {
+    const chunks = new AnswerChunks(group.length, this.#decoder, writes, (i, c) => {
       const job = group[i] as Job;
-      fed[i] = (fed[i] as number) + data.length;
-      for (const c of (decoders[i] as ChunkStreamDecoder).push(data)) {
-        if (job.chunk >= job.range.chunks.end) throw new XetDataError('chunk-size', 'a xorb range held more chunks than the plan says');
-        const places = this.#place(job, c.length, window);
-        const n = job.lengths.length;
-        writes.push({
-          parts: c.parts,
-          length: c.length,
-          places,
-          written: () => {
-            job.consumed += c.bytes;
-            this.#opts.journal?.progress(job.key, n, job.consumed, job.lengths, () => this.#done.spans(), this.#done.total());
-            this.#failures = 0;
-            job.refusals = 0;
-          },
-        });
-        if (writes.queued >= WRITE_AHEAD || writes.failed) await writes.settled();
-      }
-    };
+      if (job.chunk >= job.range.chunks.end) throw new XetDataError('chunk-size', 'a xorb range held more chunks than the plan says');
+      const places = this.#place(job, c.length, window);
+      const n = job.lengths.length;
+      writes.push({
+        parts: c.parts,
+        length: c.length,
+        places,
+        hash: 'hash' in c ? c.hash : null,
+        written: () => {
+          job.consumed += c.bytes;
+          this.#opts.journal?.progress(job.key, n, job.consumed, job.lengths, () => this.#done.spans(), this.#done.total());
+          this.#failures = 0;
+          job.refusals = 0;
+        },
+      });
+    });
     try {
       arm();
       for await (const buf of opened.res as AsyncIterable<Buffer>) {
         arm();
         this.#result.bytesFetched += buf.length;
-        if (!multi) await feed(0, buf);
+        if (!multi) await chunks.feed(0, buf);
         else
           for (const piece of multi.push(buf)) {
             const i = asked.findIndex((a) => a.start === piece.range.start && a.end === piece.range.end);
             if (i < 0) throw new XetDataError('multipart', 'a multi-range answer sent a range that was not asked for');
-            await feed(i, piece.data);
+            await chunks.feed(i, piece.data);
           }
       }
       multi?.end();
-      await writes.settled();
-      group.forEach((j, i) => checkAnswered(j, asked[i] as XetRange['bytes'], fed[i] as number, decoders[i] as ChunkStreamDecoder));
+      await chunks.drained();
+      group.forEach((j, i) => checkAnswered(j, asked[i] as XetRange['bytes'], chunks.fed[i] as number, chunks.framer(i)));
       // An answer that stops early is a cut connection: resumed at the chunk it stopped at.
       if (group.some((j) => j.chunk !== j.range.chunks.end)) throw new HubError('NETWORK', 'The Xet storage ended a range early.', { host: opened.host });
     } catch (caught) {
       // What was decoded is written (and counted) before a retry resumes; a write error comes first.
       const error =
-        (await writes.settled().then(
+        (await chunks.drained().then(
           () => null,
           (e: unknown) => e,
         )) ?? caught;

@@ -87,6 +87,7 @@ async function start(): Promise<void> {
     runtime: { electron: process.versions.electron ?? null, chrome: process.versions.chrome ?? null },
     inferenceLauncher: utilityHostLauncher(utilityProcess, path.join(here, 'inference-host.js'), env),
     uploadWorker: path.join(here, 'publish-worker.js'),
+    xetDecodeWorker: path.join(here, 'xet-decode-worker.js'),
     desktop: {
       openPath: async (p) => {
         const error = await shell.openPath(p);

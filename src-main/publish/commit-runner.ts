@@ -4,10 +4,10 @@
  * (tests, `tsx`): the TypeScript entry through tsx's loader, registered inside the worker.
  */
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { sourceWorker } from '../base/source-worker';
 import { ApiError, type ErrorCode } from '../contract/errors';
 import { HubError } from '../hub/errors';
 import type { CommitPhase, WorkerCommand, WorkerInput, WorkerMessage } from './worker-protocol';
@@ -36,12 +36,8 @@ export type UploadWorkerFactory = (input: WorkerInput) => Worker;
 export function uploadWorkerFactory(builtEntry?: string): UploadWorkerFactory {
   if (builtEntry && fs.existsSync(builtEntry)) return (input) => new Worker(builtEntry, { workerData: input });
   // A path built at run time, so the bundler never mistakes it for an asset to bundle.
-  const source = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), 'upload-worker.ts')).href;
-  // tsx's ESM API (its package exports name it), imported by URL so no resolution depends on the cwd.
-  const tsxDir = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const tsx = pathToFileURL(path.join(tsxDir, 'dist/esm/api/index.mjs')).href;
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(source)}); })`;
-  return (input) => new Worker(bootstrap, { eval: true, workerData: input });
+  const source = path.join(path.dirname(fileURLToPath(import.meta.url)), 'upload-worker.ts');
+  return (input) => sourceWorker(source, input);
 }
 
 export function runCommit(input: WorkerInput, factory: UploadWorkerFactory, onProgress: (p: CommitProgress) => void): CommitRun {

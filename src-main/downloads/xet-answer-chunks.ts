@@ -1,0 +1,90 @@
+/**
+ * One xorb answer's chunks, from its bytes to the disk: cut per range as they arrive (ChunkFramer),
+ * decoded here or in batches by a decode worker (xet/decode-pool.ts), then placed and written in
+ * the order they came. A chunk is placed (its range moved past it) only as it goes to the disk: one
+ * a worker never answered for is fetched again from the range's last written chunk.
+ */
+import { ChunkFramer, decodeFramed, type DecodedChunk, type FramedChunk } from '../xet/chunk-format';
+import type { ChunkDecoder, HashedChunk } from '../xet/decode-pool';
+import type { ChunkWrites } from './xet-chunk-writes';
+
+/** Decoded bytes one range may have waiting for the disk (or for a decode worker). */
+const WRITE_AHEAD = 4 << 20;
+/** Stored bytes of compressed chunks sent to a decode worker at once: one message per ~4 chunks. */
+const DECODE_BATCH = 256 << 10;
+
+export class AnswerChunks {
+  readonly #framers: ChunkFramer[];
+  readonly #decoder: ChunkDecoder | null;
+  readonly #place: (range: number, chunk: DecodedChunk | HashedChunk) => void;
+  readonly #writes: ChunkWrites;
+  /** Bytes pushed per range. */
+  readonly fed: number[];
+  #batch: { range: number; frame: FramedChunk }[] = [];
+  #batchBytes = 0;
+  /** Every batch sent, placed in turn: settles once the last is. */
+  #decoded: Promise<void> = Promise.resolve();
+  /** Decoded bytes sent and not yet placed. */
+  #decoding = 0;
+  #failed = false;
+
+  constructor(ranges: number, decoder: ChunkDecoder | null, writes: ChunkWrites, place: (range: number, chunk: DecodedChunk | HashedChunk) => void) {
+    this.#framers = Array.from({ length: ranges }, () => new ChunkFramer());
+    this.fed = this.#framers.map(() => 0);
+    this.#decoder = decoder;
+    this.#writes = writes;
+    this.#place = place;
+  }
+
+  /** The framer of range `i` (its end() says whether the body stopped inside a chunk). */
+  framer(i: number): ChunkFramer {
+    return this.#framers[i] as ChunkFramer;
+  }
+
+  /** Bytes of range `i`; waits while WRITE_AHEAD bytes are behind, and throws what failed behind. */
+  async feed(i: number, data: Buffer): Promise<void> {
+    this.fed[i] = (this.fed[i] as number) + data.length;
+    for (const frame of this.framer(i).push(data)) {
+      // Stored chunks need no decoding: placed at once unless chunks before them are still decoding.
+      if (!this.#decoder || (frame.header.scheme === 0 && this.#decoding === 0 && !this.#batch.length)) this.#place(i, decodeFramed(frame));
+      else {
+        this.#batch.push({ range: i, frame });
+        this.#batchBytes += frame.bytes;
+        if (this.#batchBytes >= DECODE_BATCH) this.#flush(this.#decoder);
+      }
+      if (this.#decoding + this.#writes.queued >= WRITE_AHEAD || this.#writes.failed || this.#failed) await this.drained();
+    }
+  }
+
+  /**
+   * Every chunk pushed so far is decoded, placed and on disk, or the first failure: a write's, then
+   * a decode's. Whatever was placed is on disk before this settles, failure or not, so a retry
+   * resumes at a range's last written chunk.
+   */
+  async drained(): Promise<void> {
+    if (this.#decoder) this.#flush(this.#decoder);
+    const decodeError: unknown = await this.#decoded.then(
+      () => null,
+      (e: unknown) => e ?? new Error('a decode failed'),
+    );
+    await this.#writes.settled();
+    if (decodeError) throw decodeError;
+  }
+
+  #flush(decoder: ChunkDecoder): void {
+    const mine = this.#batch;
+    if (!mine.length) return;
+    const bytes = mine.reduce((n, b) => n + b.frame.header.uncompressedLength, 0);
+    const answer = decoder.decode(mine.map((b) => b.frame));
+    answer.catch(() => undefined);
+    this.#batch = [];
+    this.#batchBytes = 0;
+    this.#decoding += bytes;
+    this.#decoded = this.#decoded.then(async () => {
+      const chunks = await answer;
+      this.#decoding -= bytes;
+      chunks.forEach((c, k) => this.#place((mine[k] as { range: number }).range, c));
+    });
+    this.#decoded.catch(() => (this.#failed = true));
+  }
+}

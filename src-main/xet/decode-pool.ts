@@ -1,0 +1,170 @@
+/**
+ * Compressed Xet chunks decoded off the download's thread. Most weights on the Hub are stored
+ * byte-grouped and LZ4-compressed; decoding and hashing them on the thread that also reads every
+ * socket made that thread the limit of a loopback download (1 GiB: LZ4 1.5 s, regrouping 1.3 s,
+ * chunk hashes 1.35 s of a 9.6 s profile; docs/performance.md). hf_xet spreads the same work over
+ * its threads. A pool shared by every download of the process (one less than the cores, at most
+ * four) takes batches of chunks and answers with their bytes and hashes; the download keeps each
+ * range's order itself (xet-transfer.ts).
+ *
+ * The workers are the built `xet-decode-worker.js` where there is one, else the TypeScript source
+ * through tsx (tests). Stored (scheme 0) chunks pass through untouched; compressed ones are copied
+ * into one buffer per batch and moved to a worker. A worker that fails or exits leaves the pool and
+ * the batches it held fail (the download fetches those chunks again); after two such failures, and
+ * with a single core, batches are decoded here. Idle workers never hold the process open.
+ */
+import fs from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { sourceWorker } from '../base/source-worker';
+import { decodeFramed, type FramedChunk } from './chunk-format';
+import { decodePacked, packBatch, unpackDecoded, type DecodeReply, type HashedChunk, type PackedBatch } from './decode-batch';
+import { XetDataError } from './errors';
+import { chunkHash, nativeChunkHashing } from './hashes';
+
+export type { HashedChunk } from './decode-batch';
+
+/** Decodes framed chunks; the answer keeps their order. */
+export interface ChunkDecoder {
+  decode(frames: readonly FramedChunk[]): Promise<HashedChunk[]>;
+}
+
+interface Waiting {
+  frames: readonly FramedChunk[];
+  headers: Uint32Array;
+  /** Stored bytes sent (moved to the worker). */
+  bytes: number;
+  resolve: (chunks: HashedChunk[]) => void;
+  reject: (error: unknown) => void;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  waiting: Map<number, Waiting>;
+  /** Stored bytes sent and not answered: the next batch goes to the least loaded worker. */
+  load: number;
+}
+
+/** Decodes compressed chunks on this thread (no worker), hashing natively when it can. */
+function decodeHere(frames: readonly FramedChunk[], batch: PackedBatch): HashedChunk[] {
+  const { out, hashes } = decodePacked(batch, nativeChunkHashing() ? (c) => chunkHash(c) : null);
+  return unpackDecoded(frames, batch.headers, out, hashes);
+}
+
+/** The batch's chunks in order: stored ones as they arrived, compressed ones from `decoded`. */
+function merged(frames: readonly FramedChunk[], decoded: HashedChunk[]): HashedChunk[] {
+  let k = 0;
+  return frames.map((f) => (f.header.scheme === 0 ? { ...decodeFramed(f), hash: null } : (decoded[k++] as HashedChunk)));
+}
+
+export class DecodePool implements ChunkDecoder {
+  readonly #start: () => Worker;
+  readonly #size: number;
+  readonly #workers: PoolWorker[] = [];
+  #nextId = 1;
+  #failures = 0;
+
+  constructor(start: () => Worker, size: number) {
+    this.#start = start;
+    this.#size = size;
+  }
+
+  /** Workers running now (started on first use, up to the pool's size). */
+  get workers(): number {
+    return this.#workers.length;
+  }
+
+  decode(frames: readonly FramedChunk[]): Promise<HashedChunk[]> {
+    const compressed = frames.filter((f) => f.header.scheme !== 0);
+    if (!compressed.length) return Promise.resolve(merged(frames, []));
+    const batch = packBatch(compressed);
+    const w = this.#pick();
+    if (!w) return Promise.resolve().then(() => merged(frames, decodeHere(compressed, batch)));
+    const id = this.#nextId++;
+    return new Promise<HashedChunk[]>((resolve, reject) => {
+      if (w.waiting.size === 0) w.worker.ref();
+      w.waiting.set(id, { frames: compressed, headers: batch.headers, bytes: batch.data.byteLength, resolve: (d) => resolve(merged(frames, d)), reject });
+      w.load += batch.data.byteLength;
+      w.worker.postMessage({ id, data: batch.data, headers: batch.headers }, [batch.data]);
+    });
+  }
+
+  /** Stops every worker; batches they held fail. */
+  async close(): Promise<void> {
+    await Promise.all(this.#workers.map((w) => w.worker.terminate()));
+  }
+
+  #pick(): PoolWorker | null {
+    const idle = this.#workers.find((w) => w.load === 0);
+    // Workers that failed twice over are not started again: the batches are decoded here.
+    if (!idle && this.#workers.length < this.#size && this.#failures < 2) {
+      const started = this.#spawn();
+      if (started) return started;
+    }
+    return idle ?? this.#workers.reduce<PoolWorker | null>((a, b) => (a && a.load <= b.load ? a : b), null);
+  }
+
+  #spawn(): PoolWorker | null {
+    let worker: Worker;
+    try {
+      worker = this.#start();
+    } catch {
+      this.#failures += 1;
+      return null;
+    }
+    const w: PoolWorker = { worker, waiting: new Map(), load: 0 };
+    worker.on('message', (m: DecodeReply) => {
+      const waiting = w.waiting.get(m.id);
+      if (!waiting) return;
+      w.waiting.delete(m.id);
+      w.load -= waiting.bytes;
+      if (w.waiting.size === 0) worker.unref();
+      if ('error' in m) waiting.reject(m.error.problem ? new XetDataError(m.error.problem, m.error.message) : new Error(m.error.message));
+      else
+        try {
+          waiting.resolve(unpackDecoded(waiting.frames, waiting.headers, m.out, m.hashes));
+        } catch (error) {
+          waiting.reject(error);
+        }
+    });
+    const gone = () => {
+      const at = this.#workers.indexOf(w);
+      if (at < 0) return;
+      this.#workers.splice(at, 1);
+      this.#failures += 1;
+      // Their bytes went with the worker: the download fetches those chunks again.
+      for (const waiting of w.waiting.values()) waiting.reject(new Error('the Xet decode worker stopped'));
+      w.waiting.clear();
+    };
+    worker.once('error', gone);
+    worker.once('exit', gone);
+    worker.unref();
+    this.#workers.push(w);
+    return w;
+  }
+}
+
+/** Where the decode worker's built bundle is (set by the core at start); without it, its source. */
+let builtEntry: string | undefined;
+let shared: DecodePool | null | undefined;
+
+export function useXetDecodeWorker(entry: string | undefined): void {
+  if (entry === builtEntry) return;
+  builtEntry = entry;
+  void shared?.close();
+  shared = undefined;
+}
+
+/** The process's pool (null with a single core, or when neither the bundle nor the source is here). */
+export function sharedDecodePool(): DecodePool | null {
+  if (shared !== undefined) return shared;
+  const size = Math.min(4, availableParallelism() - 1);
+  // A path built at run time, so the bundler never mistakes it for an asset to bundle.
+  const source = path.join(path.dirname(fileURLToPath(import.meta.url)), 'decode-worker.ts');
+  const built = builtEntry && fs.existsSync(builtEntry) ? builtEntry : null;
+  if (size < 1 || (!built && !fs.existsSync(source))) return (shared = null);
+  shared = new DecodePool(() => (built ? new Worker(built) : sourceWorker(source)), size);
+  return shared;
+}

@@ -1,0 +1,81 @@
+/**
+ * Xet transfers whose compressed chunks are decoded by workers (xet-answer-chunks.ts with a
+ * DecodePool): the same file and Xet hash as decoding here; a batch a worker never answered is
+ * fetched again from the range's last written chunk (chunks are placed only as they are written);
+ * flipped bytes inside compressed chunks still fail the file.
+ */
+import fs from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sourceWorker } from '../../src-main/base/source-worker';
+import { HubError } from '../../src-main/hub/errors';
+import type { FramedChunk } from '../../src-main/xet/chunk-format';
+import { DecodePool, type ChunkDecoder } from '../../src-main/xet/decode-pool';
+import { mixedXetContent, XET_FILE, XET_REPO, xetRepo } from '../fakehub/xet/fixtures';
+import { fakeHub } from '../helpers/hub';
+import { transferInto, xetRequest } from '../helpers/xet-transfer';
+
+const content = mixedXetContent();
+const bytes = content.read(0, content.size);
+const pool = new DecodePool(() => sourceWorker(new URL('../../src-main/xet/decode-worker.ts', import.meta.url).pathname), 2);
+afterAll(() => pool.close());
+
+/** The pool, counting what it was asked, and failing the batches `fail` picks as a dead worker would. */
+function counting(fail: (call: number) => boolean = () => false): ChunkDecoder & { calls: number; compressed: number } {
+  const d = {
+    calls: 0,
+    compressed: 0,
+    decode(frames: readonly FramedChunk[]) {
+      d.calls += 1;
+      d.compressed += frames.filter((f) => f.header.scheme !== 0).length;
+      return fail(d.calls) ? Promise.reject(new Error('the Xet decode worker stopped')) : pool.decode(frames);
+    },
+  };
+  return d;
+}
+
+async function hub() {
+  return fakeHub({ repos: [xetRepo()], storageHost: '127.0.0.2', xet: { maxXorbBytes: 1 << 20, compression: 'auto' } });
+}
+const xorbBytes = (h: Awaited<ReturnType<typeof hub>>) =>
+  (h.xet?.cas.log ?? []).filter((q) => q.url.startsWith('/xorbs/')).reduce((n, q) => n + (q.bytes ?? 0), 0);
+
+describe('Xet transfers decoded by workers', () => {
+  it('write the file and its Xet hash as decoding here does, compressed chunks sent to the workers', async () => {
+    const h = await hub();
+    const decoder = counting();
+    const { r, file } = await transferInto(h, xetRequest(h, XET_REPO, XET_FILE, content), { decoder });
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+    expect(r.xetHash).toBe('matched');
+    expect(decoder.compressed).toBeGreaterThan(10);
+    const here = await hub();
+    const { r: inline } = await transferInto(here, xetRequest(here, XET_REPO, XET_FILE, content), { decoder: null });
+    expect(inline.bytesFetched).toBe(r.bytesFetched);
+  });
+
+  it('fetch again, from the range’s last written chunk, what a worker never answered for', async () => {
+    const h = await hub();
+    const decoder = counting((call) => call === 2);
+    const { r, file } = await transferInto(h, xetRequest(h, XET_REPO, XET_FILE, content), { decoder, connections: 1 });
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+    expect(r.xetHash).toBe('matched');
+    // Only what the failed batch held (and the chunks behind it in its range) travelled again.
+    const clean = await hub();
+    await transferInto(clean, xetRequest(clean, XET_REPO, XET_FILE, content), { decoder: counting(), connections: 1 });
+    expect(xorbBytes(h)).toBeGreaterThan(xorbBytes(clean));
+    expect(xorbBytes(h)).toBeLessThan(xorbBytes(clean) + (2 << 20));
+  });
+
+  it('fail the file when a byte inside a compressed chunk is flipped', async () => {
+    const h = await hub();
+    const x = xetRequest(h, XET_REPO, XET_FILE, content);
+    const store = h.xet?.cas.store;
+    const compressed = [...(store?.xorbs.entries() ?? [])].flatMap(([xorb, v]) => v.chunks.filter((c) => c.scheme !== 0).map((c) => ({ xorb, c })));
+    const target = compressed[0];
+    if (!target) throw new Error('no compressed chunk');
+    h.xet?.cas.faults.add({ kind: 'corrupt', xorb: target.xorb, offset: target.c.offset + 8 + 40, times: Infinity });
+    const e = await transferInto(h, x, { decoder: counting() }).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(HubError);
+    expect((e as HubError).code).toBe('INTEGRITY');
+    expect((e as HubError).message).toContain(XET_FILE);
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * Compressed chunks decoded off the thread (xet/decode-pool.ts): batches packed, decoded by real
+ * workers run from source, and unpacked, giving the bytes and chunk hashes decoding here gives; a
+ * chunk that does not decode keeps its kind; a worker that dies fails only what it held.
+ */
+import { randomBytes } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sourceWorker } from '../../src-main/base/source-worker';
+import { ChunkFramer, decodeFramed, type FramedChunk } from '../../src-main/xet/chunk-format';
+import { decodePacked, packBatch, unpackDecoded } from '../../src-main/xet/decode-batch';
+import { DecodePool, sharedDecodePool, useXetDecodeWorker } from '../../src-main/xet/decode-pool';
+import { XetDataError } from '../../src-main/xet/errors';
+import { chunkHash } from '../../src-main/xet/hashes';
+import { chunkHeader, encodeChunk, type CompressionPolicy } from '../fakehub/xet/xorbs';
+
+function serialize(data: Buffer, policy: CompressionPolicy): Buffer {
+  const { scheme, payload } = encodeChunk(data, policy);
+  const stored = payload ?? data;
+  return Buffer.concat([chunkHeader(scheme, stored.length, data.length), stored]);
+}
+
+const text = (n: number) => Buffer.from('the quick brown fox jumps over the lazy dog. '.repeat(Math.ceil(n / 45))).subarray(0, n);
+function floats(n: number, seed: number): Buffer {
+  const b = Buffer.alloc(n);
+  for (let i = 0; i + 4 <= n; i += 4) b.writeFloatLE(Math.sin((i + seed) / 1000) * 0.01, i);
+  return b;
+}
+
+// Odd lengths, so each chunk's output ends off a word boundary and the next must be realigned.
+const originals = [floats(40_003, 1), text(30_001), randomBytes(5000), floats(65_537, 7), text(999), floats(131_072, 3)];
+const policies: CompressionPolicy[] = ['bg4', 'lz4', 'none', 'bg4', 'lz4', 'bg4'];
+const stream = Buffer.concat(originals.map((d, i) => serialize(d, policies[i] as CompressionPolicy)));
+
+/** The chunks of `stream`, framed from socket-sized pieces (views across buffer edges). */
+function frames(bytes: Buffer = stream): FramedChunk[] {
+  const f = new ChunkFramer();
+  const out: FramedChunk[] = [];
+  for (let i = 0; i < bytes.length; i += 4096) out.push(...f.push(bytes.subarray(i, i + 4096)));
+  f.end();
+  return out;
+}
+
+const fromSource = () => sourceWorker(new URL('../../src-main/xet/decode-worker.ts', import.meta.url).pathname);
+
+let pools: DecodePool[] = [];
+afterEach(async () => {
+  await Promise.all(pools.map((p) => p.close()));
+  pools = [];
+});
+const pool = (start: () => Worker = fromSource, size = 2) => {
+  const p = new DecodePool(start, size);
+  pools.push(p);
+  return p;
+};
+
+describe('decode batches', () => {
+  it('pack, decode and unpack give the chunks and hashes that decoding here gives, each 8-byte aligned', () => {
+    const compressed = frames().filter((f) => f.header.scheme !== 0);
+    expect(new Set(compressed.map((f) => f.header.scheme))).toEqual(new Set([1, 2]));
+    const batch = packBatch(compressed);
+    const { out, hashes } = decodePacked(batch, (c) => chunkHash(c));
+    const chunks = unpackDecoded(compressed, batch.headers, out, hashes);
+    const expected = originals.filter((_, i) => policies[i] !== 'none');
+    expect(chunks.map((c) => Buffer.concat(c.parts).equals(expected[chunks.indexOf(c)] as Buffer))).toEqual(expected.map(() => true));
+    for (const c of chunks) {
+      expect(c.hash).toEqual(chunkHash(c.parts));
+      expect((c.parts[0] as Buffer).byteOffset % 8).toBe(0);
+    }
+  });
+
+  it('a chunk that does not decompress keeps its kind', () => {
+    const [f] = frames(serialize(text(20_000), 'lz4'));
+    const bad = { ...(f as FramedChunk), stored: [Buffer.alloc((f as FramedChunk).header.compressedLength, 0x55)] };
+    expect(() => decodePacked(packBatch([bad]), null)).toThrow(XetDataError);
+  });
+});
+
+describe('DecodePool', () => {
+  it('decodes in workers what decoding here decodes, stored chunks passed through, batches in any number at once', async () => {
+    const p = pool();
+    const all = frames();
+    const here = all.map((f) => Buffer.concat(decodeFramed(f).parts));
+    const answers = await Promise.all(Array.from({ length: 12 }, () => p.decode(all)));
+    for (const chunks of answers) {
+      expect(chunks.map((c) => Buffer.concat(c.parts))).toEqual(here);
+      chunks.forEach((c, i) => expect(c.hash, `chunk ${i}`).toEqual(all[i]?.header.scheme === 0 ? null : chunkHash(c.parts)));
+      // Stored chunks are the very views they arrived in.
+      expect(chunks[2]?.parts).toBe(all[2]?.stored);
+    }
+    expect(p.workers).toBe(2);
+  });
+
+  it('a chunk that does not decompress fails its batch as bad data, and the workers go on', async () => {
+    const p = pool();
+    const [f] = frames(serialize(text(20_000), 'lz4'));
+    const bad = { ...(f as FramedChunk), stored: [Buffer.alloc((f as FramedChunk).header.compressedLength, 0x55)] };
+    await expect(p.decode([bad])).rejects.toMatchObject({ name: 'XetDataError', problem: 'chunk-size' });
+    expect((await p.decode(frames())).length).toBe(originals.length);
+  });
+
+  it('a worker that dies fails the batches it held; after two such deaths batches are decoded here', async () => {
+    let started = 0;
+    const dying = () => {
+      started += 1;
+      return new Worker('setTimeout(() => process.exit(3), 50)', { eval: true });
+    };
+    const p = pool(dying, 1);
+    await expect(p.decode(frames())).rejects.toThrow(/decode worker stopped/);
+    await expect(p.decode(frames())).rejects.toThrow(/decode worker stopped/);
+    const chunks = await p.decode(frames());
+    expect(chunks.map((c) => Buffer.concat(c.parts))).toEqual(originals);
+    expect(started).toBe(2);
+    expect(p.workers).toBe(0);
+  });
+
+  it('a worker that cannot start: batches are decoded here', async () => {
+    const p = pool(() => {
+      throw new Error('no threads');
+    });
+    expect((await p.decode(frames())).map((c) => Buffer.concat(c.parts))).toEqual(originals);
+  });
+
+  it('the shared pool runs the source when the built worker is missing', async () => {
+    useXetDecodeWorker('/nonexistent/xet-decode-worker.js');
+    const shared = sharedDecodePool();
+    expect(shared).not.toBeNull();
+    expect((await (shared as DecodePool).decode(frames())).map((c) => Buffer.concat(c.parts))).toEqual(originals);
+    useXetDecodeWorker(undefined);
+  });
+});
