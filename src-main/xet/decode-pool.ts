@@ -165,6 +165,9 @@ export function sharedDecodePool(): DecodePool | null {
   const source = path.join(path.dirname(fileURLToPath(import.meta.url)), 'decode-worker.ts');
   const built = builtEntry && fs.existsSync(builtEntry) ? builtEntry : null;
   if (size < 1 || (!built && !fs.existsSync(source))) return (shared = null);
-  shared = new DecodePool(() => (built ? new Worker(built) : sourceWorker(source)), size);
+  // A small young generation: the block decoder's outputs are native buffers freed only when their
+  // handles are collected, and a worker with the default one held ~5 MB more at its peak (1 GiB).
+  const resourceLimits = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 64 };
+  shared = new DecodePool(() => (built ? new Worker(built, { resourceLimits }) : sourceWorker(source)), size);
   return shared;
 }
