@@ -46,7 +46,7 @@ export class AnswerChunks {
     this.fed[i] = (this.fed[i] as number) + data.length;
     for (const frame of this.framer(i).push(data)) {
       // Stored chunks need no decoding: placed at once unless chunks before them are still decoding.
-      if (!this.#decoder || (frame.header.scheme === 0 && this.#decoding === 0 && !this.#batch.length)) this.#place(i, decodeFramed(frame));
+      if (!this.#decoder || (frame.header.scheme === 0 && this.#decoding === 0 && !this.#batch.length && !this.#failed)) this.#place(i, decodeFramed(frame));
       else {
         this.#batch.push({ range: i, frame });
         this.#batchBytes += frame.bytes;
@@ -82,8 +82,9 @@ export class AnswerChunks {
     this.#decoding += bytes;
     this.#decoded = this.#decoded.then(async () => {
       const chunks = await answer;
-      this.#decoding -= bytes;
       chunks.forEach((c, k) => this.#place((mine[k] as { range: number }).range, c));
+      // Only once the whole batch is placed: a chunk that failed to place leaves the ones after it unplaced.
+      this.#decoding -= bytes;
     });
     this.#decoded.catch(() => (this.#failed = true));
   }

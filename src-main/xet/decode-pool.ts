@@ -87,7 +87,14 @@ export class DecodePool implements ChunkDecoder {
       if (w.waiting.size === 0) w.worker.ref();
       w.waiting.set(id, { frames: compressed, headers: batch.headers, bytes: batch.data.byteLength, resolve: (d) => resolve(merged(frames, d)), reject });
       w.load += batch.data.byteLength;
-      w.worker.postMessage({ id, data: batch.data, headers: batch.headers }, [batch.data]);
+      try {
+        w.worker.postMessage({ id, data: batch.data, headers: batch.headers }, [batch.data]);
+      } catch (error) {
+        w.waiting.delete(id);
+        w.load -= batch.data.byteLength;
+        if (w.waiting.size === 0) w.worker.unref();
+        reject(error);
+      }
     });
   }
 
@@ -140,6 +147,8 @@ export class DecodePool implements ChunkDecoder {
     };
     worker.once('error', gone);
     worker.once('exit', gone);
+    // An answer that cannot be read names no batch: the worker is stopped, and all it held fails.
+    worker.on('messageerror', () => void worker.terminate());
     worker.unref();
     this.#workers.push(w);
     return w;

@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { compressFrameSync, compressSync, decompressFrameSync } from 'lz4-napi';
-import { describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
+import { describe, expect, it, vi } from 'vitest';
 import { decodeLz4FrameInto } from '../../src-main/xet/lz4-frame';
 
 const text = (n: number) => Buffer.from('the quick brown fox jumps over the lazy dog. '.repeat(Math.ceil(n / 45) + 1)).subarray(0, n);
@@ -28,7 +29,23 @@ function frameOf(blocks: { data: Buffer; raw?: boolean }[]): Buffer {
   return Buffer.concat([...parts, Buffer.alloc(4)]);
 }
 
+/** The CommonJS module the decoder loads (lazy-package.ts), whose frame decoder a test can watch. */
+const lz4Cjs = createRequire(import.meta.url)('lz4-napi') as { decompressFrameSync: (b: Buffer) => Buffer };
+
 describe('decodeLz4FrameInto', () => {
+  it('reads the frames xet-core writes block by block, never through the frame decoder', () => {
+    const spy = vi.spyOn(lz4Cjs, 'decompressFrameSync');
+    try {
+      for (const n of [1000, 65_536, 100_000, 131_072]) expect(decoded(compressFrameSync(text(n)), n)?.equals(text(n))).toBe(true);
+      expect(spy).not.toHaveBeenCalled();
+      // A frame with a content checksum goes to it.
+      expect(decoded(compressFrameSync(text(1000), { contentChecksum: true }), 1000)?.equals(text(1000))).toBe(true);
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it.each([1, 1000, 65_536, 65_537, 131_072])('gives the frame decoder’s bytes for %i bytes of text and of noise', (n) => {
     for (const data of [text(n), randomBytes(n)]) {
       const frame = compressFrameSync(data);
@@ -56,5 +73,22 @@ describe('decodeLz4FrameInto', () => {
     expect(decoded(compressFrameSync(data), data.length - 1)).toBeNull();
     expect(decoded(compressFrameSync(data), data.length + 1)).toBeNull();
     expect(() => decoded(Buffer.alloc(100, 0x55), 100)).toThrow();
+  });
+
+  it('a frame cut short, without its end mark, or with a block longer than the frame: an error or the right bytes, never other bytes', () => {
+    const data = text(100_000);
+    const frame = compressFrameSync(data);
+    const outcome = (bent: Buffer) => {
+      try {
+        const out = decoded(bent, data.length);
+        return out === null ? 'refused' : out.equals(data) ? 'right' : 'wrong';
+      } catch {
+        return 'threw';
+      }
+    };
+    expect(outcome(frame.subarray(0, frame.length - 10))).not.toBe('wrong');
+    expect(outcome(frame.subarray(0, frame.length - 10))).not.toBe('right');
+    expect(outcome(frame.subarray(0, frame.length - 4))).not.toBe('wrong');
+    expect(outcome(Buffer.concat([frame.subarray(0, 7), Buffer.from([0xff, 0xff, 0x00, 0x00]), frame.subarray(11)]))).not.toBe('wrong');
   });
 });
