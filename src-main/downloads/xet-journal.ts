@@ -107,6 +107,13 @@ export class XetJournal {
     this.#saving = null;
   }
 
+  /** Saves what is recorded now, whatever moved since the last save (a transfer that stopped or failed keeps it all). */
+  flush(done: () => [number, number][]): void {
+    this.#savedAt = Date.now();
+    this.#next = done;
+    this.#saving ??= this.#drain();
+  }
+
   /** Resolves once no save is in flight or asked for (before the record is removed, moved or read). */
   async settled(): Promise<void> {
     while (this.#saving) await this.#saving;

@@ -21,6 +21,8 @@ export interface RangeRunnersOptions<T> {
   onConnections?(n: number): void;
   /** Fetches one queued item through `slots`; a rejection ends the window with it. */
   run(item: T, slots: XorbSlots): Promise<void>;
+  /** Told at the first rejection: the other runners' items should stop (runRanges waits for them). */
+  onFailed?(): void;
 }
 
 export async function runRanges<T>(o: RangeRunnersOptions<T>): Promise<void> {
@@ -31,7 +33,9 @@ export async function runRanges<T>(o: RangeRunnersOptions<T>): Promise<void> {
   /** The last plain request opened when the runners last doubled. */
   let rampedAt = 0;
   let live = 0;
+  let failure = null as { error: unknown } | null;
   const spawn = () => {
+    if (failure) return false;
     const extra = live > 0;
     if (extra && !slots.extra()) return false;
     live += 1;
@@ -70,7 +74,7 @@ export async function runRanges<T>(o: RangeRunnersOptions<T>): Promise<void> {
   });
   const runner = async () => {
     try {
-      for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
+      for (let item = queue.shift(); item !== undefined && !failure; item = queue.shift()) {
         await o.run(item, slots);
         // A capped judgement taken back (a busy machine, not the link): runners past the first few
         // leave as their range ends. `live` drops here, at once, so no more leave than that.
@@ -78,15 +82,23 @@ export async function runRanges<T>(o: RangeRunnersOptions<T>): Promise<void> {
         // Room another download gave back: a range still queued may open beside this one.
         more();
       }
+    } catch (error) {
+      // The first failure is the window's; the others' (stopped because of it) are not.
+      if (!failure) {
+        failure = { error };
+        o.onFailed?.();
+      }
     } finally {
       live -= 1;
     }
   };
   more();
-  // Runners added while these run (a capped link) are waited for too.
+  // Runners added while these run (a capped link) are waited for too: nothing of the window is
+  // still fetching or writing when this returns, failed or not.
   for (let waited = 0; waited < runners.length;) {
     const now = runners.length;
     await Promise.all(runners.slice(waited, now));
     waited = now;
   }
+  if (failure) throw failure.error;
 }

@@ -128,6 +128,8 @@ class XetTransfer {
       this.#opts.local?.learned(this.#terms);
       return this.#result;
     } catch (error) {
+      // Every range has stopped (runRanges waits for them): what they wrote since the last save is kept.
+      this.#opts.journal?.flush(() => this.#done.spans());
       // Failed its check with bytes from disk in it: the caller's retry fetches everything (#26.3).
       if (this.#opts.local?.used && (error instanceof XetDataError || (error instanceof HubError && error.code === 'INTEGRITY'))) this.#opts.local.distrust();
       // A read-token answer that is not one says nothing about the file: the classic road may still work.
@@ -207,9 +209,10 @@ class XetTransfer {
       this.#opts.onBytes?.(0, this.#done.prefix());
       this.#hasher.advance(this.#done.prefix());
     };
-    // The copies end with the window: a fetch that fails stops them, and nothing returns while they write.
-    const copying = new AbortController();
-    const copySignal = AbortSignal.any([this.#opts.signal, copying.signal]);
+    // Everything of the window ends with it: a range that fails stops the copies and the other ranges
+    // (fetching, retrying, writing), and nothing returns while any of them still runs.
+    const stop = new AbortController();
+    const windowSignal = AbortSignal.any([this.#opts.signal, stop.signal]);
     let fromFile = Promise.resolve(0);
     let copied = Promise.resolve();
     this.#result.ranges += jobs.length;
@@ -217,12 +220,12 @@ class XetTransfer {
     let replan: Promise<XetPlan> | null = null;
     const max = this.#opts.connections ?? 8;
     try {
-      fromFile = fillFromWritten(this.#written, jobs, window, this.#fh, copySignal, {
+      fromFile = fillFromWritten(this.#written, jobs, window, this.#fh, windowSignal, {
         written: (from, to) => this.#done.gapAt(from, to) === null,
         chunk: (at, length) => void this.#chunks.set(at, length),
         copied: took,
       });
-      const fromDisk = await fillFromLocal(this.#opts.local, jobs, window, this.#fh, copySignal, took);
+      const fromDisk = await fillFromLocal(this.#opts.local, jobs, window, this.#fh, windowSignal, took);
       copied = fromDisk.copied.then((n) => void (this.#result.reusedBytes += n));
       await runRanges({
         queue: byUrl(jobs),
@@ -233,6 +236,7 @@ class XetTransfer {
         onCapped: () => (this.#capped = true),
         onUncapped: () => (this.#capped = false),
         onConnections: (n) => this.#opts.onConnections?.(n),
+        onFailed: () => stop.abort(),
         run: async (group, slots) => {
           for (let left = unfinished(group); left.length; left = unfinished(left)) {
             // One URL per request: a fresh plan may sign the group's ranges apart (each URL is signed
@@ -240,7 +244,7 @@ class XetTransfer {
             const first = left[0] as Job;
             const part = left.filter((j) => j.url === first.url);
             try {
-              await this.#fetch(part, window, slots);
+              await this.#fetch(part, window, slots, windowSignal);
             } catch (error) {
               if (error instanceof XetDataError) {
                 // Bytes that do not decode are refetched once from the range's start, then the file fails.
@@ -257,13 +261,13 @@ class XetTransfer {
                 replan ??= this.#plan(window).finally(() => (replan = null));
                 const fresh = await replan;
                 for (const j of left) j.url = urlFor(fresh, j);
-              } else await this.#retry(error, `Downloading ${this.#file} from the Xet storage`);
+              } else await this.#retry(error, `Downloading ${this.#file} from the Xet storage`, windowSignal);
             }
           }
         },
       });
     } catch (error) {
-      copying.abort();
+      stop.abort();
       throw error;
     } finally {
       await Promise.allSettled([copied, fromFile]);
@@ -274,8 +278,10 @@ class XetTransfer {
 
   /** Writes a run of decoded chunks where `#place` put them (xet-chunk-writes.ts), then counts them done. */
   async #write(run: PendingChunk[]): Promise<void> {
+    const wrote = await writeRun(this.#fh, run);
+    // Counted after the write returns: other ranges' writes land while this one waits.
     const before = this.#done.total();
-    for (const { chunk, spans, whole } of await writeRun(this.#fh, run)) {
+    for (const { chunk, spans, whole } of wrote) {
       for (const [from, to] of spans) this.#done.add(from, to);
       // Chunks wholly on disk are hashed now; clipped ones at the end.
       if (whole.length) this.#chunkHasher.add(whole, chunk.length, chunk.parts, chunk.hash);
@@ -286,9 +292,9 @@ class XetTransfer {
   }
 
   /** Streams the jobs' remaining chunks: one range, or several of one URL as a multi-range GET. */
-  async #fetch(group: Job[], window: Window, slots: XorbSlots): Promise<void> {
+  async #fetch(group: Job[], window: Window, slots: XorbSlots, signal: AbortSignal): Promise<void> {
     const asked = group.map((j) => ({ start: j.range.bytes.start + j.consumed, end: j.range.bytes.end }));
-    const opened = await openXorbRanges(group[0]?.url ?? '', asked, { signal: this.#opts.signal, slots });
+    const opened = await openXorbRanges(group[0]?.url ?? '', asked, { signal, slots });
     const multi = group.length > 1 ? multipartBody(opened) : null;
     let timer: NodeJS.Timeout | undefined;
     const stallMs = this.#opts.stallTimeoutMs ?? 10_000;
@@ -303,7 +309,7 @@ class XetTransfer {
     // (a write awaited per ~64 KiB chunk had serialised the two); a few MiB at most wait
     // (xet-answer-chunks.ts). A chunk counts as consumed (for a retry and the journal) only once
     // its write returned.
-    const writes = new ChunkWrites((run) => this.#write(run), this.#opts.signal);
+    const writes = new ChunkWrites((run) => this.#write(run), signal);
     const chunks = new AnswerChunks(group.length, this.#decoder, writes, (i, c) => {
       const job = group[i] as Job;
       if (job.chunk >= job.range.chunks.end) throw new XetDataError('chunk-size', 'a xorb range held more chunks than the plan says');
@@ -347,7 +353,9 @@ class XetTransfer {
           () => null,
           (e: unknown) => e,
         )) ?? caught;
-      if (error instanceof XetDataError || this.#opts.signal.aborted) throw error;
+      // A failed write (a full disk) is the file's answer, not a network fault to retry: the chunks
+      // placed behind it were never written, so a retry would resume at the wrong chunk.
+      if (error instanceof XetDataError || signal.aborted || writes.failed) throw error;
       throw error instanceof HubError ? error : new HubError('NETWORK', 'The connection to the Xet storage was cut.', { host: opened.host });
     } finally {
       clearTimeout(timer);

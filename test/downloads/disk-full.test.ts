@@ -12,6 +12,8 @@ import { fakeHub, hubHttp, manager } from '../helpers/hub';
 import { partialOf } from '../helpers/files';
 import { runCli } from '../helpers/cli';
 import { tmpfs } from '../helpers/mounts';
+import { sha256Of } from '../fakehub/content';
+import { noiseContent, XET_FILE, xetRepo } from '../fakehub/xet/fixtures';
 
 const q8 = tinyLlm().commits[0]?.files.get('tiny-llm-Q8_0.gguf');
 
@@ -87,5 +89,29 @@ describe('downloads on a full disk', () => {
     expect(Number(/bytes=(\d+)-/.exec(last?.headers.range ?? '')?.[1])).toBe(kept);
     const blob = path.join(folder, 'blobs', q8?.sha256 as string);
     expect(createHash('sha256').update(fs.readFileSync(blob)).digest('hex')).toBe(q8?.sha256);
+  });
+
+  it('a Xet download whose disk fills mid-file fails as DISK_FULL at once: no retry, no fallback to the classic road', async (ctx) => {
+    const mount = tmpfs(ctx, 12, 'the disk-full tests');
+    const content = noiseContent('xet-disk-full', 8 * MiB);
+    const hub = await fakeHub({ repos: [xetRepo('acme/xet-full', content)], storageHost: '127.0.0.2', xet: { maxXorbBytes: MiB, compression: 'none' } });
+    hub.link.set({ perConnection: 400_000 });
+    const cache = path.join(mount, 'hub');
+    const { m } = manager(hubHttp(hub), { cacheDir: () => cache });
+    const job = m.add({ repoType: 'model', repo: 'acme/xet-full', revision: 'main', files: [XET_FILE] });
+    const folder = path.join(cache, 'models--acme--xet-full');
+    const sha = sha256Of(content);
+    await expect.poll(() => partialOf(folder, sha) !== null, { timeout: 10_000 }).toBe(true);
+    fill(mount, 64 * 1024);
+    const filledAt = Date.now();
+    await m.whenIdle();
+    const failed = m.get(job.id);
+    expect(failed.state).toBe('error');
+    expect(failed.error?.code).toBe('DISK_FULL');
+    // The write error ended the file: no backoff and retries as for a network fault, and no whole-file bridge.
+    expect(Date.now() - filledAt).toBeLessThan(5000);
+    expect(hub.log.filter((l) => l.origin === 'cdn')).toEqual([]);
+    expect(partialOf(folder, sha)).not.toBeNull();
+    expect(fs.existsSync(path.join(folder, 'blobs', sha))).toBe(false);
   });
 });

@@ -5,6 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { readRanges, rangesPathOf } from '../../src-main/downloads/range-state';
 import { readXetProgress, XetJournal } from '../../src-main/downloads/xet-journal';
 import { tmpDir } from '../helpers/tmp';
+import { transferXet } from '../../src-main/downloads/xet-transfer';
+import { fakeHub, hubHttp } from '../helpers/hub';
+import { xetRequest } from '../helpers/xet-transfer';
+import { mixedXetContent, XET_FILE, XET_REPO, xetRepo } from '../fakehub/xet/fixtures';
 
 const HASH = 'a'.repeat(64);
 
@@ -52,5 +56,25 @@ describe('XetJournal', () => {
     expect(await readRanges(partial, size)).toEqual([[0, size]]);
     // Only the record: no temp file left behind.
     expect(fs.readdirSync(dir)).toEqual([path.basename(rangesPathOf(partial))]);
+  });
+
+  it('a transfer that stops saves it at once with every byte it wrote, none lost to the save throttle, counted once', async () => {
+    const content = mixedXetContent();
+    const hub = await fakeHub({ repos: [xetRepo()], storageHost: '127.0.0.2', xet: { maxXorbBytes: 1 << 20 } });
+    const req = xetRequest(hub, XET_REPO, XET_FILE, content);
+    const partial = path.join(tmpDir(), `${req.sha256}.0001.incomplete`);
+    const fh = await fs.promises.open(partial, 'w+');
+    const journal = new XetJournal(partial, req.size, req.xetHash);
+    journal.save([]);
+    const stop = new AbortController();
+    let written = 0;
+    const onBytes = (d: number) => ((written += d) > content.size / 3 ? stop.abort() : undefined);
+    const run = transferXet(hubHttp(hub), fh, req, { signal: stop.signal, hashOffThread: false, sleep: async () => {}, journal, onBytes });
+    await expect(run).rejects.toThrow();
+    await journal.settled();
+    await fh.close();
+    const spans = (await readRanges(partial, req.size)) ?? [];
+    expect(written).toBeGreaterThan(content.size / 3);
+    expect(spans.reduce((n, [a, b]) => n + b - a, 0)).toBe(written);
   });
 });

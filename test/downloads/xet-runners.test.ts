@@ -109,4 +109,34 @@ describe('runRanges', () => {
     // Runners past the first two left as their ranges ended.
     expect(Math.max(...peaks.slice(-10))).toBeLessThanOrEqual(2);
   });
+
+  it('a range that fails tells the others to stop, starts no more, and ends the window with its error once all have stopped', async () => {
+    const stop = new AbortController();
+    const started: number[] = [];
+    const ended: number[] = [];
+    const run = runRanges({
+      queue: [0, 1, 2, 3, 4, 5],
+      max: 3,
+      first: 3,
+      capped: () => false,
+      onCapped: () => undefined,
+      onUncapped: () => undefined,
+      onFailed: () => stop.abort(),
+      run: async (i) => {
+        started.push(i);
+        if (i === 1) {
+          await tick();
+          throw new Error('range 1 failed');
+        }
+        // The others run until told to stop, then fail with their own (ignored) errors.
+        await new Promise((resolve) => stop.signal.addEventListener('abort', resolve, { once: true }));
+        await tick();
+        ended.push(i);
+        throw new Error(`range ${i} stopped`);
+      },
+    });
+    await expect(run).rejects.toThrow('range 1 failed');
+    expect(started).toEqual([0, 1, 2]);
+    expect(ended.sort()).toEqual([0, 2]);
+  });
 });
