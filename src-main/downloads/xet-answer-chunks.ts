@@ -5,13 +5,31 @@
  * a worker never answered for is fetched again from the range's last written chunk.
  */
 import { ChunkFramer, decodeFramed, type DecodedChunk, type FramedChunk } from '../xet/chunk-format';
-import type { ChunkDecoder, HashedChunk } from '../xet/decode-pool';
+import { sharedDecodePool, type ChunkDecoder, type DecodePool, type HashedChunk } from '../xet/decode-pool';
+import { WORKER_HASH_THRESHOLD } from './hasher';
 import type { ChunkWrites } from './xet-chunk-writes';
 
 /** Decoded bytes one range may have waiting for the disk (or for a decode worker). */
 const WRITE_AHEAD = 4 << 20;
 /** Stored bytes of compressed chunks sent to a decode worker at once: one message per ~4 chunks. */
 const DECODE_BATCH = 256 << 10;
+
+/** The smallest file that starts the decode workers; a smaller one (from 32 MiB) uses them once they run. */
+const DECODE_WORKERS_START_FROM = 128 << 20;
+
+/**
+ * Who decodes a file's compressed chunks: the shared workers where hashing goes off the thread
+ * too, once they run or for a file large enough to pay for starting them (~60 ms, against ~90 ms
+ * of decoding here per 64 MiB; docs/performance.md); else this thread (null).
+ */
+export function decoderFor(
+  size: number,
+  offThread: boolean,
+  pool: () => (Pick<DecodePool, 'workers'> & ChunkDecoder) | null = sharedDecodePool,
+): ChunkDecoder | null {
+  const shared = offThread && size >= WORKER_HASH_THRESHOLD ? pool() : null;
+  return shared && (shared.workers > 0 || size >= DECODE_WORKERS_START_FROM) ? shared : null;
+}
 
 export class AnswerChunks {
   readonly #framers: ChunkFramer[];

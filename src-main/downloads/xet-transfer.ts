@@ -15,14 +15,14 @@ import type { FileHandle } from 'node:fs/promises';
 import { HubError } from '../hub/errors';
 import type { HubHttp } from '../hub/http';
 import { CasClient } from '../xet/cas-client';
-import { sharedDecodePool, type ChunkDecoder } from '../xet/decode-pool';
+import type { ChunkDecoder } from '../xet/decode-pool';
 import { XetDataError } from '../xet/errors';
 import { multipartBody } from '../xet/multipart';
 import type { XetPlan, XetRange } from '../xet/reconstruction';
 import { XetTokenSource } from '../xet/token';
 import { abortableSleep, cancelledError } from './failures';
-import { createDiskHasher, WORKER_HASH_THRESHOLD, workerHashingUseful, type DiskHasher } from './hasher';
-import { AnswerChunks } from './xet-answer-chunks';
+import { createDiskHasher, workerHashingUseful, type DiskHasher } from './hasher';
+import { AnswerChunks, decoderFor } from './xet-answer-chunks';
 import { SpanSet } from './range-state';
 import type { XorbSlots } from './xet-slots';
 import { openXorbRanges } from './xet-split-range';
@@ -87,8 +87,7 @@ class XetTransfer {
     this.#cas = new CasClient(new XetTokenSource(hub, req.refreshUrl), req.ctx, opts.fetch);
     this.#hasher = createDiskHasher(fh.fd, req.sha256, req.size, opts.hashOffThread);
     this.#chunkHasher = createChunkHasher(fh.fd, req.size, opts.hashOffThread);
-    const offThread = opts.hashOffThread ?? workerHashingUseful();
-    this.#decoder = opts.decoder !== undefined ? opts.decoder : offThread && req.size >= WORKER_HASH_THRESHOLD ? sharedDecodePool() : null;
+    this.#decoder = opts.decoder !== undefined ? opts.decoder : decoderFor(req.size, opts.hashOffThread ?? workerHashingUseful());
   }
 
   async run(): Promise<XetTransferResult> {

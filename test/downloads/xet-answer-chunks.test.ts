@@ -10,6 +10,7 @@ import { sourceWorker } from '../../src-main/base/source-worker';
 import { HubError } from '../../src-main/hub/errors';
 import type { FramedChunk } from '../../src-main/xet/chunk-format';
 import { DecodePool, type ChunkDecoder } from '../../src-main/xet/decode-pool';
+import { decoderFor } from '../../src-main/downloads/xet-answer-chunks';
 import { mixedXetContent, XET_FILE, XET_REPO, xetRepo } from '../fakehub/xet/fixtures';
 import { fakeHub } from '../helpers/hub';
 import { transferInto, xetRequest } from '../helpers/xet-transfer';
@@ -77,5 +78,19 @@ describe('Xet transfers decoded by workers', () => {
     expect(e).toBeInstanceOf(HubError);
     expect((e as HubError).code).toBe('INTEGRITY');
     expect((e as HubError).message).toContain(XET_FILE);
+  });
+});
+
+describe('decoderFor', () => {
+  const MiB = 1 << 20;
+  const cold = Object.assign(counting(), { workers: 0 });
+  const warm = Object.assign(counting(), { workers: 1 });
+  it('starts the workers for a file of 128 MiB and more, uses running ones from 32 MiB, and none where hashing stays on the thread', () => {
+    expect(decoderFor(128 * MiB, true, () => cold)).toBe(cold);
+    expect(decoderFor(64 * MiB, true, () => cold)).toBeNull();
+    expect(decoderFor(64 * MiB, true, () => warm)).toBe(warm);
+    expect(decoderFor(16 * MiB, true, () => warm)).toBeNull();
+    expect(decoderFor(1024 * MiB, false, () => warm)).toBeNull();
+    expect(decoderFor(1024 * MiB, true, () => null)).toBeNull();
   });
 });
