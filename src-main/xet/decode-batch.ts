@@ -52,8 +52,9 @@ export function packBatch(frames: readonly FramedChunk[]): PackedBatch {
     headers.set([f.header.compressedLength, f.header.scheme, f.header.uncompressedLength], 3 * i);
     size += f.header.compressedLength;
   });
-  const data = new ArrayBuffer(size);
-  const view = new Uint8Array(data);
+  // Its own buffer (to be moved to a worker), not zero-filled: every byte is written below.
+  const view = Buffer.allocUnsafeSlow(size);
+  const data = view.buffer as ArrayBuffer;
   let at = 0;
   for (const f of frames)
     for (const p of f.stored) {
