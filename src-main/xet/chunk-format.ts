@@ -206,20 +206,3 @@ export class ChunkFramer {
     return parts;
   }
 }
-
-/** Cuts and decodes on this thread (the framer, then decodeFramed on each chunk). */
-export class ChunkStreamDecoder {
-  readonly #framer = new ChunkFramer();
-
-  get consumed(): number {
-    return this.#framer.consumed;
-  }
-
-  push(buf: Buffer): DecodedChunk[] {
-    return this.#framer.push(buf).map((f) => decodeFramed(f));
-  }
-
-  end(): void {
-    this.#framer.end();
-  }
-}

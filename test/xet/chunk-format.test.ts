@@ -1,7 +1,7 @@
 /** Xorb chunks on bytes alone: headers, the three schemes, byte grouping, and the streaming decoder. */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { bg4Regroup, ChunkStreamDecoder, decodeChunkData, MAX_CHUNK_BYTES, parseChunkHeader } from '../../src-main/xet/chunk-format';
+import { bg4Regroup, ChunkFramer, decodeChunkData, decodeFramed, MAX_CHUNK_BYTES, parseChunkHeader } from '../../src-main/xet/chunk-format';
 import { XetDataError } from '../../src-main/xet/errors';
 import { bg4Split, chunkHeader, encodeChunk, type CompressionPolicy } from '../fakehub/xet/xorbs';
 
@@ -74,17 +74,18 @@ describe('schemes', () => {
   });
 });
 
-describe('ChunkStreamDecoder', () => {
+describe('ChunkFramer, then decodeFramed', () => {
   const raw = randomBytes(3000);
   const stream = Buffer.concat([serialize(raw, 'none'), serialize(text, 'lz4'), serialize(floats, 'bg4'), serialize(raw.subarray(0, 999), 'none')]);
 
   it('gives the same chunks however the bytes are split, holding one partial chunk at most', () => {
     for (const step of [1, 7, 3008, 3009, 4096, stream.length]) {
-      const d = new ChunkStreamDecoder();
+      const d = new ChunkFramer();
       const out: Buffer[] = [];
       for (let i = 0; i < stream.length; i += step)
         out.push(
-          ...d.push(stream.subarray(i, i + step)).map((c) => {
+          ...d.push(stream.subarray(i, i + step)).map((f) => {
+            const c = decodeFramed(f);
             expect(c.parts.reduce((n, p) => n + p.length, 0)).toBe(c.length);
             return Buffer.concat(c.parts);
           }),
@@ -100,7 +101,7 @@ describe('ChunkStreamDecoder', () => {
   });
 
   it('says where the last whole chunk ended, and that a body cut inside a chunk is truncated', () => {
-    const d = new ChunkStreamDecoder();
+    const d = new ChunkFramer();
     d.push(stream.subarray(0, 3008 + 20));
     expect(d.consumed).toBe(3008);
     expect(problem(() => d.end())).toBe('chunk-truncated');
