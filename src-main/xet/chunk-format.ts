@@ -143,13 +143,13 @@ export interface DecodedChunk {
   bytes: number;
 }
 
-/** A framed chunk's bytes: a stored one as the views it arrived in, a compressed one decoded (into `into` when given). */
-export function decodeFramed(f: FramedChunk, into?: Buffer): DecodedChunk {
+/** A framed chunk's bytes on this thread: a stored one as the views it arrived in, a compressed one decoded. */
+export function decodeFramed(f: FramedChunk): DecodedChunk {
   const { header, stored, bytes } = f;
   const length = header.uncompressedLength;
-  if (header.scheme === 0 && !into) return { parts: stored, length, bytes };
+  if (header.scheme === 0) return { parts: stored, length, bytes };
   const data = stored.length === 1 ? (stored[0] as Buffer) : Buffer.concat(stored, header.compressedLength);
-  return { parts: [decodeChunkData(header, data, into)], length, bytes };
+  return { parts: [decodeChunkData(header, data)], length, bytes };
 }
 
 /**

@@ -22,7 +22,7 @@ import { sourceWorker } from '../base/source-worker';
 import { decodeFramed, type FramedChunk } from './chunk-format';
 import { decodePacked, packBatch, unpackDecoded, type DecodeReply, type HashedChunk, type PackedBatch } from './decode-batch';
 import { XetDataError } from './errors';
-import { chunkHash, nativeChunkHashing } from './hashes';
+import { nativeChunkHash } from './hashes';
 
 export type { HashedChunk } from './decode-batch';
 
@@ -49,7 +49,7 @@ interface PoolWorker {
 
 /** Decodes compressed chunks on this thread (no worker), hashing natively when it can. */
 function decodeHere(frames: readonly FramedChunk[], batch: PackedBatch): HashedChunk[] {
-  const { out, hashes } = decodePacked(batch, nativeChunkHashing() ? (c) => chunkHash(c) : null);
+  const { out, hashes } = decodePacked(batch, nativeChunkHash());
   return unpackDecoded(frames, batch.headers, out, hashes);
 }
 

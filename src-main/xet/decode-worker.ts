@@ -5,11 +5,11 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { decodePacked, errorReply, type DecodeReply, type DecodeRequest } from './decode-batch';
-import { chunkHash, nativeChunkHashing } from './hashes';
+import { nativeChunkHash } from './hashes';
 
 const port = parentPort;
 if (!port) throw new Error('decode-worker runs as a worker thread');
-const hash = nativeChunkHashing() ? (chunk: Uint8Array) => chunkHash(chunk) : null;
+const hash = nativeChunkHash();
 
 port.on('message', (m: DecodeRequest) => {
   let reply: DecodeReply;

@@ -60,6 +60,11 @@ export function nativeChunkHashing(): boolean {
   return nativeBlake3() !== null;
 }
 
+/** The native chunk hash, or null where only the wasm exists (slower than a decode worker's decoding: the download hashes then). */
+export function nativeChunkHash(): ((data: Uint8Array) => Uint8Array) | null {
+  return nativeChunkHashing() ? chunkHash : null;
+}
+
 /** A chunk's hash, from its bytes in one piece or in order in several. */
 export function chunkHash(data: Uint8Array | readonly Uint8Array[]): Uint8Array {
   const parts = data instanceof Uint8Array ? [data] : data;
