@@ -5,6 +5,7 @@
  * functions on bytes; every length is checked against the limits before it sizes anything.
  * LZ4 frames are read by lz4-frame.ts (lz4-napi: lz4_flex, the same Rust crate xet-core uses).
  */
+import { bg4Input, bg4Regroup } from './bg4-regroup';
 import { decodeLz4FrameInto } from './lz4-frame';
 import { XetDataError } from './errors';
 
@@ -38,70 +39,6 @@ export function parseChunkHeader(buf: Uint8Array, at = 0): ChunkHeader {
   return { compressedLength, scheme, uncompressedLength };
 }
 
-/** Whether a Uint32Array reads bytes little-endian here (it does on every platform Node ships for). */
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
-// The aligned copy of the groups' words: reused, since the transpose is synchronous and one chunk
-// is at most 128 KiB.
-const scratch = Buffer.allocUnsafeSlow(MAX_CHUNK_BYTES);
-
-/**
- * The inverse of xet-core's bg4_split: group g holds bytes g, g+4, g+8… of the original. Most
- * weights on the Hub are stored this way, so this runs over every byte of them: a byte-at-a-time
- * loop cost 230 ms per 64 MiB, a fifth of a loopback download. Here the whole words of the four
- * groups are copied to one aligned buffer and transposed four words at a time (3× faster); the
- * few bytes past them go one by one.
- */
-export function bg4Regroup(grouped: Uint8Array, into?: Buffer): Buffer {
-  const n = grouped.length;
-  if (into && into.length !== n) throw new RangeError(`bg4Regroup: ${n} bytes into ${into.length}`);
-  const split = n >>> 2;
-  const rem = n & 3;
-  // The groups start at 0, s1, s2 and s3; the first `rem` of them hold one byte more than `split`.
-  const s1 = split + (rem > 0 ? 1 : 0);
-  const s2 = s1 + split + (rem > 1 ? 1 : 0);
-  const s3 = s2 + split + (rem > 2 ? 1 : 0);
-  // Its own ArrayBuffer, at offset 0, or the caller's: word-aligned there, or written a byte at a time.
-  const out = into ?? Buffer.allocUnsafeSlow(n);
-  let done = 0; // output words written
-  if (LITTLE_ENDIAN && split >= 4 && out.byteOffset % 4 === 0) {
-    const q = split >>> 2; // whole 4-byte words of each group
-    // Larger than any chunk (a caller's own buffer): its own copy, not a scratch kept for ever.
-    const bytes = 16 * q <= scratch.length ? scratch : Buffer.allocUnsafeSlow(16 * q);
-    const words = new Uint32Array(bytes.buffer, 0, 4 * q);
-    bytes.set(grouped.subarray(0, 4 * q), 0);
-    bytes.set(grouped.subarray(s1, s1 + 4 * q), 4 * q);
-    bytes.set(grouped.subarray(s2, s2 + 4 * q), 8 * q);
-    bytes.set(grouped.subarray(s3, s3 + 4 * q), 12 * q);
-    const o = new Uint32Array(out.buffer, out.byteOffset, split);
-    for (let j = 0; j < q; j++) {
-      const a = words[j] as number;
-      const b = words[q + j] as number;
-      const c = words[2 * q + j] as number;
-      const d = words[3 * q + j] as number;
-      const k = 4 * j;
-      o[k] = (a & 0xff) | ((b & 0xff) << 8) | ((c & 0xff) << 16) | (d << 24);
-      o[k + 1] = ((a >>> 8) & 0xff) | (b & 0xff00) | (((c >>> 8) & 0xff) << 16) | (((d >>> 8) & 0xff) << 24);
-      o[k + 2] = ((a >>> 16) & 0xff) | (((b >>> 16) & 0xff) << 8) | (c & 0xff0000) | (((d >>> 16) & 0xff) << 24);
-      o[k + 3] = (a >>> 24) | (((b >>> 24) & 0xff) << 8) | (((c >>> 24) & 0xff) << 16) | (d & 0xff000000);
-    }
-    done = 4 * q;
-  }
-  for (let i = done; i < split; i++) {
-    out[4 * i] = grouped[i] as number;
-    out[4 * i + 1] = grouped[s1 + i] as number;
-    out[4 * i + 2] = grouped[s2 + i] as number;
-    out[4 * i + 3] = grouped[s3 + i] as number;
-  }
-  // The tail: bytes 4·split… come from the groups that hold one more.
-  const starts = [0, s1, s2, s3];
-  for (let g = 0; g < rem; g++) out[4 * split + g] = grouped[(starts[g] as number) + split] as number;
-  return out;
-}
-
-// The byte groups of a scheme 2 chunk before they are regrouped: kept, as decoding is synchronous.
-const grouped = Buffer.allocUnsafeSlow(MAX_CHUNK_BYTES);
-
 /**
  * The chunk's bytes from its header and stored data; their length is checked against the header.
  * With `into` (its uncompressed length), they are written there and it is returned.
@@ -114,7 +51,7 @@ export function decodeChunkData(header: ChunkHeader, data: Buffer, into?: Buffer
     into.set(data);
     return into;
   }
-  const out = header.scheme === 2 ? grouped.subarray(0, length) : (into ?? Buffer.allocUnsafeSlow(length));
+  const out = header.scheme === 2 ? bg4Input(length) : (into ?? Buffer.allocUnsafeSlow(length));
   let fits: boolean;
   try {
     fits = decodeLz4FrameInto(data, out);

@@ -1,7 +1,7 @@
 /**
  * A batch of compressed Xet chunks as it crosses to a decode worker and back (decode-pool.ts): the
  * stored bytes copied into one transferable buffer with a header triple per chunk, decoded into
- * one buffer at 8-byte-aligned offsets (bg4Regroup transposes 4-byte words in place), each chunk's
+ * one buffer at 8-byte-aligned offsets (bg4Regroup's JS path writes whole 4-byte words), each chunk's
  * hash beside it. Pure functions on both sides, so the inline path and the tests run the very same
  * code as the worker.
  */

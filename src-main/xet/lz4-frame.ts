@@ -13,9 +13,6 @@ const MAGIC = 0x184d2204;
 const BLOCK_MAX = [64 << 10, 256 << 10, 1 << 20, 4 << 20];
 const UNCOMPRESSED_BLOCK = 0x80000000;
 
-// A block with its size in front (the block decoder's input); kept, as decoding is synchronous.
-let sized = Buffer.allocUnsafeSlow(0);
-
 /** Fills `out` from the frame's blocks; false when the frame is not one this reads (nothing is claimed about the bytes then). */
 function blocksInto(frame: Buffer, out: Buffer): boolean {
   if (frame.length < 7 || frame.readUInt32LE(0) !== MAGIC) return false;
@@ -42,14 +39,17 @@ function blocksInto(frame: Buffer, out: Buffer): boolean {
       written += n;
     } else {
       if (expect === 0) return false;
-      if (sized.length < 4 + n) sized = Buffer.allocUnsafeSlow(4 + n);
-      sized.writeUInt32LE(expect, 0);
-      frame.copy(sized, 4, at, at + n);
+      // The block decoder reads the decoded size in front of the block: that is where the frame
+      // has the block's own size word, read above. It is swapped for the decoder and put back, so
+      // no caller sees its buffer change (decoding is synchronous), and no block is copied.
+      frame.writeUInt32LE(expect, at - 4);
       let block: Buffer;
       try {
-        block = lz4().uncompressSync(sized.subarray(0, 4 + n));
+        block = lz4().uncompressSync(frame.subarray(at - 4, at + n));
       } catch {
         return false;
+      } finally {
+        frame.writeUInt32LE(word, at - 4);
       }
       if (block.length !== expect) return false;
       block.copy(out, written);

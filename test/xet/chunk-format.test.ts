@@ -1,9 +1,9 @@
 /** Xorb chunks on bytes alone: headers, the three schemes, byte grouping, and the streaming decoder. */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { bg4Regroup, ChunkFramer, decodeChunkData, decodeFramed, MAX_CHUNK_BYTES, parseChunkHeader } from '../../src-main/xet/chunk-format';
+import { ChunkFramer, decodeChunkData, decodeFramed, MAX_CHUNK_BYTES, parseChunkHeader } from '../../src-main/xet/chunk-format';
 import { XetDataError } from '../../src-main/xet/errors';
-import { bg4Split, chunkHeader, encodeChunk, type CompressionPolicy } from '../fakehub/xet/xorbs';
+import { chunkHeader, encodeChunk, type CompressionPolicy } from '../fakehub/xet/xorbs';
 
 function serialize(data: Buffer, policy: CompressionPolicy): Buffer {
   const { scheme, payload } = encodeChunk(data, policy);
@@ -42,18 +42,6 @@ describe('chunk headers', () => {
 });
 
 describe('schemes', () => {
-  it('byte grouping by 4 is undone for every length remainder', () => {
-    // Below 16 bytes there are no whole words; from 16 on, words then single bytes then the tail.
-    for (const n of [...Array.from({ length: 48 }, (_, i) => i), 65_535, 65_536, 65_537, 65_538, 65_539, 131_072]) {
-      const data = randomBytes(n);
-      expect(bg4Regroup(bg4Split(data)).equals(data), `${n} bytes`).toBe(true);
-    }
-    // A view at an odd offset of a larger buffer, as a decompressed frame may be.
-    const inner = bg4Split(randomBytes(1001));
-    const shifted = Buffer.concat([Buffer.from([7]), inner]).subarray(1);
-    expect(bg4Regroup(shifted).equals(bg4Regroup(inner))).toBe(true);
-  });
-
   it.each([
     ['none', randomBytes(5000), 0],
     ['lz4', text, 1],

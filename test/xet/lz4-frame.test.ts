@@ -54,6 +54,23 @@ describe('decodeLz4FrameInto', () => {
     }
   });
 
+  it('leaves the frame’s bytes as they were, whether it decodes or fails', () => {
+    const frame = compressFrameSync(text(131_072));
+    const before = Buffer.from(frame);
+    expect(decoded(frame, 131_072)?.equals(text(131_072))).toBe(true);
+    expect(frame.equals(before)).toBe(true);
+    // A block that does not decode (its bytes garbled) puts the size word back too.
+    const garbled = Buffer.from(frame);
+    garbled.fill(0xff, 20, 60);
+    const kept = Buffer.from(garbled);
+    try {
+      decoded(garbled, 131_072);
+    } catch {
+      // the frame decoder's verdict; the bytes are what this test reads
+    }
+    expect(garbled.equals(kept)).toBe(true);
+  });
+
   it('reads uncompressed blocks and compressed ones in one frame', () => {
     const a = randomBytes(65_536);
     const b = text(30_000);

@@ -1,0 +1,54 @@
+/** Byte grouping by 4 undone: the wasm shuffles, the JS words path, and the embedded wasm's source. */
+import fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import wabtInit from 'wabt';
+import { describe, expect, it } from 'vitest';
+import { bg4Input, bg4Regroup, bg4RegroupPath, bg4RegroupWords } from '../../src-main/xet/bg4-regroup';
+import { BG4_REGROUP_WASM } from '../../src-main/xet/bg4-regroup-wasm';
+import { bg4Split } from '../fakehub/xet/xorbs';
+
+// Below 16 bytes no word is whole; around 64 (one wasm step of each group); the chunk sizes.
+const LENGTHS = [...Array.from({ length: 80 }, (_, i) => i), 127, 128, 129, 255, 65_535, 65_536, 65_537, 65_538, 65_539, 131_071, 131_072];
+
+describe('bg4Regroup', () => {
+  it('is the embedded wasm compiled from bg4-regroup.wat', async () => {
+    const wabt = await wabtInit();
+    const source = fs.readFileSync(new URL('../../src-main/xet/bg4-regroup.wat', import.meta.url), 'utf8');
+    const built = Buffer.from(wabt.parseWat('bg4-regroup.wat', source, { simd: true }).toBinary({}).buffer).toString('base64');
+    expect(BG4_REGROUP_WASM, `paste into bg4-regroup-wasm.ts: '${built}'`).toBe(built);
+  });
+
+  it('runs the wasm shuffles on this Node', () => {
+    expect(bg4RegroupPath()).toBe('wasm');
+  });
+
+  it('undoes bg4_split for every length remainder, by both paths', () => {
+    for (const n of LENGTHS) {
+      const data = randomBytes(n);
+      const grouped = bg4Split(data);
+      expect(bg4Regroup(grouped).equals(data), `wasm, ${n} bytes`).toBe(true);
+      const words = Buffer.alloc(n);
+      bg4RegroupWords(grouped, words);
+      expect(words.equals(data), `words, ${n} bytes`).toBe(true);
+    }
+  });
+
+  it('regroups chunks decoded into its own input, and views at odd offsets', () => {
+    const data = randomBytes(65_537);
+    const input = bg4Input(data.length);
+    input.set(bg4Split(data));
+    const into = Buffer.alloc(data.length + 3).subarray(3);
+    expect(bg4Regroup(input, into).equals(data)).toBe(true);
+    // A view at an odd offset of a larger buffer, as a decompressed frame may be.
+    const inner = bg4Split(randomBytes(1001));
+    const shifted = Buffer.concat([Buffer.from([7]), inner]).subarray(1);
+    expect(bg4Regroup(shifted).equals(bg4Regroup(inner))).toBe(true);
+  });
+
+  it('takes buffers larger than a chunk by the words path', () => {
+    const data = randomBytes(300_001);
+    expect(bg4Regroup(bg4Split(data)).equals(data)).toBe(true);
+    expect(() => bg4Input(131_073)).toThrow(RangeError);
+    expect(() => bg4Regroup(Buffer.alloc(8), Buffer.alloc(7))).toThrow(RangeError);
+  });
+});
