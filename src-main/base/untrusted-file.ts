@@ -298,8 +298,14 @@ export function replaceFileSync(file: string, data: string | Buffer, tmp = `${fi
 
 /** Async twin of replaceFileSync. */
 export async function replaceFile(file: string, data: string | Buffer, tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`): Promise<void> {
-  await unlinkIfThere(tmp);
-  const fh = await fs.promises.open(tmp, EXCLUSIVE, 0o666);
+  // Exclusive, so whatever is at the temp name (a leftover, a link, a FIFO) is never opened; it is
+  // removed only then. Not unlinked up front: a Xet journal saves ~100 times a second, and the
+  // temp name is almost always free.
+  const fh = await fs.promises.open(tmp, EXCLUSIVE, 0o666).catch(async (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error;
+    await unlinkIfThere(tmp);
+    return fs.promises.open(tmp, EXCLUSIVE, 0o666);
+  });
   try {
     await fh.writeFile(data);
   } finally {

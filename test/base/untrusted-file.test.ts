@@ -8,7 +8,15 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openUntrusted, readUntrusted, readUntrustedSync, untrustedReadStream, withDeadline } from '../../src-main/base/untrusted-file';
+import {
+  openUntrusted,
+  readUntrusted,
+  readUntrustedSync,
+  replaceFile,
+  replaceFileSync,
+  untrustedReadStream,
+  withDeadline,
+} from '../../src-main/base/untrusted-file';
 import { tmpDir } from '../helpers/tmp';
 import { quickly } from '../helpers/deadline';
 
@@ -101,5 +109,38 @@ describe('opening a file someone else controls', () => {
     release('fd');
     await new Promise((r) => setTimeout(r, 10));
     expect(disposed).toBe(true);
+  });
+});
+
+describe('replacing a file in a place others write', () => {
+  it.each([
+    ['async', (file: string, data: string, tmp: string) => replaceFile(file, data, tmp)],
+    ['sync', async (file: string, data: string, tmp: string) => replaceFileSync(file, data, tmp)],
+  ])('%s: never opens what is at the temp name (a link, a FIFO, a leftover), and replaces the file', async (_, replace) => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'record.json');
+    const tmp = `${file}.tmp`;
+    const victim = path.join(dir, 'victim');
+    fs.writeFileSync(victim, 'keep');
+    fs.writeFileSync(file, 'old');
+    // A link to another file: removed, not followed.
+    fs.symlinkSync(victim, tmp);
+    await quickly(replace(file, 'one', tmp), 3000);
+    expect(fs.readFileSync(file, 'utf8')).toBe('one');
+    expect(fs.readFileSync(victim, 'utf8')).toBe('keep');
+    // A FIFO: removed, never waited on.
+    fifo(tmp);
+    await quickly(replace(file, 'two', tmp), 3000);
+    expect(fs.readFileSync(file, 'utf8')).toBe('two');
+    // A leftover of an earlier save, then a free name.
+    fs.writeFileSync(tmp, 'leftover, longer than the data');
+    await quickly(replace(file, 'three', tmp), 3000);
+    await quickly(replace(file, 'four', tmp), 3000);
+    expect(fs.readFileSync(file, 'utf8')).toBe('four');
+    expect(fs.existsSync(tmp)).toBe(false);
+    // A folder there is an error, and the file is left as it was.
+    fs.mkdirSync(tmp);
+    await expect(replace(file, 'five', tmp)).rejects.toThrow();
+    expect(fs.readFileSync(file, 'utf8')).toBe('four');
   });
 });
