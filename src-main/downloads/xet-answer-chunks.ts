@@ -12,9 +12,10 @@ import type { ChunkWrites } from './xet-chunk-writes';
 /**
  * Decoded bytes one range may have waiting for the disk or a decode worker. 4 MiB before the
  * workers; with them, 2 MiB kept a 1 GiB byte-grouped download's peak RSS at 244–254 MB instead
- * of 261–295, no slower, and raw chunks no slower either (docs/performance.md).
+ * of 261–295, no slower, and raw chunks no slower either. Once the chunks decoded faster (wasm
+ * regrouping), 1 MiB took the peak from 239–252 MB to 232–243, again no slower (docs/performance.md).
  */
-const WRITE_AHEAD = 2 << 20;
+const WRITE_AHEAD = 1 << 20;
 /** Stored bytes of compressed chunks sent to a decode worker at once: one message per ~4 chunks. */
 const DECODE_BATCH = 256 << 10;
 
