@@ -120,15 +120,19 @@ export function bg4RegroupWords(grouped: Uint8Array, out: Buffer): void {
   regroupBytes(grouped, out, done);
 }
 
-/** The shuffles path: the groups copied into the wasm (unless decoded there), 16-byte steps, the words copied out. */
+/**
+ * The shuffles path: the groups copied into the wasm (unless decoded there), 16-byte steps, the
+ * words copied out; the last bytes are read from the wasm's copy, which nothing else writes.
+ */
 function regroupWasm(w: Regrouper, grouped: Uint8Array, out: Buffer): void {
-  const { split, s1, s2, s3 } = groupStarts(grouped.length);
-  const inPlace = grouped.buffer === w.input.buffer && grouped.byteOffset === w.input.byteOffset;
-  if (!inPlace) w.input.set(grouped);
+  const n = grouped.length;
+  const { split, s1, s2, s3 } = groupStarts(n);
+  // A view elsewhere in the wasm memory is moved down too (set copies overlapping bytes rightly).
+  if (grouped.buffer !== w.input.buffer || grouped.byteOffset !== w.input.byteOffset) w.input.set(grouped);
   const blocks = split >>> 4;
   w.regroup(0, WORDS_AT, blocks, s1, s2, s3);
   out.set(w.words.subarray(0, 64 * blocks));
-  regroupBytes(grouped, out, 16 * blocks);
+  regroupBytes(w.input.subarray(0, n), out, 16 * blocks);
 }
 
 /** The original bytes of byte-grouped `grouped`, written into `into` (its length) when given. */
@@ -138,6 +142,8 @@ export function bg4Regroup(grouped: Uint8Array, into?: Buffer): Buffer {
   // Its own ArrayBuffer, at offset 0, or the caller's.
   const out = into ?? Buffer.allocUnsafeSlow(n);
   const w = n <= WASM_MAX ? regrouper() : null;
+  // The output would be overwritten by the wasm's own work (or overwrite the groups it reads).
+  if (w && out.buffer === w.input.buffer) throw new RangeError('bg4Regroup: the output cannot be in the regrouper’s own memory');
   if (w) regroupWasm(w, grouped, out);
   else bg4RegroupWords(grouped, out);
   return out;

@@ -45,6 +45,20 @@ describe('bg4Regroup', () => {
     expect(bg4Regroup(shifted).equals(bg4Regroup(inner))).toBe(true);
   });
 
+  it('regroups groups found elsewhere in its own memory, and refuses an output there', () => {
+    for (const n of [65_537, 1001, 63]) {
+      const data = randomBytes(n);
+      // At an odd offset of its input region, and in its words region (past the first 128 KiB).
+      const atOdd = bg4Input(n + 7).subarray(7);
+      atOdd.set(bg4Split(data));
+      expect(bg4Regroup(atOdd).equals(data), `offset 7, ${n} bytes`).toBe(true);
+      const inWords = Buffer.from(bg4Input(1).buffer, 131_072 + 5, n);
+      inWords.set(bg4Split(data));
+      expect(bg4Regroup(inWords).equals(data), `words region, ${n} bytes`).toBe(true);
+    }
+    expect(() => bg4Regroup(bg4Input(64), bg4Input(64))).toThrow(RangeError);
+  });
+
   it('takes buffers larger than a chunk by the words path', () => {
     const data = randomBytes(300_001);
     expect(bg4Regroup(bg4Split(data)).equals(data)).toBe(true);
