@@ -10,14 +10,19 @@ import { WORKER_HASH_THRESHOLD } from './hasher';
 import type { ChunkWrites } from './xet-chunk-writes';
 
 /**
- * Decoded bytes one range may have waiting for the disk or a decode worker. 4 MiB before the
+ * Decoded bytes one xorb answer may have waiting for the disk or a decode worker. 4 MiB before the
  * workers; with them, 2 MiB kept a 1 GiB byte-grouped download's peak RSS at 244–254 MB instead
  * of 261–295, no slower, and raw chunks no slower either. Once the chunks decoded faster (wasm
  * regrouping), 1 MiB took the peak from 239–252 MB to 232–243, again no slower (docs/performance.md).
  */
 const WRITE_AHEAD = 1 << 20;
-/** Stored bytes of compressed chunks sent to a decode worker at once: one message per ~4 chunks. */
+/**
+ * Stored bytes of compressed chunks sent to a decode worker at once: one message per ~4 chunks.
+ * A batch also goes once it decodes to half the write-ahead, so that text compressed 4× or more
+ * still has a batch decoding while the one before it is written.
+ */
 const DECODE_BATCH = 256 << 10;
+const DECODE_BATCH_DECODED = WRITE_AHEAD / 2;
 
 /** The smallest file that starts the decode workers; a smaller one (from 32 MiB) uses them once they run. */
 const DECODE_WORKERS_START_FROM = 128 << 20;
@@ -45,6 +50,7 @@ export class AnswerChunks {
   readonly fed: number[];
   #batch: { range: number; frame: FramedChunk }[] = [];
   #batchBytes = 0;
+  #batchDecoded = 0;
   /** Every batch sent, placed in turn: settles once the last is. */
   #decoded: Promise<void> = Promise.resolve();
   /** Decoded bytes sent and not yet placed. */
@@ -73,7 +79,8 @@ export class AnswerChunks {
       else {
         this.#batch.push({ range: i, frame });
         this.#batchBytes += frame.bytes;
-        if (this.#batchBytes >= DECODE_BATCH) this.#flush(this.#decoder);
+        this.#batchDecoded += frame.header.uncompressedLength;
+        if (this.#batchBytes >= DECODE_BATCH || this.#batchDecoded >= DECODE_BATCH_DECODED) this.#flush(this.#decoder);
       }
       if (this.#decoding + this.#writes.queued >= WRITE_AHEAD || this.#writes.failed || this.#failed) await this.drained();
     }
@@ -102,6 +109,7 @@ export class AnswerChunks {
     answer.catch(() => undefined);
     this.#batch = [];
     this.#batchBytes = 0;
+    this.#batchDecoded = 0;
     this.#decoding += bytes;
     this.#decoded = this.#decoded.then(async () => {
       const chunks = await answer;

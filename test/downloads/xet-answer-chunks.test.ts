@@ -8,10 +8,12 @@ import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sourceWorker } from '../../src-main/base/source-worker';
 import { HubError } from '../../src-main/hub/errors';
-import type { FramedChunk } from '../../src-main/xet/chunk-format';
+import { decodeFramed, type FramedChunk } from '../../src-main/xet/chunk-format';
 import { DecodePool, type ChunkDecoder } from '../../src-main/xet/decode-pool';
-import { decoderFor } from '../../src-main/downloads/xet-answer-chunks';
+import { AnswerChunks, decoderFor } from '../../src-main/downloads/xet-answer-chunks';
+import type { ChunkWrites } from '../../src-main/downloads/xet-chunk-writes';
 import { mixedXetContent, XET_FILE, XET_REPO, xetRepo } from '../fakehub/xet/fixtures';
+import { chunkHeader, encodeChunk } from '../fakehub/xet/xorbs';
 import { fakeHub } from '../helpers/hub';
 import { transferInto, xetRequest } from '../helpers/xet-transfer';
 
@@ -92,5 +94,29 @@ describe('decoderFor', () => {
     expect(decoderFor(16 * MiB, true, () => warm)).toBeNull();
     expect(decoderFor(1024 * MiB, false, () => warm)).toBeNull();
     expect(decoderFor(1024 * MiB, true, () => null)).toBeNull();
+  });
+
+  it('sends a batch once it decodes to half the write-ahead, so text compressed 4× or more still overlaps decoding and writing', async () => {
+    // 64 KiB chunks of text: LZ4 makes each a few KiB, so 256 KiB of stored bytes would decode to several MiB.
+    const text = Buffer.from('the quick brown fox jumps over the lazy dog. '.repeat(1500)).subarray(0, 64 << 10);
+    const { scheme, payload } = encodeChunk(text, 'lz4');
+    const stored = payload ?? text;
+    expect(stored.length).toBeLessThan(text.length / 8);
+    const chunk = Buffer.concat([chunkHeader(scheme, stored.length, text.length), stored]);
+    const decoded: number[] = [];
+    const decoder: ChunkDecoder = {
+      decode: (frames) => {
+        decoded.push(frames.reduce((n, f) => n + f.header.uncompressedLength, 0));
+        return Promise.resolve(frames.map((f) => ({ ...decodeFramed(f), hash: null })));
+      },
+    };
+    const writes = { queued: 0, failed: false, settled: () => Promise.resolve() } as unknown as ChunkWrites;
+    let placed = 0;
+    const answer = new AnswerChunks(1, decoder, writes, () => (placed += 1));
+    for (let i = 0; i < 64; i++) await answer.feed(0, Buffer.from(chunk));
+    await answer.drained();
+    expect(placed).toBe(64);
+    // 4 MiB of text in batches of 512 KiB decoded, not one or two of several MiB.
+    expect(decoded).toEqual(Array.from({ length: 8 }, () => 512 << 10));
   });
 });
