@@ -308,9 +308,13 @@ export async function replaceFile(file: string, data: string | Buffer, tmp = `${
   });
   try {
     await fh.writeFile(data);
-  } finally {
-    await fh.close();
+  } catch (error) {
+    // A full disk: the part written goes, rather than wait for the next save to clear it.
+    await fh.close().catch(() => undefined);
+    await unlinkIfThere(tmp).catch(() => undefined);
+    throw error;
   }
+  await fh.close();
   try {
     await fs.promises.rename(tmp, file);
   } catch (error) {

@@ -17,6 +17,7 @@ import {
   untrustedReadStream,
   withDeadline,
 } from '../../src-main/base/untrusted-file';
+import { tmpfs } from '../helpers/mounts';
 import { tmpDir } from '../helpers/tmp';
 import { quickly } from '../helpers/deadline';
 
@@ -142,5 +143,17 @@ describe('replacing a file in a place others write', () => {
     fs.mkdirSync(tmp);
     await expect(replace(file, 'five', tmp)).rejects.toThrow();
     expect(fs.readFileSync(file, 'utf8')).toBe('four');
+  });
+});
+
+describe('replacing a file on a full disk', () => {
+  it('fails with ENOSPC, leaves the file as it was, and leaves no temp file behind', async (ctx) => {
+    const mount = tmpfs(ctx, 1, 'the full-disk replace test');
+    const file = path.join(mount, 'record.json');
+    fs.writeFileSync(file, 'old');
+    const tmp = `${file}.tmp`;
+    await expect(replaceFile(file, Buffer.alloc(2 << 20, 1), tmp)).rejects.toMatchObject({ code: 'ENOSPC' });
+    expect(fs.readFileSync(file, 'utf8')).toBe('old');
+    expect(fs.existsSync(tmp)).toBe(false);
   });
 });
