@@ -4,7 +4,8 @@
  * whole-file bridge) and Python's huggingface_hub 2.0 with hf_xet (the repo's .venv-hf2), each
  * downloading the same Xet file, on loopback and with a per-connection cap (a far CDN). Hubcap
  * verifies sha256 and the Xet hash; hf_xet verifies nothing. Also Hubcap's peak RSS, and the xorb
- * bytes a second repo holding the same file costs.
+ * bytes a second repo holding the same file costs, and each client's CPU time (user + system, by
+ * GNU time where it is here) beside its wall time.
  *
  *   npm run build && npx tsx bench/xet.ts [--mib 64] [--runs 3] [--cap 8]   (cap in MB/s per connection)
  *   [--xorb-mib N]   (xorbs of at most N MiB: a file of many small ranges, as deduplicated files are)
@@ -81,23 +82,37 @@ const env: Record<string, string> = {
   HF_HUB_DISABLE_TELEMETRY: '1',
 };
 
-function timed(cmd: string, args: string[], extra: Record<string, string>): Promise<{ seconds: number; out: string }> {
+// CPU time (user + system) of each client, where GNU time is here: on a busy two-core machine the
+// wall time of one client moved by 15-30 % between sets, its CPU time far less (docs/performance.md).
+const TIME_BIN = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
+function timed(cmd: string, args: string[], extra: Record<string, string>): Promise<{ seconds: number; cpu: number | null; out: string }> {
+  const cpuFile = path.join(work, 'cpu.txt');
+  const [bin, argv] = TIME_BIN ? [TIME_BIN, ['-f', '%U %S', '-o', cpuFile, cmd, ...args]] : [cmd, args];
   const start = process.hrtime.bigint();
-  const p = spawn(cmd, args, { env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const p = spawn(bin, argv, { env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   p.stdout.on('data', (d: Buffer) => (out += d.toString()));
   p.stderr.on('data', (d: Buffer) => (err += d.toString()));
   return new Promise((resolve, reject) =>
-    p.on('exit', (code) =>
-      code === 0 ? resolve({ seconds: Number(process.hrtime.bigint() - start) / 1e9, out }) : reject(new Error(`${cmd} exited ${code}: ${err.slice(-800)}`)),
-    ),
+    p.on('exit', (code) => {
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      if (code !== 0) return reject(new Error(`${cmd} exited ${code}: ${err.slice(-800)}`));
+      const times = TIME_BIN ? fs.readFileSync(cpuFile, 'utf8').trim().split(/\s+/).map(Number) : [];
+      resolve({ seconds, cpu: times.length === 2 && times.every(Number.isFinite) ? (times[0] as number) + (times[1] as number) : null, out });
+    }),
   );
 }
 
 type Client = 'hubcap-xet' | 'hubcap-classic' | 'python-hf_xet' | 'baseline-xet';
 
-async function run(client: Client, cache: string, repo = 'acme/xet-bench', extra: Record<string, string> = {}): Promise<{ seconds: number; rssMB?: number }> {
+async function run(
+  client: Client,
+  cache: string,
+  repo = 'acme/xet-bench',
+  extra: Record<string, string> = {},
+): Promise<{ seconds: number; cpu: number | null; rssMB?: number }> {
   if (client === 'python-hf_xet') {
     const code = 'import sys\nfrom huggingface_hub import hf_hub_download\nhf_hub_download(sys.argv[1], sys.argv[2], cache_dir=sys.argv[3])';
     return timed(PYTHON, ['-c', code, repo, file, cache], { HF_HOME: path.join(cache, 'hf-home'), ...extra });
@@ -108,7 +123,7 @@ async function run(client: Client, cache: string, repo = 'acme/xet-bench', extra
     { ...(client === 'hubcap-classic' ? { HF_HUB_DISABLE_XET: '1' } : {}), ...extra },
   );
   const last = JSON.parse(r.out.trim().split('\n').pop() ?? '{}') as { maxRssBytes?: number };
-  return { seconds: r.seconds, rssMB: +((last.maxRssBytes ?? 0) / 1e6).toFixed(1) };
+  return { seconds: r.seconds, cpu: r.cpu, rssMB: +((last.maxRssBytes ?? 0) / 1e6).toFixed(1) };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
@@ -120,20 +135,23 @@ for (const [name, shape] of [
 ] as const) {
   hub.link.set(shape);
   const times = new Map<Client, number[]>(clients.map((c) => [c, []]));
+  const cpus = new Map<Client, number[]>(clients.map((c) => [c, []]));
   let rss = 0;
   for (let i = 0; i < runs; i++)
     for (const c of i % 2 ? [...clients].reverse() : clients) {
       const cache = fs.mkdtempSync(path.join(work, `${c}-`));
       const r = await run(c, cache);
       times.get(c)?.push(r.seconds);
+      if (r.cpu !== null) cpus.get(c)?.push(r.cpu);
       if (r.rssMB) rss = Math.max(rss, c === 'hubcap-xet' ? r.rssMB : rss);
       fs.rmSync(cache, { recursive: true, force: true });
     }
   const med = (c: Client) => median(times.get(c) ?? []);
   const mbps = (c: Client) => (size / 1e6 / med(c)).toFixed(0);
   process.stdout.write(`\n${name}, ${values.mib} MiB, median of ${runs} (whole process):\n`);
+  const cpu = (c: Client) => ((cpus.get(c) ?? []).length ? `, CPU ${median(cpus.get(c) ?? []).toFixed(2)} s` : '');
   for (const c of clients)
-    process.stdout.write(`  ${c.padEnd(15)} ${med(c).toFixed(2)} s  ${mbps(c)} MB/s  [${(times.get(c) ?? []).map((t) => t.toFixed(2)).join(', ')}]\n`);
+    process.stdout.write(`  ${c.padEnd(15)} ${med(c).toFixed(2)} s  ${mbps(c)} MB/s  [${(times.get(c) ?? []).map((t) => t.toFixed(2)).join(', ')}]${cpu(c)}\n`);
   process.stdout.write(`  hubcap-xet / python-hf_xet speed: ${(med('python-hf_xet') / med('hubcap-xet')).toFixed(2)}x; hubcap-xet peak RSS ${rss} MB\n`);
   if (BASELINE_CLI) process.stdout.write(`  hubcap-xet / baseline build's Xet speed: ${(med('baseline-xet') / med('hubcap-xet')).toFixed(2)}x\n`);
 }
