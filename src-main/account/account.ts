@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AccountView, TokenInfo, TokenRole } from '../contract/account';
+import type { AccountIdentity, AccountView, TokenInfo, TokenRole } from '../contract/account';
 import { ApiError } from '../contract/errors';
 import { HubError } from '../hub/errors';
 import { HubHttp } from '../hub/http';
@@ -112,6 +112,19 @@ export class AccountService {
   /** The token every Hub request uses: HF_TOKEN (as in Python), then the active stored token, then the token file. */
   currentToken(): string | null {
     return this.#current()?.token ?? null;
+  }
+
+  /**
+   * Where the current token comes from and whom whoami named, for the Hub's status line: read as
+   * the token is, without probing the keychain. The status is rebuilt whenever the Hub's
+   * reachability changes, which every command's first Hub answer does; view() probes.
+   */
+  identity(): AccountIdentity | null {
+    const current = this.#current();
+    if (!current) return null;
+    const index = current.source === 'session' ? this.#sessionIndex : current.source === 'keychain' ? this.#keychainIndex() : null;
+    const info = index?.tokens.find((t) => t.name === current.name)?.info;
+    return { source: current.source, info: info ? { user: info.user, role: info.role } : null };
   }
 
   #current(): { token: string; source: NonNullable<AccountView['current']>['source']; name: string | null } | null {

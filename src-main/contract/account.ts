@@ -31,6 +31,12 @@ export interface AccountView {
   implicitTokenDisabled: boolean;
 }
 
+/** Who is signed in, as the Hub's status line names them (main-side: the status line reads it without probing the keychain). */
+export interface AccountIdentity {
+  source: NonNullable<AccountView['current']>['source'];
+  info: Pick<TokenInfo, 'user' | 'role'> | null;
+}
+
 export const accountRequests = {
   'account.get': request<AccountView>()(Empty),
   // The one request that carries a token: validated here, never logged, never echoed back.

@@ -1,7 +1,7 @@
 /** The Hub: one HTTP client with the user's token, its reachability, and what the Gallery reads. */
 import { defineSlice } from '../base/slice';
 import type { EventBus } from '../base/events';
-import type { AccountView } from '../contract/account';
+import type { AccountIdentity } from '../contract/account';
 import type { HubStatus } from '../contract/hub';
 import type { RepoRef } from '../contract/keys';
 import type { ModelDetails } from '../contract/model';
@@ -17,7 +17,8 @@ export interface HubNeeds {
   hf: HfEnv;
   events: EventBus;
   settings: { isOffline(): boolean };
-  account: { currentToken(): string | null; view(): AccountView };
+  /** The token, and who it belongs to without probing the keychain (the status is rebuilt in every command). */
+  account: { currentToken(): string | null; identity(): AccountIdentity | null };
   /** The cache keeps trees of the repos it holds, and answers model pages offline. */
   cache: {
     recordListing(repo: RepoRef, commit: string, files: TreeFile[]): void;
@@ -57,7 +58,7 @@ export const hubSlice = defineSlice({
     const hub: Hub = {
       http,
       reachability,
-      status: () => withAccount(reachability.status, needs.account.view()),
+      status: () => withAccount(reachability.status, needs.account.identity()),
       check: () => reachability.check(),
     };
     return hub;
@@ -76,8 +77,7 @@ export const hubSlice = defineSlice({
   },
 });
 
-function withAccount(status: HubStatus, account: AccountView): HubStatus {
-  const current = account.current;
+function withAccount(status: HubStatus, current: AccountIdentity | null): HubStatus {
   const info = current?.info;
   return {
     ...status,

@@ -30,7 +30,7 @@ async function coreOn(env: Record<string, string> = {}, keychain = memoryKeychai
     hf: p.hf,
     events: p.events,
     settings,
-    account: { currentToken: () => account.currentToken(), view: () => account.view() },
+    account: { currentToken: () => account.currentToken(), identity: () => account.identity() },
     cache: { recordListing: unused, offlineDetails: unused },
   });
   const account = accountSlice.create({ options, hf: p.hf, events: p.events, keychain, settings, hub });
@@ -109,7 +109,7 @@ describe('where the token comes from', () => {
     expect(disabled.account.currentToken()).toBeNull();
   });
 
-  it('looks the token up without probing or writing the keychain: every command and request does it', async () => {
+  it('looks the token and the status line’s name up without probing or writing the keychain: every command and request does it', async () => {
     const first = await coreOn();
     await first.core.account.login(ALICE);
     // The next process, over the same keychain: the probe is a write/read/delete round trip.
@@ -129,6 +129,9 @@ describe('where the token comes from', () => {
     expect(next.account.currentToken()).toBe(ALICE);
     const anonymous = (await coreOn({}, spy(() => null) as never)).core;
     expect(anonymous.account.currentToken()).toBeNull();
+    // The status line is rebuilt whenever the Hub's reachability changes: every command's first answer.
+    expect(next.hub.status().account).toEqual({ signedIn: true, name: 'alice', role: 'read' });
+    expect(anonymous.hub.status().account).toEqual({ signedIn: false });
     expect({ probes, writes }).toEqual({ probes: 0, writes: [] });
     // The Account page still asks whether tokens can be stored.
     expect(next.account.view().current).toMatchObject({ source: 'keychain', masked: maskToken(ALICE) });

@@ -29,7 +29,10 @@ function needsFor(opts: { token: string | null; view: AccountView; probe?: boole
     hf: p.hf,
     events: p.events,
     settings: { isOffline: () => opts.offline ?? false },
-    account: { currentToken: () => opts.token, view: () => opts.view },
+    account: {
+      currentToken: () => opts.token,
+      identity: () => (opts.view.current ? { source: opts.view.current.source, info: opts.view.current.info } : null),
+    },
     cache: {
       recordListing: () => {
         throw new Error('not in this test');
