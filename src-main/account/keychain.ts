@@ -15,8 +15,16 @@ const keyring = lazyPackage<Keyring>('@napi-rs/keyring');
  * HF_TOKEN, or one that never looks a token up (`hubcap --version`, a cache listing), loads neither (#25).
  */
 function entry(service: string, account: string): InstanceType<Keyring['Entry']> {
-  return new (keyring().Entry)(service, account);
+  return new (keyring().Entry)(service, account, SECRET_SERVICE_ONLY);
 }
+
+/**
+ * On Linux, the Secret Service only. Without this the binding falls back, silently, to the kernel
+ * keyring: kept in memory until reboot, and readable by every process of the user's session (the
+ * test suite's servers found each other's tokens there). With no Secret Service, tokens are kept
+ * for the session, as the Account page says. Ignored on other platforms.
+ */
+const SECRET_SERVICE_ONLY = { linux: { store: 'secret-service' as const } };
 
 export interface Keychain {
   readonly available: boolean;

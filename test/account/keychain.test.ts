@@ -5,6 +5,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { Entry } from '@napi-rs/keyring';
 import { osKeychain } from '../../src-main/account/keychain';
 import { fakeHub } from '../helpers/hub';
 import { tmpDir } from '../helpers/tmp';
@@ -55,9 +56,16 @@ describe('OS keychain', () => {
     const saved = process.env.DBUS_SESSION_BUS_ADDRESS;
     process.env.DBUS_SESSION_BUS_ADDRESS = 'unix:path=/nonexistent/bus';
     try {
-      const kc = osKeychain(`Hubcap-test-${process.pid}`);
+      const service = `Hubcap-test-${process.pid}`;
+      const kc = osKeychain(service);
       expect(kc.available).toBe(false);
       expect(kc.reason).toBeTruthy();
+      // Not the kernel keyring either, which the binding would fall back to: it lasts until reboot
+      // and every process of the session reads it.
+      expect(() => kc.set('never-stored', 'hf_secret')).toThrow();
+      expect(kc.get('never-stored')).toBeNull();
+      const kernel = new Entry(service, 'never-stored', { linux: { store: 'keyutils' } });
+      expect(kernel.getPassword() ?? null).toBeNull();
     } finally {
       if (saved === undefined) delete process.env.DBUS_SESSION_BUS_ADDRESS;
       else process.env.DBUS_SESSION_BUS_ADDRESS = saved;
