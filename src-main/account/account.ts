@@ -122,19 +122,19 @@ export class AccountService {
   identity(): AccountIdentity | null {
     const current = this.#current();
     if (!current) return null;
-    const index = current.source === 'session' ? this.#sessionIndex : current.source === 'keychain' ? this.#keychainIndex() : null;
-    const info = index?.tokens.find((t) => t.name === current.name)?.info;
+    const { info } = current;
     return { source: current.source, info: info ? { user: info.user, role: info.role } : null };
   }
 
-  #current(): { token: string; source: NonNullable<AccountView['current']>['source']; name: string | null } | null {
+  /** The current token, where it comes from, and what whoami said of it when it was stored (from the index already read). */
+  #current(): { token: string; source: NonNullable<AccountView['current']>['source']; name: string | null; info: StoredInfo | null } | null {
     if (this.#o.hf.disableImplicitToken) return null;
     const env = this.#envToken();
-    if (env) return { token: env.token, source: env.name, name: null };
+    if (env) return { token: env.token, source: env.name, name: null, info: null };
     const stored = this.#storedActive();
     if (stored) return stored;
     const file = this.#fileToken();
-    return file ? { token: file, source: 'token-file', name: null } : null;
+    return file ? { token: file, source: 'token-file', name: null, info: null } : null;
   }
 
   /**
@@ -143,15 +143,17 @@ export class AccountService {
    * user's keyring (Secret Service rewrites its file on disk, and a locked one may ask to unlock).
    * Session-only tokens exist only where the probe found no keychain when they were stored.
    */
-  #storedActive(): { token: string; source: 'keychain' | 'session'; name: string } | null {
+  #storedActive(): { token: string; source: 'keychain' | 'session'; name: string; info: StoredInfo | null } | null {
+    const infoIn = (index: Index, name: string) => index.tokens.find((t) => t.name === name)?.info ?? null;
     const session = this.#sessionIndex.active;
     if (session) {
       const token = this.#session.get(session);
-      return token ? { token, source: 'session', name: session } : null;
+      return token ? { token, source: 'session', name: session, info: infoIn(this.#sessionIndex, session) } : null;
     }
-    const { active } = this.#keychainIndex();
+    const index = this.#keychainIndex();
+    const { active } = index;
     const token = active ? this.#o.keychain.get(account(active)) : null;
-    return token && active ? { token, source: 'keychain', name: active } : null;
+    return token && active ? { token, source: 'keychain', name: active, info: infoIn(index, active) } : null;
   }
 
   view(): AccountView {
