@@ -10,11 +10,10 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { MAX_CHUNK_BYTES } from '../xet/chunk-format';
 import { chunkHash, DATA_KEY, nativeChunkHashing, xetFileHash, type ChunkId } from '../xet/hashes';
 import { WORKER_HASH_THRESHOLD, workerHashingUseful } from './hasher';
 
-/** The largest chunk a xorb may hold (docs/hub-protocol.md §3.4). */
-const MAX_CHUNK = 128 << 10;
 const BATCH = 64;
 
 /** The worker gets blake3-jit's path and the chunk key (xet/hashes.ts DATA_KEY) in its workerData. */
@@ -23,7 +22,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const { Hasher } = require(workerData.blake3);
 const hasher = Hasher.newKeyed(new Uint8Array(workerData.key));
-const buf = Buffer.allocUnsafe(${MAX_CHUNK});
+const buf = Buffer.allocUnsafe(${MAX_CHUNK_BYTES});
 parentPort.on('message', (spans) => {
   try {
     const n = spans.length / 2;
@@ -53,7 +52,7 @@ export interface ChunkHasher {
 /** The file hash from known chunk hashes, reading back and hashing here any chunk not known. */
 function fileHashFrom(fd: number, chunks: [number, number][], known: Map<number, Uint8Array>): string {
   const ids: ChunkId[] = [];
-  const buf = Buffer.allocUnsafe(MAX_CHUNK);
+  const buf = Buffer.allocUnsafe(MAX_CHUNK_BYTES);
   for (const [at, length] of chunks) {
     let hash = known.get(at);
     if (!hash) {

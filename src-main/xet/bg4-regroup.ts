@@ -9,7 +9,10 @@
  */
 import { BG4_REGROUP_WASM } from './bg4-regroup-wasm';
 
-/** xet-core's MAX_CHUNK_SIZE: the wasm's memory holds one chunk's groups and one chunk's words. */
+/**
+ * The wasm's memory holds one chunk's groups and one chunk's words, of the largest chunk
+ * (chunk-format.ts's MAX_CHUNK_BYTES, which imports this module: the test ties the two).
+ */
 const WASM_MAX = 128 << 10;
 const WORDS_AT = WASM_MAX;
 
@@ -149,7 +152,7 @@ export function bg4Regroup(grouped: Uint8Array, into?: Buffer): Buffer {
   return out;
 }
 
-/** Which path runs here (tests and benches say so). */
+/** Which path runs here (a test checks that Node takes the wasm). */
 export function bg4RegroupPath(): 'wasm' | 'words' {
   return regrouper() ? 'wasm' : 'words';
 }

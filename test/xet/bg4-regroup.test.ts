@@ -5,10 +5,11 @@ import wabtInit from 'wabt';
 import { describe, expect, it } from 'vitest';
 import { bg4Input, bg4Regroup, bg4RegroupPath, bg4RegroupWords } from '../../src-main/xet/bg4-regroup';
 import { BG4_REGROUP_WASM } from '../../src-main/xet/bg4-regroup-wasm';
+import { MAX_CHUNK_BYTES } from '../../src-main/xet/chunk-format';
 import { bg4Split } from '../fakehub/xet/xorbs';
 
 // Below 16 bytes no word is whole; around 64 (one wasm step of each group); the chunk sizes.
-const LENGTHS = [...Array.from({ length: 80 }, (_, i) => i), 127, 128, 129, 255, 65_535, 65_536, 65_537, 65_538, 65_539, 131_071, 131_072];
+const LENGTHS = [...Array.from({ length: 80 }, (_, i) => i), 127, 128, 129, 255, 65_535, 65_536, 65_537, 65_538, 65_539, MAX_CHUNK_BYTES - 1, MAX_CHUNK_BYTES];
 
 describe('bg4Regroup', () => {
   it('is the embedded wasm compiled from bg4-regroup.wat', async () => {
@@ -62,7 +63,9 @@ describe('bg4Regroup', () => {
   it('takes buffers larger than a chunk by the words path', () => {
     const data = randomBytes(300_001);
     expect(bg4Regroup(bg4Split(data)).equals(data)).toBe(true);
-    expect(() => bg4Input(131_073)).toThrow(RangeError);
+    // Its memory holds the largest chunk the format allows, and no more.
+    expect(bg4Input(MAX_CHUNK_BYTES).length).toBe(MAX_CHUNK_BYTES);
+    expect(() => bg4Input(MAX_CHUNK_BYTES + 1)).toThrow(RangeError);
     expect(() => bg4Regroup(Buffer.alloc(8), Buffer.alloc(7))).toThrow(RangeError);
   });
 });
