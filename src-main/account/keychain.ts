@@ -73,8 +73,16 @@ function probeKeychain(service: string): { available: boolean; reason: string | 
     probe.deletePassword();
     return { available, reason: available ? null : 'the keychain did not return what was stored' };
   } catch (error) {
-    return { available: false, reason: (error as Error).message };
+    return { available: false, reason: unavailableReason((error as Error).message) };
   }
+}
+
+/**
+ * The reason the Account page shows. On Linux with no Secret Service the binding's message is a
+ * D-Bus error about X11 autolaunch and DBUS_SESSION_BUS_ADDRESS: said in plain words instead.
+ */
+function unavailableReason(message: string): string {
+  return process.platform === 'linux' && /d-?bus/i.test(message) ? 'no Secret Service, such as GNOME Keyring or KWallet, is running' : message;
 }
 
 /** No keychain: the stand-in used for session-only tokens (and in tests of that path). */
