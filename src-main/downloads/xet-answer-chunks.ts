@@ -111,12 +111,30 @@ export class AnswerChunks {
     this.#batchBytes = 0;
     this.#batchDecoded = 0;
     this.#decoding += bytes;
-    this.#decoded = this.#decoded.then(async () => {
-      const chunks = await answer;
-      chunks.forEach((c, k) => this.#place((mine[k] as { range: number }).range, c));
-      // Only once the whole batch is placed: a chunk that failed to place leaves the ones after it unplaced.
-      this.#decoding -= bytes;
-    });
+    const ranges = mine.map((b) => b.range);
+    this.#decoded = this.#decoded.then(
+      async () => {
+        const chunks = await answer;
+        let k = 0;
+        try {
+          for (; k < chunks.length; k++) this.#place(ranges[k] as number, chunks[k] as HashedChunk);
+        } catch (error) {
+          // The chunk that failed to place and those after it go nowhere: their bytes are given back.
+          for (const c of chunks.slice(k)) c.release?.();
+          throw error;
+        }
+        // Only once the whole batch is placed: a chunk that failed to place leaves the ones after it unplaced.
+        this.#decoding -= bytes;
+      },
+      (error: unknown) => {
+        // A batch before this one failed: this one is never placed, and its bytes are given back.
+        void answer.then(
+          (chunks) => chunks.forEach((c) => c.release?.()),
+          () => undefined,
+        );
+        throw error;
+      },
+    );
     this.#decoded.catch(() => (this.#failed = true));
   }
 }

@@ -24,6 +24,8 @@ export interface PendingChunk {
   hash?: Uint8Array | null;
   /** Called once its bytes are on disk, in the order chunks were pushed. */
   written: () => void;
+  /** Gives its bytes back (decode-arena.ts) once written or dropped; after `written`. */
+  release?: () => void;
 }
 
 /** Bytes and buffers one write takes at most (IOV_MAX is 1024 on Linux). */
@@ -103,7 +105,10 @@ export class ChunkWrites {
   }
 
   push(chunk: PendingChunk): void {
-    if (this.#failed) return;
+    if (this.#failed) {
+      chunk.release?.();
+      return;
+    }
     this.#pending.push(chunk);
     this.queued += chunk.length;
     if (this.#draining) return;
@@ -124,20 +129,26 @@ export class ChunkWrites {
   }
 
   async #drain(): Promise<void> {
+    let run: PendingChunk[] = [];
     try {
       while (this.#pending.length) {
         // Stopped: what is queued is not written.
         this.#signal.throwIfAborted();
-        const run = takeRun(this.#pending);
+        run = takeRun(this.#pending);
         await this.#write(run);
-        for (const c of run) {
+        while (run.length) {
+          const c = run.shift() as PendingChunk;
           this.queued -= c.length;
-          c.written();
+          try {
+            c.written();
+          } finally {
+            c.release?.();
+          }
         }
       }
     } catch (error) {
       this.#failed = true;
-      this.#pending.length = 0;
+      for (const c of [...run, ...this.#pending.splice(0)]) c.release?.();
       throw error;
     } finally {
       this.#draining = false;

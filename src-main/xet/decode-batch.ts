@@ -1,9 +1,9 @@
 /**
  * A batch of compressed Xet chunks as it crosses to a decode worker and back (decode-pool.ts): the
- * stored bytes copied into one transferable buffer with a header triple per chunk, decoded into
- * one buffer at 8-byte-aligned offsets (bg4Regroup's JS path writes whole 4-byte words), each chunk's
- * hash beside it. Pure functions on both sides, so the inline path and the tests run the very same
- * code as the worker.
+ * stored bytes copied into one buffer (the shared arena, or one to transfer) with a header triple
+ * per chunk, decoded into one span at 8-byte-aligned offsets (bg4Regroup's JS path writes whole
+ * 4-byte words), each chunk's hash beside it. Pure functions on both sides, so the inline path and
+ * the tests run the very same code as the worker.
  */
 import { decodeChunkData, type ChunkHeader, type DecodedChunk, type FramedChunk, type Scheme } from './chunk-format';
 import { XetDataError, type XetProblem } from './errors';
@@ -11,6 +11,11 @@ import { XetDataError, type XetProblem } from './errors';
 /** A decoded chunk with its chunk hash when the decoder computed it. */
 export interface HashedChunk extends DecodedChunk {
   hash: Uint8Array | null;
+  /**
+   * For chunks decoded into the shared arena: gives their bytes back, once written or dropped
+   * (their parts must not be read after). Calling it again does nothing.
+   */
+  release?: () => void;
 }
 
 export interface PackedBatch {
@@ -20,11 +25,12 @@ export interface PackedBatch {
   headers: Uint32Array;
 }
 
-export interface DecodeRequest extends PackedBatch {
-  id: number;
-}
+/** A batch to decode: moved over in `data`, or already in the shared arena at `inAt`, decoded into it at `outAt`. */
+export type DecodeRequest = (PackedBatch | { headers: Uint32Array; inAt: number; inLen: number; outAt: number }) & { id: number };
 
-export type DecodeReply = { id: number; out: ArrayBuffer; hashes: ArrayBuffer | null } | { id: number; error: { problem: XetProblem | null; message: string } };
+/** The decoded bytes (null when they are in the arena) and the chunk hashes, or why the batch failed. */
+export type DecodeReply =
+  { id: number; out: ArrayBuffer | null; hashes: ArrayBuffer | null } | { id: number; error: { problem: XetProblem | null; message: string } };
 
 const HASH_BYTES = 32;
 const align8 = (n: number) => (n + 7) & ~7;
@@ -44,53 +50,99 @@ function decodedOffsets(headers: Uint32Array): { offsets: number[]; total: numbe
   return { offsets, total };
 }
 
-/** The frames' stored bytes copied into one buffer that can be transferred (socket buffers cannot). */
-export function packBatch(frames: readonly FramedChunk[]): PackedBatch {
+/** Per chunk: compressed length, scheme, uncompressed length. */
+export function batchHeaders(frames: readonly FramedChunk[]): Uint32Array {
   const headers = new Uint32Array(frames.length * 3);
-  let size = 0;
-  frames.forEach((f, i) => {
-    headers.set([f.header.compressedLength, f.header.scheme, f.header.uncompressedLength], 3 * i);
-    size += f.header.compressedLength;
-  });
-  // Its own buffer (to be moved to a worker), not zero-filled: every byte is written below.
-  const view = Buffer.allocUnsafeSlow(size);
-  const data = view.buffer as ArrayBuffer;
+  frames.forEach((f, i) => headers.set([f.header.compressedLength, f.header.scheme, f.header.uncompressedLength], 3 * i));
+  return headers;
+}
+
+/** Stored bytes of a batch (its input's size). */
+export const storedSize = (headers: Uint32Array): number => headers.reduce((n, v, i) => (i % 3 === 0 ? n + v : n), 0);
+
+/** Bytes a batch decodes to, each chunk 8-byte aligned (its output's size). */
+export const decodedSize = (headers: Uint32Array): number => decodedOffsets(headers).total;
+
+/** The frames' stored bytes, end to end, into `view` (storedSize long). */
+export function copyStored(frames: readonly FramedChunk[], view: Uint8Array): void {
   let at = 0;
   for (const f of frames)
     for (const p of f.stored) {
       view.set(p, at);
       at += p.length;
     }
-  return { data, headers };
 }
 
-/** Decodes a packed batch (the worker's work): the output buffer, and the chunk hashes when `hash` computes them. */
-export function decodePacked(batch: PackedBatch, hash: ((chunk: Uint8Array) => Uint8Array) | null): { out: ArrayBuffer; hashes: ArrayBuffer | null } {
-  const { offsets, total } = decodedOffsets(batch.headers);
-  const out = Buffer.allocUnsafeSlow(total);
+/** The frames' stored bytes copied into one buffer that can be transferred (socket buffers cannot). */
+export function packBatch(frames: readonly FramedChunk[]): PackedBatch {
+  const headers = batchHeaders(frames);
+  // Its own buffer (to be moved to a worker), not zero-filled: every byte is written below.
+  const view = Buffer.allocUnsafeSlow(storedSize(headers));
+  copyStored(frames, view);
+  return { data: view.buffer as ArrayBuffer, headers };
+}
+
+/**
+ * Decodes a batch's stored bytes (the worker's work) into `out` (decodedSize long) at its aligned
+ * offsets; the chunk hashes when `hash` computes them.
+ */
+export function decodeInto(input: Buffer, headers: Uint32Array, out: Buffer, hash: ((chunk: Uint8Array) => Uint8Array) | null): ArrayBuffer | null {
+  const { offsets, total } = decodedOffsets(headers);
+  if (out.length < total || input.length < storedSize(headers)) throw new Error('a decode batch does not fit the buffers given');
   const hashes = hash ? new Uint8Array(offsets.length * HASH_BYTES) : null;
   let at = 0;
   offsets.forEach((offset, i) => {
-    const header = headerAt(batch.headers, i);
+    const header = headerAt(headers, i);
     const into = out.subarray(offset, offset + header.uncompressedLength);
-    decodeChunkData(header, Buffer.from(batch.data, at, header.compressedLength), into);
+    decodeChunkData(header, input.subarray(at, at + header.compressedLength), into);
     at += header.compressedLength;
     hashes?.set((hash as (chunk: Uint8Array) => Uint8Array)(into), i * HASH_BYTES);
   });
-  return { out: out.buffer as ArrayBuffer, hashes: hashes ? (hashes.buffer as ArrayBuffer) : null };
+  return hashes ? (hashes.buffer as ArrayBuffer) : null;
 }
 
-/** The decoded chunks of a batch, as views of its output, in the frames' order. */
-export function unpackDecoded(frames: readonly FramedChunk[], headers: Uint32Array, out: ArrayBuffer, hashes: ArrayBuffer | null): HashedChunk[] {
+/** Decodes a packed batch into a buffer of its own: the output buffer, and the chunk hashes when `hash` computes them. */
+export function decodePacked(batch: PackedBatch, hash: ((chunk: Uint8Array) => Uint8Array) | null): { out: ArrayBuffer; hashes: ArrayBuffer | null } {
+  const out = Buffer.allocUnsafeSlow(decodedSize(batch.headers));
+  const hashes = decodeInto(Buffer.from(batch.data), batch.headers, out, hash);
+  return { out: out.buffer as ArrayBuffer, hashes };
+}
+
+/**
+ * The decoded chunks of a batch, as views of its output, in the frames' order: a buffer of their
+ * own, or the span at `arena.at` of the shared arena, given back through `arena.release` once every
+ * chunk's `release` was called.
+ */
+export function unpackDecoded(
+  frames: readonly FramedChunk[],
+  headers: Uint32Array,
+  out: ArrayBufferLike,
+  hashes: ArrayBuffer | null,
+  arena?: { at: number; release: () => void },
+): HashedChunk[] {
   const { offsets, total } = decodedOffsets(headers);
-  if (out.byteLength !== total || (hashes && hashes.byteLength !== frames.length * HASH_BYTES))
+  const base = arena?.at ?? 0;
+  if ((arena ? base + total > out.byteLength : out.byteLength !== total) || (hashes && hashes.byteLength !== frames.length * HASH_BYTES))
     throw new Error(`a decoded batch came back with ${out.byteLength} bytes where ${total} were expected`);
-  return frames.map((f, i) => ({
-    parts: [Buffer.from(out, offsets[i] as number, f.header.uncompressedLength)],
-    length: f.header.uncompressedLength,
-    bytes: f.bytes,
-    hash: hashes ? new Uint8Array(hashes, i * HASH_BYTES, HASH_BYTES) : null,
-  }));
+  let held = frames.length;
+  if (arena && held === 0) arena.release();
+  return frames.map((f, i) => {
+    let released = false;
+    const release = arena
+      ? () => {
+          if (released) return;
+          released = true;
+          if (--held === 0) arena.release();
+        }
+      : undefined;
+    return {
+      parts: [Buffer.from(out, base + (offsets[i] as number), f.header.uncompressedLength)],
+      length: f.header.uncompressedLength,
+      bytes: f.bytes,
+      hash: hashes ? new Uint8Array(hashes, i * HASH_BYTES, HASH_BYTES) : null,
+      ...(release ? { release } : {}),
+    };
+  });
 }
 
 /** A worker's error, as it crosses back: a XetDataError keeps its kind. */

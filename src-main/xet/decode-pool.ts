@@ -9,9 +9,11 @@
  *
  * The workers are the built `xet-decode-worker.js` where there is one, else the TypeScript source
  * through tsx (tests). Stored (scheme 0) chunks pass through untouched; compressed ones are copied
- * into one buffer per batch and moved to a worker. A worker that fails or exits leaves the pool and
- * the batches it held fail (the download fetches those chunks again); after two such failures, and
- * with a single core, batches are decoded here. Idle workers never hold the process open.
+ * into the pool's shared arena (decode-arena.ts) and decoded into it, their bytes given back as the
+ * download writes them (HashedChunk.release); when the arena is full, into a buffer of their own
+ * moved to the worker and back. A worker that fails or exits leaves the pool and the batches it held
+ * fail (the download fetches those chunks again); after two such failures, and with a single core,
+ * batches are decoded here. Idle workers never hold the process open.
  */
 import fs from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -20,7 +22,20 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { sourceWorker } from '../base/source-worker';
 import { decodeFramed, type FramedChunk } from './chunk-format';
-import { decodePacked, packBatch, unpackDecoded, type DecodeReply, type HashedChunk, type PackedBatch } from './decode-batch';
+import { DecodeArena } from './decode-arena';
+import {
+  batchHeaders,
+  copyStored,
+  decodedSize,
+  decodePacked,
+  packBatch,
+  storedSize,
+  unpackDecoded,
+  type DecodeReply,
+  type DecodeRequest,
+  type HashedChunk,
+  type PackedBatch,
+} from './decode-batch';
 import { XetDataError } from './errors';
 import { nativeChunkHash } from './hashes';
 
@@ -31,11 +46,19 @@ export interface ChunkDecoder {
   decode(frames: readonly FramedChunk[]): Promise<HashedChunk[]>;
 }
 
+/**
+ * The shared arena's size. A download keeps ~1 MiB decoded per connection in flight
+ * (xet-answer-chunks.ts), 16 connections at most; only the pages used are ever resident.
+ */
+const ARENA_BYTES = 32 << 20;
+
 interface Waiting {
   frames: readonly FramedChunk[];
   headers: Uint32Array;
-  /** Stored bytes sent (moved to the worker). */
+  /** Stored bytes sent. */
   bytes: number;
+  /** Where the batch is in the arena (null: moved over in a buffer of its own). */
+  spans: { inAt: number; outAt: number; outLen: number } | null;
   resolve: (chunks: HashedChunk[]) => void;
   reject: (error: unknown) => void;
 }
@@ -62,13 +85,17 @@ function merged(frames: readonly FramedChunk[], decoded: HashedChunk[]): HashedC
 export class DecodePool implements ChunkDecoder {
   readonly #start: () => Worker;
   readonly #size: number;
+  readonly #arenaBytes: number;
   readonly #workers: PoolWorker[] = [];
+  #arena: DecodeArena | null = null;
   #nextId = 1;
   #failures = 0;
 
-  constructor(start: () => Worker, size: number) {
+  /** `arenaBytes` 0: no shared arena, every batch is moved over and back. */
+  constructor(start: () => Worker, size: number, arenaBytes = ARENA_BYTES) {
     this.#start = start;
     this.#size = size;
+    this.#arenaBytes = arenaBytes;
   }
 
   /** Workers running now (started on first use, up to the pool's size). */
@@ -76,26 +103,66 @@ export class DecodePool implements ChunkDecoder {
     return this.#workers.length;
   }
 
+  /** Bytes of the shared arena held by batches in flight and chunks not yet released. */
+  get arenaInUse(): number {
+    return this.#arena?.inUse ?? 0;
+  }
+
   decode(frames: readonly FramedChunk[]): Promise<HashedChunk[]> {
     const compressed = frames.filter((f) => f.header.scheme !== 0);
     if (!compressed.length) return Promise.resolve(merged(frames, []));
-    const batch = packBatch(compressed);
     const w = this.#pick();
-    if (!w) return Promise.resolve().then(() => merged(frames, decodeHere(compressed, batch)));
-    const id = this.#nextId++;
+    if (!w) {
+      const batch = packBatch(compressed);
+      return Promise.resolve().then(() => merged(frames, decodeHere(compressed, batch)));
+    }
+    const headers = batchHeaders(compressed);
+    const inLen = storedSize(headers);
+    const spans = this.#place(inLen, decodedSize(headers));
+    let request: DecodeRequest;
+    let moved: ArrayBuffer[] = [];
+    if (spans) {
+      copyStored(compressed, (this.#arena as DecodeArena).view(spans.inAt, inLen));
+      request = { id: this.#nextId++, headers, inAt: spans.inAt, inLen, outAt: spans.outAt };
+    } else {
+      const batch = packBatch(compressed);
+      request = { id: this.#nextId++, ...batch };
+      moved = [batch.data];
+    }
     return new Promise<HashedChunk[]>((resolve, reject) => {
       if (w.waiting.size === 0) w.worker.ref();
-      w.waiting.set(id, { frames: compressed, headers: batch.headers, bytes: batch.data.byteLength, resolve: (d) => resolve(merged(frames, d)), reject });
-      w.load += batch.data.byteLength;
+      w.waiting.set(request.id, { frames: compressed, headers, bytes: inLen, spans, resolve: (d) => resolve(merged(frames, d)), reject });
+      w.load += inLen;
       try {
-        w.worker.postMessage({ id, data: batch.data, headers: batch.headers }, [batch.data]);
+        w.worker.postMessage(request, moved);
       } catch (error) {
-        w.waiting.delete(id);
-        w.load -= batch.data.byteLength;
+        w.waiting.delete(request.id);
+        w.load -= inLen;
         if (w.waiting.size === 0) w.worker.unref();
+        this.#free(spans, inLen, true);
         reject(error);
       }
     });
+  }
+
+  /** Input and output spans in the arena, or null (no arena, or no room: the batch is moved instead). */
+  #place(inLen: number, outLen: number): { inAt: number; outAt: number; outLen: number } | null {
+    const arena = this.#arena;
+    const inAt = arena?.alloc(inLen) ?? null;
+    if (!arena || inAt === null) return null;
+    const outAt = arena.alloc(outLen);
+    if (outAt === null) {
+      arena.free(inAt, inLen);
+      return null;
+    }
+    return { inAt, outAt, outLen };
+  }
+
+  /** Gives back a batch's input span, and its output span too when `output` (it failed, or nothing holds its chunks). */
+  #free(spans: Waiting['spans'], inLen: number, output: boolean): void {
+    if (!spans || !this.#arena) return;
+    this.#arena.free(spans.inAt, inLen);
+    if (output) this.#arena.free(spans.outAt, spans.outLen);
   }
 
   /** Stops every worker; batches they held fail. */
@@ -122,27 +189,47 @@ export class DecodePool implements ChunkDecoder {
       return null;
     }
     const w: PoolWorker = { worker, waiting: new Map(), load: 0 };
+    // The arena goes first: messages arrive in order, so before any batch that uses it.
+    if (this.#arenaBytes > 0) {
+      this.#arena ??= new DecodeArena(this.#arenaBytes);
+      worker.postMessage({ arena: this.#arena.buffer });
+    }
     worker.on('message', (m: DecodeReply) => {
       const waiting = w.waiting.get(m.id);
       if (!waiting) return;
       w.waiting.delete(m.id);
       w.load -= waiting.bytes;
       if (w.waiting.size === 0) worker.unref();
-      if ('error' in m) waiting.reject(m.error.problem ? new XetDataError(m.error.problem, m.error.message) : new Error(m.error.message));
-      else
-        try {
-          waiting.resolve(unpackDecoded(waiting.frames, waiting.headers, m.out, m.hashes));
-        } catch (error) {
-          waiting.reject(error);
-        }
+      const { spans } = waiting;
+      if ('error' in m) {
+        this.#free(spans, waiting.bytes, true);
+        waiting.reject(m.error.problem ? new XetDataError(m.error.problem, m.error.message) : new Error(m.error.message));
+        return;
+      }
+      // The worker is done with the input; the output is held until the download releases every chunk.
+      this.#free(spans, waiting.bytes, false);
+      try {
+        const arena = this.#arena;
+        const out = spans && arena ? arena.buffer : m.out;
+        if (!out) throw new Error('a decoded batch came back without its bytes');
+        const release = spans && arena ? { at: spans.outAt, release: () => arena.free(spans.outAt, spans.outLen) } : undefined;
+        waiting.resolve(unpackDecoded(waiting.frames, waiting.headers, out, m.hashes, release));
+      } catch (error) {
+        if (spans) this.#arena?.free(spans.outAt, spans.outLen);
+        waiting.reject(error);
+      }
     });
     const gone = () => {
       const at = this.#workers.indexOf(w);
       if (at < 0) return;
       this.#workers.splice(at, 1);
       this.#failures += 1;
-      // Their bytes went with the worker: the download fetches those chunks again.
-      for (const waiting of w.waiting.values()) waiting.reject(new Error('the Xet decode worker stopped'));
+      // Their bytes went with the worker: the download fetches those chunks again. The worker no
+      // longer runs, so their arena spans are free.
+      for (const waiting of w.waiting.values()) {
+        this.#free(waiting.spans, waiting.bytes, true);
+        waiting.reject(new Error('the Xet decode worker stopped'));
+      }
       w.waiting.clear();
     };
     worker.once('error', gone);

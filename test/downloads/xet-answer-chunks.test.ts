@@ -2,12 +2,14 @@
  * Xet transfers whose compressed chunks are decoded by workers (xet-answer-chunks.ts with a
  * DecodePool): the same file and Xet hash as decoding here; a batch a worker never answered is
  * fetched again from the range's last written chunk (chunks are placed only as they are written);
- * flipped bytes inside compressed chunks still fail the file.
+ * flipped bytes inside compressed chunks still fail the file. Whatever happens, every span of the
+ * decode pool's shared arena comes back.
  */
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sourceWorker } from '../../src-main/base/source-worker';
 import { HubError } from '../../src-main/hub/errors';
+import { XetDataError } from '../../src-main/xet/errors';
 import { decodeFramed, type FramedChunk } from '../../src-main/xet/chunk-format';
 import { DecodePool, type ChunkDecoder } from '../../src-main/xet/decode-pool';
 import { AnswerChunks, decoderFor } from '../../src-main/downloads/xet-answer-chunks';
@@ -50,6 +52,8 @@ describe('Xet transfers decoded by workers', () => {
     expect(fs.readFileSync(file).equals(bytes)).toBe(true);
     expect(r.xetHash).toBe('matched');
     expect(decoder.compressed).toBeGreaterThan(10);
+    // Every chunk decoded into the shared arena was written and given back.
+    expect(pool.arenaInUse).toBe(0);
     const here = await hub();
     const { r: inline } = await transferInto(here, xetRequest(here, XET_REPO, XET_FILE, content), { decoder: null });
     expect(inline.bytesFetched).toBe(r.bytesFetched);
@@ -66,6 +70,8 @@ describe('Xet transfers decoded by workers', () => {
     await transferInto(clean, xetRequest(clean, XET_REPO, XET_FILE, content), { decoder: counting(), connections: 1 });
     expect(xorbBytes(h)).toBeGreaterThan(xorbBytes(clean));
     expect(xorbBytes(h)).toBeLessThan(xorbBytes(clean) + (2 << 20));
+    // The batches decoded behind the failed one were never placed; their arena spans came back all the same.
+    expect(pool.arenaInUse).toBe(0);
   });
 
   it('fail the file when a byte inside a compressed chunk is flipped', async () => {
@@ -80,6 +86,7 @@ describe('Xet transfers decoded by workers', () => {
     expect(e).toBeInstanceOf(HubError);
     expect((e as HubError).code).toBe('INTEGRITY');
     expect((e as HubError).message).toContain(XET_FILE);
+    expect(pool.arenaInUse).toBe(0);
   });
 });
 
@@ -94,6 +101,47 @@ describe('decoderFor', () => {
     expect(decoderFor(16 * MiB, true, () => warm)).toBeNull();
     expect(decoderFor(1024 * MiB, false, () => warm)).toBeNull();
     expect(decoderFor(1024 * MiB, true, () => null)).toBeNull();
+  });
+
+  it('gives back the bytes of decoded chunks it never places: behind a failed batch, or from a chunk that failed to place', async () => {
+    const text = Buffer.from('the quick brown fox jumps over the lazy dog. '.repeat(1500)).subarray(0, 64 << 10);
+    const { scheme, payload } = encodeChunk(text, 'lz4');
+    const stored = payload ?? text;
+    const chunk = Buffer.concat([chunkHeader(scheme, stored.length, text.length), stored]);
+    const writes = { queued: 0, failed: false, settled: () => Promise.resolve() } as unknown as ChunkWrites;
+    const run = async (failFirst: boolean, place: (n: number) => void) => {
+      const released: number[] = [];
+      let calls = 0;
+      let n = 0;
+      const decoder: ChunkDecoder = {
+        decode: (frames) => {
+          calls += 1;
+          if (failFirst && calls === 1) return new Promise((_, reject) => setTimeout(() => reject(new Error('the Xet decode worker stopped')), 20));
+          const first = n;
+          n += frames.length;
+          return Promise.resolve(frames.map((f, i) => ({ ...decodeFramed(f), hash: null, release: () => released.push(first + i) })));
+        },
+      };
+      let placed = 0;
+      const answer = new AnswerChunks(1, decoder, writes, () => place(placed++));
+      const error = await (async () => {
+        for (let i = 0; i < 24; i++) await answer.feed(0, Buffer.from(chunk));
+        await answer.drained();
+      })().catch((e: unknown) => e);
+      return { error, released: released.sort((a, b) => a - b), decoded: n, placed };
+    };
+    // The first batch fails after the next two were sent: theirs are never placed, and all come back.
+    const behind = await run(true, () => {});
+    expect(behind.error).toBeInstanceOf(Error);
+    expect(behind.decoded).toBeGreaterThan(0);
+    expect(behind.placed).toBe(0);
+    expect(behind.released).toEqual(Array.from({ length: behind.decoded }, (_, i) => i));
+    // The third chunk fails to place: it and every chunk after it come back; the two placed are the writes' to give back.
+    const refused = await run(false, (k) => {
+      if (k === 2) throw new XetDataError('chunk-size', 'a xorb range held more chunks than the plan says');
+    });
+    expect(refused.error).toBeInstanceOf(XetDataError);
+    expect(refused.released).toEqual(Array.from({ length: refused.decoded - 2 }, (_, i) => i + 2));
   });
 
   it('sends a batch once it decodes to half the write-ahead, so text compressed 4× or more still overlaps decoding and writing', async () => {

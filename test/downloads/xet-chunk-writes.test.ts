@@ -100,4 +100,50 @@ describe('ChunkWrites', () => {
     await expect(stopped.settled()).rejects.toThrow('paused');
     expect(written).toEqual([0, 0]);
   });
+
+  it('gives every chunk’s bytes back: after its written(), or dropped on a failure, a stop or a push after them', async () => {
+    const events: string[] = [];
+    const tracked = (a: number) => chunk(a, 100, { written: () => events.push(`written ${a}`), release: () => events.push(`release ${a}`) });
+    const ok = new ChunkWrites(async () => {}, new AbortController().signal);
+    for (const a of [0, 100]) ok.push(tracked(a));
+    await ok.settled();
+    expect(events).toEqual(['written 0', 'release 0', 'written 100', 'release 100']);
+
+    events.length = 0;
+    // The first write fails with chunk 0 in it and 300 queued behind it; 400 comes after the failure.
+    let calls = 0;
+    const failing = new ChunkWrites(async () => {
+      calls += 1;
+      await new Promise((r) => setTimeout(r, 5));
+      throw new Error('disk full');
+    }, new AbortController().signal);
+    failing.push(tracked(0));
+    failing.push(tracked(300));
+    await expect(failing.settled()).rejects.toThrow('disk full');
+    failing.push(tracked(400));
+    expect(calls).toBe(1);
+    expect(events.sort()).toEqual(['release 0', 'release 300', 'release 400']);
+
+    events.length = 0;
+    const stop = new AbortController();
+    stop.abort(new Error('paused'));
+    const stopped = new ChunkWrites(async () => {}, stop.signal);
+    stopped.push(tracked(0));
+    await expect(stopped.settled()).rejects.toThrow('paused');
+    expect(events).toEqual(['release 0']);
+
+    events.length = 0;
+    // A written() that throws still gives its chunk back.
+    const throwing = new ChunkWrites(async () => {}, new AbortController().signal);
+    throwing.push(
+      chunk(0, 100, {
+        written: () => {
+          throw new Error('bookkeeping');
+        },
+        release: () => events.push('release 0'),
+      }),
+    );
+    await expect(throwing.settled()).rejects.toThrow('bookkeeping');
+    expect(events).toEqual(['release 0']);
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * Compressed chunks decoded off the thread (xet/decode-pool.ts): batches packed, decoded by real
  * workers run from source, and unpacked, giving the bytes and chunk hashes decoding here gives; a
- * chunk that does not decode keeps its kind; a worker that dies fails only what it held.
+ * chunk that does not decode keeps its kind; a worker that dies fails only what it held. Batches
+ * go through the shared arena, given back as chunks are released, or moved when it has no room.
  */
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
@@ -10,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sourceWorker } from '../../src-main/base/source-worker';
 import { ChunkFramer, decodeFramed, type FramedChunk } from '../../src-main/xet/chunk-format';
 import { decodePacked, packBatch, unpackDecoded } from '../../src-main/xet/decode-batch';
-import { DecodePool, sharedDecodePool, useXetDecodeWorker } from '../../src-main/xet/decode-pool';
+import { DecodePool, sharedDecodePool, useXetDecodeWorker, type HashedChunk } from '../../src-main/xet/decode-pool';
 import { XetDataError } from '../../src-main/xet/errors';
 import { chunkHash } from '../../src-main/xet/hashes';
 import { chunkHeader, encodeChunk, type CompressionPolicy } from '../fakehub/xet/xorbs';
@@ -49,8 +50,8 @@ afterEach(async () => {
   await Promise.all(pools.map((p) => p.close()));
   pools = [];
 });
-const pool = (start: () => Worker = fromSource, size = 2) => {
-  const p = new DecodePool(start, size);
+const pool = (start: () => Worker = fromSource, size = 2, arenaBytes?: number) => {
+  const p = new DecodePool(start, size, arenaBytes);
   pools.push(p);
   return p;
 };
@@ -92,11 +93,47 @@ describe('DecodePool', () => {
     expect(p.workers).toBe(2);
   });
 
+  it('decodes into the shared arena, each batch’s span given back once all its chunks are released', async () => {
+    const p = pool();
+    const all = frames();
+    const [a, b] = await Promise.all([p.decode(all), p.decode(all)]);
+    const inArena = (c: HashedChunk) => (c.parts[0] as Buffer).buffer instanceof SharedArrayBuffer;
+    for (const chunks of [a, b] as HashedChunk[][]) {
+      expect(chunks.map((c) => Buffer.concat(c.parts))).toEqual(originals);
+      expect(chunks.map(inArena)).toEqual(all.map((f) => f.header.scheme !== 0));
+    }
+    const held = p.arenaInUse;
+    expect(held).toBeGreaterThan(0);
+    // Released twice: the second does nothing. The span goes back with the batch's last chunk.
+    for (const c of a as HashedChunk[]) {
+      c.release?.();
+      c.release?.();
+    }
+    expect(p.arenaInUse).toBe(held / 2);
+    for (const c of (b as HashedChunk[]).slice(1)) c.release?.();
+    expect(p.arenaInUse).toBe(held / 2);
+    (b as HashedChunk[])[0]?.release?.();
+    expect(p.arenaInUse).toBe(0);
+  });
+
+  it('moves a batch over and back in buffers of its own when the arena has no room', async () => {
+    const p = pool(fromSource, 1, 16 << 10);
+    const chunks = await p.decode(frames());
+    expect(chunks.map((c) => Buffer.concat(c.parts))).toEqual(originals);
+    expect(chunks.some((c) => (c.parts[0] as Buffer).buffer instanceof SharedArrayBuffer)).toBe(false);
+    expect(chunks.every((c) => c.release === undefined)).toBe(true);
+    const none = pool(fromSource, 1, 0);
+    expect((await none.decode(frames())).map((c) => Buffer.concat(c.parts))).toEqual(originals);
+    expect(none.arenaInUse).toBe(0);
+  });
+
   it('a chunk that does not decompress fails its batch as bad data, and the workers go on', async () => {
     const p = pool();
     const [f] = frames(serialize(text(20_000), 'lz4'));
     const bad = { ...(f as FramedChunk), stored: [Buffer.alloc((f as FramedChunk).header.compressedLength, 0x55)] };
     await expect(p.decode([bad])).rejects.toMatchObject({ name: 'XetDataError', problem: 'chunk-size' });
+    // Its spans are back.
+    expect(p.arenaInUse).toBe(0);
     expect((await p.decode(frames())).length).toBe(originals.length);
   });
 
@@ -108,6 +145,7 @@ describe('DecodePool', () => {
     };
     const p = pool(dying, 1);
     await expect(p.decode(frames())).rejects.toThrow(/decode worker stopped/);
+    expect(p.arenaInUse).toBe(0);
     await expect(p.decode(frames())).rejects.toThrow(/decode worker stopped/);
     const chunks = await p.decode(frames());
     expect(chunks.map((c) => Buffer.concat(c.parts))).toEqual(originals);

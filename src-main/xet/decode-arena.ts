@@ -1,0 +1,64 @@
+/**
+ * Memory the download's thread shares with the decode workers (decode-pool.ts): a batch's stored
+ * bytes are copied in, a worker decodes them into another span of it, and the chunks are written
+ * to disk from there. Before it, each batch made two fresh buffers on the download's thread (its
+ * copy to move to a worker, and the decoded bytes moved back), 2 GiB of new ArrayBuffers a GiB.
+ * V8 counts those against the old generation's limit; a 1 GiB loopback download ran 80–90
+ * mark-compacts against 14 on the classic road, and the collector's threads took 1.6 s of CPU
+ * (docs/performance.md, "Decoding in shared memory"). Spans come from the lowest free pages, so the
+ * pages in use (and resident) stay few; when none fit, the caller moves buffers as before.
+ */
+
+/** Pages of 16 KiB: a batch (~256 KiB stored, ≤ 640 KiB decoded) takes a few dozen. */
+const PAGE = 16 << 10;
+
+export class DecodeArena {
+  readonly buffer: SharedArrayBuffer;
+  readonly #used: Uint8Array;
+  #inUse = 0;
+
+  constructor(bytes: number) {
+    const pages = Math.max(1, Math.floor(bytes / PAGE));
+    this.buffer = new SharedArrayBuffer(pages * PAGE);
+    this.#used = new Uint8Array(pages);
+  }
+
+  /** Bytes handed out and not yet given back. */
+  get inUse(): number {
+    return this.#inUse;
+  }
+
+  /** The offset of `bytes` free bytes (the lowest that fit), or null when no run of pages is free. */
+  alloc(bytes: number): number | null {
+    const need = Math.max(1, Math.ceil(bytes / PAGE));
+    const used = this.#used;
+    for (let start = 0, run = 0, i = 0; i < used.length; i++) {
+      if (used[i]) {
+        run = 0;
+        start = i + 1;
+        continue;
+      }
+      if (++run === need) {
+        used.fill(1, start, start + need);
+        this.#inUse += need * PAGE;
+        return start * PAGE;
+      }
+    }
+    return null;
+  }
+
+  /** Gives back a span from alloc (its offset and the size asked). */
+  free(at: number, bytes: number): void {
+    const first = at / PAGE;
+    const need = Math.max(1, Math.ceil(bytes / PAGE));
+    if (!Number.isInteger(first) || first + need > this.#used.length || this.#used.subarray(first, first + need).includes(0))
+      throw new Error(`freeing ${bytes} bytes at ${at}, which the decode arena did not hand out`);
+    this.#used.fill(0, first, first + need);
+    this.#inUse -= need * PAGE;
+  }
+
+  /** A view of a span. */
+  view(at: number, bytes: number): Buffer {
+    return Buffer.from(this.buffer, at, bytes);
+  }
+}
