@@ -4,7 +4,8 @@
  * the order they came. A chunk is placed (its range moved past it) only as it goes to the disk: one
  * a worker never answered for is fetched again from the range's last written chunk.
  */
-import { ChunkFramer, decodeFramed, type DecodedChunk, type FramedChunk } from '../xet/chunk-format';
+import { ChunkFramer, type DecodedChunk, type FramedChunk } from '../xet/chunk-format';
+import { DecodeArena, decodeFramedIn } from '../xet/decode-arena';
 import { sharedDecodePool, type ChunkDecoder, type DecodePool, type HashedChunk } from '../xet/decode-pool';
 import { WORKER_HASH_THRESHOLD } from './hasher';
 import type { ChunkWrites } from './xet-chunk-writes';
@@ -41,6 +42,16 @@ export function decoderFor(
   return shared && (shared.workers > 0 || size >= DECODE_WORKERS_START_FROM) ? shared : null;
 }
 
+/**
+ * Where chunks decoded on the download's thread go, shared by its answers: fresh buffers per chunk
+ * had V8 collect the old generation for their sake (decode-arena.ts). ~1 MiB an answer in flight.
+ */
+const INLINE_ARENA_BYTES = 16 << 20;
+let inlineArena: DecodeArena | null = null;
+
+/** Bytes of the inline arena held by chunks not yet released (tests). */
+export const inlineArenaInUse = (): number => inlineArena?.inUse ?? 0;
+
 export class AnswerChunks {
   readonly #framers: ChunkFramer[];
   readonly #decoder: ChunkDecoder | null;
@@ -75,8 +86,15 @@ export class AnswerChunks {
     this.fed[i] = (this.fed[i] as number) + data.length;
     for (const frame of this.framer(i).push(data)) {
       // Stored chunks need no decoding: placed at once unless chunks before them are still decoding.
-      if (!this.#decoder || (frame.header.scheme === 0 && this.#decoding === 0 && !this.#batch.length && !this.#failed)) this.#place(i, decodeFramed(frame));
-      else {
+      if (!this.#decoder || (frame.header.scheme === 0 && this.#decoding === 0 && !this.#batch.length && !this.#failed)) {
+        const chunk = decodeFramedIn((inlineArena ??= new DecodeArena(INLINE_ARENA_BYTES)), frame);
+        try {
+          this.#place(i, chunk);
+        } catch (error) {
+          chunk.release?.();
+          throw error;
+        }
+      } else {
         this.#batch.push({ range: i, frame });
         this.#batchBytes += frame.bytes;
         this.#batchDecoded += frame.header.uncompressedLength;

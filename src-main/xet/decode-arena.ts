@@ -7,7 +7,10 @@
  * mark-compacts against 14 on the classic road, and the collector's threads took 1.6 s of CPU
  * (docs/performance.md, "Decoding in shared memory"). Spans come from the lowest free pages, so the
  * pages in use (and resident) stay few; when none fit, the caller moves buffers as before.
+ * A download that decodes on its own thread (below 128 MiB) uses one too, for the same reason.
  */
+import { decodeChunkData, decodeFramed, type DecodedChunk, type FramedChunk } from './chunk-format';
+import { copyStored } from './decode-batch';
 
 /** Pages of 16 KiB: a batch (~256 KiB stored, ≤ 640 KiB decoded) takes a few dozen. */
 const PAGE = 16 << 10;
@@ -61,4 +64,39 @@ export class DecodeArena {
   view(at: number, bytes: number): Buffer {
     return Buffer.from(this.buffer, at, bytes);
   }
+}
+
+/**
+ * A framed chunk decoded on this thread into `arena` (a stored one is its views, as decodeFramed
+ * gives): `release` gives the span back once the chunk is written or dropped. Its stored bytes,
+ * when split across socket buffers, are put together in the arena too. With no room, decodeFramed.
+ */
+export function decodeFramedIn(arena: DecodeArena, f: FramedChunk): DecodedChunk & { release?: () => void } {
+  const { header, stored, bytes } = f;
+  const length = header.uncompressedLength;
+  if (header.scheme === 0) return decodeFramed(f);
+  const outAt = arena.alloc(length);
+  if (outAt === null) return decodeFramed(f);
+  const inAt = stored.length > 1 ? arena.alloc(header.compressedLength) : null;
+  const into = arena.view(outAt, length);
+  try {
+    let data = stored[0] as Buffer;
+    if (stored.length > 1) {
+      data = inAt === null ? Buffer.concat(stored, header.compressedLength) : arena.view(inAt, header.compressedLength);
+      if (inAt !== null) copyStored([f], data);
+    }
+    decodeChunkData(header, data, into);
+  } catch (error) {
+    arena.free(outAt, length);
+    throw error;
+  } finally {
+    if (inAt !== null) arena.free(inAt, header.compressedLength);
+  }
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    arena.free(outAt, length);
+  };
+  return { parts: [into], length, bytes, release };
 }

@@ -11,8 +11,8 @@ import { sourceWorker } from '../../src-main/base/source-worker';
 import { HubError } from '../../src-main/hub/errors';
 import { XetDataError } from '../../src-main/xet/errors';
 import { decodeFramed, type FramedChunk } from '../../src-main/xet/chunk-format';
-import { DecodePool, type ChunkDecoder } from '../../src-main/xet/decode-pool';
-import { AnswerChunks, decoderFor } from '../../src-main/downloads/xet-answer-chunks';
+import { DecodePool, type ChunkDecoder, type HashedChunk } from '../../src-main/xet/decode-pool';
+import { AnswerChunks, decoderFor, inlineArenaInUse } from '../../src-main/downloads/xet-answer-chunks';
 import type { ChunkWrites } from '../../src-main/downloads/xet-chunk-writes';
 import { mixedXetContent, XET_FILE, XET_REPO, xetRepo } from '../fakehub/xet/fixtures';
 import { chunkHeader, encodeChunk } from '../fakehub/xet/xorbs';
@@ -57,6 +57,8 @@ describe('Xet transfers decoded by workers', () => {
     const here = await hub();
     const { r: inline } = await transferInto(here, xetRequest(here, XET_REPO, XET_FILE, content), { decoder: null });
     expect(inline.bytesFetched).toBe(r.bytesFetched);
+    // Decoded here, into the download thread's arena: every span came back too.
+    expect(inlineArenaInUse()).toBe(0);
   });
 
   it('fetch again, from the range’s last written chunk, what a worker never answered for', async () => {
@@ -142,6 +144,17 @@ describe('decoderFor', () => {
     });
     expect(refused.error).toBeInstanceOf(XetDataError);
     expect(refused.released).toEqual(Array.from({ length: refused.decoded - 2 }, (_, i) => i + 2));
+
+    // Decoded here: the chunk that failed to place gives its span back; the two placed hold theirs.
+    const held: HashedChunk[] = [];
+    const here = new AnswerChunks(1, null, writes, (_, c) => {
+      if (held.length === 2) throw new XetDataError('chunk-size', 'a xorb range held more chunks than the plan says');
+      held.push(c as HashedChunk);
+    });
+    await expect(here.feed(0, Buffer.concat([chunk, chunk, chunk]))).rejects.toBeInstanceOf(XetDataError);
+    expect(inlineArenaInUse()).toBe(2 * (64 << 10));
+    for (const c of held) c.release?.();
+    expect(inlineArenaInUse()).toBe(0);
   });
 
   it('sends a batch once it decodes to half the write-ahead, so text compressed 4× or more still overlaps decoding and writing', async () => {

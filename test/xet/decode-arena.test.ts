@@ -1,9 +1,13 @@
 /**
  * The decode workers' shared arena (xet/decode-arena.ts): spans from the lowest free pages, given
- * back exactly once; none when no run of pages is free (the pool then moves buffers instead).
+ * back exactly once; none when no run of pages is free (the pool then moves buffers instead). A
+ * chunk decoded on the download's thread into an arena gives what decodeFramed gives.
  */
 import { describe, expect, it } from 'vitest';
-import { DecodeArena } from '../../src-main/xet/decode-arena';
+import { ChunkFramer, decodeFramed, type FramedChunk } from '../../src-main/xet/chunk-format';
+import { DecodeArena, decodeFramedIn } from '../../src-main/xet/decode-arena';
+import { XetDataError } from '../../src-main/xet/errors';
+import { chunkHeader, encodeChunk, type CompressionPolicy } from '../fakehub/xet/xorbs';
 
 const KiB = 1024;
 
@@ -48,5 +52,56 @@ describe('DecodeArena', () => {
     const at = a.alloc(100) as number;
     a.view(at, 100).fill(7);
     expect(new Uint8Array(a.buffer, at, 100).every((b) => b === 7)).toBe(true);
+  });
+});
+
+function framed(data: Buffer, policy: CompressionPolicy, piece: number): FramedChunk {
+  const { scheme, payload } = encodeChunk(data, policy);
+  const stored = payload ?? data;
+  const bytes = Buffer.concat([chunkHeader(scheme, stored.length, data.length), stored]);
+  const f = new ChunkFramer();
+  const out: FramedChunk[] = [];
+  for (let i = 0; i < bytes.length; i += piece) out.push(...f.push(bytes.subarray(i, i + piece)));
+  return out[0] as FramedChunk;
+}
+
+describe('decodeFramedIn', () => {
+  const floats = Buffer.alloc(60_001);
+  for (let i = 0; i + 4 <= floats.length; i += 4) floats.writeFloatLE(Math.sin(i / 1000) * 0.01, i);
+  const text = Buffer.from('the quick brown fox jumps over the lazy dog. '.repeat(900));
+
+  it('decodes into the arena what decodeFramed gives, from one socket buffer or several, and gives it back once', () => {
+    const a = new DecodeArena(1 << 20);
+    for (const [data, policy] of [
+      [floats, 'bg4'],
+      [text, 'lz4'],
+    ] as const)
+      for (const piece of [1 << 20, 64]) {
+        const f = framed(data, policy, piece);
+        expect(f.stored.length > 1).toBe(piece === 64);
+        const c = decodeFramedIn(a, f);
+        expect(Buffer.concat(c.parts).equals(data)).toBe(true);
+        expect(c.bytes).toBe(decodeFramed(f).bytes);
+        expect((c.parts[0] as Buffer).buffer).toBe(a.buffer);
+        // Only the output is held: the stored bytes put together for the decoder are back already.
+        expect(a.inUse).toBe(Math.ceil(data.length / (16 << 10)) * (16 << 10));
+        c.release?.();
+        c.release?.();
+        expect(a.inUse).toBe(0);
+      }
+  });
+
+  it('passes stored chunks through, decodes as decodeFramed when the arena is full, and frees its span when a chunk is bad', () => {
+    const a = new DecodeArena(32 << 10);
+    const raw = framed(text, 'none', 1 << 20);
+    expect(decodeFramedIn(a, raw).parts).toBe(raw.stored);
+    const big = decodeFramedIn(a, framed(floats, 'bg4', 4096));
+    expect(Buffer.concat(big.parts).equals(floats)).toBe(true);
+    expect(big.release).toBeUndefined();
+    expect(a.inUse).toBe(0);
+    const f = framed(text.subarray(0, 20_000), 'lz4', 1 << 20);
+    const bad = { ...f, stored: [Buffer.alloc(f.header.compressedLength, 0x55)] };
+    expect(() => decodeFramedIn(a, bad)).toThrow(XetDataError);
+    expect(a.inUse).toBe(0);
   });
 });
