@@ -5,7 +5,7 @@
  * a worker never answered for is fetched again from the range's last written chunk.
  */
 import { ChunkFramer, type DecodedChunk, type FramedChunk } from '../xet/chunk-format';
-import { DecodeArena, decodeFramedIn } from '../xet/decode-arena';
+import { decodeFramedIn, LazyArena } from '../xet/decode-arena';
 import { sharedDecodePool, type ChunkDecoder, type DecodePool, type HashedChunk } from '../xet/decode-pool';
 import { WORKER_HASH_THRESHOLD } from './hasher';
 import type { ChunkWrites } from './xet-chunk-writes';
@@ -43,14 +43,13 @@ export function decoderFor(
 }
 
 /**
- * Where chunks decoded on the download's thread go, shared by its answers: fresh buffers per chunk
- * had V8 collect the old generation for their sake (decode-arena.ts). ~1 MiB an answer in flight.
+ * Where chunks decoded on the download's thread go, shared by its answers (~1 MiB each in flight):
+ * fresh buffers per chunk had V8 collect the old generation for their sake (decode-arena.ts).
  */
-const INLINE_ARENA_BYTES = 16 << 20;
-let inlineArena: DecodeArena | null = null;
+const inlineArena = new LazyArena(16 << 20, 5000);
 
 /** Bytes of the inline arena held by chunks not yet released (tests). */
-export const inlineArenaInUse = (): number => inlineArena?.inUse ?? 0;
+export const inlineArenaInUse = (): number => inlineArena.inUse;
 
 export class AnswerChunks {
   readonly #framers: ChunkFramer[];
@@ -87,7 +86,7 @@ export class AnswerChunks {
     for (const frame of this.framer(i).push(data)) {
       // Stored chunks need no decoding: placed at once unless chunks before them are still decoding.
       if (!this.#decoder || (frame.header.scheme === 0 && this.#decoding === 0 && !this.#batch.length && !this.#failed)) {
-        const chunk = decodeFramedIn((inlineArena ??= new DecodeArena(INLINE_ARENA_BYTES)), frame);
+        const chunk = decodeFramedIn(inlineArena.take(), frame);
         try {
           this.#place(i, chunk);
         } catch (error) {

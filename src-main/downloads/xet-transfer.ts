@@ -314,6 +314,8 @@ class XetTransfer {
       if (job.chunk >= job.range.chunks.end) throw new XetDataError('chunk-size', 'a xorb range held more chunks than the plan says');
       const places = this.#place(job, c.length, window);
       const n = job.lengths.length;
+      // Last: AnswerChunks gives back the bytes of a chunk this callback throws for, so nothing
+      // after the push may throw (the writes own the chunk from here).
       writes.push({
         parts: c.parts,
         length: c.length,

@@ -3,11 +3,13 @@
  * bytes are copied in, a worker decodes them into another span of it, and the chunks are written
  * to disk from there. Before it, each batch made two fresh buffers on the download's thread (its
  * copy to move to a worker, and the decoded bytes moved back), 2 GiB of new ArrayBuffers a GiB.
- * V8 counts those against the old generation's limit; a 1 GiB loopback download ran 80–90
+ * V8 counts those against the old generation's limit; a 1 GiB loopback download ran 60–90
  * mark-compacts against 14 on the classic road, and the collector's threads took 1.6 s of CPU
- * (docs/performance.md, "Decoding in shared memory"). Spans come from the lowest free pages, so the
- * pages in use (and resident) stay few; when none fit, the caller moves buffers as before.
- * A download that decodes on its own thread (below 128 MiB) uses one too, for the same reason.
+ * (docs/performance.md, "Decoding in shared memory"). Spans come from the lowest free pages, so few
+ * pages are ever touched (and resident); when none fit, the caller moves buffers as before. A
+ * download that decodes on its own thread (no workers running, or one core) uses one too, for the
+ * same reason. An arena nothing has used for a few seconds is let go (LazyArena): an idle app keeps
+ * none of its pages.
  */
 import { decodeChunkData, decodeFramed, type DecodedChunk, type FramedChunk } from './chunk-format';
 import { copyStored } from './decode-batch';
@@ -18,12 +20,15 @@ const PAGE = 16 << 10;
 export class DecodeArena {
   readonly buffer: SharedArrayBuffer;
   readonly #used: Uint8Array;
+  readonly #onEmpty: () => void;
   #inUse = 0;
 
-  constructor(bytes: number) {
+  /** `onEmpty`: called whenever a free leaves nothing handed out. */
+  constructor(bytes: number, onEmpty: () => void = () => {}) {
     const pages = Math.max(1, Math.floor(bytes / PAGE));
     this.buffer = new SharedArrayBuffer(pages * PAGE);
     this.#used = new Uint8Array(pages);
+    this.#onEmpty = onEmpty;
   }
 
   /** Bytes handed out and not yet given back. */
@@ -58,11 +63,61 @@ export class DecodeArena {
       throw new Error(`freeing ${bytes} bytes at ${at}, which the decode arena did not hand out`);
     this.#used.fill(0, first, first + need);
     this.#inUse -= need * PAGE;
+    if (this.#inUse === 0) this.#onEmpty();
   }
 
   /** A view of a span. */
   view(at: number, bytes: number): Buffer {
     return Buffer.from(this.buffer, at, bytes);
+  }
+}
+
+/**
+ * An arena made on first use and let go once nothing was taken from it for `idleMs` and nothing
+ * is handed out (`onDrop` then tells whoever else holds its buffer). Touched pages of a
+ * SharedArrayBuffer stay resident while it lives.
+ */
+export class LazyArena {
+  readonly #bytes: number;
+  readonly #idleMs: number;
+  readonly #onDrop: () => void;
+  #arena: DecodeArena | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  #takenAt = 0;
+
+  constructor(bytes: number, idleMs: number, onDrop: () => void = () => {}) {
+    this.#bytes = bytes;
+    this.#idleMs = idleMs;
+    this.#onDrop = onDrop;
+  }
+
+  /** The arena, made now if there is none. */
+  take(): DecodeArena {
+    this.#takenAt = performance.now();
+    return (this.#arena ??= new DecodeArena(this.#bytes, () => this.#arm(this.#idleMs)));
+  }
+
+  /** Bytes handed out by the current arena. */
+  get inUse(): number {
+    return this.#arena?.inUse ?? 0;
+  }
+
+  /** Whether an arena is held now. */
+  get held(): boolean {
+    return this.#arena !== null;
+  }
+
+  #arm(ms: number): void {
+    if (this.#timer) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      if (!this.#arena || this.#arena.inUse > 0) return;
+      const left = this.#takenAt + this.#idleMs - performance.now();
+      if (left > 0) return this.#arm(left);
+      this.#arena = null;
+      this.#onDrop();
+    }, ms);
+    this.#timer.unref();
   }
 }
 
@@ -80,11 +135,12 @@ export function decodeFramedIn(arena: DecodeArena, f: FramedChunk): DecodedChunk
   const inAt = stored.length > 1 ? arena.alloc(header.compressedLength) : null;
   const into = arena.view(outAt, length);
   try {
-    let data = stored[0] as Buffer;
-    if (stored.length > 1) {
-      data = inAt === null ? Buffer.concat(stored, header.compressedLength) : arena.view(inAt, header.compressedLength);
-      if (inAt !== null) copyStored([f], data);
-    }
+    // One socket buffer (most chunks) is read as it is; none (a hostile empty chunk) is an empty one.
+    let data: Buffer;
+    if (inAt !== null) {
+      data = arena.view(inAt, header.compressedLength);
+      copyStored([f], data);
+    } else data = stored.length === 1 ? (stored[0] as Buffer) : Buffer.concat(stored, header.compressedLength);
     decodeChunkData(header, data, into);
   } catch (error) {
     arena.free(outAt, length);

@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { sourceWorker } from '../base/source-worker';
 import { decodeFramed, type FramedChunk } from './chunk-format';
-import { DecodeArena } from './decode-arena';
+import { LazyArena, type DecodeArena } from './decode-arena';
 import {
   batchHeaders,
   copyStored,
@@ -51,20 +51,31 @@ export interface ChunkDecoder {
  * (xet-answer-chunks.ts), 16 connections at most; only the pages used are ever resident.
  */
 const ARENA_BYTES = 32 << 20;
+/** An arena unused this long is let go, in the workers too. */
+const ARENA_IDLE_MS = 5000;
 
 interface Waiting {
   frames: readonly FramedChunk[];
   headers: Uint32Array;
   /** Stored bytes sent. */
   bytes: number;
-  /** Where the batch is in the arena (null: moved over in a buffer of its own). */
-  spans: { inAt: number; outAt: number; outLen: number } | null;
+  /** Where the batch is in which arena (null: moved over in a buffer of its own). */
+  spans: Spans | null;
   resolve: (chunks: HashedChunk[]) => void;
   reject: (error: unknown) => void;
 }
 
+interface Spans {
+  arena: DecodeArena;
+  inAt: number;
+  outAt: number;
+  outLen: number;
+}
+
 interface PoolWorker {
   worker: Worker;
+  /** The arena buffer this worker was last sent (null: none, or it was let go). */
+  arena: SharedArrayBuffer | null;
   waiting: Map<number, Waiting>;
   /** Stored bytes sent and not answered: the next batch goes to the least loaded worker. */
   load: number;
@@ -85,17 +96,16 @@ function merged(frames: readonly FramedChunk[], decoded: HashedChunk[]): HashedC
 export class DecodePool implements ChunkDecoder {
   readonly #start: () => Worker;
   readonly #size: number;
-  readonly #arenaBytes: number;
+  readonly #arenas: LazyArena | null;
   readonly #workers: PoolWorker[] = [];
-  #arena: DecodeArena | null = null;
   #nextId = 1;
   #failures = 0;
 
   /** `arenaBytes` 0: no shared arena, every batch is moved over and back. */
-  constructor(start: () => Worker, size: number, arenaBytes = ARENA_BYTES) {
+  constructor(start: () => Worker, size: number, arenaBytes = ARENA_BYTES, arenaIdleMs = ARENA_IDLE_MS) {
     this.#start = start;
     this.#size = size;
-    this.#arenaBytes = arenaBytes;
+    this.#arenas = arenaBytes > 0 ? new LazyArena(arenaBytes, arenaIdleMs, () => this.#letGo()) : null;
   }
 
   /** Workers running now (started on first use, up to the pool's size). */
@@ -105,7 +115,12 @@ export class DecodePool implements ChunkDecoder {
 
   /** Bytes of the shared arena held by batches in flight and chunks not yet released. */
   get arenaInUse(): number {
-    return this.#arena?.inUse ?? 0;
+    return this.#arenas?.inUse ?? 0;
+  }
+
+  /** Whether the pool holds an arena now (one unused for a while is let go). */
+  get arenaHeld(): boolean {
+    return this.#arenas?.held ?? false;
   }
 
   decode(frames: readonly FramedChunk[]): Promise<HashedChunk[]> {
@@ -122,7 +137,12 @@ export class DecodePool implements ChunkDecoder {
     let request: DecodeRequest;
     let moved: ArrayBuffer[] = [];
     if (spans) {
-      copyStored(compressed, (this.#arena as DecodeArena).view(spans.inAt, inLen));
+      copyStored(compressed, spans.arena.view(spans.inAt, inLen));
+      // The arena goes before the first batch that uses it: messages arrive in order.
+      if (w.arena !== spans.arena.buffer) {
+        w.worker.postMessage({ arena: spans.arena.buffer });
+        w.arena = spans.arena.buffer;
+      }
       request = { id: this.#nextId++, headers, inAt: spans.inAt, inLen, outAt: spans.outAt };
     } else {
       const batch = packBatch(compressed);
@@ -146,8 +166,8 @@ export class DecodePool implements ChunkDecoder {
   }
 
   /** Input and output spans in the arena, or null (no arena, or no room: the batch is moved instead). */
-  #place(inLen: number, outLen: number): { inAt: number; outAt: number; outLen: number } | null {
-    const arena = this.#arena;
+  #place(inLen: number, outLen: number): Spans | null {
+    const arena = this.#arenas?.take();
     const inAt = arena?.alloc(inLen) ?? null;
     if (!arena || inAt === null) return null;
     const outAt = arena.alloc(outLen);
@@ -155,14 +175,23 @@ export class DecodePool implements ChunkDecoder {
       arena.free(inAt, inLen);
       return null;
     }
-    return { inAt, outAt, outLen };
+    return { arena, inAt, outAt, outLen };
+  }
+
+  /** The arena was let go: the workers drop their reference too, so its memory goes. */
+  #letGo(): void {
+    for (const w of this.#workers)
+      if (w.arena) {
+        w.worker.postMessage({ arena: null });
+        w.arena = null;
+      }
   }
 
   /** Gives back a batch's input span, and its output span too when `output` (it failed, or nothing holds its chunks). */
-  #free(spans: Waiting['spans'], inLen: number, output: boolean): void {
-    if (!spans || !this.#arena) return;
-    this.#arena.free(spans.inAt, inLen);
-    if (output) this.#arena.free(spans.outAt, spans.outLen);
+  #free(spans: Spans | null, inLen: number, output: boolean): void {
+    if (!spans) return;
+    spans.arena.free(spans.inAt, inLen);
+    if (output) spans.arena.free(spans.outAt, spans.outLen);
   }
 
   /** Stops every worker; batches they held fail. */
@@ -188,12 +217,7 @@ export class DecodePool implements ChunkDecoder {
       this.#failures += 1;
       return null;
     }
-    const w: PoolWorker = { worker, waiting: new Map(), load: 0 };
-    // The arena goes first: messages arrive in order, so before any batch that uses it.
-    if (this.#arenaBytes > 0) {
-      this.#arena ??= new DecodeArena(this.#arenaBytes);
-      worker.postMessage({ arena: this.#arena.buffer });
-    }
+    const w: PoolWorker = { worker, arena: null, waiting: new Map(), load: 0 };
     worker.on('message', (m: DecodeReply) => {
       const waiting = w.waiting.get(m.id);
       if (!waiting) return;
@@ -209,13 +233,12 @@ export class DecodePool implements ChunkDecoder {
       // The worker is done with the input; the output is held until the download releases every chunk.
       this.#free(spans, waiting.bytes, false);
       try {
-        const arena = this.#arena;
-        const out = spans && arena ? arena.buffer : m.out;
+        const out = spans ? spans.arena.buffer : m.out;
         if (!out) throw new Error('a decoded batch came back without its bytes');
-        const release = spans && arena ? { at: spans.outAt, release: () => arena.free(spans.outAt, spans.outLen) } : undefined;
+        const release = spans ? { at: spans.outAt, release: () => spans.arena.free(spans.outAt, spans.outLen) } : undefined;
         waiting.resolve(unpackDecoded(waiting.frames, waiting.headers, out, m.hashes, release));
       } catch (error) {
-        if (spans) this.#arena?.free(spans.outAt, spans.outLen);
+        if (spans) spans.arena.free(spans.outAt, spans.outLen);
         waiting.reject(error);
       }
     });

@@ -3,9 +3,9 @@
  * back exactly once; none when no run of pages is free (the pool then moves buffers instead). A
  * chunk decoded on the download's thread into an arena gives what decodeFramed gives.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ChunkFramer, decodeFramed, type FramedChunk } from '../../src-main/xet/chunk-format';
-import { DecodeArena, decodeFramedIn } from '../../src-main/xet/decode-arena';
+import { DecodeArena, decodeFramedIn, LazyArena } from '../../src-main/xet/decode-arena';
 import { XetDataError } from '../../src-main/xet/errors';
 import { chunkHeader, encodeChunk, type CompressionPolicy } from '../fakehub/xet/xorbs';
 
@@ -103,5 +103,43 @@ describe('decodeFramedIn', () => {
     const bad = { ...f, stored: [Buffer.alloc(f.header.compressedLength, 0x55)] };
     expect(() => decodeFramedIn(a, bad)).toThrow(XetDataError);
     expect(a.inUse).toBe(0);
+    // Split across socket buffers: the span that put it together comes back too.
+    const split = { ...f, stored: [Buffer.alloc(10, 0x55), Buffer.alloc(f.header.compressedLength - 10, 0x55)] };
+    expect(() => decodeFramedIn(a, split)).toThrow(XetDataError);
+    expect(a.inUse).toBe(0);
+    // A compressed chunk with no stored bytes at all is bad data, as decodeFramed says.
+    const empty: FramedChunk = { header: { compressedLength: 0, scheme: 1, uncompressedLength: 100 }, stored: [], bytes: 8 };
+    expect(() => decodeFramed(empty)).toThrow(XetDataError);
+    expect(() => decodeFramedIn(a, empty)).toThrow(XetDataError);
+    expect(a.inUse).toBe(0);
+  });
+});
+
+describe('LazyArena', () => {
+  afterEach(() => void vi.useRealTimers());
+
+  it('makes its arena on first use and lets it go once unused for a while with nothing handed out', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    let drops = 0;
+    const lazy = new LazyArena(64 * KiB, 1000, () => (drops += 1));
+    expect(lazy.held).toBe(false);
+    const a = lazy.take();
+    expect(lazy.take()).toBe(a);
+    const at = a.alloc(100) as number;
+    vi.advanceTimersByTime(5000);
+    // Held: a span is out.
+    expect(lazy.held).toBe(true);
+    a.free(at, 100);
+    // Taken again half-way: the wait starts over from then.
+    vi.advanceTimersByTime(500);
+    lazy.take();
+    vi.advanceTimersByTime(900);
+    expect(lazy.held).toBe(true);
+    expect(drops).toBe(0);
+    vi.advanceTimersByTime(200);
+    expect(lazy.held).toBe(false);
+    expect(drops).toBe(1);
+    expect(lazy.inUse).toBe(0);
+    expect(lazy.take()).not.toBe(a);
   });
 });

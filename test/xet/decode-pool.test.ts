@@ -50,8 +50,8 @@ afterEach(async () => {
   await Promise.all(pools.map((p) => p.close()));
   pools = [];
 });
-const pool = (start: () => Worker = fromSource, size = 2, arenaBytes?: number) => {
-  const p = new DecodePool(start, size, arenaBytes);
+const pool = (start: () => Worker = fromSource, size = 2, arenaBytes?: number, arenaIdleMs?: number) => {
+  const p = new DecodePool(start, size, arenaBytes, arenaIdleMs);
   pools.push(p);
   return p;
 };
@@ -104,15 +104,41 @@ describe('DecodePool', () => {
     }
     const held = p.arenaInUse;
     expect(held).toBeGreaterThan(0);
-    // Released twice: the second does nothing. The span goes back with the batch's last chunk.
-    for (const c of a as HashedChunk[]) {
-      c.release?.();
-      c.release?.();
-    }
+    // A chunk released twice counts once: the span goes back with the batch's last chunk only.
+    const [first, ...rest] = a as HashedChunk[];
+    for (let i = 0; i < 10; i++) first?.release?.();
+    expect(p.arenaInUse).toBe(held);
+    for (const c of rest) c.release?.();
     expect(p.arenaInUse).toBe(held / 2);
     for (const c of (b as HashedChunk[]).slice(1)) c.release?.();
     expect(p.arenaInUse).toBe(held / 2);
     (b as HashedChunk[])[0]?.release?.();
+    expect(p.arenaInUse).toBe(0);
+  });
+
+  it('moves a batch whose input fits the arena but whose output does not, giving the input span back', async () => {
+    // ~230 bytes of LZ4 that decode to 40 KiB: one page for the input, and no three left for the output.
+    const text = Buffer.from('the quick brown fox jumps over the lazy dog. '.repeat(900));
+    const p = pool(fromSource, 1, 32 << 10);
+    const chunks = await p.decode(frames(serialize(text, 'lz4')));
+    expect(Buffer.concat(chunks[0]?.parts ?? []).equals(text)).toBe(true);
+    expect((chunks[0]?.parts[0] as Buffer).buffer instanceof SharedArrayBuffer).toBe(false);
+    expect(p.arenaInUse).toBe(0);
+  });
+
+  it('lets an arena unused for a while go, in the workers too, and makes a new one when batches come again', async () => {
+    const p = pool(fromSource, 1, 1 << 20, 30);
+    const once = await p.decode(frames());
+    expect(p.arenaHeld).toBe(true);
+    // Not while a chunk still holds its span.
+    await new Promise((r) => setTimeout(r, 80));
+    expect(p.arenaHeld).toBe(true);
+    for (const c of once) c.release?.();
+    await expect.poll(() => p.arenaHeld).toBe(false);
+    const again = await p.decode(frames());
+    expect(again.map((c) => Buffer.concat(c.parts))).toEqual(originals);
+    expect((again[0]?.parts[0] as Buffer).buffer instanceof SharedArrayBuffer).toBe(true);
+    for (const c of again) c.release?.();
     expect(p.arenaInUse).toBe(0);
   });
 
