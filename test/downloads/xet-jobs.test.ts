@@ -2,11 +2,11 @@
  * downloads/xet-jobs.ts: a window's plan becomes one job per xorb range, each term placed at its
  * file offset (a range carrying several terms, or one term twice, is one job); a job put back
  * after bad bytes finds its range by its journal key even after a fresh plan changed its URL; a
- * fresh plan's URL is found for a job, or a typed error; and a plan at its bounds is handed out
- * in time that does not grow with terms × ranges.
+ * fresh plan's URL is found for a job, or a typed error; a plan at its bounds is handed out in
+ * time that does not grow with terms × ranges; and jobs of one URL share a request unless large.
  */
 import { describe, expect, it } from 'vitest';
-import { jobsOf, resetJob, urlFor } from '../../src-main/downloads/xet-jobs';
+import { ALONE_FROM, byUrl, jobsOf, resetJob, urlFor, type Job } from '../../src-main/downloads/xet-jobs';
 import { XetDataError } from '../../src-main/xet/errors';
 import { MAX_PLAN_ENTRIES, parsePlan } from '../../src-main/xet/reconstruction';
 
@@ -204,5 +204,18 @@ describe('resetJob and urlFor', () => {
       ],
     });
     expect(() => urlFor(shorter, job)).toThrow(/no longer serves/);
+  });
+});
+
+describe('byUrl', () => {
+  const job = (url: string, start: number, length: number) => ({ url, range: { bytes: { start, end: start + length - 1 } } }) as unknown as Job;
+
+  it('puts the small ranges of one URL in one request and a large one in a request of its own, in the plan’s order', () => {
+    const a1 = job('https://cas/a', 0, 1000);
+    const big = job('https://cas/a', 5000, ALONE_FROM);
+    const b1 = job('https://cas/b', 0, 10);
+    const a2 = job('https://cas/a', 2000, ALONE_FROM - 1);
+    const big2 = job('https://cas/a', 9 << 20, 64 << 20);
+    expect(byUrl([a1, big, b1, a2, big2])).toEqual([[a1, a2], [big], [b1], [big2]]);
   });
 });

@@ -15,6 +15,7 @@ import { openXorbRanges } from '../../src-main/downloads/xet-split-range';
 import { CasClient } from '../../src-main/xet/cas-client';
 import { XetTokenSource } from '../../src-main/xet/token';
 import { buildRepo } from '../fakehub/model';
+import { regionReplaced } from '../fakehub/xet/delta';
 import { noiseContent } from '../fakehub/xet/fixtures';
 import type { FakeHub } from '../fakehub/server';
 import { fakeHub, hubHttp } from '../helpers/hub';
@@ -80,6 +81,26 @@ describe('large xorb ranges', () => {
     expect(Math.max(...seen)).toBeGreaterThan(1);
     expect(Math.max(...seen)).toBeLessThanOrEqual(4);
     expect(seen.at(-1)).toBe(0);
+  });
+
+  it('fetch two large runs of one xorb (an updated file) as ranges of their own, each split, not one multi-range answer', async () => {
+    // Runs of ~10 MiB: each above the two 4 MiB blocks a range must span to be split before the link is judged.
+    const old = noiseContent('split-runs', 20 * MiB);
+    const next = regionReplaced(old, 10 * MiB + 4321, 256 << 10);
+    const h = await fakeHub({
+      repos: [buildRepo({ id: 'acme/split', commits: [{ files: { 'w.bin': old } }, { files: { 'w.bin': next } }] })],
+      storageHost: '127.0.0.2',
+      xet: { compression: 'none' },
+    });
+    h.link.set({ perConnection: 4e6 });
+    const { file } = await transferInto(h, xetRequest(h, 'acme/split', 'w.bin', next, 1), { connections: 8 });
+    expect(fs.readFileSync(file).equals(next.read(0, next.size))).toBe(true);
+    const gets = xorbGets(h);
+    expect(gets.some((q) => (q.headers.range ?? '').includes(','))).toBe(false);
+    // The old xorb's two runs came in blocks over several connections.
+    const perXorb = new Map<string, number>();
+    for (const q of gets) perXorb.set(q.url.split('?')[0] as string, (perXorb.get(q.url.split('?')[0] as string) ?? 0) + 1);
+    expect(Math.max(...perXorb.values())).toBeGreaterThan(6);
   });
 
   it('resumes a cut block at the chunk the decoder reached, not from the range start', async () => {

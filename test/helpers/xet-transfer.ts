@@ -7,10 +7,10 @@ import type { FakeHub } from '../fakehub/server';
 import { hubHttp } from './hub';
 import { tmpDir } from './tmp';
 
-/** File `file` (holding `content`) of repo `id`'s first commit on the fakehub, as transferXet is asked for it. */
-export function xetRequest(hub: FakeHub, id: string, file: string, content: Content): XetTransferRequest {
+/** File `file` (holding `content`) of repo `id`'s first commit (or the `nth`) on the fakehub, as transferXet is asked for it. */
+export function xetRequest(hub: FakeHub, id: string, file: string, content: Content, nth = 0): XetTransferRequest {
   const repo = hub.repos.get(`model:${id}`);
-  const commit = repo?.commits[0];
+  const commit = repo?.commits[nth];
   const entry = commit?.files.get(file);
   const x = repo && entry ? hub.xet?.fileOf(repo, entry) : undefined;
   if (!x || !commit) throw new Error(`no Xet file ${file} in ${id}`);
