@@ -8,8 +8,9 @@
  * (docs/performance.md, "Decoding in shared memory"). Spans come from the lowest free pages, so few
  * pages are ever touched (and resident); when none fit, the caller moves buffers as before. A
  * download that decodes on its own thread (no workers running, or one core) uses one too, for the
- * same reason. An arena nothing has used for a few seconds is let go (LazyArena): an idle app keeps
- * none of its pages.
+ * same reason. An arena nothing has used for a few seconds is let go (LazyArena), so that the
+ * collectors of this thread and the workers can free its pages; until they do, the next burst of
+ * batches takes the same arena back rather than touching a new one.
  */
 import { decodeChunkData, decodeFramed, type DecodedChunk, type FramedChunk } from './chunk-format';
 import { copyStored } from './decode-batch';
@@ -75,13 +76,16 @@ export class DecodeArena {
 /**
  * An arena made on first use and let go once nothing was taken from it for `idleMs` and nothing
  * is handed out (`onDrop` then tells whoever else holds its buffer). Touched pages of a
- * SharedArrayBuffer stay resident while it lives.
+ * SharedArrayBuffer stay resident while it lives, which is until every thread that saw it has
+ * collected its views: one let go but not yet collected is taken back, so bursts of downloads a
+ * few seconds apart never hold several arenas at once.
  */
 export class LazyArena {
   readonly #bytes: number;
   readonly #idleMs: number;
   readonly #onDrop: () => void;
   #arena: DecodeArena | null = null;
+  #letGo: WeakRef<DecodeArena> | null = null;
   #timer: NodeJS.Timeout | null = null;
   #takenAt = 0;
 
@@ -91,10 +95,16 @@ export class LazyArena {
     this.#onDrop = onDrop;
   }
 
-  /** The arena, made now if there is none. */
+  /** The arena: the one held, else the one let go if it is still alive, else a new one. */
   take(): DecodeArena {
     this.#takenAt = performance.now();
-    return (this.#arena ??= new DecodeArena(this.#bytes, () => this.#arm(this.#idleMs)));
+    if (!this.#arena) {
+      this.#arena = this.#letGo?.deref() ?? new DecodeArena(this.#bytes, () => this.#arm(this.#idleMs));
+      this.#letGo = null;
+    }
+    // Also armed here: an arena taken and never allocated from is let go too.
+    this.#arm(this.#idleMs);
+    return this.#arena;
   }
 
   /** Bytes handed out by the current arena. */
@@ -114,6 +124,7 @@ export class LazyArena {
       if (!this.#arena || this.#arena.inUse > 0) return;
       const left = this.#takenAt + this.#idleMs - performance.now();
       if (left > 0) return this.#arm(left);
+      this.#letGo = new WeakRef(this.#arena);
       this.#arena = null;
       this.#onDrop();
     }, ms);

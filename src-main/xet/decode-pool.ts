@@ -178,7 +178,7 @@ export class DecodePool implements ChunkDecoder {
     return { arena, inAt, outAt, outLen };
   }
 
-  /** The arena was let go: the workers drop their reference too, so its memory goes. */
+  /** The arena was let go: the workers drop their reference too, so their collectors can free it. */
   #letGo(): void {
     for (const w of this.#workers)
       if (w.arena) {

@@ -140,6 +140,18 @@ describe('LazyArena', () => {
     expect(lazy.held).toBe(false);
     expect(drops).toBe(1);
     expect(lazy.inUse).toBe(0);
-    expect(lazy.take()).not.toBe(a);
+    // Let go but not yet collected (this test holds it): taken back, not a second one touched.
+    expect(lazy.take()).toBe(a);
+    expect(lazy.held).toBe(true);
+  });
+
+  it('lets go an arena that was taken but never allocated from', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    let drops = 0;
+    const lazy = new LazyArena(64 * KiB, 1000, () => (drops += 1));
+    lazy.take();
+    vi.advanceTimersByTime(1100);
+    expect(lazy.held).toBe(false);
+    expect(drops).toBe(1);
   });
 });
