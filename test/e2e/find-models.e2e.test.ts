@@ -79,8 +79,8 @@ describe('models other apps downloaded', () => {
 
     // Listed once: from the Hugging Face cache now, not also from LM Studio's folder.
     const items = page.getByTestId('library-item').filter({ hasText: 'tiny-llama-F32.gguf' });
-    await expect.poll(() => items.count()).toBe(1);
-    expect(await items.getAttribute('data-source')).toBe('cache');
+    // The Library refreshes after the adoption: until then it may still list LM Studio's copy.
+    await expect.poll(async () => [await items.count(), await items.first().getAttribute('data-source')], { timeout: 15_000 }).toEqual([1, 'cache']);
     await page.screenshot({ path: path.join(SHOTS, 'library-found-models.png') });
     const hfHub = path.join(serve.hfHome, 'hub', 'models--hubcap-test--tiny-llama-GGUF');
     expect(fs.readdirSync(path.join(hfHub, 'snapshots'))).toHaveLength(1);
