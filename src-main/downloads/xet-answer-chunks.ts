@@ -4,7 +4,7 @@
  * the order they came. A chunk is placed (its range moved past it) only as it goes to the disk: one
  * a worker never answered for is fetched again from the range's last written chunk.
  */
-import { ChunkFramer, decodeFramed, type DecodedChunk, type FramedChunk } from '../xet/chunk-format';
+import { ChunkFramer, type DecodedChunk, type FramedChunk } from '../xet/chunk-format';
 import { decodeFramedIn, LazyArena } from '../xet/decode-arena';
 import { sharedDecodePool, type ChunkDecoder, type DecodePool, type HashedChunk } from '../xet/decode-pool';
 import { WORKER_HASH_THRESHOLD } from './hasher';
@@ -86,7 +86,7 @@ export class AnswerChunks {
     for (const frame of this.framer(i).push(data)) {
       // Stored chunks need no decoding: placed at once unless chunks before them are still decoding.
       if (!this.#decoder || (frame.header.scheme === 0 && this.#decoding === 0 && !this.#batch.length && !this.#failed)) {
-        const chunk: DecodedChunk & { release?: () => void } = frame.header.scheme === 0 ? decodeFramed(frame) : decodeFramedIn(inlineArena.take(), frame);
+        const chunk = decodeFramedIn(inlineArena, frame);
         try {
           this.#place(i, chunk);
         } catch (error) {

@@ -321,7 +321,7 @@ class XetTransfer {
         length: c.length,
         places,
         hash: 'hash' in c ? c.hash : null,
-        ...('release' in c && c.release ? { release: c.release } : {}),
+        release: c.release,
         written: () => {
           job.consumed += c.bytes;
           this.#opts.journal?.progress(job.key, n, job.consumed, job.lengths, () => this.#done.spans(), this.#done.total());

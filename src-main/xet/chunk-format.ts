@@ -78,6 +78,11 @@ export interface DecodedChunk {
   length: number;
   /** Serialized size (header + stored data): where the next chunk starts. */
   bytes: number;
+  /**
+   * For a chunk decoded into an arena (decode-arena.ts): gives its bytes back once it is written or
+   * dropped (its parts must not be read after). Calling it again does nothing.
+   */
+  release?: () => void;
 }
 
 /** A framed chunk's bytes on this thread: a stored one as the views it arrived in, a compressed one decoded. */

@@ -133,14 +133,16 @@ export class LazyArena {
 }
 
 /**
- * A framed chunk decoded on this thread into `arena` (a stored one is its views, as decodeFramed
- * gives): `release` gives the span back once the chunk is written or dropped. Its stored bytes,
- * when split across socket buffers, are put together in the arena too. With no room, decodeFramed.
+ * A framed chunk decoded on this thread into an arena (a stored one is its views, as decodeFramed
+ * gives, and takes none): `release` gives the span back once the chunk is written or dropped. Its
+ * stored bytes, when split across socket buffers, are put together in the arena too. With no room,
+ * decodeFramed.
  */
-export function decodeFramedIn(arena: DecodeArena, f: FramedChunk): DecodedChunk & { release?: () => void } {
+export function decodeFramedIn(arenas: { take(): DecodeArena }, f: FramedChunk): DecodedChunk {
   const { header, stored, bytes } = f;
   const length = header.uncompressedLength;
   if (header.scheme === 0) return decodeFramed(f);
+  const arena = arenas.take();
   const outAt = arena.alloc(length);
   if (outAt === null) return decodeFramed(f);
   const inAt = stored.length > 1 ? arena.alloc(header.compressedLength) : null;

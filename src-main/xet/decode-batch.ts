@@ -11,11 +11,6 @@ import { XetDataError, type XetProblem } from './errors';
 /** A decoded chunk with its chunk hash when the decoder computed it. */
 export interface HashedChunk extends DecodedChunk {
   hash: Uint8Array | null;
-  /**
-   * For chunks decoded into the shared arena: gives their bytes back, once written or dropped
-   * (their parts must not be read after). Calling it again does nothing.
-   */
-  release?: () => void;
 }
 
 export interface PackedBatch {

@@ -48,7 +48,7 @@ export interface ChunkDecoder {
 
 /**
  * The shared arena's size. A download keeps ~1 MiB decoded per connection in flight
- * (xet-answer-chunks.ts), 16 connections at most; only the pages used are ever resident.
+ * (xet-answer-chunks.ts), 16 connections at most; only pages ever touched are resident.
  */
 const ARENA_BYTES = 32 << 20;
 /** An arena unused this long is let go, in the workers too. */

@@ -79,7 +79,7 @@ describe('decodeFramedIn', () => {
       for (const piece of [1 << 20, 64]) {
         const f = framed(data, policy, piece);
         expect(f.stored.length > 1).toBe(piece === 64);
-        const c = decodeFramedIn(a, f);
+        const c = decodeFramedIn({ take: () => a }, f);
         expect(Buffer.concat(c.parts).equals(data)).toBe(true);
         expect(c.bytes).toBe(decodeFramed(f).bytes);
         expect((c.parts[0] as Buffer).buffer).toBe(a.buffer);
@@ -94,23 +94,29 @@ describe('decodeFramedIn', () => {
   it('passes stored chunks through, decodes as decodeFramed when the arena is full, and frees its span when a chunk is bad', () => {
     const a = new DecodeArena(32 << 10);
     const raw = framed(text, 'none', 1 << 20);
-    expect(decodeFramedIn(a, raw).parts).toBe(raw.stored);
-    const big = decodeFramedIn(a, framed(floats, 'bg4', 4096));
+    // A stored chunk takes no arena at all (so none is made, or kept from being let go, for it).
+    const untouched = {
+      take: (): DecodeArena => {
+        throw new Error('an arena was taken for a stored chunk');
+      },
+    };
+    expect(decodeFramedIn(untouched, raw).parts).toBe(raw.stored);
+    const big = decodeFramedIn({ take: () => a }, framed(floats, 'bg4', 4096));
     expect(Buffer.concat(big.parts).equals(floats)).toBe(true);
     expect(big.release).toBeUndefined();
     expect(a.inUse).toBe(0);
     const f = framed(text.subarray(0, 20_000), 'lz4', 1 << 20);
     const bad = { ...f, stored: [Buffer.alloc(f.header.compressedLength, 0x55)] };
-    expect(() => decodeFramedIn(a, bad)).toThrow(XetDataError);
+    expect(() => decodeFramedIn({ take: () => a }, bad)).toThrow(XetDataError);
     expect(a.inUse).toBe(0);
     // Split across socket buffers: the span that put it together comes back too.
     const split = { ...f, stored: [Buffer.alloc(10, 0x55), Buffer.alloc(f.header.compressedLength - 10, 0x55)] };
-    expect(() => decodeFramedIn(a, split)).toThrow(XetDataError);
+    expect(() => decodeFramedIn({ take: () => a }, split)).toThrow(XetDataError);
     expect(a.inUse).toBe(0);
     // A compressed chunk with no stored bytes at all is bad data, as decodeFramed says.
     const empty: FramedChunk = { header: { compressedLength: 0, scheme: 1, uncompressedLength: 100 }, stored: [], bytes: 8 };
     expect(() => decodeFramed(empty)).toThrow(XetDataError);
-    expect(() => decodeFramedIn(a, empty)).toThrow(XetDataError);
+    expect(() => decodeFramedIn({ take: () => a }, empty)).toThrow(XetDataError);
     expect(a.inUse).toBe(0);
   });
 });
