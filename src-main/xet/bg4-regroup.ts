@@ -2,55 +2,15 @@
  * The inverse of xet-core's bg4_split (scheme 2 chunks): group g holds bytes g, g+4, g+8… of the
  * original. Most weights on the Hub are stored this way, so this runs over every byte of them.
  * Words at a time in JS ran at ~1.7 GB/s and were the decode worker's largest cost on 1 GiB of
- * weights (docs/performance.md); 128-bit shuffles in WebAssembly (bg4-regroup.wat) run at ~15 GB/s
+ * weights (docs/performance.md); 128-bit shuffles in WebAssembly (chunk-decode.wat) run at ~15 GB/s
  * with the copies in and out. No maintained package does this (@huggingface/hub's XetBlob
  * regroups a byte at a time), and the loop is twenty lines, so it is ours. Where WebAssembly SIMD
  * is missing, or a buffer is larger than any chunk, the JS words path runs.
  */
-import { BG4_REGROUP_WASM } from './bg4-regroup-wasm';
+import { chunkWasm, GROUPS_AT, REGION_BYTES, WORDS_AT, type ChunkWasm } from './chunk-decode-wasm';
 
-/**
- * The wasm's memory holds one chunk's groups and one chunk's words, of the largest chunk
- * (chunk-format.ts's MAX_CHUNK_BYTES, which imports this module: the test ties the two).
- */
-const WASM_MAX = 128 << 10;
-const WORDS_AT = WASM_MAX;
-
-interface Regrouper {
-  /** The wasm memory's input region: a caller that decodes into it saves a copy. */
-  input: Buffer;
-  /** The output region. */
-  words: Buffer;
-  regroup(src: number, dst: number, blocks: number, s1: number, s2: number, s3: number): void;
-}
-
-/** The part of the WebAssembly global used here (Node's types declare it only under the DOM lib). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: { memory: { buffer: ArrayBuffer }; regroup: Regrouper['regroup'] } };
-}
-
-function loadWasm(): Regrouper | null {
-  try {
-    const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    const instance = new api.Instance(new api.Module(Buffer.from(BG4_REGROUP_WASM, 'base64')), {});
-    const { memory, regroup } = instance.exports;
-    // The memory is fixed (min = max pages), so these views never detach.
-    return {
-      input: Buffer.from(memory.buffer, 0, WASM_MAX),
-      words: Buffer.from(memory.buffer, WORDS_AT, WASM_MAX),
-      regroup,
-    };
-  } catch {
-    return null; // no WebAssembly SIMD here
-  }
-}
-
-let wasm: Regrouper | null | undefined;
-function regrouper(): Regrouper | null {
-  if (wasm === undefined) wasm = loadWasm();
-  return wasm;
-}
+/** The wasm's groups and words regions each hold one chunk, of the largest (chunk-format.ts's MAX_CHUNK_BYTES: the test ties the two). */
+const WASM_MAX = REGION_BYTES;
 
 /** Whether a Uint32Array reads bytes little-endian here (it does on every platform Node ships for). */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
@@ -66,7 +26,7 @@ const plainInput = Buffer.allocUnsafeSlow(WASM_MAX);
  */
 export function bg4Input(length: number): Buffer {
   if (length > WASM_MAX) throw new RangeError(`bg4Input: ${length} bytes is more than a chunk`);
-  return (regrouper()?.input ?? plainInput).subarray(0, length);
+  return (chunkWasm()?.groups ?? plainInput).subarray(0, length);
 }
 
 /** The groups' starts: the first `n % 4` groups hold one byte more than `n >> 2`. */
@@ -127,15 +87,15 @@ export function bg4RegroupWords(grouped: Uint8Array, out: Buffer): void {
  * The shuffles path: the groups copied into the wasm (unless decoded there), 16-byte steps, the
  * words copied out; the last bytes are read from the wasm's copy, which nothing else writes.
  */
-function regroupWasm(w: Regrouper, grouped: Uint8Array, out: Buffer): void {
+function regroupWasm(w: ChunkWasm, grouped: Uint8Array, out: Buffer): void {
   const n = grouped.length;
   const { split, s1, s2, s3 } = groupStarts(n);
   // A view elsewhere in the wasm memory is moved down too (set copies overlapping bytes rightly).
-  if (grouped.buffer !== w.input.buffer || grouped.byteOffset !== w.input.byteOffset) w.input.set(grouped);
+  if (grouped.buffer !== w.groups.buffer || grouped.byteOffset !== w.groups.byteOffset) w.groups.set(grouped);
   const blocks = split >>> 4;
-  w.regroup(0, WORDS_AT, blocks, s1, s2, s3);
+  w.regroup(GROUPS_AT, WORDS_AT, blocks, s1, s2, s3);
   out.set(w.words.subarray(0, 64 * blocks));
-  regroupBytes(w.input.subarray(0, n), out, 16 * blocks);
+  regroupBytes(w.groups.subarray(0, n), out, 16 * blocks);
 }
 
 /** The original bytes of byte-grouped `grouped`, written into `into` (its length) when given. */
@@ -144,9 +104,9 @@ export function bg4Regroup(grouped: Uint8Array, into?: Buffer): Buffer {
   if (into && into.length !== n) throw new RangeError(`bg4Regroup: ${n} bytes into ${into.length}`);
   // Its own ArrayBuffer, at offset 0, or the caller's.
   const out = into ?? Buffer.allocUnsafeSlow(n);
-  const w = n <= WASM_MAX ? regrouper() : null;
+  const w = n <= WASM_MAX ? chunkWasm() : null;
   // The output would be overwritten by the wasm's own work (or overwrite the groups it reads).
-  if (w && out.buffer === w.input.buffer) throw new RangeError('bg4Regroup: the output cannot be in the regrouper’s own memory');
+  if (w && out.buffer === w.groups.buffer) throw new RangeError('bg4Regroup: the output cannot be in the regrouper’s own memory');
   if (w) regroupWasm(w, grouped, out);
   else bg4RegroupWords(grouped, out);
   return out;
@@ -154,5 +114,5 @@ export function bg4Regroup(grouped: Uint8Array, into?: Buffer): Buffer {
 
 /** Which path runs here (a test checks that Node takes the wasm). */
 export function bg4RegroupPath(): 'wasm' | 'words' {
-  return regrouper() ? 'wasm' : 'words';
+  return chunkWasm() ? 'wasm' : 'words';
 }

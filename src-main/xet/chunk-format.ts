@@ -3,10 +3,11 @@
  * header (version u8 = 0, compressed length u24 LE, scheme u8, uncompressed length u24 LE), then the
  * data: stored as is (0), one LZ4 frame (1), or byte-grouped by 4 then one LZ4 frame (2). Pure
  * functions on bytes; every length is checked against the limits before it sizes anything.
- * LZ4 frames are read by lz4-frame.ts (lz4-napi: lz4_flex, the same Rust crate xet-core uses).
+ * LZ4 frames are read by lz4-frame.ts, their blocks decoded in WebAssembly (chunk-decode-wasm.ts).
  */
 import { bg4Input, bg4Regroup } from './bg4-regroup';
-import { decodeLz4FrameInto } from './lz4-frame';
+import { chunkWasm } from './chunk-decode-wasm';
+import { decodeLz4FrameInto, decodeLz4FrameInWasm } from './lz4-frame';
 import { XetDataError } from './errors';
 
 export const CHUNK_HEADER_BYTES = 8;
@@ -40,26 +41,46 @@ export function parseChunkHeader(buf: Uint8Array, at = 0): ChunkHeader {
 }
 
 /**
- * The chunk's bytes from its header and stored data; their length is checked against the header.
- * With `into` (its uncompressed length), they are written there and it is returned.
+ * The chunk's bytes from its header and stored data (in one piece, or in the pieces it arrived in);
+ * their length is checked against the header. With `into` (its uncompressed length), they are
+ * written there and it is returned.
  */
-export function decodeChunkData(header: ChunkHeader, data: Buffer, into?: Buffer): Buffer {
-  if (data.length !== header.compressedLength) throw new XetDataError('chunk-truncated', `a chunk has ${data.length} of its ${header.compressedLength} bytes`);
+export function decodeChunkData(header: ChunkHeader, data: Buffer | readonly Buffer[], into?: Buffer): Buffer {
+  const stored = Buffer.isBuffer(data) ? data.length : data.reduce((n, b) => n + b.length, 0);
+  if (stored !== header.compressedLength) throw new XetDataError('chunk-truncated', `a chunk has ${stored} of its ${header.compressedLength} bytes`);
   const length = header.uncompressedLength;
+  const w = chunkWasm();
+  if (header.scheme !== 0 && w && stored <= w.frame.length && length <= w.groups.length) {
+    // Copying the frame in is also what puts together a chunk split across socket reads.
+    if (Buffer.isBuffer(data)) w.frame.set(data);
+    else for (let at = 0, i = 0; i < data.length; at += (data[i] as Buffer).length, i++) w.frame.set(data[i] as Buffer, at);
+    const grouped = w.groups.subarray(0, length);
+    lz4Verdict(() => decodeLz4FrameInWasm(w, stored, length), length);
+    if (header.scheme === 2) return bg4Regroup(grouped, into);
+    const out = into ?? Buffer.allocUnsafeSlow(length);
+    out.set(grouped);
+    return out;
+  }
+  const whole = Buffer.isBuffer(data) ? data : Buffer.concat(data, stored);
   if (header.scheme === 0) {
-    if (!into) return data;
-    into.set(data);
+    if (!into) return whole;
+    into.set(whole);
     return into;
   }
   const out = header.scheme === 2 ? bg4Input(length) : (into ?? Buffer.allocUnsafeSlow(length));
+  lz4Verdict(() => decodeLz4FrameInto(whole, out), length);
+  return header.scheme === 2 ? bg4Regroup(out, into) : out;
+}
+
+/** A frame decoded, or the typed error: it does not decompress, or not to the header's length. */
+function lz4Verdict(decode: () => boolean, length: number): void {
   let fits: boolean;
   try {
-    fits = decodeLz4FrameInto(data, out);
+    fits = decode();
   } catch (error) {
     throw new XetDataError('chunk-size', `a chunk does not decompress (${(error as Error).message.slice(0, 200)})`);
   }
   if (!fits) throw new XetDataError('chunk-size', `a chunk does not decompress to the ${length} bytes its header says`);
-  return header.scheme === 2 ? bg4Regroup(out, into) : out;
 }
 
 /** A chunk as it came off the wire, not yet decoded. */
@@ -90,8 +111,7 @@ export function decodeFramed(f: FramedChunk): DecodedChunk {
   const { header, stored, bytes } = f;
   const length = header.uncompressedLength;
   if (header.scheme === 0) return { parts: stored, length, bytes };
-  const data = stored.length === 1 ? (stored[0] as Buffer) : Buffer.concat(stored, header.compressedLength);
-  return { parts: [decodeChunkData(header, data)], length, bytes };
+  return { parts: [decodeChunkData(header, stored.length === 1 ? (stored[0] as Buffer) : stored)], length, bytes };
 }
 
 /**

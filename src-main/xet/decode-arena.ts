@@ -13,7 +13,6 @@
  * batches takes the same arena back rather than touching a new one.
  */
 import { decodeChunkData, decodeFramed, type DecodedChunk, type FramedChunk } from './chunk-format';
-import { copyStored } from './decode-batch';
 
 /** Pages of 16 KiB: a batch (~256 KiB stored, ≤ 640 KiB decoded) takes a few dozen. */
 const PAGE = 16 << 10;
@@ -134,9 +133,8 @@ export class LazyArena {
 
 /**
  * A framed chunk decoded on this thread into an arena (a stored one is its views, as decodeFramed
- * gives, and takes none): `release` gives the span back once the chunk is written or dropped. Its
- * stored bytes, when split across socket buffers, are put together in the arena too. With no room,
- * decodeFramed.
+ * gives, and takes none): `release` gives the span back once the chunk is written or dropped. With
+ * no room, decodeFramed.
  */
 export function decodeFramedIn(arenas: { take(): DecodeArena }, f: FramedChunk): DecodedChunk {
   const { header, stored, bytes } = f;
@@ -145,21 +143,12 @@ export function decodeFramedIn(arenas: { take(): DecodeArena }, f: FramedChunk):
   const arena = arenas.take();
   const outAt = arena.alloc(length);
   if (outAt === null) return decodeFramed(f);
-  const inAt = stored.length > 1 ? arena.alloc(header.compressedLength) : null;
   const into = arena.view(outAt, length);
   try {
-    // One socket buffer (most chunks) is read as it is; none (a hostile empty chunk) is an empty one.
-    let data: Buffer;
-    if (inAt !== null) {
-      data = arena.view(inAt, header.compressedLength);
-      copyStored([f], data);
-    } else data = stored.length === 1 ? (stored[0] as Buffer) : Buffer.concat(stored, header.compressedLength);
-    decodeChunkData(header, data, into);
+    decodeChunkData(header, stored.length === 1 ? (stored[0] as Buffer) : stored, into);
   } catch (error) {
     arena.free(outAt, length);
     throw error;
-  } finally {
-    if (inAt !== null) arena.free(inAt, header.compressedLength);
   }
   let released = false;
   const release = () => {

@@ -1,10 +1,7 @@
-/** Byte grouping by 4 undone: the wasm shuffles, the JS words path, and the embedded wasm's source. */
-import fs from 'node:fs';
+/** Byte grouping by 4 undone: the wasm shuffles and the JS words path (the wasm's source: chunk-decode-wasm.test.ts). */
 import { randomBytes } from 'node:crypto';
-import wabtInit from 'wabt';
 import { describe, expect, it } from 'vitest';
 import { bg4Input, bg4Regroup, bg4RegroupPath, bg4RegroupWords } from '../../src-main/xet/bg4-regroup';
-import { BG4_REGROUP_WASM } from '../../src-main/xet/bg4-regroup-wasm';
 import { MAX_CHUNK_BYTES } from '../../src-main/xet/chunk-format';
 import { bg4Split } from '../fakehub/xet/xorbs';
 
@@ -12,13 +9,6 @@ import { bg4Split } from '../fakehub/xet/xorbs';
 const LENGTHS = [...Array.from({ length: 80 }, (_, i) => i), 127, 128, 129, 255, 65_535, 65_536, 65_537, 65_538, 65_539, MAX_CHUNK_BYTES - 1, MAX_CHUNK_BYTES];
 
 describe('bg4Regroup', () => {
-  it('is the embedded wasm compiled from bg4-regroup.wat', async () => {
-    const wabt = await wabtInit();
-    const source = fs.readFileSync(new URL('../../src-main/xet/bg4-regroup.wat', import.meta.url), 'utf8');
-    const built = Buffer.from(wabt.parseWat('bg4-regroup.wat', source, { simd: true }).toBinary({}).buffer).toString('base64');
-    expect(BG4_REGROUP_WASM, `paste into bg4-regroup-wasm.ts: '${built}'`).toBe(built);
-  });
-
   it('runs the wasm shuffles on this Node', () => {
     expect(bg4RegroupPath()).toBe('wasm');
   });

@@ -1,6 +1,8 @@
 /** Xorb chunks on bytes alone: headers, the three schemes, byte grouping, and the streaming decoder. */
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
+import { compressFrameSync } from 'lz4-napi';
+import { describe, expect, it, vi } from 'vitest';
 import { ChunkFramer, decodeChunkData, decodeFramed, MAX_CHUNK_BYTES, parseChunkHeader } from '../../src-main/xet/chunk-format';
 import { XetDataError } from '../../src-main/xet/errors';
 import { chunkHeader, encodeChunk, type CompressionPolicy } from '../fakehub/xet/xorbs';
@@ -19,6 +21,9 @@ const problem = (f: () => unknown) => {
   }
   return 'no error';
 };
+
+/** The CommonJS module the decoder loads (lazy-package.ts), whose decoders a test can watch. */
+const lz4Cjs = createRequire(import.meta.url)('lz4-napi') as { uncompressSync: (b: Buffer) => Buffer; decompressFrameSync: (b: Buffer) => Buffer };
 
 const text = Buffer.from('the quick brown fox jumps over the lazy dog. '.repeat(1500));
 const floats = Buffer.alloc(40_002);
@@ -59,6 +64,33 @@ describe('schemes', () => {
     expect(problem(() => decodeChunkData({ ...h, uncompressedLength: h.uncompressedLength - 1 }, chunk.subarray(8)))).toBe('chunk-size');
     expect(problem(() => decodeChunkData(h, Buffer.alloc(h.compressedLength, 0x55)))).toBe('chunk-size');
     expect(problem(() => decodeChunkData(h, chunk.subarray(8, chunk.length - 1)))).toBe('chunk-truncated');
+  });
+
+  it('decodes xet-core’s frames in the wasm, whole or in pieces, without lz4-napi; other frames go to its frame decoder', () => {
+    const blocks = vi.spyOn(lz4Cjs, 'uncompressSync');
+    const frames = vi.spyOn(lz4Cjs, 'decompressFrameSync');
+    try {
+      for (const [policy, data] of [
+        ['lz4', text],
+        ['bg4', floats],
+      ] as const) {
+        const stored = serialize(data, policy).subarray(8);
+        const header = parseChunkHeader(serialize(data, policy));
+        const into = Buffer.alloc(data.length);
+        expect(decodeChunkData(header, stored).equals(data)).toBe(true);
+        expect(decodeChunkData(header, [stored.subarray(0, 1), stored.subarray(1, 5000), stored.subarray(5000)], into)).toBe(into);
+        expect(into.equals(data)).toBe(true);
+        expect(problem(() => decodeChunkData(header, [stored.subarray(0, 10), stored.subarray(11)]))).toBe('chunk-truncated');
+      }
+      expect(blocks).not.toHaveBeenCalled();
+      expect(frames).not.toHaveBeenCalled();
+      const checksummed = compressFrameSync(text, { contentChecksum: true });
+      expect(decodeChunkData({ compressedLength: checksummed.length, scheme: 1, uncompressedLength: text.length }, checksummed).equals(text)).toBe(true);
+      expect(frames).toHaveBeenCalledTimes(1);
+    } finally {
+      blocks.mockRestore();
+      frames.mockRestore();
+    }
   });
 });
 

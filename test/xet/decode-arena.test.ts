@@ -83,7 +83,7 @@ describe('decodeFramedIn', () => {
         expect(Buffer.concat(c.parts).equals(data)).toBe(true);
         expect(c.bytes).toBe(decodeFramed(f).bytes);
         expect((c.parts[0] as Buffer).buffer).toBe(a.buffer);
-        // Only the output is held: the stored bytes put together for the decoder are back already.
+        // Only the output is held: stored bytes in several pieces go to the decoder as they are.
         expect(a.inUse).toBe(Math.ceil(data.length / (16 << 10)) * (16 << 10));
         c.release?.();
         c.release?.();
@@ -109,7 +109,7 @@ describe('decodeFramedIn', () => {
     const bad = { ...f, stored: [Buffer.alloc(f.header.compressedLength, 0x55)] };
     expect(() => decodeFramedIn({ take: () => a }, bad)).toThrow(XetDataError);
     expect(a.inUse).toBe(0);
-    // Split across socket buffers: the span that put it together comes back too.
+    // Split across socket buffers: nothing is held for it either.
     const split = { ...f, stored: [Buffer.alloc(10, 0x55), Buffer.alloc(f.header.compressedLength - 10, 0x55)] };
     expect(() => decodeFramedIn({ take: () => a }, split)).toThrow(XetDataError);
     expect(a.inUse).toBe(0);
