@@ -49,6 +49,8 @@ export function decodeChunkData(header: ChunkHeader, data: Buffer | readonly Buf
   const stored = Buffer.isBuffer(data) ? data.length : data.reduce((n, b) => n + b.length, 0);
   if (stored !== header.compressedLength) throw new XetDataError('chunk-truncated', `a chunk has ${stored} of its ${header.compressedLength} bytes`);
   const length = header.uncompressedLength;
+  // A caller's mistake, not the data's: no path may write past `into` or leave its end unwritten.
+  if (into && into.length !== length) throw new RangeError(`decodeChunkData: a ${length}-byte chunk into ${into.length} bytes`);
   const w = chunkWasm();
   if (header.scheme !== 0 && w && stored <= w.frame.length && length <= w.groups.length) {
     // Copying the frame in is also what puts together a chunk split across socket reads.

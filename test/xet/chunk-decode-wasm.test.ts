@@ -56,23 +56,30 @@ function reference(block: Uint8Array, dlen: number): Buffer | null {
   }
 }
 
-/** Runs the wasm on a block (no size prefix) with sentinels around its output: what it wrote and returned. */
-function run(block: Uint8Array, dlen: number): { n: number; out: Buffer } {
+/**
+ * Runs the wasm on a block (no size prefix), its output `at` bytes into the groups region, with
+ * sentinels around that output and stale bytes after the block: what it wrote and returned.
+ */
+function run(block: Uint8Array, dlen: number, at = 0): { n: number; out: Buffer } {
   const w = wasm();
   const memory = Buffer.from(w.groups.buffer);
   memory.fill(SENTINEL, GROUPS_AT, FRAME_AT);
-  memory.fill(0, FRAME_AT);
+  memory.fill(0xee, FRAME_AT);
   w.frame.set(block);
-  const n = w.lz4block(FRAME_AT, block.length, GROUPS_AT, dlen);
-  // Nothing past the output's slack is touched (the groups region is followed by the words').
-  const after = memory.subarray(GROUPS_AT + dlen + SLACK, FRAME_AT);
+  const n = w.lz4block(FRAME_AT, block.length, GROUPS_AT + at, dlen);
+  // Nothing before the output or past its slack is touched (the groups region is followed by the words').
+  expect(
+    memory.subarray(GROUPS_AT, GROUPS_AT + at).every((b) => b === SENTINEL),
+    'a write before the output',
+  ).toBe(true);
+  const after = memory.subarray(GROUPS_AT + at + dlen + SLACK, FRAME_AT);
   expect(
     after.every((b) => b === SENTINEL),
     `a write past ${dlen} + ${SLACK} bytes`,
   ).toBe(true);
   // Nor the frame it reads.
   expect(Buffer.from(memory.subarray(FRAME_AT, FRAME_AT + block.length)).equals(Buffer.from(block))).toBe(true);
-  return { n, out: Buffer.from(memory.subarray(GROUPS_AT, GROUPS_AT + Math.max(n, 0))) };
+  return { n, out: Buffer.from(memory.subarray(GROUPS_AT + at, GROUPS_AT + at + Math.max(n, 0))) };
 }
 
 /** lz4-napi's block, without the decoded size it puts in front. */
@@ -202,7 +209,7 @@ describe('lz4block', () => {
       const bent = kind === 1 ? block.subarray(0, at) : block;
       const dlen = kind === 2 ? data.length - ((r[6] as number) % 64) : data.length;
       const want = reference(bent, dlen);
-      const { n, out } = run(bent, dlen);
+      const { n, out } = run(bent, dlen, (r[7] as number) * 64);
       if (want === null) {
         expect(n, `round ${round}`).toBe(-1);
         refused++;

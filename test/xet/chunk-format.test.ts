@@ -81,6 +81,7 @@ describe('schemes', () => {
         expect(decodeChunkData(header, [stored.subarray(0, 1), stored.subarray(1, 5000), stored.subarray(5000)], into)).toBe(into);
         expect(into.equals(data)).toBe(true);
         expect(problem(() => decodeChunkData(header, [stored.subarray(0, 10), stored.subarray(11)]))).toBe('chunk-truncated');
+        for (const wrong of [data.length - 1, data.length + 1]) expect(() => decodeChunkData(header, stored, Buffer.alloc(wrong))).toThrow(RangeError);
       }
       expect(blocks).not.toHaveBeenCalled();
       expect(frames).not.toHaveBeenCalled();
