@@ -44,9 +44,10 @@ export function decoderFor(
 
 /**
  * Where chunks decoded on the download's thread go, shared by its answers (~1 MiB each in flight):
- * fresh buffers per chunk had V8 collect the old generation for their sake (decode-arena.ts).
+ * fresh buffers per chunk had V8 collect the old generation for their sake (decode-arena.ts). Not
+ * shared: no other thread reads it, and copies into shared memory are slow.
  */
-const inlineArena = new LazyArena(16 << 20, 5000);
+const inlineArena = new LazyArena(16 << 20, 5000, undefined, 'private');
 
 /** Bytes of the inline arena held by chunks not yet released (tests). */
 export const inlineArenaInUse = (): number => inlineArena.inUse;

@@ -8,27 +8,39 @@
  * (docs/performance.md, "Decoding in shared memory"). Spans come from the lowest free pages, so few
  * pages are ever touched (and resident); when none fit, the caller moves buffers as before. A
  * download that decodes on its own thread (no workers running, or one core) uses one too, for the
- * same reason. An arena nothing has used for a few seconds is let go (LazyArena), so that the
+ * same reason, in memory of its own. An arena nothing has used for a few seconds is let go (LazyArena), so that the
  * collectors of this thread and the workers can free its pages; until they do, the next burst of
  * batches takes the same arena back rather than touching a new one.
  */
 import { decodeChunkData, decodeFramed, type DecodedChunk, type FramedChunk } from './chunk-format';
 
+export type ArenaMemory = 'shared' | 'private';
+
 /** Pages of 16 KiB: a batch (~256 KiB stored, ≤ 640 KiB decoded) takes a few dozen. */
 const PAGE = 16 << 10;
 
 export class DecodeArena {
-  readonly buffer: SharedArrayBuffer;
+  readonly buffer: SharedArrayBuffer | ArrayBuffer;
   readonly #used: Uint8Array;
   readonly #onEmpty: () => void;
   #inUse = 0;
 
-  /** `onEmpty`: called whenever a free leaves nothing handed out. */
-  constructor(bytes: number, onEmpty: () => void = () => {}) {
+  /**
+   * `onEmpty`: called whenever a free leaves nothing handed out. `memory`: shared with workers, or
+   * this thread's own, for a thread that decodes alone: V8 copies to and from shared memory a word
+   * at a time with relaxed atomics, ~8x slower than memcpy here (docs/performance.md).
+   */
+  constructor(bytes: number, onEmpty: () => void = () => {}, memory: ArenaMemory = 'shared') {
     const pages = Math.max(1, Math.floor(bytes / PAGE));
-    this.buffer = new SharedArrayBuffer(pages * PAGE);
+    this.buffer = memory === 'shared' ? new SharedArrayBuffer(pages * PAGE) : new ArrayBuffer(pages * PAGE);
     this.#used = new Uint8Array(pages);
     this.#onEmpty = onEmpty;
+  }
+
+  /** The buffer to hand to workers: only a shared arena has one. */
+  get sharedBuffer(): SharedArrayBuffer {
+    if (!(this.buffer instanceof SharedArrayBuffer)) throw new Error('this decode arena is not shared');
+    return this.buffer;
   }
 
   /** Bytes handed out and not yet given back. */
@@ -83,22 +95,24 @@ export class LazyArena {
   readonly #bytes: number;
   readonly #idleMs: number;
   readonly #onDrop: () => void;
+  readonly #memory: ArenaMemory;
   #arena: DecodeArena | null = null;
   #letGo: WeakRef<DecodeArena> | null = null;
   #timer: NodeJS.Timeout | null = null;
   #takenAt = 0;
 
-  constructor(bytes: number, idleMs: number, onDrop: () => void = () => {}) {
+  constructor(bytes: number, idleMs: number, onDrop: () => void = () => {}, memory: ArenaMemory = 'shared') {
     this.#bytes = bytes;
     this.#idleMs = idleMs;
     this.#onDrop = onDrop;
+    this.#memory = memory;
   }
 
   /** The arena: the one held, else the one let go if it is still alive, else a new one. */
   take(): DecodeArena {
     this.#takenAt = performance.now();
     if (!this.#arena) {
-      this.#arena = this.#letGo?.deref() ?? new DecodeArena(this.#bytes, () => this.#arm(this.#idleMs));
+      this.#arena = this.#letGo?.deref() ?? new DecodeArena(this.#bytes, () => this.#arm(this.#idleMs), this.#memory);
       this.#letGo = null;
     }
     // Also armed here: an arena taken and never allocated from is let go too.

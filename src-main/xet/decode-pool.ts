@@ -140,8 +140,8 @@ export class DecodePool implements ChunkDecoder {
       copyStored(compressed, spans.arena.view(spans.inAt, inLen));
       // The arena goes before the first batch that uses it: messages arrive in order.
       if (w.arena !== spans.arena.buffer) {
-        w.worker.postMessage({ arena: spans.arena.buffer });
-        w.arena = spans.arena.buffer;
+        w.worker.postMessage({ arena: spans.arena.sharedBuffer });
+        w.arena = spans.arena.sharedBuffer;
       }
       request = { id: this.#nextId++, headers, inAt: spans.inAt, inLen, outAt: spans.outAt };
     } else {

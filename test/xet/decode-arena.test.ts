@@ -121,6 +121,17 @@ describe('decodeFramedIn', () => {
   });
 });
 
+describe('arena memory', () => {
+  it('is shared for workers, or the thread’s own, which has no buffer to hand over', () => {
+    expect(new DecodeArena(64 * KiB).sharedBuffer).toBeInstanceOf(SharedArrayBuffer);
+    const own = new DecodeArena(64 * KiB, () => {}, 'private');
+    expect(own.buffer).toBeInstanceOf(ArrayBuffer);
+    expect(() => own.sharedBuffer).toThrow();
+    expect(new LazyArena(64 * KiB, 1000, () => {}, 'private').take().buffer).toBeInstanceOf(ArrayBuffer);
+    expect(new LazyArena(64 * KiB, 1000).take().buffer).toBeInstanceOf(SharedArrayBuffer);
+  });
+});
+
 describe('LazyArena', () => {
   afterEach(() => void vi.useRealTimers());
 
