@@ -46,7 +46,8 @@ export function parseChunkHeader(buf: Uint8Array, at = 0): ChunkHeader {
  * written there and it is returned.
  */
 export function decodeChunkData(header: ChunkHeader, data: Buffer | readonly Buffer[], into?: Buffer): Buffer {
-  const stored = Buffer.isBuffer(data) ? data.length : data.reduce((n, b) => n + b.length, 0);
+  const pieces = Buffer.isBuffer(data) ? [data] : data;
+  const stored = pieces.reduce((n, b) => n + b.length, 0);
   if (stored !== header.compressedLength) throw new XetDataError('chunk-truncated', `a chunk has ${stored} of its ${header.compressedLength} bytes`);
   const length = header.uncompressedLength;
   // A caller's mistake, not the data's: no path may write past `into` or leave its end unwritten.
@@ -57,8 +58,7 @@ export function decodeChunkData(header: ChunkHeader, data: Buffer | readonly Buf
   // workers it was no faster and held ~50 MB more at peak on 1 GiB (docs/performance.md).
   if (header.scheme !== 0 && w && stored <= w.frame.length && length <= w.groups.length) {
     // Copying the frame in is also what puts together a chunk split across socket reads.
-    if (Buffer.isBuffer(data)) w.frame.set(data);
-    else for (let at = 0, i = 0; i < data.length; at += (data[i] as Buffer).length, i++) w.frame.set(data[i] as Buffer, at);
+    for (let at = 0, i = 0; i < pieces.length; at += (pieces[i] as Buffer).length, i++) w.frame.set(pieces[i] as Buffer, at);
     const grouped = w.groups.subarray(0, length);
     lz4Verdict(() => decodeLz4FrameInWasm(w, stored, length), length);
     if (header.scheme === 2) return bg4Regroup(grouped, into);
@@ -66,7 +66,7 @@ export function decodeChunkData(header: ChunkHeader, data: Buffer | readonly Buf
     out.set(grouped);
     return out;
   }
-  const whole = Buffer.isBuffer(data) ? data : Buffer.concat(data, stored);
+  const whole = pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces, stored);
   if (header.scheme === 0) {
     if (!into) return whole;
     into.set(whole);
@@ -116,7 +116,7 @@ export function decodeFramed(f: FramedChunk): DecodedChunk {
   const { header, stored, bytes } = f;
   const length = header.uncompressedLength;
   if (header.scheme === 0) return { parts: stored, length, bytes };
-  return { parts: [decodeChunkData(header, stored.length === 1 ? (stored[0] as Buffer) : stored)], length, bytes };
+  return { parts: [decodeChunkData(header, stored)], length, bytes };
 }
 
 /**

@@ -8,9 +8,9 @@
  * (docs/performance.md, "Decoding in shared memory"). Spans come from the lowest free pages, so few
  * pages are ever touched (and resident); when none fit, the caller moves buffers as before. A
  * download that decodes on its own thread (no workers running, or one core) uses one too, for the
- * same reason, in memory of its own. An arena nothing has used for a few seconds is let go (LazyArena), so that the
- * collectors of this thread and the workers can free its pages; until they do, the next burst of
- * batches takes the same arena back rather than touching a new one.
+ * same reason, in memory of its own. An arena nothing has used for a few seconds is let go
+ * (LazyArena), so that the collectors of this thread and the workers can free its pages; until they
+ * do, the next burst of batches takes the same arena back rather than touching a new one.
  */
 import { decodeChunkData, decodeFramed, type DecodedChunk, type FramedChunk } from './chunk-format';
 
@@ -159,7 +159,7 @@ export function decodeFramedIn(arenas: { take(): DecodeArena }, f: FramedChunk):
   if (outAt === null) return decodeFramed(f);
   const into = arena.view(outAt, length);
   try {
-    decodeChunkData(header, stored.length === 1 ? (stored[0] as Buffer) : stored, into);
+    decodeChunkData(header, stored, into);
   } catch (error) {
     arena.free(outAt, length);
     throw error;
