@@ -7,7 +7,7 @@
  * regroups a byte at a time), and the loop is twenty lines, so it is ours. Where WebAssembly SIMD
  * is missing, or a buffer is larger than any chunk, the JS words path runs.
  */
-import { chunkWasm, GROUPS_AT, REGION_BYTES, WORDS_AT, type ChunkWasm } from './chunk-decode-wasm';
+import { chunkWasm, GROUPS_AT, REGION_BYTES, WORDS_AT, type ChunkWasm, type WasmCode } from './chunk-decode-wasm';
 
 /** The wasm's groups and words regions each hold one chunk, of the largest (chunk-format.ts's MAX_CHUNK_BYTES: the test ties the two). */
 const WASM_MAX = REGION_BYTES;
@@ -84,18 +84,23 @@ export function bg4RegroupWords(grouped: Uint8Array, out: Buffer): void {
 }
 
 /**
- * The shuffles path: the groups copied into the wasm (unless decoded there), 16-byte steps, the
- * words copied out; the last bytes are read from the wasm's copy, which nothing else writes.
+ * Regroups the `n` bytes at `src` of the wasm's memory into `dst` of it (regions that do not
+ * overlap): 16-byte steps in the wasm, the last bytes here.
  */
+export function regroupAt(w: WasmCode, src: number, dst: number, n: number): void {
+  const { split, s1, s2, s3 } = groupStarts(n);
+  const blocks = split >>> 4;
+  w.regroup(src, dst, blocks, s1, s2, s3);
+  regroupBytes(w.bytes.subarray(src, src + n), w.bytes.subarray(dst, dst + n), 16 * blocks);
+}
+
+/** The shuffles path: the groups copied into the wasm (unless decoded there), regrouped, the words copied out. */
 function regroupWasm(w: ChunkWasm, grouped: Uint8Array, out: Buffer): void {
   const n = grouped.length;
-  const { split, s1, s2, s3 } = groupStarts(n);
   // A view elsewhere in the wasm memory is moved down too (set copies overlapping bytes rightly).
   if (grouped.buffer !== w.groups.buffer || grouped.byteOffset !== w.groups.byteOffset) w.groups.set(grouped);
-  const blocks = split >>> 4;
-  w.regroup(GROUPS_AT, WORDS_AT, blocks, s1, s2, s3);
-  out.set(w.words.subarray(0, 64 * blocks));
-  regroupBytes(w.groups.subarray(0, n), out, 16 * blocks);
+  regroupAt(w, GROUPS_AT, WORDS_AT, n);
+  out.set(w.words.subarray(0, n));
 }
 
 /** The original bytes of byte-grouped `grouped`, written into `into` (its length) when given. */

@@ -5,13 +5,29 @@
  * here) and needs the frame in one piece, where a chunk split across socket reads is in several.
  * No maintained package decodes LZ4 into memory the caller gives (@huggingface/hub vendors lz4js,
  * a byte at a time), so the block loop, forty lines, is ours; frames are read in lz4-frame.ts.
+ *
+ * Two builds of the one source: this thread's, with a memory of its own laid out in regions, and
+ * the decode workers', whose memory is the pool's shared arena (decode-arena.ts). A worker decodes
+ * a batch where the arena holds it, so nothing is copied into or out of the wasm there: V8 copies to
+ * and from shared memory a word at a time with relaxed atomics, ~8x slower than memcpy.
  */
+
+/** The memory declaration of chunk-decode.wat, and what the workers' build has in its place. */
+export const OWN_MEMORY = '(memory (export "memory") 9 9)';
+export const SHARED_MEMORY = '(import "env" "memory" (memory 1 65536 shared))';
+
+/** How far past an output the 128-bit copies may write (chunk-decode.wat). */
+export const WRITE_SLACK = 32;
 
 /** chunk-decode.wat compiled (wabt, SIMD and bulk memory on): test/xet/chunk-decode-wasm.test.ts checks they agree. */
 export const CHUNK_DECODE_WASM =
   'AGFzbQEAAAABEgJgBn9/f39/fwBgBH9/f38BfwMDAgABBQQBAQkJBx8DBm1lbW9yeQIAB3JlZ3JvdXAAAAhsejRibG9jawABCuUFAqcCAgZ7AX8gACACQQR0aiEMAkADQCAAIAxPDQEgAP0ABAAhBiAAIANq/QAEACEHIAAgBGr9AAQAIQggACAFav0ABAAhCSAGIAf9DQAQARECEgMTBBQFFQYWBxchCiAIIAn9DQAQARECEgMTBBQFFQYWBxchCyABIAogC/0NAAEQEQIDEhMEBRQVBgcWF/0LBAAgASAKIAv9DQgJGBkKCxobDA0cHQ4PHh/9CwQQIAYgB/0NCBgJGQoaCxsMHA0dDh4PHyEKIAggCf0NCBgJGQoaCxsMHA0dDh4PHyELIAEgCiAL/Q0AARARAgMSEwQFFBUGBxYX/QsEICABIAogC/0NCAkYGQoLGhsMDRwdDg8eH/0LBDAgAEEQaiEAIAFBwABqIQEMAAsLC7kDAQt/IAAhBCAAIAFqIQUgAiEGIAIgA2ohBwJAAkADQCAEIAVPDQIgBC0AACEIIARBAWohBCAIQQR2IQkgCUEPRgRAA0AgBCAFTw0EIAQtAAAhCiAEQQFqIQQgCSAKaiEJIApB/wFGDQALCyAJIAUgBGtLDQIgCSAHIAZrSw0CIAlBEE0EQCAGIAT9AAQA/QsEAAUgBiAEIAn8CgAACyAGIAlqIQYgBCAJaiEEIAQgBUYNASAFIARrQQJJDQIgBC8BACELIARBAmohBCALRQ0CIAsgBiACa0sNAiAIQQ9xIQwgDEEPRgRAA0AgBCAFTw0EIAQtAAAhCiAEQQFqIQQgDCAKaiEMIApB/wFGDQALCyAMQQRqIQwgDCAHIAZrSw0CIAtBEE8gDEEgTXEEQCAGIAYgC2v9AAQA/QsEACAGIAYgC2v9AAQQ/QsEECAGIAxqIQYMAQsgCyAMTwRAIAYgBiALayAM/AoAACAGIAxqIQYFIAshDQNAIA0gDCANIAxJGyEOIAYgBiANayAO/AoAACAGIA5qIQYgDCAOayEMIA1BAXQhDSAMDQALCwwACwsgBiACaw8LQX8L';
 
-/** The memory's regions, as chunk-decode.wat lays them out. */
+/** The workers' build: the same with SHARED_MEMORY in place of OWN_MEMORY (threads on too). */
+export const CHUNK_DECODE_SHARED_WASM =
+  'AGFzbQEAAAABEgJgBn9/f39/fwBgBH9/f38BfwISAQNlbnYGbWVtb3J5AgMBgIAEAwMCAAEHFgIHcmVncm91cAAACGx6NGJsb2NrAAEK5QUCpwICBnsBfyAAIAJBBHRqIQwCQANAIAAgDE8NASAA/QAEACEGIAAgA2r9AAQAIQcgACAEav0ABAAhCCAAIAVq/QAEACEJIAYgB/0NABABEQISAxMEFAUVBhYHFyEKIAggCf0NABABEQISAxMEFAUVBhYHFyELIAEgCiAL/Q0AARARAgMSEwQFFBUGBxYX/QsEACABIAogC/0NCAkYGQoLGhsMDRwdDg8eH/0LBBAgBiAH/Q0IGAkZChoLGwwcDR0OHg8fIQogCCAJ/Q0IGAkZChoLGwwcDR0OHg8fIQsgASAKIAv9DQABEBECAxITBAUUFQYHFhf9CwQgIAEgCiAL/Q0ICRgZCgsaGwwNHB0ODx4f/QsEMCAAQRBqIQAgAUHAAGohAQwACwsLuQMBC38gACEEIAAgAWohBSACIQYgAiADaiEHAkACQANAIAQgBU8NAiAELQAAIQggBEEBaiEEIAhBBHYhCSAJQQ9GBEADQCAEIAVPDQQgBC0AACEKIARBAWohBCAJIApqIQkgCkH/AUYNAAsLIAkgBSAEa0sNAiAJIAcgBmtLDQIgCUEQTQRAIAYgBP0ABAD9CwQABSAGIAQgCfwKAAALIAYgCWohBiAEIAlqIQQgBCAFRg0BIAUgBGtBAkkNAiAELwEAIQsgBEECaiEEIAtFDQIgCyAGIAJrSw0CIAhBD3EhDCAMQQ9GBEADQCAEIAVPDQQgBC0AACEKIARBAWohBCAMIApqIQwgCkH/AUYNAAsLIAxBBGohDCAMIAcgBmtLDQIgC0EQTyAMQSBNcQRAIAYgBiALa/0ABAD9CwQAIAYgBiALa/0ABBD9CwQQIAYgDGohBgwBCyALIAxPBEAgBiAGIAtrIAz8CgAAIAYgDGohBgUgCyENA0AgDSAMIA0gDEkbIQ4gBiAGIA1rIA78CgAAIAYgDmohBiAMIA5rIQwgDUEBdCENIAwNAAsLDAALCyAGIAJrDwtBfws=';
+
+/** The memory's regions, as chunk-decode.wat lays them out (this thread's build). */
 export const GROUPS_AT = 0;
 export const WORDS_AT = 128 << 10;
 export const FRAME_AT = 256 << 10;
@@ -20,29 +36,47 @@ export const REGION_BYTES = 128 << 10;
 /** The frame region holds the largest stored chunk (MAX_COMPRESSED_BYTES). */
 export const FRAME_BYTES = 256 << 10;
 
-export interface ChunkWasm {
-  /** Views of the regions, over the whole of each. */
+/** The two loops over a memory; every address is an offset into `bytes`. */
+export interface WasmCode {
+  /** A view of the whole memory. */
+  bytes: Buffer;
+  /** Interleaves four byte groups at src, src+s1, src+s2, src+s3 into words at dst, 16 bytes of each a step. */
+  regroup(src: number, dst: number, blocks: number, s1: number, s2: number, s3: number): void;
+  /** Decodes an LZ4 block at [src, src+slen) into [dst, dst+dlen): the bytes written, or -1. May write WRITE_SLACK bytes past dst+dlen. */
+  lz4block(src: number, slen: number, dst: number, dlen: number): number;
+}
+
+/** This thread's build, with views of its regions, over the whole of each. */
+export interface ChunkWasm extends WasmCode {
   groups: Buffer;
   words: Buffer;
   frame: Buffer;
-  /** Interleaves four byte groups at src, src+s1, src+s2, src+s3 into words at dst, 16 bytes of each a step. */
-  regroup(src: number, dst: number, blocks: number, s1: number, s2: number, s3: number): void;
-  /** Decodes an LZ4 block at [src, src+slen) into [dst, dst+dlen): the bytes written, or -1. May write 32 bytes past dst+dlen. */
-  lz4block(src: number, slen: number, dst: number, dlen: number): number;
+}
+
+/** A shared WebAssembly memory: it can be posted to a worker, and its buffer is a SharedArrayBuffer. */
+export interface SharedMemory {
+  readonly buffer: SharedArrayBuffer;
 }
 
 /** The part of the WebAssembly global used here (Node's types declare it only under the DOM lib). */
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: { memory: { buffer: ArrayBuffer } } & Pick<ChunkWasm, 'regroup' | 'lz4block'> };
+  Instance: new (module: object, imports: object) => { exports: { memory?: { buffer: ArrayBuffer } } & Pick<WasmCode, 'regroup' | 'lz4block'> };
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => SharedMemory;
 }
+
+const api = (): WasmApi => (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/** WebAssembly pages are 64 KiB. */
+const WASM_PAGE = 64 << 10;
 
 function load(): ChunkWasm | null {
   try {
-    const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    const { memory, regroup, lz4block } = new api.Instance(new api.Module(Buffer.from(CHUNK_DECODE_WASM, 'base64')), {}).exports;
+    const { memory, regroup, lz4block } = new (api().Instance)(new (api().Module)(Buffer.from(CHUNK_DECODE_WASM, 'base64')), {}).exports;
+    if (!memory) return null;
     // The memory is fixed (min = max pages), so these views never detach.
     return {
+      bytes: Buffer.from(memory.buffer),
       groups: Buffer.from(memory.buffer, GROUPS_AT, REGION_BYTES),
       words: Buffer.from(memory.buffer, WORDS_AT, REGION_BYTES),
       frame: Buffer.from(memory.buffer, FRAME_AT, FRAME_BYTES),
@@ -60,4 +94,28 @@ let wasm: ChunkWasm | null | undefined;
 export function chunkWasm(): ChunkWasm | null {
   if (wasm === undefined) wasm = load();
   return wasm;
+}
+
+/**
+ * A fixed shared memory of at least `bytes`, and one page more: the block loop's 128-bit loads may
+ * read a little past the last span. Null where shared WebAssembly memory is missing.
+ */
+export function newSharedMemory(bytes: number): SharedMemory | null {
+  const pages = Math.ceil(bytes / WASM_PAGE) + 1;
+  try {
+    return new (api().Memory)({ initial: pages, maximum: pages, shared: true });
+  } catch {
+    return null;
+  }
+}
+
+/** The workers' build over `memory`; null where it does not run here (the worker then copies as before). */
+export function sharedChunkWasm(memory: SharedMemory): WasmCode | null {
+  try {
+    const module = new (api().Module)(Buffer.from(CHUNK_DECODE_SHARED_WASM, 'base64'));
+    const { regroup, lz4block } = new (api().Instance)(module, { env: { memory } }).exports;
+    return { bytes: Buffer.from(memory.buffer), regroup, lz4block };
+  } catch {
+    return null;
+  }
 }

@@ -6,6 +6,9 @@
   ;; chunk is 128 KiB), its stored frame at 256 KiB (at most twice that), and 64 KiB that reads past
   ;; a frame's end may touch. The 128-bit copies below spill up to 32 bytes past a block's output,
   ;; into the next region, which is written after (words) or never read (past the frame).
+  ;; The decode workers' build replaces the next line with an import of the pool's shared arena,
+  ;; `(import "env" "memory" (memory 1 65536 shared))` (chunk-decode-wasm.ts): there a batch is read
+  ;; and decoded where the arena holds it, at addresses the pool chose, with room for the spill.
   (memory (export "memory") 9 9)
   ;; Interleaves the four byte groups at src, src+s1, src+s2 and src+s3 into 4-byte words at dst:
   ;; `blocks` steps, each 16 bytes of every group into 64 bytes of words.

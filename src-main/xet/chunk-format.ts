@@ -5,9 +5,9 @@
  * functions on bytes; every length is checked against the limits before it sizes anything.
  * LZ4 frames are read by lz4-frame.ts, their blocks decoded in WebAssembly (chunk-decode-wasm.ts).
  */
-import { bg4Input, bg4Regroup } from './bg4-regroup';
-import { chunkWasm } from './chunk-decode-wasm';
-import { decodeLz4FrameInto, decodeLz4FrameInWasm } from './lz4-frame';
+import { bg4Input, bg4Regroup, regroupAt } from './bg4-regroup';
+import { chunkWasm, FRAME_AT, GROUPS_AT, WORDS_AT, type WasmCode } from './chunk-decode-wasm';
+import { decodeLz4FrameAt, decodeLz4FrameInto } from './lz4-frame';
 import { XetDataError } from './errors';
 
 export const CHUNK_HEADER_BYTES = 8;
@@ -53,17 +53,15 @@ export function decodeChunkData(header: ChunkHeader, data: Buffer | readonly Buf
   // A caller's mistake, not the data's: no path may write past `into` or leave its end unwritten.
   if (into && into.length !== length) throw new RangeError(`decodeChunkData: a ${length}-byte chunk into ${into.length} bytes`);
   const w = chunkWasm();
-  // A decode worker's batch is in shared memory, which V8 copies out of with relaxed atomics (~8x
-  // slower than memcpy). lz4-napi would read it in place, but it allocates every block: in the
-  // workers it was no faster and held ~50 MB more at peak on 1 GiB (docs/performance.md).
   if (header.scheme !== 0 && w && stored <= w.frame.length && length <= w.groups.length) {
     // Copying the frame in is also what puts together a chunk split across socket reads.
     for (let at = 0, i = 0; i < pieces.length; at += (pieces[i] as Buffer).length, i++) w.frame.set(pieces[i] as Buffer, at);
-    const grouped = w.groups.subarray(0, length);
-    lz4Verdict(() => decodeLz4FrameInWasm(w, stored, length), length);
-    if (header.scheme === 2) return bg4Regroup(grouped, into);
+    // Scheme 1 decodes into the groups region (its spill lands in the words', unread); scheme 2
+    // into the groups, regrouped into the words.
+    const dst = header.scheme === 2 ? WORDS_AT : GROUPS_AT;
+    decodeChunkAt(w, header, FRAME_AT, dst, GROUPS_AT);
     const out = into ?? Buffer.allocUnsafeSlow(length);
-    out.set(grouped);
+    out.set(w.bytes.subarray(dst, dst + length));
     return out;
   }
   const whole = pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces, stored);
@@ -75,6 +73,19 @@ export function decodeChunkData(header: ChunkHeader, data: Buffer | readonly Buf
   const out = header.scheme === 2 ? bg4Input(length) : (into ?? Buffer.allocUnsafeSlow(length));
   lz4Verdict(() => decodeLz4FrameInto(whole, out), length);
   return header.scheme === 2 ? bg4Regroup(out, into) : out;
+}
+
+/**
+ * A compressed chunk decoded inside the wasm's memory: its stored frame at `src`, its bytes to
+ * `dst`, with `scratch` (scheme 2's groups) elsewhere. Each output takes its length and
+ * WRITE_SLACK more; regions must not overlap. The typed error when the frame does not decode.
+ */
+export function decodeChunkAt(w: WasmCode, header: ChunkHeader, src: number, dst: number, scratch: number): void {
+  const length = header.uncompressedLength;
+  if (header.scheme === 1) return lz4Verdict(() => decodeLz4FrameAt(w, src, header.compressedLength, dst, length), length);
+  if (header.scheme !== 2) throw new RangeError(`decodeChunkAt: scheme ${header.scheme} is not compressed`);
+  lz4Verdict(() => decodeLz4FrameAt(w, src, header.compressedLength, scratch, length), length);
+  regroupAt(w, scratch, dst, length);
 }
 
 /** A frame decoded, or the typed error: it does not decompress, or not to the header's length. */

@@ -1,7 +1,8 @@
 /**
  * Memory the download's thread shares with the decode workers (decode-pool.ts): a batch's stored
  * bytes are copied in, a worker decodes them into another span of it, and the chunks are written
- * to disk from there. Before it, each batch made two fresh buffers on the download's thread (its
+ * to disk from there. Where it can, the arena is a shared WebAssembly memory, the very memory of
+ * the workers' wasm (chunk-decode-wasm.ts), which then decodes in place. Before it, each batch made two fresh buffers on the download's thread (its
  * copy to move to a worker, and the decoded bytes moved back), 2 GiB of new ArrayBuffers a GiB.
  * V8 counts those against the old generation's limit; a 1 GiB loopback download ran 60–90
  * mark-compacts against 14 on the classic road, and the collector's threads took 1.6 s of CPU
@@ -12,6 +13,7 @@
  * (LazyArena), so that the collectors of this thread and the workers can free its pages; until they
  * do, the next burst of batches takes the same arena back rather than touching a new one.
  */
+import { newSharedMemory, type SharedMemory } from './chunk-decode-wasm';
 import { decodeChunkData, decodeFramed, type DecodedChunk, type FramedChunk } from './chunk-format';
 
 export type ArenaMemory = 'shared' | 'private';
@@ -21,6 +23,8 @@ const PAGE = 16 << 10;
 
 export class DecodeArena {
   readonly buffer: SharedArrayBuffer | ArrayBuffer;
+  /** A shared arena is a WebAssembly memory where it can be, so the workers' wasm decodes in it. */
+  readonly wasmMemory: SharedMemory | null;
   readonly #used: Uint8Array;
   readonly #onEmpty: () => void;
   #inUse = 0;
@@ -32,15 +36,16 @@ export class DecodeArena {
    */
   constructor(bytes: number, onEmpty: () => void = () => {}, memory: ArenaMemory = 'shared') {
     const pages = Math.max(1, Math.floor(bytes / PAGE));
-    this.buffer = memory === 'shared' ? new SharedArrayBuffer(pages * PAGE) : new ArrayBuffer(pages * PAGE);
+    this.wasmMemory = memory === 'shared' ? newSharedMemory(pages * PAGE) : null;
+    this.buffer = this.wasmMemory?.buffer ?? (memory === 'shared' ? new SharedArrayBuffer(pages * PAGE) : new ArrayBuffer(pages * PAGE));
     this.#used = new Uint8Array(pages);
     this.#onEmpty = onEmpty;
   }
 
-  /** The buffer to hand to workers: only a shared arena has one. */
-  get sharedBuffer(): SharedArrayBuffer {
+  /** What to hand to workers (its WebAssembly memory, else its buffer): only a shared arena has one. */
+  get shared(): SharedMemory | SharedArrayBuffer {
     if (!(this.buffer instanceof SharedArrayBuffer)) throw new Error('this decode arena is not shared');
-    return this.buffer;
+    return this.wasmMemory ?? this.buffer;
   }
 
   /** Bytes handed out and not yet given back. */

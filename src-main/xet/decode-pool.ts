@@ -9,9 +9,9 @@
  *
  * The workers are the built `xet-decode-worker.js` where there is one, else the TypeScript source
  * through tsx (tests). Stored (scheme 0) chunks pass through untouched; compressed ones are copied
- * into the pool's shared arena (decode-arena.ts) and decoded into it, their bytes given back as the
- * download writes them (HashedChunk.release); when the arena is full, into a buffer of their own
- * moved to the worker and back. A worker that fails or exits leaves the pool and the batches it held
+ * into the pool's shared arena (decode-arena.ts) and decoded there by the workers' wasm, whose
+ * memory it is, their bytes given back as the download writes them (HashedChunk.release); when
+ * the arena is full, into a buffer of their own moved to the worker and back. A worker that fails or exits leaves the pool and the batches it held
  * fail (the download fetches those chunks again); after two such failures, and with a single core,
  * batches are decoded here. Idle workers never hold the process open.
  */
@@ -26,11 +26,14 @@ import { LazyArena, type DecodeArena } from './decode-arena';
 import {
   batchHeaders,
   copyStored,
-  decodedSize,
   decodePacked,
+  inputSpanSize,
+  outputSpanSize,
   packBatch,
+  scratchOffset,
   storedSize,
   unpackDecoded,
+  type ArenaMessage,
   type DecodeReply,
   type DecodeRequest,
   type HashedChunk,
@@ -65,17 +68,19 @@ interface Waiting {
   reject: (error: unknown) => void;
 }
 
+/** A batch's two spans in an arena, with the sizes asked for them. */
 interface Spans {
   arena: DecodeArena;
   inAt: number;
+  inLen: number;
   outAt: number;
   outLen: number;
 }
 
 interface PoolWorker {
   worker: Worker;
-  /** The arena buffer this worker was last sent (null: none, or it was let go). */
-  arena: SharedArrayBuffer | null;
+  /** The arena this worker was last sent (null: none, or it was let go). */
+  arena: DecodeArena | null;
   waiting: Map<number, Waiting>;
   /** Stored bytes sent and not answered: the next batch goes to the least loaded worker. */
   load: number;
@@ -100,6 +105,7 @@ export class DecodePool implements ChunkDecoder {
   readonly #workers: PoolWorker[] = [];
   #nextId = 1;
   #failures = 0;
+  #inPlace = 0;
 
   /** `arenaBytes` 0: no shared arena, every batch is moved over and back. */
   constructor(start: () => Worker, size: number, arenaBytes = ARENA_BYTES, arenaIdleMs = ARENA_IDLE_MS) {
@@ -118,6 +124,11 @@ export class DecodePool implements ChunkDecoder {
     return this.#arenas?.inUse ?? 0;
   }
 
+  /** Batches a worker's wasm decoded where the arena holds them (the rest were copied in and out). */
+  get batchesInPlace(): number {
+    return this.#inPlace;
+  }
+
   /** Whether the pool holds an arena now (one unused for a while is let go). */
   get arenaHeld(): boolean {
     return this.#arenas?.held ?? false;
@@ -133,17 +144,18 @@ export class DecodePool implements ChunkDecoder {
     }
     const headers = batchHeaders(compressed);
     const inLen = storedSize(headers);
-    const spans = this.#place(inLen, decodedSize(headers));
+    const spans = this.#place(inputSpanSize(headers), outputSpanSize(headers));
     let request: DecodeRequest;
     let moved: ArrayBuffer[] = [];
     if (spans) {
       copyStored(compressed, spans.arena.view(spans.inAt, inLen));
       // The arena goes before the first batch that uses it: messages arrive in order.
-      if (w.arena !== spans.arena.buffer) {
-        w.worker.postMessage({ arena: spans.arena.sharedBuffer });
-        w.arena = spans.arena.sharedBuffer;
+      if (w.arena !== spans.arena) {
+        const message: ArenaMessage = { arena: spans.arena.shared };
+        w.worker.postMessage(message);
+        w.arena = spans.arena;
       }
-      request = { id: this.#nextId++, headers, inAt: spans.inAt, inLen, outAt: spans.outAt };
+      request = { id: this.#nextId++, headers, inAt: spans.inAt, inLen, scratchAt: spans.inAt + scratchOffset(inLen), outAt: spans.outAt };
     } else {
       const batch = packBatch(compressed);
       request = { id: this.#nextId++, ...batch };
@@ -159,7 +171,7 @@ export class DecodePool implements ChunkDecoder {
         w.waiting.delete(request.id);
         w.load -= inLen;
         if (w.waiting.size === 0) w.worker.unref();
-        this.#free(spans, inLen, true);
+        this.#free(spans, true);
         reject(error);
       }
     });
@@ -175,22 +187,23 @@ export class DecodePool implements ChunkDecoder {
       arena.free(inAt, inLen);
       return null;
     }
-    return { arena, inAt, outAt, outLen };
+    return { arena, inAt, inLen, outAt, outLen };
   }
 
   /** The arena was let go: the workers drop their reference too, so their collectors can free it. */
   #letGo(): void {
     for (const w of this.#workers)
       if (w.arena) {
-        w.worker.postMessage({ arena: null });
+        const message: ArenaMessage = { arena: null };
+        w.worker.postMessage(message);
         w.arena = null;
       }
   }
 
   /** Gives back a batch's input span, and its output span too when `output` (it failed, or nothing holds its chunks). */
-  #free(spans: Spans | null, inLen: number, output: boolean): void {
+  #free(spans: Spans | null, output: boolean): void {
     if (!spans) return;
-    spans.arena.free(spans.inAt, inLen);
+    spans.arena.free(spans.inAt, spans.inLen);
     if (output) spans.arena.free(spans.outAt, spans.outLen);
   }
 
@@ -226,12 +239,13 @@ export class DecodePool implements ChunkDecoder {
       if (w.waiting.size === 0) worker.unref();
       const { spans } = waiting;
       if ('error' in m) {
-        this.#free(spans, waiting.bytes, true);
+        this.#free(spans, true);
         waiting.reject(m.error.problem ? new XetDataError(m.error.problem, m.error.message) : new Error(m.error.message));
         return;
       }
       // The worker is done with the input; the output is held until the download releases every chunk.
-      this.#free(spans, waiting.bytes, false);
+      this.#free(spans, false);
+      if (m.inPlace) this.#inPlace += 1;
       try {
         const out = spans ? spans.arena.buffer : m.out;
         if (!out) throw new Error('a decoded batch came back without its bytes');
@@ -250,7 +264,7 @@ export class DecodePool implements ChunkDecoder {
       // Their bytes went with the worker: the download fetches those chunks again. The worker no
       // longer runs, so their arena spans are free.
       for (const waiting of w.waiting.values()) {
-        this.#free(waiting.spans, waiting.bytes, true);
+        this.#free(waiting.spans, true);
         waiting.reject(new Error('the Xet decode worker stopped'));
       }
       w.waiting.clear();

@@ -7,7 +7,7 @@
  * blocks, checksums, a dictionary, blocks shorter than the frame's block size before the last)
  * goes to the frame decoder, which decides: same bytes out, or the error.
  */
-import { FRAME_AT, GROUPS_AT, type ChunkWasm } from './chunk-decode-wasm';
+import type { WasmCode } from './chunk-decode-wasm';
 import { lz4 } from './packages';
 
 const MAGIC = 0x184d2204;
@@ -94,12 +94,12 @@ export function decodeLz4FrameInto(frame: Buffer, out: Buffer): boolean {
 }
 
 /**
- * The same in the wasm's memory: the frame's `frameLength` bytes, already in its frame region,
- * decoded into the first `length` bytes of its groups region.
+ * The same in the wasm's memory: the frame at [src, src+frameLength) decoded into [dst, dst+length),
+ * which the block loop may overrun by WRITE_SLACK bytes.
  */
-export function decodeLz4FrameInWasm(w: ChunkWasm, frameLength: number, length: number): boolean {
-  const frame = w.frame.subarray(0, frameLength);
-  const out = w.groups.subarray(0, length);
-  const blocks: BlockDecoder = (at, n, written, expect) => w.lz4block(FRAME_AT + at, n, GROUPS_AT + written, expect) === expect;
+export function decodeLz4FrameAt(w: WasmCode, src: number, frameLength: number, dst: number, length: number): boolean {
+  const frame = w.bytes.subarray(src, src + frameLength);
+  const out = w.bytes.subarray(dst, dst + length);
+  const blocks: BlockDecoder = (at, n, written, expect) => w.lz4block(src + at, n, dst + written, expect) === expect;
   return blocksInto(frame, out, blocks) || wholeFrameInto(frame, out);
 }

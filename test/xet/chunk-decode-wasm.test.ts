@@ -9,7 +9,25 @@ import { compressSync } from 'lz4-napi';
 import wabtInit from 'wabt';
 import { describe, expect, it } from 'vitest';
 import { MAX_CHUNK_BYTES, MAX_COMPRESSED_BYTES } from '../../src-main/xet/chunk-format';
-import { CHUNK_DECODE_WASM, chunkWasm, FRAME_AT, FRAME_BYTES, GROUPS_AT, REGION_BYTES, WORDS_AT, type ChunkWasm } from '../../src-main/xet/chunk-decode-wasm';
+import { regroupAt } from '../../src-main/xet/bg4-regroup';
+import {
+  CHUNK_DECODE_SHARED_WASM,
+  CHUNK_DECODE_WASM,
+  chunkWasm,
+  FRAME_AT,
+  FRAME_BYTES,
+  GROUPS_AT,
+  newSharedMemory,
+  OWN_MEMORY,
+  REGION_BYTES,
+  SHARED_MEMORY,
+  sharedChunkWasm,
+  WORDS_AT,
+  WRITE_SLACK,
+  type ChunkWasm,
+  type SharedMemory,
+  type WasmCode,
+} from '../../src-main/xet/chunk-decode-wasm';
 import { bg4Split } from '../fakehub/xet/xorbs';
 
 /** How far past a block's output the 128-bit copies may write. */
@@ -113,16 +131,50 @@ function blockOf(seqs: { lit: Buffer; off?: number; ml?: number }[]): Buffer {
 const text = (n: number) => Buffer.from('the quick brown fox jumps over the lazy dog. '.repeat(Math.ceil(n / 45) + 1)).subarray(0, n);
 
 describe('chunk-decode.wat', () => {
-  it('is the embedded wasm', async () => {
+  it('is the embedded wasm, in both builds', async () => {
     const wabt = await wabtInit();
     const source = fs.readFileSync(new URL('../../src-main/xet/chunk-decode.wat', import.meta.url), 'utf8');
-    const built = Buffer.from(wabt.parseWat('chunk-decode.wat', source, { simd: true, bulk_memory: true }).toBinary({}).buffer).toString('base64');
-    expect(CHUNK_DECODE_WASM, `paste into chunk-decode-wasm.ts: '${built}'`).toBe(built);
+    const build = (text: string) =>
+      Buffer.from(wabt.parseWat('chunk-decode.wat', text, { simd: true, bulk_memory: true, threads: true }).toBinary({}).buffer).toString('base64');
+    const own = build(source);
+    expect(CHUNK_DECODE_WASM, `paste into chunk-decode-wasm.ts: '${own}'`).toBe(own);
+    expect(source.split(OWN_MEMORY)).toHaveLength(2);
+    const shared = build(source.replace(OWN_MEMORY, SHARED_MEMORY));
+    expect(CHUNK_DECODE_SHARED_WASM, `paste into chunk-decode-wasm.ts: '${shared}'`).toBe(shared);
+  });
+
+  it('the workers’ build decodes and regroups at any address of a shared memory, touching nothing else', () => {
+    const memory = newSharedMemory(1 << 20) as SharedMemory;
+    expect(memory.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const code = sharedChunkWasm(memory) as WasmCode;
+    expect(code.bytes.buffer).toBe(memory.buffer);
+    const bytes = code.bytes;
+    bytes.fill(SENTINEL);
+    const data = text(70_001);
+    const block = napiBlock(data);
+    const src = 700_003;
+    bytes.set(block, src);
+    const dst = 12_345;
+    expect(code.lz4block(src, block.length, dst, data.length)).toBe(data.length);
+    expect(bytes.subarray(dst, dst + data.length).equals(data)).toBe(true);
+    expect(bytes.subarray(0, dst).every((b) => b === SENTINEL)).toBe(true);
+    expect(bytes.subarray(dst + data.length + SLACK, src).every((b) => b === SENTINEL)).toBe(true);
+    expect(bytes.subarray(src, src + block.length).equals(block)).toBe(true);
+    // Regrouping from there to elsewhere, without spill.
+    const grouped = bg4Split(data);
+    bytes.set(grouped, 300_001);
+    bytes.fill(SENTINEL, 500_000, 600_000);
+    regroupAt(code, 300_001, 500_001, grouped.length);
+    expect(bytes.subarray(500_001, 500_001 + data.length).equals(data)).toBe(true);
+    expect(bytes[500_000]).toBe(SENTINEL);
+    expect(bytes.subarray(500_001 + data.length, 600_000).every((b) => b === SENTINEL)).toBe(true);
   });
 
   it('runs on this Node, with regions for the largest chunk and frame, and room past the frame for reads', () => {
     const w = wasm();
     expect(REGION_BYTES).toBe(MAX_CHUNK_BYTES);
+    // What the arena's spans leave room for is what the sentinels below hold the loop to.
+    expect(WRITE_SLACK).toBe(SLACK);
     expect(FRAME_BYTES).toBe(MAX_COMPRESSED_BYTES);
     expect(WORDS_AT).toBeGreaterThanOrEqual(GROUPS_AT + REGION_BYTES);
     expect(FRAME_AT).toBeGreaterThanOrEqual(WORDS_AT + REGION_BYTES);

@@ -122,11 +122,18 @@ describe('decodeFramedIn', () => {
 });
 
 describe('arena memory', () => {
-  it('is shared for workers, or the thread’s own, which has no buffer to hand over', () => {
-    expect(new DecodeArena(64 * KiB).sharedBuffer).toBeInstanceOf(SharedArrayBuffer);
+  it('is shared for workers, as a WebAssembly memory their wasm decodes in, or the thread’s own, which has nothing to hand over', () => {
+    const shared = new DecodeArena(64 * KiB);
+    expect(shared.buffer).toBeInstanceOf(SharedArrayBuffer);
+    // Node has shared WebAssembly memory: the arena is one, with a page past its spans for reads.
+    expect(shared.wasmMemory).toBeInstanceOf(WebAssembly.Memory);
+    expect(shared.shared).toBe(shared.wasmMemory);
+    expect(shared.wasmMemory?.buffer).toBe(shared.buffer);
+    expect(shared.buffer.byteLength).toBeGreaterThanOrEqual(64 * KiB + 64 * KiB);
     const own = new DecodeArena(64 * KiB, () => {}, 'private');
     expect(own.buffer).toBeInstanceOf(ArrayBuffer);
-    expect(() => own.sharedBuffer).toThrow();
+    expect(own.wasmMemory).toBeNull();
+    expect(() => own.shared).toThrow();
     expect(new LazyArena(64 * KiB, 1000, () => {}, 'private').take().buffer).toBeInstanceOf(ArrayBuffer);
     expect(new LazyArena(64 * KiB, 1000).take().buffer).toBeInstanceOf(SharedArrayBuffer);
   });

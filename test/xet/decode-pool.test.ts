@@ -10,7 +10,24 @@ import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sourceWorker } from '../../src-main/base/source-worker';
 import { ChunkFramer, decodeFramed, type FramedChunk } from '../../src-main/xet/chunk-format';
-import { decodePacked, packBatch, unpackDecoded } from '../../src-main/xet/decode-batch';
+import { MAX_CHUNK_BYTES } from '../../src-main/xet/chunk-format';
+import { newSharedMemory, sharedChunkWasm, WRITE_SLACK, type SharedMemory, type WasmCode } from '../../src-main/xet/chunk-decode-wasm';
+import {
+  batchHeaders,
+  copyStored,
+  decodedSize,
+  decodeInArena,
+  decodePacked,
+  inputSpanSize,
+  outputSpanSize,
+  packBatch,
+  scratchOffset,
+  storedSize,
+  unpackDecoded,
+  type ArenaMessage,
+  type DecodeReply,
+  type DecodeRequest,
+} from '../../src-main/xet/decode-batch';
 import { DecodePool, sharedDecodePool, useXetDecodeWorker, type HashedChunk } from '../../src-main/xet/decode-pool';
 import { XetDataError } from '../../src-main/xet/errors';
 import { chunkHash } from '../../src-main/xet/hashes';
@@ -76,6 +93,65 @@ describe('decode batches', () => {
     const bad = { ...(f as FramedChunk), stored: [Buffer.alloc((f as FramedChunk).header.compressedLength, 0x55)] };
     expect(() => decodePacked(packBatch([bad]), null)).toThrow(XetDataError);
   });
+
+  /** A batch's stored bytes put at `inAt` of a fresh shared memory, the rest of it 0xa5, and its request. */
+  function inArena(compressed: FramedChunk[], inAt: number, outAt: number) {
+    const memory = newSharedMemory(2 << 20) as SharedMemory;
+    const code = sharedChunkWasm(memory) as WasmCode;
+    code.bytes.fill(0xa5);
+    const headers = batchHeaders(compressed);
+    const inLen = storedSize(headers);
+    copyStored(compressed, code.bytes.subarray(inAt, inAt + inLen));
+    return { memory, code, batch: { headers, inAt, inLen, scratchAt: inAt + scratchOffset(inLen), outAt } };
+  }
+
+  it('in the arena, the workers’ wasm decodes a batch where it lies: the same bytes and hashes, nothing written outside its spans', () => {
+    const compressed = frames().filter((f) => f.header.scheme !== 0);
+    const { memory, code, batch } = inArena(compressed, 100_003, 1_000_001);
+    const stored = Buffer.from(code.bytes.subarray(batch.inAt, batch.inAt + batch.inLen));
+    const hashes = decodeInArena(code, batch, (c) => chunkHash(c));
+    const chunks = unpackDecoded(compressed, batch.headers, memory.buffer, hashes, { at: batch.outAt, release: () => {} });
+    const packed = packBatch(compressed);
+    const here = decodePacked(packed, (c) => chunkHash(c));
+    const expected = unpackDecoded(compressed, packed.headers, here.out, here.hashes);
+    expect(chunks.map((c) => Buffer.concat(c.parts))).toEqual(expected.map((c) => Buffer.concat(c.parts)));
+    expect(chunks.map((c) => c.hash)).toEqual(expected.map((c) => c.hash));
+    // The stored bytes are as they were; outside the two spans every byte is too.
+    expect(code.bytes.subarray(batch.inAt, batch.inAt + batch.inLen).equals(stored)).toBe(true);
+    const untouched = (from: number, to: number) => code.bytes.subarray(from, to).equals(Buffer.alloc(to - from, 0xa5));
+    const inEnd = batch.inAt + inputSpanSize(batch.headers);
+    const outEnd = batch.outAt + outputSpanSize(batch.headers);
+    expect(untouched(0, batch.inAt)).toBe(true);
+    expect(untouched(inEnd, batch.outAt)).toBe(true);
+    expect(untouched(outEnd, code.bytes.length)).toBe(true);
+    // The spans are no larger than their contents and the room the wasm needs.
+    expect(inputSpanSize(batch.headers)).toBe(scratchOffset(batch.inLen) + MAX_CHUNK_BYTES + WRITE_SLACK);
+    expect(outputSpanSize(packBatch(compressed.filter((f) => f.header.scheme === 1)).headers)).toBe(
+      decodedSize(packBatch(compressed.filter((f) => f.header.scheme === 1)).headers) + WRITE_SLACK,
+    );
+    expect(inputSpanSize(batchHeaders(compressed.filter((f) => f.header.scheme === 1)))).toBe(
+      scratchOffset(storedSize(batchHeaders(compressed.filter((f) => f.header.scheme === 1)))),
+    );
+  });
+
+  it('in the arena, a chunk that does not decode keeps its kind, and a batch placed wrongly is refused', () => {
+    const [f] = frames(serialize(text(20_000), 'lz4'));
+    const bad = { ...(f as FramedChunk), stored: [Buffer.alloc((f as FramedChunk).header.compressedLength, 0x55)] };
+    const one = inArena([bad], 0, 500_000);
+    expect(() => decodeInArena(one.code, one.batch, null)).toThrow(XetDataError);
+    const good = inArena(
+      frames().filter((f) => f.header.scheme !== 0),
+      0,
+      400_000,
+    );
+    const wrong = [
+      { ...good.batch, outAt: 100 }, // over the input
+      { ...good.batch, scratchAt: good.batch.scratchAt - 8 }, // over the stored bytes
+      { ...good.batch, outAt: good.code.bytes.length - 1000 }, // past the memory
+      { ...good.batch, inLen: good.batch.inLen - 1 },
+    ];
+    for (const batch of wrong) expect(() => decodeInArena(good.code, batch, null)).toThrow(/arena|overlap/);
+  });
 });
 
 describe('DecodePool', () => {
@@ -102,6 +178,8 @@ describe('DecodePool', () => {
       expect(chunks.map((c) => Buffer.concat(c.parts))).toEqual(originals);
       expect(chunks.map(inArena)).toEqual(all.map((f) => f.header.scheme !== 0));
     }
+    // Each worker's wasm decoded its batch where the arena holds it.
+    expect(p.batchesInPlace).toBe(2);
     const held = p.arenaInUse;
     expect(held).toBeGreaterThan(0);
     // A chunk released twice counts once: the span goes back with the batch's last chunk only.
@@ -114,6 +192,28 @@ describe('DecodePool', () => {
     expect(p.arenaInUse).toBe(held / 2);
     (b as HashedChunk[])[0]?.release?.();
     expect(p.arenaInUse).toBe(0);
+  });
+
+  it('a worker given a plain SharedArrayBuffer for its arena (no shared WebAssembly memory) decodes through views of it', async () => {
+    const worker = fromSource();
+    try {
+      const compressed = frames().filter((f) => f.header.scheme !== 0);
+      const arena = new SharedArrayBuffer(2 << 20);
+      const headers = batchHeaders(compressed);
+      const inLen = storedSize(headers);
+      copyStored(compressed, Buffer.from(arena, 0, inLen));
+      const outAt = 1 << 20;
+      const reply = new Promise<DecodeReply>((resolve) => worker.once('message', resolve));
+      worker.postMessage({ arena } satisfies ArenaMessage);
+      worker.postMessage({ id: 1, headers, inAt: 0, inLen, scratchAt: scratchOffset(inLen), outAt } satisfies DecodeRequest);
+      const m = await reply;
+      if ('error' in m) throw new Error(m.error.message);
+      expect(m.inPlace).toBe(false);
+      const chunks = unpackDecoded(compressed, headers, arena, m.hashes, { at: outAt, release: () => {} });
+      expect(chunks.map((c) => Buffer.concat(c.parts))).toEqual(originals.filter((_, i) => policies[i] !== 'none'));
+    } finally {
+      await worker.terminate();
+    }
   });
 
   it('moves a batch whose input fits the arena but whose output does not, giving the input span back', async () => {
@@ -138,6 +238,8 @@ describe('DecodePool', () => {
     const again = await p.decode(frames());
     expect(again.map((c) => Buffer.concat(c.parts))).toEqual(originals);
     expect((again[0]?.parts[0] as Buffer).buffer instanceof SharedArrayBuffer).toBe(true);
+    // The worker's wasm was made again over the new arena.
+    expect(p.batchesInPlace).toBe(2);
     for (const c of again) c.release?.();
     expect(p.arenaInUse).toBe(0);
   });
@@ -148,6 +250,7 @@ describe('DecodePool', () => {
     expect(chunks.map((c) => Buffer.concat(c.parts))).toEqual(originals);
     expect(chunks.some((c) => (c.parts[0] as Buffer).buffer instanceof SharedArrayBuffer)).toBe(false);
     expect(chunks.every((c) => c.release === undefined)).toBe(true);
+    expect(p.batchesInPlace).toBe(0);
     const none = pool(fromSource, 1, 0);
     expect((await none.decode(frames())).map((c) => Buffer.concat(c.parts))).toEqual(originals);
     expect(none.arenaInUse).toBe(0);
