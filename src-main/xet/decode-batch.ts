@@ -1,7 +1,7 @@
 /**
  * A batch of compressed Xet chunks as it crosses to a decode worker and back (decode-pool.ts): the
- * stored bytes copied into one buffer (the shared arena, or one to transfer) with a header triple
- * per chunk, decoded into one span at 8-byte-aligned offsets (bg4Regroup's JS path writes whole
+ * stored bytes copied into one buffer (the shared arena, or one to transfer) with four header
+ * fields per chunk, decoded into one span at 8-byte-aligned offsets (bg4Regroup's JS path writes whole
  * 4-byte words), each chunk's hash beside it. In the arena, the worker's wasm decodes the batch
  * where it lies (its memory is the arena), so each span leaves room for the wasm's spill and scheme
  * 2's groups. Pure functions on both sides, so the inline path and the tests run the very same
@@ -54,30 +54,72 @@ export type DecodeReply =
 const HASH_BYTES = 32;
 const align8 = (n: number) => (n + 7) & ~7;
 
+/** Per chunk in a batch's headers: compressed length, scheme, uncompressed length, gap before its stored bytes. */
+const FIELDS = 4;
+
+const chunkCount = (headers: Uint32Array): number => headers.length / FIELDS;
+
 function headerAt(headers: Uint32Array, i: number): ChunkHeader {
-  return { compressedLength: headers[3 * i] as number, scheme: headers[3 * i + 1] as Scheme, uncompressedLength: headers[3 * i + 2] as number };
+  const at = FIELDS * i;
+  return { compressedLength: headers[at] as number, scheme: headers[at + 1] as Scheme, uncompressedLength: headers[at + 2] as number };
 }
 
 /** Where each chunk's decoded bytes start in the batch's output, and the output's size. */
 function decodedOffsets(headers: Uint32Array): { offsets: number[]; total: number } {
   const offsets: number[] = [];
   let total = 0;
-  for (let i = 0; i < headers.length / 3; i++) {
+  for (let i = 0; i < chunkCount(headers); i++) {
     offsets.push(total);
-    total = align8(total + (headers[3 * i + 2] as number));
+    total = align8(total + (headers[FIELDS * i + 2] as number));
   }
   return { offsets, total };
 }
 
-/** Per chunk: compressed length, scheme, uncompressed length. */
+/**
+ * The gap (0–7 bytes) to leave before a chunk's stored bytes, copied from `pieces` to `at` of an
+ * 8-byte-aligned input, so that most of them keep their address mod 8. V8 copies into and out of
+ * shared memory a word at a time when source and target agree mod 8, and a byte at a time, ~3.5x
+ * slower, when they do not (docs/performance.md); a chunk that came in two socket reads has its
+ * larger piece aligned.
+ */
+function alignGap(pieces: readonly Buffer[], at: number): number {
+  const bytes = [0, 0, 0, 0, 0, 0, 0, 0];
+  let before = 0;
+  for (const p of pieces) {
+    // ArrayBuffers start 8-byte aligned, so the offset mod 8 is the address's.
+    const residue = (p.byteOffset - before) & 7;
+    bytes[residue] = (bytes[residue] as number) + p.length;
+    before += p.length;
+  }
+  return (bytes.indexOf(Math.max(...bytes)) - at) & 7;
+}
+
+/** A batch's headers: per chunk its header's three fields, and the gap left before its stored bytes in the input. */
 export function batchHeaders(frames: readonly FramedChunk[]): Uint32Array {
-  const headers = new Uint32Array(frames.length * 3);
-  frames.forEach((f, i) => headers.set([f.header.compressedLength, f.header.scheme, f.header.uncompressedLength], 3 * i));
+  const headers = new Uint32Array(frames.length * FIELDS);
+  let at = 0;
+  frames.forEach((f, i) => {
+    const gap = alignGap(f.stored, at);
+    headers.set([f.header.compressedLength, f.header.scheme, f.header.uncompressedLength, gap], FIELDS * i);
+    at += gap + f.header.compressedLength;
+  });
   return headers;
 }
 
-/** Stored bytes of a batch (its input's size). */
-export const storedSize = (headers: Uint32Array): number => headers.reduce((n, v, i) => (i % 3 === 0 ? n + v : n), 0);
+/** Where each chunk's stored bytes start in the batch's input, and the input's size (gaps included). */
+export function storedOffsets(headers: Uint32Array): { offsets: number[]; total: number } {
+  const offsets: number[] = [];
+  let total = 0;
+  for (let i = 0; i < chunkCount(headers); i++) {
+    total += headers[FIELDS * i + 3] as number;
+    offsets.push(total);
+    total += headers[FIELDS * i] as number;
+  }
+  return { offsets, total };
+}
+
+/** A batch's input size: its chunks' stored bytes and the gaps between them. */
+export const storedSize = (headers: Uint32Array): number => storedOffsets(headers).total;
 
 /** Bytes a batch decodes to, each chunk 8-byte aligned (its output's size). */
 export const decodedSize = (headers: Uint32Array): number => decodedOffsets(headers).total;
@@ -88,29 +130,32 @@ export const scratchOffset = (inLen: number): number => align8(inLen);
 /** A batch's input span in the arena: its stored bytes, then room for the largest chunk's groups and the spill. */
 export function inputSpanSize(headers: Uint32Array): number {
   let largest = 0;
-  for (let i = 0; i < headers.length / 3; i++) if (headers[3 * i + 1] === 2) largest = Math.max(largest, headers[3 * i + 2] as number);
+  for (let i = 0; i < chunkCount(headers); i++) if (headers[FIELDS * i + 1] === 2) largest = Math.max(largest, headers[FIELDS * i + 2] as number);
   return scratchOffset(storedSize(headers)) + (largest ? largest + WRITE_SLACK : 0);
 }
 
 /** A batch's output span in the arena: its decoded chunks and the last one's spill. */
 export const outputSpanSize = (headers: Uint32Array): number => decodedSize(headers) + WRITE_SLACK;
 
-/** The frames' stored bytes, end to end, into `view` (storedSize long). */
-export function copyStored(frames: readonly FramedChunk[], view: Uint8Array): void {
-  let at = 0;
-  for (const f of frames)
+/** The frames' stored bytes into `view` (storedSize long) where `headers` (batchHeaders) put them. */
+export function copyStored(frames: readonly FramedChunk[], headers: Uint32Array, view: Uint8Array): void {
+  const { offsets } = storedOffsets(headers);
+  frames.forEach((f, i) => {
+    let at = offsets[i] as number;
     for (const p of f.stored) {
       view.set(p, at);
       at += p.length;
     }
+  });
 }
 
 /** The frames' stored bytes copied into one buffer that can be transferred (socket buffers cannot). */
 export function packBatch(frames: readonly FramedChunk[]): PackedBatch {
   const headers = batchHeaders(frames);
-  // Its own buffer (to be moved to a worker), not zero-filled: every byte is written below.
+  // Its own buffer (to be moved to a worker), not zero-filled: every byte but the gaps, which
+  // nothing reads, is written below.
   const view = Buffer.allocUnsafeSlow(storedSize(headers));
-  copyStored(frames, view);
+  copyStored(frames, headers, view);
   return { data: view.buffer as ArrayBuffer, headers };
 }
 
@@ -120,14 +165,14 @@ export function packBatch(frames: readonly FramedChunk[]): PackedBatch {
  */
 export function decodeInto(input: Buffer, headers: Uint32Array, out: Buffer, hash: ((chunk: Uint8Array) => Uint8Array) | null): ArrayBuffer | null {
   const { offsets, total } = decodedOffsets(headers);
-  if (out.length < total || input.length < storedSize(headers)) throw new Error('a decode batch does not fit the buffers given');
+  const stored = storedOffsets(headers);
+  if (out.length < total || input.length < stored.total) throw new Error('a decode batch does not fit the buffers given');
   const hashes = hash ? new Uint8Array(offsets.length * HASH_BYTES) : null;
-  let at = 0;
   offsets.forEach((offset, i) => {
     const header = headerAt(headers, i);
     const into = out.subarray(offset, offset + header.uncompressedLength);
+    const at = stored.offsets[i] as number;
     decodeChunkData(header, input.subarray(at, at + header.compressedLength), into);
-    at += header.compressedLength;
     hashes?.set((hash as (chunk: Uint8Array) => Uint8Array)(into), i * HASH_BYTES);
   });
   return hashes ? (hashes.buffer as ArrayBuffer) : null;
@@ -146,14 +191,14 @@ export function decodeInArena(w: WasmCode, batch: ArenaBatch, hash: ((chunk: Uin
     throw new Error('a decode batch does not fit the arena');
   if (outAt < inEnd && inAt < outAt + total + WRITE_SLACK) throw new Error('a decode batch’s input and output overlap');
   const hashes = hash ? new Uint8Array(offsets.length * HASH_BYTES) : null;
-  let at = inAt;
+  const stored = storedOffsets(headers).offsets;
   offsets.forEach((offset, i) => {
     const header = headerAt(headers, i);
     const dst = outAt + offset;
+    const at = inAt + (stored[i] as number);
     // A later chunk's output is written after this one's spill lands in it.
     if (header.scheme === 0) w.bytes.copyWithin(dst, at, at + header.compressedLength);
     else decodeChunkAt(w, header, at, dst, scratchAt);
-    at += header.compressedLength;
     hashes?.set((hash as (chunk: Uint8Array) => Uint8Array)(w.bytes.subarray(dst, dst + header.uncompressedLength)), i * HASH_BYTES);
   });
   return hashes ? (hashes.buffer as ArrayBuffer) : null;

@@ -148,7 +148,7 @@ export class DecodePool implements ChunkDecoder {
     let request: DecodeRequest;
     let moved: ArrayBuffer[] = [];
     if (spans) {
-      copyStored(compressed, spans.arena.view(spans.inAt, inLen));
+      copyStored(compressed, headers, spans.arena.view(spans.inAt, inLen));
       // The arena goes before the first batch that uses it: messages arrive in order.
       if (w.arena !== spans.arena) {
         const message: ArenaMessage = { arena: spans.arena.shared };

@@ -22,6 +22,7 @@ import {
   outputSpanSize,
   packBatch,
   scratchOffset,
+  storedOffsets,
   storedSize,
   unpackDecoded,
   type ArenaMessage,
@@ -94,6 +95,41 @@ describe('decode batches', () => {
     expect(() => decodePacked(packBatch([bad]), null)).toThrow(XetDataError);
   });
 
+  it('lays each chunk’s stored bytes out so that its larger piece keeps its address mod 8 (word copies into shared memory)', () => {
+    // Socket-sized pieces at odd offsets: most chunks arrive in two pieces that disagree mod 8.
+    const f = new ChunkFramer();
+    const compressed: FramedChunk[] = [];
+    for (let i = 0; i < stream.length; i += 4093) compressed.push(...f.push(Buffer.from(stream.subarray(i, i + 4093))));
+    const batch = compressed.filter((c) => c.header.scheme !== 0);
+    const headers = batchHeaders(batch);
+    const { offsets, total } = storedOffsets(headers);
+    expect(total).toBe(storedSize(headers));
+    let before = 0;
+    batch.forEach((c, i) => {
+      const at = offsets[i] as number;
+      // After the previous chunk, 0–7 bytes on.
+      expect(at - before).toBeGreaterThanOrEqual(0);
+      expect(at - before).toBeLessThan(8);
+      let into = at;
+      const aligned = c.stored.map((p) => {
+        const same = (into - p.byteOffset) % 8 === 0;
+        into += p.length;
+        return { same, length: p.length };
+      });
+      const largest = Math.max(...c.stored.map((p) => p.length));
+      expect(
+        aligned.some((a) => a.same && a.length === largest),
+        `chunk ${i}`,
+      ).toBe(true);
+      before = at + c.header.compressedLength;
+    });
+    expect(batch.some((c) => c.stored.length > 1)).toBe(true);
+    // Decoded from that layout, the bytes are the chunks'.
+    const packed = packBatch(batch);
+    const { out } = decodePacked(packed, null);
+    expect(unpackDecoded(batch, packed.headers, out, null).map((c) => Buffer.concat(c.parts))).toEqual(originals.filter((_, i) => policies[i] !== 'none'));
+  });
+
   /** A batch's stored bytes put at `inAt` of a fresh shared memory, the rest of it 0xa5, and its request. */
   function inArena(compressed: FramedChunk[], inAt: number, outAt: number) {
     const memory = newSharedMemory(2 << 20) as SharedMemory;
@@ -101,7 +137,7 @@ describe('decode batches', () => {
     code.bytes.fill(0xa5);
     const headers = batchHeaders(compressed);
     const inLen = storedSize(headers);
-    copyStored(compressed, code.bytes.subarray(inAt, inAt + inLen));
+    copyStored(compressed, headers, code.bytes.subarray(inAt, inAt + inLen));
     return { memory, code, batch: { headers, inAt, inLen, scratchAt: inAt + scratchOffset(inLen), outAt } };
   }
 
@@ -201,7 +237,7 @@ describe('DecodePool', () => {
       const arena = new SharedArrayBuffer(2 << 20);
       const headers = batchHeaders(compressed);
       const inLen = storedSize(headers);
-      copyStored(compressed, Buffer.from(arena, 0, inLen));
+      copyStored(compressed, headers, Buffer.from(arena, 0, inLen));
       const outAt = 1 << 20;
       const reply = new Promise<DecodeReply>((resolve) => worker.once('message', resolve));
       worker.postMessage({ arena } satisfies ArenaMessage);
