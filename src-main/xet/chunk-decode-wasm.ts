@@ -8,8 +8,9 @@
  *
  * Two builds of the one source: this thread's, with a memory of its own laid out in regions, and
  * the decode workers', whose memory is the pool's shared arena (decode-arena.ts). A worker decodes
- * a batch where the arena holds it, so nothing is copied into or out of the wasm there: V8 copies to
- * and from shared memory a word at a time with relaxed atomics, ~8x slower than memcpy.
+ * a batch where the arena holds it, so nothing is copied into or out of the wasm there: two copies
+ * of every byte of a download fewer, and V8 copies to and from shared memory with relaxed atomics,
+ * a byte at a time unless source and target agree mod 8.
  */
 
 /** The memory declaration of chunk-decode.wat, and what the workers' build has in its place. */
