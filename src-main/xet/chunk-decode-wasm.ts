@@ -19,6 +19,8 @@ export const SHARED_MEMORY = '(import "env" "memory" (memory 1 65536 shared))';
 
 /** How far past an output the 128-bit copies may write (chunk-decode.wat). */
 export const WRITE_SLACK = 32;
+/** How far past a block its 128-bit loads may read (up to 15 bytes; the bytes are not used). */
+export const READ_SLACK = 16;
 
 /** chunk-decode.wat compiled (wabt, SIMD and bulk memory on): test/xet/chunk-decode-wasm.test.ts checks they agree. */
 export const CHUNK_DECODE_WASM =
@@ -99,7 +101,7 @@ export function chunkWasm(): ChunkWasm | null {
 
 /**
  * A fixed shared memory of at least `bytes`, and one page more: the block loop's 128-bit loads may
- * read a little past the last span. Null where shared WebAssembly memory is missing.
+ * read READ_SLACK bytes past the last span. Null where shared WebAssembly memory is missing.
  */
 export function newSharedMemory(bytes: number): SharedMemory | null {
   const pages = Math.ceil(bytes / WASM_PAGE) + 1;
@@ -110,11 +112,14 @@ export function newSharedMemory(bytes: number): SharedMemory | null {
   }
 }
 
+let sharedModule: object | undefined;
+
 /** The workers' build over `memory`; null where it does not run here (the worker then copies as before). */
 export function sharedChunkWasm(memory: SharedMemory): WasmCode | null {
   try {
-    const module = new (api().Module)(Buffer.from(CHUNK_DECODE_SHARED_WASM, 'base64'));
-    const { regroup, lz4block } = new (api().Instance)(module, { env: { memory } }).exports;
+    // Compiled once a thread: a worker instantiates it again for each arena it is sent.
+    sharedModule ??= new (api().Module)(Buffer.from(CHUNK_DECODE_SHARED_WASM, 'base64'));
+    const { regroup, lz4block } = new (api().Instance)(sharedModule, { env: { memory } }).exports;
     return { bytes: Buffer.from(memory.buffer), regroup, lz4block };
   } catch {
     return null;

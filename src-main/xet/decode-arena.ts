@@ -1,17 +1,18 @@
 /**
  * Memory the download's thread shares with the decode workers (decode-pool.ts): a batch's stored
- * bytes are copied in, a worker decodes them into another span of it, and the chunks are written
- * to disk from there. Where it can, the arena is a shared WebAssembly memory, the very memory of
- * the workers' wasm (chunk-decode-wasm.ts), which then decodes in place. Before it, each batch made two fresh buffers on the download's thread (its
- * copy to move to a worker, and the decoded bytes moved back), 2 GiB of new ArrayBuffers a GiB.
- * V8 counts those against the old generation's limit; a 1 GiB loopback download ran 60–90
- * mark-compacts against 14 on the classic road, and the collector's threads took 1.6 s of CPU
- * (docs/performance.md, "Decoding in shared memory"). Spans come from the lowest free pages, so few
- * pages are ever touched (and resident); when none fit, the caller moves buffers as before. A
- * download that decodes on its own thread (no workers running, or one core) uses one too, for the
- * same reason, in memory of its own. An arena nothing has used for a few seconds is let go
- * (LazyArena), so that the collectors of this thread and the workers can free its pages; until they
- * do, the next burst of batches takes the same arena back rather than touching a new one.
+ * bytes are copied in, a worker decodes them into another span of it, and the chunks are written to
+ * disk from there. Where it can, the arena is a shared WebAssembly memory, the very memory of the
+ * workers' wasm (chunk-decode-wasm.ts), which then decodes in place. Before it, each batch made two
+ * fresh buffers on the download's thread (its copy to move to a worker, and the decoded bytes moved
+ * back), 2 GiB of new ArrayBuffers a GiB. V8 counts those against the old generation's limit; a
+ * 1 GiB loopback download ran 60–90 mark-compacts against 14 on the classic road, and the collector's
+ * threads took 1.6 s of CPU (docs/performance.md, "Decoding in shared memory"). Spans come from the
+ * lowest free pages, so few pages are ever touched (and resident); when none fit, the caller moves
+ * buffers as before. A download that decodes on its own thread (no workers running, or one core)
+ * uses one too, for the same reason, in memory of its own. An arena nothing has used for a few
+ * seconds is let go (LazyArena), so that the collectors of this thread and the workers can free its
+ * pages; until they do, the next burst of batches takes the same arena back rather than touching a
+ * new one.
  */
 import { newSharedMemory, type SharedMemory } from './chunk-decode-wasm';
 import { decodeChunkData, decodeFramed, type DecodedChunk, type FramedChunk } from './chunk-format';

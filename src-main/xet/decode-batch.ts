@@ -7,7 +7,7 @@
  * 2's groups. Pure functions on both sides, so the inline path and the tests run the very same
  * code as the worker.
  */
-import { WRITE_SLACK, type SharedMemory, type WasmCode } from './chunk-decode-wasm';
+import { READ_SLACK, WRITE_SLACK, type SharedMemory, type WasmCode } from './chunk-decode-wasm';
 import { decodeChunkAt, decodeChunkData, type ChunkHeader, type DecodedChunk, type FramedChunk, type Scheme } from './chunk-format';
 import { XetDataError, type XetProblem } from './errors';
 
@@ -79,8 +79,8 @@ function decodedOffsets(headers: Uint32Array): { offsets: number[]; total: numbe
  * The gap (0–7 bytes) to leave before a chunk's stored bytes, copied from `pieces` to `at` of an
  * 8-byte-aligned input, so that most of them keep their address mod 8. V8 copies into and out of
  * shared memory a word at a time when source and target agree mod 8, and a byte at a time, ~3.5x
- * slower, when they do not (docs/performance.md); a chunk that came in two socket reads has its
- * larger piece aligned.
+ * slower, when they do not (docs/performance.md, bench/shared-copy.ts): the residue that holds the
+ * most bytes wins (for a chunk that came in two socket reads, its larger piece's).
  */
 function alignGap(pieces: readonly Buffer[], at: number): number {
   const bytes = [0, 0, 0, 0, 0, 0, 0, 0];
@@ -187,7 +187,9 @@ export function decodeInArena(w: WasmCode, batch: ArenaBatch, hash: ((chunk: Uin
   const { headers, inAt, inLen, scratchAt, outAt } = batch;
   const { offsets, total } = decodedOffsets(headers);
   const inEnd = inAt + inputSpanSize(headers);
-  if (inLen !== storedSize(headers) || scratchAt !== inAt + scratchOffset(inLen) || inEnd > w.bytes.length || outAt + total + WRITE_SLACK > w.bytes.length)
+  // The block loop's loads may read past the last frame: they must stay in the memory.
+  const readEnd = Math.max(inEnd, inAt + inLen + READ_SLACK);
+  if (inLen !== storedSize(headers) || scratchAt !== inAt + scratchOffset(inLen) || readEnd > w.bytes.length || outAt + total + WRITE_SLACK > w.bytes.length)
     throw new Error('a decode batch does not fit the arena');
   if (outAt < inEnd && inAt < outAt + total + WRITE_SLACK) throw new Error('a decode batch’s input and output overlap');
   const hashes = hash ? new Uint8Array(offsets.length * HASH_BYTES) : null;

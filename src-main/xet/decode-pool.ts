@@ -10,10 +10,11 @@
  * The workers are the built `xet-decode-worker.js` where there is one, else the TypeScript source
  * through tsx (tests). Stored (scheme 0) chunks pass through untouched; compressed ones are copied
  * into the pool's shared arena (decode-arena.ts) and decoded there by the workers' wasm, whose
- * memory it is, their bytes given back as the download writes them (HashedChunk.release); when
- * the arena is full, into a buffer of their own moved to the worker and back. A worker that fails or exits leaves the pool and the batches it held
- * fail (the download fetches those chunks again); after two such failures, and with a single core,
- * batches are decoded here. Idle workers never hold the process open.
+ * memory it is, their bytes given back as the download writes them (HashedChunk.release); when the
+ * arena is full, into a buffer of their own moved to the worker and back. A worker that fails or
+ * exits leaves the pool and the batches it held fail (the download fetches those chunks again);
+ * after two such failures, and with a single core, batches are decoded here. Idle workers never
+ * hold the process open.
  */
 import fs from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -72,9 +73,9 @@ interface Waiting {
 interface Spans {
   arena: DecodeArena;
   inAt: number;
-  inLen: number;
+  inSpan: number;
   outAt: number;
-  outLen: number;
+  outSpan: number;
 }
 
 interface PoolWorker {
@@ -178,16 +179,16 @@ export class DecodePool implements ChunkDecoder {
   }
 
   /** Input and output spans in the arena, or null (no arena, or no room: the batch is moved instead). */
-  #place(inLen: number, outLen: number): Spans | null {
+  #place(inSpan: number, outSpan: number): Spans | null {
     const arena = this.#arenas?.take();
-    const inAt = arena?.alloc(inLen) ?? null;
+    const inAt = arena?.alloc(inSpan) ?? null;
     if (!arena || inAt === null) return null;
-    const outAt = arena.alloc(outLen);
+    const outAt = arena.alloc(outSpan);
     if (outAt === null) {
-      arena.free(inAt, inLen);
+      arena.free(inAt, inSpan);
       return null;
     }
-    return { arena, inAt, inLen, outAt, outLen };
+    return { arena, inAt, inSpan, outAt, outSpan };
   }
 
   /** The arena was let go: the workers drop their reference too, so their collectors can free it. */
@@ -203,8 +204,8 @@ export class DecodePool implements ChunkDecoder {
   /** Gives back a batch's input span, and its output span too when `output` (it failed, or nothing holds its chunks). */
   #free(spans: Spans | null, output: boolean): void {
     if (!spans) return;
-    spans.arena.free(spans.inAt, spans.inLen);
-    if (output) spans.arena.free(spans.outAt, spans.outLen);
+    spans.arena.free(spans.inAt, spans.inSpan);
+    if (output) spans.arena.free(spans.outAt, spans.outSpan);
   }
 
   /** Stops every worker; batches they held fail. */
@@ -249,10 +250,10 @@ export class DecodePool implements ChunkDecoder {
       try {
         const out = spans ? spans.arena.buffer : m.out;
         if (!out) throw new Error('a decoded batch came back without its bytes');
-        const release = spans ? { at: spans.outAt, release: () => spans.arena.free(spans.outAt, spans.outLen) } : undefined;
+        const release = spans ? { at: spans.outAt, release: () => spans.arena.free(spans.outAt, spans.outSpan) } : undefined;
         waiting.resolve(unpackDecoded(waiting.frames, waiting.headers, out, m.hashes, release));
       } catch (error) {
-        if (spans) spans.arena.free(spans.outAt, spans.outLen);
+        if (spans) spans.arena.free(spans.outAt, spans.outSpan);
         waiting.reject(error);
       }
     });
