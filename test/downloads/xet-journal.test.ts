@@ -1,7 +1,7 @@
 /** The Xet journal beside a partial: round trip, a record of another file or a bent one resumes nothing, the classic reader still sees its spans. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { readRanges, rangesPathOf } from '../../src-main/downloads/range-state';
 import { readXetProgress, XetJournal } from '../../src-main/downloads/xet-journal';
 import { tmpDir } from '../helpers/tmp';
@@ -56,6 +56,44 @@ describe('XetJournal', () => {
     expect(await readRanges(partial, size)).toEqual([[0, size]]);
     // Only the record: no temp file left behind.
     expect(fs.readdirSync(dir)).toEqual([path.basename(rangesPathOf(partial))]);
+  });
+
+  it('a large file’s saves stay a small share of its bytes, and never leave 1 % of it unsaved', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      // 2 GiB in 512 ranges of 64 chunks of 64 KiB, written in order at 64 MB/s (1 ms a chunk),
+      // each save finished before the next chunk (a drain that keeps up).
+      const chunk = 64 << 10;
+      const ranges = 512;
+      const size = ranges * 64 * chunk;
+      const partial = path.join(tmpDir(), 'p.incomplete');
+      const j = new XetJournal(partial, size, HASH);
+      let total = 0;
+      let worstUnsaved = 0;
+      for (let r = 0; r < ranges; r++) {
+        const lengths: number[] = [];
+        for (let n = 1; n <= 64; n++) {
+          lengths.push(chunk - r);
+          total += chunk;
+          vi.advanceTimersByTime(1);
+          j.progress(`0:${r}`, n, n * (chunk / 2), lengths, () => [[0, total]], total);
+          worstUnsaved = Math.max(worstUnsaved, total - j.stats.savedBytes);
+          await j.settled();
+        }
+      }
+      // The record ends near 240 KB, and each save serializes all of it: saved every MiB, that was
+      // 12 % of the file in JSON.
+      expect(j.stats.lastBytes).toBeGreaterThan(200_000);
+      expect(j.stats.serialized / size).toBeLessThan(0.025);
+      expect(worstUnsaved / size).toBeLessThan(0.01);
+      // What it saved is the record JSON.stringify would write, every range in it.
+      const back = await readXetProgress(partial, size, HASH);
+      expect(back.size).toBe(ranges);
+      expect(back.get('0:511')).toEqual({ n: 64, k: 64 * (chunk / 2), l: Array.from({ length: 64 }, () => chunk - 511) });
+      expect(await readRanges(partial, size)).toEqual([[0, size]]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a transfer that stops saves it at once with every byte it wrote, none lost to the save throttle, counted once', async () => {
