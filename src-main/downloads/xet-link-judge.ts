@@ -57,27 +57,33 @@ export function cameUncapped(bytes: number, ms: number, capRate = CAP_RATE): boo
  * waiting is not the link's either: a slow reader would otherwise look like a far CDN.
  */
 export function judgedBody(res: OpenedXorb['res'], askedAt: number, opts: SplitOptions, request: number): XorbBody['res'] {
+  return Object.assign(judged(res, askedAt, opts, request), { destroy: (error?: Error) => void res.destroy(error) });
+}
+
+/**
+ * judgedBody's reading. One generator function at module level: the objects of a generator made
+ * per call (a closure) each get a map of their own, and the download's read loop, which sees one
+ * per xorb request, was deoptimized and compiled again for each (~30 ms of compiling a time).
+ */
+async function* judged(res: OpenedXorb['res'], askedAt: number, opts: SplitOptions, request: number): AsyncGenerator<Buffer> {
   const { slots } = opts;
-  async function* read(): AsyncGenerator<Buffer> {
-    let first: FirstBytes | null = null;
-    // Once a whole answer proved the link fast, a slow start is the machine's: no more verdicts.
-    let judging = !slots.provenFast;
-    let got = 0;
-    let paused = 0;
-    for await (const buf of res as AsyncIterable<Buffer>) {
-      got += buf.length;
-      if (judging) {
-        // The first buffer starts the clock; the bytes after it are counted.
-        if (!first) first = new FirstBytes(performance.now() - paused, opts.capRate);
-        const capped = got === buf.length ? null : first.push(buf.length, performance.now() - paused);
-        if (capped !== null) judging = false;
-        if (capped) slots.onCapped?.(request);
-      }
-      const handed = performance.now();
-      yield buf;
-      paused += performance.now() - handed;
+  let first: FirstBytes | null = null;
+  // Once a whole answer proved the link fast, a slow start is the machine's: no more verdicts.
+  let judging = !slots.provenFast;
+  let got = 0;
+  let paused = 0;
+  for await (const buf of res as AsyncIterable<Buffer>) {
+    got += buf.length;
+    if (judging) {
+      // The first buffer starts the clock; the bytes after it are counted.
+      if (!first) first = new FirstBytes(performance.now() - paused, opts.capRate);
+      const capped = got === buf.length ? null : first.push(buf.length, performance.now() - paused);
+      if (capped !== null) judging = false;
+      if (capped) slots.onCapped?.(request);
     }
-    if (slots.capped && cameUncapped(got, performance.now() - askedAt - paused, opts.capRate)) slots.onUncapped?.();
+    const handed = performance.now();
+    yield buf;
+    paused += performance.now() - handed;
   }
-  return Object.assign(read(), { destroy: (error?: Error) => void res.destroy(error) });
+  if (slots.capped && cameUncapped(got, performance.now() - askedAt - paused, opts.capRate)) slots.onUncapped?.();
 }

@@ -95,6 +95,18 @@ export async function openXorbRanges(url: string, asked: XetRange['bytes'][], op
   return { ...opened, res: judgedBody(opened.res, askedAt, opts, request) };
 }
 
+/**
+ * A split range's body: its blocks in order, then `stop`. A generator function at module level, so
+ * every body's objects share one map (see judgedBody).
+ */
+async function* readThenStop(blocks: () => AsyncGenerator<Buffer>, stop: () => void): AsyncGenerator<Buffer> {
+  try {
+    yield* blocks();
+  } finally {
+    stop();
+  }
+}
+
 interface Block {
   start: number;
   /** Inclusive, as HTTP ranges. */
@@ -166,17 +178,8 @@ class SplitRange {
       this.#fail(new HubError('CANCELLED', 'The xorb range is no longer read.'));
       for (const b of this.#blocks) this.#unhold(b);
     };
-    const res = {
-      destroy: (error?: Error) => this.#fail(error ?? new HubError('NETWORK', 'The xorb range was stopped.', { host: this.#host })),
-      async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
-        try {
-          yield* inOrder();
-        } finally {
-          stop();
-        }
-      },
-    };
-    return { res, contentType: '', host: this.#host };
+    const destroy = (error?: Error) => this.#fail(error ?? new HubError('NETWORK', 'The xorb range was stopped.', { host: this.#host }));
+    return { res: Object.assign(readThenStop(inOrder, stop), { destroy }), contentType: '', host: this.#host };
   }
 
   async *#inOrder(): AsyncGenerator<Buffer> {

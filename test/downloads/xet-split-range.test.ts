@@ -113,6 +113,20 @@ describe('large xorb ranges', () => {
     expect(sent).toBeLessThan(size + 5 * MiB);
   });
 
+  it('gives bodies of one kind one prototype, so the read loop sees one map per kind, not one per request', async () => {
+    const h = await hub();
+    const { url, range, signal } = await firstRange(h, 'acme/split', size);
+    const slots: XorbSlots = { max: 8, inUse: 0, ...unbounded, waiting: () => 0 };
+    const small = { start: range.bytes.start, end: range.bytes.start + MiB - 1 };
+    const plain = [await openXorbRanges(url, [small], { signal, slots }), await openXorbRanges(url, [small], { signal, slots })];
+    const split = [await openXorbRanges(url, [range.bytes], { signal, slots }), await openXorbRanges(url, [range.bytes], { signal, slots })];
+    // A generator function made per call (a closure) gives each body a prototype, and a map, of its own.
+    expect(Object.getPrototypeOf(plain[0]?.res)).toBe(Object.getPrototypeOf(plain[1]?.res));
+    expect(Object.getPrototypeOf(split[0]?.res)).toBe(Object.getPrototypeOf(split[1]?.res));
+    for (const b of [...plain, ...split]) b.res.destroy();
+    await expect.poll(() => slots.inUse).toBe(0);
+  });
+
   it('keeps one request for a range below two blocks', async () => {
     const small = noiseContent('split-small', 6 * MiB);
     const h = await fakeHub({
