@@ -1,11 +1,11 @@
 /**
  * A batch of compressed Xet chunks as it crosses to a decode worker and back (decode-pool.ts): the
  * stored bytes copied into one buffer (the shared arena, or one to transfer) with four header
- * fields per chunk, decoded into one span at 8-byte-aligned offsets (bg4Regroup's JS path writes whole
- * 4-byte words), each chunk's hash beside it. In the arena, the worker's wasm decodes the batch
- * where it lies (its memory is the arena), so each span leaves room for the wasm's spill and scheme
- * 2's groups. Pure functions on both sides, so the inline path and the tests run the very same
- * code as the worker.
+ * fields per chunk, decoded into one span at 8-byte-aligned offsets (bg4Regroup's JS path writes
+ * whole 4-byte words), each chunk's hash beside it. In the arena, the worker's wasm decodes the
+ * batch where it lies (its memory is the arena), so each span leaves room for the wasm's spill and
+ * scheme 2's groups. Pure functions on both sides, so the inline path and the tests run the very
+ * same code as the worker.
  */
 import { READ_SLACK, WRITE_SLACK, type SharedMemory, type WasmCode } from './chunk-decode-wasm';
 import { decodeChunkAt, decodeChunkData, type ChunkHeader, type DecodedChunk, type FramedChunk, type Scheme } from './chunk-format';
@@ -186,18 +186,18 @@ export function decodeInto(input: Buffer, headers: Uint32Array, out: Buffer, has
 export function decodeInArena(w: WasmCode, batch: ArenaBatch, hash: ((chunk: Uint8Array) => Uint8Array) | null): ArrayBuffer | null {
   const { headers, inAt, inLen, scratchAt, outAt } = batch;
   const { offsets, total } = decodedOffsets(headers);
+  const stored = storedOffsets(headers);
   const inEnd = inAt + inputSpanSize(headers);
   // The block loop's loads may read past the last frame: they must stay in the memory.
   const readEnd = Math.max(inEnd, inAt + inLen + READ_SLACK);
-  if (inLen !== storedSize(headers) || scratchAt !== inAt + scratchOffset(inLen) || readEnd > w.bytes.length || outAt + total + WRITE_SLACK > w.bytes.length)
+  if (inLen !== stored.total || scratchAt !== inAt + scratchOffset(inLen) || readEnd > w.bytes.length || outAt + total + WRITE_SLACK > w.bytes.length)
     throw new Error('a decode batch does not fit the arena');
   if (outAt < inEnd && inAt < outAt + total + WRITE_SLACK) throw new Error('a decode batch’s input and output overlap');
   const hashes = hash ? new Uint8Array(offsets.length * HASH_BYTES) : null;
-  const stored = storedOffsets(headers).offsets;
   offsets.forEach((offset, i) => {
     const header = headerAt(headers, i);
     const dst = outAt + offset;
-    const at = inAt + (stored[i] as number);
+    const at = inAt + (stored.offsets[i] as number);
     // A later chunk's output is written after this one's spill lands in it.
     if (header.scheme === 0) w.bytes.copyWithin(dst, at, at + header.compressedLength);
     else decodeChunkAt(w, header, at, dst, scratchAt);

@@ -82,7 +82,7 @@ describe('XetJournal', () => {
         }
       }
       // The record ends near 240 KB, and each save serializes all of it: saved every MiB, that was
-      // 12 % of the file in JSON.
+      // 10 % of the file in JSON.
       expect(j.stats.lastBytes).toBeGreaterThan(200_000);
       expect(j.stats.serialized / size).toBeLessThan(0.025);
       expect(worstUnsaved / size).toBeLessThan(0.01);
