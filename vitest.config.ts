@@ -10,7 +10,7 @@ export default defineConfig({
           include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
           exclude: ['test/e2e/**'],
           environment: 'node',
-          setupFiles: ['test/helpers/dom-setup.ts'],
+          setupFiles: ['test/helpers/dom-setup.ts', 'test/helpers/poison-reads.ts'],
           testTimeout: 20_000,
         },
       },

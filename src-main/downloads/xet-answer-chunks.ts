@@ -4,7 +4,7 @@
  * the order they came. A chunk is placed (its range moved past it) only as it goes to the disk: one
  * a worker never answered for is fetched again from the range's last written chunk.
  */
-import { ChunkFramer, type DecodedChunk, type FramedChunk } from '../xet/chunk-format';
+import { ChunkFramer, releaseFramed, type DecodedChunk, type FramedChunk } from '../xet/chunk-format';
 import { decodeFramedIn, LazyArena } from '../xet/decode-arena';
 import { sharedDecodePool, type ChunkDecoder, type DecodePool, type HashedChunk } from '../xet/decode-pool';
 import { WORKER_HASH_THRESHOLD } from './hasher';
@@ -103,6 +103,13 @@ export class AnswerChunks {
       }
       if (this.#decoding + this.#writes.queued >= WRITE_AHEAD || this.#writes.failed || this.#failed) await this.drained();
     }
+  }
+
+  /** The answer is over, whichever way: what the framers and the unsent batch still hold of its read slabs goes back. */
+  dispose(): void {
+    for (const f of this.#framers) f.release();
+    for (const b of this.#batch) releaseFramed(b.frame);
+    this.#batch = [];
   }
 
   /**

@@ -17,6 +17,7 @@
 import { setMaxListeners } from 'node:events';
 import { HubError } from '../hub/errors';
 import { openXorb, type OpenedXorb } from '../xet/cas-client';
+import { dropRead, holdRead } from '../xet/read-slabs';
 import type { XetRange } from '../xet/reconstruction';
 import { cameUncapped, FirstBytes, judgedBody } from './xet-link-judge';
 import type { XorbSlots } from './xet-slots';
@@ -91,7 +92,7 @@ export async function openXorbRanges(url: string, asked: XetRange['bytes'][], op
     if (!released) take(opts.slots, -1);
     released = true;
   };
-  opened.res.once('close', release);
+  void opened.closed.then(release);
   return { ...opened, res: judgedBody(opened.res, askedAt, opts, request) };
 }
 
@@ -176,7 +177,10 @@ class SplitRange {
     // too: one waiting for the front to move would wait for ever, its slot taken.
     const stop = () => {
       this.#fail(new HubError('CANCELLED', 'The xorb range is no longer read.'));
-      for (const b of this.#blocks) this.#unhold(b);
+      for (const b of this.#blocks) {
+        this.#unhold(b);
+        for (const part of b.parts.splice(0)) dropRead(part);
+      }
     };
     const destroy = (error?: Error) => this.#fail(error ?? new HubError('NETWORK', 'The xorb range was stopped.', { host: this.#host }));
     return { res: Object.assign(readThenStop(inOrder, stop), { destroy }), contentType: '', host: this.#host };
@@ -187,7 +191,11 @@ class SplitRange {
       const b = this.#blocks[this.#front] as Block;
       const part = b.parts.shift();
       if (part) {
-        yield part;
+        try {
+          yield part;
+        } finally {
+          dropRead(part);
+        }
         continue;
       }
       if (this.#error) throw this.#error;
@@ -363,6 +371,8 @@ class SplitRange {
       for await (const buf of opened.res as AsyncIterable<Buffer>) {
         got += buf.length;
         if (got > b.end - b.start + 1) throw new HubError('NETWORK', 'The Xet storage sent more than the range asked for.', { host: this.#host });
+        // Kept past the body's next read: held until the reader has it (#inOrder).
+        holdRead(buf);
         b.parts.push(buf);
         if (b === this.#blocks[this.#front]) this.#notify();
         if (this.#capped === null) this.#judge(buf.length, askedAt);

@@ -361,6 +361,7 @@ class XetTransfer {
       throw error instanceof HubError ? error : new HubError('NETWORK', 'The connection to the Xet storage was cut.', { host: opened.host });
     } finally {
       clearTimeout(timer);
+      chunks.dispose();
     }
   }
 }

@@ -9,6 +9,7 @@ import { bg4Input, bg4Regroup, regroupAt } from './bg4-regroup';
 import { chunkWasm, FRAME_AT, GROUPS_AT, WORDS_AT, type WasmCode } from './chunk-decode-wasm';
 import { decodeLz4FrameAt, decodeLz4FrameInto } from './lz4-frame';
 import { XetDataError } from './errors';
+import { dropRead, holdRead } from './read-slabs';
 
 export const CHUNK_HEADER_BYTES = 8;
 /** xet-core's MAX_CHUNK_SIZE (2 × the 64 KiB target): no chunk is larger uncompressed. */
@@ -106,6 +107,15 @@ export interface FramedChunk {
   stored: Buffer[];
   /** Serialized size (header + stored data): where the next chunk starts. */
   bytes: number;
+  /** Its stored views hold read slabs (read-slabs.ts) until releaseFramed: whoever takes the chunk gives them back. */
+  lent?: boolean;
+}
+
+/** Gives back the read slabs under a framed chunk's stored views, once its bytes were copied or written (again: nothing). */
+export function releaseFramed(f: FramedChunk): void {
+  if (!f.lent) return;
+  f.lent = false;
+  for (const v of f.stored) dropRead(v);
 }
 
 export interface DecodedChunk {
@@ -122,27 +132,39 @@ export interface DecodedChunk {
   release?: () => void;
 }
 
-/** A framed chunk's bytes on this thread: a stored one as the views it arrived in, a compressed one decoded. */
+/**
+ * A framed chunk's bytes on this thread: a stored one as the views it arrived in (released with the
+ * chunk), a compressed one decoded (its views given back at once).
+ */
 export function decodeFramed(f: FramedChunk): DecodedChunk {
   const { header, stored, bytes } = f;
   const length = header.uncompressedLength;
-  if (header.scheme === 0) return { parts: stored, length, bytes };
-  return { parts: [decodeChunkData(header, stored)], length, bytes };
+  if (header.scheme === 0) return f.lent ? { parts: stored, length, bytes, release: () => releaseFramed(f) } : { parts: stored, length, bytes };
+  try {
+    return { parts: [decodeChunkData(header, stored)], length, bytes };
+  } finally {
+    releaseFramed(f);
+  }
 }
 
 /**
  * Cuts a byte stream into chunks as it arrives: `push` returns every chunk completed so far and
  * keeps at most one partial chunk (≤ 256 KiB + header), so memory is bounded whatever the body's
- * size. Chunks hold views of the buffers pushed: a caller must not reuse a buffer it pushed.
+ * size. Chunks hold views of the buffers pushed: a caller must not reuse a buffer it pushed. Views
+ * of lent read slabs are held while the framer keeps them and for each chunk's stored bytes, which
+ * releaseFramed gives back.
  */
 export class ChunkFramer {
   #pending: Buffer[] = [];
   #pendingBytes = 0;
   #header: ChunkHeader | null = null;
+  /** Whether the views the last #take returned hold lent read slabs. */
+  #lent = false;
   /** Bytes consumed by whole chunks: a resume starts here. */
   consumed = 0;
 
   push(buf: Buffer): FramedChunk[] {
+    holdRead(buf);
     this.#pending.push(buf);
     this.#pendingBytes += buf.length;
     const out: FramedChunk[] = [];
@@ -150,14 +172,19 @@ export class ChunkFramer {
       if (!this.#header) {
         if (this.#pendingBytes < CHUNK_HEADER_BYTES) break;
         const parts = this.#take(CHUNK_HEADER_BYTES);
-        this.#header = parseChunkHeader(parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, CHUNK_HEADER_BYTES));
+        try {
+          this.#header = parseChunkHeader(parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, CHUNK_HEADER_BYTES));
+        } finally {
+          for (const p of parts) dropRead(p);
+        }
       }
       const header = this.#header;
       const need = header.compressedLength;
       if (this.#pendingBytes < need) break;
       // Stored bytes pass through as the views they arrived in (most of a download's bytes):
       // assembling each ~64 KiB chunk from two socket buffers was a copy of every byte.
-      out.push({ header, stored: this.#take(need), bytes: CHUNK_HEADER_BYTES + need });
+      const stored = this.#take(need);
+      out.push({ header, stored, bytes: CHUNK_HEADER_BYTES + need, lent: this.#lent });
       this.#header = null;
       this.consumed += CHUNK_HEADER_BYTES + need;
     }
@@ -169,17 +196,32 @@ export class ChunkFramer {
     if (this.#pendingBytes > 0 || this.#header) throw new XetDataError('chunk-truncated', 'the body ended inside a chunk');
   }
 
-  /** The next n pending bytes as views of the buffers they arrived in. */
+  /** Gives back the read slabs of a partial chunk left when the answer is abandoned. */
+  release(): void {
+    for (const b of this.#pending) dropRead(b);
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    this.#header = null;
+  }
+
+  /** The next n pending bytes as views of the buffers they arrived in, each held for the caller (who drops it). */
   #take(n: number): Buffer[] {
     this.#pendingBytes -= n;
+    this.#lent = false;
     const parts: Buffer[] = [];
     for (let at = 0; at < n;) {
       const b = this.#pending[0] as Buffer;
       const k = Math.min(n - at, b.length);
-      parts.push(k === b.length ? b : b.subarray(0, k));
+      const part = k === b.length ? b : b.subarray(0, k);
+      // Held before the framer lets go of the piece below: a slab at no reference is freed.
+      this.#lent = holdRead(part) || this.#lent;
+      parts.push(part);
       at += k;
-      if (k === b.length) this.#pending.shift();
-      else this.#pending[0] = b.subarray(k);
+      if (k < b.length) this.#pending[0] = b.subarray(k);
+      else {
+        this.#pending.shift();
+        dropRead(b);
+      }
     }
     return parts;
   }

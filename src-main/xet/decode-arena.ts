@@ -15,7 +15,7 @@
  * new one.
  */
 import { newSharedMemory, type SharedMemory } from './chunk-decode-wasm';
-import { decodeChunkData, decodeFramed, type DecodedChunk, type FramedChunk } from './chunk-format';
+import { decodeChunkData, decodeFramed, releaseFramed, type DecodedChunk, type FramedChunk } from './chunk-format';
 
 export type ArenaMemory = 'shared' | 'private';
 
@@ -170,6 +170,8 @@ export function decodeFramedIn(arenas: { take(): DecodeArena }, f: FramedChunk):
   } catch (error) {
     arena.free(outAt, length);
     throw error;
+  } finally {
+    releaseFramed(f);
   }
   let released = false;
   const release = () => {

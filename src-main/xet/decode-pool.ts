@@ -22,7 +22,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { sourceWorker } from '../base/source-worker';
-import { decodeFramed, type FramedChunk } from './chunk-format';
+import { decodeFramed, releaseFramed, type FramedChunk } from './chunk-format';
 import { LazyArena, type DecodeArena } from './decode-arena';
 import {
   batchHeaders,
@@ -141,6 +141,7 @@ export class DecodePool implements ChunkDecoder {
     const w = this.#pick();
     if (!w) {
       const batch = packBatch(compressed);
+      compressed.forEach(releaseFramed);
       return Promise.resolve().then(() => merged(frames, decodeHere(compressed, batch)));
     }
     const headers = batchHeaders(compressed);
@@ -162,6 +163,8 @@ export class DecodePool implements ChunkDecoder {
       request = { id: this.#nextId++, ...batch };
       moved = [batch.data];
     }
+    // Copied: the read slabs under their views go back (only their sizes are read from here on).
+    compressed.forEach(releaseFramed);
     return new Promise<HashedChunk[]>((resolve, reject) => {
       if (w.waiting.size === 0) w.worker.ref();
       w.waiting.set(request.id, { frames: compressed, headers, bytes: inLen, spans, resolve: (d) => resolve(merged(frames, d)), reject });

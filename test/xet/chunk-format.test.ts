@@ -3,8 +3,17 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { compressFrameSync } from 'lz4-napi';
 import { describe, expect, it, vi } from 'vitest';
-import { ChunkFramer, decodeChunkData, decodeFramed, MAX_CHUNK_BYTES, parseChunkHeader } from '../../src-main/xet/chunk-format';
+import {
+  ChunkFramer,
+  decodeChunkData,
+  decodeFramed,
+  MAX_CHUNK_BYTES,
+  parseChunkHeader,
+  releaseFramed,
+  type FramedChunk,
+} from '../../src-main/xet/chunk-format';
 import { XetDataError } from '../../src-main/xet/errors';
+import { dropRead, readSlabsInUse, SLAB_BYTES, takeReadSlab } from '../../src-main/xet/read-slabs';
 import { chunkHeader, encodeChunk, type CompressionPolicy } from '../fakehub/xet/xorbs';
 
 function serialize(data: Buffer, policy: CompressionPolicy): Buffer {
@@ -125,6 +134,45 @@ describe('ChunkFramer, then decodeFramed', () => {
       expect(out[3]?.equals(raw.subarray(0, 999)), `step ${step}`).toBe(true);
       expect(d.consumed).toBe(stream.length);
     }
+  });
+
+  it('holds the read slabs under a chunk until it is released, and gives back a partial chunk on release', () => {
+    const base = readSlabsInUse();
+    for (const step of [1000, 3008, 5000, SLAB_BYTES]) {
+      const d = new ChunkFramer();
+      const out: Buffer[] = [];
+      const frames = [];
+      for (let i = 0; i < stream.length; i += step) {
+        // As the reader does: the bytes in a slab of their own, lent until the next read.
+        const slab = takeReadSlab();
+        const n = stream.copy(slab, 0, i, Math.min(stream.length, i + step));
+        frames.push(...d.push(slab.subarray(0, n)));
+        dropRead(slab);
+      }
+      d.end();
+      expect(frames.every((f) => f.lent)).toBe(true);
+      // Poisoned once free (test/helpers/poison-reads.ts): decoded now, every byte must still be right.
+      for (const f of frames) {
+        const c = decodeFramed(f);
+        out.push(Buffer.concat(c.parts));
+        c.release?.();
+      }
+      expect(out[0]?.equals(raw), `step ${step}`).toBe(true);
+      expect(out[1]?.equals(text)).toBe(true);
+      expect(out[2]?.equals(floats)).toBe(true);
+      expect(out[3]?.equals(raw.subarray(0, 999)), `step ${step}`).toBe(true);
+      expect(readSlabsInUse(), `step ${step}`).toBe(base);
+    }
+    const cut = new ChunkFramer();
+    const slab = takeReadSlab();
+    const first = cut.push(slab.subarray(0, stream.copy(slab, 0, 0, 3008 + 20)));
+    dropRead(slab);
+    expect(first).toHaveLength(1);
+    releaseFramed(first[0] as FramedChunk);
+    // The 20 bytes of the next chunk keep the slab.
+    expect(readSlabsInUse()).toBe(base + 1);
+    cut.release();
+    expect(readSlabsInUse()).toBe(base);
   });
 
   it('says where the last whole chunk ended, and that a body cut inside a chunk is truncated', () => {
