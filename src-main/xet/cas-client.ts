@@ -12,6 +12,7 @@ import { BODY_LIMITS } from '../hub/limits';
 import { agentFor, discardBody, nodeFetchWith, silent } from '../hub/node-fetch';
 import { HubHeaders } from '../hub/web-response';
 import { parsePlan, type XetPlan, type XetRange } from './reconstruction';
+import { NotFramedByLength, xorbGet, type XorbHttpAnswer } from './xorb-http';
 import type { XetToken, XetTokenSource } from './token';
 
 export interface CasContext {
@@ -86,7 +87,10 @@ export class CasClient {
 }
 
 export interface OpenedXorb {
-  res: http.IncomingMessage;
+  /** Its buffers lent (xorb-http.ts LentBody): each valid until the next is asked for; holdRead keeps one. */
+  res: AsyncIterable<Buffer> & { destroy(error?: Error): void };
+  /** Settles once the body was read to its end, failed or was destroyed. */
+  closed: Promise<void>;
   /** multipart/byteranges: several parts; else one 206 body for the single range asked. */
   contentType: string;
   host: string;
@@ -95,15 +99,49 @@ export interface OpenedXorb {
 /** How long a xorb request waits for its answer (a storage host silent that long is gone). */
 const XORB_ANSWER_WAIT_MS = 30_000;
 
+/** Origins that answered a xorb GET in a framing xorb-http.ts does not read: node:http reads theirs. */
+const byNodeHttp = new Set<string>();
+
 /**
  * GETs byte ranges of a xorb from its presigned URL: no Authorization header (the URL is the
  * credential; S3 refuses both at once), no redirects. A non-206 answer is a HubError (403: the
- * URL expired, FORBIDDEN with the host, which the caller answers by asking for a new plan).
+ * URL expired, FORBIDDEN with the host, which the caller answers by asking for a new plan). Read
+ * into reused memory (xorb-http.ts); an origin whose answers that cannot frame is read by node:http.
  */
-export function openXorb(url: string, ranges: XetRange['bytes'][], signal: AbortSignal, waitMs = XORB_ANSWER_WAIT_MS): Promise<OpenedXorb> {
+export async function openXorb(url: string, ranges: XetRange['bytes'][], signal: AbortSignal, waitMs = XORB_ANSWER_WAIT_MS): Promise<OpenedXorb> {
   const u = new URL(url);
-  const host = u.host;
   const range = `bytes=${ranges.map((r) => `${r.start}-${r.end}`).join(',')}`;
+  if (byNodeHttp.has(u.origin) || (u.protocol !== 'http:' && u.protocol !== 'https:')) return openByNodeHttp(u, range, signal, waitMs);
+  let answer: XorbHttpAnswer;
+  try {
+    answer = await xorbGet(u, `Range: ${range}\r\nAccept-Encoding: identity\r\nUser-Agent: ${USER_AGENT}\r\n`, signal, waitMs, () => silent(url, waitMs));
+  } catch (error) {
+    if (error instanceof NotFramedByLength) {
+      byNodeHttp.add(u.origin);
+      return openByNodeHttp(u, range, signal, waitMs);
+    }
+    throw signal.aborted ? error : networkError(error, url);
+  }
+  if (answer.status !== 206) {
+    answer.body.destroy();
+    const headers = new HubHeaders();
+    for (const [k, v] of answer.headers) headers.set(k, v);
+    throw refused(answer.status, headers, u.host);
+  }
+  const { body } = answer;
+  return { res: body, closed: body.closed, contentType: answer.headers.get('content-type') ?? '', host: u.host };
+}
+
+/** The error for an answer other than 206. */
+function refused(status: number, headers: HubHeaders, host: string): HubError {
+  return status === 200
+    ? new HubError('SERVER_ERROR', `The Xet storage (${host}) ignored the byte range asked for.`, { host })
+    : downloadHostError(status, headers, host, {});
+}
+
+function openByNodeHttp(u: URL, range: string, signal: AbortSignal, waitMs: number): Promise<OpenedXorb> {
+  const url = u.href;
+  const host = u.host;
   return new Promise((resolve, reject) => {
     const mod = u.protocol === 'https:' ? https : http;
     const req = mod.get(url, { headers: { range, 'accept-encoding': 'identity', 'user-agent': USER_AGENT }, agent: agentFor(u), signal }, (res) => {
@@ -112,14 +150,10 @@ export function openXorb(url: string, ranges: XetRange['bytes'][], signal: Abort
         discardBody(res);
         const headers = new HubHeaders();
         for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers.set(k, v);
-        reject(
-          res.statusCode === 200
-            ? new HubError('SERVER_ERROR', `The Xet storage (${host}) ignored the byte range asked for.`, { host })
-            : downloadHostError(res.statusCode ?? 0, headers, host, {}),
-        );
+        reject(refused(res.statusCode ?? 0, headers, host));
         return;
       }
-      resolve({ res, contentType: res.headers['content-type'] ?? '', host });
+      resolve({ res, closed: new Promise((r) => res.once('close', () => r())), contentType: res.headers['content-type'] ?? '', host });
     });
     req.setTimeout(waitMs, () => req.destroy(silent(url, waitMs)));
     req.on('error', (e) => reject(signal.aborted ? e : networkError(e, url)));

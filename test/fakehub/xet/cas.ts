@@ -181,17 +181,22 @@ export async function startCas(opts: { host: string; store: XorbStore; link: Lin
       return;
     }
     const boundary = `fakecas${randomBytes(8).toString('hex')}`;
-    res.writeHead(206, { 'Content-Type': `multipart/byteranges; boundary=${boundary}` });
+    const partHead = (r: ByteRange) =>
+      `--${boundary}\r\nContent-Type: application/octet-stream\r\nContent-Range: bytes ${r.start}-${r.end}/${xorb.size}\r\n\r\n`;
+    const closing = `--${boundary}--\r\n`;
+    // Framed by its length, as S3 answers a multi-range GET.
+    const length = asked.reduce((n, r) => n + Buffer.byteLength(partHead(r)) + (r.end - r.start + 1) + 2, Buffer.byteLength(closing));
+    res.writeHead(206, { 'Content-Type': `multipart/byteranges; boundary=${boundary}`, 'Content-Length': String(length) });
     const frame = (text: string) => {
       sent.n += Buffer.byteLength(text);
       return text;
     };
     for (const r of asked) {
-      res.write(frame(`--${boundary}\r\nContent-Type: application/octet-stream\r\nContent-Range: bytes ${r.start}-${r.end}/${xorb.size}\r\n\r\n`));
+      res.write(frame(partHead(r)));
       if (!(await streamBytes(res, xorb, r, hits, link, sent))) return;
       res.write(frame('\r\n'));
     }
-    res.end(frame(`--${boundary}--\r\n`));
+    res.end(frame(closing));
   };
 
   const server = http.createServer((req, res) => {
