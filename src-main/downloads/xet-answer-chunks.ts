@@ -85,23 +85,32 @@ export class AnswerChunks {
   /** Bytes of range `i`; waits while WRITE_AHEAD bytes are behind, and throws what failed behind. */
   async feed(i: number, data: Buffer): Promise<void> {
     this.fed[i] = (this.fed[i] as number) + data.length;
-    for (const frame of this.framer(i).push(data)) {
-      // Stored chunks need no decoding: placed at once unless chunks before them are still decoding.
-      if (!this.#decoder || (frame.header.scheme === 0 && this.#decoding === 0 && !this.#batch.length && !this.#failed)) {
-        const chunk = decodeFramedIn(inlineArena, frame);
-        try {
-          this.#place(i, chunk);
-        } catch (error) {
-          chunk.release?.();
-          throw error;
+    const frames = this.framer(i).push(data);
+    let k = 0;
+    try {
+      for (; k < frames.length; k++) {
+        const frame = frames[k] as FramedChunk;
+        // Stored chunks need no decoding: placed at once unless chunks before them are still decoding.
+        if (!this.#decoder || (frame.header.scheme === 0 && this.#decoding === 0 && !this.#batch.length && !this.#failed)) {
+          const chunk = decodeFramedIn(inlineArena, frame);
+          try {
+            this.#place(i, chunk);
+          } catch (error) {
+            chunk.release?.();
+            throw error;
+          }
+        } else {
+          this.#batch.push({ range: i, frame });
+          this.#batchBytes += frame.bytes;
+          this.#batchDecoded += frame.header.uncompressedLength;
+          if (this.#batchBytes >= DECODE_BATCH || this.#batchDecoded >= DECODE_BATCH_DECODED) this.#flush(this.#decoder);
         }
-      } else {
-        this.#batch.push({ range: i, frame });
-        this.#batchBytes += frame.bytes;
-        this.#batchDecoded += frame.header.uncompressedLength;
-        if (this.#batchBytes >= DECODE_BATCH || this.#batchDecoded >= DECODE_BATCH_DECODED) this.#flush(this.#decoder);
+        if (this.#decoding + this.#writes.queued >= WRITE_AHEAD || this.#writes.failed || this.#failed) await this.drained();
       }
-      if (this.#decoding + this.#writes.queued >= WRITE_AHEAD || this.#writes.failed || this.#failed) await this.drained();
+    } catch (error) {
+      // The chunks after the one that failed go nowhere: their read slabs go back.
+      for (const f of frames.slice(k + 1)) releaseFramed(f);
+      throw error;
     }
   }
 
@@ -132,7 +141,8 @@ export class AnswerChunks {
     if (!mine.length) return;
     const bytes = mine.reduce((n, b) => n + b.frame.header.uncompressedLength, 0);
     const answer = decoder.decode(mine.map((b) => b.frame));
-    answer.catch(() => undefined);
+    // A batch that fails never reaches its stored chunks' releases (the compressed ones were given back once copied).
+    answer.catch(() => mine.forEach((b) => releaseFramed(b.frame)));
     this.#batch = [];
     this.#batchBytes = 0;
     this.#batchDecoded = 0;

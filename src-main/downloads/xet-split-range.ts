@@ -371,6 +371,8 @@ class SplitRange {
       for await (const buf of opened.res as AsyncIterable<Buffer>) {
         got += buf.length;
         if (got > b.end - b.start + 1) throw new HubError('NETWORK', 'The Xet storage sent more than the range asked for.', { host: this.#host });
+        // Stopped: nothing drains the blocks any more (stop() gave back what they held).
+        if (this.#error) throw this.#error;
         // Kept past the body's next read: held until the reader has it (#inOrder).
         holdRead(buf);
         b.parts.push(buf);

@@ -168,6 +168,17 @@ export class ChunkFramer {
     this.#pending.push(buf);
     this.#pendingBytes += buf.length;
     const out: FramedChunk[] = [];
+    try {
+      this.#frame(out);
+    } catch (error) {
+      // Chunks cut before a header that does not parse go nowhere: their read slabs go back.
+      out.forEach(releaseFramed);
+      throw error;
+    }
+    return out;
+  }
+
+  #frame(out: FramedChunk[]): void {
     for (;;) {
       if (!this.#header) {
         if (this.#pendingBytes < CHUNK_HEADER_BYTES) break;
@@ -188,7 +199,6 @@ export class ChunkFramer {
       this.#header = null;
       this.consumed += CHUNK_HEADER_BYTES + need;
     }
-    return out;
   }
 
   /** The body is over: anything left is a chunk cut short. */

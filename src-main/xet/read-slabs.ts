@@ -15,8 +15,10 @@
 
 /** A slab: one socket read at most (node:http reads 64 KiB at a time too). */
 export const SLAB_BYTES = 64 << 10;
-/** Slabs per pool: 32 MiB of address space; only slabs ever lent are resident (free ones are reused last-in, first-out). */
-const SLABS = 512;
+/** A TLS connection's reads are one record each, 16 KiB at most: slabs of that size waste nothing. */
+export const TLS_SLAB_BYTES = 16 << 10;
+/** Each pool's address space; only slabs ever lent are resident (free ones are reused last-in, first-out). */
+const POOL_BYTES = 32 << 20;
 /** A pool nothing took from for this long is let go. */
 const IDLE_MS = 5000;
 
@@ -24,14 +26,18 @@ const POISON = 0xee;
 
 class SlabPool {
   readonly buffer: Buffer;
-  readonly #refs = new Int32Array(SLABS);
+  readonly slabBytes: number;
+  readonly #refs: Int32Array;
   readonly #free: number[] = [];
   inUse = 0;
   lastTake = 0;
 
-  constructor() {
-    this.buffer = Buffer.allocUnsafeSlow(SLABS * SLAB_BYTES);
-    for (let i = SLABS - 1; i >= 0; i--) this.#free.push(i);
+  constructor(slabBytes: number) {
+    this.slabBytes = slabBytes;
+    const slabs = POOL_BYTES / slabBytes;
+    this.buffer = Buffer.allocUnsafeSlow(POOL_BYTES);
+    this.#refs = new Int32Array(slabs);
+    for (let i = slabs - 1; i >= 0; i--) this.#free.push(i);
   }
 
   take(): Buffer | null {
@@ -40,12 +46,15 @@ class SlabPool {
     this.#refs[i] = 1;
     this.inUse += 1;
     this.lastTake = performance.now();
-    return this.buffer.subarray(i * SLAB_BYTES, (i + 1) * SLAB_BYTES);
+    return this.buffer.subarray(i * this.slabBytes, (i + 1) * this.slabBytes);
   }
 
   hold(view: Uint8Array): void {
     const i = this.#slab(view);
-    this.#refs[i] = (this.#refs[i] as number) + 1;
+    const refs = this.#refs[i] as number;
+    // A slab at no reference is free and may be lent again: holding a view of it would share it.
+    if (refs <= 0) throw new Error('a view of a free read slab was held');
+    this.#refs[i] = refs + 1;
   }
 
   drop(view: Uint8Array): void {
@@ -54,19 +63,20 @@ class SlabPool {
     if (left < 0) throw new Error('a read slab was given back more often than it was held');
     this.#refs[i] = left;
     if (left > 0) return;
-    if (poison) this.buffer.fill(POISON, i * SLAB_BYTES, (i + 1) * SLAB_BYTES);
+    if (poison) this.buffer.fill(POISON, i * this.slabBytes, (i + 1) * this.slabBytes);
     this.#free.push(i);
     this.inUse -= 1;
   }
 
   #slab(view: Uint8Array): number {
-    return Math.floor((view.byteOffset - this.buffer.byteOffset) / SLAB_BYTES);
+    return Math.floor((view.byteOffset - this.buffer.byteOffset) / this.slabBytes);
   }
 }
 
 /** The pool each backing buffer belongs to: a view whose buffer is not one of them was never lent (hold and drop ignore it). */
 const owners = new WeakMap<ArrayBufferLike, SlabPool>();
-let pool: SlabPool | null = null;
+/** The pools by slab size. */
+const pools = new Map<number, SlabPool>();
 let idleTimer: NodeJS.Timeout | null = null;
 let poison = false;
 
@@ -75,10 +85,12 @@ export function poisonFreedReads(on: boolean): void {
   poison = on;
 }
 
-/** A slab to read into (SLAB_BYTES long, one reference: the caller's), or a fresh buffer when every slab is out. */
-export function takeReadSlab(): Buffer {
+/** A slab to read into (`bytes` long, one reference: the caller's), or a fresh buffer when every slab of that size is out. */
+export function takeReadSlab(bytes = SLAB_BYTES): Buffer {
+  let pool = pools.get(bytes);
   if (!pool) {
-    pool = new SlabPool();
+    pool = new SlabPool(bytes);
+    pools.set(bytes, pool);
     owners.set(pool.buffer.buffer, pool);
   }
   const slab = pool.take();
@@ -86,30 +98,44 @@ export function takeReadSlab(): Buffer {
     idleTimer = setInterval(letGoWhenIdle, IDLE_MS);
     idleTimer.unref();
   }
-  return slab ?? Buffer.allocUnsafeSlow(SLAB_BYTES);
+  return slab ?? Buffer.allocUnsafeSlow(bytes);
 }
 
-/** Keeps `view` (part of a lent slab) readable until the matching dropRead; false: not a slab's (nothing to hold). */
+/**
+ * Keeps `view` (part of a lent slab) readable until the matching dropRead; false: not a slab's
+ * (nothing to hold). An empty view holds nothing: at a slab's end its offset names the next slab.
+ */
 export function holdRead(view: Uint8Array): boolean {
-  const owner = owners.get(view.buffer);
+  const owner = view.length ? owners.get(view.buffer) : undefined;
   owner?.hold(view);
   return owner !== undefined;
 }
 
 /** Gives back one reference to the slab under `view`: the last one frees the slab for another read. */
 export function dropRead(view: Uint8Array): void {
-  owners.get(view.buffer)?.drop(view);
+  if (view.length) owners.get(view.buffer)?.drop(view);
 }
 
-/** Slabs lent and not yet given back (tests). */
+/** Bytes of the slabs lent and not yet given back (tests). */
+export function readSlabBytesInUse(): number {
+  let n = 0;
+  for (const p of pools.values()) n += p.inUse * p.slabBytes;
+  return n;
+}
+
+/** Slabs lent and not yet given back, of every size (tests). */
 export function readSlabsInUse(): number {
-  return pool?.inUse ?? 0;
+  let n = 0;
+  for (const p of pools.values()) n += p.inUse;
+  return n;
 }
 
 function letGoWhenIdle(): void {
-  if (!pool || performance.now() - pool.lastTake < IDLE_MS) return;
-  // Views still held keep the old buffer alive; no slab of it is lent again.
-  pool = null;
-  if (idleTimer) clearInterval(idleTimer);
-  idleTimer = null;
+  const now = performance.now();
+  // Views still held keep an old buffer alive; no slab of it is lent again.
+  for (const [bytes, pool] of pools) if (now - pool.lastTake >= IDLE_MS) pools.delete(bytes);
+  if (!pools.size && idleTimer) {
+    clearInterval(idleTimer);
+    idleTimer = null;
+  }
 }

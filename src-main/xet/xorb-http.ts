@@ -9,7 +9,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import { dropRead, takeReadSlab } from './read-slabs';
+import { dropRead, SLAB_BYTES, takeReadSlab, TLS_SLAB_BYTES } from './read-slabs';
 
 /** A head larger than this is not a storage host's answer to a range GET. */
 const MAX_HEAD_BYTES = 64 << 10;
@@ -82,6 +82,8 @@ function takeIdle(origin: string): Connection | null {
 interface Exchange {
   /** On a connection kept alive from an earlier answer. */
   reused: boolean;
+  /** The exchange is over (its answer whole, or failed): its timer and abort listener go. */
+  ended: () => void;
   resolve: (answer: XorbHttpAnswer) => void;
   reject: (error: Error) => void;
   head: Buffer | null;
@@ -104,7 +106,14 @@ class Connection {
 
   constructor(u: URL) {
     this.#origin = u.origin;
-    const onread = { buffer: () => (this.#slab = takeReadSlab()), callback: (n: number, buf: Buffer) => this.#read(n, buf) };
+    // TLS reads are one record, 16 KiB at most: in 64 KiB slabs they would pin 4x their size.
+    const slabBytes = u.protocol === 'https:' ? TLS_SLAB_BYTES : SLAB_BYTES;
+    const next = () => {
+      // Called again without a read when a connection attempt moves on to the host's next address.
+      if (this.#slab) dropRead(this.#slab);
+      return (this.#slab = takeReadSlab(slabBytes));
+    };
+    const onread = { buffer: next, callback: (n: number, buf: Buffer) => this.#read(n, buf) };
     const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
     const host = u.hostname.replace(/^\[|\]$/g, '');
     // tls.connect takes `onread` as net.connect does (Node's TLSSocket passes it on for a socket it
@@ -129,20 +138,25 @@ class Connection {
         reject(signal.reason as Error);
         return;
       }
-      const onAbort = () => this.#fail(signal.reason as Error);
+      // Only while this exchange is the connection's: once its answer is whole, the connection may
+      // already carry another request, which this signal must not stop.
+      const onAbort = () => {
+        if (this.#exchange === ex) this.#fail(signal.reason as Error);
+      };
       signal.addEventListener('abort', onAbort, { once: true });
       const ex: Exchange = {
         reused,
         resolve: (answer) => {
           clearTimeout(ex.timer);
-          // The body's end, whichever way, takes the abort listener away.
-          void answer.body.closed.then(() => signal.removeEventListener('abort', onAbort));
           resolve(answer);
         },
         reject: (error) => {
+          ex.ended();
+          reject(error);
+        },
+        ended: () => {
           clearTimeout(ex.timer);
           signal.removeEventListener('abort', onAbort);
-          reject(error);
         },
         head: Buffer.alloc(0),
         body: null,
@@ -168,31 +182,32 @@ class Connection {
     }
     let at = 0;
     try {
-      if (ex.head) {
-        at = this.#readHead(ex, slab, n);
-        if (ex.head) {
-          dropRead(slab);
-          return true;
-        }
-      }
-      const body = ex.body as Body;
-      const k = Math.min(ex.left, n - at);
-      ex.left -= k;
-      if (at + k < n) ex.keepAlive = false; // more than the answer's length: never reused
-      if (k > 0) body.push(slab.subarray(at, at + k));
-      else dropRead(slab);
-      if (ex.left === 0) {
-        this.#exchange = null;
-        body.end();
-        this.#release(ex.keepAlive);
-        return true;
-      }
-      this.#paused = body.queued >= AHEAD_HIGH;
-      return !this.#paused;
+      at = ex.head ? this.#readHead(ex, slab, n) : 0;
     } catch (error) {
+      dropRead(slab);
       this.#fail(error as Error);
       return false;
     }
+    if (ex.head) {
+      dropRead(slab);
+      return true;
+    }
+    const body = ex.body as Body;
+    const k = Math.min(ex.left, n - at);
+    ex.left -= k;
+    if (at + k < n) ex.keepAlive = false; // more than the answer's length: never reused
+    // The view takes over our reference to the slab.
+    if (k > 0) body.push(slab.subarray(at, at + k));
+    else dropRead(slab);
+    if (ex.left === 0) {
+      this.#exchange = null;
+      ex.ended();
+      body.end();
+      this.#release(ex.keepAlive);
+      return true;
+    }
+    this.#paused = body.queued >= AHEAD_HIGH;
+    return !this.#paused;
   }
 
   /** Reads head bytes from `slab`; once the head is whole, answers the exchange and returns where the body starts. */
@@ -259,6 +274,7 @@ class Connection {
     this.#exchange = null;
     this.#socket.destroy();
     if (!ex) return;
+    ex.ended();
     if (ex.body) ex.body.fail(error);
     // Closed by its server as it was reused, before a byte of the answer: asked again, fresh.
     else ex.reject(lost && ex.reused && ex.head?.length === 0 ? new StaleConnection(error.message) : error);

@@ -10,7 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { sourceWorker } from '../../src-main/base/source-worker';
 import { HubError } from '../../src-main/hub/errors';
 import { XetDataError } from '../../src-main/xet/errors';
-import { decodeFramed, type FramedChunk } from '../../src-main/xet/chunk-format';
+import { decodeFramed, type DecodedChunk, type FramedChunk } from '../../src-main/xet/chunk-format';
+import { dropRead, readSlabsInUse, takeReadSlab } from '../../src-main/xet/read-slabs';
 import { DecodePool, type ChunkDecoder, type HashedChunk } from '../../src-main/xet/decode-pool';
 import { AnswerChunks, decoderFor, inlineArenaInUse } from '../../src-main/downloads/xet-answer-chunks';
 import type { ChunkWrites } from '../../src-main/downloads/xet-chunk-writes';
@@ -155,6 +156,46 @@ describe('decoderFor', () => {
     expect(inlineArenaInUse()).toBe(2 * (64 << 10));
     for (const c of held) c.release?.();
     expect(inlineArenaInUse()).toBe(0);
+  });
+
+  it('gives back every read slab of an answer that fails, whichever chunk it failed at', async () => {
+    const raw = Buffer.alloc(3000, 5);
+    const rawChunk = Buffer.concat([chunkHeader(0, raw.length, raw.length), raw]);
+    const text = Buffer.from('the quick brown fox jumps over the lazy dog. '.repeat(100));
+    const { scheme, payload } = encodeChunk(text, 'lz4');
+    const lz4Chunk = Buffer.concat([chunkHeader(scheme, (payload as Buffer).length, text.length), payload as Buffer]);
+    const writes = { queued: 0, failed: false, settled: () => Promise.resolve() } as unknown as ChunkWrites;
+    /** The bytes in a slab of their own, lent as the reader lends them. */
+    const feedLent = async (answer: AnswerChunks, bytes: Buffer) => {
+      const slab = takeReadSlab();
+      try {
+        await answer.feed(0, slab.subarray(0, bytes.copy(slab)));
+      } finally {
+        dropRead(slab);
+      }
+    };
+    const base = readSlabsInUse();
+
+    // Decoded here: the second chunk fails to place; the first is the writes' (released here), the third goes back with the failure.
+    const held: DecodedChunk[] = [];
+    const here = new AnswerChunks(1, null, writes, (_, c) => {
+      if (held.length === 1) throw new XetDataError('chunk-size', 'a xorb range held more chunks than the plan says');
+      held.push(c);
+    });
+    await expect(feedLent(here, Buffer.concat([rawChunk, rawChunk, rawChunk]))).rejects.toBeInstanceOf(XetDataError);
+    here.dispose();
+    expect(readSlabsInUse()).toBe(base + 1);
+    for (const c of held) c.release?.();
+    expect(readSlabsInUse()).toBe(base);
+
+    // Batched behind a compressed chunk, and the batch fails: its stored chunks never reach a write, and go back.
+    const failing: ChunkDecoder = { decode: () => Promise.reject(new Error('the Xet decode worker stopped')) };
+    const batched = new AnswerChunks(1, failing, writes, () => undefined);
+    await feedLent(batched, Buffer.concat([lz4Chunk, rawChunk, rawChunk, rawChunk.subarray(0, 100)]));
+    await expect(batched.drained()).rejects.toThrow('stopped');
+    // And the partial chunk the framer kept goes back when the answer ends.
+    batched.dispose();
+    expect(readSlabsInUse()).toBe(base);
   });
 
   it('sends a batch once it decodes to half the write-ahead, so text compressed 4× or more still overlaps decoding and writing', async () => {

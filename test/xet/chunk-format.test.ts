@@ -175,6 +175,19 @@ describe('ChunkFramer, then decodeFramed', () => {
     expect(readSlabsInUse()).toBe(base);
   });
 
+  it('gives back the read slabs of chunks cut before a header that does not parse', () => {
+    const base = readSlabsInUse();
+    const d = new ChunkFramer();
+    const slab = takeReadSlab();
+    const first = stream.copy(slab, 0, 0, 3008);
+    // A header of version 9: not a chunk.
+    Buffer.from([9, 0, 0, 0, 0, 0, 0, 0]).copy(slab, first);
+    expect(problem(() => d.push(slab.subarray(0, first + 8)))).not.toBe('no error');
+    dropRead(slab);
+    d.release();
+    expect(readSlabsInUse()).toBe(base);
+  });
+
   it('says where the last whole chunk ended, and that a body cut inside a chunk is truncated', () => {
     const d = new ChunkFramer();
     d.push(stream.subarray(0, 3008 + 20));

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { dropRead, holdRead, poisonFreedReads, readSlabsInUse, SLAB_BYTES, takeReadSlab } from '../../src-main/xet/read-slabs';
+import {
+  dropRead,
+  holdRead,
+  poisonFreedReads,
+  readSlabBytesInUse,
+  readSlabsInUse,
+  SLAB_BYTES,
+  takeReadSlab,
+  TLS_SLAB_BYTES,
+} from '../../src-main/xet/read-slabs';
 
 describe('read slabs', () => {
   it('lends a slab until every reference is given back, then lends it again', () => {
@@ -33,10 +42,33 @@ describe('read slabs', () => {
     expect([...view].every((x) => x === 0xee)).toBe(true);
   });
 
-  it('refuses a drop too many: that is memory reused while still read', () => {
+  it('refuses a drop too many and a hold of a free slab: either is memory shared with another read', () => {
     const a = takeReadSlab();
     dropRead(a);
     expect(() => dropRead(a)).toThrow(/more often than it was held/);
+    expect(() => holdRead(a.subarray(0, 10))).toThrow(/free read slab/);
+  });
+
+  it('ignores an empty view, whose offset at the end of a slab names the next slab', () => {
+    const a = takeReadSlab();
+    const b = takeReadSlab();
+    const inUse = readSlabsInUse();
+    const edge = a.subarray(SLAB_BYTES);
+    expect(holdRead(edge)).toBe(false);
+    dropRead(edge);
+    dropRead(edge);
+    expect(readSlabsInUse()).toBe(inUse);
+    dropRead(a);
+    dropRead(b);
+  });
+
+  it('lends TLS reads slabs the size of a record', () => {
+    const before = readSlabBytesInUse();
+    const t = takeReadSlab(TLS_SLAB_BYTES);
+    expect(t.length).toBe(TLS_SLAB_BYTES);
+    expect(readSlabBytesInUse() - before).toBe(TLS_SLAB_BYTES);
+    dropRead(t);
+    expect(readSlabBytesInUse()).toBe(before);
   });
 
   it('lends fresh buffers once every slab is out, and ignores them and foreign buffers on hold and drop', () => {

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import dns from 'node:dns';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -94,6 +95,54 @@ describe('xorbGet', () => {
     expect(connections).toBe(2);
   });
 
+  it('lets a stopped request stop only its own answer, not the next one on its kept-alive connection', async () => {
+    const first = new AbortController();
+    const a = await get('0-999', first.signal);
+    // A's answer is whole and its connection idle, though A's reader has not read it yet.
+    await expect.poll(() => idleXorbConnections()).toBe(1);
+    // B takes the kept-alive connection; its answer waits until A's signal has fired.
+    let arrived: (answer: () => void) => void = () => undefined;
+    const asked = new Promise<() => void>((r) => (arrived = r));
+    handler = (req, res) => arrived(() => ranged(req, res));
+    const pending = get('0-99');
+    const answer = await asked;
+    first.abort(new Error('A was stopped by its user'));
+    answer();
+    const b = await pending;
+    expect((await readAll(b.body)).equals(BODY.subarray(0, 100))).toBe(true);
+    expect((await readAll(a.body)).equals(BODY.subarray(0, 1000))).toBe(true);
+    expect(connections).toBe(1);
+  });
+
+  it('gives back the slab of a connection attempt that moves on to the next address of the host', async () => {
+    const lookup = dns.lookup;
+    const dual = (host: string, opts: unknown, cb: (...args: unknown[]) => void) => {
+      if (host !== 'dual.test') return (lookup as (...args: unknown[]) => void)(host, opts, cb);
+      // ::1 and 127.0.0.2 refuse (the server listens on 127.0.0.1 only): two attempts before the one that connects.
+      const all = [
+        { address: '::1', family: 6 },
+        { address: '127.0.0.2', family: 4 },
+        { address: '127.0.0.1', family: 4 },
+      ];
+      return (opts as { all?: boolean }).all ? cb(null, all) : cb(null, '127.0.0.1', 4);
+    };
+    Object.assign(dns, { lookup: dual });
+    try {
+      handler = (_req, res) => {
+        res.writeHead(206, { 'content-length': 3, connection: 'close' });
+        res.end('abc');
+      };
+      const port = (server.address() as AddressInfo).port;
+      for (let i = 0; i < 3; i++) {
+        const a = await xorbGet(new URL(`http://dual.test:${port}/x`), '', never, 5000, silence);
+        expect((await readAll(a.body)).toString()).toBe('abc');
+        await expect.poll(() => readSlabsInUse()).toBe(0);
+      }
+    } finally {
+      Object.assign(dns, { lookup });
+    }
+  });
+
   it('fails the body of an answer cut short, and does not reuse its connection', async () => {
     handler = (req, res) => {
       res.writeHead(206, { 'content-length': 1 << 20 });
@@ -126,7 +175,9 @@ describe('xorbGet', () => {
       res.writeHead(206, { 'transfer-encoding': 'chunked' });
       res.end(BODY.subarray(0, 5000));
     };
-    await expect(get('0-4999')).rejects.toBeInstanceOf(NotFramedByLength);
+    for (let i = 0; i < 3; i++) await expect(get('0-4999')).rejects.toBeInstanceOf(NotFramedByLength);
+    // The reads the refused heads came in went back.
+    await expect.poll(() => readSlabsInUse()).toBe(0);
     const opened = await openXorb(`${base}/x`, [{ start: 0, end: 4999 }], never);
     const parts: Buffer[] = [];
     for await (const buf of opened.res) parts.push(Buffer.from(buf));
@@ -153,7 +204,7 @@ describe('xorbGet', () => {
 });
 
 describe('xorbGet over TLS', () => {
-  it('reads a ranged answer from an https storage host trusted by NODE_EXTRA_CA_CERTS', () => {
+  it('reads a ranged answer from an https storage host trusted by NODE_EXTRA_CA_CERTS, in slabs the size of its records', () => {
     const dir = path.join(import.meta.dirname, '..', 'fixtures', 'tls');
     const script = path.join(import.meta.dirname, 'xorb-http-tls.child.ts');
     const r = spawnSync(process.execPath, ['--import', 'tsx', script], {
@@ -162,10 +213,20 @@ describe('xorbGet over TLS', () => {
       timeout: 30_000,
     });
     expect(r.stderr).toBe('');
-    const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { sha: string; expected: string; connections: number; inUse: number };
+    const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as {
+      sha: string;
+      expected: string;
+      connections: number;
+      inUse: number;
+      keptBytes: number;
+      pinned: number;
+    };
     expect(out.sha).toBe(out.expected);
     expect(out.connections).toBe(1);
     // The kept connection's next read.
     expect(out.inUse).toBe(1);
+    // TLS reads are a record each (16 KiB at most), in slabs of that size: kept views pin about their own size, not 4x.
+    expect(out.keptBytes).toBe(524288);
+    expect(out.pinned).toBeLessThan(1.25 * out.keptBytes);
   });
 });
