@@ -9,7 +9,10 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import { dropRead, SLAB_BYTES, takeReadSlab, TLS_SLAB_BYTES } from './read-slabs';
+import { AnswerBody, type LentBody } from './lent-body';
+import { dropRead, holdRead, SLAB_BYTES, takeReadSlab, TLS_SLAB_BYTES } from './read-slabs';
+
+export type { LentBody };
 
 /** A head larger than this is not a storage host's answer to a range GET. */
 const MAX_HEAD_BYTES = 64 << 10;
@@ -19,22 +22,13 @@ const MAX_IDLE_PER_ORIGIN = 16;
 /** Body bytes read ahead of the reader before the socket stops reading, and the mark to read again. */
 const AHEAD_HIGH = 512 << 10;
 const AHEAD_LOW = 128 << 10;
+/** The least room left in a slab that the next read goes into (less, and it takes a fresh slab). */
+const MIN_TAIL_BYTES = 8 << 10;
 
 export class NotFramedByLength extends Error {}
 
 /** A kept-alive connection closed by its server as it was reused: nothing of an answer came. */
 class StaleConnection extends Error {}
-
-/**
- * A body whose buffers are lent: each is valid until the reader asks for the next one or stops;
- * holdRead (read-slabs.ts) keeps one longer.
- */
-export interface LentBody extends AsyncIterable<Buffer> {
-  /** Ends the body: a reader waiting gets `error`; the connection is not reused. */
-  destroy(error?: Error): void;
-  /** Settles once the body was read to its end, failed or was destroyed. */
-  readonly closed: Promise<void>;
-}
 
 export interface XorbHttpAnswer {
   status: number;
@@ -87,7 +81,7 @@ interface Exchange {
   resolve: (answer: XorbHttpAnswer) => void;
   reject: (error: Error) => void;
   head: Buffer | null;
-  body: Body | null;
+  body: AnswerBody | null;
   /** Body bytes still to come. */
   left: number;
   keepAlive: boolean;
@@ -100,6 +94,8 @@ class Connection {
   #exchange: Exchange | null = null;
   /** The slab the socket reads into next, taken by the generator below. */
   #slab: Buffer | null = null;
+  /** What the last read left of its slab, held for the next read when it is large enough. */
+  #tail: Buffer | null = null;
   #used = false;
   #closed = false;
   #paused = false;
@@ -111,7 +107,9 @@ class Connection {
     const next = () => {
       // Called again without a read when a connection attempt moves on to the host's next address.
       if (this.#slab) dropRead(this.#slab);
-      return (this.#slab = takeReadSlab(slabBytes));
+      const tail = this.#tail;
+      this.#tail = null;
+      return (this.#slab = tail ?? takeReadSlab(slabBytes));
     };
     const onread = { buffer: next, callback: (n: number, buf: Buffer) => this.#read(n, buf) };
     const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
@@ -173,6 +171,12 @@ class Connection {
   /** The socket read `n` bytes into `slab` (one reference: ours). Returns false to stop reading. */
   #read(n: number, slab: Buffer): boolean {
     this.#slab = null;
+    // Small reads (a loaded machine, a far link) share a slab: the next read goes into what this one
+    // left, held before anything below may drop this read's reference.
+    if (slab.length - n >= MIN_TAIL_BYTES) {
+      this.#tail = slab.subarray(n);
+      holdRead(this.#tail);
+    }
     const ex = this.#exchange;
     if (!ex) {
       // Bytes nobody asked for: the connection cannot be trusted with another request.
@@ -192,7 +196,7 @@ class Connection {
       dropRead(slab);
       return true;
     }
-    const body = ex.body as Body;
+    const body = ex.body as AnswerBody;
     const k = Math.min(ex.left, n - at);
     ex.left -= k;
     if (at + k < n) ex.keepAlive = false; // more than the answer's length: never reused
@@ -249,7 +253,7 @@ class Connection {
     } else ex.left = Number(length);
     ex.keepAlive &&= status[1] === '1' && !/\bclose\b/i.test(headers.get('connection') ?? '');
     ex.head = null;
-    const body = new Body(
+    const body = new AnswerBody(
       () => this.#resumeIfDrained(),
       () => this.#socket.destroy(),
     );
@@ -284,7 +288,8 @@ class Connection {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#slab) dropRead(this.#slab);
-    this.#slab = null;
+    if (this.#tail) dropRead(this.#tail);
+    this.#slab = this.#tail = null;
     this.#unlist();
     this.#fail(error, true);
   }
@@ -310,88 +315,5 @@ class Connection {
     const at = list?.indexOf(this) ?? -1;
     if (list && at >= 0) list.splice(at, 1);
     if (list && !list.length) idle.delete(this.#origin);
-  }
-}
-
-/** An answer's body, its lent views queued until the reader takes them. */
-class Body implements LentBody {
-  readonly #queue: Buffer[] = [];
-  readonly #drained: () => void;
-  readonly #destroy: () => void;
-  readonly closed: Promise<void>;
-  #close!: () => void;
-  queued = 0;
-  #ended = false;
-  #error: Error | null = null;
-  #wake: (() => void) | null = null;
-
-  constructor(drained: () => void, destroy: () => void) {
-    this.#drained = drained;
-    this.#destroy = destroy;
-    this.closed = new Promise<void>((r) => (this.#close = r));
-  }
-
-  push(view: Buffer): void {
-    this.#queue.push(view);
-    this.queued += view.length;
-    this.#notify();
-  }
-
-  end(): void {
-    this.#ended = true;
-    this.#notify();
-  }
-
-  fail(error: Error): void {
-    if (this.#ended) return;
-    this.#error ??= error;
-    this.#notify();
-  }
-
-  destroy(error?: Error): void {
-    if (!this.#ended) {
-      this.#error ??= error ?? new Error('the answer was stopped');
-      this.#ended = true;
-      this.#destroy();
-    }
-    // Views not yet read go back; the one lent is the reader's until it moves on.
-    for (const v of this.#queue.splice(0)) dropRead(v);
-    this.queued = 0;
-    this.#notify();
-    this.#close();
-  }
-
-  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
-    let lent: Buffer | null = null;
-    try {
-      for (;;) {
-        if (lent) {
-          dropRead(lent);
-          lent = null;
-        }
-        const view = this.#queue.shift();
-        if (view) {
-          this.queued -= view.length;
-          this.#drained();
-          lent = view;
-          yield view;
-          continue;
-        }
-        if (this.#error) throw this.#error;
-        if (this.#ended) return;
-        await new Promise<void>((r) => (this.#wake = r));
-      }
-    } finally {
-      if (lent) dropRead(lent);
-      // A reader that stops early ends the answer: its connection is not reused.
-      if (!this.#ended || this.#queue.length) this.destroy();
-      this.#close();
-    }
-  }
-
-  #notify(): void {
-    const w = this.#wake;
-    this.#wake = null;
-    w?.();
   }
 }
