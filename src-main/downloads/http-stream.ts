@@ -10,26 +10,13 @@ import { downloadHostError, type HubError, hubErrorFrom, networkError } from '..
 import type { HubHttp } from '../hub/http';
 import { agentFor, discardBody, silent } from '../hub/node-fetch';
 import { nextHop } from '../hub/redirects';
-import { HubHeaders } from '../hub/web-response';
+import { incomingHeaders } from '../hub/web-response';
 
 export interface OpenedBody {
   status: number;
   headers: Headers;
   finalUrl: string;
   res: http.IncomingMessage;
-}
-
-function toHeaders(raw: http.IncomingHttpHeaders): Headers {
-  const h = new HubHeaders();
-  for (const [k, v] of Object.entries(raw)) {
-    try {
-      if (Array.isArray(v)) for (const x of v) h.append(k, x);
-      else if (v !== undefined) h.set(k, v);
-    } catch {
-      // a header value fetch's Headers refuses (control characters) is dropped, not fatal
-    }
-  }
-  return h;
 }
 
 /** One GET; a server silent for `waitMs` before its answer fails it (the body's stalls are the reader's to judge). */
@@ -69,7 +56,7 @@ export async function openBody(hub: HubHttp, url: string, range: { start: number
       current = nextHop(current, location, hop, { anyOrigin: true });
       continue;
     }
-    return { status, headers: toHeaders(res.headers), finalUrl: current, res };
+    return { status, headers: incomingHeaders(res.headers), finalUrl: current, res };
   }
 }
 

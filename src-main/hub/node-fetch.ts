@@ -13,7 +13,7 @@ import https from 'node:https';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import zlib from 'node:zlib';
-import { HubHeaders, HubResponse } from './web-response';
+import { HubHeaders, HubResponse, wireHeaders } from './web-response';
 
 const agentOpts = { keepAlive: true, maxSockets: 64 };
 const httpAgent = new http.Agent(agentOpts);
@@ -52,14 +52,9 @@ function responseFrom(res: http.IncomingMessage, url: string, method: string, si
     res.destroy();
     throw new TypeError(`the server answered with status ${status}`);
   }
-  const headers = new HubHeaders();
-  for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
-    try {
-      headers.append(res.rawHeaders[i] as string, res.rawHeaders[i + 1] as string);
-    } catch {
-      // a header value fetch's Headers refuses (control characters) is dropped, as fetch would fail on it
-    }
-  }
+  const pairs: [string, string][] = [];
+  for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) pairs.push([res.rawHeaders[i] as string, res.rawHeaders[i + 1] as string]);
+  const headers = wireHeaders(pairs);
   let body: ReadableStream<Uint8Array> | null = null;
   if (method === 'HEAD' || NULL_BODY.has(status)) res.resume();
   else {

@@ -37,6 +37,28 @@ function pairsOf(init: HeadersLike): Iterable<readonly string[]> {
   return Object.entries(init as Record<string, unknown>).map(([k, v]) => [k, String(v)]);
 }
 
+/**
+ * Headers from an answer's name/value pairs, as read off the wire: a pair fetch's Headers refuses
+ * (a name that is not a token, a control character in a value) is dropped, not fatal, as fetch
+ * would fail on the whole answer for it.
+ */
+export function wireHeaders(pairs: Iterable<readonly [string, string]>): HubHeaders {
+  const h = new HubHeaders();
+  for (const [name, value] of pairs) {
+    try {
+      h.append(name, value);
+    } catch {
+      // dropped, as above
+    }
+  }
+  return h;
+}
+
+/** Headers from node:http's parsed ones (a repeated header is an array there), as wireHeaders takes them. */
+export function incomingHeaders(raw: Record<string, string | string[] | undefined>): HubHeaders {
+  return wireHeaders(Object.entries(raw).flatMap(([k, v]) => (v === undefined ? [] : Array.isArray(v) ? v.map((x) => [k, x] as const) : [[k, v] as const])));
+}
+
 export class HubHeaders implements Headers {
   readonly #values = new Map<string, string[]>();
 

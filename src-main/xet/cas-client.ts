@@ -10,7 +10,7 @@ import { downloadHostError, HubError, networkError } from '../hub/errors';
 import { limitBody, USER_AGENT } from '../hub/http';
 import { BODY_LIMITS } from '../hub/limits';
 import { agentFor, discardBody, nodeFetchWith, silent } from '../hub/node-fetch';
-import { HubHeaders } from '../hub/web-response';
+import { incomingHeaders, wireHeaders, type HubHeaders } from '../hub/web-response';
 import { parsePlan, type XetPlan, type XetRange } from './reconstruction';
 import { NotFramedByLength, xorbGet, type XorbHttpAnswer } from './xorb-http';
 import type { XetToken, XetTokenSource } from './token';
@@ -124,9 +124,7 @@ export async function openXorb(url: string, ranges: XetRange['bytes'][], signal:
   }
   if (answer.status !== 206) {
     answer.body.destroy();
-    const headers = new HubHeaders();
-    for (const [k, v] of answer.headers) headers.set(k, v);
-    throw refused(answer.status, headers, u.host);
+    throw refused(answer.status, wireHeaders(answer.headers), u.host);
   }
   const { body } = answer;
   return { res: body, closed: body.closed, contentType: answer.headers.get('content-type') ?? '', host: u.host };
@@ -148,9 +146,7 @@ function openByNodeHttp(u: URL, range: string, signal: AbortSignal, waitMs: numb
       req.setTimeout(0); // answered: the body's stalls are the reader's to judge
       if (res.statusCode !== 206) {
         discardBody(res);
-        const headers = new HubHeaders();
-        for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers.set(k, v);
-        reject(refused(res.statusCode ?? 0, headers, host));
+        reject(refused(res.statusCode ?? 0, incomingHeaders(res.headers), host));
         return;
       }
       resolve({ res, closed: new Promise((r) => res.once('close', () => r())), contentType: res.headers['content-type'] ?? '', host });

@@ -4,7 +4,7 @@
  * refused names and values, and bodies read once, cloned, decoded.
  */
 import { describe, expect, it } from 'vitest';
-import { HubHeaders, HubResponse } from '../../src-main/hub/web-response';
+import { HubHeaders, HubResponse, incomingHeaders, wireHeaders } from '../../src-main/hub/web-response';
 
 const stream = (...parts: string[]) =>
   new ReadableStream<Uint8Array>({
@@ -75,6 +75,26 @@ describe('HubHeaders', () => {
     expect(() => new HubHeaders([['only-a-name']])).toThrow(TypeError);
     // Latin-1 is a ByteString, as fetch allows.
     expect(new HubHeaders({ x: 'caf\xe9' }).get('x')).toBe(new Headers({ x: 'caf\xe9' }).get('x'));
+  });
+});
+
+describe('headers off the wire', () => {
+  it('keeps what fetch would and drops a pair it refuses, instead of failing on it', () => {
+    const h = wireHeaders([
+      ['Retry-After', '5'],
+      ['bad name', 'x'],
+      ['x-ok', 'a\u0000b'],
+      ['x-ok', 'c'],
+    ]);
+    expect([...h]).toEqual([
+      ['retry-after', '5'],
+      ['x-ok', 'c'],
+    ]);
+    expect([...incomingHeaders({ 'set-cookie': ['a=1', 'b=2'], 'content-type': 'text/plain', gone: undefined })]).toEqual([
+      ['content-type', 'text/plain'],
+      ['set-cookie', 'a=1'],
+      ['set-cookie', 'b=2'],
+    ]);
   });
 });
 

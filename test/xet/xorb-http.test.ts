@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import dns from 'node:dns';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openXorb } from '../../src-main/xet/cas-client';
@@ -220,6 +220,17 @@ describe('xorbGet', () => {
     };
     await expect(openXorb(`${base}/x`, [{ start: 0, end: 9 }], never)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect.poll(() => closed).toBe(true);
+
+    // A storage host's head is read by hand here: a header fetch would refuse is dropped, not a TypeError.
+    const raw = net.createServer((c) => c.once('data', () => c.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nBad Name: x\r\nRetry-After: 1\r\n\r\n')));
+    await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
+    try {
+      await expect(openXorb(`http://127.0.0.1:${(raw.address() as AddressInfo).port}/x`, [{ start: 0, end: 9 }], never)).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+      });
+    } finally {
+      raw.close();
+    }
 
     handler = () => undefined; // never answers
     const stop = new AbortController();
